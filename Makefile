@@ -1,0 +1,120 @@
+# motcua - the commune one-stop console.  One non-recursive Makefile.
+#
+#   make            build motcua and motcua-sandbox
+#   make deps       install missing Debian packages (packaging/deps.sh)
+#   make test       deps, then unit, integration and ASan+UBSan runs
+#   make check      unit + integration tests (no deps step, no ASan)
+#   make asan       build with ASan+UBSan and run the tests under them
+#   make bench      print performance figures against DESIGN.md section 10
+#   make demo       build and run `motcua demo`
+#   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
+#
+# Objects go to $(B) (build/, build/test, build/asan) so that the sanitizer
+# and unit-test builds never mix with the release build.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+B       ?= build
+
+PKGS     = jansson libcurl sqlite3 ncursesw libmicrohttpd libqrencode libsecret-1 \
+           openssl libp11 zlib
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+           -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) \
+             -DMOTCUA_DATADIR='"$(PREFIX)/share/motcua"' \
+             -DMOTCUA_SYSCONFDIR='"$(SYSCONFDIR)"' $(EXTRA_CFLAGS) $(CFLAGS)
+SYSCONFDIR ?= /etc/motcua
+LDLIBS  += $(PKG_LIBS) -lm
+
+# Library: every module but the two programs' main files.
+LIB_DIRS  = src/core src/config src/store src/net src/sources src/auth src/sign \
+            src/sync ui src/cli
+LIB_SRC   = $(filter-out src/cli/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
+SBX_SRC   = $(filter-out src/sandbox/main.c,$(wildcard src/sandbox/*.c))
+LIB_OBJ   = $(LIB_SRC:%.c=$(B)/%.o)
+SBX_OBJ   = $(SBX_SRC:%.c=$(B)/%.o)
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+HAVE_SBX  = $(wildcard src/sandbox/main.c)
+
+PROGS = $(B)/motcua $(if $(HAVE_SBX),$(B)/motcua-sandbox)
+
+.PHONY: all deps test check unit integration asan bench demo clean install uninstall
+
+all: $(PROGS)
+	@if [ "$(B)" = build ]; then ln -sf $(B)/motcua motcua; \
+	 [ -z "$(HAVE_SBX)" ] || ln -sf $(B)/motcua-sandbox motcua-sandbox; fi
+
+deps:
+	@sh packaging/deps.sh
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libmotcua.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libsandbox.a: $(SBX_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/motcua: $(B)/src/cli/main.o $(B)/libmotcua.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/motcua-sandbox: $(B)/src/sandbox/main.o $(B)/libsandbox.a $(B)/libmotcua.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(if $(HAVE_SBX),$(B)/libsandbox.a) $(B)/libmotcua.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# Unit tests: every tests/unit/test_*.c is a cmocka program.
+unit: $(UNIT_BIN) $(PROGS)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+
+# Integration tests: every tests/integration/*.sh, against the real binaries.
+integration: $(PROGS)
+	@MOTCUA_BIN=$(abspath $(B)/motcua) MOTCUA_SANDBOX_BIN=$(abspath $(B)/motcua-sandbox) \
+	 sh tests/run-integration.sh
+
+check:
+	@$(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST unit integration
+
+asan:
+	@$(MAKE) --no-print-directory B=build/asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	  EXTRA_CFLAGS='-DMOTCUA_UNITTEST -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	  unit integration
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(MAKE) --no-print-directory asan
+	@echo "make test: all suites passed"
+
+bench: deps all
+	@sh tests/bench/run.sh $(abspath $(B))
+
+demo: deps all
+	./$(B)/motcua demo
+
+clean:
+	rm -rf build motcua motcua-sandbox
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua/calendar
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -R config/. $(DESTDIR)$(PREFIX)/share/motcua/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/motcua $(DESTDIR)$(PREFIX)/bin/motcua-sandbox
+	rm -rf $(DESTDIR)$(PREFIX)/share/motcua
+
+-include $(shell find build -name '*.d' 2>/dev/null)

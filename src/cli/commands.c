@@ -1,0 +1,129 @@
+/*
+ * commands.c - the table of `motcua` subcommands, `help` and `--version`.
+ *
+ * A table, not a switch ladder (git's commands[]): adding a command is one
+ * row here and one cmd_NAME.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define MOTCUA_VERSION "0.1.0"
+
+const struct cli_command cli_commands[] = {
+	{"due", cmd_due,
+	 "due --received 'YYYY-MM-DD HH:MM' --duration N --unit hours|working-days|calendar-days\n"
+	 "           [--cutoff HH:MM] [--calendar DIR] [--json]",
+	 "print the computed due date-time (ISO 8601, +07:00)",
+	 "  --received T    when the dossier was received, Vietnam time\n"
+	 "  --duration N    how long the procedure takes (0 = same day)\n"
+	 "  --unit U        hours (working hours), working-days, calendar-days\n"
+	 "  --cutoff HH:MM  same-day cut-off: received after it, due the next working day\n"
+	 "  --calendar DIR  folder of yearly override files (YYYY.json)\n"
+	 "  --json          print {\"due_at\": ...} instead of the bare date-time\n"},
+	{"calendar", cmd_calendar, "calendar YEAR [--json] [--calendar DIR]",
+	 "days off of a year: holidays, nghỉ bù and overrides",
+	 "  YEAR            1900..2100\n"
+	 "  --json          {\"year\":Y,\"days_off\":[{\"date\",\"name\",\"kind\"}]}\n"
+	 "  --calendar DIR  folder of yearly override files (YYYY.json)\n"},
+	{"lunar", cmd_lunar, "lunar YYYY-MM-DD [--json]",
+	 "the Vietnamese lunar date of a solar date",
+	 "  YYYY-MM-DD      a solar date, 1900..2100\n"
+	 "  --json          {\"year\":Y,\"month\":M,\"day\":D,\"leap\":false,\"can_chi\":\"...\"}\n"},
+	{"help", cmd_help, "help [COMMAND]", "show help for motcua or one command", ""},
+	{"version", cmd_version, "version", "print the version", ""},
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+const struct cli_command *
+cli_find(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void
+cli_print_usage(FILE *out, const struct cli_command *cmd)
+{
+	fprintf(out, "usage: motcua %s\n", cmd->synopsis);
+}
+
+static void
+vsay(const char *cmd, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "motcua %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	const struct cli_command *c = cli_find(cmd);
+
+	va_start(ap, fmt);
+	vsay(cmd, fmt, ap);
+	va_end(ap);
+	if (c != NULL)
+		cli_print_usage(stderr, c);
+	return CLI_USAGE;
+}
+
+int
+cli_fail(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(cmd, fmt, ap);
+	va_end(ap);
+	return CLI_FAIL;
+}
+
+static void
+print_overview(FILE *out)
+{
+	fprintf(out, "usage: motcua [COMMAND] [OPTIONS]\n\n"
+		     "motcua - the commune one-stop console (một cửa).\n\n"
+		     "Commands:\n");
+	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\nRun 'motcua help COMMAND' for a command's options.\n"
+		     "Exit codes: 0 success, 1 operational failure, 2 bad usage.\n");
+}
+
+int
+cmd_help(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2) {
+		print_overview(stdout);
+		return CLI_OK;
+	}
+	if (argc > 2)
+		return cli_usage_error("help", "too many arguments");
+	c = cli_find(argv[1]);
+	if (c == NULL)
+		return cli_usage_error("help", "unknown command '%s'", argv[1]);
+	cli_print_usage(stdout, c);
+	printf("\n%s.\n", c->summary);
+	if (c->help[0] != '\0')
+		printf("\nOptions:\n%s", c->help);
+	return CLI_OK;
+}
+
+int
+cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cli_usage_error("version", "too many arguments");
+	printf("motcua %s\n", MOTCUA_VERSION);
+	return CLI_OK;
+}

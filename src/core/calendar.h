@@ -1,0 +1,88 @@
+/*
+ * calendar.h - which days are working days.
+ *
+ * A calendar combines three things, most specific last:
+ *   1. the working week (default Monday..Friday; the rest are weekly rest days);
+ *   2. the statutory days off of each year and their compensatory days (nghỉ bù),
+ *      computed by holiday.c from the Labour Code, lunar ones included;
+ *   3. yearly overrides from official notices (config/calendar/YYYY.json, read
+ *      by src/config): extra days off, and days declared working (a swapped
+ *      Saturday, or a statutory day moved elsewhere).
+ *
+ * Years are computed on first use and cached, so the calendar is not const in
+ * queries.  Not thread-safe (motcua has one thread).
+ */
+#ifndef MOTCUA_CALENDAR_H
+#define MOTCUA_CALENDAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum calendar_kind {
+	CALENDAR_STATUTORY,    /* Labour Code art. 112 */
+	CALENDAR_COMPENSATORY, /* nghỉ bù for a holiday on a weekly rest day */
+	CALENDAR_OVERRIDE,     /* from a yearly official notice */
+};
+
+struct calendar_day {
+	int32_t day;           /* civil day number */
+	const char *name;      /* Vietnamese, e.g. "Tết Dương lịch"; owned by the calendar */
+	enum calendar_kind kind;
+};
+
+/* One entry of an override file, plain data (owned by the override). */
+struct calendar_override_entry {
+	int32_t day;
+	char *name;
+};
+
+/* One year's official notice, as src/config reads it. */
+struct calendar_override {
+	int year;
+	struct calendar_override_entry *days_off;     /* extra days off */
+	size_t n_days_off;
+	struct calendar_override_entry *working_days; /* declared working */
+	size_t n_working_days;
+};
+
+struct calendar;
+
+/* Default: Monday..Friday working week, no overrides. */
+struct calendar *calendar_new(void);
+void calendar_free(struct calendar *cal);
+
+/*
+ * Working week as a bit set of weekdays, bit 0 = Sunday .. bit 6 = Saturday.
+ * Default 0x3e (Monday..Friday).  Clears the cache.
+ */
+void calendar_set_workweek(struct calendar *cal, unsigned mask);
+unsigned calendar_workweek(const struct calendar *cal);
+
+/*
+ * Apply a year's override over the statutory days.  The calendar copies what it
+ * needs; the caller still owns `ov`.  A later override of the same year replaces
+ * the earlier one whole.  Returns 0, or -1 when an entry lies outside ov->year.
+ */
+int calendar_add_override(struct calendar *cal, const struct calendar_override *ov);
+void calendar_override_release(struct calendar_override *ov);
+
+bool calendar_is_working_day(struct calendar *cal, int32_t day);
+bool calendar_is_day_off(struct calendar *cal, int32_t day);
+
+/*
+ * The named days off of `year` (holidays, compensatory days and override days,
+ * not ordinary weekends), sorted by day, minus any the override declared
+ * working.  *days points into the calendar and stays valid until the next call
+ * that changes the calendar.  Returns the count.
+ */
+size_t calendar_days_off(struct calendar *cal, int year, const struct calendar_day **days);
+/* The days of `year` an override declared working.  Same ownership. */
+size_t calendar_working_overrides(struct calendar *cal, int year,
+				  const struct calendar_day **days);
+
+/* First working day strictly after / at or after `day`. */
+int32_t calendar_next_working_day(struct calendar *cal, int32_t day);
+int32_t calendar_working_day_on_or_after(struct calendar *cal, int32_t day);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * holiday.h - statutory days off in Vietnam (Labour Code 2019, art. 112, cl. 1)
+ * and their compensatory days (nghỉ bù), computed for one solar year.
+ *
+ * Defaults where the law leaves the arrangement to a yearly notice:
+ *   - Tết Âm lịch: the last day of the lunar year and the first four days of
+ *     the new one (5 days);
+ *   - Quốc khánh: 2 September and the day after.
+ * The yearly notice itself is applied by calendar.c as an override.
+ */
+#ifndef MOTCUA_HOLIDAY_H
+#define MOTCUA_HOLIDAY_H
+
+#include <stddef.h>
+
+#include "core/calendar.h"
+
+#define HOLIDAY_MAX 32
+
+/*
+ * Write the statutory days off of solar `year` and the compensatory days they
+ * give (a holiday on a weekly rest day moves to the next working day that is
+ * not itself a holiday), sorted by day, into out[HOLIDAY_MAX]; returns the
+ * count.  `rest_days` is the bit set of weekly rest days (bit 0 = Sunday;
+ * default 0x41 = Saturday and Sunday).  Names are static Vietnamese strings.
+ * Valid for at least 1900..2100.
+ */
+size_t holiday_compute(int year, unsigned rest_days, struct calendar_day *out);
+
+#endif

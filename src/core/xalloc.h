@@ -1,0 +1,30 @@
+/*
+ * xalloc.h - the out-of-memory policy, decided once.
+ *
+ * Every allocation in motcua goes through these.  On failure they call the
+ * fatal hook (the console sets one that restores the terminal and prints a
+ * line) and then abort(): there is no sensible partial recovery from OOM in an
+ * interactive program, and the store's transactions keep queued work safe.
+ */
+#ifndef MOTCUA_XALLOC_H
+#define MOTCUA_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* reallocarray with overflow check */
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+/* NULL in, NULL out. */
+char *xstrdup_or_null(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Called before abort() on allocation failure; may be NULL. */
+void xalloc_set_fatal_hook(void (*hook)(void));
+
+/* Overwrite then free; for tokens, PINs and ID numbers. NULL is fine. */
+void xfree_secret(char *s);
+
+#endif
