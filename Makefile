@@ -40,6 +40,8 @@ LIB_OBJ   = $(LIB_SRC:%.c=$(B)/%.o)
 SBX_OBJ   = $(SBX_SRC:%.c=$(B)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+BENCH_SRC = $(wildcard tests/bench/bench_*.c)
+BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 HAVE_SBX  = $(wildcard src/sandbox/main.c)
 
 PROGS = $(B)/motcua $(if $(HAVE_SBX),$(B)/motcua-sandbox)
@@ -75,6 +77,11 @@ $(B)/tests/%: tests/unit/%.c $(if $(HAVE_SBX),$(B)/libsandbox.a) $(B)/libmotcua.
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# Benchmark programs: every tests/bench/bench_*.c, run by tests/bench/run.sh.
+$(B)/bench/%: tests/bench/%.c $(if $(HAVE_SBX),$(B)/libsandbox.a) $(B)/libmotcua.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 # Unit tests: every tests/unit/test_*.c is a cmocka program.
 unit: $(UNIT_BIN) $(PROGS)
 	@sh tests/run-unit.sh $(UNIT_BIN)
@@ -99,7 +106,7 @@ test: deps
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(MAKE) --no-print-directory asan
 	@echo "make test: all suites passed"
 
-bench: deps all
+bench: deps all $(BENCH_BIN)
 	@sh tests/bench/run.sh $(abspath $(B))
 
 demo: deps all
