@@ -1,0 +1,94 @@
+/*
+ * calendar_setup.c - build the working-day calendar the commands use: the
+ * default working week plus the yearly override files of one folder.
+ *
+ * It only chooses the folder and reports problems on stderr; reading the
+ * files is src/config/calendar_file.c, the calendar itself src/core.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "config/calendar_file.h"
+#include "core/xalloc.h"
+
+#ifndef MOTCUA_DATADIR
+#define MOTCUA_DATADIR "/usr/local/share/motcua"
+#endif
+
+static void
+warn_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "motcua: warning: %s\n", msg);
+}
+
+static bool
+is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *
+join(const char *a, const char *b)
+{
+	int n = snprintf(NULL, 0, "%s/%s", a, b);
+	char *s = xmalloc((size_t)n + 1);
+	snprintf(s, (size_t)n + 1, "%s/%s", a, b);
+	return s;
+}
+
+/* The first existing folder in the documented order, malloc'd; NULL if none. */
+static char *
+default_dir(void)
+{
+	const char *env;
+	char *candidates[5] = {NULL};
+	size_t n = 0;
+	char *found = NULL;
+
+	env = getenv("MOTCUA_HOME");
+	if (env != NULL && env[0] != '\0')
+		candidates[n++] = join(env, "calendar");
+	env = getenv("XDG_CONFIG_HOME");
+	if (env != NULL && env[0] != '\0') {
+		candidates[n++] = join(env, "motcua/calendar");
+	} else {
+		env = getenv("HOME");
+		if (env != NULL && env[0] != '\0')
+			candidates[n++] = join(env, ".config/motcua/calendar");
+	}
+	candidates[n++] = xstrdup(MOTCUA_DATADIR "/calendar");
+	candidates[n++] = xstrdup("config/calendar");
+
+	for (size_t i = 0; i < n; i++) {
+		if (found == NULL && is_dir(candidates[i])) {
+			found = candidates[i];
+			candidates[i] = NULL;
+		}
+		free(candidates[i]);
+	}
+	return found;
+}
+
+struct calendar *
+cli_open_calendar(const char *dir)
+{
+	struct calendar *cal = calendar_new();
+	char *chosen = NULL;
+
+	if (dir == NULL) {
+		chosen = default_dir();
+		if (chosen == NULL)
+			return cal; /* statutory days only */
+		dir = chosen;
+	}
+	/* An unreadable folder is reported and the statutory calendar still used:
+	 * deadlines stay computable, and the warning says what was missed. */
+	calendar_file_load_dir(cal, dir, warn_stderr, NULL);
+	free(chosen);
+	return cal;
+}
