@@ -52,5 +52,7 @@ int cmd_version(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_lunar(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
 
 #endif
