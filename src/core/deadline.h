@@ -1,0 +1,253 @@
+/*
+ * deadline.h - the deadline engine: when a dossier falls due, how much working
+ * time lies between two instants, and how a dossier stands against its due date.
+ *
+ * Pure arithmetic over a working-day calendar (core/calendar.h) and a working
+ * day's periods (struct worktime, below).  No I/O, no clock reads: "now" is
+ * always a parameter.  It does not know procedures (the caller picks the rule
+ * per procedure) nor where a due date is stored.  The rules as implemented,
+ * with worked examples, are in doc/deadlines.md.
+ *
+ * Conventions shared by every function here:
+ *   - instants are mc_time (core/civil.h), Vietnam civil time, 1-second precision;
+ *   - working time is counted in seconds; one working day is the total length
+ *     of the worktime's periods (8 h by default);
+ *   - a period is half-open, [start, end): 07:00:00 is inside working time,
+ *     11:30:00 and 17:00:00 are not;
+ *   - `cal` is borrowed and not const because it caches years on first use;
+ *   - `wt` is borrowed; NULL means the default worktime (07:00-11:30, 13:30-17:00);
+ *   - a result that ends exactly at the end of a period is that end (17:00),
+ *     never the start of the next period (07:00 the next morning);
+ *   - not thread-safe (the calendar's cache), like the calendar.
+ *
+ * Cost: iterates per day and per period, never per minute.  A 20-working-day
+ * due date takes about 30 calendar lookups.
+ */
+#ifndef MOTCUA_DEADLINE_H
+#define MOTCUA_DEADLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/civil.h"
+#include "core/dossier.h"
+
+/* ---- Working time of one working day -------------------------------------- */
+
+#define DEADLINE_MAX_PERIODS 4
+
+struct worktime_period {
+	int start; /* minutes since midnight, 0..1439 */
+	int end;   /* minutes since midnight, start < end <= 1440 */
+};
+
+/*
+ * The periods of every working day, sorted and not overlapping (a period may
+ * start where the previous one ends).  Which days are working days is the
+ * calendar's business (calendar_set_workweek, holidays, overrides).
+ */
+struct worktime {
+	size_t n_periods; /* 1..DEADLINE_MAX_PERIODS */
+	struct worktime_period periods[DEADLINE_MAX_PERIODS];
+};
+
+/* Fill *wt with the default: 07:00-11:30 and 13:30-17:00 (8 h). */
+void deadline_worktime_default(struct worktime *wt);
+
+/* 0 when *wt is usable (see struct worktime), else -1. */
+int deadline_worktime_check(const struct worktime *wt);
+
+/*
+ * Parse "HH:MM-HH:MM[,HH:MM-HH:MM...]" (e.g. "07:00-11:30,13:30-17:00"; "24:00"
+ * is allowed as an end) into *wt.  Returns 0, or -1 (and *wt untouched) for
+ * anything malformed, unsorted, overlapping or with too many periods.
+ */
+int deadline_worktime_parse(const char *s, struct worktime *wt);
+
+/* Seconds of working time in one working day (28800 by default). */
+int64_t deadline_day_seconds(const struct worktime *wt);
+
+/* ---- Rules ------------------------------------------------------------------ */
+
+enum deadline_unit {
+	DEADLINE_HOURS = 0,         /* working hours */
+	DEADLINE_WORKING_DAYS = 1,  /* N x deadline_day_seconds() of working time */
+	DEADLINE_CALENDAR_DAYS = 2, /* N x 24 h on the wall clock, then moved/clamped */
+};
+
+/* What a supplement request (yêu cầu bổ sung) does to the clock. */
+enum deadline_policy {
+	DEADLINE_RESTART = 0, /* default: full duration again from the completed supplement */
+	DEADLINE_PAUSE = 1,   /* clock stops from request to completion */
+};
+
+#define DEADLINE_MAX_DURATION 3650
+
+/*
+ * A procedure's deadline rule.  Zero-initialised it is "same day, hours, no
+ * cut-off, restart", which is valid; DEADLINE_RULE_INIT spells the defaults.
+ */
+struct due_rule {
+	int duration;                /* 0..DEADLINE_MAX_DURATION; 0 = same-day procedure */
+	enum deadline_unit unit;
+	int cutoff;                  /* minutes since midnight, 1..1439; <= 0 = none (use -1) */
+	enum deadline_policy supplement;
+};
+
+#define DEADLINE_RULE_INIT {0, DEADLINE_WORKING_DAYS, -1, DEADLINE_RESTART}
+
+/* "hours", "working-days", "calendar-days" <-> enum.  Parse returns 0 or -1. */
+int deadline_unit_parse(const char *name, enum deadline_unit *out);
+const char *deadline_unit_name(enum deadline_unit unit); /* static; "?" if unknown */
+/* "pause", "restart" <-> enum.  Parse returns 0 or -1. */
+int deadline_policy_parse(const char *name, enum deadline_policy *out);
+const char *deadline_policy_name(enum deadline_policy policy);
+
+/* 0 when every field of *rule is in range, else -1. */
+int deadline_rule_check(const struct due_rule *rule);
+
+/* ---- Working time ----------------------------------------------------------- */
+
+/* True when t lies inside a period of a working day. */
+bool deadline_in_working_time(struct calendar *cal, const struct worktime *wt, mc_time t);
+
+/*
+ * Working seconds in [from, to); 0 when to <= from.  Used for pauses and for
+ * "how much working time is left".
+ */
+int64_t deadline_working_seconds(struct calendar *cal, const struct worktime *wt,
+				 mc_time from, mc_time to);
+
+/* t itself when inside working time, else the start of the next working period. */
+mc_time deadline_next_working_instant(struct calendar *cal, const struct worktime *wt,
+				      mc_time t);
+
+/*
+ * The earliest instant e >= from with deadline_working_seconds(from, e) ==
+ * seconds (seconds >= 0).  So 2 h from 15:00 is 17:00, not 07:00 next day, and
+ * 0 from anywhere is `from` itself.
+ */
+mc_time deadline_add_working(struct calendar *cal, const struct worktime *wt, mc_time from,
+			     int64_t seconds);
+
+/* The end of the last period of `day` (17:00 by default), whether or not it works. */
+mc_time deadline_end_of_day(const struct worktime *wt, int32_t day);
+
+/* ---- Due dates -------------------------------------------------------------- */
+
+/*
+ * The instant the clock starts for a dossier received at `received`:
+ *   - received strictly after the rule's cut-off (clock time, any day): the
+ *     start of the first period of the next working day after that day;
+ *   - hours and working days: deadline_next_working_instant(received);
+ *   - calendar days: `received` itself (the 24-hour days run on the wall clock;
+ *     the result is moved and clamped instead, see deadline_due).
+ * Same-day procedures (duration 0) count from the same instant as working units.
+ * Returns 0 and sets *start, or -1 for an invalid rule.
+ */
+int deadline_start(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule,
+		   mc_time received, mc_time *start);
+
+/*
+ * The due date of a dossier received at `received`, without supplements:
+ *   - duration 0 (any unit): the end of the working day the clock starts on
+ *     (received on a day off, at/after the last period's end, or after the
+ *     cut-off: the end of the next working day);
+ *   - hours: deadline_add_working(start, N h);
+ *   - working days: deadline_add_working(start, N x day);
+ *   - calendar days: start + N x 24 h; if that day is a day off, the next
+ *     working day at the same clock time; then the clock time is clamped into
+ *     working hours: before the first period -> its start (06:00 -> 07:00),
+ *     after the last -> its end (18:00 -> 17:00), in a break -> the end of the
+ *     period before it (12:00 -> 11:30).
+ * Returns 0 and sets *due_at, or -1 (and *due_at = 0) for an invalid rule or wt.
+ */
+int deadline_due(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule,
+		 mc_time received, mc_time *due_at);
+
+enum deadline_status {
+	DEADLINE_INVALID = -1, /* bad rule or worktime; *due_at = 0 */
+	DEADLINE_OK = 0,       /* *due_at set */
+	DEADLINE_WAITING = 1,  /* a supplement is pending: no due date; *due_at = 0 */
+};
+
+/*
+ * The due date with the dossier's supplements applied per rule->supplement.
+ * Only requested_at and completed_at of each element are read (borrowed; the
+ * order does not matter); elements with requested_at == 0 are ignored.
+ *   - any element with completed_at == 0 (pending): DEADLINE_WAITING;
+ *   - restart: deadline_due() with the latest completed_at as the reception;
+ *   - pause: deadline_due() from `received`, then moved later by the time the
+ *     clock stood still: the union of the [requested_at, completed_at]
+ *     intervals (clipped to start at `received`), counted in working time for
+ *     hours/working days (deadline_add_working) and on the wall clock for
+ *     calendar days (then moved and clamped as in deadline_due).
+ * With n == 0 this is deadline_due().  Returns an enum deadline_status.
+ */
+int deadline_due_supplemented(struct calendar *cal, const struct worktime *wt,
+			      const struct due_rule *rule, mc_time received,
+			      const struct dossier_supplement *sup, size_t n, mc_time *due_at);
+
+/* ---- Classification --------------------------------------------------------- */
+
+enum deadline_class {
+	DEADLINE_NONE = 0,   /* no due date (none set, or waiting for a supplement) */
+	DEADLINE_ON_TRACK,   /* open, due later than the threshold */
+	DEADLINE_DUE_SOON,   /* open, due within the threshold (sắp đến hạn) */
+	DEADLINE_OVERDUE,    /* open, now is after the due date (quá hạn) */
+	DEADLINE_EARLY,      /* finished before the due date's day */
+	DEADLINE_ON_TIME,    /* finished on the due date's day, not after it */
+	DEADLINE_LATE,       /* finished after the due date */
+};
+#define DEADLINE_N_CLASSES 7
+
+/*
+ * An open dossier at `now`: overdue when now > due_at (now == due_at is not
+ * yet overdue); due soon when the working time from now to due_at is at most
+ * `soon` seconds (soon < 0: one working day, deadline_day_seconds(wt)); else
+ * on track.  due_at == 0 gives DEADLINE_NONE.
+ */
+enum deadline_class deadline_classify_open(struct calendar *cal, const struct worktime *wt,
+					   mc_time due_at, mc_time now, int64_t soon);
+
+/*
+ * A finished dossier, national indicator (DOMAIN.md section 3).  `due_at` is
+ * the due date computed from reception WITHOUT supplements (deadline_due(), or
+ * the source's original NgayHenTra); `finished_at` is NgayKetThucXuLy.
+ *   - two or more supplement requests (requested_at != 0): late;
+ *   - else the supplement's working time (request to completion, or to
+ *     finished_at if not completed or completed later) is subtracted, i.e.
+ *     due_at is moved later by it (deadline_add_working), giving the
+ *     effective due date E;
+ *   - finished_at > E: late; finished on a civil day before E's day: early;
+ *     otherwise on time.
+ * due_at == 0 or finished_at == 0 gives DEADLINE_NONE.  sup may be NULL if n == 0.
+ */
+enum deadline_class deadline_classify_finished(struct calendar *cal, const struct worktime *wt,
+					       mc_time due_at, mc_time finished_at,
+					       const struct dossier_supplement *sup, size_t n);
+
+/*
+ * The provincial day-granularity classification: early when the civil date of
+ * finished_at is before that of due_at, on time on the same date (whatever the
+ * clock time), late after.  No supplement handling.  A zero instant gives NONE.
+ */
+enum deadline_class deadline_classify_by_day(mc_time due_at, mc_time finished_at);
+
+/*
+ * Stable machine names: "none", "on_track", "due_soon", "overdue", "early",
+ * "on_time", "late" (static strings; "?" for an out-of-range value).  Parse
+ * returns 0 or -1.
+ */
+const char *deadline_class_name(enum deadline_class c);
+int deadline_class_parse(const char *name, enum deadline_class *out);
+
+/*
+ * Human label, static UTF-8: lang "en..." gives English ("Coming due"),
+ * anything else (NULL, "vi") Vietnamese ("Sắp đến hạn").
+ */
+const char *deadline_class_label(enum deadline_class c, const char *lang);
+
+#endif
