@@ -169,18 +169,19 @@ dossier_fees_total(const struct dossier *d)
 char *
 dossier_mask_id(const char *id, char *buf, size_t size)
 {
-	size_t len, i;
+	size_t len, full, i;
 
 	if (size == 0)
 		return buf;
 	buf[0] = '\0';
 	if (id == NULL)
 		return buf;
-	len = strlen(id);
+	/* Decide what to hide from the whole ID, so a short buffer never reveals more. */
+	full = len = strlen(id);
 	if (len >= size)
 		len = size - 1;
 	for (i = 0; i < len; i++)
-		buf[i] = (len > 4 && i < len - 4) ? '*' : id[i];
+		buf[i] = (full > 4 && i < full - 4) ? '*' : id[i];
 	buf[len] = '\0';
 	return buf;
 }

@@ -1,0 +1,27 @@
+#!/bin/sh
+# The command line's contract (DESIGN.md section 9): help, usage errors, exit codes.
+set -u
+M=${MOTCUA_BIN:?}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$M" --help > /tmp/cli.$$ 2>&1 || fail "--help exits non-zero"
+grep -q '^usage: motcua' /tmp/cli.$$ || fail "--help has no usage line"
+for c in due calendar lunar; do
+	grep -q "^  $c " /tmp/cli.$$ || fail "--help does not list $c"
+	"$M" help "$c" > /tmp/cli.$$ 2>&1 || fail "help $c exits non-zero"
+	grep -q "^usage: motcua $c" /tmp/cli.$$ || fail "help $c has no usage"
+	"$M" "$c" --help > /tmp/cli2.$$ 2>&1 || fail "$c --help exits non-zero"
+	cmp -s /tmp/cli.$$ /tmp/cli2.$$ || fail "$c --help differs from help $c"
+done
+
+"$M" no-such-command > /tmp/cli.$$ 2>&1
+[ $? = 2 ] || fail "unknown command must exit 2"
+grep -q "unknown command 'no-such-command'" /tmp/cli.$$ || fail "unknown command message"
+[ "$(wc -l < /tmp/cli.$$)" = 1 ] || fail "unknown command: expected one line"
+
+"$M" help no-such-command > /dev/null 2>&1
+[ $? = 2 ] || fail "help of an unknown command must exit 2"
+
+"$M" --version | grep -q '^motcua [0-9]' || fail "--version"
+rm -f /tmp/cli.$$ /tmp/cli2.$$
+echo "cli: ok"
