@@ -15,7 +15,9 @@
  *   - a period is half-open, [start, end): 07:00:00 is inside working time,
  *     11:30:00 and 17:00:00 are not;
  *   - `cal` is borrowed and not const because it caches years on first use;
- *   - `wt` is borrowed; NULL means the default worktime (07:00-11:30, 13:30-17:00);
+ *   - `wt` is borrowed; NULL means the default worktime (07:00-11:30, 13:30-17:00).
+ *     Functions that return a status reject a wt failing deadline_worktime_check();
+ *     the others use the default in its place rather than loop for ever;
  *   - a result that ends exactly at the end of a period is that end (17:00),
  *     never the start of the next period (07:00 the next morning);
  *   - not thread-safe (the calendar's cache), like the calendar.
@@ -145,7 +147,7 @@ mc_time deadline_end_of_day(const struct worktime *wt, int32_t day);
  *   - calendar days: `received` itself (the 24-hour days run on the wall clock;
  *     the result is moved and clamped instead, see deadline_due).
  * Same-day procedures (duration 0) count from the same instant as working units.
- * Returns 0 and sets *start, or -1 for an invalid rule.
+ * Returns 0 and sets *start, or -1 for an invalid rule or wt.
  */
 int deadline_start(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule,
 		   mc_time received, mc_time *start);

@@ -1,0 +1,589 @@
+/*
+ * deadline.c - due dates, working time and deadline classes (see deadline.h).
+ *
+ * Everything walks the calendar a day at a time and a working day a period at
+ * a time; whole working days are skipped in one step, so the cost grows with
+ * the number of calendar days crossed, never with minutes.  It does not decide
+ * which rule a procedure has, read clocks or store anything.
+ */
+#include "core/deadline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+#define MINUTE 60
+#define HOUR 3600
+
+static const struct worktime default_worktime = {
+	2, {{7 * 60, 11 * 60 + 30}, {13 * 60 + 30, 17 * 60}, {0, 0}, {0, 0}},
+};
+
+/* ---- Working time of one working day ----------------------------------------- */
+
+void
+deadline_worktime_default(struct worktime *wt)
+{
+	*wt = default_worktime;
+}
+
+int
+deadline_worktime_check(const struct worktime *wt)
+{
+	int prev_end = 0;
+
+	if (wt == NULL || wt->n_periods < 1 || wt->n_periods > DEADLINE_MAX_PERIODS)
+		return -1;
+	for (size_t i = 0; i < wt->n_periods; i++) {
+		const struct worktime_period *p = &wt->periods[i];
+		if (p->start < prev_end || p->start < 0 || p->start >= p->end ||
+		    p->end > 24 * 60)
+			return -1;
+		prev_end = p->end;
+	}
+	return 0;
+}
+
+/*
+ * An unusable worktime would make the walks below loop for ever; the functions
+ * without a status to return fall back to the default instead (deadline.h).
+ */
+static const struct worktime *
+usable(const struct worktime *wt)
+{
+	return wt != NULL && deadline_worktime_check(wt) == 0 ? wt : &default_worktime;
+}
+
+int
+deadline_worktime_parse(const char *s, struct worktime *wt)
+{
+	struct worktime out = {0};
+	char hhmm[6];
+
+	if (s == NULL)
+		return -1;
+	for (;;) {
+		struct worktime_period p;
+		/* "HH:MM-HH:MM" then ',' or the end */
+		if (out.n_periods == DEADLINE_MAX_PERIODS || strlen(s) < 11 || s[5] != '-')
+			return -1;
+		memcpy(hhmm, s, 5);
+		hhmm[5] = '\0';
+		if (civil_parse_hhmm(hhmm, &p.start) < 0)
+			return -1;
+		memcpy(hhmm, s + 6, 5);
+		if (civil_parse_hhmm(hhmm, &p.end) < 0)
+			return -1;
+		out.periods[out.n_periods++] = p;
+		s += 11;
+		if (*s == '\0')
+			break;
+		if (*s != ',')
+			return -1;
+		s++;
+	}
+	if (deadline_worktime_check(&out) < 0)
+		return -1;
+	*wt = out;
+	return 0;
+}
+
+int64_t
+deadline_day_seconds(const struct worktime *wt)
+{
+	int64_t total = 0;
+
+	wt = usable(wt);
+	for (size_t i = 0; i < wt->n_periods; i++)
+		total += (int64_t)(wt->periods[i].end - wt->periods[i].start) * MINUTE;
+	return total;
+}
+
+static int
+period_start(const struct worktime *wt, size_t i)
+{
+	return wt->periods[i].start * MINUTE;
+}
+
+static int
+period_end(const struct worktime *wt, size_t i)
+{
+	return wt->periods[i].end * MINUTE;
+}
+
+/* ---- Rules --------------------------------------------------------------------- */
+
+struct name_value {
+	const char *name;
+	int value;
+};
+
+static const struct name_value unit_names[] = {
+	{"hours", DEADLINE_HOURS},
+	{"working-days", DEADLINE_WORKING_DAYS},
+	{"calendar-days", DEADLINE_CALENDAR_DAYS},
+	{NULL, 0},
+};
+
+static const struct name_value policy_names[] = {
+	{"restart", DEADLINE_RESTART},
+	{"pause", DEADLINE_PAUSE},
+	{NULL, 0},
+};
+
+static int
+lookup_name(const struct name_value *table, const char *name, int *value)
+{
+	if (name == NULL)
+		return -1;
+	for (const struct name_value *e = table; e->name != NULL; e++)
+		if (strcmp(e->name, name) == 0) {
+			*value = e->value;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *
+lookup_value(const struct name_value *table, int value)
+{
+	for (const struct name_value *e = table; e->name != NULL; e++)
+		if (e->value == value)
+			return e->name;
+	return "?";
+}
+
+int
+deadline_unit_parse(const char *name, enum deadline_unit *out)
+{
+	int v;
+	if (lookup_name(unit_names, name, &v) < 0)
+		return -1;
+	*out = (enum deadline_unit)v;
+	return 0;
+}
+
+const char *
+deadline_unit_name(enum deadline_unit unit)
+{
+	return lookup_value(unit_names, (int)unit);
+}
+
+int
+deadline_policy_parse(const char *name, enum deadline_policy *out)
+{
+	int v;
+	if (lookup_name(policy_names, name, &v) < 0)
+		return -1;
+	*out = (enum deadline_policy)v;
+	return 0;
+}
+
+const char *
+deadline_policy_name(enum deadline_policy policy)
+{
+	return lookup_value(policy_names, (int)policy);
+}
+
+int
+deadline_rule_check(const struct due_rule *rule)
+{
+	if (rule == NULL || rule->duration < 0 || rule->duration > DEADLINE_MAX_DURATION)
+		return -1;
+	if (rule->unit != DEADLINE_HOURS && rule->unit != DEADLINE_WORKING_DAYS &&
+	    rule->unit != DEADLINE_CALENDAR_DAYS)
+		return -1;
+	if (rule->cutoff >= 24 * 60)
+		return -1;
+	if (rule->supplement != DEADLINE_RESTART && rule->supplement != DEADLINE_PAUSE)
+		return -1;
+	return 0;
+}
+
+/* ---- Working time -------------------------------------------------------------- */
+
+bool
+deadline_in_working_time(struct calendar *cal, const struct worktime *wt, mc_time t)
+{
+	int sod = civil_seconds_of_day(t);
+
+	wt = usable(wt);
+	if (!calendar_is_working_day(cal, civil_day_of(t)))
+		return false;
+	for (size_t i = 0; i < wt->n_periods; i++)
+		if (sod >= period_start(wt, i) && sod < period_end(wt, i))
+			return true;
+	return false;
+}
+
+/* Working seconds in [from, to), stopping early once past `cap`. */
+static int64_t
+working_seconds_capped(struct calendar *cal, const struct worktime *wt, mc_time from,
+		       mc_time to, int64_t cap)
+{
+	int32_t first = civil_day_of(from), last = civil_day_of(to);
+	int64_t total = 0;
+
+	if (to <= from)
+		return 0;
+	for (int32_t day = first; day <= last && total <= cap; day++) {
+		int lo = day == first ? civil_seconds_of_day(from) : 0;
+		int hi = day == last ? civil_seconds_of_day(to) : CIVIL_DAY;
+
+		if (!calendar_is_working_day(cal, day))
+			continue;
+		for (size_t i = 0; i < wt->n_periods; i++) {
+			int a = period_start(wt, i) > lo ? period_start(wt, i) : lo;
+			int b = period_end(wt, i) < hi ? period_end(wt, i) : hi;
+			if (b > a)
+				total += b - a;
+		}
+	}
+	return total;
+}
+
+int64_t
+deadline_working_seconds(struct calendar *cal, const struct worktime *wt, mc_time from,
+			 mc_time to)
+{
+	return working_seconds_capped(cal, usable(wt), from, to, INT64_MAX);
+}
+
+mc_time
+deadline_next_working_instant(struct calendar *cal, const struct worktime *wt, mc_time t)
+{
+	int32_t day = civil_day_of(t);
+	int sod = civil_seconds_of_day(t);
+
+	wt = usable(wt);
+	if (calendar_is_working_day(cal, day))
+		for (size_t i = 0; i < wt->n_periods; i++)
+			if (sod < period_end(wt, i))
+				return sod >= period_start(wt, i)
+					       ? t
+					       : civil_make_time(day, period_start(wt, i));
+	day = calendar_next_working_day(cal, day);
+	return civil_make_time(day, period_start(wt, 0));
+}
+
+mc_time
+deadline_add_working(struct calendar *cal, const struct worktime *wt, mc_time from,
+		     int64_t seconds)
+{
+	int32_t day = civil_day_of(from);
+	int sod = civil_seconds_of_day(from);
+	int64_t day_len;
+
+	if (seconds <= 0)
+		return from;
+	wt = usable(wt);
+	day_len = deadline_day_seconds(wt);
+	for (;;) {
+		if (!calendar_is_working_day(cal, day)) {
+			day = calendar_working_day_on_or_after(cal, day);
+			sod = 0;
+		}
+		/* A whole working day, not the last: skip it in one step. */
+		if (sod == 0 && seconds > day_len) {
+			seconds -= day_len;
+			day++;
+			continue;
+		}
+		for (size_t i = 0; i < wt->n_periods; i++) {
+			int from_sod, avail;
+			if (sod >= period_end(wt, i))
+				continue;
+			from_sod = sod > period_start(wt, i) ? sod : period_start(wt, i);
+			avail = period_end(wt, i) - from_sod;
+			/* <=: a result at a period's end stays at that end (17:00). */
+			if (seconds <= avail)
+				return civil_make_time(day, from_sod + (int)seconds);
+			seconds -= avail;
+			sod = period_end(wt, i);
+		}
+		day++;
+		sod = 0;
+	}
+}
+
+mc_time
+deadline_end_of_day(const struct worktime *wt, int32_t day)
+{
+	wt = usable(wt);
+	return civil_make_time(day, period_end(wt, wt->n_periods - 1));
+}
+
+/* ---- Due dates ----------------------------------------------------------------- */
+
+static bool
+counts_wall_clock(const struct due_rule *rule)
+{
+	return rule->unit == DEADLINE_CALENDAR_DAYS && rule->duration > 0;
+}
+
+int
+deadline_start(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule,
+	       mc_time received, mc_time *start)
+{
+	if (deadline_rule_check(rule) < 0 || (wt != NULL && deadline_worktime_check(wt) < 0))
+		return -1;
+	wt = usable(wt);
+	/* Strictly after: received at 15:00:00 with a 15:00 cut-off is before it. */
+	if (rule->cutoff > 0 && civil_seconds_of_day(received) > rule->cutoff * MINUTE) {
+		int32_t day = calendar_next_working_day(cal, civil_day_of(received));
+		*start = civil_make_time(day, period_start(wt, 0));
+	} else if (counts_wall_clock(rule)) {
+		*start = received;
+	} else {
+		*start = deadline_next_working_instant(cal, wt, received);
+	}
+	return 0;
+}
+
+/*
+ * A wall-clock result moved onto a working day and clamped into its working
+ * hours: before the first period -> its start; after the last -> its end; in a
+ * break -> the end of the period before it, so the due time never moves later
+ * on the day except before opening.
+ */
+static mc_time
+place_on_working_time(struct calendar *cal, const struct worktime *wt, mc_time raw)
+{
+	int32_t day = calendar_working_day_on_or_after(cal, civil_day_of(raw));
+	int sod = civil_seconds_of_day(raw);
+	size_t last = wt->n_periods - 1;
+
+	if (sod < period_start(wt, 0))
+		sod = period_start(wt, 0);
+	else if (sod >= period_end(wt, last))
+		sod = period_end(wt, last);
+	else
+		for (size_t i = 0; i < last; i++)
+			if (sod >= period_end(wt, i) && sod < period_start(wt, i + 1))
+				sod = period_end(wt, i);
+	return civil_make_time(day, sod);
+}
+
+/* The due date from an already computed start, moved by `paused` seconds. */
+static mc_time
+due_from_start(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule,
+	       mc_time start, int64_t paused)
+{
+	mc_time due;
+
+	if (counts_wall_clock(rule))
+		return place_on_working_time(cal, wt,
+					     start + (int64_t)rule->duration * CIVIL_DAY + paused);
+	if (rule->duration == 0)
+		due = deadline_end_of_day(wt, civil_day_of(start));
+	else if (rule->unit == DEADLINE_HOURS)
+		due = deadline_add_working(cal, wt, start, (int64_t)rule->duration * HOUR);
+	else
+		due = deadline_add_working(cal, wt, start,
+					   (int64_t)rule->duration * deadline_day_seconds(wt));
+	return deadline_add_working(cal, wt, due, paused);
+}
+
+int
+deadline_due(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule,
+	     mc_time received, mc_time *due_at)
+{
+	mc_time start;
+
+	*due_at = 0;
+	if (deadline_start(cal, wt, rule, received, &start) < 0)
+		return -1;
+	*due_at = due_from_start(cal, usable(wt), rule, start, 0);
+	return 0;
+}
+
+struct interval {
+	mc_time from, to;
+};
+
+static int
+cmp_interval(const void *a, const void *b)
+{
+	const struct interval *x = a, *y = b;
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* Time the clock stood still: the union of the intervals, clipped at `start`. */
+static int64_t
+paused_seconds(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule,
+	       mc_time start, const struct dossier_supplement *sup, size_t n)
+{
+	struct interval *iv = xcalloc(n, sizeof *iv);
+	size_t k = 0;
+	int64_t total = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		mc_time from = sup[i].requested_at > start ? sup[i].requested_at : start;
+		if (sup[i].requested_at == 0 || sup[i].completed_at <= from)
+			continue;
+		iv[k].from = from;
+		iv[k].to = sup[i].completed_at;
+		k++;
+	}
+	qsort(iv, k, sizeof *iv, cmp_interval);
+	for (size_t i = 0; i < k;) {
+		mc_time from = iv[i].from, to = iv[i].to;
+		for (i++; i < k && iv[i].from <= to; i++)
+			if (iv[i].to > to)
+				to = iv[i].to;
+		total += counts_wall_clock(rule) ? to - from
+						 : deadline_working_seconds(cal, wt, from, to);
+	}
+	free(iv);
+	return total;
+}
+
+int
+deadline_due_supplemented(struct calendar *cal, const struct worktime *wt,
+			  const struct due_rule *rule, mc_time received,
+			  const struct dossier_supplement *sup, size_t n, mc_time *due_at)
+{
+	mc_time start, latest = 0;
+
+	*due_at = 0;
+	if (deadline_start(cal, wt, rule, received, &start) < 0)
+		return DEADLINE_INVALID;
+	wt = usable(wt);
+	for (size_t i = 0; i < n; i++) {
+		if (sup[i].requested_at == 0)
+			continue;
+		if (sup[i].completed_at == 0)
+			return DEADLINE_WAITING;
+		if (sup[i].completed_at > latest)
+			latest = sup[i].completed_at;
+	}
+	if (latest == 0) {
+		*due_at = due_from_start(cal, wt, rule, start, 0);
+		return DEADLINE_OK;
+	}
+	if (rule->supplement == DEADLINE_RESTART) {
+		/* The completed supplement is a new reception, cut-off included. */
+		if (latest < received)
+			latest = received;
+		return deadline_due(cal, wt, rule, latest, due_at) < 0 ? DEADLINE_INVALID
+								       : DEADLINE_OK;
+	}
+	*due_at = due_from_start(cal, wt, rule, start,
+				 paused_seconds(cal, wt, rule, start, sup, n));
+	return DEADLINE_OK;
+}
+
+/* ---- Classification ------------------------------------------------------------ */
+
+enum deadline_class
+deadline_classify_open(struct calendar *cal, const struct worktime *wt, mc_time due_at,
+		       mc_time now, int64_t soon)
+{
+	if (due_at == 0)
+		return DEADLINE_NONE;
+	if (now > due_at)
+		return DEADLINE_OVERDUE;
+	wt = usable(wt);
+	if (soon < 0)
+		soon = deadline_day_seconds(wt);
+	return working_seconds_capped(cal, wt, now, due_at, soon) <= soon ? DEADLINE_DUE_SOON
+									   : DEADLINE_ON_TRACK;
+}
+
+enum deadline_class
+deadline_classify_finished(struct calendar *cal, const struct worktime *wt, mc_time due_at,
+			   mc_time finished_at, const struct dossier_supplement *sup, size_t n)
+{
+	const struct dossier_supplement *only = NULL;
+	size_t requests = 0;
+	mc_time effective = due_at;
+
+	if (due_at == 0 || finished_at == 0)
+		return DEADLINE_NONE;
+	for (size_t i = 0; i < n; i++)
+		if (sup[i].requested_at != 0) {
+			requests++;
+			only = &sup[i];
+		}
+	if (requests > 1)
+		return DEADLINE_LATE;
+	if (only != NULL) {
+		mc_time end = only->completed_at;
+		if (end == 0 || end > finished_at)
+			end = finished_at;
+		effective = deadline_add_working(
+			cal, wt, due_at, deadline_working_seconds(cal, wt, only->requested_at, end));
+	}
+	if (finished_at > effective)
+		return DEADLINE_LATE;
+	return civil_day_of(finished_at) < civil_day_of(effective) ? DEADLINE_EARLY
+								   : DEADLINE_ON_TIME;
+}
+
+enum deadline_class
+deadline_classify_by_day(mc_time due_at, mc_time finished_at)
+{
+	int32_t due_day, end_day;
+
+	if (due_at == 0 || finished_at == 0)
+		return DEADLINE_NONE;
+	due_day = civil_day_of(due_at);
+	end_day = civil_day_of(finished_at);
+	if (end_day < due_day)
+		return DEADLINE_EARLY;
+	return end_day == due_day ? DEADLINE_ON_TIME : DEADLINE_LATE;
+}
+
+struct class_text {
+	const char *name;
+	const char *vi;
+	const char *en;
+};
+
+/* Indexed by enum deadline_class. */
+static const struct class_text class_texts[DEADLINE_N_CLASSES] = {
+	[DEADLINE_NONE] = {"none", "Chưa có hạn", "No due date"},
+	[DEADLINE_ON_TRACK] = {"on_track", "Trong hạn", "On track"},
+	[DEADLINE_DUE_SOON] = {"due_soon", "Sắp đến hạn", "Coming due"},
+	[DEADLINE_OVERDUE] = {"overdue", "Quá hạn", "Overdue"},
+	[DEADLINE_EARLY] = {"early", "Trước hạn", "Early"},
+	[DEADLINE_ON_TIME] = {"on_time", "Đúng hạn", "On time"},
+	[DEADLINE_LATE] = {"late", "Trễ hạn", "Late"},
+};
+
+static const struct class_text *
+class_text(enum deadline_class c)
+{
+	return (int)c >= 0 && (int)c < DEADLINE_N_CLASSES ? &class_texts[c] : NULL;
+}
+
+const char *
+deadline_class_name(enum deadline_class c)
+{
+	const struct class_text *t = class_text(c);
+	return t != NULL ? t->name : "?";
+}
+
+int
+deadline_class_parse(const char *name, enum deadline_class *out)
+{
+	if (name == NULL)
+		return -1;
+	for (int i = 0; i < DEADLINE_N_CLASSES; i++)
+		if (strcmp(class_texts[i].name, name) == 0) {
+			*out = (enum deadline_class)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+deadline_class_label(enum deadline_class c, const char *lang)
+{
+	const struct class_text *t = class_text(c);
+
+	if (t == NULL)
+		return "?";
+	return lang != NULL && strncmp(lang, "en", 2) == 0 ? t->en : t->vi;
+}
