@@ -55,32 +55,38 @@ all: $(PROGS)
 deps:
 	@sh packaging/deps.sh
 
+# V=1 shows the full command lines.
+Q = $(if $(V),,@)
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(V),,echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libmotcua.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/libsandbox.a: $(SBX_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/motcua: $(B)/src/cli/main.o $(B)/libmotcua.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/motcua-sandbox: $(B)/src/sandbox/main.o $(B)/libsandbox.a $(B)/libmotcua.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(if $(HAVE_SBX),$(B)/libsandbox.a) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Benchmark programs: every tests/bench/bench_*.c, run by tests/bench/run.sh.
 $(B)/bench/%: tests/bench/%.c $(if $(HAVE_SBX),$(B)/libsandbox.a) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests: every tests/unit/test_*.c is a cmocka program.
 unit: $(UNIT_BIN) $(PROGS)

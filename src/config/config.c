@@ -1,0 +1,404 @@
+/*
+ * config.c - configuration paths (MOTCUA_HOME, XDG) and config.json.
+ *
+ * Parsing goes to a scratch struct that replaces the caller's only when the
+ * whole file is valid, so a bad file never half-applies.
+ */
+#include "config/config.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/xalloc.h"
+
+#define CONFIG_MAX_BYTES (1024 * 1024)
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *s;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static const char *
+env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+	return (v != NULL && v[0] != '\0') ? v : NULL;
+}
+
+static char *
+dirname_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+void
+config_paths_init(struct config_paths *paths, const char *config_file)
+{
+	const char *home = env_nonempty("MOTCUA_HOME");
+	const char *xdg, *user = env_nonempty("HOME");
+
+	if (user == NULL)
+		user = ".";
+	memset(paths, 0, sizeof *paths);
+	if (home != NULL) {
+		paths->config_dir = xstrdup(home);
+		paths->data_dir = xstrdup(home);
+	} else {
+		xdg = env_nonempty("XDG_CONFIG_HOME");
+		paths->config_dir = xdg ? xasprintf("%s/motcua", xdg)
+					: xasprintf("%s/.config/motcua", user);
+		xdg = env_nonempty("XDG_DATA_HOME");
+		paths->data_dir = xdg ? xasprintf("%s/motcua", xdg)
+				      : xasprintf("%s/.local/share/motcua", user);
+	}
+	if (config_file != NULL) {
+		free(paths->config_dir);
+		paths->config_dir = dirname_of(config_file);
+		paths->config_file = xstrdup(config_file);
+	} else {
+		paths->config_file = xasprintf("%s/config.json", paths->config_dir);
+	}
+}
+
+void
+config_paths_release(struct config_paths *paths)
+{
+	free(paths->config_dir);
+	free(paths->config_file);
+	free(paths->data_dir);
+	memset(paths, 0, sizeof *paths);
+}
+
+int
+config_ensure_dir(const char *dir, char **cause)
+{
+	char *copy = xstrdup(dir);
+	int rc = -1;
+
+	for (char *p = copy + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
+			*cause = xasprintf("%s: cannot create: %s", copy, strerror(errno));
+			goto out;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+void
+config_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->client_id = xstrdup("motcua");
+	cfg->language = xstrdup("vi");
+	cfg->lock_idle_minutes = 10;
+	cfg->lock_grace_minutes = 2;
+	cfg->retention_days = 90;
+	cfg->due_soon_minutes = 480;
+	cfg->workweek = 0x3e;
+	deadline_worktime_default(&cfg->worktime);
+}
+
+void
+config_release(struct config *cfg)
+{
+	free(cfg->issuer);
+	free(cfg->client_id);
+	free(cfg->language);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* One key of the file: how to read it into the scratch config. */
+struct key {
+	const char *name;
+	int (*read)(struct config *cfg, json_t *value, char **why);
+};
+
+static int
+read_string(char **dst, json_t *value, char **why)
+{
+	if (!json_is_string(value) || json_string_length(value) == 0 ||
+	    json_string_length(value) > 4096) {
+		*why = xstrdup("must be a non-empty string");
+		return -1;
+	}
+	free(*dst);
+	*dst = xstrdup(json_string_value(value));
+	return 0;
+}
+
+static int
+read_int(int *dst, json_t *value, int min, int max, char **why)
+{
+	if (!json_is_integer(value) || json_integer_value(value) < min ||
+	    json_integer_value(value) > max) {
+		*why = xasprintf("must be a whole number from %d to %d", min, max);
+		return -1;
+	}
+	*dst = (int)json_integer_value(value);
+	return 0;
+}
+
+static int
+rd_issuer(struct config *c, json_t *v, char **why)
+{
+	if (read_string(&c->issuer, v, why) < 0)
+		return -1;
+	if (strncmp(c->issuer, "http://", 7) != 0 && strncmp(c->issuer, "https://", 8) != 0) {
+		*why = xstrdup("must be an http:// or https:// URL");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+rd_client_id(struct config *c, json_t *v, char **why)
+{
+	return read_string(&c->client_id, v, why);
+}
+
+static int
+rd_language(struct config *c, json_t *v, char **why)
+{
+	if (read_string(&c->language, v, why) < 0)
+		return -1;
+	if (strcmp(c->language, "vi") != 0 && strcmp(c->language, "en") != 0) {
+		*why = xstrdup("must be \"vi\" or \"en\"");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+rd_lock_idle(struct config *c, json_t *v, char **why)
+{
+	return read_int(&c->lock_idle_minutes, v, 0, 24 * 60, why);
+}
+
+static int
+rd_lock_grace(struct config *c, json_t *v, char **why)
+{
+	return read_int(&c->lock_grace_minutes, v, 0, 24 * 60, why);
+}
+
+static int
+rd_retention(struct config *c, json_t *v, char **why)
+{
+	return read_int(&c->retention_days, v, 1, 3650, why);
+}
+
+static int
+rd_due_soon(struct config *c, json_t *v, char **why)
+{
+	return read_int(&c->due_soon_minutes, v, 0, 30 * 24 * 60, why);
+}
+
+static int
+rd_shared(struct config *c, json_t *v, char **why)
+{
+	if (!json_is_boolean(v)) {
+		*why = xstrdup("must be true or false");
+		return -1;
+	}
+	c->shared_terminal = json_is_true(v);
+	return 0;
+}
+
+static int
+rd_workweek(struct config *c, json_t *v, char **why)
+{
+	static const char *const names[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+	unsigned mask = 0;
+	size_t i;
+	json_t *day;
+
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		goto bad;
+	json_array_foreach(v, i, day) {
+		int d;
+		if (!json_is_string(day))
+			goto bad;
+		for (d = 0; d < 7; d++)
+			if (strcmp(json_string_value(day), names[d]) == 0)
+				break;
+		if (d == 7)
+			goto bad;
+		mask |= 1u << d;
+	}
+	c->workweek = mask;
+	return 0;
+bad:
+	*why = xstrdup("must be a non-empty list of \"mon\" .. \"sun\"");
+	return -1;
+}
+
+static int
+rd_hours(struct config *c, json_t *v, char **why)
+{
+	if (!json_is_string(v) || deadline_worktime_parse(json_string_value(v), &c->worktime) < 0) {
+		*why = xstrdup("must be like \"07:00-11:30,13:30-17:00\" (sorted, not overlapping)");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct key keys[] = {
+	{"issuer", rd_issuer},
+	{"client_id", rd_client_id},
+	{"language", rd_language},
+	{"lock_idle_minutes", rd_lock_idle},
+	{"lock_grace_minutes", rd_lock_grace},
+	{"retention_days", rd_retention},
+	{"due_soon_minutes", rd_due_soon},
+	{"shared_terminal", rd_shared},
+	{"workweek", rd_workweek},
+	{"working_hours", rd_hours},
+	{NULL, NULL},
+};
+
+/* jansson keeps no positions in its tree: find the key's line in the text. */
+static int
+line_of_key(const char *text, size_t len, const char *key)
+{
+	char *needle = xasprintf("\"%s\"", key);
+	size_t nlen = strlen(needle);
+	int line = 0;
+
+	for (size_t i = 0, l = 1; i + nlen <= len; i++) {
+		if (text[i] == '\n')
+			l++;
+		if (memcmp(text + i, needle, nlen) == 0) {
+			line = (int)l;
+			break;
+		}
+	}
+	free(needle);
+	return line;
+}
+
+static void
+copy_config(struct config *dst, const struct config *src)
+{
+	*dst = *src;
+	dst->issuer = xstrdup_or_null(src->issuer);
+	dst->client_id = xstrdup_or_null(src->client_id);
+	dst->language = xstrdup_or_null(src->language);
+}
+
+int
+config_parse(struct config *cfg, const char *path, const char *text, size_t len, char **cause,
+	     config_warn_fn *warn, void *ctx)
+{
+	json_error_t jerr;
+	json_t *root, *value;
+	const char *name;
+	struct config scratch;
+	char *why = NULL;
+	int rc = -1;
+
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		*cause = xasprintf("%s:%d: %s", path, jerr.line, jerr.text);
+		return -1;
+	}
+	copy_config(&scratch, cfg);
+	if (!json_is_object(root)) {
+		*cause = xasprintf("%s:1: the configuration must be a JSON object", path);
+		goto out;
+	}
+	json_object_foreach(root, name, value) {
+		const struct key *k;
+		for (k = keys; k->name != NULL; k++)
+			if (strcmp(k->name, name) == 0)
+				break;
+		if (k->name == NULL) {
+			if (warn != NULL) {
+				char *msg = xasprintf("%s:%d: unknown key \"%s\" ignored", path,
+						      line_of_key(text, len, name), name);
+				warn(ctx, msg);
+				free(msg);
+			}
+			continue;
+		}
+		if (k->read(&scratch, value, &why) < 0) {
+			*cause = xasprintf("%s:%d: \"%s\" %s", path, line_of_key(text, len, name),
+					   name, why);
+			free(why);
+			goto out;
+		}
+	}
+	config_release(cfg);
+	*cfg = scratch;
+	memset(&scratch, 0, sizeof scratch);
+	rc = 0;
+out:
+	config_release(&scratch);
+	json_decref(root);
+	return rc;
+}
+
+int
+config_load(struct config *cfg, const char *path, char **cause, config_warn_fn *warn, void *ctx)
+{
+	FILE *f;
+	char *text = NULL;
+	size_t len;
+	int rc = -1;
+
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 1;
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	text = xmalloc(CONFIG_MAX_BYTES + 1);
+	len = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f)) {
+		*cause = xasprintf("%s: read error", path);
+		goto out;
+	}
+	if (len > CONFIG_MAX_BYTES) {
+		*cause = xasprintf("%s: larger than %d bytes", path, CONFIG_MAX_BYTES);
+		goto out;
+	}
+	rc = config_parse(cfg, path, text, len, cause, warn, ctx);
+out:
+	free(text);
+	fclose(f);
+	return rc;
+}
