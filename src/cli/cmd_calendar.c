@@ -1,0 +1,188 @@
+/*
+ * cmd_calendar.c - `motcua calendar YEAR [--json] [--calendar DIR]`: the days
+ * off of a year (statutory holidays, nghỉ bù, override days) and the days an
+ * override declared working.
+ *
+ * Argument handling and output only; the days come from core/calendar.c with
+ * the override files loaded by cli_open_calendar().
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/civil.h"
+
+#define CMD "calendar"
+#define YEAR_MIN 1900
+#define YEAR_MAX 2100
+
+/* Indexed by enum calendar_kind. */
+static const char *const kind_json[] = {
+	[CALENDAR_STATUTORY] = "statutory",
+	[CALENDAR_COMPENSATORY] = "compensatory",
+	[CALENDAR_OVERRIDE] = "override",
+};
+static const char *const kind_label[] = {
+	[CALENDAR_STATUTORY] = "ngày lễ",
+	[CALENDAR_COMPENSATORY] = "nghỉ bù",
+	[CALENDAR_OVERRIDE] = "theo thông báo",
+};
+static const char *const weekday_names[7] = {
+	"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy",
+};
+
+/* Columns on a terminal: Vietnamese text is NFC, one code point per column. */
+static int
+columns(const char *s)
+{
+	int n = 0;
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void
+print_padded(const char *s, int width)
+{
+	fputs(s, stdout);
+	for (int i = columns(s); i < width; i++)
+		putchar(' ');
+}
+
+static void
+print_day(const struct calendar_day *d, const char *label)
+{
+	char date[CIVIL_DATE_LEN];
+
+	printf("%s  ", civil_format_date(d->day, date, sizeof date));
+	print_padded(weekday_names[civil_weekday(d->day)], 10);
+	print_padded(label, 16);
+	printf("%s\n", d->name);
+}
+
+static json_t *
+days_json(const struct calendar_day *days, size_t n, bool with_kind)
+{
+	json_t *array = json_array();
+	char date[CIVIL_DATE_LEN];
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *obj = json_pack("{s:s, s:s}", "date",
+					civil_format_date(days[i].day, date, sizeof date),
+					"name", days[i].name);
+		if (obj != NULL && with_kind)
+			json_object_set_new(obj, "kind", json_string(kind_json[days[i].kind]));
+		json_array_append_new(array, obj);
+	}
+	return array;
+}
+
+static int
+print_json(int year, const struct calendar_day *off, size_t n_off,
+	   const struct calendar_day *working, size_t n_working)
+{
+	json_t *obj = json_object();
+	char *text;
+	int rc = -1;
+
+	json_object_set_new(obj, "year", json_integer(year));
+	json_object_set_new(obj, "days_off", days_json(off, n_off, true));
+	json_object_set_new(obj, "working_days", days_json(working, n_working, false));
+	text = json_dumps(obj, JSON_COMPACT);
+	if (text != NULL) {
+		puts(text);
+		rc = 0;
+	}
+	free(text);
+	json_decref(obj);
+	return rc;
+}
+
+static void
+print_human(int year, const struct calendar_day *off, size_t n_off,
+	    const struct calendar_day *working, size_t n_working)
+{
+	printf("Ngày nghỉ năm %d (ngoài nghỉ hằng tuần):\n", year);
+	for (size_t i = 0; i < n_off; i++)
+		print_day(&off[i], kind_label[off[i].kind]);
+	if (n_working == 0)
+		return;
+	printf("\nNgày làm việc theo thông báo:\n");
+	for (size_t i = 0; i < n_working; i++)
+		print_day(&working[i], "làm việc");
+}
+
+static int
+parse_year(const char *s, int *year)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < YEAR_MIN || v > YEAR_MAX)
+		return -1;
+	*year = (int)v;
+	return 0;
+}
+
+int
+cmd_calendar(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"calendar", required_argument, NULL, 'c'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	const char *dir = NULL;
+	const struct calendar_day *off, *working;
+	size_t n_off, n_working;
+	struct calendar *cal;
+	int opt, year, rc = CLI_OK;
+
+	optind = 0; /* GNU: full re-initialisation, in case of an earlier parse */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'c':
+			dir = optarg;
+			break;
+		case ':':
+			return cli_usage_error(CMD, "option '%s' needs a value",
+					       argv[optind - 1]);
+		default:
+			return cli_usage_error(CMD, "unknown or malformed option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(CMD, "missing the YEAR");
+	if (argc - optind > 1)
+		return cli_usage_error(CMD, "too many arguments ('%s')", argv[optind + 1]);
+	if (parse_year(argv[optind], &year) < 0)
+		return cli_usage_error(CMD, "YEAR must be a number in %d..%d, not '%s'", YEAR_MIN,
+				       YEAR_MAX, argv[optind]);
+
+	cal = cli_open_calendar(dir);
+	n_off = calendar_days_off(cal, year, &off);
+	n_working = calendar_working_overrides(cal, year, &working);
+	if (json) {
+		if (print_json(year, off, n_off, working, n_working) < 0)
+			rc = cli_fail(CMD, "cannot encode JSON");
+	} else {
+		print_human(year, off, n_off, working, n_working);
+	}
+	calendar_free(cal);
+	if (rc == CLI_OK && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = cli_fail(CMD, "cannot write the output");
+	return rc;
+}
