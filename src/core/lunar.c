@@ -21,9 +21,8 @@
  *     contains no major solar term (a multiple of 30° of longitude) is the
  *     leap month and repeats the number of the month before it.
  *
- * This module does no I/O and keeps no state: every query recomputes the one
- * or two spans it needs (a span is about thirty trigonometric series; the
- * whole 1900..2100 round trip runs in about a second).
+ * This module does no I/O and reads no clock; it only remembers the spans it
+ * has computed (a span costs about thirty trigonometric series).
  */
 #include "core/lunar.h"
 
@@ -276,7 +275,7 @@ month11_k(int year)
 }
 
 static void
-build_span(int year, struct span *sp)
+compute_span(int year, struct span *sp)
 {
 	int ka = month11_k(year - 1), kb = month11_k(year);
 	int leap_at = -1, number = 11, lyear = year - 1;
@@ -298,6 +297,28 @@ build_span(int year, struct span *sp)
 		sp->leap[i] = i == leap_at;
 		sp->year[i] = lyear;
 	}
+}
+
+/*
+ * Spans are pure functions of the year, so each is computed once and kept:
+ * 202 spans of about 120 bytes.  Not thread-safe, like the rest of motcua's
+ * single-threaded core.
+ */
+static void
+build_span(int year, struct span *sp)
+{
+	static struct span cache[LAST_SPAN - FIRST_SPAN + 1];
+	static bool cached[LAST_SPAN - FIRST_SPAN + 1];
+
+	if (year < FIRST_SPAN || year > LAST_SPAN) {
+		compute_span(year, sp);
+		return;
+	}
+	if (!cached[year - FIRST_SPAN]) {
+		compute_span(year, &cache[year - FIRST_SPAN]);
+		cached[year - FIRST_SPAN] = true;
+	}
+	*sp = cache[year - FIRST_SPAN];
 }
 
 static int32_t
