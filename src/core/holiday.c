@@ -58,6 +58,8 @@ static const char *const tet_names[4] = {
 
 #define TET_EVE_29 "Tết Âm lịch (29 tháng Chạp)"
 #define TET_EVE_30 "Tết Âm lịch (30 tháng Chạp)"
+#define HUNG_AND_VICTORY "Giỗ Tổ Hùng Vương và Ngày Chiến thắng"
+#define HUNG_AND_LABOUR "Giỗ Tổ Hùng Vương và Ngày Quốc tế Lao động"
 
 struct entry {
 	struct calendar_day day;
@@ -113,8 +115,21 @@ add_lunar(int year, struct entry *list, size_t *n)
 		for (int i = 0; i < 4; i++)
 			add(list, n, first + i, tet_names[i], CALENDAR_STATUTORY, HOL_TET);
 	}
-	if (lunar_to_solar(&hung, &day) == 0)
-		add(list, n, day, "Giỗ Tổ Hùng Vương", CALENDAR_STATUTORY, HOL_HUNG_KINGS);
+	if (lunar_to_solar(&hung, &day) < 0)
+		return;
+	/*
+	 * 10/3 lunar can fall on 30/4 or 1/5 after a leap 1st or 2nd month (30/4
+	 * in 1947).  The law does not say that two holidays on one day give two
+	 * days off, so the day is listed once under both names; a yearly notice
+	 * that grants more is an override.
+	 */
+	for (size_t i = 0; i < *n; i++) {
+		if (list[i].day.day != day)
+			continue;
+		list[i].day.name = list[i].id == HOL_VICTORY ? HUNG_AND_VICTORY : HUNG_AND_LABOUR;
+		return;
+	}
+	add(list, n, day, "Giỗ Tổ Hùng Vương", CALENDAR_STATUTORY, HOL_HUNG_KINGS);
 }
 
 size_t
