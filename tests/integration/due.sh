@@ -1,0 +1,116 @@
+#!/bin/sh
+# `motcua due`: due dates per unit, cut-off, holidays (computed and from an
+# override file), --json, and the usage errors (exit 2, one line + usage).
+set -u
+M=${MOTCUA_BIN:?}
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# An empty override folder, so no local config changes the answers.
+mkdir -p "$T/empty" "$T/ov"
+CAL="--calendar $T/empty"
+
+# expect RECEIVED DURATION UNIT WANT [extra options...]
+expect() {
+	r=$1 n=$2 u=$3 want=$4
+	shift 4
+	# shellcheck disable=SC2086
+	got=$("$M" due --received "$r" --duration "$n" --unit "$u" $CAL "$@" 2> "$T/err") ||
+		fail "due $r $n $u $*: exit $? ($(cat "$T/err"))"
+	[ "$got" = "$want" ] || fail "due $r $n $u $*: got '$got', want '$want'"
+	[ ! -s "$T/err" ] || fail "due $r $n $u $*: unexpected stderr: $(cat "$T/err")"
+}
+
+# The example of DESIGN.md: 4 working hours from 15:00 -> next day 09:00.
+expect '2026-03-12 15:00' 4 hours 2026-03-13T09:00:00+07:00
+# Friday afternoon over the weekend; lunch; before opening; after closing.
+expect '2026-03-13 15:00' 4 hours 2026-03-16T09:00:00+07:00
+expect '2026-03-09 12:00' 2 hours 2026-03-09T15:30:00+07:00
+expect '2026-03-09 06:00' 4 hours 2026-03-09T11:00:00+07:00
+expect '2026-03-09 18:00' 4 hours 2026-03-10T11:00:00+07:00
+# A result at the end of a period stays there.
+expect '2026-03-09 07:00' 1 working-days 2026-03-09T17:00:00+07:00
+expect '2026-03-09 07:30' 4 hours 2026-03-09T11:30:00+07:00
+expect '2026-03-09 09:00' 1 working-days 2026-03-10T09:00:00+07:00
+expect '2026-03-02 09:00' 20 working-days 2026-03-30T09:00:00+07:00
+# Calendar days landing on a Saturday: Monday, clock clamped into working hours.
+expect '2026-03-11 10:00' 3 calendar-days 2026-03-16T10:00:00+07:00
+expect '2026-03-11 18:00' 3 calendar-days 2026-03-16T17:00:00+07:00
+expect '2026-03-12 06:00' 2 calendar-days 2026-03-16T07:00:00+07:00
+expect '2026-03-12 12:00' 2 calendar-days 2026-03-16T11:30:00+07:00
+# Same-day procedures with and without the 15:00 cut-off (after = strictly later).
+expect '2026-03-09 16:00' 0 working-days 2026-03-09T17:00:00+07:00
+expect '2026-03-09 15:00' 0 working-days 2026-03-09T17:00:00+07:00 --cutoff 15:00
+expect '2026-03-09 15:01' 0 working-days 2026-03-10T17:00:00+07:00 --cutoff 15:00
+expect '2026-03-13 15:30' 0 working-days 2026-03-16T17:00:00+07:00 --cutoff 15:00
+expect '2026-03-09 15:30' 2 hours 2026-03-10T09:00:00+07:00 --cutoff 15:00
+# ISO input with the offset is accepted too.
+expect '2026-03-12T15:00:00+07:00' 4 hours 2026-03-13T09:00:00+07:00
+# Tết Bính Ngọ from the computed holidays: 16..20 February 2026 off.
+expect '2026-02-13 15:00' 1 working-days 2026-02-23T15:00:00+07:00
+expect '2026-02-12 10:00' 5 calendar-days 2026-02-23T10:00:00+07:00
+expect '2026-02-13 15:30' 0 working-days 2026-02-23T17:00:00+07:00 --cutoff 15:00
+# 30/4 and 1/5 2026 (Thursday, Friday).
+expect '2026-04-29 09:00' 1 working-days 2026-05-04T09:00:00+07:00
+
+# An override file adds a day off (Monday 16 March 2026).
+cat > "$T/ov/2026.json" <<'EOF'
+{"year": 2026, "days_off": [{"date": "2026-03-16", "name": "Nghỉ thử nghiệm"}]}
+EOF
+CAL="--calendar $T/ov"
+expect '2026-03-13 15:00' 4 hours 2026-03-17T09:00:00+07:00
+expect '2026-03-11 10:00' 3 calendar-days 2026-03-17T10:00:00+07:00
+CAL="--calendar $T/empty"
+
+# --json: one object with due_at and the rule echoed back.
+out=$("$M" due --received '2026-03-12 15:00' --duration 4 --unit hours --cutoff 15:00 \
+	--json $CAL) || fail "--json exits non-zero"
+[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "--json: expected one line"
+if command -v jq > /dev/null 2>&1; then
+	[ "$(printf '%s' "$out" | jq -r .due_at)" = 2026-03-13T09:00:00+07:00 ] ||
+		fail "--json due_at: $out"
+	[ "$(printf '%s' "$out" | jq -r .unit)" = hours ] || fail "--json unit: $out"
+	[ "$(printf '%s' "$out" | jq -r .cutoff)" = 15:00 ] || fail "--json cutoff: $out"
+	[ "$(printf '%s' "$out" | jq -r .working_seconds)" = 14400 ] ||
+		fail "--json working_seconds: $out"
+else
+	printf '%s' "$out" | grep -q '"due_at":"2026-03-13T09:00:00+07:00"' ||
+		fail "--json due_at: $out"
+fi
+
+# Usage errors: exit 2, nothing on stdout, one message line then the usage.
+usage_error() {
+	"$M" due "$@" > "$T/out" 2> "$T/err"
+	rc=$?
+	[ "$rc" = 2 ] || fail "due $*: exit $rc, want 2"
+	[ ! -s "$T/out" ] || fail "due $*: wrote to stdout"
+	head -n 1 "$T/err" | grep -q '^motcua due: ' || fail "due $*: first line: $(head -n 1 "$T/err")"
+	sed -n 2p "$T/err" | grep -q '^usage: motcua due' || fail "due $*: no usage after the message"
+}
+R='2026-03-12 15:00'
+usage_error --duration 4 --unit hours
+usage_error --received "$R" --unit hours
+usage_error --received "$R" --duration 4
+usage_error --received '2026-02-30 09:00' --duration 4 --unit hours
+usage_error --received '12/03/2026 15:00' --duration 4 --unit hours
+usage_error --received '1899-12-31 09:00' --duration 4 --unit hours
+usage_error --received "$R" --duration -1 --unit hours
+usage_error --received "$R" --duration 3651 --unit hours
+usage_error --received "$R" --duration 4x --unit hours
+usage_error --received "$R" --duration '' --unit hours
+usage_error --received "$R" --duration 99999999999999999999 --unit hours
+usage_error --received "$R" --duration 4 --unit days
+usage_error --received "$R" --duration 4 --unit hours --cutoff 25:00
+usage_error --received "$R" --duration 4 --unit hours --cutoff 00:00
+usage_error --received "$R" --duration 4 --unit hours --cutoff 24:00
+usage_error --received "$R" --duration 4 --unit hours --cutoff 1500
+usage_error --received "$R" --duration 4 --unit hours extra
+usage_error --received "$R" --duration 4 --unit hours --bogus
+usage_error --received "$R" --duration 4 --unit
+# The limits themselves are accepted.
+"$M" due --received "$R" --duration 3650 --unit working-days $CAL > /dev/null ||
+	fail "duration 3650 rejected"
+"$M" due --received "$R" --duration 0 --unit hours --cutoff 23:59 $CAL > /dev/null ||
+	fail "cutoff 23:59 rejected"
+echo "due: ok"
