@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
@@ -35,9 +36,9 @@ is_dir(const char *path)
 static char *
 join(const char *a, const char *b)
 {
-	int n = snprintf(NULL, 0, "%s/%s", a, b);
-	char *s = xmalloc((size_t)n + 1);
-	snprintf(s, (size_t)n + 1, "%s/%s", a, b);
+	size_t n = strlen(a) + 1 + strlen(b) + 1;
+	char *s = xmalloc(n);
+	snprintf(s, n, "%s/%s", a, b);
 	return s;
 }
 

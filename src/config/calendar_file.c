@@ -40,14 +40,18 @@ static char *
 vformat(const char *fmt, va_list ap)
 {
 	va_list copy;
+	char small[256], *buf;
 	int n;
-	char *buf;
 
+	/* Measure into a real buffer: GCC's -Wformat-truncation rejects a NULL one
+	 * under some optimisation levels. */
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(small, sizeof small, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		return xstrdup("(unprintable message)");
+	if ((size_t)n < sizeof small)
+		return xstrdup(small);
 	buf = xmalloc((size_t)n + 1);
 	vsnprintf(buf, (size_t)n + 1, fmt, ap);
 	return buf;

@@ -129,6 +129,17 @@ entries_in_year(const struct calendar_override_entry *e, size_t n, int year)
 	return true;
 }
 
+/* A day both off and working would be listed as a day off yet count as working. */
+static bool
+lists_disjoint(const struct calendar_override *ov)
+{
+	for (size_t i = 0; i < ov->n_days_off; i++)
+		for (size_t j = 0; j < ov->n_working_days; j++)
+			if (ov->days_off[i].day == ov->working_days[j].day)
+				return false;
+	return true;
+}
+
 int
 calendar_add_override(struct calendar *cal, const struct calendar_override *ov)
 {
@@ -136,7 +147,8 @@ calendar_add_override(struct calendar *cal, const struct calendar_override *ov)
 	size_t i;
 
 	if (!entries_in_year(ov->days_off, ov->n_days_off, ov->year) ||
-	    !entries_in_year(ov->working_days, ov->n_working_days, ov->year))
+	    !entries_in_year(ov->working_days, ov->n_working_days, ov->year) ||
+	    !lists_disjoint(ov))
 		return -1;
 	copy.year = ov->year;
 	copy.off = copy_entries(ov->days_off, ov->n_days_off);

@@ -62,7 +62,8 @@ unsigned calendar_workweek(const struct calendar *cal);
 /*
  * Apply a year's override over the statutory days.  The calendar copies what it
  * needs; the caller still owns `ov`.  A later override of the same year replaces
- * the earlier one whole.  Returns 0, or -1 when an entry lies outside ov->year.
+ * the earlier one whole.  Returns 0, or -1 (and nothing changes) when an entry
+ * lies outside ov->year or a day is both in days_off and in working_days.
  */
 int calendar_add_override(struct calendar *cal, const struct calendar_override *ov);
 void calendar_override_release(struct calendar_override *ov);
