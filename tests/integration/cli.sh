@@ -8,10 +8,10 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 grep -q '^usage: motcua' /tmp/cli.$$ || fail "--help has no usage line"
 for c in due calendar lunar; do
 	grep -q "^  $c " /tmp/cli.$$ || fail "--help does not list $c"
-	"$M" help "$c" > /tmp/cli.$$ 2>&1 || fail "help $c exits non-zero"
-	grep -q "^usage: motcua $c" /tmp/cli.$$ || fail "help $c has no usage"
+	"$M" help "$c" > /tmp/cli3.$$ 2>&1 || fail "help $c exits non-zero"
+	grep -q "^usage: motcua $c" /tmp/cli3.$$ || fail "help $c has no usage"
 	"$M" "$c" --help > /tmp/cli2.$$ 2>&1 || fail "$c --help exits non-zero"
-	cmp -s /tmp/cli.$$ /tmp/cli2.$$ || fail "$c --help differs from help $c"
+	cmp -s /tmp/cli3.$$ /tmp/cli2.$$ || fail "$c --help differs from help $c"
 done
 
 "$M" no-such-command > /tmp/cli.$$ 2>&1
@@ -23,5 +23,5 @@ grep -q "unknown command 'no-such-command'" /tmp/cli.$$ || fail "unknown command
 [ $? = 2 ] || fail "help of an unknown command must exit 2"
 
 "$M" --version | grep -q '^motcua [0-9]' || fail "--version"
-rm -f /tmp/cli.$$ /tmp/cli2.$$
+rm -f /tmp/cli.$$ /tmp/cli2.$$ /tmp/cli3.$$
 echo "cli: ok"
