@@ -23,7 +23,9 @@
  * not itself a holiday), sorted by day, into out[HOLIDAY_MAX]; returns the
  * count.  `rest_days` is the bit set of weekly rest days (bit 0 = Sunday;
  * default 0x41 = Saturday and Sunday).  Names are static Vietnamese strings.
- * Valid for at least 1900..2100.
+ * A day is listed once even when two holidays meet on it (10/3 lunar on 30/4
+ * in 1947): it carries both names.  The lunar holidays need 1900..2100;
+ * outside that range only the solar ones are returned.
  */
 size_t holiday_compute(int year, unsigned rest_days, struct calendar_day *out);
 
