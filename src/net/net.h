@@ -310,11 +310,12 @@ struct net_waitfd {
 
 /*
  * One turn of the loop: start queued requests that may start, wait up to
- * timeout_ms (less if curl or a delayed request needs it sooner) for network
- * activity or one of the extra descriptors, drive the transfers, and call the
- * callbacks of those that finished.  net_wakeup() or a signal cuts the wait
- * short.  Returns the number of done callbacks called (>= 0), or -1 on a
- * fatal multi-handle error.  extra may be NULL when n_extra is 0.
+ * timeout_ms (negative: no limit; less if curl or a delayed request needs it
+ * sooner) for network activity or one of the extra descriptors, drive the
+ * transfers, and call the callbacks of those that finished.  net_wakeup() or
+ * a signal cuts the wait short.  Returns the number of done callbacks called
+ * (>= 0), or -1 on a fatal multi-handle error.  extra may be NULL when
+ * n_extra is 0.  Called from inside a callback it does nothing and returns 0.
  */
 int net_poll(struct net *net, int timeout_ms, struct net_waitfd *extra, size_t n_extra);
 
@@ -327,7 +328,8 @@ size_t net_pending(const struct net *net);
 
 /*
  * For one-shot CLI commands: net_poll() until net_pending() is 0.
- * Returns 0, or -1 on a fatal multi-handle error.
+ * Returns 0, or -1 on a fatal multi-handle error or when called from a
+ * callback (where it could never finish).
  */
 int net_run_until_done(struct net *net);
 

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 uint64_t
 net_backoff_delay_ms(unsigned attempt, uint64_t base_ms, uint64_t cap_ms, uint32_t random)
