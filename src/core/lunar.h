@@ -23,10 +23,13 @@ struct lunar_date {
 	bool leap; /* a leap (nhuận) month */
 };
 
-/* Lunar date of civil day `day`.  Returns 0, or -1 out of the supported range. */
+/* Lunar date of civil day `day`.  Returns 0, or -1 outside the supported
+ * range 1900-01-01..2100-12-31 (solar).  Not thread-safe: computed months are
+ * cached in static storage. */
 int lunar_from_solar(int32_t day, struct lunar_date *out);
 /* Civil day of a lunar date.  Returns 0, or -1 when there is no such date
- * (no leap month of that number that year, day 30 of a 29-day month, ...). */
+ * (no leap month of that number that year, day 30 of a 29-day month, ...) or
+ * when it falls outside 1900-01-01..2100-12-31. */
 int lunar_to_solar(const struct lunar_date *ld, int32_t *day);
 /* Can Chi name of a lunar year, e.g. "Bính Ngọ" for 2026; static storage
  * per stem/branch, written into buf (at least LUNAR_CAN_CHI_LEN bytes). */
