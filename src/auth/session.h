@@ -1,0 +1,44 @@
+/*
+ * session.h - everything a command needs to talk to the sign-in provider.
+ *
+ * Glue for one-shot commands (login, logout, doctor) and the console: reads
+ * the configuration for the issuer and client id (command-line value, then
+ * $MOTCUA_ISSUER / $MOTCUA_CLIENT_ID, then config.json), opens a net, the
+ * keyring and an auth with a lock file in the data folder.  It decides
+ * nothing about what to do with the sign-in.
+ */
+#ifndef MOTCUA_AUTH_SESSION_H
+#define MOTCUA_AUTH_SESSION_H
+
+#include <stdbool.h>
+
+#include "auth/auth.h"
+#include "auth/keyring.h"
+#include "net/net.h"
+
+struct auth_session {
+	struct net *net;
+	struct auth_keyring *keyring;
+	struct auth *auth;
+	const char *keyring_notice; /* static; NULL when a Secret Service is in use */
+	char *issuer;
+	char *client_id;
+	int lock_idle_minutes;
+	int lock_grace_minutes;
+};
+
+/*
+ * Open.  issuer/client_id: the command-line values or NULL.  Returns 0, or -1
+ * with *cause malloc'd (no issuer configured, no net, malformed config);
+ * release with auth_session_release() either way.
+ */
+int auth_session_open(struct auth_session *s, const char *issuer, const char *client_id,
+		      char **cause);
+
+/* Cancels what is pending, waits for it, wipes and frees. */
+void auth_session_release(struct auth_session *s);
+
+/* Poll the net until *flag is true.  0, or -1 on a fatal net error. */
+int auth_session_wait(struct auth_session *s, const bool *flag);
+
+#endif
