@@ -43,6 +43,7 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC = $(wildcard tests/bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 HAVE_SBX  = $(wildcard src/sandbox/main.c)
+SBX_LIB   = $(if $(SBX_SRC),$(B)/libsandbox.a)
 
 PROGS = $(B)/motcua $(if $(HAVE_SBX),$(B)/motcua-sandbox)
 
@@ -79,12 +80,12 @@ $(B)/motcua-sandbox: $(B)/src/sandbox/main.o $(B)/libsandbox.a $(B)/libmotcua.a
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(if $(HAVE_SBX),$(B)/libsandbox.a) $(B)/libmotcua.a
+$(B)/tests/%: tests/unit/%.c $(SBX_LIB) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Benchmark programs: every tests/bench/bench_*.c, run by tests/bench/run.sh.
-$(B)/bench/%: tests/bench/%.c $(if $(HAVE_SBX),$(B)/libsandbox.a) $(B)/libmotcua.a
+$(B)/bench/%: tests/bench/%.c $(SBX_LIB) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
