@@ -27,7 +27,8 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) \
              -DMOTCUA_DATADIR='"$(PREFIX)/share/motcua"' \
-             -DMOTCUA_SYSCONFDIR='"$(SYSCONFDIR)"' $(EXTRA_CFLAGS) $(CFLAGS)
+             -DMOTCUA_SYSCONFDIR='"$(SYSCONFDIR)"' \
+             -DMOTCUA_LOCALEDIR='"$(PREFIX)/share/locale"' $(EXTRA_CFLAGS) $(CFLAGS)
 SYSCONFDIR ?= /etc/motcua
 LDLIBS  += $(PKG_LIBS) -lm
 
@@ -47,9 +48,13 @@ SBX_LIB   = $(if $(SBX_SRC),$(B)/libsandbox.a)
 
 PROGS = $(B)/motcua $(if $(HAVE_SBX),$(B)/motcua-sandbox)
 
+# Message catalogues: locale/LANG.po -> $(B)/locale/LANG/LC_MESSAGES/motcua.mo
+PO_SRC = $(wildcard locale/*.po)
+MO_OBJ = $(PO_SRC:locale/%.po=$(B)/locale/%/LC_MESSAGES/motcua.mo)
+
 .PHONY: all deps test check unit integration asan bench demo clean install uninstall
 
-all: $(PROGS)
+all: $(PROGS) $(MO_OBJ)
 	@if [ "$(B)" = build ]; then ln -sf $(B)/motcua motcua; \
 	 [ -z "$(HAVE_SBX)" ] || ln -sf $(B)/motcua-sandbox motcua-sandbox; fi
 
@@ -63,6 +68,10 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/locale/%/LC_MESSAGES/motcua.mo: locale/%.po
+	@mkdir -p $(dir $@)
+	$(Q)msgfmt --check -o $@ $<
 
 $(B)/libmotcua.a: $(LIB_OBJ)
 	@rm -f $@
@@ -90,12 +99,12 @@ $(B)/bench/%: tests/bench/%.c $(SBX_LIB) $(B)/libmotcua.a
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests: every tests/unit/test_*.c is a cmocka program.
-unit: $(UNIT_BIN) $(PROGS)
+unit: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
 # Integration tests: every tests/integration/*.sh, against the real binaries.
-integration: $(PROGS)
-	@MOTCUA_BIN=$(abspath $(B)/motcua) MOTCUA_SANDBOX_BIN=$(abspath $(B)/motcua-sandbox) \
+integration: $(PROGS) $(MO_OBJ)
+	@MOTCUA_LOCALEDIR=$(abspath $(B)/locale) MOTCUA_BIN=$(abspath $(B)/motcua) MOTCUA_SANDBOX_BIN=$(abspath $(B)/motcua-sandbox) \
 	 sh tests/run-integration.sh
 
 check:
@@ -126,9 +135,12 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua/calendar
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	cp -R config/. $(DESTDIR)$(PREFIX)/share/motcua/
+	for mo in $(MO_OBJ); do l=$${mo#$(B)/locale/}; l=$${l%%/*}; \
+	  install -D -m 644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/motcua.mo; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/motcua $(DESTDIR)$(PREFIX)/bin/motcua-sandbox
 	rm -rf $(DESTDIR)$(PREFIX)/share/motcua
+	rm -f $(DESTDIR)$(PREFIX)/share/locale/*/LC_MESSAGES/motcua.mo
 
 -include $(shell find build -name '*.d' 2>/dev/null)
