@@ -1,0 +1,262 @@
+/*
+ * dialect_common.c - what several dialects share: date formats, and the
+ * resumable upload protocol that tuphap and nnmt both speak (with their own
+ * spelling of the JSON keys).  Nothing here decides a dialect's behaviour.
+ */
+#include "sandbox/dialect.h"
+#include "sandbox/dialect_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+char *
+dialect_date_dvcqg(mc_time t, char *buf, size_t size)
+{
+	if (t == 0) {
+		snprintf(buf, size, "%s", "");
+		return buf;
+	}
+	struct civil_time c = civil_split(t);
+	snprintf(buf, size, "%04d%02d%02d%02d%02d%02d", c.date.year, c.date.month, c.date.day,
+		 c.hour, c.minute, c.second);
+	return buf;
+}
+
+char *
+dialect_date_tinh(mc_time t, char *buf, size_t size)
+{
+	if (t == 0) {
+		snprintf(buf, size, "%s", "");
+		return buf;
+	}
+	struct civil_time c = civil_split(t);
+	snprintf(buf, size, "%02d/%02d/%04d %02d:%02d:%02d", c.date.day, c.date.month,
+		 c.date.year, c.hour, c.minute, c.second);
+	return buf;
+}
+
+char *
+dialect_date_utc(mc_time t, char *buf, size_t size)
+{
+	if (t == 0) {
+		snprintf(buf, size, "%s", "");
+		return buf;
+	}
+	int32_t days = (int32_t)((t >= 0 ? t : t - (CIVIL_DAY - 1)) / CIVIL_DAY);
+	int sod = (int)(t - (mc_time)days * CIVIL_DAY);
+	struct civil_date d = civil_date_from_days(days);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, sod / 3600,
+		 sod / 60 % 60, sod % 60);
+	return buf;
+}
+
+/* Digits at s[0..n) as a number, or -1. */
+static int
+digits(const char *s, size_t n)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int
+make_instant(int y, int mo, int d, int h, int mi, int s, mc_time *out)
+{
+	if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0 || h > 23 || mi > 59 || s > 59 ||
+	    !civil_date_valid(y, mo, d))
+		return -1;
+	*out = civil_make_time(civil_days_from_date(y, mo, d), h * 3600 + mi * 60 + s);
+	return 0;
+}
+
+int
+dialect_parse_dvcqg_date(const char *s, mc_time *out)
+{
+	if (s == NULL || strlen(s) != 14)
+		return -1;
+	return make_instant(digits(s, 4), digits(s + 4, 2), digits(s + 6, 2), digits(s + 8, 2),
+			    digits(s + 10, 2), digits(s + 12, 2), out);
+}
+
+int
+dialect_parse_tinh_date(const char *s, mc_time *out)
+{
+	/* "dd/MM/yyyy HH:mm:ss"; the legacy system also takes "dd/MM/yyyy". */
+	if (s == NULL)
+		return -1;
+	size_t n = strlen(s);
+	if ((n != 19 && n != 10) || s[2] != '/' || s[5] != '/')
+		return -1;
+	if (n == 10)
+		return make_instant(digits(s + 6, 4), digits(s + 3, 2), digits(s, 2), 0, 0, 0, out);
+	if (s[10] != ' ' || s[13] != ':' || s[16] != ':')
+		return -1;
+	return make_instant(digits(s + 6, 4), digits(s + 3, 2), digits(s, 2), digits(s + 11, 2),
+			    digits(s + 14, 2), digits(s + 17, 2), out);
+}
+
+/* ---- uploads ------------------------------------------------------------- */
+
+static json_t *
+upload_json(const struct upload *up, bool camel)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, camel ? "uploadId" : "upload_id", json_string(up->id));
+	json_object_set_new(j, camel ? "fileName" : "file_name", json_string(up->name));
+	json_object_set_new(j, "size", json_integer((json_int_t)up->size));
+	json_object_set_new(j, "offset", json_integer((json_int_t)up->received));
+	json_object_set_new(j, "complete", json_boolean(upload_complete(up)));
+	if (upload_complete(up))
+		json_object_set_new(j, "sha256", json_string(up->sha256));
+	return j;
+}
+
+static void
+offset_headers(struct sbx_response *resp, const struct upload *up)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)up->received);
+	sbx_response_header(resp, "Upload-Offset", buf);
+	if (up->received > 0 && !upload_complete(up)) {
+		snprintf(buf, sizeof(buf), "bytes=0-%llu", (unsigned long long)up->received - 1);
+		sbx_response_header(resp, "Range", buf);
+	}
+}
+
+void
+dialect_upload_handle(struct sandbox *sb, int src, const struct sbx_request *req,
+		      const char *rest, const char *base, bool camel, struct sbx_response *resp)
+{
+	char buf[160];
+	if (rest[0] == '\0' || strcmp(rest, "/") == 0) {
+		if (strcmp(req->method, "POST") != 0) {
+			dialect_problem(resp, 405, "method-not-allowed", "Use POST to start an upload");
+			return;
+		}
+		const char *jerr = NULL;
+		json_t *body = sbx_request_json(req, &jerr);
+		json_t *size = body ? json_object_get(body, "size") : NULL;
+		const char *name = body ? json_string_value(json_object_get(
+						  body, camel ? "fileName" : "file_name"))
+					: NULL;
+		const char *ctype = body ? json_string_value(json_object_get(
+						   body, camel ? "contentType" : "content_type"))
+					 : NULL;
+		if (!json_is_integer(size) || json_integer_value(size) <= 0 || name == NULL) {
+			json_decref(body);
+			dialect_problem(resp, 400, "invalid-upload",
+					camel ? "Need fileName and a positive size"
+					      : "Need file_name and a positive size");
+			return;
+		}
+		struct upload *up = uploads_create(sb->uploads, src, name, ctype,
+						   (uint64_t)json_integer_value(size), req->now);
+		json_decref(body);
+		if (up == NULL) {
+			dialect_problem(resp, 413, "upload-too-large",
+					"File larger than 32 MiB or the server is full");
+			return;
+		}
+		sbx_response_json(resp, 201, upload_json(up, camel));
+		snprintf(buf, sizeof(buf), "%s/uploads/%s", base, up->id);
+		sbx_response_header(resp, "Location", buf);
+		offset_headers(resp, up);
+		return;
+	}
+	const char *id = rest + 1;
+	struct upload *up = uploads_get(sb->uploads, src, id);
+	if (up == NULL) {
+		dialect_problem(resp, 404, "upload-not-found", "No such upload");
+		return;
+	}
+	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) {
+		sbx_response_json(resp, 200, upload_json(up, camel));
+		offset_headers(resp, up);
+		return;
+	}
+	if (strcmp(req->method, "PUT") != 0 && strcmp(req->method, "PATCH") != 0) {
+		dialect_problem(resp, 405, "method-not-allowed", "Use PUT with Content-Range");
+		return;
+	}
+	uint64_t first, last, total;
+	const char *cr = sbx_request_header(req, "Content-Range");
+	if (cr == NULL && req->body_len == up->size) { /* the whole file at once */
+		first = 0;
+		last = up->size - 1;
+		total = up->size;
+	} else if (upload_parse_content_range(cr, &first, &last, &total) != 0 ||
+		   total != up->size) {
+		dialect_problem(resp, 400, "bad-content-range",
+				"Content-Range must be 'bytes FIRST-LAST/SIZE' with the announced size");
+		return;
+	}
+	if (first == UINT64_MAX) { /* "bytes * /SIZE": where are we? */
+		sbx_response_json(resp, upload_complete(up) ? 200 : 308, upload_json(up, camel));
+		offset_headers(resp, up);
+		return;
+	}
+	if (req->body_len != last - first + 1) {
+		dialect_problem(resp, 400, "bad-content-range",
+				"The body length does not match Content-Range");
+		return;
+	}
+	enum upload_write w = uploads_write(up, first, req->body, req->body_len);
+	if (w == UPLOAD_WRITE_OFFSET) {
+		json_t *j = upload_json(up, camel);
+		json_object_set_new(j, "type", json_string("offset-mismatch"));
+		json_object_set_new(j, "title", json_string("Chunk does not start at the offset"));
+		json_object_set_new(j, "status", json_integer(409));
+		sbx_response_json(resp, 409, j);
+		offset_headers(resp, up);
+		return;
+	}
+	if (w == UPLOAD_WRITE_OVERFLOW) {
+		dialect_problem(resp, 400, "bad-content-range", "Chunk goes past the announced size");
+		return;
+	}
+	sbx_response_json(resp, upload_complete(up) ? 200 : 308, upload_json(up, camel));
+	offset_headers(resp, up);
+}
+
+void
+dialect_problem(struct sbx_response *resp, int status, const char *type, const char *detail)
+{
+	json_t *j = json_pack("{s:s,s:s,s:i,s:s}", "type", type, "title", type, "status", status,
+			      "detail", detail);
+	sbx_response_json(resp, status, j);
+	/* Replace the JSON content type with the problem one. */
+	for (size_t i = 0; i < resp->n_headers; i++) {
+		if (strcmp(resp->headers[i].name, "Content-Type") == 0) {
+			free(resp->headers[i].value);
+			resp->headers[i].value = xstrdup("application/problem+json");
+		}
+	}
+}
+
+char *
+dialect_fingerprint(const struct sbx_request *req)
+{
+	size_t plen = strlen(req->path);
+	char *all = xmalloc(plen + 1 + req->body_len + 1);
+	memcpy(all, req->path, plen);
+	all[plen] = '\n';
+	if (req->body_len > 0)
+		memcpy(all + plen + 1, req->body, req->body_len);
+	char *hex = xmalloc(65);
+	sandbox_sha256_hex(all, plen + 1 + req->body_len, hex);
+	free(all);
+	return hex;
+}
+
+const char *
+dialect_actor(const char *given)
+{
+	return given != NULL && given[0] != '\0' ? given : "Cán bộ một cửa";
+}

@@ -1,0 +1,215 @@
+/*
+ * main.c - motcua-sandbox: parse options, generate the world, serve it until
+ * SIGINT or SIGTERM, then free everything.
+ *
+ * Signals are blocked before the server's threads start and waited for with
+ * sigwait(), so no handler runs on a server thread and shutdown happens on the
+ * main thread in order: stop the server (joins its threads), then free the
+ * sandbox.  Exit 0 after a signal, 1 when the server cannot start, 2 for bad
+ * usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/civil.h"
+#include "sandbox/http.h"
+#include "sandbox/sandbox.h"
+
+static const char usage_text[] =
+	"usage: motcua-sandbox [options]\n"
+	"  --port N            listen on port N (default 8080; 0 = any free port)\n"
+	"  --host ADDR         IPv4 address to bind (default 127.0.0.1)\n"
+	"  --seed N            seed of all generated data and faults (default 1)\n"
+	"  --dossiers N        dossiers to generate (default 3000, up to 1000000)\n"
+	"  --now 'YYYY-MM-DD HH:MM'  start the sandbox clock there (default: now)\n"
+	"  --speed X           sandbox seconds per real second (default 1; 0 = frozen)\n"
+	"  --rate N            new dossiers per sandbox minute (default 0)\n"
+	"  --scenario NAME     quiet-morning | post-tet-backlog | rural-outage\n"
+	"  --faults SPEC       fault rules, e.g. 'tuphap:latency=200,error=0.1'\n"
+	"  --payment-secret S  shared secret of the payment platform's MaXacThuc\n"
+	"  --ready-fd N        write the base URL and a newline to fd N when ready\n"
+	"  --verbose           log one line per request on stderr\n"
+	"  --help              this text\n"
+	"When ready it prints 'motcua-sandbox: listening on URL' on stdout.\n"
+	"See doc/sandbox.md for every endpoint.\n";
+
+static int
+bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "motcua-sandbox: %s%s%s\n%s", what, arg ? ": " : "", arg ? arg : "",
+		usage_text);
+	return 2;
+}
+
+static int
+parse_num(const char *s, double min, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno != 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum { OPT_PORT = 256, OPT_HOST, OPT_SEED, OPT_DOSSIERS, OPT_NOW, OPT_SPEED, OPT_RATE,
+       OPT_SCENARIO, OPT_FAULTS, OPT_SECRET, OPT_READY_FD, OPT_VERBOSE, OPT_HELP };
+
+static const struct option options[] = {
+	{"port", required_argument, NULL, OPT_PORT},
+	{"host", required_argument, NULL, OPT_HOST},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"dossiers", required_argument, NULL, OPT_DOSSIERS},
+	{"now", required_argument, NULL, OPT_NOW},
+	{"speed", required_argument, NULL, OPT_SPEED},
+	{"rate", required_argument, NULL, OPT_RATE},
+	{"scenario", required_argument, NULL, OPT_SCENARIO},
+	{"faults", required_argument, NULL, OPT_FAULTS},
+	{"payment-secret", required_argument, NULL, OPT_SECRET},
+	{"ready-fd", required_argument, NULL, OPT_READY_FD},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+int
+main(int argc, char **argv)
+{
+	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 3000, .speed = 1.0};
+	const char *host = "127.0.0.1";
+	double port = 8080, num;
+	uint64_t u;
+	int ready_fd = -1;
+	bool have_now = false;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_PORT:
+			if (parse_num(optarg, 0, 65535, &port) != 0)
+				return bad_usage("bad --port", optarg);
+			break;
+		case OPT_HOST:
+			host = optarg;
+			break;
+		case OPT_SEED:
+			if (parse_u64(optarg, &cfg.seed) != 0)
+				return bad_usage("bad --seed", optarg);
+			break;
+		case OPT_DOSSIERS:
+			if (parse_u64(optarg, &u) != 0 || u > 1000000)
+				return bad_usage("bad --dossiers (0..1000000)", optarg);
+			cfg.n_dossiers = (size_t)u;
+			break;
+		case OPT_NOW:
+			if (civil_parse_datetime(optarg, &cfg.start) != 0)
+				return bad_usage("bad --now (YYYY-MM-DD HH:MM)", optarg);
+			have_now = true;
+			break;
+		case OPT_SPEED:
+			if (parse_num(optarg, 0, 100000, &cfg.speed) != 0)
+				return bad_usage("bad --speed", optarg);
+			break;
+		case OPT_RATE:
+			if (parse_num(optarg, 0, 1000, &cfg.rate) != 0)
+				return bad_usage("bad --rate (0..1000 per minute)", optarg);
+			break;
+		case OPT_SCENARIO:
+			cfg.scenario = world_scenario_from_name(optarg);
+			if (cfg.scenario < 0)
+				return bad_usage("unknown --scenario", optarg);
+			break;
+		case OPT_FAULTS:
+			cfg.faults = optarg;
+			break;
+		case OPT_SECRET:
+			cfg.payment_secret = optarg;
+			break;
+		case OPT_READY_FD:
+			if (parse_num(optarg, 0, 1 << 20, &num) != 0)
+				return bad_usage("bad --ready-fd", optarg);
+			ready_fd = (int)num;
+			break;
+		case OPT_VERBOSE:
+			cfg.verbose = true;
+			break;
+		case OPT_HELP:
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return bad_usage("unknown option", NULL);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument", argv[optind]);
+	if (!have_now)
+		cfg.start = (mc_time)time(NULL);
+	if (cfg.scenario == SCENARIO_QUIET_MORNING && cfg.rate == 0)
+		cfg.rate = 0.5;
+	if (cfg.scenario == SCENARIO_POST_TET_BACKLOG && cfg.rate == 0)
+		cfg.rate = 2;
+	if (!have_now)
+		cfg.start = world_scenario_clock(cfg.scenario, cfg.start);
+
+	/* Block the signals before any thread exists; sigwait() takes them. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	const char *err = NULL;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct sandbox *sb = sandbox_new(&cfg, &err);
+	if (sb == NULL)
+		return bad_usage("bad --faults", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (cfg.verbose)
+		fprintf(stderr, "motcua-sandbox: generated %zu dossiers in %.0f ms\n", cfg.n_dossiers,
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+
+	struct sbx_http *srv = sbx_http_start(host, (unsigned)port, sandbox_handle, sb, &err);
+	if (srv == NULL) {
+		fprintf(stderr, "motcua-sandbox: cannot listen on %s:%u: %s\n", host, (unsigned)port,
+			err);
+		sandbox_free(sb);
+		return 1;
+	}
+	char url[96];
+	snprintf(url, sizeof(url), "http://%s:%u", host, sbx_http_port(srv));
+	sandbox_set_base_url(sb, url);
+	printf("motcua-sandbox: listening on %s\n", url);
+	fflush(stdout);
+	if (ready_fd >= 0) {
+		dprintf(ready_fd, "%s\n", url);
+		close(ready_fd);
+	}
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	sbx_http_stop(srv);
+	sandbox_free(sb);
+	return 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * sandbox.h - one running motcua-sandbox: the world, the OpenID provider,
+ * the fault rules, the ledger and uploads, the sandbox clock, and the router
+ * that hands each request to the control API, the provider, a dialect or the
+ * payment platform.  Also the helpers every dialect shares (authentication,
+ * applying an action with exactly-once accounting, number parsing).
+ *
+ * It owns everything it creates; main.c owns the HTTP server.
+ */
+#ifndef MOTCUA_SBX_SANDBOX_H
+#define MOTCUA_SBX_SANDBOX_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sandbox/catalog.h"
+#include "sandbox/fault.h"
+#include "sandbox/http.h"
+#include "sandbox/idp.h"
+#include "sandbox/ledger.h"
+#include "sandbox/smap.h"
+#include "sandbox/upload.h"
+#include "sandbox/world.h"
+
+#define SANDBOX_DEFAULT_SECRET "motcua-sandbox-payment-secret"
+
+struct sandbox_config {
+	uint64_t seed;
+	size_t n_dossiers;
+	mc_time start;            /* the sandbox clock at start */
+	double speed;             /* sandbox seconds per real second (1; 0 = frozen) */
+	double rate;              /* life: new dossiers per sandbox minute */
+	int scenario;             /* enum world_scenario */
+	const char *faults;       /* spec merged over the defaults; may be NULL */
+	const char *payment_secret;
+	bool verbose;             /* one line per request on stderr */
+};
+
+struct sandbox {
+	struct sandbox_config cfg;
+	char *payment_secret;
+	struct world *world;
+	struct idp *idp;          /* NULL until sandbox_set_base_url */
+	struct faults *faults;
+	struct ledger *ledger;
+	struct uploads *uploads;
+	struct smap *sessions;    /* dvcqg session -> struct dvcqg session */
+	struct smap *payments;    /* MaHoSo -> struct payment_tx */
+	char base_url[96];
+	atomic_bool ready;
+	uint64_t start_mono_ms;
+	int64_t advanced;         /* seconds added by POST /_control/clock */
+	mc_time last_now;
+	uint64_t requests;
+	uint64_t dvcqg_pushes;    /* rows accepted by DongBoHoSoMC / CapNhatTienDoHoSoMC */
+};
+
+/* Generate the world and set up the faults.  NULL with *err (static) on a bad
+ * fault spec. */
+struct sandbox *sandbox_new(const struct sandbox_config *cfg, const char **err);
+void sandbox_free(struct sandbox *sb);
+/* Once the port is known: create the OpenID provider with this issuer and
+ * start answering. */
+void sandbox_set_base_url(struct sandbox *sb, const char *base_url);
+/* The sbx_http_handler (ctx = the sandbox). */
+void sandbox_handle(void *ctx, struct sbx_request *req, struct sbx_response *resp);
+
+/* The sandbox clock now (never goes backwards). */
+mc_time sandbox_now(struct sandbox *sb);
+/* Move the clock forward by seconds (>= 0). */
+void sandbox_advance(struct sandbox *sb, int64_t seconds);
+uint64_t sandbox_mono_ms(void);
+
+/* The systems as published by the provider (static table). */
+extern const struct idp_system sandbox_systems[];
+extern const size_t sandbox_n_systems;
+
+/* ---- helpers for dialects ------------------------------------------------ */
+
+/* 0 when the bearer token is valid for `audience`, else -1 with resp = 401. */
+int sandbox_auth(struct sandbox *sb, const struct sbx_request *req, const char *audience,
+		 struct sbx_response *resp);
+
+/*
+ * Apply a clerk action with the ledger's accounting: counts applied (and
+ * applied twice when `ref` was applied before), or a rejection (absorbed
+ * when `ref` was applied before).  `src` is the system it came through.
+ */
+enum world_act_result sandbox_act(struct sandbox *sb, int src, uint32_t idx,
+				  const struct world_act *act, const char *ref, mc_time now);
+
+/* Parse a decimal integer in [min, max]; NULL s gives def.  0 ok, -1 bad. */
+int sandbox_parse_long(const char *s, long min, long max, long def, long *out);
+
+/* Does path start with prefix followed by '/' or end?  Returns the rest. */
+const char *sandbox_path_after(const char *path, const char *prefix);
+
+/* SHA-256 hex of a string (65 bytes with the NUL). */
+void sandbox_sha256_hex(const char *s, size_t len, char out[65]);
+
+/* Serve component `part` of dossier d: Range (206/416), ETag, Accept-Ranges. */
+void sandbox_serve_part(struct sandbox *sb, const struct sbx_request *req,
+			const struct world_dossier *d, size_t part, struct sbx_response *resp);
+/* "<code>-<n>" attachment id of component n (TepDinhKemId); parse back. */
+void sandbox_part_id(const struct world_dossier *d, size_t part, char *buf, size_t size);
+int sandbox_part_from_id(const struct world_dossier *d, const char *id);
+
+#endif
