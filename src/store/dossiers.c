@@ -1,0 +1,456 @@
+/*
+ * dossiers.c - storing and loading whole dossiers with their children
+ * (history, attachments, fees, supplements).
+ *
+ * An upsert keeps the row id of an existing dossier (children and the search
+ * index key on it) and replaces the children wholesale: the sources always
+ * send a dossier's full lists, so replacing is simpler and no slower than
+ * diffing.  The derived columns (folded search text, due sort key) are
+ * computed here, in one place.  Queries over many dossiers are in inbox.c.
+ */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fold.h"
+#include "core/status.h"
+#include "core/xalloc.h"
+
+#define DOSSIER_COLUMNS                                                                \
+	"code, source, procedure_code, procedure_name, field_code, field_name,"        \
+	" applicant_name, applicant_id, applicant_kind, area, summary, unit, channel," \
+	" received_at, source_due_at, due_at, finished_at, updated_at,"                \
+	" status, raw_status, coord_status, version, payment"
+
+enum {
+	C_CODE = 0, C_SOURCE, C_PROCEDURE_CODE, C_PROCEDURE_NAME, C_FIELD_CODE,
+	C_FIELD_NAME, C_APPLICANT_NAME, C_APPLICANT_ID, C_APPLICANT_KIND, C_AREA,
+	C_SUMMARY, C_UNIT, C_CHANNEL, C_RECEIVED_AT, C_SOURCE_DUE_AT, C_DUE_AT,
+	C_FINISHED_AT, C_UPDATED_AT, C_STATUS, C_RAW_STATUS, C_COORD_STATUS,
+	C_VERSION, C_PAYMENT, C_DUE_KEY, C_SEARCH, C_ID = C_DUE_KEY,
+};
+
+static const char upsert_sql[] =
+	"INSERT INTO dossiers (" DOSSIER_COLUMNS ", due_key, search) VALUES"
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
+	" ON CONFLICT (code) DO UPDATE SET"
+	" source = excluded.source, procedure_code = excluded.procedure_code,"
+	" procedure_name = excluded.procedure_name, field_code = excluded.field_code,"
+	" field_name = excluded.field_name, applicant_name = excluded.applicant_name,"
+	" applicant_id = excluded.applicant_id, applicant_kind = excluded.applicant_kind,"
+	" area = excluded.area, summary = excluded.summary, unit = excluded.unit,"
+	" channel = excluded.channel, received_at = excluded.received_at,"
+	" source_due_at = excluded.source_due_at, due_at = excluded.due_at,"
+	" finished_at = excluded.finished_at, updated_at = excluded.updated_at,"
+	" status = excluded.status, raw_status = excluded.raw_status,"
+	" coord_status = excluded.coord_status, version = excluded.version,"
+	" payment = excluded.payment, due_key = excluded.due_key, search = excluded.search"
+	" RETURNING id";
+
+/* The sort key described in schema.c: open by due, open without due, finished. */
+static int64_t
+due_key_of(const struct dossier *d)
+{
+	mc_time due = d->due_at != 0 ? d->due_at : d->source_due_at;
+	bool finished = status_is_finished(d->status) || d->finished_at != 0;
+
+	if (due < 0)
+		due = 0;
+	if (due >= STORE_DUE_KEY_NONE)
+		due = STORE_DUE_KEY_NONE - 1;
+	if (finished)
+		return STORE_DUE_KEY_FINISHED + due;
+	return due != 0 ? due : STORE_DUE_KEY_NONE;
+}
+
+/*
+ * The folded words of the code, applicant name, procedure name and ID number,
+ * each preceded by two spaces ("  h56.14-260312-00042  nguyen  van  duong
+ * ...").  The spaces make the start of a word visible to the trigram index:
+ * "  d" and " du" are trigrams, so one- and two-letter search words are
+ * indexed too (inbox.c).
+ */
+static char *
+search_text_of(const struct dossier *d)
+{
+	const char *parts[] = {d->code, d->applicant_name, d->procedure_name, d->applicant_id};
+	size_t cap = 1, len = 0;
+	char *out;
+
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		cap += (parts[i] != NULL ? 3 * strlen(parts[i]) : 0) + 2;
+	out = xmalloc(cap);
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		char *folded;
+
+		if (parts[i] == NULL)
+			continue;
+		folded = fold_text(parts[i]);
+		/* fold_text() leaves single spaces between words: widen them. */
+		for (char *w = folded; *w != '\0';) {
+			size_t n = strcspn(w, " ");
+
+			out[len++] = ' ';
+			out[len++] = ' ';
+			memcpy(out + len, w, n);
+			len += n;
+			w += n;
+			while (*w == ' ')
+				w++;
+		}
+		out[len] = '\0';
+		free(folded);
+	}
+	return out;
+}
+
+static int
+delete_children(struct store *s, int64_t id)
+{
+	static const char *const sql[] = {
+		"DELETE FROM dossier_events WHERE dossier_id = ?1",
+		"DELETE FROM dossier_attachments WHERE dossier_id = ?1",
+		"DELETE FROM dossier_fees WHERE dossier_id = ?1",
+		"DELETE FROM dossier_supplements WHERE dossier_id = ?1",
+	};
+
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = store_stmt(s, sql[i]);
+
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		if (store_step_done(s, st, "replacing a dossier's details") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+insert_children(struct store *s, int64_t id, const struct dossier *d)
+{
+	sqlite3_stmt *st;
+
+	for (size_t i = 0; i < d->n_history; i++) {
+		const struct dossier_event *e = &d->history[i];
+
+		st = store_stmt(s, "INSERT INTO dossier_events"
+				   " (dossier_id, seq, at, actor, unit, content, status)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_int64(st, 3, e->at);
+		store_bind_text(st, 4, e->actor);
+		store_bind_text(st, 5, e->unit);
+		store_bind_text(st, 6, e->content);
+		sqlite3_bind_int(st, 7, e->status);
+		if (store_step_done(s, st, "saving history") != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < d->n_attachments; i++) {
+		const struct dossier_attachment *a = &d->attachments[i];
+
+		st = store_stmt(s, "INSERT INTO dossier_attachments"
+				   " (dossier_id, seq, attachment_id, name, component_code, url, size)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		store_bind_text(st, 3, a->id);
+		store_bind_text(st, 4, a->name);
+		store_bind_text(st, 5, a->component_code);
+		store_bind_text(st, 6, a->url);
+		sqlite3_bind_int64(st, 7, a->size);
+		if (store_step_done(s, st, "saving attachments") != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < d->n_fees; i++) {
+		const struct dossier_fee *f = &d->fees[i];
+
+		st = store_stmt(s, "INSERT INTO dossier_fees (dossier_id, seq, code, name, amount)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5)");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		store_bind_text(st, 3, f->code);
+		store_bind_text(st, 4, f->name);
+		sqlite3_bind_int64(st, 5, f->amount);
+		if (store_step_done(s, st, "saving fees") != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < d->n_supplements; i++) {
+		const struct dossier_supplement *p = &d->supplements[i];
+
+		st = store_stmt(s, "INSERT INTO dossier_supplements"
+				   " (dossier_id, seq, requested_at, completed_at, reason)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5)");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_int64(st, 3, p->requested_at);
+		sqlite3_bind_int64(st, 4, p->completed_at);
+		store_bind_text(st, 5, p->reason);
+		if (store_step_done(s, st, "saving supplements") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Insert or update the row itself; *id is its rowid. */
+static int
+upsert_row(struct store *s, const struct dossier *d, const char *search, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, upsert_sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, C_CODE + 1, d->code);
+	store_bind_text(st, C_SOURCE + 1, d->source);
+	store_bind_text(st, C_PROCEDURE_CODE + 1, d->procedure_code);
+	store_bind_text(st, C_PROCEDURE_NAME + 1, d->procedure_name);
+	store_bind_text(st, C_FIELD_CODE + 1, d->field_code);
+	store_bind_text(st, C_FIELD_NAME + 1, d->field_name);
+	store_bind_text(st, C_APPLICANT_NAME + 1, d->applicant_name);
+	store_bind_text(st, C_APPLICANT_ID + 1, d->applicant_id);
+	sqlite3_bind_int(st, C_APPLICANT_KIND + 1, d->applicant_kind);
+	store_bind_text(st, C_AREA + 1, d->area);
+	store_bind_text(st, C_SUMMARY + 1, d->summary);
+	store_bind_text(st, C_UNIT + 1, d->unit);
+	sqlite3_bind_int(st, C_CHANNEL + 1, d->channel);
+	sqlite3_bind_int64(st, C_RECEIVED_AT + 1, d->received_at);
+	sqlite3_bind_int64(st, C_SOURCE_DUE_AT + 1, d->source_due_at);
+	sqlite3_bind_int64(st, C_DUE_AT + 1, d->due_at);
+	sqlite3_bind_int64(st, C_FINISHED_AT + 1, d->finished_at);
+	sqlite3_bind_int64(st, C_UPDATED_AT + 1, d->updated_at);
+	sqlite3_bind_int(st, C_STATUS + 1, d->status);
+	store_bind_text(st, C_RAW_STATUS + 1, d->raw_status);
+	sqlite3_bind_int(st, C_COORD_STATUS + 1, d->coord_status);
+	store_bind_text(st, C_VERSION + 1, d->version);
+	sqlite3_bind_int(st, C_PAYMENT + 1, d->payment);
+	sqlite3_bind_int64(st, C_DUE_KEY + 1, due_key_of(d));
+	store_bind_text(st, C_SEARCH + 1, search);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		store_fail(s, "saving a dossier");
+		sqlite3_reset(st);
+		return -1;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	return store_step_done(s, st, "saving a dossier");
+}
+
+int
+store_dossier_upsert(struct store *s, const struct dossier *d)
+{
+	char *search = NULL;
+	int64_t id = 0;
+	int ret = -1;
+
+	if (d->code == NULL || d->code[0] == '\0' || d->source == NULL)
+		return store_failf(s, "a dossier without a code or source cannot be stored");
+	if (store_exec(s, "SAVEPOINT dossier_upsert") != 0)
+		return -1;
+	search = search_text_of(d);
+	if (upsert_row(s, d, search, &id) != 0 || delete_children(s, id) != 0 ||
+	    insert_children(s, id, d) != 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret != 0) {
+		char why[STORE_ERR_LEN];
+
+		memcpy(why, s->err, sizeof why);
+		sqlite3_exec(s->db, "ROLLBACK TO dossier_upsert", NULL, NULL, NULL);
+		memcpy(s->err, why, sizeof why);
+	}
+	if (sqlite3_exec(s->db, "RELEASE dossier_upsert", NULL, NULL, NULL) != SQLITE_OK &&
+	    ret == 0)
+		ret = store_fail(s, "saving a dossier");
+	free(search);
+	return ret;
+}
+
+static int
+load_children(struct store *s, int64_t id, struct dossier *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = store_stmt(s, "SELECT at, actor, unit, content, status FROM dossier_events"
+			   " WHERE dossier_id = ?1 ORDER BY seq");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		dossier_add_event(d, sqlite3_column_int64(st, 0),
+				  (const char *)sqlite3_column_text(st, 1),
+				  (const char *)sqlite3_column_text(st, 2),
+				  (const char *)sqlite3_column_text(st, 3),
+				  sqlite3_column_int(st, 4));
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+
+	st = store_stmt(s, "SELECT attachment_id, name, component_code, url, size"
+			   " FROM dossier_attachments WHERE dossier_id = ?1 ORDER BY seq");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		dossier_add_attachment(d, (const char *)sqlite3_column_text(st, 0),
+				       (const char *)sqlite3_column_text(st, 1),
+				       (const char *)sqlite3_column_text(st, 2),
+				       (const char *)sqlite3_column_text(st, 3),
+				       sqlite3_column_int64(st, 4));
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+
+	st = store_stmt(s, "SELECT code, name, amount FROM dossier_fees"
+			   " WHERE dossier_id = ?1 ORDER BY seq");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		dossier_add_fee(d, (const char *)sqlite3_column_text(st, 0),
+				(const char *)sqlite3_column_text(st, 1),
+				sqlite3_column_int64(st, 2));
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+
+	st = store_stmt(s, "SELECT requested_at, completed_at, reason FROM dossier_supplements"
+			   " WHERE dossier_id = ?1 ORDER BY seq");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		dossier_add_supplement(d, sqlite3_column_int64(st, 0),
+				       sqlite3_column_int64(st, 1),
+				       (const char *)sqlite3_column_text(st, 2));
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+	return 0;
+fail:
+	store_fail(s, "loading a dossier's details");
+	sqlite3_reset(st);
+	return -1;
+}
+
+int
+store_dossier_load(struct store *s, const char *code, struct dossier *out)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	dossier_init(out);
+	st = store_stmt(s, "SELECT " DOSSIER_COLUMNS ", id FROM dossiers WHERE code = ?1");
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 1;
+	}
+	if (rc != SQLITE_ROW) {
+		store_fail(s, "loading a dossier");
+		sqlite3_reset(st);
+		return -1;
+	}
+	out->code = store_column_dup(st, C_CODE);
+	out->source = store_column_dup(st, C_SOURCE);
+	out->procedure_code = store_column_dup(st, C_PROCEDURE_CODE);
+	out->procedure_name = store_column_dup(st, C_PROCEDURE_NAME);
+	out->field_code = store_column_dup(st, C_FIELD_CODE);
+	out->field_name = store_column_dup(st, C_FIELD_NAME);
+	out->applicant_name = store_column_dup(st, C_APPLICANT_NAME);
+	out->applicant_id = store_column_dup(st, C_APPLICANT_ID);
+	out->applicant_kind = sqlite3_column_int(st, C_APPLICANT_KIND);
+	out->area = store_column_dup(st, C_AREA);
+	out->summary = store_column_dup(st, C_SUMMARY);
+	out->unit = store_column_dup(st, C_UNIT);
+	out->channel = sqlite3_column_int(st, C_CHANNEL);
+	out->received_at = sqlite3_column_int64(st, C_RECEIVED_AT);
+	out->source_due_at = sqlite3_column_int64(st, C_SOURCE_DUE_AT);
+	out->due_at = sqlite3_column_int64(st, C_DUE_AT);
+	out->finished_at = sqlite3_column_int64(st, C_FINISHED_AT);
+	out->updated_at = sqlite3_column_int64(st, C_UPDATED_AT);
+	out->status = sqlite3_column_int(st, C_STATUS);
+	out->raw_status = store_column_dup(st, C_RAW_STATUS);
+	out->coord_status = sqlite3_column_int(st, C_COORD_STATUS);
+	out->version = store_column_dup(st, C_VERSION);
+	out->payment = sqlite3_column_int(st, C_PAYMENT);
+	id = sqlite3_column_int64(st, C_ID);
+	sqlite3_reset(st);
+	if (load_children(s, id, out) != 0) {
+		dossier_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_dossier_version(struct store *s, const char *code, char **version)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT version FROM dossiers WHERE code = ?1");
+	int rc;
+
+	*version = NULL;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = store_column_dup(st, 0);
+	else if (rc != SQLITE_DONE)
+		store_fail(s, "reading a dossier's version");
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_dossier_delete(struct store *s, const char *code)
+{
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM dossiers WHERE code = ?1");
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	if (store_step_done(s, st, "deleting a dossier") != 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 0 : 1;
+}
+
+int
+store_dossier_count(struct store *s, const char *source, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	st = store_stmt(s, source == NULL ? "SELECT count(*) FROM dossiers"
+					  : "SELECT count(*) FROM dossiers WHERE source = ?1");
+	if (st == NULL)
+		return -1;
+	if (source != NULL)
+		store_bind_text(st, 1, source);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		store_fail(s, "counting dossiers");
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}

@@ -1,0 +1,938 @@
+/*
+ * inbox.c - inbox queries (filter, search, sort, page, count) and the
+ * dashboard's statistics.
+ *
+ * A struct store_query becomes one SELECT built from fixed fragments, with
+ * every value bound as a parameter (never spliced into the text), so the
+ * number of distinct statements is small and each is prepared once and
+ * cached.  Search words of three characters or more can go through the
+ * trigram FTS5 index; shorter ones always use LIKE on the folded column
+ * (trigrams cannot answer them).  Which way a query goes is decided per
+ * query (see "plan" below).  The due class is computed here from `now`; nothing about
+ * "overdue" is ever stored.  This file never reads or writes whole dossiers
+ * (dossiers.c does).
+ */
+#include "store/store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/fold.h"
+#include "core/unittest.h" /* IWYU pragma: keep */
+#include "core/xalloc.h"
+
+/* Parameter numbers used by the generated SQL. */
+enum {
+	P_NOW = 1,      /* due class: now */
+	P_SOON_END,     /* due class: now + soon_seconds */
+	P_SOURCE,
+	P_STATUS,
+	P_PROCEDURE,
+	P_FIELD,
+	P_AREA,
+	P_MATCH,        /* FTS5 query of the long words */
+	P_LIMIT,
+	P_OFFSET,
+	P_ID,           /* one row by id */
+	P_NEEDLE0,      /* needle of search word i: P_NEEDLE0 + i */
+};
+#define SQL_MAX 2048
+
+/* 2^60 and 2^61, as in store_int.h, for splicing into SQL text. */
+#define DUE_NONE_SQL "1152921504606846976"
+#define DUE_FINISHED_SQL "2305843009213693952"
+_Static_assert(STORE_DUE_KEY_NONE == 1152921504606846976LL, "DUE_NONE_SQL");
+_Static_assert(STORE_DUE_KEY_FINISHED == 2305843009213693952LL, "DUE_FINISHED_SQL");
+
+static const char *const due_class_names[] = {
+	[STORE_DUE_ANY] = "any",         [STORE_DUE_OVERDUE] = "overdue",
+	[STORE_DUE_SOON] = "soon",       [STORE_DUE_OK] = "ok",
+	[STORE_DUE_NONE] = "none",       [STORE_DUE_FINISHED] = "finished",
+};
+
+/* Where each due class lies on the due_key axis (?1 now, ?2 now + soon). */
+static const char *const due_class_where[] = {
+	[STORE_DUE_ANY] = NULL,
+	[STORE_DUE_OVERDUE] = "due_key < ?1",
+	[STORE_DUE_SOON] = "due_key >= ?1 AND due_key < ?2",
+	[STORE_DUE_OK] = "due_key >= ?2 AND due_key < " DUE_NONE_SQL,
+	[STORE_DUE_NONE] = "due_key >= " DUE_NONE_SQL " AND due_key < " DUE_FINISHED_SQL,
+	[STORE_DUE_FINISHED] = "due_key >= " DUE_FINISHED_SQL,
+};
+
+#define DUE_CLASS_SQL                                                            \
+	"CASE WHEN due_key >= " DUE_FINISHED_SQL " THEN 5"                      \
+	" WHEN due_key >= " DUE_NONE_SQL " THEN 4"                               \
+	" WHEN due_key < ?1 THEN 1 WHEN due_key < ?2 THEN 2 ELSE 3 END"
+_Static_assert(STORE_DUE_FINISHED == 5 && STORE_DUE_NONE == 4 && STORE_DUE_OVERDUE == 1 &&
+		       STORE_DUE_SOON == 2 && STORE_DUE_OK == 3,
+	       "DUE_CLASS_SQL numbers");
+
+/* Each sort: its name, ORDER BY terms (ties broken by id, so pages are
+ * stable) and the index that yields that order (schema.c). */
+struct sort_entry {
+	const char *name;
+	const char *asc;
+	const char *desc;
+	const char *index;
+};
+
+static const struct sort_entry sorts[] = {
+	[STORE_SORT_DUE] = {"due", "due_key, id", "due_key DESC, id DESC",
+			    "dossiers_due_search"},
+	[STORE_SORT_RECEIVED] = {"received", "received_at, id", "received_at DESC, id DESC",
+				 "dossiers_received"},
+	[STORE_SORT_STATUS] = {"status", "status, due_key, id",
+			       "status DESC, due_key DESC, id DESC", "dossiers_status_due"},
+	[STORE_SORT_CODE] = {"code", "code", "code DESC", "dossiers_code"},
+	[STORE_SORT_UPDATED] = {"updated", "updated_at, id", "updated_at DESC, id DESC",
+				"dossiers_updated"},
+};
+
+/* The inbox columns, in struct store_row order. */
+enum {
+	R_CODE = 0, R_SOURCE, R_PROCEDURE_CODE, R_PROCEDURE_NAME, R_APPLICANT_NAME,
+	R_RAW_STATUS, R_AREA, R_STATUS, R_COORD_STATUS, R_RECEIVED_AT, R_SOURCE_DUE_AT,
+	R_DUE_AT, R_FINISHED_AT, R_DUE_CLASS,
+};
+
+#define ROW_COLUMNS                                                                  \
+	"code, source, procedure_code, procedure_name, applicant_name, raw_status,"  \
+	" area, status, coord_status, received_at, source_due_at, due_at, finished_at, " \
+	DUE_CLASS_SQL
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *
+store_due_class_name(enum store_due_class c)
+{
+	if ((size_t)c >= NELEM(due_class_names))
+		return "?";
+	return due_class_names[c];
+}
+
+int
+store_due_class_from_name(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < NELEM(due_class_names); i++)
+		if (strcmp(name, due_class_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+store_sort_name(enum store_sort s)
+{
+	if ((size_t)s >= NELEM(sorts))
+		return "?";
+	return sorts[s].name;
+}
+
+int
+store_sort_from_name(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < NELEM(sorts); i++)
+		if (strcmp(name, sorts[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+store_query_init(struct store_query *q, mc_time now)
+{
+	memset(q, 0, sizeof *q);
+	q->now = now;
+	q->soon_seconds = STORE_SOON_DEFAULT;
+	q->limit = 50;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building the statement                                              */
+
+/*
+ * How a query is answered.  SQLite's planner does not know how many rows a
+ * search word or a filter value selects, and guessing wrong costs 100 ms on
+ * 100,000 rows in either direction: walking the sort index for a rare word
+ * reads everything, and fetching 40,000 "nguyen" rows to sort them for a
+ * 50-row page is as bad.  So a page is first tried the ordered way under a
+ * small time budget (dense matches finish long before it), and only when the
+ * budget runs out is it answered the selective way, which is then cheap
+ * because few rows match.  The budget bounds the waste.
+ */
+enum plan {
+	PLAN_NATURAL,   /* as written; the planner chooses */
+	PLAN_ORDERED,   /* walk the sort's index in order, testing each row */
+	PLAN_SELECTIVE, /* FTS and filter indexes first, then sort */
+};
+
+enum shape {
+	SHAPE_ROWS,     /* the inbox columns */
+	SHAPE_IDS,      /* row ids only (the ordered probe) */
+	SHAPE_COUNT,    /* count(*) */
+};
+
+#define PLAN_BUDGET_MS 2.0
+#define PLAN_PROGRESS_OPS 200
+#define MAX_WORDS 16
+
+struct sqlbuf {
+	char text[SQL_MAX];
+	size_t len;
+	bool overflow;
+};
+
+static void
+sql_add(struct sqlbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->len + n >= sizeof b->text) {
+		b->overflow = true;
+		return;
+	}
+	memcpy(b->text + b->len, s, n + 1);
+	b->len += n;
+}
+
+/*
+ * The folded search text, word by word.  A word of three characters or more
+ * matches anywhere (a substring of the code, a name, the ID number).  A
+ * shorter word matches at the start of a word: while the clerk types
+ * "nguyen van d", the "d" is the beginning of a name, and a one-letter
+ * substring would select everything.  The stored text puts two spaces before
+ * every word (dossiers.c), so every search word is a trigram phrase the FTS
+ * index can answer: "van" as it is, "xu" as " xu", "d" as "  d".
+ */
+struct search_terms {
+	char *folded;                   /* owns the words */
+	char *match;                    /* FTS5 query: one phrase per word */
+	char *needle[MAX_WORDS];        /* what motcua_has() looks for, per word */
+	size_t n;
+};
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static void
+search_terms_release(struct search_terms *t)
+{
+	free(t->folded);
+	free(t->match);
+	for (size_t i = 0; i < t->n; i++)
+		free(t->needle[i]);
+	memset(t, 0, sizeof *t);
+}
+
+/* Append the FTS5 phrase "<spaces>word" (quotes doubled) to t->match. */
+static void
+match_add(struct search_terms *t, size_t *mlen, size_t *cap, const char *word,
+	  size_t spaces)
+{
+	size_t need = *mlen + 2 * strlen(word) + spaces + 4;
+
+	if (need > *cap) {
+		*cap = 2 * need;
+		t->match = xrealloc(t->match, *cap);
+	}
+	if (*mlen > 0)
+		t->match[(*mlen)++] = ' ';
+	t->match[(*mlen)++] = '"';
+	for (size_t i = 0; i < spaces; i++)
+		t->match[(*mlen)++] = ' ';
+	for (const char *c = word; *c != '\0'; c++) {
+		if (*c == '"')
+			t->match[(*mlen)++] = '"';
+		t->match[(*mlen)++] = *c;
+	}
+	t->match[(*mlen)++] = '"';
+	t->match[*mlen] = '\0';
+}
+
+/* Split the folded text into words; words past MAX_WORDS are ignored. */
+static void
+search_terms_init(struct search_terms *t, const char *search)
+{
+	size_t cap = 0, mlen = 0;
+	char *word, *next;
+
+	memset(t, 0, sizeof *t);
+	if (search == NULL)
+		return;
+	t->folded = fold_text(search);
+	for (word = t->folded; *word != '\0' && t->n < MAX_WORDS; word = next) {
+		size_t chars, len;
+
+		next = strchr(word, ' ');
+		if (next != NULL)
+			*next++ = '\0';
+		else
+			next = word + strlen(word);
+		chars = utf8_chars(word);
+		len = strlen(word);
+		/* Needle: the word, or " word" for a word start (one space is
+		 * enough inside the stored text's double spaces). */
+		t->needle[t->n] = xmalloc(len + 2);
+		snprintf(t->needle[t->n], len + 2, "%s%s", chars < 3 ? " " : "", word);
+		match_add(t, &mlen, &cap, word, chars >= 3 ? 0 : 3 - chars);
+		t->n++;
+	}
+}
+
+static void
+add_cond(struct sqlbuf *b, bool *first, const char *cond)
+{
+	sql_add(b, *first ? " WHERE " : " AND ");
+	sql_add(b, cond);
+	*first = false;
+}
+
+static int
+n_equality_filters(const struct store_query *q)
+{
+	return (q->source != NULL) + (q->status != 0) + (q->procedure_code != NULL) +
+	       (q->field_code != NULL) + (q->area != NULL);
+}
+
+static bool
+has_filters(const struct store_query *q)
+{
+	return n_equality_filters(q) > 0 || q->mismatch_only || q->due != STORE_DUE_ANY;
+}
+
+/*
+ * What the last ordered try that ran out of budget was looking for: a count
+ * of the same rows that needs at least as many matches would run out too, so
+ * it goes the selective way at once.  The key is the folded words and the
+ * filters; the due class is a filter, so `now` is part of it.
+ */
+static void
+miss_key(char *key, size_t size, const struct store_query *q, const struct search_terms *t)
+{
+	snprintf(key, size, "%s|%s|%d|%s|%s|%s|%d|%d|%lld|%lld", t->match ? t->match : "",
+		 q->source ? q->source : "", q->status, q->procedure_code ? q->procedure_code : "",
+		 q->field_code ? q->field_code : "", q->area ? q->area : "", (int)q->due,
+		 (int)q->mismatch_only, (long long)q->now, (long long)q->soon_seconds);
+}
+
+static void
+build_where(struct sqlbuf *b, const struct store_query *q, const struct search_terms *t,
+	    enum plan plan)
+{
+	bool first = true;
+
+	if (q->source != NULL)
+		add_cond(b, &first, "source = ?3");
+	if (q->status != 0)
+		add_cond(b, &first, "status = ?4");
+	if (q->procedure_code != NULL)
+		add_cond(b, &first, "procedure_code = ?5");
+	if (q->field_code != NULL)
+		add_cond(b, &first, "field_code = ?6");
+	if (q->area != NULL)
+		add_cond(b, &first, "area = ?7");
+	if ((size_t)q->due < NELEM(due_class_where) && due_class_where[q->due] != NULL)
+		add_cond(b, &first, due_class_where[q->due]);
+	if (q->mismatch_only)
+		add_cond(b, &first, "coord_status <> 0 AND coord_status <> status");
+	if (t->match != NULL && plan != PLAN_ORDERED)
+		add_cond(b, &first,
+			 "id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?8)");
+	for (size_t i = 0; t->match != NULL && plan == PLAN_ORDERED && i < t->n; i++) {
+		char cond[64];
+
+		snprintf(cond, sizeof cond, "motcua_has(search, ?%zu)", P_NEEDLE0 + i);
+		add_cond(b, &first, cond);
+	}
+}
+
+static void
+build_sql(struct sqlbuf *b, const struct store_query *q, const struct search_terms *t,
+	  enum plan plan, enum shape shape, bool capped)
+{
+	size_t sort = (size_t)q->sort < NELEM(sorts) ? (size_t)q->sort : STORE_SORT_DUE;
+
+	switch (shape) {
+	case SHAPE_ROWS:
+		sql_add(b, "SELECT " ROW_COLUMNS " FROM dossiers");
+		break;
+	case SHAPE_IDS:
+		sql_add(b, "SELECT id FROM dossiers");
+		break;
+	case SHAPE_COUNT:
+		sql_add(b, capped ? "SELECT count(*) FROM (SELECT 1 FROM dossiers"
+				  : "SELECT count(*) FROM dossiers");
+		break;
+	}
+	if (plan == PLAN_ORDERED) {
+		sql_add(b, " INDEXED BY ");
+		sql_add(b, shape == SHAPE_COUNT ? sorts[STORE_SORT_DUE].index : sorts[sort].index);
+	}
+	build_where(b, q, t, plan);
+	if (shape == SHAPE_COUNT) {
+		if (capped)
+			sql_add(b, " LIMIT ?9)");
+		return;
+	}
+	sql_add(b, " ORDER BY ");
+	/* A unary + keeps the planner from walking the sort index. */
+	if (plan == PLAN_SELECTIVE)
+		sql_add(b, "+");
+	sql_add(b, q->descending ? sorts[sort].desc : sorts[sort].asc);
+	sql_add(b, " LIMIT ?9 OFFSET ?10");
+}
+
+static void
+bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (i <= sqlite3_bind_parameter_count(st))
+		sqlite3_bind_int64(st, i, v);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (i <= sqlite3_bind_parameter_count(st))
+		store_bind_text(st, i, v);
+}
+
+static void
+bind_query(sqlite3_stmt *st, const struct store_query *q, const struct search_terms *t)
+{
+	int64_t soon = q->soon_seconds > 0 ? q->soon_seconds : 0;
+
+	bind_int(st, P_NOW, q->now);
+	bind_int(st, P_SOON_END, q->now + soon);
+	bind_text(st, P_SOURCE, q->source);
+	bind_int(st, P_STATUS, q->status);
+	bind_text(st, P_PROCEDURE, q->procedure_code);
+	bind_text(st, P_FIELD, q->field_code);
+	bind_text(st, P_AREA, q->area);
+	bind_text(st, P_MATCH, t->match);
+	bind_int(st, P_LIMIT, q->limit > 0 ? q->limit : -1);
+	bind_int(st, P_OFFSET, q->offset > 0 ? q->offset : 0);
+	for (size_t i = 0; i < t->n; i++)
+		bind_text(st, (int)(P_NEEDLE0 + i), t->needle[i]);
+}
+
+/* Prepare (from the cache) and bind the statement of a plan and shape. */
+static sqlite3_stmt *
+prepare(struct store *s, const struct store_query *q, const struct search_terms *t,
+	enum plan plan, enum shape shape, bool capped)
+{
+	struct sqlbuf b = {.len = 0};
+	sqlite3_stmt *st;
+
+	build_sql(&b, q, t, plan, shape, capped);
+	if (b.overflow) {
+		store_failf(s, "inbox query too long");
+		return NULL;
+	}
+	st = store_stmt(s, b.text);
+	if (st != NULL)
+		bind_query(st, q, t);
+	return st;
+}
+
+/*
+ * motcua_has(text, needle): 1 when needle occurs in text.  memmem() is several
+ * times faster than LIKE '%...%', and the ordered plan calls it for every
+ * row it walks past.
+ */
+static void
+sql_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const void *text = sqlite3_value_text(argv[0]);
+	const void *needle = sqlite3_value_text(argv[1]);
+	int tlen = sqlite3_value_bytes(argv[0]), nlen = sqlite3_value_bytes(argv[1]);
+
+	(void)argc;
+	if (text == NULL || needle == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_int(ctx, memmem(text, (size_t)tlen, needle, (size_t)nlen) != NULL);
+}
+
+int
+store_inbox_register(struct store *s)
+{
+	if (sqlite3_create_function_v2(s->db, "motcua_has", 2,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				       NULL, sql_has, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, "registering the search function");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The time budget of the ordered try                                  */
+
+struct budget {
+	struct timespec start;
+	double ms;
+	bool spent;
+};
+
+static int
+budget_check(void *ctx)
+{
+	struct budget *b = ctx;
+	struct timespec now;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - b->start.tv_sec) * 1e3 +
+	     (double)(now.tv_nsec - b->start.tv_nsec) / 1e6;
+	if (ms > b->ms)
+		b->spent = true;
+	return b->spent;
+}
+
+static void
+budget_start(struct store *s, struct budget *b)
+{
+	b->ms = PLAN_BUDGET_MS;
+	b->spent = false;
+	clock_gettime(CLOCK_MONOTONIC, &b->start);
+	sqlite3_progress_handler(s->db, PLAN_PROGRESS_OPS, budget_check, b);
+}
+
+static void
+budget_stop(struct store *s)
+{
+	sqlite3_progress_handler(s->db, 0, NULL, NULL);
+}
+
+#ifdef MOTCUA_UNITTEST
+/* Tests force one plan (1 ordered, 2 selective) to check both give the same answers. */
+UNITTEST void store_inbox_force_plan(struct store *s, int plan);
+
+UNITTEST void
+store_inbox_force_plan(struct store *s, int plan)
+{
+	s->force_plan = plan;
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Rows                                                                */
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static void
+row_from_stmt(sqlite3_stmt *st, struct store_row *r)
+{
+	r->code = col_text(st, R_CODE);
+	r->source = col_text(st, R_SOURCE);
+	r->procedure_code = col_text(st, R_PROCEDURE_CODE);
+	r->procedure_name = col_text(st, R_PROCEDURE_NAME);
+	r->applicant_name = col_text(st, R_APPLICANT_NAME);
+	r->raw_status = col_text(st, R_RAW_STATUS);
+	r->area = col_text(st, R_AREA);
+	r->status = sqlite3_column_int(st, R_STATUS);
+	r->coord_status = sqlite3_column_int(st, R_COORD_STATUS);
+	r->mismatch = r->coord_status != 0 && r->coord_status != r->status;
+	r->received_at = sqlite3_column_int64(st, R_RECEIVED_AT);
+	r->source_due_at = sqlite3_column_int64(st, R_SOURCE_DUE_AT);
+	r->due_at = sqlite3_column_int64(st, R_DUE_AT);
+	r->finished_at = sqlite3_column_int64(st, R_FINISHED_AT);
+	r->due_class = (enum store_due_class)sqlite3_column_int(st, R_DUE_CLASS);
+}
+
+/* Stream the rows of a statement to fn.  Returns 0, or -1 with the error set. */
+static int
+stream_rows(struct store *s, sqlite3_stmt *st, store_row_fn fn, void *ctx)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_row r;
+
+		row_from_stmt(st, &r);
+		if (fn(ctx, &r) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, "reading the inbox");
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Collect the page's row ids with `plan` (within the budget if `budgeted`).
+ * The id-only statements walk indexes without touching table rows, which is
+ * what makes a deep offset cheap.  Returns 0 with *ids (caller frees) and
+ * *n, 1 when the budget ran out, -1 on error.
+ */
+static int
+page_ids(struct store *s, const struct store_query *q, const struct search_terms *t,
+	 enum plan plan, bool budgeted, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = prepare(s, q, t, plan, SHAPE_IDS, false);
+	struct budget b;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	if (budgeted)
+		budget_start(s, &b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			*ids = xreallocarray(*ids, cap, sizeof **ids);
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	if (budgeted)
+		budget_stop(s);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*ids);
+	*ids = NULL;
+	*n = 0;
+	if (budgeted && b.spent)
+		return 1;
+	return store_fail(s, "reading the inbox");
+}
+
+static int
+fetch_ids(struct store *s, const struct store_query *q, const int64_t *ids, size_t n,
+	  store_row_fn fn, void *ctx)
+{
+	int64_t soon = q->soon_seconds > 0 ? q->soon_seconds : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = store_stmt(s, "SELECT " ROW_COLUMNS
+						 " FROM dossiers WHERE id = ?11");
+		struct store_row r;
+		int rc, stop;
+
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, P_NOW, q->now);
+		sqlite3_bind_int64(st, P_SOON_END, q->now + soon);
+		sqlite3_bind_int64(st, P_ID, ids[i]);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE) {
+			sqlite3_reset(st);
+			continue;
+		}
+		if (rc != SQLITE_ROW) {
+			store_fail(s, "reading the inbox");
+			sqlite3_reset(st);
+			return -1;
+		}
+		row_from_stmt(st, &r);
+		stop = fn(ctx, &r);
+		sqlite3_reset(st);
+		if (stop != 0)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Would the planner's own plan walk an index in the requested order?  True
+ * for the default sort with at most one filter, since every filter column
+ * has an index that ends in due_key.
+ */
+static bool
+natural_is_ordered(const struct store_query *q)
+{
+	return q->sort == STORE_SORT_DUE && n_equality_filters(q) + q->mismatch_only <= 1;
+}
+
+int
+store_inbox_each(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx)
+{
+	struct search_terms t;
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	size_t n_ids = 0;
+	int ret = -1, rc;
+
+	search_terms_init(&t, q->search);
+	if (q->limit <= 0) {
+		/* Everything (the command line's listing): stream it. */
+		st = prepare(s, q, &t, s->force_plan == PLAN_SELECTIVE ? PLAN_SELECTIVE
+									: PLAN_NATURAL,
+			     SHAPE_ROWS, false);
+		ret = st != NULL ? stream_rows(s, st, fn, ctx) : -1;
+		goto out;
+	}
+	if (s->force_plan == PLAN_SELECTIVE)
+		goto selective;
+	if (s->force_plan == PLAN_ORDERED)
+		rc = page_ids(s, q, &t, PLAN_ORDERED, false, &ids, &n_ids);
+	else if (t.n == 0 && (!has_filters(q) || natural_is_ordered(q)))
+		rc = page_ids(s, q, &t, PLAN_NATURAL, false, &ids, &n_ids);
+	else
+		rc = page_ids(s, q, &t, PLAN_ORDERED, true, &ids, &n_ids);
+	if (rc < 0)
+		goto out;
+	if (rc == 0) {
+		ret = fetch_ids(s, q, ids, n_ids, fn, ctx);
+		goto out;
+	}
+	miss_key(s->miss_key, sizeof s->miss_key, q, &t);
+	s->miss_need = q->limit + (q->offset > 0 ? q->offset : 0);
+selective:
+	st = prepare(s, q, &t, PLAN_SELECTIVE, SHAPE_ROWS, false);
+	ret = st != NULL ? stream_rows(s, st, fn, ctx) : -1;
+out:
+	free(ids);
+	search_terms_release(&t);
+	return ret;
+}
+
+struct page_ctx {
+	struct store_page *page;
+	size_t cap;
+};
+
+static int
+page_add(void *ctx, const struct store_row *r)
+{
+	struct page_ctx *pc = ctx;
+	struct store_row *o;
+
+	if (pc->page->n == pc->cap) {
+		pc->cap = pc->cap ? 2 * pc->cap : 64;
+		pc->page->rows = xreallocarray(pc->page->rows, pc->cap, sizeof *pc->page->rows);
+	}
+	o = &pc->page->rows[pc->page->n++];
+	*o = *r;
+	o->code = xstrdup_or_null(r->code);
+	o->source = xstrdup_or_null(r->source);
+	o->procedure_code = xstrdup_or_null(r->procedure_code);
+	o->procedure_name = xstrdup_or_null(r->procedure_name);
+	o->applicant_name = xstrdup_or_null(r->applicant_name);
+	o->raw_status = xstrdup_or_null(r->raw_status);
+	o->area = xstrdup_or_null(r->area);
+	return 0;
+}
+
+int
+store_inbox_page(struct store *s, const struct store_query *q, struct store_page *out)
+{
+	struct page_ctx pc = {.page = out, .cap = 0};
+
+	memset(out, 0, sizeof *out);
+	if (store_inbox_each(s, q, page_add, &pc) != 0) {
+		store_page_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_page_release(struct store_page *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct store_row *r = &p->rows[i];
+
+		/* The page owns these copies; the const is for the borrowed case. */
+		free((char *)r->code);
+		free((char *)r->source);
+		free((char *)r->procedure_code);
+		free((char *)r->procedure_name);
+		free((char *)r->applicant_name);
+		free((char *)r->raw_status);
+		free((char *)r->area);
+	}
+	free(p->rows);
+	p->rows = NULL;
+	p->n = 0;
+}
+
+/* Run a count statement; with a budget, 1 means it ran out. */
+static int
+run_count(struct store *s, sqlite3_stmt *st, int64_t cap, bool budgeted, int64_t *n)
+{
+	struct budget b;
+	int rc;
+
+	if (cap > 0)
+		bind_int(st, P_LIMIT, cap);
+	if (budgeted)
+		budget_start(s, &b);
+	rc = sqlite3_step(st);
+	if (budgeted)
+		budget_stop(s);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (budgeted && b.spent)
+		return 1;
+	return store_fail(s, "counting the inbox");
+}
+
+int
+store_inbox_count(struct store *s, const struct store_query *q, int64_t cap, int64_t *n)
+{
+	struct search_terms t;
+	sqlite3_stmt *st;
+	int ret = -1, rc;
+
+	*n = 0;
+	search_terms_init(&t, q->search);
+	if (t.n == 0) {
+		st = prepare(s, q, &t, PLAN_NATURAL, SHAPE_COUNT, cap > 0);
+		ret = st != NULL ? run_count(s, st, cap, false, n) : -1;
+		goto out;
+	}
+	if (s->force_plan == PLAN_ORDERED) {
+		st = prepare(s, q, &t, PLAN_ORDERED, SHAPE_COUNT, cap > 0);
+		ret = st != NULL ? run_count(s, st, cap, false, n) : -1;
+		goto out;
+	}
+	/* Dense words fill the cap quickly walking the covering index. */
+	if (cap > 0 && s->force_plan == PLAN_NATURAL && cap >= s->miss_need) {
+		char key[sizeof s->miss_key];
+
+		miss_key(key, sizeof key, q, &t);
+		if (strcmp(key, s->miss_key) == 0)
+			goto selective;
+	}
+	if (cap > 0 && s->force_plan != PLAN_SELECTIVE) {
+		st = prepare(s, q, &t, PLAN_ORDERED, SHAPE_COUNT, true);
+		if (st == NULL)
+			goto out;
+		rc = run_count(s, st, cap, true, n);
+		if (rc <= 0) {
+			ret = rc;
+			goto out;
+		}
+	}
+selective:
+	if (!has_filters(q)) {
+		/* Every word is in the FTS query: the FTS index alone knows the answer. */
+		st = store_stmt(s, cap > 0 ? "SELECT count(*) FROM (SELECT 1 FROM dossier_fts"
+					     " WHERE dossier_fts MATCH ?1 LIMIT ?2)"
+					   : "SELECT count(*) FROM dossier_fts"
+					     " WHERE dossier_fts MATCH ?1");
+		if (st == NULL)
+			goto out;
+		store_bind_text(st, 1, t.match);
+		if (cap > 0)
+			sqlite3_bind_int64(st, 2, cap);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*n = sqlite3_column_int64(st, 0);
+			ret = 0;
+		} else {
+			store_fail(s, "counting the inbox");
+		}
+		sqlite3_reset(st);
+		goto out;
+	}
+	st = prepare(s, q, &t, PLAN_SELECTIVE, SHAPE_COUNT, cap > 0);
+	ret = st != NULL ? run_count(s, st, cap, false, n) : -1;
+out:
+	search_terms_release(&t);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Statistics                                                          */
+
+int
+store_stats_status(struct store *s, store_status_count_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT source, status, count(*) FROM dossiers"
+					 " GROUP BY source, status ORDER BY source, status");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn(ctx, col_text(st, 0), sqlite3_column_int(st, 1),
+		       sqlite3_column_int64(st, 2)) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, "counting statuses");
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_stats_area(struct store *s, mc_time now, int64_t soon_seconds, store_area_fn fn,
+		 void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(
+		s, "SELECT coalesce(area, ''), count(*),"
+		   " sum(due_key < " DUE_FINISHED_SQL "),"
+		   " sum(due_key >= ?1 AND due_key < ?2),"
+		   " sum(due_key < ?1)"
+		   " FROM dossiers GROUP BY coalesce(area, '') ORDER BY 1");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now + (soon_seconds > 0 ? soon_seconds : 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_area_stats a = {
+			.area = col_text(st, 0),
+			.total = sqlite3_column_int64(st, 1),
+			.open = sqlite3_column_int64(st, 2),
+			.soon = sqlite3_column_int64(st, 3),
+			.overdue = sqlite3_column_int64(st, 4),
+		};
+
+		if (fn(ctx, &a) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, "counting areas");
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_due_counts(struct store *s, const char *source, mc_time now, int64_t soon_seconds,
+		 int64_t *overdue, int64_t *soon)
+{
+	struct store_query q;
+	int64_t n;
+
+	*overdue = *soon = 0;
+	store_query_init(&q, now);
+	q.source = source;
+	q.soon_seconds = soon_seconds;
+	q.due = STORE_DUE_OVERDUE;
+	if (store_inbox_count(s, &q, 0, &n) != 0)
+		return -1;
+	*overdue = n;
+	q.due = STORE_DUE_SOON;
+	if (store_inbox_count(s, &q, 0, &n) != 0)
+		return -1;
+	*soon = n;
+	return 0;
+}

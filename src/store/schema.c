@@ -1,0 +1,215 @@
+/*
+ * schema.c - the store's schema as numbered migrations.
+ *
+ * Each entry takes the database from version N-1 to N; they run in order,
+ * all in one transaction, at open, and PRAGMA user_version records the result.
+ * An entry is never edited once released: a change is a new entry at the end
+ * (the outbox and the audit log arrive as versions 2 and 3, say).  This file
+ * does not decide whether a file may be opened at all (store.c refuses newer
+ * or foreign files before anything here runs).
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "store/store_int.h"
+
+struct migration {
+	int version;
+	const char *what;
+	const char *sql;
+};
+
+/*
+ * Version 1.  Notes on the choices:
+ * - dossiers.id is the rowid that children and the search index key on; code
+ *   (MaHoSo) is the natural key the sync merges on.
+ * - `search` is fold_text(code, applicant name, procedure name, ID number); the
+ *   FTS5 table indexes it with the trigram tokenizer (substring search,
+ *   external content, kept in step by triggers).
+ * - due_key is the due sort key: the effective due instant for open dossiers,
+ *   STORE_DUE_KEY_NONE (2^60) for open ones without a due date, and
+ *   STORE_DUE_KEY_FINISHED (2^61) + due for finished ones, so "by due" lists
+ *   what needs attention first and every due class is a range of one index.
+ * - dossiers_due_search carries the folded text so that a search typed into
+ *   the default (due-sorted) inbox can be answered by walking one index in
+ *   order without touching table rows (see inbox.c and doc/store.md).
+ */
+static const char schema_v1[] =
+	"PRAGMA application_id = 1296258369;" /* 'MCUA', STORE_APPLICATION_ID */
+	"CREATE TABLE dossiers ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" procedure_code TEXT, procedure_name TEXT,"
+	" field_code TEXT, field_name TEXT,"
+	" applicant_name TEXT, applicant_id TEXT,"
+	" applicant_kind INTEGER NOT NULL DEFAULT 0,"
+	" area TEXT, summary TEXT, unit TEXT,"
+	" channel INTEGER NOT NULL DEFAULT 0,"
+	" received_at INTEGER NOT NULL DEFAULT 0,"
+	" source_due_at INTEGER NOT NULL DEFAULT 0,"
+	" due_at INTEGER NOT NULL DEFAULT 0,"
+	" finished_at INTEGER NOT NULL DEFAULT 0,"
+	" updated_at INTEGER NOT NULL DEFAULT 0,"
+	" status INTEGER NOT NULL DEFAULT 0,"
+	" raw_status TEXT,"
+	" coord_status INTEGER NOT NULL DEFAULT 0,"
+	" version TEXT,"
+	" payment INTEGER NOT NULL DEFAULT 0,"
+	" due_key INTEGER NOT NULL,"
+	" search TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE UNIQUE INDEX dossiers_code ON dossiers(code);"
+	"CREATE INDEX dossiers_due_search ON dossiers(due_key, search);"
+	"CREATE INDEX dossiers_source_due ON dossiers(source, due_key);"
+	"CREATE INDEX dossiers_status_due ON dossiers(status, due_key);"
+	"CREATE INDEX dossiers_received ON dossiers(received_at);"
+	"CREATE INDEX dossiers_updated ON dossiers(updated_at);"
+	"CREATE INDEX dossiers_procedure ON dossiers(procedure_code, due_key);"
+	"CREATE INDEX dossiers_field ON dossiers(field_code, due_key);"
+	"CREATE INDEX dossiers_area ON dossiers(area, due_key);"
+	"CREATE INDEX dossiers_mismatch ON dossiers(due_key)"
+	" WHERE coord_status <> 0 AND coord_status <> status;"
+
+	"CREATE VIRTUAL TABLE dossier_fts USING fts5("
+	" search, content='dossiers', content_rowid='id', tokenize='trigram');"
+	"CREATE TRIGGER dossiers_fts_ins AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(rowid, search) VALUES (new.id, new.search);"
+	"END;"
+	"CREATE TRIGGER dossiers_fts_del AFTER DELETE ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(dossier_fts, rowid, search)"
+	" VALUES ('delete', old.id, old.search);"
+	"END;"
+	"CREATE TRIGGER dossiers_fts_upd AFTER UPDATE OF search ON dossiers"
+	" WHEN old.search IS NOT new.search BEGIN"
+	" INSERT INTO dossier_fts(dossier_fts, rowid, search)"
+	" VALUES ('delete', old.id, old.search);"
+	" INSERT INTO dossier_fts(rowid, search) VALUES (new.id, new.search);"
+	"END;"
+
+	"CREATE TABLE dossier_events ("
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" at INTEGER NOT NULL DEFAULT 0,"
+	" actor TEXT, unit TEXT, content TEXT,"
+	" status INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE dossier_attachments ("
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" attachment_id TEXT, name TEXT, component_code TEXT, url TEXT,"
+	" size INTEGER NOT NULL DEFAULT -1,"
+	" PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE dossier_fees ("
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" code TEXT, name TEXT,"
+	" amount INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE dossier_supplements ("
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" requested_at INTEGER NOT NULL DEFAULT 0,"
+	" completed_at INTEGER NOT NULL DEFAULT 0,"
+	" reason TEXT,"
+	" PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;"
+
+	"CREATE TABLE sync_state ("
+	" source TEXT PRIMARY KEY,"
+	" cursor TEXT, watermark TEXT,"
+	" last_sync_at INTEGER NOT NULL DEFAULT 0,"
+	" last_ok_at INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT);"
+
+	"CREATE TABLE traffic ("
+	" source TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" day INTEGER NOT NULL,"
+	" bytes_in INTEGER NOT NULL DEFAULT 0,"
+	" bytes_out INTEGER NOT NULL DEFAULT 0,"
+	" requests INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (source, kind, day)) WITHOUT ROWID;";
+
+static const struct migration migrations[] = {
+	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
+	/* {2, "outbox", schema_v2},  -- issue 6
+	 * {3, "audit log", schema_v3},  -- issue 9 */
+};
+
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int
+store_schema_latest(void)
+{
+	return migrations[N_MIGRATIONS - 1].version;
+}
+
+static int
+user_version(struct store *s, int *v)
+{
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA user_version");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(s, "reading the schema version");
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_schema_version(struct store *s)
+{
+	int v = -1;
+
+	if (user_version(s, &v) != 0)
+		return -1;
+	return v;
+}
+
+int
+store_schema_migrate(struct store *s)
+{
+	int v;
+	char pragma[64];
+
+	if (user_version(s, &v) != 0)
+		return -1;
+	if (v == store_schema_latest())
+		return 0;
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		return -1;
+	/* Another process may have migrated while we waited for the lock. */
+	if (user_version(s, &v) != 0)
+		goto fail;
+	if (v > store_schema_latest()) {
+		store_failf(s, "written by a newer motcua (schema %d, this build knows %d); "
+			    "left unchanged", v, store_schema_latest());
+		goto fail;
+	}
+	for (size_t i = 0; i < N_MIGRATIONS; i++) {
+		const struct migration *m = &migrations[i];
+
+		if (m->version <= v)
+			continue;
+		if (sqlite3_exec(s->db, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
+			store_failf(s, "schema migration %d (%s) failed: %s", m->version,
+				    m->what, sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", store_schema_latest());
+	if (store_exec(s, pragma) != 0)
+		goto fail;
+	if (store_exec(s, "COMMIT") != 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}

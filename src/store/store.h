@@ -1,0 +1,274 @@
+/*
+ * store.h - the local SQLite store: dossier cache, inbox queries, per-source
+ * sync state and byte counters.
+ *
+ * The only module that includes sqlite3.h; every SQL statement of motcua
+ * lives under src/store behind the typed functions below.  The store is one
+ * SQLite file in WAL mode, created mode 0600 (creating its directory is the
+ * caller's job), with a schema versioned by numbered migrations applied in
+ * one transaction at open (see doc/store.md).  ":memory:" gives a private
+ * in-memory store for tests.
+ *
+ * Loop assumptions: one thread, one loop.  A store handle is used by one
+ * thread.  Batch writes with store_begin()/store_commit() once per loop turn;
+ * a write outside such a batch is its own transaction.
+ *
+ * Errors: functions return 0 on success and -1 on error, with the reason
+ * (naming the file) in store_errmsg() until the next call.  Lookups that can
+ * miss return 1 for "not found".  Time is never read here: `now` is passed in.
+ *
+ * This module does not compute deadlines (core/deadline does; the caller puts
+ * the result in dossier.due_at), does not merge sources (sync does) and does
+ * not own the outbox or audit tables' logic (later migrations add them).
+ */
+#ifndef MOTCUA_STORE_H
+#define MOTCUA_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/civil.h"
+#include "core/dossier.h"
+
+struct store;
+
+/*
+ * Open (creating if absent, mode 0600) the store at `path` and migrate its
+ * schema forward.  On success *out is the handle (free with store_close())
+ * and 0 is returned.  On failure returns -1, *out is NULL and *err (if err is
+ * not NULL) is a one-line message naming the file that the caller frees.
+ * A file that is not an SQLite database, is damaged, belongs to another
+ * program, or was written by a newer motcua (schema version above
+ * store_schema_latest()) is refused and left byte-for-byte untouched; the
+ * store never deletes or recreates a file.
+ */
+int store_open(const char *path, struct store **out, char **err);
+
+/* Close the handle (NULL is fine).  An open batch is rolled back. */
+void store_close(struct store *s);
+
+/* Last error of this handle, e.g. "/x/cache.db: database is locked".  Borrowed. */
+const char *store_errmsg(const struct store *s);
+
+/* The path given to store_open().  Borrowed. */
+const char *store_path(const struct store *s);
+
+/* The newest schema version this build knows. */
+int store_schema_latest(void);
+
+/* The schema version of the open file (== store_schema_latest() after open). */
+int store_schema_version(struct store *s);
+
+/* PRAGMA quick_check: 0 when the file is sound, -1 with the first problem. */
+int store_check(struct store *s);
+
+/*
+ * Batching: one write transaction per loop turn.  store_begin() takes the
+ * write lock at once (BEGIN IMMEDIATE) so a busy database fails here and not
+ * half way through the batch.  Nesting is not supported.
+ */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+bool store_in_batch(const struct store *s);
+
+/* ------------------------------------------------------------------ */
+/* Dossiers                                                            */
+
+/*
+ * Insert or replace the dossier with d->code (required, as are d->source).
+ * All fields are stored; its history, attachments, fees and supplements
+ * replace the stored ones.  The folded search text and the due sort key are
+ * derived here.  Atomic on its own (a savepoint), so a failure leaves the
+ * previous version and the surrounding batch intact.  `d` is borrowed.
+ */
+int store_dossier_upsert(struct store *s, const struct dossier *d);
+
+/*
+ * Load the dossier `code` into *out (initialised here; release it with
+ * dossier_release()).  Returns 0 found, 1 not found (*out empty), -1 error.
+ */
+int store_dossier_load(struct store *s, const char *code, struct dossier *out);
+
+/*
+ * The stored version (ETag) of `code` for conditional requests: *version is
+ * NULL or a string the caller frees.  Returns 0 found, 1 not found, -1 error.
+ */
+int store_dossier_version(struct store *s, const char *code, char **version);
+
+/* Delete `code` with its children.  Returns 0 deleted, 1 not found, -1 error. */
+int store_dossier_delete(struct store *s, const char *code);
+
+/* Number of dossiers, of one source or of all (source NULL). */
+int store_dossier_count(struct store *s, const char *source, int64_t *n);
+
+/* ------------------------------------------------------------------ */
+/* Inbox queries                                                       */
+
+/* Due class, computed at query time from `now`, never stored. */
+enum store_due_class {
+	STORE_DUE_ANY = 0,      /* filter: no filter */
+	STORE_DUE_OVERDUE = 1,  /* open, due before now (quá hạn) */
+	STORE_DUE_SOON = 2,     /* open, due within soon_seconds (sắp đến hạn) */
+	STORE_DUE_OK = 3,       /* open, due later */
+	STORE_DUE_NONE = 4,     /* open, no due date known */
+	STORE_DUE_FINISHED = 5, /* processing has ended */
+};
+
+/* Name for --due and JSON ("overdue", "soon", "ok", "none", "finished", "any"). */
+const char *store_due_class_name(enum store_due_class c);
+/* Parse such a name; -1 when unknown. */
+int store_due_class_from_name(const char *name);
+
+enum store_sort {
+	STORE_SORT_DUE = 0,  /* open by due date (no date last), then finished */
+	STORE_SORT_RECEIVED, /* received_at */
+	STORE_SORT_STATUS,   /* status, then due */
+	STORE_SORT_CODE,     /* MaHoSo */
+	STORE_SORT_UPDATED,  /* last change at the source */
+};
+
+/* Name for --sort ("due", "received", "status", "code", "updated"); parse: -1 unknown. */
+const char *store_sort_name(enum store_sort s);
+int store_sort_from_name(const char *name);
+
+#define STORE_SOON_DEFAULT (24 * 3600)
+
+/*
+ * One inbox filter.  Every pointer is borrowed; NULL or 0 means "any".
+ * Initialise with store_query_init() and set what you need.
+ */
+struct store_query {
+	const char *source;         /* handling system */
+	int status;                 /* canonical status 1..10 */
+	const char *procedure_code; /* MaTTHC */
+	const char *field_code;     /* MaLinhVuc */
+	const char *area;           /* exact area */
+	enum store_due_class due;   /* due class filter */
+	bool mismatch_only;         /* status differs from the coordination system */
+	/*
+	 * What the clerk typed.  Folded with fold_text(); every word must occur
+	 * (as a substring, in any order) in the code, applicant name, procedure
+	 * name or ID number, with or without diacritics.
+	 */
+	const char *search;
+	enum store_sort sort;
+	bool descending;
+	mc_time now;                /* for the due class */
+	int64_t soon_seconds;       /* "coming due" horizon; STORE_SOON_DEFAULT */
+	int64_t limit;              /* rows per page; <= 0 for all */
+	int64_t offset;             /* rows to skip */
+};
+
+/* Zero everything, soon_seconds = STORE_SOON_DEFAULT, limit = 50, now = `now`. */
+void store_query_init(struct store_query *q, mc_time now);
+
+/* The columns the inbox shows. */
+struct store_row {
+	const char *code;
+	const char *source;
+	const char *procedure_code;
+	const char *procedure_name;
+	const char *applicant_name;
+	const char *raw_status;
+	const char *area;
+	int status;
+	int coord_status;           /* 0 unknown */
+	bool mismatch;              /* coord_status known and != status */
+	mc_time received_at, source_due_at, due_at, finished_at;
+	enum store_due_class due_class;
+};
+
+/*
+ * Call fn for each row of the page `q` selects, in order.  The row and its
+ * strings are borrowed and valid only during the call.  fn returns 0 to go
+ * on, non-zero to stop (store_inbox_each then returns 0).
+ */
+typedef int (*store_row_fn)(void *ctx, const struct store_row *row);
+int store_inbox_each(struct store *s, const struct store_query *q, store_row_fn fn,
+		     void *ctx);
+
+/* A page of rows that owns its strings; release with store_page_release(). */
+struct store_page {
+	struct store_row *rows;
+	size_t n;
+};
+int store_inbox_page(struct store *s, const struct store_query *q, struct store_page *out);
+void store_page_release(struct store_page *p);
+
+/*
+ * Number of rows `q` selects, ignoring limit, offset and sort.  With cap > 0
+ * counting stops at cap (the UI shows "1000+" while the clerk types); cap <= 0
+ * counts all.
+ */
+int store_inbox_count(struct store *s, const struct store_query *q, int64_t cap,
+		      int64_t *n);
+
+/* ------------------------------------------------------------------ */
+/* Statistics (dashboard, export)                                      */
+
+/* fn(ctx, source, status, count) for each source × status present, sorted. */
+typedef int (*store_status_count_fn)(void *ctx, const char *source, int status, int64_t n);
+int store_stats_status(struct store *s, store_status_count_fn fn, void *ctx);
+
+struct store_area_stats {
+	const char *area;       /* borrowed during the call; "" for no area */
+	int64_t total, open, soon, overdue;
+};
+typedef int (*store_area_fn)(void *ctx, const struct store_area_stats *a);
+/* One call per area, sorted by area.  now/soon_seconds as in store_query. */
+int store_stats_area(struct store *s, mc_time now, int64_t soon_seconds, store_area_fn fn,
+		     void *ctx);
+
+/* Open dossiers overdue and coming due at `now` (source NULL: all sources). */
+int store_due_counts(struct store *s, const char *source, mc_time now, int64_t soon_seconds,
+		     int64_t *overdue, int64_t *soon);
+
+/* ------------------------------------------------------------------ */
+/* Per-source sync state                                               */
+
+struct store_sync_state {
+	char *cursor;           /* opaque change-feed cursor or page; may be NULL */
+	char *watermark;        /* updated-since value in the source's format; may be NULL */
+	mc_time last_sync_at;   /* last attempt; 0 never */
+	mc_time last_ok_at;     /* last success; 0 never */
+	char *last_error;       /* NULL after a success */
+};
+
+/* Free the strings and zero the struct. */
+void store_sync_state_release(struct store_sync_state *st);
+
+/*
+ * Read the state of `source` into *out (initialised here; the caller
+ * releases it).  Returns 0 found, 1 never synced (*out zeroed), -1 error.
+ */
+int store_sync_state_get(struct store *s, const char *source, struct store_sync_state *out);
+
+/* Replace the state of `source`; `st` is borrowed. */
+int store_sync_state_set(struct store *s, const char *source,
+			 const struct store_sync_state *st);
+
+/* ------------------------------------------------------------------ */
+/* Byte counters                                                       */
+
+/*
+ * Add to the counters of (source, kind, the civil day of `now`).  `kind` is
+ * the request kind ("pull", "fetch", "attachment", "action", "auth", ...).
+ */
+int store_bytes_add(struct store *s, const char *source, const char *kind, mc_time now,
+		    int64_t bytes_in, int64_t bytes_out, int64_t requests);
+
+struct store_bytes {
+	int64_t today_in, today_out, today_requests;
+	int64_t total_in, total_out, total_requests;
+};
+
+/* Totals of one source (NULL: all sources), today (the civil day of now) and ever. */
+int store_bytes_get(struct store *s, const char *source, mc_time now, struct store_bytes *out);
+
+/* fn(ctx, source, totals) for each source with counters, sorted by source. */
+typedef int (*store_bytes_fn)(void *ctx, const char *source, const struct store_bytes *b);
+int store_bytes_each(struct store *s, mc_time now, store_bytes_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * store_int.h - what the files of src/store share and nobody else sees: the
+ * handle, the statement cache, error helpers and the migration entry point.
+ *
+ * Only files under src/store include this (and through it sqlite3.h).  A
+ * later store file (the outbox, the audit log) uses the same helpers and adds
+ * its tables as a new numbered migration in schema.c.
+ */
+#ifndef MOTCUA_STORE_INT_H
+#define MOTCUA_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+#define STORE_STMT_CACHE 48
+#define STORE_ERR_LEN 512
+
+/* Due sort key (column due_key); see doc/store.md. */
+#define STORE_DUE_KEY_NONE ((int64_t)1 << 60)
+#define STORE_DUE_KEY_FINISHED ((int64_t)2 << 60)
+
+/* PRAGMA application_id of a motcua store: 'MCUA'. */
+#define STORE_APPLICATION_ID 0x4D435541
+
+struct store_stmt {
+	char *sql;              /* owned; NULL for a free slot */
+	sqlite3_stmt *stmt;
+	unsigned long used;     /* LRU tick */
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool in_batch;
+	int force_plan;         /* tests: 0 automatic, else one inbox plan (inbox.c) */
+	char miss_key[512];     /* the last inbox page the ordered try gave up on */
+	int64_t miss_need;      /* how many rows that page needed */
+	unsigned long tick;
+	struct store_stmt cache[STORE_STMT_CACHE];
+	char err[STORE_ERR_LEN];
+};
+
+/*
+ * A prepared statement for `sql` from the handle's cache, reset and with its
+ * bindings cleared; the cache keeps ownership (never finalize it).  Valid
+ * until the next store_stmt() call that evicts it: with 48 slots, use it and
+ * reset it before preparing more than that.  NULL on error (store_errmsg set).
+ */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+
+/* Set the error from SQLite's message for the handle: "<path>: <what>: <msg>". */
+int store_fail(struct store *s, const char *what);
+/* Set the error from a format: "<path>: <message>".  Returns -1. */
+int store_failf(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Run SQL without results (several statements allowed). */
+int store_exec(struct store *s, const char *sql);
+
+/* Step a statement that returns no rows (or whose rows are ignored); resets it. */
+int store_step_done(struct store *s, sqlite3_stmt *st, const char *what);
+
+/* Bind a string or NULL. */
+int store_bind_text(sqlite3_stmt *st, int i, const char *v);
+
+/* Copy a text column: NULL stays NULL.  Caller frees. */
+char *store_column_dup(sqlite3_stmt *st, int i);
+
+/* Register the SQL functions the inbox queries use (inbox.c). */
+int store_inbox_register(struct store *s);
+
+/* Schema: migrate to the newest version inside one transaction (schema.c). */
+int store_schema_migrate(struct store *s);
+
+#endif
