@@ -384,6 +384,7 @@ read_done(struct net *net)
 		curl_easy_getinfo(req->easy, CURLINFO_OS_ERRNO, &req->os_errno);
 		curl_easy_getinfo(req->easy, CURLINFO_TOTAL_TIME_T, &total_us);
 		req->total_ms = (uint64_t)total_us / 1000;
+		curl_easy_getinfo(req->easy, CURLINFO_NUM_CONNECTS, &req->new_connections);
 		if (req->code == CURLE_OK) {
 			long status = 0;
 

@@ -22,6 +22,8 @@
  *                           |                      |            ^
  *                           +------ net_cancel ----+------------+
  *
+ * Setters (net_request_*) may only be called before net_submit().
+ *
  * Ownership: net_request_new() returns a request owned by the caller until
  * net_submit(); from then on the net owns it, calls its done callback exactly
  * once (from net_poll), and frees it when that callback returns - unless the
@@ -91,6 +93,8 @@ struct net_response {
 	uint64_t bytes_in;        /* on the wire, all attempts (see doc/net.md) */
 	uint64_t bytes_out;
 	unsigned attempts;        /* 1 unless the request was retried automatically */
+	unsigned new_connections; /* connections opened by the last attempt; 0 when
+	                             it reused a kept-alive one */
 	const char *url;          /* the URL requested (not redacted: do not log it) */
 };
 

@@ -121,6 +121,7 @@ struct net_request {
 	char errbuf[CURL_ERROR_SIZE];
 	enum net_result result;
 	uint64_t total_ms;
+	long new_connections;
 
 	/* All attempts. */
 	uint64_t total_in, total_out;

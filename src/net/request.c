@@ -101,6 +101,7 @@ net_req_reset_attempt(struct net_request *req)
 	req->errbuf[0] = '\0';
 	req->result = NET_OK;
 	req->total_ms = 0;
+	req->new_connections = 0;
 }
 
 static void
@@ -372,6 +373,7 @@ net_req_fill_response(struct net_request *req, struct net_response *resp, bool w
 	resp->bytes_in = req->total_in + req->att_in;
 	resp->bytes_out = req->total_out + req->att_out;
 	resp->attempts = req->attempts;
+	resp->new_connections = req->new_connections > 0 ? (unsigned)req->new_connections : 0;
 	resp->url = req->url;
 }
 

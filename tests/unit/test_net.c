@@ -357,6 +357,7 @@ struct seen {
 	char location[64];
 	uint64_t bytes_in, bytes_out;
 	unsigned attempts;
+	unsigned new_connections;
 	uint64_t done_at_ms;
 };
 
@@ -398,6 +399,7 @@ record(struct net_request *req, const struct net_response *resp, void *arg)
 	s->bytes_in = resp->bytes_in;
 	s->bytes_out = resp->bytes_out;
 	s->attempts = resp->attempts;
+	s->new_connections = resp->new_connections;
 	s->done_at_ms = mono_ms();
 }
 
@@ -450,6 +452,25 @@ test_json_body_and_headers(void **state)
 	assert_true(s.bytes_in < 11 + 600);
 	assert_true(s.bytes_out > 40);
 	assert_int_equal(s.attempts, 1);
+	free(s.body);
+}
+
+static void
+test_connection_reused(void **state)
+{
+	struct seen s = { 0 };
+	struct net *net = new_net();
+
+	(void)state;
+	fetch(net, net_request_new(net, "GET", url_for("/json")), &s);
+	assert_int_equal(s.new_connections, 1);
+	/* The second request on the same net rides the kept-alive connection:
+	 * no new TCP (or TLS) handshake on a slow link. */
+	s.calls = 0;
+	fetch(net, net_request_new(net, "GET", url_for("/gzip")), &s);
+	assert_int_equal(s.status, 200);
+	assert_int_equal(s.new_connections, 0);
+	net_free(net);
 	free(s.body);
 }
 
@@ -1324,6 +1345,7 @@ main(void)
 {
 	const struct CMUnitTest server_tests[] = {
 		cmocka_unit_test(test_json_body_and_headers),
+		cmocka_unit_test(test_connection_reused),
 		cmocka_unit_test(test_404_is_a_response_not_an_error),
 		cmocka_unit_test(test_gzip_decoded_and_wire_bytes_counted_compressed),
 		cmocka_unit_test(test_429_retry_after_exposed),
