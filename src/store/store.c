@@ -3,7 +3,8 @@
  * per-source sync state and byte counters.
  *
  * Opening is careful about files it does not understand: the header is read
- * with plain read(2) before SQLite sees the file, the identity (application
+ * with plain read(2) before SQLite sees the file (magic, application id,
+ * schema version), the identity (application
  * id, schema version, readable schema) is checked with checkpoint-on-close
  * disabled, and only then does the store switch to WAL and migrate.  A file
  * refused at any of these steps is left as it was.  Dossier rows live in
@@ -13,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +143,12 @@ store_stmt(struct store *s, const char *sql)
 /* ------------------------------------------------------------------ */
 /* Opening                                                             */
 
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /*
  * Before SQLite touches the file: create it 0600 if absent, else make sure it
  * is a regular file that starts like an SQLite database.  Writes a message
@@ -150,8 +158,9 @@ static int
 prepare_file(const char *path, char *msg, size_t size)
 {
 	struct stat sb;
-	char head[sizeof sqlite_magic];
+	unsigned char head[100]; /* the database header */
 	ssize_t got;
+	uint32_t app, version;
 	int fd;
 
 	if (stat(path, &sb) != 0) {
@@ -181,9 +190,27 @@ prepare_file(const char *path, char *msg, size_t size)
 	}
 	got = read(fd, head, sizeof head);
 	close(fd);
-	if (got != (ssize_t)sizeof head || memcmp(head, sqlite_magic, sizeof head) != 0) {
+	if (got != (ssize_t)sizeof head || memcmp(head, sqlite_magic, sizeof sqlite_magic) != 0) {
 		snprintf(msg, size,
 			 "%s: not a motcua store (not an SQLite database); left unchanged", path);
+		return -1;
+	}
+	/*
+	 * Refuse what the header already shows, before SQLite opens the file
+	 * (which would create -wal and -shm files beside it for a WAL
+	 * database).  A newer schema still in an uncheckpointed WAL is caught
+	 * by check_identity() after the open.
+	 */
+	app = be32(head + 68);
+	version = be32(head + 60);
+	if (app != STORE_APPLICATION_ID && app != 0) {
+		snprintf(msg, size, "%s: not a motcua store (belongs to another program); "
+			 "left unchanged", path);
+		return -1;
+	}
+	if (version > (uint32_t)store_schema_latest()) {
+		snprintf(msg, size, "%s: written by a newer motcua (schema %" PRIu32 ", this "
+			 "build knows %d); left unchanged", path, version, store_schema_latest());
 		return -1;
 	}
 	return 0;
