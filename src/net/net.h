@@ -323,8 +323,11 @@ struct net_waitfd {
  */
 int net_poll(struct net *net, int timeout_ms, struct net_waitfd *extra, size_t n_extra);
 
-/* Make a net_poll() in progress return early (async-signal-safe enough to be
- * called from a signal handler: it writes to a socket pair). */
+/*
+ * Make a net_poll() in progress (or the next one) return early.  It only
+ * writes a byte to curl's socket pair; a signal interrupts the wait by
+ * itself, so a signal handler need only set its flag.
+ */
 void net_wakeup(struct net *net);
 
 /* Submitted requests whose done callback has not run yet. */

@@ -1050,9 +1050,37 @@ test_poll_wakes_on_extra_fd(void **state)
 	assert_int_equal(rc, 0);
 	assert_true(w.revents & NET_POLLIN);
 	assert_true(mono_ms() - t0 < 1000);
+	/* net_wakeup() cuts a long wait short with nothing readable. */
+	assert_int_equal(read(fds[0], &(char){ 0 }, 1), 1);
+	net_wakeup(net);
+	t0 = mono_ms();
+	w.revents = 0;
+	rc = net_poll(net, 5000, &w, 1);
+	assert_int_equal(rc, 0);
+	assert_int_equal(w.revents, 0);
+	assert_true(mono_ms() - t0 < 1000);
 	close(fds[0]);
 	close(fds[1]);
 	net_free(net);
+}
+
+static void
+test_only_http_and_https(void **state)
+{
+	struct seen s = { 0 };
+	struct net *net = new_net();
+	char url[64];
+
+	(void)state;
+	snprintf(url, sizeof(url), "ftp://127.0.0.1:%u/", (unsigned)port_);
+	fetch(net, net_request_new(net, "GET", url), &s);
+	assert_int_equal(s.result, NET_ERR_BAD_URL);
+	s.calls = 0;
+	fetch(net, net_request_new(net, "GET", "http://[not a url"), &s);
+	assert_int_equal(s.result, NET_ERR_BAD_URL);
+	assert_string_equal(s.error, "bad URL");
+	net_free(net);
+	free(s.body);
 }
 
 struct account_sum {
@@ -1366,6 +1394,7 @@ main(void)
 		cmocka_unit_test(test_streaming_attachment_with_range),
 		cmocka_unit_test(test_write_refusal_and_error_bodies_buffered),
 		cmocka_unit_test(test_poll_wakes_on_extra_fd),
+		cmocka_unit_test(test_only_http_and_https),
 		cmocka_unit_test(test_counters_per_source_and_kind),
 		cmocka_unit_test(test_trace_redacts_secrets),
 	};
