@@ -47,6 +47,7 @@ sbx_start() {
 	SBX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/motcua-sbx.XXXXXX")
 	SBX_LOG=$SBX_DIR/stderr
 	trap sbx_cleanup EXIT
+	: >"$SBX_DIR/stdout"
 	"$MOTCUA_SANDBOX_BIN" --port 0 "$@" >"$SBX_DIR/stdout" 2>"$SBX_DIR/stderr" &
 	SBX_PID=$!
 	i=0
