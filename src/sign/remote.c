@@ -51,6 +51,7 @@ struct call {
 	enum net_result result;
 	const char *reason;
 	long status;
+	bool empty;       /* no body (204 No Content) */
 	json_t *body;
 };
 
@@ -63,6 +64,7 @@ on_done(struct net_request *req, const struct net_response *resp, void *arg)
 	c->result = resp->result;
 	c->reason = net_result_reason(resp->result);
 	c->status = resp->status;
+	c->empty = resp->body_len == 0;
 	if (resp->result == NET_OK)
 		c->body = json_loadb(resp->body, resp->body_len, 0, NULL);
 	c->done = true;
@@ -98,7 +100,7 @@ post(struct remote_signer *r, const char *method, json_t *body, struct sign_erro
 	size_t url_len = strlen(r->base_url) + strlen(method) + 2;
 	char *url = xmalloc(url_len);
 	char *text = json_dumps(body, JSON_COMPACT);
-	struct call c = {false, NET_OK, "", 0, NULL};
+	struct call c = {false, NET_OK, "", 0, false, NULL};
 	struct net_request *req;
 	json_t *answer = NULL;
 
@@ -131,6 +133,8 @@ post(struct remote_signer *r, const char *method, json_t *body, struct sign_erro
 			  desc != NULL ? desc : "");
 		goto out;
 	}
+	if (c.empty && c.body == NULL)
+		c.body = json_object(); /* sendOTP answers 204 */
 	if (!json_is_object(c.body)) {
 		sign_fail(err, SIGN_ERR_PROTOCOL, "%s: the answer is not a JSON object", method);
 		goto out;
