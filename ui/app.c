@@ -1,0 +1,639 @@
+/*
+ * app.c - the console's frame: terminal setup and restore, signals, the one
+ * loop, the stack of screens, the prompt line and colours.
+ *
+ * One thread, one loop: net_poll() waits on the network and stdin together;
+ * keys go to the top screen; at most one redraw per turn, drawn with
+ * wnoutrefresh()/doupdate() so only changed cells reach the terminal.
+ * Signal handlers only set flags (and wake the poll).  The terminal is given
+ * back on quit, SIGINT/SIGTERM, out of memory and fatal signals.  What each
+ * screen shows is not this file's business.
+ */
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "net/net.h"
+#include "store/store.h"
+#include "ui/i18n.h"
+#include "ui/textwidth.h"
+#include "ui/ui.h"
+
+#define MIN_COLS 40
+#define MIN_ROWS 8
+#define TICK_MS 1000
+#define SOURCES_EVERY 30 /* s between re-reads of the per-system state */
+
+static volatile sig_atomic_t got_winch;
+static volatile sig_atomic_t got_quit;
+static struct net *signal_net;
+
+/* For fatal signals: what to write and set without calling curses. */
+static struct termios saved_tios;
+static bool have_tios;
+static char restore_seq[256];
+static size_t restore_len;
+
+static void
+on_winch(int sig)
+{
+	(void)sig;
+	got_winch = 1;
+	if (signal_net != NULL)
+		net_wakeup(signal_net);
+}
+
+static void
+on_quit(int sig)
+{
+	(void)sig;
+	got_quit = 1;
+	if (signal_net != NULL)
+		net_wakeup(signal_net);
+}
+
+static void
+on_fatal(int sig)
+{
+	ssize_t r;
+
+	/* Async-signal-safe only: write(), tcsetattr(), signal(), raise(). */
+	r = write(STDOUT_FILENO, restore_seq, restore_len);
+	(void)r;
+	if (have_tios)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tios);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+on_oom(void)
+{
+	endwin();
+	fputs("motcua: out of memory\n", stderr);
+}
+
+static void
+add_cap(const char *name)
+{
+	char *s = tigetstr(name);
+	size_t n;
+
+	if (s == NULL || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (restore_len + n < sizeof restore_seq) {
+		memcpy(restore_seq + restore_len, s, n);
+		restore_len += n;
+	}
+}
+
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
+static struct sigaction old_winch, old_int, old_term, old_fatal[5];
+
+static void
+signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_winch;
+	sigaction(SIGWINCH, &sa, &old_winch);
+	sa.sa_handler = on_quit;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		sigaction(fatal_signals[i], &sa, &old_fatal[i]);
+}
+
+static void
+signals_restore(void)
+{
+	sigaction(SIGWINCH, &old_winch, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		sigaction(fatal_signals[i], &old_fatal[i], NULL);
+}
+
+/* ---- colours ---------------------------------------------------------- */
+
+static const struct {
+	short fg, bg;
+	attr_t extra;  /* added in colour */
+	attr_t mono;   /* used alone without colour */
+} roles[UI_ROLE_COUNT] = {
+	[UI_ROLE_NORMAL] = {-1, -1, 0, 0},
+	[UI_ROLE_TITLE] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE},
+	[UI_ROLE_HEADER] = {COLOR_CYAN, -1, A_BOLD, A_UNDERLINE},
+	[UI_ROLE_SELECTED] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
+	[UI_ROLE_OVERDUE] = {COLOR_RED, -1, A_BOLD, A_BOLD},
+	[UI_ROLE_SOON] = {COLOR_YELLOW, -1, 0, A_UNDERLINE},
+	[UI_ROLE_MISMATCH] = {COLOR_MAGENTA, -1, A_BOLD, A_BOLD},
+	[UI_ROLE_QUEUED] = {COLOR_BLUE, -1, A_BOLD, A_BOLD},
+	[UI_ROLE_TRAINING] = {COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD},
+	[UI_ROLE_ERROR] = {COLOR_RED, -1, A_BOLD, A_BOLD},
+	[UI_ROLE_OK] = {COLOR_GREEN, -1, 0, 0},
+	[UI_ROLE_DIM] = {-1, -1, A_DIM, A_DIM},
+	[UI_ROLE_LABEL] = {COLOR_CYAN, -1, 0, A_BOLD},
+	[UI_ROLE_DIALOG] = {COLOR_WHITE, COLOR_BLUE, 0, A_REVERSE},
+};
+
+static void
+colors_init(struct ui_app *app)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	app->color = has_colors() && (no_color == NULL || no_color[0] == '\0');
+	if (!app->color)
+		return;
+	start_color();
+	use_default_colors();
+	for (int r = 1; r < UI_ROLE_COUNT; r++)
+		init_pair((short)r, roles[r].fg, roles[r].bg);
+}
+
+attr_t
+ui_attr(const struct ui_app *app, enum ui_role role)
+{
+	if (role <= UI_ROLE_NORMAL || role >= UI_ROLE_COUNT)
+		return A_NORMAL;
+	if (!app->color)
+		return roles[role].mono;
+	return (attr_t)COLOR_PAIR(role) | roles[role].extra;
+}
+
+/* ---- screens ---------------------------------------------------------- */
+
+void
+ui_push(struct ui_app *app, struct ui_screen *s)
+{
+	s->below = app->top;
+	app->top = s;
+	app->dirty = true;
+}
+
+void
+ui_pop(struct ui_app *app)
+{
+	struct ui_screen *s = app->top;
+
+	if (s == NULL)
+		return;
+	app->top = s->below;
+	s->ops->free(s);
+	app->dirty = true;
+}
+
+void
+ui_reload_all(struct ui_app *app)
+{
+	for (struct ui_screen *s = app->top; s != NULL; s = s->below)
+		if (s->ops->reload != NULL)
+			s->ops->reload(s, app);
+	app->dirty = true;
+}
+
+void
+ui_message(struct ui_app *app, enum ui_message_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->message, sizeof app->message, fmt, ap);
+	va_end(ap);
+	app->message_kind = kind;
+	app->dirty = true;
+}
+
+void
+ui_prompt_start(struct ui_app *app, const char *prefix, const char *initial,
+		ui_prompt_change_fn *change, ui_prompt_done_fn *done, void *ctx)
+{
+	snprintf(app->prompt_prefix, sizeof app->prompt_prefix, "%s", prefix);
+	ui_line_set(&app->prompt, initial);
+	app->prompt_change = change;
+	app->prompt_done = done;
+	app->prompt_ctx = ctx;
+	app->prompt_active = true;
+	app->message[0] = '\0';
+	app->dirty = true;
+}
+
+/* ---- per-system state for the status bar ------------------------------ */
+
+static int
+collect_source(void *ctx, const char *source, int status, int64_t n)
+{
+	struct ui_app *app = ctx;
+
+	(void)status;
+	(void)n;
+	for (size_t i = 0; i < app->n_sources; i++)
+		if (strcmp(app->sources[i].name, source) == 0)
+			return 0;
+	if (app->n_sources < UI_MAX_SOURCES) {
+		struct ui_source_info *si = &app->sources[app->n_sources++];
+		memset(si, 0, sizeof *si);
+		snprintf(si->name, sizeof si->name, "%s", source);
+	}
+	return 0;
+}
+
+void
+ui_sources_refresh(struct ui_app *app)
+{
+	const struct ui_sync *sync = app->opt->sync;
+	const struct ui_outbox *ob = app->opt->outbox;
+
+	app->n_sources = 0;
+	store_stats_status(app->store, collect_source, app);
+	for (size_t i = 0; i < app->n_sources; i++) {
+		struct ui_source_info *si = &app->sources[i];
+		struct store_sync_state st;
+
+		if (store_sync_state_get(app->store, si->name, &st) == 0) {
+			si->last_ok_at = st.last_ok_at;
+			si->has_error = st.last_error != NULL;
+			store_sync_state_release(&st);
+		}
+		si->online = sync != NULL && sync->online != NULL && sync->online(sync->ctx, si->name);
+	}
+	app->queued = ob != NULL && ob->total != NULL ? ob->total(ob->ctx) : -1;
+	app->sources_at = app->now;
+	app->dirty = true;
+}
+
+/* ---- layout and drawing ----------------------------------------------- */
+
+static void
+layout(struct ui_app *app)
+{
+	WINDOW **wins[] = {&app->title_win, &app->body_win, &app->status_win, &app->prompt_win};
+	int body;
+
+	for (size_t i = 0; i < sizeof wins / sizeof wins[0]; i++)
+		if (*wins[i] != NULL) {
+			delwin(*wins[i]);
+			*wins[i] = NULL;
+		}
+	getmaxyx(stdscr, app->rows, app->cols);
+	body = app->rows - 3;
+	if (body < 1)
+		body = 1;
+	/* newwin(0, ...) would mean "to the edge": every height here is >= 1. */
+	app->title_win = newwin(1, app->cols, 0, 0);
+	app->body_win = newwin(body, app->cols, 1, 0);
+	app->status_win = newwin(1, app->cols, app->rows >= 3 ? app->rows - 2 : 0, 0);
+	app->prompt_win = newwin(1, app->cols, app->rows >= 2 ? app->rows - 1 : 0, 0);
+	/* Let ncurses scroll the body with the terminal's own scrolling. */
+	idlok(app->body_win, TRUE);
+	app->dirty = true;
+}
+
+static void
+draw_prompt(struct ui_app *app, int *cursor_x)
+{
+	WINDOW *w = app->prompt_win;
+	char buf[2048];
+	int x;
+
+	*cursor_x = -1;
+	if (app->prompt_active) {
+		x = ui_put_text(w, 0, 0, app->cols, app->prompt_prefix, A_BOLD);
+		ui_text_fit_tail(app->prompt.text, app->cols - x - 1, buf, sizeof buf);
+		mvwaddstr(w, 0, x, buf);
+		*cursor_x = x + ui_text_width(buf);
+		return;
+	}
+	if (app->message[0] != '\0') {
+		enum ui_role role = app->message_kind == UI_MSG_ERROR ? UI_ROLE_ERROR
+				    : app->message_kind == UI_MSG_OK  ? UI_ROLE_OK
+								      : UI_ROLE_NORMAL;
+		ui_put_text(w, 0, 0, app->cols, app->message, ui_attr(app, role));
+	}
+}
+
+static void
+draw(struct ui_app *app)
+{
+	struct ui_screen *chain[16];
+	int n = 0, cursor_x;
+
+	werase(app->title_win);
+	werase(app->body_win);
+	werase(app->status_win);
+	werase(app->prompt_win);
+	if (app->cols < MIN_COLS || app->rows < MIN_ROWS) {
+		ui_put_text(app->body_win, 0, 0, app->cols, _("Window too small"), A_BOLD);
+	} else {
+		ui_title_draw(app, app->title_win);
+		for (struct ui_screen *s = app->top; s != NULL && n < 16; s = s->below) {
+			chain[n++] = s;
+			if (!s->ops->modal)
+				break;
+		}
+		while (n-- > 0)
+			chain[n]->ops->draw(chain[n], app, app->body_win);
+		ui_statusbar_draw(app, app->status_win);
+	}
+	draw_prompt(app, &cursor_x);
+	wnoutrefresh(app->title_win);
+	wnoutrefresh(app->body_win);
+	wnoutrefresh(app->status_win);
+	if (cursor_x >= 0) {
+		curs_set(1);
+		wmove(app->prompt_win, 0, cursor_x < app->cols ? cursor_x : app->cols - 1);
+	} else {
+		curs_set(0);
+	}
+	wnoutrefresh(app->prompt_win);
+	doupdate();
+	app->dirty = false;
+}
+
+/* ---- keys ------------------------------------------------------------- */
+
+static void
+prompt_key(struct ui_app *app, int key)
+{
+	ui_prompt_done_fn *done = app->prompt_done;
+	void *ctx = app->prompt_ctx;
+
+	app->dirty = true;
+	if (key == '\n' || key == '\r' || key == (UI_KEY_FN | KEY_ENTER) || key == 27) {
+		app->prompt_active = false;
+		if (done != NULL)
+			done(app, app->prompt.text, key != 27, ctx);
+		return;
+	}
+	if (ui_line_key(&app->prompt, key) && app->prompt_change != NULL)
+		app->prompt_change(app, app->prompt.text, ctx);
+}
+
+static int
+global_key(struct ui_app *app, enum ui_action act)
+{
+	switch (act) {
+	case UI_ACT_HELP:
+		ui_push(app, ui_help_new(app));
+		return UI_REDRAW;
+	case UI_ACT_COMMAND:
+		ui_prompt_start(app, ":", "", NULL, NULL, NULL);
+		app->prompt_done = NULL;
+		return UI_REDRAW;
+	case UI_ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return UI_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+static void
+command_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
+{
+	(void)ctx;
+	if (accepted && app->top != NULL) {
+		int flags = ui_command_run(app, text);
+		if (flags & UI_QUIT)
+			app->quit = true;
+	}
+}
+
+static void
+handle_key(struct ui_app *app, int key)
+{
+	enum ui_action act;
+	int flags;
+
+	if (app->prompt_active) {
+		prompt_key(app, key);
+		return;
+	}
+	if (app->message[0] != '\0') {
+		app->message[0] = '\0';
+		app->dirty = true;
+	}
+	if (app->top == NULL)
+		return;
+	act = ui_keymap_lookup(&app->keymap, key);
+	flags = app->top->ops->key(app->top, app, key, act);
+	if (flags & UI_UNHANDLED) {
+		flags = global_key(app, act);
+		if (act == UI_ACT_COMMAND)
+			app->prompt_done = command_done;
+	}
+	if (flags & UI_QUIT)
+		app->quit = true;
+	if (flags & UI_POP) {
+		if (app->top->below == NULL)
+			app->quit = true;
+		else
+			ui_pop(app);
+	}
+	if (flags & UI_REDRAW)
+		app->dirty = true;
+}
+
+/* Read every key waiting; returns how many. */
+static int
+read_keys(struct ui_app *app)
+{
+	wint_t wc;
+	int r, n = 0;
+
+	while (!app->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
+		int key;
+
+		if (r == KEY_CODE_YES) {
+			if (wc == KEY_RESIZE) {
+				got_winch = 1;
+				continue;
+			}
+			key = UI_KEY_FN | (int)wc;
+		} else {
+			key = (int)wc;
+		}
+		n++;
+		handle_key(app, key);
+	}
+	return n;
+}
+
+static void
+resize(struct ui_app *app)
+{
+	struct winsize ws;
+
+	got_winch = 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	layout(app);
+	/* The terminal's contents after a resize are unknown: paint it all. */
+	clearok(curscr, TRUE);
+	ui_reload_all(app);
+}
+
+/* ---- run -------------------------------------------------------------- */
+
+static void
+app_free_screens(struct ui_app *app)
+{
+	while (app->top != NULL)
+		ui_pop(app);
+}
+
+static char *
+dup_printf(const char *fmt, const char *arg)
+{
+	size_t n = strlen(fmt) + strlen(arg) + 1;
+	char *s = xmalloc(n);
+
+	snprintf(s, n, fmt, arg);
+	return s;
+}
+
+int
+ui_run(const struct ui_options *opt, char **cause)
+{
+	struct ui_app app;
+	SCREEN *scr = NULL;
+	int rc = -1, idle_wakeups = 0;
+	char *kerr = NULL;
+
+	memset(&app, 0, sizeof app);
+	app.opt = opt;
+	app.store = opt->store;
+	app.net = opt->net;
+	app.queued = -1;
+	app.soon_seconds = opt->soon_seconds > 0 ? opt->soon_seconds : 24 * 3600;
+	app.now = time(NULL);
+
+	setlocale(LC_ALL, "");
+	app.unicode = ui_text_init();
+	ui_i18n_init(opt->language);
+	ui_keymap_init(&app.keymap);
+	if (opt->keys_json != NULL && ui_keymap_parse_json(&app.keymap, opt->keys_json, &kerr) != 0) {
+		char *msg = dup_printf("%s", kerr);
+		free(kerr);
+		if (opt->config_path != NULL) {
+			size_t n = strlen(opt->config_path) + strlen(msg) + 3;
+			*cause = xmalloc(n);
+			snprintf(*cause, n, "%s: %s", opt->config_path, msg);
+			free(msg);
+		} else {
+			*cause = msg;
+		}
+		return -1;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		*cause = dup_printf("%s", "the console needs a terminal (stdin and stdout)");
+		return -1;
+	}
+	have_tios = tcgetattr(STDIN_FILENO, &saved_tios) == 0;
+	signal_net = opt->net;
+	signals_install();
+	/* A short Esc: q and Esc both go back, and Esc must not feel slow. */
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(25);
+	scr = newterm(NULL, stdout, stdin);
+	if (scr == NULL) {
+		const char *term = getenv("TERM");
+		*cause = dup_printf("cannot use the terminal (TERM=%s)", term != NULL ? term : "");
+		goto out;
+	}
+	xalloc_set_fatal_hook(on_oom);
+	restore_len = 0;
+	add_cap("sgr0");
+	add_cap("cnorm");
+	add_cap("rmkx");
+	add_cap("rmcup");
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	colors_init(&app);
+	curs_set(0);
+	refresh(); /* once: stdscr is never drawn on, so wget_wch never repaints it */
+	layout(&app);
+
+	app.inbox = NULL;
+	if (opt->notice != NULL)
+		ui_message(&app, UI_MSG_INFO, "%s", opt->notice);
+	ui_push(&app, ui_inbox_new(&app));
+	if (opt->auth != NULL)
+		ui_push(&app, ui_signin_new(&app));
+
+	while (!app.quit && !got_quit) {
+		struct net_waitfd in = {.fd = STDIN_FILENO, .events = NET_POLLIN};
+		mc_time now = time(NULL);
+
+		if (got_winch)
+			resize(&app);
+		if (now / 60 != app.now / 60)
+			ui_reload_all(&app); /* due classes and ages move with the clock */
+		app.now = now;
+		if (app.top != NULL && app.top->ops->tick != NULL) {
+			int flags = app.top->ops->tick(app.top, &app);
+			if (flags & UI_QUIT)
+				break;
+			if ((flags & UI_POP) && app.top->below != NULL) {
+				ui_pop(&app);
+				ui_reload_all(&app);
+			}
+			if (flags & UI_REDRAW)
+				app.dirty = true;
+		}
+		if (app.dirty)
+			draw(&app);
+		/* After the first paint, so the first screen is not kept waiting. */
+		if (app.sources_at == 0 || now - app.sources_at >= SOURCES_EVERY) {
+			ui_sources_refresh(&app);
+			continue;
+		}
+		if (net_poll(app.net, TICK_MS, &in, 1) < 0) {
+			*cause = dup_printf("%s", "the network loop failed");
+			goto out;
+		}
+		if (in.revents != 0) {
+			if (read_keys(&app) == 0 && !got_winch) {
+				/* Readable but no key, again and again: the terminal is gone. */
+				if (++idle_wakeups > 100)
+					break;
+			} else {
+				idle_wakeups = 0;
+			}
+		}
+	}
+	rc = 0;
+out:
+	app_free_screens(&app);
+	if (scr != NULL) {
+		WINDOW *wins[] = {app.title_win, app.body_win, app.status_win, app.prompt_win};
+		for (size_t i = 0; i < sizeof wins / sizeof wins[0]; i++)
+			if (wins[i] != NULL)
+				delwin(wins[i]);
+		endwin();
+		delscreen(scr);
+	}
+	xalloc_set_fatal_hook(NULL);
+	signals_restore();
+	signal_net = NULL;
+	got_quit = 0;
+	return rc;
+}

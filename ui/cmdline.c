@@ -1,0 +1,128 @@
+/*
+ * cmdline.c - the ':' command line: a table of commands, each a function of
+ * its words.  Commands change the console (sort, view, language) or ask a
+ * seam to act (sync); none of them touches a dossier.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/i18n.h"
+#include "ui/ui.h"
+
+#define MAX_WORDS 8
+
+typedef int cmd_fn(struct ui_app *app, int argc, char **argv);
+
+static int
+cmd_quit(struct ui_app *app, int argc, char **argv)
+{
+	(void)app;
+	(void)argc;
+	(void)argv;
+	return UI_QUIT;
+}
+
+static int
+cmd_sort(struct ui_app *app, int argc, char **argv)
+{
+	bool desc = argc > 2 && strcmp(argv[2], "desc") == 0;
+
+	if (argc < 2 || app->inbox == NULL ||
+	    ui_inbox_set_sort(app->inbox, app, argv[1], desc) != 0) {
+		ui_message(app, UI_MSG_ERROR, "%s",
+			   _("Usage: :sort due|received|status|code|updated [desc]"));
+		return UI_REDRAW;
+	}
+	while (app->top != NULL && app->top->below != NULL)
+		ui_pop(app); /* show the inbox it applies to */
+	return UI_REDRAW;
+}
+
+static int
+cmd_view(struct ui_app *app, int argc, char **argv)
+{
+	if (argc < 2 || app->inbox == NULL || ui_inbox_set_view(app->inbox, app, argv[1]) != 0) {
+		ui_message(app, UI_MSG_ERROR, "%s",
+			   _("Usage: :view all|today|overdue|soon|supplement|mismatch|SYSTEM|N"));
+		return UI_REDRAW;
+	}
+	while (app->top != NULL && app->top->below != NULL)
+		ui_pop(app);
+	return UI_REDRAW;
+}
+
+static int
+cmd_lang(struct ui_app *app, int argc, char **argv)
+{
+	if (argc < 2 || ui_i18n_set(argv[1]) != 0) {
+		ui_message(app, UI_MSG_ERROR, "%s", _("Usage: :lang vi|en"));
+		return UI_REDRAW;
+	}
+	if (strcmp(ui_i18n_lang(), argv[1]) != 0)
+		ui_message(app, UI_MSG_ERROR, "%s",
+			   _("This terminal cannot show Vietnamese (not UTF-8)."));
+	ui_reload_all(app);
+	return UI_REDRAW;
+}
+
+static int
+cmd_help(struct ui_app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	ui_push(app, ui_help_new(app));
+	return UI_REDRAW;
+}
+
+static int
+cmd_sync(struct ui_app *app, int argc, char **argv)
+{
+	const struct ui_sync *sync = app->opt->sync;
+
+	(void)argc;
+	(void)argv;
+	if (sync == NULL || sync->pull_now == NULL) {
+		ui_message(app, UI_MSG_ERROR, "%s",
+			   _("Synchronisation is not available yet in this version."));
+		return UI_REDRAW;
+	}
+	if (sync->pull_now(sync->ctx) != 0)
+		ui_message(app, UI_MSG_ERROR, "%s", _("Could not start synchronisation."));
+	else
+		ui_message(app, UI_MSG_INFO, "%s", _("Fetching from every system..."));
+	return UI_REDRAW;
+}
+
+static const struct {
+	const char *name;
+	cmd_fn *fn;
+} commands[] = {
+	{"q", cmd_quit},       {"quit", cmd_quit}, {"sort", cmd_sort}, {"view", cmd_view},
+	{"lang", cmd_lang},    {"help", cmd_help}, {"sync", cmd_sync},
+};
+
+int
+ui_command_run(struct ui_app *app, const char *line)
+{
+	char buf[UI_LINE_MAX], *argv[MAX_WORDS];
+	int argc = 0;
+	char *p;
+
+	snprintf(buf, sizeof buf, "%s", line);
+	for (p = buf; *p != '\0' && argc < MAX_WORDS;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		argv[argc++] = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+	}
+	if (argc == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, argv[0]) == 0)
+			return commands[i].fn(app, argc, argv);
+	ui_message(app, UI_MSG_ERROR, _("Unknown command: %s (see ? for the list)"), argv[0]);
+	return UI_REDRAW;
+}

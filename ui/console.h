@@ -1,0 +1,98 @@
+/*
+ * console.h - the clerk's console: what the rest of motcua hands it and the
+ * seams where later pieces plug in.
+ *
+ * ui_run() takes over the terminal (ncursesw), runs the one loop - net_poll()
+ * waiting on the network and stdin together - until the clerk quits, and
+ * gives the terminal back as it found it, also on SIGINT, SIGTERM, a fatal
+ * signal or running out of memory.  Everything it shows comes from the store
+ * and the seams below; it never talks to a backend itself.
+ *
+ * Seams are small function tables.  A NULL table (or NULL function) means
+ * "that part of motcua is not there yet", and the console says so in plain
+ * words instead of pretending: plugging the offline queue in is one
+ * assignment, `opt.outbox = &the_outbox_table;`.
+ *
+ * This header has no curses types: src/cli includes it.
+ */
+#ifndef MOTCUA_UI_CONSOLE_H
+#define MOTCUA_UI_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+
+struct store;
+struct net;
+struct auth;
+
+/* The offline queue (outbox), as the console uses it. */
+struct ui_outbox {
+	/*
+	 * Queue `action` on dossier `code` with its optimistic local effect,
+	 * durably, before returning.  reason / to_unit may be NULL; files[] are
+	 * paths of result files (n_files of them).  All borrowed.  Returns 0
+	 * queued, or -1 refused with *err (malloc'd, one line for the clerk).
+	 */
+	int (*queue)(void *ctx, const char *code, enum action action, const char *reason,
+		     const char *to_unit, const char *const *files, size_t n_files, char **err);
+	/* Actions waiting to be sent for `code` (0 none, -1 unknown). */
+	int (*pending)(void *ctx, const char *code);
+	/* Actions waiting in all (-1 unknown). */
+	int64_t (*total)(void *ctx);
+	void *ctx;
+};
+
+/* The audit log (hash-chained; DESIGN.md section 7). */
+struct ui_audit {
+	/*
+	 * Record that the official was shown personal data: what
+	 * ("reveal-id"), of which dossier.  0 recorded; -1 with *err (malloc'd)
+	 * and the console does NOT show the data.
+	 */
+	int (*record)(void *ctx, const char *what, const char *code, char **err);
+	void *ctx;
+};
+
+/* The sync engine, for the status bar. */
+struct ui_sync {
+	/* Whether the last contact with the system succeeded (online). */
+	bool (*online)(void *ctx, const char *source);
+	/* Queue a pull of every system now (the clerk pressed :sync). 0 or -1. */
+	int (*pull_now)(void *ctx);
+	void *ctx;
+};
+
+struct ui_options {
+	struct store *store;          /* required; borrowed */
+	struct net *net;              /* required: the loop waits here; borrowed */
+	struct auth *auth;            /* NULL: no sign-in provider configured */
+	bool training;                /* the sandbox: TRAINING banner */
+	const char *language;         /* config "vi"/"en" or NULL */
+	const char *keys_json;        /* the config's "keys" object as JSON, or NULL */
+	const char *config_path;      /* names the file in key-binding errors; may be NULL */
+	const char *notice;           /* one line shown when the console opens; may be NULL */
+	int64_t soon_seconds;         /* "coming due" horizon; <= 0: 24 h */
+	const struct ui_outbox *outbox; /* NULL: no offline queue yet */
+	const struct ui_audit *audit;   /* NULL: no audit log yet */
+	const struct ui_sync *sync;     /* NULL: no sync engine yet */
+};
+
+/*
+ * Run the console until the clerk quits.  Returns 0, or -1 with *cause
+ * (malloc'd) when the terminal cannot be used (not a tty, too small) or a
+ * key binding in the configuration is wrong; the terminal is restored.
+ */
+int ui_run(const struct ui_options *opt, char **cause);
+
+/*
+ * `motcua console [--training] [--lang vi|en] [--config FILE]`, and
+ * `motcua` with no command: open the store in the data folder
+ * ($MOTCUA_HOME/motcua.db or the XDG data folder), the sign-in session when
+ * an issuer is configured, and run the console.  Exit codes as in cli.h.
+ */
+int cmd_console(int argc, char **argv);
+
+#endif

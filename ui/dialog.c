@@ -1,0 +1,405 @@
+/*
+ * dialog.c - modal dialogs: a yes/no confirmation, and the actions dialog
+ * that walks the clerk through one action on a dossier.
+ *
+ * The actions dialog offers only what the status allows (core/status.h),
+ * asks for the required fields (a reason; the target unit of a forward),
+ * confirms destructive actions, then hands the action to the offline queue
+ * (struct ui_outbox).  Without a queue it says so and sends nothing.  Only
+ * 'y' (or the Vietnamese 'c', "có") confirms; Enter alone never does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "core/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/textwidth.h"
+#include "ui/ui.h"
+
+#define DIALOG_MAX_COLS 70
+
+/* ---- a box in the middle of the body ---------------------------------- */
+
+struct box {
+	int y, x, h, w;
+};
+
+/* Split text into lines of at most `cols` columns, at spaces; returns count. */
+static int
+wrap(const char *text, int cols, char lines[][256], int max)
+{
+	int n = 0;
+	const char *p = text;
+
+	while (*p != '\0' && n < max) {
+		char cur[256];
+		size_t len = 0;
+
+		while (*p == ' ')
+			p++;
+		cur[0] = '\0';
+		while (*p != '\0') {
+			const char *sp = strchr(p, ' ');
+			size_t wl = sp != NULL ? (size_t)(sp - p) : strlen(p);
+			size_t need = len + (len > 0) + wl;
+			char saved = 0;
+
+			if (need >= sizeof cur)
+				break;
+			if (len > 0)
+				cur[len] = ' ';
+			memcpy(cur + len + (len > 0), p, wl);
+			cur[need] = '\0';
+			if (len > 0 && ui_text_width(cur) > cols) {
+				cur[len] = saved; /* undo: the word goes to the next line */
+				break;
+			}
+			len = need;
+			p += wl;
+			while (*p == ' ')
+				p++;
+		}
+		if (len == 0 && *p != '\0') {
+			/* One word longer than the line: cut it. */
+			size_t wl = strcspn(p, " ");
+			snprintf(cur, sizeof cur, "%.*s", (int)(wl < 255 ? wl : 255), p);
+			p += wl;
+		}
+		memcpy(lines[n], cur, sizeof cur);
+		n++;
+	}
+	return n;
+}
+
+static struct box
+box_draw(struct ui_app *app, WINDOW *win, const char *title, int inner_h)
+{
+	struct box b;
+	int rows, cols;
+	attr_t a = ui_attr(app, UI_ROLE_DIALOG);
+
+	getmaxyx(win, rows, cols);
+	b.w = cols - 4 < DIALOG_MAX_COLS ? cols - 4 : DIALOG_MAX_COLS;
+	b.h = inner_h + 2 < rows ? inner_h + 2 : rows;
+	b.y = (rows - b.h) / 2;
+	b.x = (cols - b.w) / 2;
+	wattrset(win, a);
+	for (int y = 0; y < b.h; y++) {
+		wmove(win, b.y + y, b.x);
+		whline(win, ' ', b.w);
+	}
+	wmove(win, b.y, b.x);
+	whline(win, ACS_HLINE, b.w);
+	wmove(win, b.y + b.h - 1, b.x);
+	whline(win, ACS_HLINE, b.w);
+	ui_put_text(win, b.y, b.x + 2, b.w - 4, title, a | A_BOLD);
+	wattrset(win, A_NORMAL);
+	return b;
+}
+
+static bool
+is_yes(int key)
+{
+	return key == 'y' || key == 'Y' || key == 'c' || key == 'C';
+}
+
+/* ---- confirmation ----------------------------------------------------- */
+
+struct confirm {
+	struct ui_screen base;
+	char *title, *text;
+	ui_confirm_fn *fn;
+	void *ctx;
+};
+
+static void
+confirm_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
+{
+	struct confirm *c = (struct confirm *)s;
+	char lines[12][256];
+	int n, cols = (app->cols - 4 < DIALOG_MAX_COLS ? app->cols - 4 : DIALOG_MAX_COLS) - 4;
+	struct box b;
+
+	n = wrap(c->text, cols, lines, 10);
+	b = box_draw(app, win, c->title, n + 2);
+	for (int i = 0; i < n; i++)
+		ui_put_text(win, b.y + 1 + i, b.x + 2, b.w - 4, lines[i],
+			    ui_attr(app, UI_ROLE_DIALOG));
+	ui_put_text(win, b.y + 2 + n, b.x + 2, b.w - 4, _("y = yes    n, Esc = no"),
+		    ui_attr(app, UI_ROLE_DIALOG) | A_BOLD);
+}
+
+static int
+confirm_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
+{
+	struct confirm *c = (struct confirm *)s;
+	ui_confirm_fn *fn = c->fn;
+	void *ctx = c->ctx;
+	bool yes = is_yes(key);
+
+	(void)act;
+	if (!yes && key != 'n' && key != 'N' && key != 'k' && key != 'K' && key != 27 &&
+	    key != 'q')
+		return 0; /* other keys do nothing: a stray key must not decide */
+	ui_pop(app);
+	fn(app, yes, ctx);
+	return UI_REDRAW;
+}
+
+static void
+confirm_free(struct ui_screen *s)
+{
+	struct confirm *c = (struct confirm *)s;
+
+	free(c->title);
+	free(c->text);
+	free(c);
+}
+
+static const struct ui_screen_ops confirm_ops = {
+	.name = "confirm",
+	.draw = confirm_draw,
+	.key = confirm_key,
+	.free = confirm_free,
+	.modal = true,
+};
+
+struct ui_screen *
+ui_confirm_new(const char *title, const char *text, ui_confirm_fn *fn, void *ctx)
+{
+	struct confirm *c = xcalloc(1, sizeof *c);
+
+	c->base.ops = &confirm_ops;
+	c->title = xstrdup(title);
+	c->text = xstrdup(text);
+	c->fn = fn;
+	c->ctx = ctx;
+	return &c->base;
+}
+
+/* ---- actions ---------------------------------------------------------- */
+
+enum step { STEP_MENU, STEP_REASON, STEP_UNIT, STEP_CONFIRM };
+
+struct actions {
+	struct ui_screen base;
+	char code[128];
+	int status;
+	enum action allowed[ACTION_COUNT];
+	int n_allowed, sel;
+	enum step step;
+	struct ui_line reason, unit;
+	char error[256];
+};
+
+static const char *
+action_label(enum action a)
+{
+	return ui_i18n_pick(action_label_vi(a), action_label_en(a));
+}
+
+static void
+actions_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
+{
+	struct actions *ac = (struct actions *)s;
+	attr_t a = ui_attr(app, UI_ROLE_DIALOG);
+	char title[256], buf[1024];
+	struct box b;
+	int y;
+
+	snprintf(title, sizeof title, "%s %s", _("Action on"), ac->code);
+	if (ac->step == STEP_MENU) {
+		b = box_draw(app, win, title, ac->n_allowed + 3);
+		y = b.y + 1;
+		if (ac->n_allowed == 0)
+			ui_put_text(win, y++, b.x + 2, b.w - 4,
+				    _("No action is possible from this status."), a);
+		for (int i = 0; i < ac->n_allowed; i++) {
+			snprintf(buf, sizeof buf, "%d  %s%s", i + 1,
+				 action_label(ac->allowed[i]),
+				 action_is_destructive(ac->allowed[i]) ? " (!)" : "");
+			ui_put(win, y++, b.x + 2, b.w - 4, buf,
+			       i == ac->sel ? (a | A_REVERSE) : a);
+		}
+		ui_put_text(win, b.y + b.h - 2, b.x + 2, b.w - 4,
+			    _("Enter = choose    Esc = cancel"), a | A_BOLD);
+		return;
+	}
+	snprintf(title, sizeof title, "%s: %s", action_label(ac->allowed[ac->sel]), ac->code);
+	b = box_draw(app, win, title, 6);
+	y = b.y + 1;
+	if (ac->step == STEP_CONFIRM) {
+		char lines[4][256];
+		int n = wrap(_("This action ends the dossier or cannot be undone. Queue it?"),
+			     b.w - 4, lines, 3);
+		for (int i = 0; i < n; i++)
+			ui_put_text(win, y++, b.x + 2, b.w - 4, lines[i], a);
+		ui_put_text(win, b.y + b.h - 2, b.x + 2, b.w - 4, _("y = yes    n, Esc = no"),
+			    a | A_BOLD);
+		return;
+	}
+	ui_put_text(win, y++, b.x + 2, b.w - 4,
+		    ac->step == STEP_REASON ? _("Reason (required):") : _("Send to unit (required):"),
+		    a);
+	ui_text_fit_tail(ac->step == STEP_REASON ? ac->reason.text : ac->unit.text, b.w - 6,
+			 buf, sizeof buf);
+	ui_put(win, y, b.x + 2, b.w - 4, buf, a | A_UNDERLINE);
+	ui_put_text(win, y, b.x + 2 + ui_text_width(buf), 1, "_", a | A_BLINK);
+	y += 2;
+	if (ac->error[0] != '\0')
+		ui_put_text(win, y, b.x + 2, b.w - 4, ac->error, ui_attr(app, UI_ROLE_ERROR));
+	ui_put_text(win, b.y + b.h - 2, b.x + 2, b.w - 4, _("Enter = next    Esc = cancel"),
+		    a | A_BOLD);
+}
+
+static void
+submit(struct actions *ac, struct ui_app *app)
+{
+	const struct ui_outbox *ob = app->opt->outbox;
+	enum action a = ac->allowed[ac->sel];
+	char *err = NULL;
+
+	if (ob == NULL || ob->queue == NULL) {
+		ui_message(app, UI_MSG_ERROR, "%s",
+			   _("Not queued: the offline queue is not available yet in this "
+			     "version. Nothing was sent."));
+		return;
+	}
+	if (ob->queue(ob->ctx, ac->code, a, action_needs_reason(a) ? ac->reason.text : NULL,
+		      a == ACTION_FORWARD ? ac->unit.text : NULL, NULL, 0, &err) != 0) {
+		ui_message(app, UI_MSG_ERROR, "%s: %s", _("Not queued"), err != NULL ? err : "");
+		free(err);
+		return;
+	}
+	ui_message(app, UI_MSG_OK, _("Queued: %s on %s. It will be sent when the system answers."),
+		   action_label(a), ac->code);
+	ui_sources_refresh(app);
+	ui_reload_all(app);
+}
+
+/* The step after `from` for the chosen action; STEP_MENU means "done". */
+static enum step
+next_step(const struct actions *ac, enum step from)
+{
+	enum action a = ac->allowed[ac->sel];
+
+	if (from < STEP_REASON && action_needs_reason(a))
+		return STEP_REASON;
+	if (from < STEP_UNIT && a == ACTION_FORWARD)
+		return STEP_UNIT;
+	if (from < STEP_CONFIRM && action_is_destructive(a))
+		return STEP_CONFIRM;
+	return STEP_MENU;
+}
+
+static int
+advance(struct actions *ac, struct ui_app *app)
+{
+	enum step next = next_step(ac, ac->step);
+
+	ac->error[0] = '\0';
+	if (next == STEP_MENU) {
+		struct actions copy = *ac;
+		ui_pop(app); /* frees ac */
+		submit(&copy, app);
+		return UI_REDRAW;
+	}
+	ac->step = next;
+	return UI_REDRAW;
+}
+
+static bool
+blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s != ' ')
+			return false;
+	return true;
+}
+
+static int
+actions_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
+{
+	struct actions *ac = (struct actions *)s;
+	bool enter = key == '\n' || key == '\r' || key == (UI_KEY_FN | KEY_ENTER);
+
+	if (key == 27) {
+		ui_pop(app);
+		ui_message(app, UI_MSG_INFO, "%s", _("Cancelled; nothing was queued."));
+		return UI_REDRAW;
+	}
+	switch (ac->step) {
+	case STEP_MENU:
+		if (act == UI_ACT_DOWN && ac->sel + 1 < ac->n_allowed)
+			ac->sel++;
+		else if (act == UI_ACT_UP && ac->sel > 0)
+			ac->sel--;
+		else if (key >= '1' && key < '1' + ac->n_allowed)
+			ac->sel = key - '1';
+		else if (act == UI_ACT_BACK) {
+			ui_pop(app);
+			return UI_REDRAW;
+		} else if (!enter || ac->n_allowed == 0)
+			return 0;
+		if (enter || (key >= '1' && key < '1' + ac->n_allowed))
+			return advance(ac, app);
+		return UI_REDRAW;
+	case STEP_REASON:
+	case STEP_UNIT: {
+		struct ui_line *l = ac->step == STEP_REASON ? &ac->reason : &ac->unit;
+		if (enter) {
+			if (blank(l->text)) {
+				snprintf(ac->error, sizeof ac->error, "%s",
+					 ac->step == STEP_REASON ? _("A reason is required.")
+								 : _("A unit is required."));
+				return UI_REDRAW;
+			}
+			return advance(ac, app);
+		}
+		ui_line_key(l, key);
+		return UI_REDRAW;
+	}
+	case STEP_CONFIRM:
+		if (is_yes(key))
+			return advance(ac, app);
+		if (key == 'n' || key == 'N' || key == 'k' || key == 'K' || key == 'q') {
+			ui_pop(app);
+			ui_message(app, UI_MSG_INFO, "%s", _("Cancelled; nothing was queued."));
+			return UI_REDRAW;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static void
+actions_free(struct ui_screen *s)
+{
+	free(s);
+}
+
+static const struct ui_screen_ops actions_ops = {
+	.name = "actions",
+	.draw = actions_draw,
+	.key = actions_key,
+	.free = actions_free,
+	.modal = true,
+};
+
+struct ui_screen *
+ui_actions_new(struct ui_app *app, const char *code, int status)
+{
+	struct actions *ac = xcalloc(1, sizeof *ac);
+
+	(void)app;
+	ac->base.ops = &actions_ops;
+	snprintf(ac->code, sizeof ac->code, "%s", code);
+	ac->status = status;
+	ac->n_allowed = action_allowed_list(status, ac->allowed);
+	ac->step = STEP_MENU;
+	ui_line_clear(&ac->reason);
+	ui_line_clear(&ac->unit);
+	return &ac->base;
+}

@@ -1,0 +1,153 @@
+/*
+ * help.c - the '?' screen: every action with the keys bound to it now
+ * (after the configuration's rebindings), the ':' commands, and what the
+ * marks in the inbox and the status bar mean.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/ui.h"
+
+struct help {
+	struct ui_screen base;
+	int scroll;
+};
+
+static const char *const commands[] = {
+	N_(":sort due|received|status|code|updated [desc]  sort the inbox"),
+	N_(":view all|today|overdue|soon|supplement|mismatch|SYSTEM|N  saved view"),
+	N_(":lang vi|en  language"),
+	N_(":sync  fetch from every system now"),
+	N_(":q  quit"),
+};
+
+static const struct {
+	const char *utf8, *ascii, *text;
+} legend[] = {
+	{"!", "!", N_("overdue (by the due date computed here)")},
+	{"~", "~", N_("coming due")},
+	{"\xe2\x89\xa0", "#", N_("status differs from the coordination system")},
+	{"\xe2\x86\x91", "^", N_("an action is queued and not yet sent")},
+	{"\xe2\x97\x8f", "+", N_("status bar: the system answered (online)")},
+	{"\xe2\x97\x8b", "-", N_("status bar: offline; the age of its data follows")},
+};
+
+static int
+n_lines(void)
+{
+	return 2 + (UI_ACT_COUNT - 1) + 2 + (int)(sizeof commands / sizeof commands[0]) + 2 +
+	       (int)(sizeof legend / sizeof legend[0]);
+}
+
+static void
+help_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
+{
+	struct help *h = (struct help *)s;
+	int rows = app->rows - 3, y = -h->scroll;
+	char keys[64];
+	attr_t head = ui_attr(app, UI_ROLE_HEADER);
+
+#define LINE(x, cols, text, attr)                                          \
+	do {                                                               \
+		if (y >= 0 && y < rows)                                    \
+			ui_put_text(win, y, (x), (cols), (text), (attr));  \
+		y++;                                                       \
+	} while (0)
+
+	LINE(0, app->cols, _("Keys"), head | A_BOLD);
+	y++;
+	for (int a = 1; a < UI_ACT_COUNT; a++) {
+		ui_keymap_keys_text(&app->keymap, (enum ui_action)a, keys, sizeof keys);
+		if (y >= 0 && y < rows) {
+			ui_put_text(win, y, 2, 18, keys[0] != '\0' ? keys : "-", A_BOLD);
+			ui_put_text(win, y, 21, app->cols - 21,
+				    _(ui_keymap_action_help((enum ui_action)a)), A_NORMAL);
+		}
+		y++;
+	}
+	y++;
+	LINE(0, app->cols, _("Commands"), head | A_BOLD);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		LINE(2, app->cols - 2, _(commands[i]), A_NORMAL);
+	y++;
+	LINE(0, app->cols, _("Marks"), head | A_BOLD);
+	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
+		char line[512];
+		snprintf(line, sizeof line, "%s  %s", ui_sym(app, legend[i].utf8, legend[i].ascii),
+			 _(legend[i].text));
+		LINE(2, app->cols - 2, line, A_NORMAL);
+	}
+#undef LINE
+}
+
+static const char *
+help_title(struct ui_screen *s, struct ui_app *app)
+{
+	(void)s;
+	(void)app;
+	return _("Help (q to go back)");
+}
+
+static int
+help_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
+{
+	struct help *h = (struct help *)s;
+	int max = n_lines() - (app->rows - 3);
+
+	(void)key;
+	if (max < 0)
+		max = 0;
+	switch (act) {
+	case UI_ACT_DOWN:
+	case UI_ACT_PAGE_DOWN:
+		h->scroll += act == UI_ACT_DOWN ? 1 : app->rows - 4;
+		break;
+	case UI_ACT_UP:
+	case UI_ACT_PAGE_UP:
+		h->scroll -= act == UI_ACT_UP ? 1 : app->rows - 4;
+		break;
+	case UI_ACT_TOP:
+		h->scroll = 0;
+		break;
+	case UI_ACT_BOTTOM:
+		h->scroll = max;
+		break;
+	case UI_ACT_BACK:
+	case UI_ACT_HELP:
+		return UI_POP;
+	default:
+		return UI_UNHANDLED;
+	}
+	if (h->scroll > max)
+		h->scroll = max;
+	if (h->scroll < 0)
+		h->scroll = 0;
+	return UI_REDRAW;
+}
+
+static void
+help_free(struct ui_screen *s)
+{
+	free(s);
+}
+
+static const struct ui_screen_ops help_ops = {
+	.name = "help",
+	.draw = help_draw,
+	.key = help_key,
+	.title = help_title,
+	.free = help_free,
+};
+
+struct ui_screen *
+ui_help_new(struct ui_app *app)
+{
+	struct help *h = xcalloc(1, sizeof *h);
+
+	(void)app;
+	h->base.ops = &help_ops;
+	return &h->base;
+}

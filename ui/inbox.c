@@ -1,0 +1,632 @@
+/*
+ * inbox.c - the unified inbox: one row per dossier across every system,
+ * saved views, the live search box and sort orders.
+ *
+ * Only the rows on screen (and a small block around them) are read from the
+ * store; each move that leaves the block, each search keystroke, each view
+ * or sort change asks the store again, so 100,000 dossiers scroll like 100.
+ * "Coming due" and "overdue" are computed here from the local due date and
+ * the clock, and marked with a symbol as well as a colour so monochrome
+ * terminals show them.  This screen does not know how dossiers get into the
+ * store or how actions leave it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "core/xalloc.h"
+#include "store/store.h"
+#include "ui/i18n.h"
+#include "ui/textwidth.h"
+#include "ui/ui.h"
+
+#define MAX_VIEWS 16
+#define COUNT_CAP_TYPING 10000
+
+enum view_kind { V_ALL, V_TODAY, V_OVERDUE, V_SOON, V_SUPPLEMENT, V_MISMATCH, V_SOURCE };
+
+struct view {
+	enum view_kind kind;
+	const char *label;   /* msgid; NULL for a system (its name is shown) */
+	char name[32];       /* for ":view NAME" */
+};
+
+struct ui_inbox {
+	struct ui_screen base;
+	struct view views[MAX_VIEWS];
+	size_t n_views, view;
+	enum store_sort sort;
+	bool desc;
+	char search[UI_LINE_MAX];
+	char search_saved[UI_LINE_MAX];
+	int64_t total;
+	bool total_capped;
+	int64_t sel, top;
+	struct store_page page;
+	int *pending;        /* queued actions per page row; -1 unknown */
+	int64_t page_off;
+	bool page_valid;
+	bool failed;
+	char title[1024];
+};
+
+static const struct view fixed_views[] = {
+	{V_ALL, N_("All"), "all"},
+	{V_TODAY, N_("Due today"), "today"},
+	{V_OVERDUE, N_("Overdue"), "overdue"},
+	{V_SOON, N_("Coming due"), "soon"},
+	{V_SUPPLEMENT, N_("Awaiting supplement"), "supplement"},
+	{V_MISMATCH, N_("Status mismatch"), "mismatch"},
+};
+
+static const char *const status_short[STATUS_MAX + 1] = {
+	[STATUS_NEW] = N_("New"),
+	[STATUS_RECEIVED] = N_("Received"),
+	[STATUS_REFUSED] = N_("Refused"),
+	[STATUS_PROCESSING] = N_("Processing"),
+	[STATUS_SUPPLEMENT] = N_("Supplement"),
+	[STATUS_PAYMENT] = N_("Fee due"),
+	[STATUS_WITHDRAWN] = N_("Withdrawn"),
+	[STATUS_STOPPED] = N_("Stopped"),
+	[STATUS_DONE] = N_("Done"),
+	[STATUS_RETURNED] = N_("Returned"),
+};
+
+static const char *const sort_labels[] = {
+	[STORE_SORT_DUE] = N_("due date"),
+	[STORE_SORT_RECEIVED] = N_("received"),
+	[STORE_SORT_STATUS] = N_("status"),
+	[STORE_SORT_CODE] = N_("code"),
+	[STORE_SORT_UPDATED] = N_("last change"),
+};
+
+const char *
+ui_status_short(int status)
+{
+	return status_valid(status) ? _(status_short[status]) : "?";
+}
+
+static int
+visible_rows(const struct ui_app *app)
+{
+	int n = app->rows - 3 - 1; /* title, status, prompt; the column headings */
+	return n > 1 ? n : 1;
+}
+
+/* The local end of today, for "due today". */
+static mc_time
+end_of_today(mc_time now)
+{
+	return civil_make_time(civil_day_of(now) + 1, 0);
+}
+
+static void
+fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_query *q)
+{
+	const struct view *v = &in->views[in->view];
+
+	store_query_init(q, app->now);
+	q->soon_seconds = app->soon_seconds;
+	q->sort = in->sort;
+	q->descending = in->desc;
+	q->search = in->search[0] != '\0' ? in->search : NULL;
+	switch (v->kind) {
+	case V_ALL:
+		break;
+	case V_TODAY:
+		q->due = STORE_DUE_SOON;
+		q->soon_seconds = end_of_today(app->now) - app->now;
+		break;
+	case V_OVERDUE:
+		q->due = STORE_DUE_OVERDUE;
+		break;
+	case V_SOON:
+		q->due = STORE_DUE_SOON;
+		break;
+	case V_SUPPLEMENT:
+		q->status = STATUS_SUPPLEMENT;
+		break;
+	case V_MISMATCH:
+		q->mismatch_only = true;
+		break;
+	case V_SOURCE:
+		q->source = v->name;
+		break;
+	}
+}
+
+static void
+page_drop(struct ui_inbox *in)
+{
+	store_page_release(&in->page);
+	free(in->pending);
+	in->pending = NULL;
+	in->page_valid = false;
+}
+
+/* Count the rows of the current view; capped while the clerk types. */
+static void
+recount(struct ui_inbox *in, struct ui_app *app, bool typing)
+{
+	struct store_query q;
+	int64_t cap = typing ? COUNT_CAP_TYPING : 0;
+
+	fill_query(in, app, &q);
+	if (store_inbox_count(app->store, &q, cap, &in->total) != 0) {
+		in->total = 0;
+		in->failed = true;
+		ui_message(app, UI_MSG_ERROR, "%s", store_errmsg(app->store));
+		return;
+	}
+	in->failed = false;
+	in->total_capped = typing && in->total >= COUNT_CAP_TYPING;
+}
+
+static void
+clamp(struct ui_inbox *in, struct ui_app *app)
+{
+	int vis = visible_rows(app);
+
+	if (in->sel >= in->total)
+		in->sel = in->total - 1;
+	if (in->sel < 0)
+		in->sel = 0;
+	if (in->top > in->sel)
+		in->top = in->sel;
+	if (in->sel >= in->top + vis)
+		in->top = in->sel - vis + 1;
+	if (in->top > in->total - vis)
+		in->top = in->total - vis;
+	if (in->top < 0)
+		in->top = 0;
+}
+
+/* Make sure the rows on screen are in the cached block; read them if not. */
+static void
+ensure_page(struct ui_inbox *in, struct ui_app *app)
+{
+	const struct ui_outbox *ob = app->opt->outbox;
+	int vis = visible_rows(app);
+	int64_t want_end = in->top + vis < in->total ? in->top + vis : in->total;
+	struct store_query q;
+
+	if (in->page_valid && in->top >= in->page_off &&
+	    want_end <= in->page_off + (int64_t)in->page.n)
+		return;
+	page_drop(in);
+	fill_query(in, app, &q);
+	/* A block of three screens centred on this one: j/k rarely read. */
+	q.offset = in->top - vis > 0 ? in->top - vis : 0;
+	q.limit = 3 * vis;
+	if (store_inbox_page(app->store, &q, &in->page) != 0) {
+		in->failed = true;
+		ui_message(app, UI_MSG_ERROR, "%s", store_errmsg(app->store));
+		return;
+	}
+	in->page_off = q.offset;
+	in->page_valid = true;
+	in->pending = xcalloc(in->page.n ? in->page.n : 1, sizeof *in->pending);
+	for (size_t i = 0; i < in->page.n; i++)
+		in->pending[i] = ob != NULL && ob->pending != NULL
+					 ? ob->pending(ob->ctx, in->page.rows[i].code) : -1;
+}
+
+static const struct store_row *
+row_at(const struct ui_inbox *in, int64_t i, int *pending)
+{
+	if (!in->page_valid || i < in->page_off || i >= in->page_off + (int64_t)in->page.n)
+		return NULL;
+	if (pending != NULL)
+		*pending = in->pending[i - in->page_off];
+	return &in->page.rows[i - in->page_off];
+}
+
+static void
+requery(struct ui_inbox *in, struct ui_app *app, bool typing)
+{
+	page_drop(in);
+	recount(in, app, typing);
+	clamp(in, app);
+	ensure_page(in, app);
+	app->dirty = true;
+}
+
+/* ---- views ------------------------------------------------------------ */
+
+static int
+add_source_view(void *ctx, const char *source, int status, int64_t n)
+{
+	struct ui_inbox *in = ctx;
+
+	(void)status;
+	(void)n;
+	for (size_t i = 0; i < in->n_views; i++)
+		if (in->views[i].kind == V_SOURCE && strcmp(in->views[i].name, source) == 0)
+			return 0;
+	if (in->n_views < MAX_VIEWS) {
+		struct view *v = &in->views[in->n_views++];
+		v->kind = V_SOURCE;
+		v->label = NULL;
+		snprintf(v->name, sizeof v->name, "%s", source);
+	}
+	return 0;
+}
+
+static void
+views_init(struct ui_inbox *in, struct ui_app *app)
+{
+	in->n_views = 0;
+	for (size_t i = 0; i < sizeof fixed_views / sizeof fixed_views[0]; i++)
+		in->views[in->n_views++] = fixed_views[i];
+	store_stats_status(app->store, add_source_view, in);
+}
+
+static const char *
+view_label(const struct view *v)
+{
+	return v->label != NULL ? _(v->label) : v->name;
+}
+
+static void
+select_view(struct ui_inbox *in, struct ui_app *app, size_t v)
+{
+	if (v >= in->n_views)
+		return;
+	in->view = v;
+	in->sel = in->top = 0;
+	requery(in, app, false);
+}
+
+int
+ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name)
+{
+	char *end;
+	long n = strtol(name, &end, 10);
+
+	if (*end == '\0' && end != name && n >= 1 && (size_t)n <= in->n_views) {
+		select_view(in, app, (size_t)n - 1);
+		return 0;
+	}
+	for (size_t i = 0; i < in->n_views; i++)
+		if (strcmp(in->views[i].name, name) == 0) {
+			select_view(in, app, i);
+			return 0;
+		}
+	return -1;
+}
+
+int
+ui_inbox_set_sort(struct ui_inbox *in, struct ui_app *app, const char *name, bool desc)
+{
+	int s = store_sort_from_name(name);
+
+	if (s < 0)
+		return -1;
+	in->sort = (enum store_sort)s;
+	in->desc = desc;
+	in->sel = in->top = 0;
+	requery(in, app, false);
+	return 0;
+}
+
+/* ---- search ----------------------------------------------------------- */
+
+static void
+search_change(struct ui_app *app, const char *text, void *ctx)
+{
+	struct ui_inbox *in = ctx;
+
+	snprintf(in->search, sizeof in->search, "%s", text);
+	in->sel = in->top = 0;
+	requery(in, app, true);
+}
+
+static void
+search_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
+{
+	struct ui_inbox *in = ctx;
+
+	snprintf(in->search, sizeof in->search, "%s", accepted ? text : in->search_saved);
+	if (!accepted)
+		in->sel = in->top = 0;
+	requery(in, app, false);
+}
+
+/* ---- drawing ---------------------------------------------------------- */
+
+enum col { C_MARK, C_SOURCE, C_CODE, C_APPLICANT, C_PROCEDURE, C_RECEIVED, C_DUE, C_STATUS,
+	   C_COUNT };
+
+static void
+columns(int cols, int code_cols, int w[C_COUNT])
+{
+	int fixed, gaps = C_COUNT - 1;
+
+	w[C_MARK] = 3;
+	w[C_SOURCE] = 6;
+	w[C_CODE] = code_cols;
+	w[C_APPLICANT] = cols >= 120 ? 24 : cols >= 100 ? 20 : 16;
+	w[C_RECEIVED] = cols >= 110 ? 10 : 0;
+	w[C_DUE] = 11;
+	w[C_STATUS] = cols >= 100 ? 14 : 12;
+	if (w[C_RECEIVED] == 0)
+		gaps--;
+	fixed = w[C_MARK] + w[C_SOURCE] + w[C_CODE] + w[C_APPLICANT] + w[C_RECEIVED] +
+		w[C_DUE] + w[C_STATUS] + gaps;
+	w[C_PROCEDURE] = cols - fixed;
+	if (w[C_PROCEDURE] < 6) {
+		/* Narrow: the applicant gives way first, then the code. */
+		int lack = 6 - w[C_PROCEDURE];
+		int give = w[C_APPLICANT] - 8 < lack ? w[C_APPLICANT] - 8 : lack;
+		w[C_APPLICANT] -= give;
+		lack -= give;
+		w[C_CODE] -= lack < w[C_CODE] - 8 ? lack : w[C_CODE] - 8;
+		w[C_PROCEDURE] = 6;
+	}
+}
+
+static enum store_due_class
+due_class(const struct store_row *r, mc_time now, int64_t soon)
+{
+	if (status_is_finished(r->status))
+		return STORE_DUE_FINISHED;
+	if (r->due_at == 0)
+		return STORE_DUE_NONE;
+	if (r->due_at < now)
+		return STORE_DUE_OVERDUE;
+	if (r->due_at - now <= soon)
+		return STORE_DUE_SOON;
+	return STORE_DUE_OK;
+}
+
+static void
+draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r, int pending,
+	 bool selected, const int w[C_COUNT])
+{
+	enum store_due_class dc = due_class(r, app->now, app->soon_seconds);
+	attr_t base = selected ? ui_attr(app, UI_ROLE_SELECTED) : A_NORMAL;
+	attr_t due_attr = base;
+	char mark[16], due[32], recv[32];
+	int x = 0;
+
+	mark[0] = '\0';
+	if (dc == STORE_DUE_OVERDUE) {
+		strcat(mark, "!");
+		due_attr = selected ? base | A_BOLD : ui_attr(app, UI_ROLE_OVERDUE);
+	} else if (dc == STORE_DUE_SOON) {
+		strcat(mark, "~");
+		due_attr = selected ? base | A_BOLD : ui_attr(app, UI_ROLE_SOON);
+	} else {
+		strcat(mark, " ");
+	}
+	strcat(mark, r->mismatch ? ui_sym(app, "\xe2\x89\xa0", "#") : " ");
+	strcat(mark, pending > 0 ? ui_sym(app, "\xe2\x86\x91", "^") : " ");
+	if (selected) {
+		wattrset(win, base);
+		wmove(win, y, 0);
+		whline(win, ' ', app->cols);
+	}
+	ui_put(win, y, x, w[C_MARK], mark, due_attr);
+	x += w[C_MARK] + 1;
+	ui_put(win, y, x, w[C_SOURCE], r->source, base);
+	x += w[C_SOURCE] + 1;
+	ui_put(win, y, x, w[C_CODE], r->code, base);
+	x += w[C_CODE] + 1;
+	ui_put(win, y, x, w[C_APPLICANT], r->applicant_name, base);
+	x += w[C_APPLICANT] + 1;
+	ui_put(win, y, x, w[C_PROCEDURE], r->procedure_name, base);
+	x += w[C_PROCEDURE] + 1;
+	if (w[C_RECEIVED] > 0) {
+		ui_put(win, y, x, w[C_RECEIVED], ui_fmt_date(r->received_at, recv, sizeof recv),
+		       base);
+		x += w[C_RECEIVED] + 1;
+	}
+	ui_put(win, y, x, w[C_DUE], ui_fmt_due(r->due_at, due, sizeof due), due_attr);
+	x += w[C_DUE] + 1;
+	ui_put(win, y, x, w[C_STATUS], ui_status_short(r->status),
+	       r->mismatch && !selected ? ui_attr(app, UI_ROLE_MISMATCH) : base);
+}
+
+static void
+inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
+{
+	struct ui_inbox *in = (struct ui_inbox *)s;
+	int w[C_COUNT], x = 0, vis = visible_rows(app);
+	attr_t h = ui_attr(app, UI_ROLE_HEADER);
+	const char *heads[C_COUNT] = {
+		"", _("System"), _("Code"), _("Applicant"), _("Procedure"), _("Received on"),
+		_("Due"), _("Status"),
+	};
+
+	/* The code column is as wide as the codes on screen (portal codes: 19). */
+	int code_cols = ui_text_width(heads[C_CODE]);
+	for (int i = 0; i < vis; i++) {
+		const struct store_row *r = row_at(in, in->top + i, NULL);
+		int cw = r != NULL ? ui_text_width(r->code) : 0;
+		if (cw > code_cols)
+			code_cols = cw;
+	}
+	columns(app->cols, code_cols < 8 ? 8 : code_cols > 22 ? 22 : code_cols, w);
+	wattrset(win, h);
+	wmove(win, 0, 0);
+	whline(win, ' ', app->cols);
+	for (int c = 0; c < C_COUNT; c++) {
+		if (w[c] == 0)
+			continue;
+		ui_put(win, 0, x, w[c], heads[c], h);
+		x += w[c] + 1;
+	}
+	wattrset(win, A_NORMAL);
+	if (in->total == 0 && !in->failed) {
+		ui_put_text(win, 2, 2, app->cols - 4,
+			    in->search[0] != '\0' ? _("No dossier matches the search.")
+						  : _("No dossier in this view."),
+			    ui_attr(app, UI_ROLE_DIM));
+		return;
+	}
+	for (int i = 0; i < vis; i++) {
+		int pending = -1;
+		const struct store_row *r = row_at(in, in->top + i, &pending);
+		if (r == NULL)
+			break;
+		draw_row(app, win, 1 + i, r, pending, in->top + i == in->sel, w);
+	}
+}
+
+static const char *
+inbox_title(struct ui_screen *s, struct ui_app *app)
+{
+	struct ui_inbox *in = (struct ui_inbox *)s;
+	char count[64];
+
+	(void)app;
+	if (in->total_capped)
+		snprintf(count, sizeof count, "%lld+", (long long)in->total);
+	else
+		snprintf(count, sizeof count, "%lld", (long long)in->total);
+	snprintf(in->title, sizeof in->title, "%s: [%zu] %s (%s) %s %s%s%s%.*s", _("Inbox"),
+		 in->view + 1, view_label(&in->views[in->view]), count, _("by"),
+		 _(sort_labels[in->sort]), in->desc ? ui_sym(app, "\xe2\x86\x93", "v") : "",
+		 in->search[0] != '\0' ? " /" : "", (int)UI_LINE_MAX, in->search);
+	return in->title;
+}
+
+/* ---- keys ------------------------------------------------------------- */
+
+static int
+move_sel(struct ui_inbox *in, struct ui_app *app, int64_t delta, bool page)
+{
+	if (in->total == 0)
+		return 0;
+	in->sel += delta;
+	if (page)
+		in->top += delta;
+	clamp(in, app);
+	ensure_page(in, app);
+	return UI_REDRAW;
+}
+
+const char *
+ui_inbox_step(struct ui_inbox *in, struct ui_app *app, int delta)
+{
+	const struct store_row *r;
+	int64_t before = in->sel;
+
+	move_sel(in, app, delta, false);
+	if (in->sel == before)
+		return NULL;
+	r = row_at(in, in->sel, NULL);
+	return r != NULL ? r->code : NULL;
+}
+
+static int
+inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
+{
+	struct ui_inbox *in = (struct ui_inbox *)s;
+	int vis = visible_rows(app);
+	const struct store_row *r;
+
+	(void)key;
+	switch (act) {
+	case UI_ACT_DOWN:
+	case UI_ACT_NEXT:
+		return move_sel(in, app, 1, false);
+	case UI_ACT_UP:
+	case UI_ACT_PREV:
+		return move_sel(in, app, -1, false);
+	case UI_ACT_PAGE_DOWN:
+		return move_sel(in, app, vis, true);
+	case UI_ACT_PAGE_UP:
+		return move_sel(in, app, -vis, true);
+	case UI_ACT_TOP:
+		return move_sel(in, app, -in->sel, false);
+	case UI_ACT_BOTTOM:
+		if (in->total_capped)
+			recount(in, app, false);
+		return move_sel(in, app, in->total - 1 - in->sel, false);
+	case UI_ACT_NEXT_VIEW:
+		select_view(in, app, (in->view + 1) % in->n_views);
+		return UI_REDRAW;
+	case UI_ACT_PREV_VIEW:
+		select_view(in, app, (in->view + in->n_views - 1) % in->n_views);
+		return UI_REDRAW;
+	case UI_ACT_VIEW_1: case UI_ACT_VIEW_2: case UI_ACT_VIEW_3:
+	case UI_ACT_VIEW_4: case UI_ACT_VIEW_5: case UI_ACT_VIEW_6:
+	case UI_ACT_VIEW_7: case UI_ACT_VIEW_8: case UI_ACT_VIEW_9:
+		select_view(in, app, (size_t)(act - UI_ACT_VIEW_1));
+		return UI_REDRAW;
+	case UI_ACT_SORT:
+		in->sort = (enum store_sort)((in->sort + 1) % (STORE_SORT_UPDATED + 1));
+		in->desc = false;
+		in->sel = in->top = 0;
+		requery(in, app, false);
+		return UI_REDRAW;
+	case UI_ACT_SEARCH:
+		snprintf(in->search_saved, sizeof in->search_saved, "%s", in->search);
+		ui_prompt_start(app, "/", in->search, search_change, search_done, in);
+		return UI_REDRAW;
+	case UI_ACT_OPEN:
+		r = row_at(in, in->sel, NULL);
+		if (r != NULL)
+			ui_push(app, ui_detail_new(app, r->code));
+		return UI_REDRAW;
+	case UI_ACT_ACTIONS:
+		r = row_at(in, in->sel, NULL);
+		if (r != NULL)
+			ui_push(app, ui_actions_new(app, r->code, r->status));
+		return UI_REDRAW;
+	case UI_ACT_BACK:
+		if (in->search[0] != '\0') {
+			/* q first clears the search, then quits. */
+			in->search[0] = '\0';
+			in->sel = in->top = 0;
+			requery(in, app, false);
+			return UI_REDRAW;
+		}
+		return UI_POP;
+	default:
+		return UI_UNHANDLED;
+	}
+}
+
+static void
+inbox_reload(struct ui_screen *s, struct ui_app *app)
+{
+	struct ui_inbox *in = (struct ui_inbox *)s;
+
+	if (in->n_views == sizeof fixed_views / sizeof fixed_views[0])
+		views_init(in, app); /* systems may have arrived */
+	requery(in, app, false);
+}
+
+static void
+inbox_free(struct ui_screen *s)
+{
+	struct ui_inbox *in = (struct ui_inbox *)s;
+
+	page_drop(in);
+	free(in);
+}
+
+static const struct ui_screen_ops inbox_ops = {
+	.name = "inbox",
+	.draw = inbox_draw,
+	.key = inbox_key,
+	.title = inbox_title,
+	.reload = inbox_reload,
+	.free = inbox_free,
+};
+
+struct ui_screen *
+ui_inbox_new(struct ui_app *app)
+{
+	struct ui_inbox *in = xcalloc(1, sizeof *in);
+
+	in->base.ops = &inbox_ops;
+	in->sort = STORE_SORT_DUE;
+	views_init(in, app);
+	app->inbox = in;
+	requery(in, app, false);
+	return &in->base;
+}

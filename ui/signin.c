@@ -1,0 +1,329 @@
+/*
+ * signin.c - the sign-in screen: resume the stored sign-in, or show the
+ * device sign-in's QR code and user code, wait for the phone's approval, and
+ * say what went wrong in plain words.
+ *
+ * The protocol is src/auth's and the QR drawing is auth/qr.h's; this screen
+ * only starts them and shows their progress.  Every callback runs from
+ * net_poll() in the app's loop.  When the provider cannot be reached but a
+ * sign-in is stored, the clerk goes on offline with the local data.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "auth/qr.h"
+#include "core/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/textwidth.h"
+#include "ui/ui.h"
+
+enum sstate { S_CHECKING, S_STARTING, S_WAITING, S_FAILED, S_DONE };
+
+struct signin;
+
+/* One pending auth operation; outlives the screen if the clerk leaves. */
+struct op {
+	struct signin *owner; /* NULL once the screen is gone */
+};
+
+struct signin {
+	struct ui_screen base;
+	struct ui_app *app;
+	struct auth *auth;
+	struct op *op;
+	enum sstate state;
+	enum auth_status status;
+	char detail[256];
+	char user_code[64];
+	char uri[512];
+	char uri_complete[1024];
+	mc_time expires_at;
+	char *qr;
+	int qr_cols, qr_rows, qr_for_cols, qr_for_rows;
+	bool offline;
+};
+
+static const char *const status_words[] = {
+	[AUTH_OK] = N_("Signed in."),
+	[AUTH_NO_SESSION] = N_("Not signed in yet."),
+	[AUTH_REVOKED] = N_("Your sign-in was ended by the provider. Please sign in again."),
+	[AUTH_EXPIRED] = N_("The code expired before it was approved."),
+	[AUTH_DENIED] = N_("The sign-in was refused on the phone."),
+	[AUTH_OFFLINE] = N_("The sign-in service cannot be reached. Check the network."),
+	[AUTH_UNSUPPORTED] = N_("The sign-in service does not offer sign-in by phone."),
+	[AUTH_UNKNOWN_SYSTEM] = N_("The sign-in service does not know this system."),
+	[AUTH_PROTOCOL] = N_("The sign-in service gave an answer that makes no sense."),
+	[AUTH_KEYRING] = N_("The sign-in could not be kept in the keyring."),
+	[AUTH_CANCELLED] = N_("Cancelled."),
+};
+
+static const char *
+words(enum auth_status st)
+{
+	if ((size_t)st < sizeof status_words / sizeof status_words[0] && status_words[st])
+		return _(status_words[st]);
+	return _("The sign-in failed.");
+}
+
+static struct op *
+op_new(struct signin *si)
+{
+	struct op *op = xcalloc(1, sizeof *op);
+
+	op->owner = si;
+	si->op = op;
+	return op;
+}
+
+static void sign_in_start(struct signin *si);
+
+static void
+on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
+{
+	struct op *op = arg;
+	struct signin *si = op->owner;
+
+	(void)auth;
+	if (si == NULL)
+		return;
+	snprintf(si->user_code, sizeof si->user_code, "%s", p->user_code);
+	snprintf(si->uri, sizeof si->uri, "%s", p->verification_uri);
+	snprintf(si->uri_complete, sizeof si->uri_complete, "%s",
+		 p->verification_uri_complete != NULL ? p->verification_uri_complete
+						      : p->verification_uri);
+	si->expires_at = si->app->now + p->expires_in;
+	free(si->qr);
+	si->qr = NULL;
+	si->qr_for_cols = si->qr_for_rows = 0;
+	si->state = S_WAITING;
+	si->app->dirty = true;
+}
+
+static void
+on_signed_in(struct auth *auth, enum auth_status status, const char *detail, void *arg)
+{
+	struct op *op = arg;
+	struct signin *si = op->owner;
+
+	(void)auth;
+	free(op);
+	if (si == NULL)
+		return;
+	si->op = NULL;
+	si->status = status;
+	snprintf(si->detail, sizeof si->detail, "%s", detail != NULL ? detail : "");
+	si->state = status == AUTH_OK ? S_DONE : S_FAILED;
+	si->app->dirty = true;
+}
+
+static void
+on_resumed(struct auth *auth, enum auth_status status, const char *detail, void *arg)
+{
+	struct op *op = arg;
+	struct signin *si = op->owner;
+
+	(void)auth;
+	free(op);
+	if (si == NULL)
+		return;
+	si->op = NULL;
+	si->status = status;
+	snprintf(si->detail, sizeof si->detail, "%s", detail != NULL ? detail : "");
+	if (status == AUTH_OK) {
+		si->state = S_DONE;
+	} else if (status == AUTH_OFFLINE) {
+		/* A stored sign-in and no provider: work offline on local data. */
+		si->offline = true;
+		si->state = S_DONE;
+	} else if (status == AUTH_NO_SESSION || status == AUTH_REVOKED) {
+		sign_in_start(si);
+	} else {
+		si->state = S_FAILED;
+	}
+	si->app->dirty = true;
+}
+
+static void
+sign_in_start(struct signin *si)
+{
+	si->state = S_STARTING;
+	si->user_code[0] = '\0';
+	auth_sign_in(si->auth, on_prompt, on_signed_in, op_new(si));
+}
+
+static void
+render_qr(struct signin *si, struct ui_app *app)
+{
+	int max_rows = app->rows - 3 - 1;
+
+	if (si->qr_for_cols == app->cols && si->qr_for_rows == app->rows)
+		return;
+	free(si->qr);
+	si->qr = NULL;
+	si->qr_for_cols = app->cols;
+	si->qr_for_rows = app->rows;
+	if (!app->unicode || !auth_qr_terminal_ok(getenv("TERM"), getenv("LC_ALL"),
+						  getenv("LC_CTYPE"), getenv("LANG")))
+		return;
+	si->qr = auth_qr_render(si->uri_complete,
+				getenv("MOTCUA_QR_DARK_ON_LIGHT") != NULL ? AUTH_QR_DARK_ON_LIGHT : 0,
+				app->cols, max_rows, &si->qr_cols, &si->qr_rows);
+}
+
+static void
+signin_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
+{
+	struct signin *si = (struct signin *)s;
+	int x = 2, y = 1, tx, ty, tw;
+	char buf[512];
+	long left;
+
+	switch (si->state) {
+	case S_CHECKING:
+		ui_put_text(win, y, x, app->cols - 4, _("Checking the saved sign-in..."), A_BOLD);
+		return;
+	case S_STARTING:
+		ui_put_text(win, y, x, app->cols - 4, _("Asking the sign-in service for a code..."),
+			    A_BOLD);
+		return;
+	case S_DONE:
+		ui_put_text(win, y, x, app->cols - 4, words(AUTH_OK), A_BOLD);
+		return;
+	case S_FAILED:
+		ui_put_text(win, y, x, app->cols - 4, words(si->status),
+			    ui_attr(app, UI_ROLE_ERROR));
+		if (si->detail[0] != '\0')
+			ui_put_text(win, y + 1, x, app->cols - 4, si->detail,
+				    ui_attr(app, UI_ROLE_DIM));
+		ui_put_text(win, y + 3, x, app->cols - 4,
+			    _("Enter: try again with a new code    q: quit"), A_NORMAL);
+		return;
+	case S_WAITING:
+		break;
+	}
+	render_qr(si, app);
+	ty = 0;
+	tx = x;
+	if (si->qr != NULL) {
+		const char *line = si->qr;
+		int qy = 0;
+		while (*line != '\0') {
+			const char *nl = strchr(line, '\n');
+			size_t n = nl != NULL ? (size_t)(nl - line) : strlen(line);
+			snprintf(buf, sizeof buf, "%.*s", (int)n, line);
+			ui_put_text(win, qy++, 0, app->cols, buf, A_NORMAL);
+			line += n + (nl != NULL);
+		}
+		if (app->cols - si->qr_cols >= 34) {
+			tx = si->qr_cols + 2;
+			ty = 1;
+		} else {
+			ty = si->qr_rows;
+		}
+	}
+	tw = app->cols - tx - 1;
+	ui_put_text(win, ty++, tx, tw,
+		    si->qr != NULL ? _("Scan the code with your phone,") : _("On your phone,"),
+		    A_BOLD);
+	ui_put_text(win, ty++, tx, tw, _("or open this address:"), A_NORMAL);
+	ui_put_text(win, ty++, tx, tw, si->uri, ui_attr(app, UI_ROLE_LABEL));
+	ty++;
+	ui_put_text(win, ty++, tx, tw, _("and enter the code:"), A_NORMAL);
+	ui_put_text(win, ty++, tx + 2, tw - 2, si->user_code, A_BOLD | A_REVERSE);
+	ty++;
+	left = (long)(si->expires_at - app->now);
+	if (left < 0)
+		left = 0;
+	snprintf(buf, sizeof buf, _("Waiting for approval... (code valid %ld:%02ld)"), left / 60,
+		 left % 60);
+	ui_put_text(win, ty++, tx, tw, buf, ui_attr(app, UI_ROLE_DIM));
+	ui_put_text(win, ty, tx, tw, _("q: quit"), ui_attr(app, UI_ROLE_DIM));
+}
+
+static const char *
+signin_title(struct ui_screen *s, struct ui_app *app)
+{
+	(void)s;
+	(void)app;
+	return _("Sign in");
+}
+
+static int
+signin_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
+{
+	struct signin *si = (struct signin *)s;
+
+	(void)app;
+	if (act == UI_ACT_BACK)
+		return UI_QUIT; /* nothing to go back to without a sign-in */
+	if (si->state == S_FAILED && (key == '\n' || key == '\r')) {
+		sign_in_start(si);
+		return UI_REDRAW;
+	}
+	if (act == UI_ACT_HELP || act == UI_ACT_COMMAND)
+		return UI_UNHANDLED;
+	return 0;
+}
+
+static int
+signin_tick(struct ui_screen *s, struct ui_app *app)
+{
+	struct signin *si = (struct signin *)s;
+
+	if (si->state == S_DONE) {
+		if (si->offline)
+			ui_message(app, UI_MSG_INFO, "%s",
+				   _("The sign-in service cannot be reached: working offline with "
+				     "the local data."));
+		return UI_POP;
+	}
+	/* The countdown moves once a second. */
+	return si->state == S_WAITING ? UI_REDRAW : 0;
+}
+
+static void
+signin_reload(struct ui_screen *s, struct ui_app *app)
+{
+	struct signin *si = (struct signin *)s;
+
+	(void)app;
+	si->qr_for_cols = si->qr_for_rows = 0;
+}
+
+static void
+signin_free(struct ui_screen *s)
+{
+	struct signin *si = (struct signin *)s;
+
+	if (si->op != NULL) {
+		si->op->owner = NULL; /* its callback frees it */
+		auth_cancel(si->auth);
+	}
+	free(si->qr);
+	free(si);
+}
+
+static const struct ui_screen_ops signin_ops = {
+	.name = "signin",
+	.draw = signin_draw,
+	.key = signin_key,
+	.title = signin_title,
+	.reload = signin_reload,
+	.tick = signin_tick,
+	.free = signin_free,
+};
+
+struct ui_screen *
+ui_signin_new(struct ui_app *app)
+{
+	struct signin *si = xcalloc(1, sizeof *si);
+
+	si->base.ops = &signin_ops;
+	si->app = app;
+	si->auth = app->opt->auth;
+	si->state = S_CHECKING;
+	auth_resume(si->auth, on_resumed, op_new(si));
+	return &si->base;
+}

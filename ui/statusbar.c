@@ -1,0 +1,76 @@
+/*
+ * statusbar.c - the title line and the status bar.
+ *
+ * The status bar always says, per system: online or offline, and how old its
+ * data is (from the store's sync state); then the queued actions.  The title
+ * line names the screen and carries the TRAINING banner when the console
+ * runs on the sandbox.  Reads the app's model only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/i18n.h"
+#include "ui/textwidth.h"
+#include "ui/ui.h"
+
+void
+ui_title_draw(struct ui_app *app, WINDOW *w)
+{
+	const char *title = NULL;
+	char banner[128], clock[16];
+	struct civil_time ct = civil_split(app->now);
+	int cw, bw = 0;
+
+	if (app->top != NULL) {
+		/* A dialog has no title of its own: show the screen's under it. */
+		struct ui_screen *s = app->top;
+		while (s->ops->modal && s->below != NULL)
+			s = s->below;
+		if (s->ops->title != NULL)
+			title = s->ops->title(s, app);
+	}
+	wbkgdset(w, ' ' | ui_attr(app, UI_ROLE_TITLE));
+	werase(w);
+	snprintf(clock, sizeof clock, " %02d:%02d ", ct.hour, ct.minute);
+	cw = ui_text_width(clock);
+	if (app->opt->training) {
+		snprintf(banner, sizeof banner, " %s ", _("TRAINING (sandbox)"));
+		bw = ui_text_width(banner);
+	}
+	ui_put(w, 0, 0, app->cols - cw - bw, title != NULL ? title : "motcua",
+	       ui_attr(app, UI_ROLE_TITLE));
+	if (bw > 0)
+		ui_put_text(w, 0, app->cols - cw - bw, bw, banner, ui_attr(app, UI_ROLE_TRAINING));
+	ui_put_text(w, 0, app->cols - cw, cw, clock, ui_attr(app, UI_ROLE_TITLE));
+	wbkgdset(w, ' ');
+}
+
+void
+ui_statusbar_draw(struct ui_app *app, WINDOW *w)
+{
+	char item[96], age[16], queue[64];
+	int x = 0, qw;
+
+	wbkgdset(w, ' ' | A_REVERSE);
+	werase(w);
+	if (app->queued < 0)
+		snprintf(queue, sizeof queue, " %s ", _("Queue: not available"));
+	else
+		snprintf(queue, sizeof queue, " %s %lld ", _("Queued:"), (long long)app->queued);
+	qw = ui_text_width(queue);
+	if (app->n_sources == 0) {
+		x += ui_put_text(w, 0, x, app->cols - qw, _(" No data yet"), A_REVERSE);
+	}
+	for (size_t i = 0; i < app->n_sources && x < app->cols - qw; i++) {
+		const struct ui_source_info *si = &app->sources[i];
+		const char *mark = si->online ? ui_sym(app, "\xe2\x97\x8f", "+")
+					      : ui_sym(app, "\xe2\x97\x8b", "-");
+		ui_fmt_age(si->last_ok_at, app->now, age, sizeof age);
+		snprintf(item, sizeof item, " %s%s%s%s", si->name, mark, age,
+			 si->has_error ? "!" : "");
+		x += ui_put_text(w, 0, x, app->cols - qw - x, item, A_REVERSE);
+	}
+	ui_put_text(w, 0, app->cols - qw, qw, queue,
+		    A_REVERSE | (app->queued > 0 ? A_BOLD : 0));
+	wbkgdset(w, ' ');
+}

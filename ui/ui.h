@@ -1,0 +1,199 @@
+/*
+ * ui.h - what the console's screens share: the app (loop, windows, stack of
+ * screens, colours, the prompt line) and the screen vtable.
+ *
+ * Internal to ui/ (it includes curses.h).  Layout, top to bottom: one title
+ * line, the body (the screens draw here), the status bar, and the prompt
+ * line (messages, the ':' command line and the '/' search box).
+ *
+ * A screen is a struct whose first member is struct ui_screen.  Key handlers
+ * change state (and may read the store); draw functions only read state and
+ * never do I/O.  Handlers return UI_* flags; the app redraws once per loop
+ * turn when something asked for it.
+ */
+#ifndef MOTCUA_UI_UI_H
+#define MOTCUA_UI_UI_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/civil.h"
+#include "ui/console.h"
+#include "ui/keymap.h"
+
+struct ui_app;
+struct ui_screen;
+struct ui_inbox;
+
+enum ui_flags {
+	UI_REDRAW = 1 << 0,    /* something on screen changed */
+	UI_POP = 1 << 1,       /* close this screen */
+	UI_QUIT = 1 << 2,      /* leave the console */
+	UI_UNHANDLED = 1 << 3, /* not mine: let the app try (help, ':', ...) */
+};
+
+struct ui_screen_ops {
+	const char *name;
+	/* Draw into the body window (already erased). */
+	void (*draw)(struct ui_screen *s, struct ui_app *app, WINDOW *win);
+	/* A key (code point or UI_KEY_FN|KEY_x) and the action bound to it. */
+	int (*key)(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act);
+	/* Title line text (translated); may be NULL. */
+	const char *(*title)(struct ui_screen *s, struct ui_app *app);
+	/* Reload from the store (language switch, data changed); may be NULL. */
+	void (*reload)(struct ui_screen *s, struct ui_app *app);
+	/* Once per loop turn (timers, progress); returns UI_* flags; may be NULL. */
+	int (*tick)(struct ui_screen *s, struct ui_app *app);
+	/* Free the screen itself. */
+	void (*free)(struct ui_screen *s);
+	/* Drawn over the screen below it (a dialog) rather than instead of it. */
+	bool modal;
+};
+
+struct ui_screen {
+	const struct ui_screen_ops *ops;
+	struct ui_screen *below;
+};
+
+/* What draws how: colour when there is colour, else an attribute. */
+enum ui_role {
+	UI_ROLE_NORMAL = 0,
+	UI_ROLE_TITLE,
+	UI_ROLE_HEADER,     /* column headings */
+	UI_ROLE_SELECTED,   /* the highlighted row */
+	UI_ROLE_OVERDUE,
+	UI_ROLE_SOON,
+	UI_ROLE_MISMATCH,
+	UI_ROLE_QUEUED,
+	UI_ROLE_TRAINING,
+	UI_ROLE_ERROR,
+	UI_ROLE_OK,
+	UI_ROLE_DIM,
+	UI_ROLE_LABEL,      /* field labels in the detail */
+	UI_ROLE_DIALOG,
+	UI_ROLE_COUNT
+};
+
+/* A one-line editor (prompt line, dialog fields). */
+#define UI_LINE_MAX 512
+struct ui_line {
+	char text[UI_LINE_MAX];
+	size_t len;
+};
+void ui_line_clear(struct ui_line *l);
+void ui_line_set(struct ui_line *l, const char *text);
+/*
+ * Apply an editing key: a printable character is appended, Backspace removes
+ * the last letter whole (NFC or NFD), C-u clears, C-w removes the last word.
+ * Returns true when the key was an editing key.
+ */
+bool ui_line_key(struct ui_line *l, int key);
+
+/* The prompt line's owner: called on each change and at the end. */
+typedef void ui_prompt_change_fn(struct ui_app *app, const char *text, void *ctx);
+typedef void ui_prompt_done_fn(struct ui_app *app, const char *text, bool accepted, void *ctx);
+
+enum ui_message_kind { UI_MSG_INFO, UI_MSG_ERROR, UI_MSG_OK };
+
+struct ui_source_info {
+	char name[32];
+	mc_time last_ok_at;
+	bool has_error;
+	bool online;
+};
+#define UI_MAX_SOURCES 16
+
+struct ui_app {
+	const struct ui_options *opt;
+	struct store *store;
+	struct net *net;
+	struct ui_keymap keymap;
+	struct ui_screen *top;
+	struct ui_inbox *inbox; /* the bottom screen, for :sort, :view, n/N in the detail */
+	WINDOW *title_win, *body_win, *status_win, *prompt_win;
+	int rows, cols;
+	bool color;
+	bool unicode;           /* UTF-8 locale: symbols like "≠" and "…" */
+	mc_time now;
+	int64_t soon_seconds;
+	bool dirty;
+	bool quit;
+
+	/* Prompt line. */
+	bool prompt_active;
+	char prompt_prefix[16];
+	struct ui_line prompt;
+	ui_prompt_change_fn *prompt_change;
+	ui_prompt_done_fn *prompt_done;
+	void *prompt_ctx;
+	char message[256];
+	enum ui_message_kind message_kind;
+
+	/* Status bar model, refreshed from the store and the sync seam. */
+	struct ui_source_info sources[UI_MAX_SOURCES];
+	size_t n_sources;
+	int64_t queued;         /* -1: no queue */
+	mc_time sources_at;
+};
+
+/* ---- app.c ---- */
+void ui_push(struct ui_app *app, struct ui_screen *s);
+/* Close the top screen (freeing it). */
+void ui_pop(struct ui_app *app);
+void ui_message(struct ui_app *app, enum ui_message_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ui_prompt_start(struct ui_app *app, const char *prefix, const char *initial,
+		     ui_prompt_change_fn *change, ui_prompt_done_fn *done, void *ctx);
+attr_t ui_attr(const struct ui_app *app, enum ui_role role);
+/* Reload every screen (after :lang or a data change). */
+void ui_reload_all(struct ui_app *app);
+/* Re-read the per-system state for the status bar. */
+void ui_sources_refresh(struct ui_app *app);
+
+/* Text helpers: draw `s` fitted to `cols` columns at (y, x), padded. */
+void ui_put(WINDOW *w, int y, int x, int cols, const char *s, attr_t attr);
+/* Same without padding; returns the columns drawn. */
+int ui_put_text(WINDOW *w, int y, int x, int cols, const char *s, attr_t attr);
+/* A symbol with an ASCII stand-in for non-UTF-8 terminals. */
+const char *ui_sym(const struct ui_app *app, const char *utf8, const char *ascii);
+/* "12/03 15:00", "12/03/2026", "3 ngày" - time formatting in local time. */
+char *ui_fmt_due(mc_time t, char *buf, size_t size);
+char *ui_fmt_date(mc_time t, char *buf, size_t size);
+char *ui_fmt_datetime(mc_time t, char *buf, size_t size);
+/* Age like "5ph", "3h", "2d" (translated units); "-" when never. */
+char *ui_fmt_age(mc_time then, mc_time now, char *buf, size_t size);
+/* "1,5 MB" */
+char *ui_fmt_size(int64_t bytes, char *buf, size_t size);
+/* "150.000 đ" */
+char *ui_fmt_money(int64_t amount, char *buf, size_t size);
+
+/* ---- statusbar.c ---- */
+void ui_statusbar_draw(struct ui_app *app, WINDOW *w);
+void ui_title_draw(struct ui_app *app, WINDOW *w);
+
+/* ---- screens ---- */
+struct ui_screen *ui_inbox_new(struct ui_app *app);
+/* The code of the row `delta` away from the selection (moving it); NULL at an end. */
+const char *ui_inbox_step(struct ui_inbox *in, struct ui_app *app, int delta);
+int ui_inbox_set_sort(struct ui_inbox *in, struct ui_app *app, const char *name, bool desc);
+int ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name);
+/* Short translated label of a canonical status, for columns. */
+const char *ui_status_short(int status);
+
+struct ui_screen *ui_detail_new(struct ui_app *app, const char *code);
+struct ui_screen *ui_help_new(struct ui_app *app);
+struct ui_screen *ui_signin_new(struct ui_app *app);
+
+/* dialog.c: modal dialogs */
+typedef void ui_confirm_fn(struct ui_app *app, bool yes, void *ctx);
+struct ui_screen *ui_confirm_new(const char *title, const char *text, ui_confirm_fn *fn,
+				 void *ctx);
+/* The actions dialog for a dossier in `status` (then fields, confirm, outbox). */
+struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int status);
+
+/* cmdline.c: run one ':' command line; returns UI_* flags. */
+int ui_command_run(struct ui_app *app, const char *line);
+
+#endif
