@@ -148,9 +148,11 @@ struct store_query {
 	enum store_due_class due;   /* due class filter */
 	bool mismatch_only;         /* status differs from the coordination system */
 	/*
-	 * What the clerk typed.  Folded with fold_text(); every word must occur
-	 * (as a substring, in any order) in the code, applicant name, procedure
-	 * name or ID number, with or without diacritics.
+	 * What the clerk typed.  Folded with fold_text() and split into words
+	 * (at most 16); every word must match, in any order, the code,
+	 * applicant name, procedure name or ID number, with or without
+	 * diacritics: a word of 3+ characters anywhere (substring), a shorter
+	 * word at the start of a word ("nguyen van d").
 	 */
 	const char *search;
 	enum store_sort sort;
