@@ -44,8 +44,8 @@ provider.on('server_error', (ctx, err) => console.error('server_error', err));
 // their jti) go to this file, which the test keeps out of what it searches.
 if (process.env.MOTCUA_TEST_TOKEN_LOG) {
   const log = (t) => appendFileSync(process.env.MOTCUA_TEST_TOKEN_LOG, `${t.jti}\n`);
-  provider.on('access_token.issued', log);
-  provider.on('refresh_token.issued', log);
+  provider.on('access_token.saved', log);
+  provider.on('refresh_token.saved', log);
 }
 
 provider.listen(port, '127.0.0.1', () => {
