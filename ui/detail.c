@@ -38,6 +38,7 @@ struct detail {
 	bool revealed;
 	struct dline *lines;
 	size_t n_lines, cap;
+	int width;      /* columns for the text after the label */
 	int scroll;
 	char title[256];
 };
@@ -67,19 +68,26 @@ static void
 add(struct detail *dt, enum ui_role role, const char *label, const char *fmt, ...)
 {
 	va_list ap;
-	char buf[1024];
+	char buf[1024], wrapped[8][256];
+	int n = 1;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (dt->n_lines == dt->cap) {
-		dt->cap = dt->cap ? dt->cap * 2 : 64;
-		dt->lines = xreallocarray(dt->lines, dt->cap, sizeof *dt->lines);
+	/* Long values continue on the next lines, under the value. */
+	if (label != NULL && dt->width > 10)
+		n = ui_wrap(buf, dt->width, wrapped, 8);
+	for (int i = 0; i < n; i++) {
+		if (dt->n_lines == dt->cap) {
+			dt->cap = dt->cap ? dt->cap * 2 : 64;
+			dt->lines = xreallocarray(dt->lines, dt->cap, sizeof *dt->lines);
+		}
+		dt->lines[dt->n_lines].label = xstrdup_or_null(i == 0 ? label : "");
+		dt->lines[dt->n_lines].text = xstrdup(label != NULL && dt->width > 10 ? wrapped[i]
+										   : buf);
+		dt->lines[dt->n_lines].role = role;
+		dt->n_lines++;
 	}
-	dt->lines[dt->n_lines].label = xstrdup_or_null(label);
-	dt->lines[dt->n_lines].text = xstrdup(buf);
-	dt->lines[dt->n_lines].role = role;
-	dt->n_lines++;
 }
 
 static const char *
@@ -205,6 +213,7 @@ layout(struct detail *dt, struct ui_app *app)
 	int pending;
 
 	lines_clear(dt);
+	dt->width = app->cols - LABEL_COLS - 2;
 	if (!dt->loaded) {
 		add(dt, UI_ROLE_ERROR, NULL, _("Dossier %s is not in the local store."), dt->code);
 		return;
@@ -326,8 +335,7 @@ reveal_done(struct ui_app *app, bool yes, void *ctx)
 		ui_message(app, UI_MSG_OK, "%s", _("ID number shown; this view was recorded."));
 	} else {
 		ui_message(app, UI_MSG_INFO, "%s",
-			   _("ID number shown. The audit log is not available yet: this view was "
-			     "not recorded."));
+			   _("ID number shown. No audit log yet: this view was not recorded."));
 	}
 	dt->revealed = true;
 	layout(dt, app);

@@ -26,53 +26,6 @@ struct box {
 	int y, x, h, w;
 };
 
-/* Split text into lines of at most `cols` columns, at spaces; returns count. */
-static int
-wrap(const char *text, int cols, char lines[][256], int max)
-{
-	int n = 0;
-	const char *p = text;
-
-	while (*p != '\0' && n < max) {
-		char cur[256];
-		size_t len = 0;
-
-		while (*p == ' ')
-			p++;
-		cur[0] = '\0';
-		while (*p != '\0') {
-			const char *sp = strchr(p, ' ');
-			size_t wl = sp != NULL ? (size_t)(sp - p) : strlen(p);
-			size_t need = len + (len > 0) + wl;
-			char saved = 0;
-
-			if (need >= sizeof cur)
-				break;
-			if (len > 0)
-				cur[len] = ' ';
-			memcpy(cur + len + (len > 0), p, wl);
-			cur[need] = '\0';
-			if (len > 0 && ui_text_width(cur) > cols) {
-				cur[len] = saved; /* undo: the word goes to the next line */
-				break;
-			}
-			len = need;
-			p += wl;
-			while (*p == ' ')
-				p++;
-		}
-		if (len == 0 && *p != '\0') {
-			/* One word longer than the line: cut it. */
-			size_t wl = strcspn(p, " ");
-			snprintf(cur, sizeof cur, "%.*s", (int)(wl < 255 ? wl : 255), p);
-			p += wl;
-		}
-		memcpy(lines[n], cur, sizeof cur);
-		n++;
-	}
-	return n;
-}
-
 static struct box
 box_draw(struct ui_app *app, WINDOW *win, const char *title, int inner_h)
 {
@@ -122,7 +75,7 @@ confirm_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	int n, cols = (app->cols - 4 < DIALOG_MAX_COLS ? app->cols - 4 : DIALOG_MAX_COLS) - 4;
 	struct box b;
 
-	n = wrap(c->text, cols, lines, 10);
+	n = ui_wrap(c->text, cols, lines, 10);
 	b = box_draw(app, win, c->title, n + 2);
 	for (int i = 0; i < n; i++)
 		ui_put_text(win, b.y + 1 + i, b.x + 2, b.w - 4, lines[i],
@@ -232,7 +185,7 @@ actions_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	y = b.y + 1;
 	if (ac->step == STEP_CONFIRM) {
 		char lines[4][256];
-		int n = wrap(_("This action ends the dossier or cannot be undone. Queue it?"),
+		int n = ui_wrap(_("This action ends the dossier or cannot be undone. Queue it?"),
 			     b.w - 4, lines, 3);
 		for (int i = 0; i < n; i++)
 			ui_put_text(win, y++, b.x + 2, b.w - 4, lines[i], a);

@@ -125,9 +125,11 @@ ui_fmt_size(int64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%d B", (int)bytes);
 	else if (bytes < 1024 * 1024)
 		snprintf(buf, size, "%d KB", (int)((bytes + 512) / 1024));
-	else
-		snprintf(buf, size, "%d,%d MB", (int)(bytes / (1024 * 1024)),
-			 (int)(bytes % (1024 * 1024) * 10 / (1024 * 1024)));
+	else {
+		int64_t tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+		/* Vietnamese writes a decimal comma: 1,8 MB */
+		snprintf(buf, size, "%lld,%d MB", (long long)(tenths / 10), (int)(tenths % 10));
+	}
 	return buf;
 }
 
@@ -150,3 +152,49 @@ ui_fmt_money(int64_t amount, char *buf, size_t size)
 	snprintf(buf, size, "%s \xc4\x91", out);
 	return buf;
 }
+
+int
+ui_wrap(const char *text, int cols, char lines[][256], int max)
+{
+	int n = 0;
+	const char *p = text;
+
+	while (*p != '\0' && n < max) {
+		char cur[256];
+		size_t len = 0;
+
+		while (*p == ' ')
+			p++;
+		cur[0] = '\0';
+		while (*p != '\0') {
+			const char *sp = strchr(p, ' ');
+			size_t wl = sp != NULL ? (size_t)(sp - p) : strlen(p);
+			size_t need = len + (len > 0) + wl;
+
+			if (need >= sizeof cur)
+				break;
+			if (len > 0)
+				cur[len] = ' ';
+			memcpy(cur + len + (len > 0), p, wl);
+			cur[need] = '\0';
+			if (len > 0 && ui_text_width(cur) > cols) {
+				cur[len] = '\0'; /* undo: the word goes to the next line */
+				break;
+			}
+			len = need;
+			p += wl;
+			while (*p == ' ')
+				p++;
+		}
+		if (len == 0 && *p != '\0') {
+			/* One word longer than the line: cut it. */
+			size_t wl = strcspn(p, " ");
+			snprintf(cur, sizeof cur, "%.*s", (int)(wl < 255 ? wl : 255), p);
+			p += wl;
+		}
+		memcpy(lines[n], cur, sizeof cur);
+		n++;
+	}
+	return n;
+}
+

@@ -164,6 +164,11 @@ char *ui_fmt_date(mc_time t, char *buf, size_t size);
 char *ui_fmt_datetime(mc_time t, char *buf, size_t size);
 /* Age like "5ph", "3h", "2d" (translated units); "-" when never. */
 char *ui_fmt_age(mc_time then, mc_time now, char *buf, size_t size);
+/*
+ * Split text into at most `max` lines of at most `cols` columns, breaking at
+ * spaces (a word longer than a line is cut).  Returns the number of lines.
+ */
+int ui_wrap(const char *text, int cols, char lines[][256], int max);
 /* "1,5 MB" */
 char *ui_fmt_size(int64_t bytes, char *buf, size_t size);
 /* "150.000 đ" */

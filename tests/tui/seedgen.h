@@ -99,7 +99,7 @@ seed_fixed(struct dossier *d, int which, mc_time now)
 		d->code = xstrdup("H56.14-000002");
 		d->source = xstrdup("congan");
 		/* "Trần Thị Ánh" with decomposed marks (NFD). */
-		d->applicant_name = xstrdup("Tra\xcc\x80n Thi\xcc\xa3 A\xcc\x81nh");
+		d->applicant_name = xstrdup("Tra\xcc\x82\xcc\x80n Thi\xcc\xa3 A\xcc\x81nh");
 		d->applicant_id = xstrdup("000000067890");
 		d->procedure_code = xstrdup("1.004194");
 		d->procedure_name = xstrdup("Đăng ký thường trú");

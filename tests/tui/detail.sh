@@ -1,0 +1,82 @@
+#!/bin/sh
+# A dossier in full: masked ID number revealed only after a confirmation
+# (and said to be unrecorded while there is no audit log), status mismatch,
+# both due dates and why they differ, attachment sizes, fees, history; the
+# actions dialog offers only what the status allows, requires the reason,
+# confirms destructive actions and says honestly that nothing was queued.
+. "$(dirname "$0")/lib.sh"
+
+seed 200
+start 80 24 NO_COLOR=1
+wait_for 'Tất cả \(200\)'
+keys /
+type_text "nguyen van duong"
+wait_for 'Tất cả \(1\)'
+keys Enter Enter
+wait_for '^Hồ sơ H56.14-000001'
+settle
+screen | grep -q 'Nguyễn Văn Đường' || fail "applicant name"
+screen | grep -q '\*\*\*\*\*\*\*\*2345' || fail "the ID number is not masked"
+screen | grep -q '000000012345' && fail "the ID number is shown before asking"
+screen | grep -q 'lệch trạng thái' || fail "no status mismatch line"
+screen | grep -q 'Hạn (tính tại máy).*quá hạn' || fail "local due date not marked overdue"
+screen | grep -q 'Hạn (theo hệ thống)' || fail "no source due date"
+screen | grep -q 'Vì sao khác nhau' || fail "no reason for the differing due dates"
+
+# Reveal: r asks; n keeps it masked; r and y show it.
+keys r
+wait_for 'Xem đầy đủ số giấy tờ\?'
+keys n
+wait_gone 'Xem đầy đủ số giấy tờ\?'
+screen | grep -q '000000012345' && fail "n revealed the ID number"
+keys Enter
+screen | grep -q '000000012345' && fail "Enter confirmed the reveal"
+keys r
+wait_for 'Xem đầy đủ số giấy tờ\?'
+keys y
+wait_for '000000012345'
+screen | grep -q 'chưa được ghi lại' || fail "no word that the view was not recorded"
+
+# Further down: attachments with sizes, fees, history.
+keys G
+settle
+screen | grep -q 'Giấy chứng sinh.jpg (1,8 MB)' || fail "attachment size"
+screen | grep -q '8.000 đ, chờ thanh toán' || fail "fees and payment state"
+screen | grep -q 'Lê Thị Thu (Bộ phận một cửa)' || fail "history"
+
+# Actions from "Đang xử lý": no "Tiếp nhận", a reason for "Dừng xử lý".
+keys a
+wait_for 'Thao tác trên hồ sơ H56.14-000001'
+screen | grep -q 'Yêu cầu bổ sung' || fail "request-supplement not offered"
+screen | grep -Eq '[0-9]  Tiếp nhận' && fail "receive offered from processing"
+n=$(screen | sed -n 's/.* \([0-9]\)  Dừng xử lý (!).*/\1/p')
+[ -n "$n" ] || fail "stop not offered (or not marked destructive)"
+keys "$n"
+wait_for 'Lý do \(bắt buộc\)'
+keys Enter
+wait_for 'Cần nhập lý do'
+type_text "Hồ sơ giả mạo"
+wait_for 'Hồ sơ giả mạo'
+keys Enter
+wait_for 'không hoàn tác được'
+keys y
+wait_for 'chưa hỗ trợ hàng đợi'
+wait_gone 'Lý do'
+
+# Forward asks for the unit; Esc cancels without queueing.
+keys a
+wait_for 'Thao tác trên hồ sơ'
+n=$(screen | sed -n 's/.* \([0-9]\)  Chuyển xử lý.*/\1/p')
+keys "$n"
+wait_for 'Chuyển đến đơn vị \(bắt buộc\)'
+keys Escape
+wait_for 'Đã hủy'
+
+# n moves to the next dossier of the list (the search left one: no more).
+keys n
+wait_for 'Hết hồ sơ trong danh sách'
+keys q
+wait_for 'Hồ sơ: \[1\]'
+keys q q
+wait_for '^EXIT=0'
+exit 0

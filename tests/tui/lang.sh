@@ -1,0 +1,85 @@
+#!/bin/sh
+# Languages and keys: Vietnamese by default, English with LANGUAGE or :lang en
+# (and back), the help screen listing the bindings in force, a rebinding
+# from config.json, and a wrong binding refused with the file named.
+. "$(dirname "$0")/lib.sh"
+
+seed 100
+
+# Default: Vietnamese.
+start 80 24 NO_COLOR=1
+wait_for 'Mã hồ sơ'
+screen | grep -q 'Người nộp' || fail "Vietnamese headings"
+# :lang en switches every label at once; :lang vi switches back.
+keys :
+type_text "lang en"
+keys Enter
+wait_for 'Inbox: \[1\] All \(100\) by due date'
+screen | grep -q 'Applicant' || fail "English headings after :lang en"
+screen | grep -q 'Queue: not available' || fail "English status bar"
+keys Enter
+wait_for '^Dossier H'
+screen | grep -q 'ID number' || fail "English detail labels"
+keys q
+keys :
+type_text "lang vi"
+keys Enter
+wait_for 'Hồ sơ: \[1\] Tất cả'
+# A wrong command says so.
+keys :
+type_text "frobnicate"
+keys Enter
+wait_for 'Không có lệnh: frobnicate'
+# :sort code and :view overdue.
+keys :
+type_text "sort code"
+keys Enter
+wait_for 'xếp theo mã hồ sơ'
+keys :
+type_text "view overdue"
+keys Enter
+wait_for '\[3\] Quá hạn'
+# Help lists the actions with their keys.
+keys '?'
+wait_for 'Trợ giúp'
+screen | grep -Eq 'j, Down +Xuống' || fail "help: j, Down for down"
+screen | grep -Eq '/ +Tìm kiếm' || fail "help: / for search"
+keys q
+wait_for 'Hồ sơ: \['
+keys q
+wait_for '^EXIT=0'
+stop
+
+# LANGUAGE=en from the start.
+start 80 24 LANGUAGE=en NO_COLOR=1
+wait_for 'Inbox: \[1\] All'
+keys '?'
+wait_for 'Help \(q to go back\)'
+screen | grep -Eq 'j, Down +Move down' || fail "English help"
+keys q q
+wait_for '^EXIT=0'
+stop
+
+# A rebinding from config.json: "down" on x; j is free then.
+printf '{"keys": {"down": ["x", "Down"], "help": "F2"}}\n' > "$MOTCUA_HOME/config.json"
+start 80 24 NO_COLOR=1
+wait_for 'Tất cả \(100\)'
+settle
+before=$(screen_e | sed -n 3p)
+keys x
+settle
+[ "$(screen_e | sed -n 3p)" != "$before" ] || fail "x (rebound to down) did not move"
+keys F2
+wait_for 'Trợ giúp'
+screen | grep -Eq 'x, Down +Xuống' || fail "help does not show the rebinding"
+keys q q
+wait_for '^EXIT=0'
+stop
+
+# A key that does not exist: refused, the file named, exit 1.
+printf '{"keys": {"down": "NoSuchKey"}}\n' > "$MOTCUA_HOME/config.json"
+start 80 24
+wait_for '^EXIT=1'
+grep -q 'config.json: keys: action "down": unknown key "NoSuchKey"' "$T/stderr" ||
+	fail "bad binding message: $(cat "$T/stderr")"
+exit 0
