@@ -2,10 +2,11 @@
  * sandbox.c - the running sandbox: clock, router and shared dialect helpers
  * (see sandbox.h).
  *
- * Routing order: /_control/ (loopback only), then the OpenID provider, then
- * the systems by prefix.  Faults are applied per target around the dialect
- * (and around the provider and payment platform when rules name them), so a
- * dialect never has to think about misbehaving.
+ * Routing order: /_control/ (loopback only), then the OpenID provider, the
+ * remote signing service (/csc, csc.c), then the systems by prefix.  Faults
+ * are applied per target around the dialect (and around the provider and the
+ * payment platform when rules name them), so a dialect never has to think
+ * about misbehaving.
  */
 #include "sandbox/sandbox.h"
 
@@ -26,6 +27,7 @@ const struct idp_system sandbox_systems[] = {
 	{"congan", "congan", "/congan", "Hệ thống giải quyết TTHC Bộ Công an (cư trú)"},
 	{"nnmt", "nnmt", "/nnmt", "Hệ thống thông tin đất đai Bộ Nông nghiệp và Môi trường"},
 	{"tinh", "tinh", "/tinh", "Hệ thống thông tin giải quyết TTHC tỉnh (một cửa điện tử)"},
+	{"csc", "csc", "/csc", "Dịch vụ ký số từ xa (CSC API v2, thử nghiệm)"},
 };
 const size_t sandbox_n_systems = sizeof(sandbox_systems) / sizeof(sandbox_systems[0]);
 
@@ -108,6 +110,7 @@ sandbox_free(struct sandbox *sb)
 {
 	if (sb == NULL)
 		return;
+	csc_free(sb->csc);
 	idp_free(sb->idp);
 	world_free(sb->world);
 	faults_free(sb->faults);
@@ -134,6 +137,7 @@ sandbox_set_base_url(struct sandbox *sb, const char *base_url)
 		.refresh_token_ttl = 8 * 3600,
 	};
 	sb->idp = idp_new(&ic);
+	sb->csc = csc_new(csc_auth_idp, sb->idp);
 	atomic_store(&sb->ready, true);
 }
 
@@ -324,6 +328,11 @@ sandbox_handle(void *ctx, struct sbx_request *req, struct sbx_response *resp)
 		if (!idp_handle(sb->idp, req, resp))
 			sbx_response_text(resp, 404, "text/plain; charset=utf-8", "not found\n");
 		faults_after(sb->faults, FAULT_IDP, resp);
+		goto out;
+	}
+	if (sandbox_path_after(req->path, "/csc") != NULL) {
+		if (sb->csc == NULL || !csc_handle(sb->csc, req, resp))
+			sbx_response_text(resp, 404, "text/plain; charset=utf-8", "not found\n");
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "sandbox/catalog.h"
+#include "sandbox/csc.h"
 #include "sandbox/fault.h"
 #include "sandbox/http.h"
 #include "sandbox/idp.h"
@@ -42,6 +43,7 @@ struct sandbox {
 	char *payment_secret;
 	struct world *world;
 	struct idp *idp;          /* NULL until sandbox_set_base_url */
+	struct csc *csc;          /* remote signing service; NULL until then too */
 	struct faults *faults;
 	struct ledger *ledger;
 	struct uploads *uploads;
