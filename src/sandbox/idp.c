@@ -1097,14 +1097,16 @@ idp_deny(struct idp *idp, const char *user_code, mc_time now)
 	return decide(idp, user_code, now, DEV_DENIED);
 }
 
+#ifdef MOTCUA_UNITTEST
 /* For tests: what the provider holds right now. */
-UNITTEST void idp_counts(const struct idp *idp, size_t *devices, size_t *tokens);
-UNITTEST void
+void idp_counts(const struct idp *idp, size_t *devices, size_t *tokens);
+void
 idp_counts(const struct idp *idp, size_t *devices, size_t *tokens)
 {
 	*devices = idp->n_devices;
 	*tokens = idp->n_tokens;
 }
+#endif
 
 /* ---- routing ---------------------------------------------------------- */
 
