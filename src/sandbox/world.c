@@ -319,11 +319,14 @@ mc_time
 world_scenario_clock(int scenario, mc_time now)
 {
 	int32_t today = civil_day_of(now);
-	if (scenario == SCENARIO_QUIET_MORNING)
-		return civil_make_time(today, 7 * 3600 + 45 * 60);
-	if (scenario != SCENARIO_POST_TET_BACKLOG)
+	if (scenario != SCENARIO_QUIET_MORNING && scenario != SCENARIO_POST_TET_BACKLOG)
 		return now;
 	struct calendar *cal = calendar_new();
+	if (scenario == SCENARIO_QUIET_MORNING) {
+		int32_t day = calendar_working_day_on_or_after(cal, today);
+		calendar_free(cal);
+		return civil_make_time(day, 7 * 3600 + 45 * 60);
+	}
 	int year = civil_date_from_days(today).year;
 	int32_t end = tet_end_day(cal, year);
 	if (end == 0 || end >= today)

@@ -86,7 +86,7 @@ const char *world_scenario_name(int scenario);
 
 /*
  * The start instant of a scenario given the real (or --now) time: quiet-morning
- * is 07:45 that day, post-tet-backlog 07:30 on the first working day after the
+ * is 07:45 that day (or the next working day), post-tet-backlog 07:30 on the first working day after the
  * latest Tết holiday, others `now` unchanged.
  */
 mc_time world_scenario_clock(int scenario, mc_time now);

@@ -286,6 +286,8 @@ test_scenarios(void **state)
 	struct civil_time q = civil_split(world_scenario_clock(SCENARIO_QUIET_MORNING, now));
 	assert_int_equal(q.hour, 7);
 	assert_int_equal(q.minute, 45);
+	/* 22 November 2026 is a Sunday: the quiet morning is Monday's. */
+	assert_int_equal(q.date.day, 23);
 	/* Tết 2026: 17 February; the holiday ends on the 20th (Friday): back on
 	 * Monday 23 February. */
 	struct civil_time t = civil_split(world_scenario_clock(SCENARIO_POST_TET_BACKLOG, now));
