@@ -74,3 +74,30 @@ login_wait() {
 	LOGIN_RC=0
 	wait "$LOGIN_PID" || LOGIN_RC=$?
 }
+
+# A Secret Service for this test: gnome-keyring in the D-Bus session the test
+# runs in (dbus-run-session), its login keyring unlocked with an empty
+# password; returns once org.freedesktop.secrets is on the bus with a default
+# collection.
+keyring_start() {
+	# a keyring, unlocked with an empty password, and wait for it on the bus
+	export XDG_DATA_HOME="$WORK/xdg-data" XDG_RUNTIME_DIR="$WORK/run"
+	mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+	chmod 700 "$XDG_RUNTIME_DIR"
+	echo '' | gnome-keyring-daemon --unlock --components=secrets >"$WORK/gkd.env" 2>"$WORK/gkd.log"
+	i=0
+	until busctl --user list 2>/dev/null | grep -q org.freedesktop.secrets ||
+	      dbus-send --session --dest=org.freedesktop.DBus --type=method_call --print-reply \
+			/org/freedesktop/DBus org.freedesktop.DBus.ListNames 2>/dev/null |
+			grep -q org.freedesktop.secrets; do
+		i=$((i + 1)); [ $i -lt 100 ] || fail "org.freedesktop.secrets never appeared"
+		sleep 0.1
+	done
+	# ... and for its default collection (the login keyring it just created)
+	i=0
+	until gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
+		--method org.freedesktop.Secret.Service.ReadAlias default 2>/dev/null | grep -q collection/; do
+		i=$((i + 1)); [ $i -lt 100 ] || fail "no default keyring collection"
+		sleep 0.1
+	done
+}
