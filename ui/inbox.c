@@ -22,7 +22,7 @@
 #include "ui/ui.h"
 
 #define MAX_VIEWS 16
-#define COUNT_CAP_TYPING 10000
+#define COUNT_CAP_TYPING 1000 /* "1000+" while typing, as the store suggests */
 
 enum view_kind { V_ALL, V_TODAY, V_OVERDUE, V_SOON, V_SUPPLEMENT, V_MISMATCH, V_SOURCE };
 
@@ -234,32 +234,25 @@ requery(struct ui_inbox *in, struct ui_app *app, bool typing)
 
 /* ---- views ------------------------------------------------------------ */
 
-static int
-add_source_view(void *ctx, const char *source, int status, int64_t n)
-{
-	struct ui_inbox *in = ctx;
-
-	(void)status;
-	(void)n;
-	for (size_t i = 0; i < in->n_views; i++)
-		if (in->views[i].kind == V_SOURCE && strcmp(in->views[i].name, source) == 0)
-			return 0;
-	if (in->n_views < MAX_VIEWS) {
-		struct view *v = &in->views[in->n_views++];
-		v->kind = V_SOURCE;
-		v->label = NULL;
-		snprintf(v->name, sizeof v->name, "%s", source);
-	}
-	return 0;
-}
-
+/*
+ * The fixed views and one per system.  The systems come from the status
+ * bar's model (read from the store after the first paint), so opening the
+ * console never waits for a statistics query.
+ */
 static void
-views_init(struct ui_inbox *in, struct ui_app *app)
+views_update(struct ui_inbox *in, struct ui_app *app)
 {
 	in->n_views = 0;
 	for (size_t i = 0; i < sizeof fixed_views / sizeof fixed_views[0]; i++)
 		in->views[in->n_views++] = fixed_views[i];
-	store_stats_status(app->store, add_source_view, in);
+	for (size_t i = 0; i < app->n_sources && in->n_views < MAX_VIEWS; i++) {
+		struct view *v = &in->views[in->n_views++];
+		v->kind = V_SOURCE;
+		v->label = NULL;
+		snprintf(v->name, sizeof v->name, "%s", app->sources[i].name);
+	}
+	if (in->view >= in->n_views)
+		in->view = 0;
 }
 
 static const char *
@@ -271,6 +264,7 @@ view_label(const struct view *v)
 static void
 select_view(struct ui_inbox *in, struct ui_app *app, size_t v)
 {
+	views_update(in, app);
 	if (v >= in->n_views)
 		return;
 	in->view = v;
@@ -284,6 +278,7 @@ ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name)
 	char *end;
 	long n = strtol(name, &end, 10);
 
+	views_update(in, app);
 	if (*end == '\0' && end != name && n >= 1 && (size_t)n <= in->n_views) {
 		select_view(in, app, (size_t)n - 1);
 		return 0;
@@ -546,9 +541,11 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 			recount(in, app, false);
 		return move_sel(in, app, in->total - 1 - in->sel, false);
 	case UI_ACT_NEXT_VIEW:
+		views_update(in, app);
 		select_view(in, app, (in->view + 1) % in->n_views);
 		return UI_REDRAW;
 	case UI_ACT_PREV_VIEW:
+		views_update(in, app);
 		select_view(in, app, (in->view + in->n_views - 1) % in->n_views);
 		return UI_REDRAW;
 	case UI_ACT_VIEW_1: case UI_ACT_VIEW_2: case UI_ACT_VIEW_3:
@@ -595,8 +592,7 @@ inbox_reload(struct ui_screen *s, struct ui_app *app)
 {
 	struct ui_inbox *in = (struct ui_inbox *)s;
 
-	if (in->n_views == sizeof fixed_views / sizeof fixed_views[0])
-		views_init(in, app); /* systems may have arrived */
+	views_update(in, app);
 	requery(in, app, false);
 }
 
@@ -625,7 +621,7 @@ ui_inbox_new(struct ui_app *app)
 
 	in->base.ops = &inbox_ops;
 	in->sort = STORE_SORT_DUE;
-	views_init(in, app);
+	views_update(in, app);
 	app->inbox = in;
 	requery(in, app, false);
 	return &in->base;
