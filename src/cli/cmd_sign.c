@@ -280,6 +280,7 @@ cmd_sign(int argc, char **argv)
 	int rc;
 
 	memset(&bearer, 0, sizeof(bearer));
+	auth_json_wipe_on_free(); /* the OTP, the SAD and tokens pass through JSON */
 	rc = parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc;

@@ -159,7 +159,7 @@ write_ca(const struct sign_key *key, const char *path)
 static void
 openssl_accepts(const char *doc, const char *sig, const char *ca)
 {
-	char cmd[512];
+	char cmd[1024];
 
 	if (system("openssl version >/dev/null 2>&1") != 0)
 		return; /* the verify step of sign_files already ran */
@@ -176,7 +176,7 @@ sign_and_check(struct env *e, const char *credential, const char *tag)
 	struct asker a = {e, credential, NULL, false, 0};
 	struct sign_error err = {SIGN_OK, ""};
 	const struct sign_key *key = NULL;
-	char doc[2][128], sig[2][140], ca[128], name[32];
+	char doc[2][128], sig[2][128], ca[128], name[32];
 	struct sign_job jobs[2];
 	struct sign_verify_result r;
 	int rc;
@@ -187,7 +187,8 @@ sign_and_check(struct env *e, const char *credential, const char *tag)
 	for (int i = 0; i < 2; i++) {
 		snprintf(name, sizeof(name), "%s-%d.txt", tag, i);
 		path_in(e, name, doc[i], sizeof(doc[i]));
-		snprintf(sig[i], sizeof(sig[i]), "%s.p7s", doc[i]);
+		snprintf(name, sizeof(name), "%s-%d.txt.p7s", tag, i);
+		path_in(e, name, sig[i], sizeof(sig[i]));
 		write_file(doc[i], i == 0 ? "Trích lục khai sinh (thử nghiệm)\n" : "Bản sao\n");
 		jobs[i] = (struct sign_job){doc[i], sig[i], SIGN_ERR_DEVICE, ""};
 	}
