@@ -54,5 +54,7 @@ int cmd_calendar(int argc, char **argv);
 int cmd_lunar(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

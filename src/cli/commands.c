@@ -32,6 +32,43 @@ const struct cli_command cli_commands[] = {
 	 "the Vietnamese lunar date of a solar date",
 	 "  YYYY-MM-DD      a solar date, 1900..2100\n"
 	 "  --json          {\"year\":Y,\"month\":M,\"day\":D,\"leap\":false,\"can_chi\":\"...\"}\n"},
+	{"login", cmd_login, "login [--issuer URL] [--client-id ID] [--status [--json]]",
+	 "sign in once with a phone approval (device code and QR)",
+	 "  --issuer URL     the sign-in server (default: $MOTCUA_ISSUER, then \"issuer\"\n"
+	 "                   in config.json)\n"
+	 "  --client-id ID   the client id registered there (default \"motcua\")\n"
+	 "  --status         resume the stored sign-in and show it, with one token per\n"
+	 "                   system (never the token itself); exit 1 when not signed in\n"
+	 "  --json           with --status: {\"signed_in\",\"name\",\"systems\":[...]}\n"
+	 "When stdout is not a terminal, prints verification_uri, user_code and\n"
+	 "verification_uri_complete as 'key: value' lines, then waits.\n"},
+	{"logout", cmd_logout, "logout [--issuer URL] [--client-id ID]",
+	 "revoke the sign-in at the server and remove every token",
+	 "  --issuer URL     the sign-in server (as for login)\n"
+	 "  --client-id ID   the client id (as for login)\n"},
+	{"sign", cmd_sign,
+	 "sign FILE... (-o FILE.p7s | --outdir DIR) [--module PATH] [--token LABEL]\n"
+	 "           [--key LABEL|ID] [--remote URL [--credential ID]] [--pin-fd N]\n"
+	 "           [--otp-fd N] [--access-token-fd N]",
+	 "sign files with a PKCS#11 token or a remote signer (detached CMS)",
+	 "  -o FILE            where the signature of the one FILE goes (DER .p7s)\n"
+	 "  --outdir DIR       sign several files, one PIN/OTP for all: DIR/NAME.p7s\n"
+	 "  --module PATH      the token's PKCS#11 module (default $MOTCUA_PKCS11_MODULE)\n"
+	 "  --token LABEL      the token to use (default: the first one present)\n"
+	 "  --key LABEL|ID     the key on the token (default: the only one)\n"
+	 "  --remote URL       a CSC API v2 signing service (.../csc/v2) instead\n"
+	 "  --credential ID    the credential there (default: the only one)\n"
+	 "  --pin-fd N         read the PIN from descriptor N (default: the terminal)\n"
+	 "  --otp-fd N         read the OTP from descriptor N (default: the terminal)\n"
+	 "  --access-token-fd N  the remote service's Bearer token from descriptor N\n"
+	 "                     (default: the sign-in's token for system \"csc\")\n"
+	 "Exit 1 unless every file was signed; a failed file leaves no output.\n"},
+	{"verify", cmd_verify, "verify FILE FILE.p7s [--ca FILE] [--json]",
+	 "check a detached signature: signer, signing time, validity",
+	 "  --ca FILE          trusted CA certificates (PEM); default: the system store\n"
+	 "  --json             {\"verdict\",\"valid\",\"trusted\",\"signer\",\"subject\",\n"
+	 "                     \"signing_time\",\"reason\"}\n"
+	 "Exit 0 only when the signature is valid and the signer trusted.\n"},
 	{"help", cmd_help, "help [COMMAND]", "show help for motcua or one command", ""},
 	{"version", cmd_version, "version", "print the version", ""},
 	{NULL, NULL, NULL, NULL, NULL},
