@@ -17,6 +17,10 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 export MOTCUA_HOME="$WORK/home"
+# under `make asan`: ignore libsecret's own leaks (see lsan.supp); full
+# stacks, so that the suppression sees the libsecret frames
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$OIDC_DIR/lsan.supp"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 mkdir -p "$MOTCUA_HOME"
 unset MOTCUA_ISSUER MOTCUA_CLIENT_ID
 
