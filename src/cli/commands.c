@@ -9,10 +9,16 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "ui/console.h"
 
 #define MOTCUA_VERSION "0.1.0"
 
 const struct cli_command cli_commands[] = {
+	{"console", cmd_console, "console [--training] [--lang vi|en] [--config FILE]",
+	 "the clerk's console (also `motcua` with no command)",
+	 "  --training     show the TRAINING banner (sandbox)\n"
+	 "  --lang vi|en   language (default: Vietnamese, or English from LANG/LANGUAGE/config)\n"
+	 "  --config FILE  the configuration file\n"},
 	{"due", cmd_due,
 	 "due --received 'YYYY-MM-DD HH:MM' --duration N --unit hours|working-days|calendar-days\n"
 	 "           [--cutoff HH:MM] [--calendar DIR] [--json]",

@@ -1,14 +1,14 @@
 /*
  * main.c - motcua's entry point: pick the subcommand and run it.
  *
- * With no command motcua will open the console (issue 7); until the console
- * exists it prints the overview.
+ * With no command motcua opens the clerk's console.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/xalloc.h"
+#include "ui/console.h"
 
 static void
 out_of_memory(void)
@@ -22,8 +22,10 @@ main(int argc, char **argv)
 	const struct cli_command *cmd;
 
 	xalloc_set_fatal_hook(out_of_memory);
-	if (argc < 2)
-		return cmd_help(1, argv);
+	if (argc < 2) {
+		char *console_argv[] = {"console", NULL};
+		return cmd_console(1, console_argv);
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return cmd_help(argc > 2 ? 2 : 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0)

@@ -136,6 +136,11 @@ config_init(struct config *cfg)
 void
 config_release(struct config *cfg)
 {
+	free(cfg->signing.pkcs11_module);
+	free(cfg->signing.token);
+	free(cfg->signing.key);
+	free(cfg->signing.remote_url);
+	free(cfg->signing.credential);
 	free(cfg->issuer);
 	free(cfg->client_id);
 	free(cfg->language);
@@ -276,7 +281,42 @@ rd_hours(struct config *c, json_t *v, char **why)
 	return 0;
 }
 
+static int
+rd_signing(struct config *c, json_t *v, char **why)
+{
+	static const char *const names[] = {"pkcs11_module", "token", "key", "remote_url",
+					    "credential"};
+	char **fields[] = {&c->signing.pkcs11_module, &c->signing.token, &c->signing.key,
+			   &c->signing.remote_url, &c->signing.credential};
+	const char *name;
+	json_t *value;
+
+	if (!json_is_object(v)) {
+		*why = xstrdup("must be an object with pkcs11_module, token, key, remote_url, "
+			       "credential");
+		return -1;
+	}
+	json_object_foreach(v, name, value) {
+		size_t i;
+		for (i = 0; i < sizeof names / sizeof *names; i++)
+			if (strcmp(name, names[i]) == 0)
+				break;
+		if (i == sizeof names / sizeof *names) {
+			*why = xasprintf("has an unknown key \"%s\"", name);
+			return -1;
+		}
+		if (read_string(fields[i], value, why) < 0) {
+			char *inner = *why;
+			*why = xasprintf(".%s %s", name, inner);
+			free(inner);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static const struct key keys[] = {
+	{"signing", rd_signing},
 	{"issuer", rd_issuer},
 	{"client_id", rd_client_id},
 	{"language", rd_language},
@@ -314,6 +354,11 @@ static void
 copy_config(struct config *dst, const struct config *src)
 {
 	*dst = *src;
+	dst->signing.pkcs11_module = xstrdup_or_null(src->signing.pkcs11_module);
+	dst->signing.token = xstrdup_or_null(src->signing.token);
+	dst->signing.key = xstrdup_or_null(src->signing.key);
+	dst->signing.remote_url = xstrdup_or_null(src->signing.remote_url);
+	dst->signing.credential = xstrdup_or_null(src->signing.credential);
 	dst->issuer = xstrdup_or_null(src->issuer);
 	dst->client_id = xstrdup_or_null(src->client_id);
 	dst->language = xstrdup_or_null(src->language);

@@ -36,6 +36,15 @@ void config_paths_release(struct config_paths *paths);
 /* mkdir -p with mode 0700 for what it creates.  0, or -1 with *cause malloc'd. */
 int config_ensure_dir(const char *dir, char **cause);
 
+/* "signing": the token or remote signer `motcua sign` uses by default. */
+struct config_signing {
+	char *pkcs11_module;       /* PKCS#11 module path */
+	char *token;               /* token label */
+	char *key;                 /* key label or id on the token */
+	char *remote_url;          /* CSC API v2 base URL (.../csc/v2) */
+	char *credential;          /* credential id at the remote signer */
+};
+
 struct config {
 	char *issuer;              /* OpenID issuer URL; NULL: none configured */
 	char *client_id;           /* default "motcua" */
@@ -47,6 +56,7 @@ struct config {
 	int due_soon_minutes;      /* "coming due" threshold, working time; default 480 */
 	unsigned workweek;         /* bit 0 = Sunday; default 0x3e (Mon..Fri) */
 	struct worktime worktime;  /* default 07:00-11:30, 13:30-17:00 */
+	struct config_signing signing; /* all NULL by default */
 };
 
 /* Defaults, no file. */

@@ -57,7 +57,9 @@ test_valid_file(void **state)
 			       "  \"lock_idle_minutes\": 5,\n"
 			       "  \"workweek\": [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\"],\n"
 			       "  \"working_hours\": \"07:30-11:30,13:00-17:00\",\n"
-			       "  \"colour\": \"blue\"\n"
+			       "  \"colour\": \"blue\",\n"
+			       "  \"signing\": {\"pkcs11_module\": \"/usr/lib/softhsm/libsofthsm2.so\",\n"
+			       "              \"token\": \"xa-test\"}\n"
 			       "}\n",
 			       &cause),
 			 0);
@@ -66,6 +68,9 @@ test_valid_file(void **state)
 	assert_int_equal(cfg.lock_idle_minutes, 5);
 	assert_int_equal(cfg.workweek, 0x7e);
 	assert_int_equal(deadline_day_seconds(&cfg.worktime), 8 * 3600);
+	assert_string_equal(cfg.signing.pkcs11_module, "/usr/lib/softhsm/libsofthsm2.so");
+	assert_string_equal(cfg.signing.token, "xa-test");
+	assert_null(cfg.signing.remote_url);
 	assert_int_equal(warnings, 1);
 	assert_string_equal(last_warning, "test.json:7: unknown key \"colour\" ignored");
 	config_release(&cfg);
@@ -91,6 +96,10 @@ test_bad_file_applies_nothing(void **state)
 		{"{\"language\": \"en\",\n \"workweek\": []}",
 		 "test.json:2: \"workweek\" must be a non-empty list of \"mon\" .. \"sun\""},
 		{"{\n\"language\": \"fr\"}", "test.json:2: \"language\" must be \"vi\" or \"en\""},
+		{"{\"language\": \"en\",\n \"signing\": {\"pin\": \"1234\"}}",
+		 "test.json:2: \"signing\" has an unknown key \"pin\""},
+		{"{\"language\": \"en\",\n \"signing\": {\"token\": 5}}",
+		 "test.json:2: \"signing\" .token must be a non-empty string"},
 		{"{\"language\": \"en\",\n", NULL},
 	};
 	(void)state;
