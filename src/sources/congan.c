@@ -1,0 +1,365 @@
+/*
+ * congan.c - the Ministry of Public Security dialect (doc/sandbox.md section
+ * 6): REST in snake_case, a feed by `updated_since` (epoch ms, exclusive)
+ * with offset/limit paging, numeric status codes of its own (100..400),
+ * epoch-millisecond dates, gzip, 429 with Retry-After, a `version` that
+ * actions must quote, and no idempotency (`request_id` is only recorded).
+ *
+ * Watermark: "SINCE|OFFSET|MAXSEEN" in ms.  A round pages with a fixed SINCE;
+ * when the server says no more, SINCE moves to the largest updated_at seen.
+ * Each next page overlaps the previous one by one row, so a row shifted back
+ * by a dossier that changed while we paged (it moves to the end) is still
+ * read; the duplicate is harmless.  No I/O here (source.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "sources/source_int.h"
+
+#define CONGAN_PAGE 200
+
+static const struct src_status congan_status[] = {
+	{"100", 1}, {"110", 2}, {"190", 3}, {"200", 4}, {"210", 5},
+	{"220", 6}, {"280", 7}, {"290", 8}, {"300", 9}, {"400", 10}, {NULL, 0},
+};
+
+static void
+read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
+{
+	size_t i;
+	json_t *e;
+	json_t *fees = src_array(rd, o, "fees");
+	json_t *files = src_array(rd, o, "attachments");
+	json_t *hist = src_array(rd, o, "history");
+	json_t *sup = src_object(rd, o, "supplement");
+
+	json_array_foreach(fees, i, e) {
+		char *code = src_str(rd, e, "fee_code", SRC_MAX_CODE, false, false);
+		char *name = src_str(rd, e, "fee_name", SRC_MAX_SHORT, false, false);
+		int64_t amount = 0;
+		src_int(rd, e, "amount", false, false, &amount);
+		if (!rd->bad)
+			dossier_add_fee(d, code, name, amount);
+		free(code);
+		free(name);
+	}
+	json_array_foreach(files, i, e) {
+		char *id = src_str(rd, e, "file_id", SRC_MAX_SHORT, true, false);
+		char *name = src_str(rd, e, "file_name", SRC_MAX_SHORT, false, false);
+		char *comp = src_str(rd, e, "component_code", SRC_MAX_CODE, false, false);
+		char *url = src_str(rd, e, "url", SRC_MAX_URL, false, false);
+		int64_t size = -1;
+		src_int(rd, e, "size_bytes", false, false, &size);
+		if (!rd->bad)
+			dossier_add_attachment(d, id, name, comp, url, size);
+		free(id);
+		free(name);
+		free(comp);
+		free(url);
+	}
+	if (sup != NULL) {
+		mc_time req = src_date(rd, sup, "requested_at", SRC_DATE_EPOCH_MS, true);
+		mc_time done = src_date(rd, sup, "completed_at", SRC_DATE_EPOCH_MS, false);
+		if (!rd->bad)
+			dossier_add_supplement(d, req, done, NULL);
+	}
+	json_array_foreach(hist, i, e) {
+		mc_time at = src_date(rd, e, "at", SRC_DATE_EPOCH_MS, true);
+		char *st = src_str(rd, e, "status_code", SRC_MAX_CODE, false, true);
+		char *officer = src_str(rd, e, "officer", SRC_MAX_SHORT, false, false);
+		char *note = src_str(rd, e, "note", SRC_MAX_TEXT, false, false);
+		if (!rd->bad)
+			dossier_add_event(d, at, officer, NULL, note, src_status_find(congan_status, st));
+		free(st);
+		free(officer);
+		free(note);
+	}
+}
+
+static bool
+read_record(struct src_rd *rd, json_t *o, const char *source, struct dossier *d)
+{
+	int64_t v;
+
+	if (!json_is_object(o)) {
+		src_rd_fail(rd, NULL, "not an object");
+		return false;
+	}
+	d->code = src_str(rd, o, "record_no", SRC_MAX_CODE, true, false);
+	d->source = xstrdup(source);
+	d->procedure_code = src_str(rd, o, "procedure_code", SRC_MAX_CODE, false, false);
+	d->procedure_name = src_str(rd, o, "procedure_name", SRC_MAX_SHORT, false, false);
+	d->field_code = src_str(rd, o, "field_code", SRC_MAX_CODE, false, false);
+	d->field_name = src_str(rd, o, "field_name", SRC_MAX_SHORT, false, false);
+	d->applicant_name = src_str(rd, o, "applicant_name", SRC_MAX_SHORT, false, false);
+	d->applicant_id = src_str(rd, o, "applicant_id_number", SRC_MAX_CODE, false, false);
+	d->applicant_kind = APPLICANT_INDIVIDUAL;
+	d->unit = src_str(rd, o, "unit_name", SRC_MAX_SHORT, false, false);
+	d->area = src_area_from_unit(d->unit);
+	if (src_int(rd, o, "channel", false, false, &v) && v >= 1 && v <= 3)
+		d->channel = (int)v;
+	/* the raw status is kept as the text of its code: "200" */
+	d->raw_status = src_str(rd, o, "status_code", SRC_MAX_CODE, true, true);
+	if (!rd->bad && !json_is_integer(json_object_get(o, "status_code")))
+		src_rd_fail(rd, "status_code", "not an integer");
+	d->status = src_status_find(congan_status, d->raw_status);
+	if (!rd->bad && d->status == 0)
+		src_rd_fail(rd, "status_code", "unknown status");
+	d->received_at = src_date(rd, o, "received_at", SRC_DATE_EPOCH_MS, false);
+	if (d->received_at == 0)
+		d->received_at = src_date(rd, o, "submitted_at", SRC_DATE_EPOCH_MS, false);
+	d->source_due_at = src_date(rd, o, "due_at", SRC_DATE_EPOCH_MS, false);
+	d->finished_at = src_date(rd, o, "finished_at", SRC_DATE_EPOCH_MS, false);
+	d->updated_at = src_date(rd, o, "updated_at", SRC_DATE_EPOCH_MS, true);
+	if (src_int(rd, o, "version", false, false, &v)) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%" PRId64, v);
+		d->version = xstrdup(buf);
+	}
+	if (src_int(rd, o, "payment_state", false, false, &v) &&
+	    (v == PAYMENT_PAID || v == PAYMENT_PENDING || v == PAYMENT_FAILED))
+		d->payment = (int)v;
+	read_lists(rd, o, d);
+	return !rd->bad;
+}
+
+static struct net_request *
+congan_pull_request(struct source *src, struct net *net, const char *watermark)
+{
+	int64_t since = src_wm_int(watermark, 0, 0);
+	int64_t offset = src_wm_int(watermark, 1, 0);
+	char *url = src_url(src, "/api/v2/records?updated_since=%" PRId64 "&offset=%" PRId64
+				 "&limit=%d",
+			    since, offset, src->page_size > 0 ? src->page_size : CONGAN_PAGE);
+	struct net_request *req = src_get(src, net, "pull", url);
+
+	free(url);
+	return req;
+}
+
+static int
+congan_error(const struct source *src, const struct net_response *resp, char **cause)
+{
+	int rc = src_http_error(src, resp, cause);
+	return rc;
+}
+
+static int
+congan_pull_parse(struct source *src, const struct net_response *resp, const char *watermark,
+		  struct source_page *page, char **cause)
+{
+	int64_t since = src_wm_int(watermark, 0, 0);
+	int64_t offset = src_wm_int(watermark, 1, 0);
+	int64_t maxseen = src_wm_int(watermark, 2, since);
+	int rc = congan_error(src, resp, cause);
+	bool repaired;
+	json_t *root, *data, *paging, *more, *e;
+	size_t i, n;
+	char a[24], b[24], c[24];
+	const char *f[3] = {a, b, c};
+
+	if (rc != SOURCE_PARSE_OK)
+		return rc;
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
+	if (root == NULL)
+		return SOURCE_PARSE_ERROR;
+	data = json_object_get(root, "data");
+	paging = json_object_get(root, "paging");
+	more = json_object_get(paging, "has_more");
+	if (!json_is_array(data) || !json_is_object(paging) || !json_is_boolean(more)) {
+		json_decref(root);
+		*cause = src_cause(src, "feed reply without data/paging.has_more");
+		return SOURCE_PARSE_ERROR;
+	}
+	json_array_foreach(data, i, e) {
+		struct src_rd rd;
+		struct dossier *d = src_page_push(page);
+		json_t *u = json_object_get(e, "updated_at");
+		/* the watermark moves past refused rows too, or one bad row stalls the feed */
+		if (json_is_integer(u) && json_integer_value(u) > maxseen)
+			maxseen = json_integer_value(u);
+		src_rd_init(&rd, repaired);
+		if (!read_record(&rd, e, src->name, d)) {
+			src_page_reject(page, json_string_value(json_object_get(e, "record_no")), i,
+					&rd);
+			src_page_pop(page);
+		}
+	}
+	n = json_array_size(data);
+	if (json_is_true(more) && n > 0) {
+		/* overlap one row (see the top of the file) */
+		int64_t next = offset + (int64_t)(n > 1 ? n - 1 : n);
+		snprintf(a, sizeof a, "%" PRId64, since);
+		snprintf(b, sizeof b, "%" PRId64, next);
+		snprintf(c, sizeof c, "%" PRId64, maxseen);
+		page->more = true;
+	} else {
+		snprintf(a, sizeof a, "%" PRId64, maxseen);
+		snprintf(b, sizeof b, "0");
+		snprintf(c, sizeof c, "%" PRId64, maxseen);
+		page->more = false;
+	}
+	page->next_watermark = src_wm_make(3, f);
+	json_decref(root);
+	return SOURCE_PARSE_OK;
+}
+
+static struct net_request *
+congan_detail_request(struct source *src, struct net *net, const char *code,
+		      const char *version)
+{
+	char *c = src_urlencode(code);
+	char *url = src_url(src, "/api/v2/records/%s", c);
+	struct net_request *req = src_get(src, net, "detail", url);
+
+	(void)version; /* no conditional reads in this dialect */
+	free(c);
+	free(url);
+	return req;
+}
+
+static int
+parse_record_root(struct source *src, json_t *root, bool repaired, struct dossier *out,
+		  char **cause)
+{
+	struct src_rd rd;
+
+	src_rd_init(&rd, repaired);
+	dossier_init(out);
+	if (!read_record(&rd, root, src->name, out)) {
+		char code[48];
+		src_safe_code(json_string_value(json_object_get(root, "record_no")), code,
+			      sizeof code);
+		*cause = src_cause(src, "%s: record refused: field '%s': %s", code, rd.field,
+				   rd.why != NULL ? rd.why : "invalid");
+		dossier_release(out);
+		return SOURCE_PARSE_ERROR;
+	}
+	return SOURCE_PARSE_OK;
+}
+
+static int
+congan_detail_parse(struct source *src, const struct net_response *resp, struct dossier *out,
+		    char **cause)
+{
+	int rc;
+	bool repaired;
+	json_t *root;
+
+	if (resp->result == NET_OK && resp->status == 404)
+		return SOURCE_PARSE_NOT_FOUND;
+	rc = congan_error(src, resp, cause);
+	if (rc != SOURCE_PARSE_OK)
+		return rc;
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
+	if (root == NULL)
+		return SOURCE_PARSE_ERROR;
+	rc = parse_record_root(src, root, repaired, out, cause);
+	json_decref(root);
+	return rc;
+}
+
+static struct net_request *
+congan_action_request(struct source *src, struct net *net, const struct source_action *act)
+{
+	const char *name = action_name(act->action);
+	char *c, *url, *body;
+	struct net_request *req;
+	json_t *o;
+	char *end = NULL;
+	long long version = -1;
+
+	if (name == NULL)
+		return NULL;
+	if (act->base_version != NULL)
+		version = strtoll(act->base_version, &end, 10);
+	c = src_urlencode(act->code);
+	url = src_url(src, "/api/v2/records/%s/transitions", c);
+	req = net_request_new(net, "POST", url);
+	free(c);
+	free(url);
+	net_request_source(req, src->name);
+	net_request_kind(req, "action");
+	source_authorize(src, req);
+	o = json_pack("{s:s}", "action", name);
+	if (end != NULL && *end == '\0' && version >= 0)
+		json_object_set_new(o, "version", json_integer(version));
+	if (act->idempotency_key != NULL)
+		json_object_set_new(o, "request_id", json_string(act->idempotency_key));
+	if (act->actor != NULL)
+		json_object_set_new(o, "officer", json_string(act->actor));
+	if (act->reason != NULL)
+		json_object_set_new(o, "reason", json_string(act->reason));
+	body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	net_request_body(req, "application/json", body, strlen(body));
+	free(body);
+	return req;
+}
+
+static void
+congan_action_parse(struct source *src, const struct net_response *resp,
+		    const struct source_action *act, struct source_result *out)
+{
+	bool repaired = false;
+	char *cause = NULL;
+	json_t *root, *err;
+	const char *code;
+
+	(void)act;
+	if (src_action_common(resp, out))
+		return;
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, &cause);
+	err = json_object_get(root, "error");
+	code = json_string_value(json_object_get(err, "code"));
+	if (resp->status == 200 && root != NULL) {
+		out->outcome = SOURCE_APPLIED;
+		if (parse_record_root(src, root, repaired, &out->current, &cause) == 0) {
+			out->has_current = true;
+			out->current_status = out->current.status;
+		}
+	} else if (resp->status == 409 && code != NULL && strcmp(code, "VERSION_CONFLICT") == 0) {
+		/* also what a resent, already applied request meets (no idempotency) */
+		json_t *st = json_object_get(err, "current_status_code");
+		char buf[24];
+		out->outcome = SOURCE_CONFLICT;
+		if (json_is_integer(st)) {
+			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(st));
+			out->current_status = src_status_find(congan_status, buf);
+		}
+	} else if (resp->status >= 400 && resp->status < 500) {
+		json_t *st = json_object_get(err, "current_status_code");
+		char buf[24];
+		out->outcome = SOURCE_REJECTED;
+		if (json_is_integer(st)) {
+			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(st));
+			out->current_status = src_status_find(congan_status, buf);
+		}
+	} else {
+		out->outcome = SOURCE_UNKNOWN;
+	}
+	{
+		char safe[48];
+		src_safe_code(code, safe, sizeof safe);
+		out->message = src_cause(src, "HTTP %ld%s%s", resp->status,
+					 safe[0] != '\0' ? " " : "", safe);
+	}
+	free(cause);
+	json_decref(root);
+}
+
+const struct source_ops source_ops_congan = {
+	.dialect = "congan",
+	.has_idempotency = false,
+	.has_versions = true,
+	.pull_request = congan_pull_request,
+	.pull_parse = congan_pull_parse,
+	.detail_request = congan_detail_request,
+	.detail_parse = congan_detail_parse,
+	.action_request = congan_action_request,
+	.action_parse = congan_action_parse,
+	.attachment_request = source_attachment_request,
+};

@@ -1,0 +1,383 @@
+/*
+ * dvcqg.c - the national portal's coordination system (doc/sandbox.md
+ * section 4): a session login with the system's token, then every call is a
+ * POST of the envelope {session, madonvi, service, data}; answers are HTTP
+ * 200 with error_code "0" on success; PascalCase DVCQG field names, every
+ * scalar a string, dates yyyyMMddHHmmss in Vietnam time, status codes 1..10,
+ * no ETag, no idempotency (MaYeuCau is only recorded).
+ *
+ * dvcqg is the coordination copy, not the record: its dossiers come out with
+ * source "dvcqg" and coord_status = status; the sync engine merges them with
+ * the handling system's record (src/sync/merge.c).
+ *
+ * Watermark: "SINCE|PAGE|MAXSEEN" on NgayCapNhat (inclusive), epoch seconds.
+ * No I/O here (source.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "sources/source_int.h"
+
+#define DVCQG_PAGE 500
+#define DVCQG_UNIT "H56"
+
+/* HanhDong per enum action. */
+static const char *const dvcqg_actions[ACTION_COUNT] = {
+	[ACTION_RECEIVE] = "TiepNhan",     [ACTION_REFUSE] = "TuChoi",
+	[ACTION_REQUEST_SUPPLEMENT] = "YeuCauBoSung", [ACTION_SUPPLEMENT_RECEIVED] = "NhanBoSung",
+	[ACTION_FORWARD] = "ChuyenXuLy",   [ACTION_APPROVE] = "PheDuyet",
+	[ACTION_REQUEST_PAYMENT] = "YeuCauNopPhi", [ACTION_STOP] = "DungXuLy",
+	[ACTION_RETURN_RESULT] = "TraKetQua", [ACTION_WITHDRAW] = "RutHoSo",
+};
+
+static int64_t
+str_int(struct src_rd *rd, json_t *o, const char *key, int64_t def)
+{
+	int64_t v = def;
+	src_int(rd, o, key, true, false, &v);
+	return v;
+}
+
+static void
+read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
+{
+	size_t i;
+	json_t *e;
+	json_t *files = src_array(rd, o, "TaiLieuNop");
+	json_t *fees = src_array(rd, o, "DanhSachLePhi");
+	json_t *sups = src_array(rd, o, "DanhSachHoSoBoSung");
+
+	json_array_foreach(files, i, e) {
+		char *id = src_str(rd, e, "TepDinhKemId", SRC_MAX_SHORT, true, true);
+		char *name = src_str(rd, e, "TenTepDinhKem", SRC_MAX_SHORT, false, false);
+		char *comp = src_str(rd, e, "MaThanhPhanHoSo", SRC_MAX_CODE, false, false);
+		char *url = src_str(rd, e, "DuongDanTaiTepTin", SRC_MAX_URL, false, false);
+		char *del = src_str(rd, e, "IsDeleted", SRC_MAX_CODE, false, false);
+		int64_t size = str_int(rd, e, "KichThuoc", -1);
+		if (!rd->bad && !(del != NULL && strcmp(del, "true") == 0))
+			dossier_add_attachment(d, id, name, comp,
+					       url != NULL && url[0] != '\0' ? url : NULL, size);
+		free(id);
+		free(name);
+		free(comp);
+		free(url);
+		free(del);
+	}
+	json_array_foreach(fees, i, e) {
+		char *code = src_str(rd, e, "MaPhiLePhi", SRC_MAX_CODE, false, false);
+		char *name = src_str(rd, e, "TenPhiLePhi", SRC_MAX_SHORT, false, false);
+		int64_t amount = str_int(rd, e, "Gia", 0);
+		if (!rd->bad)
+			dossier_add_fee(d, code, name, amount);
+		free(code);
+		free(name);
+	}
+	json_array_foreach(sups, i, e) {
+		mc_time req = src_date(rd, e, "NgayBoSung", SRC_DATE_COMPACT, true);
+		mc_time done = src_date(rd, e, "NgayTiepNhanBoSung", SRC_DATE_COMPACT, false);
+		char *reason = src_str(rd, e, "NoiDungBoSung", SRC_MAX_TEXT, false, false);
+		if (!rd->bad)
+			dossier_add_supplement(d, req, done, reason);
+		free(reason);
+	}
+}
+
+static bool
+read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d)
+{
+	int64_t v;
+
+	if (!json_is_object(o)) {
+		src_rd_fail(rd, NULL, "not an object");
+		return false;
+	}
+	d->code = src_str(rd, o, "MaHoSo", SRC_MAX_CODE, true, false);
+	d->source = xstrdup(source);
+	d->procedure_code = src_str(rd, o, "MaTTHC", SRC_MAX_CODE, false, false);
+	d->procedure_name = src_str(rd, o, "TenTTHC", SRC_MAX_SHORT, false, false);
+	d->field_code = src_str(rd, o, "MaLinhVuc", SRC_MAX_CODE, false, false);
+	d->field_name = src_str(rd, o, "TenLinhVuc", SRC_MAX_SHORT, false, false);
+	d->applicant_name = src_str(rd, o, "ChuHoSo", SRC_MAX_SHORT, false, false);
+	d->applicant_id = src_str(rd, o, "SoGiayToChuHoSo", SRC_MAX_CODE, false, true);
+	v = str_int(rd, o, "LoaiDoiTuong", 0);
+	d->applicant_kind = v >= 1 && v <= 4 ? (int)v : APPLICANT_UNKNOWN;
+	d->summary = src_str(rd, o, "TrichYeuHoSo", SRC_MAX_TEXT, false, false);
+	d->unit = src_str(rd, o, "DonViXuLy", SRC_MAX_SHORT, false, false);
+	d->area = src_area_from_unit(d->unit);
+	v = str_int(rd, o, "KenhThucHien", 0);
+	d->channel = v >= 1 && v <= 3 ? (int)v : CHANNEL_UNKNOWN;
+	d->raw_status = src_str(rd, o, "TrangThaiHoSo", SRC_MAX_CODE, true, true);
+	if (!rd->bad) {
+		char *end;
+		long st = strtol(d->raw_status, &end, 10);
+		if (*end != '\0' || !status_valid((int)st))
+			src_rd_fail(rd, "TrangThaiHoSo", "unknown status");
+		else
+			d->status = d->coord_status = (int)st;
+	}
+	d->received_at = src_date(rd, o, "NgayTiepNhan", SRC_DATE_COMPACT, false);
+	if (d->received_at == 0)
+		d->received_at = src_date(rd, o, "NgayNopHoSo", SRC_DATE_COMPACT, false);
+	d->source_due_at = src_date(rd, o, "NgayHenTra", SRC_DATE_COMPACT, false);
+	d->finished_at = src_date(rd, o, "NgayKetThucXuLy", SRC_DATE_COMPACT, false);
+	d->updated_at = src_date(rd, o, "NgayCapNhat", SRC_DATE_COMPACT, false);
+	read_lists(rd, o, d);
+	return !rd->bad;
+}
+
+/* POST base/api with the envelope; `data` is stolen. */
+static struct net_request *
+envelope(struct source *src, struct net *net, const char *kind, const char *service,
+	 json_t *data)
+{
+	char *url = src_url(src, "/api");
+	struct net_request *req = net_request_new(net, "POST", url);
+	json_t *o = json_pack("{s:s?, s:s, s:s, s:o}", "session", src->session, "madonvi",
+			      DVCQG_UNIT, "service", service, "data", data);
+	char *body = json_dumps(o, JSON_COMPACT);
+
+	free(url);
+	json_decref(o);
+	net_request_source(req, src->name);
+	net_request_kind(req, kind);
+	(void)net_request_header(req, "Accept", "application/json");
+	net_request_body(req, "application/json", body, strlen(body));
+	explicit_bzero(body, strlen(body)); /* it held the session */
+	free(body);
+	net_request_max_body(req, SRC_MAX_PAGE_BODY);
+	return req;
+}
+
+/* Open an answer: HTTP, JSON, error_code.  "1" is a dead session. */
+static json_t *
+open_reply(struct source *src, const struct net_response *resp, bool *repaired, int *rc,
+	   char **cause)
+{
+	json_t *root;
+	const char *ec;
+
+	*rc = src_http_error(src, resp, cause);
+	if (*rc != SOURCE_PARSE_OK)
+		return NULL;
+	root = src_json_parse(src, resp->body, resp->body_len, repaired, cause);
+	if (root == NULL) {
+		*rc = SOURCE_PARSE_ERROR;
+		return NULL;
+	}
+	ec = json_string_value(json_object_get(root, "error_code"));
+	if (ec == NULL || (strcmp(ec, "0") != 0 && strcmp(ec, "00") != 0)) {
+		char safe[16];
+		src_safe_code(ec, safe, sizeof safe);
+		*rc = ec != NULL && strcmp(ec, "1") == 0   ? SOURCE_PARSE_AUTH
+		      : ec != NULL && strcmp(ec, "3") == 0 ? SOURCE_PARSE_NOT_FOUND
+							   : SOURCE_PARSE_ERROR;
+		*cause = src_cause(src, "error_code %s", safe[0] != '\0' ? safe : "(none)");
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+static struct net_request *
+dvcqg_login_request(struct source *src, struct net *net)
+{
+	char *url = src_url(src, "/login");
+	struct net_request *req = net_request_new(net, "POST", url);
+	json_t *o = json_pack("{s:s?}", "token", src->token);
+	char *body = json_dumps(o, JSON_COMPACT);
+
+	free(url);
+	json_decref(o);
+	net_request_source(req, src->name);
+	net_request_kind(req, "auth");
+	net_request_body(req, "application/json", body, strlen(body));
+	explicit_bzero(body, strlen(body));
+	free(body);
+	src_read_retry(req); /* a login changes nothing: safe to resend */
+	return req;
+}
+
+static int
+dvcqg_login_parse(struct source *src, const struct net_response *resp, char **cause)
+{
+	bool repaired;
+	int rc;
+	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
+	const char *session;
+
+	if (root == NULL)
+		return rc;
+	session = json_string_value(json_object_get(root, "session"));
+	if (session == NULL || session[0] == '\0' || strlen(session) > 512) {
+		json_decref(root);
+		*cause = src_cause(src, "login answer without a session");
+		return SOURCE_PARSE_ERROR;
+	}
+	source_set_session(src, session);
+	json_decref(root);
+	return SOURCE_PARSE_OK;
+}
+
+static struct net_request *
+dvcqg_pull_request(struct source *src, struct net *net, const char *watermark)
+{
+	int64_t since = src_wm_int(watermark, 0, 0);
+	int64_t page = src_wm_int(watermark, 1, 1);
+	char tu[40] = "";
+	struct net_request *req;
+
+	if (since > 0)
+		src_date_format(since, SRC_DATE_COMPACT, tu, sizeof tu);
+	req = envelope(src, net, "pull", "LayDanhSachHoSo",
+		       json_pack("{s:s, s:I, s:i}", "TuNgay", tu, "TrangSo", (json_int_t)page,
+				 "SoLuong", src->page_size > 0 ? src->page_size : DVCQG_PAGE));
+	src_read_retry(req); /* a read, safe to resend */
+	return req;
+}
+
+static int
+dvcqg_pull_parse(struct source *src, const struct net_response *resp, const char *watermark,
+		 struct source_page *page, char **cause)
+{
+	bool repaired = false;
+	int rc;
+	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
+	json_t *items, *e;
+	size_t i;
+	int64_t pg = 0, tp = 0;
+	struct src_rd top;
+	mc_time page_max = 0;
+
+	if (root == NULL)
+		return rc == SOURCE_PARSE_NOT_FOUND ? SOURCE_PARSE_ERROR : rc;
+	items = json_object_get(root, "data");
+	src_rd_init(&top, repaired);
+	src_int(&top, root, "TrangSo", true, true, &pg);
+	src_int(&top, root, "TongSoTrang", true, true, &tp);
+	if (!json_is_array(items) || top.bad) {
+		json_decref(root);
+		*cause = src_cause(src, "LayDanhSachHoSo answer without data/TrangSo/TongSoTrang");
+		return SOURCE_PARSE_ERROR;
+	}
+	json_array_foreach(items, i, e) {
+		struct src_rd rd;
+		struct dossier *d = src_page_push(page);
+		const char *m = json_string_value(json_object_get(e, "NgayCapNhat"));
+		mc_time t;
+		if (m != NULL && src_date_parse(m, SRC_DATE_COMPACT, &t) == 0 && t > page_max)
+			page_max = t;
+		src_rd_init(&rd, repaired);
+		if (!read_dossier(&rd, e, src->name, d)) {
+			src_page_reject(page, json_string_value(json_object_get(e, "MaHoSo")), i, &rd);
+			src_page_pop(page);
+		}
+	}
+	page->more = json_array_size(items) > 0 && pg < tp;
+	page->next_watermark = src_paged_next(watermark, page->more, page_max);
+	json_decref(root);
+	return SOURCE_PARSE_OK;
+}
+
+static struct net_request *
+dvcqg_detail_request(struct source *src, struct net *net, const char *code, const char *version)
+{
+	struct net_request *req =
+		envelope(src, net, "detail", "TraCuuHoSo", json_pack("{s:s}", "MaHoSo", code));
+
+	(void)version;
+	src_read_retry(req);
+	return req;
+}
+
+static int
+dvcqg_detail_parse(struct source *src, const struct net_response *resp, struct dossier *out,
+		   char **cause)
+{
+	bool repaired = false;
+	int rc;
+	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
+	struct src_rd rd;
+
+	if (root == NULL)
+		return rc;
+	src_rd_init(&rd, repaired);
+	dossier_init(out);
+	if (!read_dossier(&rd, json_object_get(root, "data"), src->name, out)) {
+		*cause = src_cause(src, "dossier refused: field '%s': %s", rd.field,
+				   rd.why != NULL ? rd.why : "invalid");
+		dossier_release(out);
+		json_decref(root);
+		return SOURCE_PARSE_ERROR;
+	}
+	json_decref(root);
+	return SOURCE_PARSE_OK;
+}
+
+static struct net_request *
+dvcqg_action_request(struct source *src, struct net *net, const struct source_action *act)
+{
+	json_t *data;
+
+	if (act->action <= ACTION_NONE || act->action >= ACTION_COUNT ||
+	    dvcqg_actions[act->action] == NULL)
+		return NULL;
+	data = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "MaHoSo", act->code, "HanhDong",
+			 dvcqg_actions[act->action], "NoiDung", act->reason, "NguoiXuLy",
+			 act->actor, "MaYeuCau", act->idempotency_key);
+	if (act->n_files > 0)
+		json_object_set_new(data, "TenGiayToKetQua", json_string(act->file_ids[0]));
+	return envelope(src, net, "action", "XuLyHoSo", data);
+}
+
+static void
+dvcqg_action_parse(struct source *src, const struct net_response *resp,
+		   const struct source_action *act, struct source_result *out)
+{
+	bool repaired;
+	char *cause = NULL;
+	json_t *root;
+	const char *ec, *st;
+	char safe[16];
+
+	(void)act;
+	if (src_action_common(resp, out))
+		return;
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, &cause);
+	ec = json_string_value(json_object_get(root, "error_code"));
+	st = json_string_value(json_object_get(root, "TrangThaiHoSo"));
+	if (st != NULL) {
+		char *end;
+		long v = strtol(st, &end, 10);
+		out->current_status = *end == '\0' && status_valid((int)v) ? (int)v : 0;
+	}
+	if (ec == NULL)
+		out->outcome = SOURCE_UNKNOWN;
+	else if (strcmp(ec, "0") == 0 || strcmp(ec, "00") == 0)
+		out->outcome = SOURCE_APPLIED;
+	else if (strcmp(ec, "1") == 0)
+		out->outcome = SOURCE_AUTH;
+	else
+		out->outcome = SOURCE_REJECTED;
+	src_safe_code(ec, safe, sizeof safe);
+	out->message = src_cause(src, "error_code %s", safe[0] != '\0' ? safe : "(none)");
+	free(cause);
+	json_decref(root);
+}
+
+const struct source_ops source_ops_dvcqg = {
+	.dialect = "dvcqg",
+	.has_idempotency = false,
+	.has_versions = false,
+	.login_request = dvcqg_login_request,
+	.login_parse = dvcqg_login_parse,
+	.pull_request = dvcqg_pull_request,
+	.pull_parse = dvcqg_pull_parse,
+	.detail_request = dvcqg_detail_request,
+	.detail_parse = dvcqg_detail_parse,
+	.action_request = dvcqg_action_request,
+	.action_parse = dvcqg_action_parse,
+	.attachment_request = NULL, /* dvcqg serves no attachment bytes */
+};

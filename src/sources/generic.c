@@ -1,0 +1,374 @@
+/*
+ * generic.c - the connector driven by a profile (profile.h, doc/sources.md):
+ * a new system whose API fits one of the paging styles (cursor, offset,
+ * page, since), maps its fields by dotted paths, its statuses by a table
+ * and its dates by one of the known formats needs no C code.
+ *
+ * It reads the scalar fields of the core model (no lists: files, fees and
+ * history stay with the built-in dialects or the detail view).  Watermarks:
+ * cursor paging keeps the cursor; the others "SINCE|PAGE-OR-OFFSET|MAXSEEN"
+ * in epoch seconds, like the built-in dialects.  No I/O here (source.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "sources/profile.h"
+#include "sources/source_int.h"
+
+static const struct source_profile *
+prof(const struct source *src)
+{
+	return src->priv;
+}
+
+static int
+generic_init(struct source *src, const struct source_config *cfg, char **cause)
+{
+	if (cfg->parsed == NULL) {
+		*cause = src_cause(src, "generic connector without a profile");
+		return -1;
+	}
+	src->priv = source_profile_ref(cfg->parsed);
+	src->no_token = !cfg->parsed->bearer;
+	return 0;
+}
+
+static void
+generic_release(struct source *src)
+{
+	source_profile_free(src->priv);
+	src->priv = NULL;
+}
+
+static int
+status_of(const struct source_profile *p, const char *raw)
+{
+	for (size_t i = 0; raw != NULL && i < p->n_status; i++)
+		if (strcmp(p->st_raw[i], raw) == 0)
+			return p->st_code[i];
+	return 0;
+}
+
+/* The member at a dotted path: read through src_rd on its parent object. */
+static char *
+path_str(struct src_rd *rd, json_t *item, const char *path, size_t max, bool required)
+{
+	const char *dot;
+	char parent[128];
+	json_t *obj = item;
+
+	if (path == NULL)
+		return NULL;
+	dot = strrchr(path, '.');
+	if (dot != NULL) {
+		snprintf(parent, sizeof parent, "%.*s", (int)(dot - path), path);
+		obj = src_path(item, parent);
+		if (!json_is_object(obj)) {
+			if (required)
+				src_rd_fail(rd, path, "missing");
+			return NULL;
+		}
+	}
+	return src_str(rd, obj, dot != NULL ? dot + 1 : path, max, required, true);
+}
+
+static mc_time
+path_date(struct src_rd *rd, json_t *item, const char *path, int fmt)
+{
+	const char *dot;
+	char parent[128];
+	json_t *obj = item;
+
+	if (path == NULL)
+		return 0;
+	dot = strrchr(path, '.');
+	if (dot != NULL) {
+		snprintf(parent, sizeof parent, "%.*s", (int)(dot - path), path);
+		obj = src_path(item, parent);
+		if (obj == NULL)
+			return 0;
+	}
+	return src_date(rd, obj, dot != NULL ? dot + 1 : path, (enum src_date_fmt)fmt, false);
+}
+
+static bool
+read_item(const struct source_profile *p, struct src_rd *rd, json_t *o, const char *source,
+	  struct dossier *d)
+{
+	if (!json_is_object(o)) {
+		src_rd_fail(rd, NULL, "not an object");
+		return false;
+	}
+	d->code = path_str(rd, o, p->f_code, SRC_MAX_CODE, true);
+	d->source = xstrdup(source);
+	d->procedure_code = path_str(rd, o, p->f_procedure_code, SRC_MAX_CODE, false);
+	d->procedure_name = path_str(rd, o, p->f_procedure_name, SRC_MAX_SHORT, false);
+	d->field_code = path_str(rd, o, p->f_field_code, SRC_MAX_CODE, false);
+	d->field_name = path_str(rd, o, p->f_field_name, SRC_MAX_SHORT, false);
+	d->applicant_name = path_str(rd, o, p->f_applicant_name, SRC_MAX_SHORT, false);
+	d->applicant_id = path_str(rd, o, p->f_applicant_id, SRC_MAX_CODE, false);
+	d->applicant_kind = APPLICANT_INDIVIDUAL;
+	d->unit = path_str(rd, o, p->f_unit, SRC_MAX_SHORT, false);
+	d->area = src_area_from_unit(d->unit);
+	d->summary = path_str(rd, o, p->f_summary, SRC_MAX_TEXT, false);
+	d->raw_status = path_str(rd, o, p->f_status, SRC_MAX_SHORT, true);
+	d->status = status_of(p, d->raw_status);
+	if (!rd->bad && d->status == 0)
+		src_rd_fail(rd, p->f_status, "unknown status");
+	d->received_at = path_date(rd, o, p->f_received_at, p->date_fmt);
+	d->source_due_at = path_date(rd, o, p->f_due_at, p->date_fmt);
+	d->finished_at = path_date(rd, o, p->f_finished_at, p->date_fmt);
+	d->updated_at = path_date(rd, o, p->f_updated_at, p->date_fmt);
+	d->version = path_str(rd, o, p->f_version, SRC_MAX_CODE, false);
+	return !rd->bad;
+}
+
+/* Append "&name=value" (value encoded) to a growing query. */
+static void
+add_param(char *q, size_t size, const char *name, const char *value)
+{
+	char *enc;
+	size_t n = strlen(q);
+
+	if (name == NULL || value == NULL)
+		return;
+	enc = src_urlencode(value);
+	snprintf(q + n, size - n, "%s%s=%s", n == 0 ? "" : "&", name, enc);
+	free(enc);
+}
+
+static struct net_request *
+generic_pull_request(struct source *src, struct net *net, const char *watermark)
+{
+	const struct source_profile *p = prof(src);
+	char q[1024] = "", num[32], date[48];
+	int size = src->page_size > 0 ? src->page_size : p->page_size;
+	char *url;
+	struct net_request *req;
+
+	snprintf(num, sizeof num, "%d", size);
+	if (p->paging == PROFILE_PAGING_CURSOR) {
+		add_param(q, sizeof q, p->p_cursor, watermark != NULL ? watermark : "");
+	} else {
+		int64_t since = src_wm_int(watermark, 0, 0);
+		if (since > 0)
+			add_param(q, sizeof q, p->p_since,
+				  src_date_format(since, (enum src_date_fmt)p->date_fmt, date,
+						  sizeof date));
+		else if (p->date_fmt == SRC_DATE_EPOCH_MS || p->date_fmt == SRC_DATE_EPOCH_S)
+			add_param(q, sizeof q, p->p_since, "0");
+		if (p->paging == PROFILE_PAGING_OFFSET) {
+			char off[32];
+			snprintf(off, sizeof off, "%" PRId64, src_wm_int(watermark, 1, 0));
+			add_param(q, sizeof q, p->p_offset, off);
+		} else if (p->paging == PROFILE_PAGING_PAGE) {
+			char pg[32];
+			snprintf(pg, sizeof pg, "%" PRId64, src_wm_int(watermark, 1, p->first_page));
+			add_param(q, sizeof q, p->p_page, pg);
+		}
+	}
+	if (p->paging != PROFILE_PAGING_SINCE)
+		add_param(q, sizeof q, p->p_size, num);
+	url = src_url(src, "%s%s%s", p->pull_path,
+		      q[0] == '\0' ? "" : strchr(p->pull_path, '?') != NULL ? "&" : "?", q);
+	req = src_get(src, net, "pull", url);
+	free(url);
+	return req;
+}
+
+/* Open a reply: HTTP status, JSON, the legacy success marker. */
+static json_t *
+open_reply(struct source *src, const struct net_response *resp, bool *repaired, int *rc,
+	   char **cause)
+{
+	const struct source_profile *p = prof(src);
+	json_t *root;
+
+	*rc = src_http_error(src, resp, cause);
+	if (*rc != SOURCE_PARSE_OK)
+		return NULL;
+	root = src_json_parse(src, resp->body, resp->body_len, repaired, cause);
+	if (root == NULL) {
+		*rc = SOURCE_PARSE_ERROR;
+		return NULL;
+	}
+	if (p->ok_path != NULL) {
+		json_t *v = src_path(root, p->ok_path);
+		if (!json_is_string(v) || strcmp(json_string_value(v), p->ok_value) != 0) {
+			*cause = src_cause(src, "the reply says it failed (%s is not \"%s\")",
+					   p->ok_path, p->ok_value);
+			*rc = SOURCE_PARSE_ERROR;
+			json_decref(root);
+			return NULL;
+		}
+	}
+	return root;
+}
+
+static int
+generic_pull_parse(struct source *src, const struct net_response *resp, const char *watermark,
+		   struct source_page *page, char **cause)
+{
+	const struct source_profile *p = prof(src);
+	bool repaired = false;
+	int rc;
+	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
+	json_t *items, *e, *more;
+	size_t i, n;
+	mc_time page_max = 0;
+	int size = src->page_size > 0 ? src->page_size : p->page_size;
+
+	if (root == NULL)
+		return rc;
+	items = p->items[0] == '\0' ? root : src_path(root, p->items);
+	if (!json_is_array(items)) {
+		json_decref(root);
+		*cause = src_cause(src, "reply without the items list \"%s\"", p->items);
+		return SOURCE_PARSE_ERROR;
+	}
+	json_array_foreach(items, i, e) {
+		struct src_rd rd;
+		struct dossier *d = src_page_push(page);
+		src_rd_init(&rd, repaired);
+		if (!read_item(p, &rd, e, src->name, d)) {
+			struct src_rd r2;
+			char *code;
+			mc_time t;
+			src_rd_init(&r2, repaired);
+			code = path_str(&r2, e, p->f_code, SRC_MAX_CODE, false);
+			t = path_date(&r2, e, p->f_updated_at, p->date_fmt);
+			if (t > page_max)
+				page_max = t;
+			src_page_reject(page, code, i, &rd);
+			free(code);
+			src_page_pop(page);
+		} else if (d->updated_at > page_max) {
+			page_max = d->updated_at;
+		}
+	}
+	n = json_array_size(items);
+	more = p->more != NULL ? src_path(root, p->more) : NULL;
+	if (p->more != NULL && more != NULL && !json_is_boolean(more)) {
+		json_decref(root);
+		*cause = src_cause(src, "\"%s\" is not true or false", p->more);
+		return SOURCE_PARSE_ERROR;
+	}
+	switch (p->paging) {
+	case PROFILE_PAGING_CURSOR: {
+		json_t *next = src_path(root, p->next_cursor);
+		const char *c = json_string_value(next);
+		if (c == NULL || strlen(c) > 512 || strchr(c, '|') != NULL) {
+			json_decref(root);
+			*cause = src_cause(src, "reply without a usable \"%s\"", p->next_cursor);
+			return SOURCE_PARSE_ERROR;
+		}
+		page->more = json_is_true(more) && n > 0;
+		page->next_watermark = xstrdup(c);
+		break;
+	}
+	case PROFILE_PAGING_PAGE: {
+		json_t *tp = p->total_pages != NULL ? src_path(root, p->total_pages) : NULL;
+		int64_t pageno = src_wm_int(watermark, 1, p->first_page);
+		if (tp != NULL && json_is_integer(tp))
+			page->more = n > 0 && pageno - p->first_page + 1 < json_integer_value(tp);
+		else if (more != NULL)
+			page->more = json_is_true(more) && n > 0;
+		else
+			page->more = n > 0 && (int)n >= size;
+		page->next_watermark = src_paged_next(watermark, page->more, page_max);
+		break;
+	}
+	case PROFILE_PAGING_OFFSET: {
+		int64_t since = src_wm_int(watermark, 0, 0);
+		int64_t off = src_wm_int(watermark, 1, 0);
+		int64_t maxseen = src_wm_int(watermark, 2, 0);
+		char a[24], b[24], c[24];
+		const char *f[3] = {a, b, c};
+		if (page_max > maxseen)
+			maxseen = page_max;
+		page->more = n > 0 && (more != NULL ? json_is_true(more) : (int)n >= size);
+		if (page->more) {
+			snprintf(a, sizeof a, "%" PRId64, since);
+			snprintf(b, sizeof b, "%" PRId64, off + (int64_t)(n > 1 ? n - 1 : n));
+		} else {
+			snprintf(a, sizeof a, "%" PRId64,
+				 maxseen > 0 ? maxseen + (p->since_inclusive ? 1 : 0) : since);
+			snprintf(b, sizeof b, "0");
+		}
+		snprintf(c, sizeof c, "%" PRId64, maxseen);
+		page->next_watermark = src_wm_make(3, f);
+		break;
+	}
+	case PROFILE_PAGING_SINCE:
+		page->more = false;
+		page->next_watermark = src_paged_next(watermark, false,
+						      p->since_inclusive ? page_max : page_max - 1);
+		break;
+	}
+	json_decref(root);
+	return SOURCE_PARSE_OK;
+}
+
+static struct net_request *
+generic_detail_request(struct source *src, struct net *net, const char *code,
+		       const char *version)
+{
+	const struct source_profile *p = prof(src);
+	const char *at;
+	char *enc, *url;
+	struct net_request *req;
+
+	(void)version;
+	if (p->detail_path == NULL)
+		return NULL;
+	at = strstr(p->detail_path, "{code}");
+	enc = src_urlencode(code);
+	url = src_url(src, "%.*s%s%s", (int)(at - p->detail_path), p->detail_path, enc, at + 6);
+	req = src_get(src, net, "detail", url);
+	free(enc);
+	free(url);
+	return req;
+}
+
+static int
+generic_detail_parse(struct source *src, const struct net_response *resp, struct dossier *out,
+		     char **cause)
+{
+	const struct source_profile *p = prof(src);
+	bool repaired = false;
+	int rc;
+	json_t *root;
+	struct src_rd rd;
+
+	if (resp->result == NET_OK && resp->status == 404)
+		return SOURCE_PARSE_NOT_FOUND;
+	root = open_reply(src, resp, &repaired, &rc, cause);
+	if (root == NULL)
+		return rc;
+	src_rd_init(&rd, repaired);
+	dossier_init(out);
+	if (!read_item(p, &rd, p->detail_object != NULL ? src_path(root, p->detail_object) : root,
+		       src->name, out)) {
+		*cause = src_cause(src, "dossier refused: field '%s': %s", rd.field,
+				   rd.why != NULL ? rd.why : "invalid");
+		dossier_release(out);
+		json_decref(root);
+		return SOURCE_PARSE_ERROR;
+	}
+	json_decref(root);
+	return SOURCE_PARSE_OK;
+}
+
+const struct source_ops source_ops_generic = {
+	.dialect = "generic",
+	.init = generic_init,
+	.release = generic_release,
+	.pull_request = generic_pull_request,
+	.pull_parse = generic_pull_parse,
+	.detail_request = generic_detail_request,
+	.detail_parse = generic_detail_parse,
+	.attachment_request = source_attachment_request,
+};

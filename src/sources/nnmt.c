@@ -1,0 +1,340 @@
+/*
+ * nnmt.c - the Ministry of Agriculture and Environment (land) dialect
+ * (doc/sandbox.md section 7): REST with nested snake_case objects, page
+ * numbers with an inclusive `modified_from`, dates in UTC with Z, upper-case
+ * state codes, a `revision` per dossier, big attachments fetched on demand
+ * with Range, slow answers and planned 503 maintenance with Retry-After,
+ * actions with an enforced X-Request-Id.
+ *
+ * Watermark: "SINCE|PAGE|MAXSEEN" in epoch seconds (src_paged_next).  No I/O
+ * here (source.h).
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "sources/source_int.h"
+
+#define NNMT_PAGE 100
+
+static const struct src_status nnmt_status[] = {
+	{"SUBMITTED", 1},        {"ACCEPTED", 2},  {"REJECTED", 3}, {"IN_PROGRESS", 4},
+	{"NEED_SUPPLEMENT", 5},  {"AWAITING_PAYMENT", 6}, {"WITHDRAWN", 7}, {"SUSPENDED", 8},
+	{"COMPLETED", 9},        {"DELIVERED", 10}, {NULL, 0},
+};
+
+static void
+read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
+{
+	size_t i;
+	json_t *e;
+	json_t *fees = src_array(rd, o, "fees");
+	json_t *files = src_array(rd, o, "attachments");
+	json_t *events = src_array(rd, o, "events");
+
+	json_array_foreach(fees, i, e) {
+		char *code = src_str(rd, e, "code", SRC_MAX_CODE, false, false);
+		char *name = src_str(rd, e, "name", SRC_MAX_SHORT, false, false);
+		int64_t amount = 0;
+		src_int(rd, e, "amount_vnd", false, false, &amount);
+		if (!rd->bad)
+			dossier_add_fee(d, code, name, amount);
+		free(code);
+		free(name);
+	}
+	json_array_foreach(files, i, e) {
+		char *id = src_str(rd, e, "id", SRC_MAX_SHORT, true, false);
+		char *name = src_str(rd, e, "name", SRC_MAX_SHORT, false, false);
+		char *comp = src_str(rd, e, "component", SRC_MAX_CODE, false, false);
+		char *url = src_str(rd, e, "href", SRC_MAX_URL, false, false);
+		int64_t size = -1;
+		src_int(rd, e, "size", false, false, &size);
+		if (!rd->bad)
+			dossier_add_attachment(d, id, name, comp, url, size);
+		free(id);
+		free(name);
+		free(comp);
+		free(url);
+	}
+	json_array_foreach(events, i, e) {
+		mc_time at = src_date(rd, e, "at", SRC_DATE_ISO, true);
+		char *st = src_str(rd, e, "state", SRC_MAX_CODE, false, false);
+		char *note = src_str(rd, e, "note", SRC_MAX_TEXT, false, false);
+		if (!rd->bad)
+			dossier_add_event(d, at, NULL, NULL, note, src_status_find(nnmt_status, st));
+		free(st);
+		free(note);
+	}
+}
+
+static bool
+read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d)
+{
+	json_t *proc, *app, *office, *state, *dates;
+	int64_t rev;
+
+	if (!json_is_object(o)) {
+		src_rd_fail(rd, NULL, "not an object");
+		return false;
+	}
+	d->code = src_str(rd, o, "dossier_no", SRC_MAX_CODE, false, false);
+	if (d->code == NULL)
+		d->code = src_str(rd, o, "id", SRC_MAX_CODE, true, false);
+	d->source = xstrdup(source);
+	proc = src_object(rd, o, "procedure");
+	d->procedure_code = src_str(rd, proc, "code", SRC_MAX_CODE, false, false);
+	d->procedure_name = src_str(rd, proc, "name", SRC_MAX_SHORT, false, false);
+	d->field_name = src_str(rd, proc, "field", SRC_MAX_SHORT, false, false);
+	app = src_object(rd, o, "applicant");
+	d->applicant_name = src_str(rd, app, "name", SRC_MAX_SHORT, false, false);
+	d->applicant_id = src_str(rd, app, "id_number", SRC_MAX_CODE, false, false);
+	d->applicant_kind = APPLICANT_INDIVIDUAL;
+	office = src_object(rd, o, "office");
+	d->unit = src_str(rd, office, "name", SRC_MAX_SHORT, false, false);
+	d->area = src_area_from_unit(d->unit);
+	state = src_object(rd, o, "state");
+	if (state == NULL)
+		src_rd_fail(rd, "state", "missing");
+	d->raw_status = src_str(rd, state, "code", SRC_MAX_CODE, true, false);
+	d->status = src_status_find(nnmt_status, d->raw_status);
+	if (!rd->bad && d->status == 0)
+		src_rd_fail(rd, "state.code", "unknown status");
+	dates = src_object(rd, o, "dates");
+	d->received_at = src_date(rd, dates, "received", SRC_DATE_ISO, false);
+	if (d->received_at == 0)
+		d->received_at = src_date(rd, dates, "submitted", SRC_DATE_ISO, false);
+	d->source_due_at = src_date(rd, dates, "due", SRC_DATE_ISO, false);
+	d->finished_at = src_date(rd, dates, "finished", SRC_DATE_ISO, false);
+	d->updated_at = src_date(rd, dates, "modified", SRC_DATE_ISO, false);
+	if (src_int(rd, o, "revision", false, false, &rev)) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%" PRId64, rev);
+		d->version = xstrdup(buf);
+	}
+	read_lists(rd, o, d);
+	return !rd->bad;
+}
+
+static struct net_request *
+nnmt_pull_request(struct source *src, struct net *net, const char *watermark)
+{
+	int64_t since = src_wm_int(watermark, 0, 0);
+	int64_t page = src_wm_int(watermark, 1, 1);
+	int size = src->page_size > 0 ? src->page_size : NNMT_PAGE;
+	char *url;
+	struct net_request *req;
+
+	if (since > 0) {
+		char iso[40];
+		char *enc = src_urlencode(src_date_format(since, SRC_DATE_ISO, iso, sizeof iso));
+		url = src_url(src, "/api/v2/dossiers?page=%" PRId64 "&page_size=%d&modified_from=%s",
+			      page, size, enc);
+		free(enc);
+	} else {
+		url = src_url(src, "/api/v2/dossiers?page=%" PRId64 "&page_size=%d", page, size);
+	}
+	req = src_get(src, net, "pull", url);
+	free(url);
+	return req;
+}
+
+static int
+nnmt_pull_parse(struct source *src, const struct net_response *resp, const char *watermark,
+		struct source_page *page, char **cause)
+{
+	int rc = src_http_error(src, resp, cause);
+	bool repaired;
+	json_t *root, *items, *e, *pg, *tp;
+	size_t i;
+	mc_time page_max = 0;
+
+	if (rc != SOURCE_PARSE_OK)
+		return rc;
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
+	if (root == NULL)
+		return SOURCE_PARSE_ERROR;
+	items = json_object_get(root, "items");
+	pg = json_object_get(root, "page");
+	tp = json_object_get(root, "total_pages");
+	if (!json_is_array(items) || !json_is_integer(pg) || !json_is_integer(tp)) {
+		json_decref(root);
+		*cause = src_cause(src, "list reply without items/page/total_pages");
+		return SOURCE_PARSE_ERROR;
+	}
+	json_array_foreach(items, i, e) {
+		struct src_rd rd;
+		struct dossier *d = src_page_push(page);
+		src_rd_init(&rd, repaired);
+		if (!read_dossier(&rd, e, src->name, d)) {
+			json_t *dt = json_object_get(e, "dates");
+			mc_time t;
+			const char *m = json_string_value(json_object_get(dt, "modified"));
+			if (m != NULL && src_date_parse(m, SRC_DATE_ISO, &t) == 0 && t > page_max)
+				page_max = t;
+			src_page_reject(page, json_string_value(json_object_get(e, "dossier_no")), i,
+					&rd);
+			src_page_pop(page);
+		} else if (d->updated_at > page_max) {
+			page_max = d->updated_at;
+		}
+	}
+	page->more = json_array_size(items) > 0 && json_integer_value(pg) < json_integer_value(tp);
+	page->next_watermark = src_paged_next(watermark, page->more, page_max);
+	json_decref(root);
+	return SOURCE_PARSE_OK;
+}
+
+static struct net_request *
+nnmt_detail_request(struct source *src, struct net *net, const char *code, const char *version)
+{
+	char *c = src_urlencode(code);
+	char *url = src_url(src, "/api/v2/dossiers/%s", c);
+	struct net_request *req = src_get(src, net, "detail", url);
+
+	(void)version;
+	free(c);
+	free(url);
+	return req;
+}
+
+static int
+one_dossier(struct source *src, json_t *root, bool repaired, struct dossier *out, char **cause)
+{
+	struct src_rd rd;
+
+	src_rd_init(&rd, repaired);
+	dossier_init(out);
+	if (!read_dossier(&rd, root, src->name, out)) {
+		char code[48];
+		src_safe_code(json_string_value(json_object_get(root, "dossier_no")), code,
+			      sizeof code);
+		*cause = src_cause(src, "%s: dossier refused: field '%s': %s", code, rd.field,
+				   rd.why != NULL ? rd.why : "invalid");
+		dossier_release(out);
+		return SOURCE_PARSE_ERROR;
+	}
+	return SOURCE_PARSE_OK;
+}
+
+static int
+nnmt_detail_parse(struct source *src, const struct net_response *resp, struct dossier *out,
+		  char **cause)
+{
+	int rc;
+	bool repaired;
+	json_t *root;
+
+	if (resp->result == NET_OK && resp->status == 404)
+		return SOURCE_PARSE_NOT_FOUND;
+	rc = src_http_error(src, resp, cause);
+	if (rc != SOURCE_PARSE_OK)
+		return rc;
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
+	if (root == NULL)
+		return SOURCE_PARSE_ERROR;
+	rc = one_dossier(src, root, repaired, out, cause);
+	json_decref(root);
+	return rc;
+}
+
+static struct net_request *
+nnmt_action_request(struct source *src, struct net *net, const struct source_action *act)
+{
+	const char *name = action_name(act->action);
+	char transition[48];
+	char *c, *url, *body, *end = NULL;
+	struct net_request *req;
+	json_t *o;
+	long long rev = -1;
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; name[i] != '\0' && i + 1 < sizeof transition; i++)
+		transition[i] = name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
+	transition[i] = '\0';
+	c = src_urlencode(act->code);
+	url = src_url(src, "/api/v2/dossiers/%s/transitions", c);
+	req = net_request_new(net, "POST", url);
+	free(c);
+	free(url);
+	net_request_source(req, src->name);
+	net_request_kind(req, "action");
+	source_authorize(src, req);
+	if (act->idempotency_key != NULL)
+		(void)net_request_header(req, "X-Request-Id", act->idempotency_key);
+	o = json_pack("{s:s}", "transition", transition);
+	if (act->base_version != NULL)
+		rev = strtoll(act->base_version, &end, 10);
+	if (end != NULL && *end == '\0' && rev >= 0)
+		json_object_set_new(o, "revision", json_integer(rev));
+	if (act->reason != NULL)
+		json_object_set_new(o, "note", json_string(act->reason));
+	if (act->actor != NULL)
+		json_object_set_new(o, "officer", json_string(act->actor));
+	if (act->n_files > 0) {
+		json_t *ids = json_array();
+		for (i = 0; i < act->n_files; i++)
+			json_array_append_new(ids, json_string(act->file_ids[i]));
+		json_object_set_new(o, "result_upload_ids", ids);
+	}
+	body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	net_request_body(req, "application/json", body, strlen(body));
+	free(body);
+	return req;
+}
+
+static void
+nnmt_action_parse(struct source *src, const struct net_response *resp,
+		  const struct source_action *act, struct source_result *out)
+{
+	bool repaired = false;
+	char *cause = NULL;
+	json_t *root, *err;
+	const char *code;
+	char safe[48];
+
+	(void)act;
+	if (src_action_common(resp, out))
+		return;
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, &cause);
+	err = json_array_get(json_object_get(root, "errors"), 0);
+	code = json_string_value(json_object_get(err, "code"));
+	out->current_status = src_status_find(
+		nnmt_status, json_string_value(json_object_get(json_object_get(err, "meta"), "state")));
+	if (resp->status == 200 && root != NULL) {
+		out->outcome = SOURCE_APPLIED;
+		if (one_dossier(src, root, repaired, &out->current, &cause) == 0) {
+			out->has_current = true;
+			out->current_status = out->current.status;
+		}
+	} else if (resp->status == 409 && code != NULL && strcmp(code, "REVISION_MISMATCH") == 0) {
+		out->outcome = SOURCE_CONFLICT;
+	} else if (resp->status >= 400 && resp->status < 500) {
+		out->outcome = SOURCE_REJECTED;
+	} else {
+		out->outcome = SOURCE_UNKNOWN;
+	}
+	src_safe_code(code, safe, sizeof safe);
+	out->message = src_cause(src, "HTTP %ld%s%s", resp->status, safe[0] != '\0' ? " " : "",
+				 safe);
+	free(cause);
+	json_decref(root);
+}
+
+const struct source_ops source_ops_nnmt = {
+	.dialect = "nnmt",
+	.has_idempotency = true,
+	.has_versions = true,
+	.pull_request = nnmt_pull_request,
+	.pull_parse = nnmt_pull_parse,
+	.detail_request = nnmt_detail_request,
+	.detail_parse = nnmt_detail_parse,
+	.action_request = nnmt_action_request,
+	.action_parse = nnmt_action_parse,
+	.attachment_request = source_attachment_request,
+};

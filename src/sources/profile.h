@@ -1,0 +1,95 @@
+/*
+ * profile.h - source definitions from config/sources.d/NAME.json: either a
+ * reference to a built-in dialect ({"name","dialect","base_url",...}) or a
+ * profile for the generic connector ({"dialect":"generic", "pull":{...},
+ * "fields":{...}, "status_map":{...}, ...}; the format is in doc/sources.md).
+ *
+ * Files are untrusted input: every key is checked (unknown keys, wrong
+ * types, out-of-range values, bad URLs and paths are errors) and a message
+ * names the file and the key.  A bad file is skipped whole; the others load.
+ * Reads files; does no network I/O.
+ */
+#ifndef MOTCUA_SOURCES_PROFILE_H
+#define MOTCUA_SOURCES_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sources/source.h"
+
+enum profile_paging {
+	PROFILE_PAGING_CURSOR = 0, /* ?cursor=C&limit=N, next cursor in the reply */
+	PROFILE_PAGING_OFFSET,     /* ?since=S&offset=O&limit=N */
+	PROFILE_PAGING_PAGE,       /* ?since=S&page=P&size=N */
+	PROFILE_PAGING_SINCE,      /* ?since=S, everything at once */
+};
+
+/* A validated generic profile.  Reference-counted; read-only once parsed. */
+struct source_profile {
+	int refs;
+	char *path;              /* the file, for messages */
+	char *name, *title, *base_url; /* base_url may be NULL (from discovery) */
+	bool bearer;             /* "auth": "bearer" (default) or "none" */
+	int date_fmt;            /* enum src_date_fmt */
+	/* pull */
+	char *pull_path;         /* "/api/list" (relative to base_url) */
+	enum profile_paging paging;
+	int page_size;
+	int first_page;          /* 1 unless said */
+	bool since_inclusive;
+	char *p_cursor, *p_size, *p_since, *p_offset, *p_page; /* query parameter names */
+	char *items;             /* path of the items array ("" = the root) */
+	char *more;              /* path of a boolean; may be NULL */
+	char *total_pages;       /* path of an integer; may be NULL */
+	char *next_cursor;       /* cursor paging: path of the next cursor */
+	char *ok_path, *ok_value; /* success marker of legacy envelopes; may be NULL */
+	/* detail (optional): path with {code}, and where the object is */
+	char *detail_path, *detail_object;
+	/* field paths (dotted) into one item; NULL when not mapped */
+	char *f_code, *f_status, *f_procedure_code, *f_procedure_name, *f_field_code,
+		*f_field_name, *f_applicant_name, *f_applicant_id, *f_unit, *f_summary,
+		*f_received_at, *f_due_at, *f_finished_at, *f_updated_at, *f_version;
+	/* status map: raw text -> 1..10 */
+	char **st_raw;
+	int *st_code;
+	size_t n_status;
+};
+
+/*
+ * Parse and validate a profile from text.  `path` names it in messages.
+ * Returns 0 with *out (refs = 1), or -1 with *cause = "PATH: key: problem".
+ */
+int source_profile_parse(const char *path, const char *text, size_t len,
+			 struct source_profile **out, char **cause);
+struct source_profile *source_profile_ref(struct source_profile *p);
+void source_profile_free(struct source_profile *p); /* drops one reference; NULL ok */
+
+/* One file of sources.d. */
+struct source_def {
+	char *name;
+	char *dialect;
+	char *base_url;          /* may be NULL: take the discovery's */
+	char *title;             /* may be NULL */
+	char *path;              /* the file */
+	int page_size;           /* 0: default */
+	bool enabled;            /* "enabled": false turns a discovered system off */
+	struct source_profile *profile; /* generic only */
+};
+
+/* Parse one definition file's text.  0, or -1 with *cause naming `path`. */
+int source_def_parse(const char *path, const char *text, size_t len, struct source_def *out,
+		     char **cause);
+void source_def_release(struct source_def *def);
+
+/*
+ * Every *.json of `dir` in name order (a missing folder gives none).  Bad
+ * files are reported through warn(ctx, "PATH: problem") and skipped; a name
+ * defined twice keeps the first file.  *defs is malloc'd (free with
+ * source_defs_free).  Returns the count.
+ */
+typedef void source_warn_fn(void *ctx, const char *msg);
+size_t source_defs_load_dir(const char *dir, struct source_def **defs, source_warn_fn *warn,
+			    void *ctx);
+void source_defs_free(struct source_def *defs, size_t n);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * source.h - the connector interface: one table of functions per backend
+ * dialect (dvcqg, tuphap, congan, nnmt, tinh) plus the profile-driven generic
+ * connector (profile.c, generic.c).
+ *
+ * A connector does no I/O of its own.  For each step it BUILDS a request
+ * (struct net_request, not yet submitted) and PARSES the response into the
+ * core model; the sync engine (src/sync) submits, waits, retries and stores.
+ * That keeps every dialect testable from recorded replies and keeps the state
+ * machines in one place.  It does not read the clock, the store or the
+ * keyring: tokens are handed in with source_set_token().
+ *
+ * Hostile replies: a parse function refuses one dossier at a time (wrong
+ * types, missing required fields, strings over their cap, invalid UTF-8, NUL
+ * bytes, impossible dates, unknown statuses) and lists the reason in the
+ * page, "CODE: field 'x': why" - never a field's value, so no personal data
+ * reaches a log.  A reply that is not the expected document at all
+ * (malformed JSON, wrong shape, an error status) fails the whole page.
+ *
+ * Watermarks are opaque strings that only the dialect reads: a cursor, or
+ * "since|page|max-seen" for paged feeds.  The engine stores the one returned
+ * with each page after that page is committed, and passes it back.
+ *
+ * Ownership: a struct source is created by source_new() from a struct
+ * source_config (copied) and freed by source_free().  Requests returned by the
+ * build functions belong to the caller (submit or net_request_free them).
+ * Results filled by the parse functions belong to the caller and are released
+ * with the matching *_release().  Causes (char **cause) are malloc'd, freed
+ * by the caller, and name the source.
+ */
+#ifndef MOTCUA_SOURCE_H
+#define MOTCUA_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/civil.h"
+#include "core/dossier.h"
+#include "core/status.h"
+#include "net/net.h"
+
+struct source;
+struct source_profile; /* profile.c: a parsed generic profile */
+
+/* What the configuration (or a sandbox's discovery) says about one system. */
+struct source_config {
+	const char *name;     /* "tuphap"; unique; also the token audience */
+	const char *dialect;  /* "tuphap", "congan", ..., or "generic" */
+	const char *base_url; /* "http://127.0.0.1:8080/tuphap" (a trailing / is dropped) */
+	const char *title;    /* human name, may be NULL */
+	const char *profile;  /* generic: path of the profile JSON (for messages); else NULL */
+	struct source_profile *parsed; /* generic: the parsed profile (the source takes
+	                                  its own reference) or NULL to read `profile`
+	                                  from disk */
+	int page_size;        /* 0: the dialect's default */
+};
+
+/* One page of a pull. */
+struct source_page {
+	struct dossier *items;   /* n_items dossiers, each fully owned */
+	size_t n_items;
+	size_t cap_items;
+	char *next_watermark;    /* to store and pass to the next pull; NULL: unchanged */
+	bool more;               /* another page follows at once */
+	size_t n_rejected;       /* dossiers of the reply refused one by one */
+	char **rejected;         /* n_rejected reasons, "CODE: why" (no personal data) */
+};
+void source_page_release(struct source_page *page);
+
+/* An action to send, as the outbox holds it. */
+struct source_action {
+	const char *code;             /* MaHoSo */
+	enum action action;
+	const char *idempotency_key;  /* always set; sent where the dialect has one */
+	const char *base_version;     /* the version the clerk saw; may be NULL */
+	const char *reason;           /* may be NULL */
+	const char *actor;            /* the official's name; may be NULL */
+	const char *to_unit;          /* forward: target unit; may be NULL */
+	const char *const *file_ids;  /* uploaded result files; n_files of them */
+	size_t n_files;
+};
+
+enum source_outcome {
+	SOURCE_APPLIED = 0,   /* the server applied it (or had already: duplicate absorbed) */
+	SOURCE_CONFLICT,      /* version conflict: the server's state is in `current` */
+	SOURCE_REJECTED,      /* not allowed / invalid: final, reason in `message` */
+	SOURCE_RETRY,         /* try again later (5xx, 429, maintenance); retry_after_s */
+	SOURCE_UNKNOWN,       /* no usable answer: the server may or may not have applied
+	                         it; check its state before resending where needed */
+	SOURCE_AUTH,          /* 401/403 or a dead session: the token must be renewed */
+};
+
+struct source_result {
+	enum source_outcome outcome;
+	int http_status;
+	int64_t retry_after_s;    /* -1 when none */
+	char *message;            /* human reason; may be NULL */
+	struct dossier current;   /* CONFLICT / APPLIED when the reply carries it */
+	bool has_current;
+	int current_status;       /* canonical status the server reported; 0 unknown */
+};
+void source_result_init(struct source_result *r);
+void source_result_release(struct source_result *r);
+
+/* Return values of the parse functions. */
+enum source_parse {
+	SOURCE_PARSE_OK = 0,
+	SOURCE_PARSE_NOT_MODIFIED = 1, /* detail: 304, the stored copy is current */
+	SOURCE_PARSE_ERROR = -1,       /* *cause says why; the pass of this source fails */
+	SOURCE_PARSE_AUTH = -2,        /* token or session refused: renew and retry once */
+	SOURCE_PARSE_NOT_FOUND = -3,   /* detail: no such dossier at this source */
+};
+
+/* The table each dialect fills.  NULL entries mean "not supported". */
+struct source_ops {
+	const char *dialect;
+	bool has_idempotency;     /* the server deduplicates by an idempotency key */
+	bool has_versions;        /* ETag / version numbers: conflicts are detectable */
+
+	/* Set up src->priv from the configuration (generic: the profile). */
+	int (*init)(struct source *src, const struct source_config *cfg, char **cause);
+	void (*release)(struct source *src);
+
+	/* Session login for dialects that have one (dvcqg), with the system's token. */
+	struct net_request *(*login_request)(struct source *src, struct net *net);
+	int (*login_parse)(struct source *src, const struct net_response *resp, char **cause);
+
+	/* Incremental pull from `watermark` (NULL: from the beginning). */
+	struct net_request *(*pull_request)(struct source *src, struct net *net,
+					    const char *watermark);
+	int (*pull_parse)(struct source *src, const struct net_response *resp,
+			  const char *watermark, struct source_page *page, char **cause);
+
+	/* One dossier, conditional on `version` where the dialect allows. */
+	struct net_request *(*detail_request)(struct source *src, struct net *net,
+					      const char *code, const char *version);
+	/* An enum source_parse; *out is filled (and owned by the caller) on OK. */
+	int (*detail_parse)(struct source *src, const struct net_response *resp,
+			    struct dossier *out, char **cause);
+
+	struct net_request *(*action_request)(struct source *src, struct net *net,
+					      const struct source_action *act);
+	void (*action_parse)(struct source *src, const struct net_response *resp,
+			     const struct source_action *act, struct source_result *out);
+
+	/* Attachment bytes from `offset` (Range) of the attachment's URL. */
+	struct net_request *(*attachment_request)(struct source *src, struct net *net,
+						  const char *url, uint64_t offset);
+};
+
+struct source {
+	const struct source_ops *ops;
+	char *name;
+	char *dialect;
+	char *base_url;
+	char *title;
+	char *profile;
+	int page_size;
+	bool no_token;   /* the system takes no Bearer token (profile "auth": "none") */
+	char *token;     /* Bearer access token for this system (secret; wiped) */
+	char *session;   /* dvcqg session after login (secret; wiped) */
+	void *priv;      /* the dialect's own state */
+};
+
+/* The built-in dialect table for `dialect` ("generic" included), or NULL. */
+const struct source_ops *source_ops_find(const char *dialect);
+
+/* Names of the built-in dialects, NULL-terminated (static). */
+extern const char *const source_dialects[];
+
+/* A connector for `cfg`; NULL with *cause (malloc'd) for an unknown dialect or bad profile. */
+struct source *source_new(const struct source_config *cfg, char **cause);
+void source_free(struct source *src);
+
+/* Replace the access token (copied; the old one wiped).  NULL clears it. */
+void source_set_token(struct source *src, const char *token);
+/* Replace the session (copied; the old one wiped).  NULL clears it. */
+void source_set_session(struct source *src, const char *session);
+
+/* "Authorization: Bearer ..." on a request, when a token is set. */
+void source_authorize(struct source *src, struct net_request *req);
+
+/*
+ * An absolute URL for a link the source gave (an attachment's "/tuphap/..."
+ * or "files/1"): absolute http(s) URLs on the same origin are kept, "/x" is
+ * joined to the base URL's origin, anything else to the base URL.  NULL for
+ * a URL on another origin or with another scheme (never follow a server to a
+ * foreign host with our token).  Caller frees.
+ */
+char *source_resolve_url(const struct source *src, const char *url);
+
+/*
+ * A GET for an attachment with Range from `offset` (0: the whole file), the
+ * token attached, streamed by the caller (net_request_on_write).  The default
+ * for every dialect; NULL when the URL is refused (see source_resolve_url).
+ */
+struct net_request *source_attachment_request(struct source *src, struct net *net,
+					      const char *url, uint64_t offset);
+
+#endif

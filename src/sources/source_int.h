@@ -1,0 +1,166 @@
+/*
+ * source_int.h - helpers shared by the dialects of src/sources (not used
+ * outside it): defensive JSON reading, the date formats of the backends,
+ * status tables, URL building, watermark fields and reject reasons.
+ *
+ * The field readers work on a struct src_rd that remembers the FIRST problem
+ * of the dossier being read (field name and a static reason); after a
+ * problem every reader returns "absent", so a parser reads all fields
+ * straight through and checks src_rd.bad once at the end.
+ */
+#ifndef MOTCUA_SOURCE_INT_H
+#define MOTCUA_SOURCE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sources/source.h"
+
+/* Caps on strings from servers (bytes).  Longer values reject the dossier. */
+#define SRC_MAX_CODE 64
+#define SRC_MAX_SHORT 256
+#define SRC_MAX_TEXT 4096
+#define SRC_MAX_URL 2048
+#define SRC_MAX_LIST 1000     /* elements of a dossier's list (files, fees, events) */
+#define SRC_MAX_PAGE_BODY ((uint64_t)48 * 1024 * 1024)
+
+enum src_date_fmt {
+	SRC_DATE_ISO = 0,       /* 2026-03-12T09:30:00+07:00, or ...Z, or an offset */
+	SRC_DATE_COMPACT,       /* yyyyMMddHHmmss, Vietnam time ("" = absent) */
+	SRC_DATE_VN,            /* dd/MM/yyyy HH:mm:ss or dd/MM/yyyy, Vietnam time */
+	SRC_DATE_EPOCH_MS,      /* integer milliseconds since the epoch */
+	SRC_DATE_EPOCH_S,       /* integer seconds since the epoch */
+};
+
+/* "iso8601", "yyyyMMddHHmmss", "dd/MM/yyyy HH:mm:ss", "epoch_ms", "epoch_s"; -1 unknown. */
+int src_date_fmt_parse(const char *name);
+
+/* Parse a date string in fmt (not the epoch forms).  0, or -1. */
+int src_date_parse(const char *s, enum src_date_fmt fmt, mc_time *out);
+/* Format t in fmt into buf (size >= 40).  Epoch forms give digits. */
+char *src_date_format(mc_time t, enum src_date_fmt fmt, char *buf, size_t size);
+
+/* The first problem of one dossier being read. */
+struct src_rd {
+	bool repaired;          /* the body had invalid UTF-8 replaced by U+FFFD */
+	bool bad;
+	char field[48];
+	const char *why;        /* static */
+};
+
+void src_rd_init(struct src_rd *rd, bool repaired);
+/* Record a problem (the first one wins).  `field` is copied, truncated. */
+void src_rd_fail(struct src_rd *rd, const char *field, const char *why);
+
+/*
+ * A string member: absent or null gives NULL (and a problem when required);
+ * a non-string, a string over max bytes, with a NUL, or with replaced
+ * invalid UTF-8 is a problem.  With numbers_ok an integer is also accepted
+ * and turned into its decimal text (systems that send "1" or 1 alike).
+ * Returns a malloc'd copy or NULL.
+ */
+char *src_str(struct src_rd *rd, json_t *obj, const char *key, size_t max, bool required,
+	      bool numbers_ok);
+/*
+ * An integer member: a JSON integer, or with strings_ok a string of decimal
+ * digits ("" counts as absent).  Returns true and sets *out when present.
+ */
+bool src_int(struct src_rd *rd, json_t *obj, const char *key, bool strings_ok,
+	     bool required, int64_t *out);
+/* A date member in fmt; absent, null or "" gives 0 (a problem when required). */
+mc_time src_date(struct src_rd *rd, json_t *obj, const char *key, enum src_date_fmt fmt,
+		 bool required);
+/* An array member (absent or null: NULL); over SRC_MAX_LIST elements is a problem. */
+json_t *src_array(struct src_rd *rd, json_t *obj, const char *key);
+/* An object member (absent or null: NULL). */
+json_t *src_object(struct src_rd *rd, json_t *obj, const char *key);
+/* Follow a dotted path "applicant.fullName" through objects; NULL if absent. */
+json_t *src_path(json_t *root, const char *path);
+
+/*
+ * Parse a reply body.  Invalid UTF-8 is replaced by U+FFFD first (so one bad
+ * string refuses one dossier, not the page) and *repaired says so; NUL
+ * escapes are allowed (and refused per field).  NULL with *cause
+ * ("SOURCE: malformed JSON (line L): reason") when it is not JSON.
+ */
+json_t *src_json_parse(const struct source *src, const char *body, size_t len,
+		       bool *repaired, char **cause);
+
+/* A malloc'd "SOURCE: " + formatted message. */
+char *src_cause(const struct source *src, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A status table: raw value (as text) to canonical 1..10. */
+struct src_status {
+	const char *raw;
+	int status;
+};
+/* The canonical status for raw (case-sensitive), 0 when unknown. */
+int src_status_find(const struct src_status *table, const char *raw);
+/* The raw value of a canonical status (first match), NULL when none. */
+const char *src_status_raw(const struct src_status *table, int status);
+
+/* Page bookkeeping. */
+struct dossier *src_page_push(struct source_page *page); /* a new, initialised slot */
+void src_page_pop(struct source_page *page);              /* release the last slot */
+/* Record a refused dossier: "CODE: field 'F': why" (code sanitised; "#index" if none). */
+void src_page_reject(struct source_page *page, const char *code, size_t index,
+		     const struct src_rd *rd);
+void src_page_reject_msg(struct source_page *page, const char *code, size_t index,
+			 const char *msg);
+
+/* Percent-encode s for a query or path segment.  Caller frees. */
+char *src_urlencode(const char *s);
+/* base_url + the formatted path.  Caller frees. */
+char *src_url(const struct source *src, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A GET on src_url(...) with the source/kind labels, Accept JSON and the token. */
+struct net_request *src_get(struct source *src, struct net *net, const char *kind,
+			    const char *url);
+/* The retry policy for reads (idempotent) the sync engine also uses. */
+void src_read_retry(struct net_request *req);
+
+/*
+ * Watermark fields "a|b|c": the i-th field (0-based) as a malloc'd string,
+ * "" when absent.  src_wm_make joins n fields (NULL taken as "").
+ */
+char *src_wm_field(const char *wm, int i);
+char *src_wm_make(size_t n, const char *const *fields);
+/* The i-th field as a non-negative integer, def when absent or invalid. */
+int64_t src_wm_int(const char *wm, int i, int64_t def);
+
+/*
+ * The next watermark "SINCE|PAGE|MAXSEEN" (epoch seconds) of a page-numbered
+ * feed whose `since` is inclusive: the next page while `more`, else a new
+ * round from MAXSEEN + 1 s (page_max: the newest change on this page, 0 none).
+ */
+char *src_paged_next(const char *wm, bool more, mc_time page_max);
+
+/* The area of a dossier from its unit's name: "UBND xã A" -> "xã A". */
+char *src_area_from_unit(const char *unit_name);
+
+/* A copy of s safe for a log line: printable ASCII, at most 40 bytes. */
+void src_safe_code(const char *s, char *buf, size_t size);
+
+/* Status-line-level checks shared by REST dialects: non-2xx bodies. */
+int src_http_error(const struct source *src, const struct net_response *resp, char **cause);
+
+/*
+ * Actions: fill `out` for transport failures and the statuses every dialect
+ * treats alike (401/403 auth; 429/503 retry with Retry-After; 500/502/504
+ * unknown).  Returns true when it decided.
+ */
+bool src_action_common(const struct net_response *resp, struct source_result *out);
+
+/* The dialect tables. */
+extern const struct source_ops source_ops_dvcqg;
+extern const struct source_ops source_ops_tuphap;
+extern const struct source_ops source_ops_congan;
+extern const struct source_ops source_ops_nnmt;
+extern const struct source_ops source_ops_tinh;
+extern const struct source_ops source_ops_generic;
+
+#endif

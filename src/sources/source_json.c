@@ -1,0 +1,435 @@
+/*
+ * source_json.c - reading servers' JSON defensively, and the backends' date
+ * formats.
+ *
+ * Every value from a server is untrusted: the readers check the JSON type,
+ * a length cap, NUL bytes and invalid UTF-8 (replaced by U+FFFD at parse
+ * time so that only the dossier holding it is refused), and the dates
+ * against the calendar.  They never print a value: reasons are static
+ * strings, so no personal data reaches a log.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/civil.h"
+#include "core/xalloc.h"
+#include "sources/source_int.h"
+
+/* ---- dates ----------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	enum src_date_fmt fmt;
+} date_fmts[] = {
+	{"iso8601", SRC_DATE_ISO},
+	{"yyyyMMddHHmmss", SRC_DATE_COMPACT},
+	{"dd/MM/yyyy HH:mm:ss", SRC_DATE_VN},
+	{"epoch_ms", SRC_DATE_EPOCH_MS},
+	{"epoch_s", SRC_DATE_EPOCH_S},
+};
+
+int
+src_date_fmt_parse(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof date_fmts / sizeof date_fmts[0]; i++)
+		if (strcmp(date_fmts[i].name, name) == 0)
+			return (int)date_fmts[i].fmt;
+	return -1;
+}
+
+/* n decimal digits at s into *v; 0 or -1. */
+static int
+digits(const char *s, int n, int *v)
+{
+	int x = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		x = x * 10 + (s[i] - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+static int
+make_local(int y, int mo, int d, int h, int mi, int s, mc_time *out)
+{
+	if (y < 1900 || y > 2200 || !civil_date_valid(y, mo, d) || h > 23 || mi > 59 || s > 59)
+		return -1;
+	*out = civil_make_time(civil_days_from_date(y, mo, d), h * 3600 + mi * 60 + s);
+	return 0;
+}
+
+int
+src_date_parse(const char *s, enum src_date_fmt fmt, mc_time *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	size_t n = strlen(s);
+
+	switch (fmt) {
+	case SRC_DATE_ISO:
+		if (n < 16 || n > 40 || civil_parse_datetime(s, out) != 0)
+			return -1;
+		return civil_split(*out).date.year >= 1900 ? 0 : -1;
+	case SRC_DATE_COMPACT:
+		if (n != 14 || digits(s, 4, &y) || digits(s + 4, 2, &mo) || digits(s + 6, 2, &d) ||
+		    digits(s + 8, 2, &h) || digits(s + 10, 2, &mi) || digits(s + 12, 2, &sec))
+			return -1;
+		return make_local(y, mo, d, h, mi, sec, out);
+	case SRC_DATE_VN:
+		if ((n != 10 && n != 19) || s[2] != '/' || s[5] != '/' || digits(s, 2, &d) ||
+		    digits(s + 3, 2, &mo) || digits(s + 6, 4, &y))
+			return -1;
+		if (n == 19 && (s[10] != ' ' || s[13] != ':' || s[16] != ':' ||
+				digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) ||
+				digits(s + 17, 2, &sec)))
+			return -1;
+		return make_local(y, mo, d, h, mi, sec, out);
+	case SRC_DATE_EPOCH_MS:
+	case SRC_DATE_EPOCH_S: {
+		char *end;
+		long long v;
+		if (n == 0 || n > 19 || s[0] < '0' || s[0] > '9')
+			return -1;
+		v = strtoll(s, &end, 10);
+		if (*end != '\0')
+			return -1;
+		*out = fmt == SRC_DATE_EPOCH_MS ? (mc_time)(v / 1000) : (mc_time)v;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+char *
+src_date_format(mc_time t, enum src_date_fmt fmt, char *buf, size_t size)
+{
+	struct civil_time ct = civil_split(t);
+
+	switch (fmt) {
+	case SRC_DATE_ISO:
+		return civil_format_iso(t, buf, size);
+	case SRC_DATE_COMPACT:
+		snprintf(buf, size, "%04d%02d%02d%02d%02d%02d", ct.date.year, ct.date.month,
+			 ct.date.day, ct.hour, ct.minute, ct.second);
+		return buf;
+	case SRC_DATE_VN:
+		snprintf(buf, size, "%02d/%02d/%04d %02d:%02d:%02d", ct.date.day, ct.date.month,
+			 ct.date.year, ct.hour, ct.minute, ct.second);
+		return buf;
+	case SRC_DATE_EPOCH_MS:
+		snprintf(buf, size, "%lld", (long long)t * 1000);
+		return buf;
+	case SRC_DATE_EPOCH_S:
+		snprintf(buf, size, "%lld", (long long)t);
+		return buf;
+	}
+	buf[0] = '\0';
+	return buf;
+}
+
+/* ---- the reader ------------------------------------------------------------ */
+
+void
+src_rd_init(struct src_rd *rd, bool repaired)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->repaired = repaired;
+}
+
+void
+src_rd_fail(struct src_rd *rd, const char *field, const char *why)
+{
+	if (rd->bad)
+		return;
+	rd->bad = true;
+	snprintf(rd->field, sizeof rd->field, "%s", field != NULL ? field : "");
+	rd->why = why;
+}
+
+static const char U_FFFD[] = "\xef\xbf\xbd";
+
+char *
+src_str(struct src_rd *rd, json_t *obj, const char *key, size_t max, bool required,
+	bool numbers_ok)
+{
+	json_t *v;
+	const char *s;
+	size_t len;
+
+	if (rd->bad)
+		return NULL;
+	v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			src_rd_fail(rd, key, "missing");
+		return NULL;
+	}
+	if (numbers_ok && json_is_integer(v)) {
+		char num[32];
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+		return xstrdup(num);
+	}
+	if (!json_is_string(v)) {
+		src_rd_fail(rd, key, "not a string");
+		return NULL;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (len > max) {
+		src_rd_fail(rd, key, "too long");
+		return NULL;
+	}
+	if (strlen(s) != len) {
+		src_rd_fail(rd, key, "contains a NUL byte");
+		return NULL;
+	}
+	if (rd->repaired && strstr(s, U_FFFD) != NULL) {
+		src_rd_fail(rd, key, "invalid UTF-8");
+		return NULL;
+	}
+	if (required && len == 0) {
+		src_rd_fail(rd, key, "empty");
+		return NULL;
+	}
+	return xstrdup(s);
+}
+
+bool
+src_int(struct src_rd *rd, json_t *obj, const char *key, bool strings_ok, bool required,
+	int64_t *out)
+{
+	json_t *v;
+
+	if (rd->bad)
+		return false;
+	v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	if (v == NULL || json_is_null(v) ||
+	    (strings_ok && json_is_string(v) && json_string_length(v) == 0)) {
+		if (required)
+			src_rd_fail(rd, key, "missing");
+		return false;
+	}
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return true;
+	}
+	if (strings_ok && json_is_string(v)) {
+		const char *s = json_string_value(v);
+		char *end;
+		long long x;
+		if (json_string_length(v) > 19 || !((s[0] >= '0' && s[0] <= '9') || s[0] == '-')) {
+			src_rd_fail(rd, key, "not a number");
+			return false;
+		}
+		x = strtoll(s, &end, 10);
+		if (*end != '\0') {
+			src_rd_fail(rd, key, "not a number");
+			return false;
+		}
+		*out = x;
+		return true;
+	}
+	src_rd_fail(rd, key, "not an integer");
+	return false;
+}
+
+mc_time
+src_date(struct src_rd *rd, json_t *obj, const char *key, enum src_date_fmt fmt, bool required)
+{
+	json_t *v;
+	mc_time t = 0;
+
+	if (rd->bad)
+		return 0;
+	v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
+		if (required)
+			src_rd_fail(rd, key, "missing");
+		return 0;
+	}
+	if (fmt == SRC_DATE_EPOCH_MS || fmt == SRC_DATE_EPOCH_S) {
+		json_int_t x;
+		if (!json_is_integer(v)) {
+			src_rd_fail(rd, key, "not an integer date");
+			return 0;
+		}
+		x = json_integer_value(v);
+		/* 1900..2200 */
+		t = fmt == SRC_DATE_EPOCH_MS ? (mc_time)(x / 1000) : (mc_time)x;
+		if (x < 0 || t > (mc_time)7258118400LL) {
+			src_rd_fail(rd, key, "date out of range");
+			return 0;
+		}
+		return t;
+	}
+	if (!json_is_string(v)) {
+		src_rd_fail(rd, key, "not a date string");
+		return 0;
+	}
+	if (src_date_parse(json_string_value(v), fmt, &t) != 0) {
+		src_rd_fail(rd, key, "not a valid date");
+		return 0;
+	}
+	return t;
+}
+
+json_t *
+src_array(struct src_rd *rd, json_t *obj, const char *key)
+{
+	json_t *v;
+
+	if (rd->bad)
+		return NULL;
+	v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_array(v)) {
+		src_rd_fail(rd, key, "not a list");
+		return NULL;
+	}
+	if (json_array_size(v) > SRC_MAX_LIST) {
+		src_rd_fail(rd, key, "list too long");
+		return NULL;
+	}
+	return v;
+}
+
+json_t *
+src_object(struct src_rd *rd, json_t *obj, const char *key)
+{
+	json_t *v;
+
+	if (rd->bad)
+		return NULL;
+	v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_object(v)) {
+		src_rd_fail(rd, key, "not an object");
+		return NULL;
+	}
+	return v;
+}
+
+json_t *
+src_path(json_t *root, const char *path)
+{
+	json_t *cur = root;
+	const char *p = path;
+
+	while (cur != NULL && *p != '\0') {
+		size_t n = strcspn(p, ".");
+		char key[128];
+		if (n == 0 || n >= sizeof key || !json_is_object(cur))
+			return NULL;
+		memcpy(key, p, n);
+		key[n] = '\0';
+		cur = json_object_get(cur, key);
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+	return cur;
+}
+
+/* ---- parsing a body -------------------------------------------------------- */
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* A copy with every invalid byte replaced by U+FFFD, or NULL when all is valid. */
+static char *
+repair_utf8(const char *body, size_t len, size_t *out_len)
+{
+	const unsigned char *s = (const unsigned char *)body;
+	size_t i = 0, bad = 0;
+	char *out;
+	size_t j = 0;
+
+	while (i < len) {
+		size_t k = utf8_seq(s + i, len - i);
+		if (k == 0) {
+			bad++;
+			k = 1;
+		}
+		i += k;
+	}
+	if (bad == 0)
+		return NULL;
+	out = xmalloc(len + bad * 2 + 1);
+	for (i = 0; i < len;) {
+		size_t k = utf8_seq(s + i, len - i);
+		if (k == 0) {
+			memcpy(out + j, U_FFFD, 3);
+			j += 3;
+			i++;
+			continue;
+		}
+		memcpy(out + j, s + i, k);
+		j += k;
+		i += k;
+	}
+	out[j] = '\0';
+	*out_len = j;
+	return out;
+}
+
+json_t *
+src_json_parse(const struct source *src, const char *body, size_t len, bool *repaired,
+	       char **cause)
+{
+	size_t fixed_len = 0;
+	char *fixed = repair_utf8(body, len, &fixed_len);
+	json_error_t err;
+	json_t *root;
+
+	*repaired = fixed != NULL;
+	if (len == 0) {
+		*cause = src_cause(src, "empty reply where JSON was expected");
+		free(fixed);
+		return NULL;
+	}
+	root = json_loadb(fixed != NULL ? fixed : body, fixed != NULL ? fixed_len : len,
+			  JSON_ALLOW_NUL, &err);
+	free(fixed);
+	if (root == NULL) {
+		/* err.text may quote the input: keep only the position */
+		*cause = src_cause(src, "malformed JSON reply (line %d, column %d)", err.line,
+				   err.column);
+		return NULL;
+	}
+	return root;
+}
