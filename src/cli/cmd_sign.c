@@ -18,6 +18,7 @@
 
 #include "auth/session.h"
 #include "cli/cli.h"
+#include "config/config.h"
 #include "core/xalloc.h"
 #include "sign/sign.h"
 
@@ -264,9 +265,49 @@ parse_options(int argc, char **argv, struct sign_opts *o)
 	return 0;
 }
 
+/*
+ * Fill what the command line left open from config.json's "signing" section:
+ * the token (module, token, key) unless --remote was given, or the remote
+ * signer when neither --module nor --remote was.  A malformed config file is
+ * reported and the command line alone is used.
+ */
+static void
+apply_config(struct sign_opts *o, struct config *cfg)
+{
+	struct config_paths paths;
+	char *cause = NULL;
+
+	config_init(cfg);
+	config_paths_init(&paths, NULL);
+	if (config_load(cfg, paths.config_file, &cause, NULL, NULL) < 0) {
+		fprintf(stderr, "motcua %s: %s; using the command line only\n", CMD, cause);
+		free(cause);
+	}
+	config_paths_release(&paths);
+	if (o->remote == NULL && o->module == NULL && getenv("MOTCUA_PKCS11_MODULE") == NULL &&
+	    cfg->signing.pkcs11_module == NULL && cfg->signing.remote_url != NULL) {
+		o->remote = cfg->signing.remote_url;
+		if (o->credential == NULL)
+			o->credential = cfg->signing.credential;
+		return;
+	}
+	if (o->remote != NULL) {
+		if (o->credential == NULL)
+			o->credential = cfg->signing.credential;
+		return;
+	}
+	if (o->module == NULL && getenv("MOTCUA_PKCS11_MODULE") == NULL)
+		o->module = cfg->signing.pkcs11_module;
+	if (o->token == NULL)
+		o->token = cfg->signing.token;
+	if (o->key == NULL)
+		o->key = cfg->signing.key;
+}
+
 int
 cmd_sign(int argc, char **argv)
 {
+	struct config cfg;
 	struct sign_opts o = {.pin_fd = -1, .otp_fd = -1, .access_token_fd = -1};
 	struct ask_ctx ask;
 	struct sign_secret bearer;
@@ -284,6 +325,7 @@ cmd_sign(int argc, char **argv)
 	rc = parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc;
+	apply_config(&o, &cfg);
 	ask.pin_fd = o.pin_fd;
 	ask.otp_fd = o.otp_fd;
 	n = (size_t)(argc - optind);
@@ -312,5 +354,6 @@ out:
 		free(outs[i]);
 	free(outs);
 	free(jobs);
+	config_release(&cfg);
 	return rc;
 }

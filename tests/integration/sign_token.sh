@@ -140,6 +140,15 @@ for n in 1 2 3; do
 	ossl_verify "$T/doc$n.txt" "$T/out/doc$n.txt.p7s" || fail "batch file $n does not verify"
 done
 
+# ---- the token named in config.json, nothing on the command line -----------------------
+mkdir -p "$MOTCUA_HOME"
+printf '{"signing": {"pkcs11_module": "%s", "token": "motcua-test", "key": "signkey"}}\n' \
+	"$MODULE" >"$MOTCUA_HOME/config.json"
+(unset MOTCUA_PKCS11_MODULE; "$MOTCUA_BIN" sign "$T/doc1.txt" -o "$T/cfg.p7s" --pin-fd 3 \
+	3<"$T/pin" >"$T/stdout" 2>"$T/stderr") || fail "sign from config.json: $(cat "$T/stderr")"
+ossl_verify "$T/doc1.txt" "$T/cfg.p7s" || fail "signature made from config.json does not verify: $(cat "$T/stdout" "$T/stderr")"
+rm -f "$MOTCUA_HOME/config.json"
+
 # ---- usage errors ----------------------------------------------------------------------
 "$MOTCUA_BIN" sign "$T/doc1.txt" "$T/doc2.txt" -o "$T/x.p7s" --module "$MODULE" 2>/dev/null
 [ $? -eq 2 ] || fail "-o with two files is not a usage error"
