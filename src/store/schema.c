@@ -130,10 +130,46 @@ static const char schema_v1[] =
 	" requests INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (source, kind, day)) WITHOUT ROWID;";
 
+/*
+ * Version 2: the offline queue (outbox.c, doc/outbox.md).  One row per
+ * action the clerk queued; `state` is pending|sending|done|conflict|failed.
+ * idem_key is generated once at enqueue and sent as the dialect's client
+ * reference on every attempt.  base_* is what the action was based on
+ * (chained = 1: the entry before it on the same dossier supplies the base
+ * version when it completes); server_* is the server's state after a
+ * conflict or refusal; probe is the server's fingerprint read before the
+ * first send of an action that a dialect without idempotency could not tell
+ * apart afterwards.  outbox_head finds each dossier's first open entry.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" code TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" action INTEGER NOT NULL,"
+	" idem_key TEXT NOT NULL UNIQUE,"
+	" base_version TEXT,"
+	" base_status INTEGER NOT NULL DEFAULT 0,"
+	" target_status INTEGER NOT NULL DEFAULT 0,"
+	" chained INTEGER NOT NULL DEFAULT 0,"
+	" payload TEXT NOT NULL DEFAULT '{}',"
+	" state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"  ('pending', 'sending', 'done', 'conflict', 'failed')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" probe TEXT,"
+	" server_status INTEGER NOT NULL DEFAULT 0,"
+	" server_version TEXT,"
+	" server_raw_status TEXT,"
+	" next_at INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL DEFAULT 0,"
+	" updated_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX outbox_head ON outbox(code, id) WHERE state <> 'done';";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
-	/* {2, "outbox", schema_v2},  -- issue 6
-	 * {3, "audit log", schema_v3},  -- issue 9 */
+	{2, "outbox", schema_v2},
+	/* {3, "audit log", schema_v3},  -- issue 9 */
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
