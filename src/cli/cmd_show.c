@@ -1,0 +1,223 @@
+/*
+ * cmd_show.c - `motcua show CODE [--json] [--reveal]`: everything the local
+ * store knows about one dossier: procedure, applicant (ID number masked
+ * unless --reveal), both statuses and the mismatch, the source's due date
+ * and ours with the class, fees and payment, attachments with sizes,
+ * supplements and history.
+ *
+ * Reads the store only; `motcua sync` fills it.
+ */
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/deadline.h"
+#include "core/status.h"
+#include "core/xalloc.h"
+#include "sync/env.h"
+
+static json_t *
+iso(mc_time t)
+{
+	char buf[CIVIL_ISO_LEN];
+	return t != 0 ? json_string(civil_format_iso(t, buf, sizeof buf)) : json_null();
+}
+
+static const char *
+when(mc_time t, char *buf, size_t size)
+{
+	if (t == 0)
+		return "-";
+	return civil_format_iso(t, buf, size);
+}
+
+static const char *const payment_names[] = {"none", "paid", "?", "pending", "failed"};
+
+static const char *
+payment_name(int p)
+{
+	return p >= 0 && p <= 4 ? payment_names[p] : "?";
+}
+
+static json_t *
+to_json(const struct dossier *d, const char *id, const char *due_class)
+{
+	json_t *o = json_pack(
+		"{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:i, s:s, s:s?, "
+		"s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:s, s:s?, s:s, s:I}",
+		"code", d->code, "source", d->source, "procedure_code", d->procedure_code,
+		"procedure_name", d->procedure_name, "field_code", d->field_code, "field_name",
+		d->field_name, "applicant_name", d->applicant_name, "applicant_id", id, "area", d->area,
+		"unit", d->unit, "summary", d->summary, "status", d->status, "status_label",
+		status_label_vi(d->status), "raw_status", d->raw_status, "coord_status",
+		d->coord_status != 0 ? json_integer(d->coord_status) : json_null(), "mismatch",
+		dossier_status_mismatch(d) != 0, "received_at", iso(d->received_at), "source_due_at",
+		iso(d->source_due_at), "due_at", iso(d->due_at), "finished_at", iso(d->finished_at),
+		"updated_at", iso(d->updated_at), "due_class", due_class, "version", d->version,
+		"payment", payment_name(d->payment), "fees_total",
+		(json_int_t)dossier_fees_total(d));
+	json_t *fees = json_array(), *files = json_array(), *sups = json_array(),
+	       *hist = json_array();
+
+	for (size_t i = 0; i < d->n_fees; i++)
+		json_array_append_new(fees, json_pack("{s:s?, s:s?, s:I}", "code", d->fees[i].code,
+						      "name", d->fees[i].name, "amount",
+						      (json_int_t)d->fees[i].amount));
+	for (size_t i = 0; i < d->n_attachments; i++) {
+		const struct dossier_attachment *a = &d->attachments[i];
+		json_array_append_new(files, json_pack("{s:s?, s:s?, s:s?, s:s?, s:o}", "id", a->id,
+						       "name", a->name, "component",
+						       a->component_code, "url", a->url, "size",
+						       a->size >= 0 ? json_integer(a->size)
+								    : json_null()));
+	}
+	for (size_t i = 0; i < d->n_supplements; i++)
+		json_array_append_new(sups, json_pack("{s:o, s:o, s:s?}", "requested_at",
+						      iso(d->supplements[i].requested_at),
+						      "completed_at",
+						      iso(d->supplements[i].completed_at), "reason",
+						      d->supplements[i].reason));
+	for (size_t i = 0; i < d->n_history; i++) {
+		const struct dossier_event *e = &d->history[i];
+		json_array_append_new(hist, json_pack("{s:o, s:i, s:s?, s:s?}", "at", iso(e->at),
+						      "status", e->status, "actor", e->actor,
+						      "content", e->content));
+	}
+	json_object_set_new(o, "fees", fees);
+	json_object_set_new(o, "attachments", files);
+	json_object_set_new(o, "supplements", sups);
+	json_object_set_new(o, "history", hist);
+	return o;
+}
+
+static void
+line(const char *label, const char *value)
+{
+	printf("%-22s %s\n", label, value != NULL && value[0] != '\0' ? value : "-");
+}
+
+static void
+print_human(const struct dossier *d, const char *id, const char *due_class)
+{
+	char b1[CIVIL_ISO_LEN], b2[CIVIL_ISO_LEN], num[64];
+
+	line("Mã hồ sơ", d->code);
+	line("Hệ thống xử lý", d->source);
+	line("Thủ tục", d->procedure_name);
+	line("Mã thủ tục", d->procedure_code);
+	line("Lĩnh vực", d->field_name);
+	line("Người nộp", d->applicant_name);
+	line("Số giấy tờ", id);
+	line("Địa bàn", d->area);
+	line("Đơn vị xử lý", d->unit);
+	line("Trích yếu", d->summary);
+	snprintf(num, sizeof num, "%d %s (%s)", d->status, status_label_vi(d->status),
+		 d->raw_status != NULL ? d->raw_status : "?");
+	line("Trạng thái", num);
+	if (d->coord_status != 0) {
+		snprintf(num, sizeof num, "%d %s%s", d->coord_status, status_label_vi(d->coord_status),
+			 dossier_status_mismatch(d) ? "  << LỆCH TRẠNG THÁI (mismatch)" : "");
+		line("Trạng thái DVCQG", num);
+	}
+	line("Ngày tiếp nhận", when(d->received_at, b1, sizeof b1));
+	line("Hạn (hệ thống nguồn)", when(d->source_due_at, b1, sizeof b1));
+	snprintf(num, sizeof num, "%s  [%s]", when(d->due_at, b2, sizeof b2), due_class);
+	line("Hạn (tính tại đây)", num);
+	if (d->due_at != 0 && d->source_due_at != 0 && d->due_at != d->source_due_at)
+		line("", "the two due dates differ / hai hạn khác nhau");
+	line("Kết thúc xử lý", when(d->finished_at, b1, sizeof b1));
+	line("Cập nhật", when(d->updated_at, b1, sizeof b1));
+	snprintf(num, sizeof num, "%lld đ, %s", (long long)dossier_fees_total(d),
+		 payment_name(d->payment));
+	line("Lệ phí", num);
+	for (size_t i = 0; i < d->n_attachments; i++) {
+		char sz[32] = "?";
+		if (d->attachments[i].size >= 0)
+			snprintf(sz, sizeof sz, "%.1f KB", (double)d->attachments[i].size / 1024.0);
+		printf("%-22s %s (%s)\n", i == 0 ? "Tệp đính kèm" : "", d->attachments[i].name, sz);
+	}
+	for (size_t i = 0; i < d->n_supplements; i++)
+		printf("%-22s %s -> %s %s\n", i == 0 ? "Bổ sung" : "",
+		       when(d->supplements[i].requested_at, b1, sizeof b1),
+		       when(d->supplements[i].completed_at, b2, sizeof b2),
+		       d->supplements[i].reason != NULL ? d->supplements[i].reason : "");
+	for (size_t i = 0; i < d->n_history; i++)
+		printf("%-22s %s %s %s\n", i == 0 ? "Quá trình" : "",
+		       when(d->history[i].at, b1, sizeof b1), status_label_vi(d->history[i].status),
+		       d->history[i].actor != NULL ? d->history[i].actor : "");
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	const char *code = NULL, *config_file = NULL;
+	bool json = false, reveal = false;
+	struct sync_env env;
+	struct sync_env_options opt = {0};
+	struct dossier d;
+	char *cause = NULL;
+	char masked[128];
+	const char *id, *due_class = "none";
+	mc_time now = (mc_time)time(NULL);
+	int rc = CLI_FAIL, found;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--reveal") == 0)
+			reveal = true;
+		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config_file = argv[++i];
+		else if (argv[i][0] != '-' && code == NULL)
+			code = argv[i];
+		else
+			return cli_usage_error("show", "unexpected argument '%s'", argv[i]);
+	}
+	if (code == NULL)
+		return cli_usage_error("show", "which dossier? give its code");
+	setlocale(LC_CTYPE, "");
+	dossier_init(&d);
+	opt.config_file = config_file;
+	opt.cal = cli_open_calendar(NULL);
+	if (sync_env_open(&env, &opt, &cause) != 0) {
+		rc = cli_fail("show", "%s", cause);
+		goto out;
+	}
+	found = store_dossier_load(env.store, code, &d);
+	if (found < 0) {
+		rc = cli_fail("show", "%s", store_errmsg(env.store));
+		goto out;
+	}
+	if (found == 1) {
+		rc = cli_fail("show", "no dossier %s in the local store (run 'motcua sync')", code);
+		goto out;
+	}
+	if (status_is_finished(d.status))
+		due_class = "finished";
+	else if (d.due_at != 0 && env.cal != NULL)
+		due_class = deadline_class_name(deadline_classify_open(
+			env.cal, &env.cfg.worktime, d.due_at, now,
+			(int64_t)env.cfg.due_soon_minutes * 60));
+	id = reveal ? d.applicant_id : dossier_mask_id(d.applicant_id, masked, sizeof masked);
+	if (json) {
+		json_t *o = to_json(&d, id, due_class);
+		char *text = json_dumps(o, JSON_INDENT(2));
+		printf("%s\n", text);
+		free(text);
+		json_decref(o);
+	} else {
+		print_human(&d, id, due_class);
+	}
+	rc = CLI_OK;
+out:
+	dossier_release(&d);
+	free(cause);
+	sync_env_release(&env);
+	return rc;
+}

@@ -1,0 +1,102 @@
+/*
+ * merge.c - one dossier seen by two systems becomes one row (sync.h), and
+ * its own due date.
+ *
+ * The handling system is the record.  The coordination system's copy (dvcqg)
+ * only tells coord_status, except while the handling system's record has not
+ * arrived yet: then the copy is kept as the dossier, under source "dvcqg",
+ * and the handling system's record replaces it whole when it comes (keeping
+ * coord_status).  dvcqg never overwrites a handling system's record.
+ * Pure: no store, no I/O.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "sync/sync.h"
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* Whether a stored dossier is a coordination copy (no handling record yet). */
+static bool
+is_coordination_copy(const struct dossier *d)
+{
+	return d->source != NULL && strcmp(d->source, "dvcqg") == 0;
+}
+
+/* What the inbox would show differently. */
+static bool
+differs(const struct dossier *a, const struct dossier *b)
+{
+	return a->status != b->status || a->coord_status != b->coord_status ||
+	       a->updated_at != b->updated_at || a->source_due_at != b->source_due_at ||
+	       a->finished_at != b->finished_at || a->received_at != b->received_at ||
+	       a->payment != b->payment || a->n_supplements != b->n_supplements ||
+	       !str_eq(a->version, b->version) || !str_eq(a->raw_status, b->raw_status) ||
+	       !str_eq(a->source, b->source) || !str_eq(a->applicant_name, b->applicant_name) ||
+	       !str_eq(a->procedure_code, b->procedure_code);
+}
+
+/* Move every field of src into dst (dst released first); src is left empty. */
+static void
+move_dossier(struct dossier *dst, struct dossier *src)
+{
+	*dst = *src;
+	dossier_init(src);
+}
+
+enum sync_merge_result
+sync_merge(const struct dossier *existing, struct dossier *incoming, bool from_coordination,
+	   struct dossier *out)
+{
+	dossier_init(out);
+	if (from_coordination) {
+		if (existing != NULL && !is_coordination_copy(existing)) {
+			if (existing->coord_status == incoming->status)
+				return SYNC_MERGE_SAME;
+			dossier_copy(out, existing);
+			out->coord_status = incoming->status;
+			return SYNC_MERGE_CHANGED;
+		}
+		incoming->coord_status = incoming->status;
+		if (existing != NULL && !differs(existing, incoming))
+			return SYNC_MERGE_SAME;
+		move_dossier(out, incoming);
+		return existing == NULL ? SYNC_MERGE_NEW : SYNC_MERGE_CHANGED;
+	}
+	incoming->coord_status = existing != NULL ? existing->coord_status : 0;
+	if (existing == NULL) {
+		move_dossier(out, incoming);
+		return SYNC_MERGE_NEW;
+	}
+	if (!differs(existing, incoming)) {
+		/* a feed item without history must not wipe a detail's history */
+		return SYNC_MERGE_SAME;
+	}
+	move_dossier(out, incoming);
+	return SYNC_MERGE_CHANGED;
+}
+
+mc_time
+sync_due_at(const struct dossier *d, const struct procedures *procs, struct calendar *cal,
+	    const struct worktime *wt)
+{
+	const struct procedure *p;
+	mc_time due = 0;
+
+	if (procs == NULL || cal == NULL || d->received_at == 0)
+		return 0;
+	p = procedures_find(procs, d->procedure_code);
+	if (p == NULL)
+		return 0;
+	if (deadline_due_supplemented(cal, wt, &p->rule, d->received_at, d->supplements,
+				      d->n_supplements, &due) != DEADLINE_OK)
+		return 0;
+	return due;
+}

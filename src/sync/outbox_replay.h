@@ -1,0 +1,106 @@
+/*
+ * outbox_replay.h - sending the offline queue: each dossier's actions in
+ * order, dossiers and sources in parallel, exactly once (doc/outbox.md).
+ *
+ * One net, one loop: outbox_replay_step() is called once per loop turn
+ * (after net_poll(), outside any store batch).  It writes the outcomes of
+ * the requests that finished since the last turn in one transaction, starts
+ * what may start, and - before any action request is submitted - commits
+ * the entries it sends as 'sending' (synchronous=FULL), so a crash after
+ * the request left is always known on the next start.  Each entry moves
+ * through an explicit job state machine:
+ *
+ *   LINK (token, session) -> [UPLOAD ...] -> [PROBE] -> MARK -> SEND -> FINISHED
+ *
+ * UPLOAD: result files, resumably, on dialects with uploads.  PROBE: a
+ * detail read; before the first send of an action a dialect without
+ * idempotency or versions could not recognise afterwards (its fingerprint
+ * is stored with 'sending'), before resending an entry whose answer was
+ * lost on a dialect without idempotency, and after a conflict that did not
+ * carry the server's version.  Backoff with full jitter and Retry-After
+ * (net_backoff_delay_ms), durable as the entry's next_at.
+ *
+ * Ownership: everything in the options is borrowed and must outlive the
+ * replay.  The replay takes no source; it sets their tokens and sessions.
+ * Not thread-safe.
+ */
+#ifndef MOTCUA_SYNC_OUTBOX_REPLAY_H
+#define MOTCUA_SYNC_OUTBOX_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/civil.h"
+#include "net/net.h"
+#include "sources/source.h"
+#include "store/store.h"
+#include "sync/sync.h"
+
+struct outbox_replay;
+
+struct outbox_replay_options {
+	struct store *store;                /* required */
+	struct net *net;                    /* required */
+	/* The connector named `name` (borrowed), or NULL when not configured:
+	 * its entries wait (last_error says so). */
+	struct source *(*find_source)(void *arg, const char *name);
+	void *find_arg;
+	/* Tokens per system; NULL: the sources' current tokens are used as
+	 * they are (tests).  A refused token is invalidated and fetched again. */
+	const struct sync_tokens *tokens;
+	const char *actor;                  /* the official's name, sent; may be NULL */
+	mc_time (*now)(void *arg);          /* NULL: time() */
+	void *now_arg;
+	unsigned max_jobs;                  /* entries in flight at once; 0: 64 */
+	size_t chunk_bytes;                 /* upload chunk size; 0: 64 KiB */
+	uint64_t backoff_base_ms;           /* 0: 1000 */
+	uint64_t backoff_cap_ms;            /* 0: 300000 */
+	/* One line per settled entry and per problem (no personal data). */
+	void (*log)(void *ctx, const char *line);
+	void *log_ctx;
+};
+
+struct outbox_replay_stats {
+	uint64_t applied;      /* done this run, by a send or by reading the server */
+	uint64_t conflicts;
+	uint64_t failed;
+	uint64_t retries;      /* attempts that ended "try later" */
+	uint64_t sends;        /* action requests */
+	uint64_t probes;       /* detail reads */
+	uint64_t uploads;      /* upload requests (create, offset, chunks) */
+	uint64_t upload_resumed; /* uploads continued from a server offset > 0 */
+	uint64_t requests;     /* all of the above plus tokens and logins not counted */
+	uint64_t bytes_in, bytes_out; /* on the wire, the replay's own requests */
+};
+
+struct outbox_replay *outbox_replay_new(const struct outbox_replay_options *opt);
+/*
+ * Cancel what is in flight (their callbacks run inside this call, polling
+ * the net) and free.  An action whose answer is lost that way stays
+ * 'sending' and is resolved by the next replay.  NULL is fine.
+ */
+void outbox_replay_free(struct outbox_replay *r);
+
+/*
+ * One loop turn: flush finished outcomes, start ready entries.  Returns
+ * the number of requests submitted, or -1 when the store failed (nothing
+ * was sent that was not first marked).
+ */
+int outbox_replay_step(struct outbox_replay *r);
+
+/* Jobs in flight or waiting for the next step. */
+bool outbox_replay_busy(const struct outbox_replay *r);
+
+/*
+ * For one-shot commands (motcua sync, motcua queue send): step and poll
+ * until nothing more can be sent now: returns 0 when no open entry is left
+ * to send (conflicts and refusals may remain), 1 when entries wait for a
+ * later time beyond max_wait_ms or for an unavailable source, -1 on a
+ * store or net failure.
+ */
+int outbox_replay_run(struct outbox_replay *r, int64_t max_wait_ms);
+
+void outbox_replay_get_stats(const struct outbox_replay *r, struct outbox_replay_stats *out);
+
+#endif

@@ -1,0 +1,659 @@
+/*
+ * sync.c - the sync engine's state machines and the per-turn flush (sync.h,
+ * doc/sync.md).
+ *
+ * Each source is a job with an explicit state.  Network callbacks only parse
+ * and queue pages and move the state; sync_flush() is the only place that
+ * writes to the store, once per loop turn, in one transaction.  A page is
+ * requested as soon as the previous one is parsed (the link never idles
+ * waiting for the disk), but its watermark is stored only with its dossiers.
+ * What it does not do: replay the outbox (a later module), fetch details or
+ * attachments (on demand, elsewhere), read configuration.
+ */
+#include "sync/sync.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/xalloc.h"
+
+enum job_state {
+	JOB_IDLE = 0,
+	JOB_TOKEN,   /* waiting for the system's token */
+	JOB_LOGIN,   /* dvcqg: session login in flight */
+	JOB_PULL,    /* a page in flight */
+	JOB_DONE,    /* the last page parsed (maybe not flushed yet) */
+	JOB_FAILED,
+};
+
+struct pending {
+	struct source_page page;
+	struct pending *next;
+};
+
+struct job {
+	struct sync *s;
+	struct source *src;
+	enum job_state state;
+	bool retried_auth;     /* one renewal per pass */
+	bool ran;
+	bool online;
+	char *watermark;       /* in memory: of the last page parsed */
+	unsigned pages;
+	struct pending *head, *tail;
+	int64_t n_new, n_changed, n_rejected, n_seen;
+	struct net_counters start_bytes, end_bytes, start_pull, end_pull;
+	uint64_t start_ms, end_ms;
+	char *error;
+	bool state_dirty;      /* final state to record at the next flush */
+};
+
+struct byte_acc {
+	char *source, *kind;
+	int64_t in, out, requests;
+};
+
+struct sync {
+	struct sync_options opt;
+	struct job *jobs;
+	size_t n_jobs;
+	struct byte_acc *acc;
+	size_t n_acc;
+	unsigned in_flight;   /* requests and token waits outstanding */
+};
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static mc_time
+now(const struct sync *s)
+{
+	return s->opt.now != NULL ? s->opt.now(s->opt.now_arg) : (mc_time)time(NULL);
+}
+
+static void
+logf_(struct sync *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+logf_(struct sync *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (s->opt.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	s->opt.log(s->opt.log_ctx, line);
+}
+
+/* ---- byte accounting ------------------------------------------------------- */
+
+static void
+on_account(const char *source, const char *kind, const struct net_counters *c, void *arg)
+{
+	struct sync *s = arg;
+	size_t i;
+
+	for (i = 0; i < s->n_acc; i++)
+		if (strcmp(s->acc[i].source, source) == 0 && strcmp(s->acc[i].kind, kind) == 0)
+			break;
+	if (i == s->n_acc) {
+		s->acc = xreallocarray(s->acc, s->n_acc + 1, sizeof *s->acc);
+		s->acc[i] = (struct byte_acc){xstrdup(source), xstrdup(kind), 0, 0, 0};
+		s->n_acc++;
+	}
+	s->acc[i].in += (int64_t)c->bytes_in;
+	s->acc[i].out += (int64_t)c->bytes_out;
+	s->acc[i].requests += (int64_t)c->requests;
+}
+
+/* ---- lifecycle -------------------------------------------------------------- */
+
+struct sync *
+sync_new(const struct sync_options *opt)
+{
+	struct sync *s = xcalloc(1, sizeof *s);
+
+	s->opt = *opt;
+	if (s->opt.max_pages == 0)
+		s->opt.max_pages = 100000;
+	if (opt->account_bytes)
+		net_on_account(opt->net, on_account, s);
+	return s;
+}
+
+void
+sync_set_log(struct sync *s, sync_log_fn *log, void *ctx)
+{
+	s->opt.log = log;
+	s->opt.log_ctx = ctx;
+}
+
+static void
+job_clear_pages(struct job *j)
+{
+	while (j->head != NULL) {
+		struct pending *p = j->head;
+		j->head = p->next;
+		source_page_release(&p->page);
+		free(p);
+	}
+	j->tail = NULL;
+}
+
+void
+sync_free(struct sync *s)
+{
+	if (s == NULL)
+		return;
+	/* let callbacks that point at our jobs run (cancelled) before freeing */
+	for (size_t i = 0; i < s->n_jobs; i++)
+		net_cancel_source(s->opt.net, s->jobs[i].src->name);
+	while (s->in_flight > 0 && net_poll(s->opt.net, 100, NULL, 0) >= 0)
+		;
+	if (s->opt.account_bytes)
+		net_on_account(s->opt.net, NULL, NULL);
+	for (size_t i = 0; i < s->n_jobs; i++) {
+		job_clear_pages(&s->jobs[i]);
+		source_free(s->jobs[i].src);
+		free(s->jobs[i].watermark);
+		free(s->jobs[i].error);
+	}
+	free(s->jobs);
+	for (size_t i = 0; i < s->n_acc; i++) {
+		free(s->acc[i].source);
+		free(s->acc[i].kind);
+	}
+	free(s->acc);
+	free(s);
+}
+
+int
+sync_add_source(struct sync *s, struct source *src)
+{
+	for (size_t i = 0; i < s->n_jobs; i++)
+		if (strcmp(s->jobs[i].src->name, src->name) == 0) {
+			source_free(src);
+			return -1;
+		}
+	/* jobs are referenced by pointer from callbacks: no realloc while busy */
+	if (sync_busy(s)) {
+		source_free(src);
+		return -1;
+	}
+	s->jobs = xreallocarray(s->jobs, s->n_jobs + 1, sizeof *s->jobs);
+	memset(&s->jobs[s->n_jobs], 0, sizeof s->jobs[0]);
+	s->jobs[s->n_jobs].src = src;
+	s->jobs[s->n_jobs].online = true;
+	s->n_jobs++;
+	for (size_t i = 0; i < s->n_jobs; i++)
+		s->jobs[i].s = s;
+	return 0;
+}
+
+size_t
+sync_n_sources(const struct sync *s)
+{
+	return s->n_jobs;
+}
+
+struct source *
+sync_source(const struct sync *s, size_t i)
+{
+	return i < s->n_jobs ? s->jobs[i].src : NULL;
+}
+
+/* ---- the state machine ------------------------------------------------------- */
+
+static void job_token(struct job *j);
+static void job_pull(struct job *j);
+
+static void
+job_fail(struct job *j, char *why)
+{
+	free(j->error);
+	j->error = why;
+	j->state = JOB_FAILED;
+	j->end_ms = mono_ms();
+	j->end_bytes = net_counters(j->s->opt.net, j->src->name, NULL);
+	j->end_pull = net_counters(j->s->opt.net, j->src->name, "pull");
+	j->state_dirty = true;
+	logf_(j->s, "%s", why);
+}
+
+static void
+job_done(struct job *j)
+{
+	j->state = JOB_DONE;
+	j->end_ms = mono_ms();
+	j->end_bytes = net_counters(j->s->opt.net, j->src->name, NULL);
+	j->end_pull = net_counters(j->s->opt.net, j->src->name, "pull");
+	j->state_dirty = true;
+}
+
+static char *
+cause_or(char *cause, const struct source *src, const char *what)
+{
+	if (cause != NULL)
+		return cause;
+	{
+		size_t n = strlen(src->name) + strlen(what) + 3;
+		char *m = xmalloc(n);
+		snprintf(m, n, "%s: %s", src->name, what);
+		return m;
+	}
+}
+
+/* A refused token or session: renew once per pass, then give up. */
+static bool
+renew(struct job *j, char *cause)
+{
+	if (j->retried_auth) {
+		job_fail(j, cause);
+		return false;
+	}
+	free(cause);
+	j->retried_auth = true;
+	if (j->s->opt.tokens != NULL && j->s->opt.tokens->invalidate != NULL && !j->src->no_token)
+		j->s->opt.tokens->invalidate(j->s->opt.tokens->ctx, j->src->name);
+	source_set_session(j->src, NULL);
+	job_token(j);
+	return true;
+}
+
+static void
+on_login(struct net_request *req, const struct net_response *resp, void *arg)
+{
+	struct job *j = arg;
+	char *cause = NULL;
+	int rc;
+
+	(void)req;
+	j->s->in_flight--;
+	if (resp->result == NET_ERR_CANCELLED) {
+		job_fail(j, cause_or(NULL, j->src, "cancelled"));
+		return;
+	}
+	j->online = resp->result == NET_OK;
+	rc = j->src->ops->login_parse(j->src, resp, &cause);
+	if (rc == SOURCE_PARSE_OK) {
+		job_pull(j);
+	} else if (rc == SOURCE_PARSE_AUTH) {
+		renew(j, cause_or(cause, j->src, "login refused"));
+	} else {
+		job_fail(j, cause_or(cause, j->src, "login failed"));
+	}
+}
+
+static void
+job_login_or_pull(struct job *j)
+{
+	struct net_request *req;
+
+	if (j->src->ops->login_request == NULL || j->src->session != NULL) {
+		job_pull(j);
+		return;
+	}
+	j->state = JOB_LOGIN;
+	req = j->src->ops->login_request(j->src, j->s->opt.net);
+	net_request_on_done(req, on_login, j);
+	j->s->in_flight++;
+	net_submit(j->s->opt.net, req);
+}
+
+static void
+on_token(void *arg, const char *token, const char *why)
+{
+	struct job *j = arg;
+
+	j->s->in_flight--;
+	if (token == NULL) {
+		size_t n = strlen(j->src->name) + (why != NULL ? strlen(why) : 0) + 32;
+		char *m = xmalloc(n);
+		snprintf(m, n, "%s: no token: %s", j->src->name, why != NULL ? why : "refused");
+		job_fail(j, m);
+		return;
+	}
+	source_set_token(j->src, token);
+	job_login_or_pull(j);
+}
+
+static void
+job_token(struct job *j)
+{
+	const struct sync_tokens *t = j->s->opt.tokens;
+
+	if (j->src->no_token || t == NULL) {
+		job_login_or_pull(j);
+		return;
+	}
+	j->state = JOB_TOKEN;
+	j->s->in_flight++;
+	t->get(t->ctx, j->src->name, on_token, j); /* may call on_token at once */
+}
+
+static void
+queue_page(struct job *j, struct source_page *page)
+{
+	struct pending *p = xcalloc(1, sizeof *p);
+
+	p->page = *page;
+	memset(page, 0, sizeof *page);
+	if (j->tail != NULL)
+		j->tail->next = p;
+	else
+		j->head = p;
+	j->tail = p;
+}
+
+static void
+on_page(struct net_request *req, const struct net_response *resp, void *arg)
+{
+	struct job *j = arg;
+	struct source_page page = {0};
+	char *cause = NULL;
+	int rc;
+
+	(void)req;
+	j->s->in_flight--;
+	if (resp->result == NET_ERR_CANCELLED) {
+		job_fail(j, cause_or(NULL, j->src, "cancelled"));
+		return;
+	}
+	j->online = resp->result == NET_OK && resp->status < 500;
+	rc = j->src->ops->pull_parse(j->src, resp, j->watermark, &page, &cause);
+	if (rc == SOURCE_PARSE_AUTH) {
+		source_page_release(&page);
+		renew(j, cause_or(cause, j->src, "token refused"));
+		return;
+	}
+	if (rc != SOURCE_PARSE_OK) {
+		source_page_release(&page);
+		job_fail(j, cause_or(cause, j->src, "pull failed"));
+		return;
+	}
+	j->pages++;
+	j->n_seen += (int64_t)page.n_items;
+	j->n_rejected += (int64_t)page.n_rejected;
+	for (size_t i = 0; i < page.n_rejected; i++)
+		logf_(j->s, "%s: dossier refused: %s", j->src->name, page.rejected[i]);
+	if (page.more && page.next_watermark != NULL && j->watermark != NULL &&
+	    strcmp(page.next_watermark, j->watermark) == 0) {
+		source_page_release(&page);
+		job_fail(j, cause_or(NULL, j->src, "the feed does not advance; pass stopped"));
+		return;
+	}
+	if (page.next_watermark != NULL) {
+		free(j->watermark);
+		j->watermark = xstrdup(page.next_watermark);
+	}
+	if (page.more && j->pages >= j->s->opt.max_pages) {
+		queue_page(j, &page);
+		job_fail(j, cause_or(NULL, j->src, "too many pages in one pass; the rest next time"));
+		return;
+	}
+	bool more = page.more;
+	queue_page(j, &page);
+	if (more)
+		job_pull(j);
+	else
+		job_done(j);
+}
+
+static void
+job_pull(struct job *j)
+{
+	struct net_request *req;
+
+	j->state = JOB_PULL;
+	req = j->src->ops->pull_request(j->src, j->s->opt.net, j->watermark);
+	if (req == NULL) {
+		job_fail(j, cause_or(NULL, j->src, "cannot build the pull request"));
+		return;
+	}
+	net_request_on_done(req, on_page, j);
+	j->s->in_flight++;
+	net_submit(j->s->opt.net, req);
+}
+
+static bool
+job_active(const struct job *j)
+{
+	return j->state == JOB_TOKEN || j->state == JOB_LOGIN || j->state == JOB_PULL;
+}
+
+int
+sync_start(struct sync *s, const char *only)
+{
+	bool found = only == NULL;
+
+	for (size_t i = 0; i < s->n_jobs; i++) {
+		struct job *j = &s->jobs[i];
+		struct store_sync_state st;
+
+		if (only != NULL && strcmp(only, j->src->name) != 0) {
+			if (!job_active(j))
+				j->ran = false;
+			continue;
+		}
+		found = true;
+		if (job_active(j))
+			continue;
+		j->ran = true;
+		j->retried_auth = false;
+		j->pages = 0;
+		j->n_new = j->n_changed = j->n_rejected = j->n_seen = 0;
+		free(j->error);
+		j->error = NULL;
+		free(j->watermark);
+		j->watermark = NULL;
+		if (store_sync_state_get(s->opt.store, j->src->name, &st) == 0) {
+			j->watermark = xstrdup_or_null(st.cursor);
+			store_sync_state_release(&st);
+		}
+		j->start_ms = mono_ms();
+		j->start_bytes = net_counters(s->opt.net, j->src->name, NULL);
+		j->start_pull = net_counters(s->opt.net, j->src->name, "pull");
+		job_token(j);
+	}
+	return found ? 0 : -1;
+}
+
+bool
+sync_busy(const struct sync *s)
+{
+	for (size_t i = 0; i < s->n_jobs; i++)
+		if (job_active(&s->jobs[i]) || s->jobs[i].head != NULL || s->jobs[i].state_dirty)
+			return true;
+	return s->in_flight > 0;
+}
+
+/* ---- applying pages ----------------------------------------------------------- */
+
+static bool
+is_coordination(const struct source *src)
+{
+	return strcmp(src->dialect, "dvcqg") == 0;
+}
+
+/* Apply one page; -1 on a store error. */
+static int
+apply_page(struct sync *s, struct job *j, struct source_page *page)
+{
+	bool coord = is_coordination(j->src);
+
+	for (size_t i = 0; i < page->n_items; i++) {
+		struct dossier *in = &page->items[i];
+		struct dossier existing, out;
+		int found = store_dossier_load(s->opt.store, in->code, &existing);
+		enum sync_merge_result r;
+
+		if (found < 0)
+			return -1;
+		r = sync_merge(found == 0 ? &existing : NULL, in, coord, &out);
+		if (found == 0)
+			dossier_release(&existing);
+		if (r == SYNC_MERGE_SAME)
+			continue;
+		out.due_at = sync_due_at(&out, s->opt.procs, s->opt.cal, s->opt.wt);
+		if (store_dossier_upsert(s->opt.store, &out) != 0) {
+			dossier_release(&out);
+			return -1;
+		}
+		dossier_release(&out);
+		if (r == SYNC_MERGE_NEW)
+			j->n_new++;
+		else
+			j->n_changed++;
+	}
+	return 0;
+}
+
+static int
+save_state(struct sync *s, struct job *j, const char *watermark, bool final)
+{
+	struct store_sync_state st = {0};
+	mc_time t = now(s);
+	int rc;
+
+	if (store_sync_state_get(s->opt.store, j->src->name, &st) < 0)
+		return -1;
+	if (watermark != NULL) {
+		free(st.cursor);
+		st.cursor = xstrdup(watermark);
+	}
+	st.last_sync_at = t;
+	if (final) {
+		free(st.last_error);
+		st.last_error = NULL;
+		if (j->state == JOB_DONE)
+			st.last_ok_at = t;
+		else
+			st.last_error = xstrdup_or_null(j->error);
+	}
+	rc = store_sync_state_set(s->opt.store, j->src->name, &st);
+	store_sync_state_release(&st);
+	return rc;
+}
+
+int
+sync_flush(struct sync *s)
+{
+	bool any = s->n_acc > 0;
+	mc_time t = now(s);
+	int rc = 0;
+
+	for (size_t i = 0; i < s->n_jobs && !any; i++)
+		any = s->jobs[i].head != NULL || s->jobs[i].state_dirty;
+	if (!any)
+		return 0;
+	if (store_begin(s->opt.store) != 0)
+		return -1;
+	for (size_t i = 0; i < s->n_jobs && rc == 0; i++) {
+		struct job *j = &s->jobs[i];
+		while (j->head != NULL && rc == 0) {
+			struct pending *p = j->head;
+			rc = apply_page(s, j, &p->page);
+			if (rc == 0)
+				rc = save_state(s, j, p->page.next_watermark, false);
+			j->head = p->next;
+			if (j->head == NULL)
+				j->tail = NULL;
+			source_page_release(&p->page);
+			free(p);
+		}
+		if (rc == 0 && j->state_dirty && !job_active(j)) {
+			rc = save_state(s, j, NULL, true);
+			j->state_dirty = false;
+		}
+	}
+	for (size_t i = 0; i < s->n_acc && rc == 0; i++)
+		rc = store_bytes_add(s->opt.store, s->acc[i].source, s->acc[i].kind, t, s->acc[i].in,
+				     s->acc[i].out, s->acc[i].requests);
+	if (rc == 0 && store_commit(s->opt.store) == 0) {
+		for (size_t i = 0; i < s->n_acc; i++)
+			s->acc[i].in = s->acc[i].out = s->acc[i].requests = 0;
+		return 0;
+	}
+	store_rollback(s->opt.store);
+	for (size_t i = 0; i < s->n_jobs; i++) {
+		struct job *j = &s->jobs[i];
+		job_clear_pages(j);
+		if (j->ran && (job_active(j) || j->state == JOB_DONE)) {
+			size_t n = strlen(store_errmsg(s->opt.store)) + strlen(j->src->name) + 32;
+			char *m = xmalloc(n);
+			snprintf(m, n, "%s: store: %s", j->src->name, store_errmsg(s->opt.store));
+			net_cancel_source(s->opt.net, j->src->name);
+			job_fail(j, m);
+		}
+		j->state_dirty = false;
+	}
+	return -1;
+}
+
+int
+sync_run(struct sync *s, const char *only)
+{
+	int rc = 0;
+
+	if (sync_start(s, only) != 0)
+		return -1;
+	while (sync_busy(s)) {
+		if (sync_flush(s) != 0)
+			rc = -1;
+		if (!sync_busy(s))
+			break;
+		if (net_poll(s->opt.net, 1000, NULL, 0) < 0)
+			return -1;
+	}
+	if (sync_flush(s) != 0)
+		rc = -1;
+	return rc;
+}
+
+size_t
+sync_reports(const struct sync *s, struct sync_report *out, size_t max)
+{
+	for (size_t i = 0; i < s->n_jobs && i < max; i++) {
+		const struct job *j = &s->jobs[i];
+		struct net_counters end = job_active(j) ? net_counters(s->opt.net, j->src->name, NULL)
+							: j->end_bytes;
+		struct net_counters endp = job_active(j)
+						   ? net_counters(s->opt.net, j->src->name, "pull")
+						   : j->end_pull;
+		out[i] = (struct sync_report){
+			.name = j->src->name,
+			.ran = j->ran,
+			.ok = j->ran && j->state == JOB_DONE,
+			.n_new = j->n_new,
+			.n_changed = j->n_changed,
+			.n_rejected = j->n_rejected,
+			.n_seen = j->n_seen,
+			.bytes_in = end.bytes_in - j->start_bytes.bytes_in,
+			.bytes_out = end.bytes_out - j->start_bytes.bytes_out,
+			.pull_in = endp.bytes_in - j->start_pull.bytes_in,
+			.pull_out = endp.bytes_out - j->start_pull.bytes_out,
+			.ms = (job_active(j) ? mono_ms() : j->end_ms) - j->start_ms,
+			.error = j->error,
+		};
+	}
+	return s->n_jobs;
+}
+
+bool
+sync_source_online(const struct sync *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_jobs; i++)
+		if (strcmp(s->jobs[i].src->name, name) == 0)
+			return s->jobs[i].online;
+	return false;
+}

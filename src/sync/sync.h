@@ -1,0 +1,160 @@
+/*
+ * sync.h - the sync engine: pull every source concurrently and
+ * incrementally into the store, merge the coordination system's copies with
+ * the handling systems' records, compute each dossier's own due date.
+ *
+ * One net, one loop: the engine submits requests on the caller's net and
+ * moves each source through an explicit state machine from the callbacks
+ * (doc/sync.md):
+ *
+ *     IDLE -> TOKEN -> [LOGIN] -> PULL -> PULL ... -> DONE
+ *               \          \         \-> FAILED (error kept for the report)
+ *                \          \-> (session refused: TOKEN again, once)
+ *                 \-> (token refused on any step: TOKEN again, once)
+ *
+ * Parsed pages wait in memory until sync_flush(), which the caller runs once
+ * per loop turn: one store transaction applies every waiting page, then the
+ * source's watermark is stored, so a crash loses at most the pages of the
+ * current turn and never stores a watermark ahead of its dossiers.
+ *
+ * Merging (merge.c): the handling system is the record; a dvcqg copy only
+ * sets coord_status on it (a mismatch is then flagged by the store), and is
+ * kept as the dossier (source "dvcqg") only until the handling system's
+ * record arrives.  Due dates: core/deadline with the procedure's rule from
+ * the catalogue (config/procedures.h), independent of the source's own.
+ *
+ * Ownership: sync_new() borrows everything in its options (they must
+ * outlive the sync); sync_add_source() takes the source.  Not thread-safe.
+ */
+#ifndef MOTCUA_SYNC_H
+#define MOTCUA_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/procedures.h"
+#include "core/calendar.h"
+#include "core/deadline.h"
+#include "core/dossier.h"
+#include "net/net.h"
+#include "sources/source.h"
+#include "store/store.h"
+
+struct sync;
+
+/*
+ * Where tokens come from (auth in the program, a fixed map in tests).
+ * get() calls done exactly once, possibly before it returns, with the
+ * token (borrowed for the call) or NULL and a short reason.
+ */
+typedef void sync_token_fn(void *arg, const char *token, const char *why);
+struct sync_tokens {
+	void (*get)(void *ctx, const char *system, sync_token_fn *done, void *arg);
+	void (*invalidate)(void *ctx, const char *system); /* may be NULL */
+	void *ctx;
+};
+
+typedef void sync_log_fn(void *ctx, const char *line);
+
+struct sync_options {
+	struct net *net;                 /* required */
+	struct store *store;             /* required */
+	const struct sync_tokens *tokens; /* NULL: sources get no token */
+	struct calendar *cal;            /* required for due dates; NULL: due_at stays 0 */
+	const struct worktime *wt;       /* NULL: the default working hours */
+	const struct procedures *procs;  /* NULL: no catalogue, due_at stays 0 */
+	mc_time (*now)(void *arg);       /* NULL: time() */
+	void *now_arg;
+	/* One line per refused dossier and per failed source ("SOURCE: ...",
+	 * never personal data).  NULL: not logged. */
+	sync_log_fn *log;
+	void *log_ctx;
+	/* Install net_on_account() and add every request's bytes (auth's too)
+	 * to the store's counters at each flush. */
+	bool account_bytes;
+	/* Stop a source's pass after this many pages (0: 100000). */
+	unsigned max_pages;
+};
+
+struct sync *sync_new(const struct sync_options *opt);
+/* Cancels what is in flight (their callbacks run inside this call). */
+void sync_free(struct sync *s);
+
+/* Replace the log hook of the options (NULL: no log). */
+void sync_set_log(struct sync *s, sync_log_fn *log, void *ctx);
+
+/* Add a source (owned from now on).  -1 if the name is already there (src freed). */
+int sync_add_source(struct sync *s, struct source *src);
+size_t sync_n_sources(const struct sync *s);
+struct source *sync_source(const struct sync *s, size_t i);
+
+/*
+ * Start one pass of every source (only == NULL) or of `only`.  Sources whose
+ * pass is still running are left alone.  0, or -1 when `only` is unknown.
+ */
+int sync_start(struct sync *s, const char *only);
+
+/* Whether a pass is running or pages wait for sync_flush(). */
+bool sync_busy(const struct sync *s);
+
+/*
+ * Apply the pages parsed since the last call in one store transaction, store
+ * the watermarks and counters.  Call once per loop turn, after net_poll().
+ * Returns 0, or -1 when the store failed (the sources of those pages are
+ * marked failed; their watermarks are not moved).
+ */
+int sync_flush(struct sync *s);
+
+/* For one-shot commands: start a pass and loop net_poll() + flush until done. */
+int sync_run(struct sync *s, const char *only);
+
+/* What one source's last pass did. */
+struct sync_report {
+	const char *name;        /* borrowed from the sync */
+	bool ran;                /* part of the last pass */
+	bool ok;
+	int64_t n_new, n_changed, n_rejected, n_seen;
+	uint64_t bytes_in, bytes_out; /* this pass, on the wire, the source's own requests */
+	uint64_t pull_in, pull_out;   /* the same for the pull requests alone (without a
+	                                 session login, which a long-running console
+	                                 does once per session) */
+	uint64_t ms;
+	const char *error;       /* NULL when ok; borrowed */
+};
+/* Fill out[i] for each source (up to max); returns the number of sources. */
+size_t sync_reports(const struct sync *s, struct sync_report *out, size_t max);
+
+/* Whether the source's last contact succeeded (the status bar's online). */
+bool sync_source_online(const struct sync *s, const char *name);
+
+/* ---- merging (merge.c), exposed for tests ------------------------------ */
+
+enum sync_merge_result {
+	SYNC_MERGE_SAME = 0,  /* nothing to write */
+	SYNC_MERGE_NEW,
+	SYNC_MERGE_CHANGED,
+};
+
+/*
+ * Decide what to store for `incoming` given the stored `existing` (NULL when
+ * none).  from_coordination: incoming is dvcqg's copy.  On NEW/CHANGED *out
+ * is filled (release it); on SAME *out is left empty.  `incoming` may be
+ * emptied (its contents moved into *out).
+ */
+enum sync_merge_result sync_merge(const struct dossier *existing, struct dossier *incoming,
+				  bool from_coordination, struct dossier *out);
+
+/*
+ * The dossier's own due date from its procedure's rule (0 when the
+ * procedure is unknown, the reception date is missing, or a supplement is
+ * pending).
+ */
+mc_time sync_due_at(const struct dossier *d, const struct procedures *procs,
+		    struct calendar *cal, const struct worktime *wt);
+
+/* The token seam over src/auth (auth is borrowed). */
+struct auth;
+void sync_tokens_from_auth(struct sync_tokens *out, struct auth *auth);
+
+#endif
