@@ -1,5 +1,5 @@
 #!/bin/sh
-# Refresh the message catalogues after strings in ui/ changed:
+# Refresh the message catalogues after strings in ui/ (or cmd_demo.c) changed:
 #   sh locale/update.sh
 # extracts every _("...") and N_("...") of ui/*.c into locale/motcua.pot and
 # merges it into vi.po and en.po.  New messages arrive untranslated; fill in
@@ -8,7 +8,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS: \
-	--no-location --sort-output --package-name=motcua -o locale/motcua.pot ui/*.c
+	--no-location --sort-output --package-name=motcua -o locale/motcua.pot ui/*.c \
+	src/cli/cmd_demo.c
 for l in vi en; do
 	msgmerge --quiet --update --no-location --sort-output --backup=none \
 		"locale/$l.po" locale/motcua.pot

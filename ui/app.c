@@ -488,6 +488,49 @@ resize(struct ui_app *app)
 	ui_reload_all(app);
 }
 
+/* ---- what runs beside the clerk: sync, the sandbox --------------------- */
+
+/* Once per loop turn, after net_poll(). */
+static void
+watch_turn(struct ui_app *app)
+{
+	const struct ui_sync *sync = app->opt->sync;
+	const struct ui_training *sbx = app->opt->sandbox;
+	mc_time now = time(NULL);
+
+	if (sync != NULL && sync->turn != NULL && sync->turn(sync->ctx, now)) {
+		ui_reload_all(app);
+		ui_sources_refresh(app);
+	}
+	if (sync != NULL && sync->progress != NULL) {
+		struct ui_sync_progress p;
+		bool busy = sync->progress(sync->ctx, &p);
+
+		if (busy != app->syncing ||
+		    (busy && memcmp(&p, &app->progress, sizeof p) != 0)) {
+			bool ended = app->syncing && !busy;
+			app->syncing = busy;
+			if (busy)
+				app->progress = p;
+			app->dirty = true;
+			if (ended)
+				ui_sources_refresh(app); /* online marks and ages */
+		}
+	}
+	if (sbx != NULL && sbx->sandbox_state != NULL && !app->sandbox_down &&
+	    now != app->sandbox_checked) {
+		int code = 0, how = sbx->sandbox_state(sbx->ctx, &code);
+
+		app->sandbox_checked = now;
+		if (how != 0) {
+			app->sandbox_down = true;
+			app->sandbox_how = how;
+			app->sandbox_code = code;
+			app->dirty = true;
+		}
+	}
+}
+
 /* ---- run -------------------------------------------------------------- */
 
 static void
@@ -610,6 +653,7 @@ ui_run(const struct ui_options *opt, char **cause)
 			*cause = dup_printf("%s", "the network loop failed");
 			goto out;
 		}
+		watch_turn(&app);
 		if (in.revents != 0) {
 			if (read_keys(&app) == 0 && !got_winch) {
 				/* Readable but no key, again and again: the terminal is gone. */

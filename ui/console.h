@@ -56,12 +56,38 @@ struct ui_audit {
 	void *ctx;
 };
 
+/* How far the pass under way has come (struct ui_sync.progress). */
+struct ui_sync_progress {
+	int running;          /* systems still pulling */
+	int total;            /* systems in the pass */
+	int64_t dossiers;     /* dossiers received so far in this pass */
+};
+
 /* The sync engine, for the status bar. */
 struct ui_sync {
 	/* Whether the last contact with the system succeeded (online). */
 	bool (*online)(void *ctx, const char *source);
 	/* Queue a pull of every system now (the clerk pressed :sync). 0 or -1. */
 	int (*pull_now)(void *ctx);
+	/*
+	 * Once per loop turn, after net_poll(): apply what arrived (one store
+	 * transaction) and start the pulls that are due.  Returns true when
+	 * the store changed, so the screens reload.  May be NULL.
+	 */
+	bool (*turn)(void *ctx, int64_t now);
+	/* The pass under way into *p and true; false when idle.  May be NULL. */
+	bool (*progress)(void *ctx, struct ui_sync_progress *p);
+	void *ctx;
+};
+
+/* The sandbox behind a training console (motcua demo). */
+struct ui_training {
+	/*
+	 * Whether the sandbox still runs: 0 it does; 1 it exited (*code = its
+	 * exit status); 2 a signal ended it (*code = the signal).  Called
+	 * about once a second; must not block.
+	 */
+	int (*sandbox_state)(void *ctx, int *code);
 	void *ctx;
 };
 
@@ -78,6 +104,15 @@ struct ui_options {
 	const struct ui_outbox *outbox; /* NULL: no offline queue yet */
 	const struct ui_audit *audit;   /* NULL: no audit log yet */
 	const struct ui_sync *sync;     /* NULL: no sync engine yet */
+	const struct ui_training *sandbox; /* NULL: not on a sandbox we started */
+	/*
+	 * Screen lock (auth/lock.h): idle minutes before the console hides
+	 * citizen data (0: never), and the grace minutes in which a short
+	 * unlock is enough.  MOTCUA_LOCK_IDLE_SECONDS overrides the idle time
+	 * (tests).  Needs auth for the device approval after the grace.
+	 */
+	int lock_idle_minutes;
+	int lock_grace_minutes;
 };
 
 /*

@@ -48,7 +48,7 @@ ui_title_draw(struct ui_app *app, WINDOW *w)
 void
 ui_statusbar_draw(struct ui_app *app, WINDOW *w)
 {
-	char item[96], age[16], queue[64];
+	char item[160], age[16], queue[64];
 	int x = 0, qw;
 
 	wbkgdset(w, ' ' | A_REVERSE);
@@ -58,9 +58,28 @@ ui_statusbar_draw(struct ui_app *app, WINDOW *w)
 	else
 		snprintf(queue, sizeof queue, " %s %lld ", _("Queued:"), (long long)app->queued);
 	qw = ui_text_width(queue);
-	if (app->n_sources == 0) {
-		x += ui_put_text(w, 0, x, app->cols - qw, _(" No data yet"), A_REVERSE);
+	if (app->sandbox_down) {
+		/* Nothing else on this bar is true any more: say only this. */
+		if (app->sandbox_how == 2)
+			snprintf(item, sizeof item, _(" The sandbox stopped (signal %d): no more updates"),
+				 app->sandbox_code);
+		else
+			snprintf(item, sizeof item, _(" The sandbox stopped (exit %d): no more updates"),
+				 app->sandbox_code);
+		x += ui_put_text(w, 0, x, app->cols - qw, item,
+				 A_REVERSE | ui_attr(app, UI_ROLE_ERROR));
+		ui_put_text(w, 0, app->cols - qw, qw, queue, A_REVERSE);
+		wbkgdset(w, ' ');
+		return;
 	}
+	if (app->syncing) {
+		snprintf(item, sizeof item, _(" Syncing %d/%d: %lld dossiers |"),
+			 app->progress.total - app->progress.running, app->progress.total,
+			 (long long)app->progress.dossiers);
+		x += ui_put_text(w, 0, x, app->cols - qw, item, A_REVERSE | A_BOLD);
+	}
+	if (app->n_sources == 0 && !app->syncing)
+		x += ui_put_text(w, 0, x, app->cols - qw - x, _(" No data yet"), A_REVERSE);
 	for (size_t i = 0; i < app->n_sources && x < app->cols - qw; i++) {
 		const struct ui_source_info *si = &app->sources[i];
 		const char *mark = si->online ? ui_sym(app, "\xe2\x97\x8f", "+")

@@ -136,6 +136,13 @@ struct ui_app {
 	size_t n_sources;
 	int64_t queued;         /* -1: no queue */
 	mc_time sources_at;
+	bool syncing;           /* a pass is under way: progress below */
+	struct ui_sync_progress progress;
+
+	/* The sandbox behind a training console stopped: said in the status bar. */
+	bool sandbox_down;
+	int sandbox_how, sandbox_code;
+	mc_time sandbox_checked;
 };
 
 /* ---- app.c ---- */

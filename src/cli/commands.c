@@ -19,6 +19,19 @@ const struct cli_command cli_commands[] = {
 	 "  --training     show the TRAINING banner (sandbox)\n"
 	 "  --lang vi|en   language (default: Vietnamese, or English from LANG/LANGUAGE/config)\n"
 	 "  --config FILE  the configuration file\n"},
+	{"demo", cmd_demo,
+	 "demo [--check] [--lang vi|en] [--scenario NAME] [--rate N] [--dossiers N] [--seed N]\n"
+	 "           [--sandbox PATH]",
+	 "training: the sandbox and the console together, signed in",
+	 "  --check          start, sign in and sync, print a summary and exit (no console)\n"
+	 "  --lang vi|en     language (default: Vietnamese, or English from LANG/LANGUAGE)\n"
+	 "  --scenario NAME  quiet-morning (default), post-tet-backlog, rural-outage\n"
+	 "  --rate N         new dossiers per sandbox minute (default 3)\n"
+	 "  --dossiers N     dossiers the sandbox generates (default: its own, 3000)\n"
+	 "  --seed N         seed of the sandbox's data\n"
+	 "  --sandbox PATH   the motcua-sandbox program (default: next to motcua, else PATH)\n"
+	 "Runs in a private folder under $XDG_RUNTIME_DIR (or /tmp) that is removed at\n"
+	 "the end; the sandbox's PID is in its sandbox.pid.  Nothing of yours is touched.\n"},
 	{"due", cmd_due,
 	 "due --received 'YYYY-MM-DD HH:MM' --duration N --unit hours|working-days|calendar-days\n"
 	 "           [--cutoff HH:MM] [--calendar DIR] [--json]",
