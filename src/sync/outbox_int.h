@@ -22,9 +22,9 @@ enum outbox_phase {
 };
 
 enum outbox_probe_why {
-	OUTBOX_PROBE_FINGERPRINT = 0, /* before the first send */
-	OUTBOX_PROBE_LOST,            /* after a lost answer, before resending */
-	OUTBOX_PROBE_CONFLICT,        /* a conflict without the server's version */
+	OUTBOX_WHY_FINGERPRINT = 0, /* before the first send */
+	OUTBOX_WHY_LOST,            /* after a lost answer, before resending */
+	OUTBOX_WHY_CONFLICT,          /* a conflict without the server's version */
 };
 
 enum outbox_outcome {
