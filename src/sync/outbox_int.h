@@ -51,6 +51,7 @@ struct outbox_job {
 	size_t file_i;
 	uint64_t offset;
 	bool offset_known;
+	bool asking;              /* the request in flight asks for the offset */
 	/* outcome */
 	enum outbox_outcome outcome;
 	int srv_status;

@@ -89,9 +89,10 @@ outbox_replay_net(const struct outbox_replay *r)
 void
 outbox_replay_count_upload(struct outbox_replay *r, bool resumed)
 {
-	r->stats.uploads++;
 	if (resumed)
 		r->stats.upload_resumed++;
+	else
+		r->stats.uploads++;
 }
 
 void

@@ -75,12 +75,13 @@ new_request(struct outbox_job *j, const char *method, const char *url)
 }
 
 static void
-submit(struct outbox_job *j, struct net_request *req, bool resumed)
+submit(struct outbox_job *j, struct net_request *req, bool asking)
 {
 	j->phase = OUTBOX_PHASE_UPLOAD;
+	j->asking = asking;
 	j->req = net_request_ref(req);
 	net_request_on_done(req, upload_done, j);
-	outbox_replay_count_upload(j->r, resumed);
+	outbox_replay_count_upload(j->r, false);
 	net_submit(outbox_replay_net(j->r), req);
 }
 
@@ -124,7 +125,7 @@ ask_offset(struct outbox_job *j, const struct outbox_file *f)
 	snprintf(range, sizeof range, "bytes */%" PRId64, f->size);
 	(void)net_request_header(req, "Content-Range", range);
 	net_request_body(req, "application/octet-stream", "", 0);
-	submit(j, req, false);
+	submit(j, req, true);
 }
 
 static void
@@ -173,7 +174,7 @@ put_chunk(struct outbox_job *j, const struct outbox_file *f)
 	(void)net_request_header(req, "Content-Range", range);
 	net_request_body(req, "application/octet-stream", buf, len);
 	free(buf);
-	submit(j, req, j->offset > 0);
+	submit(j, req, false);
 }
 
 void
@@ -302,6 +303,8 @@ upload_done(struct net_request *req, const struct net_response *resp, void *arg)
 			outbox_job_later(j, "upload: no offset in the answer", 0);
 			goto out;
 		}
+		if (j->asking && off > 0 && off < (uint64_t)f->size)
+			outbox_replay_count_upload(j->r, true); /* continues, not from zero */
 		j->offset = off;
 		j->offset_known = true;
 		if (off == (uint64_t)f->size && (resp->status == 200 || json_is_true(complete))) {
