@@ -109,8 +109,7 @@ read_record(struct src_rd *rd, json_t *o, const char *source, struct dossier *d)
 	if (!rd->bad && d->status == 0)
 		src_rd_fail(rd, "status_code", "unknown status");
 	d->received_at = src_date(rd, o, "received_at", SRC_DATE_EPOCH_MS, false);
-	if (d->received_at == 0)
-		d->received_at = src_date(rd, o, "submitted_at", SRC_DATE_EPOCH_MS, false);
+	/* received_at stays 0 until the desk received it: the clock has not started */
 	d->source_due_at = src_date(rd, o, "due_at", SRC_DATE_EPOCH_MS, false);
 	d->finished_at = src_date(rd, o, "finished_at", SRC_DATE_EPOCH_MS, false);
 	d->updated_at = src_date(rd, o, "updated_at", SRC_DATE_EPOCH_MS, true);

@@ -119,8 +119,7 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 			d->status = d->coord_status = (int)st;
 	}
 	d->received_at = src_date(rd, o, "NgayTiepNhan", SRC_DATE_COMPACT, false);
-	if (d->received_at == 0)
-		d->received_at = src_date(rd, o, "NgayNopHoSo", SRC_DATE_COMPACT, false);
+	/* received_at stays 0 until the desk received it: the clock has not started */
 	d->source_due_at = src_date(rd, o, "NgayHenTra", SRC_DATE_COMPACT, false);
 	d->finished_at = src_date(rd, o, "NgayKetThucXuLy", SRC_DATE_COMPACT, false);
 	d->updated_at = src_date(rd, o, "NgayCapNhat", SRC_DATE_COMPACT, false);

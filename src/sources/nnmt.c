@@ -104,8 +104,7 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 		src_rd_fail(rd, "state.code", "unknown status");
 	dates = src_object(rd, o, "dates");
 	d->received_at = src_date(rd, dates, "received", SRC_DATE_ISO, false);
-	if (d->received_at == 0)
-		d->received_at = src_date(rd, dates, "submitted", SRC_DATE_ISO, false);
+	/* received_at stays 0 until the desk received it: the clock has not started */
 	d->source_due_at = src_date(rd, dates, "due", SRC_DATE_ISO, false);
 	d->finished_at = src_date(rd, dates, "finished", SRC_DATE_ISO, false);
 	d->updated_at = src_date(rd, dates, "modified", SRC_DATE_ISO, false);

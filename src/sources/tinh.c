@@ -78,8 +78,7 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 	if (!rd->bad && d->status == 0)
 		src_rd_fail(rd, "trang_thai", "unknown status");
 	d->received_at = src_date(rd, o, "ngay_tiep_nhan", SRC_DATE_VN, false);
-	if (d->received_at == 0)
-		d->received_at = src_date(rd, o, "ngay_nop", SRC_DATE_VN, false);
+	/* received_at stays 0 until the desk received it: the clock has not started */
 	d->source_due_at = src_date(rd, o, "ngay_hen_tra", SRC_DATE_VN, false);
 	d->finished_at = src_date(rd, o, "ngay_ket_thuc", SRC_DATE_VN, false);
 	d->updated_at = src_date(rd, o, "ngay_cap_nhat", SRC_DATE_VN, false);

@@ -121,8 +121,7 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 	if (!rd->bad && d->status == 0)
 		src_rd_fail(rd, "status", "unknown status");
 	d->received_at = src_date(rd, o, "receivedAt", SRC_DATE_ISO, false);
-	if (d->received_at == 0)
-		d->received_at = src_date(rd, o, "submittedAt", SRC_DATE_ISO, false);
+	/* received_at stays 0 until the desk received it: the clock has not started */
 	d->source_due_at = src_date(rd, o, "dueAt", SRC_DATE_ISO, false);
 	d->finished_at = src_date(rd, o, "finishedAt", SRC_DATE_ISO, false);
 	d->updated_at = src_date(rd, o, "updatedAt", SRC_DATE_ISO, false);
