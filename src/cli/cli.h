@@ -10,6 +10,8 @@
 #ifndef MOTCUA_CLI_H
 #define MOTCUA_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/calendar.h"
@@ -57,5 +59,20 @@ int cmd_logout(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+
+int cmd_act(int argc, char **argv);
+int cmd_queue(int argc, char **argv);
+
+/*
+ * The offline queue's replay as `motcua sync` and `motcua queue send` run
+ * it (cmd_queue.c): send what can be sent within max_wait_ms, then put the
+ * queued effects back on dossiers a pull overwrote.  quiet: no per-entry
+ * lines on stderr.  *remaining: entries still to send.  Returns the
+ * outbox_replay_run() result (0 nothing left to send, 1 some wait, -1).
+ */
+struct sync_env;
+struct outbox_replay_stats;
+int cli_outbox_send(struct sync_env *env, const char *only, int64_t max_wait_ms, bool quiet,
+		    struct outbox_replay_stats *stats, int64_t *remaining);
 
 #endif

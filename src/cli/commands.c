@@ -88,6 +88,33 @@ const struct cli_command cli_commands[] = {
 	 "  --json             {\"verdict\",\"valid\",\"trusted\",\"signer\",\"subject\",\n"
 	 "                     \"signing_time\",\"reason\"}\n"
 	 "Exit 0 only when the signature is valid and the signer trusted.\n"},
+	{"act", cmd_act,
+	 "act CODE ACTION [--reason TEXT] [--to UNIT] [--file PATH ...] [--via SYSTEM] [--json]",
+	 "queue an action on a dossier (sent by 'motcua sync', exactly once)",
+	 "  ACTION          receive, refuse, request-supplement, supplement-received,\n"
+	 "                  forward, approve, request-payment, stop, return-result,\n"
+	 "                  withdraw (aliases: reject, supplement, return, ...)\n"
+	 "  --reason TEXT   required for refuse, request-supplement, stop, withdraw\n"
+	 "  --to UNIT       forward: the receiving unit\n"
+	 "  --file PATH     a result file (repeatable); uploaded resumably where the\n"
+	 "                  system allows\n"
+	 "  --via SYSTEM    send through another system (e.g. dvcqg, the national\n"
+	 "                  coordination system) instead of the dossier's own\n"
+	 "  --json          {\"id\",\"code\",\"source\",\"action\",\"from\",\"to\",\"state\"}\n"
+	 "Refused at once (exit 1) when the action is not allowed from the status.\n"},
+	{"queue", cmd_queue,
+	 "queue [--json] [--all] | queue retry ID | queue drop ID [--yes]\n"
+	 "           | queue send [--source S] [--wait SECONDS] [--json]",
+	 "the offline queue: list, re-apply or drop a conflict, send now",
+	 "  --json          list: an array of {id, dossier, source, action, state,\n"
+	 "                  attempts, last_error, ...}\n"
+	 "  --all           list done entries too\n"
+	 "  retry ID        re-apply a conflict or refused action on the server's\n"
+	 "                  current version (a new idempotency key)\n"
+	 "  drop ID         remove a pending, conflict or refused action (asks on a\n"
+	 "                  terminal; --yes in scripts)\n"
+	 "  send            replay the queue without a pull; exit 1 while entries wait\n"
+	 "  --wait SECONDS  send: how long to wait for backoff and Retry-After (120)\n"},
 	{"help", cmd_help, "help [COMMAND]", "show help for motcua or one command", ""},
 	{"version", cmd_version, "version", "print the version", ""},
 	{NULL, NULL, NULL, NULL, NULL},

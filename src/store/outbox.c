@@ -800,3 +800,18 @@ store_outbox_reapply(struct store *s, const char *code)
 	store_bind_text(st, 1, code);
 	return store_step_done(s, st, "re-applying queued actions");
 }
+
+int
+store_outbox_reapply_all(struct store *s)
+{
+	sqlite3_stmt *st = store_stmt(
+		s, "UPDATE dossiers SET status = (SELECT o.target_status FROM outbox o"
+		   " WHERE o.code = dossiers.code AND o.state IN ('pending', 'sending')"
+		   " ORDER BY o.id DESC LIMIT 1)"
+		   " WHERE code IN (SELECT code FROM outbox WHERE state IN ('pending', 'sending'))"
+		   " AND code NOT IN (SELECT code FROM outbox WHERE state IN ('conflict', 'failed'))");
+
+	if (st == NULL)
+		return -1;
+	return store_step_done(s, st, "re-applying queued actions");
+}

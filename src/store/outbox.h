@@ -187,5 +187,7 @@ int store_outbox_drop(struct store *s, int64_t id, mc_time now,
  * pending/sending entry).  Nothing happens when it has none.
  */
 int store_outbox_reapply(struct store *s, const char *code);
+/* The same for every dossier with open entries (after a whole sync pass). */
+int store_outbox_reapply_all(struct store *s);
 
 #endif
