@@ -430,6 +430,7 @@ handle_key(struct ui_app *app, int key)
 	}
 	if (app->top == NULL)
 		return;
+	auth_lock_activity(&app->lock, time(NULL)); /* ignored while locked */
 	act = ui_keymap_lookup(&app->keymap, key);
 	flags = app->top->ops->key(app->top, app, key, act);
 	if (flags & UI_UNHANDLED) {
@@ -531,6 +532,59 @@ watch_turn(struct ui_app *app)
 	}
 }
 
+/* ---- the screen lock -------------------------------------------------- */
+
+static int
+env_seconds(const char *name, int fallback)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (v == NULL || v[0] == '\0')
+		return fallback;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0 || n > 7 * 24 * 3600)
+		return fallback;
+	return (int)n;
+}
+
+static void
+lock_init(struct ui_app *app)
+{
+	auth_lock_init(&app->lock, app->opt->lock_idle_minutes, app->opt->lock_grace_minutes,
+		       time(NULL));
+	app->lock.idle_s = env_seconds("MOTCUA_LOCK_IDLE_SECONDS", app->lock.idle_s);
+	app->lock.grace_s = env_seconds("MOTCUA_LOCK_GRACE_SECONDS", app->lock.grace_s);
+}
+
+/* Lock when idle long enough; never over the first sign-in (it shows no data). */
+static void
+lock_turn(struct ui_app *app, mc_time now)
+{
+	bool covered = false;
+
+	if (app->top != NULL && ui_signin_is(app->top) && app->top->below != NULL &&
+	    !ui_lock_is(app->top->below)) {
+		auth_lock_activity(&app->lock, now);
+		return;
+	}
+	if (!auth_lock_check(&app->lock, now))
+		return;
+	for (struct ui_screen *s = app->top; s != NULL; s = s->below)
+		covered = covered || ui_lock_is(s);
+	if (!covered)
+		ui_lock_engage(app);
+}
+
+void
+ui_lock_now(struct ui_app *app)
+{
+	auth_lock_now(&app->lock, time(NULL));
+	ui_lock_engage(app);
+}
+
 /* ---- run -------------------------------------------------------------- */
 
 static void
@@ -616,6 +670,7 @@ ui_run(const struct ui_options *opt, char **cause)
 	layout(&app);
 
 	app.inbox = NULL;
+	lock_init(&app);
 	if (opt->notice != NULL)
 		ui_message(&app, UI_MSG_INFO, "%s", opt->notice);
 	ui_push(&app, ui_inbox_new(&app));
@@ -631,6 +686,7 @@ ui_run(const struct ui_options *opt, char **cause)
 		if (now / 60 != app.now / 60)
 			ui_reload_all(&app); /* due classes and ages move with the clock */
 		app.now = now;
+		lock_turn(&app, now);
 		if (app.top != NULL && app.top->ops->tick != NULL) {
 			int flags = app.top->ops->tick(app.top, &app);
 			if (flags & UI_QUIT)

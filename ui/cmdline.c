@@ -93,12 +93,21 @@ cmd_sync(struct ui_app *app, int argc, char **argv)
 	return UI_REDRAW;
 }
 
+static int
+cmd_lock(struct ui_app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	ui_lock_now(app);
+	return UI_REDRAW;
+}
+
 static const struct {
 	const char *name;
 	cmd_fn *fn;
 } commands[] = {
 	{"q", cmd_quit},       {"quit", cmd_quit}, {"sort", cmd_sort}, {"view", cmd_view},
-	{"lang", cmd_lang},    {"help", cmd_help}, {"sync", cmd_sync},
+	{"lang", cmd_lang},    {"help", cmd_help}, {"sync", cmd_sync}, {"lock", cmd_lock},
 };
 
 int

@@ -6,13 +6,16 @@
  * The protocol is src/auth's and the QR drawing is auth/qr.h's; this screen
  * only starts them and shows their progress.  Every callback runs from
  * net_poll() in the app's loop.  When the provider cannot be reached but a
- * sign-in is stored, the clerk goes on offline with the local data.
+ * sign-in is stored, the clerk goes on offline with the local data.  Over
+ * the lock screen (ui_signin_reapprove_new) it asks for a new approval at
+ * once, q goes back to the lock screen, and success unlocks.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth/auth.h"
+#include "auth/lock.h"
 #include "auth/qr.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
@@ -43,6 +46,8 @@ struct signin {
 	char *qr;
 	int qr_cols, qr_rows, qr_for_cols, qr_for_rows;
 	bool offline;
+	bool restart;     /* a new code was asked for while auth was still busy */
+	bool reapprove;   /* over the lock screen: q goes back, success unlocks */
 };
 
 static const char *const status_words[] = {
@@ -150,7 +155,24 @@ sign_in_start(struct signin *si)
 {
 	si->state = S_STARTING;
 	si->user_code[0] = '\0';
+	if (auth_busy(si->auth)) {
+		/* The abandoned attempt is still being cancelled: start at a tick. */
+		si->restart = true;
+		return;
+	}
+	si->restart = false;
 	auth_sign_in(si->auth, on_prompt, on_signed_in, op_new(si));
+}
+
+/* Leave the pending operation (its callback frees it) and cancel it. */
+static void
+op_abandon(struct signin *si)
+{
+	if (si->op == NULL)
+		return;
+	si->op->owner = NULL;
+	si->op = NULL;
+	auth_cancel(si->auth);
 }
 
 static void
@@ -257,8 +279,11 @@ signin_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 
 	(void)app;
 	if (act == UI_ACT_BACK)
-		return UI_QUIT; /* nothing to go back to without a sign-in */
-	if (si->state == S_FAILED && (key == '\n' || key == '\r')) {
+		/* Nothing to go back to without a sign-in; the lock screen when
+		 * re-approving. */
+		return si->reapprove ? UI_POP : UI_QUIT;
+	if (si->state == S_FAILED &&
+	    (key == '\n' || key == '\r' || key == (UI_KEY_FN | KEY_ENTER))) {
 		sign_in_start(si);
 		return UI_REDRAW;
 	}
@@ -273,11 +298,28 @@ signin_tick(struct ui_screen *s, struct ui_app *app)
 	struct signin *si = (struct signin *)s;
 
 	if (si->state == S_DONE) {
+		if (si->reapprove) {
+			auth_lock_unlocked(&app->lock, app->now);
+			return UI_POP;
+		}
 		if (si->offline)
 			ui_message(app, UI_MSG_INFO, "%s",
 				   _("The sign-in service cannot be reached: working offline with "
 				     "the local data."));
 		return UI_POP;
+	}
+	if (si->restart && !auth_busy(si->auth)) {
+		sign_in_start(si);
+		return UI_REDRAW;
+	}
+	/* The code ran out here, whatever the provider has said so far: the
+	 * clerk gets a new one with a key instead of watching 0:00. */
+	if (si->state == S_WAITING && app->now >= si->expires_at + 2) {
+		op_abandon(si);
+		si->state = S_FAILED;
+		si->status = AUTH_EXPIRED;
+		si->detail[0] = '\0';
+		return UI_REDRAW;
 	}
 	/* The countdown moves once a second. */
 	return si->state == S_WAITING ? UI_REDRAW : 0;
@@ -297,10 +339,7 @@ signin_free(struct ui_screen *s)
 {
 	struct signin *si = (struct signin *)s;
 
-	if (si->op != NULL) {
-		si->op->owner = NULL; /* its callback frees it */
-		auth_cancel(si->auth);
-	}
+	op_abandon(si);
 	free(si->qr);
 	free(si);
 }
@@ -314,6 +353,25 @@ static const struct ui_screen_ops signin_ops = {
 	.tick = signin_tick,
 	.free = signin_free,
 };
+
+bool
+ui_signin_is(const struct ui_screen *s)
+{
+	return s != NULL && s->ops == &signin_ops;
+}
+
+struct ui_screen *
+ui_signin_reapprove_new(struct ui_app *app)
+{
+	struct signin *si = xcalloc(1, sizeof *si);
+
+	si->base.ops = &signin_ops;
+	si->app = app;
+	si->auth = app->opt->auth;
+	si->reapprove = true;
+	sign_in_start(si);
+	return &si->base;
+}
 
 struct ui_screen *
 ui_signin_new(struct ui_app *app)

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/lock.h"
 #include "core/civil.h"
 #include "ui/console.h"
 #include "ui/keymap.h"
@@ -143,6 +144,9 @@ struct ui_app {
 	bool sandbox_down;
 	int sandbox_how, sandbox_code;
 	mc_time sandbox_checked;
+
+	/* Screen lock policy (auth/lock.h); idle_s 0: never. */
+	struct auth_lock lock;
 };
 
 /* ---- app.c ---- */
@@ -197,6 +201,15 @@ const char *ui_status_short(int status);
 struct ui_screen *ui_detail_new(struct ui_app *app, const char *code);
 struct ui_screen *ui_help_new(struct ui_app *app);
 struct ui_screen *ui_signin_new(struct ui_app *app);
+/* Over the lock screen: a new phone approval; success unlocks, q goes back. */
+struct ui_screen *ui_signin_reapprove_new(struct ui_app *app);
+bool ui_signin_is(const struct ui_screen *s);
+
+/* lock.c: cover everything with the lock screen (app->lock already locked). */
+void ui_lock_engage(struct ui_app *app);
+/* Lock at once (:lock). */
+void ui_lock_now(struct ui_app *app);
+bool ui_lock_is(const struct ui_screen *s);
 
 /* dialog.c: modal dialogs */
 typedef void ui_confirm_fn(struct ui_app *app, bool yes, void *ctx);

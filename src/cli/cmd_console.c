@@ -119,6 +119,8 @@ cmd_console(int argc, char **argv)
 	opt.config_path = paths.config_file;
 	opt.notice = notice;
 	opt.soon_seconds = 24 * 3600;
+	opt.lock_idle_minutes = cfg.lock_idle_minutes;
+	opt.lock_grace_minutes = cfg.lock_grace_minutes;
 	free(cause);
 	cause = NULL;
 	if (ui_run(&opt, &cause) != 0) {
