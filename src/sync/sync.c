@@ -240,17 +240,22 @@ job_done(struct job *j)
 	j->state_dirty = true;
 }
 
+/* The reason, always starting with "SOURCE: " (connectors usually say it). */
 static char *
 cause_or(char *cause, const struct source *src, const char *what)
 {
-	if (cause != NULL)
+	size_t ln = strlen(src->name);
+	const char *text = cause != NULL ? cause : what;
+	size_t n;
+	char *m;
+
+	if (cause != NULL && strncmp(cause, src->name, ln) == 0 && cause[ln] == ':')
 		return cause;
-	{
-		size_t n = strlen(src->name) + strlen(what) + 3;
-		char *m = xmalloc(n);
-		snprintf(m, n, "%s: %s", src->name, what);
-		return m;
-	}
+	n = ln + strlen(text) + 3;
+	m = xmalloc(n);
+	snprintf(m, n, "%s: %s", src->name, text);
+	free(cause);
+	return m;
 }
 
 /* A refused token or session: renew once per pass, then give up. */

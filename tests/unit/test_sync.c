@@ -1,0 +1,400 @@
+/*
+ * test_sync.c - the sync engine and its rules: merging a coordination copy
+ * with the handling system's record (in either order, never overwriting the
+ * record, flagging a mismatch), the local due date from the procedure
+ * catalogue, the catalogue reader, and the engine itself driving fake
+ * connectors over real HTTP (an in-process sandbox's health endpoint):
+ * pages, watermarks stored per page and resumed, a dead source failing
+ * alone, refused dossiers logged with the source named.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/procedures.h"
+#include "core/calendar.h"
+#include "core/xalloc.h"
+#include "sandbox/http.h"
+#include "sandbox/sandbox.h"
+#include "sources/source.h"
+#include "store/store.h"
+#include "sync/sync.h"
+
+static mc_time
+at(const char *s)
+{
+	mc_time t;
+	assert_int_equal(civil_parse_datetime(s, &t), 0);
+	return t;
+}
+
+static void
+fill(struct dossier *d, const char *code, const char *source, int status)
+{
+	dossier_init(d);
+	d->code = xstrdup(code);
+	d->source = xstrdup(source);
+	d->status = status;
+	d->raw_status = xstrdup("x");
+	d->procedure_code = xstrdup("1.004222.000.00.00.H56"); /* 3 working days */
+	d->applicant_name = xstrdup("Nguyễn Văn Thử");
+	d->received_at = at("2026-03-12 09:00");
+}
+
+/* ---- merge ------------------------------------------------------------------------- */
+
+static void
+merge_coordination_after_record(void **state)
+{
+	struct dossier rec, copy, out;
+
+	(void)state;
+	fill(&rec, "A-1", "congan", 5);
+	fill(&copy, "A-1", "dvcqg", 9); /* tinh-style: pushes 5 as 9 */
+	assert_int_equal(sync_merge(&rec, &copy, true, &out), SYNC_MERGE_CHANGED);
+	assert_string_equal(out.source, "congan");   /* the record stays */
+	assert_int_equal(out.status, 5);
+	assert_int_equal(out.coord_status, 9);
+	assert_true(dossier_status_mismatch(&out));
+	/* the same copy again: nothing to write */
+	rec.coord_status = 9;
+	dossier_release(&out);
+	assert_int_equal(sync_merge(&rec, &copy, true, &out), SYNC_MERGE_SAME);
+	dossier_release(&out);
+	dossier_release(&rec);
+	dossier_release(&copy);
+}
+
+static void
+merge_record_after_coordination(void **state)
+{
+	struct dossier copy, stored, rec, out;
+
+	(void)state;
+	fill(&copy, "A-2", "dvcqg", 4);
+	assert_int_equal(sync_merge(NULL, &copy, true, &stored), SYNC_MERGE_NEW);
+	assert_string_equal(stored.source, "dvcqg"); /* kept until the record arrives */
+	assert_int_equal(stored.coord_status, 4);
+	fill(&rec, "A-2", "tuphap", 9);
+	assert_int_equal(sync_merge(&stored, &rec, false, &out), SYNC_MERGE_CHANGED);
+	assert_string_equal(out.source, "tuphap");
+	assert_int_equal(out.status, 9);
+	assert_int_equal(out.coord_status, 4); /* dvcqg lags: flagged */
+	assert_true(dossier_status_mismatch(&out));
+	dossier_release(&out);
+	/* the record unchanged: nothing to write (a feed duplicate) */
+	fill(&rec, "A-2", "tuphap", 9);
+	stored.source[0] = 't'; /* pretend the stored row is now tuphap's ... */
+	free(stored.source);
+	stored.source = xstrdup("tuphap");
+	stored.status = 9;
+	assert_int_equal(sync_merge(&stored, &rec, false, &out), SYNC_MERGE_SAME);
+	dossier_release(&rec);
+	dossier_release(&copy);
+	dossier_release(&stored);
+}
+
+static void
+merge_new_record(void **state)
+{
+	struct dossier rec, out;
+
+	(void)state;
+	fill(&rec, "A-3", "nnmt", 2);
+	assert_int_equal(sync_merge(NULL, &rec, false, &out), SYNC_MERGE_NEW);
+	assert_int_equal(out.coord_status, 0);
+	assert_false(dossier_status_mismatch(&out));
+	dossier_release(&out);
+	dossier_release(&rec);
+}
+
+/* ---- due dates ------------------------------------------------------------------------ */
+
+static void
+due_from_catalogue(void **state)
+{
+	struct procedures p;
+	struct calendar *cal = calendar_new();
+	struct dossier d;
+
+	(void)state;
+	procedures_builtin(&p);
+	fill(&d, "A-4", "congan", 4);
+	d.source_due_at = at("2026-04-01 17:00"); /* whatever the source says */
+	/* Thursday 12 March 09:00 + 3 working days = Tuesday 17 March 09:00 */
+	assert_int_equal(sync_due_at(&d, &p, cal, NULL), at("2026-03-17 09:00"));
+	/* same-day with a 15:00 cut-off: received 15:30 -> next working day 17:00 */
+	free(d.procedure_code);
+	d.procedure_code = xstrdup("1.001193.000.00.00.H56");
+	d.received_at = at("2026-03-13 15:30"); /* a Friday */
+	assert_int_equal(sync_due_at(&d, &p, cal, NULL), at("2026-03-16 17:00"));
+	/* a pending supplement: no due date */
+	dossier_add_supplement(&d, at("2026-03-13 16:00"), 0, "thiếu giấy tờ");
+	assert_int_equal(sync_due_at(&d, &p, cal, NULL), 0);
+	/* unknown procedure or not received: none */
+	free(d.procedure_code);
+	d.procedure_code = xstrdup("9.999999");
+	assert_int_equal(sync_due_at(&d, &p, cal, NULL), 0);
+	dossier_release(&d);
+	procedures_release(&p);
+	calendar_free(cal);
+}
+
+static void
+catalogue_file(void **state)
+{
+	struct procedures p;
+	char *cause = NULL;
+	const char *bad[] = {
+		"{\"procedures\":[{\"code\":\"x\",\"duration\":-1}]}",
+		"{\"procedures\":[{\"code\":\"x\",\"duration\":3,\"unit\":\"weeks\"}]}",
+		"{\"procedures\":[{\"code\":\"x\",\"duration\":3,\"cutoff\":\"25:00\"}]}",
+		"{\"procedures\":[{\"duration\":3}]}",
+		"{\"procedures\":[{\"code\":\"x\",\"duration\":1},{\"code\":\"x\",\"duration\":2}]}",
+		"{\"procedures\":{}}",
+		"nope",
+	};
+
+	(void)state;
+	assert_int_equal(procedures_load("config/procedures.json", &p, &cause), 0);
+	assert_int_equal(p.n, 13);
+	{
+		const struct procedure *k = procedures_find(&p, "1.001193.000.00.00.H56");
+		assert_non_null(k);
+		assert_int_equal(k->rule.duration, 0);
+		assert_int_equal(k->rule.cutoff, 15 * 60);
+		k = procedures_find(&p, "1.004227.000.00.00.H56");
+		assert_int_equal(k->rule.duration, 20);
+		assert_int_equal(k->rule.cutoff, -1);
+	}
+	procedures_release(&p);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(procedures_parse("p.json", bad[i], strlen(bad[i]), &p, &cause), -1);
+		assert_int_equal(strncmp(cause, "p.json: ", 8), 0);
+		free(cause);
+	}
+	assert_int_equal(procedures_load("/nonexistent/p.json", &p, &cause), 1);
+}
+
+/* ---- the engine over real HTTP with fake connectors ----------------------------------- */
+
+/*
+ * A fake dialect: every pull is a GET of the sandbox's health endpoint; the
+ * parser invents page N (the watermark) of 3 pages of 3 dossiers.  Codes
+ * F-0..F-8.  The coordination fake ("dvcqg") lists F-0..F-2 with status 9.
+ */
+static struct net_request *
+fake_pull_request(struct source *src, struct net *net, const char *wm)
+{
+	size_t n = strlen(src->base_url) + 32;
+	char *url = xmalloc(n);
+	struct net_request *req;
+
+	(void)wm;
+	snprintf(url, n, "%s/_control/health", src->base_url);
+	req = net_request_new(net, "GET", url);
+	free(url);
+	net_request_source(req, src->name);
+	net_request_kind(req, "pull");
+	return req;
+}
+
+static int
+fake_pull_parse(struct source *src, const struct net_response *resp, const char *wm,
+		struct source_page *page, char **cause)
+{
+	long n = wm != NULL ? strtol(wm, NULL, 10) : 0;
+	bool coord = strcmp(src->dialect, "dvcqg") == 0;
+	char next[32];
+
+	if (resp->result != NET_OK || resp->status != 200) {
+		*cause = xstrdup(resp->result != NET_OK ? resp->error : "status");
+		return SOURCE_PARSE_ERROR;
+	}
+	if (n >= 3 || (coord && n >= 1)) {
+		page->next_watermark = xstrdup(wm);
+		return SOURCE_PARSE_OK;
+	}
+	for (int i = 0; i < 3; i++) {
+		char code[32];
+		struct dossier *d;
+		page->items = xreallocarray(page->items, page->n_items + 1, sizeof *page->items);
+		d = &page->items[page->n_items++];
+		snprintf(code, sizeof code, "F-%ld", n * 3 + i);
+		fill(d, code, src->name, coord ? 9 : 4);
+		if (coord)
+			d->coord_status = 9;
+	}
+	page->rejected = xmalloc(sizeof *page->rejected);
+	page->rejected[0] = xstrdup("F-bad: field 'x': not a string");
+	page->n_rejected = 1;
+	snprintf(next, sizeof next, "%ld", n + 1);
+	page->next_watermark = xstrdup(next);
+	page->more = !coord && n + 1 < 3;
+	return SOURCE_PARSE_OK;
+}
+
+static const struct source_ops fake_ops = {
+	.dialect = "fake",
+	.pull_request = fake_pull_request,
+	.pull_parse = fake_pull_parse,
+};
+
+static struct source *
+fake_source(const char *name, const char *dialect, const char *base)
+{
+	struct source *src = xcalloc(1, sizeof *src);
+	src->ops = &fake_ops;
+	src->name = xstrdup(name);
+	src->dialect = xstrdup(dialect);
+	src->base_url = xstrdup(base);
+	return src;
+}
+
+static void
+fixed_token(void *ctx, const char *system, sync_token_fn *done, void *arg)
+{
+	(void)ctx;
+	(void)system;
+	done(arg, "test-token", NULL);
+}
+
+struct logbuf {
+	int lines;
+	bool saw_refused;
+	bool saw_dead;
+};
+
+static void
+on_log(void *ctx, const char *line)
+{
+	struct logbuf *l = ctx;
+	l->lines++;
+	if (strstr(line, "fakeh: dossier refused: F-bad") != NULL)
+		l->saw_refused = true;
+	if (strncmp(line, "dead: ", 6) == 0)
+		l->saw_dead = true;
+}
+
+static void
+engine_pages_watermarks_failures(void **state)
+{
+	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
+				     .start = 1773282600};
+	const char *err = NULL;
+	struct sandbox *sb = sandbox_new(&cfg, &err);
+	struct sbx_http *srv;
+	char base[64];
+	struct net *net;
+	struct store *st;
+	char *cause = NULL;
+	struct procedures procs;
+	struct calendar *cal = calendar_new();
+	struct sync_tokens tokens = {.get = fixed_token};
+	struct logbuf lb = {0};
+	struct sync_report rep[3];
+	struct store_sync_state ss;
+	struct store_query q;
+	int64_t n;
+
+	(void)state;
+	assert_non_null(sb);
+	srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, sb, &err);
+	assert_non_null(srv);
+	snprintf(base, sizeof base, "http://127.0.0.1:%u", sbx_http_port(srv));
+	sandbox_set_base_url(sb, base);
+	net = net_new(NULL);
+	assert_non_null(net);
+	assert_int_equal(store_open(":memory:", &st, &cause), 0);
+	procedures_builtin(&procs);
+	{
+		struct sync_options so = {.net = net, .store = st, .tokens = &tokens, .cal = cal,
+					  .procs = &procs, .log = on_log, .log_ctx = &lb,
+					  .account_bytes = true};
+		struct sync *s = sync_new(&so);
+		assert_int_equal(sync_add_source(s, fake_source("dvcqg", "dvcqg", base)), 0);
+		assert_int_equal(sync_add_source(s, fake_source("fakeh", "fake", base)), 0);
+		assert_int_equal(sync_add_source(s, fake_source("dead", "fake", "http://127.0.0.1:1")),
+				 0);
+		assert_int_equal(sync_add_source(s, fake_source("fakeh", "fake", base)), -1);
+		assert_int_equal(sync_run(s, NULL), 0);
+		assert_int_equal(sync_reports(s, rep, 3), 3);
+		assert_true(rep[0].ok);
+		assert_true(rep[1].ok);
+		assert_int_equal(rep[1].n_seen, 9);
+		assert_int_equal(rep[1].n_rejected, 3);
+		assert_int_equal(rep[0].n_new + rep[1].n_new, 9); /* F-0..F-8, one row each */
+		assert_true(rep[1].bytes_in > 0);
+		assert_false(rep[2].ok);
+		assert_non_null(rep[2].error);
+		assert_non_null(strstr(rep[2].error, "dead: "));
+		assert_true(lb.saw_refused);
+		assert_true(lb.saw_dead);
+		assert_false(sync_source_online(s, "dead"));
+		/* one row per code; the three seen in dvcqg are flagged (9 vs 4) */
+		assert_int_equal(store_dossier_count(st, NULL, &n), 0);
+		assert_int_equal(n, 9);
+		store_query_init(&q, 1773282600);
+		q.mismatch_only = true;
+		assert_int_equal(store_inbox_count(st, &q, 0, &n), 0);
+		assert_int_equal(n, 3);
+		assert_int_equal(store_dossier_count(st, "dvcqg", &n), 0);
+		assert_int_equal(n, 0);
+		/* the watermark of the last committed page, and the outcome */
+		assert_int_equal(store_sync_state_get(st, "fakeh", &ss), 0);
+		assert_string_equal(ss.cursor, "3");
+		assert_non_null(ss.last_error == NULL ? "ok" : NULL);
+		assert_true(ss.last_ok_at != 0);
+		store_sync_state_release(&ss);
+		assert_int_equal(store_sync_state_get(st, "dead", &ss), 0);
+		assert_non_null(ss.last_error);
+		store_sync_state_release(&ss);
+		/* local due dates were computed: received 09:00 + 3 working days */
+		{
+			struct dossier d;
+			assert_int_equal(store_dossier_load(st, "F-5", &d), 0);
+			assert_int_equal(d.due_at, at("2026-03-17 09:00"));
+			dossier_release(&d);
+		}
+		/* a second pass resumes at the stored watermark: nothing new */
+		assert_int_equal(sync_run(s, "fakeh"), 0);
+		sync_reports(s, rep, 3);
+		assert_true(rep[1].ran && rep[1].ok);
+		assert_false(rep[0].ran);
+		assert_int_equal(rep[1].n_new + rep[1].n_changed, 0);
+		assert_int_equal(rep[1].n_seen, 0);
+		assert_int_equal(sync_start(s, "nosuch"), -1);
+		sync_free(s);
+	}
+	{
+		struct store_bytes b;
+		assert_int_equal(store_bytes_get(st, "fakeh", 1773282600, &b), 0);
+		assert_true(b.total_in > 0);
+	}
+	procedures_release(&procs);
+	calendar_free(cal);
+	store_close(st);
+	net_free(net);
+	sbx_http_stop(srv);
+	sandbox_free(sb);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(merge_coordination_after_record),
+		cmocka_unit_test(merge_record_after_coordination),
+		cmocka_unit_test(merge_new_record),
+		cmocka_unit_test(due_from_catalogue),
+		cmocka_unit_test(catalogue_file),
+		cmocka_unit_test(engine_pages_watermarks_failures),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
