@@ -69,7 +69,7 @@ cli_outbox_send(struct sync_env *env, const char *only, int64_t max_wait_ms, boo
 		.log_ctx = &c,
 	};
 	struct outbox_replay *r;
-	mc_time at;
+	int64_t counts[STORE_OUTBOX_N_STATES];
 	int rc;
 
 	r = outbox_replay_new(&o);
@@ -79,8 +79,9 @@ cli_outbox_send(struct sync_env *env, const char *only, int64_t max_wait_ms, boo
 	/* a pull may have written servers' copies over queued effects */
 	(void)store_outbox_reapply_all(env->store);
 	*remaining = 0;
-	if (store_outbox_next_due(env->store, &at, remaining) != 0)
+	if (store_outbox_counts(env->store, counts) != 0)
 		return -1;
+	*remaining = counts[STORE_OUTBOX_PENDING] + counts[STORE_OUTBOX_SENDING];
 	return rc;
 }
 
@@ -294,7 +295,11 @@ cmd_queue(int argc, char **argv)
 		struct store_outbox_entry e;
 		int r = store_outbox_get(env.store, id, &e);
 		if (r != 0) {
-			rc = cli_fail("queue", "%s", r == 1 ? "no such entry" : store_errmsg(env.store));
+			if (r == 1)
+				rc = cli_fail("queue", "không có mục #%" PRId64 " trong hàng đợi (no such "
+						       "entry)", id);
+			else
+				rc = cli_fail("queue", "%s", store_errmsg(env.store));
 			goto out;
 		}
 		if (!yes) {

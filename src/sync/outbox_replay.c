@@ -183,7 +183,7 @@ link_login_done(struct net_request *req, const struct net_response *resp, void *
 	if (l->src->ops->login_parse(l->src, resp, &cause) == 0) {
 		l->state = LINK_READY;
 	} else {
-		link_down(l, cause != NULL ? cause : "login failed", 30);
+		link_down(l, cause != NULL ? cause : "login failed", 10);
 	}
 	free(cause);
 }
@@ -194,7 +194,7 @@ link_token_done(void *arg, const char *token, const char *why)
 	struct link *l = arg;
 
 	if (token == NULL) {
-		link_down(l, why != NULL ? why : "no token", 30);
+		link_down(l, why != NULL ? why : "no token", 10);
 		return;
 	}
 	source_set_token(l->src, token);
