@@ -260,6 +260,11 @@ ui_sources_refresh(struct ui_app *app)
 	const struct ui_outbox *ob = app->opt->outbox;
 
 	app->n_sources = 0;
+	if (sync != NULL && sync->source_name != NULL) {
+		const char *name;
+		for (size_t i = 0; (name = sync->source_name(sync->ctx, i)) != NULL; i++)
+			collect_source(app, name, 0, 0);
+	}
 	store_stats_status(app->store, collect_source, app);
 	for (size_t i = 0; i < app->n_sources; i++) {
 		struct ui_source_info *si = &app->sources[i];
@@ -499,7 +504,11 @@ watch_turn(struct ui_app *app)
 	const struct ui_training *sbx = app->opt->sandbox;
 	mc_time now = time(NULL);
 
-	if (sync != NULL && sync->turn != NULL && sync->turn(sync->ctx, now)) {
+	bool signing_in = app->top != NULL && ui_signin_is(app->top) &&
+			  (app->top->below == NULL || !ui_lock_is(app->top->below));
+
+	/* Nothing is pulled or sent before the first sign-in: no tokens yet. */
+	if (!signing_in && sync != NULL && sync->turn != NULL && sync->turn(sync->ctx, now)) {
 		ui_reload_all(app);
 		ui_sources_refresh(app);
 	}

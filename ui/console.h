@@ -40,8 +40,15 @@ struct ui_outbox {
 		     const char *to_unit, const char *const *files, size_t n_files, char **err);
 	/* Actions waiting to be sent for `code` (0 none, -1 unknown). */
 	int (*pending)(void *ctx, const char *code);
-	/* Actions waiting in all (-1 unknown). */
+	/* Actions waiting in all, conflicts and refusals included (-1 unknown). */
 	int64_t (*total)(void *ctx);
+	/*
+	 * The clerk's decision on a conflict or refusal (the queue screen):
+	 * re-apply entry `id` on the server's state, or drop it.  0, or -1
+	 * with *err (malloc'd, one line).  May be NULL.
+	 */
+	int (*retry)(void *ctx, int64_t id, char **err);
+	int (*drop)(void *ctx, int64_t id, char **err);
 	void *ctx;
 };
 
@@ -75,6 +82,9 @@ struct ui_sync {
 	 * the store changed, so the screens reload.  May be NULL.
 	 */
 	bool (*turn)(void *ctx, int64_t now);
+	/* The name of system i (0..), NULL past the last; the status bar lists
+	 * these even before they have data.  May be NULL. */
+	const char *(*source_name)(void *ctx, size_t i);
 	/* The pass under way into *p and true; false when idle.  May be NULL. */
 	bool (*progress)(void *ctx, struct ui_sync_progress *p);
 	void *ctx;
@@ -114,6 +124,32 @@ struct ui_options {
 	int lock_idle_minutes;
 	int lock_grace_minutes;
 };
+
+/*
+ * The seams above over the real sync engine (sync/sync.h) and offline queue
+ * (sync/outbox.h, sync/outbox_replay.h): ui/engine.c.  Everything in the
+ * options is borrowed and must outlive the engine.
+ */
+struct sync;
+struct sync_tokens;
+struct ui_engine_options {
+	struct store *store;
+	struct net *net;
+	struct sync *sync;                /* NULL: no pulls */
+	const struct sync_tokens *tokens; /* for the replay; NULL: the sources' own */
+	bool queue;                       /* run the offline queue's replay */
+	const char *actor;                /* the official's name sent with actions */
+	int64_t pull_every_s;             /* between automatic pulls; <= 0: 300 */
+	void (*log)(void *ctx, const char *line); /* the replay's lines; may be NULL */
+	void *log_ctx;
+};
+struct ui_engine;
+struct ui_engine *ui_engine_new(const struct ui_engine_options *opt);
+/* The tables to put in ui_options (NULL when that part is off).  Borrowed. */
+const struct ui_sync *ui_engine_sync(struct ui_engine *e);
+const struct ui_outbox *ui_engine_outbox(struct ui_engine *e);
+/* Cancels the replay's requests (polling the net) and frees.  NULL is fine. */
+void ui_engine_free(struct ui_engine *e);
 
 /*
  * Run the console until the clerk quits.  Returns 0, or -1 with *cause

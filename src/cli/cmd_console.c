@@ -1,13 +1,15 @@
 /*
  * cmd_console.c - `motcua console` (and `motcua` alone): open what the
  * console needs - the configuration, the store in the data folder, the
- * network loop and, when a sign-in server is configured, the sign-in
- * session - and run it (ui/console.h).  The screens themselves are ui/'s.
+ * sign-in session when an issuer is configured, the sources and the sync
+ * engine (sync/env.h), the offline queue's replay - and run it
+ * (ui/console.h).  The screens themselves are ui/'s.
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth/session.h"
 #include "cli/cli.h"
@@ -15,7 +17,11 @@
 #include "core/xalloc.h"
 #include "net/net.h"
 #include "store/store.h"
+#include "sync/env.h"
+#include "sync/sync.h"
 #include "ui/console.h"
+
+#define PULL_EVERY_S 300 /* between automatic pulls while the console runs */
 
 /* The configuration's "keys" object as JSON text, or NULL (caller frees). */
 static char *
@@ -36,27 +42,48 @@ read_keys(const char *config_file)
 }
 
 static bool
-issuer_configured(const struct config *cfg)
+issuer_configured(const char *config_file)
 {
 	const char *env = getenv("MOTCUA_ISSUER");
+	struct config_paths paths;
+	struct config cfg;
+	char *cause = NULL;
+	bool yes;
 
-	return (env != NULL && env[0] != '\0') || cfg->issuer != NULL;
+	if (env != NULL && env[0] != '\0')
+		return true;
+	config_paths_init(&paths, config_file);
+	config_init(&cfg);
+	if (config_load(&cfg, paths.config_file, &cause, NULL, NULL) < 0)
+		free(cause); /* sync_env_open() reports it */
+	yes = cfg.issuer != NULL;
+	config_release(&cfg);
+	config_paths_release(&paths);
+	return yes;
+}
+
+/* The first warning while opening, shown as the console's opening notice. */
+static void
+on_warn(void *ctx, const char *msg)
+{
+	char **notice = ctx;
+
+	if (*notice == NULL)
+		*notice = xstrdup(msg);
 }
 
 int
 cmd_console(int argc, char **argv)
 {
-	struct config_paths paths;
-	struct config cfg;
-	struct auth_session sess;
+	struct sync_env env;
+	struct sync_env_options eo = {0};
+	struct ui_engine_options go = {0};
+	struct ui_engine *engine = NULL;
 	struct ui_options opt;
-	struct store *store = NULL;
-	struct net *own_net = NULL;
-	const char *config_file = NULL, *lang = NULL, *why = NULL;
-	char *cause = NULL, *keys = NULL, *db = NULL, *notice = NULL;
-	bool training = false, have_session = false;
+	const char *config_file = NULL, *lang = NULL;
+	char *cause = NULL, *keys = NULL, *notice = NULL;
+	bool training = false;
 	int rc = CLI_FAIL;
-	size_t n;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--training") == 0) {
@@ -71,56 +98,42 @@ cmd_console(int argc, char **argv)
 			return cli_usage_error("console", "unknown option '%s'", argv[i]);
 		}
 	}
-	memset(&sess, 0, sizeof sess);
-	config_paths_init(&paths, config_file);
-	config_init(&cfg);
-	if (config_load(&cfg, paths.config_file, &cause, NULL, NULL) < 0) {
-		/* The defaults stand in for a malformed file; say so on screen. */
-		notice = cause;
-		cause = NULL;
-	}
-	if (config_ensure_dir(paths.data_dir, &cause) != 0) {
+	eo.config_file = config_file;
+	eo.sign_in = issuer_configured(config_file);
+	eo.sources = true;
+	eo.cal = cli_open_calendar(NULL);
+	eo.warn = on_warn;
+	eo.warn_ctx = &notice;
+	if (sync_env_open(&env, &eo, &cause) != 0) {
 		rc = cli_fail("console", "%s", cause);
 		goto out;
 	}
-	n = strlen(paths.data_dir) + sizeof "/motcua.db";
-	db = xmalloc(n);
-	snprintf(db, n, "%s/motcua.db", paths.data_dir);
-	if (store_open(db, &store, &cause) != 0) {
-		rc = cli_fail("console", "%s", cause);
-		goto out;
-	}
-	if (issuer_configured(&cfg)) {
-		have_session = auth_session_open(&sess, NULL, NULL, &cause) == 0;
-		if (!have_session) {
-			auth_session_release(&sess);
-			if (notice == NULL) {
-				notice = cause;
-				cause = NULL;
-			}
-		}
-	}
-	if (!have_session) {
-		own_net = net_new(&why);
-		if (own_net == NULL) {
-			rc = cli_fail("console", "cannot start the network layer: %s", why);
-			goto out;
-		}
-	}
-	keys = read_keys(paths.config_file);
+	if (notice == NULL && eo.sign_in && !env.have_session && env.session_error != NULL)
+		notice = xstrdup(env.session_error);
+	keys = read_keys(env.paths.config_file);
+
+	go.store = env.store;
+	go.net = env.net;
+	go.sync = sync_n_sources(env.sync) > 0 ? env.sync : NULL;
+	go.tokens = env.have_session ? &env.tokens : NULL;
+	go.queue = true;
+	go.pull_every_s = PULL_EVERY_S;
+	engine = ui_engine_new(&go);
 
 	memset(&opt, 0, sizeof opt);
-	opt.store = store;
-	opt.net = have_session ? sess.net : own_net;
-	opt.auth = have_session ? sess.auth : NULL;
+	opt.store = env.store;
+	opt.net = env.net;
+	opt.auth = env.have_session ? env.session.auth : NULL;
 	opt.training = training;
-	opt.language = lang != NULL ? lang : cfg.language;
+	opt.language = lang != NULL ? lang : env.cfg.language;
 	opt.keys_json = keys;
-	opt.config_path = paths.config_file;
+	opt.config_path = env.paths.config_file;
 	opt.notice = notice;
-	opt.soon_seconds = 24 * 3600;
-	opt.lock_idle_minutes = cfg.lock_idle_minutes;
-	opt.lock_grace_minutes = cfg.lock_grace_minutes;
+	opt.soon_seconds = sync_env_soon_seconds(&env, time(NULL));
+	opt.lock_idle_minutes = env.cfg.lock_idle_minutes;
+	opt.lock_grace_minutes = env.cfg.lock_grace_minutes;
+	opt.sync = ui_engine_sync(engine);
+	opt.outbox = ui_engine_outbox(engine);
 	free(cause);
 	cause = NULL;
 	if (ui_run(&opt, &cause) != 0) {
@@ -129,15 +142,16 @@ cmd_console(int argc, char **argv)
 	}
 	rc = CLI_OK;
 out:
-	if (have_session)
-		auth_session_release(&sess);
-	net_free(own_net);
-	store_close(store);
-	free(db);
+	ui_engine_free(engine);
+	sync_free(env.sync); /* its requests first, while the net is there */
+	env.sync = NULL;
+	if (env.net != NULL) {
+		net_cancel_all(env.net);
+		net_run_until_done(env.net);
+	}
+	sync_env_release(&env);
 	free(keys);
 	free(notice);
 	free(cause);
-	config_release(&cfg);
-	config_paths_release(&paths);
 	return rc;
 }

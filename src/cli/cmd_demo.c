@@ -40,6 +40,8 @@
 #include "core/xalloc.h"
 #include "net/net.h"
 #include "store/store.h"
+#include "sync/env.h"
+#include "sync/sync.h"
 #include "ui/console.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
@@ -55,10 +57,10 @@ struct demo {
 	pid_t pid;                /* the sandbox; 0 when none */
 	bool exited;              /* reaped */
 	int wstatus;
-	struct net *net;
-	struct auth_keyring *keyring;
-	struct auth *auth;
-	struct store *store;
+	struct sync_env env;      /* config, store, session, sources, sync */
+	bool env_open;
+	struct net *net;          /* env's */
+	struct auth *auth;        /* env's session's */
 	/* sign-in */
 	bool signin_done;
 	enum auth_status signin_status;
@@ -505,16 +507,8 @@ on_signed_in(struct auth *auth, enum auth_status status, const char *detail, voi
 static int
 sign_in(struct demo *d, const char **why)
 {
-	struct auth_options opt = {0};
-	char *lock_path = home_file(d, "auth.lock");
 	time_t until = time(NULL) + SIGNIN_TIMEOUT_S;
 
-	d->keyring = auth_keyring_memory();
-	opt.issuer = d->url;
-	opt.client_id = "motcua";
-	opt.lock_path = lock_path;
-	d->auth = auth_new(d->net, d->keyring, &opt);
-	free(lock_path); /* auth_new copies what it keeps */
 	auth_sign_in(d->auth, on_prompt, on_signed_in, d);
 	while (!d->signin_done) {
 		if (demo_stop || time(NULL) > until || !sandbox_running(d)) {
@@ -537,6 +531,48 @@ sign_in(struct demo *d, const char **why)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the first pull --------------------------------------------------- */
+
+/* --check: one pass of every system, a line per system; 0 when all went well. */
+static int
+first_sync(struct demo *d)
+{
+	struct sync *sync = d->env.sync;
+	struct sync_report r[32];
+	size_t n;
+	int rc = 0;
+
+	if (sync == NULL || sync_n_sources(sync) == 0) {
+		printf("sync: no systems\n");
+		return -1;
+	}
+	sync_start(sync, NULL);
+	while (sync_busy(sync) && !demo_stop && sandbox_running(d)) {
+		sync_flush(sync);
+		if (net_poll(d->net, 500, NULL, 0) < 0)
+			break;
+	}
+	sync_flush(sync);
+	n = sync_reports(sync, r, 32);
+	for (size_t i = 0; i < n && i < 32; i++) {
+		printf("sync: %s %s new=%lld changed=%lld rejected=%lld bytes_in=%llu%s%s\n",
+		       r[i].name, r[i].ok ? "ok" : "failed", (long long)r[i].n_new,
+		       (long long)r[i].n_changed, (long long)r[i].n_rejected,
+		       (unsigned long long)r[i].bytes_in, r[i].error != NULL ? " error=" : "",
+		       r[i].error != NULL ? r[i].error : "");
+		if (!r[i].ok)
+			rc = -1;
+	}
+	return demo_stop ? -1 : rc;
+}
+
+static void
+on_env_warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	say("%s", msg);
 }
 
 /* ---- the command ------------------------------------------------------ */
@@ -578,8 +614,12 @@ cmd_demo(int argc, char **argv)
 	struct sandbox_args sa = {.scenario = "quiet-morning", .rate = "3"};
 	struct ui_training training = {.sandbox_state = training_state, .ctx = &d};
 	struct ui_options opt;
+	struct sync_env_options eo = {0};
+	struct ui_engine_options go = {0};
+	struct ui_engine *engine = NULL;
+	struct auth_info info;
 	const char *lang = NULL, *why = NULL, *given_bin = NULL;
-	char *bin = NULL, *db = NULL, *cause = NULL;
+	char *bin = NULL, *cause = NULL;
 	bool check = false;
 	int rc = CLI_FAIL;
 
@@ -630,7 +670,7 @@ cmd_demo(int argc, char **argv)
 	/* Everything this process and the console read or write stays here. */
 	setenv("MOTCUA_HOME", d.home, 1);
 	setenv("MOTCUA_KEYRING", "memory", 1);
-	unsetenv("MOTCUA_ISSUER");
+	unsetenv("MOTCUA_CLIENT_ID");
 
 	bin = sandbox_path(given_bin);
 	sa.bin = bin;
@@ -642,11 +682,18 @@ cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	write_pid_file(&d);
-	d.net = net_new(&why);
-	if (d.net == NULL) {
-		rc = cli_fail("demo", "cannot start the network layer: %s", why);
+	setenv("MOTCUA_ISSUER", d.url, 1);
+	eo.sign_in = true;
+	eo.sources = true;
+	eo.cal = cli_open_calendar(NULL);
+	eo.warn = on_env_warn;
+	d.env_open = true;
+	if (sync_env_open(&d.env, &eo, &cause) != 0 || !d.env.have_session) {
+		rc = cli_fail("demo", "%s", cause != NULL ? cause : d.env.session_error);
 		goto out;
 	}
+	d.net = d.env.net;
+	d.auth = d.env.session.auth;
 	demo_signal_net = d.net;
 	say(_("signing in through the sandbox's provider (%s)..."), d.url);
 	if (sign_in(&d, &why) != 0) {
@@ -655,53 +702,61 @@ cmd_demo(int argc, char **argv)
 		rc = cli_fail("demo", _("the sign-in failed: %s"), why);
 		goto out;
 	}
-	db = home_file(&d, "motcua.db");
-	if (store_open(db, &d.store, &cause) != 0) {
-		rc = cli_fail("demo", "%s", cause);
-		goto out;
-	}
 	if (check) {
 		print_summary(&d);
+		if (first_sync(&d) != 0) {
+			rc = cli_fail("demo", _("the first sync did not complete"));
+			goto out;
+		}
 		printf("ok\n");
 		rc = CLI_OK;
 		goto out;
 	}
+	auth_get_info(d.auth, &info);
+	go.store = d.env.store;
+	go.net = d.net;
+	go.sync = d.env.sync;
+	go.tokens = &d.env.tokens;
+	go.queue = true;
+	go.actor = info.name;
+	go.pull_every_s = 60; /* the scenario brings new dossiers every minute */
+	engine = ui_engine_new(&go);
 
 	memset(&opt, 0, sizeof opt);
-	opt.store = d.store;
+	opt.store = d.env.store;
 	opt.net = d.net;
 	opt.auth = d.auth;
+	opt.sync = ui_engine_sync(engine);
+	opt.outbox = ui_engine_outbox(engine);
 	opt.training = true;
 	opt.sandbox = &training;
 	opt.language = lang;
-	opt.soon_seconds = 24 * 3600;
-	opt.lock_idle_minutes = 10;
-	opt.lock_grace_minutes = 2;
+	opt.soon_seconds = sync_env_soon_seconds(&d.env, time(NULL));
+	opt.lock_idle_minutes = d.env.cfg.lock_idle_minutes;
+	opt.lock_grace_minutes = d.env.cfg.lock_grace_minutes;
 	if (!demo_stop && ui_run(&opt, &cause) != 0) {
 		rc = cli_fail("demo", "%s", cause);
 		goto out;
 	}
 	rc = CLI_OK;
 out:
-	if (d.auth != NULL) {
-		auth_cancel(d.auth);
-		while (auth_busy(d.auth) && net_poll(d.net, 100, NULL, 0) >= 0)
-			;
-		auth_free(d.auth);
-	}
-	auth_keyring_free(d.keyring);
-	store_close(d.store);
+	ui_engine_free(engine);
 	demo_signal_net = NULL;
-	if (d.net != NULL) {
-		net_cancel_all(d.net);
-		net_run_until_done(d.net);
-		net_free(d.net);
+	if (d.env_open) {
+		sync_free(d.env.sync); /* its requests first, while the net is there */
+		d.env.sync = NULL;
+		if (d.net != NULL) {
+			net_cancel_all(d.net);
+			net_run_until_done(d.net);
+		}
+		sync_env_release(&d.env); /* the session: cancel, wipe, free */
+	} else if (eo.cal != NULL) {
+		calendar_free(eo.cal);
 	}
 	sandbox_stop(&d);
 	home_remove(&d);
 	signals_restore();
 	free(bin);
-	free(db);
 	free(cause);
 	return rc;
 }

@@ -22,7 +22,7 @@ for size in "80 24" "120 40"; do
 	line 2 | grep -q 'Mã hồ sơ' || fail "$cols x $rows: no column headings"
 	# The status bar names the systems and says there is no queue yet.
 	line $((rows - 1)) | grep -q 'tuphap' || fail "$cols x $rows: no systems in the status bar"
-	line $((rows - 1)) | grep -q 'Hàng đợi: chưa hỗ trợ' || fail "status bar: queue state"
+	line $((rows - 1)) | grep -q 'Chờ gửi: 0' || fail "status bar: queue state"
 	# Every line fits the width (no wrapped, doubled or cut-off cells).
 	[ "$(screen | wc -L)" -le "$cols" ] || fail "$cols x $rows: a line is wider than the screen"
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # `motcua demo` for a trainer: one command starts the sandbox, signs in by
-# itself and opens the console with the TRAINING banner at 80x24; quitting
+# itself and opens the console with the TRAINING banner at 80x24, syncing
+# the sandbox's dossiers into it; quitting
 # (q, SIGTERM) stops the sandbox by its PID, removes the private folder and
 # gives the terminal back; a sandbox that dies is reported in the status
 # bar; `motcua demo --check` does it all without the console and exits 0.
@@ -45,12 +46,22 @@ home=$(demo_home)
 [ "$(stat -c %a "$home")" = 700 ] || fail "the demo's folder is not private (0700)"
 line 1 | grep -q 'Hồ sơ' || fail "the inbox is not the first screen"
 screen | grep -q 'Đăng nhập' && fail "a sign-in screen is waiting: the demo should sign in by itself"
+# The first sync fills the inbox while the screen stays live (progress
+# in the status bar, then every system online with fresh data).
+wait_for 'Tất cả \([1-9][0-9]+\)' 30
+wait_for 'tuphap●0ph' 30
+screen | grep -q 'congan●' || fail "congan is not shown online after the sync"
+screen | grep -q 'dvcqg●' || fail "the coordination system is missing from the status bar"
 keys j
 keys k
-keys '?'
-wait_for 'Trợ giúp|Phím'
+keys Enter
+wait_for '^Hồ sơ H56\.' 5
 keys q
-settle
+wait_for '^Hồ sơ: ' 5
+keys '?'
+wait_for '^Trợ giúp'
+keys q
+wait_for '^Hồ sơ: ' 5
 keys q
 wait_for '^EXIT=0' 10
 gone "$pid"
@@ -78,8 +89,6 @@ pid=$(sandbox_pid)
 kill -KILL "$pid"
 wait_for 'sandbox stopped \(signal 9\)' 5
 keys q
-settle
-keys q
 wait_for '^EXIT=0' 10
 stop
 
@@ -88,6 +97,7 @@ stop
 	{ cat "$T/check.err" >&2; fail "demo --check exited $?"; }
 grep -q '^signed_in: ' "$T/check.out" || fail "demo --check did not say who signed in"
 grep -q '^ok$' "$T/check.out" || fail "demo --check did not end with ok"
+grep -q '^sync: tuphap ok new=[1-9]' "$T/check.out" || fail "demo --check did not sync tuphap"
 pid=$(sed -n 's/^sandbox_pid: //p' "$T/check.out")
 [ -n "$pid" ] || fail "demo --check did not give the sandbox's PID"
 gone "$pid"

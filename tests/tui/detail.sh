@@ -3,7 +3,8 @@
 # (and said to be unrecorded while there is no audit log), status mismatch,
 # both due dates and why they differ, attachment sizes, fees, history; the
 # actions dialog offers only what the status allows, requires the reason,
-# confirms destructive actions and says honestly that nothing was queued.
+# confirms destructive actions and queues the action (offline: no system is
+# configured, so it waits in the queue, counted in the status bar).
 . "$(dirname "$0")/lib.sh"
 
 seed 200
@@ -44,6 +45,15 @@ screen | grep -q 'Giấy chứng sinh.jpg (1,8 MB)' || fail "attachment size"
 screen | grep -q '8.000 đ, chờ thanh toán' || fail "fees and payment state"
 screen | grep -q 'Lê Thị Thu (Bộ phận một cửa)' || fail "history"
 
+# Forward asks for the unit; Esc cancels without queueing.
+keys a
+wait_for 'Thao tác trên hồ sơ'
+n=$(screen | sed -n 's/.* \([0-9]\)  Chuyển xử lý.*/\1/p')
+keys "$n"
+wait_for 'Chuyển đến đơn vị \(bắt buộc\)'
+keys Escape
+wait_for 'Đã hủy'
+
 # Actions from "Đang xử lý": no "Tiếp nhận", a reason for "Dừng xử lý".
 keys a
 wait_for 'Thao tác trên hồ sơ H56.14-000001'
@@ -60,17 +70,13 @@ wait_for 'Hồ sơ giả mạo'
 keys Enter
 wait_for 'không hoàn tác được'
 keys y
-wait_for 'chưa hỗ trợ hàng đợi'
+wait_for 'Đã đưa vào hàng đợi: Dừng xử lý hồ sơ H56.14-000001'
 wait_gone 'Lý do'
-
-# Forward asks for the unit; Esc cancels without queueing.
-keys a
-wait_for 'Thao tác trên hồ sơ'
-n=$(screen | sed -n 's/.* \([0-9]\)  Chuyển xử lý.*/\1/p')
-keys "$n"
-wait_for 'Chuyển đến đơn vị \(bắt buộc\)'
-keys Escape
-wait_for 'Đã hủy'
+screen | grep -q 'Chờ gửi: 1' || fail "the queued action is not counted in the status bar"
+# The optimistic effect at once: the dossier shows its new status.
+keys g
+settle
+screen | grep -q 'Trạng thái *Dừng xử lý' || fail "the detail does not show the queued status"
 
 # n moves to the next dossier of the list (the search left one: no more).
 keys n

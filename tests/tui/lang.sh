@@ -16,7 +16,7 @@ type_text "lang en"
 keys Enter
 wait_for 'Inbox: \[1\] All \(100\) by due date'
 screen | grep -q 'Applicant' || fail "English headings after :lang en"
-screen | grep -q 'Queue: not available' || fail "English status bar"
+screen | grep -q 'Queued: 0' || fail "English status bar"
 keys Enter
 wait_for '^Dossier H'
 screen | grep -q 'ID number' || fail "English detail labels"

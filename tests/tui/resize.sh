@@ -38,11 +38,11 @@ wait_for '^Hồ sơ H'
 tmux -L "$SOCK" resize-window -t t -x 100 -y 30
 settle
 [ "$(screen | wc -l)" -eq 30 ] || fail "not 30 lines after resizing the detail"
-line 29 | grep -q 'Hàng đợi' || fail "status bar not on the second last line after resize"
+line 29 | grep -q 'Chờ gửi:' || fail "status bar not on the second last line after resize"
 tmux -L "$SOCK" resize-window -t t -x 30 -y 6
 wait_for 'Cửa sổ quá nhỏ'
 tmux -L "$SOCK" resize-window -t t -x 80 -y 24
-wait_for 'Hàng đợi'
+wait_for 'Chờ gửi:'
 
 # SIGTERM: the console leaves cleanly.
 pid=$(tmux -L "$SOCK" display -p -t t '#{pane_pid}')
