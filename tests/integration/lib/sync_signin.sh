@@ -30,6 +30,9 @@ sync_in_keyring() {
 	mkdir -p "$HOME" "$MOTCUA_HOME"
 	export HOME XDG_DATA_HOME XDG_CONFIG_HOME MOTCUA_HOME
 	unset MOTCUA_KEYRING
+	# under ASan: GLib/libsecret keep process-lifetime allocations
+	LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lib/lsan-glib.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+	export LSAN_OPTIONS
 	printf 'test' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 ||
 		{ echo "skip: gnome-keyring-daemon does not start"; exit 77; }
 }
