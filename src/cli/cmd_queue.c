@@ -54,6 +54,9 @@ send_log(void *ctx, const char *line)
 		fprintf(stderr, "motcua: %s\n", line);
 }
 
+/* queue send --backoff-cap; 0: the replay's default */
+static uint64_t backoff_cap_ms;
+
 int
 cli_outbox_send(struct sync_env *env, const char *only, int64_t max_wait_ms, bool quiet,
 		struct outbox_replay_stats *stats, int64_t *remaining)
@@ -67,6 +70,7 @@ cli_outbox_send(struct sync_env *env, const char *only, int64_t max_wait_ms, boo
 		.tokens = env->have_session ? &env->tokens : NULL,
 		.log = send_log,
 		.log_ctx = &c,
+		.backoff_cap_ms = backoff_cap_ms,
 	};
 	struct outbox_replay *r;
 	int64_t counts[STORE_OUTBOX_N_STATES];
@@ -233,7 +237,12 @@ cmd_queue(int argc, char **argv)
 			only = argv[++i];
 		else if (strcmp(a, "--config") == 0 && has)
 			config_file = argv[++i];
-		else if (strcmp(a, "--wait") == 0 && has) {
+		else if (strcmp(a, "--backoff-cap") == 0 && has) {
+			int64_t cap;
+			if (parse_id(argv[++i], &cap) != 0 || cap > 3600)
+				return cli_usage_error("queue", "--backoff-cap takes 1..3600 seconds");
+			backoff_cap_ms = (uint64_t)cap * 1000;
+		} else if (strcmp(a, "--wait") == 0 && has) {
 			if (parse_id(argv[++i], &wait_s) != 0 && strcmp(argv[i], "0") != 0)
 				return cli_usage_error("queue", "--wait takes seconds");
 			if (strcmp(argv[i], "0") == 0)
