@@ -403,6 +403,12 @@ global_key(struct ui_app *app, enum ui_action act)
 	case UI_ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return UI_REDRAW;
+	case UI_ACT_DASHBOARD:
+		return ui_command_run(app, "dashboard");
+	case UI_ACT_QUEUE:
+		return ui_command_run(app, "queue");
+	case UI_ACT_SYNC:
+		return ui_command_run(app, "sync");
 	default:
 		return 0;
 	}

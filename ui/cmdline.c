@@ -102,12 +102,47 @@ cmd_lock(struct ui_app *app, int argc, char **argv)
 	return UI_REDRAW;
 }
 
+/* Open a screen once: a second :dashboard goes back to the one open. */
+static int
+open_screen(struct ui_app *app, bool (*is)(const struct ui_screen *),
+	    struct ui_screen *(*make)(struct ui_app *))
+{
+	bool open = false;
+
+	for (struct ui_screen *s = app->top; s != NULL; s = s->below)
+		open = open || is(s);
+	if (open) {
+		while (app->top != NULL && !is(app->top))
+			ui_pop(app);
+	} else {
+		ui_push(app, make(app));
+	}
+	return UI_REDRAW;
+}
+
+static int
+cmd_dashboard(struct ui_app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return open_screen(app, ui_dashboard_is, ui_dashboard_new);
+}
+
+static int
+cmd_queue(struct ui_app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return open_screen(app, ui_queue_is, ui_queue_new);
+}
+
 static const struct {
 	const char *name;
 	cmd_fn *fn;
 } commands[] = {
 	{"q", cmd_quit},       {"quit", cmd_quit}, {"sort", cmd_sort}, {"view", cmd_view},
 	{"lang", cmd_lang},    {"help", cmd_help}, {"sync", cmd_sync}, {"lock", cmd_lock},
+	{"dashboard", cmd_dashboard}, {"queue", cmd_queue},
 };
 
 int

@@ -48,6 +48,9 @@ enum ui_action {
 	UI_ACT_VIEW_7,
 	UI_ACT_VIEW_8,
 	UI_ACT_VIEW_9,
+	UI_ACT_DASHBOARD,
+	UI_ACT_QUEUE,
+	UI_ACT_SYNC,
 	UI_ACT_COUNT
 };
 

@@ -205,6 +205,14 @@ struct ui_screen *ui_signin_new(struct ui_app *app);
 struct ui_screen *ui_signin_reapprove_new(struct ui_app *app);
 bool ui_signin_is(const struct ui_screen *s);
 
+/* dashboard.c: counts per system, status and area; due; on-time rate; bytes. */
+struct ui_screen *ui_dashboard_new(struct ui_app *app);
+bool ui_dashboard_is(const struct ui_screen *s);
+
+/* queue.c: the offline queue's entries, states, errors; conflicts side by side. */
+struct ui_screen *ui_queue_new(struct ui_app *app);
+bool ui_queue_is(const struct ui_screen *s);
+
 /* lock.c: cover everything with the lock screen (app->lock already locked). */
 void ui_lock_engage(struct ui_app *app);
 /* Lock at once (:lock). */
