@@ -104,7 +104,7 @@ const struct cli_command cli_commands[] = {
 	 "Refused at once (exit 1) when the action is not allowed from the status.\n"},
 	{"queue", cmd_queue,
 	 "queue [--json] [--all] | queue retry ID | queue drop ID [--yes]\n"
-	 "           | queue send [--source S] [--wait SECONDS] [--json]",
+	 "           | queue send [--source S] [--wait SECONDS] [--backoff-cap SECONDS] [--json]",
 	 "the offline queue: list, re-apply or drop a conflict, send now",
 	 "  --json          list: an array of {id, dossier, source, action, state,\n"
 	 "                  attempts, last_error, ...}\n"
@@ -114,7 +114,8 @@ const struct cli_command cli_commands[] = {
 	 "  drop ID         remove a pending, conflict or refused action (asks on a\n"
 	 "                  terminal; --yes in scripts)\n"
 	 "  send            replay the queue without a pull; exit 1 while entries wait\n"
-	 "  --wait SECONDS  send: how long to wait for backoff and Retry-After (120)\n"},
+	 "  --wait SECONDS  send: how long to wait for backoff and Retry-After (120)\n"
+	 "  --backoff-cap SECONDS  send: longest wait between attempts (default 300)\n"},
 	{"help", cmd_help, "help [COMMAND]", "show help for motcua or one command", ""},
 	{"version", cmd_version, "version", "print the version", ""},
 	{NULL, NULL, NULL, NULL, NULL},
