@@ -425,8 +425,10 @@ enqueue_locked(struct store *s, struct store_outbox_entry *e, mc_time now, int *
 	e->base_status = status;
 	e->target_status = action_apply(e->action, status);
 	free(e->base_version);
-	e->base_version = e->chained ? NULL : version;
-	version = NULL;
+	if (!e->chained) {
+		e->base_version = version;
+		version = NULL;
+	}
 	if (e->source == NULL) {
 		e->source = source;
 		source = NULL;
