@@ -54,7 +54,12 @@ for s in dvcqg tuphap congan nnmt tinh; do
 	sbx_curl /_control/offline -d "source=$s" -d on=1 | jq -e .ok >/dev/null
 done
 plan=$SYNC_TMP/plan
-sbx_curl "/_control/dossiers?limit=1000" >"$SYNC_TMP/d1.json"
+every() { # every dossier of the four handling systems, as one {"dossiers": [...]}
+	for s in tuphap congan nnmt tinh; do
+		sbx_curl "/_control/dossiers?source=$s&limit=1000"
+	done | jq -s '{dossiers: (map(.dossiers) | add)}'
+}
+every >"$SYNC_TMP/d1.json"
 # A plan of "CODE ACTION [VIA]" lines, a fair share per system and
 # kind: receive (1 -> 2), forward (2 -> 4, and 4 -> 4: no visible change),
 # request-supplement (4 -> 5), chains receive+forward on one dossier, and
@@ -142,7 +147,7 @@ sbx_eq "$(printf '%s' "$stats" | jq .applied)" "$queued" "applied == queued"
 "$M" queue --all --json >"$SYNC_TMP/all.json"
 sbx_eq "$(jq '[.[] | select(.state == "done")] | length' "$SYNC_TMP/all.json")" "$queued" "done"
 # none lost: each dossier shows the effect of its last queued action
-sbx_curl "/_control/dossiers?limit=1000" >"$SYNC_TMP/d2.json"
+every >"$SYNC_TMP/d2.json"
 lost=$(jq -n --slurpfile q "$SYNC_TMP/all.json" --slurpfile d "$SYNC_TMP/d2.json" '
 	($d[0].dossiers | map({key: .code, value: .status}) | from_entries) as $s
 	| [$q[0] | group_by(.dossier)[] | max_by(.id) | select($s[.dossier] != .target_status)]
