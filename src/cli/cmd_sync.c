@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "core/xalloc.h"
 #include "sync/env.h"
+#include "sync/outbox_replay.h"
 
 #define MAX_REFUSED_LINES 20
 
@@ -164,6 +165,18 @@ cmd_sync(int argc, char **argv)
 			break;
 	}
 	sync_flush(env.sync);
+	/* then the offline queue (doc/outbox.md); longer waits: the next sync */
+	{
+		struct outbox_replay_stats ost;
+		int64_t left = 0;
+		if (cli_outbox_send(&env, only, 10000, json, &ost, &left) < 0)
+			fprintf(stderr, "motcua sync: queue: %s\n", store_errmsg(env.store));
+		else if (ost.applied + ost.conflicts + ost.failed + (uint64_t)left > 0)
+			fprintf(json ? stderr : stdout,
+				"queue: %llu applied, %llu conflict(s), %llu refused, %lld waiting\n",
+				(unsigned long long)ost.applied, (unsigned long long)ost.conflicts,
+				(unsigned long long)ost.failed, (long long)left);
+	}
 	if (ls.dropped > 0)
 		fprintf(stderr, "motcua sync: ... and %u more refused dossier(s)\n", ls.dropped);
 	n = sync_n_sources(env.sync);

@@ -135,4 +135,13 @@ expect_fail 2 "use --yes" "$M" queue drop "$id" </dev/null
 sbx_eq "$("$M" queue --json | jq length)" 0 "entries after drop"
 sbx_eq "$(local_status "$r1")" 1 "status after drop"
 expect_fail 1 "không có mục" "$M" queue drop 99999 --yes
+
+# ---- motcua sync sends the queue after its pull -----------------------------------
+"$M" act "$r1" receive >/dev/null
+before=$(sbx_stat .actions.applied)
+out=$("$M" sync 2>&1) || sbx_die "sync failed: $out"
+printf '%s' "$out" | grep -q "^queue: 1 applied" || sbx_die "sync did not report the queue: $out"
+sbx_eq "$(sbx_stat .actions.applied)" $((before + 1)) "applied by sync"
+sbx_eq "$(status_at "$r1")" 2 "received through sync"
+sbx_eq "$(local_status "$r1")" 2 "local copy after sync"
 echo "outbox_basic: ok"
