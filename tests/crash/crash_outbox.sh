@@ -57,7 +57,7 @@ plan=$SYNC_TMP/plan
 every() { # every dossier of the four handling systems, as one {"dossiers": [...]}
 	for s in tuphap congan nnmt tinh; do
 		sbx_curl "/_control/dossiers?source=$s&limit=1000"
-	done | jq -s '{dossiers: (map(.dossiers) | add)}'
+	done | jq -s '{dossiers: (map(.dossiers) | add | sort_by(.code | explode | reverse))}'
 }
 every >"$SYNC_TMP/d1.json"
 # A plan of "CODE ACTION [VIA]" lines, a fair share per system and
