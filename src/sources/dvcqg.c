@@ -147,6 +147,7 @@ envelope(struct source *src, struct net *net, const char *kind, const char *serv
 	explicit_bzero(body, strlen(body)); /* it held the session */
 	free(body);
 	net_request_max_body(req, SRC_MAX_PAGE_BODY);
+	src_slow_link_timeouts(req);
 	return req;
 }
 

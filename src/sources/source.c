@@ -341,11 +341,24 @@ src_read_retry(struct net_request *req)
 	net_request_retry(req, &p);
 }
 
+void
+src_slow_link_timeouts(struct net_request *req)
+{
+	struct net_timeouts t = net_timeouts_default();
+
+	/* a 500-dossier page over a shared 256 kbit/s link can take minutes: the
+	 * low-speed limit decides that a transfer has stalled, not a wall clock
+	 * (a total cap made big pages time out and start over, measured) */
+	t.total_ms = 0;
+	net_request_timeouts(req, &t);
+}
+
 struct net_request *
 src_get(struct source *src, struct net *net, const char *kind, const char *url)
 {
 	struct net_request *req = net_request_new(net, "GET", url);
 
+	src_slow_link_timeouts(req);
 	net_request_source(req, src->name);
 	net_request_kind(req, kind);
 	(void)net_request_header(req, "Accept", "application/json");

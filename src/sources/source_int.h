@@ -120,6 +120,8 @@ char *src_url(const struct source *src, const char *fmt, ...)
 /* A GET on src_url(...) with the source/kind labels, Accept JSON and the token. */
 struct net_request *src_get(struct source *src, struct net *net, const char *kind,
 			    const char *url);
+/* Timeouts for pages over slow links: no total cap, the low-speed limit only. */
+void src_slow_link_timeouts(struct net_request *req);
 /* The retry policy for reads (idempotent) the sync engine also uses. */
 void src_read_retry(struct net_request *req);
 
