@@ -98,6 +98,12 @@ struct ui_training {
 	 * about once a second; must not block.
 	 */
 	int (*sandbox_state)(void *ctx, int *code);
+	/*
+	 * Approve a device sign-in's user code as the phone would (the
+	 * sandbox's control API), so a training console never waits for a
+	 * phone, e.g. after the screen lock.  Asynchronous; may be NULL.
+	 */
+	void (*approve)(void *ctx, const char *user_code);
 	void *ctx;
 };
 

@@ -48,6 +48,7 @@ struct signin {
 	bool offline;
 	bool restart;     /* a new code was asked for while auth was still busy */
 	bool reapprove;   /* over the lock screen: q goes back, success unlocks */
+	bool auto_approved; /* training: the sandbox approved the code itself */
 };
 
 static const char *const status_words[] = {
@@ -104,6 +105,10 @@ on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
 	si->qr_for_cols = si->qr_for_rows = 0;
 	si->state = S_WAITING;
 	si->app->dirty = true;
+	if (si->app->opt->sandbox != NULL && si->app->opt->sandbox->approve != NULL) {
+		si->auto_approved = true;
+		si->app->opt->sandbox->approve(si->app->opt->sandbox->ctx, p->user_code);
+	}
 }
 
 static void
@@ -261,7 +266,11 @@ signin_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	snprintf(buf, sizeof buf, _("Waiting for approval... (code valid %ld:%02ld)"), left / 60,
 		 left % 60);
 	ui_put_text(win, ty++, tx, tw, buf, ui_attr(app, UI_ROLE_DIM));
-	ui_put_text(win, ty, tx, tw, _("q: quit"), ui_attr(app, UI_ROLE_DIM));
+	ui_put_text(win, ty++, tx, tw, si->reapprove ? _("q: back") : _("q: quit"),
+		    ui_attr(app, UI_ROLE_DIM));
+	if (si->auto_approved)
+		ui_put_text(win, ty, tx, tw, _("TRAINING: the sandbox approves this code by itself."),
+			    ui_attr(app, UI_ROLE_TRAINING));
 }
 
 static const char *

@@ -474,23 +474,30 @@ on_approved(struct net_request *req, const struct net_response *resp, void *arg)
 		d->approved = true;
 }
 
+/* POST {issuer}/_control/approve user_code=...: what the phone does. */
 static void
-on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
+approve_code(void *ctx, const char *user_code)
 {
-	struct demo *d = arg;
+	struct demo *d = ctx;
 	size_t n = strlen(d->url) + sizeof "/_control/approve";
 	char *url = xmalloc(n);
 	struct net_request *req;
 
-	(void)auth;
 	snprintf(url, n, "%s/_control/approve", d->url);
 	req = net_request_new(d->net, "POST", url);
 	free(url);
 	net_request_source(req, "sandbox");
 	net_request_kind(req, "control");
-	net_request_form_add(req, "user_code", p->user_code);
+	net_request_form_add(req, "user_code", user_code);
 	net_request_on_done(req, on_approved, d);
 	net_submit(d->net, req);
+}
+
+static void
+on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
+{
+	(void)auth;
+	approve_code(arg, p->user_code);
 }
 
 static void
@@ -612,7 +619,8 @@ cmd_demo(int argc, char **argv)
 {
 	struct demo d;
 	struct sandbox_args sa = {.scenario = "quiet-morning", .rate = "3"};
-	struct ui_training training = {.sandbox_state = training_state, .ctx = &d};
+	struct ui_training training = {
+		.sandbox_state = training_state, .approve = approve_code, .ctx = &d};
 	struct ui_options opt;
 	struct sync_env_options eo = {0};
 	struct ui_engine_options go = {0};

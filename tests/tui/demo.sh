@@ -92,7 +92,21 @@ keys q
 wait_for '^EXIT=0' 10
 stop
 
-# 4. --check: no console, a summary, exit 0, nothing left.
+# 4. The screen lock in a demo: after the grace the new approval is given
+# by the sandbox itself (no phone in a training room).
+tmux -L "$SOCK" -f /dev/null new-session -d -s t -x 80 -y 24 \
+	"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR MOTCUA_LOCK_IDLE_SECONDS=3 MOTCUA_LOCK_GRACE_SECONDS=1 $M demo --sandbox $SBX 2> $T/stderr; echo EXIT=\$?; sleep 600" ||
+	fail "tmux new-session"
+wait_for 'Màn hình đã khoá' 40
+wait_for 'xác nhận lại trên điện thoại' 5
+keys Enter
+wait_for 'Tất cả \([1-9][0-9]+\)' 20
+screen | grep -q 'Màn hình đã khoá' && fail "the demo stayed locked"
+keys q
+wait_for '^EXIT=0' 10
+stop
+
+# 5. --check: no console, a summary, exit 0, nothing left.
 "$M" demo --check --sandbox "$SBX" > "$T/check.out" 2> "$T/check.err" ||
 	{ cat "$T/check.err" >&2; fail "demo --check exited $?"; }
 grep -q '^signed_in: ' "$T/check.out" || fail "demo --check did not say who signed in"
