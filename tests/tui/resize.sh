@@ -18,25 +18,32 @@ snap() {
 snap 120 40
 snap 80 24
 
+# resize COLS ROWS: tmux resizes the pane's terminal at once but may apply
+# its own screen resize (the reflow) a moment later, over what the console
+# already repainted, and then signals the console again; strace shows the
+# console repainting within ~15 ms of each SIGWINCH.  Let tmux finish first.
+resize() {
+	tmux -L "$SOCK" resize-window -t t -x "$1" -y "$2"
+	sleep 0.5
+	settle
+}
+
 start 80 24 NO_COLOR=1
 wait_for 'Tất cả \(500\)'
 keys j j j
 settle
-tmux -L "$SOCK" resize-window -t t -x 120 -y 40
-settle
+resize 120 40
 screen_noclock > "$T/resized-120x40"
 diff "$T/fresh-120x40" "$T/resized-120x40" > "$T/diff" ||
 	fail "80x24 -> 120x40 differs from a fresh 120x40: $(cat "$T/diff")"
-tmux -L "$SOCK" resize-window -t t -x 80 -y 24
-settle
+resize 80 24
 screen_noclock > "$T/resized-80x24"
 diff "$T/fresh-80x24" "$T/resized-80x24" > "$T/diff" ||
 	fail "back to 80x24 differs from a fresh 80x24: $(cat "$T/diff")"
 # The detail redraws too.
 keys Enter
 wait_for '^Hồ sơ H'
-tmux -L "$SOCK" resize-window -t t -x 100 -y 30
-settle
+resize 100 30
 [ "$(screen | wc -l)" -eq 30 ] || fail "not 30 lines after resizing the detail"
 line 29 | grep -q 'Chờ gửi:' || fail "status bar not on the second last line after resize"
 tmux -L "$SOCK" resize-window -t t -x 30 -y 6
