@@ -5,6 +5,7 @@
 #   make test       deps, then unit, integration and ASan+UBSan runs
 #   make check      unit + integration tests (no deps step, no ASan)
 #   make asan       build with ASan+UBSan and run the tests under them
+#   make fuzz-smoke build the libFuzzer targets (clang) and run each briefly
 #   make bench      print performance figures against DESIGN.md section 10
 #   make demo       build and run `motcua demo`
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
@@ -52,7 +53,8 @@ PROGS = $(B)/motcua $(if $(HAVE_SBX),$(B)/motcua-sandbox)
 PO_SRC = $(wildcard locale/*.po)
 MO_OBJ = $(PO_SRC:locale/%.po=$(B)/locale/%/LC_MESSAGES/motcua.mo)
 
-.PHONY: all deps test check unit integration asan bench demo clean install uninstall
+.PHONY: all deps test check unit integration asan bench demo clean install uninstall \
+        fuzz-bins fuzz-smoke valgrind deb
 
 all: $(PROGS) $(MO_OBJ)
 	@if [ "$(B)" = build ]; then ln -sf $(B)/motcua motcua; \
@@ -98,6 +100,25 @@ $(B)/bench/%: tests/bench/%.c $(SBX_LIB) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# libFuzzer targets (tests/fuzz): every tests/fuzz/fuzz_*.c is one program,
+# fuzz_source.c once per dialect.  Only built by `make fuzz-smoke`, with clang,
+# into build/fuzz (the library there is compiled for coverage and ASan+UBSan).
+FUZZ_DIALECTS = tuphap congan dvcqg nnmt tinh generic
+FUZZ_SRC  = $(filter-out tests/fuzz/fuzz_source.c,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzzers/%) \
+            $(FUZZ_DIALECTS:%=$(B)/fuzzers/fuzz_source_%)
+FUZZ_LINK = -fsanitize=fuzzer -DFUZZ_SRCDIR='"$(CURDIR)"' -Itests/fuzz
+
+$(B)/fuzzers/fuzz_source_%: tests/fuzz/fuzz_source.c $(SBX_LIB) $(B)/libmotcua.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(FUZZ_LINK) -DFUZZ_DIALECT='"$*"' -o $@ $^ $(LDLIBS)
+
+$(B)/fuzzers/%: tests/fuzz/%.c $(SBX_LIB) $(B)/libmotcua.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(FUZZ_LINK) -o $@ $^ $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BIN)
+
 # Unit tests: every tests/unit/test_*.c is a cmocka program.
 unit: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 	@sh tests/run-unit.sh $(UNIT_BIN)
@@ -115,11 +136,20 @@ asan:
 	  EXTRA_CFLAGS='-DMOTCUA_UNITTEST -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	  unit integration
 
+# Each fuzz target for FUZZ_SECONDS (10) on its seeds, then every saved crash
+# of tests/fuzz/regressions once; fails on any crash, leak or UB.
+fuzz-smoke:
+	@$(MAKE) --no-print-directory B=build/fuzz CC=clang CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	  EXTRA_CFLAGS='-DMOTCUA_UNITTEST -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
+	  fuzz-bins
+	@sh tests/fuzz/run.sh $(abspath build/fuzz/fuzzers)
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "make test: all suites passed"
 
 bench: deps all $(BENCH_BIN)

@@ -1040,12 +1040,49 @@ on_poll(struct op *op, const struct reply *r)
 	}
 }
 
+/*
+ * Read a device authorization response (RFC 8628 section 3.2) into *p (its
+ * strings are borrowed from j) and a copy of the device code (*device_code,
+ * caller frees).  An interval or lifetime out of range takes the default.
+ * 0, or -1 (and *device_code NULL) when the response is incomplete.
+ */
+UNITTEST int auth_parse_device(json_t *j, struct auth_device_prompt *p, char **device_code);
+UNITTEST int
+auth_parse_device(json_t *j, struct auth_device_prompt *p, char **device_code)
+{
+	const char *code = json_string_value(json_object_get(j, "device_code"));
+	json_t *iv = json_object_get(j, "interval");
+	json_t *ex = json_object_get(j, "expires_in");
+
+	memset(p, 0, sizeof *p);
+	*device_code = NULL;
+	p->user_code = json_string_value(json_object_get(j, "user_code"));
+	p->verification_uri = json_string_value(json_object_get(j, "verification_uri"));
+	if (p->verification_uri == NULL) /* an older draft's name, still seen */
+		p->verification_uri = json_string_value(json_object_get(j, "verification_url"));
+	p->verification_uri_complete =
+		json_string_value(json_object_get(j, "verification_uri_complete"));
+	if (p->verification_uri_complete != NULL && !is_http_url(p->verification_uri_complete))
+		p->verification_uri_complete = NULL;
+	if (code == NULL || p->user_code == NULL || !is_http_url(p->verification_uri))
+		return -1;
+	*device_code = xstrdup(code);
+	p->interval = json_is_integer(iv) && json_integer_value(iv) > 0 &&
+				      json_integer_value(iv) <= 3600
+			      ? (int)json_integer_value(iv)
+			      : DEFAULT_INTERVAL;
+	p->expires_in = json_is_integer(ex) && json_integer_value(ex) > 0 &&
+					json_integer_value(ex) <= 86400
+				? (int)json_integer_value(ex)
+				: 600;
+	return 0;
+}
+
 static void
 on_device_code(struct op *op, const struct reply *r)
 {
 	struct auth *a = op->a;
-	struct auth_device_prompt p = {0};
-	json_t *iv, *ex;
+	struct auth_device_prompt p;
 
 	if (r->result == NET_ERR_CANCELLED) {
 		finish_step(op, AUTH_CANCELLED, NULL);
@@ -1060,31 +1097,12 @@ on_device_code(struct op *op, const struct reply *r)
 						   reply_reason(a, r)));
 		return;
 	}
-	p.user_code = json_string_value(json_object_get(r->json, "user_code"));
-	p.verification_uri = json_string_value(json_object_get(r->json, "verification_uri"));
-	if (p.verification_uri == NULL) /* an older draft's name, still seen */
-		p.verification_uri = json_string_value(json_object_get(r->json, "verification_url"));
-	p.verification_uri_complete =
-		json_string_value(json_object_get(r->json, "verification_uri_complete"));
-	if (p.verification_uri_complete != NULL && !is_http_url(p.verification_uri_complete))
-		p.verification_uri_complete = NULL;
-	op->device_code = xstrdup_or_null(json_string_value(json_object_get(r->json,
-									   "device_code")));
-	if (op->device_code == NULL || p.user_code == NULL || !is_http_url(p.verification_uri)) {
+	xfree_secret(op->device_code);
+	if (auth_parse_device(r->json, &p, &op->device_code) != 0) {
 		finish_step(op, AUTH_PROTOCOL, "device authorization response is incomplete");
 		return;
 	}
-	iv = json_object_get(r->json, "interval");
-	ex = json_object_get(r->json, "expires_in");
-	op->interval = json_is_integer(iv) && json_integer_value(iv) > 0 &&
-				       json_integer_value(iv) <= 3600
-			       ? (int)json_integer_value(iv)
-			       : DEFAULT_INTERVAL;
-	p.expires_in = json_is_integer(ex) && json_integer_value(ex) > 0 &&
-				       json_integer_value(ex) <= 86400
-			       ? (int)json_integer_value(ex)
-			       : 600;
-	p.interval = op->interval;
+	op->interval = p.interval;
 	op->deadline = now(a) + p.expires_in;
 	if (op->prompt != NULL)
 		op->prompt(a, &p, op->arg);

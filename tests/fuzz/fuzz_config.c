@@ -1,0 +1,69 @@
+/*
+ * fuzz_config.c - libFuzzer target for config.json (config_parse) and the
+ * "keys" object the console takes from the same file.
+ *
+ * The input is the whole file.  A file that parses is also walked the way
+ * motcua uses it: its "keys" member (if any) goes through
+ * ui_keymap_parse_json() exactly as cmd_console.c hands it over, and every
+ * rebound action is named back.  Does not touch the disk.
+ */
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "fuzz.h"
+#include "ui/keymap.h"
+
+static void
+count_warning(void *ctx, const char *msg)
+{
+	size_t *n = ctx;
+
+	/* A warning is one line naming the file. */
+	if (msg == NULL || strncmp(msg, "config.json:", 12) != 0 || strchr(msg, '\n') != NULL)
+		abort();
+	(*n)++;
+}
+
+static void
+apply_keys(const char *text, size_t len)
+{
+	json_t *root = json_loadb(text, len, 0, NULL);
+	json_t *keys = json_object_get(root, "keys");
+	struct ui_keymap km;
+	char *json = NULL, *cause = NULL;
+	char buf[128];
+
+	if (keys != NULL)
+		json = json_dumps(keys, JSON_COMPACT);
+	ui_keymap_init(&km);
+	if (json != NULL && ui_keymap_parse_json(&km, json, &cause) == 0)
+		for (int a = UI_ACT_NONE + 1; a < UI_ACT_COUNT; a++)
+			(void)ui_keymap_keys_text(&km, (enum ui_action)a, buf, sizeof buf);
+	free(cause);
+	free(json);
+	json_decref(root);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_text(data, size);
+	struct config cfg;
+	char *cause = NULL;
+	size_t warnings = 0;
+
+	config_init(&cfg);
+	if (config_parse(&cfg, "config.json", text, size, &cause, count_warning, &warnings) == 0) {
+		if (cause != NULL)
+			abort(); /* success never leaves a message behind */
+		apply_keys(text, size);
+	} else if (cause == NULL || strncmp(cause, "config.json:", 12) != 0) {
+		abort(); /* a refusal always names the file */
+	}
+	config_release(&cfg);
+	free(cause);
+	free(text);
+	return 0;
+}

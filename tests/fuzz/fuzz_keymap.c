@@ -1,0 +1,40 @@
+/*
+ * fuzz_keymap.c - libFuzzer target for the console's key bindings
+ * (ui_keymap_parse_json): the "keys" object of config.json as JSON text.
+ *
+ * All or nothing: a refused object must leave the keymap exactly as it was,
+ * and a keymap that took the bindings must still give each key to at most
+ * one action.  Draws nothing (no curses screen is opened).
+ */
+#include "fuzz.h"
+#include "ui/keymap.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_text(data, size);
+	struct ui_keymap km, before;
+	char *cause = NULL;
+	char buf[128];
+
+	ui_keymap_init(&km);
+	before = km;
+	if (ui_keymap_parse_json(&km, text, &cause) != 0) {
+		if (cause == NULL || memcmp(&km, &before, sizeof km) != 0)
+			abort();
+	} else {
+		for (int a = UI_ACT_NONE + 1; a < UI_ACT_COUNT; a++) {
+			(void)ui_keymap_keys_text(&km, (enum ui_action)a, buf, sizeof buf);
+			for (int i = 0; i < UI_KEYS_PER_ACTION; i++) {
+				int key = km.keys[a][i];
+				if (key != 0 && ui_keymap_lookup(&km, key) != (enum ui_action)a)
+					abort(); /* a key bound twice */
+				if (key != 0)
+					(void)ui_keymap_key_name(key, buf, sizeof buf);
+			}
+		}
+	}
+	free(cause);
+	free(text);
+	return 0;
+}
