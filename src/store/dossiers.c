@@ -16,6 +16,7 @@
 #include "core/fold.h"
 #include "core/status.h"
 #include "core/xalloc.h"
+#include "store/protect_int.h"
 
 #define DOSSIER_COLUMNS                                                                \
 	"code, source, procedure_code, procedure_name, field_code, field_name,"        \
@@ -70,12 +71,18 @@ due_key_of(const struct dossier *d)
  * each preceded by two spaces ("  h56.14-260312-00042  nguyen  van  duong
  * ...").  The spaces make the start of a word visible to the trigram index:
  * "  d" and " du" are trigrams, so one- and two-letter search words are
- * indexed too (inbox.c).
+ * indexed too (inbox.c).  When ID numbers are sealed (protect.h) the number
+ * is replaced by its keyed token, and left out when they are not kept.
  */
-static char *
-search_text_of(const struct dossier *d)
+char *
+store_search_text(struct store *s, const char *code, const char *applicant_name,
+		  const char *procedure_name, const char *id)
 {
-	const char *parts[] = {d->code, d->applicant_name, d->procedure_name, d->applicant_id};
+	char token[STORE_PII_TOKEN_LEN + 1];
+	enum store_pii_mode mode = store_protect_mode(s);
+	const char *parts[] = {code, applicant_name, procedure_name,
+			       mode == STORE_PII_CLEAR ? id
+			       : store_pii_token(s, id, token) ? token : NULL};
 	size_t cap = 1, len = 0;
 	char *out;
 
@@ -209,10 +216,13 @@ static int
 upsert_row(struct store *s, const struct dossier *d, const char *search, int64_t *id)
 {
 	sqlite3_stmt *st = store_stmt(s, upsert_sql);
+	char *applicant_id;
 	int rc;
 
 	if (st == NULL)
 		return -1;
+	/* bound with SQLITE_TRANSIENT below: freed before the step */
+	applicant_id = store_pii_seal(s, d->code, d->applicant_id);
 	store_bind_text(st, C_CODE + 1, d->code);
 	store_bind_text(st, C_SOURCE + 1, d->source);
 	store_bind_text(st, C_PROCEDURE_CODE + 1, d->procedure_code);
@@ -220,7 +230,9 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, int64_t
 	store_bind_text(st, C_FIELD_CODE + 1, d->field_code);
 	store_bind_text(st, C_FIELD_NAME + 1, d->field_name);
 	store_bind_text(st, C_APPLICANT_NAME + 1, d->applicant_name);
-	store_bind_text(st, C_APPLICANT_ID + 1, d->applicant_id);
+	if (applicant_id != NULL)
+		sqlite3_bind_text(st, C_APPLICANT_ID + 1, applicant_id, -1, SQLITE_TRANSIENT);
+	xfree_secret(applicant_id);
 	sqlite3_bind_int(st, C_APPLICANT_KIND + 1, d->applicant_kind);
 	store_bind_text(st, C_AREA + 1, d->area);
 	store_bind_text(st, C_SUMMARY + 1, d->summary);
@@ -259,7 +271,8 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 		return store_failf(s, "a dossier without a code or source cannot be stored");
 	if (store_exec(s, "SAVEPOINT dossier_upsert") != 0)
 		return -1;
-	search = search_text_of(d);
+	search = store_search_text(s, d->code, d->applicant_name, d->procedure_name,
+				   d->applicant_id);
 	if (upsert_row(s, d, search, &id) != 0 || delete_children(s, id) != 0 ||
 	    insert_children(s, id, d) != 0)
 		goto out;
@@ -376,7 +389,8 @@ store_dossier_load(struct store *s, const char *code, struct dossier *out)
 	out->field_code = store_column_dup(st, C_FIELD_CODE);
 	out->field_name = store_column_dup(st, C_FIELD_NAME);
 	out->applicant_name = store_column_dup(st, C_APPLICANT_NAME);
-	out->applicant_id = store_column_dup(st, C_APPLICANT_ID);
+	out->applicant_id = store_pii_open(s, out->code,
+					   (const char *)sqlite3_column_text(st, C_APPLICANT_ID));
 	out->applicant_kind = sqlite3_column_int(st, C_APPLICANT_KIND);
 	out->area = store_column_dup(st, C_AREA);
 	out->summary = store_column_dup(st, C_SUMMARY);

@@ -20,6 +20,7 @@
 #include "core/fold.h"
 #include "core/unittest.h" /* IWYU pragma: keep */
 #include "core/xalloc.h"
+#include "store/protect_int.h"
 
 /* Parameter numbers used by the generated SQL. */
 enum {
@@ -256,12 +257,17 @@ match_add(struct search_terms *t, size_t *mlen, size_t *cap, const char *word,
 	t->match[*mlen] = '\0';
 }
 
-/* Split the folded text into words; words past MAX_WORDS are ignored. */
+/*
+ * Split the folded text into words; words past MAX_WORDS are ignored.  With
+ * sealed ID numbers (protect.h) a word that is a whole ID number becomes
+ * its keyed token, which is what the search text holds.
+ */
 static void
-search_terms_init(struct search_terms *t, const char *search)
+search_terms_init(struct search_terms *t, struct store *s, const char *search)
 {
 	size_t cap = 0, mlen = 0;
 	char *word, *next;
+	char token[STORE_PII_TOKEN_LEN + 1];
 
 	memset(t, 0, sizeof *t);
 	if (search == NULL)
@@ -275,6 +281,8 @@ search_terms_init(struct search_terms *t, const char *search)
 			*next++ = '\0';
 		else
 			next = word + strlen(word);
+		if (store_pii_search_word(s, word, token))
+			word = token;
 		chars = utf8_chars(word);
 		len = strlen(word);
 		/* Needle: the word, or " word" for a word start (one space is
@@ -668,7 +676,7 @@ store_inbox_each(struct store *s, const struct store_query *q, store_row_fn fn, 
 	size_t n_ids = 0;
 	int ret = -1, rc;
 
-	search_terms_init(&t, q->search);
+	search_terms_init(&t, s, q->search);
 	if (q->limit <= 0) {
 		/* Everything (the command line's listing): stream it. */
 		st = prepare(s, q, &t, s->force_plan == PLAN_SELECTIVE ? PLAN_SELECTIVE
@@ -794,7 +802,7 @@ store_inbox_count(struct store *s, const struct store_query *q, int64_t cap, int
 	int ret = -1, rc;
 
 	*n = 0;
-	search_terms_init(&t, q->search);
+	search_terms_init(&t, s, q->search);
 	if (t.n == 0) {
 		st = prepare(s, q, &t, PLAN_NATURAL, SHAPE_COUNT, cap > 0);
 		ret = st != NULL ? run_count(s, st, cap, false, n) : -1;

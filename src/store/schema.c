@@ -166,10 +166,45 @@ static const char schema_v2[] =
 	" updated_at INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX outbox_head ON outbox(code, id) WHERE state <> 'done';";
 
+/*
+ * Version 3: the audit log and the protection of cached personal data
+ * (audit.c, protect.c, doc/security.md).  `audit` is append-only (the
+ * triggers stop mistakes; the hash chain catches the rest); `audit_state`
+ * is its one-row head: the chain's random id, the last entry written, how
+ * far the server has it, and the clerk signed in.  `protect_state` holds a
+ * check value of the data key the ID numbers are sealed under (never the
+ * key).  dossiers.applicant_id holds "enc1:..." when sealed.
+ */
+static const char schema_v3[] =
+	"CREATE TABLE audit ("
+	" seq INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" clerk TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" dossier TEXT,"
+	" purpose TEXT,"
+	" details TEXT NOT NULL DEFAULT '{}',"
+	" prev_hash TEXT NOT NULL,"
+	" hash TEXT NOT NULL);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TABLE audit_state ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" chain TEXT NOT NULL,"
+	" head_seq INTEGER NOT NULL DEFAULT 0,"
+	" head_hash TEXT NOT NULL DEFAULT '',"
+	" shipped_seq INTEGER NOT NULL DEFAULT 0,"
+	" clerk TEXT);"
+	"CREATE TABLE protect_state ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" key_check TEXT);";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
 	{2, "outbox", schema_v2},
-	/* {3, "audit log", schema_v3},  -- issue 9 */
+	{3, "audit log, sealed ID numbers", schema_v3},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
+#include "store/protect_int.h"
 
 #define BUSY_TIMEOUT_MS 5000
 /* About 8 MB of page cache: enough for the inbox indexes' hot pages, and it
@@ -354,6 +355,7 @@ store_close(struct store *s)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close_v2(s->db);
 	}
+	store_protect_free(s->protect);
 	free(s->path);
 	free(s);
 }

@@ -38,6 +38,7 @@ struct store {
 	char miss_key[512];     /* the last inbox page the ordered try gave up on */
 	int64_t miss_need;      /* how many rows that page needed */
 	unsigned long tick;
+	struct store_protect *protect; /* protect.c: sealed ID numbers; NULL: clear */
 	struct store_stmt cache[STORE_STMT_CACHE];
 	char err[STORE_ERR_LEN];
 };

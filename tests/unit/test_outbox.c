@@ -424,7 +424,7 @@ test_durable(void **state)
 	close(fd);
 	unlink(path);
 	assert_int_equal(store_open(path, &s, &err), 0);
-	assert_int_equal(store_schema_version(s), 2);
+	assert_true(store_schema_version(s) >= 2); /* 3: the audit log */
 	put_dossier(s, "A-1", "tuphap", STATUS_NEW, "1");
 	act(s, "A-1", "receive", NULL, OUTBOX_ACT_OK);
 	store_close(s);

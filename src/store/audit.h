@@ -1,0 +1,137 @@
+/*
+ * audit.h - the audit log: an append-only, hash-chained record of what the
+ * clerks did on this terminal (actions queued, personal data revealed,
+ * sign-in and sign-out), kept in the store and shipped to the server.
+ *
+ * Each entry has a sequence number (1, 2, ...), a time, the clerk, a kind,
+ * the dossier, a purpose, details (compact JSON, never an ID number or a
+ * token), the previous entry's hash and its own hash:
+ *
+ *     hash = SHA-256(prev_hash || canonical(entry))       (hex, 64 digits)
+ *
+ * canonical() is store_audit_canonical(): netstrings of the fields in a
+ * fixed order (doc/security.md).  The first entry's prev_hash is the hash of
+ * the chain's random id, so two chains (say, before and after a wipe) never
+ * share a genesis.  store_audit_verify() recomputes everything and names the
+ * first bad entry: altered, removed, reordered or inserted.
+ *
+ * What it does not do: decide who the clerk is (the caller passes it; NULL
+ * means the clerk of the last sign-in recorded here), send anything
+ * (sync/audit_ship.c), or keep ID numbers out of `details` (callers must).
+ * Durability and transactions as in store/outbox.h: a function here commits
+ * on its own, or joins the caller's batch (store_begin) through a savepoint.
+ * Strings in entries are owned by the entry.  Returns 0, or -1 with
+ * store_errmsg().
+ */
+#ifndef MOTCUA_STORE_AUDIT_H
+#define MOTCUA_STORE_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/civil.h"
+#include "store/store.h"
+
+#define STORE_AUDIT_HASH_LEN 64 /* hex digits of a SHA-256 */
+
+/* Kinds the program writes (a kind is free text; these are the known ones). */
+#define STORE_AUDIT_SIGNIN "signin"
+#define STORE_AUDIT_SIGNOUT "signout"
+#define STORE_AUDIT_ACTION "action"       /* an action queued (outbox) */
+#define STORE_AUDIT_RETRY "action-retry"  /* a conflict re-applied */
+#define STORE_AUDIT_DROP "action-drop"    /* a queued action dropped */
+#define STORE_AUDIT_REVEAL_ID "reveal-id" /* the full ID number shown */
+#define STORE_AUDIT_REVEAL "reveal"       /* the full record shown (show --reveal) */
+#define STORE_AUDIT_PURGE "retention"     /* finished dossiers left the cache */
+#define STORE_AUDIT_WIPE_REFUSED "wipe-refused"
+
+/* What the caller records.  All borrowed; clerk NULL: the current clerk. */
+struct store_audit_record {
+	const char *clerk;
+	const char *kind;     /* required */
+	const char *dossier;  /* NULL: none */
+	const char *purpose;  /* NULL: none */
+	const char *details;  /* compact JSON object; NULL: "{}" */
+};
+
+struct store_audit_entry {
+	int64_t seq;
+	mc_time at;
+	char *clerk;
+	char *kind;
+	char *dossier;        /* may be NULL */
+	char *purpose;        /* may be NULL */
+	char *details;
+	char prev_hash[STORE_AUDIT_HASH_LEN + 1];
+	char hash[STORE_AUDIT_HASH_LEN + 1];
+};
+
+void store_audit_entry_release(struct store_audit_entry *e);
+void store_audit_list_free(struct store_audit_entry *v, size_t n);
+
+/*
+ * Append one entry at `now`.  A "signin" entry makes its clerk the current
+ * one; a "signout" entry ends it (later entries without a clerk say
+ * "(không rõ)" / unknown).  *seq (when not NULL) gets the new entry's number.
+ */
+int store_audit_append(struct store *s, const struct store_audit_record *r, mc_time now,
+		       int64_t *seq);
+
+/* The clerk of the last sign-in not followed by a sign-out: malloc'd, or NULL. */
+int store_audit_current_clerk(struct store *s, char **clerk);
+
+/*
+ * The last `limit` entries (limit <= 0: all) in sequence order; *out is a
+ * malloc'd array (store_audit_list_free).  after > 0: only entries with
+ * seq > after (then the FIRST `limit` of them).
+ */
+int store_audit_list(struct store *s, int64_t after, int64_t limit,
+		     struct store_audit_entry **out, size_t *n);
+
+/* Chain state: its id, the head, and how far the server has it. */
+struct store_audit_state {
+	char chain[33];       /* random hex id; "" before the first entry */
+	int64_t head_seq;     /* 0 before the first entry */
+	char head_hash[STORE_AUDIT_HASH_LEN + 1];
+	int64_t shipped_seq;  /* the server holds 1..shipped_seq */
+	int64_t total;        /* rows in the table */
+};
+int store_audit_state(struct store *s, struct store_audit_state *out);
+
+/* The server acknowledged entries up to `seq` (never moves backwards). */
+int store_audit_mark_shipped(struct store *s, int64_t seq);
+
+enum store_audit_problem {
+	STORE_AUDIT_OK = 0,
+	STORE_AUDIT_ALTERED,    /* an entry's content no longer matches its hash */
+	STORE_AUDIT_REMOVED,    /* entries are missing (a gap, or the tail) */
+	STORE_AUDIT_REORDERED,  /* an entry sits at another place than it was written */
+	STORE_AUDIT_INSERTED,   /* an entry that was never part of the chain */
+};
+
+/* "ok", "altered", "removed", "reordered", "inserted" (static). */
+const char *store_audit_problem_name(enum store_audit_problem p);
+
+struct store_audit_verdict {
+	enum store_audit_problem problem;
+	int64_t seq;          /* the first bad sequence number (0 when ok) */
+	int64_t checked;      /* entries checked */
+	char why[256];        /* one line, English */
+};
+
+/* Recompute the whole chain.  0 with *v filled in (ok or not), -1 on error. */
+int store_audit_verify(struct store *s, struct store_audit_verdict *v);
+
+/* ---- pure: the chain's arithmetic (also used by the sandbox's sink) ---- */
+
+/* The first entry's prev_hash for a chain id. */
+void store_audit_genesis(const char *chain, char out[STORE_AUDIT_HASH_LEN + 1]);
+
+/* The canonical serialization of e (all but prev_hash and hash): malloc'd. */
+char *store_audit_canonical(const struct store_audit_entry *e, size_t *len);
+
+/* SHA-256(prev_hash || canonical(e)) in hex, from e->prev_hash. */
+void store_audit_hash(const struct store_audit_entry *e, char out[STORE_AUDIT_HASH_LEN + 1]);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * protect.h - how the store keeps citizens' personal data at rest: ID
+ * numbers sealed with AES-256-GCM under a data key the caller supplies (from
+ * the Secret Service), searched through a keyed hash instead of their
+ * digits; or not kept at all when there is no key; and finished dossiers
+ * removed after the retention period.  doc/security.md is the design note.
+ *
+ * Modes of a store handle:
+ *   STORE_PII_CLEAR   the default of store_open(): ID numbers are stored as
+ *                     given.  Only for tests, benchmarks and seeding; the
+ *                     program (sync_env_open) always picks one of the others.
+ *   STORE_PII_SEALED  store_protect_set_key(): every ID number written is
+ *                     sealed ("enc1:" + hex of nonce, ciphertext, tag; the
+ *                     dossier code is the associated data), the search text
+ *                     holds "idx" + 24 hex digits of HMAC-SHA-256 of the
+ *                     folded number instead of the number, and a search
+ *                     word that looks like a whole ID number is turned into
+ *                     the same token.  Partial ID numbers do not match.
+ *   STORE_PII_DROP    store_protect_drop_ids(): no key can be kept, so ID
+ *                     numbers are not written at all (reading still opens
+ *                     values sealed earlier when a key is set later).
+ *
+ * Reading a sealed value without the right key gives NULL (the number is
+ * "not available on this terminal"), never ciphertext.  The key is copied
+ * and wiped at store_close().  It does not get keys (sync/protect.c does),
+ * and does not protect names: those stay searchable (doc/security.md says
+ * why and what protects them).
+ */
+#ifndef MOTCUA_STORE_PROTECT_H
+#define MOTCUA_STORE_PROTECT_H
+
+#include <stdint.h>
+
+#include "core/civil.h"
+#include "store/store.h"
+
+#define STORE_DATA_KEY_LEN 32
+
+enum store_pii_mode {
+	STORE_PII_CLEAR = 0,
+	STORE_PII_SEALED,
+	STORE_PII_DROP,
+};
+
+enum store_pii_mode store_protect_mode(const struct store *s);
+
+/*
+ * Seal ID numbers under `key` from now on.  ID numbers already stored in
+ * clear are sealed at once (and the file is vacuumed, so their digits do not
+ * linger in free pages); *sealed counts them.  When the store's ID numbers
+ * were sealed under ANOTHER key (the keyring item was lost), they cannot be
+ * read any more: they are forgotten (*forgotten) and the new key recorded.
+ * Returns 0, or -1 with store_errmsg().  Out pointers may be NULL.
+ */
+int store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LEN],
+			  int64_t *sealed, int64_t *forgotten);
+
+/* No key: do not write ID numbers.  0. */
+int store_protect_drop_ids(struct store *s);
+
+/*
+ * Retention: delete finished dossiers (status_is_finished, or a finish
+ * time) that finished - or, without a finish time, last changed - before
+ * `before`, unless the offline queue has an open entry for them.  The
+ * deleted rows' pages are overwritten (secure_delete).  *n = dossiers
+ * deleted.  0 or -1.
+ */
+int store_protect_purge_finished(struct store *s, mc_time before, int64_t *n);
+
+#endif

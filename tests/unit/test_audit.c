@@ -1,0 +1,437 @@
+/*
+ * Unit tests of the audit log: the chain's arithmetic, the clerk of the
+ * current sign-in, append-only triggers, listing, the shipping mark, and
+ * verification catching an altered, removed, reordered or inserted entry
+ * written straight into the SQLite file (as someone with the file would).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "store/audit.h"
+#include "store/store.h"
+
+struct fx {
+	char path[64];
+	struct store *s;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof *f);
+	char *err = NULL;
+	int fd;
+
+	snprintf(f->path, sizeof f->path, "/tmp/motcua-audit-XXXXXX");
+	fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(f->path);
+	assert_int_equal(store_open(f->path, &f->s, &err), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char p[96];
+
+	store_close(f->s);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static void
+add(struct store *s, const char *clerk, const char *kind, const char *dossier,
+    const char *purpose, mc_time at)
+{
+	struct store_audit_record r = {clerk, kind, dossier, purpose, "{\"n\":1}"};
+	int64_t seq = 0;
+
+	assert_int_equal(store_audit_append(s, &r, at, &seq), 0);
+	assert_true(seq > 0);
+}
+
+/* Ten entries: a sign-in, reveals and actions, a sign-out. */
+static void
+fill(struct store *s)
+{
+	add(s, "sbx-canbo-0001", STORE_AUDIT_SIGNIN, NULL, NULL, 1000);
+	for (int i = 0; i < 8; i++) {
+		char code[32];
+
+		snprintf(code, sizeof code, "H56.14-0000%02d", i);
+		add(s, NULL, i % 2 ? STORE_AUDIT_ACTION : STORE_AUDIT_REVEAL_ID, code,
+		    "kiểm tra hồ sơ", 1001 + i);
+	}
+	add(s, NULL, STORE_AUDIT_SIGNOUT, NULL, NULL, 2000);
+}
+
+/* Tamper with the file through a second connection, triggers dropped. */
+static void
+tamper(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 2000);
+	if (sqlite3_exec(db, "DROP TRIGGER IF EXISTS audit_no_update;"
+			     "DROP TRIGGER IF EXISTS audit_no_delete;", NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("tamper: %s", msg);
+	sqlite3_close(db);
+}
+
+static struct store_audit_verdict
+verify(struct store *s)
+{
+	struct store_audit_verdict v;
+
+	assert_int_equal(store_audit_verify(s, &v), 0);
+	return v;
+}
+
+static void
+test_chain_and_clerk(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_entry *v = NULL;
+	struct store_audit_state st;
+	struct store_audit_verdict vd;
+	char genesis[STORE_AUDIT_HASH_LEN + 1], h[STORE_AUDIT_HASH_LEN + 1];
+	char *clerk = NULL;
+	size_t n = 0;
+
+	vd = verify(f->s);
+	assert_int_equal(vd.problem, STORE_AUDIT_OK); /* an empty log is intact */
+	fill(f->s);
+	assert_int_equal(store_audit_list(f->s, 0, 0, &v, &n), 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(store_audit_state(f->s, &st), 0);
+	assert_int_equal(strlen(st.chain), 32);
+	store_audit_genesis(st.chain, genesis);
+	assert_string_equal(v[0].prev_hash, genesis);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i].seq, (int64_t)i + 1);
+		store_audit_hash(&v[i], h);
+		assert_string_equal(h, v[i].hash);
+		if (i > 0)
+			assert_string_equal(v[i].prev_hash, v[i - 1].hash);
+	}
+	/* entries without a clerk take the one signed in; after sign-out, nobody */
+	assert_string_equal(v[3].clerk, "sbx-canbo-0001");
+	assert_string_equal(v[9].clerk, "sbx-canbo-0001");
+	assert_int_equal(store_audit_current_clerk(f->s, &clerk), 0);
+	assert_null(clerk);
+	add(f->s, NULL, STORE_AUDIT_REVEAL, "X-1", "tra cứu", 3000);
+	store_audit_list_free(v, n);
+	assert_int_equal(store_audit_list(f->s, 0, 1, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].seq, 11);
+	assert_string_equal(v[0].clerk, "(không rõ)");
+	store_audit_list_free(v, n);
+	/* after = 4, limit 3: seq 5, 6, 7 */
+	assert_int_equal(store_audit_list(f->s, 4, 3, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].seq, 5);
+	assert_int_equal(v[2].seq, 7);
+	store_audit_list_free(v, n);
+	vd = verify(f->s);
+	assert_int_equal(vd.problem, STORE_AUDIT_OK);
+	assert_int_equal(vd.checked, 11);
+}
+
+static void
+test_canonical_is_unambiguous(void **state)
+{
+	struct store_audit_entry a = {.seq = 1, .at = 5, .clerk = "ab", .kind = "c",
+				      .details = "{}"};
+	struct store_audit_entry b = {.seq = 1, .at = 5, .clerk = "a", .kind = "bc",
+				      .details = "{}"};
+	char ha[STORE_AUDIT_HASH_LEN + 1], hb[STORE_AUDIT_HASH_LEN + 1];
+
+	(void)state;
+	/* moving a character between fields changes the hash; NULL != "" */
+	store_audit_hash(&a, ha);
+	store_audit_hash(&b, hb);
+	assert_string_not_equal(ha, hb);
+	b.clerk = "ab";
+	b.kind = "c";
+	b.dossier = "";
+	store_audit_hash(&b, hb);
+	assert_string_not_equal(ha, hb);
+	b.dossier = NULL;
+	store_audit_hash(&b, hb);
+	assert_string_equal(ha, hb);
+	/* a known value, so that a change of serialization is a decision */
+	snprintf(a.prev_hash, sizeof a.prev_hash, "%064d", 0);
+	store_audit_hash(&a, ha);
+	assert_int_equal(strlen(ha), 64);
+}
+
+static void
+test_append_only(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = NULL;
+
+	fill(f->s);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET purpose = 'x'", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+test_altered(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+
+	fill(f->s);
+	tamper(f->path, "UPDATE audit SET details = '{\"n\":2}' WHERE seq = 4");
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_ALTERED);
+	assert_int_equal(v.seq, 4);
+	assert_non_null(strstr(v.why, "altered"));
+}
+
+static void
+test_altered_purpose_and_time(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+
+	fill(f->s);
+	tamper(f->path, "UPDATE audit SET at = at + 60 WHERE seq = 7");
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_ALTERED);
+	assert_int_equal(v.seq, 7);
+}
+
+static void
+test_rehashed_entry(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+	struct store_audit_entry *e = NULL;
+	size_t n = 0;
+	char sql[512], h[STORE_AUDIT_HASH_LEN + 1];
+
+	fill(f->s);
+	/* change entry 5 and recompute ITS hash: entry 6 no longer follows */
+	assert_int_equal(store_audit_list(f->s, 4, 1, &e, &n), 0);
+	free(e[0].purpose);
+	e[0].purpose = xstrdup("khác");
+	store_audit_hash(&e[0], h);
+	snprintf(sql, sizeof sql, "UPDATE audit SET purpose = 'khác', hash = '%s' WHERE seq = 5",
+		 h);
+	store_audit_list_free(e, n);
+	tamper(f->path, sql);
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_ALTERED);
+	assert_int_equal(v.seq, 5);
+}
+
+static void
+test_removed(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+
+	fill(f->s);
+	tamper(f->path, "DELETE FROM audit WHERE seq = 5");
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_REMOVED);
+	assert_int_equal(v.seq, 5);
+}
+
+static void
+test_removed_and_renumbered(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+
+	fill(f->s);
+	tamper(f->path, "DELETE FROM audit WHERE seq = 5;"
+			"UPDATE audit SET seq = seq - 1 WHERE seq > 5");
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_REMOVED);
+	assert_int_equal(v.seq, 5);
+}
+
+static void
+test_tail_removed(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+
+	fill(f->s);
+	tamper(f->path, "DELETE FROM audit WHERE seq >= 9");
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_REMOVED);
+	assert_int_equal(v.seq, 9);
+}
+
+static void
+test_reordered(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+
+	fill(f->s);
+	/* swap the sequence numbers of entries 3 and 4 */
+	tamper(f->path, "UPDATE audit SET seq = -1 WHERE seq = 3;"
+			"UPDATE audit SET seq = 3 WHERE seq = 4;"
+			"UPDATE audit SET seq = 4 WHERE seq = -1");
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_REORDERED);
+	assert_int_equal(v.seq, 3);
+}
+
+static void
+test_inserted(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+	struct store_audit_entry *e = NULL, x = {0};
+	size_t n = 0;
+	char sql[1024];
+
+	fill(f->s);
+	/* a forged entry 4 that chains correctly to 3; the rest moved up one */
+	assert_int_equal(store_audit_list(f->s, 2, 1, &e, &n), 0);
+	x.seq = 4;
+	x.at = 1003;
+	x.clerk = "sbx-canbo-0001";
+	x.kind = "action";
+	x.dossier = "H56.14-999999";
+	x.details = "{}";
+	snprintf(x.prev_hash, sizeof x.prev_hash, "%s", e[0].hash);
+	store_audit_hash(&x, x.hash);
+	snprintf(sql, sizeof sql,
+		 "UPDATE audit SET seq = seq + 100 WHERE seq >= 4;"
+		 "UPDATE audit SET seq = seq - 99 WHERE seq >= 104;"
+		 "INSERT INTO audit (seq, at, clerk, kind, dossier, purpose, details, prev_hash,"
+		 " hash) VALUES (4, 1003, 'sbx-canbo-0001', 'action', 'H56.14-999999', NULL, '{}',"
+		 " '%s', '%s');"
+		 "UPDATE audit_state SET head_seq = head_seq + 1",
+		 x.prev_hash, x.hash);
+	store_audit_list_free(e, n);
+	tamper(f->path, sql);
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_INSERTED);
+	assert_int_equal(v.seq, 4);
+}
+
+static void
+test_inserted_at_end(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+	struct store_audit_entry *e = NULL, x = {0};
+	size_t n = 0;
+	char sql[1024];
+
+	fill(f->s);
+	assert_int_equal(store_audit_list(f->s, 0, 1, &e, &n), 0);
+	x.seq = 11;
+	x.at = 3000;
+	x.clerk = "ai đó";
+	x.kind = "reveal-id";
+	x.details = "{}";
+	snprintf(x.prev_hash, sizeof x.prev_hash, "%s", e[0].hash);
+	store_audit_hash(&x, x.hash);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO audit (seq, at, clerk, kind, dossier, purpose, details, prev_hash,"
+		 " hash) VALUES (11, 3000, 'ai đó', 'reveal-id', NULL, NULL, '{}', '%s', '%s')",
+		 x.prev_hash, x.hash);
+	store_audit_list_free(e, n);
+	tamper(f->path, sql);
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_INSERTED);
+	assert_int_equal(v.seq, 11);
+}
+
+static void
+test_shipped_mark(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_state st;
+	struct store_audit_verdict v;
+
+	fill(f->s);
+	assert_int_equal(store_audit_mark_shipped(f->s, 6), 0);
+	assert_int_equal(store_audit_mark_shipped(f->s, 4), 0); /* never backwards */
+	assert_int_equal(store_audit_mark_shipped(f->s, 99), 0); /* never past the head */
+	assert_int_equal(store_audit_state(f->s, &st), 0);
+	assert_int_equal(st.shipped_seq, 6);
+	assert_int_equal(st.head_seq, 10);
+	assert_int_equal(st.total, 10);
+	/* removing the tail AND rewinding the head is still caught: the server has 6 */
+	tamper(f->path, "DELETE FROM audit WHERE seq >= 5;"
+			"UPDATE audit_state SET head_seq = 4, head_hash ="
+			" (SELECT hash FROM audit WHERE seq = 4)");
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_REMOVED);
+	assert_int_equal(v.seq, 5);
+}
+
+static void
+test_survives_reopen(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict v;
+	char *err = NULL;
+
+	fill(f->s);
+	store_close(f->s);
+	assert_int_equal(store_open(f->path, &f->s, &err), 0);
+	add(f->s, NULL, STORE_AUDIT_ACTION, "A", NULL, 5000);
+	v = verify(f->s);
+	assert_int_equal(v.problem, STORE_AUDIT_OK);
+	assert_int_equal(v.checked, 11);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_chain_and_clerk),
+		cmocka_unit_test(test_canonical_is_unambiguous),
+		T(test_append_only),
+		T(test_altered),
+		T(test_altered_purpose_and_time),
+		T(test_rehashed_entry),
+		T(test_removed),
+		T(test_removed_and_renumbered),
+		T(test_tail_removed),
+		T(test_reordered),
+		T(test_inserted),
+		T(test_inserted_at_end),
+		T(test_shipped_mark),
+		T(test_survives_reopen),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
