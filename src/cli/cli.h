@@ -59,6 +59,10 @@ int cmd_logout(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_inbox(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 int cmd_act(int argc, char **argv);
 int cmd_queue(int argc, char **argv);

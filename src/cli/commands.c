@@ -88,6 +88,36 @@ const struct cli_command cli_commands[] = {
 	 "  --json             {\"verdict\",\"valid\",\"trusted\",\"signer\",\"subject\",\n"
 	 "                     \"signing_time\",\"reason\"}\n"
 	 "Exit 0 only when the signature is valid and the signer trusted.\n"},
+	{"sync", cmd_sync, "sync [--source S] [--json] [--issuer URL] [--config FILE]",
+	 "pull every system once; per-source summary",
+	 "  --source S      only this system (dvcqg, tuphap, congan, nnmt, tinh, ...)\n"
+	 "  --json          {\"sources\":[{\"name\",\"ok\",\"new\",\"changed\",\"rejected\",\n"
+	 "                  \"bytes_in\",\"bytes_out\",\"ms\",\"error\"}]}\n"
+	 "  --issuer URL    the sign-in server (default: $MOTCUA_ISSUER, config.json)\n"
+	 "  --config FILE   the configuration file (its folder holds sources.d/)\n"
+	 "Exit 1 when any source failed; the others are synced all the same.\n"},
+	{"inbox", cmd_inbox,
+	 "inbox [--json] [--source S] [--status N] [--due soon|overdue] [--search TEXT]\n"
+	 "           [--sort due|received] [--limit N] [--mismatch]",
+	 "list the dossiers of every system from the local store",
+	 "  --json          an array of {code, source, procedure_code, procedure_name,\n"
+	 "                  applicant_name, status, status_label, raw_status, received_at,\n"
+	 "                  source_due_at, due_at, due_class, mismatch, coord_status}\n"
+	 "  --source S      one handling system\n"
+	 "  --status N      canonical status 1..10\n"
+	 "  --due C         soon (due within one working day) or overdue\n"
+	 "  --search TEXT   code, applicant, procedure or ID number, with or without\n"
+	 "                  diacritics\n"
+	 "  --sort K        due (default) or received (newest first)\n"
+	 "  --limit N       at most N rows (default 50, with --json all; 0 = all)\n"
+	 "  --mismatch      only dossiers whose status differs from the national portal\n"},
+	{"show", cmd_show, "show CODE [--json] [--reveal]",
+	 "everything known about one dossier",
+	 "  --json          the dossier as JSON\n"
+	 "  --reveal        show the applicant's ID number unmasked\n"},
+	{"doctor", cmd_doctor, "doctor [--issuer URL] [--config FILE]",
+	 "check configuration, store, keyring, sign-in and every source",
+	 "  One line per check with ok or FAIL; exit 1 when something is wrong.\n"},
 	{"act", cmd_act,
 	 "act CODE ACTION [--reason TEXT] [--to UNIT] [--file PATH ...] [--via SYSTEM] [--json]",
 	 "queue an action on a dossier (sent by 'motcua sync', exactly once)",
