@@ -4,9 +4,12 @@
  */
 #include "auth/session.h"
 
+#include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "core/xalloc.h"
@@ -27,10 +30,86 @@ env(const char *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
+#define REMEMBERED "signin.json"
+
+static char *
+remembered_path(const struct config_paths *paths)
+{
+	size_t n = strlen(paths->data_dir) + sizeof "/" REMEMBERED;
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s/" REMEMBERED, paths->data_dir);
+	return p;
+}
+
+/*
+ * The issuer and client id of the last successful sign-in, so that
+ * `motcua login --issuer URL` followed by `motcua sync` needs nothing else.
+ * Neither is a secret.  A missing or unreadable file is simply not used.
+ */
+static void
+read_remembered(const struct config_paths *paths, char **issuer, char **client_id)
+{
+	char *path = remembered_path(paths);
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+	const char *v;
+
+	*issuer = *client_id = NULL;
+	if (json_is_object(root)) {
+		v = json_string_value(json_object_get(root, "issuer"));
+		if (v != NULL && (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0))
+			*issuer = xstrdup(v);
+		v = json_string_value(json_object_get(root, "client_id"));
+		if (v != NULL && v[0] != '\0')
+			*client_id = xstrdup(v);
+	}
+	json_decref(root);
+	free(path);
+}
+
+int
+auth_session_remember(const struct auth_session *s)
+{
+	struct config_paths paths;
+	char *path, *tmp, *text = NULL;
+	char *why = NULL;
+	json_t *root;
+	int fd, rc = -1;
+
+	config_paths_init(&paths, NULL);
+	if (config_ensure_dir(paths.data_dir, &why) < 0) {
+		free(why);
+		config_paths_release(&paths);
+		return -1;
+	}
+	path = remembered_path(&paths);
+	tmp = xmalloc(strlen(path) + 5);
+	snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
+	root = json_pack("{s:s,s:s}", "issuer", s->issuer, "client_id", s->client_id);
+	if (root != NULL)
+		text = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	fd = text != NULL ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+	if (fd >= 0) {
+		size_t len = strlen(text);
+		bool ok = write(fd, text, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
+		ok = (close(fd) == 0) && ok;
+		if (ok && rename(tmp, path) == 0)
+			rc = 0;
+		else
+			unlink(tmp);
+	}
+	free(text);
+	free(tmp);
+	free(path);
+	config_paths_release(&paths);
+	return rc;
+}
+
 int
 auth_session_open(struct auth_session *s, const char *issuer, const char *client_id,
 		  char **cause)
 {
+	char *saved_issuer = NULL, *saved_client = NULL;
 	struct config_paths paths;
 	struct config cfg;
 	struct auth_options opt = {0};
@@ -52,13 +131,21 @@ auth_session_open(struct auth_session *s, const char *issuer, const char *client
 		issuer = env("MOTCUA_ISSUER");
 	if (issuer == NULL)
 		issuer = cfg.issuer;
+	if (issuer == NULL) {
+		/* The last sign-in's server, with its client id unless one was named. */
+		read_remembered(&paths, &saved_issuer, &saved_client);
+		issuer = saved_issuer;
+		if (client_id == NULL && env("MOTCUA_CLIENT_ID") == NULL)
+			client_id = saved_client;
+	}
 	if (client_id == NULL)
 		client_id = env("MOTCUA_CLIENT_ID");
 	if (client_id == NULL)
 		client_id = cfg.client_id;
 	if (issuer == NULL) {
 		*cause = dup_msg("no sign-in server configured: use --issuer URL, MOTCUA_ISSUER "
-				 "or \"issuer\" in %s", paths.config_file);
+				 "or \"issuer\" in %s (or sign in once with motcua login --issuer URL)",
+				 paths.config_file);
 		goto out;
 	}
 	if (strncmp(issuer, "http://", 7) != 0 && strncmp(issuer, "https://", 8) != 0) {
@@ -88,6 +175,8 @@ auth_session_open(struct auth_session *s, const char *issuer, const char *client
 	s->auth = auth_new(s->net, s->keyring, &opt);
 	rc = 0;
 out:
+	free(saved_issuer);
+	free(saved_client);
 	free(lock_path);
 	free(ccause);
 	config_release(&cfg);

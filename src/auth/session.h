@@ -35,6 +35,14 @@ struct auth_session {
 int auth_session_open(struct auth_session *s, const char *issuer, const char *client_id,
 		      char **cause);
 
+/*
+ * Remember this session's issuer and client id (not secrets) in the data
+ * folder, mode 0600, so later commands find the server without --issuer:
+ * the order is --issuer, $MOTCUA_ISSUER, config.json's "issuer", then the
+ * last successful sign-in's.  0, or -1 when it could not be written.
+ */
+int auth_session_remember(const struct auth_session *s);
+
 /* Cancels what is pending, waits for it, wipes and frees. */
 void auth_session_release(struct auth_session *s);
 

@@ -126,6 +126,9 @@ do_login(struct auth_session *s)
 		fprintf(stderr, "motcua login: %s\n", st.detail);
 	if (!info.persistent && s->keyring_notice != NULL)
 		fprintf(stderr, "motcua login: %s\n", s->keyring_notice);
+	if (auth_session_remember(s) < 0)
+		fprintf(stderr, "motcua login: could not remember the sign-in server; later "
+				"commands need --issuer or MOTCUA_ISSUER\n");
 	printf("signed in as %s\n", info.name != NULL ? info.name
 				  : info.subject != NULL ? info.subject : "(unknown)");
 	fflush(stdout);
@@ -187,7 +190,10 @@ do_status(struct auth_session *s, bool json)
 			json_object_set_new(out, "name", json_string(info.name));
 		systems = json_array();
 	} else {
-		printf("signed in as %s\n", info.name != NULL ? info.name : "(unknown)");
+		if (auth_session_remember(s) < 0)
+		fprintf(stderr, "motcua login: could not remember the sign-in server; later "
+				"commands need --issuer or MOTCUA_ISSUER\n");
+	printf("signed in as %s\n", info.name != NULL ? info.name : "(unknown)");
 		printf("issuer: %s\n", info.issuer);
 		printf("keyring: %s\n", info.persistent ? "Secret Service" : "memory only");
 	}

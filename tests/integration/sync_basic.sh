@@ -18,7 +18,9 @@ trap 'sbx_cleanup; sync_cleanup_tmp' EXIT
 sync_login
 
 # ---- first sync --------------------------------------------------------------
-out=$("$M" sync --json) || { echo "$out"; sbx_die "first sync failed"; }
+# Nothing but the sign-in: no MOTCUA_ISSUER, no config.json, no sources.d.
+[ ! -e "$MOTCUA_HOME/config.json" ] || sbx_die "the test must start without config.json"
+out=$(env -u MOTCUA_ISSUER "$M" sync --json) || { echo "$out"; sbx_die "first sync failed"; }
 echo "first sync: $out"
 sbx_eq "$(printf '%s' "$out" | jq '[.sources[] | select(.ok)] | length')" 5 "sources ok"
 distinct=$(sbx_stat .distinct_dossiers)
