@@ -98,6 +98,7 @@ cmd_console(int argc, char **argv)
 			return cli_usage_error("console", "unknown option '%s'", argv[i]);
 		}
 	}
+	auth_json_wipe_on_free(); /* tokens pass through parsed JSON */
 	eo.config_file = config_file;
 	eo.sign_in = issuer_configured(config_file);
 	eo.sources = true;

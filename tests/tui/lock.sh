@@ -58,6 +58,7 @@ stop
 # After the grace: a new approval on the phone (needs the sandbox).
 SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
 [ -x "$SBX" ] && command -v curl > /dev/null 2>&1 || exit 0
+: > "$T/sbx.out"
 "$SBX" --port 0 --dossiers 10 > "$T/sbx.out" 2> "$T/sbx.err" &
 SPID=$!
 trap 'kill "$SPID" 2> /dev/null; wait "$SPID" 2> /dev/null; cleanup' EXIT INT TERM

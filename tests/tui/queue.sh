@@ -11,6 +11,7 @@
 SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
 [ -x "$SBX" ] || skip "no motcua-sandbox at $SBX"
 for tool in curl jq; do command -v $tool > /dev/null 2>&1 || skip "$tool not installed"; done
+: > "$T/sbx.out"
 "$SBX" --port 0 --seed 7 --dossiers 300 --now '2026-03-12 09:30' --speed 0 \
 	> "$T/sbx.out" 2> "$T/sbx.err" &
 SPID=$!

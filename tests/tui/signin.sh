@@ -8,6 +8,7 @@
 SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
 [ -x "$SBX" ] || skip "no motcua-sandbox at $SBX"
 command -v curl > /dev/null 2>&1 || skip "curl not installed"
+: > "$T/sbx.out"
 "$SBX" --port 0 --dossiers 10 > "$T/sbx.out" 2> "$T/sbx.err" &
 SPID=$!
 trap 'kill "$SPID" 2> /dev/null; wait "$SPID" 2> /dev/null; cleanup' EXIT INT TERM
