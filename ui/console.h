@@ -104,6 +104,8 @@ struct ui_training {
 	 * phone, e.g. after the screen lock.  Asynchronous; may be NULL.
 	 */
 	void (*approve)(void *ctx, const char *user_code);
+	/* A sample result file offered when returning a result; may be NULL. */
+	const char *sample_result;
 	void *ctx;
 };
 

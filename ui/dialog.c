@@ -3,7 +3,8 @@
  * that walks the clerk through one action on a dossier.
  *
  * The actions dialog offers only what the status allows (core/status.h),
- * asks for the required fields (a reason; the target unit of a forward),
+ * asks for the required fields (a reason; the target unit of a forward; the
+ * result file of a return, which must be readable),
  * confirms destructive actions, then hands the action to the offline queue
  * (struct ui_outbox).  Without a queue it says so and sends nothing.  Only
  * 'y' (or the Vietnamese 'c', "có") confirms; Enter alone never does.
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/status.h"
 #include "core/xalloc.h"
@@ -134,7 +136,7 @@ ui_confirm_new(const char *title, const char *text, ui_confirm_fn *fn, void *ctx
 
 /* ---- actions ---------------------------------------------------------- */
 
-enum step { STEP_MENU, STEP_REASON, STEP_UNIT, STEP_CONFIRM };
+enum step { STEP_MENU, STEP_REASON, STEP_UNIT, STEP_FILE, STEP_CONFIRM };
 
 struct actions {
 	struct ui_screen base;
@@ -143,7 +145,7 @@ struct actions {
 	enum action allowed[ACTION_COUNT];
 	int n_allowed, sel;
 	enum step step;
-	struct ui_line reason, unit;
+	struct ui_line reason, unit, file;
 	char error[256];
 };
 
@@ -194,10 +196,14 @@ actions_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		return;
 	}
 	ui_put_text(win, y++, b.x + 2, b.w - 4,
-		    ac->step == STEP_REASON ? _("Reason (required):") : _("Send to unit (required):"),
+		    ac->step == STEP_REASON ? _("Reason (required):")
+		    : ac->step == STEP_UNIT ? _("Send to unit (required):")
+					    : _("Result file to send (path, required):"),
 		    a);
-	ui_text_fit_tail(ac->step == STEP_REASON ? ac->reason.text : ac->unit.text, b.w - 6,
-			 buf, sizeof buf);
+	ui_text_fit_tail(ac->step == STEP_REASON ? ac->reason.text
+			 : ac->step == STEP_UNIT ? ac->unit.text
+						 : ac->file.text,
+			 b.w - 6, buf, sizeof buf);
 	ui_put(win, y, b.x + 2, b.w - 4, buf, a | A_UNDERLINE);
 	ui_put_text(win, y, b.x + 2 + ui_text_width(buf), 1, "_", a | A_BLINK);
 	y += 2;
@@ -212,6 +218,7 @@ submit(struct actions *ac, struct ui_app *app)
 {
 	const struct ui_outbox *ob = app->opt->outbox;
 	enum action a = ac->allowed[ac->sel];
+	const char *files[1] = {ac->file.text};
 	char *err = NULL;
 
 	if (ob == NULL || ob->queue == NULL) {
@@ -221,7 +228,8 @@ submit(struct actions *ac, struct ui_app *app)
 		return;
 	}
 	if (ob->queue(ob->ctx, ac->code, a, action_needs_reason(a) ? ac->reason.text : NULL,
-		      a == ACTION_FORWARD ? ac->unit.text : NULL, NULL, 0, &err) != 0) {
+		      a == ACTION_FORWARD ? ac->unit.text : NULL, files,
+		      a == ACTION_RETURN_RESULT ? 1 : 0, &err) != 0) {
 		ui_message(app, UI_MSG_ERROR, "%s: %s", _("Not queued"), err != NULL ? err : "");
 		free(err);
 		return;
@@ -242,6 +250,8 @@ next_step(const struct actions *ac, enum step from)
 		return STEP_REASON;
 	if (from < STEP_UNIT && a == ACTION_FORWARD)
 		return STEP_UNIT;
+	if (from < STEP_FILE && a == ACTION_RETURN_RESULT)
+		return STEP_FILE;
 	if (from < STEP_CONFIRM && action_is_destructive(a))
 		return STEP_CONFIRM;
 	return STEP_MENU;
@@ -300,13 +310,22 @@ actions_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act
 			return advance(ac, app);
 		return UI_REDRAW;
 	case STEP_REASON:
-	case STEP_UNIT: {
-		struct ui_line *l = ac->step == STEP_REASON ? &ac->reason : &ac->unit;
+	case STEP_UNIT:
+	case STEP_FILE: {
+		struct ui_line *l = ac->step == STEP_REASON ? &ac->reason
+				    : ac->step == STEP_UNIT ? &ac->unit
+							    : &ac->file;
 		if (enter) {
 			if (blank(l->text)) {
 				snprintf(ac->error, sizeof ac->error, "%s",
 					 ac->step == STEP_REASON ? _("A reason is required.")
-								 : _("A unit is required."));
+					 : ac->step == STEP_UNIT ? _("A unit is required.")
+								 : _("A result file is required."));
+				return UI_REDRAW;
+			}
+			if (ac->step == STEP_FILE && access(l->text, R_OK) != 0) {
+				snprintf(ac->error, sizeof ac->error, "%s",
+					 _("This file cannot be read."));
 				return UI_REDRAW;
 			}
 			return advance(ac, app);
@@ -346,7 +365,6 @@ ui_actions_new(struct ui_app *app, const char *code, int status)
 {
 	struct actions *ac = xcalloc(1, sizeof *ac);
 
-	(void)app;
 	ac->base.ops = &actions_ops;
 	snprintf(ac->code, sizeof ac->code, "%s", code);
 	ac->status = status;
@@ -354,5 +372,9 @@ ui_actions_new(struct ui_app *app, const char *code, int status)
 	ac->step = STEP_MENU;
 	ui_line_clear(&ac->reason);
 	ui_line_clear(&ac->unit);
+	/* A trainer's sample result, so returning works in a demo as is. */
+	ui_line_set(&ac->file, app->opt->sandbox != NULL && app->opt->sandbox->sample_result != NULL
+				       ? app->opt->sandbox->sample_result
+				       : "");
 	return &ac->base;
 }

@@ -458,6 +458,33 @@ log_tail(const struct demo *d)
 		fprintf(stderr, "%s%s", start, buf[n - 1] == '\n' ? "" : "\n");
 }
 
+/*
+ * A small result document for returning results in a demo (the sandbox
+ * wants result files with return-result).  Synthetic, no personal data.
+ */
+static char *
+write_sample_result(const struct demo *d)
+{
+	static const char pdf[] =
+		"%PDF-1.4\n"
+		"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+		"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+		"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
+		"trailer << /Root 1 0 R >>\n"
+		"%%EOF\n";
+	char *path = home_file(d, "ket-qua-mau.pdf");
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fwrite(pdf, 1, sizeof pdf - 1, f) != sizeof pdf - 1) {
+		if (f != NULL)
+			fclose(f);
+		free(path);
+		return NULL;
+	}
+	fclose(f);
+	return path;
+}
+
 /* ---- signing in as the phone would ------------------------------------ */
 
 static void
@@ -627,7 +654,7 @@ cmd_demo(int argc, char **argv)
 	struct ui_engine *engine = NULL;
 	struct auth_info info;
 	const char *lang = NULL, *why = NULL, *given_bin = NULL;
-	char *bin = NULL, *cause = NULL;
+	char *bin = NULL, *cause = NULL, *sample = NULL;
 	bool check = false;
 	int rc = CLI_FAIL;
 
@@ -721,6 +748,8 @@ cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	auth_get_info(d.auth, &info);
+	sample = write_sample_result(&d);
+	training.sample_result = sample;
 	go.store = d.env.store;
 	go.net = d.net;
 	go.sync = d.env.sync;
@@ -765,6 +794,7 @@ out:
 	home_remove(&d);
 	signals_restore();
 	free(bin);
+	free(sample);
 	free(cause);
 	return rc;
 }
