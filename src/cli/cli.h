@@ -66,6 +66,20 @@ int cmd_doctor(int argc, char **argv);
 
 int cmd_act(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+/*
+ * The audit log for the other commands (cmd_audit.c).  cli_audit_ship()
+ * sends what the server does not have yet (for `motcua sync`, at most
+ * max_wait_ms; a summary line on `out` when anything was shipped or waits);
+ * 0 all there, 1 some wait.  cli_audit_note() appends one entry to the
+ * store of the data folder (clerk NULL: the one signed in); 0 or -1 (said
+ * on stderr).
+ */
+struct sync_env;
+int cli_audit_ship(struct sync_env *env, int64_t max_wait_ms, FILE *out);
+int cli_audit_note(const char *config_file, const char *clerk, const char *kind,
+		   const char *dossier, const char *purpose, const char *details);
 
 /*
  * The offline queue's replay as `motcua sync` and `motcua queue send` run

@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "core/civil.h"
 #include "core/xalloc.h"
+#include "store/audit.h"
 
 #define QR_MAX_COLS 80
 #define QR_MAX_ROWS 19 /* 24 lines less the text under it */
@@ -100,6 +101,20 @@ report_failure(const char *cmd, const struct login_state *st)
 	return cli_fail(cmd, "%s", auth_status_message(st->status));
 }
 
+/* The audit log's "signin": who, by which provider (no token, ever). */
+static void
+audit_signin(const struct auth_info *info)
+{
+	json_t *o = json_pack("{s:s?,s:s?,s:s}", "name", info->name, "issuer", info->issuer,
+			      "how", "device");
+	char *details = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+
+	cli_audit_note(NULL, info->subject != NULL ? info->subject : info->name,
+		       STORE_AUDIT_SIGNIN, NULL, NULL, details);
+	free(details);
+	json_decref(o);
+}
+
 static int
 do_login(struct auth_session *s)
 {
@@ -122,6 +137,7 @@ do_login(struct auth_session *s)
 		return report_failure("login", &st);
 	}
 	auth_get_info(s->auth, &info);
+	audit_signin(&info);
 	if (st.detail[0] != '\0')
 		fprintf(stderr, "motcua login: %s\n", st.detail);
 	if (!info.persistent && s->keyring_notice != NULL)

@@ -20,6 +20,7 @@
 #include "core/deadline.h"
 #include "core/status.h"
 #include "core/xalloc.h"
+#include "store/audit.h"
 #include "sync/env.h"
 
 static json_t *
@@ -156,7 +157,7 @@ print_human(const struct dossier *d, const char *id, const char *due_class)
 int
 cmd_show(int argc, char **argv)
 {
-	const char *code = NULL, *config_file = NULL;
+	const char *code = NULL, *config_file = NULL, *purpose = NULL;
 	bool json = false, reveal = false;
 	struct sync_env env;
 	struct sync_env_options opt = {0};
@@ -172,6 +173,8 @@ cmd_show(int argc, char **argv)
 			json = true;
 		else if (strcmp(argv[i], "--reveal") == 0)
 			reveal = true;
+		else if (strcmp(argv[i], "--purpose") == 0 && i + 1 < argc)
+			purpose = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config_file = argv[++i];
 		else if (argv[i][0] != '-' && code == NULL)
@@ -181,6 +184,10 @@ cmd_show(int argc, char **argv)
 	}
 	if (code == NULL)
 		return cli_usage_error("show", "which dossier? give its code");
+	/* every look at a full ID number is recorded with its reason */
+	if (reveal && (purpose == NULL || purpose[0] == '\0'))
+		return cli_usage_error("show", "--reveal needs --purpose TEXT (why you look at "
+					       "the ID number; it goes into the audit log)");
 	setlocale(LC_CTYPE, "");
 	dossier_init(&d);
 	opt.config_file = config_file;
@@ -204,6 +211,19 @@ cmd_show(int argc, char **argv)
 		due_class = deadline_class_name(deadline_classify_open(
 			env.cal, &env.cfg.worktime, d.due_at, now,
 			(int64_t)env.cfg.due_soon_minutes * 60));
+	if (reveal) {
+		struct store_audit_record r = {
+			.kind = STORE_AUDIT_REVEAL, .dossier = code, .purpose = purpose,
+			.details = "{\"fields\":[\"applicant_id\"],\"via\":\"cli\"}"};
+
+		if (store_audit_append(env.store, &r, now, NULL) != 0) {
+			rc = cli_fail("show", "not shown: the view could not be recorded: %s",
+				      store_errmsg(env.store));
+			goto out;
+		}
+		if (d.applicant_id == NULL && env.privacy == PRIVACY_NOT_KEPT)
+			fprintf(stderr, "motcua show: %s\n", privacy_level_text(env.privacy));
+	}
 	id = reveal ? d.applicant_id : dossier_mask_id(d.applicant_id, masked, sizeof masked);
 	if (json) {
 		json_t *o = to_json(&d, id, due_class);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -19,6 +20,7 @@
 #include "core/xalloc.h"
 #include "sync/env.h"
 #include "sync/outbox_replay.h"
+#include "sync/privacy.h"
 
 #define MAX_REFUSED_LINES 20
 
@@ -176,6 +178,18 @@ cmd_sync(int argc, char **argv)
 				"queue: %llu applied, %llu conflict(s), %llu refused, %lld waiting\n",
 				(unsigned long long)ost.applied, (unsigned long long)ost.conflicts,
 				(unsigned long long)ost.failed, (long long)left);
+	}
+	/* then the audit log, and finished dossiers past retention (doc/security.md) */
+	cli_audit_ship(&env, 10000, json ? stderr : stdout);
+	{
+		int64_t purged = 0;
+		if (privacy_retention(env.store, env.cfg.retention_days, (mc_time)time(NULL),
+				      &purged) != 0)
+			fprintf(stderr, "motcua sync: retention: %s\n", store_errmsg(env.store));
+		else if (purged > 0)
+			fprintf(json ? stderr : stdout,
+				"retention: %lld finished dossier(s) older than %d days removed "
+				"from this terminal\n", (long long)purged, env.cfg.retention_days);
 	}
 	if (ls.dropped > 0)
 		fprintf(stderr, "motcua sync: ... and %u more refused dossier(s)\n", ls.dropped);

@@ -61,10 +61,16 @@ const struct cli_command cli_commands[] = {
 	 "  --json           with --status: {\"signed_in\",\"name\",\"systems\":[...]}\n"
 	 "When stdout is not a terminal, prints verification_uri, user_code and\n"
 	 "verification_uri_complete as 'key: value' lines, then waits.\n"},
-	{"logout", cmd_logout, "logout [--issuer URL] [--client-id ID]",
+	{"logout", cmd_logout, "logout [--issuer URL] [--client-id ID] [--wipe [--force]]",
 	 "revoke the sign-in at the server and remove every token",
 	 "  --issuer URL     the sign-in server (as for login)\n"
-	 "  --client-id ID   the client id (as for login)\n"},
+	 "  --client-id ID   the client id (as for login)\n"
+	 "  --wipe           also remove the local cache (the store, its audit log and\n"
+	 "                   its data key); refused while the queue holds unsent\n"
+	 "                   actions. \"shared_terminal\": true in config.json wipes\n"
+	 "                   at every logout\n"
+	 "  --force          wipe even so: the unsent actions are lost (their number\n"
+	 "                   is said)\n"},
 	{"sign", cmd_sign,
 	 "sign FILE... (-o FILE.p7s | --outdir DIR) [--module PATH] [--token LABEL]\n"
 	 "           [--key LABEL|ID] [--remote URL [--credential ID]] [--pin-fd N]\n"
@@ -111,10 +117,12 @@ const struct cli_command cli_commands[] = {
 	 "  --sort K        due (default) or received (newest first)\n"
 	 "  --limit N       at most N rows (default 50, with --json all; 0 = all)\n"
 	 "  --mismatch      only dossiers whose status differs from the national portal\n"},
-	{"show", cmd_show, "show CODE [--json] [--reveal]",
+	{"show", cmd_show, "show CODE [--json] [--reveal --purpose TEXT]",
 	 "everything known about one dossier",
 	 "  --json          the dossier as JSON\n"
-	 "  --reveal        show the applicant's ID number unmasked\n"},
+	 "  --reveal        show the applicant's ID number unmasked (recorded in the\n"
+	 "                  audit log; needs --purpose)\n"
+	 "  --purpose TEXT  why the ID number is looked at, e.g. \"đối chiếu CCCD\"\n"},
 	{"doctor", cmd_doctor, "doctor [--issuer URL] [--config FILE]",
 	 "check configuration, store, keyring, sign-in and every source",
 	 "  One line per check with ok or FAIL; exit 1 when something is wrong.\n"},
@@ -146,6 +154,14 @@ const struct cli_command cli_commands[] = {
 	 "  send            replay the queue without a pull; exit 1 while entries wait\n"
 	 "  --wait SECONDS  send: how long to wait for backoff and Retry-After (120)\n"
 	 "  --backoff-cap SECONDS  send: longest wait between attempts (default 300)\n"},
+	{"audit", cmd_audit, "audit verify [--json] | audit list [--json] [--limit N]",
+	 "check the audit log's hash chain, or list its entries",
+	 "  verify          recompute the chain; exit 1 naming the first altered,\n"
+	 "                  removed, reordered or inserted entry\n"
+	 "  list            the last entries (50; --limit N, 0 = all): seq, time,\n"
+	 "                  kind, clerk, dossier, purpose\n"
+	 "  --json          verify: {ok, problem, seq, checked, shipped, chain, why};\n"
+	 "                  list: every entry with its details and hashes\n"},
 	{"help", cmd_help, "help [COMMAND]", "show help for motcua or one command", ""},
 	{"version", cmd_version, "version", "print the version", ""},
 	{NULL, NULL, NULL, NULL, NULL},

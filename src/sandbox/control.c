@@ -193,6 +193,7 @@ stats(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *re
 		"progressed", (json_int_t)life.progressed, "coord_synced",
 		(json_int_t)life.coord_synced, "now", civil_format_iso(req->now, iso, sizeof(iso)),
 		"seed", (json_int_t)sb->cfg.seed, "requests", (json_int_t)sb->requests);
+	json_object_set_new(j, "audit", audit_sink_stats(sb->audit));
 	sbx_response_json(resp, 200, j);
 }
 
@@ -296,6 +297,7 @@ static const struct control_route control_routes[] = {
 	{"/_control/stats/reset", "POST", reset_stats},
 	{"/_control/dossiers", "GET", dossiers},
 	{"/_control/health", "GET", health},
+	{"/_control/audit", "GET", audit_sink_control},
 };
 
 void

@@ -99,6 +99,7 @@ sandbox_new(const struct sandbox_config *cfg, const char **err)
 	sb->uploads = uploads_new(cfg->seed);
 	sb->sessions = smap_new();
 	sb->payments = smap_new();
+	sb->audit = audit_sink_new();
 	sb->start_mono_ms = sandbox_mono_ms();
 	sb->last_now = cfg->start;
 	atomic_init(&sb->ready, false);
@@ -118,6 +119,7 @@ sandbox_free(struct sandbox *sb)
 	uploads_free(sb->uploads);
 	smap_free(sb->sessions, session_free);
 	smap_free(sb->payments, free);
+	audit_sink_free(sb->audit);
 	free(sb->payment_secret);
 	free(sb);
 }
@@ -342,6 +344,14 @@ sandbox_handle(void *ctx, struct sbx_request *req, struct sbx_response *resp)
 		if (!idp_handle(sb->idp, req, resp))
 			sbx_response_text(resp, 404, "text/plain; charset=utf-8", "not found\n");
 		faults_after(sb->faults, FAULT_IDP, resp);
+		goto out;
+	}
+	/* terminals' audit logs go to the coordination system: its faults apply */
+	if (sandbox_path_after(req->path, "/audit") != NULL) {
+		if (faults_before(sb->faults, SRC_DVCQG, req->now, sandbox_mono_ms(), resp))
+			goto out;
+		audit_sink_handle(sb, req, resp);
+		faults_after(sb->faults, SRC_DVCQG, resp);
 		goto out;
 	}
 	if (sandbox_path_after(req->path, "/csc") != NULL) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sandbox/audit_sink.h"
 #include "sandbox/catalog.h"
 #include "sandbox/csc.h"
 #include "sandbox/fault.h"
@@ -49,6 +50,7 @@ struct sandbox {
 	struct uploads *uploads;
 	struct smap *sessions;    /* dvcqg session -> struct dvcqg session */
 	struct smap *payments;    /* MaHoSo -> struct payment_tx */
+	struct audit_sink *audit; /* terminals' audit logs (audit_sink.h) */
 	char base_url[96];
 	atomic_bool ready;
 	uint64_t start_mono_ms;

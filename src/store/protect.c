@@ -372,6 +372,24 @@ out:
 /* ---- retention -------------------------------------------------------- */
 
 int
+store_protect_data_clock(struct store *s, mc_time *t)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT max(updated_at) FROM dossiers");
+	int rc;
+
+	*t = 0;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*t = sqlite3_column_int64(st, 0);
+	else
+		store_fail(s, "reading the newest change");
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
 store_protect_purge_finished(struct store *s, mc_time before, int64_t *n)
 {
 	static const char *const sql[] = {

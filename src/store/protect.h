@@ -67,4 +67,7 @@ int store_protect_drop_ids(struct store *s);
  */
 int store_protect_purge_finished(struct store *s, mc_time before, int64_t *n);
 
+/* The newest change any source reported (max updated_at); 0 when empty. */
+int store_protect_data_clock(struct store *s, mc_time *t);
+
 #endif

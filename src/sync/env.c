@@ -11,6 +11,7 @@
  * with auth for token exchange.
  */
 #include "sync/env.h"
+#include "sync/privacy.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -226,6 +227,11 @@ sync_env_open(struct sync_env *e, const struct sync_env_options *o, char **cause
 	}
 	e->db_path = join(e->paths.data_dir, "motcua.db");
 	if (store_open(e->db_path, &e->store, &why) != 0) {
+		*cause = why;
+		return -1;
+	}
+	/* 0700/0600, and ID numbers sealed or not kept (doc/security.md) */
+	if (privacy_open(e->store, e->paths.data_dir, e->db_path, &e->privacy, &why) != 0) {
 		*cause = why;
 		return -1;
 	}

@@ -20,6 +20,7 @@
 #include "core/calendar.h"
 #include "sources/profile.h"
 #include "store/store.h"
+#include "sync/privacy.h"
 #include "sync/sync.h"
 
 typedef void sync_env_warn_fn(void *ctx, const char *msg);
@@ -40,6 +41,7 @@ struct sync_env {
 	struct config cfg;
 	char *db_path;
 	struct store *store;
+	enum privacy_level privacy;   /* ID numbers sealed or not kept (sync/privacy.h) */
 	struct procedures procs;
 	const char *procs_origin;     /* file path or "built-in" (borrowed/static) */
 	char *procs_file;

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "core/xalloc.h"
+#include "store/audit.h"
 
 static char *
 fmt_cause(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -166,6 +167,44 @@ outbox_payload_parse(const char *text, struct outbox_payload *p)
 
 /* ---- queueing ----------------------------------------------------------- */
 
+/*
+ * The audit log records every decision of the clerk on the queue in the
+ * same transaction as the decision (doc/security.md): both are on disk, or
+ * neither.  The clerk is the one signed in (store/audit.h).  Details carry
+ * no personal data: the action, the entry, the system, the statuses.
+ */
+/* Open a batch unless the caller has one; *own says whether we did. */
+static int
+audit_begin(struct store *s, bool *own)
+{
+	*own = !store_in_batch(s);
+	return *own ? store_begin(s) : 0;
+}
+
+/* rc 0: append the entry and commit (own batch); else roll back.  Returns rc,
+ * or -1 when the audit entry or the commit failed. */
+static int
+audit_end(struct store *s, bool own, int rc, const char *kind, const char *code,
+	  const char *purpose, json_t *details, mc_time now)
+{
+	if (rc == 0) {
+		char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+		struct store_audit_record r = {.kind = kind, .dossier = code, .purpose = purpose,
+					       .details = text};
+
+		if (text == NULL || store_audit_append(s, &r, now, NULL) != 0)
+			rc = -1;
+		free(text);
+	}
+	json_decref(details);
+	if (!own)
+		return rc;
+	if (rc == 0)
+		return store_commit(s) == 0 ? 0 : -1;
+	store_rollback(s);
+	return rc;
+}
+
 static int
 add_file(struct outbox_payload *p, const char *path, char **cause)
 {
@@ -210,6 +249,7 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 	enum action a = action_from_name(req->action);
 	char key[OUTBOX_KEY_LEN + 1];
 	int from = 0, rc;
+	bool own;
 
 	*id = 0;
 	*cause = NULL;
@@ -239,7 +279,16 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 	e.action = a;
 	e.idem_key = xstrdup(key);
 	e.payload = outbox_payload_dump(&p);
+	if (audit_begin(s, &own) != 0) {
+		*cause = xstrdup(store_errmsg(s));
+		goto out;
+	}
 	rc = store_outbox_enqueue(s, &e, now, &from);
+	rc = audit_end(s, own, rc, STORE_AUDIT_ACTION, req->code, req->reason,
+		       json_pack("{s:s,s:I,s:s?,s:i,s:i,s:I}", "action", action_name(a), "entry",
+				 (json_int_t)e.id, "via", e.source, "from", e.base_status, "to",
+				 e.target_status, "files", (json_int_t)req->n_files),
+		       now);
 	switch (rc) {
 	case 0:
 		*id = e.id;
@@ -276,13 +325,27 @@ outbox_retry(struct store *s, int64_t id, mc_time now, char **cause)
 	char key[OUTBOX_KEY_LEN + 1];
 	int from = 0, rc;
 	struct store_outbox_entry e = {0};
+	bool own;
 
 	*cause = NULL;
 	if (outbox_key_new(key) != 0) {
 		*cause = fmt_cause("no random source: %s", strerror(errno));
 		return -1;
 	}
+	if (audit_begin(s, &own) != 0) {
+		*cause = xstrdup(store_errmsg(s));
+		return -1;
+	}
 	rc = store_outbox_retry(s, id, key, now, &from);
+	if (rc == 0 && store_outbox_get(s, id, &e) == 0) {
+		rc = audit_end(s, own, 0, STORE_AUDIT_RETRY, e.code, NULL,
+			       json_pack("{s:s,s:I,s:i}", "action", action_name(e.action), "entry",
+					 (json_int_t)id, "base", e.base_status),
+			       now);
+		store_outbox_entry_release(&e);
+	} else {
+		rc = audit_end(s, own, rc == 0 ? -1 : rc, NULL, NULL, NULL, NULL, now);
+	}
 	if (rc == 1) {
 		*cause = fmt_cause("không có mục #%" PRId64 " trong hàng đợi", id);
 	} else if (rc == 2 && from < 0) {
@@ -304,10 +367,27 @@ outbox_retry(struct store *s, int64_t id, mc_time now, char **cause)
 int
 outbox_drop(struct store *s, int64_t id, mc_time now, char **cause)
 {
-	enum store_outbox_state st;
-	int rc = store_outbox_drop(s, id, now, &st);
+	struct store_outbox_entry e = {0};
+	enum store_outbox_state st = STORE_OUTBOX_PENDING;
+	bool own;
+	int rc;
 
 	*cause = NULL;
+	if (audit_begin(s, &own) != 0) {
+		*cause = xstrdup(store_errmsg(s));
+		return -1;
+	}
+	/* what is dropped, read before it goes */
+	rc = store_outbox_get(s, id, &e);
+	if (rc == 0)
+		rc = store_outbox_drop(s, id, now, &st);
+	rc = audit_end(s, own, rc, STORE_AUDIT_DROP, e.code, NULL,
+		       rc == 0 ? json_pack("{s:s,s:I,s:s}", "action", action_name(e.action),
+					   "entry", (json_int_t)id, "state",
+					   store_outbox_state_name(e.state))
+			       : NULL,
+		       now);
+	store_outbox_entry_release(&e);
 	if (rc == 1)
 		*cause = fmt_cause("không có mục #%" PRId64 " trong hàng đợi", id);
 	else if (rc == 2 && st == STORE_OUTBOX_SENDING)

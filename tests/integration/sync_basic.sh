@@ -100,7 +100,7 @@ jq -e '.applicant_id | test("^\\*+[0-9]{4}$")' "$SYNC_TMP/show.json" >/dev/null 
 	sbx_die "show does not mask the ID number"
 jq -e '.mismatch == true and .coord_status != null' "$SYNC_TMP/show.json" >/dev/null ||
 	sbx_die "show lacks the mismatch"
-"$M" show "$code" --json --reveal | jq -e '.applicant_id | test("^[0-9]{12}$")' >/dev/null ||
+"$M" show "$code" --json --reveal --purpose "kiểm thử" | jq -e '.applicant_id | test("^[0-9]{12}$")' >/dev/null ||
 	sbx_die "show --reveal"
 "$M" show "$code" | grep -q 'LỆCH TRẠNG THÁI' || sbx_die "human show lacks the mismatch line"
 "$M" show NO-SUCH-CODE >/dev/null 2>&1 && sbx_die "show of an unknown code succeeded"

@@ -1,0 +1,193 @@
+/*
+ * cmd_audit.c - `motcua audit verify [--json]` and `motcua audit list
+ * [--json] [--limit N]`: check the local audit log's hash chain, and show
+ * its entries (store/audit.h, doc/security.md).
+ *
+ * verify exits 0 when every entry is intact and 1 naming the first bad
+ * sequence number and why (altered, removed, reordered, inserted).  Neither
+ * subcommand changes anything or talks to the network; shipping the log is
+ * `motcua sync`'s business.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/civil.h"
+#include "store/audit.h"
+#include "sync/audit_ship.h"
+#include "sync/env.h"
+
+static int
+do_verify(struct sync_env *env, bool json)
+{
+	struct store_audit_verdict v;
+	struct store_audit_state st;
+
+	if (store_audit_verify(env->store, &v) != 0 || store_audit_state(env->store, &st) != 0)
+		return cli_fail("audit", "%s", store_errmsg(env->store));
+	if (json) {
+		json_t *o = json_pack("{s:b,s:s,s:I,s:I,s:I,s:s,s:s}", "ok",
+				      v.problem == STORE_AUDIT_OK, "problem",
+				      store_audit_problem_name(v.problem), "seq", (json_int_t)v.seq,
+				      "checked", (json_int_t)v.checked, "shipped",
+				      (json_int_t)st.shipped_seq, "chain", st.chain, "why", v.why);
+		char *text = json_dumps(o, JSON_COMPACT);
+
+		printf("%s\n", text);
+		free(text);
+		json_decref(o);
+	} else if (v.problem == STORE_AUDIT_OK) {
+		printf("audit log intact: %" PRId64 " entr%s, %" PRId64 " on the server\n",
+		       v.checked, v.checked == 1 ? "y" : "ies", st.shipped_seq);
+	}
+	if (v.problem != STORE_AUDIT_OK) {
+		fprintf(stderr, "motcua audit: %s\n", v.why);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+static int
+do_list(struct sync_env *env, bool json, int64_t limit)
+{
+	struct store_audit_entry *v = NULL;
+	json_t *arr = json ? json_array() : NULL;
+	size_t n = 0;
+
+	if (store_audit_list(env->store, 0, limit, &v, &n) != 0) {
+		json_decref(arr);
+		return cli_fail("audit", "%s", store_errmsg(env->store));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct store_audit_entry *e = &v[i];
+		char when[CIVIL_ISO_LEN];
+
+		civil_format_iso(e->at, when, sizeof when);
+		if (json) {
+			json_t *details = json_loads(e->details, 0, NULL);
+
+			json_array_append_new(
+				arr, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?,s:o,s:s,s:s}", "seq",
+					       (json_int_t)e->seq, "at", when, "clerk", e->clerk,
+					       "kind", e->kind, "dossier", e->dossier, "purpose",
+					       e->purpose,
+					       "details", details != NULL ? details : json_string(e->details),
+					       "prev_hash", e->prev_hash, "hash", e->hash));
+		} else {
+			printf("%6" PRId64 "  %s  %-14s %-22s %-20s %s%s%s\n", e->seq, when, e->kind,
+			       e->clerk, e->dossier != NULL ? e->dossier : "-",
+			       e->purpose != NULL ? "\"" : "", e->purpose != NULL ? e->purpose : "",
+			       e->purpose != NULL ? "\"" : "");
+		}
+	}
+	if (json) {
+		char *text = json_dumps(arr, JSON_COMPACT);
+
+		printf("%s\n", text);
+		free(text);
+		json_decref(arr);
+	} else if (n == 0) {
+		printf("the audit log is empty\n");
+	}
+	store_audit_list_free(v, n);
+	return CLI_OK;
+}
+
+int
+cmd_audit(int argc, char **argv)
+{
+	const char *sub = NULL, *config_file = NULL;
+	bool json = false;
+	int64_t limit = 50;
+	struct sync_env env;
+	struct sync_env_options opt = {0};
+	char *cause = NULL;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+			char *end = NULL;
+			long long v = strtoll(argv[++i], &end, 10);
+
+			if (end == argv[i] || *end != '\0' || v < 0)
+				return cli_usage_error("audit", "--limit takes a number >= 0");
+			limit = v;
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			config_file = argv[++i];
+		} else if (sub == NULL && argv[i][0] != '-') {
+			sub = argv[i];
+		} else {
+			return cli_usage_error("audit", "unknown or incomplete option '%s'", argv[i]);
+		}
+	}
+	if (sub == NULL || (strcmp(sub, "verify") != 0 && strcmp(sub, "list") != 0))
+		return cli_usage_error("audit", "give 'verify' or 'list'");
+	if (json && strcmp(sub, "list") == 0 && limit == 50)
+		limit = 0; /* --json lists everything unless --limit says otherwise */
+	opt.config_file = config_file;
+	if (sync_env_open(&env, &opt, &cause) != 0) {
+		rc = cli_fail("audit", "%s", cause);
+		free(cause);
+		sync_env_release(&env);
+		return rc;
+	}
+	rc = strcmp(sub, "verify") == 0 ? do_verify(&env, json) : do_list(&env, json, limit);
+	sync_env_release(&env);
+	return rc;
+}
+
+/* ---- helpers for the other commands (cli.h) ------------------------------ */
+
+int
+cli_audit_ship(struct sync_env *env, int64_t max_wait_ms, FILE *out)
+{
+	struct audit_ship_options o = {
+		.store = env->store,
+		.net = env->net,
+		.tokens = env->have_session ? &env->tokens : NULL,
+		.issuer = env->have_session ? env->session.issuer : NULL,
+	};
+	struct audit_ship *a = audit_ship_new(&o);
+	struct audit_ship_stats st;
+	int rc;
+
+	if (a == NULL)
+		return 1; /* not signed in: the next sync ships it */
+	rc = audit_ship_run(a, max_wait_ms, &st);
+	if (st.shipped > 0 || st.waiting > 0)
+		fprintf(out, "audit: %" PRId64 " entr%s shipped, %" PRId64 " waiting\n", st.shipped,
+			st.shipped == 1 ? "y" : "ies", st.waiting > 0 ? st.waiting : 0);
+	if (st.error != NULL)
+		fprintf(stderr, "motcua: %s\n", st.error);
+	audit_ship_free(a);
+	return rc;
+}
+
+int
+cli_audit_note(const char *config_file, const char *clerk, const char *kind,
+	       const char *dossier, const char *purpose, const char *details)
+{
+	struct sync_env env;
+	struct sync_env_options opt = {.config_file = config_file};
+	struct store_audit_record r = {clerk, kind, dossier, purpose, details};
+	char *cause = NULL;
+	int rc = 0;
+
+	if (sync_env_open(&env, &opt, &cause) != 0 ||
+	    store_audit_append(env.store, &r, (mc_time)time(NULL), NULL) != 0) {
+		fprintf(stderr, "motcua: audit log: %s\n",
+			cause != NULL ? cause : store_errmsg(env.store));
+		rc = -1;
+	}
+	free(cause);
+	sync_env_release(&env);
+	return rc;
+}

@@ -1,0 +1,305 @@
+/*
+ * audit_ship.c - the audit log's way to the server (audit_ship.h).
+ *
+ * One job, an explicit state machine:
+ *
+ *   IDLE --entries wait, backoff over--> TOKEN --token--> SENDING --answer--> IDLE
+ *                                          |                 |
+ *                                          +-- no token -----+--> IDLE (backoff)
+ *
+ * The server's "head" is the truth about what it holds: the shipped mark
+ * moves to it (never past what we sent), so a lost answer only means the
+ * same entries are offered again and counted as duplicates.  Failures back
+ * off 5 s, doubling to 5 min; a 409 stops shipping for this process.
+ */
+#include "sync/audit_ship.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "core/xalloc.h"
+#include "store/audit.h"
+
+#define BACKOFF_MIN_S 5
+#define BACKOFF_MAX_S 300
+
+enum ship_state { SHIP_IDLE = 0, SHIP_TOKEN, SHIP_SENDING };
+
+struct audit_ship {
+	struct store *store;
+	struct net *net;
+	const struct sync_tokens *tokens;
+	char *url;
+	enum ship_state state;
+	struct net_request *req;   /* referenced while SENDING */
+	int64_t last_sent;         /* highest seq in the batch in flight */
+	mc_time next_at;
+	int64_t backoff_s;
+	bool retried_401;
+	bool conflict;
+	bool *alive;               /* cleared at free: callbacks see it */
+	int64_t shipped, duplicates;
+	char error[256];
+};
+
+static void
+fail(struct audit_ship *a, mc_time now, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+fail(struct audit_ship *a, mc_time now, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->error, sizeof a->error, fmt, ap);
+	va_end(ap);
+	a->backoff_s = a->backoff_s == 0 ? BACKOFF_MIN_S
+			: a->backoff_s * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : a->backoff_s * 2;
+	a->next_at = now + a->backoff_s;
+	a->state = SHIP_IDLE;
+}
+
+struct audit_ship *
+audit_ship_new(const struct audit_ship_options *opt)
+{
+	struct audit_ship *a;
+	size_t n;
+
+	if (opt->issuer == NULL || opt->issuer[0] == '\0' || opt->tokens == NULL ||
+	    opt->tokens->get == NULL || opt->net == NULL)
+		return NULL;
+	a = xcalloc(1, sizeof *a);
+	a->store = opt->store;
+	a->net = opt->net;
+	a->tokens = opt->tokens;
+	n = strlen(opt->issuer);
+	while (n > 0 && opt->issuer[n - 1] == '/')
+		n--;
+	a->url = xmalloc(n + sizeof AUDIT_SHIP_PATH);
+	memcpy(a->url, opt->issuer, n);
+	memcpy(a->url + n, AUDIT_SHIP_PATH, sizeof AUDIT_SHIP_PATH);
+	a->alive = xmalloc(sizeof *a->alive);
+	*a->alive = true;
+	return a;
+}
+
+void
+audit_ship_free(struct audit_ship *a)
+{
+	if (a == NULL)
+		return;
+	*a->alive = false; /* a token callback still to come frees the flag */
+	if (a->state == SHIP_SENDING && a->req != NULL) {
+		net_cancel(a->req);
+		net_request_unref(a->req);
+		a->req = NULL;
+	}
+	if (a->state != SHIP_TOKEN)
+		free(a->alive);
+	free(a->url);
+	free(a);
+}
+
+/* The next batch as JSON text, or NULL when the server has everything. */
+static char *
+batch_json(struct audit_ship *a, int64_t *last)
+{
+	struct store_audit_state st;
+	struct store_audit_entry *v = NULL;
+	json_t *root, *arr;
+	size_t n = 0;
+	char *text;
+
+	if (store_audit_state(a->store, &st) != 0 ||
+	    store_audit_list(a->store, st.shipped_seq, AUDIT_SHIP_BATCH, &v, &n) != 0 || n == 0) {
+		store_audit_list_free(v, n);
+		return NULL;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct store_audit_entry *e = &v[i];
+
+		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s?,s:s,s:s,s:s}", "seq",
+						     (json_int_t)e->seq, "at", (json_int_t)e->at,
+						     "clerk", e->clerk, "kind", e->kind, "dossier",
+						     e->dossier, "purpose", e->purpose, "details",
+						     e->details, "prev_hash", e->prev_hash, "hash",
+						     e->hash));
+	}
+	*last = v[n - 1].seq;
+	root = json_pack("{s:s,s:o}", "chain", st.chain, "entries", arr);
+	text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	store_audit_list_free(v, n);
+	return text;
+}
+
+static void
+on_answer(struct net_request *req, const struct net_response *resp, void *arg)
+{
+	struct audit_ship *a = arg;
+	mc_time now = (mc_time)time(NULL);
+	json_t *body = NULL, *head;
+
+	(void)req;
+	if (resp->result == NET_ERR_CANCELLED)
+		return; /* audit_ship_free() */
+	net_request_unref(a->req);
+	a->req = NULL;
+	a->state = SHIP_IDLE;
+	if (resp->result != NET_OK) {
+		fail(a, now, "audit log: %s", resp->error);
+		return;
+	}
+	body = json_loadb(resp->body, resp->body_len, 0, NULL);
+	head = json_object_get(body, "head");
+	if (resp->status == 401 && !a->retried_401) {
+		a->retried_401 = true;
+		if (a->tokens->invalidate != NULL)
+			a->tokens->invalidate(a->tokens->ctx, AUDIT_SHIP_SYSTEM);
+		a->next_at = now; /* once more with a new token */
+	} else if (resp->status == 409) {
+		const char *why = json_string_value(json_object_get(body, "why"));
+		a->conflict = true;
+		snprintf(a->error, sizeof a->error,
+			 "audit log: the server's copy differs from this terminal's (%s); "
+			 "shipping stopped - run 'motcua audit verify'", why != NULL ? why : "409");
+	} else if (resp->status != 200 || !json_is_integer(head)) {
+		fail(a, now, "audit log: the server answered %ld", resp->status);
+	} else {
+		int64_t h = json_integer_value(head);
+		json_t *acc = json_object_get(body, "accepted"), *dup = json_object_get(body, "duplicates");
+
+		a->shipped += json_is_integer(acc) ? json_integer_value(acc) : 0;
+		a->duplicates += json_is_integer(dup) ? json_integer_value(dup) : 0;
+		if (store_audit_mark_shipped(a->store, h < a->last_sent ? h : a->last_sent) != 0)
+			fail(a, now, "audit log: %s", store_errmsg(a->store));
+		else {
+			a->error[0] = '\0';
+			a->backoff_s = 0;
+			a->retried_401 = false;
+		}
+	}
+	json_decref(body);
+}
+
+struct token_wait {
+	struct audit_ship *a;
+	bool *alive;
+};
+
+static void
+on_token(void *arg, const char *token, const char *why)
+{
+	struct token_wait *tw = arg;
+	struct audit_ship *a = tw->a;
+	mc_time now = (mc_time)time(NULL);
+	char *text, *auth;
+	size_t n;
+
+	if (!*tw->alive) {
+		free(tw->alive);
+		free(tw);
+		return;
+	}
+	free(tw);
+	if (token == NULL) {
+		fail(a, now, "audit log: no token for %s: %s", AUDIT_SHIP_SYSTEM,
+		     why != NULL ? why : "?");
+		return;
+	}
+	text = batch_json(a, &a->last_sent);
+	if (text == NULL) {
+		a->state = SHIP_IDLE;
+		return;
+	}
+	a->req = net_request_new(a->net, "POST", a->url);
+	net_request_source(a->req, "audit");
+	net_request_kind(a->req, "audit");
+	n = strlen(token) + 8;
+	auth = xmalloc(n);
+	snprintf(auth, n, "Bearer %s", token);
+	net_request_header(a->req, "Authorization", auth);
+	explicit_bzero(auth, n);
+	free(auth);
+	net_request_body(a->req, "application/json", text, strlen(text));
+	free(text);
+	net_request_on_done(a->req, on_answer, a);
+	net_request_ref(a->req);
+	a->state = SHIP_SENDING;
+	net_submit(a->net, a->req);
+}
+
+static int64_t
+waiting(struct audit_ship *a)
+{
+	struct store_audit_state st;
+
+	if (store_audit_state(a->store, &st) != 0)
+		return -1;
+	return st.head_seq - st.shipped_seq;
+}
+
+bool
+audit_ship_step(struct audit_ship *a, mc_time now)
+{
+	struct token_wait *tw;
+
+	if (a == NULL)
+		return false;
+	if (a->state != SHIP_IDLE || a->conflict)
+		return a->state != SHIP_IDLE;
+	if (now < a->next_at || waiting(a) <= 0)
+		return false;
+	a->state = SHIP_TOKEN;
+	tw = xmalloc(sizeof *tw);
+	tw->a = a;
+	tw->alive = a->alive;
+	a->tokens->get(a->tokens->ctx, AUDIT_SHIP_SYSTEM, on_token, tw);
+	return a->state != SHIP_IDLE;
+}
+
+void
+audit_ship_get_stats(struct audit_ship *a, struct audit_ship_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	if (a == NULL)
+		return;
+	st->shipped = a->shipped;
+	st->duplicates = a->duplicates;
+	st->waiting = waiting(a);
+	st->conflict = a->conflict;
+	st->error = a->error[0] != '\0' ? a->error : NULL;
+}
+
+int
+audit_ship_run(struct audit_ship *a, int64_t max_wait_ms, struct audit_ship_stats *st)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		mc_time now = (mc_time)time(NULL);
+		bool busy = audit_ship_step(a, now);
+		int64_t ms;
+
+		if (!busy && (a->conflict || waiting(a) <= 0 || a->next_at > now))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = (int64_t)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms >= max_wait_ms)
+			break;
+		if (busy && net_poll(a->net, 200, NULL, 0) < 0)
+			break;
+	}
+	audit_ship_get_stats(a, st);
+	if (st->waiting < 0)
+		return -1;
+	return st->waiting == 0 ? 0 : 1;
+}

@@ -1,0 +1,250 @@
+/*
+ * privacy.c - permissions, the data key, retention and wipe (privacy.h).
+ *
+ * The data key is 32 random bytes (getrandom), kept hex-encoded as a
+ * Secret Service item of the keyring schema auth uses, with the attribute
+ * issuer = "motcua-data-key:<absolute store path>" (one key per store), so
+ * it is unlocked with the session like the sign-in and never touches the
+ * disk in clear.  Copies in memory are wiped.  This file prints nothing.
+ */
+#include "sync/privacy.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth/keyring.h"
+#include "core/xalloc.h"
+#include "store/audit.h"
+#include "store/protect.h"
+
+#define KEY_ITEM_PREFIX "motcua-data-key:"
+
+static char *
+fmt(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *out = xmalloc(n);
+
+	snprintf(out, n, "%s%s%s", a, b, c);
+	return out;
+}
+
+int
+privacy_mode_of(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return -1;
+	return (int)(sb.st_mode & 07777);
+}
+
+/* chmod to `mode` when the path exists with any bit beyond it. */
+static int
+tighten(const char *path, mode_t mode, char **cause)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (S_ISLNK(sb.st_mode)) {
+		*cause = fmt(path, ": is a symbolic link; refusing to use it for personal data",
+			     "");
+		return -1;
+	}
+	if ((sb.st_mode & 07777 & ~mode) == 0)
+		return 0;
+	if (sb.st_uid != geteuid() || chmod(path, mode) != 0) {
+		char why[160];
+
+		snprintf(why, sizeof why, ": open to other users (mode %04o) and cannot be "
+			 "closed: %s", (unsigned)(sb.st_mode & 07777),
+			 sb.st_uid != geteuid() ? "not ours" : strerror(errno));
+		*cause = fmt(path, why, "");
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+key_item(const char *db_path)
+{
+	char abs[PATH_MAX];
+
+	if (realpath(db_path, abs) == NULL)
+		snprintf(abs, sizeof abs, "%s", db_path);
+	return fmt(KEY_ITEM_PREFIX, abs, "");
+}
+
+static int
+unhex32(const char *s, unsigned char out[STORE_DATA_KEY_LEN])
+{
+	if (s == NULL || strlen(s) != 2 * STORE_DATA_KEY_LEN)
+		return -1;
+	for (size_t i = 0; i < STORE_DATA_KEY_LEN; i++) {
+		unsigned v = 0;
+
+		for (size_t k = 0; k < 2; k++) {
+			char c = s[2 * i + k];
+			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+			if (d < 0)
+				return -1;
+			v = v * 16 + (unsigned)d;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/* The store's data key from the Secret Service, created on first use.
+ * 0 got it; 1 no Secret Service (or it refused). */
+static int
+data_key(const char *db_path, unsigned char key[STORE_DATA_KEY_LEN])
+{
+	struct auth_keyring *kr = auth_keyring_open(NULL);
+	char *item = key_item(db_path), *secret = NULL;
+	char hex[2 * STORE_DATA_KEY_LEN + 1];
+	int ret = 1, found;
+
+	if (!auth_keyring_persistent(kr))
+		goto out;
+	found = auth_keyring_lookup(kr, item, &secret, NULL, NULL);
+	if (found == 1 && unhex32(secret, key) == 0) {
+		ret = 0;
+		goto out;
+	}
+	if (found < 0)
+		goto out;
+	/* none yet (or damaged): a new one; the store forgets what the old sealed */
+	for (size_t got = 0; got < STORE_DATA_KEY_LEN;) {
+		ssize_t n = getrandom(key + got, STORE_DATA_KEY_LEN - got, 0);
+		if (n < 0 && errno != EINTR)
+			goto out;
+		got += n > 0 ? (size_t)n : 0;
+	}
+	for (size_t i = 0; i < STORE_DATA_KEY_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	if (auth_keyring_store(kr, item, "motcua", hex, NULL) == 0)
+		ret = 0;
+	explicit_bzero(hex, sizeof hex);
+out:
+	if (ret != 0)
+		explicit_bzero(key, STORE_DATA_KEY_LEN);
+	xfree_secret(secret);
+	free(item);
+	auth_keyring_free(kr);
+	return ret;
+}
+
+int
+privacy_open(struct store *s, const char *data_dir, const char *db_path,
+	     enum privacy_level *level, char **cause)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	unsigned char key[STORE_DATA_KEY_LEN];
+	int rc;
+
+	*cause = NULL;
+	if (data_dir != NULL && tighten(data_dir, 0700, cause) != 0)
+		return -1;
+	for (size_t i = 0; db_path != NULL && i < 3; i++) {
+		char *p = fmt(db_path, suffixes[i], "");
+		rc = tighten(p, 0600, cause);
+		free(p);
+		if (rc != 0)
+			return -1;
+	}
+	if (db_path != NULL && data_key(db_path, key) == 0) {
+		rc = store_protect_set_key(s, key, NULL, NULL);
+		explicit_bzero(key, sizeof key);
+		if (level != NULL)
+			*level = PRIVACY_SEALED;
+	} else {
+		rc = store_protect_drop_ids(s);
+		if (level != NULL)
+			*level = PRIVACY_NOT_KEPT;
+	}
+	if (rc != 0) {
+		*cause = xstrdup(store_errmsg(s));
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+privacy_level_text(enum privacy_level level)
+{
+	return level == PRIVACY_SEALED
+		       ? "số giấy tờ được mã hóa, khóa trong Secret Service "
+			 "(ID numbers sealed; key in the Secret Service)"
+		       : "không có Secret Service: số giấy tờ không được lưu trên máy này "
+			 "(no Secret Service: ID numbers are not kept on this terminal)";
+}
+
+int
+privacy_retention(struct store *s, int retention_days, mc_time now, int64_t *n)
+{
+	int64_t gone = 0;
+	mc_time data_now = 0, now_ref = now;
+	char details[64];
+
+	if (n != NULL)
+		*n = 0;
+	if (retention_days <= 0)
+		return 0;
+	/*
+	 * Age is measured against the earlier of this terminal's clock and the
+	 * newest change the sources reported: an old PC whose clock jumped
+	 * years ahead must not purge everything it holds.
+	 */
+	if (store_protect_data_clock(s, &data_now) != 0)
+		return -1;
+	if (data_now > 0 && data_now < now)
+		now_ref = data_now;
+	if (store_protect_purge_finished(s, now_ref - (mc_time)retention_days * 86400, &gone) != 0)
+		return -1;
+	if (n != NULL)
+		*n = gone;
+	if (gone == 0)
+		return 0;
+	snprintf(details, sizeof details, "{\"days\":%d,\"removed\":%" PRId64 "}",
+		 retention_days, gone);
+	return store_audit_append(s,
+				  &(struct store_audit_record){.kind = STORE_AUDIT_PURGE,
+							       .purpose = "retention",
+							       .details = details},
+				  now, NULL);
+}
+
+int
+privacy_wipe(const char *db_path, char **cause)
+{
+	static const char *const suffixes[] = {"-wal", "-shm", "", ".replay.lock"};
+	struct auth_keyring *kr;
+	char *item = key_item(db_path);
+
+	*cause = NULL;
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		char *p = fmt(db_path, suffixes[i], "");
+
+		if (unlink(p) != 0 && errno != ENOENT) {
+			*cause = fmt(p, ": cannot remove: ", strerror(errno));
+			free(p);
+			free(item);
+			return -1;
+		}
+		free(p);
+	}
+	kr = auth_keyring_open(NULL);
+	auth_keyring_clear(kr, item, NULL);
+	auth_keyring_free(kr);
+	free(item);
+	return 0;
+}
