@@ -52,14 +52,17 @@ struct ui_outbox {
 	void *ctx;
 };
 
-/* The audit log (hash-chained; DESIGN.md section 7). */
+/* The audit log (hash-chained; DESIGN.md section 7; ui/trust.h). */
 struct ui_audit {
 	/*
 	 * Record that the official was shown personal data: what
-	 * ("reveal-id"), of which dossier.  0 recorded; -1 with *err (malloc'd)
-	 * and the console does NOT show the data.
+	 * ("reveal-id"), of which dossier, and why (the purpose the clerk
+	 * typed); or a sign-in: what "signin", code NULL, purpose "device" or
+	 * "resumed".  0 recorded; -1 with *err (malloc'd) and the console does
+	 * NOT show the data.
 	 */
-	int (*record)(void *ctx, const char *what, const char *code, char **err);
+	int (*record)(void *ctx, const char *what, const char *code, const char *purpose,
+		      char **err);
 	void *ctx;
 };
 
@@ -146,8 +149,12 @@ struct ui_engine_options {
 	struct sync *sync;                /* NULL: no pulls */
 	const struct sync_tokens *tokens; /* for the replay; NULL: the sources' own */
 	bool queue;                       /* run the offline queue's replay */
-	const char *actor;                /* the official's name sent with actions */
+	const char *actor;                /* the official's name sent with actions (copied);
+	                                     NULL: auth's, once signed in */
+	struct auth *auth;                /* may be NULL */
 	int64_t pull_every_s;             /* between automatic pulls; <= 0: 300 */
+	struct ui_trust *trust;           /* audit shipping and retention each turn
+	                                     (ui/trust.h); may be NULL */
 	void (*log)(void *ctx, const char *line); /* the replay's lines; may be NULL */
 	void *log_ctx;
 };

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/auth.h"
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "store/outbox.h"
@@ -21,6 +22,7 @@
 #include "sync/outbox_replay.h"
 #include "sync/sync.h"
 #include "ui/console.h"
+#include "ui/trust.h"
 
 #define MAX_SOURCES 32
 
@@ -29,6 +31,11 @@ struct ui_engine {
 	struct net *net;
 	struct sync *sync;
 	struct outbox_replay *replay;
+	char *actor;               /* our copy: auth's strings do not last */
+	struct auth *auth;         /* names the actor once signed in; may be NULL */
+	struct outbox_replay_options ro; /* the replay starts at the first turn */
+	bool queue;
+	struct ui_trust *trust;    /* audit log shipping, retention (ui/trust.h) */
 	int64_t pull_every_s;
 	int64_t next_pull_at;      /* 0: at the first turn */
 	bool was_busy;
@@ -91,6 +98,22 @@ replay_outcomes(const struct ui_engine *e)
 	return st.applied + st.conflicts + st.failed + st.retries + st.sends;
 }
 
+/*
+ * The app calls the first turn only after the first sign-in, so the
+ * official's name is known by then: it goes with every action sent.
+ */
+static void
+replay_start(struct ui_engine *e)
+{
+	if (e->actor == NULL && e->auth != NULL) {
+		struct auth_info info;
+		auth_get_info(e->auth, &info);
+		e->actor = xstrdup_or_null(info.name);
+	}
+	e->ro.actor = e->actor;
+	e->replay = outbox_replay_new(&e->ro);
+}
+
 static bool
 eng_turn(void *ctx, int64_t now)
 {
@@ -113,8 +136,14 @@ eng_turn(void *ctx, int64_t now)
 		e->seen_sum = sum;
 		if (e->was_busy && !busy)
 			changed = true; /* statuses, ages and marks at the end of a pass */
+		if (ui_trust_turn(e->trust, now, e->was_busy && !busy))
+			changed = true;
 		e->was_busy = busy;
+	} else {
+		ui_trust_turn(e->trust, now, false);
 	}
+	if (e->queue && e->replay == NULL)
+		replay_start(e);
 	if (e->replay != NULL) {
 		outbox_replay_step(e->replay);
 		rsum = replay_outcomes(e);
@@ -247,18 +276,20 @@ ui_engine_new(const struct ui_engine_options *opt)
 		.progress = eng_progress,
 		.ctx = e,
 	};
+	e->actor = xstrdup_or_null(opt->actor);
+	e->auth = opt->auth;
+	e->queue = opt->queue;
+	e->trust = opt->trust;
 	if (opt->queue) {
-		struct outbox_replay_options ro = {
+		e->ro = (struct outbox_replay_options){
 			.store = opt->store,
 			.net = opt->net,
 			.find_source = find_source,
 			.find_arg = e,
 			.tokens = opt->tokens,
-			.actor = opt->actor,
 			.log = opt->log,
 			.log_ctx = opt->log_ctx,
 		};
-		e->replay = outbox_replay_new(&ro);
 		e->outbox_seam = (struct ui_outbox){
 			.queue = eng_queue,
 			.pending = eng_pending,
@@ -280,7 +311,7 @@ ui_engine_sync(struct ui_engine *e)
 const struct ui_outbox *
 ui_engine_outbox(struct ui_engine *e)
 {
-	return e->replay != NULL ? &e->outbox_seam : NULL;
+	return e->queue ? &e->outbox_seam : NULL;
 }
 
 void
@@ -289,5 +320,6 @@ ui_engine_free(struct ui_engine *e)
 	if (e == NULL)
 		return;
 	outbox_replay_free(e->replay);
+	free(e->actor);
 	free(e);
 }

@@ -20,6 +20,7 @@
 #include "sync/env.h"
 #include "sync/sync.h"
 #include "ui/console.h"
+#include "ui/trust.h"
 
 #define PULL_EVERY_S 300 /* between automatic pulls while the console runs */
 
@@ -79,6 +80,8 @@ cmd_console(int argc, char **argv)
 	struct sync_env_options eo = {0};
 	struct ui_engine_options go = {0};
 	struct ui_engine *engine = NULL;
+	struct ui_trust *trust = NULL;
+	struct ui_trust_options to = {0};
 	struct ui_options opt;
 	const char *config_file = NULL, *lang = NULL;
 	char *cause = NULL, *keys = NULL, *notice = NULL;
@@ -118,7 +121,17 @@ cmd_console(int argc, char **argv)
 	go.sync = sync_n_sources(env.sync) > 0 ? env.sync : NULL;
 	go.tokens = env.have_session ? &env.tokens : NULL;
 	go.queue = true;
+	go.auth = env.have_session ? env.session.auth : NULL;
 	go.pull_every_s = PULL_EVERY_S;
+	/* the audit log, its shipping and retention (ui/trust.h) */
+	to.store = env.store;
+	to.net = env.net;
+	to.tokens = env.have_session ? &env.tokens : NULL;
+	to.auth = env.have_session ? env.session.auth : NULL;
+	to.issuer = env.have_session ? env.session.issuer : NULL;
+	to.retention_days = env.cfg.retention_days;
+	trust = ui_trust_new(&to);
+	go.trust = trust;
 	engine = ui_engine_new(&go);
 
 	memset(&opt, 0, sizeof opt);
@@ -135,6 +148,7 @@ cmd_console(int argc, char **argv)
 	opt.lock_grace_minutes = env.cfg.lock_grace_minutes;
 	opt.sync = ui_engine_sync(engine);
 	opt.outbox = ui_engine_outbox(engine);
+	opt.audit = ui_trust_audit(trust);
 	free(cause);
 	cause = NULL;
 	if (ui_run(&opt, &cause) != 0) {
@@ -144,6 +158,7 @@ cmd_console(int argc, char **argv)
 	rc = CLI_OK;
 out:
 	ui_engine_free(engine);
+	ui_trust_free(trust);
 	sync_free(env.sync); /* its requests first, while the net is there */
 	env.sync = NULL;
 	if (env.net != NULL) {

@@ -91,6 +91,11 @@ wait_for 'Không có thao tác nào đang chờ gửi' 60
 screen | grep -q 'Chờ gửi: 0' || fail "the status bar still counts it"
 [ "$(server_status "$A")" = 9 ] || fail "$A is not approved on the server"
 [ "$(applied)" = $((base + 1)) ] || fail "the replay did not apply exactly one action"
+# Sent in the name of the official who signed in (not the sandbox's default).
+who=$(curl -sS -H "Authorization: Bearer $TOK" "$URL/tuphap/api/v1/dossiers/$A" |
+	jq -r '.history[-1].actor')
+[ -n "$who" ] && [ "$who" != null ] && [ "$who" != "Cán bộ một cửa" ] ||
+	fail "the action was not sent with the official's name (history says '$who')"
 keys q
 wait_for '^Hồ sơ: ' 5
 
