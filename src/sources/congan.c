@@ -174,19 +174,13 @@ congan_pull_parse(struct source *src, const struct net_response *resp, const cha
 		return SOURCE_PARSE_ERROR;
 	}
 	json_array_foreach(data, i, e) {
-		struct src_rd rd;
-		struct dossier *d = src_page_push(page);
 		json_t *u = json_object_get(e, "updated_at");
 		/* the watermark moves past refused rows too, or one bad row stalls the feed */
 		if (json_is_integer(u) && json_integer_value(u) > maxseen)
 			maxseen = json_integer_value(u);
-		src_rd_init(&rd, repaired);
-		if (!read_record(&rd, e, src->name, d)) {
-			src_page_reject(page, json_string_value(json_object_get(e, "record_no")), i,
-					&rd);
-			src_page_pop(page);
-		}
 	}
+	src_page_items(src, page, data, repaired, read_record, "record_no", NULL,
+		       SRC_DATE_EPOCH_MS, NULL);
 	n = json_array_size(data);
 	if (json_is_true(more) && n > 0) {
 		/* overlap one row (see the top of the file) */
@@ -224,20 +218,7 @@ static int
 parse_record_root(struct source *src, json_t *root, bool repaired, struct dossier *out,
 		  char **cause)
 {
-	struct src_rd rd;
-
-	src_rd_init(&rd, repaired);
-	dossier_init(out);
-	if (!read_record(&rd, root, src->name, out)) {
-		char code[48];
-		src_safe_code(json_string_value(json_object_get(root, "record_no")), code,
-			      sizeof code);
-		*cause = src_cause(src, "%s: record refused: field '%s': %s", code, rd.field,
-				   rd.why != NULL ? rd.why : "invalid");
-		dossier_release(out);
-		return SOURCE_PARSE_ERROR;
-	}
-	return SOURCE_PARSE_OK;
+	return src_parse_one(src, root, repaired, read_record, "record_no", "record", out, cause);
 }
 
 static int

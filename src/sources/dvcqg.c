@@ -245,8 +245,7 @@ dvcqg_pull_parse(struct source *src, const struct net_response *resp, const char
 	bool repaired = false;
 	int rc;
 	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
-	json_t *items, *e;
-	size_t i;
+	json_t *items;
 	int64_t pg = 0, tp = 0;
 	struct src_rd top;
 	mc_time page_max = 0;
@@ -262,19 +261,8 @@ dvcqg_pull_parse(struct source *src, const struct net_response *resp, const char
 		*cause = src_cause(src, "LayDanhSachHoSo answer without data/TrangSo/TongSoTrang");
 		return SOURCE_PARSE_ERROR;
 	}
-	json_array_foreach(items, i, e) {
-		struct src_rd rd;
-		struct dossier *d = src_page_push(page);
-		const char *m = json_string_value(json_object_get(e, "NgayCapNhat"));
-		mc_time t;
-		if (m != NULL && src_date_parse(m, SRC_DATE_COMPACT, &t) == 0 && t > page_max)
-			page_max = t;
-		src_rd_init(&rd, repaired);
-		if (!read_dossier(&rd, e, src->name, d)) {
-			src_page_reject(page, json_string_value(json_object_get(e, "MaHoSo")), i, &rd);
-			src_page_pop(page);
-		}
-	}
+	src_page_items(src, page, items, repaired, read_dossier, "MaHoSo", "NgayCapNhat", SRC_DATE_COMPACT,
+		       &page_max);
 	page->more = json_array_size(items) > 0 && pg < tp;
 	page->next_watermark = src_paged_next(watermark, page->more, page_max);
 	json_decref(root);
@@ -299,21 +287,13 @@ dvcqg_detail_parse(struct source *src, const struct net_response *resp, struct d
 	bool repaired = false;
 	int rc;
 	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
-	struct src_rd rd;
 
 	if (root == NULL)
 		return rc;
-	src_rd_init(&rd, repaired);
-	dossier_init(out);
-	if (!read_dossier(&rd, json_object_get(root, "data"), src->name, out)) {
-		*cause = src_cause(src, "dossier refused: field '%s': %s", rd.field,
-				   rd.why != NULL ? rd.why : "invalid");
-		dossier_release(out);
-		json_decref(root);
-		return SOURCE_PARSE_ERROR;
-	}
+	rc = src_parse_one(src, json_object_get(root, "data"), repaired, read_dossier, NULL,
+			   "dossier", out, cause);
 	json_decref(root);
-	return SOURCE_PARSE_OK;
+	return rc;
 }
 
 static struct net_request *

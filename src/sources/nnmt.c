@@ -146,8 +146,7 @@ nnmt_pull_parse(struct source *src, const struct net_response *resp, const char 
 {
 	int rc = src_http_error(src, resp, cause);
 	bool repaired;
-	json_t *root, *items, *e, *pg, *tp;
-	size_t i;
+	json_t *root, *items, *pg, *tp;
 	mc_time page_max = 0;
 
 	if (rc != SOURCE_PARSE_OK)
@@ -163,23 +162,9 @@ nnmt_pull_parse(struct source *src, const struct net_response *resp, const char 
 		*cause = src_cause(src, "list reply without items/page/total_pages");
 		return SOURCE_PARSE_ERROR;
 	}
-	json_array_foreach(items, i, e) {
-		struct src_rd rd;
-		struct dossier *d = src_page_push(page);
-		src_rd_init(&rd, repaired);
-		if (!read_dossier(&rd, e, src->name, d)) {
-			json_t *dt = json_object_get(e, "dates");
-			mc_time t;
-			const char *m = json_string_value(json_object_get(dt, "modified"));
-			if (m != NULL && src_date_parse(m, SRC_DATE_ISO, &t) == 0 && t > page_max)
-				page_max = t;
-			src_page_reject(page, json_string_value(json_object_get(e, "dossier_no")), i,
-					&rd);
-			src_page_pop(page);
-		} else if (d->updated_at > page_max) {
-			page_max = d->updated_at;
-		}
-	}
+	/* a dossier read gets updated_at from the same text, so every row counts */
+	src_page_items(src, page, items, repaired, read_dossier, "dossier_no", "dates.modified",
+		       SRC_DATE_ISO, &page_max);
 	page->more = json_array_size(items) > 0 && json_integer_value(pg) < json_integer_value(tp);
 	page->next_watermark = src_paged_next(watermark, page->more, page_max);
 	json_decref(root);
@@ -202,20 +187,8 @@ nnmt_detail_request(struct source *src, struct net *net, const char *code, const
 static int
 one_dossier(struct source *src, json_t *root, bool repaired, struct dossier *out, char **cause)
 {
-	struct src_rd rd;
-
-	src_rd_init(&rd, repaired);
-	dossier_init(out);
-	if (!read_dossier(&rd, root, src->name, out)) {
-		char code[48];
-		src_safe_code(json_string_value(json_object_get(root, "dossier_no")), code,
-			      sizeof code);
-		*cause = src_cause(src, "%s: dossier refused: field '%s': %s", code, rd.field,
-				   rd.why != NULL ? rd.why : "invalid");
-		dossier_release(out);
-		return SOURCE_PARSE_ERROR;
-	}
-	return SOURCE_PARSE_OK;
+	return src_parse_one(src, root, repaired, read_dossier, "dossier_no", "dossier", out,
+			     cause);
 }
 
 static int

@@ -227,6 +227,54 @@ src_page_reject(struct source_page *page, const char *code, size_t index,
 }
 
 void
+src_page_items(const struct source *src, struct source_page *page, json_t *items,
+	       bool repaired, src_reader read, const char *code_key, const char *date_path,
+	       enum src_date_fmt fmt, mc_time *page_max)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(items, i, e) {
+		struct src_rd rd;
+		struct dossier *d = src_page_push(page);
+		if (date_path != NULL) {
+			const char *m = json_string_value(src_path(e, date_path));
+			mc_time t;
+			if (m != NULL && src_date_parse(m, fmt, &t) == 0 && t > *page_max)
+				*page_max = t;
+		}
+		src_rd_init(&rd, repaired);
+		if (!read(&rd, e, src->name, d)) {
+			src_page_reject(page, json_string_value(json_object_get(e, code_key)), i, &rd);
+			src_page_pop(page);
+		}
+	}
+}
+
+int
+src_parse_one(const struct source *src, json_t *o, bool repaired, src_reader read,
+	      const char *code_key, const char *what, struct dossier *out, char **cause)
+{
+	struct src_rd rd;
+	const char *why;
+
+	src_rd_init(&rd, repaired);
+	dossier_init(out);
+	if (read(&rd, o, src->name, out))
+		return SOURCE_PARSE_OK;
+	why = rd.why != NULL ? rd.why : "invalid";
+	if (code_key != NULL) {
+		char code[48];
+		src_safe_code(json_string_value(json_object_get(o, code_key)), code, sizeof code);
+		*cause = src_cause(src, "%s: %s refused: field '%s': %s", code, what, rd.field, why);
+	} else {
+		*cause = src_cause(src, "%s refused: field '%s': %s", what, rd.field, why);
+	}
+	dossier_release(out);
+	return SOURCE_PARSE_ERROR;
+}
+
+void
 source_result_init(struct source_result *r)
 {
 	memset(r, 0, sizeof *r);

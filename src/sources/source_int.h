@@ -112,6 +112,27 @@ void src_page_reject(struct source_page *page, const char *code, size_t index,
 void src_page_reject_msg(struct source_page *page, const char *code, size_t index,
 			 const char *msg);
 
+/* A dialect's reader of one dossier object into *d; false with rd's reason when refused. */
+typedef bool (*src_reader)(struct src_rd *rd, json_t *o, const char *source, struct dossier *d);
+
+/*
+ * Read every element of the array `items` with `read` into `page`; a refused
+ * one is recorded with the code at `code_key`.  With date_path (a dotted
+ * path, in fmt) the newest such date of ALL rows, refused ones included, is
+ * kept in *page_max (a refused row must not stall the feed).
+ */
+void src_page_items(const struct source *src, struct source_page *page, json_t *items,
+		    bool repaired, src_reader read, const char *code_key, const char *date_path,
+		    enum src_date_fmt fmt, mc_time *page_max);
+/*
+ * One dossier object `o` into *out (initialised here; released on failure).
+ * SOURCE_PARSE_OK, or SOURCE_PARSE_ERROR with *cause "SOURCE: CODE: WHAT
+ * refused: field 'F': why" (code from code_key, sanitised) or, with code_key
+ * NULL, "SOURCE: WHAT refused: field 'F': why".  `o` stays the caller's.
+ */
+int src_parse_one(const struct source *src, json_t *o, bool repaired, src_reader read,
+		  const char *code_key, const char *what, struct dossier *out, char **cause);
+
 /* Percent-encode s for a query or path segment.  Caller frees. */
 char *src_urlencode(const char *s);
 /* base_url + the formatted path.  Caller frees. */

@@ -176,8 +176,7 @@ tinh_pull_parse(struct source *src, const struct net_response *resp, const char 
 	bool repaired = false;
 	int rc;
 	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
-	json_t *items, *e, *pg, *tp;
-	size_t i;
+	json_t *items, *pg, *tp;
 	mc_time page_max = 0;
 
 	if (root == NULL)
@@ -190,19 +189,8 @@ tinh_pull_parse(struct source *src, const struct net_response *resp, const char 
 		*cause = src_cause(src, "list reply without du_lieu/trang/tong_so_trang");
 		return SOURCE_PARSE_ERROR;
 	}
-	json_array_foreach(items, i, e) {
-		struct src_rd rd;
-		struct dossier *d = src_page_push(page);
-		const char *m = json_string_value(json_object_get(e, "ngay_cap_nhat"));
-		mc_time t;
-		if (m != NULL && src_date_parse(m, SRC_DATE_VN, &t) == 0 && t > page_max)
-			page_max = t;
-		src_rd_init(&rd, repaired);
-		if (!read_dossier(&rd, e, src->name, d)) {
-			src_page_reject(page, json_string_value(json_object_get(e, "so_ho_so")), i, &rd);
-			src_page_pop(page);
-		}
-	}
+	src_page_items(src, page, items, repaired, read_dossier, "so_ho_so", "ngay_cap_nhat", SRC_DATE_VN,
+		       &page_max);
 	page->more = json_array_size(items) > 0 && json_integer_value(pg) < json_integer_value(tp);
 	page->next_watermark = src_paged_next(watermark, page->more, page_max);
 	json_decref(root);
@@ -229,21 +217,13 @@ tinh_detail_parse(struct source *src, const struct net_response *resp, struct do
 	bool repaired = false;
 	int rc;
 	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
-	struct src_rd rd;
 
 	if (root == NULL)
 		return rc;
-	src_rd_init(&rd, repaired);
-	dossier_init(out);
-	if (!read_dossier(&rd, json_object_get(root, "du_lieu"), src->name, out)) {
-		*cause = src_cause(src, "dossier refused: field '%s': %s", rd.field,
-				   rd.why != NULL ? rd.why : "invalid");
-		dossier_release(out);
-		json_decref(root);
-		return SOURCE_PARSE_ERROR;
-	}
+	rc = src_parse_one(src, json_object_get(root, "du_lieu"), repaired, read_dossier, NULL,
+			   "dossier", out, cause);
 	json_decref(root);
-	return SOURCE_PARSE_OK;
+	return rc;
 }
 
 static struct net_request *

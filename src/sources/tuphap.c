@@ -168,8 +168,7 @@ tuphap_pull_parse(struct source *src, const struct net_response *resp, const cha
 {
 	int rc = src_http_error(src, resp, cause);
 	bool repaired;
-	json_t *root, *items, *next, *more, *e;
-	size_t i;
+	json_t *root, *items, *next, *more;
 
 	(void)watermark;
 	if (rc != SOURCE_PARSE_OK)
@@ -186,19 +185,8 @@ tuphap_pull_parse(struct source *src, const struct net_response *resp, const cha
 		*cause = src_cause(src, "change feed reply without items/nextCursor/hasMore");
 		return SOURCE_PARSE_ERROR;
 	}
-	json_array_foreach(items, i, e) {
-		struct src_rd rd;
-		struct dossier *d = src_page_push(page);
-		src_rd_init(&rd, repaired);
-		if (!read_dossier(&rd, e, src->name, d)) {
-			char *code = json_is_object(e) && json_is_string(json_object_get(e, "dossierNo"))
-					     ? xstrdup(json_string_value(json_object_get(e, "dossierNo")))
-					     : NULL;
-			src_page_reject(page, code, i, &rd);
-			free(code);
-			src_page_pop(page);
-		}
-	}
+	src_page_items(src, page, items, repaired, read_dossier, "dossierNo", NULL, SRC_DATE_ISO,
+		       NULL);
 	page->next_watermark = xstrdup(json_string_value(next));
 	page->more = json_is_true(more) && json_array_size(items) > 0;
 	json_decref(root);
@@ -223,32 +211,11 @@ tuphap_detail_request(struct source *src, struct net *net, const char *code,
 	return req;
 }
 
-/* A whole dossier body (detail or action answer) into *out. */
+/* A whole dossier object (detail or action answer) into *out. */
 static int
-parse_one(struct source *src, const char *body, size_t len, json_t *pick,
-	  struct dossier *out, char **cause)
+parse_one(struct source *src, json_t *o, bool repaired, struct dossier *out, char **cause)
 {
-	bool repaired = false;
-	json_t *root = pick != NULL ? json_incref(pick) : src_json_parse(src, body, len, &repaired,
-									 cause);
-	struct src_rd rd;
-
-	if (root == NULL)
-		return SOURCE_PARSE_ERROR;
-	src_rd_init(&rd, repaired);
-	dossier_init(out);
-	if (!read_dossier(&rd, root, src->name, out)) {
-		char code[48];
-		src_safe_code(json_string_value(json_object_get(root, "dossierNo")), code,
-			      sizeof code);
-		*cause = src_cause(src, "%s: dossier refused: field '%s': %s", code, rd.field,
-				   rd.why != NULL ? rd.why : "invalid");
-		dossier_release(out);
-		json_decref(root);
-		return SOURCE_PARSE_ERROR;
-	}
-	json_decref(root);
-	return SOURCE_PARSE_OK;
+	return src_parse_one(src, o, repaired, read_dossier, "dossierNo", "dossier", out, cause);
 }
 
 static int
@@ -256,6 +223,8 @@ tuphap_detail_parse(struct source *src, const struct net_response *resp, struct 
 		    char **cause)
 {
 	int rc;
+	bool repaired = false;
+	json_t *root;
 
 	if (resp->result == NET_OK && resp->status == 304)
 		return SOURCE_PARSE_NOT_MODIFIED;
@@ -264,7 +233,12 @@ tuphap_detail_parse(struct source *src, const struct net_response *resp, struct 
 	rc = src_http_error(src, resp, cause);
 	if (rc != SOURCE_PARSE_OK)
 		return rc;
-	return parse_one(src, resp->body, resp->body_len, NULL, out, cause);
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
+	if (root == NULL)
+		return SOURCE_PARSE_ERROR;
+	rc = parse_one(src, root, repaired, out, cause);
+	json_decref(root);
+	return rc;
 }
 
 static struct net_request *
@@ -327,7 +301,7 @@ tuphap_action_parse(struct source *src, const struct net_response *resp,
 	root = src_json_parse(src, resp->body, resp->body_len, &repaired, &cause);
 	if (resp->status == 200) {
 		out->outcome = SOURCE_APPLIED;
-		if (root != NULL && parse_one(src, NULL, 0, root, &out->current, &cause) == 0) {
+		if (root != NULL && parse_one(src, root, false, &out->current, &cause) == 0) {
 			const char *etag = net_response_header(resp, "ETag");
 			out->has_current = true;
 			out->current_status = out->current.status;
@@ -348,7 +322,7 @@ tuphap_action_parse(struct source *src, const struct net_response *resp,
 	} else if (resp->status == 412) {
 		json_t *cur = json_object_get(root, "current");
 		out->outcome = SOURCE_CONFLICT;
-		if (cur != NULL && parse_one(src, NULL, 0, cur, &out->current, &cause) == 0) {
+		if (cur != NULL && parse_one(src, cur, false, &out->current, &cause) == 0) {
 			out->has_current = true;
 			out->current_status = out->current.status;
 		}
