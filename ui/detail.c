@@ -316,23 +316,43 @@ detail_title(struct ui_screen *s, struct ui_app *app)
 	return dt->title;
 }
 
+/* The purpose typed on the prompt line: recorded first, then shown. */
 static void
-reveal_done(struct ui_app *app, bool yes, void *ctx)
+purpose_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
 {
 	struct detail *dt = ctx;
 	const struct ui_audit *au = app->opt->audit;
 	char *err = NULL;
 
+	if (!accepted || text == NULL || text[strspn(text, " ")] == '\0') {
+		ui_message(app, UI_MSG_INFO, "%s", _("Not shown: say why you look at it."));
+		return;
+	}
+	if (app->top != &dt->base)
+		return; /* the screen changed meanwhile */
+	if (au->record(au->ctx, "reveal-id", dt->code, text, &err) != 0) {
+		ui_message(app, UI_MSG_ERROR, "%s: %s", _("Not shown: the view could not be recorded"),
+			   err != NULL ? err : "");
+		free(err);
+		return;
+	}
+	ui_message(app, UI_MSG_OK, "%s", _("ID number shown; this view was recorded."));
+	dt->revealed = true;
+	layout(dt, app);
+}
+
+static void
+reveal_done(struct ui_app *app, bool yes, void *ctx)
+{
+	struct detail *dt = ctx;
+	const struct ui_audit *au = app->opt->audit;
+
 	if (!yes)
 		return;
 	if (au != NULL && au->record != NULL) {
-		if (au->record(au->ctx, "reveal-id", dt->code, &err) != 0) {
-			ui_message(app, UI_MSG_ERROR, "%s: %s", _("Not shown: the view could not be recorded"),
-				   err != NULL ? err : "");
-			free(err);
-			return;
-		}
-		ui_message(app, UI_MSG_OK, "%s", _("ID number shown; this view was recorded."));
+		/* every look at an ID number says why (the audit log keeps it) */
+		ui_prompt_start(app, _("Purpose: "), "", NULL, purpose_done, dt);
+		return;
 	} else {
 		ui_message(app, UI_MSG_INFO, "%s",
 			   _("ID number shown. No audit log yet: this view was not recorded."));

@@ -111,6 +111,22 @@ on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
 	}
 }
 
+/* The audit log's "signin" (ui/trust.h); a failure is said, not fatal. */
+static void
+audit_signin(struct signin *si, const char *how)
+{
+	const struct ui_audit *au = si->app->opt->audit;
+	char *err = NULL;
+
+	if (au == NULL || au->record == NULL)
+		return;
+	if (au->record(au->ctx, "signin", NULL, how, &err) != 0) {
+		ui_message(si->app, UI_MSG_ERROR, "%s: %s", _("Sign-in not recorded"),
+			   err != NULL ? err : "");
+		free(err);
+	}
+}
+
 static void
 on_signed_in(struct auth *auth, enum auth_status status, const char *detail, void *arg)
 {
@@ -125,6 +141,8 @@ on_signed_in(struct auth *auth, enum auth_status status, const char *detail, voi
 	si->status = status;
 	snprintf(si->detail, sizeof si->detail, "%s", detail != NULL ? detail : "");
 	si->state = status == AUTH_OK ? S_DONE : S_FAILED;
+	if (status == AUTH_OK)
+		audit_signin(si, "device");
 	si->app->dirty = true;
 }
 
@@ -143,10 +161,12 @@ on_resumed(struct auth *auth, enum auth_status status, const char *detail, void 
 	snprintf(si->detail, sizeof si->detail, "%s", detail != NULL ? detail : "");
 	if (status == AUTH_OK) {
 		si->state = S_DONE;
+		audit_signin(si, "resumed");
 	} else if (status == AUTH_OFFLINE) {
 		/* A stored sign-in and no provider: work offline on local data. */
 		si->offline = true;
 		si->state = S_DONE;
+		audit_signin(si, "offline");
 	} else if (status == AUTH_NO_SESSION || status == AUTH_REVOKED) {
 		sign_in_start(si);
 	} else {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A dossier in full: masked ID number revealed only after a confirmation
-# (and said to be unrecorded while there is no audit log), status mismatch,
+# and a purpose, which the audit log records first, status mismatch,
 # both due dates and why they differ, attachment sizes, fees, history; the
 # actions dialog offers only what the status allows, requires the reason,
 # confirms destructive actions and queues the action (offline: no system is
@@ -35,8 +35,19 @@ screen | grep -q '000000012345' && fail "Enter confirmed the reveal"
 keys r
 wait_for 'Xem đầy đủ số giấy tờ\?'
 keys y
+# the purpose is asked for and recorded before the number shows; Esc keeps it masked
+wait_for 'Mục đích:'
+keys Escape
+wait_for 'Chưa hiển thị: hãy nhập lý do xem'
+screen | grep -q '000000012345' && fail "revealed without a purpose"
+keys r
+wait_for 'Xem đầy đủ số giấy tờ\?'
+keys y
+wait_for 'Mục đích:'
+type_text "đối chiếu CCCD"
+keys Enter
 wait_for '000000012345'
-screen | grep -q 'chưa được ghi lại' || fail "no word that the view was not recorded"
+screen | grep -q 'đã được ghi nhật ký' || fail "no word that the view was recorded"
 
 # Further down: attachments with sizes, fees, history.
 keys G
@@ -85,4 +96,13 @@ keys q
 wait_for 'Hồ sơ: \[1\]'
 keys q q
 wait_for '^EXIT=0'
+# the audit log has the reveal with its purpose (and no ID number), and the action
+"$M" audit list --json > "$T/audit.json" || fail "audit list"
+jq -e '[.[] | select(.kind == "reveal-id" and .dossier == "H56.14-000001"
+	and .purpose == "đối chiếu CCCD")] | length == 1' "$T/audit.json" > /dev/null ||
+	fail "the reveal is not in the audit log: $(cat "$T/audit.json")"
+jq -e '[.[] | select(.kind == "action" and .details.action == "stop")] | length == 1' \
+	"$T/audit.json" > /dev/null || fail "the queued action is not in the audit log"
+grep -q '000000012345' "$T/audit.json" && fail "an ID number is in the audit log"
+"$M" audit verify > /dev/null || fail "audit verify"
 exit 0
