@@ -113,11 +113,8 @@ read_record(struct src_rd *rd, json_t *o, const char *source, struct dossier *d)
 	d->source_due_at = src_date(rd, o, "due_at", SRC_DATE_EPOCH_MS, false);
 	d->finished_at = src_date(rd, o, "finished_at", SRC_DATE_EPOCH_MS, false);
 	d->updated_at = src_date(rd, o, "updated_at", SRC_DATE_EPOCH_MS, true);
-	if (src_int(rd, o, "version", false, false, &v)) {
-		char buf[32];
-		snprintf(buf, sizeof buf, "%" PRId64, v);
-		d->version = xstrdup(buf);
-	}
+	if (src_int(rd, o, "version", false, false, &v))
+		d->version = src_int_text(v);
 	if (src_int(rd, o, "payment_state", false, false, &v) &&
 	    (v == PAYMENT_PAID || v == PAYMENT_PENDING || v == PAYMENT_FAILED))
 		d->payment = (int)v;
@@ -204,12 +201,10 @@ static struct net_request *
 congan_detail_request(struct source *src, struct net *net, const char *code,
 		      const char *version)
 {
-	char *c = src_urlencode(code);
-	char *url = src_url(src, "/api/v2/records/%s", c);
+	char *url = src_code_url(src, "/api/v2/records/", code, "");
 	struct net_request *req = src_get(src, net, "detail", url);
 
 	(void)version; /* no conditional reads in this dialect */
-	free(c);
 	free(url);
 	return req;
 }
@@ -246,26 +241,18 @@ static struct net_request *
 congan_action_request(struct source *src, struct net *net, const struct source_action *act)
 {
 	const char *name = action_name(act->action);
-	char *c, *url, *body;
+	char *url;
 	struct net_request *req;
 	json_t *o;
-	char *end = NULL;
-	long long version = -1;
+	long long version;
 
 	if (name == NULL)
 		return NULL;
-	if (act->base_version != NULL)
-		version = strtoll(act->base_version, &end, 10);
-	c = src_urlencode(act->code);
-	url = src_url(src, "/api/v2/records/%s/transitions", c);
-	req = net_request_new(net, "POST", url);
-	free(c);
+	url = src_code_url(src, "/api/v2/records/", act->code, "/transitions");
+	req = src_action_post(src, net, url);
 	free(url);
-	net_request_source(req, src->name);
-	net_request_kind(req, "action");
-	source_authorize(src, req);
 	o = json_pack("{s:s}", "action", name);
-	if (end != NULL && *end == '\0' && version >= 0)
+	if (src_base_version(act->base_version, &version))
 		json_object_set_new(o, "version", json_integer(version));
 	if (act->idempotency_key != NULL)
 		json_object_set_new(o, "request_id", json_string(act->idempotency_key));
@@ -273,10 +260,7 @@ congan_action_request(struct source *src, struct net *net, const struct source_a
 		json_object_set_new(o, "officer", json_string(act->actor));
 	if (act->reason != NULL)
 		json_object_set_new(o, "reason", json_string(act->reason));
-	body = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	net_request_body(req, "application/json", body, strlen(body));
-	free(body);
+	src_json_body(req, o);
 	return req;
 }
 
@@ -321,12 +305,7 @@ congan_action_parse(struct source *src, const struct net_response *resp,
 	} else {
 		out->outcome = SOURCE_UNKNOWN;
 	}
-	{
-		char safe[48];
-		src_safe_code(code, safe, sizeof safe);
-		out->message = src_cause(src, "HTTP %ld%s%s", resp->status,
-					 safe[0] != '\0' ? " " : "", safe);
-	}
+	out->message = src_http_message(src, resp->status, code);
 	free(cause);
 	json_decref(root);
 }

@@ -108,11 +108,8 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 	d->source_due_at = src_date(rd, dates, "due", SRC_DATE_ISO, false);
 	d->finished_at = src_date(rd, dates, "finished", SRC_DATE_ISO, false);
 	d->updated_at = src_date(rd, dates, "modified", SRC_DATE_ISO, false);
-	if (src_int(rd, o, "revision", false, false, &rev)) {
-		char buf[32];
-		snprintf(buf, sizeof buf, "%" PRId64, rev);
-		d->version = xstrdup(buf);
-	}
+	if (src_int(rd, o, "revision", false, false, &rev))
+		d->version = src_int_text(rev);
 	read_lists(rd, o, d);
 	return !rd->bad;
 }
@@ -174,12 +171,10 @@ nnmt_pull_parse(struct source *src, const struct net_response *resp, const char 
 static struct net_request *
 nnmt_detail_request(struct source *src, struct net *net, const char *code, const char *version)
 {
-	char *c = src_urlencode(code);
-	char *url = src_url(src, "/api/v2/dossiers/%s", c);
+	char *url = src_code_url(src, "/api/v2/dossiers/", code, "");
 	struct net_request *req = src_get(src, net, "detail", url);
 
 	(void)version;
-	free(c);
 	free(url);
 	return req;
 }
@@ -217,10 +212,10 @@ nnmt_action_request(struct source *src, struct net *net, const struct source_act
 {
 	const char *name = action_name(act->action);
 	char transition[48];
-	char *c, *url, *body, *end = NULL;
+	char *url;
 	struct net_request *req;
 	json_t *o;
-	long long rev = -1;
+	long long rev;
 	size_t i;
 
 	if (name == NULL)
@@ -228,20 +223,13 @@ nnmt_action_request(struct source *src, struct net *net, const struct source_act
 	for (i = 0; name[i] != '\0' && i + 1 < sizeof transition; i++)
 		transition[i] = name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
 	transition[i] = '\0';
-	c = src_urlencode(act->code);
-	url = src_url(src, "/api/v2/dossiers/%s/transitions", c);
-	req = net_request_new(net, "POST", url);
-	free(c);
+	url = src_code_url(src, "/api/v2/dossiers/", act->code, "/transitions");
+	req = src_action_post(src, net, url);
 	free(url);
-	net_request_source(req, src->name);
-	net_request_kind(req, "action");
-	source_authorize(src, req);
 	if (act->idempotency_key != NULL)
 		(void)net_request_header(req, "X-Request-Id", act->idempotency_key);
 	o = json_pack("{s:s}", "transition", transition);
-	if (act->base_version != NULL)
-		rev = strtoll(act->base_version, &end, 10);
-	if (end != NULL && *end == '\0' && rev >= 0)
+	if (src_base_version(act->base_version, &rev))
 		json_object_set_new(o, "revision", json_integer(rev));
 	if (act->reason != NULL)
 		json_object_set_new(o, "note", json_string(act->reason));
@@ -253,10 +241,7 @@ nnmt_action_request(struct source *src, struct net *net, const struct source_act
 			json_array_append_new(ids, json_string(act->file_ids[i]));
 		json_object_set_new(o, "result_upload_ids", ids);
 	}
-	body = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	net_request_body(req, "application/json", body, strlen(body));
-	free(body);
+	src_json_body(req, o);
 	return req;
 }
 
@@ -268,7 +253,6 @@ nnmt_action_parse(struct source *src, const struct net_response *resp,
 	char *cause = NULL;
 	json_t *root, *err;
 	const char *code;
-	char safe[48];
 
 	(void)act;
 	if (src_action_common(resp, out))
@@ -291,9 +275,7 @@ nnmt_action_parse(struct source *src, const struct net_response *resp,
 	} else {
 		out->outcome = SOURCE_UNKNOWN;
 	}
-	src_safe_code(code, safe, sizeof safe);
-	out->message = src_cause(src, "HTTP %ld%s%s", resp->status, safe[0] != '\0' ? " " : "",
-				 safe);
+	out->message = src_http_message(src, resp->status, code);
 	free(cause);
 	json_decref(root);
 }

@@ -401,6 +401,38 @@ src_slow_link_timeouts(struct net_request *req)
 	net_request_timeouts(req, &t);
 }
 
+char *
+src_code_url(const struct source *src, const char *before, const char *code,
+	     const char *after)
+{
+	char *c = src_urlencode(code);
+	char *url = src_url(src, "%s%s%s", before, c, after);
+
+	free(c);
+	return url;
+}
+
+struct net_request *
+src_action_post(struct source *src, struct net *net, const char *url)
+{
+	struct net_request *req = net_request_new(net, "POST", url);
+
+	net_request_source(req, src->name);
+	net_request_kind(req, "action");
+	source_authorize(src, req);
+	return req;
+}
+
+void
+src_json_body(struct net_request *req, json_t *o)
+{
+	char *body = json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	net_request_body(req, "application/json", body, strlen(body));
+	free(body);
+}
+
 struct net_request *
 src_get(struct source *src, struct net *net, const char *kind, const char *url)
 {
@@ -589,6 +621,35 @@ src_action_common(const struct net_response *resp, struct source_result *out)
 		return true;
 	}
 	return false;
+}
+
+char *
+src_http_message(const struct source *src, long status, const char *code)
+{
+	char safe[48];
+
+	src_safe_code(code, safe, sizeof safe);
+	return src_cause(src, "HTTP %ld%s%s", status, safe[0] != '\0' ? " " : "", safe);
+}
+
+char *
+src_int_text(int64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	return xstrdup(buf);
+}
+
+bool
+src_base_version(const char *s, long long *out)
+{
+	char *end = NULL;
+
+	if (s == NULL)
+		return false;
+	*out = strtoll(s, &end, 10);
+	return *end == '\0' && *out >= 0;
 }
 
 char *

@@ -138,9 +138,16 @@ char *src_urlencode(const char *s);
 /* base_url + the formatted path.  Caller frees. */
 char *src_url(const struct source *src, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* base_url + before + the percent-encoded code + after.  Caller frees. */
+char *src_code_url(const struct source *src, const char *before, const char *code,
+		   const char *after);
 /* A GET on src_url(...) with the source/kind labels, Accept JSON and the token. */
 struct net_request *src_get(struct source *src, struct net *net, const char *kind,
 			    const char *url);
+/* A POST on url for a clerk action: the source label, kind "action", the token. */
+struct net_request *src_action_post(struct source *src, struct net *net, const char *url);
+/* o, serialised compactly, as req's application/json body; o is released. */
+void src_json_body(struct net_request *req, json_t *o);
 /* Timeouts for pages over slow links: no total cap, the low-speed limit only. */
 void src_slow_link_timeouts(struct net_request *req);
 /* The retry policy for reads (idempotent) the sync engine also uses. */
@@ -177,6 +184,20 @@ int src_http_error(const struct source *src, const struct net_response *resp, ch
  * unknown).  Returns true when it decided.
  */
 bool src_action_common(const struct net_response *resp, struct source_result *out);
+
+/*
+ * An action answer's message: "SOURCE: HTTP 409 CODE", the code sanitised
+ * (src_safe_code) and left out when NULL or empty.  Caller frees.
+ */
+char *src_http_message(const struct source *src, long status, const char *code);
+/* The decimal text of v (a version).  Caller frees. */
+char *src_int_text(int64_t v);
+/*
+ * An action's base version as the integer a body quotes: true and *out when
+ * s is not NULL, strtoll reads all of it and the value is >= 0 ("" reads as
+ * 0, as it always did).
+ */
+bool src_base_version(const char *s, long long *out);
 
 /* The dialect tables. */
 extern const struct source_ops source_ops_dvcqg;

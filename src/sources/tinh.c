@@ -200,12 +200,10 @@ tinh_pull_parse(struct source *src, const struct net_response *resp, const char 
 static struct net_request *
 tinh_detail_request(struct source *src, struct net *net, const char *code, const char *version)
 {
-	char *c = src_urlencode(code);
-	char *url = src_url(src, "/api/ChiTietHoSo?so_ho_so=%s", c);
+	char *url = src_code_url(src, "/api/ChiTietHoSo?so_ho_so=", code, "");
 	struct net_request *req = src_get(src, net, "detail", url);
 
 	(void)version;
-	free(c);
 	free(url);
 	return req;
 }
@@ -236,11 +234,8 @@ tinh_action_request(struct source *src, struct net *net, const struct source_act
 	    tinh_actions[act->action] == NULL)
 		return NULL;
 	url = src_url(src, "/api/XuLyHoSo");
-	req = net_request_new(net, "POST", url);
+	req = src_action_post(src, net, url);
 	free(url);
-	net_request_source(req, src->name);
-	net_request_kind(req, "action");
-	source_authorize(src, req);
 	net_request_form_add(req, "so_ho_so", act->code);
 	net_request_form_add(req, "thao_tac", tinh_actions[act->action]);
 	if (act->reason != NULL)

@@ -125,11 +125,8 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 	d->source_due_at = src_date(rd, o, "dueAt", SRC_DATE_ISO, false);
 	d->finished_at = src_date(rd, o, "finishedAt", SRC_DATE_ISO, false);
 	d->updated_at = src_date(rd, o, "updatedAt", SRC_DATE_ISO, false);
-	if (src_int(rd, o, "version", false, false, &version)) {
-		char v[32];
-		snprintf(v, sizeof v, "%lld", (long long)version);
-		d->version = xstrdup(v);
-	}
+	if (src_int(rd, o, "version", false, false, &version))
+		d->version = src_int_text(version);
 	s = src_str(rd, o, "paymentStatus", SRC_MAX_CODE, false, false);
 	d->payment = src_status_find(tuphap_payment, s);
 	free(s);
@@ -197,8 +194,7 @@ static struct net_request *
 tuphap_detail_request(struct source *src, struct net *net, const char *code,
 		      const char *version)
 {
-	char *c = src_urlencode(code);
-	char *url = src_url(src, "/api/v1/dossiers/%s", c);
+	char *url = src_code_url(src, "/api/v1/dossiers/", code, "");
 	struct net_request *req = src_get(src, net, "detail", url);
 
 	if (version != NULL && version[0] != '\0') {
@@ -206,7 +202,6 @@ tuphap_detail_request(struct source *src, struct net *net, const char *code,
 		snprintf(etag, sizeof etag, "\"%.40s\"", version);
 		(void)net_request_header(req, "If-None-Match", etag);
 	}
-	free(c);
 	free(url);
 	return req;
 }
@@ -245,21 +240,16 @@ static struct net_request *
 tuphap_action_request(struct source *src, struct net *net, const struct source_action *act)
 {
 	const char *name = action_name(act->action);
-	char *c, *url, *body;
+	char *url;
 	struct net_request *req;
 	json_t *o, *files;
 	char etag[64];
 
 	if (name == NULL)
 		return NULL;
-	c = src_urlencode(act->code);
-	url = src_url(src, "/api/v1/dossiers/%s/actions", c);
-	req = net_request_new(net, "POST", url);
-	free(c);
+	url = src_code_url(src, "/api/v1/dossiers/", act->code, "/actions");
+	req = src_action_post(src, net, url);
 	free(url);
-	net_request_source(req, src->name);
-	net_request_kind(req, "action");
-	source_authorize(src, req);
 	if (act->base_version != NULL && act->base_version[0] != '\0')
 		snprintf(etag, sizeof etag, "\"%.40s\"", act->base_version);
 	else
@@ -280,10 +270,7 @@ tuphap_action_request(struct source *src, struct net *net, const struct source_a
 			json_array_append_new(files, json_string(act->file_ids[i]));
 		json_object_set_new(o, "resultFiles", files);
 	}
-	body = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	net_request_body(req, "application/json", body, strlen(body));
-	free(body);
+	src_json_body(req, o);
 	return req;
 }
 
@@ -334,13 +321,9 @@ tuphap_action_parse(struct source *src, const struct net_response *resp,
 	} else {
 		out->outcome = SOURCE_UNKNOWN;
 	}
-	if (out->message == NULL) {
-		const char *type = json_string_value(json_object_get(root, "type"));
-		char safe[48];
-		src_safe_code(type, safe, sizeof safe);
-		out->message = src_cause(src, "HTTP %ld%s%s", resp->status,
-					 safe[0] != '\0' ? " " : "", safe);
-	}
+	if (out->message == NULL)
+		out->message = src_http_message(src, resp->status,
+						json_string_value(json_object_get(root, "type")));
 	free(cause);
 	json_decref(root);
 }
