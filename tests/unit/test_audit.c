@@ -17,7 +17,9 @@
 
 #include "core/xalloc.h"
 #include "store/audit.h"
+#include "store/outbox.h"
 #include "store/store.h"
+#include "sync/outbox.h"
 
 struct fx {
 	char path[64];
@@ -411,6 +413,55 @@ test_survives_reopen(void **state)
 	assert_int_equal(v.checked, 11);
 }
 
+/* Queue decisions are recorded with them, refusals are not. */
+static void
+test_queue_decisions_recorded(void **state)
+{
+	struct fx *f = *state;
+	struct outbox_act_request req = {.code = "A-1", .action = "receive"};
+	struct store_audit_entry *v = NULL;
+	struct dossier d;
+	char *cause = NULL;
+	int64_t id = 0;
+	size_t n = 0;
+
+	dossier_init(&d);
+	d.code = xstrdup("A-1");
+	d.source = xstrdup("tuphap");
+	d.status = STATUS_NEW;
+	d.applicant_id = xstrdup("999012345678");
+	assert_int_equal(store_dossier_upsert(f->s, &d), 0);
+	dossier_release(&d);
+	add(f->s, "sbx-canbo-0001", STORE_AUDIT_SIGNIN, NULL, NULL, 100);
+	assert_int_equal(outbox_act(f->s, &req, 200, &id, &cause), OUTBOX_ACT_OK);
+	/* receiving again is not allowed from "received": nothing recorded */
+	assert_int_equal(outbox_act(f->s, &req, 201, &id, &cause), OUTBOX_ACT_NOT_ALLOWED);
+	free(cause);
+	cause = NULL;
+	/* drop the queued receive */
+	assert_int_equal(store_audit_list(f->s, 0, 0, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[1].kind, STORE_AUDIT_ACTION);
+	assert_string_equal(v[1].dossier, "A-1");
+	assert_string_equal(v[1].clerk, "sbx-canbo-0001");
+	assert_non_null(strstr(v[1].details, "\"action\":\"receive\""));
+	assert_null(strstr(v[1].details, "999012345678"));
+	store_audit_list_free(v, n);
+	{
+		struct store_outbox_entry *q = NULL;
+		size_t nq = 0;
+		assert_int_equal(store_outbox_list(f->s, 0, &q, &nq), 0);
+		assert_int_equal(nq, 1);
+		assert_int_equal(outbox_drop(f->s, q[0].id, 300, &cause), 0);
+		store_outbox_list_free(q, nq);
+	}
+	assert_int_equal(store_audit_list(f->s, 0, 1, &v, &n), 0);
+	assert_string_equal(v[0].kind, STORE_AUDIT_DROP);
+	assert_non_null(strstr(v[0].details, "\"state\":\"pending\""));
+	store_audit_list_free(v, n);
+	assert_int_equal(verify(f->s).problem, STORE_AUDIT_OK);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -431,6 +482,7 @@ main(void)
 		T(test_inserted_at_end),
 		T(test_shipped_mark),
 		T(test_survives_reopen),
+		T(test_queue_decisions_recorded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
