@@ -88,6 +88,10 @@ fmt(const char *f, ...)
 	va_start(ap, f);
 	vsnprintf(out, (size_t)n + 1, f, ap);
 	va_end(ap);
+	/* Messages quote the configuration: keep them one printable line. */
+	for (char *p = out; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return out;
 }
 

@@ -128,12 +128,21 @@ out:
 	return line;
 }
 
+/*
+ * "PATH:LINE: msg" as one line: a key or value quoted from the file may hold
+ * control characters ("\n" is a valid JSON key), which must not start a
+ * line of their own in the clerk's terminal or a log.
+ */
 static char *
 with_place(const struct parse_ctx *pc, int line, const char *msg)
 {
-	if (line > 0)
-		return format("%s:%d: %s", pc->path, line, msg);
-	return format("%s: %s", pc->path, msg);
+	char *s = line > 0 ? format("%s:%d: %s", pc->path, line, msg)
+			   : format("%s: %s", pc->path, msg);
+
+	for (char *p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
 }
 
 /* Record the first error; always returns -1 for `return fail(...)`. */

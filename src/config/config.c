@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/xalloc.h"
 
@@ -82,6 +83,16 @@ config_paths_init(struct config_paths *paths, const char *config_file)
 		paths->config_file = xstrdup(config_file);
 	} else {
 		paths->config_file = xasprintf("%s/config.json", paths->config_dir);
+#ifdef MOTCUA_SYSCONFDIR
+		/* No config.json of the user's own: the system-wide default (the
+		 * Debian package's /etc/motcua/config.json).  Never with
+		 * MOTCUA_HOME, which keeps tests and demos to their own folder. */
+		if (home == NULL && access(paths->config_file, F_OK) != 0 &&
+		    access(MOTCUA_SYSCONFDIR "/config.json", F_OK) == 0) {
+			free(paths->config_file);
+			paths->config_file = xstrdup(MOTCUA_SYSCONFDIR "/config.json");
+		}
+#endif
 	}
 }
 
@@ -330,6 +341,20 @@ static const struct key keys[] = {
 	{NULL, NULL},
 };
 
+/*
+ * A message quoting the file stays one line: a key may hold control
+ * characters ("\n" is a valid JSON key), which must not start a line of
+ * their own on the clerk's terminal or in a log.  Returns s.
+ */
+static char *
+one_line(char *s)
+{
+	for (char *p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
 /* jansson keeps no positions in its tree: find the key's line in the text. */
 static int
 line_of_key(const char *text, size_t len, const char *key)
@@ -377,7 +402,7 @@ config_parse(struct config *cfg, const char *path, const char *text, size_t len,
 
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		*cause = xasprintf("%s:%d: %s", path, jerr.line, jerr.text);
+		*cause = one_line(xasprintf("%s:%d: %s", path, jerr.line, jerr.text));
 		return -1;
 	}
 	copy_config(&scratch, cfg);
@@ -392,16 +417,17 @@ config_parse(struct config *cfg, const char *path, const char *text, size_t len,
 				break;
 		if (k->name == NULL) {
 			if (warn != NULL) {
-				char *msg = xasprintf("%s:%d: unknown key \"%s\" ignored", path,
-						      line_of_key(text, len, name), name);
+				char *msg = one_line(xasprintf("%s:%d: unknown key \"%s\" ignored",
+							       path, line_of_key(text, len, name),
+							       name));
 				warn(ctx, msg);
 				free(msg);
 			}
 			continue;
 		}
 		if (k->read(&scratch, value, &why) < 0) {
-			*cause = xasprintf("%s:%d: \"%s\" %s", path, line_of_key(text, len, name),
-					   name, why);
+			*cause = one_line(xasprintf("%s:%d: \"%s\" %s", path,
+						    line_of_key(text, len, name), name, why));
 			free(why);
 			goto out;
 		}

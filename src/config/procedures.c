@@ -26,6 +26,10 @@ msg(const char *path, size_t idx, const char *what)
 		snprintf(buf, sizeof buf, "%s: %s", path, what);
 	else
 		snprintf(buf, sizeof buf, "%s: procedures[%zu]: %s", path, idx, what);
+	/* One printable line: jansson quotes the bytes near an error. */
+	for (char *p = buf; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return xstrdup(buf);
 }
 

@@ -36,6 +36,10 @@ fail(const char *path, const char *fmt, ...)
 	n = strlen(path) + strlen(msg) + 3;
 	out = xmalloc(n);
 	snprintf(out, n, "%s: %s", path, msg);
+	/* One printable line: keys and jansson's "near" quote the file. */
+	for (char *p = out; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,34 @@ fuzz_text(const uint8_t *data, size_t size)
 		memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/*
+ * Is a message one printable line?  Diagnostics that quote outside input
+ * (a key, a code) reach the clerk's terminal and logs: a control character
+ * there could start a forged line or send an escape sequence.
+ */
+static inline int
+fuzz_one_line(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Abort, saying what, when s is not one printable line. */
+static inline void
+fuzz_require_line(const char *what, const char *s)
+{
+	if (s != NULL && !fuzz_one_line(s)) {
+		fprintf(stderr, "fuzz: %s is not one printable line: \"", what);
+		for (; *s != '\0'; s++)
+			fprintf(stderr, (unsigned char)*s < 0x20 || *s == 0x7f ? "\\x%02x" : "%c",
+				(unsigned char)*s);
+		fprintf(stderr, "\"\n");
+		abort();
+	}
 }
 
 #endif

@@ -22,6 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ui_keymap_parse_json(&km, text, &cause) != 0) {
 		if (cause == NULL || memcmp(&km, &before, sizeof km) != 0)
 			abort();
+		fuzz_require_line("the refusal", cause);
 	} else {
 		for (int a = UI_ACT_NONE + 1; a < UI_ACT_COUNT; a++) {
 			(void)ui_keymap_keys_text(&km, (enum ui_action)a, buf, sizeof buf);

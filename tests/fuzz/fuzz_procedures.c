@@ -22,6 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		procedures_release(&p);
 	} else if (cause == NULL) {
 		abort();
+	} else {
+		fuzz_require_line("the refusal", cause); /* "PATH: problem" */
 	}
 	free(cause);
 	free(text);

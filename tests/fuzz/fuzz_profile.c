@@ -58,6 +58,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		source_def_release(&def);
 	} else if (cause == NULL) {
 		abort();
+	} else {
+		fuzz_require_line("the refusal", cause); /* "PATH: key: problem" */
 	}
 	free(cause);
 	free(text);

@@ -24,6 +24,7 @@
 
 #include "core/dossier.h"
 #include "core/xalloc.h"
+#include "fuzz.h"
 #include "net/net.h"
 #include "sources/profile.h"
 #include "sources/source.h"
@@ -35,8 +36,6 @@
 #define FUZZ_SRCDIR "."
 #endif
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const long statuses[] = {200, 200, 200, 304, 404, 409, 412, 401, 403, 429,
 				503, 500, 400, 422, 201, 428, 502, 204};
@@ -214,6 +213,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (src->ops->pull_parse(src, &resp, hlen > 0 ? hval : NULL, &page, &cause) ==
 		    SOURCE_PARSE_OK)
 			rebuild(src, &page);
+		for (size_t i = 0; i < page.n_rejected; i++)
+			/* reasons reach the log and the sync summary */
+			fuzz_require_line("a rejection", page.rejected[i]);
 		source_page_release(&page);
 	} else if (op == 1 && src->ops->detail_parse != NULL) {
 		struct dossier d;
@@ -234,6 +236,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct source_result res;
 		source_result_init(&res);
 		src->ops->action_parse(src, &resp, &act, &res);
+		fuzz_require_line("the action's message", res.message); /* queue screen */
 		if (res.has_current && src->ops->detail_request != NULL &&
 		    res.current.code != NULL)
 			drop(src->ops->detail_request(src, fz_net, res.current.code,
@@ -244,6 +247,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    src->ops->pull_request != NULL)
 			drop(src->ops->pull_request(src, fz_net, NULL));
 	}
+	fuzz_require_line("the cause", cause); /* on the clerk's terminal */
 	free(cause);
 	free(body);
 	return 0;

@@ -85,7 +85,9 @@ for name in $names; do
 	else
 		fail=$((fail + 1))
 		echo "FAIL $name (rc $rc)"
-		grep -E 'ERROR|SUMMARY|runtime error|#[0-9]+ 0x' "$work/$name.log" | head -n 30 |
+		grep -E 'ERROR|SUMMARY|runtime error|#[0-9]+ 0x' "$work/$name.log" |
+			grep -v -e 'fuzzer::' -e ' in __' -e 'libc.so' -e ' in _start' \
+			 -e ' in raise ' -e ' in abort ' -e ' in main ' | head -n 20 |
 			sed 's/^/    | /'
 		for a in "$work/$name"-crash-* "$work/$name"-leak-* "$work/$name"-timeout-* \
 			 "$work/$name"-oom-*; do
