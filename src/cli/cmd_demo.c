@@ -45,6 +45,7 @@
 #include "ui/console.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
+#include "ui/trust.h"
 
 #define READY_FD 3            /* the sandbox's --ready-fd in the child */
 #define READY_TIMEOUT_MS 20000
@@ -652,6 +653,8 @@ cmd_demo(int argc, char **argv)
 	struct sync_env_options eo = {0};
 	struct ui_engine_options go = {0};
 	struct ui_engine *engine = NULL;
+	struct ui_trust_options to = {0};
+	struct ui_trust *trust = NULL;
 	struct auth_info info;
 	const char *lang = NULL, *why = NULL, *given_bin = NULL;
 	char *bin = NULL, *cause = NULL, *sample = NULL;
@@ -757,6 +760,15 @@ cmd_demo(int argc, char **argv)
 	go.queue = true;
 	go.actor = info.name;
 	go.pull_every_s = 60; /* the scenario brings new dossiers every minute */
+	/* The audit log as in the console: reveals and sign-ins recorded, shipped. */
+	to.store = d.env.store;
+	to.net = d.net;
+	to.tokens = &d.env.tokens;
+	to.auth = d.auth;
+	to.issuer = d.env.session.issuer;
+	to.retention_days = d.env.cfg.retention_days;
+	trust = ui_trust_new(&to);
+	go.trust = trust;
 	engine = ui_engine_new(&go);
 
 	memset(&opt, 0, sizeof opt);
@@ -765,6 +777,7 @@ cmd_demo(int argc, char **argv)
 	opt.auth = d.auth;
 	opt.sync = ui_engine_sync(engine);
 	opt.outbox = ui_engine_outbox(engine);
+	opt.audit = ui_trust_audit(trust);
 	opt.training = true;
 	opt.sandbox = &training;
 	opt.language = lang;
@@ -778,6 +791,7 @@ cmd_demo(int argc, char **argv)
 	rc = CLI_OK;
 out:
 	ui_engine_free(engine);
+	ui_trust_free(trust);
 	demo_signal_net = NULL;
 	if (d.env_open) {
 		sync_free(d.env.sync); /* its requests first, while the net is there */
