@@ -319,16 +319,23 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 	hmac(key, "motcua-kcv-v1", 13, check);
 	hex(check, 16, check_hex);
 	p->mode = STORE_PII_SEALED;
-	if (store_exec(s, "PRAGMA secure_delete = ON") != 0 ||
-	    store_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (store_exec(s, "PRAGMA secure_delete = ON") != 0)
 		goto out;
+	/* the usual case - the key this store knows - writes nothing, so
+	 * every command can open the store beside a running console */
 	st = store_stmt(s, "SELECT key_check FROM protect_state WHERE id = 1");
 	if (st == NULL)
-		goto rollback;
+		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		stored = store_column_dup(st, 0);
 	sqlite3_reset(st);
-	if (stored != NULL && strcmp(stored, check_hex) != 0) {
+	if (stored != NULL && strcmp(stored, check_hex) == 0) {
+		ret = 0;
+		goto done;
+	}
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		goto out;
+	if (stored != NULL) {
 		/* sealed under a key that is gone: nobody can read them now */
 		st = store_stmt(s, "UPDATE dossiers SET applicant_id = NULL"
 				   " WHERE applicant_id LIKE 'enc1:%'");
@@ -341,8 +348,10 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 	if (st == NULL)
 		goto rollback;
 	store_bind_text(st, 1, check_hex);
+	/* the first key of this store: numbers written in clear before it
+	 * (an older motcua) are sealed now; afterwards none are written */
 	if (store_step_done(s, st, "recording the data key") != 0 ||
-	    seal_clear_rows(s, &n_sealed) != 0)
+	    (stored == NULL && seal_clear_rows(s, &n_sealed) != 0))
 		goto rollback;
 	if (store_exec(s, "COMMIT") != 0)
 		goto rollback;
@@ -354,11 +363,12 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 		    store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") != 0)
 			goto out;
 	}
+	ret = 0;
+done:
 	if (sealed != NULL)
 		*sealed = n_sealed;
 	if (forgotten != NULL)
 		*forgotten = n_forgot;
-	ret = 0;
 	goto out;
 rollback:
 	if (sqlite3_get_autocommit(s->db) == 0)

@@ -45,9 +45,10 @@ enum store_pii_mode {
 enum store_pii_mode store_protect_mode(const struct store *s);
 
 /*
- * Seal ID numbers under `key` from now on.  ID numbers already stored in
- * clear are sealed at once (and the file is vacuumed, so their digits do not
- * linger in free pages); *sealed counts them.  When the store's ID numbers
+ * Seal ID numbers under `key` from now on.  When this is the store's first
+ * key, ID numbers already stored in clear are sealed at once (and the file
+ * is vacuumed, so their digits do not linger in free pages); *sealed counts
+ * them.  With the key the store already knows nothing is written.  When the store's ID numbers
  * were sealed under ANOTHER key (the keyring item was lost), they cannot be
  * read any more: they are forgotten (*forgotten) and the new key recorded.
  * Returns 0, or -1 with store_errmsg().  Out pointers may be NULL.
