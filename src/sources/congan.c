@@ -26,6 +26,10 @@ static const struct src_status congan_status[] = {
 	{"220", 6}, {"280", 7}, {"290", 8}, {"300", 9}, {"400", 10}, {NULL, 0},
 };
 
+static const struct src_fee_keys congan_fee = {"fee_code", "fee_name", "amount"};
+static const struct src_file_keys congan_file = {"file_id", "file_name", "component_code", "url",
+						 "size_bytes"};
+
 static void
 read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 {
@@ -36,30 +40,10 @@ read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 	json_t *hist = src_array(rd, o, "history");
 	json_t *sup = src_object(rd, o, "supplement");
 
-	json_array_foreach(fees, i, e) {
-		char *code = src_str(rd, e, "fee_code", SRC_MAX_CODE, false, false);
-		char *name = src_str(rd, e, "fee_name", SRC_MAX_SHORT, false, false);
-		int64_t amount = 0;
-		src_int(rd, e, "amount", false, false, &amount);
-		if (!rd->bad)
-			dossier_add_fee(d, code, name, amount);
-		free(code);
-		free(name);
-	}
-	json_array_foreach(files, i, e) {
-		char *id = src_str(rd, e, "file_id", SRC_MAX_SHORT, true, false);
-		char *name = src_str(rd, e, "file_name", SRC_MAX_SHORT, false, false);
-		char *comp = src_str(rd, e, "component_code", SRC_MAX_CODE, false, false);
-		char *url = src_str(rd, e, "url", SRC_MAX_URL, false, false);
-		int64_t size = -1;
-		src_int(rd, e, "size_bytes", false, false, &size);
-		if (!rd->bad)
-			dossier_add_attachment(d, id, name, comp, url, size);
-		free(id);
-		free(name);
-		free(comp);
-		free(url);
-	}
+	json_array_foreach(fees, i, e)
+		src_read_fee(rd, e, &congan_fee, d);
+	json_array_foreach(files, i, e)
+		src_read_file(rd, e, &congan_file, d);
 	if (sup != NULL) {
 		mc_time req = src_date(rd, sup, "requested_at", SRC_DATE_EPOCH_MS, true);
 		mc_time done = src_date(rd, sup, "completed_at", SRC_DATE_EPOCH_MS, false);
@@ -137,20 +121,13 @@ congan_pull_request(struct source *src, struct net *net, const char *watermark)
 }
 
 static int
-congan_error(const struct source *src, const struct net_response *resp, char **cause)
-{
-	int rc = src_http_error(src, resp, cause);
-	return rc;
-}
-
-static int
 congan_pull_parse(struct source *src, const struct net_response *resp, const char *watermark,
 		  struct source_page *page, char **cause)
 {
 	int64_t since = src_wm_int(watermark, 0, 0);
 	int64_t offset = src_wm_int(watermark, 1, 0);
 	int64_t maxseen = src_wm_int(watermark, 2, since);
-	int rc = congan_error(src, resp, cause);
+	int rc = src_http_error(src, resp, cause);
 	bool repaired;
 	json_t *root, *data, *paging, *more, *e;
 	size_t i, n;
@@ -226,7 +203,7 @@ congan_detail_parse(struct source *src, const struct net_response *resp, struct 
 
 	if (resp->result == NET_OK && resp->status == 404)
 		return SOURCE_PARSE_NOT_FOUND;
-	rc = congan_error(src, resp, cause);
+	rc = src_http_error(src, resp, cause);
 	if (rc != SOURCE_PARSE_OK)
 		return rc;
 	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
@@ -264,6 +241,19 @@ congan_action_request(struct source *src, struct net *net, const struct source_a
 	return req;
 }
 
+/* The error's current_status_code, when an integer, as out's current status. */
+static void
+error_status(json_t *err, struct source_result *out)
+{
+	json_t *st = json_object_get(err, "current_status_code");
+	char buf[24];
+
+	if (json_is_integer(st)) {
+		snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(st));
+		out->current_status = src_status_find(congan_status, buf);
+	}
+}
+
 static void
 congan_action_parse(struct source *src, const struct net_response *resp,
 		    const struct source_action *act, struct source_result *out)
@@ -287,21 +277,11 @@ congan_action_parse(struct source *src, const struct net_response *resp,
 		}
 	} else if (resp->status == 409 && code != NULL && strcmp(code, "VERSION_CONFLICT") == 0) {
 		/* also what a resent, already applied request meets (no idempotency) */
-		json_t *st = json_object_get(err, "current_status_code");
-		char buf[24];
 		out->outcome = SOURCE_CONFLICT;
-		if (json_is_integer(st)) {
-			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(st));
-			out->current_status = src_status_find(congan_status, buf);
-		}
+		error_status(err, out);
 	} else if (resp->status >= 400 && resp->status < 500) {
-		json_t *st = json_object_get(err, "current_status_code");
-		char buf[24];
 		out->outcome = SOURCE_REJECTED;
-		if (json_is_integer(st)) {
-			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(st));
-			out->current_status = src_status_find(congan_status, buf);
-		}
+		error_status(err, out);
 	} else {
 		out->outcome = SOURCE_UNKNOWN;
 	}

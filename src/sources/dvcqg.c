@@ -41,6 +41,9 @@ str_int(struct src_rd *rd, json_t *o, const char *key, int64_t def)
 	return v;
 }
 
+static const struct src_supplement_keys dvcqg_supplement = {"NgayBoSung", "NgayTiepNhanBoSung",
+							    "NoiDungBoSung"};
+
 static void
 read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 {
@@ -75,14 +78,8 @@ read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 		free(code);
 		free(name);
 	}
-	json_array_foreach(sups, i, e) {
-		mc_time req = src_date(rd, e, "NgayBoSung", SRC_DATE_COMPACT, true);
-		mc_time done = src_date(rd, e, "NgayTiepNhanBoSung", SRC_DATE_COMPACT, false);
-		char *reason = src_str(rd, e, "NoiDungBoSung", SRC_MAX_TEXT, false, false);
-		if (!rd->bad)
-			dossier_add_supplement(d, req, done, reason);
-		free(reason);
-	}
+	json_array_foreach(sups, i, e)
+		src_read_supplement(rd, e, &dvcqg_supplement, SRC_DATE_COMPACT, d);
 }
 
 static bool
@@ -261,8 +258,8 @@ dvcqg_pull_parse(struct source *src, const struct net_response *resp, const char
 		*cause = src_cause(src, "LayDanhSachHoSo answer without data/TrangSo/TongSoTrang");
 		return SOURCE_PARSE_ERROR;
 	}
-	src_page_items(src, page, items, repaired, read_dossier, "MaHoSo", "NgayCapNhat", SRC_DATE_COMPACT,
-		       &page_max);
+	src_page_items(src, page, items, repaired, read_dossier, "MaHoSo", "NgayCapNhat",
+		       SRC_DATE_COMPACT, &page_max);
 	page->more = json_array_size(items) > 0 && pg < tp;
 	page->next_watermark = src_paged_next(watermark, page->more, page_max);
 	json_decref(root);

@@ -26,6 +26,9 @@ static const struct src_status nnmt_status[] = {
 	{"COMPLETED", 9},        {"DELIVERED", 10}, {NULL, 0},
 };
 
+static const struct src_fee_keys nnmt_fee = {"code", "name", "amount_vnd"};
+static const struct src_file_keys nnmt_file = {"id", "name", "component", "href", "size"};
+
 static void
 read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 {
@@ -35,30 +38,10 @@ read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 	json_t *files = src_array(rd, o, "attachments");
 	json_t *events = src_array(rd, o, "events");
 
-	json_array_foreach(fees, i, e) {
-		char *code = src_str(rd, e, "code", SRC_MAX_CODE, false, false);
-		char *name = src_str(rd, e, "name", SRC_MAX_SHORT, false, false);
-		int64_t amount = 0;
-		src_int(rd, e, "amount_vnd", false, false, &amount);
-		if (!rd->bad)
-			dossier_add_fee(d, code, name, amount);
-		free(code);
-		free(name);
-	}
-	json_array_foreach(files, i, e) {
-		char *id = src_str(rd, e, "id", SRC_MAX_SHORT, true, false);
-		char *name = src_str(rd, e, "name", SRC_MAX_SHORT, false, false);
-		char *comp = src_str(rd, e, "component", SRC_MAX_CODE, false, false);
-		char *url = src_str(rd, e, "href", SRC_MAX_URL, false, false);
-		int64_t size = -1;
-		src_int(rd, e, "size", false, false, &size);
-		if (!rd->bad)
-			dossier_add_attachment(d, id, name, comp, url, size);
-		free(id);
-		free(name);
-		free(comp);
-		free(url);
-	}
+	json_array_foreach(fees, i, e)
+		src_read_fee(rd, e, &nnmt_fee, d);
+	json_array_foreach(files, i, e)
+		src_read_file(rd, e, &nnmt_file, d);
 	json_array_foreach(events, i, e) {
 		mc_time at = src_date(rd, e, "at", SRC_DATE_ISO, true);
 		char *st = src_str(rd, e, "state", SRC_MAX_CODE, false, false);

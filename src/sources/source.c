@@ -250,7 +250,8 @@ src_page_items(const struct source *src, struct source_page *page, json_t *items
 		}
 		src_rd_init(&rd, repaired);
 		if (!read(&rd, e, src->name, d)) {
-			src_page_reject(page, json_string_value(json_object_get(e, code_key)), i, &rd);
+			const char *code = json_string_value(json_object_get(e, code_key));
+			src_page_reject(page, code, i, &rd);
 			src_page_pop(page);
 		}
 	}
@@ -271,7 +272,8 @@ src_parse_one(const struct source *src, json_t *o, bool repaired, src_reader rea
 	if (code_key != NULL) {
 		char code[48];
 		src_safe_code(json_string_value(json_object_get(o, code_key)), code, sizeof code);
-		*cause = src_cause(src, "%s: %s refused: field '%s': %s", code, what, rd.field, why);
+		*cause = src_cause(src, "%s: %s refused: field '%s': %s", code, what, rd.field,
+				   why);
 	} else {
 		*cause = src_cause(src, "%s refused: field '%s': %s", what, rd.field, why);
 	}

@@ -77,6 +77,23 @@ mc_time src_date(struct src_rd *rd, json_t *obj, const char *key, enum src_date_
 json_t *src_array(struct src_rd *rd, json_t *obj, const char *key);
 /* An object member (absent or null: NULL). */
 json_t *src_object(struct src_rd *rd, json_t *obj, const char *key);
+/*
+ * One element of a dossier's list, read with the readers above and added to
+ * *d unless a problem was recorded.  The keys name the dialect's members.
+ */
+struct src_fee_keys {
+	const char *code, *name, *amount;                 /* amount: an integer */
+};
+void src_read_fee(struct src_rd *rd, json_t *e, const struct src_fee_keys *k, struct dossier *d);
+struct src_file_keys {
+	const char *id, *name, *component, *url, *size;   /* id required; component may be NULL */
+};
+void src_read_file(struct src_rd *rd, json_t *e, const struct src_file_keys *k, struct dossier *d);
+struct src_supplement_keys {
+	const char *requested, *completed, *reason;       /* requested required */
+};
+void src_read_supplement(struct src_rd *rd, json_t *e, const struct src_supplement_keys *k,
+			 enum src_date_fmt fmt, struct dossier *d);
 /* Follow a dotted path "applicant.fullName" through objects; NULL if absent. */
 json_t *src_path(json_t *root, const char *path);
 

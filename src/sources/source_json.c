@@ -278,15 +278,24 @@ src_date(struct src_rd *rd, json_t *obj, const char *key, enum src_date_fmt fmt,
 	return t;
 }
 
-json_t *
-src_array(struct src_rd *rd, json_t *obj, const char *key)
+/* obj's member key; NULL after a problem, or when obj is no object or key is absent or null. */
+static json_t *
+present(const struct src_rd *rd, json_t *obj, const char *key)
 {
 	json_t *v;
 
 	if (rd->bad)
 		return NULL;
 	v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-	if (v == NULL || json_is_null(v))
+	return json_is_null(v) ? NULL : v;
+}
+
+json_t *
+src_array(struct src_rd *rd, json_t *obj, const char *key)
+{
+	json_t *v = present(rd, obj, key);
+
+	if (v == NULL)
 		return NULL;
 	if (!json_is_array(v)) {
 		src_rd_fail(rd, key, "not a list");
@@ -302,18 +311,62 @@ src_array(struct src_rd *rd, json_t *obj, const char *key)
 json_t *
 src_object(struct src_rd *rd, json_t *obj, const char *key)
 {
-	json_t *v;
+	json_t *v = present(rd, obj, key);
 
-	if (rd->bad)
-		return NULL;
-	v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-	if (v == NULL || json_is_null(v))
+	if (v == NULL)
 		return NULL;
 	if (!json_is_object(v)) {
 		src_rd_fail(rd, key, "not an object");
 		return NULL;
 	}
 	return v;
+}
+
+void
+src_read_fee(struct src_rd *rd, json_t *e, const struct src_fee_keys *k, struct dossier *d)
+{
+	char *code = src_str(rd, e, k->code, SRC_MAX_CODE, false, false);
+	char *name = src_str(rd, e, k->name, SRC_MAX_SHORT, false, false);
+	int64_t amount = 0;
+
+	src_int(rd, e, k->amount, false, false, &amount);
+	if (!rd->bad)
+		dossier_add_fee(d, code, name, amount);
+	free(code);
+	free(name);
+}
+
+void
+src_read_file(struct src_rd *rd, json_t *e, const struct src_file_keys *k, struct dossier *d)
+{
+	char *id = src_str(rd, e, k->id, SRC_MAX_SHORT, true, false);
+	char *name = src_str(rd, e, k->name, SRC_MAX_SHORT, false, false);
+	char *comp = k->component != NULL
+			     ? src_str(rd, e, k->component, SRC_MAX_CODE, false, false)
+			     : NULL;
+	char *url = src_str(rd, e, k->url, SRC_MAX_URL, false, false);
+	int64_t size = -1;
+
+	src_int(rd, e, k->size, false, false, &size);
+	if (!rd->bad)
+		dossier_add_attachment(d, id, name, comp, url, size);
+	free(id);
+	free(name);
+	free(comp);
+	free(url);
+}
+
+void
+src_read_supplement(struct src_rd *rd, json_t *e, const struct src_supplement_keys *k,
+		    enum src_date_fmt fmt, struct dossier *d)
+{
+	mc_time req = src_date(rd, e, k->requested, fmt, true);
+	mc_time done = src_date(rd, e, k->completed, fmt, false);
+	char *reason = src_str(rd, e, k->reason, SRC_MAX_TEXT, false, false);
+
+	if (!rd->bad)
+		dossier_add_supplement(d, req, done, reason);
+	free(reason);
 }
 
 json_t *

@@ -47,6 +47,10 @@ static const char *const tinh_actions[ACTION_COUNT] = {
 	[ACTION_RETURN_RESULT] = "tra_ket_qua",   [ACTION_WITHDRAW] = "rut_ho_so",
 };
 
+/* no component code in this dialect */
+static const struct src_file_keys tinh_file = {"ma_tep", "ten_tep", NULL, "duong_dan",
+					       "kich_thuoc"};
+
 static bool
 read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d)
 {
@@ -88,18 +92,8 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 	d->payment = src_status_find(tinh_payment, s);
 	free(s);
 	files = src_array(rd, o, "tep_dinh_kem");
-	json_array_foreach(files, i, e) {
-		char *id = src_str(rd, e, "ma_tep", SRC_MAX_SHORT, true, false);
-		char *name = src_str(rd, e, "ten_tep", SRC_MAX_SHORT, false, false);
-		char *url = src_str(rd, e, "duong_dan", SRC_MAX_URL, false, false);
-		int64_t size = -1;
-		src_int(rd, e, "kich_thuoc", false, false, &size);
-		if (!rd->bad)
-			dossier_add_attachment(d, id, name, NULL, url, size);
-		free(id);
-		free(name);
-		free(url);
-	}
+	json_array_foreach(files, i, e)
+		src_read_file(rd, e, &tinh_file, d);
 	hist = src_array(rd, o, "qua_trinh_xu_ly");
 	json_array_foreach(hist, i, e) {
 		mc_time at = src_date(rd, e, "thoi_gian", SRC_DATE_VN, true);
@@ -189,8 +183,8 @@ tinh_pull_parse(struct source *src, const struct net_response *resp, const char 
 		*cause = src_cause(src, "list reply without du_lieu/trang/tong_so_trang");
 		return SOURCE_PARSE_ERROR;
 	}
-	src_page_items(src, page, items, repaired, read_dossier, "so_ho_so", "ngay_cap_nhat", SRC_DATE_VN,
-		       &page_max);
+	src_page_items(src, page, items, repaired, read_dossier, "so_ho_so", "ngay_cap_nhat",
+		       SRC_DATE_VN, &page_max);
 	page->more = json_array_size(items) > 0 && json_integer_value(pg) < json_integer_value(tp);
 	page->next_watermark = src_paged_next(watermark, page->more, page_max);
 	json_decref(root);

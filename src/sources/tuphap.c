@@ -32,6 +32,11 @@ static const struct src_status tuphap_payment[] = {
 	{"failed", PAYMENT_FAILED}, {NULL, 0},
 };
 
+static const struct src_fee_keys tuphap_fee = {"code", "name", "amount"};
+static const struct src_file_keys tuphap_file = {"id", "name", "componentCode", "url", "size"};
+static const struct src_supplement_keys tuphap_supplement = {"requestedAt", "completedAt",
+							     "reason"};
+
 static void
 read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 {
@@ -42,38 +47,12 @@ read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 	json_t *sups = src_array(rd, o, "supplements");
 	json_t *hist = src_array(rd, o, "history");
 
-	json_array_foreach(fees, i, e) {
-		char *code = src_str(rd, e, "code", SRC_MAX_CODE, false, false);
-		char *name = src_str(rd, e, "name", SRC_MAX_SHORT, false, false);
-		int64_t amount = 0;
-		src_int(rd, e, "amount", false, false, &amount);
-		if (!rd->bad)
-			dossier_add_fee(d, code, name, amount);
-		free(code);
-		free(name);
-	}
-	json_array_foreach(files, i, e) {
-		char *id = src_str(rd, e, "id", SRC_MAX_SHORT, true, false);
-		char *name = src_str(rd, e, "name", SRC_MAX_SHORT, false, false);
-		char *comp = src_str(rd, e, "componentCode", SRC_MAX_CODE, false, false);
-		char *url = src_str(rd, e, "url", SRC_MAX_URL, false, false);
-		int64_t size = -1;
-		src_int(rd, e, "size", false, false, &size);
-		if (!rd->bad)
-			dossier_add_attachment(d, id, name, comp, url, size);
-		free(id);
-		free(name);
-		free(comp);
-		free(url);
-	}
-	json_array_foreach(sups, i, e) {
-		mc_time req = src_date(rd, e, "requestedAt", SRC_DATE_ISO, true);
-		mc_time done = src_date(rd, e, "completedAt", SRC_DATE_ISO, false);
-		char *reason = src_str(rd, e, "reason", SRC_MAX_TEXT, false, false);
-		if (!rd->bad)
-			dossier_add_supplement(d, req, done, reason);
-		free(reason);
-	}
+	json_array_foreach(fees, i, e)
+		src_read_fee(rd, e, &tuphap_fee, d);
+	json_array_foreach(files, i, e)
+		src_read_file(rd, e, &tuphap_file, d);
+	json_array_foreach(sups, i, e)
+		src_read_supplement(rd, e, &tuphap_supplement, SRC_DATE_ISO, d);
 	json_array_foreach(hist, i, e) {
 		mc_time at = src_date(rd, e, "at", SRC_DATE_ISO, true);
 		char *st = src_str(rd, e, "status", SRC_MAX_CODE, false, false);
@@ -328,13 +307,6 @@ tuphap_action_parse(struct source *src, const struct net_response *resp,
 	json_decref(root);
 }
 
-static struct net_request *
-tuphap_attachment_request(struct source *src, struct net *net, const char *url,
-			  uint64_t offset)
-{
-	return source_attachment_request(src, net, url, offset);
-}
-
 const struct source_ops source_ops_tuphap = {
 	.dialect = "tuphap",
 	.has_idempotency = true,
@@ -345,5 +317,5 @@ const struct source_ops source_ops_tuphap = {
 	.detail_parse = tuphap_detail_parse,
 	.action_request = tuphap_action_request,
 	.action_parse = tuphap_action_parse,
-	.attachment_request = tuphap_attachment_request,
+	.attachment_request = source_attachment_request,
 };
