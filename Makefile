@@ -9,6 +9,7 @@
 #   make bench      print performance figures against DESIGN.md section 10
 #   make demo       build and run `motcua demo`
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
+#   make deb        build the Debian package (build/deb/) and check it
 #
 # Objects go to $(B) (build/, build/test, build/asan) so that the sanitizer
 # and unit-test builds never mix with the release build.
@@ -30,7 +31,10 @@ ALL_CFLAGS = -std=c11 $(WARN) -D_GNU_SOURCE -Isrc -I. $(PKG_CFLAGS) \
              -DMOTCUA_DATADIR='"$(PREFIX)/share/motcua"' \
              -DMOTCUA_SYSCONFDIR='"$(SYSCONFDIR)"' \
              -DMOTCUA_LOCALEDIR='"$(PREFIX)/share/locale"' $(EXTRA_CFLAGS) $(CFLAGS)
-SYSCONFDIR ?= /etc/motcua
+# /etc/motcua for PREFIX=/usr (the package), else under the prefix (FHS).
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc/motcua,$(PREFIX)/etc/motcua)
+MANDIR  ?= $(PREFIX)/share/man
+MAN_SRC  = $(wildcard packaging/man/*.[1-8])
 LDLIBS  += $(PKG_LIBS) -lm
 
 # Library: every module but the two programs' main files.
@@ -161,16 +165,33 @@ demo: deps all
 clean:
 	rm -rf build motcua motcua-sandbox
 
+# FHS: programs in $(PREFIX)/bin, data in $(PREFIX)/share/motcua (compiled in as
+# MOTCUA_DATADIR, so build with the same PREFIX), catalogues in
+# $(PREFIX)/share/locale, man pages in $(MANDIR), the default config.json in
+# $(SYSCONFDIR) (never overwriting one that is there).  DESTDIR stages it all.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua/calendar
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	cp -R config/. $(DESTDIR)$(PREFIX)/share/motcua/
 	for mo in $(MO_OBJ); do l=$${mo#$(B)/locale/}; l=$${l%%/*}; \
 	  install -D -m 644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/motcua.mo; done
+	for m in $(MAN_SRC); do s=$${m##*.}; \
+	  install -D -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	[ -e $(DESTDIR)$(SYSCONFDIR)/config.json ] || \
+	  install -D -m 644 packaging/config.json $(DESTDIR)$(SYSCONFDIR)/config.json
 
+# Leaves $(SYSCONFDIR)/config.json when it was changed (the admin's settings).
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/motcua $(DESTDIR)$(PREFIX)/bin/motcua-sandbox
 	rm -rf $(DESTDIR)$(PREFIX)/share/motcua
 	rm -f $(DESTDIR)$(PREFIX)/share/locale/*/LC_MESSAGES/motcua.mo
+	for m in $(MAN_SRC); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+	if cmp -s packaging/config.json $(DESTDIR)$(SYSCONFDIR)/config.json; then \
+	  rm -f $(DESTDIR)$(SYSCONFDIR)/config.json; rmdir $(DESTDIR)$(SYSCONFDIR) 2>/dev/null || true; fi
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# The Debian package (packaging/debian, packaging/deb.sh): build/deb/motcua_*.deb,
+# checked with lintian and by running the installed files (packaging/test-deb.sh).
+deb: deps
+	@sh packaging/deb.sh
+
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

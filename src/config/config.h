@@ -5,7 +5,10 @@
  * and demos use it to stay out of the user's home).  Otherwise XDG:
  * $XDG_CONFIG_HOME/motcua (default ~/.config/motcua) and $XDG_DATA_HOME/motcua
  * (default ~/.local/share/motcua).  `--config FILE` names the configuration
- * file itself; its folder then holds sources.d/ and calendar/.
+ * file itself; its folder then holds sources.d/ and calendar/.  Without
+ * MOTCUA_HOME and --config, a user with no config.json of their own gets the
+ * system-wide MOTCUA_SYSCONFDIR/config.json (/etc/motcua in the package);
+ * sources.d/ and procedures.json are still looked for in the user's folder.
  *
  * The configuration file is JSON (config.json), read with jansson; every key
  * is optional.  A malformed file is reported with its path and line, and the
