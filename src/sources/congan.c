@@ -197,21 +197,7 @@ static int
 congan_detail_parse(struct source *src, const struct net_response *resp, struct dossier *out,
 		    char **cause)
 {
-	int rc;
-	bool repaired;
-	json_t *root;
-
-	if (resp->result == NET_OK && resp->status == 404)
-		return SOURCE_PARSE_NOT_FOUND;
-	rc = src_http_error(src, resp, cause);
-	if (rc != SOURCE_PARSE_OK)
-		return rc;
-	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
-	if (root == NULL)
-		return SOURCE_PARSE_ERROR;
-	rc = parse_record_root(src, root, repaired, out, cause);
-	json_decref(root);
-	return rc;
+	return src_detail_parse(src, resp, read_record, "record_no", "record", out, cause);
 }
 
 static struct net_request *

@@ -281,6 +281,27 @@ src_parse_one(const struct source *src, json_t *o, bool repaired, src_reader rea
 	return SOURCE_PARSE_ERROR;
 }
 
+int
+src_detail_parse(const struct source *src, const struct net_response *resp, src_reader read,
+		 const char *code_key, const char *what, struct dossier *out, char **cause)
+{
+	int rc;
+	bool repaired = false;
+	json_t *root;
+
+	if (resp->result == NET_OK && resp->status == 404)
+		return SOURCE_PARSE_NOT_FOUND;
+	rc = src_http_error(src, resp, cause);
+	if (rc != SOURCE_PARSE_OK)
+		return rc;
+	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
+	if (root == NULL)
+		return SOURCE_PARSE_ERROR;
+	rc = src_parse_one(src, root, repaired, read, code_key, what, out, cause);
+	json_decref(root);
+	return rc;
+}
+
 void
 source_result_init(struct source_result *r)
 {

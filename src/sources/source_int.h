@@ -150,6 +150,14 @@ void src_page_items(const struct source *src, struct source_page *page, json_t *
 int src_parse_one(const struct source *src, json_t *o, bool repaired, src_reader read,
 		  const char *code_key, const char *what, struct dossier *out, char **cause);
 
+/*
+ * A REST detail reply: 404 is SOURCE_PARSE_NOT_FOUND, other non-2xx go
+ * through src_http_error, then the body is one dossier (src_parse_one).
+ */
+int src_detail_parse(const struct source *src, const struct net_response *resp,
+		     src_reader read, const char *code_key, const char *what, struct dossier *out,
+		     char **cause);
+
 /* Percent-encode s for a query or path segment.  Caller frees. */
 char *src_urlencode(const char *s);
 /* base_url + the formatted path.  Caller frees. */

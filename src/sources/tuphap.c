@@ -196,23 +196,9 @@ static int
 tuphap_detail_parse(struct source *src, const struct net_response *resp, struct dossier *out,
 		    char **cause)
 {
-	int rc;
-	bool repaired = false;
-	json_t *root;
-
 	if (resp->result == NET_OK && resp->status == 304)
 		return SOURCE_PARSE_NOT_MODIFIED;
-	if (resp->result == NET_OK && resp->status == 404)
-		return SOURCE_PARSE_NOT_FOUND;
-	rc = src_http_error(src, resp, cause);
-	if (rc != SOURCE_PARSE_OK)
-		return rc;
-	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
-	if (root == NULL)
-		return SOURCE_PARSE_ERROR;
-	rc = parse_one(src, root, repaired, out, cause);
-	json_decref(root);
-	return rc;
+	return src_detail_parse(src, resp, read_dossier, "dossierNo", "dossier", out, cause);
 }
 
 static struct net_request *
