@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <openssl/x509.h>
 
+#include "core/unittest.h"
 #include "core/xalloc.h"
 #include "sign/sign.h"
 #include "sign/sign_int.h"
@@ -151,8 +152,9 @@ out:
 }
 
 /* The certificates of credentials/info: the signer first, then its chain. */
-static int
-read_certs(json_t *certs, struct sign_key *key)
+UNITTEST int sign_remote_read_certs(json_t *certs, struct sign_key *key);
+UNITTEST int
+sign_remote_read_certs(json_t *certs, struct sign_key *key)
 {
 	size_t i;
 	json_t *v;
@@ -224,7 +226,8 @@ load_credential(struct remote_signer *r, const char *id, struct sign_error *err)
 		return -1;
 	memset(key, 0, sizeof(*key));
 	memset(&r->creds[r->n_keys], 0, sizeof(r->creds[0]));
-	if (read_certs(json_object_get(json_object_get(info, "cert"), "certificates"), key) != 0 ||
+	if (sign_remote_read_certs(json_object_get(json_object_get(info, "cert"), "certificates"),
+				   key) != 0 ||
 	    sign_key_from_cert(key) != 0) {
 		sign_key_release(key);
 		json_decref(info);
@@ -342,9 +345,12 @@ out:
 	return out;
 }
 
-static int
-take_signatures(json_t *answer, enum sign_alg alg, size_t n, struct sign_blob *sigs,
-		size_t *n_done, struct sign_error *err)
+UNITTEST int sign_remote_take_signatures(json_t *answer, enum sign_alg alg, size_t n,
+					 struct sign_blob *sigs, size_t *n_done,
+					 struct sign_error *err);
+UNITTEST int
+sign_remote_take_signatures(json_t *answer, enum sign_alg alg, size_t n, struct sign_blob *sigs,
+			    size_t *n_done, struct sign_error *err)
 {
 	json_t *list = json_object_get(answer, "signatures");
 
@@ -411,7 +417,7 @@ remote_sign_digests(struct signer *s, const struct sign_key *key, enum sign_alg 
 		free(params);
 	}
 	answer = post(r, "signatures/signHash", req, err);
-	if (answer != NULL && take_signatures(answer, alg, n, sigs, n_done, err) == 0)
+	if (answer != NULL && sign_remote_take_signatures(answer, alg, n, sigs, n_done, err) == 0)
 		rc = 0;
 out:
 	if (sad != NULL)
