@@ -472,6 +472,15 @@ make_mhd_response(struct sbx_http *srv, struct sbx_response *resp, const char *a
 		char *gz;
 		size_t gz_len;
 		if (sbx_gzip(resp->body, resp->body_len, &gz, &gz_len) == 0) {
+			/* A cut fault names a point of the body as sent: keep it at the
+			 * same fraction of the compressed body, so compression never
+			 * turns a cut answer into a whole one. */
+			if (resp->cut_at >= 0 && (size_t)resp->cut_at < resp->body_len) {
+				double frac = (double)resp->cut_at / (double)resp->body_len;
+				resp->cut_at = (long)(frac * (double)gz_len);
+				if (resp->cut_at < 1 && gz_len > 1)
+					resp->cut_at = 1;
+			}
 			free(resp->body);
 			resp->body = gz;
 			resp->body_len = gz_len;
