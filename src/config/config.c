@@ -152,6 +152,7 @@ config_release(struct config *cfg)
 	free(cfg->signing.key);
 	free(cfg->signing.remote_url);
 	free(cfg->signing.credential);
+	free(cfg->keys_json);
 	free(cfg->issuer);
 	free(cfg->client_id);
 	free(cfg->language);
@@ -326,8 +327,22 @@ rd_signing(struct config *c, json_t *v, char **why)
 	return 0;
 }
 
+/* The bindings are the console's to check (ui/keymap.c); here only their shape. */
+static int
+rd_keys(struct config *c, json_t *v, char **why)
+{
+	if (!json_is_object(v)) {
+		*why = xstrdup("must be an object of action: key or [keys]");
+		return -1;
+	}
+	free(c->keys_json);
+	c->keys_json = json_dumps(v, JSON_COMPACT);
+	return 0;
+}
+
 static const struct key keys[] = {
 	{"signing", rd_signing},
+	{"keys", rd_keys},
 	{"issuer", rd_issuer},
 	{"client_id", rd_client_id},
 	{"language", rd_language},
@@ -384,6 +399,7 @@ copy_config(struct config *dst, const struct config *src)
 	dst->signing.key = xstrdup_or_null(src->signing.key);
 	dst->signing.remote_url = xstrdup_or_null(src->signing.remote_url);
 	dst->signing.credential = xstrdup_or_null(src->signing.credential);
+	dst->keys_json = xstrdup_or_null(src->keys_json);
 	dst->issuer = xstrdup_or_null(src->issuer);
 	dst->client_id = xstrdup_or_null(src->client_id);
 	dst->language = xstrdup_or_null(src->language);

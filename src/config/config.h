@@ -60,6 +60,8 @@ struct config {
 	unsigned workweek;         /* bit 0 = Sunday; default 0x3e (Mon..Fri) */
 	struct worktime worktime;  /* default 07:00-11:30, 13:30-17:00 */
 	struct config_signing signing; /* all NULL by default */
+	char *keys_json;           /* "keys": the console's bindings as compact JSON
+	                              text, checked by the console's keymap; NULL */
 };
 
 /* Defaults, no file. */

@@ -59,7 +59,8 @@ test_valid_file(void **state)
 			       "  \"working_hours\": \"07:30-11:30,13:00-17:00\",\n"
 			       "  \"colour\": \"blue\",\n"
 			       "  \"signing\": {\"pkcs11_module\": \"/usr/lib/softhsm/libsofthsm2.so\",\n"
-			       "              \"token\": \"xa-test\"}\n"
+			       "              \"token\": \"xa-test\"},\n"
+			       "  \"keys\": {\"down\": \"j\"}\n"
 			       "}\n",
 			       &cause),
 			 0);
@@ -71,6 +72,7 @@ test_valid_file(void **state)
 	assert_string_equal(cfg.signing.pkcs11_module, "/usr/lib/softhsm/libsofthsm2.so");
 	assert_string_equal(cfg.signing.token, "xa-test");
 	assert_null(cfg.signing.remote_url);
+	assert_string_equal(cfg.keys_json, "{\"down\":\"j\"}");
 	assert_int_equal(warnings, 1);
 	assert_string_equal(last_warning, "test.json:7: unknown key \"colour\" ignored");
 	config_release(&cfg);
