@@ -62,6 +62,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_inbox(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 
 int cmd_act(int argc, char **argv);

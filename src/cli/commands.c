@@ -123,6 +123,12 @@ const struct cli_command cli_commands[] = {
 	 "  --reveal        show the applicant's ID number unmasked (recorded in the\n"
 	 "                  audit log; needs --purpose)\n"
 	 "  --purpose TEXT  why the ID number is looked at, e.g. \"đối chiếu CCCD\"\n"},
+	{"fetch", cmd_fetch, "fetch CODE [N] [-o DIR] [-q]",
+	 "download attachment N of a dossier (resumes a cut download)",
+	 "  N               the attachment's number (1..); needed when there are several\n"
+	 "  -o DIR          save into DIR (default: the data folder's attachments/CODE/)\n"
+	 "  -q              no progress on stderr\n"
+	 "Prints the saved path.  Exit 1 on failure; running it again resumes.\n"},
 	{"doctor", cmd_doctor, "doctor [--issuer URL] [--config FILE]",
 	 "check configuration, store, keyring, sign-in and every source",
 	 "  One line per check with ok or FAIL; exit 1 when something is wrong.\n"},
