@@ -73,6 +73,50 @@ struct ui_sync_progress {
 	int64_t dossiers;     /* dossiers received so far in this pass */
 };
 
+/* Attachment downloads (struct ui_attach); the UI words each state. */
+enum ui_attach_state {
+	UI_ATTACH_IDLE = 0,
+	UI_ATTACH_RUNNING,
+	UI_ATTACH_DONE,
+	UI_ATTACH_FAILED,
+	UI_ATTACH_CANCELLED,
+};
+enum ui_attach_error {
+	UI_ATTACH_E_NONE = 0,
+	UI_ATTACH_E_NETWORK,     /* the link failed; running it again resumes */
+	UI_ATTACH_E_AUTH,        /* the system refused our sign-in */
+	UI_ATTACH_E_GONE,        /* the system no longer has the file */
+	UI_ATTACH_E_SERVER,      /* the system answered with an error */
+	UI_ATTACH_E_DISK,        /* the file could not be written */
+	UI_ATTACH_E_CHANGED,     /* the bytes do not match the announced size */
+	UI_ATTACH_E_UNSUPPORTED, /* the system serves no files / not configured */
+};
+struct ui_attach_status {
+	enum ui_attach_state state;
+	char code[128];          /* the dossier */
+	size_t index;            /* the attachment (0-based) */
+	int64_t bytes;           /* so far */
+	int64_t total;           /* 0 unknown */
+	enum ui_attach_error error;
+	const char *path;        /* where it is saved (borrowed until the next call) */
+	uint64_t seq;            /* changes whenever anything above does */
+};
+struct ui_attach {
+	/*
+	 * Download attachment `index` of dossier `code` (one at a time).
+	 * 0 started, or -1 with *err (malloc'd, one line; English detail).
+	 */
+	int (*start)(void *ctx, const char *code, size_t index, char **err);
+	void (*cancel)(void *ctx);
+	/* The download under way or the last one; false when none yet. */
+	bool (*status)(void *ctx, struct ui_attach_status *st);
+	/* The saved path (malloc'd) when that attachment is downloaded complete. */
+	char *(*saved)(void *ctx, const char *code, size_t index);
+	/* Bytes per second recently seen from `source`; 0 when not known. */
+	int64_t (*rate)(void *ctx, const char *source);
+	void *ctx;
+};
+
 /* The sync engine, for the status bar. */
 struct ui_sync {
 	/* Whether the last contact with the system succeeded (online). */
@@ -91,6 +135,8 @@ struct ui_sync {
 	/* The pass under way into *p and true; false when idle.  May be NULL. */
 	bool (*progress)(void *ctx, struct ui_sync_progress *p);
 	void *ctx;
+	/* Attachment downloads over the same sources; NULL: none. */
+	const struct ui_attach *attach;
 };
 
 /* The sandbox behind a training console (motcua demo). */

@@ -6,9 +6,13 @@
  *
  * The dossier is read from the store when the screen opens (and on reload);
  * its text is laid out into lines then, so drawing and scrolling only copy
- * lines.  Downloading attachments and taking actions are other screens'
- * business (dialog.c); this one only opens them.
+ * lines.  Taking actions is the dialogs' business (dialog.c); this one
+ * only opens them.  `o` downloads an attachment through the struct
+ * ui_attach seam (ui/download.c), asking first when the file is large for
+ * the link, and shows the progress in the status bar from tick(): the loop
+ * never waits for the bytes.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +22,17 @@
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "store/store.h"
+#include "ui/console.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
 
 #define LABEL_COLS 20
+/* Ask before a download above this size when the link's speed is known to
+ * make it slower than ASK_SECONDS, and always above ASK_UNKNOWN otherwise. */
+#define ASK_BYTES ((int64_t)1024 * 1024)
+#define ASK_SECONDS 20
+#define ASK_UNKNOWN ((int64_t)5 * 1024 * 1024)
 
 struct dline {
 	char *label;    /* NULL: a heading or a plain line */
@@ -41,7 +51,31 @@ struct detail {
 	int width;      /* columns for the text after the label */
 	int scroll;
 	char title[256];
+	size_t pick;      /* the attachment being confirmed */
+	uint64_t dl_seq;  /* the download state last reported */
 };
+
+static const char *const attach_errors[] = {
+	[UI_ATTACH_E_NONE] = N_("unknown error"),
+	[UI_ATTACH_E_NETWORK] = N_("the connection failed; press o again to resume where it "
+				   "stopped"),
+	[UI_ATTACH_E_AUTH] = N_("the system refused the sign-in; sign in again and retry"),
+	[UI_ATTACH_E_GONE] = N_("the system no longer has this file"),
+	[UI_ATTACH_E_SERVER] = N_("the system answered with an error; try again later"),
+	[UI_ATTACH_E_DISK] = N_("the file could not be saved on this computer (disk full or "
+				"no permission)"),
+	[UI_ATTACH_E_CHANGED] = N_("the file changed on the system while downloading; press o "
+				   "to download it again"),
+	[UI_ATTACH_E_UNSUPPORTED] = N_("this system does not offer its files for download"),
+};
+
+static const struct ui_attach *
+attach_seam(const struct ui_app *app)
+{
+	const struct ui_sync *sy = app->opt->sync;
+
+	return sy != NULL ? sy->attach : NULL;
+}
 
 static const char *const channel_labels[] = {
 	N_("unknown"), N_("in person"), N_("online"), N_("by post"),
@@ -163,8 +197,30 @@ layout_dates(struct detail *dt, struct ui_app *app)
 		    ui_fmt_datetime(d->finished_at, a, sizeof a));
 }
 
+/* "  ↓ 45%" while downloading, "  ✓ downloaded" once saved, else "". */
 static void
-layout_lists(struct detail *dt)
+attach_mark(struct detail *dt, struct ui_app *app, size_t i, char *buf, size_t size)
+{
+	const struct ui_attach *at = attach_seam(app);
+	struct ui_attach_status st;
+	char *path;
+
+	buf[0] = '\0';
+	if (at == NULL)
+		return;
+	if (at->status != NULL && at->status(at->ctx, &st) && st.state == UI_ATTACH_RUNNING &&
+	    st.index == i && strcmp(st.code, dt->code) == 0) {
+		snprintf(buf, size, "  %s %s", ui_sym(app, "\xe2\x86\x93", "v"), _("downloading"));
+		return;
+	}
+	path = at->saved != NULL ? at->saved(at->ctx, dt->code, i) : NULL;
+	if (path != NULL)
+		snprintf(buf, size, "  %s %s", ui_sym(app, "\xe2\x9c\x93", "+"), _("downloaded"));
+	free(path);
+}
+
+static void
+layout_lists(struct detail *dt, struct ui_app *app)
 {
 	const struct dossier *d = &dt->d;
 	char a[64], b[64];
@@ -175,9 +231,13 @@ layout_lists(struct detail *dt)
 	};
 
 	add(dt, UI_ROLE_HEADER, NULL, "%s (%zu)", _("Attachments"), d->n_attachments);
-	for (size_t i = 0; i < d->n_attachments; i++)
-		add(dt, UI_ROLE_NORMAL, "", "%s  (%s)", s_or_dash(d->attachments[i].name),
-		    ui_fmt_size(d->attachments[i].size, a, sizeof a));
+	for (size_t i = 0; i < d->n_attachments; i++) {
+		char mark[96] = "";
+		attach_mark(dt, app, i, mark, sizeof mark);
+		add(dt, UI_ROLE_NORMAL, "", "%zu. %s  (%s)%s", i + 1,
+		    s_or_dash(d->attachments[i].name),
+		    ui_fmt_size(d->attachments[i].size, a, sizeof a), mark);
+	}
 	add(dt, UI_ROLE_HEADER, NULL, "%s", _("Fees"));
 	for (size_t i = 0; i < d->n_fees; i++)
 		add(dt, UI_ROLE_NORMAL, "", "%s: %s", s_or_dash(d->fees[i].name),
@@ -256,7 +316,7 @@ layout(struct detail *dt, struct ui_app *app)
 	add(dt, UI_ROLE_NORMAL, _("Channel"), "%s",
 	    _(channel_labels[d->channel >= 0 && d->channel <= 3 ? d->channel : 0]));
 	layout_dates(dt, app);
-	layout_lists(dt);
+	layout_lists(dt, app);
 }
 
 static void
@@ -285,7 +345,7 @@ detail_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 {
 	struct detail *dt = (struct detail *)s;
 	int rows = body_rows(app);
-	char hint[256], k1[32], k2[32], k3[32], k4[32];
+	char hint[320], k1[32], k2[32], k3[32], k4[32];
 
 	for (int y = 0; y < rows && dt->scroll + y < (int)dt->n_lines; y++) {
 		const struct dline *l = &dt->lines[dt->scroll + y];
@@ -297,9 +357,10 @@ detail_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		ui_put_text(win, y, 1, LABEL_COLS - 1, l->label, ui_attr(app, UI_ROLE_LABEL));
 		ui_put_text(win, y, LABEL_COLS + 1, app->cols - LABEL_COLS - 1, l->text, attr);
 	}
-	snprintf(hint, sizeof hint, "%s %s  %s %s  %s %s  %s %s",
+	snprintf(hint, sizeof hint, "%s %s  %s %s  o %s  %s %s  %s %s",
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_ACTIONS, k1, sizeof k1), _("actions"),
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_REVEAL, k2, sizeof k2), _("show ID"),
+		 _("download"),
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_NEXT, k3, sizeof k3),
 		 _("next dossier"), ui_keymap_keys_text(&app->keymap, UI_ACT_BACK, k4, sizeof k4),
 		 _("back"));
@@ -370,6 +431,179 @@ open_code(struct detail *dt, struct ui_app *app, const char *code)
 	load(dt, app);
 }
 
+static void
+download_start(struct detail *dt, struct ui_app *app)
+{
+	const struct ui_attach *at = attach_seam(app);
+	const struct dossier_attachment *f = &dt->d.attachments[dt->pick];
+	char *err = NULL, sz[32];
+
+	if (at->start(at->ctx, dt->code, dt->pick, &err) != 0) {
+		ui_message(app, UI_MSG_ERROR, _("Download failed: %s"),
+			   err != NULL ? err : _(attach_errors[UI_ATTACH_E_UNSUPPORTED]));
+		free(err);
+		return;
+	}
+	ui_message(app, UI_MSG_INFO, _("Downloading %s (%s)..."), s_or_dash(f->name),
+		   ui_fmt_size(f->size, sz, sizeof sz));
+	layout(dt, app);
+}
+
+static void
+big_done(struct ui_app *app, bool yes, void *ctx)
+{
+	struct detail *dt = ctx;
+
+	if (!yes || app->top != &dt->base || !dt->loaded || dt->pick >= dt->d.n_attachments)
+		return;
+	download_start(dt, app);
+}
+
+static void
+stop_done(struct ui_app *app, bool yes, void *ctx)
+{
+	const struct ui_attach *at = attach_seam(app);
+
+	(void)ctx;
+	if (yes && at != NULL && at->cancel != NULL)
+		at->cancel(at->ctx);
+}
+
+/* Attachment dt->pick chosen: saved already, ask when large, or start. */
+static void
+download_pick(struct detail *dt, struct ui_app *app)
+{
+	const struct ui_attach *at = attach_seam(app);
+	const struct dossier_attachment *f = &dt->d.attachments[dt->pick];
+	int64_t rate = at->rate != NULL ? at->rate(at->ctx, dt->d.source) : 0;
+	char *path = at->saved != NULL ? at->saved(at->ctx, dt->code, dt->pick) : NULL;
+	char text[768], sz[32], span[64];
+
+	if (path != NULL) {
+		ui_message(app, UI_MSG_OK, _("Already downloaded: %s"), path);
+		free(path);
+		return;
+	}
+	if (rate > 0 && f->size > ASK_BYTES && f->size / rate >= ASK_SECONDS) {
+		span_text(f->size / rate, span, sizeof span);
+		snprintf(text, sizeof text,
+			 _("%s is %s. At the speed seen from %s it takes about %s. Download it "
+			   "now?"),
+			 s_or_dash(f->name), ui_fmt_size(f->size, sz, sizeof sz), dt->d.source, span);
+	} else if (rate <= 0 && f->size > ASK_UNKNOWN) {
+		snprintf(text, sizeof text,
+			 _("%s is %s and the speed of the link to %s is not known yet; on a slow "
+			   "link it can take many minutes. Download it now?"),
+			 s_or_dash(f->name), ui_fmt_size(f->size, sz, sizeof sz), dt->d.source);
+	} else {
+		download_start(dt, app);
+		return;
+	}
+	ui_push(app, ui_confirm_new(_("Large file"), text, big_done, dt));
+}
+
+static void
+number_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
+{
+	struct detail *dt = ctx;
+	char *end;
+	long n;
+
+	if (!accepted || text == NULL || app->top != &dt->base || !dt->loaded)
+		return;
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || n < 1 ||
+	    (size_t)n > dt->d.n_attachments) {
+		ui_message(app, UI_MSG_ERROR, _("No attachment number %s."), text);
+		return;
+	}
+	dt->pick = (size_t)n - 1;
+	download_pick(dt, app);
+}
+
+static int
+download_key(struct detail *dt, struct ui_app *app)
+{
+	const struct ui_attach *at = attach_seam(app);
+	struct ui_attach_status st;
+	char prompt[96];
+
+	if (!dt->loaded)
+		return 0;
+	if (at == NULL || at->start == NULL) {
+		ui_message(app, UI_MSG_INFO, "%s",
+			   _("Downloads need the connection to the systems; not available here."));
+		return UI_REDRAW;
+	}
+	if (at->status != NULL && at->status(at->ctx, &st) && st.state == UI_ATTACH_RUNNING) {
+		ui_push(app, ui_confirm_new(_("Stop the download?"),
+					    _("A download is under way. Stop it? What has arrived "
+					      "is kept, and the next download resumes from there."),
+					    stop_done, dt));
+		return UI_REDRAW;
+	}
+	if (dt->d.n_attachments == 0) {
+		ui_message(app, UI_MSG_INFO, "%s", _("This dossier has no attachments."));
+		return UI_REDRAW;
+	}
+	if (dt->d.n_attachments == 1) {
+		dt->pick = 0;
+		download_pick(dt, app);
+		return UI_REDRAW;
+	}
+	snprintf(prompt, sizeof prompt, _("Download attachment number (1-%zu): "),
+		 dt->d.n_attachments);
+	ui_prompt_start(app, prompt, "", NULL, number_done, dt);
+	return UI_REDRAW;
+}
+
+/* Once per loop turn: report the download's progress and end. */
+static int
+detail_tick(struct ui_screen *s, struct ui_app *app)
+{
+	struct detail *dt = (struct detail *)s;
+	const struct ui_attach *at = attach_seam(app);
+	struct ui_attach_status st;
+	char a[32], b[32];
+	const char *name;
+
+	if (at == NULL || at->status == NULL || !at->status(at->ctx, &st) || st.seq == dt->dl_seq)
+		return 0;
+	dt->dl_seq = st.seq;
+	if (strcmp(st.code, dt->code) != 0 || !dt->loaded || st.index >= dt->d.n_attachments)
+		return 0;
+	name = s_or_dash(dt->d.attachments[st.index].name);
+	switch (st.state) {
+	case UI_ATTACH_RUNNING:
+		if (st.total > 0)
+			ui_message(app, UI_MSG_INFO, _("Downloading %s: %s of %s (%d%%)"), name,
+				   ui_fmt_size(st.bytes, a, sizeof a), ui_fmt_size(st.total, b, sizeof b),
+				   (int)(st.bytes * 100 / st.total));
+		else
+			ui_message(app, UI_MSG_INFO, _("Downloading %s: %s"), name,
+				   ui_fmt_size(st.bytes, a, sizeof a));
+		return UI_REDRAW;
+	case UI_ATTACH_DONE:
+		ui_message(app, UI_MSG_OK, _("Saved: %s"), st.path != NULL ? st.path : "");
+		break;
+	case UI_ATTACH_CANCELLED:
+		ui_message(app, UI_MSG_INFO, _("Download stopped; %s kept for later."),
+			   ui_fmt_size(st.bytes, a, sizeof a));
+		break;
+	case UI_ATTACH_FAILED:
+		ui_message(app, UI_MSG_ERROR, _("Download failed: %s"),
+			   _(attach_errors[(size_t)st.error < sizeof attach_errors /
+							   sizeof attach_errors[0]
+						   ? st.error : UI_ATTACH_E_NONE]));
+		break;
+	default:
+		return 0;
+	}
+	layout(dt, app);
+	return UI_REDRAW;
+}
+
 static int
 detail_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 {
@@ -425,6 +659,10 @@ detail_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		return UI_REDRAW;
 	case UI_ACT_BACK:
 		return UI_POP;
+	case UI_ACT_NONE:
+		if (key == 'o')
+			return download_key(dt, app);
+		return UI_UNHANDLED;
 	default:
 		return UI_UNHANDLED;
 	}
@@ -458,6 +696,7 @@ static const struct ui_screen_ops detail_ops = {
 	.key = detail_key,
 	.title = detail_title,
 	.reload = detail_reload,
+	.tick = detail_tick,
 	.free = detail_free,
 };
 
@@ -467,6 +706,13 @@ ui_detail_new(struct ui_app *app, const char *code)
 	struct detail *dt = xcalloc(1, sizeof *dt);
 
 	dt->base.ops = &detail_ops;
+	{
+		/* report only what happens from now on */
+		const struct ui_attach *at = attach_seam(app);
+		struct ui_attach_status st;
+		if (at != NULL && at->status != NULL && at->status(at->ctx, &st))
+			dt->dl_seq = st.seq;
+	}
 	open_code(dt, app, code);
 	return &dt->base;
 }

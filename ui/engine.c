@@ -22,6 +22,7 @@
 #include "sync/outbox_replay.h"
 #include "sync/sync.h"
 #include "ui/console.h"
+#include "ui/download.h"
 #include "ui/trust.h"
 
 #define MAX_SOURCES 32
@@ -43,6 +44,7 @@ struct ui_engine {
 	uint64_t replay_sum;       /* outcomes of the replay so far */
 	struct ui_sync sync_seam;
 	struct ui_outbox outbox_seam;
+	struct ui_download *download; /* attachments on demand (ui/download.c) */
 };
 
 /* ---- sync --------------------------------------------------------------- */
@@ -276,6 +278,10 @@ ui_engine_new(const struct ui_engine_options *opt)
 		.progress = eng_progress,
 		.ctx = e,
 	};
+	if (opt->sync != NULL) {
+		e->download = ui_download_new(opt->store, opt->net, opt->tokens, find_source, e);
+		e->sync_seam.attach = ui_download_seam(e->download);
+	}
 	e->actor = xstrdup_or_null(opt->actor);
 	e->auth = opt->auth;
 	e->queue = opt->queue;
@@ -320,6 +326,7 @@ ui_engine_free(struct ui_engine *e)
 	if (e == NULL)
 		return;
 	outbox_replay_free(e->replay);
+	ui_download_free(e->download);
 	free(e->actor);
 	free(e);
 }
