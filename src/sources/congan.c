@@ -200,6 +200,51 @@ congan_detail_parse(struct source *src, const struct net_response *resp, struct 
 	return src_detail_parse(src, resp, read_record, "record_no", "record", out, cause);
 }
 
+/* Standard base64 with padding, no newlines (RFC 4648 section 4).  Caller frees. */
+static char *
+congan_base64(const unsigned char *in, size_t len)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = xmalloc((len + 2) / 3 * 4 + 1);
+	char *o = out;
+	size_t i;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		*o++ = alphabet[v >> 18 & 63];
+		*o++ = alphabet[v >> 12 & 63];
+		*o++ = alphabet[v >> 6 & 63];
+		*o++ = alphabet[v & 63];
+	}
+	if (i < len) {
+		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < len ? (uint32_t)in[i + 1] << 8 : 0);
+		*o++ = alphabet[v >> 18 & 63];
+		*o++ = alphabet[v >> 12 & 63];
+		*o++ = i + 1 < len ? alphabet[v >> 6 & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* "result_files": [{"name", "content_base64"}] from the outbox's inline contents. */
+static json_t *
+result_files(const struct source_action *act)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < act->n_inline; i++) {
+		const struct source_inline_file *f = &act->inline_files[i];
+		char *b64 = congan_base64(f->bytes, f->len);
+
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "name", f->name,
+						     "content_base64", b64));
+		free(b64);
+	}
+	return arr;
+}
+
 static struct net_request *
 congan_action_request(struct source *src, struct net *net, const struct source_action *act)
 {
@@ -223,6 +268,8 @@ congan_action_request(struct source *src, struct net *net, const struct source_a
 		json_object_set_new(o, "officer", json_string(act->actor));
 	if (act->reason != NULL)
 		json_object_set_new(o, "reason", json_string(act->reason));
+	if (act->n_inline > 0)
+		json_object_set_new(o, "result_files", result_files(act));
 	src_json_body(req, o);
 	return req;
 }
@@ -280,6 +327,7 @@ const struct source_ops source_ops_congan = {
 	.dialect = "congan",
 	.has_idempotency = false,
 	.has_versions = true,
+	.files_inline = true,
 	.pull_request = congan_pull_request,
 	.pull_parse = congan_pull_parse,
 	.detail_request = congan_detail_request,

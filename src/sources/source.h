@@ -68,6 +68,13 @@ struct source_page {
 };
 void source_page_release(struct source_page *page);
 
+/* A result file's content, for dialects that take files inline (files_inline). */
+struct source_inline_file {
+	const char *name;            /* base name sent to the server */
+	const unsigned char *bytes;  /* len bytes (borrowed from the caller) */
+	size_t len;
+};
+
 /* An action to send, as the outbox holds it. */
 struct source_action {
 	const char *code;             /* MaHoSo */
@@ -79,6 +86,10 @@ struct source_action {
 	const char *to_unit;          /* forward: target unit; may be NULL */
 	const char *const *file_ids;  /* uploaded result files; n_files of them */
 	size_t n_files;
+	/* files_inline dialects: the n_inline result files' contents, read by the
+	   outbox (connectors do no file I/O); borrowed, NULL/0 elsewhere */
+	const struct source_inline_file *inline_files;
+	size_t n_inline;
 };
 
 enum source_outcome {
@@ -117,6 +128,9 @@ struct source_ops {
 	const char *dialect;
 	bool has_idempotency;     /* the server deduplicates by an idempotency key */
 	bool has_versions;        /* ETag / version numbers: conflicts are detectable */
+	bool files_inline;        /* result files travel in the action body (congan's
+	                             base64 result_files): the outbox fills
+	                             source_action.inline_files before action_request */
 
 	/* Set up src->priv from the configuration (generic: the profile). */
 	int (*init)(struct source *src, const struct source_config *cfg, char **cause);

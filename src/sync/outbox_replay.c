@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -434,17 +435,100 @@ job_action(const struct outbox_job *j, struct source_action *act, const char **i
 	act->n_files = j->p.n_files;
 }
 
+/* Largest result file sent inline in an action body (files_inline dialects). */
+#define OUTBOX_INLINE_MAX (10 * 1024 * 1024)
+
+/*
+ * Read every result file of j into files[] (n_files of them, each .bytes
+ * malloc'd: free with inline_release) for a dialect that takes the contents
+ * in the action body.  0, or -1 with a human reason in why (no contents).
+ */
+static int
+inline_read(const struct outbox_job *j, struct source_inline_file *files, char *why,
+	    size_t why_len)
+{
+	for (size_t i = 0; i < j->p.n_files; i++) {
+		const struct outbox_file *f = &j->p.files[i];
+		int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		struct stat sb;
+		unsigned char *buf;
+		size_t size, got = 0;
+
+		files[i].name = f->name;
+		if (fd < 0 || fstat(fd, &sb) != 0) {
+			snprintf(why, why_len, "cannot read the result file '%s': %s", f->name,
+				 strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		if (sb.st_size > OUTBOX_INLINE_MAX) {
+			close(fd);
+			snprintf(why, why_len,
+				 "the result file '%s' is over %d MB, the most this system "
+				 "takes inline",
+				 f->name, OUTBOX_INLINE_MAX / (1024 * 1024));
+			return -1;
+		}
+		size = (size_t)sb.st_size;
+		buf = xmalloc(size + 1);
+		while (got <= size) { /* one byte more: a file that grew is noticed */
+			ssize_t n = read(fd, buf + got, size + 1 - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		close(fd);
+		if (got != size) {
+			free(buf);
+			snprintf(why, why_len, "the result file '%s' changed while it was read",
+				 f->name);
+			return -1;
+		}
+		files[i].bytes = buf;
+		files[i].len = got;
+	}
+	return 0;
+}
+
+/* files may be NULL. */
+static void
+inline_release(struct source_inline_file *files, size_t n)
+{
+	if (files == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free((void *)files[i].bytes);
+	free(files);
+}
+
 static void
 job_send(struct outbox_job *j)
 {
 	struct source_action act;
 	const char **ids = xcalloc(j->p.n_files + 1, sizeof *ids);
+	struct source_inline_file *files = NULL;
 	struct net_request *req;
+	char why[512] = "";
 
 	job_action(j, &act, ids);
+	if (j->src->ops->files_inline && j->p.n_files > 0) {
+		files = xcalloc(j->p.n_files, sizeof *files);
+		if (inline_read(j, files, why, sizeof why) != 0) {
+			inline_release(files, j->p.n_files);
+			free(ids);
+			outbox_job_fail(j, why);
+			return;
+		}
+		act.inline_files = files;
+		act.n_inline = j->p.n_files;
+	}
 	req = j->src->ops->action_request != NULL
 		      ? j->src->ops->action_request(j->src, j->r->opt.net, &act)
 		      : NULL;
+	inline_release(files, j->p.n_files);
 	free(ids);
 	if (req == NULL) {
 		/* marked 'sending' but nothing left: the next attempt decides */
