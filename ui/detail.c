@@ -527,8 +527,6 @@ download_key(struct detail *dt, struct ui_app *app)
 {
 	const struct ui_attach *at = attach_seam(app);
 	struct ui_attach_status st;
-	char prompt[96];
-
 	if (!dt->loaded)
 		return 0;
 	if (at == NULL || at->start == NULL) {
@@ -552,9 +550,10 @@ download_key(struct detail *dt, struct ui_app *app)
 		download_pick(dt, app);
 		return UI_REDRAW;
 	}
-	snprintf(prompt, sizeof prompt, _("Download attachment number (1-%zu): "),
-		 dt->d.n_attachments);
-	ui_prompt_start(app, prompt, "", NULL, number_done, dt);
+	/* the prompt's prefix is short: the range goes to the message line */
+	ui_message(app, UI_MSG_INFO, _("Type the attachment's number, 1 to %zu, then Enter."),
+		   dt->d.n_attachments);
+	ui_prompt_start(app, _("File no.: "), "", NULL, number_done, dt);
 	return UI_REDRAW;
 }
 
