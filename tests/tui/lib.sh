@@ -62,8 +62,13 @@ done
 # seed N: fill $MOTCUA_HOME/motcua.db with N dossiers (seedgen.h).
 seed() {
 	if [ ! -x "$T/seed" ]; then
-		# shellcheck disable=SC2046
-		${CC:-cc} -std=c11 -D_GNU_SOURCE -I"$ROOT/src" -I"$ROOT" \
+		# The library of an ASan build (make asan) needs the same runtime.
+		san=
+		if nm "$LIB" 2> /dev/null | grep -q __asan_init; then
+			san="-fsanitize=address,undefined"
+		fi
+		# shellcheck disable=SC2046,SC2086
+		${CC:-cc} -std=c11 -D_GNU_SOURCE $san -I"$ROOT/src" -I"$ROOT" \
 			$(pkg-config --cflags sqlite3 2> /dev/null) -o "$T/seed" \
 			"$TUI_DIR/seed.c" "$LIB" \
 			$(pkg-config --libs jansson libcurl sqlite3 ncursesw libmicrohttpd \
