@@ -6,6 +6,7 @@
 #   make check      unit + integration tests (no deps step, no ASan)
 #   make asan       build with ASan+UBSan and run the tests under them
 #   make fuzz-smoke build the libFuzzer targets (clang) and run each briefly
+#   make valgrind   unit and integration tests under valgrind memcheck
 #   make bench      print performance figures against DESIGN.md section 10
 #   make demo       build and run `motcua demo`
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
@@ -58,7 +59,7 @@ PO_SRC = $(wildcard locale/*.po)
 MO_OBJ = $(PO_SRC:locale/%.po=$(B)/locale/%/LC_MESSAGES/motcua.mo)
 
 .PHONY: all deps test check unit integration asan bench demo clean install uninstall \
-        fuzz-bins fuzz-smoke valgrind deb
+        fuzz-bins fuzz-smoke valgrind valgrind-run deb
 
 all: $(PROGS) $(MO_OBJ)
 	@if [ "$(B)" = build ]; then ln -sf $(B)/motcua motcua; \
@@ -148,12 +149,25 @@ fuzz-smoke:
 	  fuzz-bins
 	@sh tests/fuzz/run.sh $(abspath build/fuzz/fuzzers)
 
+# Unit tests and integration scripts under valgrind memcheck, on the build/test
+# objects (valgrind and ASan do not mix); fails on any error or leak that
+# tests/valgrind/motcua.supp (third-party process-lifetime only) does not cover.
+# make test runs every unit test but only these scripts under valgrind (the
+# whole suite takes 25 min on 2 vCPU; `make valgrind` runs it).
+VG_CI_TESTS = cli.sh due.sh sync_basic.sh tui_browse.sh
+valgrind:
+	@$(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST valgrind-run
+
+valgrind-run: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
+	@sh tests/valgrind/run.sh $(abspath $(B)) $(abspath $(UNIT_BIN))
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory valgrind VG_TESTS="$(VG_CI_TESTS)"
 	@echo "make test: all suites passed"
 
 bench: deps all $(BENCH_BIN)
