@@ -154,7 +154,7 @@ fuzz-smoke:
 # tests/valgrind/motcua.supp (third-party process-lifetime only) does not cover.
 # make test runs every unit test but only these scripts under valgrind (the
 # whole suite takes 25 min on 2 vCPU; `make valgrind` runs it).
-VG_CI_TESTS = cli.sh due.sh sync_basic.sh outbox_upload.sh
+VG_CI_TESTS = cli.sh due.sh sync_basic.sh
 valgrind:
 	@$(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST valgrind-run
 
