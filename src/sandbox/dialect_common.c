@@ -260,3 +260,29 @@ dialect_actor(const char *given)
 {
 	return given != NULL && given[0] != '\0' ? given : "Cán bộ một cửa";
 }
+
+struct world_dossier *
+dialect_path_dossier(struct sandbox *sb, const char *after, int src, const char **tail,
+		     uint32_t *idx_out)
+{
+	char code[64];
+	const char *slash;
+	size_t len;
+	int64_t idx;
+	struct world_dossier *d;
+
+	*tail = "";
+	if (after == NULL || after[0] != '/' || after[1] == '\0')
+		return NULL;
+	slash = strchr(after + 1, '/');
+	len = slash ? (size_t)(slash - after - 1) : strlen(after + 1);
+	snprintf(code, sizeof(code), "%.*s", (int)(len < sizeof(code) ? len : sizeof(code) - 1),
+		 after + 1);
+	idx = world_find(sb->world, code);
+	d = idx >= 0 ? world_get(sb->world, (uint32_t)idx) : NULL;
+	if (d == NULL || world_source_of(d) != src)
+		return NULL;
+	*tail = slash ? slash : "";
+	*idx_out = (uint32_t)idx;
+	return d;
+}

@@ -8,8 +8,20 @@
 #define MOTCUA_SBX_DIALECT_COMMON_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "sandbox/sandbox.h"
+
+struct world_dossier;
+
+/*
+ * The dossier named by `after`, the rest of a path past its collection
+ * ("/{code}" or "/{code}/more"), if it belongs to system `src`.  *tail is set
+ * to what follows the code ("" or "/more") and *idx to its world index.  Returns NULL when `after` names
+ * no code or no such dossier is in that system.
+ */
+struct world_dossier *dialect_path_dossier(struct sandbox *sb, const char *after, int src,
+					   const char **tail, uint32_t *idx);
 
 /*
  * Serve {base}/uploads and {base}/uploads/{id}; `rest` is what follows

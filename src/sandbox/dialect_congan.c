@@ -297,25 +297,20 @@ dialect_congan_handle(struct sandbox *sb, const struct sbx_request *req,
 		error_json(resp, 404, "NOT_FOUND", "unknown path", NULL);
 		return;
 	}
-	char code[64];
-	const char *slash = strchr(rec + 1, '/');
-	size_t len = slash ? (size_t)(slash - rec - 1) : strlen(rec + 1);
-	snprintf(code, sizeof(code), "%.*s", (int)(len < sizeof(code) ? len : sizeof(code) - 1),
-		 rec + 1);
-	int64_t idx = world_find(sb->world, code);
-	struct world_dossier *d = idx >= 0 ? world_get(sb->world, (uint32_t)idx) : NULL;
-	if (d == NULL || world_source_of(d) != SRC_CONGAN) {
+	const char *tail;
+	uint32_t idx;
+	struct world_dossier *d = dialect_path_dossier(sb, rec, SRC_CONGAN, &tail, &idx);
+	if (d == NULL) {
 		error_json(resp, 404, "NOT_FOUND", "Không tìm thấy hồ sơ", NULL);
 		return;
 	}
-	const char *tail = slash ? slash : "";
 	if (tail[0] == '\0' && get) {
 		sbx_response_json(resp, 200, record_json(sb, d, true));
 		resp->gzip = true;
 		return;
 	}
 	if (strcmp(tail, "/transitions") == 0 && strcmp(req->method, "POST") == 0) {
-		transition(sb, req, (uint32_t)idx, resp);
+		transition(sb, req, idx, resp);
 		return;
 	}
 	const char *fid = sandbox_path_after(tail, "/files");

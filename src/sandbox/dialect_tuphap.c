@@ -406,19 +406,13 @@ dialect_tuphap_handle(struct sandbox *sb, const struct sbx_request *req,
 		dialect_problem(resp, 404, "not-found", "Unknown path");
 		return;
 	}
-	/* /dossiers/{code}[/actions | /files/{id}] */
-	char code[64];
-	const char *slash = strchr(ds + 1, '/');
-	size_t len = slash ? (size_t)(slash - ds - 1) : strlen(ds + 1);
-	snprintf(code, sizeof(code), "%.*s", (int)(len < sizeof(code) ? len : sizeof(code) - 1),
-		 ds + 1);
-	int64_t idx = world_find(sb->world, code);
-	struct world_dossier *d = idx >= 0 ? world_get(sb->world, (uint32_t)idx) : NULL;
-	if (d == NULL || world_source_of(d) != SRC_TUPHAP) {
+	const char *tail;
+	uint32_t idx;
+	struct world_dossier *d = dialect_path_dossier(sb, ds, SRC_TUPHAP, &tail, &idx);
+	if (d == NULL) {
 		dialect_problem(resp, 404, "dossier-not-found", "No such dossier in this system");
 		return;
 	}
-	const char *tail = slash ? slash : "";
 	if (tail[0] == '\0' && get) {
 		char etag[32];
 		etag_of(d, etag, sizeof(etag));
@@ -433,7 +427,7 @@ dialect_tuphap_handle(struct sandbox *sb, const struct sbx_request *req,
 		return;
 	}
 	if (strcmp(tail, "/actions") == 0 && strcmp(req->method, "POST") == 0) {
-		act(sb, req, (uint32_t)idx, resp);
+		act(sb, req, idx, resp);
 		return;
 	}
 	const char *fid = sandbox_path_after(tail, "/files");
