@@ -617,6 +617,13 @@ out:
 
 /* ---- the simulated phone and the CA --------------------------------------- */
 
+void
+csc_ca(const struct csc *csc, X509 **cert, EVP_PKEY **key)
+{
+	*cert = csc->ca;
+	*key = csc->ca_key;
+}
+
 const char *
 csc_pending_otp(const struct csc *csc, const char *credential_id)
 {

@@ -32,6 +32,8 @@
 
 #include <stdbool.h>
 
+#include <openssl/types.h>
+
 #include "sandbox/http.h"
 
 struct csc;
@@ -53,6 +55,12 @@ void csc_free(struct csc *csc);
 
 /* Handle a request under /csc/: true with resp filled, else false (untouched). */
 bool csc_handle(struct csc *csc, const struct sbx_request *req, struct sbx_response *resp);
+
+/*
+ * The test CA's certificate and key (borrowed, alive as long as csc), so
+ * other sandbox services (the TSA) issue certificates one ca.pem verifies.
+ */
+void csc_ca(const struct csc *csc, X509 **cert, EVP_PKEY **key);
 
 /* The OTP last sent for a credential and still usable, or NULL; borrowed. */
 const char *csc_pending_otp(const struct csc *csc, const char *credential_id);

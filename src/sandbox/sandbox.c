@@ -3,7 +3,8 @@
  * (see sandbox.h).
  *
  * Routing order: /_control/ (loopback only), then the OpenID provider, the
- * remote signing service (/csc, csc.c), then the systems by prefix.  Faults
+ * remote signing service (/csc, csc.c), the timestamp authority (/tsa,
+ * tsa.c), then the systems by prefix.  Faults
  * are applied per target around the dialect (and around the provider and the
  * payment platform when rules name them), so a dialect never has to think
  * about misbehaving.
@@ -111,6 +112,7 @@ sandbox_free(struct sandbox *sb)
 {
 	if (sb == NULL)
 		return;
+	tsa_free(sb->tsa);
 	csc_free(sb->csc);
 	idp_free(sb->idp);
 	world_free(sb->world);
@@ -140,6 +142,12 @@ sandbox_set_base_url(struct sandbox *sb, const char *base_url)
 	};
 	sb->idp = idp_new(&ic);
 	sb->csc = csc_new(csc_auth_idp, sb->idp);
+	if (sb->csc != NULL) {
+		X509 *ca;
+		EVP_PKEY *ca_key;
+		csc_ca(sb->csc, &ca, &ca_key);
+		sb->tsa = tsa_new(ca, ca_key);
+	}
 	atomic_store(&sb->ready, true);
 }
 
@@ -356,6 +364,11 @@ sandbox_handle(void *ctx, struct sbx_request *req, struct sbx_response *resp)
 	}
 	if (sandbox_path_after(req->path, "/csc") != NULL) {
 		if (sb->csc == NULL || !csc_handle(sb->csc, req, resp))
+			sbx_response_text(resp, 404, "text/plain; charset=utf-8", "not found\n");
+		goto out;
+	}
+	if (sandbox_path_after(req->path, "/tsa") != NULL) {
+		if (sb->tsa == NULL || !tsa_handle(sb->tsa, req, resp))
 			sbx_response_text(resp, 404, "text/plain; charset=utf-8", "not found\n");
 		goto out;
 	}

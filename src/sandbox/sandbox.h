@@ -22,6 +22,7 @@
 #include "sandbox/idp.h"
 #include "sandbox/ledger.h"
 #include "sandbox/smap.h"
+#include "sandbox/tsa.h"
 #include "sandbox/upload.h"
 #include "sandbox/world.h"
 
@@ -45,6 +46,7 @@ struct sandbox {
 	struct world *world;
 	struct idp *idp;          /* NULL until sandbox_set_base_url */
 	struct csc *csc;          /* remote signing service; NULL until then too */
+	struct tsa *tsa;          /* RFC 3161 timestamps (tsa.h); NULL until then too */
 	struct faults *faults;
 	struct ledger *ledger;
 	struct uploads *uploads;
