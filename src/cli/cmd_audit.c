@@ -4,7 +4,10 @@
  * its entries (store/audit.h, doc/security.md).
  *
  * verify exits 0 when every entry is intact and 1 naming the first bad
- * sequence number and why (altered, removed, reordered, inserted).  Neither
+ * sequence number and why (altered, removed, reordered, inserted); with the
+ * store's audit key (the Secret Service) it also checks the keyed tags, and
+ * it says in a note line when the chain is not keyed or the key is not
+ * reachable (what the verdict then proves).  Neither
  * subcommand changes anything or talks to the network; shipping the log is
  * `motcua sync`'s business.
  */
@@ -32,19 +35,26 @@ do_verify(struct sync_env *env, bool json)
 	if (store_audit_verify(env->store, &v) != 0 || store_audit_state(env->store, &st) != 0)
 		return cli_fail("audit", "%s", store_errmsg(env->store));
 	if (json) {
-		json_t *o = json_pack("{s:b,s:s,s:I,s:I,s:I,s:s,s:s}", "ok",
+		json_t *o = json_pack("{s:b,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "ok",
 				      v.problem == STORE_AUDIT_OK, "problem",
 				      store_audit_problem_name(v.problem), "seq", (json_int_t)v.seq,
 				      "checked", (json_int_t)v.checked, "shipped",
-				      (json_int_t)st.shipped_seq, "chain", st.chain, "why", v.why);
+				      (json_int_t)st.shipped_seq, "chain", st.chain, "why", v.why,
+				      "keyed", store_audit_keying_name(v.keying), "keyed_from",
+				      (json_int_t)v.keyed_from, "keyed_head",
+				      (json_int_t)v.keyed_head, "unkeyed", (json_int_t)v.unkeyed,
+				      "note", v.note);
 		char *text = json_dumps(o, JSON_COMPACT);
 
 		printf("%s\n", text);
 		free(text);
 		json_decref(o);
 	} else if (v.problem == STORE_AUDIT_OK) {
-		printf("audit log intact: %" PRId64 " entr%s, %" PRId64 " on the server\n",
-		       v.checked, v.checked == 1 ? "y" : "ies", st.shipped_seq);
+		printf("audit log intact: %" PRId64 " entr%s, %" PRId64 " on the server%s\n",
+		       v.checked, v.checked == 1 ? "y" : "ies", st.shipped_seq,
+		       v.keying == STORE_AUDIT_KEY_CHECKED ? ", keyed" : "");
+		if (v.note[0] != '\0')
+			printf("note: %s\n", v.note);
 	}
 	if (v.problem != STORE_AUDIT_OK) {
 		fprintf(stderr, "motcua audit: %s\n", v.why);

@@ -3,8 +3,12 @@
  * chain, list, the shipping mark, and verification that names the first bad
  * entry (audit.h; doc/security.md).
  *
- * Hashing uses OpenSSL's SHA-256 (libcrypto is linked for signing already;
- * a hand-written SHA-256 would be one more thing to get wrong).  The table
+ * Hashing uses OpenSSL's SHA-256 and HMAC (libcrypto is linked for signing
+ * already; a hand-written SHA-256 would be one more thing to get wrong).
+ * The chain is keyed (migration 4) when the store has its data key: each
+ * entry's hash gets an HMAC under the audit key derived from it, and the
+ * state row remembers the last keyed entry under an HMAC too; the decision
+ * to start keying a chain is store_audit_bind() (audit_int.h).  The table
  * refuses UPDATE and DELETE through triggers, which stops mistakes, not an
  * attacker with the file: that is what the chain and the server's copy are
  * for.  It does not decide what is recorded or ship anything.
@@ -16,10 +20,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "core/xalloc.h"
+#include "store/audit_int.h"
+#include "store/protect_int.h"
 #include "store/store_int.h"
 
 #define UNKNOWN_CLERK "(không rõ)"
@@ -53,6 +62,14 @@ store_audit_problem_name(enum store_audit_problem p)
 	static const char *const names[] = {"ok", "altered", "removed", "reordered", "inserted"};
 
 	return (size_t)p < sizeof names / sizeof names[0] ? names[p] : "?";
+}
+
+const char *
+store_audit_keying_name(enum store_audit_keying k)
+{
+	static const char *const names[] = {"unkeyed", "keyed", "key-unavailable"};
+
+	return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
 /* ---- the chain's arithmetic ------------------------------------------- */
@@ -146,6 +163,69 @@ store_audit_hash(const struct store_audit_entry *e, char out[STORE_AUDIT_HASH_LE
 	free(c);
 }
 
+/* ---- the keyed part (local only; the server never sees the key) -------- */
+
+static void
+hmac_hex(const unsigned char key[STORE_DATA_KEY_LEN], const void *data, size_t len,
+	 char out[STORE_AUDIT_HASH_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (HMAC(EVP_sha256(), key, STORE_DATA_KEY_LEN, data, len, md, &mdlen) == NULL ||
+	    mdlen != 32)
+		abort(); /* only without memory */
+	to_hex(md, 32, out);
+}
+
+/* An entry's tag: HMAC(key, "audit-mac1;" || hash). */
+static void
+entry_mac(const unsigned char *key, const char *hash, char out[STORE_AUDIT_HASH_LEN + 1])
+{
+	char buf[16 + STORE_AUDIT_HASH_LEN + 1];
+	int n = snprintf(buf, sizeof buf, "audit-mac1;%s", hash);
+
+	hmac_hex(key, buf, n > 0 && (size_t)n < sizeof buf ? (size_t)n : strlen(buf), out);
+}
+
+/* What the state row says about keying; from/head as in store_audit_state. */
+struct keyed {
+	char hash[STORE_AUDIT_HASH_LEN + 1]; /* keyed_hash: the hash of entry keyed_head */
+	char mac[STORE_AUDIT_HASH_LEN + 1];  /* keyed_mac; "" when NULL */
+};
+
+/* The state's tag over the chain id and where keying starts and stands. */
+static void
+state_mac(const unsigned char *key, const char *chain, int64_t from, int64_t head,
+	  const char *hash, char out[STORE_AUDIT_HASH_LEN + 1])
+{
+	char num[2][24];
+	size_t cap = 160, n = 13;
+	char *buf = xmalloc(cap);
+
+	memcpy(buf, "audit-state1;", 14);
+	snprintf(num[0], sizeof num[0], "%" PRId64, from);
+	snprintf(num[1], sizeof num[1], "%" PRId64, head);
+	netstring(&buf, &n, &cap, chain);
+	netstring(&buf, &n, &cap, num[0]);
+	netstring(&buf, &n, &cap, num[1]);
+	netstring(&buf, &n, &cap, hash);
+	hmac_hex(key, buf, n, out);
+	free(buf);
+}
+
+static bool
+keyed_state_ok(const unsigned char *key, const struct store_audit_state *st,
+	       const struct keyed *k)
+{
+	char want[STORE_AUDIT_HASH_LEN + 1];
+
+	if (st->keyed_from <= 0 || k->mac[0] == '\0')
+		return false;
+	state_mac(key, st->chain, st->keyed_from, st->keyed_head, k->hash, want);
+	return CRYPTO_memcmp(want, k->mac, STORE_AUDIT_HASH_LEN) == 0;
+}
+
 /* ---- transactions (as in outbox.c) ------------------------------------ */
 
 static int
@@ -181,12 +261,15 @@ tx_end(struct store *s, int rc)
 
 /* Read the state row, creating it (with a new random chain id) when absent. */
 static int
-state_read(struct store *s, bool create, struct store_audit_state *out, char **clerk)
+state_read(struct store *s, bool create, struct store_audit_state *out, char **clerk,
+	   struct keyed *k)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	if (k != NULL)
+		memset(k, 0, sizeof *k);
 	if (clerk != NULL)
 		*clerk = NULL;
 	if (create) {
@@ -196,7 +279,8 @@ state_read(struct store *s, bool create, struct store_audit_state *out, char **c
 			return -1;
 	}
 	st = store_stmt(s, "SELECT chain, head_seq, head_hash, shipped_seq, clerk,"
-			   " (SELECT count(*) FROM audit) FROM audit_state WHERE id = 1");
+			   " (SELECT count(*) FROM audit), keyed_from, keyed_head, keyed_hash,"
+			   " keyed_mac FROM audit_state WHERE id = 1");
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -211,6 +295,15 @@ state_read(struct store *s, bool create, struct store_audit_state *out, char **c
 		if (clerk != NULL)
 			*clerk = store_column_dup(st, 4);
 		out->total = sqlite3_column_int64(st, 5);
+		out->keyed_from = sqlite3_column_int64(st, 6);
+		out->keyed_head = sqlite3_column_int64(st, 7);
+		if (k != NULL) {
+			const char *kh = (const char *)sqlite3_column_text(st, 8);
+			const char *km = (const char *)sqlite3_column_text(st, 9);
+
+			snprintf(k->hash, sizeof k->hash, "%s", kh != NULL ? kh : "");
+			snprintf(k->mac, sizeof k->mac, "%s", km != NULL ? km : "");
+		}
 	} else if (rc != SQLITE_DONE) {
 		store_fail(s, "reading the audit log's state");
 		sqlite3_reset(st);
@@ -232,7 +325,7 @@ state_read(struct store *s, bool create, struct store_audit_state *out, char **c
 int
 store_audit_state(struct store *s, struct store_audit_state *out)
 {
-	return state_read(s, false, out, NULL);
+	return state_read(s, false, out, NULL, NULL);
 }
 
 int
@@ -240,7 +333,7 @@ store_audit_current_clerk(struct store *s, char **clerk)
 {
 	struct store_audit_state st;
 
-	return state_read(s, false, &st, clerk);
+	return state_read(s, false, &st, clerk, NULL);
 }
 
 int
@@ -260,14 +353,20 @@ store_audit_mark_shipped(struct store *s, int64_t seq)
 static int
 append_in_tx(struct store *s, const struct store_audit_record *r, mc_time now, int64_t *seq)
 {
+	const unsigned char *key = store_protect_audit_key(s);
 	struct store_audit_state state;
 	struct store_audit_entry e = {0};
-	char *current = NULL;
+	struct keyed k;
+	char *current = NULL, kmac[STORE_AUDIT_HASH_LEN + 1];
 	sqlite3_stmt *st;
+	bool keyed;
 	int ret = -1;
 
-	if (state_read(s, true, &state, &current) != 0)
+	if (state_read(s, true, &state, &current, &k) != 0)
 		return -1;
+	/* keyed only under a state that is itself intact: a tag must never
+	 * vouch for a chain someone rewrote without the key */
+	keyed = key != NULL && keyed_state_ok(key, &state, &k);
 	e.seq = state.head_seq + 1;
 	e.at = now;
 	e.clerk = xstrdup(r->clerk != NULL && r->clerk[0] != '\0' ? r->clerk
@@ -281,9 +380,13 @@ append_in_tx(struct store *s, const struct store_audit_record *r, mc_time now, i
 	else
 		snprintf(e.prev_hash, sizeof e.prev_hash, "%s", state.head_hash);
 	store_audit_hash(&e, e.hash);
+	if (keyed) {
+		entry_mac(key, e.hash, e.mac);
+		state_mac(key, state.chain, state.keyed_from, e.seq, e.hash, kmac);
+	}
 
 	st = store_stmt(s, "INSERT INTO audit (seq, at, clerk, kind, dossier, purpose, details,"
-			   " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+			   " prev_hash, hash, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	if (st == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, e.seq);
@@ -295,18 +398,23 @@ append_in_tx(struct store *s, const struct store_audit_record *r, mc_time now, i
 	store_bind_text(st, 7, e.details);
 	store_bind_text(st, 8, e.prev_hash);
 	store_bind_text(st, 9, e.hash);
+	store_bind_text(st, 10, keyed ? e.mac : NULL);
 	if (store_step_done(s, st, "appending to the audit log") != 0)
 		goto out;
 
 	st = store_stmt(s, "UPDATE audit_state SET head_seq = ?1, head_hash = ?2,"
 			   " clerk = CASE ?3 WHEN 'signin' THEN ?4 WHEN 'signout' THEN NULL"
-			   " ELSE clerk END WHERE id = 1");
+			   " ELSE clerk END,"
+			   " keyed_head = CASE WHEN ?5 IS NULL THEN keyed_head ELSE ?1 END,"
+			   " keyed_hash = CASE WHEN ?5 IS NULL THEN keyed_hash ELSE ?2 END,"
+			   " keyed_mac = coalesce(?5, keyed_mac) WHERE id = 1");
 	if (st == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, e.seq);
 	store_bind_text(st, 2, e.hash);
 	store_bind_text(st, 3, e.kind);
 	store_bind_text(st, 4, e.clerk);
+	store_bind_text(st, 5, keyed ? kmac : NULL);
 	if (store_step_done(s, st, "appending to the audit log") != 0)
 		goto out;
 	if (seq != NULL)
@@ -329,6 +437,103 @@ store_audit_append(struct store *s, const struct store_audit_record *r, mc_time 
 	return tx_end(s, append_in_tx(s, r, now, seq));
 }
 
+/* ---- keying a chain (audit_int.h) ------------------------------------- */
+
+/*
+ * Why the chain is to be keyed from its next entry, or NULL when it stays as
+ * it is.  *silent: nothing written before, so no "audit-key" entry is needed.
+ */
+static const char *
+bind_reason(const unsigned char *key, const struct store_audit_state *st, const struct keyed *k,
+	    enum store_audit_bind_why why, bool *silent)
+{
+	*silent = st->head_seq == 0;
+	if (st->keyed_from > 0) {
+		if (keyed_state_ok(key, st, k))
+			return NULL; /* keyed under this key: the usual case */
+		/* under a lost key (the item was replaced) it starts again; else
+		 * the state was rewritten without the key: verify says so */
+		return why == STORE_AUDIT_BIND_NEW_KEY ? "new-key" : NULL;
+	}
+	if (st->keyed_from < 0)
+		return "upgrade"; /* written by a version that did not key */
+	if (*silent)
+		return "new";
+	/* entries, never keyed: fine while there was no key; but a store that
+	 * knew its key keyed its chain at once, so its keying was removed */
+	switch (why) {
+	case STORE_AUDIT_BIND_FIRST_KEY:
+		return "first-key";
+	case STORE_AUDIT_BIND_NEW_KEY:
+		return "new-key";
+	case STORE_AUDIT_BIND_KNOWN_KEY:
+		break;
+	}
+	return NULL;
+}
+
+static int
+bind_in_tx(struct store *s, const unsigned char *key, enum store_audit_bind_why why)
+{
+	struct store_audit_state st;
+	struct keyed k;
+	char mac[STORE_AUDIT_HASH_LEN + 1], details[96];
+	const char *reason;
+	bool silent;
+	sqlite3_stmt *q;
+	int ret;
+
+	if (state_read(s, true, &st, NULL, &k) != 0)
+		return -1;
+	reason = bind_reason(key, &st, &k, why, &silent);
+	if (reason == NULL)
+		return 0;
+	state_mac(key, st.chain, st.head_seq + 1, st.head_seq, st.head_hash, mac);
+	q = store_stmt(s, "UPDATE audit_state SET keyed_from = ?1, keyed_head = ?2,"
+			  " keyed_hash = ?3, keyed_mac = ?4 WHERE id = 1");
+	if (q == NULL)
+		return -1;
+	sqlite3_bind_int64(q, 1, st.head_seq + 1);
+	sqlite3_bind_int64(q, 2, st.head_seq);
+	store_bind_text(q, 3, st.head_hash);
+	store_bind_text(q, 4, mac);
+	if (store_step_done(s, q, "keying the audit log") != 0)
+		return -1;
+	if (silent)
+		return 0;
+	/* the chain says where keying starts and how many entries came before;
+	 * this entry is keyed, and shipped like any other */
+	snprintf(details, sizeof details, "{\"reason\":\"%s\",\"unkeyed\":%" PRId64 "}", reason,
+		 st.head_seq);
+	ret = append_in_tx(s,
+			   &(struct store_audit_record){.kind = STORE_AUDIT_KEYED,
+							.details = details},
+			   (mc_time)time(NULL), NULL);
+	return ret;
+}
+
+int
+store_audit_bind(struct store *s, enum store_audit_bind_why why)
+{
+	const unsigned char *key = store_protect_audit_key(s);
+	struct store_audit_state st;
+	struct keyed k;
+	bool silent;
+
+	if (key == NULL)
+		return 0;
+	if (why != STORE_AUDIT_BIND_KNOWN_KEY)
+		return bind_in_tx(s, key, why); /* set_key's transaction is open */
+	/* the usual open writes nothing: decide before taking the write lock */
+	if (state_read(s, false, &st, NULL, &k) != 0)
+		return -1;
+	if (bind_reason(key, &st, &k, why, &silent) == NULL)
+		return 0;
+	if (tx_begin(s) != 0)
+		return -1;
+	return tx_end(s, bind_in_tx(s, key, why));
+}
+
 /* ---- list ------------------------------------------------------------- */
 
 static void
@@ -336,6 +541,7 @@ row_to_entry(sqlite3_stmt *st, struct store_audit_entry *e)
 {
 	const char *prev = (const char *)sqlite3_column_text(st, 7);
 	const char *hash = (const char *)sqlite3_column_text(st, 8);
+	const char *mac = (const char *)sqlite3_column_text(st, 9);
 
 	e->seq = sqlite3_column_int64(st, 0);
 	e->at = sqlite3_column_int64(st, 1);
@@ -346,6 +552,7 @@ row_to_entry(sqlite3_stmt *st, struct store_audit_entry *e)
 	e->details = store_column_dup(st, 6);
 	snprintf(e->prev_hash, sizeof e->prev_hash, "%s", prev != NULL ? prev : "");
 	snprintf(e->hash, sizeof e->hash, "%s", hash != NULL ? hash : "");
+	snprintf(e->mac, sizeof e->mac, "%s", mac != NULL ? mac : "");
 }
 
 int
@@ -354,9 +561,9 @@ store_audit_list(struct store *s, int64_t after, int64_t limit, struct store_aud
 {
 	const char *sql =
 		after > 0 ? "SELECT seq, at, clerk, kind, dossier, purpose, details, prev_hash,"
-			    " hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+			    " hash, mac FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"
 			  : "SELECT * FROM (SELECT seq, at, clerk, kind, dossier, purpose, details,"
-			    " prev_hash, hash FROM audit ORDER BY seq DESC LIMIT ?2) ORDER BY seq";
+			    " prev_hash, hash, mac FROM audit ORDER BY seq DESC LIMIT ?2) ORDER BY seq";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	size_t cap = 0;
 	int rc;
@@ -608,17 +815,105 @@ out:
 	return ret;
 }
 
+/*
+ * After the chain itself verified (entries 1..n in order): the keyed part.
+ * The tag of entry keyed_head commits every entry up to it through the
+ * hashes, and the state's own tag says which entry that is.
+ */
+static void
+check_keyed(const unsigned char *key, const struct store_audit_entry *v, size_t n,
+	    const struct store_audit_state *st, const struct keyed *k,
+	    struct store_audit_verdict *out)
+{
+	char h[STORE_AUDIT_HASH_LEN + 1];
+	int64_t from = st->keyed_from, head = st->keyed_head;
+
+	out->keyed_from = from;
+	out->keyed_head = head;
+	out->unkeyed = (int64_t)n;
+	if (key == NULL) {
+		out->keying = from > 0 ? STORE_AUDIT_KEY_ABSENT : STORE_AUDIT_UNKEYED;
+		snprintf(out->note, sizeof out->note, "%s",
+			 from > 0 ? "keyed tags not checked: the audit key is in the Secret "
+				    "Service, which is not reachable here"
+				  : "chain not keyed (no Secret Service): proves order and integrity "
+				    "against accidents, not against someone who can rewrite the file");
+		return;
+	}
+	out->keying = STORE_AUDIT_KEY_CHECKED;
+	if (from <= 0) {
+		if (n == 0)
+			return;
+		verdict(out, STORE_AUDIT_ALTERED, 1,
+			"seq 1: altered: this terminal keys its audit log but the chain carries no "
+			"key: its keying was removed (rewritten without the key)");
+		return;
+	}
+	if (!keyed_state_ok(key, st, k)) {
+		verdict(out, STORE_AUDIT_ALTERED, head > 0 ? head : 1,
+			"seq %" PRId64 ": altered: the log's keyed state does not carry this "
+			"terminal's audit key (rewritten without it)", head > 0 ? head : 1);
+		return;
+	}
+	for (size_t i = from > 1 ? (size_t)(from - 1) : 0; i < n; i++) {
+		if (v[i].mac[0] == '\0') {
+			if (v[i].seq == head) {
+				verdict(out, STORE_AUDIT_ALTERED, head,
+					"seq %" PRId64 ": altered: its keyed tag was removed", head);
+				return;
+			}
+			continue; /* written without the Secret Service */
+		}
+		entry_mac(key, v[i].hash, h);
+		if (CRYPTO_memcmp(h, v[i].mac, STORE_AUDIT_HASH_LEN) != 0 ||
+		    strlen(v[i].mac) != STORE_AUDIT_HASH_LEN) {
+			verdict(out, STORE_AUDIT_ALTERED, v[i].seq,
+				"seq %" PRId64 ": altered: its keyed tag does not match (rewritten "
+				"without the audit key)", v[i].seq);
+			return;
+		}
+	}
+	if (head > (int64_t)n) {
+		verdict(out, STORE_AUDIT_REMOVED, (int64_t)n + 1,
+			"seq %" PRId64 ": removed: entries up to seq %" PRId64 " were written with "
+			"the audit key but the log ends at seq %zu", (int64_t)n + 1, head, n);
+		return;
+	}
+	if (head > 0 && strcmp(v[head - 1].hash, k->hash) != 0) {
+		verdict(out, STORE_AUDIT_ALTERED, head,
+			"seq %" PRId64 ": altered: not the entry written with the audit key", head);
+		return;
+	}
+	out->unkeyed = (from - 1) + ((int64_t)n - head);
+	if (from > 1 && (int64_t)n > head)
+		snprintf(out->note, sizeof out->note,
+			 "keyed from seq %" PRId64 " (entries before it were written before the "
+			 "chain was keyed); %" PRId64 " entr%s after seq %" PRId64 " written without "
+			 "the audit key", from, (int64_t)n - head, (int64_t)n - head == 1 ? "y" : "ies",
+			 head);
+	else if (from > 1)
+		snprintf(out->note, sizeof out->note,
+			 "keyed from seq %" PRId64 " (entries before it were written before the "
+			 "chain was keyed)", from);
+	else if ((int64_t)n > head)
+		snprintf(out->note, sizeof out->note,
+			 "%" PRId64 " entr%s after seq %" PRId64 " written without the audit key "
+			 "(no Secret Service then)", (int64_t)n - head,
+			 (int64_t)n - head == 1 ? "y" : "ies", head);
+}
+
 int
 store_audit_verify(struct store *s, struct store_audit_verdict *out)
 {
 	struct store_audit_state st;
 	struct store_audit_entry *v = NULL;
+	struct keyed k;
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	snprintf(out->why, sizeof out->why, "ok");
-	if (state_read(s, false, &st, NULL) != 0 || store_audit_list(s, 0, 0, &v, &n) != 0)
+	if (state_read(s, false, &st, NULL, &k) != 0 || store_audit_list(s, 0, 0, &v, &n) != 0)
 		return -1;
 	if (st.chain[0] == '\0' && n > 0) {
 		store_audit_list_free(v, n);
@@ -626,6 +921,8 @@ store_audit_verify(struct store *s, struct store_audit_verdict *out)
 			       "seq 1: inserted: entries without a chain");
 	}
 	rc = check_chain(v, n, &st, out);
+	if (rc == 0 && out->problem == STORE_AUDIT_OK)
+		check_keyed(store_protect_audit_key(s), v, n, &st, &k, out);
 	store_audit_list_free(v, n);
 	return rc;
 }

@@ -8,6 +8,16 @@
  * token), the previous entry's hash and its own hash:
  *
  *     hash = SHA-256(prev_hash || canonical(entry))       (hex, 64 digits)
+ *     mac  = HMAC-SHA-256(audit key, "audit-mac1;" || hash)   (hex; keyed stores)
+ *
+ * The hash chain is what the server recomputes; the mac is local: the audit
+ * key is derived from the store's data key in the Secret Service
+ * (store/protect.h), so someone who rewrites the file without the key cannot
+ * produce a chain that verifies here.  audit_state keeps where keying starts
+ * and the last keyed entry under an HMAC of its own (a cut tail or a
+ * rewritten state is caught).  Without a key (no Secret Service) entries
+ * are written unkeyed and verify says the chain proves order and integrity
+ * against accidents only.
  *
  * canonical() is store_audit_canonical(): netstrings of the fields in a
  * fixed order (doc/security.md).  The first entry's prev_hash is the hash of
@@ -45,6 +55,7 @@
 #define STORE_AUDIT_REVEAL "reveal"       /* the full record shown (show --reveal) */
 #define STORE_AUDIT_PURGE "retention"     /* finished dossiers left the cache */
 #define STORE_AUDIT_WIPE_REFUSED "wipe-refused"
+#define STORE_AUDIT_KEYED "audit-key"     /* the chain is keyed from here (details.reason) */
 
 /* What the caller records.  All borrowed; clerk NULL: the current clerk. */
 struct store_audit_record {
@@ -65,6 +76,7 @@ struct store_audit_entry {
 	char *details;
 	char prev_hash[STORE_AUDIT_HASH_LEN + 1];
 	char hash[STORE_AUDIT_HASH_LEN + 1];
+	char mac[STORE_AUDIT_HASH_LEN + 1]; /* "" when written without the key; never shipped */
 };
 
 void store_audit_entry_release(struct store_audit_entry *e);
@@ -96,6 +108,8 @@ struct store_audit_state {
 	char head_hash[STORE_AUDIT_HASH_LEN + 1];
 	int64_t shipped_seq;  /* the server holds 1..shipped_seq */
 	int64_t total;        /* rows in the table */
+	int64_t keyed_from;   /* first entry written with the audit key; 0 never, -1 older store */
+	int64_t keyed_head;   /* the last entry written with it */
 };
 int store_audit_state(struct store *s, struct store_audit_state *out);
 
@@ -113,14 +127,34 @@ enum store_audit_problem {
 /* "ok", "altered", "removed", "reordered", "inserted" (static). */
 const char *store_audit_problem_name(enum store_audit_problem p);
 
+enum store_audit_keying {
+	STORE_AUDIT_UNKEYED = 0,  /* never keyed (no Secret Service): order and accidents only */
+	STORE_AUDIT_KEY_CHECKED,  /* keyed, and the tags were checked with the key */
+	STORE_AUDIT_KEY_ABSENT,   /* keyed, but the key is not reachable: tags not checked */
+};
+
+/* "unkeyed", "keyed", "key-unavailable" (static). */
+const char *store_audit_keying_name(enum store_audit_keying k);
+
 struct store_audit_verdict {
 	enum store_audit_problem problem;
 	int64_t seq;          /* the first bad sequence number (0 when ok) */
 	int64_t checked;      /* entries checked */
 	char why[256];        /* one line, English */
+	enum store_audit_keying keying;
+	int64_t keyed_from;   /* as in store_audit_state */
+	int64_t keyed_head;
+	int64_t unkeyed;      /* entries no keyed tag covers (before keying, after the last) */
+	char note[256];       /* one line about the keying, English; "" when nothing to say */
 };
 
-/* Recompute the whole chain.  0 with *v filled in (ok or not), -1 on error. */
+/*
+ * Recompute the whole chain, then - when the store has its audit key - the
+ * keyed state and every entry's tag.  Besides what the chain catches, a
+ * rewrite without the key is "altered" (a tag or the keyed state does not
+ * match, or the keying was removed) and a cut of keyed entries "removed".
+ * 0 with *v filled in (ok or not), -1 on error.
+ */
 int store_audit_verify(struct store *s, struct store_audit_verdict *v);
 
 /* ---- pure: the chain's arithmetic (also used by the sandbox's sink) ---- */

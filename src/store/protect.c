@@ -6,8 +6,9 @@
  * Primitives are OpenSSL's (libcrypto): AES-256-GCM with a random 96-bit
  * nonce per value and the dossier code as associated data (a sealed number
  * copied onto another dossier does not open), HMAC-SHA-256 for key
- * derivation and the search token.  Two keys are derived from the data key
- * so the token key never encrypts and the encryption key never hashes.
+ * derivation and the search token.  Three keys are derived from the data key
+ * so the token key never encrypts and the encryption key never hashes; the
+ * third keys the audit chain (audit.c binds it at set-key time).
  * Getting the data key is not done here (sync/protect.c).
  */
 #include "store/protect_int.h"
@@ -22,6 +23,7 @@
 #include <openssl/rand.h>
 
 #include "core/fold.h"
+#include "store/audit_int.h"
 #include "core/xalloc.h"
 
 #define NONCE_LEN 12
@@ -33,6 +35,7 @@ struct store_protect {
 	enum store_pii_mode mode;
 	unsigned char enc_key[32];
 	unsigned char mac_key[32];
+	unsigned char audit_key[32]; /* the audit chain's HMAC key (audit.c) */
 };
 
 void
@@ -48,6 +51,13 @@ enum store_pii_mode
 store_protect_mode(const struct store *s)
 {
 	return s->protect != NULL ? s->protect->mode : STORE_PII_CLEAR;
+}
+
+const unsigned char *
+store_protect_audit_key(const struct store *s)
+{
+	return s->protect != NULL && s->protect->mode == STORE_PII_SEALED ? s->protect->audit_key
+									   : NULL;
 }
 
 static void
@@ -316,6 +326,7 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 		return store_failf(s, "the data key cannot change inside a batch");
 	hmac(key, "motcua-enc-v1", 13, p->enc_key);
 	hmac(key, "motcua-idx-v1", 13, p->mac_key);
+	hmac(key, "motcua-aud-v1", 13, p->audit_key);
 	hmac(key, "motcua-kcv-v1", 13, check);
 	hex(check, 16, check_hex);
 	p->mode = STORE_PII_SEALED;
@@ -330,7 +341,8 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 		stored = store_column_dup(st, 0);
 	sqlite3_reset(st);
 	if (stored != NULL && strcmp(stored, check_hex) == 0) {
-		ret = 0;
+		/* the audit chain of an older store is keyed now (once) */
+		ret = store_audit_bind(s, STORE_AUDIT_BIND_KNOWN_KEY);
 		goto done;
 	}
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
@@ -352,6 +364,10 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 	 * (an older motcua) are sealed now; afterwards none are written */
 	if (store_step_done(s, st, "recording the data key") != 0 ||
 	    (stored == NULL && seal_clear_rows(s, &n_sealed) != 0))
+		goto rollback;
+	/* the audit chain is keyed from here, in the same transaction */
+	if (store_audit_bind(s, stored == NULL ? STORE_AUDIT_BIND_FIRST_KEY
+					       : STORE_AUDIT_BIND_NEW_KEY) != 0)
 		goto rollback;
 	if (store_exec(s, "COMMIT") != 0)
 		goto rollback;

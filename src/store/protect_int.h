@@ -18,6 +18,10 @@
 struct store_protect;
 void store_protect_free(struct store_protect *p);
 
+/* The audit chain's 32-byte HMAC key (derived from the data key), or NULL
+ * when the handle has no data key (clear or drop mode).  Borrowed. */
+const unsigned char *store_protect_audit_key(const struct store *s);
+
 /* What to write for the ID number `id` of dossier `code`: malloc'd, or NULL
  * (nothing to write: no number, or drop mode). */
 char *store_pii_seal(struct store *s, const char *code, const char *id);

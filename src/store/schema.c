@@ -201,10 +201,30 @@ static const char schema_v3[] =
 	" id INTEGER PRIMARY KEY CHECK (id = 1),"
 	" key_check TEXT);";
 
+/*
+ * Version 4: the keyed audit chain (audit.c, doc/security.md).  Each entry
+ * written with the store's audit key (derived from the data key in the
+ * Secret Service) carries `mac`, an HMAC-SHA-256 of its hash; NULL when it
+ * was written without the key (no Secret Service, or before keying).  The
+ * hash itself stays the plain SHA-256 chain the server recomputes.
+ * audit_state remembers where keying starts (keyed_from: 0 never keyed, -1
+ * an older store, keyed at its next open with the key), the last entry
+ * written with the key (keyed_head, keyed_hash) and keyed_mac, an HMAC of
+ * those under the key, so a tail cut or a rewrite of the state is caught.
+ */
+static const char schema_v4[] =
+	"ALTER TABLE audit ADD COLUMN mac TEXT;"
+	"ALTER TABLE audit_state ADD COLUMN keyed_from INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE audit_state ADD COLUMN keyed_head INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE audit_state ADD COLUMN keyed_hash TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE audit_state ADD COLUMN keyed_mac TEXT;"
+	"UPDATE audit_state SET keyed_from = -1;";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
 	{2, "outbox", schema_v2},
 	{3, "audit log, sealed ID numbers", schema_v3},
+	{4, "keyed audit chain", schema_v4},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -1,0 +1,32 @@
+/*
+ * audit_int.h - what protect.c needs from audit.c: keying the audit chain
+ * when the store gets its data key.  Store-internal.
+ *
+ * store_protect_set_key() derives the audit key and then calls
+ * store_audit_bind() with what it learned about the key, so the decision
+ * "key this chain from here" is taken once, in the same place for every
+ * program, and never silently over a chain whose keying was removed.
+ */
+#ifndef MOTCUA_STORE_AUDIT_INT_H
+#define MOTCUA_STORE_AUDIT_INT_H
+
+#include "store/store_int.h"
+
+enum store_audit_bind_why {
+	STORE_AUDIT_BIND_KNOWN_KEY, /* the key this store already knew; no transaction open */
+	STORE_AUDIT_BIND_FIRST_KEY, /* the store's first data key; inside set_key's transaction */
+	STORE_AUDIT_BIND_NEW_KEY,   /* another key than before (the old one was lost); ditto */
+};
+
+/*
+ * Key the chain from its next entry when it is not keyed yet and may be:
+ * an empty log, an older store (schema 3), a log written without a
+ * Secret Service until now (first key), or a chain keyed under a lost key.
+ * A non-empty chain gets an "audit-key" entry saying so (keyed itself).
+ * A chain that claims no keying although this store knew its key already,
+ * or whose keyed state does not verify, is left alone: verify reports it.
+ * 0, or -1 with store_errmsg().
+ */
+int store_audit_bind(struct store *s, enum store_audit_bind_why why);
+
+#endif
