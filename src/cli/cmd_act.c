@@ -3,6 +3,13 @@
  * [--file PATH ...] [--via SYSTEM] [--json]`: queue one action on a cached
  * dossier, with its optimistic effect, in one transaction (sync/outbox.h).
  *
+ * `motcua act CODE return-result --file F [--file G ...] --sign` signs the
+ * result files first (sync/sign_return.h): checked before the PIN is asked,
+ * copied into the data folder's results/<code>/, signed in one batch with
+ * the token or remote signer of `motcua sign` (the same options, from
+ * cli/signer.h), then queued with their .p7s.  A failed signing queues
+ * nothing.
+ *
  * Nothing is sent here: `motcua sync` (or `motcua queue send`, or the
  * console's loop) replays the queue.  Exit 1 for a refused action (not
  * allowed from the status, no such dossier, missing reason, unreadable
@@ -18,10 +25,87 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/signer.h"
+#include "auth/auth.h"
 #include "core/xalloc.h"
 #include "store/outbox.h"
 #include "sync/env.h"
 #include "sync/outbox.h"
+#include "sync/sign_return.h"
+
+/* Print what was signed; fail with the item's cause unless it was queued. */
+static int
+sign_report(const struct sign_return_item *it)
+{
+	if (it->state == SIGN_RETURN_QUEUED) {
+		for (size_t i = 0; i + 1 < it->n_out; i += 2)
+			printf("Đã ký (signed): %s -> %s\n", it->files[i / 2], it->out[i + 1]);
+		return CLI_OK;
+	}
+	return cli_fail("act", "%s%s", it->state == SIGN_RETURN_REFUSED ? ""
+				  : it->state == SIGN_RETURN_SIGN_FAILED
+					  ? "chưa ký, chưa đưa vào hàng đợi (nothing signed or "
+					    "queued): "
+					  : "đã ký nhưng không đưa vào hàng đợi (signed, not "
+					    "queued): ",
+			it->cause != NULL ? it->cause : "?");
+}
+
+/*
+ * --sign: check before any PIN, open the signer, sign and queue.  *id is
+ * the entry on CLI_OK.
+ */
+static int
+sign_and_queue(struct sync_env *env, const struct outbox_act_request *req,
+	       struct cli_signer_opts *so, const char *config_file, int64_t *id)
+{
+	struct sign_return_item it = {.code = req->code, .files = req->files,
+				      .n_files = req->n_files};
+	struct config cfg;
+	struct cli_signer_ask ask;
+	struct sign_secret bearer;
+	struct sign_error err = {SIGN_OK, ""};
+	struct signer *signer = NULL;
+	struct net *net = NULL;
+	const struct sign_key *key = NULL;
+	int rc = CLI_FAIL;
+
+	memset(&bearer, 0, sizeof bearer);
+	config_init(&cfg);
+	if (action_from_name(req->action) != ACTION_RETURN_RESULT) {
+		rc = cli_usage_error("act", "--sign goes with return-result");
+		goto out;
+	}
+	if (req->reason != NULL || req->to_unit != NULL || req->via != NULL) {
+		rc = cli_usage_error("act", "--sign takes no --reason, --to or --via");
+		goto out;
+	}
+	if (sign_return_prepare(env->store, &it, 1) != 1) {
+		rc = sign_report(&it); /* refused before any PIN */
+		goto out;
+	}
+	config_release(&cfg);
+	cli_signer_apply_config("act", config_file, so, &cfg);
+	ask.pin_fd = so->pin_fd;
+	ask.otp_fd = so->otp_fd;
+	signer = cli_signer_make("act", so, &ask, &net, &bearer, &rc);
+	if (signer == NULL)
+		goto out;
+	if (signer_open(signer, &err) != 0 ||
+	    signer_pick_key(signer, so->remote != NULL ? so->credential : so->key, &key, &err) != 0)
+		sign_return_fail_all(&it, 1, &err);
+	else
+		sign_return_run(env->store, signer, key, &it, 1, time(NULL));
+	rc = sign_report(&it);
+	*id = it.entry;
+out:
+	signer_close(signer);
+	sign_secret_wipe(&bearer);
+	net_free(net);
+	sign_return_item_release(&it);
+	config_release(&cfg);
+	return rc;
+}
 
 int
 cmd_act(int argc, char **argv)
@@ -29,7 +113,8 @@ cmd_act(int argc, char **argv)
 	struct outbox_act_request req = {0};
 	const char *config_file = NULL;
 	const char **files = xcalloc((size_t)argc + 1, sizeof *files);
-	bool json = false;
+	bool json = false, sign = false;
+	struct cli_signer_opts so = CLI_SIGNER_OPTS_INIT;
 	struct sync_env env;
 	struct sync_env_options opt = {0};
 	struct store_outbox_entry e = {0};
@@ -55,6 +140,28 @@ cmd_act(int argc, char **argv)
 			config_file = argv[++i];
 		else if (strcmp(a, "--json") == 0)
 			json = true;
+		else if (strcmp(a, "--sign") == 0)
+			sign = true;
+		else if (strcmp(a, "--module") == 0 && has)
+			so.module = argv[++i];
+		else if (strcmp(a, "--token") == 0 && has)
+			so.token = argv[++i];
+		else if (strcmp(a, "--key") == 0 && has)
+			so.key = argv[++i];
+		else if (strcmp(a, "--remote") == 0 && has)
+			so.remote = argv[++i];
+		else if (strcmp(a, "--credential") == 0 && has)
+			so.credential = argv[++i];
+		else if ((strcmp(a, "--pin-fd") == 0 || strcmp(a, "--otp-fd") == 0 ||
+			  strcmp(a, "--access-token-fd") == 0) && has) {
+			int *fd = a[2] == 'p' ? &so.pin_fd : a[2] == 'o' ? &so.otp_fd
+								: &so.access_token_fd;
+			if (cli_parse_fd(argv[++i], fd) != 0) {
+				free(files);
+				return cli_usage_error("act", "'%s' is not a file descriptor",
+						       argv[i]);
+			}
+		}
 		else if (a[0] == '-' && a[1] != '\0') {
 			free(files);
 			return cli_usage_error("act", "unknown or incomplete option '%s'", a);
@@ -80,6 +187,16 @@ cmd_act(int argc, char **argv)
 					      "approve, request-payment, stop, return-result, "
 					      "withdraw)", req.action);
 	}
+	if (!sign && (so.module != NULL || so.token != NULL || so.key != NULL ||
+		      so.remote != NULL || so.credential != NULL || so.pin_fd >= 0 ||
+		      so.otp_fd >= 0 || so.access_token_fd >= 0)) {
+		free(files);
+		return cli_usage_error("act", "signer options go with --sign");
+	}
+	if (so.remote != NULL && (so.module != NULL || so.token != NULL)) {
+		free(files);
+		return cli_usage_error("act", "--remote and --module/--token exclude each other");
+	}
 	req.files = files;
 	opt.config_file = config_file;
 	env_open = true; /* released either way */
@@ -87,8 +204,13 @@ cmd_act(int argc, char **argv)
 		rc = cli_fail("act", "%s", cause);
 		goto out;
 	}
-	res = outbox_act(env.store, &req, (mc_time)time(NULL), &id, &cause);
-	if (res != OUTBOX_ACT_OK) {
+	if (sign) {
+		auth_json_wipe_on_free(); /* the OTP, the SAD and tokens pass through JSON */
+		rc = sign_and_queue(&env, &req, &so, config_file, &id);
+		if (rc != CLI_OK)
+			goto out;
+	} else if ((res = outbox_act(env.store, &req, (mc_time)time(NULL), &id, &cause)) !=
+		   OUTBOX_ACT_OK) {
 		rc = cli_fail("act", "%s", cause != NULL ? cause : "failed");
 		goto out;
 	}

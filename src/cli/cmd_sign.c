@@ -5,8 +5,11 @@
  * Wiring only: options, where secrets come from (the terminal with echo off,
  * or --pin-fd / --otp-fd / --access-token-fd for scripts and tests; never
  * argv or the environment), the per-file summary.  Several files are signed
- * in one batch: one PIN entry (token) or one OTP (remote).  The protocol is
- * src/sign's; see doc/signing.md.
+ * in one batch: one PIN entry (token) or one OTP (remote).  With a
+ * time-stamping authority (--tsa URL, or signing.tsa_url in config.json)
+ * every signature carries an RFC 3161 timestamp, and a file whose timestamp
+ * cannot be had is not signed; --no-timestamp signs without one (offline).
+ * The protocol is src/sign's; see doc/signing.md.
  */
 #include <getopt.h>
 #include <libgen.h>
@@ -18,6 +21,7 @@
 
 #include "auth/session.h"
 #include "cli/cli.h"
+#include "cli/signer.h"
 #include "config/config.h"
 #include "core/xalloc.h"
 #include "sign/sign.h"
@@ -27,105 +31,10 @@
 struct sign_opts {
 	const char *output;
 	const char *outdir;
-	const char *module;
-	const char *token;
-	const char *key;
-	const char *remote;
-	const char *credential;
-	int pin_fd;
-	int otp_fd;
-	int access_token_fd;
+	struct cli_signer_opts s; /* cli/signer.h, shared with `motcua act --sign` */
+	const char *tsa;          /* --tsa URL, else signing.tsa_url */
+	bool no_timestamp;        /* --no-timestamp */
 };
-
-struct ask_ctx {
-	int pin_fd;
-	int otp_fd;
-};
-
-static int
-ask_secret(void *arg, enum sign_secret_kind kind, const char *prompt, struct sign_secret *out)
-{
-	const struct ask_ctx *ctx = arg;
-
-	return sign_read_secret(kind == SIGN_SECRET_PIN ? ctx->pin_fd : ctx->otp_fd, prompt,
-				out);
-}
-
-static int
-fail_sign(const struct sign_error *err)
-{
-	return cli_fail(CMD, "%s (%s)%s%s", sign_status_text(err->status, SIGN_LANG_VI),
-			sign_status_text(err->status, SIGN_LANG_EN),
-			err->detail[0] != '\0' ? ": " : "", err->detail);
-}
-
-static int
-parse_fd(const char *s, int *fd)
-{
-	char *end = NULL;
-	long v = strtol(s, &end, 10);
-
-	if (end == s || *end != '\0' || v < 0 || v > 1024)
-		return -1;
-	*fd = (int)v;
-	return 0;
-}
-
-/* ---- the access token for the remote signer ---------------------------- */
-
-struct token_wait {
-	bool done;
-	enum auth_status status;
-	char *token;
-};
-
-static void
-on_token(struct auth *auth, enum auth_status status, const char *token, const char *detail,
-	 void *arg)
-{
-	struct token_wait *w = arg;
-
-	(void)auth;
-	(void)detail;
-	w->status = status;
-	if (status == AUTH_OK && token != NULL)
-		w->token = xstrdup(token);
-	w->done = true;
-}
-
-/* The sign-in's token for system "csc" (token exchange), into *token. */
-static int
-session_token(struct sign_secret *token)
-{
-	struct auth_session s;
-	struct token_wait w = {false, AUTH_OK, NULL};
-	char *cause = NULL;
-	int rc = -1;
-
-	if (auth_session_open(&s, NULL, NULL, &cause) != 0) {
-		cli_fail(CMD, "%s", cause != NULL ? cause : "cannot open the sign-in");
-		goto out;
-	}
-	auth_system_token(s.auth, "csc", on_token, &w);
-	if (auth_session_wait(&s, &w.done) != 0 || w.status != AUTH_OK || w.token == NULL) {
-		cli_fail(CMD, "%s", auth_status_message(w.status));
-		goto out;
-	}
-	if (strlen(w.token) >= sizeof(token->value)) {
-		cli_fail(CMD, "the access token is too long");
-		goto out;
-	}
-	token->len = strlen(w.token);
-	memcpy(token->value, w.token, token->len + 1);
-	rc = 0;
-out:
-	if (w.token != NULL)
-		explicit_bzero(w.token, strlen(w.token));
-	free(w.token);
-	free(cause);
-	auth_session_release(&s);
-	return rc;
-}
 
 /* ---- signing ------------------------------------------------------------ */
 
@@ -157,7 +66,10 @@ check_outputs(struct sign_job *jobs, char **outs, size_t n, const struct sign_op
 static int
 report(const struct sign_job *jobs, size_t n, size_t n_signed, const struct sign_key *key)
 {
+	bool tsa_failed = false;
+
 	for (size_t i = 0; i < n; i++) {
+		tsa_failed = tsa_failed || jobs[i].status == SIGN_ERR_TSA;
 		if (jobs[i].status == SIGN_OK)
 			printf("Đã ký (signed): %s -> %s\n", jobs[i].path, jobs[i].out_path);
 		else
@@ -172,43 +84,14 @@ report(const struct sign_job *jobs, size_t n, size_t n_signed, const struct sign
 	printf("Người ký (signer): %s\n", cn);
 	printf("Tổng kết (summary): %zu đã ký (signed), %zu lỗi (failed)\n", n_signed,
 	       n - n_signed);
+	if (tsa_failed)
+		fprintf(stderr, "motcua %s: để ký không kèm dấu thời gian (khi mất mạng), thêm "
+				"--no-timestamp (to sign without a timestamp, e.g. offline, add "
+				"--no-timestamp)\n",
+			CMD);
 	if (fflush(stdout) != 0)
 		return CLI_FAIL;
 	return n_signed == n ? CLI_OK : CLI_FAIL;
-}
-
-static struct signer *
-make_signer(const struct sign_opts *o, struct ask_ctx *ask, struct net **net,
-	    struct sign_secret *bearer, int *rc)
-{
-	const char *module = o->module != NULL ? o->module : getenv("MOTCUA_PKCS11_MODULE");
-	const char *cause = NULL;
-
-	if (o->remote == NULL) {
-		if (module == NULL || module[0] == '\0') {
-			*rc = cli_usage_error(CMD, "no PKCS#11 module: give --module PATH "
-						   "(or set MOTCUA_PKCS11_MODULE)");
-			return NULL;
-		}
-		struct sign_pkcs11_config pc = {module, o->token, ask_secret, ask};
-		return sign_pkcs11_new(&pc);
-	}
-	if (o->access_token_fd >= 0
-		    ? sign_read_secret(o->access_token_fd, NULL, bearer) != 0
-		    : session_token(bearer) != 0) {
-		*rc = o->access_token_fd >= 0
-			      ? cli_fail(CMD, "cannot read the access token from fd %d",
-					 o->access_token_fd)
-			      : CLI_FAIL;
-		return NULL;
-	}
-	*net = net_new(&cause);
-	if (*net == NULL) {
-		*rc = cli_fail(CMD, "%s", cause != NULL ? cause : "no network");
-		return NULL;
-	}
-	struct sign_remote_config rc_cfg = {o->remote, bearer->value, *net, ask_secret, ask};
-	return sign_remote_new(&rc_cfg);
 }
 
 static int
@@ -225,6 +108,8 @@ parse_options(int argc, char **argv, struct sign_opts *o)
 		{"pin-fd", required_argument, NULL, 'P'},
 		{"otp-fd", required_argument, NULL, 'O'},
 		{"access-token-fd", required_argument, NULL, 'A'},
+		{"tsa", required_argument, NULL, 'T'},
+		{"no-timestamp", no_argument, NULL, 'N'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -235,17 +120,19 @@ parse_options(int argc, char **argv, struct sign_opts *o)
 		switch (opt) {
 		case 'o': o->output = optarg; break;
 		case 'd': o->outdir = optarg; break;
-		case 'm': o->module = optarg; break;
-		case 't': o->token = optarg; break;
-		case 'k': o->key = optarg; break;
-		case 'r': o->remote = optarg; break;
-		case 'c': o->credential = optarg; break;
+		case 'm': o->s.module = optarg; break;
+		case 't': o->s.token = optarg; break;
+		case 'k': o->s.key = optarg; break;
+		case 'r': o->s.remote = optarg; break;
+		case 'c': o->s.credential = optarg; break;
+		case 'T': o->tsa = optarg; break;
+		case 'N': o->no_timestamp = true; break;
 		case 'P':
 		case 'O':
 		case 'A': {
-			int *fd = opt == 'P' ? &o->pin_fd : opt == 'O' ? &o->otp_fd
-								 : &o->access_token_fd;
-			if (parse_fd(optarg, fd) != 0)
+			int *fd = opt == 'P' ? &o->s.pin_fd : opt == 'O' ? &o->s.otp_fd
+								 : &o->s.access_token_fd;
+			if (cli_parse_fd(optarg, fd) != 0)
 				return cli_usage_error(CMD, "'%s' is not a file descriptor", optarg);
 			break;
 		}
@@ -260,56 +147,23 @@ parse_options(int argc, char **argv, struct sign_opts *o)
 		return cli_usage_error(CMD, "give exactly one of -o FILE and --outdir DIR");
 	if (o->output != NULL && argc - optind > 1)
 		return cli_usage_error(CMD, "-o takes one file; use --outdir DIR for several");
-	if (o->remote != NULL && (o->module != NULL || o->token != NULL))
+	if (o->s.remote != NULL && (o->s.module != NULL || o->s.token != NULL))
 		return cli_usage_error(CMD, "--remote and --module/--token exclude each other");
+	if (o->tsa != NULL && o->no_timestamp)
+		return cli_usage_error(CMD, "--tsa and --no-timestamp exclude each other");
+	if (o->tsa != NULL && strncmp(o->tsa, "http://", 7) != 0 &&
+	    strncmp(o->tsa, "https://", 8) != 0)
+		return cli_usage_error(CMD, "--tsa wants an http:// or https:// URL, not '%s'",
+				       o->tsa);
 	return 0;
-}
-
-/*
- * Fill what the command line left open from config.json's "signing" section:
- * the token (module, token, key) unless --remote was given, or the remote
- * signer when neither --module nor --remote was.  A malformed config file is
- * reported and the command line alone is used.
- */
-static void
-apply_config(struct sign_opts *o, struct config *cfg)
-{
-	struct config_paths paths;
-	char *cause = NULL;
-
-	config_init(cfg);
-	config_paths_init(&paths, NULL);
-	if (config_load(cfg, paths.config_file, &cause, NULL, NULL) < 0) {
-		fprintf(stderr, "motcua %s: %s; using the command line only\n", CMD, cause);
-		free(cause);
-	}
-	config_paths_release(&paths);
-	if (o->remote == NULL && o->module == NULL && getenv("MOTCUA_PKCS11_MODULE") == NULL &&
-	    cfg->signing.pkcs11_module == NULL && cfg->signing.remote_url != NULL) {
-		o->remote = cfg->signing.remote_url;
-		if (o->credential == NULL)
-			o->credential = cfg->signing.credential;
-		return;
-	}
-	if (o->remote != NULL) {
-		if (o->credential == NULL)
-			o->credential = cfg->signing.credential;
-		return;
-	}
-	if (o->module == NULL && getenv("MOTCUA_PKCS11_MODULE") == NULL)
-		o->module = cfg->signing.pkcs11_module;
-	if (o->token == NULL)
-		o->token = cfg->signing.token;
-	if (o->key == NULL)
-		o->key = cfg->signing.key;
 }
 
 int
 cmd_sign(int argc, char **argv)
 {
 	struct config cfg;
-	struct sign_opts o = {.pin_fd = -1, .otp_fd = -1, .access_token_fd = -1};
-	struct ask_ctx ask;
+	struct sign_opts o = {.s = CLI_SIGNER_OPTS_INIT};
+	struct cli_signer_ask ask;
 	struct sign_secret bearer;
 	struct sign_error err = {SIGN_OK, ""};
 	struct signer *signer = NULL;
@@ -325,9 +179,11 @@ cmd_sign(int argc, char **argv)
 	rc = parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc;
-	apply_config(&o, &cfg);
-	ask.pin_fd = o.pin_fd;
-	ask.otp_fd = o.otp_fd;
+	cli_signer_apply_config(CMD, NULL, &o.s, &cfg);
+	if (o.tsa == NULL && !o.no_timestamp)
+		o.tsa = cfg.signing.tsa_url; /* config.json's TSA unless told otherwise */
+	ask.pin_fd = o.s.pin_fd;
+	ask.otp_fd = o.s.otp_fd;
 	n = (size_t)(argc - optind);
 	jobs = xcalloc(n, sizeof(*jobs));
 	outs = xcalloc(n, sizeof(*outs));
@@ -336,15 +192,25 @@ cmd_sign(int argc, char **argv)
 	rc = check_outputs(jobs, outs, n, &o);
 	if (rc != 0)
 		goto out;
-	signer = make_signer(&o, &ask, &net, &bearer, &rc);
+	signer = cli_signer_make(CMD, &o.s, &ask, &net, &bearer, &rc);
 	if (signer == NULL)
 		goto out;
 	if (signer_open(signer, &err) != 0 ||
-	    signer_pick_key(signer, o.remote != NULL ? o.credential : o.key, &key, &err) != 0) {
-		rc = fail_sign(&err);
+	    signer_pick_key(signer, o.s.remote != NULL ? o.s.credential : o.s.key, &key, &err) != 0) {
+		rc = cli_signer_fail(CMD, &err);
 		goto out;
 	}
-	size_t n_signed = sign_files(signer, key, jobs, n, time(NULL));
+	if (o.tsa != NULL && net == NULL) {
+		const char *cause = NULL;
+		net = net_new(&cause);
+		if (net == NULL) {
+			rc = cli_fail(CMD, "%s", cause != NULL ? cause : "no network");
+			goto out;
+		}
+	}
+	struct sign_tsa tsa = {o.tsa, net};
+	size_t n_signed = sign_files_ts(signer, key, jobs, n, time(NULL),
+					o.tsa != NULL ? &tsa : NULL);
 	rc = report(jobs, n, n_signed, key);
 out:
 	signer_close(signer);

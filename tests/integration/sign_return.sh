@@ -1,0 +1,197 @@
+#!/bin/sh
+# sign_return.sh - `motcua act CODE return-result --file F --sign`: sign the
+# result files and queue the return with the files and their signatures.
+# Against the sandbox (tuphap: resumable uploads of every file) with a
+# SoftHSM2 token made here, and the sandbox's remote signer (CSC):
+#   - a status that does not allow return-result is refused before any PIN;
+#   - a wrong PIN queues nothing, leaves the dossier and the data folder as
+#     they were, and says why;
+#   - a good PIN queues ONE entry with result, result.p7s (x2 files), the
+#     copies and signatures live in the data folder's results/<code>/;
+#   - offline (the system down) the token still signs and the entry waits;
+#     `motcua queue send` delivers it once the system is back;
+#   - the sandbox received every file: the SHA-256 of each upload equals the
+#     local copy, and `openssl cms -verify` accepts the signatures;
+#   - remote signing: a rejected OTP queues nothing; the right OTP (read from
+#     the sandbox's simulated phone) signs and queues.
+# Every PIN here is a synthetic test value.
+. "$(dirname "$0")/lib/sandbox.sh"
+. "$(dirname "$0")/lib/sync_signin.sh"
+sbx_require
+MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+for tool in softhsm2-util pkcs11-tool openssl sqlite3 sha256sum; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "skip: $tool not installed"; exit 77; }
+done
+[ -f "$MODULE" ] || { echo "skip: no SoftHSM2 module at $MODULE"; exit 77; }
+sync_in_keyring "$@"
+M=$MOTCUA_BIN
+T=$SYNC_TMP
+
+sbx_start --seed 43 --dossiers 300 --now '2026-03-12 09:30' --speed 0 --faults 'tuphap:clear'
+trap 'sbx_cleanup; sync_cleanup_tmp' EXIT
+sync_login
+"$M" sync >/dev/null 2>&1 || sbx_die "first sync failed"
+DB=$MOTCUA_HOME/motcua.db
+
+# ---- the token (as in sign_token.sh) -------------------------------------------
+export SOFTHSM2_CONF="$T/softhsm2.conf"
+mkdir -p "$T/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
+	"$T/tokens" >"$SOFTHSM2_CONF"
+PIN=1234-test
+printf '%s\n' "$PIN" >"$T/pin"
+printf '9999-wrong\n' >"$T/badpin"
+softhsm2-util --init-token --free --label motcua-test --pin "$PIN" --so-pin 5678-test-so \
+	>/dev/null || sbx_die "cannot create the SoftHSM2 token"
+p11() { pkcs11-tool --module "$MODULE" --token-label motcua-test "$@" >/dev/null 2>&1; }
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/ca.key" \
+	-out "$T/ca.pem" -days 30 -subj "/CN=motcua test CA" 2>/dev/null
+p11 --login --pin "$PIN" --keypairgen --key-type rsa:2048 --id 01 --label signkey &&
+	p11 --read-object --type pubkey --id 01 -o "$T/pub.der" &&
+	openssl pkey -pubin -inform DER -in "$T/pub.der" -out "$T/pub.pem" &&
+	openssl req -new -key "$T/ca.key" -subj "/CN=Cán bộ Thử nghiệm" -utf8 -out "$T/req.csr" &&
+	openssl x509 -req -in "$T/req.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+		-force_pubkey "$T/pub.pem" -days 30 -out "$T/cert.pem" 2>/dev/null &&
+	openssl x509 -in "$T/cert.pem" -outform DER -out "$T/cert.der" &&
+	p11 --login --pin "$PIN" --write-object "$T/cert.der" --type cert --id 01 --label signkey ||
+	sbx_die "key on the token"
+TOKEN="--module $MODULE --token motcua-test --key signkey"
+
+ossl_verify() { # file sig ca
+	openssl cms -verify -binary -inform DER -content "$1" -in "$2" -CAfile "$3" \
+		-purpose any -out /dev/null 2>/dev/null
+}
+queued() { "$M" queue --json | jq length; }
+local_status() { "$M" show "$1" --json | jq -r .status; }
+server_status() { sbx_curl "/_control/dossiers?code=$1" | jq -r '.dossier.status'; }
+
+set -- $(sbx_curl "/_control/dossiers?source=tuphap&status=9&limit=4" | jq -r '.dossiers[].code')
+[ $# = 4 ] || sbx_die "need 4 tuphap dossiers in status 9, got: $*"
+A=$1 B=$2 C=$3 D=$4
+NEW=$(sbx_curl "/_control/dossiers?source=tuphap&status=1&limit=1" | jq -r '.dossiers[].code')
+[ -n "$NEW" ] || sbx_die "no new tuphap dossier"
+head -c 70000 /dev/urandom >"$T/quyet-dinh.pdf"
+printf 'Trích lục kết quả (thử nghiệm)\n' >"$T/trich-luc.txt"
+FILES="--file $T/quyet-dinh.pdf --file $T/trich-luc.txt"
+
+# ---- refused before any PIN -----------------------------------------------------
+# (no PIN on fd 3: asking for one would fail with "no PIN/OTP was entered")
+err=$("$M" act "$NEW" return-result $FILES --sign $TOKEN --pin-fd 3 3</dev/null 2>&1 >/dev/null)
+rc=$?
+sbx_eq "$rc" 1 "not allowed: exit"
+sbx_match "$err" "không thể 'return-result' từ trạng thái 'Mới đăng ký'" "not allowed: message"
+printf '%s' "$err" | grep -q "PIN" && sbx_die "not allowed but a PIN was asked: $err"
+err=$("$M" act "$A" return-result --file "$T/none.pdf" --sign $TOKEN --pin-fd 3 3</dev/null 2>&1)
+sbx_match "$err" "không đọc được tệp" "missing file before the PIN"
+err=$("$M" act "$A" approve --sign $TOKEN 2>&1)
+sbx_eq "$?" 2 "--sign with another action: usage"
+
+# ---- a wrong PIN: nothing queued, nothing changed ---------------------------------
+err=$("$M" act "$A" return-result $FILES --sign $TOKEN --pin-fd 3 3<"$T/badpin" 2>&1 >/dev/null)
+sbx_eq "$?" 1 "wrong PIN: exit"
+sbx_match "$err" "Sai mã PIN.*wrong token PIN" "wrong PIN: message"
+sbx_match "$err" "chưa ký, chưa đưa vào hàng đợi" "wrong PIN: says nothing was queued"
+sbx_eq "$(queued)" 0 "wrong PIN: queue"
+sbx_eq "$(local_status "$A")" 9 "wrong PIN: local status"
+[ -z "$(ls -A "$MOTCUA_HOME/results/$A" 2>/dev/null)" ] ||
+	sbx_die "wrong PIN left files: $(ls "$MOTCUA_HOME/results/$A")"
+
+# ---- a good PIN: one entry, the files and their signatures ------------------------
+out=$("$M" act "$A" return-result $FILES --sign $TOKEN --pin-fd 3 3<"$T/pin" --json) ||
+	sbx_die "sign and queue failed: $out"
+id=$(printf '%s' "$out" | tail -n 1 | jq -r .id)
+printf '%s' "$out" | grep -q "Đã ký (signed): $T/quyet-dinh.pdf -> .*/results/$A/quyet-dinh.pdf.p7s" ||
+	sbx_die "no signed line: $out"
+sbx_eq "$(queued)" 1 "queued entries"
+sbx_eq "$(local_status "$A")" 10 "local status after queueing"
+R=$MOTCUA_HOME/results/$A
+for f in quyet-dinh.pdf trich-luc.txt; do
+	cmp -s "$T/$f" "$R/$f" || sbx_die "the copy of $f differs"
+	ossl_verify "$R/$f" "$R/$f.p7s" "$T/ca.pem" || sbx_die "openssl refused $f.p7s"
+done
+[ "$(stat -c %a "$MOTCUA_HOME/results")" = 700 ] || sbx_die "results/ is not 0700"
+names=$(sqlite3 "$DB" "SELECT payload FROM outbox WHERE id = $id" | jq -r '[.files[].name] | join(",")')
+sbx_eq "$names" "quyet-dinh.pdf,quyet-dinh.pdf.p7s,trich-luc.txt,trich-luc.txt.p7s" "queued files"
+"$M" audit verify >/dev/null || sbx_die "audit verify after signing"
+
+# ---- offline: the token signs, the action waits, then goes ------------------------
+sbx_curl /_control/offline -d "source=tuphap&on=1" | jq -e .ok >/dev/null || sbx_die "offline"
+"$M" act "$B" return-result --file "$T/quyet-dinh.pdf" --sign $TOKEN --pin-fd 3 3<"$T/pin" \
+	>/dev/null 2>"$T/err" || sbx_die "offline signing failed: $(cat "$T/err")"
+"$M" queue send --wait 3 >/dev/null 2>&1 && sbx_die "queue send succeeded while offline"
+sbx_eq "$(server_status "$B")" 9 "offline: server status"
+sbx_eq "$(queued)" 2 "offline: both wait"
+sbx_curl /_control/offline -d "source=tuphap&on=0" | jq -e .ok >/dev/null || sbx_die "online"
+"$M" queue send --wait 30 >/dev/null 2>"$T/err" || sbx_die "queue send failed: $(cat "$T/err")"
+sbx_eq "$(server_status "$A")" 10 "server status of $A"
+sbx_eq "$(server_status "$B")" 10 "server status of $B"
+
+# ---- what the sandbox received ------------------------------------------------------
+TOK=$(sbx_token tuphap)
+got=$(sbx_curl "/tuphap/api/v1/dossiers/$A" -H "Authorization: Bearer $TOK" | jq -r '.resultFiles | join(",")')
+sbx_eq "$got" "quyet-dinh.pdf,quyet-dinh.pdf.p7s,trich-luc.txt,trich-luc.txt.p7s" "files at the sandbox"
+sqlite3 "$DB" "SELECT payload FROM outbox WHERE id = $id" | jq -r '.files[] | .name + " " + .file_id' >"$T/ids"
+[ "$(wc -l <"$T/ids")" = 4 ] || sbx_die "upload ids: $(cat "$T/ids")"
+while read -r name up; do
+	remote=$(sbx_curl "/tuphap/api/v1/uploads/$up" -H "Authorization: Bearer $TOK" | jq -r .sha256)
+	localsum=$(sha256sum "$R/$name" | cut -d' ' -f1)
+	sbx_eq "$remote" "$localsum" "bytes of $name at the sandbox"
+done <"$T/ids"
+
+# ---- remote signing (CSC) -----------------------------------------------------------
+sbx_token csc >"$T/csc-token"
+sbx_curl /csc/_sandbox/ca.pem >"$T/sbx-ca.pem"
+# act_remote CODE OTP-MODE: runs act with the OTP on a FIFO; "good" reads the
+# OTP from the sandbox's phone (a new one: not the last one seen), anything
+# else is written as the OTP.
+last_otp=
+act_remote() {
+	rm -f "$T/otp.fifo"
+	mkfifo "$T/otp.fifo"
+	exec 5<>"$T/otp.fifo"
+	"$M" act "$1" return-result --file "$T/trich-luc.txt" --sign \
+		--remote "$SBX_URL/csc/v2" --credential sandbox-ec-01 \
+		--access-token-fd 3 --otp-fd 5 3<"$T/csc-token" >"$T/stdout" 2>"$T/stderr" &
+	pid=$!
+	otp=
+	i=0
+	while [ -z "$otp" ] && [ $i -lt 300 ] && kill -0 "$pid" 2>/dev/null; do
+		otp=$(sbx_curl "/csc/_sandbox/otp?credentialID=sandbox-ec-01" | jq -r '.otp // empty')
+		[ "$otp" = "$last_otp" ] && otp=
+		[ -n "$otp" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	last_otp=$otp
+	if [ "$2" != good ]; then
+		[ "$otp" = "$2" ] && otp=111111 || otp=$2 # never the real one by chance
+	fi
+	[ -n "$otp" ] && printf '%s\n' "$otp" >&5
+	wait "$pid"
+	rc=$?
+	exec 5>&-
+}
+act_remote "$C" 000000
+sbx_eq "$rc" 1 "rejected OTP: exit"
+grep -q "OTP" "$T/stderr" || sbx_die "rejected OTP: $(cat "$T/stderr")"
+sbx_eq "$(local_status "$C")" 9 "rejected OTP: local status"
+sbx_eq "$(queued)" 0 "rejected OTP: queue"
+act_remote "$C" good
+sbx_eq "$rc" 0 "remote: exit ($(cat "$T/stderr"))"
+sbx_eq "$(local_status "$C")" 10 "remote: local status"
+RC=$MOTCUA_HOME/results/$C
+ossl_verify "$RC/trich-luc.txt" "$RC/trich-luc.txt.p7s" "$T/sbx-ca.pem" ||
+	sbx_die "openssl refused the remote signature"
+"$M" queue send --wait 30 >/dev/null 2>&1 || sbx_die "queue send (remote)"
+sbx_eq "$(server_status "$C")" 10 "server status of $C"
+
+# ---- the config's signer: no signer options on the command line ----------------------
+mkdir -p "$MOTCUA_HOME"
+cfg=$MOTCUA_HOME/config.json
+[ -f "$cfg" ] && cp "$cfg" "$T/config.saved"
+jq -n --arg m "$MODULE" '{signing: {pkcs11_module: $m, token: "motcua-test", key: "signkey"}}' \
+	>"$T/cfg.json"
+"$M" act "$D" return-result --file "$T/trich-luc.txt" --sign --config "$T/cfg.json" \
+	--pin-fd 3 3<"$T/pin" >/dev/null 2>"$T/err" || sbx_die "config signer: $(cat "$T/err")"
+sbx_eq "$(local_status "$D")" 10 "config signer: local status"
+"$M" audit verify >/dev/null || sbx_die "audit verify at the end"
+echo "sign_return: ok"
