@@ -5,7 +5,9 @@
  * Exit 0 only when the signature is valid AND the signer chains to a trust
  * anchor (--ca, else the system store); "valid, signer not trusted",
  * "tampered", "invalid" and "malformed" are told apart in the text and the
- * JSON, and all exit 1.  The checks are src/sign/verify.c's.
+ * JSON, and all exit 1.  A timestamp (RFC 3161) is shown with its time,
+ * the TSA and whether it holds; a broken one makes the signature invalid, an
+ * untrusted TSA makes it "not trusted".  The checks are src/sign/verify.c's.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -32,7 +34,7 @@ static const char *const verdict_text[][2] = {
 	[SIGN_MALFORMED] = {"không đọc được chữ ký", "not a readable signature"},
 };
 
-/* "2026-03-02 09:15:00 +07:00": signing times are shown in Vietnam time. */
+/* "2026-03-02T09:15:00+07:00": signing and timestamp times in Vietnam time. */
 static void
 format_time(time_t t, char *buf, size_t size)
 {
@@ -44,7 +46,7 @@ format_time(time_t t, char *buf, size_t size)
 }
 
 static int
-print_json(const struct sign_verify_result *r, const char *when)
+print_json(const struct sign_verify_result *r, const char *when, const char *stamped)
 {
 	json_t *obj = json_pack("{s:s, s:b, s:b, s:s, s:s, s:s*, s:s}", "verdict",
 				sign_verdict_name(r->verdict), "valid",
@@ -52,14 +54,32 @@ print_json(const struct sign_verify_result *r, const char *when)
 				"trusted", r->verdict == SIGN_VALID, "signer", r->signer_cn,
 				"subject", r->signer_subject, "signing_time",
 				r->has_time ? when : NULL, "reason", r->reason);
-	char *text = obj != NULL ? json_dumps(obj, JSON_COMPACT) : NULL;
-	int rc = text != NULL ? 0 : -1;
+	char *text = NULL;
+	int rc;
 
+	if (obj != NULL && r->has_timestamp)
+		json_object_set_new(obj, "timestamp",
+				    json_pack("{s:s*, s:s, s:b, s:s}", "time",
+					      r->timestamp_time != 0 ? stamped : NULL, "tsa",
+					      r->tsa_name, "valid", r->timestamp_valid, "reason",
+					      r->timestamp_reason));
+	text = obj != NULL ? json_dumps(obj, JSON_COMPACT) : NULL;
+	rc = text != NULL ? 0 : -1;
 	if (text != NULL)
 		puts(text);
 	free(text);
 	json_decref(obj);
 	return rc;
+}
+
+static void
+print_timestamp(const struct sign_verify_result *r, const char *stamped)
+{
+	printf("Dấu thời gian (timestamp): %s (%s)\n",
+	       r->timestamp_time != 0 ? stamped : "?",
+	       r->timestamp_valid ? "hợp lệ, valid" : "không hợp lệ, not valid");
+	if (r->tsa_name[0] != '\0')
+		printf("Nơi cấp dấu thời gian (TSA): %s\n", r->tsa_name);
 }
 
 int
@@ -73,7 +93,7 @@ cmd_verify(int argc, char **argv)
 	struct sign_verify_result r;
 	const char *ca = NULL;
 	bool json = false;
-	char when[40] = "";
+	char when[40] = "", stamped[40] = "";
 	int opt;
 
 	optind = 0;
@@ -92,14 +112,18 @@ cmd_verify(int argc, char **argv)
 	sign_verify_file(argv[optind], argv[optind + 1], ca, &r);
 	if (r.has_time)
 		format_time(r.signing_time, when, sizeof(when));
+	if (r.has_timestamp && r.timestamp_time != 0)
+		format_time(r.timestamp_time, stamped, sizeof(stamped));
 	if (json) {
-		if (print_json(&r, when) != 0)
+		if (print_json(&r, when, stamped) != 0)
 			return cli_fail(CMD, "cannot encode JSON");
 	} else {
 		if (r.signer_cn[0] != '\0')
 			printf("Người ký (signer): %s\n", r.signer_cn);
 		if (r.has_time)
 			printf("Thời điểm ký (signing time): %s\n", when);
+		if (r.has_timestamp)
+			print_timestamp(&r, stamped);
 		printf("Kết quả (result): %s (%s)\n", verdict_text[r.verdict][0],
 		       verdict_text[r.verdict][1]);
 		if (r.reason[0] != '\0')

@@ -152,6 +152,7 @@ config_release(struct config *cfg)
 	free(cfg->signing.key);
 	free(cfg->signing.remote_url);
 	free(cfg->signing.credential);
+	free(cfg->signing.tsa_url);
 	free(cfg->keys_json);
 	free(cfg->issuer);
 	free(cfg->client_id);
@@ -293,19 +294,33 @@ rd_hours(struct config *c, json_t *v, char **why)
 	return 0;
 }
 
+/* http:// or https:// and a host: what RFC 3161 over HTTP can reach. */
+static bool
+is_http_url(const char *url)
+{
+	size_t skip = strncmp(url, "http://", 7) == 0 ? 7 : strncmp(url, "https://", 8) == 0 ? 8 : 0;
+
+	if (skip == 0 || url[skip] == '\0' || url[skip] == '/')
+		return false;
+	for (const char *p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 static int
 rd_signing(struct config *c, json_t *v, char **why)
 {
 	static const char *const names[] = {"pkcs11_module", "token", "key", "remote_url",
-					    "credential"};
+					    "credential", "tsa_url"};
 	char **fields[] = {&c->signing.pkcs11_module, &c->signing.token, &c->signing.key,
-			   &c->signing.remote_url, &c->signing.credential};
+			   &c->signing.remote_url, &c->signing.credential, &c->signing.tsa_url};
 	const char *name;
 	json_t *value;
 
 	if (!json_is_object(v)) {
 		*why = xstrdup("must be an object with pkcs11_module, token, key, remote_url, "
-			       "credential");
+			       "credential, tsa_url");
 		return -1;
 	}
 	json_object_foreach(v, name, value) {
@@ -323,6 +338,10 @@ rd_signing(struct config *c, json_t *v, char **why)
 			free(inner);
 			return -1;
 		}
+	}
+	if (c->signing.tsa_url != NULL && !is_http_url(c->signing.tsa_url)) {
+		*why = xstrdup(".tsa_url must be an http:// or https:// URL");
+		return -1;
 	}
 	return 0;
 }
@@ -399,6 +418,7 @@ copy_config(struct config *dst, const struct config *src)
 	dst->signing.key = xstrdup_or_null(src->signing.key);
 	dst->signing.remote_url = xstrdup_or_null(src->signing.remote_url);
 	dst->signing.credential = xstrdup_or_null(src->signing.credential);
+	dst->signing.tsa_url = xstrdup_or_null(src->signing.tsa_url);
 	dst->keys_json = xstrdup_or_null(src->keys_json);
 	dst->issuer = xstrdup_or_null(src->issuer);
 	dst->client_id = xstrdup_or_null(src->client_id);

@@ -46,6 +46,8 @@ struct config_signing {
 	char *key;                 /* key label or id on the token */
 	char *remote_url;          /* CSC API v2 base URL (.../csc/v2) */
 	char *credential;          /* credential id at the remote signer */
+	char *tsa_url;             /* RFC 3161 time-stamping authority (http:// or
+	                              https://); NULL: signatures carry no timestamp */
 };
 
 struct config {

@@ -15,6 +15,8 @@
  *      signature must cover), is hashed with SHA-256 and handed to the signer.
  *   3. The signature goes in with CMS_SignerInfo_get0_signature(), and for
  *      RSA the signatureAlgorithm becomes RSASSA-PSS with its parameters.
+ * With a TSA, SHA-256 of each signature value goes to it (tsa.c) and the
+ * token comes back as the unsigned attribute id-aa-timeStampToken.
  * The result is written with i2d_CMS_bio() and never passes CMS_final(),
  * which would try to sign again.  doc/signing.md shows the structure.
  *
@@ -54,6 +56,7 @@ struct prepared {
 	CMS_ContentInfo *cms;
 	CMS_SignerInfo *si;
 	struct sign_digest attrs_md;
+	bool ok;             /* signed (and stamped when asked): to be written */
 };
 
 static void
@@ -262,9 +265,74 @@ out:
 	return rc;
 }
 
+/* SHA-256 of the signature value: what an RFC 3161 token stamps (RFC 3161 appendix A). */
+static int
+signature_sha256(CMS_SignerInfo *si, struct sign_digest *out)
+{
+	ASN1_OCTET_STRING *os = CMS_SignerInfo_get0_signature(si);
+	unsigned int len = 0;
+
+	if (os == NULL || !EVP_Digest(ASN1_STRING_get0_data(os), (size_t)ASN1_STRING_length(os),
+				      out->md, &len, EVP_sha256(), NULL) ||
+	    len != 32)
+		return -1;
+	return 0;
+}
+
+/*
+ * Ask the TSA for a token per signed job and add each as the unsigned
+ * attribute id-aa-timeStampToken; a job without one is no longer ok.
+ */
+static void
+add_timestamps(struct prepared *ready, size_t n_ready, const struct sign_tsa *tsa)
+{
+	struct sign_digest *mds = xcalloc(n_ready + 1, sizeof(*mds));
+	struct sign_blob *tokens = xcalloc(n_ready + 1, sizeof(*tokens));
+	struct sign_error *errs = xcalloc(n_ready + 1, sizeof(*errs));
+	size_t *which = xcalloc(n_ready + 1, sizeof(*which));
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_ready; i++) {
+		if (!ready[i].ok)
+			continue;
+		if (signature_sha256(ready[i].si, &mds[n]) != 0) {
+			job_fail_ssl(ready[i].job, "hashing the signature value");
+			ready[i].ok = false;
+			continue;
+		}
+		which[n++] = i;
+	}
+	if (n > 0)
+		sign_tsa_stamp(tsa, mds, n, tokens, errs);
+	for (size_t k = 0; k < n; k++) {
+		struct prepared *p = &ready[which[k]];
+		if (tokens[k].data == NULL) {
+			job_fail(p->job, SIGN_ERR_TSA, errs[k].detail);
+			p->ok = false;
+		} else if (!CMS_unsigned_add1_attr_by_NID(p->si, NID_id_smime_aa_timeStampToken,
+							  V_ASN1_SEQUENCE, tokens[k].data,
+							  (int)tokens[k].len)) {
+			job_fail_ssl(p->job, "adding the timestamp");
+			p->ok = false;
+		}
+		free(tokens[k].data);
+	}
+	free(which);
+	free(errs);
+	free(tokens);
+	free(mds);
+}
+
 size_t
 sign_files(struct signer *s, const struct sign_key *key, struct sign_job *jobs, size_t n_jobs,
 	   time_t now)
+{
+	return sign_files_ts(s, key, jobs, n_jobs, now, NULL);
+}
+
+size_t
+sign_files_ts(struct signer *s, const struct sign_key *key, struct sign_job *jobs,
+	      size_t n_jobs, time_t now, const struct sign_tsa *tsa)
 {
 	struct prepared *ready = xcalloc(n_jobs + 1, sizeof(*ready));
 	struct sign_digest *digests = xcalloc(n_jobs + 1, sizeof(*digests));
@@ -291,15 +359,20 @@ sign_files(struct signer *s, const struct sign_key *key, struct sign_job *jobs, 
 		n_done = 0; /* a confused signer: trust none of it */
 	for (size_t i = 0; i < n_ready; i++) {
 		struct prepared *p = &ready[i];
-		if (i >= n_done) {
+		if (i >= n_done)
 			job_fail(p->job, err.status != SIGN_OK ? err.status : SIGN_ERR_DEVICE,
 				 err.detail);
-		} else if (set_signature(p, alg, &sigs[i]) != 0) {
+		else if (set_signature(p, alg, &sigs[i]) != 0)
 			job_fail_ssl(p->job, "setting the signature");
-		} else if (write_out(p) == 0) {
+		else
+			p->ok = true;
+	}
+	if (tsa != NULL)
+		add_timestamps(ready, n_ready, tsa);
+	for (size_t i = 0; i < n_ready; i++) {
+		if (ready[i].ok && write_out(&ready[i]) == 0)
 			n_signed++;
-		}
-		CMS_ContentInfo_free(p->cms);
+		CMS_ContentInfo_free(ready[i].cms);
 	}
 	for (size_t i = 0; i < n_jobs; i++)
 		free(sigs[i].data);

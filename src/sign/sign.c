@@ -58,6 +58,10 @@ static const char *const status_texts[SIGN_STATUS_COUNT][2] = {
 	[SIGN_ERR_FILE] = {"Không đọc/ghi được tệp", "cannot read or write the file"},
 	[SIGN_ERR_CRYPTO] = {"Lỗi khi tạo chữ ký (OpenSSL)",
 			     "building the signature failed (OpenSSL)"},
+	[SIGN_ERR_TSA] = {"Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian (TSA); "
+			  "chưa ghi chữ ký",
+			  "no timestamp from the time-stamping authority (TSA); the "
+			  "signature was not written"},
 };
 
 const char *

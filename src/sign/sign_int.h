@@ -5,6 +5,7 @@
 #define MOTCUA_SIGN_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <openssl/x509.h>
 
@@ -43,5 +44,36 @@ unsigned char *sign_b64_decode(const char *text, size_t *len);
  * even length is converted.  NULL when neither.
  */
 unsigned char *sign_ecdsa_to_der(const unsigned char *sig, size_t len, size_t *der_len);
+
+/* ---- RFC 3161 (tsa.c) ---------------------------------------------------- */
+
+/*
+ * A DER TimeStampReq: version 1, messageImprint SHA-256 md, the nonce,
+ * certReq true, no policy.  Returns malloc'd bytes and *len (caller frees),
+ * or NULL when OpenSSL fails.
+ */
+unsigned char *sign_tsa_request(const unsigned char md[32], uint64_t nonce, size_t *len);
+
+/*
+ * Check a DER TimeStampResp for the request (md, nonce): status granted or
+ * grantedWithMods, a token whose TSTInfo has the SHA-256 imprint md and the
+ * nonce, and whose signature verifies with the TSA certificate inside it
+ * (the chain is NOT checked: verify.c does that against the trust anchors).
+ * Returns 0 and the token (DER ContentInfo, malloc'd, *token_len), or -1
+ * with err = SIGN_ERR_TSA and a one-line detail (the TSA's status, failure
+ * bits and text when it refused).
+ */
+int sign_tsa_check_reply(const unsigned char *reply, size_t len, const unsigned char md[32],
+			 uint64_t nonce, unsigned char **token, size_t *token_len,
+			 struct sign_error *err);
+
+/*
+ * Ask the TSA for n tokens, one per SHA-256 digest, all requests in flight
+ * at once, blocking until every one has an answer.  tokens[i] is filled
+ * (caller frees .data) or stays {NULL, 0} with errs[i] saying why.
+ * Returns how many tokens were obtained.
+ */
+size_t sign_tsa_stamp(const struct sign_tsa *tsa, const struct sign_digest *mds, size_t n,
+		      struct sign_blob *tokens, struct sign_error *errs);
 
 #endif

@@ -11,7 +11,17 @@
  *      at the present time (else "valid, signer not trusted").
  * `openssl cms -verify` does 2-4 at once and says only "failure".
  *
- * It does not check revocation (no CRL/OCSP yet) nor timestamps.
+ * A timestamp (RFC 3161 token in the unsigned attribute
+ * id-aa-timeStampToken) is checked after step 3: the token is signed
+ * TSTInfo whose signature verifies with its own certificate, its
+ * messageImprint is the digest of this SignerInfo's signature value (else
+ * "invalid", the reason naming the timestamp), and after step 4 its TSA
+ * certificate must chain, for the timeStamping purpose, to the same trust
+ * anchors (else "valid, not trusted").  `openssl cms -verify` ignores
+ * unsigned attributes; `openssl ts -verify` checks a token alone.
+ *
+ * It does not check revocation (no CRL/OCSP yet), nor validate the signer
+ * certificate at the timestamp's time instead of now.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +30,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
 #include "sign/sign.h"
@@ -177,34 +188,193 @@ check_content(CMS_SignerInfo *si, const char *content_path, struct sign_verify_r
 	return 0;
 }
 
-/* Step 4: does the signer chain to a trust anchor? */
+/*
+ * Does cert chain to a trust anchor (for purpose, 0: any)?  0, or -1 with
+ * why set to a short reason.
+ */
 static int
-check_trust(X509 *signer, STACK_OF(X509) *certs, const char *ca_file,
-	    struct sign_verify_result *res)
+chains(X509 *cert, STACK_OF(X509) *certs, const char *ca_file, int purpose, char *why,
+       size_t why_size)
 {
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	int ok = 0;
 
+	snprintf(why, why_size, "failed");
 	if (store == NULL || ctx == NULL)
 		goto out;
 	if (ca_file != NULL ? X509_STORE_load_file(store, ca_file) != 1
 			    : X509_STORE_set_default_paths(store) != 1) {
-		set_reason(res, SIGN_VALID_UNTRUSTED, "cannot load trust anchors: %s",
-			   ssl_reason());
+		snprintf(why, why_size, "cannot load trust anchors: %s", ssl_reason());
 		goto out;
 	}
-	if (!X509_STORE_CTX_init(ctx, store, signer, certs))
+	if (!X509_STORE_CTX_init(ctx, store, cert, certs) ||
+	    (purpose != 0 && !X509_STORE_CTX_set_purpose(ctx, purpose)))
 		goto out;
 	ok = X509_verify_cert(ctx) == 1;
 	if (!ok)
-		set_reason(res, SIGN_VALID_UNTRUSTED, "signer not trusted: %s",
-			   X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+		snprintf(why, why_size, "%s",
+			 X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
 out:
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
 	ERR_clear_error();
 	return ok ? 0 : -1;
+}
+
+/* Step 4: does the signer chain to a trust anchor? */
+static int
+check_trust(X509 *signer, STACK_OF(X509) *certs, const char *ca_file,
+	    struct sign_verify_result *res)
+{
+	char why[200];
+
+	if (chains(signer, certs, ca_file, 0, why, sizeof(why)) == 0)
+		return 0;
+	set_reason(res, SIGN_VALID_UNTRUSTED, strncmp(why, "cannot load", 11) == 0
+						      ? "%s" : "signer not trusted: %s", why);
+	return -1;
+}
+
+/* ---- the timestamp ---------------------------------------------------------- */
+
+/* What the timestamp check found, for the steps after it. */
+struct stamp {
+	CMS_ContentInfo *cms; /* the token */
+	X509 *tsa;            /* its signer (borrowed from cms) */
+	STACK_OF(X509) *certs;
+};
+
+static void
+stamp_release(struct stamp *st)
+{
+	sk_X509_pop_free(st->certs, X509_free);
+	CMS_ContentInfo_free(st->cms);
+	memset(st, 0, sizeof(*st));
+}
+
+static int
+stamp_fail(struct sign_verify_result *res, const char *why)
+{
+	res->timestamp_valid = false;
+	snprintf(res->timestamp_reason, sizeof(res->timestamp_reason), "%s", why);
+	set_reason(res, SIGN_INVALID, "the timestamp %s", why);
+	return -1;
+}
+
+static void
+tsa_name_of(X509 *tsa, TS_TST_INFO *tst, struct sign_verify_result *res)
+{
+	GENERAL_NAME *gn = TS_TST_INFO_get_tsa(tst);
+	X509_NAME *name = tsa != NULL ? X509_get_subject_name(tsa) : NULL;
+
+	if (name == NULL && gn != NULL && gn->type == GEN_DIRNAME)
+		name = gn->d.directoryName;
+	if (name == NULL ||
+	    X509_NAME_get_text_by_NID(name, NID_commonName, res->tsa_name,
+				      (int)sizeof(res->tsa_name)) < 0)
+		res->tsa_name[0] = '\0';
+}
+
+/*
+ * The timestamp, if any: read it, check its signature and that it stamps
+ * this signature value.  0 when absent or good so far, -1 (verdict invalid)
+ * when not.  Fills st for the trust step.
+ */
+static int
+check_timestamp(CMS_SignerInfo *si, struct stamp *st, struct sign_verify_result *res)
+{
+	int idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+	X509_ATTRIBUTE *attr = idx >= 0 ? CMS_unsigned_get_attr(si, idx) : NULL;
+	ASN1_TYPE *t = attr != NULL ? X509_ATTRIBUTE_get0_type(attr, 0) : NULL;
+	ASN1_OCTET_STRING *sigval = CMS_SignerInfo_get0_signature(si);
+	const unsigned char *p;
+	PKCS7 *p7 = NULL;
+	TS_TST_INFO *tst = NULL;
+	STACK_OF(X509) *signers = NULL;
+	TS_MSG_IMPRINT *imprint;
+	const ASN1_OBJECT *alg_obj = NULL;
+	ASN1_OCTET_STRING *msg;
+	const EVP_MD *md;
+	unsigned char got[EVP_MAX_MD_SIZE];
+	unsigned int got_len = 0;
+	struct tm tm;
+	int rc = -1;
+
+	if (idx < 0)
+		return 0;
+	res->has_timestamp = true;
+	if (t == NULL || t->type != V_ASN1_SEQUENCE || sigval == NULL) {
+		stamp_fail(res, "is not readable (not a TimeStampToken)");
+		goto out;
+	}
+	p = t->value.sequence->data;
+	p7 = d2i_PKCS7(NULL, &p, t->value.sequence->length);
+	tst = p7 != NULL ? PKCS7_to_TS_TST_INFO(p7) : NULL;
+	p = t->value.sequence->data;
+	st->cms = tst != NULL ? d2i_CMS_ContentInfo(NULL, &p, t->value.sequence->length) : NULL;
+	if (st->cms == NULL) {
+		stamp_fail(res, "is not readable (not a TimeStampToken)");
+		goto out;
+	}
+	if (TS_TST_INFO_get_time(tst) != NULL &&
+	    ASN1_TIME_to_tm(TS_TST_INFO_get_time(tst), &tm) == 1)
+		res->timestamp_time = timegm(&tm);
+	if (CMS_verify(st->cms, NULL, NULL, NULL, NULL, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
+		tsa_name_of(NULL, tst, res);
+		stamp_fail(res, "token's signature does not verify");
+		goto out;
+	}
+	signers = CMS_get0_signers(st->cms);
+	st->tsa = sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : NULL;
+	st->certs = CMS_get1_certs(st->cms);
+	tsa_name_of(st->tsa, tst, res);
+	if (st->tsa == NULL) {
+		stamp_fail(res, "token has no single signer");
+		goto out;
+	}
+	imprint = TS_TST_INFO_get_msg_imprint(tst);
+	msg = TS_MSG_IMPRINT_get_msg(imprint);
+	X509_ALGOR_get0(&alg_obj, NULL, NULL, TS_MSG_IMPRINT_get_algo(imprint));
+	md = alg_obj != NULL ? EVP_get_digestbyobj(alg_obj) : NULL;
+	if (md == NULL ||
+	    !EVP_Digest(ASN1_STRING_get0_data(sigval), (size_t)ASN1_STRING_length(sigval), got,
+			&got_len, md, NULL) ||
+	    (unsigned)ASN1_STRING_length(msg) != got_len ||
+	    memcmp(ASN1_STRING_get0_data(msg), got, got_len) != 0) {
+		stamp_fail(res, "does not match this signature (messageImprint mismatch)");
+		goto out;
+	}
+	res->timestamp_valid = true;
+	rc = 0;
+out:
+	sk_X509_free(signers);
+	TS_TST_INFO_free(tst);
+	PKCS7_free(p7);
+	ERR_clear_error();
+	return rc;
+}
+
+/*
+ * With step 4: does the TSA chain to the same anchors, as a TSA?  The
+ * verdict and reason are only set when the signer was trusted (its reason
+ * comes first); timestamp_valid and timestamp_reason always.
+ */
+static int
+check_tsa_trust(struct stamp *st, const char *ca_file, bool set_verdict,
+		struct sign_verify_result *res)
+{
+	char why[200];
+
+	if (st->tsa == NULL ||
+	    chains(st->tsa, st->certs, ca_file, X509_PURPOSE_TIMESTAMP_SIGN, why, sizeof(why)) == 0)
+		return 0;
+	res->timestamp_valid = false;
+	snprintf(res->timestamp_reason, sizeof(res->timestamp_reason),
+		 "timestamp authority not trusted: %s", why);
+	if (set_verdict)
+		set_reason(res, SIGN_VALID_UNTRUSTED, "%s", res->timestamp_reason);
+	return -1;
 }
 
 int
@@ -214,6 +384,8 @@ sign_verify_file(const char *content_path, const char *sig_path, const char *ca_
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(CMS_SignerInfo) *sis;
 	STACK_OF(X509) *certs = NULL;
+	struct stamp st = {NULL, NULL, NULL};
+	bool signer_trusted;
 	CMS_SignerInfo *si;
 	X509 *signer = NULL;
 	int rc = -1;
@@ -252,12 +424,16 @@ sign_verify_file(const char *content_path, const char *sig_path, const char *ca_
 	}
 	if (check_content(si, content_path, res) != 0)
 		goto out;
-	if (check_trust(signer, certs, ca_file, res) != 0)
+	if (check_timestamp(si, &st, res) != 0)
+		goto out;
+	signer_trusted = check_trust(signer, certs, ca_file, res) == 0;
+	if (check_tsa_trust(&st, ca_file, signer_trusted, res) != 0 || !signer_trusted)
 		goto out;
 	res->verdict = SIGN_VALID;
 	res->reason[0] = '\0';
 	rc = 0;
 out:
+	stamp_release(&st);
 	sk_X509_pop_free(certs, X509_free);
 	CMS_ContentInfo_free(cms);
 	ERR_clear_error();
