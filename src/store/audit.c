@@ -920,6 +920,8 @@ store_audit_verify(struct store *s, struct store_audit_verdict *out)
 		return verdict(out, STORE_AUDIT_INSERTED, 1,
 			       "seq 1: inserted: entries without a chain");
 	}
+	out->keyed_from = st.keyed_from;
+	out->keyed_head = st.keyed_head;
 	rc = check_chain(v, n, &st, out);
 	if (rc == 0 && out->problem == STORE_AUDIT_OK)
 		check_keyed(store_protect_audit_key(s), v, n, &st, &k, out);

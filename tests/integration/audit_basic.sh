@@ -6,7 +6,11 @@
 # twice); no ID number reaches the log; `motcua audit verify` passes, then
 # catches an altered detail, a removed row and two swapped rows written
 # straight into the SQLite file, each with the first bad seq; the server
-# refuses a rewritten log.
+# refuses a rewritten log.  The chain is keyed (the audit key comes from the
+# store's data key in gnome-keyring): a whole-log rewrite with every hash
+# recomputed with plain SHA-256 - which a bare hash chain accepts - fails,
+# and so does a rewrite that also strips the keying; without the Secret
+# Service the same file verifies but says the tags went unchecked.
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/sync_signin.sh"
 sbx_require
@@ -86,6 +90,70 @@ tamper "DELETE FROM audit WHERE seq = 2" removed 2
 tamper "UPDATE audit SET seq = -1 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3;
 	UPDATE audit SET seq = 3 WHERE seq = -1" reordered 2
 tamper "DELETE FROM audit WHERE seq = $n" removed "$n"
+# ---- a consistent rewrite made without the key -----------------------------------
+restore
+v=$("$M" audit verify --json)
+sbx_eq "$(printf '%s' "$v" | jq -r .keyed)" keyed "keying of a log written with gnome-keyring"
+sbx_eq "$(printf '%s' "$v" | jq .unkeyed)" 0 "entries without a keyed tag"
+command -v python3 >/dev/null 2>&1 || sbx_die "python3 is needed for the rewrite"
+# Rewrites seq 3's purpose and recomputes every prev_hash/hash and the head
+# exactly as motcua does (doc/security.md, "The chain"); it first checks that
+# its arithmetic gives the stored hashes, so only the key can make verify fail.
+cat > "$SYNC_TMP/rewrite.py" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+strip = len(sys.argv) > 2 and sys.argv[2] == "strip"
+db.executescript("DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;")
+chain = db.execute("SELECT chain FROM audit_state").fetchone()[0]
+def ns(x):
+    if x is None:
+        return b"~"
+    b = str(x).encode()
+    return str(len(b)).encode() + b":" + b + b","
+def h(prev, r):
+    c = b"audit1;" + b"".join(ns(x) for x in r)
+    return hashlib.sha256(prev.encode() + c).hexdigest()
+prev = hashlib.sha256(b"motcua-audit-genesis:" + chain.encode()).hexdigest()
+rows = db.execute("SELECT seq, at, clerk, kind, dossier, purpose, details, hash FROM audit ORDER BY seq").fetchall()
+for r in rows:
+    f = list(r[:7])
+    if f[0] < 3 and h(prev, f) != r[7]:
+        sys.exit("rewrite.py: my hash of seq %d differs from the stored one" % f[0])
+    if f[0] == 3:
+        f[5] = "việc riêng"
+    new = h(prev, f)
+    db.execute("UPDATE audit SET purpose = ?, prev_hash = ?, hash = ? WHERE seq = ?", (f[5], prev, new, f[0]))
+    prev = new
+db.execute("UPDATE audit_state SET head_hash = ?", (prev,))
+if strip:
+    db.execute("UPDATE audit SET mac = NULL")
+    db.execute("UPDATE audit_state SET keyed_from = 0, keyed_head = 0, keyed_hash = '', keyed_mac = NULL")
+db.commit()
+PY
+for how in rewrite strip; do
+	restore
+	python3 "$SYNC_TMP/rewrite.py" "$DB" "$how" || sbx_die "rewrite.py failed"
+	[ "$(sqlite3 "$DB" "SELECT purpose FROM audit WHERE seq = 3")" = "việc riêng" ] ||
+		sbx_die "the rewrite did not happen"
+	# without the key the chain is consistent: this is what the key adds
+	out=$(MOTCUA_KEYRING=memory "$M" audit verify 2>&1) ||
+		sbx_die "($how) the rewritten chain is not consistent, so this proves nothing: $out"
+	set +e
+	err=$("$M" audit verify 2>&1 >/dev/null)
+	rc=$?
+	set -e
+	sbx_eq "$rc" 1 "verify after a $how without the key"
+	if [ "$how" = rewrite ]; then
+		printf '%s' "$err" | grep -q "seq 3: altered: its keyed tag does not match" ||
+			sbx_die "after a rewrite verify said: $err"
+		printf '%s' "$out" | grep -q "keyed tags not checked" ||
+			sbx_die "without the Secret Service verify did not say the tags went unchecked: $out"
+	else
+		printf '%s' "$err" | grep -q "seq 1: altered: .*keying was removed" ||
+			sbx_die "after stripping the keying verify said: $err"
+	fi
+done
+
 # a rewritten log is refused by the server, which keeps its copy
 restore
 sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET purpose = 'khác' WHERE seq = 3;
@@ -102,4 +170,5 @@ last=$("$M" audit list --json --limit 1)
 sbx_eq "$(printf '%s' "$last" | jq -r '.[0].kind')" signout "last entry"
 sbx_eq "$(printf '%s' "$last" | jq -r '.[0].clerk')" sbx-canbo-0001 "who signed out"
 "$M" audit verify >/dev/null || sbx_die "verify after sign-out"
-echo "audit_basic: ok ($n entries shipped once; altered, removed, reordered, tail and rewrite caught)"
+echo "audit_basic: ok ($n entries shipped once; altered, removed, reordered, tail and rewrite caught;" \
+     "keyed: a rewrite without the key and a stripped keying caught)"
