@@ -11,6 +11,7 @@
 #   make demo       build and run `motcua demo`
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
 #   make deb        build the Debian package (build/deb/) and check it
+#   make test-deb   make deb, then install it on a fresh Debian 12 root and use it
 #
 # Objects go to $(B) (build/, build/test, build/asan) so that the sanitizer
 # and unit-test builds never mix with the release build.
@@ -59,7 +60,7 @@ PO_SRC = $(wildcard locale/*.po)
 MO_OBJ = $(PO_SRC:locale/%.po=$(B)/locale/%/LC_MESSAGES/motcua.mo)
 
 .PHONY: all deps test check unit integration asan bench demo clean install uninstall \
-        fuzz-bins fuzz-smoke valgrind valgrind-run deb
+        fuzz-bins fuzz-smoke valgrind valgrind-run deb test-deb
 
 all: $(PROGS) $(MO_OBJ)
 	@if [ "$(B)" = build ]; then ln -sf $(B)/motcua motcua; \
@@ -211,5 +212,11 @@ uninstall:
 # checked with lintian and by running the installed files (packaging/test-deb.sh).
 deb: deps
 	@sh packaging/deb.sh
+
+# make deb, then apt-get install the package on a fresh Debian 12 root
+# (mmdebstrap from the mirror; root needed), run it as a clerk and as root,
+# remove and purge it (packaging/test-deb-chroot.sh).
+test-deb: deb
+	@sh packaging/test-deb-chroot.sh build/deb/motcua_*.deb
 
 -include $(shell find build -name '*.d' -type f 2>/dev/null)
