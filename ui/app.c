@@ -370,6 +370,12 @@ draw(struct ui_app *app)
 	app->dirty = false;
 }
 
+void
+ui_redraw_now(struct ui_app *app)
+{
+	draw(app);
+}
+
 /* ---- keys ------------------------------------------------------------- */
 
 static void

@@ -10,7 +10,11 @@
  * only opens them.  `o` downloads an attachment through the struct
  * ui_attach seam (ui/download.c), asking first when the file is large for
  * the link, and shows the progress in the status bar from tick(): the loop
- * never waits for the bytes.
+ * never waits for the bytes.  Each open of a dossier here (from the inbox,
+ * or n/N to the next one) appends one "view" entry to the audit log through
+ * struct ui_audit before the record is shown (DESIGN.md section 7); redraws,
+ * scrolling and reloads do not.  When it cannot be written, the record is
+ * not shown.  K signs and returns the result (ui/sign.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -46,6 +50,7 @@ struct detail {
 	struct dossier d;
 	bool loaded;
 	bool revealed;
+	char *hidden;   /* why the record is not shown (the view not recorded) */
 	struct dline *lines;
 	size_t n_lines, cap;
 	int width;      /* columns for the text after the label */
@@ -278,6 +283,11 @@ layout(struct detail *dt, struct ui_app *app)
 		add(dt, UI_ROLE_ERROR, NULL, _("Dossier %s is not in the local store."), dt->code);
 		return;
 	}
+	if (dt->hidden != NULL) {
+		add(dt, UI_ROLE_ERROR, NULL, "%s: %s", _("Not shown: the view could not be recorded"),
+		    dt->hidden);
+		return;
+	}
 	add(dt, UI_ROLE_NORMAL, _("Status"), "%s [%s: %s]", status_label(d->status), d->source,
 	    s_or_dash(d->raw_status));
 	if (dossier_status_mismatch(d))
@@ -345,7 +355,7 @@ detail_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 {
 	struct detail *dt = (struct detail *)s;
 	int rows = body_rows(app);
-	char hint[320], k1[32], k2[32], k3[32], k4[32];
+	char hint[384], k1[32], k2[32], k3[32], k4[32], k5[32];
 
 	for (int y = 0; y < rows && dt->scroll + y < (int)dt->n_lines; y++) {
 		const struct dline *l = &dt->lines[dt->scroll + y];
@@ -357,13 +367,14 @@ detail_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		ui_put_text(win, y, 1, LABEL_COLS - 1, l->label, ui_attr(app, UI_ROLE_LABEL));
 		ui_put_text(win, y, LABEL_COLS + 1, app->cols - LABEL_COLS - 1, l->text, attr);
 	}
-	snprintf(hint, sizeof hint, "%s %s  %s %s  o %s  %s %s  %s %s",
+	snprintf(hint, sizeof hint, "%s %s  %s %s  o %s  %s %s  %s %s  %s %s",
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_ACTIONS, k1, sizeof k1), _("actions"),
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_REVEAL, k2, sizeof k2), _("show ID"),
 		 _("download"),
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_NEXT, k3, sizeof k3),
 		 _("next dossier"), ui_keymap_keys_text(&app->keymap, UI_ACT_BACK, k4, sizeof k4),
-		 _("back"));
+		 _("back"), ui_keymap_keys_text(&app->keymap, UI_ACT_SIGN_RETURN, k5, sizeof k5),
+		 _("sign+return"));
 	ui_put(win, rows, 0, app->cols, hint, ui_attr(app, UI_ROLE_DIM));
 }
 
@@ -422,6 +433,23 @@ reveal_done(struct ui_app *app, bool yes, void *ctx)
 	layout(dt, app);
 }
 
+/* One audit entry per open of a dossier (not per redraw or reload). */
+static void
+record_view(struct detail *dt, struct ui_app *app)
+{
+	const struct ui_audit *au = app->opt->audit;
+	char *err = NULL;
+
+	free(dt->hidden);
+	dt->hidden = NULL;
+	if (au == NULL || au->record == NULL || !dt->loaded)
+		return;
+	if (au->record(au->ctx, "view", dt->code, "xem hồ sơ", &err) != 0)
+		dt->hidden = err != NULL ? err : xstrdup("?");
+	else
+		free(err);
+}
+
 static void
 open_code(struct detail *dt, struct ui_app *app, const char *code)
 {
@@ -429,6 +457,8 @@ open_code(struct detail *dt, struct ui_app *app, const char *code)
 	dt->revealed = false;
 	dt->scroll = 0;
 	load(dt, app);
+	record_view(dt, app);
+	layout(dt, app);
 }
 
 static void
@@ -656,6 +686,15 @@ detail_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		if (dt->loaded)
 			ui_push(app, ui_actions_new(app, dt->code, dt->d.status));
 		return UI_REDRAW;
+	case UI_ACT_MARK: /* Space pages down here, as before marks came */
+		dt->scroll = dt->scroll + rows < max ? dt->scroll + rows : max;
+		return UI_REDRAW;
+	case UI_ACT_SIGN_RETURN:
+		if (dt->loaded && dt->hidden == NULL) {
+			const char *codes[1] = {dt->code};
+			ui_sign_start(app, codes, 1);
+		}
+		return UI_REDRAW;
 	case UI_ACT_BACK:
 		return UI_POP;
 	case UI_ACT_NONE:
@@ -684,6 +723,7 @@ detail_free(struct ui_screen *s)
 
 	lines_clear(dt);
 	free(dt->lines);
+	free(dt->hidden);
 	if (dt->loaded)
 		dossier_release(&dt->d);
 	free(dt);

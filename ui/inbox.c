@@ -7,10 +7,15 @@
  * or sort change asks the store again, so 100,000 dossiers scroll like 100.
  * "Coming due" and "overdue" are computed here from the local due date and
  * the clock, and marked with a symbol as well as a colour so monochrome
- * terminals show them.  This screen does not know how dossiers get into the
- * store or how actions leave it.
+ * terminals show them.  Space (or m) marks rows, shown with '*' in the mark
+ * column and counted in the title; K then signs and returns the marked
+ * dossiers together (ui/sign.c), or the highlighted one when none is marked.
+ * Marks are codes, so they survive scrolling, searches and view changes.
+ * This screen does not know how dossiers get into the store or how actions
+ * leave it.
  */
 #include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +54,8 @@ struct ui_inbox {
 	bool page_valid;
 	bool failed;
 	char title[1024];
+	char **marked;       /* codes marked for a batch (Space) */
+	size_t n_marked;
 };
 
 static const struct view fixed_views[] = {
@@ -328,6 +335,48 @@ search_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
 	requery(in, app, false);
 }
 
+/* ---- marks ------------------------------------------------------------ */
+
+static ssize_t
+mark_index(const struct ui_inbox *in, const char *code)
+{
+	for (size_t i = 0; i < in->n_marked; i++)
+		if (strcmp(in->marked[i], code) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void
+mark_toggle(struct ui_inbox *in, const char *code)
+{
+	ssize_t i = mark_index(in, code);
+
+	if (i >= 0) {
+		free(in->marked[i]);
+		in->marked[i] = in->marked[--in->n_marked];
+		return;
+	}
+	in->marked = xreallocarray(in->marked, in->n_marked + 1, sizeof *in->marked);
+	in->marked[in->n_marked++] = xstrdup(code);
+}
+
+size_t
+ui_inbox_marked(const struct ui_inbox *in, const char *const **codes)
+{
+	*codes = (const char *const *)in->marked;
+	return in->n_marked;
+}
+
+void
+ui_inbox_clear_marks(struct ui_inbox *in)
+{
+	for (size_t i = 0; i < in->n_marked; i++)
+		free(in->marked[i]);
+	free(in->marked);
+	in->marked = NULL;
+	in->n_marked = 0;
+}
+
 /* ---- drawing ---------------------------------------------------------- */
 
 enum col { C_MARK, C_SOURCE, C_CODE, C_APPLICANT, C_PROCEDURE, C_RECEIVED, C_DUE, C_STATUS,
@@ -377,7 +426,7 @@ due_class(const struct store_row *r, mc_time now, int64_t soon)
 
 static void
 draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r, int pending,
-	 bool selected, const int w[C_COUNT])
+	 bool selected, bool marked, const int w[C_COUNT])
 {
 	enum store_due_class dc = due_class(r, app->now, app->soon_seconds);
 	attr_t base = selected ? ui_attr(app, UI_ROLE_SELECTED) : A_NORMAL;
@@ -397,6 +446,11 @@ draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r, int 
 	}
 	strcat(mark, r->mismatch ? ui_sym(app, "\xe2\x89\xa0", "#") : " ");
 	strcat(mark, pending > 0 ? ui_sym(app, "\xe2\x86\x91", "^") : " ");
+	if (marked) {
+		/* the due state still shows in the due column's colour */
+		mark[0] = '*';
+		base |= A_BOLD;
+	}
 	if (selected) {
 		wattrset(win, base);
 		wmove(win, y, 0);
@@ -465,7 +519,8 @@ inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		const struct store_row *r = row_at(in, in->top + i, &pending);
 		if (r == NULL)
 			break;
-		draw_row(app, win, 1 + i, r, pending, in->top + i == in->sel, w);
+		draw_row(app, win, 1 + i, r, pending, in->top + i == in->sel,
+			 mark_index(in, r->code) >= 0, w);
 	}
 }
 
@@ -480,6 +535,10 @@ inbox_title(struct ui_screen *s, struct ui_app *app)
 		snprintf(count, sizeof count, "%lld+", (long long)in->total);
 	else
 		snprintf(count, sizeof count, "%lld", (long long)in->total);
+	if (in->n_marked > 0) {
+		size_t len = strlen(count);
+		snprintf(count + len, sizeof count - len, ", * %zu", in->n_marked);
+	}
 	snprintf(in->title, sizeof in->title, "%s: [%zu] %s (%s) %s %s%s%s%.*s", _("Inbox"),
 		 in->view + 1, view_label(&in->views[in->view]), count, _("by"),
 		 _(sort_labels[in->sort]), in->desc ? ui_sym(app, "\xe2\x86\x93", "v") : "",
@@ -573,6 +632,22 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		if (r != NULL)
 			ui_push(app, ui_actions_new(app, r->code, r->status));
 		return UI_REDRAW;
+	case UI_ACT_MARK:
+		r = row_at(in, in->sel, NULL);
+		if (r == NULL)
+			return 0;
+		mark_toggle(in, r->code);
+		move_sel(in, app, 1, false);
+		return UI_REDRAW;
+	case UI_ACT_SIGN_RETURN:
+		if (in->n_marked > 0) {
+			ui_sign_start(app, (const char *const *)in->marked, in->n_marked);
+			return UI_REDRAW;
+		}
+		r = row_at(in, in->sel, NULL);
+		if (r != NULL)
+			ui_sign_start(app, &r->code, 1);
+		return UI_REDRAW;
 	case UI_ACT_BACK:
 		if (in->search[0] != '\0') {
 			/* q first clears the search, then quits. */
@@ -602,6 +677,7 @@ inbox_free(struct ui_screen *s)
 	struct ui_inbox *in = (struct ui_inbox *)s;
 
 	page_drop(in);
+	ui_inbox_clear_marks(in);
 	free(in);
 }
 

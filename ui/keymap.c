@@ -27,7 +27,7 @@ static const struct {
 } actions[UI_ACT_COUNT] = {
 	[UI_ACT_DOWN] = {"down", N_("Move down"), {'j', FN(KEY_DOWN)}},
 	[UI_ACT_UP] = {"up", N_("Move up"), {'k', FN(KEY_UP)}},
-	[UI_ACT_PAGE_DOWN] = {"page-down", N_("Next page"), {FN(KEY_NPAGE), ' ', CTRL('f')}},
+	[UI_ACT_PAGE_DOWN] = {"page-down", N_("Next page"), {FN(KEY_NPAGE), CTRL('f')}},
 	[UI_ACT_PAGE_UP] = {"page-up", N_("Previous page"), {FN(KEY_PPAGE), CTRL('b')}},
 	[UI_ACT_TOP] = {"top", N_("Go to the first row"), {'g', FN(KEY_HOME)}},
 	[UI_ACT_BOTTOM] = {"bottom", N_("Go to the last row"), {'G', FN(KEY_END)}},
@@ -56,6 +56,11 @@ static const struct {
 	[UI_ACT_DASHBOARD] = {"dashboard", N_("Dashboard: counts, due dates, on-time rate"), {'d'}},
 	[UI_ACT_QUEUE] = {"queue", N_("Queued actions and conflicts"), {'w'}},
 	[UI_ACT_SYNC] = {"sync", N_("Fetch from every system now"), {'S', FN(KEY_F(5))}},
+	[UI_ACT_SIGN_RETURN] = {"sign-return",
+				N_("Sign and return the result (the marked dossiers in the inbox)"),
+				{'K'}},
+	/* Space pages down in the detail as it used to; in the inbox it marks. */
+	[UI_ACT_MARK] = {"mark", N_("Mark or unmark the dossier (inbox)"), {' ', 'm'}},
 };
 
 static const struct {

@@ -158,6 +158,8 @@ void ui_message(struct ui_app *app, enum ui_message_kind kind, const char *fmt, 
 void ui_prompt_start(struct ui_app *app, const char *prefix, const char *initial,
 		     ui_prompt_change_fn *change, ui_prompt_done_fn *done, void *ctx);
 attr_t ui_attr(const struct ui_app *app, enum ui_role role);
+/* Draw now, inside a handler that is about to block (signing). */
+void ui_redraw_now(struct ui_app *app);
 /* Reload every screen (after :lang or a data change). */
 void ui_reload_all(struct ui_app *app);
 /* Re-read the per-system state for the status bar. */
@@ -195,6 +197,10 @@ struct ui_screen *ui_inbox_new(struct ui_app *app);
 const char *ui_inbox_step(struct ui_inbox *in, struct ui_app *app, int delta);
 int ui_inbox_set_sort(struct ui_inbox *in, struct ui_app *app, const char *name, bool desc);
 int ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name);
+/* The codes marked with Space (borrowed until the marks change), and
+ * clearing them. */
+size_t ui_inbox_marked(const struct ui_inbox *in, const char *const **codes);
+void ui_inbox_clear_marks(struct ui_inbox *in);
 /* Short translated label of a canonical status, for columns. */
 const char *ui_status_short(int status);
 
@@ -225,6 +231,13 @@ struct ui_screen *ui_confirm_new(const char *title, const char *text, ui_confirm
 				 void *ctx);
 /* The actions dialog for a dossier in `status` (then fields, confirm, outbox). */
 struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int status);
+
+/*
+ * sign.c: "Ký và trả kết quả" for these dossiers (copied): the result
+ * files, the signer, the PIN/OTP, then one queued return-result each; a
+ * refusal before any PIN goes to the message line.
+ */
+void ui_sign_start(struct ui_app *app, const char *const *codes, size_t n);
 
 /* cmdline.c: run one ':' command line; returns UI_* flags. */
 int ui_command_run(struct ui_app *app, const char *line);

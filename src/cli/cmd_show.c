@@ -5,7 +5,11 @@
  * and ours with the class, fees and payment, attachments with sizes,
  * supplements and history.
  *
- * Reads the store only; `motcua sync` fills it.
+ * Reads the store only; `motcua sync` fills it.  Each run is a view of a
+ * citizen's personal data, so it appends one audit entry first (DESIGN.md
+ * section 7): kind "view" with the purpose "xem hồ sơ", or "reveal" with
+ * the clerk's purpose for --reveal; when the entry cannot be written,
+ * nothing is shown.
  */
 #include <locale.h>
 #include <stdbool.h>
@@ -223,6 +227,16 @@ cmd_show(int argc, char **argv)
 		}
 		if (d.applicant_id == NULL && env.privacy == PRIVACY_NOT_KEPT)
 			fprintf(stderr, "motcua show: %s\n", privacy_level_text(env.privacy));
+	} else {
+		struct store_audit_record r = {
+			.kind = "view", .dossier = code, .purpose = "xem hồ sơ",
+			.details = "{\"via\":\"cli\"}"};
+
+		if (store_audit_append(env.store, &r, now, NULL) != 0) {
+			rc = cli_fail("show", "not shown: the view could not be recorded: %s",
+				      store_errmsg(env.store));
+			goto out;
+		}
 	}
 	id = reveal ? d.applicant_id : dossier_mask_id(d.applicant_id, masked, sizeof masked);
 	if (json) {

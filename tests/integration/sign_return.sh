@@ -193,5 +193,12 @@ jq -n --arg m "$MODULE" '{signing: {pkcs11_module: $m, token: "motcua-test", key
 "$M" act "$D" return-result --file "$T/trich-luc.txt" --sign --config "$T/cfg.json" \
 	--pin-fd 3 3<"$T/pin" >/dev/null 2>"$T/err" || sbx_die "config signer: $(cat "$T/err")"
 sbx_eq "$(local_status "$D")" 10 "config signer: local status"
+# ---- motcua show is a view of personal data: one audit entry each ---------------------
+views() { "$M" audit list --json | jq '[.[] | select(.kind == "view")] | length'; }
+before=$(views)
+"$M" show "$A" >/dev/null || sbx_die "show failed"
+sbx_eq "$(views)" "$((before + 1))" "view entries after one show"
+"$M" audit list --json | jq -e --arg c "$A" '[.[] | select(.kind == "view")][-1] |
+	.dossier == $c and .purpose == "xem hồ sơ"' >/dev/null || sbx_die "the view entry"
 "$M" audit verify >/dev/null || sbx_die "audit verify at the end"
 echo "sign_return: ok"
