@@ -1,0 +1,130 @@
+/*
+ * outbox_replay_probe.c - reading the server before acting: the dossier's
+ * fingerprint before the first send on a dialect that could not recognise
+ * its own action afterwards, settling an entry whose answer was lost on a
+ * dialect without idempotency (applied, not applied, or changed), and the
+ * server's version after a conflict that did not carry it.  A lost answer
+ * is never resent blind: when the server cannot be read it stays a
+ * conflict for the official.
+ *
+ * It does not send actions (outbox_replay_send.c).
+ */
+#include <stdlib.h>
+
+#include "sync/outbox_replay_int.h"
+#include "core/xalloc.h"
+
+static void job_probe_done(struct net_request *req, const struct net_response *resp,
+			   void *arg);
+
+void
+outbox_job_probe(struct outbox_job *j, enum outbox_probe_why why)
+{
+	struct net_request *req = NULL;
+
+	if (j->src->ops->detail_request != NULL && j->src->ops->detail_parse != NULL)
+		req = j->src->ops->detail_request(j->src, j->r->opt.net, j->e.code, NULL);
+	if (req == NULL) {
+		/* Cannot read the server: a lost answer stays unresolved (never
+		 * resent blind); a conflict is stored with what we know. */
+		if (why == OUTBOX_WHY_CONFLICT)
+			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, j->message);
+		else
+			outbox_job_finish(j, OUTBOX_OUT_CONFLICT,
+					  "cannot read the server's state to tell "
+					  "whether the action was applied");
+		return;
+	}
+	j->probe_why = why;
+	j->phase = OUTBOX_PHASE_PROBE;
+	j->r->stats.probes++;
+	outbox_job_submit(j, req, job_probe_done);
+}
+
+void
+outbox_job_uploaded(struct outbox_job *j)
+{
+	const struct source_ops *ops = j->src->ops;
+
+	if (j->uncertain && !ops->has_idempotency) {
+		outbox_job_probe(j, OUTBOX_WHY_LOST);
+		return;
+	}
+	if (!j->uncertain && j->fingerprint == NULL &&
+	    outbox_needs_fingerprint(&j->e, ops->has_idempotency, ops->has_versions)) {
+		outbox_job_probe(j, OUTBOX_WHY_FINGERPRINT);
+		return;
+	}
+	j->phase = OUTBOX_PHASE_MARK;
+}
+
+static void
+job_probe_done(struct net_request *req, const struct net_response *resp, void *arg)
+{
+	struct outbox_job *j = arg;
+	struct dossier d;
+	char *cause = NULL;
+	int rc;
+
+	(void)req;
+	net_request_unref(j->req);
+	j->req = NULL;
+	outbox_job_account(j, resp);
+	dossier_init(&d);
+	rc = j->src->ops->detail_parse(j->src, resp, &d, &cause);
+	if (rc == SOURCE_PARSE_OK) {
+		struct outbox_fingerprint fp;
+
+		switch (j->probe_why) {
+		case OUTBOX_WHY_CONFLICT:
+			outbox_job_set_server(j, &d, j->srv_status);
+			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, j->message);
+			break;
+		case OUTBOX_WHY_FINGERPRINT:
+			if (d.status != j->e.base_status) {
+				outbox_job_set_server(j, &d, 0);
+				outbox_job_finish(j, OUTBOX_OUT_CONFLICT,
+						  "the dossier changed at the server");
+				break;
+			}
+			outbox_fingerprint_of(&d, &fp);
+			free(j->fingerprint);
+			j->fingerprint = outbox_fingerprint_dump(&fp);
+			j->phase = OUTBOX_PHASE_MARK;
+			break;
+		case OUTBOX_WHY_LOST:
+			switch (outbox_probe_decide(&j->e, j->src->ops->has_versions, &d)) {
+			case OUTBOX_PROBE_APPLIED:
+				outbox_job_set_server(j, &d, j->e.target_status);
+				outbox_job_finish(j, OUTBOX_OUT_DONE,
+						  "applied (seen at the server)");
+				break;
+			case OUTBOX_PROBE_NOT_APPLIED:
+				j->uncertain = false;
+				outbox_fingerprint_of(&d, &fp);
+				free(j->fingerprint);
+				j->fingerprint = outbox_fingerprint_dump(&fp);
+				j->phase = OUTBOX_PHASE_MARK;
+				break;
+			case OUTBOX_PROBE_CONFLICT:
+				outbox_job_set_server(j, &d, 0);
+				outbox_job_finish(j, OUTBOX_OUT_CONFLICT,
+						  "the dossier changed at the server");
+				break;
+			}
+			break;
+		}
+	} else if (rc == SOURCE_PARSE_NOT_FOUND) {
+		outbox_job_fail(j, "the dossier is not at the server");
+	} else if (rc == SOURCE_PARSE_AUTH) {
+		j->auth = true;
+		outbox_job_later(j, "token refused", 1000);
+	} else if (j->probe_why == OUTBOX_WHY_CONFLICT) {
+		outbox_job_finish(j, OUTBOX_OUT_CONFLICT, j->message);
+	} else {
+		outbox_job_later(j, cause != NULL ? cause : resp->error, 0);
+	}
+	free(cause);
+	dossier_release(&d);
+}
+

@@ -1,0 +1,201 @@
+/*
+ * outbox_replay_send.c - one entry's action request: the action as the
+ * dialect's connector takes it (uploaded file ids or names, result files
+ * read inline for dialects that want the contents in the body), then the
+ * connector's reading of the answer turned into the job's outcome.
+ *
+ * It neither decides when to send (the scheduler in outbox_replay.c marks
+ * the entry 'sending' first) nor reads the server before a resend
+ * (outbox_replay_probe.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sync/outbox_replay_int.h"
+#include "core/xalloc.h"
+
+static void job_send_done(struct net_request *req, const struct net_response *resp, void *arg);
+
+/* The action as the connector takes it; file ids point into the payload. */
+static void
+job_action(const struct outbox_job *j, struct source_action *act, const char **ids)
+{
+	bool uploaded = outbox_upload_supported(j->src);
+
+	memset(act, 0, sizeof *act);
+	act->code = j->e.code;
+	act->action = j->e.action;
+	act->idempotency_key = j->e.idem_key;
+	act->base_version = j->e.base_version;
+	act->reason = j->p.reason;
+	act->actor = j->r->opt.actor;
+	act->to_unit = j->p.to_unit;
+	for (size_t i = 0; i < j->p.n_files; i++)
+		ids[i] = uploaded && j->p.files[i].file_id != NULL ? j->p.files[i].file_id
+								   : j->p.files[i].name;
+	act->file_ids = ids;
+	act->n_files = j->p.n_files;
+}
+
+/* Largest result file sent inline in an action body (files_inline dialects). */
+#define OUTBOX_INLINE_MAX (10 * 1024 * 1024)
+
+/*
+ * Read every result file of j into files[] (n_files of them, each .bytes
+ * malloc'd: free with inline_release) for a dialect that takes the contents
+ * in the action body.  0, or -1 with a human reason in why (no contents).
+ */
+static int
+inline_read(const struct outbox_job *j, struct source_inline_file *files, char *why,
+	    size_t why_len)
+{
+	for (size_t i = 0; i < j->p.n_files; i++) {
+		const struct outbox_file *f = &j->p.files[i];
+		int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		struct stat sb;
+		unsigned char *buf;
+		size_t size, got = 0;
+
+		files[i].name = f->name;
+		if (fd < 0 || fstat(fd, &sb) != 0) {
+			snprintf(why, why_len, "cannot read the result file '%s': %s", f->name,
+				 strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		if (sb.st_size > OUTBOX_INLINE_MAX) {
+			close(fd);
+			snprintf(why, why_len,
+				 "the result file '%s' is over %d MB, the most this system "
+				 "takes inline",
+				 f->name, OUTBOX_INLINE_MAX / (1024 * 1024));
+			return -1;
+		}
+		size = (size_t)sb.st_size;
+		buf = xmalloc(size + 1);
+		while (got <= size) { /* one byte more: a file that grew is noticed */
+			ssize_t n = read(fd, buf + got, size + 1 - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		close(fd);
+		if (got != size) {
+			free(buf);
+			snprintf(why, why_len, "the result file '%s' changed while it was read",
+				 f->name);
+			return -1;
+		}
+		files[i].bytes = buf;
+		files[i].len = got;
+	}
+	return 0;
+}
+
+/* files may be NULL. */
+static void
+inline_release(struct source_inline_file *files, size_t n)
+{
+	if (files == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free((void *)files[i].bytes);
+	free(files);
+}
+
+void
+outbox_job_send(struct outbox_job *j)
+{
+	struct source_action act;
+	const char **ids = xcalloc(j->p.n_files + 1, sizeof *ids);
+	struct source_inline_file *files = NULL;
+	struct net_request *req;
+	char why[512] = "";
+
+	job_action(j, &act, ids);
+	if (j->src->ops->files_inline && j->p.n_files > 0) {
+		files = xcalloc(j->p.n_files, sizeof *files);
+		if (inline_read(j, files, why, sizeof why) != 0) {
+			inline_release(files, j->p.n_files);
+			free(ids);
+			outbox_job_fail(j, why);
+			return;
+		}
+		act.inline_files = files;
+		act.n_inline = j->p.n_files;
+	}
+	req = j->src->ops->action_request != NULL
+		      ? j->src->ops->action_request(j->src, j->r->opt.net, &act)
+		      : NULL;
+	inline_release(files, j->p.n_files);
+	free(ids);
+	if (req == NULL) {
+		/* marked 'sending' but nothing left: the next attempt decides */
+		outbox_job_later(j, "the connector cannot send this action", 60000);
+		return;
+	}
+	j->phase = OUTBOX_PHASE_SEND;
+	j->r->stats.sends++;
+	outbox_job_submit(j, req, job_send_done);
+}
+
+static void
+job_send_done(struct net_request *req, const struct net_response *resp, void *arg)
+{
+	struct outbox_job *j = arg;
+	struct source_action act;
+	struct source_result res;
+	const char **ids = xcalloc(j->p.n_files + 1, sizeof *ids);
+
+	(void)req;
+	net_request_unref(j->req);
+	j->req = NULL;
+	outbox_job_account(j, resp);
+	source_result_init(&res);
+	job_action(j, &act, ids);
+	j->src->ops->action_parse(j->src, resp, &act, &res);
+	switch (res.outcome) {
+	case SOURCE_APPLIED:
+		outbox_job_set_server(j, res.has_current ? &res.current : NULL,
+				      status_valid(res.current_status) ? res.current_status
+								       : j->e.target_status);
+		outbox_job_finish(j, OUTBOX_OUT_DONE, NULL);
+		break;
+	case SOURCE_CONFLICT:
+		outbox_job_set_server(j, res.has_current ? &res.current : NULL, res.current_status);
+		free(j->message);
+		j->message = xstrdup_or_null(res.message);
+		if (j->src->ops->has_versions && j->srv_version == NULL)
+			outbox_job_probe(j, OUTBOX_WHY_CONFLICT);
+		else
+			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, res.message);
+		break;
+	case SOURCE_REJECTED:
+		outbox_job_set_server(j, res.has_current ? &res.current : NULL, res.current_status);
+		outbox_job_fail(j, res.message != NULL ? res.message : "refused");
+		break;
+	case SOURCE_RETRY:
+		outbox_job_later(j, res.message,
+				 res.retry_after_s >= 0 ? (uint64_t)res.retry_after_s * 1000 : 0);
+		break;
+	case SOURCE_UNKNOWN:
+		j->uncertain = true;
+		outbox_job_later(j, res.message, 0);
+		break;
+	case SOURCE_AUTH:
+		j->auth = true;
+		outbox_job_later(j, res.message, 1000);
+		break;
+	}
+	free(ids);
+	source_result_release(&res);
+}
+
