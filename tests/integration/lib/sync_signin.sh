@@ -27,8 +27,12 @@ sync_in_keyring() {
 	XDG_DATA_HOME=$HOME/.local/share
 	XDG_CONFIG_HOME=$HOME/.config
 	MOTCUA_HOME=$SYNC_TMP/motcua
+	# the keyring daemon's control socket goes under XDG_RUNTIME_DIR: a
+	# private one, so that scripts running side by side never share it
+	XDG_RUNTIME_DIR=$SYNC_TMP/run
 	mkdir -p "$HOME" "$MOTCUA_HOME"
-	export HOME XDG_DATA_HOME XDG_CONFIG_HOME MOTCUA_HOME
+	mkdir -m 700 "$XDG_RUNTIME_DIR"
+	export HOME XDG_DATA_HOME XDG_CONFIG_HOME MOTCUA_HOME XDG_RUNTIME_DIR
 	unset MOTCUA_KEYRING
 	# under ASan: GLib/libsecret keep process-lifetime allocations
 	LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lib/lsan-glib.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
@@ -39,20 +43,25 @@ sync_in_keyring() {
 
 # Sign in against $SBX_URL; the approval goes through the control API.
 sync_login() {
-	out=$SYNC_TMP/login.out
+	# a new file each time: the background shell may not have truncated a
+	# reused one yet, and the loop below would read the previous user_code
+	n_login=$(( ${n_login:-0} + 1 ))
+	out=$SYNC_TMP/login.$n_login.out
+	rm -f "$out"
 	"$MOTCUA_BIN" login --issuer "$SBX_URL" >"$out" 2>&1 &
 	lp=$!
 	i=0
 	uc=
-	while [ $i -lt 100 ]; do
+	while [ $i -lt $(( 100 * ${SLOW:-1} )) ]; do
 		uc=$(sed -n 's/^user_code: //p' "$out")
 		[ -n "$uc" ] && break
 		sleep 0.1
 		i=$((i + 1))
 	done
 	[ -n "$uc" ] || { cat "$out" >&2; sbx_die "motcua login printed no user_code"; }
-	sbx_curl /_control/approve --data-urlencode "user_code=$uc" | jq -e .ok >/dev/null ||
-		sbx_die "approve failed"
+	reply=$(sbx_curl /_control/approve --data-urlencode "user_code=$uc") || true
+	printf '%s' "$reply" | jq -e .ok >/dev/null 2>&1 ||
+		sbx_die "approve of $uc failed: ${reply:-no reply}"
 	wait $lp || { cat "$out" >&2; sbx_die "motcua login failed"; }
 	MOTCUA_ISSUER=$SBX_URL
 	export MOTCUA_ISSUER
