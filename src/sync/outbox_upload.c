@@ -10,8 +10,11 @@
  * wins over what we believe.  The completed upload's id is the file id the
  * action names.  It does not retry on its own: a failed request ends the job
  * with "try later" and the next attempt starts by asking the offset.
+ * Reading a reply (outbox_upload_read_reply) is kept apart from acting on
+ * it so that the fuzzer (tests/fuzz/fuzz_upload.c) reaches the same reader.
  */
 #include "sync/outbox_int.h"
+#include "sync/outbox_upload.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "core/unittest.h"
 #include "core/xalloc.h"
 
 struct upload_dialect {
@@ -203,9 +207,8 @@ outbox_upload_next(struct outbox_job *j)
 
 /* The upload id from the body ("uploadId" / "upload_id"), else the URL's last part. */
 static char *
-upload_id(const struct outbox_job *j, json_t *root, const char *url)
+upload_id(const struct upload_dialect *d, json_t *root, const char *url)
 {
-	const struct upload_dialect *d = dialect_of(j->src);
 	const char *id = json_string_value(json_object_get(root, d->camel ? "uploadId"
 									  : "upload_id"));
 	const char *slash;
@@ -234,94 +237,157 @@ header_offset(const struct net_response *resp, uint64_t *out)
 	return true;
 }
 
-static void
-upload_done(struct net_request *req, const struct net_response *resp, void *arg)
+static enum outbox_upload_verdict
+reply_verdict(struct outbox_upload_reply *out, enum outbox_upload_verdict v, const char *msg)
 {
-	struct outbox_job *j = arg;
-	struct outbox_file *f = &j->p.files[j->file_i];
+	out->verdict = v;
+	snprintf(out->message, sizeof out->message, "%s", msg != NULL ? msg : "");
+	return v;
+}
+
+UNITTEST enum outbox_upload_verdict
+outbox_upload_read_reply(const char *dialect, const struct outbox_file *f, bool asking,
+			 const struct net_response *resp, struct outbox_upload_reply *out)
+{
+	const struct upload_dialect *d = NULL;
 	json_t *root = NULL;
 	uint64_t off = 0;
 	bool have_off;
 	char msg[160];
 
-	(void)req;
-	net_request_unref(j->req);
-	j->req = NULL;
-	outbox_job_account(j, resp);
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < sizeof upload_dialects / sizeof upload_dialects[0]; i++)
+		if (dialect != NULL && strcmp(dialect, upload_dialects[i].dialect) == 0)
+			d = &upload_dialects[i];
+	if (d == NULL)
+		return reply_verdict(out, OUTBOX_UPLOAD_FAIL, "this system takes no uploads");
 	if (resp->result != NET_OK) {
-		j->offset_known = false; /* a chunk may or may not have landed */
-		outbox_job_later(j, resp->error, 0);
-		return;
+		out->offset_lost = true; /* a chunk may or may not have landed */
+		return reply_verdict(out, OUTBOX_UPLOAD_LATER, resp->error);
 	}
 	if (resp->status == 401 || resp->status == 403) {
-		j->auth = true;
-		outbox_job_later(j, "token refused", 1000);
-		return;
+		out->delay_ms = 1000;
+		return reply_verdict(out, OUTBOX_UPLOAD_AUTH, "token refused");
 	}
 	if (resp->status == 429 || resp->status >= 500) {
 		const char *ra = net_response_header(resp, "Retry-After");
 		int64_t s = -1;
-		j->offset_known = false;
+
+		out->offset_lost = true;
 		if (ra == NULL || net_retry_after_parse(ra, 0, &s) != 0 || s < 0 || s > 86400)
 			s = 0;
+		out->delay_ms = (uint64_t)s * 1000;
 		snprintf(msg, sizeof msg, "upload: HTTP %ld", resp->status);
-		outbox_job_later(j, msg, (uint64_t)s * 1000);
-		return;
+		return reply_verdict(out, OUTBOX_UPLOAD_LATER, msg);
 	}
 	root = json_loadb(resp->body, resp->body_len, 0, NULL);
 	have_off = header_offset(resp, &off);
 	if (f->upload_url == NULL) { /* the create */
 		const char *loc = net_response_header(resp, "Location");
+
 		if (resp->status != 201 && resp->status != 200) {
 			snprintf(msg, sizeof msg, "upload refused: HTTP %ld", resp->status);
-			outbox_job_fail(j, msg);
-			goto out;
+			reply_verdict(out, OUTBOX_UPLOAD_FAIL, msg);
+		} else if (loc == NULL || strlen(loc) > 2048) {
+			reply_verdict(out, OUTBOX_UPLOAD_FAIL, "upload created without a Location");
+		} else {
+			out->location = xstrdup(loc);
+			out->offset = have_off ? off : 0;
+			reply_verdict(out, OUTBOX_UPLOAD_CREATED, NULL);
 		}
-		if (loc == NULL || strlen(loc) > 2048) {
-			outbox_job_fail(j, "upload created without a Location");
-			goto out;
-		}
-		f->upload_url = xstrdup(loc);
-		j->payload_dirty = true; /* the next step stores it: a restart resumes */
-		j->offset = have_off ? off : 0;
-		j->offset_known = true;
 	} else if (resp->status == 404) {
 		/* the server forgot the upload (restart, expiry): start it again */
-		free(f->upload_url);
-		f->upload_url = NULL;
-		j->payload_dirty = true;
-		j->offset_known = false;
+		reply_verdict(out, OUTBOX_UPLOAD_FORGOTTEN, NULL);
 	} else if (resp->status == 200 || resp->status == 308 || resp->status == 409) {
 		json_t *complete = json_object_get(root, "complete");
+
 		if (!have_off) {
 			json_t *o = json_object_get(root, "offset");
 			have_off = json_is_integer(o) && json_integer_value(o) >= 0;
 			off = have_off ? (uint64_t)json_integer_value(o) : 0;
 		}
 		if (!have_off || off > (uint64_t)f->size) {
-			j->offset_known = false;
-			outbox_job_later(j, "upload: no offset in the answer", 0);
-			goto out;
-		}
-		if (j->asking && off > 0 && off < (uint64_t)f->size)
-			outbox_replay_count_upload(j->r, true); /* continues, not from zero */
-		j->offset = off;
-		j->offset_known = true;
-		if (off == (uint64_t)f->size && (resp->status == 200 || json_is_true(complete))) {
-			char *id = upload_id(j, root, f->upload_url);
-			if (id == NULL) {
-				outbox_job_fail(j, "upload complete without an id");
-				goto out;
+			out->offset_lost = true;
+			reply_verdict(out, OUTBOX_UPLOAD_LATER, "upload: no offset in the answer");
+		} else {
+			out->offset = off;
+			out->resumed = asking && off > 0 && off < (uint64_t)f->size;
+			reply_verdict(out, OUTBOX_UPLOAD_AT, NULL);
+			if (off == (uint64_t)f->size &&
+			    (resp->status == 200 || json_is_true(complete))) {
+				out->file_id = upload_id(d, root, f->upload_url);
+				if (out->file_id == NULL)
+					reply_verdict(out, OUTBOX_UPLOAD_FAIL,
+						      "upload complete without an id");
 			}
-			f->file_id = id;
-			j->payload_dirty = true;
 		}
 	} else {
 		snprintf(msg, sizeof msg, "upload refused: HTTP %ld", resp->status);
-		outbox_job_fail(j, msg);
+		reply_verdict(out, OUTBOX_UPLOAD_FAIL, msg);
+	}
+	json_decref(root);
+	return out->verdict;
+}
+
+UNITTEST void
+outbox_upload_reply_release(struct outbox_upload_reply *r)
+{
+	free(r->location);
+	free(r->file_id);
+	memset(r, 0, sizeof *r);
+}
+
+static void
+upload_done(struct net_request *req, const struct net_response *resp, void *arg)
+{
+	struct outbox_job *j = arg;
+	struct outbox_file *f = &j->p.files[j->file_i];
+	struct outbox_upload_reply r;
+
+	(void)req;
+	net_request_unref(j->req);
+	j->req = NULL;
+	outbox_job_account(j, resp);
+	outbox_upload_read_reply(j->src->ops->dialect, f, j->asking, resp, &r);
+	if (r.offset_lost)
+		j->offset_known = false;
+	switch (r.verdict) {
+	case OUTBOX_UPLOAD_LATER:
+		outbox_job_later(j, r.message, r.delay_ms);
 		goto out;
+	case OUTBOX_UPLOAD_AUTH:
+		j->auth = true;
+		outbox_job_later(j, r.message, r.delay_ms);
+		goto out;
+	case OUTBOX_UPLOAD_FAIL:
+		outbox_job_fail(j, r.message);
+		goto out;
+	case OUTBOX_UPLOAD_CREATED:
+		f->upload_url = r.location;
+		r.location = NULL;
+		j->payload_dirty = true; /* the next step stores it: a restart resumes */
+		j->offset = r.offset;
+		j->offset_known = true;
+		break;
+	case OUTBOX_UPLOAD_FORGOTTEN:
+		free(f->upload_url);
+		f->upload_url = NULL;
+		j->payload_dirty = true;
+		j->offset_known = false;
+		break;
+	case OUTBOX_UPLOAD_AT:
+		if (r.resumed)
+			outbox_replay_count_upload(j->r, true); /* continues, not from zero */
+		j->offset = r.offset;
+		j->offset_known = true;
+		if (r.file_id != NULL) {
+			f->file_id = r.file_id;
+			r.file_id = NULL;
+			j->payload_dirty = true;
+		}
+		break;
 	}
 	outbox_upload_next(j);
 out:
-	json_decref(root);
+	outbox_upload_reply_release(&r);
 }
