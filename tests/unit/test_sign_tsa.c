@@ -27,6 +27,7 @@
 #include <openssl/pem.h>
 #include <openssl/ts.h>
 
+#include "config/config.h"
 #include "net/net.h"
 #include "sandbox/csc.h"
 #include "sandbox/http.h"
@@ -474,6 +475,36 @@ test_token_from_another_signature(void **state)
 	CMS_ContentInfo_free(cms[1]);
 }
 
+/* signing.tsa_url: an http(s) URL, else an error naming the file and line. */
+static void
+test_config_tsa_url(void **state)
+{
+	static const char *const bad[] = {"ftp://tsa.example/tsa", "http://", "https:///tsa",
+					  "tsa.example", "http://tsa.example/a b"};
+	struct config cfg;
+	char *cause = NULL;
+	char text[160];
+
+	(void)state;
+	config_init(&cfg);
+	snprintf(text, sizeof(text), "{\n \"signing\": {\"tsa_url\": \"%s\"}}",
+		 "https://tsa.example.gov.vn/tsa");
+	assert_int_equal(config_parse(&cfg, "cfg.json", text, strlen(text), &cause, NULL, NULL), 0);
+	assert_string_equal(cfg.signing.tsa_url, "https://tsa.example.gov.vn/tsa");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "{\n \"signing\": {\"tsa_url\": \"%s\"}}", bad[i]);
+		assert_int_equal(config_parse(&cfg, "cfg.json", text, strlen(text), &cause, NULL,
+					      NULL), -1);
+		assert_string_equal(cause, "cfg.json:2: \"signing\" .tsa_url must be an http:// or "
+					   "https:// URL");
+		free(cause);
+		cause = NULL;
+		/* the earlier good value stays: a bad file changes nothing */
+		assert_string_equal(cfg.signing.tsa_url, "https://tsa.example.gov.vn/tsa");
+	}
+	config_release(&cfg);
+}
+
 int
 main(void)
 {
@@ -486,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_sign_and_verify),
 		cmocka_unit_test(test_tsa_failures),
 		cmocka_unit_test(test_token_from_another_signature),
+		cmocka_unit_test(test_config_tsa_url),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
