@@ -3,11 +3,10 @@
  * (see sandbox.h).
  *
  * Routing order: /_control/ (loopback only), then the OpenID provider, the
- * remote signing service (/csc, csc.c), the timestamp authority (/tsa,
- * tsa.c), then the systems by prefix.  Faults
- * are applied per target around the dialect (and around the provider and the
- * payment platform when rules name them), so a dialect never has to think
- * about misbehaving.
+ * remote signing service (/csc, csc.c), the time-stamping authority (/tsa,
+ * tsa.c), then the systems by prefix.  Faults are applied per target around
+ * the dialect (and around the provider and the payment platform when rules
+ * name them), so a dialect never has to think about misbehaving.
  */
 #include "sandbox/sandbox.h"
 
