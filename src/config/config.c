@@ -298,7 +298,9 @@ rd_hours(struct config *c, json_t *v, char **why)
 static bool
 is_http_url(const char *url)
 {
-	size_t skip = strncmp(url, "http://", 7) == 0 ? 7 : strncmp(url, "https://", 8) == 0 ? 8 : 0;
+	size_t skip = strncmp(url, "http://", 7) == 0    ? 7
+		      : strncmp(url, "https://", 8) == 0 ? 8
+							 : 0;
 
 	if (skip == 0 || url[skip] == '\0' || url[skip] == '/')
 		return false;

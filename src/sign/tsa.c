@@ -47,7 +47,8 @@ sign_tsa_request(const unsigned char md[32], uint64_t nonce, size_t *len)
 	if (req == NULL || imprint == NULL || alg == NULL || n == NULL ||
 	    !TS_REQ_set_version(req, 1) ||
 	    !X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL) ||
-	    !TS_MSG_IMPRINT_set_algo(imprint, alg) || !TS_MSG_IMPRINT_set_msg(imprint, (unsigned char *)md, 32) ||
+	    !TS_MSG_IMPRINT_set_algo(imprint, alg) ||
+	    !TS_MSG_IMPRINT_set_msg(imprint, (unsigned char *)md, 32) ||
 	    !TS_REQ_set_msg_imprint(req, imprint) || !ASN1_INTEGER_set_uint64(n, nonce) ||
 	    !TS_REQ_set_nonce(req, n) || !TS_REQ_set_cert_req(req, 1))
 		goto out;

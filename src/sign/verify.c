@@ -320,7 +320,8 @@ check_timestamp(CMS_SignerInfo *si, struct stamp *st, struct sign_verify_result 
 	if (TS_TST_INFO_get_time(tst) != NULL &&
 	    ASN1_TIME_to_tm(TS_TST_INFO_get_time(tst), &tm) == 1)
 		res->timestamp_time = timegm(&tm);
-	if (CMS_verify(st->cms, NULL, NULL, NULL, NULL, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
+	if (CMS_verify(st->cms, NULL, NULL, NULL, NULL,
+		       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
 		tsa_name_of(NULL, tst, res);
 		stamp_fail(res, "token's signature does not verify");
 		goto out;
