@@ -9,7 +9,9 @@
  * Input (lines end with '\n'):
  *
  *     byte 0    method (mod 8); bit 3: the client is not on loopback;
- *               bits 4-6: a Bearer token for which audience (0: none)
+ *               bits 4-6: a Bearer token for which audience (0: none, 7:
+ *               the sign-in's own); bit 7: a JSON body gets the payment
+ *               gateway's MaXacThuc computed (so the fuzzer gets past it)
  *     line 1    the path
  *     line 2    the query: k=v&k=v (not decoded: the sandbox gets them decoded)
  *     lines     "Name: value" headers, up to an empty line
@@ -19,7 +21,8 @@
  * router (device authorization, approval, token, token exchange per system),
  * so inputs reach the handlers behind the token check.  What is checked
  * besides ASan/UBSan: a status between 100 and 599, a body length that
- * matches, and headers with names.
+ * matches, and headers with names.  FUZZ_ROUTE_VERBOSE=1 prints each
+ * answer (to check that a seed reaches the handler it is meant for).
  */
 #include <jansson.h>
 
@@ -36,6 +39,7 @@ static const char *const audiences[] = {NULL, "tuphap", "congan", "dvcqg", "nnmt
 					"payment", NULL};
 static char *tokens[8];
 static char *user_token;
+static int verbose;
 
 static json_t *
 call(const char *method, const char *path, const char *body, const char *bearer)
@@ -116,11 +120,58 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	sandbox_set_base_url(sb, "http://127.0.0.1:9");
+	verbose = getenv("FUZZ_ROUTE_VERBOSE") != NULL;
 	sign_in();
 	for (size_t i = 1; audiences[i] != NULL; i++)
 		got += tokens[i] != NULL;
 	fprintf(stderr, "fuzz_sandbox_route: signed in, %zu system tokens\n", got);
 	return 0;
+}
+
+/*
+ * The payment gateway's MaXacThuc for a JSON body, as a partner computes it
+ * (doc/sandbox.md: SHA-256 of the fields joined with '|', then the shared
+ * secret): a copy of the body with it set, or NULL when the body is no object.
+ */
+static char *
+payment_signed(const char *body, size_t len)
+{
+	static const char *const query_in[] = {"LoaiBanTin", "MaDoiTac", "MaHoSo", "ThoiGianGD",
+					       NULL};
+	static const char *const init_in[] = {"LoaiBanTin", "MaDoiTac", "MaHoSo", "SoTien",
+					      "ThoiGianGD", NULL};
+	json_t *o = json_loadb(body, len, 0, NULL);
+	const char *type = json_string_value(json_object_get(o, "LoaiBanTin"));
+	const char *const *fields = type != NULL && strcmp(type, "INIT") == 0 ? init_in : query_in;
+	char mac[65], *text = NULL, *buf;
+	size_t n = 1;
+
+	if (!json_is_object(o) || sb->payment_secret == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	for (size_t i = 0; fields[i] != NULL; i++) {
+		const char *v = json_string_value(json_object_get(o, fields[i]));
+		n += (v != NULL ? strlen(v) : 0) + 1;
+	}
+	n += strlen(sb->payment_secret);
+	buf = xmalloc(n);
+	buf[0] = '\0';
+	for (size_t i = 0; fields[i] != NULL; i++) {
+		const char *v = json_string_value(json_object_get(o, fields[i]));
+		size_t at = strlen(buf);
+		snprintf(buf + at, n - at, "%s|", v != NULL ? v : "");
+	}
+	{
+		size_t at = strlen(buf);
+		snprintf(buf + at, n - at, "%s", sb->payment_secret);
+	}
+	sandbox_sha256_hex(buf, strlen(buf), mac);
+	free(buf);
+	json_object_set_new(o, "MaXacThuc", json_string(mac));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
 }
 
 /* The next line of [*p, end) as a NUL-terminated copy; *p moves past it. */
@@ -142,7 +193,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					      "HEAD", "PATCH", "OPTIONS", "get"};
 	struct sbx_header headers[MAX_HEADERS + 1], args[MAX_ARGS];
 	char *owned[MAX_HEADERS + MAX_ARGS + 4];
-	size_t n_owned = 0, n_headers = 0, n_args = 0;
+	size_t n_owned = 0, n_headers = 0, n_args = 0, body_len;
 	const char *p, *end;
 	char *path, *query, *body, auth[600];
 	struct sbx_request req;
@@ -194,8 +245,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		headers[n_headers++] = (struct sbx_header){"Authorization", auth};
 	}
 	body = fuzz_text((const uint8_t *)p, (size_t)(end - p));
+	body_len = (size_t)(end - p);
+	if (data[0] & 128) {
+		char *signed_body = payment_signed(body, body_len);
+
+		if (signed_body != NULL) {
+			free(body);
+			body = signed_body;
+			body_len = strlen(body);
+		}
+	}
 	req = (struct sbx_request){.method = methods[data[0] & 7], .path = path, .body = body,
-				   .body_len = (size_t)(end - p), .headers = headers,
+				   .body_len = body_len, .headers = headers,
 				   .n_headers = n_headers, .args = args, .n_args = n_args,
 				   .now = sandbox_now(sb), .client_ip = "127.0.0.1",
 				   .loopback = (data[0] & 8) == 0};
@@ -208,6 +269,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (resp.body_len > 0 && resp.body == NULL)
 		abort();
+	if (verbose) /* FUZZ_ROUTE_VERBOSE=1: what each seed gets back */
+		fprintf(stderr, "fuzz_sandbox_route: %s %s -> %d %.*s\n", req.method, path,
+			resp.status, (int)(resp.body_len < 160 ? resp.body_len : 160),
+			resp.body != NULL ? resp.body : "");
 	for (size_t i = 0; i < resp.n_headers; i++)
 		if (resp.headers[i].name == NULL || resp.headers[i].name[0] == '\0' ||
 		    resp.headers[i].value == NULL)
