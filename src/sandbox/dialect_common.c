@@ -1,7 +1,9 @@
 /*
- * dialect_common.c - what several dialects share: date formats, and the
+ * dialect_common.c - what several dialects share: date formats, the
  * resumable upload protocol that tuphap and nnmt both speak (with their own
- * spelling of the JSON keys).  Nothing here decides a dialect's behaviour.
+ * spelling of the JSON keys), finding a system's dossier, reading an action
+ * from a verb table, the refusal tables, and the idempotency ledger around
+ * an action.  Nothing here decides a dialect's behaviour or its wording.
  */
 #include "sandbox/dialect.h"
 #include "sandbox/dialect_common.h"
@@ -261,6 +263,24 @@ dialect_actor(const char *given)
 	return given != NULL && given[0] != '\0' ? given : "Cán bộ một cửa";
 }
 
+/* ---- finding dossiers, naming actions ------------------------------------ */
+
+struct world_dossier *
+dialect_find(struct sandbox *sb, const char *code, int src, uint32_t *idx_out)
+{
+	int64_t idx = code != NULL ? world_find(sb->world, code) : -1;
+	struct world_dossier *d = idx >= 0 ? world_get(sb->world, (uint32_t)idx) : NULL;
+	bool here;
+
+	if (d == NULL)
+		return NULL;
+	here = src == SRC_DVCQG ? d->coord_status != 0 : world_source_of(d) == src;
+	if (!here)
+		return NULL;
+	*idx_out = (uint32_t)idx;
+	return d;
+}
+
 struct world_dossier *
 dialect_path_dossier(struct sandbox *sb, const char *after, int src, const char **tail,
 		     uint32_t *idx_out)
@@ -268,7 +288,6 @@ dialect_path_dossier(struct sandbox *sb, const char *after, int src, const char 
 	char code[64];
 	const char *slash;
 	size_t len;
-	int64_t idx;
 	struct world_dossier *d;
 
 	*tail = "";
@@ -278,11 +297,82 @@ dialect_path_dossier(struct sandbox *sb, const char *after, int src, const char 
 	len = slash ? (size_t)(slash - after - 1) : strlen(after + 1);
 	snprintf(code, sizeof(code), "%.*s", (int)(len < sizeof(code) ? len : sizeof(code) - 1),
 		 after + 1);
-	idx = world_find(sb->world, code);
-	d = idx >= 0 ? world_get(sb->world, (uint32_t)idx) : NULL;
-	if (d == NULL || world_source_of(d) != src)
+	d = dialect_find(sb, code, src, idx_out);
+	if (d == NULL)
 		return NULL;
 	*tail = slash ? slash : "";
-	*idx_out = (uint32_t)idx;
 	return d;
+}
+
+enum action
+dialect_action_named(const char *const table[ACTION_COUNT], const char *name)
+{
+	for (int i = ACTION_NONE + 1; name != NULL && i < ACTION_COUNT; i++)
+		if (table[i] != NULL && strcmp(table[i], name) == 0)
+			return (enum action)i;
+	return ACTION_NONE;
+}
+
+const struct dialect_refusal *
+dialect_refusal(const struct dialect_refusal *table, enum world_act_result r)
+{
+	if (r == WORLD_ACT_OK || (unsigned)r >= DIALECT_REFUSALS || table[r].code == NULL)
+		return NULL;
+	return &table[r];
+}
+
+/* ---- actions under an idempotency key ---------------------------------- */
+
+static bool
+has_key(const struct dialect_idem *idem)
+{
+	return idem->key != NULL && idem->key[0] != '\0';
+}
+
+int
+dialect_idem_begin(struct sandbox *sb, int src, const struct sbx_request *req,
+		   const char *key_header, const char *replayed_header, struct dialect_idem *idem,
+		   struct sbx_response *resp)
+{
+	int r;
+
+	idem->key = sbx_request_header(req, key_header);
+	idem->fp = dialect_fingerprint(req);
+	idem->settled = false;
+	if (!has_key(idem))
+		return 0;
+	r = ledger_replay(sb->ledger, src, idem->key, idem->fp, resp);
+	if (r == 1)
+		sbx_response_header(resp, replayed_header, "true");
+	idem->settled = r != 0;
+	return r;
+}
+
+void
+dialect_idem_end(struct sandbox *sb, int src, struct dialect_idem *idem,
+		 const struct sbx_response *resp)
+{
+	if (has_key(idem) && !idem->settled && resp->status < 500)
+		ledger_remember(sb->ledger, src, idem->key, idem->fp, resp);
+	free(idem->fp);
+	idem->fp = NULL;
+}
+
+int
+dialect_upload_names(struct sandbox *sb, int src, json_t *ids, const char ***names_out,
+		     size_t *n_out)
+{
+	size_t n = json_is_array(ids) ? json_array_size(ids) : 0;
+	const char **names = xcalloc(n + 1, sizeof(*names));
+
+	*names_out = names;
+	*n_out = n;
+	for (size_t i = 0; i < n; i++) {
+		struct upload *up =
+			uploads_get(sb->uploads, src, json_string_value(json_array_get(ids, i)));
+		if (up == NULL || !upload_complete(up))
+			return -1;
+		names[i] = up->name;
+	}
+	return 0;
 }

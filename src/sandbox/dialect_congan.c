@@ -180,6 +180,14 @@ list(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *res
 	resp->gzip = true;
 }
 
+static const struct dialect_refusal refusals[DIALECT_REFUSALS] = {
+	[WORLD_ACT_STALE] = {409, "VERSION_CONFLICT", "Hồ sơ đã được cập nhật bởi người khác"},
+	[WORLD_ACT_NOT_ALLOWED] = {409, "INVALID_TRANSITION",
+				   "Không thể thực hiện thao tác ở trạng thái hiện tại"},
+	[WORLD_ACT_NEED_REASON] = {422, "REASON_REQUIRED", "Thao tác cần lý do"},
+	[WORLD_ACT_NO_FEES] = {422, "NO_FEES", "Thủ tục không có phí, lệ phí"},
+};
+
 static void
 transition(struct sandbox *sb, const struct sbx_request *req, uint32_t idx,
 	   struct sbx_response *resp)
@@ -235,27 +243,14 @@ transition(struct sandbox *sb, const struct sbx_request *req, uint32_t idx,
 	enum world_act_result r = sandbox_act(sb, SRC_CONGAN, idx, &wa, ref, req->now);
 	free(names);
 	d = world_get(sb->world, idx);
-	json_t *cur = json_pack("{s:i,s:i}", "current_version", d->version, "current_status_code",
-				dialect_congan_status(d->status));
-	switch (r) {
-	case WORLD_ACT_OK:
-		json_decref(cur);
+	const struct dialect_refusal *no = dialect_refusal(refusals, r);
+	if (no == NULL) {
 		sbx_response_json(resp, 200, record_json(sb, d, true));
 		resp->gzip = true;
-		break;
-	case WORLD_ACT_STALE:
-		error_json(resp, 409, "VERSION_CONFLICT", "Hồ sơ đã được cập nhật bởi người khác", cur);
-		break;
-	case WORLD_ACT_NOT_ALLOWED:
-		error_json(resp, 409, "INVALID_TRANSITION",
-			   "Không thể thực hiện thao tác ở trạng thái hiện tại", cur);
-		break;
-	case WORLD_ACT_NEED_REASON:
-		error_json(resp, 422, "REASON_REQUIRED", "Thao tác cần lý do", cur);
-		break;
-	case WORLD_ACT_NO_FEES:
-		error_json(resp, 422, "NO_FEES", "Thủ tục không có phí, lệ phí", cur);
-		break;
+	} else {
+		error_json(resp, no->status, no->code, no->message,
+			   json_pack("{s:i,s:i}", "current_version", d->version,
+				     "current_status_code", dialect_congan_status(d->status)));
 	}
 out:
 	json_decref(body);

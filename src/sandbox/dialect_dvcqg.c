@@ -176,13 +176,12 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 
 /* ---- services ------------------------------------------------------------ */
 
+/* The dossier the envelope's MaHoSo names, if dvcqg holds a copy. */
 static struct world_dossier *
-find(struct sandbox *sb, json_t *data, int64_t *idx)
+find(struct sandbox *sb, json_t *data, uint32_t *idx)
 {
-	const char *code = json_string_value(json_object_get(data, "MaHoSo"));
-	*idx = code != NULL ? world_find(sb->world, code) : -1;
-	struct world_dossier *d = *idx >= 0 ? world_get(sb->world, (uint32_t)*idx) : NULL;
-	return d != NULL && d->coord_status != 0 ? d : NULL;
+	return dialect_find(sb, json_string_value(json_object_get(data, "MaHoSo")), SRC_DVCQG,
+			    idx);
 }
 
 /* A number given as a JSON number or a numeric string. */
@@ -236,7 +235,7 @@ list(struct sandbox *sb, const struct sbx_request *req, json_t *data, struct sbx
 static void
 lookup(struct sandbox *sb, json_t *data, struct sbx_response *resp)
 {
-	int64_t idx;
+	uint32_t idx;
 	struct world_dossier *d = find(sb, data, &idx);
 	if (d == NULL)
 		reply(resp, DV_NOT_FOUND, "Không tìm thấy hồ sơ", NULL);
@@ -317,13 +316,10 @@ static const char *const verbs[ACTION_COUNT] = {
 static void
 act(struct sandbox *sb, const struct sbx_request *req, json_t *data, struct sbx_response *resp)
 {
-	int64_t idx;
+	uint32_t idx;
 	struct world_dossier *d = find(sb, data, &idx);
-	const char *verb = json_string_value(json_object_get(data, "HanhDong"));
-	enum action a = ACTION_NONE;
-	for (int i = ACTION_NONE + 1; verb != NULL && i < ACTION_COUNT; i++)
-		if (strcmp(verbs[i], verb) == 0)
-			a = (enum action)i;
+	enum action a =
+		dialect_action_named(verbs, json_string_value(json_object_get(data, "HanhDong")));
 	if (d == NULL) {
 		reply(resp, DV_NOT_FOUND, "Không tìm thấy hồ sơ", NULL);
 		return;
@@ -343,10 +339,10 @@ act(struct sandbox *sb, const struct sbx_request *req, json_t *data, struct sbx_
 		.n_result_files = a == ACTION_RETURN_RESULT ? 1 : 0,
 	};
 	const char *ref = json_string_value(json_object_get(data, "MaYeuCau"));
-	enum world_act_result r = sandbox_act(sb, SRC_DVCQG, (uint32_t)idx, &wa, ref, req->now);
-	d = world_get(sb->world, (uint32_t)idx);
+	enum world_act_result r = sandbox_act(sb, SRC_DVCQG, idx, &wa, ref, req->now);
+	d = world_get(sb->world, idx);
 	if (r == WORLD_ACT_OK) {
-		world_coord_push(sb->world, (uint32_t)idx, d->status, req->now);
+		world_coord_push(sb->world, idx, d->status, req->now);
 		reply(resp, DV_OK, "Thành công",
 		      json_pack("{s:o}", "TrangThaiHoSo", str_int(d->status)));
 	} else if (r == WORLD_ACT_NEED_REASON) {

@@ -180,25 +180,30 @@ transition_of(const char *s)
 	return action_from_name(buf);
 }
 
+static const struct dialect_refusal refusals[DIALECT_REFUSALS] = {
+	[WORLD_ACT_STALE] = {409, "REVISION_MISMATCH", "The dossier has a newer revision"},
+	[WORLD_ACT_NOT_ALLOWED] = {422, "TRANSITION_NOT_ALLOWED",
+				   "Not allowed from the current state"},
+	[WORLD_ACT_NEED_REASON] = {422, "NOTE_REQUIRED", "This transition needs a note"},
+	[WORLD_ACT_NO_FEES] = {422, "NO_FEES", "The procedure has no fees"},
+};
+
 static void
 transition(struct sandbox *sb, const struct sbx_request *req, uint32_t idx,
 	   struct sbx_response *resp)
 {
-	const char *key = sbx_request_header(req, "X-Request-Id");
-	char *fp = dialect_fingerprint(req);
+	struct dialect_idem idem;
 	json_t *body = NULL;
 	const char **names = NULL;
-	if (key != NULL && key[0] != '\0') {
-		int r = ledger_replay(sb->ledger, SRC_NNMT, key, fp, resp);
-		if (r == 1) {
-			sbx_response_header(resp, "X-Idempotent-Replay", "true");
-			goto out_nostore;
-		}
-		if (r == -1) {
-			errors(resp, 409, "REQUEST_ID_CONFLICT",
-			       "X-Request-Id already used for a different request", NULL);
-			goto out_nostore;
-		}
+	size_t n_files;
+	int replay = dialect_idem_begin(sb, SRC_NNMT, req, "X-Request-Id", "X-Idempotent-Replay",
+					&idem, resp);
+	if (replay == 1)
+		goto out;
+	if (replay == -1) {
+		errors(resp, 409, "REQUEST_ID_CONFLICT",
+		       "X-Request-Id already used for a different request", NULL);
+		goto out;
 	}
 	const char *jerr = NULL;
 	body = sbx_request_json(req, &jerr);
@@ -210,18 +215,11 @@ transition(struct sandbox *sb, const struct sbx_request *req, uint32_t idx,
 		goto out;
 	}
 	json_t *rev = json_object_get(body, "revision");
-	json_t *ups = json_object_get(body, "result_upload_ids");
-	size_t n_files = json_is_array(ups) ? json_array_size(ups) : 0;
-	names = xcalloc(n_files + 1, sizeof(*names));
-	for (size_t i = 0; i < n_files; i++) {
-		struct upload *up = uploads_get(sb->uploads, SRC_NNMT,
-						json_string_value(json_array_get(ups, i)));
-		if (up == NULL || !upload_complete(up)) {
-			errors(resp, 422, "UPLOAD_INCOMPLETE", "result_upload_ids must be finished uploads",
-			       NULL);
-			goto out;
-		}
-		names[i] = up->name;
+	if (dialect_upload_names(sb, SRC_NNMT, json_object_get(body, "result_upload_ids"), &names,
+				 &n_files) != 0) {
+		errors(resp, 422, "UPLOAD_INCOMPLETE", "result_upload_ids must be finished uploads",
+		       NULL);
+		goto out;
 	}
 	if (a == ACTION_RETURN_RESULT && n_files == 0) {
 		errors(resp, 422, "RESULT_REQUIRED", "RETURN_RESULT needs result_upload_ids", NULL);
@@ -237,35 +235,19 @@ transition(struct sandbox *sb, const struct sbx_request *req, uint32_t idx,
 		.result_files = names,
 		.n_result_files = n_files,
 	};
-	enum world_act_result r = sandbox_act(sb, SRC_NNMT, idx, &wa, key, req->now);
+	enum world_act_result r = sandbox_act(sb, SRC_NNMT, idx, &wa, idem.key, req->now);
 	struct world_dossier *d = world_get(sb->world, idx);
-	json_t *meta = json_pack("{s:i,s:s}", "revision", d->version, "state",
-				 dialect_nnmt_status(d->status));
-	switch (r) {
-	case WORLD_ACT_OK:
-		json_decref(meta);
+	const struct dialect_refusal *no = dialect_refusal(refusals, r);
+	if (no == NULL)
 		sbx_response_json(resp, 200, record_json(sb, d, true));
-		break;
-	case WORLD_ACT_STALE:
-		errors(resp, 409, "REVISION_MISMATCH", "The dossier has a newer revision", meta);
-		break;
-	case WORLD_ACT_NOT_ALLOWED:
-		errors(resp, 422, "TRANSITION_NOT_ALLOWED", "Not allowed from the current state", meta);
-		break;
-	case WORLD_ACT_NEED_REASON:
-		errors(resp, 422, "NOTE_REQUIRED", "This transition needs a note", meta);
-		break;
-	case WORLD_ACT_NO_FEES:
-		errors(resp, 422, "NO_FEES", "The procedure has no fees", meta);
-		break;
-	}
+	else
+		errors(resp, no->status, no->code, no->message,
+		       json_pack("{s:i,s:s}", "revision", d->version, "state",
+				 dialect_nnmt_status(d->status)));
 out:
-	if (key != NULL && key[0] != '\0' && resp->status < 500)
-		ledger_remember(sb->ledger, SRC_NNMT, key, fp, resp);
-out_nostore:
+	dialect_idem_end(sb, SRC_NNMT, &idem, resp);
 	free(names);
 	json_decref(body);
-	free(fp);
 }
 
 void

@@ -202,13 +202,15 @@ param(const struct sbx_request *req, json_t *json, const char *name)
 	return xstrdup_or_null(s);
 }
 
-static struct world_dossier *
-find(struct sandbox *sb, const char *code, int64_t *idx)
-{
-	*idx = world_find(sb->world, code);
-	struct world_dossier *d = *idx >= 0 ? world_get(sb->world, (uint32_t)*idx) : NULL;
-	return d != NULL && world_source_of(d) == SRC_TINH ? d : NULL;
-}
+/* The old system words every refusal the same way, with its own codes. */
+static const struct dialect_refusal refusals[DIALECT_REFUSALS] = {
+	[WORLD_ACT_NOT_ALLOWED] = {200, "TRANG_THAI_KHONG_HOP_LE",
+				   "Không thể thực hiện thao tác ở trạng thái hiện tại"},
+	[WORLD_ACT_STALE] = {200, "TRANG_THAI_KHONG_HOP_LE",
+			     "Không thể thực hiện thao tác ở trạng thái hiện tại"},
+	[WORLD_ACT_NEED_REASON] = {200, "THIEU_LY_DO", "Thao tác này cần ly_do"},
+	[WORLD_ACT_NO_FEES] = {200, "KHONG_CO_PHI", "Thủ tục không có phí, lệ phí"},
+};
 
 static void
 act(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp)
@@ -220,12 +222,9 @@ act(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp
 	char *code = param(req, json, "so_ho_so"), *op = param(req, json, "thao_tac");
 	char *reason = param(req, json, "ly_do"), *actor = param(req, json, "nguoi_xu_ly");
 	char *ref = param(req, json, "ma_yeu_cau"), *file = param(req, json, "tep_ket_qua");
-	int64_t idx;
-	enum action a = ACTION_NONE;
-	for (int i = ACTION_NONE + 1; op != NULL && i < ACTION_COUNT; i++)
-		if (operations[i] != NULL && strcmp(operations[i], op) == 0)
-			a = (enum action)i;
-	struct world_dossier *d = code != NULL ? find(sb, code, &idx) : NULL;
+	uint32_t idx;
+	enum action a = dialect_action_named(operations, op);
+	struct world_dossier *d = dialect_find(sb, code, SRC_TINH, &idx);
 	if (code == NULL || op == NULL) {
 		legacy_error(resp, "THIEU_THAM_SO", "Thiếu so_ho_so hoặc thao_tac");
 	} else if (d == NULL) {
@@ -244,21 +243,17 @@ act(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp
 			.result_files = files,
 			.n_result_files = a == ACTION_RETURN_RESULT ? 1 : 0,
 		};
-		enum world_act_result r = sandbox_act(sb, SRC_TINH, (uint32_t)idx, &wa, ref, req->now);
-		d = world_get(sb->world, (uint32_t)idx);
-		if (r == WORLD_ACT_OK)
+		enum world_act_result r = sandbox_act(sb, SRC_TINH, idx, &wa, ref, req->now);
+		const struct dialect_refusal *no = dialect_refusal(refusals, r);
+		d = world_get(sb->world, idx);
+		if (no == NULL)
 			sbx_response_json(resp, 200,
 					  json_pack("{s:s,s:s,s:s,s:o}", "ket_qua", "thanh_cong",
 						    "thong_bao", "Cập nhật thành công", "trang_thai",
 						    dialect_tinh_status(d->status), "ngay_cap_nhat",
 						    date_str(d->updated_at)));
-		else if (r == WORLD_ACT_NEED_REASON)
-			legacy_error(resp, "THIEU_LY_DO", "Thao tác này cần ly_do");
-		else if (r == WORLD_ACT_NO_FEES)
-			legacy_error(resp, "KHONG_CO_PHI", "Thủ tục không có phí, lệ phí");
 		else
-			legacy_error(resp, "TRANG_THAI_KHONG_HOP_LE",
-				     "Không thể thực hiện thao tác ở trạng thái hiện tại");
+			legacy_error(resp, no->code, no->message);
 	}
 	json_decref(json);
 	free(code);
@@ -284,9 +279,9 @@ dialect_tinh_handle(struct sandbox *sb, const struct sbx_request *req, struct sb
 	if (get && strcmp(rest, "/DanhSachHoSo") == 0) {
 		list(sb, req, resp);
 	} else if (get && strcmp(rest, "/ChiTietHoSo") == 0) {
-		int64_t idx;
-		const char *code = sbx_request_arg(req, "so_ho_so");
-		struct world_dossier *d = code != NULL ? find(sb, code, &idx) : NULL;
+		uint32_t idx;
+		struct world_dossier *d =
+			dialect_find(sb, sbx_request_arg(req, "so_ho_so"), SRC_TINH, &idx);
 		if (d == NULL)
 			legacy_error(resp, "KHONG_TIM_THAY", "Không tìm thấy hồ sơ");
 		else
@@ -299,11 +294,11 @@ dialect_tinh_handle(struct sandbox *sb, const struct sbx_request *req, struct sb
 		const char *id = sbx_request_arg(req, "ma_tep");
 		const char *dash = id != NULL ? strrchr(id, '-') : NULL;
 		char code[64];
-		int64_t idx;
+		uint32_t idx;
 		struct world_dossier *d = NULL;
 		if (dash != NULL && (size_t)(dash - id) < sizeof(code)) {
 			snprintf(code, sizeof(code), "%.*s", (int)(dash - id), id);
-			d = find(sb, code, &idx);
+			d = dialect_find(sb, code, SRC_TINH, &idx);
 		}
 		int part = d != NULL ? sandbox_part_from_id(d, id) : -1;
 		if (part < 0)

@@ -245,44 +245,29 @@ procedures(struct sbx_response *resp)
 	sbx_response_json(resp, 200, json_pack("{s:o}", "items", arr));
 }
 
-static int
-problem_for(enum world_act_result r, struct sbx_response *resp)
-{
-	switch (r) {
-	case WORLD_ACT_NOT_ALLOWED:
-		dialect_problem(resp, 409, "action-not-allowed",
-				"The action is not allowed from the dossier's current status");
-		return 409;
-	case WORLD_ACT_NEED_REASON:
-		dialect_problem(resp, 422, "reason-required", "This action needs a reason");
-		return 422;
-	case WORLD_ACT_NO_FEES:
-		dialect_problem(resp, 422, "no-fees", "The procedure has no fees to pay");
-		return 422;
-	default:
-		return 0;
-	}
-}
+static const struct dialect_refusal refusals[DIALECT_REFUSALS] = {
+	[WORLD_ACT_NOT_ALLOWED] = {409, "action-not-allowed",
+				   "The action is not allowed from the dossier's current status"},
+	[WORLD_ACT_NEED_REASON] = {422, "reason-required", "This action needs a reason"},
+	[WORLD_ACT_NO_FEES] = {422, "no-fees", "The procedure has no fees to pay"},
+};
 
 static void
 act(struct sandbox *sb, const struct sbx_request *req, uint32_t idx, struct sbx_response *resp)
 {
 	struct world_dossier *d = world_get(sb->world, idx);
-	const char *key = sbx_request_header(req, "Idempotency-Key");
-	char *fp = dialect_fingerprint(req);
+	struct dialect_idem idem;
 	json_t *body = NULL;
 	const char **files = NULL;
-	if (key != NULL && key[0] != '\0') {
-		int r = ledger_replay(sb->ledger, SRC_TUPHAP, key, fp, resp);
-		if (r == 1) {
-			sbx_response_header(resp, "Idempotent-Replayed", "true");
-			goto out_nostore;
-		}
-		if (r == -1) {
-			dialect_problem(resp, 422, "idempotency-key-reused",
-					"This Idempotency-Key was used with a different request");
-			goto out_nostore;
-		}
+	size_t n_files;
+	int replay = dialect_idem_begin(sb, SRC_TUPHAP, req, "Idempotency-Key",
+					"Idempotent-Replayed", &idem, resp);
+	if (replay == 1)
+		goto out;
+	if (replay == -1) {
+		dialect_problem(resp, 422, "idempotency-key-reused",
+				"This Idempotency-Key was used with a different request");
+		goto out;
 	}
 	const char *jerr = NULL;
 	body = sbx_request_json(req, &jerr);
@@ -304,7 +289,7 @@ act(struct sandbox *sb, const struct sbx_request *req, uint32_t idx, struct sbx_
 	etag_of(d, etag, sizeof(etag));
 	const char *cmp = strncmp(if_match, "W/", 2) == 0 ? if_match + 2 : if_match;
 	if (strcmp(cmp, "*") != 0 && strcmp(cmp, etag) != 0) {
-		ledger_rejected(sb->ledger, SRC_TUPHAP, d->code, key);
+		ledger_rejected(sb->ledger, SRC_TUPHAP, d->code, idem.key);
 		json_t *j = json_pack("{s:s,s:s,s:i,s:s,s:o}", "type", "version-mismatch", "title",
 				      "version-mismatch", "status", 412, "detail",
 				      "The dossier changed since your ETag", "current",
@@ -314,17 +299,10 @@ act(struct sandbox *sb, const struct sbx_request *req, uint32_t idx, struct sbx_
 		goto out;
 	}
 	json_t *rf = json_object_get(body, "resultFiles");
-	size_t n_files = json_is_array(rf) ? json_array_size(rf) : 0;
-	files = xcalloc(n_files + 1, sizeof(*files));
-	for (size_t i = 0; i < n_files; i++) {
-		struct upload *up = uploads_get(sb->uploads, SRC_TUPHAP,
-						json_string_value(json_array_get(rf, i)));
-		if (up == NULL || !upload_complete(up)) {
-			dialect_problem(resp, 422, "upload-incomplete",
-					"resultFiles must name finished uploads");
-			goto out;
-		}
-		files[i] = up->name;
+	if (dialect_upload_names(sb, SRC_TUPHAP, rf, &files, &n_files) != 0) {
+		dialect_problem(resp, 422, "upload-incomplete",
+				"resultFiles must name finished uploads");
+		goto out;
 	}
 	if (a == ACTION_RETURN_RESULT && n_files == 0) {
 		dialect_problem(resp, 422, "result-files-required",
@@ -340,9 +318,11 @@ act(struct sandbox *sb, const struct sbx_request *req, uint32_t idx, struct sbx_
 		.result_files = files,
 		.n_result_files = n_files,
 	};
-	enum world_act_result r = sandbox_act(sb, SRC_TUPHAP, idx, &wa, key, req->now);
+	enum world_act_result r = sandbox_act(sb, SRC_TUPHAP, idx, &wa, idem.key, req->now);
 	if (r != WORLD_ACT_OK) {
-		problem_for(r, resp);
+		const struct dialect_refusal *no = dialect_refusal(refusals, r);
+		if (no != NULL)
+			dialect_problem(resp, no->status, no->code, no->message);
 		if (r == WORLD_ACT_NOT_ALLOWED) {
 			/* Say what is allowed, so a client can explain. */
 			json_error_t e;
@@ -368,12 +348,9 @@ act(struct sandbox *sb, const struct sbx_request *req, uint32_t idx, struct sbx_
 	}
 	send_dossier(sb, world_get(sb->world, idx), 200, resp);
 out:
-	if (key != NULL && key[0] != '\0' && resp->status < 500)
-		ledger_remember(sb->ledger, SRC_TUPHAP, key, fp, resp);
-out_nostore:
+	dialect_idem_end(sb, SRC_TUPHAP, &idem, resp);
 	free(files);
 	json_decref(body);
-	free(fp);
 }
 
 void
