@@ -13,7 +13,9 @@
 #
 # Environment: CRASH_SEED (default: from the clock; printed, so a failure can
 # be replayed), CRASH_ACTIONS (300), CRASH_KILLS (40), CRASH_FAULTS
-# (the fault spec).  Needs MOTCUA_BIN, MOTCUA_SANDBOX_BIN, curl, jq,
+# (the fault spec); MOTCUA_TEST_SLOW (1) stretches the kill delays and the
+# deadlines for a slow motcua (valgrind).
+# Needs MOTCUA_BIN, MOTCUA_SANDBOX_BIN, curl, jq,
 # dbus-run-session, gnome-keyring-daemon, and sqlite3 or python3.
 here=$(cd "$(dirname "$0")" && pwd)
 lib=$here/../integration/lib
@@ -99,16 +101,16 @@ for s in dvcqg tuphap congan nnmt tinh; do
 done
 sbx_curl /_control/faults --data-urlencode "spec=$FAULTS" | jq -e .ok >/dev/null ||
 	sbx_die "bad fault spec"
-# Deterministic kill delays from the seed (50..800 ms).
-awk -v seed="$SEED" -v n="$KILLS" 'BEGIN { srand(seed); for (i = 0; i < n; i++)
-	printf "%.3f\n", (50 + int(rand() * 751)) / 1000 }' >"$SYNC_TMP/delays"
+# Deterministic kill delays from the seed (50..800 ms, times SLOW).
+awk -v seed="$SEED" -v n="$KILLS" -v f="$SLOW" 'BEGIN { srand(seed); for (i = 0; i < n; i++)
+	printf "%.3f\n", f * (50 + int(rand() * 751)) / 1000 }' >"$SYNC_TMP/delays"
 signed_in() { # a killed refresh can spend the rotating token: sign in again
 	"$M" login --status >/dev/null 2>&1 || { echo "crash_outbox: signing in again"; sync_login; }
 }
 k=0
 while read -r delay; do
 	k=$((k + 1))
-	"$M" queue send --wait 20 --backoff-cap 2 >>"$SYNC_TMP/send.out" 2>>"$SYNC_TMP/send.err" &
+	"$M" queue send --wait "$(slow 20)" --backoff-cap 2 >>"$SYNC_TMP/send.out" 2>>"$SYNC_TMP/send.err" &
 	pid=$!
 	sleep "$delay"
 	kill -KILL "$pid" 2>/dev/null
@@ -128,7 +130,7 @@ sbx_curl /_control/faults --data-urlencode "spec=*:clear;nnmt:clear;congan:clear
 i=0
 while :; do
 	signed_in
-	if "$M" queue send --wait 60 --backoff-cap 2 --json >"$SYNC_TMP/final.json" \
+	if "$M" queue send --wait "$(slow 60)" --backoff-cap 2 --json >"$SYNC_TMP/final.json" \
 		2>>"$SYNC_TMP/send.err"; then
 		break
 	fi

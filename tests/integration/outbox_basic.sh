@@ -89,7 +89,7 @@ set +e
 set -e
 sbx_curl /_control/faults --data-urlencode 'spec=*:clear;nnmt:clear;congan:clear' |
 	jq -e .ok >/dev/null
-"$M" queue send --wait 60 --json >"$SYNC_TMP/send1.json" 2>"$SYNC_TMP/send1.err" ||
+"$M" queue send --wait "$(slow 60)" --json >"$SYNC_TMP/send1.json" 2>"$SYNC_TMP/send1.err" ||
 	{ cat "$SYNC_TMP/send1.err"; sbx_die "send after coming back failed"; }
 echo "send: $(cat "$SYNC_TMP/send1.json")"
 sbx_eq "$(sbx_stat .actions.applied)" 7 "applied on the servers"
@@ -110,7 +110,7 @@ sbx_curl "/tuphap/api/v1/dossiers/$p4/actions" -H "Authorization: Bearer $tok" \
 	-d '{"action":"forward","actor":"Cán bộ khác"}' | jq -e .dossierNo >/dev/null ||
 	sbx_die "the other clerk's action failed"
 applied=$(sbx_stat .actions.applied)
-"$M" queue send --wait 30 >/dev/null 2>&1 || true
+"$M" queue send --wait "$(slow 30)" >/dev/null 2>&1 || true
 q=$("$M" queue --json)
 sbx_eq "$(printf '%s' "$q" | jq -r '.[0].state')" conflict "state after 412"
 sbx_eq "$(printf '%s' "$q" | jq -r '.[0].server_status')" 4 "server state kept with the conflict"
@@ -123,7 +123,7 @@ sbx_eq "$(sbx_stat .actions.applied)" "$applied" "applied by the conflict"
 expect_fail 1 "chưa giải quyết" "$M" act "$p4" stop --reason "x"
 id=$(printf '%s' "$q" | jq -r '.[0].id')
 "$M" queue retry "$id" >/dev/null
-"$M" queue send --wait 30 >/dev/null 2>&1 || sbx_die "send after retry failed"
+"$M" queue send --wait "$(slow 30)" >/dev/null 2>&1 || sbx_die "send after retry failed"
 sbx_eq "$(status_at "$p4")" 9 "approved on the new version"
 
 # ---- drop -------------------------------------------------------------------------

@@ -43,7 +43,7 @@ printf 'nho' >"$huge"
 head -c 10485761 /dev/zero >"$huge"
 sbx_eq "$("$M" queue --json | jq length)" 3 "queued"
 
-"$M" queue send --wait 10 --json >"$SYNC_TMP/send.json" 2>/dev/null || true
+"$M" queue send --wait "$(slow 10)" --json >"$SYNC_TMP/send.json" 2>/dev/null || true
 
 sbx_eq "$(status_at "$ok")" 10 "congan dossier returned"
 sbx_eq "$(sbx_stat .actions.applied)" 1 "applied"

@@ -34,9 +34,9 @@ sbx_curl /_control/faults --data-urlencode \
 	jq -e .ok >/dev/null
 
 # killed in the middle of the upload, once it has sent part of the file
-"$M" queue send --wait 30 --backoff-cap 1 --json >/dev/null 2>&1 &
+"$M" queue send --wait "$(slow 30)" --backoff-cap 1 --json >/dev/null 2>&1 &
 pid=$!
-sleep 3
+sleep "$(slow 3)" # (under memcheck, the start alone takes a second or two)
 kill -KILL "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 "$M" queue --json | jq -e '.[0].state == "pending" or .[0].state == "sending"' >/dev/null ||
@@ -47,7 +47,7 @@ resumed=0
 i=0
 while :; do
 	set +e
-	"$M" queue send --wait 60 --backoff-cap 1 --json >"$SYNC_TMP/send.json" 2>>"$SYNC_TMP/send.err"
+	"$M" queue send --wait "$(slow 60)" --backoff-cap 1 --json >"$SYNC_TMP/send.json" 2>>"$SYNC_TMP/send.err"
 	rc=$?
 	set -e
 	out_total=$((out_total + $(jq .bytes_out "$SYNC_TMP/send.json")))

@@ -47,7 +47,7 @@ sign_with_phone() { # credential args...
 	pid=$!
 	otp=
 	i=0
-	while [ -z "$otp" ] && [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
+	while [ -z "$otp" ] && [ $i -lt $(( 100 * SLOW )) ] && kill -0 "$pid" 2>/dev/null; do
 		otp=$(sbx_curl "/csc/_sandbox/otp?credentialID=$cred" | jq -r '.otp // empty')
 		[ -n "$otp" ] || sleep 0.1
 		i=$((i + 1))

@@ -28,10 +28,10 @@ sandbox_pid() {
 	head -n 1 "$h/sandbox.pid"
 }
 alive() { kill -0 "$1" 2> /dev/null; }
-# gone PID: the process ended (within 5 s).
+# gone PID: the process ended (within 5 s times SLOW).
 gone() {
 	i=0
-	while alive "$1" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	while alive "$1" && [ $i -lt $(( 5 * PER_S * SLOW )) ]; do sleep $POLL; i=$((i + 1)); done
 	alive "$1" && fail "the sandbox (PID $1) still runs"
 	return 0
 }

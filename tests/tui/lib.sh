@@ -5,6 +5,10 @@
 # temporary folder and the catalogues built from locale/*.po with msgfmt.
 # Exit codes: 0 pass, 77 skip (reason on the last line of stderr), else fail.
 #
+# MOTCUA_TEST_SLOW (a whole number, default 1) multiplies every deadline and
+# the quiet time settle waits for: tests/valgrind/run.sh sets it, since a
+# console under memcheck starts and repaints many times slower.
+#
 # Needs: MOTCUA_BIN (the motcua binary; its folder holds libmotcua.a), tmux,
 # msgfmt and a C compiler.  MOTCUA_CONSOLE_BIN may name a program that runs
 # the console directly (for a build whose main.c does not know `console`).
@@ -13,6 +17,13 @@ set -u
 TUI_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$TUI_DIR/../.." && pwd)
 M=${MOTCUA_BIN:-$ROOT/build/motcua}
+SLOW=${MOTCUA_TEST_SLOW:-1}
+case $SLOW in '' | *[!0-9]* | 0) SLOW=1 ;; esac
+# slow N: N seconds (a deadline) times MOTCUA_TEST_SLOW.
+slow() { echo $(( $1 * SLOW )); }
+# Screen polls: every 50 ms, or 200 ms when slow (fewer tmux calls competing
+# for the CPU with memcheck).
+if [ "$SLOW" = 1 ]; then POLL=0.05 PER_S=20; else POLL=0.2 PER_S=5; fi
 
 skip() { echo "$*" >&2; exit 77; }
 fail() {
@@ -41,7 +52,7 @@ fi
 T=$(mktemp -d) || exit 1
 SOCK="motcua-tui-$$"
 cleanup() {
-	tmux -L "$SOCK" kill-server > /dev/null 2>&1
+	if command -v stop > /dev/null 2>&1; then stop; else tmux -L "$SOCK" kill-server > /dev/null 2>&1; fi
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -97,7 +108,35 @@ start() {
 	tmux -L "$SOCK" set-option -g remain-on-exit on > /dev/null 2>&1
 }
 
-stop() { tmux -L "$SOCK" kill-server > /dev/null 2>&1; sleep 0.1; }
+# stop: end the console still running in the pane with SIGTERM (it leaves
+# cleanly, as resize.sh checks; the SIGHUP of a killed tmux server would end
+# it by the signal's default action, and memcheck would see its memory as
+# lost), wait (10 s times SLOW) until it has ended, so that the next start
+# never meets it, then end the tmux server and wait for that too.
+stop() {
+	pp=$(tmux -L "$SOCK" display -p -t t '#{pane_pid}' 2> /dev/null)
+	kids=
+	[ -z "$pp" ] || kids=$(pgrep -P "$pp")
+	for k in $kids; do
+		kill -TERM "$k" 2> /dev/null
+	done
+	for k in $kids; do
+		i=0
+		while kill -0 "$k" 2> /dev/null && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do
+			sleep $POLL
+			i=$((i + 1))
+		done
+	done
+	# ... and wait until the server has gone: a new-session meeting the
+	# server on its way out fails ("server exited unexpectedly").
+	sp=$(tmux -L "$SOCK" display -p '#{pid}' 2> /dev/null)
+	tmux -L "$SOCK" kill-server > /dev/null 2>&1
+	i=0
+	while [ -n "$sp" ] && kill -0 "$sp" 2> /dev/null && [ $i -lt $(( 5 * PER_S * SLOW )) ]; do
+		sleep $POLL
+		i=$((i + 1))
+	done
+}
 
 screen() { tmux -L "$SOCK" capture-pane -p -t t; }
 screen_e() { tmux -L "$SOCK" capture-pane -p -e -t t; }
@@ -105,23 +144,24 @@ keys() { tmux -L "$SOCK" send-keys -t t "$@"; }
 # Type text literally (UTF-8 included).
 type_text() { tmux -L "$SOCK" send-keys -t t -l "$1"; }
 
-# wait_for PATTERN [SECONDS]: until the screen matches the grep -E pattern.
+# wait_for PATTERN [SECONDS]: until the screen matches the grep -E pattern
+# (SECONDS, default 5, times MOTCUA_TEST_SLOW).
 wait_for() {
-	i=0 limit=$(( ${2:-5} * 20 ))
+	i=0 limit=$(( ${2:-5} * PER_S * SLOW ))
 	while [ $i -lt $limit ]; do
 		screen | grep -Eq -- "$1" && return 0
-		sleep 0.05
+		sleep $POLL
 		i=$((i + 1))
 	done
 	fail "screen never showed /$1/"
 }
 
-# wait_gone PATTERN: until the screen no longer matches.
+# wait_gone PATTERN: until the screen no longer matches (5 s times SLOW).
 wait_gone() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt $(( 5 * PER_S * SLOW )) ]; do
 		screen | grep -Eq -- "$1" || return 0
-		sleep 0.05
+		sleep $POLL
 		i=$((i + 1))
 	done
 	fail "screen still shows /$1/"
@@ -133,12 +173,18 @@ line() { screen | sed -n "${1}p"; }
 # The screen without the clock at the end of the title line.
 screen_noclock() { screen | sed '1s/ [0-9][0-9]:[0-9][0-9] *$//'; }
 
-# Let the console settle: two identical captures 100 ms apart.
+# Let the console settle: the screen unchanged for 100 ms (times SLOW:
+# SLOW + 1 identical captures 100 ms apart), within 4 s (times SLOW).
 settle() {
-	prev="" i=0
-	while [ $i -lt 40 ]; do
+	prev="" i=0 same=0
+	while [ $i -lt $(( 40 * SLOW )) ]; do
 		cur=$(screen)
-		[ "$cur" = "$prev" ] && return 0
+		if [ "$cur" = "$prev" ]; then
+			same=$((same + 1))
+			[ $same -ge "$SLOW" ] && return 0
+		else
+			same=0
+		fi
 		prev=$cur
 		sleep 0.1
 		i=$((i + 1))

@@ -63,7 +63,7 @@ SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
 SPID=$!
 trap 'kill "$SPID" 2> /dev/null; wait "$SPID" 2> /dev/null; cleanup' EXIT INT TERM
 i=0
-while ! grep -q 'listening on' "$T/sbx.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while ! grep -q 'listening on' "$T/sbx.out" && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do sleep $POLL; i=$((i + 1)); done
 URL=$(sed -n 's/^motcua-sandbox: listening on //p' "$T/sbx.out")
 [ -n "$URL" ] || fail "the sandbox did not start"
 approve() {

@@ -17,7 +17,7 @@ for tool in curl jq; do command -v $tool > /dev/null 2>&1 || skip "$tool not ins
 SPID=$!
 trap 'kill "$SPID" 2> /dev/null; wait "$SPID" 2> /dev/null; cleanup' EXIT INT TERM
 i=0
-while ! grep -q 'listening on' "$T/sbx.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while ! grep -q 'listening on' "$T/sbx.out" && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do sleep $POLL; i=$((i + 1)); done
 URL=$(sed -n 's/^motcua-sandbox: listening on //p' "$T/sbx.out")
 [ -n "$URL" ] || fail "the sandbox did not start"
 SBX_URL=$URL

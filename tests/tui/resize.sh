@@ -18,13 +18,25 @@ snap() {
 snap 120 40
 snap 80 24
 
-# resize COLS ROWS: tmux resizes the pane's terminal at once but may apply
-# its own screen resize (the reflow) a moment later, over what the console
-# already repainted, and then signals the console again; strace shows the
-# console repainting within ~15 ms of each SIGWINCH.  Let tmux finish first.
+# resize COLS ROWS [EXPECTED]: tmux resizes the pane's terminal at once but
+# may apply its own screen resize (the reflow) a moment later, over what the
+# console already repainted, and then signals the console again; strace
+# shows the console repainting within ~15 ms of each SIGWINCH.  So wait
+# (5 s times SLOW) until the screen is the EXPECTED file (or, without one,
+# COLS x ROWS with the status bar on the second last line), then let it
+# settle: the caller compares the screen after that.
 resize() {
 	tmux -L "$SOCK" resize-window -t t -x "$1" -y "$2"
-	sleep 0.5
+	i=0
+	while [ $i -lt $(( 5 * PER_S * SLOW )) ]; do
+		if [ -n "${3:-}" ]; then
+			screen_noclock | cmp -s - "$3" && break
+		elif [ "$(screen | wc -l)" -eq "$2" ] && line $(( $2 - 1 )) | grep -q 'Chờ gửi:'; then
+			break
+		fi
+		sleep $POLL
+		i=$((i + 1))
+	done
 	settle
 }
 
@@ -32,11 +44,11 @@ start 80 24 NO_COLOR=1
 wait_for 'Tất cả \(500\)'
 keys j j j
 settle
-resize 120 40
+resize 120 40 "$T/fresh-120x40"
 screen_noclock > "$T/resized-120x40"
 diff "$T/fresh-120x40" "$T/resized-120x40" > "$T/diff" ||
 	fail "80x24 -> 120x40 differs from a fresh 120x40: $(cat "$T/diff")"
-resize 80 24
+resize 80 24 "$T/fresh-80x24"
 screen_noclock > "$T/resized-80x24"
 diff "$T/fresh-80x24" "$T/resized-80x24" > "$T/diff" ||
 	fail "back to 80x24 differs from a fresh 80x24: $(cat "$T/diff")"

@@ -55,7 +55,10 @@ step() {
 	settle
 	screen | grep -q "Trạng thái *$2" || fail "the detail does not show '$2' at once"
 	i=0
-	while [ "$(server_status "$X")" != "$3" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ "$(server_status "$X")" != "$3" ] && [ $i -lt $(( 30 * PER_S * SLOW )) ]; do
+		sleep $POLL
+		i=$((i + 1))
+	done
 	[ "$(server_status "$X")" = "$3" ] || fail "the sandbox did not get '$1' (status $(server_status "$X"))"
 	wait_for 'Chờ gửi: 0' 10
 }

@@ -12,6 +12,13 @@
 # sandbox's stderr to $SBX_LOG.  It binds a free port on 127.0.0.1 (--port 0)
 # and waits (up to 30 s) for the "listening on" line.  An EXIT trap stops a
 # sandbox left running.  Needs: curl, jq, MOTCUA_SANDBOX_BIN.
+#
+# MOTCUA_TEST_SLOW (a whole number, default 1; tests/valgrind/run.sh sets it)
+# multiplies the deadlines here and in the scripts: `slow 10` prints 10 times it.
+
+SLOW=${MOTCUA_TEST_SLOW:-1}
+case $SLOW in '' | *[!0-9]* | 0) SLOW=1 ;; esac
+slow() { echo $(( $1 * SLOW )); }
 
 SBX_URL=
 SBX_PID=
@@ -51,14 +58,14 @@ sbx_start() {
 	"$MOTCUA_SANDBOX_BIN" --port 0 "$@" >"$SBX_DIR/stdout" 2>"$SBX_DIR/stderr" &
 	SBX_PID=$!
 	i=0
-	while [ $i -lt 300 ]; do
+	while [ $i -lt $(( 300 * SLOW )) ]; do
 		SBX_URL=$(sed -n 's/^motcua-sandbox: listening on \(http:[^ ]*\)$/\1/p' "$SBX_DIR/stdout")
 		[ -n "$SBX_URL" ] && return 0
 		kill -0 "$SBX_PID" 2>/dev/null || { SBX_PID=; sbx_die "sandbox exited at start: $*"; }
 		sleep 0.1
 		i=$((i + 1))
 	done
-	sbx_die "sandbox did not become ready in 30 s"
+	sbx_die "sandbox did not become ready in $(slow 30) s"
 }
 
 # Stop by PID with SIGTERM; returns non-zero (and says so) if it did not exit 0.

@@ -30,10 +30,16 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# Wait until a file has a line matching a pattern (ERE); 1 on timeout.
+# MOTCUA_TEST_SLOW (a whole number, default 1; tests/valgrind/run.sh sets it)
+# multiplies the deadlines below.
+SLOW=${MOTCUA_TEST_SLOW:-1}
+case $SLOW in '' | *[!0-9]* | 0) SLOW=1 ;; esac
+
+# Wait until a file has a line matching a pattern (ERE); 1 on timeout
+# (seconds times SLOW).
 wait_line() { # file pattern seconds
 	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
+	while [ $i -lt $(($3 * 10 * SLOW)) ]; do
 		grep -Eq "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1; i=$((i + 1))
 	done
@@ -94,14 +100,14 @@ keyring_start() {
 	      dbus-send --session --dest=org.freedesktop.DBus --type=method_call --print-reply \
 			/org/freedesktop/DBus org.freedesktop.DBus.ListNames 2>/dev/null |
 			grep -q org.freedesktop.secrets; do
-		i=$((i + 1)); [ $i -lt 100 ] || fail "org.freedesktop.secrets never appeared"
+		i=$((i + 1)); [ $i -lt $((100 * SLOW)) ] || fail "org.freedesktop.secrets never appeared"
 		sleep 0.1
 	done
 	# ... and for its default collection (the login keyring it just created)
 	i=0
 	until gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
 		--method org.freedesktop.Secret.Service.ReadAlias default 2>/dev/null | grep -q collection/; do
-		i=$((i + 1)); [ $i -lt 100 ] || fail "no default keyring collection"
+		i=$((i + 1)); [ $i -lt $((100 * SLOW)) ] || fail "no default keyring collection"
 		sleep 0.1
 	done
 }
