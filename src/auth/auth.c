@@ -142,6 +142,7 @@ sys_release(struct auth_sys *s)
 	free(s->audience);
 	free(s->base_url);
 	free(s->title);
+	free(s->dialect);
 	xfree_secret(s->token);
 }
 
@@ -213,6 +214,7 @@ auth_get_system(const struct auth *a, size_t i, struct auth_system_info *info)
 	info->audience = s->audience;
 	info->base_url = s->base_url;
 	info->title = s->title;
+	info->dialect = s->dialect;
 	info->token_expires_at = s->token != NULL ? s->expires_at : 0;
 	return 0;
 }

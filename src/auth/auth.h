@@ -154,6 +154,10 @@ struct auth_system_info {
 	const char *audience;
 	const char *base_url;       /* may be NULL */
 	const char *title;          /* may be NULL */
+	/* The connector dialect the provider names for it ("tuphap"); NULL when
+	 * it did not say or said something no connector could be called (then
+	 * the name is the dialect).  Never set by auth_add_system(). */
+	const char *dialect;
 	mc_time token_expires_at;   /* 0: no token held */
 };
 

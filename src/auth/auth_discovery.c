@@ -2,7 +2,8 @@
  * auth_discovery.c - the provider's discovery document (OpenID Connect
  * Discovery): fetched once per auth, checked against the configured issuer,
  * read for the endpoints and grant types; and the list of systems a token
- * can be exchanged for, from its "motcua_systems" or auth_add_system().
+ * can be exchanged for, from its "motcua_systems" (name, audience, base_url,
+ * title, and the dialect its connector speaks) or auth_add_system().
  *
  * It does not issue or cache tokens (auth_exchange.c) and fetches nothing
  * but the document itself.
@@ -40,9 +41,24 @@ auth_find_system(struct auth *a, const char *name)
 	return NULL;
 }
 
+/* A dialect name as the connectors spell theirs: 1..32 of [a-z0-9_-]. */
+static bool
+dialect_ok(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
 static void
 add_system(struct auth *a, const char *name, const char *audience, const char *base_url,
-	   const char *title)
+	   const char *title, const char *dialect)
 {
 	struct auth_sys *s = auth_find_system(a, name);
 
@@ -62,12 +78,16 @@ add_system(struct auth *a, const char *name, const char *audience, const char *b
 		free(s->title);
 		s->title = xstrdup(title);
 	}
+	if (dialect != NULL) {
+		free(s->dialect);
+		s->dialect = xstrdup(dialect);
+	}
 }
 
 void
 auth_add_system(struct auth *a, const char *name, const char *audience, const char *base_url)
 {
-	add_system(a, name, audience, base_url, NULL);
+	add_system(a, name, audience, base_url, NULL, NULL);
 }
 
 /*
@@ -120,9 +140,11 @@ auth_apply_discovery(struct auth *a, json_t *doc, const char **why)
 		const char *aud = json_string_value(json_object_get(v, "audience"));
 		const char *base = json_string_value(json_object_get(v, "base_url"));
 		const char *title = json_string_value(json_object_get(v, "title"));
+		const char *dialect = json_string_value(json_object_get(v, "dialect"));
 		if (name == NULL || name[0] == '\0' || strlen(name) > 64)
 			continue;
-		add_system(a, name, aud, auth_is_http_url(base) ? base : NULL, title);
+		add_system(a, name, aud, auth_is_http_url(base) ? base : NULL, title,
+			   dialect_ok(dialect) ? dialect : NULL);
 	}
 	a->discovered = true;
 	return 0;

@@ -42,6 +42,7 @@
 /* One system a token can be exchanged for, and its cached token. */
 struct auth_sys {
 	char *name, *audience, *base_url, *title;
+	char *dialect;            /* NULL: the provider did not say */
 	char *token;
 	mc_time expires_at, issued_at;
 };
