@@ -1,0 +1,357 @@
+/*
+ * test_store_inbox.c - the local store's inbox: search (diacritics either
+ * way, words in any order, codes, procedures and ID numbers, short words,
+ * special characters), due classes, filters, sorts and paging.
+ *
+ * Every assertion runs under both query plans (ordered and selective, see
+ * src/store/inbox.c) and the automatic choice (assert_inbox() in
+ * store_fixture.h), so the planner's choice can never change an answer.
+ */
+#include "store_fixture.h"
+
+/* ------------------------------------------------------------------ */
+/* Search                                                              */
+
+/* NFD spelling of "Nguyễn Văn Đường". */
+#define NFD_NAME "Nguye\xcc\x82\xcc\x83n Va\xcc\x86n \xc4\x90u\xcc\x9bo\xcc\x9b\xcc\x80ng"
+
+static struct store *
+search_fixture(void)
+{
+	struct store *s = open_ok(":memory:");
+
+	add(s, "H56.14-260312-00001", "tuphap", "Nguyễn Văn Đường", 2, NOW + 1 * DAY);
+	add(s, "H56.14-260312-00002", "congan", NFD_NAME, 4, NOW + 2 * DAY);
+	add(s, "H56.14-260312-00003", "tinh", "NGUYỄN THỊ DUNG", 4, NOW + 3 * DAY);
+	add(s, "H56.14-260312-00004", "nnmt", "Trần Văn Dương", 5, NOW + 4 * DAY);
+	add(s, "H56.14-260312-00005", "dvcqg", "Đỗ Văn Nguyên", 2, NOW + 5 * DAY);
+	add(s, "H56.14-260312-00006", "tuphap", "Lê 100% Thử_nghiệm", 2, NOW + 6 * DAY);
+	return s;
+}
+
+static void
+search_is(struct store *s, const char *text, const char *want)
+{
+	struct store_query q;
+
+	store_query_init(&q, NOW);
+	q.search = text;
+	q.limit = 0;
+	assert_inbox(s, &q, want);
+}
+
+static void
+test_search_diacritics_both_ways(void **state)
+{
+	struct store *s = search_fixture();
+
+	(void)state;
+	/* unaccented query finds NFC and NFD data */
+	search_is(s, "nguyen van duong", "H56.14-260312-00001,H56.14-260312-00002");
+	/* accented NFC query finds NFD data and vice versa */
+	search_is(s, "Nguyễn Văn Đường", "H56.14-260312-00001,H56.14-260312-00002");
+	search_is(s, NFD_NAME, "H56.14-260312-00001,H56.14-260312-00002");
+	/* đ/Đ fold to d: "duong" finds Đường and Dương */
+	search_is(s, "duong", "H56.14-260312-00001,H56.14-260312-00002,"
+			      "H56.14-260312-00004");
+	search_is(s, "ĐƯỜNG", "H56.14-260312-00001,H56.14-260312-00002,"
+			      "H56.14-260312-00004");
+	/* case */
+	search_is(s, "NGUYEN THI", "H56.14-260312-00003");
+	store_close(s);
+}
+
+static void
+test_search_words_any_order(void **state)
+{
+	struct store *s = search_fixture();
+
+	(void)state;
+	search_is(s, "duong nguyen", "H56.14-260312-00001,H56.14-260312-00002");
+	search_is(s, "  van   tran ", "H56.14-260312-00004");
+	search_is(s, "nguyen xyz", "");
+	/* "nguyen" is also a substring of the given name Nguyên */
+	search_is(s, "nguyen", "H56.14-260312-00001,H56.14-260312-00002,"
+			       "H56.14-260312-00003,H56.14-260312-00005");
+	store_close(s);
+}
+
+static void
+test_search_code_procedure_id(void **state)
+{
+	struct store *s = search_fixture();
+
+	(void)state;
+	search_is(s, "260312-00004", "H56.14-260312-00004");
+	search_is(s, "h56.14-260312-00003", "H56.14-260312-00003");
+	search_is(s, "khai sinh", "H56.14-260312-00001,H56.14-260312-00002,"
+				  "H56.14-260312-00003,H56.14-260312-00004,"
+				  "H56.14-260312-00005,H56.14-260312-00006");
+	/* the ID number make() gives 00004: strlen 19 * 7 + 5 = 138 */
+	search_is(s, "000000000138", "H56.14-260312-00004");
+	search_is(s, "00138", "H56.14-260312-00004");
+	store_close(s);
+}
+
+static void
+test_search_short_words_start_a_word(void **state)
+{
+	struct store *s = search_fixture();
+
+	(void)state;
+	/* typing "nguyen van d": the "d" starts a word (Đường, Đỗ, Đăng) */
+	search_is(s, "nguyen van d", "H56.14-260312-00001,H56.14-260312-00002,"
+				     "H56.14-260312-00005");
+	/* "du" starts Đường only: Dung and Dương have no "van" */
+	search_is(s, "nguyen van du", "H56.14-260312-00001,H56.14-260312-00002");
+	search_is(s, "du", "H56.14-260312-00001,H56.14-260312-00002,"
+			   "H56.14-260312-00003,H56.14-260312-00004");
+	search_is(s, "tr", "H56.14-260312-00004");
+	search_is(s, "t", "H56.14-260312-00003,H56.14-260312-00004,H56.14-260312-00006");
+	/* "uy" starts no word ("nguyen" has it inside) */
+	search_is(s, "uy", "");
+	store_close(s);
+}
+
+static void
+test_search_special_characters(void **state)
+{
+	struct store *s = search_fixture();
+
+	(void)state;
+	/* LIKE and FTS5 syntax in the query is just text */
+	search_is(s, "100%", "H56.14-260312-00006");
+	search_is(s, "thu_nghiem", "H56.14-260312-00006");
+	search_is(s, "%", "");
+	search_is(s, "_", "");
+	search_is(s, "\"nguyen", "");
+	search_is(s, "van OR tran", "");
+	search_is(s, "NEAR(", "");
+	search_is(s, "*", "");
+	/* invalid UTF-8 in the query is dropped, not an error */
+	search_is(s, "tr\xff" "an", "H56.14-260312-00004");
+	store_close(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Filters, due classes, sorts, paging                                 */
+
+static void
+test_due_classes(void **state)
+{
+	struct store *s = inbox_fixture();
+	struct store_query q;
+	int64_t overdue, soon;
+
+	(void)state;
+	store_query_init(&q, NOW);
+	q.limit = 0;
+	q.due = STORE_DUE_OVERDUE;
+	assert_inbox(s, &q, "D7,D1");
+	q.due = STORE_DUE_SOON;
+	assert_inbox(s, &q, "D2");
+	q.due = STORE_DUE_OK;
+	assert_inbox(s, &q, "D6,D3");
+	q.due = STORE_DUE_NONE;
+	assert_inbox(s, &q, "D5");
+	q.due = STORE_DUE_FINISHED;
+	assert_inbox(s, &q, "D4");
+	/* a wider horizon makes D6 (2 days) coming due */
+	q.due = STORE_DUE_SOON;
+	q.soon_seconds = 3 * DAY - 1;
+	assert_inbox(s, &q, "D2,D6");
+	/* a day earlier nothing was overdue yet */
+	store_query_init(&q, NOW - DAY);
+	q.limit = 0;
+	q.due = STORE_DUE_OVERDUE;
+	assert_inbox(s, &q, "");
+
+	assert_int_equal(store_due_counts(s, NULL, NOW, STORE_SOON_DEFAULT, &overdue, &soon), 0);
+	assert_int_equal(overdue, 2);
+	assert_int_equal(soon, 1);
+	assert_int_equal(store_due_counts(s, "tuphap", NOW, STORE_SOON_DEFAULT, &overdue, &soon),
+			 0);
+	assert_int_equal(overdue, 1);
+	assert_int_equal(soon, 0);
+	store_close(s);
+}
+
+static int
+check_row(void *ctx, const struct store_row *r)
+{
+	(void)ctx;
+	if (strcmp(r->code, "D6") == 0) {
+		assert_true(r->mismatch);
+		assert_int_equal(r->status, 4);
+		assert_int_equal(r->coord_status, 2);
+		assert_int_equal(r->due_class, STORE_DUE_OK);
+		assert_int_equal(r->source_due_at, NOW - DAY);
+		assert_int_equal(r->due_at, NOW + 2 * DAY);
+		assert_string_equal(r->area, "Ấp 2");
+		assert_string_equal(r->procedure_name, "Đăng ký khai sinh");
+	} else {
+		assert_false(r->mismatch);
+	}
+	if (strcmp(r->code, "D4") == 0)
+		assert_int_equal(r->due_class, STORE_DUE_FINISHED);
+	if (strcmp(r->code, "D1") == 0)
+		assert_int_equal(r->due_class, STORE_DUE_OVERDUE);
+	return 0;
+}
+
+static void
+test_filters(void **state)
+{
+	struct store *s = inbox_fixture();
+	struct store_query q;
+	struct store_page page;
+
+	(void)state;
+	store_query_init(&q, NOW);
+	q.limit = 0;
+	q.source = "congan";
+	assert_inbox(s, &q, "D7,D2");
+	q.source = NULL;
+	q.status = 4;
+	assert_inbox(s, &q, "D7,D1,D6");
+	q.status = 0;
+	q.procedure_code = "2.000815";
+	assert_inbox(s, &q, "D6");
+	q.procedure_code = NULL;
+	q.field_code = "HT";
+	assert_inbox(s, &q, "D7,D1,D2,D3,D5,D4");
+	q.field_code = NULL;
+	q.area = "Ấp 2";
+	assert_inbox(s, &q, "D6");
+	q.area = NULL;
+	q.mismatch_only = true;
+	assert_inbox(s, &q, "D6");
+	q.mismatch_only = false;
+	/* filters and search together */
+	q.status = 4;
+	q.search = "nguyen";
+	assert_inbox(s, &q, "D1");
+	q.source = "congan";
+	assert_inbox(s, &q, "");
+
+	store_query_init(&q, NOW);
+	q.limit = 0;
+	assert_int_equal(store_inbox_each(s, &q, check_row, NULL), 0);
+	assert_int_equal(store_inbox_page(s, &q, &page), 0);
+	assert_int_equal(page.n, 7);
+	assert_string_equal(page.rows[0].code, "D7");
+	assert_string_equal(page.rows[0].applicant_name, "Vũ Hà");
+	store_page_release(&page);
+	assert_int_equal(page.n, 0);
+	store_close(s);
+}
+
+static void
+test_sorts(void **state)
+{
+	struct store *s = inbox_fixture();
+	struct store_query q;
+
+	(void)state;
+	store_query_init(&q, NOW);
+	q.limit = 0;
+	/* due: open by due date, then open without one, then finished */
+	assert_inbox(s, &q, "D7,D1,D2,D6,D3,D5,D4");
+	q.descending = true;
+	assert_inbox(s, &q, "D4,D5,D3,D6,D2,D1,D7");
+	q.sort = STORE_SORT_RECEIVED;
+	assert_inbox(s, &q, "D3,D6,D2,D5,D1,D4,D7");
+	q.descending = false;
+	q.sort = STORE_SORT_STATUS;
+	assert_inbox(s, &q, "D5,D2,D7,D1,D6,D3,D4");
+	q.sort = STORE_SORT_CODE;
+	assert_inbox(s, &q, "D1,D2,D3,D4,D5,D6,D7");
+	/* sorting a filtered search */
+	q.sort = STORE_SORT_CODE;
+	q.descending = true;
+	q.search = "ng";
+	assert_inbox(s, &q, "D2,D1");
+	q.search = "nguyen binh";
+	assert_inbox(s, &q, "D2");
+	q.search = "an";
+	assert_inbox(s, &q, "D1");
+	store_close(s);
+
+	assert_int_equal(store_sort_from_name("received"), STORE_SORT_RECEIVED);
+	assert_int_equal(store_sort_from_name("bogus"), -1);
+	assert_string_equal(store_sort_name(STORE_SORT_DUE), "due");
+	assert_int_equal(store_due_class_from_name("overdue"), STORE_DUE_OVERDUE);
+	assert_int_equal(store_due_class_from_name("soon"), STORE_DUE_SOON);
+	assert_int_equal(store_due_class_from_name("late"), -1);
+	assert_string_equal(store_due_class_name(STORE_DUE_FINISHED), "finished");
+}
+
+static void
+test_paging(void **state)
+{
+	struct store *s = open_ok(":memory:");
+	struct store_query q;
+	struct codes all, page, joined;
+	int64_t n;
+
+	(void)state;
+	/* 30 dossiers, several sharing a due date (ties are broken stably) */
+	for (int i = 0; i < 30; i++) {
+		char code[32];
+
+		snprintf(code, sizeof code, "P%02d", i);
+		add(s, code, i % 2 ? "tuphap" : "tinh", i % 3 ? "Nguyễn Văn Tư" : "Lê Thị Ba",
+		    4, NOW + (i % 4) * DAY);
+	}
+	for (int plan = 0; plan <= 2; plan++) {
+		for (int so = STORE_SORT_DUE; so <= STORE_SORT_UPDATED; so++) {
+			store_query_init(&q, NOW);
+			q.sort = (enum store_sort)so;
+			q.search = so == STORE_SORT_STATUS ? "nguyen tu" : NULL;
+			q.limit = 0;
+			codes_of(s, &q, plan, &all);
+			memset(&joined, 0, sizeof joined);
+			q.limit = 7;
+			for (q.offset = 0; q.offset < 35; q.offset += 7) {
+				codes_of(s, &q, plan, &page);
+				assert_true(page.n <= 7);
+				if (page.n > 0)
+					snprintf(joined.buf + strlen(joined.buf),
+						 sizeof joined.buf - strlen(joined.buf), "%s%s",
+						 joined.buf[0] ? "," : "", page.buf);
+			}
+			assert_string_equal(joined.buf, all.buf);
+		}
+	}
+	store_query_init(&q, NOW);
+	q.search = "nguyen";
+	assert_int_equal(store_inbox_count(s, &q, 0, &n), 0);
+	assert_int_equal(n, 20);
+	assert_int_equal(store_inbox_count(s, &q, 5, &n), 0);
+	assert_int_equal(n, 5);
+	q.search = NULL;
+	assert_int_equal(store_inbox_count(s, &q, 0, &n), 0);
+	assert_int_equal(n, 30);
+	q.source = "tinh";
+	assert_int_equal(store_inbox_count(s, &q, 0, &n), 0);
+	assert_int_equal(n, 15);
+	store_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_search_diacritics_both_ways),
+		cmocka_unit_test(test_search_words_any_order),
+		cmocka_unit_test(test_search_code_procedure_id),
+		cmocka_unit_test(test_search_short_words_start_a_word),
+		cmocka_unit_test(test_search_special_characters),
+		cmocka_unit_test(test_due_classes),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_sorts),
+		cmocka_unit_test(test_paging),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
