@@ -71,9 +71,9 @@ wait_for 'Tất cả \(200\)' 20
 open_dossier() {
 	keys /
 	type_text "$1"
-	wait_for 'Tất cả \(1\)' 10
+	wait_for 'Tất cả \(1\)' 30
 	keys Enter Enter
-	wait_for "^Hồ sơ $1" 10
+	wait_for "^Hồ sơ $1" 30
 }
 
 # ---- one view entry per open ---------------------------------------------------
@@ -87,35 +87,35 @@ screen | grep -q 'K ký+trả' || fail "the hint line does not offer K"
 
 # ---- K, a wrong PIN: the error, nothing queued ---------------------------------
 keys K
-wait_for "Tệp kết quả của $A \(đã thêm 0\)" 10
+wait_for "Tệp kết quả của $A \(đã thêm 0\)" 30
 type_text "$T/ket-qua/giay-kh"
 keys Tab
-wait_for 'giay-khai-sinh.txt_' 10
+wait_for 'giay-khai-sinh.txt_' 30
 keys Enter
-wait_for '\(đã thêm 1\)' 10
+wait_for '\(đã thêm 1\)' 30
 keys Enter
-wait_for 'Mã PIN của token \(không hiện, không lưu\)' 10
+wait_for 'Mã PIN của token \(không hiện, không lưu\)' 30
 type_text "9999-wrong"
-wait_for '••••••••••' 10
+wait_for '••••••••••' 30
 screen | grep -q '9999-wrong' && fail "the PIN is on the screen"
 keys Enter
-wait_for 'Chưa ký, không có gì được đưa vào hàng đợi: Sai mã PIN' 60
+wait_for 'Chưa ký, không có gì được đưa vào hàng đợi: Sai mã PIN' 120
 [ "$(queued)" = 0 ] || fail "a wrong PIN queued something"
 [ -z "$(ls -A "$MOTCUA_HOME/results/$A" 2> /dev/null)" ] || fail "a wrong PIN left files"
 
 # ---- K, the right PIN: queued ------------------------------------------------------
 keys K
-wait_for "Tệp kết quả của $A" 10
+wait_for "Tệp kết quả của $A" 30
 type_text "$T/ket-qua/giay-khai-sinh.txt"
 keys Enter
-wait_for '\(đã thêm 1\)' 10
+wait_for '\(đã thêm 1\)' 30
 keys Enter
-wait_for 'Mã PIN của token' 10
+wait_for 'Mã PIN của token' 30
 type_text "$PIN"
 keys Enter
-wait_for "Đã ký và đưa vào hàng đợi: kết quả của $A" 60
+wait_for "Đã ký và đưa vào hàng đợi: kết quả của $A" 120
 screen | grep -q "$PIN" && fail "the PIN is on the screen"
-wait_for 'Chờ gửi: 1' 10
+wait_for 'Chờ gửi: 1' 30
 [ "$(queued)" = 1 ] || fail "not queued: $(queued)"
 R=$MOTCUA_HOME/results/$A
 openssl cms -verify -binary -inform DER -content "$R/giay-khai-sinh.txt" \
@@ -125,40 +125,40 @@ screen | grep -q 'Đã trả kết quả' || fail "the detail does not show the 
 
 # ---- a batch of marked dossiers, one PIN ------------------------------------------
 keys q
-wait_for '^Hồ sơ: ' 10
+wait_for '^Hồ sơ: ' 30
 keys q # clears the search
-settle
+wait_for 'Tất cả \(200\) xếp' 30
+n=0
 for c in "$B" "$C" "$NEW"; do
 	keys /
 	type_text "$c"
-	wait_for 'Tất cả \(1(, \* [0-9])?\)' 10
+	wait_for "Tất cả \\(1[^)]*\\) .*/$c" 30
 	keys Enter Space
-	settle
-	screen | grep -Eq "^\*.*$c" || fail "no mark on $c"
+	wait_for "^\\*.*$c" 30
+	n=$((n + 1))
 	keys q
-	settle
+	wait_for "Tất cả \\(200, \\* $n\\) xếp" 30
 done
-wait_for 'Tất cả \(200, \* 3\)' 10
 keys K
 for c in "$B" "$C"; do
-	wait_for "Tệp kết quả của $c \(đã thêm 0\)" 10
+	wait_for "Tệp kết quả của $c \(đã thêm 0\)" 30
 	type_text "$T/ket-qua/giay-khai-sinh.txt"
 	keys Enter
-	wait_for '\(đã thêm 1\)' 10
+	wait_for '\(đã thêm 1\)' 30
 	keys Enter
 done
-wait_for 'Mã PIN của token' 10
+wait_for 'Mã PIN của token' 30
 type_text "$PIN"
 keys Enter
-wait_for '2 đã ký và đưa vào hàng đợi, 1 lỗi' 60
+wait_for '2 đã ký và đưa vào hàng đợi, 1 lỗi' 120
 screen | grep -q "$B: đã ký và đưa vào hàng đợi" || fail "the summary does not list $B"
 screen | grep -q "$C: đã ký và đưa vào hàng đợi" || fail "the summary does not list $C"
 screen | grep -q "$NEW: không thể 'return-result' từ trạng thái" ||
 	fail "the summary does not give the refusal of $NEW"
 [ "$(queued)" = 3 ] || fail "the batch did not queue 2 more: $(queued)"
 keys Enter
-wait_gone '2 đã ký và đưa vào hàng đợi' 10
-wait_for 'Tất cả \(200\)' 10
+wait_gone '2 đã ký và đưa vào hàng đợi' 30
+wait_for 'Tất cả \(200\)' 30
 "$M" audit verify > /dev/null || fail "audit verify"
 keys q
 wait_for '^EXIT=0' 15
