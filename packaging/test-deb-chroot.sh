@@ -172,6 +172,7 @@ fi
 if [ "$rc" != 0 ]; then
 	tail -n 30 "$tmp/mmdebstrap.log" >&2
 	grep -v '^test-deb-chroot: ' "$tmp/log" | tail -n 40 >&2 || true
+	grep '^test-deb-chroot: ' "$tmp/log" >&2 || true
 	echo "test-deb-chroot: FAIL (mmdebstrap exit $rc) after $(( $(date +%s) - start )) s" >&2
 	exit 1
 fi
