@@ -41,6 +41,7 @@
 #define DLG_COLS 72
 #define MAX_SHOWN 12 /* summary lines, Tab candidates */
 #define SECRET_MAX_CHARS 64
+#define OTP_WAIT_S 300 /* an OTP's life at the service */
 
 enum step {
 	S_FILES,      /* the path line for dossier `cur` */
@@ -74,8 +75,7 @@ struct sign_dlg {
 	size_t secret_chars;
 	bool secret_done, secret_cancel;
 	/* remote */
-	bool token_waiting, token_done;
-	enum auth_status token_status;
+	struct token_wait *wait;   /* the sign-in's answer; NULL when not asked */
 	struct sign_secret bearer;
 	/* result */
 	char **summary;
@@ -272,12 +272,17 @@ ask(void *arg, enum sign_secret_kind kind, const char *prompt, struct sign_secre
 		secret_clear(dl);
 		dl->secret_done = dl->secret_cancel = false;
 		dl->step = S_OTP;
+		time_t until = time(NULL) + OTP_WAIT_S;
 		nodelay(stdscr, FALSE);
 		wtimeout(stdscr, 1000);
 		while (!dl->secret_done && !dl->secret_cancel) {
 			wint_t wc;
 			int r;
 
+			if (time(NULL) > until) { /* the OTP is dead by now; a gone terminal too */
+				dl->secret_cancel = true;
+				break;
+			}
 			ui_redraw_now(app);
 			r = wget_wch(stdscr, &wc);
 			if (r == ERR || (r == KEY_CODE_YES && wc == KEY_RESIZE))
@@ -298,22 +303,50 @@ ask(void *arg, enum sign_secret_kind kind, const char *prompt, struct sign_secre
 
 /* ---- signing ------------------------------------------------------------- */
 
+/*
+ * The sign-in's answer lands here, not in the dialog: a console that quits
+ * while it is on its way frees the dialog first (orphan), and the answer,
+ * when it comes, frees this.
+ */
+struct token_wait {
+	bool done, orphan;
+	enum auth_status status;
+	struct sign_secret token;
+};
+
 static void
 on_token(struct auth *auth, enum auth_status status, const char *token, const char *detail,
 	 void *arg)
 {
-	struct sign_dlg *dl = arg;
+	struct token_wait *w = arg;
 
 	(void)auth;
 	(void)detail;
-	dl->token_status = status;
-	if (status == AUTH_OK && token != NULL && strlen(token) < sizeof dl->bearer.value) {
-		dl->bearer.len = strlen(token);
-		memcpy(dl->bearer.value, token, dl->bearer.len + 1);
-	} else if (status == AUTH_OK) {
-		dl->token_status = AUTH_PROTOCOL;
+	if (w->orphan) {
+		free(w);
+		return;
 	}
-	dl->token_done = true;
+	w->status = status;
+	if (status == AUTH_OK && token != NULL && strlen(token) < sizeof w->token.value) {
+		w->token.len = strlen(token);
+		memcpy(w->token.value, token, w->token.len + 1);
+	} else if (status == AUTH_OK) {
+		w->status = AUTH_PROTOCOL;
+	}
+	w->done = true;
+}
+
+static void
+wait_release(struct sign_dlg *dl)
+{
+	if (dl->wait == NULL)
+		return;
+	sign_secret_wipe(&dl->wait->token);
+	if (dl->wait->done)
+		free(dl->wait);
+	else
+		dl->wait->orphan = true;
+	dl->wait = NULL;
 }
 
 static void
@@ -424,10 +457,13 @@ sign_tick(struct ui_screen *s, struct ui_app *app)
 {
 	struct sign_dlg *dl = (struct sign_dlg *)s;
 
-	if (dl->step == S_TOKEN_WAIT && dl->token_done) {
-		if (dl->token_status != AUTH_OK) {
+	if (dl->step == S_TOKEN_WAIT && dl->wait != NULL && dl->wait->done) {
+		enum auth_status st = dl->wait->status;
+		memcpy(&dl->bearer, &dl->wait->token, sizeof dl->bearer);
+		wait_release(dl);
+		if (st != AUTH_OK) {
 			char msg[256];
-			snprintf(msg, sizeof msg, "%s", auth_status_message(dl->token_status));
+			snprintf(msg, sizeof msg, "%s", auth_status_message(st));
 			ui_pop(app);
 			ui_message(app, UI_MSG_ERROR, "%s: %s", _("Not signed, nothing queued"), msg);
 			return UI_REDRAW;
@@ -461,8 +497,8 @@ start_signing(struct sign_dlg *dl, struct ui_app *app)
 		return UI_REDRAW;
 	}
 	dl->step = S_TOKEN_WAIT;
-	dl->token_waiting = true;
-	auth_system_token(app->opt->auth, "csc", on_token, dl);
+	dl->wait = xcalloc(1, sizeof *dl->wait);
+	auth_system_token(app->opt->auth, "csc", on_token, dl->wait);
 	return UI_REDRAW;
 }
 
@@ -643,6 +679,7 @@ sign_free(struct ui_screen *s)
 	free(dl->summary);
 	sign_secret_wipe(&dl->secret);
 	sign_secret_wipe(&dl->bearer);
+	wait_release(dl);
 	config_release(&dl->cfg);
 	free(dl);
 }
