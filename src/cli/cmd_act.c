@@ -33,12 +33,13 @@
 #include "sync/outbox.h"
 #include "sync/sign_return.h"
 
-/* Print what was signed; fail with the item's cause unless it was queued. */
+/* Print what was signed (quiet: not, for --json); fail with the item's
+ * cause unless it was queued. */
 static int
-sign_report(const struct sign_return_item *it)
+sign_report(const struct sign_return_item *it, bool quiet)
 {
 	if (it->state == SIGN_RETURN_QUEUED) {
-		for (size_t i = 0; i + 1 < it->n_out; i += 2)
+		for (size_t i = 0; !quiet && i + 1 < it->n_out; i += 2)
 			printf("Đã ký (signed): %s -> %s\n", it->files[i / 2], it->out[i + 1]);
 		return CLI_OK;
 	}
@@ -57,7 +58,7 @@ sign_report(const struct sign_return_item *it)
  */
 static int
 sign_and_queue(struct sync_env *env, const struct outbox_act_request *req,
-	       struct cli_signer_opts *so, const char *config_file, int64_t *id)
+	       struct cli_signer_opts *so, const char *config_file, bool quiet, int64_t *id)
 {
 	struct sign_return_item it = {.code = req->code, .files = req->files,
 				      .n_files = req->n_files};
@@ -81,7 +82,7 @@ sign_and_queue(struct sync_env *env, const struct outbox_act_request *req,
 		goto out;
 	}
 	if (sign_return_prepare(env->store, &it, 1) != 1) {
-		rc = sign_report(&it); /* refused before any PIN */
+		rc = sign_report(&it, quiet); /* refused before any PIN */
 		goto out;
 	}
 	config_release(&cfg);
@@ -96,7 +97,7 @@ sign_and_queue(struct sync_env *env, const struct outbox_act_request *req,
 		sign_return_fail_all(&it, 1, &err);
 	else
 		sign_return_run(env->store, signer, key, &it, 1, time(NULL));
-	rc = sign_report(&it);
+	rc = sign_report(&it, quiet);
 	*id = it.entry;
 out:
 	signer_close(signer);
@@ -206,7 +207,7 @@ cmd_act(int argc, char **argv)
 	}
 	if (sign) {
 		auth_json_wipe_on_free(); /* the OTP, the SAD and tokens pass through JSON */
-		rc = sign_and_queue(&env, &req, &so, config_file, &id);
+		rc = sign_and_queue(&env, &req, &so, config_file, json, &id);
 		if (rc != CLI_OK)
 			goto out;
 	} else if ((res = outbox_act(env.store, &req, (mc_time)time(NULL), &id, &cause)) !=

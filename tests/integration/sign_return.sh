@@ -99,9 +99,8 @@ sbx_eq "$(local_status "$A")" 9 "wrong PIN: local status"
 # ---- a good PIN: one entry, the files and their signatures ------------------------
 out=$("$M" act "$A" return-result $FILES --sign $TOKEN --pin-fd 3 3<"$T/pin" --json) ||
 	sbx_die "sign and queue failed: $out"
-id=$(printf '%s' "$out" | tail -n 1 | jq -r .id)
-printf '%s' "$out" | grep -q "Đã ký (signed): $T/quyet-dinh.pdf -> .*/results/$A/quyet-dinh.pdf.p7s" ||
-	sbx_die "no signed line: $out"
+id=$(printf '%s' "$out" | jq -r .id) # --json: the JSON alone
+sbx_eq "$(printf '%s' "$out" | jq -r .action)" return-result "queued action"
 sbx_eq "$(queued)" 1 "queued entries"
 sbx_eq "$(local_status "$A")" 10 "local status after queueing"
 R=$MOTCUA_HOME/results/$A
@@ -116,8 +115,11 @@ sbx_eq "$names" "quyet-dinh.pdf,quyet-dinh.pdf.p7s,trich-luc.txt,trich-luc.txt.p
 
 # ---- offline: the token signs, the action waits, then goes ------------------------
 sbx_curl /_control/offline -d "source=tuphap&on=1" | jq -e .ok >/dev/null || sbx_die "offline"
-"$M" act "$B" return-result --file "$T/quyet-dinh.pdf" --sign $TOKEN --pin-fd 3 3<"$T/pin" \
-	>/dev/null 2>"$T/err" || sbx_die "offline signing failed: $(cat "$T/err")"
+out=$("$M" act "$B" return-result --file "$T/quyet-dinh.pdf" --sign $TOKEN --pin-fd 3 3<"$T/pin" \
+	2>"$T/err") || sbx_die "offline signing failed: $(cat "$T/err")"
+printf '%s' "$out" | grep -q "Đã ký (signed): $T/quyet-dinh.pdf -> .*/results/$B/quyet-dinh.pdf.p7s" ||
+	sbx_die "no signed line: $out"
+printf '%s' "$out" | grep -q "^queued #" || sbx_die "no queued line: $out"
 "$M" queue send --wait 3 >/dev/null 2>&1 && sbx_die "queue send succeeded while offline"
 sbx_eq "$(server_status "$B")" 9 "offline: server status"
 sbx_eq "$(queued)" 2 "offline: both wait"
