@@ -36,8 +36,8 @@ schedule_poll(struct auth_op *op, int delay_s)
 		auth_finish_step(op, AUTH_EXPIRED, NULL);
 		return;
 	}
-	auth_send(op, "POST", a->token_ep, "device-poll", NULL, form, (uint64_t)delay_s * 1000, NULL,
-	     on_poll);
+	auth_send(op, "POST", a->token_ep, "device-poll", NULL, form, (uint64_t)delay_s * 1000,
+		  NULL, on_poll);
 }
 
 static void
@@ -155,8 +155,8 @@ on_device_code(struct auth_op *op, const struct auth_reply *r)
 		return;
 	}
 	if (r->status != 200 || !json_is_object(r->json)) {
-		auth_finish_step(op, AUTH_PROTOCOL, auth_say(a, "device authorization: %s",
-						   auth_reply_reason(a, r)));
+		auth_finish_step(op, AUTH_PROTOCOL,
+				 auth_say(a, "device authorization: %s", auth_reply_reason(a, r)));
 		return;
 	}
 	xfree_secret(op->device_code);

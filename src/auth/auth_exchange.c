@@ -97,7 +97,8 @@ exchange(struct auth_op *op, enum auth_status st, const char *detail)
 		auth_finish_step(op, AUTH_NO_SESSION, NULL);
 		return;
 	}
-	auth_send(op, "POST", a->token_ep, "exchange", NULL, form, 0, &auth_retry_idempotent, on_exchange);
+	auth_send(op, "POST", a->token_ep, "exchange", NULL, form, 0, &auth_retry_idempotent,
+		  on_exchange);
 }
 
 static void
@@ -116,7 +117,8 @@ token_discovered(struct auth_op *op, enum auth_status st, const char *detail)
 		return;
 	}
 	if (!a->can_exchange) {
-		auth_finish_step(op, AUTH_UNSUPPORTED, "the provider does not offer token exchange");
+		auth_finish_step(op, AUTH_UNSUPPORTED,
+				 "the provider does not offer token exchange");
 		return;
 	}
 	if (a->access != NULL && auth_fresh(a->access_expires_at, a->access_issued_at, auth_now(a)))

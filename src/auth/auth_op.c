@@ -105,9 +105,9 @@ const struct net_retry_policy auth_retry_idempotent = {
  * form: no body).  retry NULL: one attempt.
  */
 void
-auth_send(struct auth_op *op, const char *method, const char *url, const char *kind, const char *bearer,
-     const char *const *form, uint64_t delay_ms, const struct net_retry_policy *retry,
-     auth_reply_fn *fn)
+auth_send(struct auth_op *op, const char *method, const char *url, const char *kind,
+	  const char *bearer, const char *const *form, uint64_t delay_ms,
+	  const struct net_retry_policy *retry, auth_reply_fn *fn)
 {
 	struct auth *a = op->a;
 	struct net_request *req = net_request_new(a->net, method, url);

@@ -107,7 +107,8 @@ on_refresh(struct auth_op *op, const struct auth_reply *r)
 	if (r->error != NULL && strcmp(r->error, "invalid_grant") == 0) {
 		/* Did another process rotate it meanwhile?  Then use theirs, once. */
 		if (!op->rt_reread &&
-		    auth_keyring_lookup(auth_active_keyring(a), a->issuer, &stored, NULL, NULL) == 1 &&
+		    auth_keyring_lookup(auth_active_keyring(a), a->issuer, &stored, NULL,
+					NULL) == 1 &&
 		    strcmp(stored, op->sent_rt) != 0) {
 			op->rt_reread = true;
 			xfree_secret(op->sent_rt);
@@ -140,7 +141,8 @@ send_refresh(struct auth_op *op)
 	 * attempt never reached the provider this recovers the session; if it
 	 * did, the old token is spent either way (doc/auth.md, "Lost refresh").
 	 */
-	auth_send(op, "POST", a->token_ep, "refresh", NULL, form, 0, &auth_retry_idempotent, on_refresh);
+	auth_send(op, "POST", a->token_ep, "refresh", NULL, form, 0, &auth_retry_idempotent,
+		  on_refresh);
 }
 
 void
@@ -159,7 +161,8 @@ auth_refresh(struct auth_op *op, auth_step_fn *after)
 	}
 	a->refreshing = true;
 	if (lock_take(a) != 0) {
-		refresh_finish(op, AUTH_OFFLINE, "another motcua process is refreshing the sign-in");
+		refresh_finish(op, AUTH_OFFLINE,
+			       "another motcua process is refreshing the sign-in");
 		return;
 	}
 	/* Re-read under the lock: another process may have rotated it. */

@@ -43,7 +43,8 @@ on_revoke(struct auth_op *op, const struct auth_reply *r)
 {
 	op->revoked = r->result == NET_OK && r->status == 200;
 	if (!op->revoked)
-		auth_say(op->a, "not revoked at the provider (%s); removed here", auth_reply_reason(op->a, r));
+		auth_say(op->a, "not revoked at the provider (%s); removed here",
+			 auth_reply_reason(op->a, r));
 	signed_out(op);
 }
 
