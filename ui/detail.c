@@ -25,6 +25,7 @@
 #include "core/dossier.h"
 #include "core/status.h"
 #include "core/xalloc.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "ui/console.h"
 #include "ui/i18n.h"
@@ -444,7 +445,7 @@ record_view(struct detail *dt, struct ui_app *app)
 	dt->hidden = NULL;
 	if (au == NULL || au->record == NULL || !dt->loaded)
 		return;
-	if (au->record(au->ctx, "view", dt->code, "xem hồ sơ", &err) != 0)
+	if (au->record(au->ctx, STORE_AUDIT_VIEW, dt->code, "xem hồ sơ", &err) != 0)
 		dt->hidden = err != NULL ? err : xstrdup("?");
 	else
 		free(err);

@@ -9,7 +9,10 @@
  * as bullets, never kept: it is wiped once the token took it), "Signing...",
  * then the result: one dossier ends on the message line (queued, or the
  * reason in the console's language), a batch on a summary listing each
- * dossier.  A remote signer's OTP is asked while the signer waits for it
+ * dossier.  With a time-stamping authority in config.json (signing.tsa_url)
+ * every signature is stamped (RFC 3161); when the TSA cannot be reached (a
+ * commune offline), nothing is queued and T signs those dossiers again
+ * without a timestamp, asking for the PIN/OTP again.  A remote signer's OTP is asked while the signer waits for it
  * (the OTP goes to the phone when the batch starts), in a nested key loop.
  *
  * Everything that is not the screen - the checks before any PIN, the copies
@@ -51,6 +54,7 @@ enum step {
 	S_SIGNING,    /* at the next tick: sign and queue */
 	S_OTP,        /* remote: nested, while the signer waits */
 	S_SUMMARY,    /* a batch's result */
+	S_TSA_FAILED, /* one dossier: no timestamp could be had; T = without */
 };
 
 struct dossier_files {
@@ -58,6 +62,7 @@ struct dossier_files {
 	char **files;
 	size_t n_files;
 	char *refused;  /* refused before any file was asked (the dossier's status) */
+	bool tsa_failed; /* the last run: not signed for want of a timestamp */
 };
 
 struct sign_dlg {
@@ -70,6 +75,7 @@ struct sign_dlg {
 	char note[512];          /* error or Tab candidates under the line */
 	bool remote;
 	bool can_token, can_remote;
+	bool no_timestamp;         /* T after a TSA failure: sign without one */
 	struct config cfg;
 	struct sign_secret secret; /* the PIN or OTP being typed */
 	size_t secret_chars;
@@ -103,6 +109,16 @@ summary_add(struct sign_dlg *dl, const char *fmt, ...)
 	va_end(ap);
 	dl->summary = xreallocarray(dl->summary, dl->n_summary + 1, sizeof *dl->summary);
 	dl->summary[dl->n_summary++] = xstrdup(buf);
+}
+
+/* Did the last run fail some dossier for want of a timestamp? */
+static bool
+any_tsa_failed(const struct sign_dlg *dl)
+{
+	for (size_t i = 0; i < dl->n; i++)
+		if (dl->ds[i].tsa_failed)
+			return true;
+	return false;
 }
 
 /* ---- drawing -------------------------------------------------------------- */
@@ -211,7 +227,22 @@ sign_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		ui_put_text(win, y++, x0 + 2, w - 4, buf, a | A_BOLD);
 		for (size_t i = 0; i < dl->n_summary && y < y0 + h - 2; i++)
 			ui_put_text(win, y++, x0 + 2, w - 4, dl->summary[i], a);
-		ui_put_text(win, y0 + h - 2, x0 + 2, w - 4, _("Enter, q = close"), a | A_BOLD);
+		ui_put_text(win, y0 + h - 2, x0 + 2, w - 4,
+			    any_tsa_failed(dl) ? _("T = sign those again without a timestamp   "
+						   "Enter, q = close")
+					       : _("Enter, q = close"),
+			    a | A_BOLD);
+		return;
+	case S_TSA_FAILED:
+		ui_put_text(win, y++, x0 + 2, w - 4, _("Not signed, nothing queued"), a | A_BOLD);
+		put_wrapped(win, &y, x0 + 2, w - 4, y0 + h - 2, sign_status_text(SIGN_ERR_TSA, lang()),
+			    ui_attr(app, UI_ROLE_ERROR));
+		put_wrapped(win, &y, x0 + 2, w - 4, y0 + h - 2,
+			    _("Without a network the timestamp cannot be had. The signature is "
+			      "valid without it; the signing time is then this terminal's clock."),
+			    a);
+		ui_put_text(win, y0 + h - 2, x0 + 2, w - 4,
+			    _("T = sign without a timestamp    Esc = cancel"), a | A_BOLD);
 		return;
 	}
 }
@@ -427,20 +458,30 @@ run(struct sign_dlg *dl, struct ui_app *app)
 		}
 		if (signer == NULL)
 			sign_fail(&err, SIGN_ERR_OFFLINE, "%s", cause != NULL ? cause : "no network");
+		const char *tsa_url = dl->no_timestamp ? NULL : dl->cfg.signing.tsa_url;
+		if (signer != NULL && tsa_url != NULL && net == NULL)
+			net = net_new(&cause); /* NULL: the TSA fails each file, said as such */
+		struct sign_tsa tsa = {tsa_url, net};
 		if (signer == NULL || signer_open(signer, &err) != 0 ||
 		    signer_pick_key(signer, dl->remote ? dl->cfg.signing.credential
 						       : dl->cfg.signing.key, &key, &err) != 0)
 			sign_return_fail_all(items, n, &err);
 		else
-			sign_return_run(app->store, signer, key, items, n, time(NULL));
+			sign_return_run(app->store, signer, key, tsa_url != NULL ? &tsa : NULL,
+					items, n, time(NULL));
 		signer_close(signer);
 		net_free(net);
 	}
+	for (size_t i = 0; i < n; i++)
+		dl->ds[i].tsa_failed = items[i].state == SIGN_RETURN_SIGN_FAILED &&
+				       items[i].err.status == SIGN_ERR_TSA;
 	secret_clear(dl);
 	sign_secret_wipe(&dl->bearer);
 	ui_sources_refresh(app);
 	ui_reload_all(app);
-	if (n == 1) {
+	if (n == 1 && dl->ds[0].tsa_failed) {
+		dl->step = S_TSA_FAILED; /* the dialog stays: T signs without a timestamp */
+	} else if (n == 1) {
 		close_single(app, &items[0]);
 	} else {
 		summarize(dl, app, items);
@@ -608,6 +649,39 @@ files_key(struct sign_dlg *dl, struct ui_app *app, int key)
 	return UI_REDRAW;
 }
 
+/*
+ * T after the TSA failed: keep only the dossiers that failed for want of a
+ * timestamp (their files are still chosen) and sign them again without one,
+ * asking for the PIN/OTP again (it was wiped).
+ */
+static int
+retry_without_timestamp(struct sign_dlg *dl, struct ui_app *app)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < dl->n; i++) {
+		struct dossier_files *d = &dl->ds[i];
+		if (d->tsa_failed) {
+			d->tsa_failed = false;
+			dl->ds[k++] = *d;
+			continue;
+		}
+		for (size_t f = 0; f < d->n_files; f++)
+			free(d->files[f]);
+		free(d->files);
+		free(d->code);
+		free(d->refused);
+	}
+	dl->n = k;
+	for (size_t i = 0; i < dl->n_summary; i++)
+		free(dl->summary[i]);
+	free(dl->summary);
+	dl->summary = NULL;
+	dl->n_summary = dl->n_ok = dl->n_bad = 0;
+	dl->no_timestamp = true;
+	return start_signing(dl, app);
+}
+
 static int
 sign_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 {
@@ -650,9 +724,20 @@ sign_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		dl->step = S_SIGNING;
 		return UI_REDRAW;
 	case S_SUMMARY:
+		if ((key == 't' || key == 'T') && any_tsa_failed(dl))
+			return retry_without_timestamp(dl, app);
 		if (key == '\n' || key == '\r' || key == 27 || key == 'q' ||
 		    key == (UI_KEY_FN | KEY_ENTER)) {
 			ui_pop(app);
+			return UI_REDRAW;
+		}
+		return 0;
+	case S_TSA_FAILED:
+		if (key == 't' || key == 'T')
+			return retry_without_timestamp(dl, app);
+		if (key == 27 || key == 'q') {
+			ui_pop(app);
+			ui_message(app, UI_MSG_INFO, "%s", _("Cancelled; nothing was signed or queued."));
 			return UI_REDRAW;
 		}
 		return 0;

@@ -46,7 +46,7 @@ trust_record(void *ctx, const char *what, const char *code, const char *purpose,
 	if (signin)
 		o = json_pack("{s:s?,s:s?,s:s,s:s}", "name", info.name, "issuer", info.issuer, "how",
 			      purpose != NULL ? purpose : "device", "via", "console");
-	else if (strcmp(what, "view") == 0) /* the detail screen: the record, ID masked */
+	else if (strcmp(what, STORE_AUDIT_VIEW) == 0) /* the detail screen: the record, ID masked */
 		o = json_pack("{s:s}", "via", "console");
 	else
 		o = json_pack("{s:[s],s:s}", "fields", "applicant_id", "via", "console");

@@ -7,8 +7,10 @@
  * result files first (sync/sign_return.h): checked before the PIN is asked,
  * copied into the data folder's results/<code>/, signed in one batch with
  * the token or remote signer of `motcua sign` (the same options, from
- * cli/signer.h), then queued with their .p7s.  A failed signing queues
- * nothing.
+ * cli/signer.h), stamped by the time-stamping authority of --tsa URL or
+ * config.json's signing.tsa_url unless --no-timestamp (RFC 3161, as in
+ * `motcua sign`), then queued with their .p7s.  A failed signing (the
+ * timestamp included) queues nothing.
  *
  * Nothing is sent here: `motcua sync` (or `motcua queue send`, or the
  * console's loop) replays the queue.  Exit 1 for a refused action (not
@@ -43,6 +45,10 @@ sign_report(const struct sign_return_item *it, bool quiet)
 			printf("Đã ký (signed): %s -> %s\n", it->files[i / 2], it->out[i + 1]);
 		return CLI_OK;
 	}
+	if (it->state == SIGN_RETURN_SIGN_FAILED && it->err.status == SIGN_ERR_TSA)
+		fprintf(stderr, "motcua act: để ký không có dấu thời gian (khi mất mạng), thêm "
+				"--no-timestamp (to sign without a timestamp, e.g. offline, add "
+				"--no-timestamp)\n");
 	return cli_fail("act", "%s%s", it->state == SIGN_RETURN_REFUSED ? ""
 				  : it->state == SIGN_RETURN_SIGN_FAILED
 					  ? "chưa ký, chưa đưa vào hàng đợi (nothing signed or "
@@ -58,7 +64,8 @@ sign_report(const struct sign_return_item *it, bool quiet)
  */
 static int
 sign_and_queue(struct sync_env *env, const struct outbox_act_request *req,
-	       struct cli_signer_opts *so, const char *config_file, bool quiet, int64_t *id)
+	       struct cli_signer_opts *so, const char *tsa_url, bool no_timestamp,
+	       const char *config_file, bool quiet, int64_t *id)
 {
 	struct sign_return_item it = {.code = req->code, .files = req->files,
 				      .n_files = req->n_files};
@@ -92,11 +99,23 @@ sign_and_queue(struct sync_env *env, const struct outbox_act_request *req,
 	signer = cli_signer_make("act", so, &ask, &net, &bearer, &rc);
 	if (signer == NULL)
 		goto out;
+	if (tsa_url == NULL && !no_timestamp)
+		tsa_url = cfg.signing.tsa_url; /* config.json's TSA unless told otherwise */
+	if (tsa_url != NULL && net == NULL) {
+		const char *cause = NULL;
+		net = net_new(&cause);
+		if (net == NULL) {
+			rc = cli_fail("act", "%s", cause != NULL ? cause : "no network");
+			goto out;
+		}
+	}
+	struct sign_tsa tsa = {tsa_url, net};
 	if (signer_open(signer, &err) != 0 ||
 	    signer_pick_key(signer, so->remote != NULL ? so->credential : so->key, &key, &err) != 0)
 		sign_return_fail_all(&it, 1, &err);
 	else
-		sign_return_run(env->store, signer, key, &it, 1, time(NULL));
+		sign_return_run(env->store, signer, key, tsa_url != NULL ? &tsa : NULL, &it, 1,
+				time(NULL));
 	rc = sign_report(&it, quiet);
 	*id = it.entry;
 out:
@@ -114,7 +133,8 @@ cmd_act(int argc, char **argv)
 	struct outbox_act_request req = {0};
 	const char *config_file = NULL;
 	const char **files = xcalloc((size_t)argc + 1, sizeof *files);
-	bool json = false, sign = false;
+	bool json = false, sign = false, no_timestamp = false;
+	const char *tsa_url = NULL;
 	struct cli_signer_opts so = CLI_SIGNER_OPTS_INIT;
 	struct sync_env env;
 	struct sync_env_options opt = {0};
@@ -153,6 +173,10 @@ cmd_act(int argc, char **argv)
 			so.remote = argv[++i];
 		else if (strcmp(a, "--credential") == 0 && has)
 			so.credential = argv[++i];
+		else if (strcmp(a, "--tsa") == 0 && has)
+			tsa_url = argv[++i];
+		else if (strcmp(a, "--no-timestamp") == 0)
+			no_timestamp = true;
 		else if ((strcmp(a, "--pin-fd") == 0 || strcmp(a, "--otp-fd") == 0 ||
 			  strcmp(a, "--access-token-fd") == 0) && has) {
 			int *fd = a[2] == 'p' ? &so.pin_fd : a[2] == 'o' ? &so.otp_fd
@@ -190,9 +214,20 @@ cmd_act(int argc, char **argv)
 	}
 	if (!sign && (so.module != NULL || so.token != NULL || so.key != NULL ||
 		      so.remote != NULL || so.credential != NULL || so.pin_fd >= 0 ||
-		      so.otp_fd >= 0 || so.access_token_fd >= 0)) {
+		      so.otp_fd >= 0 || so.access_token_fd >= 0 || tsa_url != NULL ||
+		      no_timestamp)) {
 		free(files);
 		return cli_usage_error("act", "signer options go with --sign");
+	}
+	if (tsa_url != NULL && no_timestamp) {
+		free(files);
+		return cli_usage_error("act", "--tsa and --no-timestamp exclude each other");
+	}
+	if (tsa_url != NULL && strncmp(tsa_url, "http://", 7) != 0 &&
+	    strncmp(tsa_url, "https://", 8) != 0) {
+		free(files);
+		return cli_usage_error("act", "--tsa wants an http:// or https:// URL, not '%s'",
+				       tsa_url);
 	}
 	if (so.remote != NULL && (so.module != NULL || so.token != NULL)) {
 		free(files);
@@ -207,7 +242,7 @@ cmd_act(int argc, char **argv)
 	}
 	if (sign) {
 		auth_json_wipe_on_free(); /* the OTP, the SAD and tokens pass through JSON */
-		rc = sign_and_queue(&env, &req, &so, config_file, json, &id);
+		rc = sign_and_queue(&env, &req, &so, tsa_url, no_timestamp, config_file, json, &id);
 		if (rc != CLI_OK)
 			goto out;
 	} else if ((res = outbox_act(env.store, &req, (mc_time)time(NULL), &id, &cause)) !=

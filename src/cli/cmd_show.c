@@ -229,7 +229,7 @@ cmd_show(int argc, char **argv)
 			fprintf(stderr, "motcua show: %s\n", privacy_level_text(env.privacy));
 	} else {
 		struct store_audit_record r = {
-			.kind = "view", .dossier = code, .purpose = "xem hồ sơ",
+			.kind = STORE_AUDIT_VIEW, .dossier = code, .purpose = "xem hồ sơ",
 			.details = "{\"via\":\"cli\"}"};
 
 		if (store_audit_append(env.store, &r, now, NULL) != 0) {

@@ -133,7 +133,10 @@ const struct cli_command cli_commands[] = {
 	 "check configuration, store, keyring, sign-in and every source",
 	 "  One line per check with ok or FAIL; exit 1 when something is wrong.\n"},
 	{"act", cmd_act,
-	 "act CODE ACTION [--reason TEXT] [--to UNIT] [--file PATH ...] [--via SYSTEM] [--json]",
+	 "act CODE ACTION [--reason TEXT] [--to UNIT] [--file PATH ...] [--via SYSTEM] [--json]\n"
+	 "   or: motcua act CODE return-result --file PATH ... --sign [--module M --token T --key K |\n"
+	 "           --remote URL --credential ID] [--pin-fd N] [--otp-fd N]\n"
+	 "           [--access-token-fd N] [--tsa URL | --no-timestamp]",
 	 "queue an action on a dossier (sent by 'motcua sync', exactly once)",
 	 "  ACTION          receive, refuse, request-supplement, supplement-received,\n"
 	 "                  forward, approve, request-payment, stop, return-result,\n"
@@ -144,6 +147,11 @@ const struct cli_command cli_commands[] = {
 	 "                  system allows\n"
 	 "  --via SYSTEM    send through another system (e.g. dvcqg, the national\n"
 	 "                  coordination system) instead of the dossier's own\n"
+	 "  --sign          return-result: sign the files first (one PIN/OTP), queue them\n"
+	 "                  with their .p7s; the signer options are those of 'motcua sign'\n"
+	 "  --tsa URL       with --sign: RFC 3161 timestamps from this TSA (default:\n"
+	 "                  signing.tsa_url in config.json)\n"
+	 "  --no-timestamp  with --sign: no timestamp even if one is configured (offline)\n"
 	 "  --json          {\"id\",\"code\",\"source\",\"action\",\"from\",\"to\",\"state\"}\n"
 	 "Refused at once (exit 1) when the action is not allowed from the status.\n"},
 	{"queue", cmd_queue,

@@ -53,6 +53,7 @@
 #define STORE_AUDIT_DROP "action-drop"    /* a queued action dropped */
 #define STORE_AUDIT_REVEAL_ID "reveal-id" /* the full ID number shown */
 #define STORE_AUDIT_REVEAL "reveal"       /* the full record shown (show --reveal) */
+#define STORE_AUDIT_VIEW "view"           /* a record opened, ID masked (detail, show) */
 #define STORE_AUDIT_PURGE "retention"     /* finished dossiers left the cache */
 #define STORE_AUDIT_WIPE_REFUSED "wipe-refused"
 #define STORE_AUDIT_KEYED "audit-key"     /* the chain is keyed from here (details.reason) */

@@ -372,7 +372,7 @@ queue_item(struct store *s, struct sign_return_item *it, time_t now)
 
 size_t
 sign_return_run(struct store *s, struct signer *signer, const struct sign_key *key,
-		struct sign_return_item *items, size_t n, time_t now)
+		const struct sign_tsa *tsa, struct sign_return_item *items, size_t n, time_t now)
 {
 	struct sign_job *jobs = NULL;
 	size_t *first = xcalloc(n ? n : 1, sizeof *first);
@@ -392,7 +392,7 @@ sign_return_run(struct store *s, struct signer *signer, const struct sign_key *k
 		}
 	}
 	if (n_jobs > 0)
-		sign_files(signer, key, jobs, n_jobs, now);
+		sign_files_ts(signer, key, jobs, n_jobs, now, tsa);
 	for (size_t i = 0; i < n; i++) {
 		struct sign_return_item *it = &items[i];
 		const struct sign_job *bad = NULL;

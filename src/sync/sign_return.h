@@ -81,11 +81,15 @@ int sign_return_prepare(struct store *s, struct sign_return_item *items, size_t 
 
 /*
  * Step 3: sign the READY items' files with `key` in one batch and queue.
+ * tsa: the time-stamping authority every signature is stamped by (RFC 3161;
+ * borrowed), or NULL for none; a file it cannot stamp fails with
+ * SIGN_ERR_TSA, and so does its dossier (nothing queued).
  * Returns how many items were QUEUED; every other READY item ends
  * SIGN_FAILED or QUEUE_FAILED with its files removed.
  */
 size_t sign_return_run(struct store *s, struct signer *signer, const struct sign_key *key,
-		       struct sign_return_item *items, size_t n, time_t now);
+		       const struct sign_tsa *tsa, struct sign_return_item *items, size_t n,
+		       time_t now);
 
 /*
  * The signer could not be opened or gave no key (wrong PIN, no token, OTP

@@ -26,6 +26,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/xalloc.h"
+#include "net/net.h"
 #include "sign/sign.h"
 #include "sign/sign_int.h"
 #include "store/outbox.h"
@@ -295,7 +296,7 @@ test_refused_before_signing(void **state)
 	assert_non_null(strstr(it[3].cause, "trùng tên 'a.pdf'"));
 	assert_non_null(strstr(it[4].cause, "ít nhất một tệp"));
 	/* nothing signed, queued or copied */
-	sign_return_run(w->store, &w->fake.base, &w->fake.key, it, 5, NOW);
+	sign_return_run(w->store, &w->fake.base, &w->fake.key, NULL, it, 5, NOW);
 	assert_int_equal(w->fake.batches, 0);
 	assert_int_equal(open_entries(w->store), 0);
 	assert_int_equal(left_in(w, "HS-A"), 0);
@@ -322,7 +323,7 @@ test_batch_one_call_one_entry_each(void **state)
 	path_in(w, "b.pdf", b, sizeof b);
 	path_in(w, "c.txt", c, sizeof c);
 	assert_int_equal(sign_return_prepare(w->store, it, 2), 2);
-	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, it, 2, NOW), 2);
+	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, NULL, it, 2, NOW), 2);
 	assert_int_equal(w->fake.batches, 1); /* one PIN/OTP for the whole batch */
 	assert_int_equal(w->fake.digests, 3);
 	assert_int_equal(it[0].state, SIGN_RETURN_QUEUED);
@@ -371,7 +372,7 @@ test_token_removed_part_way(void **state)
 	path_in(w, "c.txt", c, sizeof c);
 	w->fake.fail_at = 3; /* A's two and B's first are signed, then the token goes */
 	assert_int_equal(sign_return_prepare(w->store, it, 2), 2);
-	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, it, 2, NOW), 1);
+	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, NULL, it, 2, NOW), 1);
 	assert_int_equal(it[0].state, SIGN_RETURN_QUEUED);
 	assert_int_equal(it[1].state, SIGN_RETURN_SIGN_FAILED);
 	assert_int_equal(it[1].err.status, SIGN_ERR_TOKEN_REMOVED);
@@ -406,6 +407,34 @@ test_signer_failed_leaves_nothing(void **state)
 	sign_return_item_release(&it);
 }
 
+/* A TSA is configured but cannot be reached: nothing is queued, nothing kept. */
+static void
+test_tsa_unreachable_queues_nothing(void **state)
+{
+	struct world *w = *state;
+	char a[256];
+	const char *files[] = {a};
+	struct sign_return_item it = {.code = "HS-A", .files = files, .n_files = 1};
+	const char *cause = NULL;
+	struct net *net = net_new(&cause);
+	/* port 1 on loopback: nothing listens there */
+	struct sign_tsa tsa = {"http://127.0.0.1:1/tsa", net};
+
+	assert_non_null(net);
+	path_in(w, "a.pdf", a, sizeof a);
+	assert_int_equal(sign_return_prepare(w->store, &it, 1), 1);
+	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, &tsa, &it, 1, NOW),
+			 0);
+	assert_int_equal(it.state, SIGN_RETURN_SIGN_FAILED);
+	assert_int_equal(it.err.status, SIGN_ERR_TSA);
+	assert_non_null(strstr(it.cause, "TSA"));
+	assert_int_equal(open_entries(w->store), 0);
+	assert_int_equal(status_of(w->store, "HS-A"), STATUS_DONE);
+	assert_int_equal(left_in(w, "HS-A"), 0);
+	sign_return_item_release(&it);
+	net_free(net);
+}
+
 static void
 test_queue_refuses_at_the_end(void **state)
 {
@@ -422,7 +451,7 @@ test_queue_refuses_at_the_end(void **state)
 	assert_int_equal(sign_return_prepare(w->store, &it, 1), 1);
 	/* meanwhile the dossier was returned (another clerk on this terminal) */
 	assert_int_equal(outbox_act(w->store, &req, NOW, &id, &cause), OUTBOX_ACT_OK);
-	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, &it, 1, NOW), 0);
+	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, NULL, &it, 1, NOW), 0);
 	assert_int_equal(it.state, SIGN_RETURN_QUEUE_FAILED);
 	assert_non_null(strstr(it.cause, "không thể 'return-result'"));
 	assert_int_equal(open_entries(w->store), 1);
@@ -439,6 +468,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_token_removed_part_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signer_failed_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_refuses_at_the_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tsa_unreachable_queues_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
