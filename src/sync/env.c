@@ -160,7 +160,7 @@ build_sources(struct sync_env *e, const struct sync_env_options *o)
 	for (size_t i = 0; i < n_sys; i++) {
 		struct auth_system_info si;
 		const struct source_def *def;
-		char *name, *base, *title;
+		char *name, *base, *title, *dialect;
 
 		if (auth_get_system(e->session.auth, i, &si) != 0)
 			continue;
@@ -168,13 +168,15 @@ build_sources(struct sync_env *e, const struct sync_env_options *o)
 		name = xstrdup(si.name);
 		base = xstrdup_or_null(si.base_url);
 		title = xstrdup_or_null(si.title);
+		/* the connector the discovery names, else the one named like the system */
+		dialect = xstrdup(si.dialect != NULL ? si.dialect : si.name);
 		def = find_def(e, name);
 		if (def != NULL && !def->enabled) {
 			/* turned off by configuration */
 		} else if (def != NULL) {
 			add_source(e, o, def, name, def->dialect, base, title);
-		} else if (source_ops_find(name) != NULL && strcmp(name, "generic") != 0) {
-			add_source(e, o, NULL, name, name, base, title);
+		} else if (source_ops_find(dialect) != NULL && strcmp(dialect, "generic") != 0) {
+			add_source(e, o, NULL, name, dialect, base, title);
 		} else if (strcmp(name, "csc") != 0 && strcmp(name, "payment") != 0) {
 			warn(o, "%s: the provider lists this system but no connector or profile "
 				"in %s/sources.d speaks to it",
@@ -183,6 +185,7 @@ build_sources(struct sync_env *e, const struct sync_env_options *o)
 		free(name);
 		free(base);
 		free(title);
+		free(dialect);
 	}
 	for (size_t i = 0; i < e->n_defs; i++) {
 		const struct source_def *def = &e->defs[i];
