@@ -2,11 +2,13 @@
 #
 #   make            build motcua and motcua-sandbox
 #   make deps       install missing Debian packages (packaging/deps.sh)
-#   make test       deps, then unit, integration and ASan+UBSan runs
+#   make test       deps, build, unit tests, then the unit and integration
+#                   tests under ASan+UBSan and under valgrind, and fuzz-smoke
 #   make check      unit + integration tests (no deps step, no ASan)
 #   make asan       build with ASan+UBSan and run the tests under them
 #   make fuzz-smoke build the libFuzzer targets (clang) and run each briefly
 #   make valgrind   unit and integration tests under valgrind memcheck
+#   IT_JOBS=N       integration scripts at once (default 2; VG_JOBS for valgrind)
 #   make bench      print performance figures against DESIGN.md section 10
 #   make demo       build and run `motcua demo`
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
@@ -60,7 +62,7 @@ PO_SRC = $(wildcard locale/*.po)
 MO_OBJ = $(PO_SRC:locale/%.po=$(B)/locale/%/LC_MESSAGES/motcua.mo)
 
 .PHONY: all deps test check unit integration asan bench demo clean install uninstall \
-        fuzz-bins fuzz-smoke valgrind valgrind-run deb test-deb
+        fuzz-bins fuzz-smoke valgrind valgrind-run deb bins test-deb
 
 all: $(PROGS) $(MO_OBJ)
 	@if [ "$(B)" = build ]; then ln -sf $(B)/motcua motcua; \
@@ -125,54 +127,85 @@ $(B)/fuzzers/%: tests/fuzz/%.c $(SBX_LIB) $(B)/libmotcua.a
 
 fuzz-bins: $(FUZZ_BIN)
 
+# Everything the tests run, without running them.
+bins: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
+
 # Unit tests: every tests/unit/test_*.c is a cmocka program.
 unit: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
-# Integration tests: every tests/integration/*.sh, against the real binaries.
+# Integration tests: every tests/integration/*.sh, against the real binaries,
+# IT_JOBS scripts at once (each has its own folders, ports, tmux socket and
+# D-Bus session); results in the scripts' order.
+IT_JOBS ?= 2
 integration: $(PROGS) $(MO_OBJ)
 	@MOTCUA_LOCALEDIR=$(abspath $(B)/locale) MOTCUA_BIN=$(abspath $(B)/motcua) MOTCUA_SANDBOX_BIN=$(abspath $(B)/motcua-sandbox) \
-	 sh tests/run-integration.sh
+	 IT_JOBS=$(IT_JOBS) sh tests/run-integration.sh
 
 check:
 	@$(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST unit integration
 
+ASAN_MAKE = $(MAKE) --no-print-directory B=build/asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	  EXTRA_CFLAGS='-DMOTCUA_UNITTEST -fsanitize=address,undefined -fno-sanitize-recover=all'
 asan:
-	@$(MAKE) --no-print-directory B=build/asan CFLAGS='-O1 -g -fno-omit-frame-pointer' \
-	  EXTRA_CFLAGS='-DMOTCUA_UNITTEST -fsanitize=address,undefined -fno-sanitize-recover=all' \
-	  unit integration
+	@$(ASAN_MAKE) unit integration
 
 # Each fuzz target for FUZZ_SECONDS (10) on its seeds, then every saved crash
 # of tests/fuzz/regressions once; fails on any crash, leak or UB.
+FUZZ_MAKE = $(MAKE) --no-print-directory B=build/fuzz CC=clang CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	  EXTRA_CFLAGS='-DMOTCUA_UNITTEST -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all'
 fuzz-smoke:
-	@$(MAKE) --no-print-directory B=build/fuzz CC=clang CFLAGS='-O1 -g -fno-omit-frame-pointer' \
-	  EXTRA_CFLAGS='-DMOTCUA_UNITTEST -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
-	  fuzz-bins
+	@$(FUZZ_MAKE) fuzz-bins
 	@sh tests/fuzz/run.sh $(abspath build/fuzz/fuzzers)
 
 # Unit tests and integration scripts under valgrind memcheck, on the build/test
 # objects (valgrind and ASan do not mix); fails on any error or leak that
-# tests/valgrind/motcua.supp (third-party process-lifetime only) does not cover.
-# make test runs every unit test but only these scripts under valgrind (the
-# whole suite takes 25 min on 2 vCPU; `make valgrind` runs it).
-VG_CI_TESTS = cli.sh due.sh sync_basic.sh
+# tests/valgrind/motcua.supp (third-party process-lifetime only) does not
+# cover, and on any motcua process that ends without a verdict, but for the
+# SIGKILLs crash.sh and outbox_upload.sh deal on purpose (tests/valgrind/run.sh).
+# VG_JOBS (2) programs or scripts at once; VG_TESTS=NAMES runs only those scripts.
 valgrind:
 	@$(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST valgrind-run
 
 valgrind-run: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 	@sh tests/valgrind/run.sh $(abspath $(B)) $(abspath $(UNIT_BIN))
 
-# The integration suite runs once, in the ASan+UBSan build (the slow half of
-# CI); the release-flag build runs the unit programs and, through make
-# valgrind, the unit programs again plus a few scripts.  `make check` runs the
-# whole suite on the release-flag build for developers.
+# make test (= CI): the builds (TEST_JOBS compiles at once), the unit
+# programs on the release-flag build, then the whole suite twice at the same
+# time: under valgrind (unit programs and every integration script, printed
+# as it goes) and, alongside it, under ASan+UBSan followed by fuzz-smoke
+# (printed when valgrind is done; its log is build/test-asan.log).  The
+# valgrind run is CPU-bound and the ASan one mostly waits on its scripts'
+# servers and polls, so together they keep both cores busy.  The deadlines
+# of the ASan run are stretched (MOTCUA_TEST_SLOW=TEST_ASAN_SLOW) since it
+# shares the CPU with memcheck; valgrind's runner sets its own (10).
+# `make check` runs the suite on the release-flag build for developers.
+TEST_JOBS ?= 2
+TEST_ASAN_SLOW ?= 3
 test: deps
-	@$(MAKE) --no-print-directory all
+	@s=$$(date +%s); $(MAKE) --no-print-directory -j$(TEST_JOBS) all && \
+	 $(MAKE) --no-print-directory -j$(TEST_JOBS) B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST bins && \
+	 $(ASAN_MAKE) -j$(TEST_JOBS) bins && \
+	 $(FUZZ_MAKE) -j$(TEST_JOBS) fuzz-bins && \
+	 echo "make test: builds done ($$(( $$(date +%s) - s )) s)"
 	@$(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST unit
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(MAKE) --no-print-directory asan
-	@$(MAKE) --no-print-directory fuzz-smoke
-	@$(MAKE) --no-print-directory valgrind VG_TESTS="$(VG_CI_TESTS)"
+	@s=$$(date +%s); \
+	 ( ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 MOTCUA_TEST_SLOW=$(TEST_ASAN_SLOW) \
+	   $(ASAN_MAKE) unit integration; a=$$?; \
+	   echo "make test: ASan+UBSan run done ($$(( $$(date +%s) - s )) s)"; \
+	   $(MAKE) --no-print-directory fuzz-smoke; f=$$?; \
+	   echo "make test: fuzz-smoke done ($$(( $$(date +%s) - s )) s)"; \
+	   [ $$a = 0 ] && [ $$f = 0 ] ) > build/test-asan.log 2>&1 & bg=$$!; \
+	 echo "make test: valgrind run here; ASan+UBSan and fuzz-smoke alongside (build/test-asan.log)"; \
+	 $(MAKE) --no-print-directory valgrind; v=$$?; \
+	 echo "make test: valgrind run done ($$(( $$(date +%s) - s )) s)"; \
+	 wait $$bg; b=$$?; \
+	 echo "---- make test: ASan+UBSan and fuzz-smoke (ran alongside valgrind) ----"; \
+	 cat build/test-asan.log; \
+	 [ $$v = 0 ] || echo "make test: the valgrind run failed"; \
+	 [ $$b = 0 ] || echo "make test: the ASan+UBSan run or fuzz-smoke failed"; \
+	 [ $$v = 0 ] && [ $$b = 0 ]
 	@echo "make test: all suites passed"
 
 bench: deps all $(BENCH_BIN)

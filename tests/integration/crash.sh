@@ -8,7 +8,7 @@
 # the same: applied == queued, none twice.  CRASH_* variables pass through.
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -n "${VG_LOG_DIR:-}" ]; then
-	: "${CRASH_KILLS:=12}" "${CRASH_ACTIONS:=60}"
+	: "${CRASH_KILLS:=10}" "${CRASH_ACTIONS:=30}"
 else
 	case "${MOTCUA_BIN:-}" in
 	*/asan/*) : "${CRASH_KILLS:=25}" "${CRASH_ACTIONS:=200}" ;;

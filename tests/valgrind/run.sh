@@ -5,19 +5,28 @@
 #   BUILD_DIR   holds motcua, motcua-sandbox and locale/ (build/test: no
 #               sanitizer, since valgrind and ASan do not mix)
 #   VG_TESTS    integration scripts to run (names in tests/integration;
-#               default: every one but those listed in `skip` below)
-#   VG_JOBS     unit programs at once (default 2)
+#               default: every one)
+#   VG_JOBS     unit programs and integration scripts at once (default 2)
+#   MOTCUA_TEST_SLOW  factor on the scripts' deadlines (default 10 here:
+#               memcheck runs a process 20-50x slower, and a start costs ~1 s)
 #
 # Every unit-test program runs under valgrind itself (test_sandbox and
 # test_sandbox_wire run the sandbox in-process); for the integration
 # scripts, MOTCUA_BIN points at tests/valgrind/vg-exec (as motcua), so every
 # motcua process a script starts runs under memcheck with --leak-check=full.
-# The scripts' motcua-sandbox runs natively: generating its world under
-# valgrind takes longer than the scripts wait for it to start (VG_SANDBOX=1
-# runs it under memcheck too, for a patient run).  Each process writes its own log;
-# the run fails when a script fails or when any log reports an error or a
-# definite, indirect or possible leak not covered by motcua.supp (third-party
-# process-lifetime allocations only).  The logs of the failures are printed.
+# The scripts' motcua-sandbox runs natively (the unit programs cover it;
+# VG_SANDBOX=1 runs it under memcheck too).  Each process writes its own log,
+# filed by script; the verdict is read from the logs at the end:
+#   - a process that finished (its log ends with ERROR SUMMARY) fails the run
+#     on any error or definite, indirect or possible leak not covered by
+#     motcua.supp (third-party process-lifetime allocations only);
+#   - a forked child that exec'd another program (motcua demo starting the
+#     sandbox) leaves only the log's header; its parent's log is the verdict;
+#   - a process killed by SIGKILL writes no summary: "no verdict", allowed
+#     only in the scripts that kill motcua by design (`kills` below), and
+#     still a failure if it had reported an error before it died;
+#   - any other log without a summary (a process that never finished) fails.
+# The logs of the failures are printed.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,30 +34,19 @@ top=$(cd "$here/../.." && pwd)
 build=$(cd "${1:?usage: run.sh BUILD_DIR UNIT_TEST...}" && pwd)
 shift
 
-# Scripts that cannot run under valgrind's slowdown (20-50x) as written, and
-# why.  They still run under ASan+UBSan in `make asan`.
-skip="
-crash.sh
-tui_resize.sh
-tui_demo.sh
-tui_walkthrough.sh
-outbox_congan_return.sh
-"
-#   crash.sh        kills motcua at random instants 40 times by design; a
-#                   killed process writes no leak report
-#   tui_resize.sh   compares screens captured after fixed short waits
-#   tui_demo.sh, tui_walkthrough.sh  wait a fixed few seconds for a screen
-#                   (the demo's first sync, a refreshed count)
-#   outbox_congan_return.sh  `queue send --wait 10` is too short at 20-50x
+# Scripts that SIGKILL motcua processes on purpose.
+kills="crash.sh outbox_upload.sh"
 
 work=$(mktemp -d /tmp/motcua-vg.XXXXXX)
 export VG_LOG_DIR="$work/logs" VG_REAL_DIR="$build" VG_SUPP="$here/motcua.supp"
-mkdir -p "$VG_LOG_DIR" "$work/bin"
+mkdir -p "$VG_LOG_DIR/unit" "$work/bin"
 ln -s "$here/vg-exec" "$work/bin/motcua"
 ln -s "$here/vg-exec" "$work/bin/motcua-sandbox"
 # The TUI scripts link their store-seeding program with the library found
 # beside MOTCUA_BIN.
 ln -s "$build/libmotcua.a" "$work/bin/libmotcua.a"
+# valgrind must not look for debug information on the network.
+unset DEBUGINFOD_URLS
 jobs=${VG_JOBS:-2}
 start=$(date +%s)
 fail=0
@@ -57,18 +55,24 @@ fail=0
 unit_one() {
 	t=$1
 	n=${t##*/}
-	( cd "$top" && valgrind --quiet --leak-check=full \
+	( cd "$top" && valgrind --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible \
-		--suppressions="$VG_SUPP" --error-exitcode=99 \
-		--log-file="$VG_LOG_DIR/unit-$n.%p.log" "$t" > "$work/unit-$n.out" 2>&1 )
+		--read-inline-info=no --suppressions="$VG_SUPP" --error-exitcode=99 \
+		--log-file="$VG_LOG_DIR/unit/$n.%p.log" "$t" > "$work/unit-$n.out" 2>&1 )
 	echo $? > "$work/unit-$n.rc"
 }
-running=0
-for t in "$@"; do
-	unit_one "$t" &
-	running=$((running + 1))
-	if [ "$running" -ge "$jobs" ]; then wait; running=0; fi
+# Each of `jobs` workers takes the next unclaimed program (mkdir is atomic).
+unit_worker() {
+	for t in "$@"; do
+		mkdir "$work/claim-${t##*/}" 2> /dev/null || continue
+		unit_one "$t"
+	done
+}
+i=0
+while [ $i -lt "$jobs" ]; do
+	unit_worker "$@" &
+	i=$((i + 1))
 done
 wait
 upass=0
@@ -86,48 +90,59 @@ done
 echo "valgrind unit: $upass of $# passed ($(( $(date +%s) - start )) s)"
 
 # ---- integration scripts ---------------------------------------------------------------
+istart=$(date +%s)
 export MOTCUA_BIN="$work/bin/motcua" MOTCUA_SANDBOX_BIN="$build/motcua-sandbox"
 [ -z "${VG_SANDBOX:-}" ] || MOTCUA_SANDBOX_BIN="$work/bin/motcua-sandbox"
 export MOTCUA_LOCALEDIR="$build/locale"
-if [ -n "${VG_TESTS:-}" ]; then
-	tests=$VG_TESTS
-else
-	tests=$(cd "$top/tests/integration" && ls ./*.sh | sed 's|^\./||')
-fi
-ipass=0; iskip=0
-cd "$top/tests/integration" || exit 1
-for t in $tests; do
-	if [ -z "${VG_TESTS:-}" ] && printf '%s\n' $skip | grep -qx "$t"; then
-		echo "skip $t (not under valgrind, see tests/valgrind/run.sh)"
-		continue
-	fi
-	s=$(date +%s)
-	sh "./$t" > "$work/it-$t.log" 2>&1
-	rc=$?
-	case $rc in
-	0) ipass=$((ipass + 1)); echo "ok   $t ($(( $(date +%s) - s ))s)" ;;
-	77) iskip=$((iskip + 1)); echo "skip $t: $(tail -n 1 "$work/it-$t.log")" ;;
-	*) fail=$((fail + 1)); echo "FAIL $t (rc $rc, $(( $(date +%s) - s ))s)"
-	   tail -n 30 "$work/it-$t.log" | sed 's/^/    | /' ;;
-	esac
-done
-echo "valgrind integration: $ipass passed, $iskip skipped"
+export MOTCUA_TEST_SLOW="${MOTCUA_TEST_SLOW:-10}"
+# shellcheck disable=SC2086
+IT_JOBS=$jobs IT_TIMEOUT=${VG_TIMEOUT:-1800} IT_LABEL="valgrind integration" \
+	sh "$top/tests/run-integration.sh" ${VG_TESTS:-} || fail=$((fail + 1))
+echo "valgrind integration: $(( $(date +%s) - istart )) s"
 
 # ---- the memcheck logs -------------------------------------------------------------------
-nlogs=0; bad=0
-for l in "$VG_LOG_DIR"/*.log; do
-	[ -e "$l" ] || continue
-	nlogs=$((nlogs + 1))
-	# --quiet: a clean process leaves an empty log.
-	if grep -q -e 'ERROR SUMMARY: [1-9]' -e 'definitely lost: [1-9]' \
-		-e 'indirectly lost: [1-9]' -e 'possibly lost: [1-9]' \
-		-e 'Invalid \(read\|write\|free\)' -e 'uninitialised' "$l"; then
-		bad=$((bad + 1))
-		echo "MEMCHECK ${l##*/}:"
-		sed 's/^/    | /' "$l" | head -n 80
-	fi
+# A console stopped by tmux may still be writing its summary: wait for every
+# process that logs here to end (60 s at most).
+i=0
+while pgrep -f -- "--log-file=$VG_LOG_DIR/" > /dev/null 2>&1 && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
 done
-echo "valgrind: $nlogs processes checked, $bad with errors or leaks" \
+header='^==[0-9]+== ((Memcheck, a memory error detector|Copyright \(C\) |Using Valgrind-|Command: |Parent PID: ).*)?$'
+errors='Invalid (read|write|free)|uninitialised|Conditional jump|Syscall param|Mismatched free|overlap|Jump to the invalid|are (definitely|indirectly|possibly) lost|Process terminating'
+checked=0; execd=0; killed=0; bad=0
+show() {
+	bad=$((bad + 1))
+	echo "MEMCHECK $1 ${2#"$VG_LOG_DIR"/}:"
+	sed 's/^/    | /' "$2" | head -n 80
+}
+for d in "$VG_LOG_DIR"/*/; do
+	s=${d%/}
+	s=${s##*/}
+	for l in "$d"*.log; do
+		[ -e "$l" ] || continue
+		if grep -q '^==[0-9]*== ERROR SUMMARY: ' "$l"; then
+			checked=$((checked + 1))
+			if grep -Eq 'ERROR SUMMARY: [1-9]|(definitely|indirectly|possibly) lost: [1-9]' "$l"; then
+				show "errors or leaks:" "$l"
+			fi
+			continue
+		fi
+		ppid=$(sed -n 's/^==[0-9]*== Parent PID: \([0-9]*\)$/\1/p' "$l")
+		if ! grep -Evq "$header" "$l" && [ -n "$ppid" ] && ls "$d"*".$ppid.log" > /dev/null 2>&1; then
+			execd=$((execd + 1))
+		elif printf '%s\n' $kills | grep -qx "$s"; then
+			killed=$((killed + 1))
+			if grep -Eq "$errors" "$l"; then
+				show "errors before the kill:" "$l"
+			fi
+		else
+			show "no summary (killed or never finished):" "$l"
+		fi
+	done
+done
+echo "valgrind: $checked processes checked, $bad with errors, leaks or no verdict;" \
+     "$killed killed by design (no verdict), $execd forked to run another program" \
      "($(( $(date +%s) - start )) s)"
 [ "$bad" = 0 ] || fail=$((fail + bad))
 if [ "$fail" = 0 ]; then
