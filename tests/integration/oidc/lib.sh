@@ -46,10 +46,17 @@ wait_line() { # file pattern seconds
 	return 1
 }
 
+# Scripts running side by side (tests/run-integration.sh, or the ASan and
+# valgrind runs of make test) install one at a time: the first takes the
+# lock and installs, the others find it done.
 oidc_install() {
 	command -v node >/dev/null && command -v npm >/dev/null || { echo "skip: no node/npm"; exit 77; }
 	[ -f "$OIDC_DIR/node_modules/oidc-provider/package.json" ] && return 0
-	(cd "$OIDC_DIR" && npm install --no-audit --no-fund --loglevel=error >"$WORK/npm.log" 2>&1) ||
+	(
+		command -v flock >/dev/null && flock 9
+		[ -f "$OIDC_DIR/node_modules/oidc-provider/package.json" ] ||
+			(cd "$OIDC_DIR" && npm install --no-audit --no-fund --loglevel=error >"$WORK/npm.log" 2>&1)
+	) 9>"${TMPDIR:-/tmp}/motcua-oidc-npm.lock" ||
 		{ echo "skip: npm could not install oidc-provider"; cat "$WORK/npm.log"; exit 77; }
 }
 
