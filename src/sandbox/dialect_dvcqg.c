@@ -26,6 +26,7 @@
 #define PAGE_DEFAULT 100
 #define PAGE_MAX 500
 #define PROGRESS_MAX_ROWS 10
+#define RESULT_FILES_MAX 64 /* result documents in one TraKetQua */
 
 struct session {
 	mc_time expires_at;
@@ -167,7 +168,8 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 								 d->extra->result_files[i],
 								 "MaThanhPhanHoSo", "KQ", "GiayToId",
 								 str_int((long long)i + 1),
-								 "DuongDanTepTinKetQua", "",
+								 "DuongDanTepTinKetQua",
+								 d->extra->result_files[i],
 								 "MaGiayToKetQua", ""));
 	}
 	json_object_set_new(j, "DanhSachGiayToKetQua", results);
@@ -313,6 +315,38 @@ static const char *const verbs[ACTION_COUNT] = {
 	[ACTION_RETURN_RESULT] = "TraKetQua",   [ACTION_WITHDRAW] = "RutHoSo",
 };
 
+/*
+ * The names of the result files an action carries, borrowed from data, into
+ * *names (malloc'd, the caller frees; at least one entry) and *n:
+ * DanhSachGiayToKetQua [{TenGiayTo, ...}, ...] in order, else the older
+ * single TenGiayToKetQua, else the sandbox's default "ket-qua.pdf".
+ * Returns NULL, or the error message for a list of the wrong shape.
+ */
+static const char *
+result_names(json_t *data, const char ***names, size_t *n)
+{
+	json_t *list = json_object_get(data, "DanhSachGiayToKetQua");
+	const char *one = json_string_value(json_object_get(data, "TenGiayToKetQua"));
+	size_t count = json_is_array(list) ? json_array_size(list) : 0;
+
+	*n = 0;
+	*names = xcalloc(count > 0 ? count : 1, sizeof(**names));
+	if (list != NULL && !json_is_null(list) && !json_is_array(list))
+		return "DanhSachGiayToKetQua phải là một danh sách";
+	if (count > RESULT_FILES_MAX)
+		return "DanhSachGiayToKetQua: tối đa 64 giấy tờ";
+	for (size_t i = 0; i < count; i++) {
+		const char *name =
+			json_string_value(json_object_get(json_array_get(list, i), "TenGiayTo"));
+		if (name == NULL || name[0] == '\0')
+			return "Mỗi giấy tờ trong DanhSachGiayToKetQua cần TenGiayTo";
+		(*names)[(*n)++] = name;
+	}
+	if (*n == 0)
+		(*names)[(*n)++] = one != NULL && one[0] != '\0' ? one : "ket-qua.pdf";
+	return NULL;
+}
+
 static void
 act(struct sandbox *sb, const struct sbx_request *req, json_t *data, struct sbx_response *resp)
 {
@@ -328,18 +362,25 @@ act(struct sandbox *sb, const struct sbx_request *req, json_t *data, struct sbx_
 		reply(resp, DV_INPUT, "HanhDong không hợp lệ", NULL);
 		return;
 	}
-	const char *file = json_string_value(json_object_get(data, "TenGiayToKetQua"));
-	const char *files[1] = {file != NULL ? file : "ket-qua.pdf"};
+	const char **files = NULL;
+	size_t n_files = 0;
+	const char *bad = result_names(data, &files, &n_files);
+	if (bad != NULL) {
+		free(files);
+		reply(resp, DV_INPUT, bad, NULL);
+		return;
+	}
 	struct world_act wa = {
 		.action = a,
 		.via = SRC_DVCQG,
 		.actor = dialect_actor(json_string_value(json_object_get(data, "NguoiXuLy"))),
 		.reason = json_string_value(json_object_get(data, "NoiDung")),
 		.result_files = files,
-		.n_result_files = a == ACTION_RETURN_RESULT ? 1 : 0,
+		.n_result_files = a == ACTION_RETURN_RESULT ? n_files : 0,
 	};
 	const char *ref = json_string_value(json_object_get(data, "MaYeuCau"));
 	enum world_act_result r = sandbox_act(sb, SRC_DVCQG, idx, &wa, ref, req->now);
+	free(files);
 	d = world_get(sb->world, idx);
 	if (r == WORLD_ACT_OK) {
 		world_coord_push(sb->world, idx, d->status, req->now);

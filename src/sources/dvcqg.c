@@ -293,6 +293,25 @@ dvcqg_detail_parse(struct source *src, const struct net_response *resp, struct d
 	return rc;
 }
 
+/*
+ * DanhSachGiayToKetQua: one DVCQG result-document object per file (the
+ * result and its detached signature are two), in the order queued.  The
+ * system knows a file by its name only (no upload, no content): TenGiayTo
+ * and DuongDanTepTinKetQua carry it; the codes we do not know stay "".
+ */
+static json_t *
+result_list(const struct source_action *act)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < act->n_files; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s}", "TenGiayTo",
+						      act->file_ids[i], "MaThanhPhanHoSo", "",
+						      "GiayToId", "", "DuongDanTepTinKetQua",
+						      act->file_ids[i], "MaGiayToKetQua", ""));
+	return list;
+}
+
 static struct net_request *
 dvcqg_action_request(struct source *src, struct net *net, const struct source_action *act)
 {
@@ -305,7 +324,7 @@ dvcqg_action_request(struct source *src, struct net *net, const struct source_ac
 			 dvcqg_actions[act->action], "NoiDung", act->reason, "NguoiXuLy",
 			 act->actor, "MaYeuCau", act->idempotency_key);
 	if (act->n_files > 0)
-		json_object_set_new(data, "TenGiayToKetQua", json_string(act->file_ids[0]));
+		json_object_set_new(data, "DanhSachGiayToKetQua", result_list(act));
 	return envelope(src, net, "action", "XuLyHoSo", data);
 }
 
