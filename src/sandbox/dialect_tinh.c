@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/dossier.h"
 #include "core/xalloc.h"
@@ -22,6 +23,7 @@
 #define BASE "/tinh/api"
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 500
+#define RESULT_FILES_MAX 64 /* tep_ket_qua values in one action */
 
 static const char *const statuses[STATUS_MAX + 1] = {
 	NULL,
@@ -135,6 +137,12 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 					 "duong_dan", url));
 	}
 	json_object_set_new(j, "tep_dinh_kem", files);
+	/* The result files named when it was returned, as tep_ket_qua carried them. */
+	json_t *results = json_array();
+	for (size_t i = 0; d->extra != NULL && i < d->extra->n_result_files; i++)
+		json_array_append_new(results, json_pack("{s:s}", "ten_tep",
+							 d->extra->result_files[i]));
+	json_object_set_new(j, "tep_ket_qua", results);
 	struct world_step steps[64];
 	size_t n = world_history(sb->world, d, steps, 64);
 	json_t *hist = json_array();
@@ -202,6 +210,89 @@ param(const struct sbx_request *req, json_t *json, const char *name)
 	return xstrdup_or_null(s);
 }
 
+/* A list of malloc'd names. */
+struct names {
+	char **v;
+	size_t n;
+};
+
+/* Take name (malloc'd or NULL); -1 when it is not UTF-8 text. */
+static int
+names_add(struct names *l, char *name)
+{
+	json_t *check = name != NULL ? json_string(name) : NULL; /* NULL: not UTF-8 */
+
+	if (name == NULL || name[0] == '\0' || check == NULL) { /* empty ones are skipped */
+		int rc = name != NULL && name[0] != '\0' ? -1 : 0;
+		free(name);
+		return rc;
+	}
+	json_decref(check);
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = name;
+	return 0;
+}
+
+static void
+names_free(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/*
+ * Every value of a repeatable field, in order, where param() looks: each
+ * occurrence in a form body, else the JSON key (a string or a list of
+ * strings), else each occurrence in the query string.  Empty values are
+ * skipped.  0, or -1 when the JSON value has another shape or a value is
+ * not UTF-8.
+ */
+static int
+param_all(const struct sbx_request *req, json_t *json, const char *name, struct names *out)
+{
+	const char *ct = sbx_request_header(req, "Content-Type");
+	bool form = ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+	int rc = 0;
+
+	if (form && req->body != NULL) {
+		/* One field at a time: sbx_form_value() on a request holding only it. */
+		const char *p = req->body, *end = req->body + req->body_len;
+		while (p < end) {
+			const char *amp = memchr(p, '&', (size_t)(end - p));
+			struct sbx_request one = *req;
+			one.headers = NULL;
+			one.n_headers = 0;
+			one.body = p;
+			one.body_len = (size_t)((amp != NULL ? amp : end) - p);
+			rc |= names_add(out, sbx_form_value(&one, name));
+			p += one.body_len + 1;
+		}
+		if (out->n > 0 || rc != 0)
+			return rc;
+	}
+	json_t *v = json != NULL ? json_object_get(json, name) : NULL;
+	if (json_is_string(v))
+		return names_add(out, xstrdup(json_string_value(v)));
+	if (json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			const char *s = json_string_value(json_array_get(v, i));
+			if (s == NULL)
+				return -1;
+			names_add(out, xstrdup(s));
+		}
+		return 0;
+	}
+	if (v != NULL && !json_is_null(v))
+		return -1;
+	for (size_t i = 0; i < req->n_args; i++)
+		if (strcmp(req->args[i].name, name) == 0)
+			rc |= names_add(out, xstrdup(req->args[i].value));
+	return rc;
+}
+
 /* The old system words every refusal the same way, with its own codes. */
 static const struct dialect_refusal refusals[DIALECT_REFUSALS] = {
 	[WORLD_ACT_NOT_ALLOWED] = {200, "TRANG_THAI_KHONG_HOP_LE",
@@ -221,7 +312,9 @@ act(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp
 		json = sbx_request_json(req, NULL);
 	char *code = param(req, json, "so_ho_so"), *op = param(req, json, "thao_tac");
 	char *reason = param(req, json, "ly_do"), *actor = param(req, json, "nguoi_xu_ly");
-	char *ref = param(req, json, "ma_yeu_cau"), *file = param(req, json, "tep_ket_qua");
+	char *ref = param(req, json, "ma_yeu_cau");
+	struct names files = {NULL, 0};
+	int files_bad = param_all(req, json, "tep_ket_qua", &files);
 	uint32_t idx;
 	enum action a = dialect_action_named(operations, op);
 	struct world_dossier *d = dialect_find(sb, code, SRC_TINH, &idx);
@@ -231,17 +324,19 @@ act(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp
 		legacy_error(resp, "KHONG_TIM_THAY", "Không tìm thấy hồ sơ");
 	} else if (a == ACTION_NONE) {
 		legacy_error(resp, "THAO_TAC_KHONG_HOP_LE", "Thao tác không hợp lệ");
-	} else if (a == ACTION_RETURN_RESULT && (file == NULL || file[0] == '\0')) {
+	} else if (files_bad != 0 || files.n > RESULT_FILES_MAX) {
+		legacy_error(resp, "THAM_SO_KHONG_HOP_LE",
+			     "tep_ket_qua là tên tệp hoặc danh sách tên tệp, tối đa 64 tệp");
+	} else if (a == ACTION_RETURN_RESULT && files.n == 0) {
 		legacy_error(resp, "THIEU_TEP_KET_QUA", "Trả kết quả cần tep_ket_qua");
 	} else {
-		const char *files[1] = {file};
 		struct world_act wa = {
 			.action = a,
 			.via = SRC_TINH,
 			.actor = dialect_actor(actor),
 			.reason = reason,
-			.result_files = files,
-			.n_result_files = a == ACTION_RETURN_RESULT ? 1 : 0,
+			.result_files = (const char *const *)files.v,
+			.n_result_files = a == ACTION_RETURN_RESULT ? files.n : 0,
 		};
 		enum world_act_result r = sandbox_act(sb, SRC_TINH, idx, &wa, ref, req->now);
 		const struct dialect_refusal *no = dialect_refusal(refusals, r);
@@ -261,7 +356,7 @@ act(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp
 	free(reason);
 	free(actor);
 	free(ref);
-	free(file);
+	names_free(&files);
 }
 
 void
