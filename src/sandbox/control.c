@@ -201,7 +201,13 @@ static json_t *
 peek_one(const struct world_dossier *d)
 {
 	char due[CIVIL_ISO_LEN], upd[CIVIL_ISO_LEN];
-	return json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:I,s:s,s:s,s:I}", "code", d->code, "source",
+	json_t *files = json_array();
+	json_t *j;
+
+	/* The result files the system recorded on return, whichever dialect took them. */
+	for (size_t i = 0; d->extra != NULL && i < d->extra->n_result_files; i++)
+		json_array_append_new(files, json_string(d->extra->result_files[i]));
+	j = json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:I,s:s,s:s,s:I}", "code", d->code, "source",
 			 catalog_source_name(world_source_of(d)), "procedure",
 			 world_procedure(d)->name, "status", d->status, "coord_status",
 			 d->coord_status, "coord_pending", d->coord_pending, "version",
@@ -209,6 +215,8 @@ peek_one(const struct world_dossier *d)
 			 d->due_at ? civil_format_iso(d->due_at, due, sizeof(due)) : "",
 			 "updated_at", civil_format_iso(d->updated_at, upd, sizeof(upd)), "fees",
 			 (json_int_t)world_fees_total(d));
+	json_object_set_new(j, "result_files", files);
+	return j;
 }
 
 /* GET /_control/dossiers?source=S&status=N&in_dvcqg=1&limit=N or ?code=X */
