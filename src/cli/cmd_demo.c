@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "auth/auth.h"
 #include "auth/keyring.h"
 #include "cli/cli.h"
@@ -51,6 +53,7 @@
 #define READY_TIMEOUT_MS 20000
 #define SIGNIN_TIMEOUT_S 60
 #define STOP_WAIT_MS 3000
+#define DEMO_CREDENTIAL "sandbox-ec-01" /* a test credential of the sandbox's signer */
 
 struct demo {
 	char home[PATH_MAX];      /* "" until created */
@@ -486,6 +489,39 @@ write_sample_result(const struct demo *d)
 	return path;
 }
 
+/*
+ * config.json in the private folder: the sandbox's remote signer, so K in
+ * the console can sign a result with the OTP the trainer reads at
+ * otp_url().  Nothing else: every other setting keeps its default.  0 or -1.
+ */
+static int
+write_config(const struct demo *d)
+{
+	json_t *o = json_pack("{s:{s:s+, s:s, s:s+}}", "signing", "remote_url", d->url,
+			      "/csc/v2", "credential", DEMO_CREDENTIAL, "tsa_url", d->url, "/tsa");
+	char *path = home_file(d, "config.json");
+	int fd = o != NULL ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+	int rc = fd >= 0 && json_dumpfd(o, fd, JSON_INDENT(2)) == 0 ? 0 : -1;
+
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	json_decref(o);
+	free(path);
+	return rc;
+}
+
+/* Where the sandbox's simulated phone shows the signing OTP.  Caller frees. */
+static char *
+otp_url(const struct demo *d)
+{
+	size_t n = strlen(d->url) + sizeof "/csc/_sandbox/otp?credentialID=" +
+		   sizeof DEMO_CREDENTIAL;
+	char *url = xmalloc(n);
+
+	snprintf(url, n, "%s/csc/_sandbox/otp?credentialID=%s", d->url, DEMO_CREDENTIAL);
+	return url;
+}
+
 /* ---- signing in as the phone would ------------------------------------ */
 
 static void
@@ -617,6 +653,7 @@ print_summary(struct demo *d)
 {
 	struct auth_info info;
 	struct auth_system_info si;
+	char *otp;
 
 	auth_get_info(d->auth, &info);
 	printf("sandbox: %s\n", d->url);
@@ -624,6 +661,9 @@ print_summary(struct demo *d)
 	printf("home: %s\n", d->home);
 	printf("signed_in: %s\n", info.name != NULL ? info.name
 				  : info.subject != NULL ? info.subject : "?");
+	otp = otp_url(d);
+	printf("signing_otp: %s\n", otp);
+	free(otp);
 	printf("systems:");
 	for (size_t i = 0; auth_get_system(d->auth, i, &si) == 0; i++)
 		printf(" %s", si.name);
@@ -720,6 +760,15 @@ cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	write_pid_file(&d);
+	if (write_config(&d) == 0) {
+		char *otp = otp_url(&d);
+		/* Not in the catalogues: one line for the trainer in both languages. */
+		say("Mã OTP ký số (sandbox) / signing OTP (sandbox): %s", otp);
+		free(otp);
+	} else {
+		say("không ghi được cấu hình ký số (cannot write the signing settings): %s",
+		    strerror(errno));
+	}
 	setenv("MOTCUA_ISSUER", d.url, 1);
 	eo.sign_in = true;
 	eo.sources = true;

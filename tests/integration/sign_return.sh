@@ -12,6 +12,8 @@
 #     `motcua queue send` delivers it once the system is back;
 #   - the sandbox received every file: the SHA-256 of each upload equals the
 #     local copy, and `openssl cms -verify` accepts the signatures;
+#   - on tinh, which takes file names only, both names arrive (every system:
+#     tests/integration/return_files.sh);
 #   - remote signing: a rejected OTP queues nothing; the right OTP (read from
 #     the sandbox's simulated phone) signs and queues.
 # Every PIN here is a synthetic test value.
@@ -139,6 +141,16 @@ while read -r name up; do
 	localsum=$(sha256sum "$R/$name" | cut -d' ' -f1)
 	sbx_eq "$remote" "$localsum" "bytes of $name at the sandbox"
 done <"$T/ids"
+
+# ---- a system that takes names only (tinh): the signature is named there too --------
+H=$(sbx_curl "/_control/dossiers?source=tinh&status=9&in_dvcqg=0&limit=1" | jq -r '.dossiers[0].code // empty')
+[ -n "$H" ] || sbx_die "no tinh dossier in status 9"
+"$M" act "$H" return-result --file "$T/trich-luc.txt" --sign $TOKEN --pin-fd 3 3<"$T/pin" \
+	>/dev/null 2>"$T/err" || sbx_die "signing for tinh: $(cat "$T/err")"
+"$M" queue send --wait 30 >/dev/null 2>"$T/err" || sbx_die "queue send (tinh): $(cat "$T/err")"
+sbx_eq "$(server_status "$H")" 10 "server status of $H (tinh)"
+sbx_eq "$(sbx_curl "/_control/dossiers?code=$H" | jq -r '.dossier.result_files | join(",")')" \
+	"trich-luc.txt,trich-luc.txt.p7s" "names at tinh"
 
 # ---- remote signing (CSC) -----------------------------------------------------------
 sbx_token csc >"$T/csc-token"
