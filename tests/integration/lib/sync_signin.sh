@@ -47,7 +47,7 @@ sync_login() {
 	# reused one yet, and the loop below would read the previous user_code
 	n_login=$(( ${n_login:-0} + 1 ))
 	out=$SYNC_TMP/login.$n_login.out
-	rm -f "$out"
+	: >"$out" # exists (empty) before the poll reads it, even under set -e
 	"$MOTCUA_BIN" login --issuer "$SBX_URL" >"$out" 2>&1 &
 	lp=$!
 	i=0
