@@ -155,6 +155,8 @@ struct ui_training {
 	void (*approve)(void *ctx, const char *user_code);
 	/* A sample result file offered when returning a result; may be NULL. */
 	const char *sample_result;
+	/* Where the sandbox's simulated phone shows a signing OTP; may be NULL. */
+	const char *otp_url;
 	void *ctx;
 };
 

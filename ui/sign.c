@@ -207,6 +207,13 @@ sign_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		ui_put(win, y, x0 + 2, w - 4, buf, a | A_UNDERLINE);
 		ui_put_text(win, y, x0 + 2 + ui_text_width(buf), 1, "_", a | A_BLINK);
 		y += 2;
+		if (dl->step == S_OTP && app->opt->sandbox != NULL &&
+		    app->opt->sandbox->otp_url != NULL) {
+			/* training: the trainer's "phone" is a page of the sandbox */
+			snprintf(buf, sizeof buf, "%s %s", _("Sandbox phone:"),
+				 app->opt->sandbox->otp_url);
+			put_wrapped(win, &y, x0 + 2, w - 4, y0 + h - 2, buf, a);
+		}
 		put_wrapped(win, &y, x0 + 2, w - 4, y0 + h - 2, dl->note,
 			    ui_attr(app, UI_ROLE_ERROR));
 		ui_put_text(win, y0 + h - 2, x0 + 2, w - 4, _("Enter = sign    Esc = cancel"),

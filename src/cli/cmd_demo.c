@@ -697,7 +697,7 @@ cmd_demo(int argc, char **argv)
 	struct ui_trust *trust = NULL;
 	struct auth_info info;
 	const char *lang = NULL, *why = NULL, *given_bin = NULL;
-	char *bin = NULL, *cause = NULL, *sample = NULL;
+	char *bin = NULL, *cause = NULL, *sample = NULL, *otp = NULL;
 	bool check = false;
 	int rc = CLI_FAIL;
 
@@ -761,10 +761,10 @@ cmd_demo(int argc, char **argv)
 	}
 	write_pid_file(&d);
 	if (write_config(&d) == 0) {
-		char *otp = otp_url(&d);
+		char *phone = otp_url(&d);
 		/* Not in the catalogues: one line for the trainer in both languages. */
-		say("Mã OTP ký số (sandbox) / signing OTP (sandbox): %s", otp);
-		free(otp);
+		say("Mã OTP ký số (sandbox) / signing OTP (sandbox): %s", phone);
+		free(phone);
 	} else {
 		say("không ghi được cấu hình ký số (cannot write the signing settings): %s",
 		    strerror(errno));
@@ -802,6 +802,8 @@ cmd_demo(int argc, char **argv)
 	auth_get_info(d.auth, &info);
 	sample = write_sample_result(&d);
 	training.sample_result = sample;
+	otp = otp_url(&d);
+	training.otp_url = otp; /* shown in the console's OTP prompt */
 	go.store = d.env.store;
 	go.net = d.net;
 	go.sync = d.env.sync;
@@ -858,6 +860,7 @@ out:
 	signals_restore();
 	free(bin);
 	free(sample);
+	free(otp);
 	free(cause);
 	return rc;
 }
