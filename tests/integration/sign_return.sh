@@ -207,6 +207,44 @@ jq -n --arg m "$MODULE" '{signing: {pkcs11_module: $m, token: "motcua-test", key
 "$M" act "$D" return-result --file "$T/trich-luc.txt" --sign --config "$T/cfg.json" \
 	--pin-fd 3 3<"$T/pin" >/dev/null 2>"$T/err" || sbx_die "config signer: $(cat "$T/err")"
 sbx_eq "$(local_status "$D")" 10 "config signer: local status"
+# ---- RFC 3161: the config's TSA stamps, an unreachable one queues nothing ------------
+set -- $(sbx_curl "/_control/dossiers?source=tuphap&status=9&limit=8" | jq -r '.dossiers[].code')
+E= F=
+for c in "$@"; do
+	[ "$(local_status "$c")" = 9 ] || continue
+	if [ -z "$E" ]; then E=$c; elif [ -z "$F" ]; then F=$c; break; fi
+done
+[ -n "$F" ] || sbx_die "need two more tuphap dossiers in status 9"
+jq -n --arg m "$MODULE" --arg t "http://127.0.0.1:1/tsa" \
+	'{signing: {pkcs11_module: $m, token: "motcua-test", key: "signkey", tsa_url: $t}}' \
+	>"$T/cfg-tsa-down.json"
+before=$(queued)
+"$M" act "$E" return-result --file "$T/trich-luc.txt" --sign --config "$T/cfg-tsa-down.json" \
+	--pin-fd 3 3<"$T/pin" >/dev/null 2>"$T/err" && sbx_die "signed although the TSA is down"
+grep -q "TSA" "$T/err" && grep -q -- "--no-timestamp" "$T/err" ||
+	sbx_die "TSA down said: $(cat "$T/err")"
+sbx_eq "$(queued)" "$before" "TSA down: queue"
+sbx_eq "$(local_status "$E")" 9 "TSA down: local status"
+[ -z "$(ls -A "$MOTCUA_HOME/results/$E" 2>/dev/null)" ] || sbx_die "TSA down: files left behind"
+# offline commune: --no-timestamp signs with the token anyway
+"$M" act "$E" return-result --file "$T/trich-luc.txt" --sign --config "$T/cfg-tsa-down.json" \
+	--no-timestamp --pin-fd 3 3<"$T/pin" >/dev/null 2>"$T/err" ||
+	sbx_die "--no-timestamp: $(cat "$T/err")"
+"$M" verify "$MOTCUA_HOME/results/$E/trich-luc.txt" "$MOTCUA_HOME/results/$E/trich-luc.txt.p7s" \
+	--ca "$T/ca.pem" --json | jq -e '.timestamp == null' >/dev/null ||
+	sbx_die "--no-timestamp: the signature carries a timestamp"
+# the sandbox's TSA (--tsa wins over the config's)
+"$M" act "$F" return-result --file "$T/trich-luc.txt" --sign --config "$T/cfg-tsa-down.json" \
+	--tsa "$SBX_URL/tsa" --pin-fd 3 3<"$T/pin" >/dev/null 2>"$T/err" ||
+	sbx_die "--tsa: $(cat "$T/err")"
+RF=$MOTCUA_HOME/results/$F
+cat "$T/ca.pem" "$T/sbx-ca.pem" >"$T/both-ca.pem"
+"$M" verify "$RF/trich-luc.txt" "$RF/trich-luc.txt.p7s" --ca "$T/both-ca.pem" --json |
+	jq -e '.timestamp.valid == true' >/dev/null ||
+	sbx_die "no valid timestamp: $("$M" verify "$RF/trich-luc.txt" "$RF/trich-luc.txt.p7s" --ca "$T/both-ca.pem" 2>&1)"
+ossl_verify "$RF/trich-luc.txt" "$RF/trich-luc.txt.p7s" "$T/ca.pem" ||
+	sbx_die "openssl refused the stamped signature"
+
 # ---- motcua show is a view of personal data: one audit entry each ---------------------
 views() { "$M" audit list --json | jq '[.[] | select(.kind == "view")] | length'; }
 before=$(views)
