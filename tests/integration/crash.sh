@@ -8,7 +8,7 @@
 # the same: applied == queued, none twice.  CRASH_* variables pass through.
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -n "${VG_LOG_DIR:-}" ]; then
-	: "${CRASH_KILLS:=10}" "${CRASH_ACTIONS:=30}"
+	: "${CRASH_KILLS:=10}" "${CRASH_ACTIONS:=36}" # a multiple of 12: the plan has 12 shares
 else
 	case "${MOTCUA_BIN:-}" in
 	*/asan/*) : "${CRASH_KILLS:=25}" "${CRASH_ACTIONS:=200}" ;;

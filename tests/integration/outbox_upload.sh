@@ -12,8 +12,9 @@ sync_in_keyring "$@"
 M=$MOTCUA_BIN
 set -e
 
+# --verbose: one line per request in $SBX_LOG, to see the first chunk land
 sbx_start --seed 31 --dossiers 300 --now '2026-03-12 09:30' --speed 0 \
-	--faults 'nnmt:clear;congan:clear'
+	--faults 'nnmt:clear;congan:clear' --verbose
 trap 'sbx_cleanup; sync_cleanup_tmp' EXIT
 sync_login
 "$M" sync >/dev/null 2>&1 || sbx_die "first sync failed"
@@ -33,10 +34,17 @@ sbx_curl /_control/faults --data-urlencode \
 	'spec=tuphap:bandwidth=8000,drop=0.15,cut=0.15;nnmt:bandwidth=8000,drop=0.15,cut=0.15' |
 	jq -e .ok >/dev/null
 
-# killed in the middle of the upload, once it has sent part of the file
+# killed in the middle of the upload, once it has sent part of the file: as
+# soon as the server has taken a chunk (64 KB of the 2 MB; 308 = more to come)
 "$M" queue send --wait "$(slow 30)" --backoff-cap 1 --json >/dev/null 2>&1 &
 pid=$!
-sleep "$(slow 3)" # (under memcheck, the start alone takes a second or two)
+i=0
+until grep -Eq ' (PUT|PATCH) [^ ]*/uploads/[^ ]* -> 308' "$SBX_LOG"; do
+	kill -0 "$pid" 2>/dev/null || break
+	i=$((i + 1))
+	[ $i -lt $(( 600 * SLOW )) ] || break
+	sleep 0.1
+done
 kill -KILL "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 "$M" queue --json | jq -e '.[0].state == "pending" or .[0].state == "sending"' >/dev/null ||

@@ -55,12 +55,14 @@ fail=0
 unit_one() {
 	t=$1
 	n=${t##*/}
+	us=$(date +%s)
 	( cd "$top" && valgrind --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible \
 		--read-inline-info=no --suppressions="$VG_SUPP" --error-exitcode=99 \
 		--log-file="$VG_LOG_DIR/unit/$n.%p.log" "$t" > "$work/unit-$n.out" 2>&1 )
 	echo $? > "$work/unit-$n.rc"
+	echo "$(( $(date +%s) - us )) $n" > "$work/unit-$n.secs"
 }
 # Each of `jobs` workers takes the next unclaimed program (mkdir is atomic).
 unit_worker() {
@@ -87,7 +89,8 @@ for t in "$@"; do
 		tail -n 15 "$work/unit-$n.out" | sed 's/^/    | /'
 	fi
 done
-echo "valgrind unit: $upass of $# passed ($(( $(date +%s) - start )) s)"
+echo "valgrind unit: $upass of $# passed ($(( $(date +%s) - start )) s; slowest:" \
+     "$(cat "$work"/unit-*.secs 2>/dev/null | sort -rn | head -n 5 | awk '{printf "%s%s %ss", (NR > 1 ? ", " : ""), $2, $1}'))"
 
 # ---- integration scripts ---------------------------------------------------------------
 istart=$(date +%s)
