@@ -59,7 +59,8 @@ store_audit_list_free(struct store_audit_entry *v, size_t n)
 const char *
 store_audit_problem_name(enum store_audit_problem p)
 {
-	static const char *const names[] = {"ok", "altered", "removed", "reordered", "inserted"};
+	static const char *const names[] = {"ok",       "altered",  "removed",
+						  "reordered", "inserted", "key-record-lost"};
 
 	return (size_t)p < sizeof names / sizeof names[0] ? names[p] : "?";
 }
@@ -448,6 +449,16 @@ bind_reason(const unsigned char *key, const struct store_audit_state *st, const 
 	    enum store_audit_bind_why why, bool *silent)
 {
 	*silent = st->head_seq == 0;
+	if (why == STORE_AUDIT_BIND_RECORD_LOST) {
+		/* the file forgot a key the keyring holds: unless its keyed
+		 * state still carries that key (only the record went), what
+		 * was written before is unproven, and the chain says so -
+		 * even an empty log, which may have been emptied */
+		*silent = false;
+		return st->keyed_from > 0 && keyed_state_ok(key, st, k)
+			       ? NULL
+			       : STORE_AUDIT_REASON_RECORD_LOST;
+	}
 	if (st->keyed_from > 0) {
 		if (keyed_state_ok(key, st, k))
 			return NULL; /* keyed under this key: the usual case */
@@ -467,6 +478,7 @@ bind_reason(const unsigned char *key, const struct store_audit_state *st, const 
 	case STORE_AUDIT_BIND_NEW_KEY:
 		return "new-key";
 	case STORE_AUDIT_BIND_KNOWN_KEY:
+	case STORE_AUDIT_BIND_RECORD_LOST:
 		break;
 	}
 	return NULL;
@@ -902,6 +914,36 @@ check_keyed(const unsigned char *key, const struct store_audit_entry *v, size_t 
 			 (int64_t)n - head == 1 ? "y" : "ies", head);
 }
 
+/*
+ * After the chain verified: a "key-record-lost" mark (audit_int.h) fails the
+ * log at the mark, unless another problem was found before it.  The mark is
+ * in the chain, so this holds without the key too; entries after it are
+ * keyed as usual.
+ */
+static void
+check_record_lost(const struct store_audit_entry *v, size_t n, struct store_audit_verdict *out)
+{
+	static const char mark[] = "{\"reason\":\"" STORE_AUDIT_REASON_RECORD_LOST "\"";
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].kind, STORE_AUDIT_KEYED) != 0 || v[i].details == NULL ||
+		    strncmp(v[i].details, mark, sizeof mark - 1) != 0 ||
+		    (v[i].details[sizeof mark - 1] != ',' && v[i].details[sizeof mark - 1] != '}'))
+			continue;
+		if (out->problem != STORE_AUDIT_OK && out->seq < v[i].seq)
+			return;
+		verdict(out, STORE_AUDIT_KEY_LOST, v[i].seq,
+			"seq %" PRId64 ": key-record-lost: the store's key record was removed or replaced "
+			"while the keyring still holds its key; entries before it may have been "
+			"rewritten", v[i].seq);
+		snprintf(out->note, sizeof out->note,
+			 "keyed again from seq %" PRId64 " after the store's record of its key was "
+			 "removed or replaced; compare entries 1..%" PRId64 " with the server's copy",
+			 v[i].seq, v[i].seq - 1);
+		return;
+	}
+}
+
 int
 store_audit_verify(struct store *s, struct store_audit_verdict *out)
 {
@@ -923,8 +965,10 @@ store_audit_verify(struct store *s, struct store_audit_verdict *out)
 	out->keyed_from = st.keyed_from;
 	out->keyed_head = st.keyed_head;
 	rc = check_chain(v, n, &st, out);
-	if (rc == 0 && out->problem == STORE_AUDIT_OK)
+	if (rc == 0 && out->problem == STORE_AUDIT_OK) {
 		check_keyed(store_protect_audit_key(s), v, n, &st, &k, out);
+		check_record_lost(v, n, out);
+	}
 	store_audit_list_free(v, n);
 	return rc;
 }

@@ -57,6 +57,9 @@
 #define STORE_AUDIT_PURGE "retention"     /* finished dossiers left the cache */
 #define STORE_AUDIT_WIPE_REFUSED "wipe-refused"
 #define STORE_AUDIT_KEYED "audit-key"     /* the chain is keyed from here (details.reason) */
+/* details.reason of the audit-key entry written when the store's record of
+ * its key was removed or replaced while the keyring still held the key */
+#define STORE_AUDIT_REASON_RECORD_LOST "key-record-lost"
 
 /* What the caller records.  All borrowed; clerk NULL: the current clerk. */
 struct store_audit_record {
@@ -123,9 +126,11 @@ enum store_audit_problem {
 	STORE_AUDIT_REMOVED,    /* entries are missing (a gap, or the tail) */
 	STORE_AUDIT_REORDERED,  /* an entry sits at another place than it was written */
 	STORE_AUDIT_INSERTED,   /* an entry that was never part of the chain */
+	STORE_AUDIT_KEY_LOST,   /* the file lost its record of the key the keyring holds:
+				 * entries before the "key-record-lost" mark are unproven */
 };
 
-/* "ok", "altered", "removed", "reordered", "inserted" (static). */
+/* "ok", "altered", "removed", "reordered", "inserted", "key-record-lost" (static). */
 const char *store_audit_problem_name(enum store_audit_problem p);
 
 enum store_audit_keying {
@@ -154,6 +159,9 @@ struct store_audit_verdict {
  * keyed state and every entry's tag.  Besides what the chain catches, a
  * rewrite without the key is "altered" (a tag or the keyed state does not
  * match, or the keying was removed) and a cut of keyed entries "removed".
+ * A "key-record-lost" audit-key entry (store/protect.h: the file's record of
+ * its key was removed while the keyring held it) fails verification at that
+ * entry, with or without the key: what came before it is not proven.
  * 0 with *v filled in (ok or not), -1 on error.
  */
 int store_audit_verify(struct store *s, struct store_audit_verdict *v);

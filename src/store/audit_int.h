@@ -16,6 +16,9 @@ enum store_audit_bind_why {
 	STORE_AUDIT_BIND_KNOWN_KEY, /* the key this store already knew; no transaction open */
 	STORE_AUDIT_BIND_FIRST_KEY, /* the store's first data key; inside set_key's transaction */
 	STORE_AUDIT_BIND_NEW_KEY,   /* another key than before (the old one was lost); ditto */
+	STORE_AUDIT_BIND_RECORD_LOST, /* the keyring held this store's key but the file's
+				       * record of it is gone or another, and the store holds
+				       * what was written before; ditto */
 };
 
 /*
@@ -25,6 +28,9 @@ enum store_audit_bind_why {
  * A non-empty chain gets an "audit-key" entry saying so (keyed itself).
  * A chain that claims no keying although this store knew its key already,
  * or whose keyed state does not verify, is left alone: verify reports it.
+ * RECORD_LOST keys the chain again from a "key-record-lost" audit-key entry
+ * (also over an empty log) unless its keyed state verifies under this key;
+ * store_audit_verify() then fails at that entry for good.
  * 0, or -1 with store_errmsg().
  */
 int store_audit_bind(struct store *s, enum store_audit_bind_why why);

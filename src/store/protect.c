@@ -311,14 +311,44 @@ out:
 	return ret;
 }
 
+/*
+ * Does the store hold what was written before - audit entries, or ID
+ * numbers sealed under some key?  A store just created holds neither: that
+ * is how a fresh store at a path whose keyring item stayed (a wipe that
+ * could not reach the keyring, a data folder removed by hand) is told from
+ * one whose record of its key was deleted.  0 or -1.
+ */
+static int
+holds_history(struct store *s, bool *yes)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT EXISTS (SELECT 1 FROM audit)"
+					 " OR EXISTS (SELECT 1 FROM audit_state WHERE head_seq > 0)"
+					 " OR EXISTS (SELECT 1 FROM dossiers"
+					 "  WHERE applicant_id LIKE 'enc1:%')");
+	int rc;
+
+	*yes = false;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*yes = sqlite3_column_int(st, 0) != 0;
+	else
+		store_fail(s, "reading the store's history");
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 int
 store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LEN],
-		      int64_t *sealed, int64_t *forgotten)
+		      bool key_existed, int64_t *sealed, int64_t *forgotten)
 {
 	struct store_protect *p = protect_of(s);
 	unsigned char check[32];
 	char check_hex[33], *stored = NULL;
 	int64_t n_sealed = 0, n_forgot = 0;
+	enum store_audit_bind_why why;
+	bool lost = false;
 	sqlite3_stmt *st;
 	int ret = -1;
 
@@ -347,7 +377,14 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 	}
 	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
 		goto out;
-	if (stored != NULL) {
+	/* the keyring held this store's key, yet the file has no record of it
+	 * (or another): with history in the file that record was removed or
+	 * replaced - not a first key, not a lost one */
+	if (key_existed && holds_history(s, &lost) != 0)
+		goto rollback;
+	why = lost ? STORE_AUDIT_BIND_RECORD_LOST
+		   : stored == NULL ? STORE_AUDIT_BIND_FIRST_KEY : STORE_AUDIT_BIND_NEW_KEY;
+	if (stored != NULL && !lost) {
 		/* sealed under a key that is gone: nobody can read them now */
 		st = store_stmt(s, "UPDATE dossiers SET applicant_id = NULL"
 				   " WHERE applicant_id LIKE 'enc1:%'");
@@ -366,8 +403,7 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 	    (stored == NULL && seal_clear_rows(s, &n_sealed) != 0))
 		goto rollback;
 	/* the audit chain is keyed from here, in the same transaction */
-	if (store_audit_bind(s, stored == NULL ? STORE_AUDIT_BIND_FIRST_KEY
-					       : STORE_AUDIT_BIND_NEW_KEY) != 0)
+	if (store_audit_bind(s, why) != 0)
 		goto rollback;
 	if (store_exec(s, "COMMIT") != 0)
 		goto rollback;

@@ -29,6 +29,7 @@
 #ifndef MOTCUA_STORE_PROTECT_H
 #define MOTCUA_STORE_PROTECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/civil.h"
@@ -48,13 +49,27 @@ enum store_pii_mode store_protect_mode(const struct store *s);
  * Seal ID numbers under `key` from now on.  When this is the store's first
  * key, ID numbers already stored in clear are sealed at once (and the file
  * is vacuumed, so their digits do not linger in free pages); *sealed counts
- * them.  With the key the store already knows nothing is written.  When the store's ID numbers
- * were sealed under ANOTHER key (the keyring item was lost), they cannot be
- * read any more: they are forgotten (*forgotten) and the new key recorded.
+ * them.  With the key the store already knows nothing is written.  When the
+ * store's ID numbers were sealed under ANOTHER key (the keyring item was
+ * lost), they cannot be read any more: they are forgotten (*forgotten) and
+ * the new key recorded.  The audit chain is keyed accordingly (audit.h).
+ *
+ * key_existed: the caller FOUND `key` in the keyring for this store (true)
+ * rather than creating it now (false).  The file's own record of its key
+ * (protect_state) can be deleted by anyone who can write the file, so when
+ * the keyring had the key but the file has no record of it, or another, and
+ * the store holds history (audit entries, or ID numbers sealed earlier),
+ * this is neither a first key nor a lost one: the record was removed.  The
+ * key is recorded again, sealed numbers are kept (those that do not open
+ * read as unavailable), and the audit chain gets a "key-record-lost" entry
+ * that makes store_audit_verify() fail from then on; new entries are keyed.
+ * A store without history (just created at a path whose keyring item
+ * stayed) is keyed as a first key.
+ *
  * Returns 0, or -1 with store_errmsg().  Out pointers may be NULL.
  */
 int store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LEN],
-			  int64_t *sealed, int64_t *forgotten);
+			  bool key_existed, int64_t *sealed, int64_t *forgotten);
 
 /* No key: do not write ID numbers.  0. */
 int store_protect_drop_ids(struct store *s);

@@ -103,20 +103,23 @@ unhex32(const char *s, unsigned char out[STORE_DATA_KEY_LEN])
 	return 0;
 }
 
-/* The store's data key from the Secret Service, created on first use.
- * 0 got it; 1 no Secret Service (or it refused). */
+/* The store's data key from the Secret Service, created on first use;
+ * *existed: it was found there (not created now).  0 got it; 1 no Secret
+ * Service (or it refused). */
 static int
-data_key(const char *db_path, unsigned char key[STORE_DATA_KEY_LEN])
+data_key(const char *db_path, unsigned char key[STORE_DATA_KEY_LEN], bool *existed)
 {
 	struct auth_keyring *kr = auth_keyring_open(NULL);
 	char *item = key_item(db_path), *secret = NULL;
 	char hex[2 * STORE_DATA_KEY_LEN + 1];
 	int ret = 1, found;
 
+	*existed = false;
 	if (!auth_keyring_persistent(kr))
 		goto out;
 	found = auth_keyring_lookup(kr, item, &secret, NULL, NULL);
 	if (found == 1 && unhex32(secret, key) == 0) {
+		*existed = true;
 		ret = 0;
 		goto out;
 	}
@@ -149,6 +152,7 @@ privacy_open(struct store *s, const char *data_dir, const char *db_path,
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
 	unsigned char key[STORE_DATA_KEY_LEN];
+	bool existed = false;
 	int rc;
 
 	*cause = NULL;
@@ -161,8 +165,10 @@ privacy_open(struct store *s, const char *data_dir, const char *db_path,
 		if (rc != 0)
 			return -1;
 	}
-	if (db_path != NULL && data_key(db_path, key) == 0) {
-		rc = store_protect_set_key(s, key, NULL, NULL);
+	if (db_path != NULL && data_key(db_path, key, &existed) == 0) {
+		/* whether the keyring already had it tells a first key from a
+		 * record of it removed from the file (store/protect.h) */
+		rc = store_protect_set_key(s, key, existed, NULL, NULL);
 		explicit_bzero(key, sizeof key);
 		if (level != NULL)
 			*level = PRIVACY_SEALED;

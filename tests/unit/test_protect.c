@@ -4,7 +4,8 @@
  * the whole number, not by a part of it; a wrong key reads nothing; numbers
  * stored in clear before are sealed when the key arrives; without a key
  * they are not written; the retention purge spares dossiers with queued
- * work.  The ID numbers here are synthetic (province code 999 is nobody's).
+ * work; the store's record of its key removed while the keyring kept the
+ * key is no first key.  The ID numbers here are synthetic (province code 999 is nobody's).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 
 #include "core/status.h"
 #include "core/xalloc.h"
+#include "store/audit.h"
 #include "store/outbox.h"
 #include "store/protect.h"
 #include "store/store.h"
@@ -155,7 +157,7 @@ test_sealed_round_trip_and_search(void **state)
 	struct fx *f = *state;
 	char *id;
 
-	assert_int_equal(store_protect_set_key(f->s, key1, NULL, NULL), 0);
+	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
 	assert_int_equal(store_protect_mode(f->s), STORE_PII_SEALED);
 	put(f->s, "H56.14-000001", ID_A, STATUS_NEW, 0);
 	put(f->s, "H56.14-000002", ID_B, STATUS_NEW, 0);
@@ -175,7 +177,7 @@ test_sealed_round_trip_and_search(void **state)
 	assert_false(on_disk(f->path, ID_B));
 	/* the same key in a new process opens them */
 	reopen(f);
-	assert_int_equal(store_protect_set_key(f->s, key1, NULL, NULL), 0);
+	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
 	id = id_of(f->s, "H56.14-000002");
 	assert_string_equal(id, ID_B);
 	free(id);
@@ -188,7 +190,7 @@ test_without_key_nothing_opens(void **state)
 	struct fx *f = *state;
 	char *id;
 
-	assert_int_equal(store_protect_set_key(f->s, key1, NULL, NULL), 0);
+	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
 	put(f->s, "H56.14-000001", ID_A, STATUS_NEW, 0);
 	reopen(f); /* clear mode: sealed values are not handed out */
 	id = id_of(f->s, "H56.14-000001");
@@ -205,11 +207,11 @@ test_other_key_forgets(void **state)
 	int64_t sealed = -1, forgotten = -1;
 	char *id;
 
-	assert_int_equal(store_protect_set_key(f->s, key1, NULL, NULL), 0);
+	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
 	put(f->s, "H56.14-000001", ID_A, STATUS_NEW, 0);
 	put(f->s, "H56.14-000002", ID_B, STATUS_NEW, 0);
 	reopen(f);
-	assert_int_equal(store_protect_set_key(f->s, key2, &sealed, &forgotten), 0);
+	assert_int_equal(store_protect_set_key(f->s, key2, false, &sealed, &forgotten), 0);
 	assert_int_equal(forgotten, 2);
 	assert_int_equal(sealed, 0);
 	id = id_of(f->s, "H56.14-000001");
@@ -232,7 +234,7 @@ test_clear_rows_sealed_when_key_arrives(void **state)
 	put(f->s, "H56.14-000002", ID_B, STATUS_NEW, 0);
 	assert_true(on_disk(f->path, ID_A));
 	assert_int_equal(found(f->s, "0123456"), 1); /* clear: substrings match */
-	assert_int_equal(store_protect_set_key(f->s, key1, &sealed, &forgotten), 0);
+	assert_int_equal(store_protect_set_key(f->s, key1, false, &sealed, &forgotten), 0);
 	assert_int_equal(sealed, 2);
 	assert_int_equal(forgotten, 0);
 	assert_false(on_disk(f->path, ID_A));
@@ -265,7 +267,7 @@ test_sealed_value_bound_to_its_dossier(void **state)
 	sqlite3 *db = NULL;
 	char *id;
 
-	assert_int_equal(store_protect_set_key(f->s, key1, NULL, NULL), 0);
+	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
 	put(f->s, "H56.14-000001", ID_A, STATUS_NEW, 0);
 	put(f->s, "H56.14-000002", ID_B, STATUS_NEW, 0);
 	/* someone copies dossier 1's sealed number onto dossier 2 */
@@ -320,6 +322,110 @@ test_retention(void **state)
 	dossier_release(&d);
 }
 
+static void
+tamper(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 2000);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("tamper: %s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/*
+ * The store's record of its key deleted, or replaced, by `how` while the
+ * keyring kept the key, and the (empty) audit log's keying with it: the
+ * numbers sealed under the key are history even with an empty log (someone
+ * may have emptied it), so this is no first key
+ * - the numbers still open, nothing is forgotten, and the audit log fails
+ * verification at the mark it got, on every later open too.
+ */
+static void
+record_lost(struct fx *f, const char *how)
+{
+	struct store_audit_verdict vd;
+	int64_t sealed = -1, forgotten = -1;
+	char *id;
+
+	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
+	put(f->s, "H56.14-000001", ID_A, STATUS_NEW, 0);
+	tamper(f->path, how);
+	reopen(f);
+	assert_int_equal(store_protect_set_key(f->s, key1, true, &sealed, &forgotten), 0);
+	assert_int_equal(forgotten, 0);
+	assert_int_equal(sealed, 0);
+	id = id_of(f->s, "H56.14-000001");
+	assert_string_equal(id, ID_A);
+	free(id);
+	assert_int_equal(found(f->s, ID_A), 1);
+	assert_int_equal(store_audit_verify(f->s, &vd), 0);
+	assert_int_equal(vd.problem, STORE_AUDIT_KEY_LOST);
+	assert_int_equal(vd.seq, 1);
+	assert_non_null(strstr(vd.why, "key record was removed or replaced"));
+	/* the record is back: the next open is the usual one, still failing */
+	reopen(f);
+	assert_int_equal(store_protect_set_key(f->s, key1, true, NULL, NULL), 0);
+	assert_int_equal(store_audit_verify(f->s, &vd), 0);
+	assert_int_equal(vd.problem, STORE_AUDIT_KEY_LOST);
+	assert_int_equal(vd.checked, 1);
+}
+
+static void
+test_key_record_deleted(void **state)
+{
+	record_lost(*state, "DELETE FROM protect_state; DELETE FROM audit_state");
+}
+
+static void
+test_key_record_replaced(void **state)
+{
+	record_lost(*state, "UPDATE protect_state SET key_check = '00000000000000000000000000000000';"
+			    " DELETE FROM audit_state");
+}
+
+/* Without the keyring's word (its item gone, a key created now) the same
+ * file is a first key as before: nothing marked. */
+static void
+test_key_record_deleted_new_item(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict vd;
+	int64_t sealed = -1, forgotten = -1;
+
+	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
+	put(f->s, "H56.14-000001", ID_A, STATUS_NEW, 0);
+	tamper(f->path, "DELETE FROM protect_state; DELETE FROM audit_state");
+	reopen(f);
+	assert_int_equal(store_protect_set_key(f->s, key2, false, &sealed, &forgotten), 0);
+	assert_int_equal(store_audit_verify(f->s, &vd), 0);
+	assert_int_equal(vd.problem, STORE_AUDIT_OK);
+	assert_int_equal(vd.checked, 0);
+}
+
+/* A fresh store while the keyring kept an item for its path: a first key,
+ * nothing marked, the log verifies. */
+static void
+test_fresh_store_item_stayed(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_verdict vd;
+	char *id;
+
+	assert_int_equal(store_protect_set_key(f->s, key1, true, NULL, NULL), 0);
+	put(f->s, "H56.14-000001", ID_A, STATUS_NEW, 0);
+	assert_false(on_disk(f->path, ID_A));
+	reopen(f);
+	assert_int_equal(store_protect_set_key(f->s, key1, true, NULL, NULL), 0);
+	id = id_of(f->s, "H56.14-000001");
+	assert_string_equal(id, ID_A);
+	free(id);
+	assert_int_equal(store_audit_verify(f->s, &vd), 0);
+	assert_int_equal(vd.problem, STORE_AUDIT_OK);
+	assert_int_equal(vd.checked, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -333,6 +439,10 @@ main(void)
 		T(test_drop_mode),
 		T(test_sealed_value_bound_to_its_dossier),
 		T(test_retention),
+		T(test_key_record_deleted),
+		T(test_key_record_replaced),
+		T(test_key_record_deleted_new_item),
+		T(test_fresh_store_item_stayed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
