@@ -10,7 +10,10 @@
 # store's data key in gnome-keyring): a whole-log rewrite with every hash
 # recomputed with plain SHA-256 - which a bare hash chain accepts - fails,
 # and so does a rewrite that also strips the keying; without the Secret
-# Service the same file verifies but says the tags went unchecked.
+# Service the same file verifies but says the tags went unchecked.  Deleting
+# (or replacing) the store's record of its key as well - so that it looks as
+# if it never had one - leaves a 'key-record-lost' entry that fails verify;
+# a new store at the same path with the keyring's old key verifies.
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/sync_signin.sh"
 sbx_require
@@ -154,6 +157,49 @@ for how in rewrite strip; do
 	fi
 done
 
+# ---- the rewrite, the keying stripped, and the store's key record deleted -------
+# That made the store look as if it never had a key, and the next open keyed
+# the forged log again as a 'first-key'.  The keyring still holds the key, so
+# the store is keyed again from a 'key-record-lost' entry and verify fails at
+# it - for good; the clerk keeps working (new entries keyed, ID numbers read).
+for record in "DELETE FROM protect_state" \
+	"UPDATE protect_state SET key_check = '00000000000000000000000000000000'"; do
+	restore
+	python3 "$SYNC_TMP/rewrite.py" "$DB" strip || sbx_die "rewrite.py failed"
+	sqlite3 "$DB" "$record"
+	head=$(sqlite3 "$DB" "SELECT head_seq FROM audit_state")
+	mark=$((head + 1))
+	out=$(MOTCUA_KEYRING=memory "$M" audit verify 2>&1) ||
+		sbx_die "($record) the forged log is not consistent, so this proves nothing: $out"
+	printf '%s' "$out" | grep -q "chain not keyed" ||
+		sbx_die "($record) without the Secret Service the forged log should look never keyed: $out"
+	for round in first again; do
+		set +e
+		err=$("$M" audit verify 2>&1 >/dev/null)
+		rc=$?
+		set -e
+		sbx_eq "$rc" 1 "($record) verify ($round) after the key record went"
+		printf '%s' "$err" | grep -q "seq $mark: key-record-lost: the store's key record was removed or replaced while the keyring still holds its key; entries before it may have been rewritten" ||
+			sbx_die "($record) verify ($round) said: $err"
+	done
+	sbx_eq "$(sqlite3 "$DB" "SELECT kind || ' ' || details || ' ' || (mac IS NOT NULL)
+		FROM audit WHERE seq = $mark")" \
+		"audit-key {\"reason\":\"key-record-lost\",\"unkeyed\":$head} 1" "the mark"
+	v=$("$M" audit verify --json 2>/dev/null) || true
+	sbx_eq "$(printf '%s' "$v" | jq -r '.problem + " " + (.seq|tostring) + " " + .keyed')" \
+		"key-record-lost $mark keyed" "verify --json"
+	# the clerk keeps working: the sealed ID number still opens, entries are keyed
+	again=$("$M" show "$code" --json --reveal --purpose "đối chiếu CCCD" | jq -r .applicant_id)
+	sbx_eq "$again" "$id" "($record) the ID number after the key record went"
+	sbx_eq "$(sqlite3 "$DB" "SELECT seq, mac IS NOT NULL FROM audit ORDER BY seq DESC LIMIT 1")" \
+		"$((mark + 1))|1" "($record) the next entry, keyed"
+	set +e
+	"$M" audit verify >/dev/null 2>&1
+	rc=$?
+	set -e
+	sbx_eq "$rc" 1 "($record) verify after more work"
+done
+
 # a rewritten log is refused by the server, which keeps its copy
 restore
 sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET purpose = 'khác' WHERE seq = 3;
@@ -170,5 +216,12 @@ last=$("$M" audit list --json --limit 1)
 sbx_eq "$(printf '%s' "$last" | jq -r '.[0].kind')" signout "last entry"
 sbx_eq "$(printf '%s' "$last" | jq -r '.[0].clerk')" sbx-canbo-0001 "who signed out"
 "$M" audit verify >/dev/null || sbx_die "verify after sign-out"
+
+# ---- a new store where the keyring kept this path's data key ---------------------
+# (the data folder removed by hand; a wipe that could not reach the keyring)
+rm -f "$DB" "$DB-wal" "$DB-shm"
+v=$("$M" audit verify --json) || sbx_die "verify of a new store failed: $v"
+sbx_eq "$(printf '%s' "$v" | jq -r '[.ok, .checked, .keyed, .keyed_from] | map(tostring) | join(" ")')" \
+	"true 0 keyed 1" "a new store with the keyring's old key"
 echo "audit_basic: ok ($n entries shipped once; altered, removed, reordered, tail and rewrite caught;" \
-     "keyed: a rewrite without the key and a stripped keying caught)"
+     "keyed: a rewrite without the key, a stripped keying and a deleted key record caught)"
