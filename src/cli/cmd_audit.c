@@ -4,7 +4,9 @@
  * its entries (store/audit.h, doc/security.md).
  *
  * verify exits 0 when every entry is intact and 1 naming the first bad
- * sequence number and why (altered, removed, reordered, inserted); with the
+ * sequence number and why (altered, removed, reordered, inserted, or
+ * key-record-lost: the store's record of its key was removed while the
+ * keyring kept the key, so what came before is unproven); with the
  * store's audit key (the Secret Service) it also checks the keyed tags, and
  * it says in a note line when the chain is not keyed or the key is not
  * reachable (what the verdict then proves).  Neither

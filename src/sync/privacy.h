@@ -31,7 +31,9 @@ enum privacy_level {
 /*
  * Right after store_open(): tighten the permissions of `data_dir` and of
  * `db_path` (+ -wal, -shm), then get or create the data key and set the
- * store's mode.  *level (may be NULL) says which.  Returns 0, or -1 with
+ * store's mode (telling the store whether the key was found or created:
+ * a found key the file has no record of is a removed record, not a first
+ * key - store/protect.h).  *level (may be NULL) says which.  Returns 0, or -1 with
  * *cause (malloc'd) when a permission cannot be fixed or the store fails.
  * MOTCUA_KEYRING=memory means "no Secret Service", as for tokens.
  */
