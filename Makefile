@@ -8,7 +8,7 @@
 #   make asan       build with ASan+UBSan and run the tests under them
 #   make fuzz-smoke build the libFuzzer targets (clang) and run each briefly
 #   make valgrind   unit and integration tests under valgrind memcheck
-#   IT_JOBS=N       integration scripts at once (default 2; VG_JOBS for valgrind)
+#   IT_JOBS=N       integration scripts at once (default 2; VG_IT_JOBS, 4, for valgrind)
 #   make bench      print performance figures against DESIGN.md section 10
 #   make demo       build and run `motcua demo`
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
@@ -163,7 +163,8 @@ fuzz-smoke:
 # tests/valgrind/motcua.supp (third-party process-lifetime only) does not
 # cover, and on any motcua process that ends without a verdict, but for the
 # SIGKILLs crash.sh and outbox_upload.sh deal on purpose (tests/valgrind/run.sh).
-# VG_JOBS (2) programs or scripts at once; VG_TESTS=NAMES runs only those scripts.
+# VG_JOBS (2) unit programs, VG_IT_JOBS (4) scripts at once; VG_TESTS=NAMES runs
+# only those scripts.
 valgrind:
 	@$(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST valgrind-run
 

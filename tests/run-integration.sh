@@ -25,9 +25,11 @@ if [ $# -gt 0 ]; then
 else
 	all=$(ls ./*.sh 2>/dev/null | sed 's|^\./||')
 fi
-# Start order: the longest scripts (measured) first, then the rest.
-slow="crash.sh tui_demo.sh outbox_upload.sh tui_walkthrough.sh tui_attach.sh
-outbox_basic.sh sync_faults.sh auth_oidc.sh tui_lock.sh tui_queue.sh"
+# Start order: the longest scripts (measured under valgrind and ASan) first,
+# then the rest.
+slow="crash.sh outbox_basic.sh tui_demo.sh security_basic.sh sign_return.sh
+outbox_upload.sh tui_lock.sh audit_basic.sh sync_basic.sh sign_token.sh sign_tsa.sh
+tui_walkthrough.sh outbox_congan_return.sh auth_sandbox.sh"
 order=
 for t in $slow; do
 	printf '%s\n' $all | grep -qx "$t" && order="$order $t"

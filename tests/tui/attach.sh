@@ -76,9 +76,10 @@ if [ "$size" -gt 5242880 ]; then
 	keys y
 fi
 wait_for 'Đang tải .*%\)' 10
-# the screen answers while the bytes come: scroll down and back
+# the screen answers while the bytes come: scroll down and back (no
+# settle here: the progress keeps the screen changing)
 keys G
-settle
+wait_for 'Phí, lệ phí|Quá trình xử lý' 5
 keys g
 wait_for "^Hồ sơ $pick" 5
 # the attachment is marked while it downloads, and the progress goes on

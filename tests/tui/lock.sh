@@ -18,7 +18,9 @@ no_data() {
 }
 
 seed 200
-start 80 24 NO_COLOR=1 MOTCUA_LOCK_IDLE_SECONDS=3 MOTCUA_LOCK_GRACE_SECONDS=120
+# idle times are stretched by SLOW (a console under valgrind must not lock
+# again between two steps of the test)
+start 80 24 NO_COLOR=1 MOTCUA_LOCK_IDLE_SECONDS=$(slow 3) MOTCUA_LOCK_GRACE_SECONDS=120
 wait_for 'Tất cả \(200\)'
 screen | grep -Eq 'H[0-9][0-9]\.[0-9]' || fail "no dossier codes before the lock (the test would prove nothing)"
 # Idle with a search half typed: it locks, and the search is gone with it.
@@ -73,7 +75,7 @@ approve() {
 		fail "approving $code"
 }
 start 80 24 NO_COLOR=1 MOTCUA_ISSUER="$URL" MOTCUA_KEYRING=memory \
-	MOTCUA_LOCK_IDLE_SECONDS=2 MOTCUA_LOCK_GRACE_SECONDS=1
+	MOTCUA_LOCK_IDLE_SECONDS=$(slow 2) MOTCUA_LOCK_GRACE_SECONDS=1
 approve
 wait_for 'Tất cả \(' 15
 wait_for 'Màn hình đã khoá' 10

@@ -6,7 +6,9 @@
 #               sanitizer, since valgrind and ASan do not mix)
 #   VG_TESTS    integration scripts to run (names in tests/integration;
 #               default: every one)
-#   VG_JOBS     unit programs and integration scripts at once (default 2)
+#   VG_JOBS     unit programs at once (default 2: they keep a CPU busy each)
+#   VG_IT_JOBS  integration scripts at once (default 4: most of a script's
+#               time is spent waiting on its servers, backoffs and screens)
 #   MOTCUA_TEST_SLOW  factor on the scripts' deadlines (default 10 here:
 #               memcheck runs a process 20-50x slower, and a start costs ~1 s)
 #
@@ -99,7 +101,7 @@ export MOTCUA_BIN="$work/bin/motcua" MOTCUA_SANDBOX_BIN="$build/motcua-sandbox"
 export MOTCUA_LOCALEDIR="$build/locale"
 export MOTCUA_TEST_SLOW="${MOTCUA_TEST_SLOW:-10}"
 # shellcheck disable=SC2086
-IT_JOBS=$jobs IT_TIMEOUT=${VG_TIMEOUT:-1800} IT_LABEL="valgrind integration" \
+IT_JOBS=${VG_IT_JOBS:-4} IT_TIMEOUT=${VG_TIMEOUT:-1800} IT_LABEL="valgrind integration" \
 	sh "$top/tests/run-integration.sh" ${VG_TESTS:-} || fail=$((fail + 1))
 echo "valgrind integration: $(( $(date +%s) - istart )) s"
 
