@@ -6,7 +6,7 @@
  * keys go to the top screen; at most one redraw per turn, drawn with
  * wnoutrefresh()/doupdate() so only changed cells reach the terminal.
  * Signal handlers only set flags (and wake the poll).  The terminal is given
- * back on quit, SIGINT/SIGTERM, out of memory and fatal signals.  What each
+ * back on quit, SIGINT/SIGTERM/SIGHUP, out of memory and fatal signals.  What each
  * screen shows is not this file's business.
  */
 #include <errno.h>
@@ -99,7 +99,7 @@ add_cap(const char *name)
 }
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
-static struct sigaction old_winch, old_int, old_term, old_fatal[5];
+static struct sigaction old_winch, old_int, old_term, old_hup, old_fatal[5];
 
 static void
 signals_install(void)
@@ -113,6 +113,9 @@ signals_install(void)
 	sa.sa_handler = on_quit;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	/* the terminal went away (a closed window, a dropped SSH link): end
+	 * cleanly; what was queued is already on disk */
+	sigaction(SIGHUP, &sa, &old_hup);
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
@@ -125,6 +128,7 @@ signals_restore(void)
 	sigaction(SIGWINCH, &old_winch, NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
 		sigaction(fatal_signals[i], &old_fatal[i], NULL);
 }

@@ -97,5 +97,14 @@ wait_for 'Tất cả'
 settle
 screen_e | grep -a 'H[0-9][0-9]\.' | grep -aq "$(printf '\033')\[[0-9;]*31m" ||
 	fail "colour: overdue rows are not red"
+# The terminal goes away (SIGHUP: a closed window, a dropped SSH link): the
+# console ends cleanly, with status 0, and gives the terminal back.
+pp=$(tmux -L "$SOCK" display -p -t t '#{pane_pid}')
+kid=$(pgrep -P "$pp" | head -n 1)
+[ -n "$kid" ] || fail "no console process under the pane"
+kill -HUP "$kid"
+wait_for '^EXIT=0'
+[ "$(tmux -L "$SOCK" display -p -t t '#{alternate_on}')" = 0 ] ||
+	fail "SIGHUP left the terminal in the alternate screen"
 stop
 exit 0
