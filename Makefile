@@ -175,7 +175,9 @@ valgrind-run: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 # programs on the release-flag build, then the whole suite twice at the same
 # time: under valgrind (unit programs and every integration script, printed
 # as it goes) and, alongside it, under ASan+UBSan followed by fuzz-smoke
-# (printed when valgrind is done; its log is build/test-asan.log).  The
+# and the Debian package test (make deb, then packaging/test-deb-chroot.sh:
+# apt installs it in a fresh Debian 12 root and `motcua demo --check` runs
+# from it), printed when valgrind is done; its log is build/test-asan.log.  The
 # valgrind run is CPU-bound and the ASan one mostly waits on its scripts'
 # servers and polls, so together they keep both cores busy.  The deadlines
 # of the ASan run are stretched (MOTCUA_TEST_SLOW=TEST_ASAN_SLOW) since it
@@ -197,15 +199,19 @@ test: deps
 	   echo "make test: ASan+UBSan run done ($$(( $$(date +%s) - s )) s)"; \
 	   $(MAKE) --no-print-directory fuzz-smoke; f=$$?; \
 	   echo "make test: fuzz-smoke done ($$(( $$(date +%s) - s )) s)"; \
-	   [ $$a = 0 ] && [ $$f = 0 ] ) > build/test-asan.log 2>&1 & bg=$$!; \
-	 echo "make test: valgrind run here; ASan+UBSan and fuzz-smoke alongside (build/test-asan.log)"; \
+	   $(MAKE) --no-print-directory deb && \
+	   sh packaging/test-deb-chroot.sh build/deb/motcua_*.deb; d=$$?; \
+	   if [ $$d = 77 ]; then echo "make test: the package install test was skipped"; d=0; fi; \
+	   echo "make test: package test done, status $$d ($$(( $$(date +%s) - s )) s)"; \
+	   [ $$a = 0 ] && [ $$f = 0 ] && [ $$d = 0 ] ) > build/test-asan.log 2>&1 & bg=$$!; \
+	 echo "make test: valgrind run here; ASan+UBSan, fuzz-smoke and the package test alongside (build/test-asan.log)"; \
 	 $(MAKE) --no-print-directory valgrind; v=$$?; \
 	 echo "make test: valgrind run done ($$(( $$(date +%s) - s )) s)"; \
 	 wait $$bg; b=$$?; \
-	 echo "---- make test: ASan+UBSan and fuzz-smoke (ran alongside valgrind) ----"; \
+	 echo "---- make test: ASan+UBSan, fuzz-smoke, package (ran alongside valgrind) ----"; \
 	 cat build/test-asan.log; \
 	 [ $$v = 0 ] || echo "make test: the valgrind run failed"; \
-	 [ $$b = 0 ] || echo "make test: the ASan+UBSan run or fuzz-smoke failed"; \
+	 [ $$b = 0 ] || echo "make test: the ASan+UBSan run, fuzz-smoke or the package test failed"; \
 	 [ $$v = 0 ] && [ $$b = 0 ]
 	@echo "make test: all suites passed"
 
