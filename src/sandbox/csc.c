@@ -16,16 +16,16 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
-#include <openssl/x509v3.h>
+#include <openssl/x509.h>
 
 #include "core/xalloc.h"
 #include "sandbox/idp.h"
+#include "sandbox/pki.h"
 
 #define CSC_AUDIENCE "csc"
 #define OTP_TTL 300
@@ -87,65 +87,22 @@ csc_auth_idp(void *idp, const struct sbx_request *req, const char **subject,
 
 /* ---- keys and certificates ------------------------------------------------ */
 
+#define CRED_CN "Cán bộ Thử nghiệm (sandbox)"
+
+/*
+ * Make the credential's key and certificate if not yet made: 0 when it has
+ * them.  The RSA-2048 key is made on first use, as generating it is slow
+ * (seconds under valgrind) and most sandbox runs never touch it.
+ */
 static int
-add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+cred_ready(struct csc *csc, struct cred *c)
 {
-	X509V3_CTX ctx;
-	X509_EXTENSION *ext;
-	int ok;
-
-	X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-	if (ext == NULL)
+	if (c->cert != NULL)
 		return 0;
-	ok = X509_add_ext(cert, ext, -1);
-	X509_EXTENSION_free(ext);
-	return ok;
-}
-
-/* A certificate for key, issued by (issuer, issuer_key), or self-signed. */
-static X509 *
-make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key)
-{
-	X509 *x = X509_new();
-	BIGNUM *serial = BN_new();
-	X509_NAME *name;
-	bool ca = issuer == NULL;
-
-	if (x == NULL || serial == NULL || !X509_set_version(x, 2) ||
-	    !BN_rand(serial, 63, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) ||
-	    BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(x)) == NULL ||
-	    !X509_gmtime_adj(X509_getm_notBefore(x), -30L * 86400) ||
-	    !X509_gmtime_adj(X509_getm_notAfter(x), 5L * 365 * 86400) || !X509_set_pubkey(x, key))
-		goto fail;
-	name = X509_get_subject_name(x);
-	if (!X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"VN",
-					-1, -1, 0) ||
-	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-					(const unsigned char *)"motcua sandbox (thử nghiệm)", -1,
-					-1, 0) ||
-	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn,
-					-1, -1, 0))
-		goto fail;
-	if (!X509_set_issuer_name(x, ca ? name : X509_get_subject_name(issuer)))
-		goto fail;
-	if (!add_ext(x, ca ? x : issuer, NID_basic_constraints,
-		     ca ? "critical,CA:TRUE" : "critical,CA:FALSE") ||
-	    !add_ext(x, ca ? x : issuer, NID_key_usage,
-		     ca ? "critical,keyCertSign,cRLSign"
-			: "critical,digitalSignature,nonRepudiation") ||
-	    !add_ext(x, ca ? x : issuer, NID_subject_key_identifier, "hash") ||
-	    (!ca && !add_ext(x, issuer, NID_ext_key_usage, "emailProtection")) ||
-	    (!ca && !add_ext(x, issuer, NID_authority_key_identifier, "keyid")))
-		goto fail;
-	if (X509_sign(x, ca ? key : issuer_key, EVP_sha256()) <= 0)
-		goto fail;
-	BN_free(serial);
-	return x;
-fail:
-	BN_free(serial);
-	X509_free(x);
-	return NULL;
+	if (c->key == NULL)
+		c->key = pki_key(c->rsa);
+	c->cert = pki_issue(c->key, CRED_CN, "emailProtection", csc->ca, csc->ca_key);
+	return c->cert != NULL ? 0 : -1;
 }
 
 struct csc *
@@ -159,22 +116,13 @@ csc_new(csc_auth_fn *auth, void *auth_arg)
 		.description = "Chứng thư ký số thử nghiệm RSA-2048 (sandbox test credential)"};
 	csc->creds[1] = (struct cred){.id = "sandbox-ec-01", .rsa = false,
 		.description = "Chứng thư ký số thử nghiệm ECDSA P-256 (sandbox test credential)"};
-	csc->ca_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	csc->ca = csc->ca_key != NULL ? make_cert(csc->ca_key, "motcua sandbox CA (thử nghiệm)",
-						  NULL, NULL)
-				      : NULL;
+	csc->ca_key = pki_key(false);
+	csc->ca = pki_issue(csc->ca_key, "motcua sandbox CA (thử nghiệm)", NULL, NULL, NULL);
 	if (csc->ca == NULL)
 		goto fail;
-	for (size_t i = 0; i < 2; i++) {
-		struct cred *c = &csc->creds[i];
-		c->key = c->rsa ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
-				: EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-		c->cert = c->key != NULL ? make_cert(c->key, "Cán bộ Thử nghiệm (sandbox)",
-						     csc->ca, csc->ca_key)
-					 : NULL;
-		if (c->cert == NULL)
+	for (size_t i = 0; i < 2; i++)
+		if (!csc->creds[i].rsa && cred_ready(csc, &csc->creds[i]) != 0)
 			goto fail;
-	}
 	return csc;
 fail:
 	csc_free(csc);
@@ -280,9 +228,14 @@ find_cred(struct csc *csc, json_t *body, struct sbx_response *resp)
 {
 	const char *id = json_string_value(json_object_get(body, "credentialID"));
 
-	for (size_t i = 0; id != NULL && i < 2; i++)
-		if (strcmp(csc->creds[i].id, id) == 0)
+	for (size_t i = 0; id != NULL && i < 2; i++) {
+		if (strcmp(csc->creds[i].id, id) != 0)
+			continue;
+		if (cred_ready(csc, &csc->creds[i]) == 0)
 			return &csc->creds[i];
+		sbx_response_oauth_error(resp, 500, "server_error", "no key for this credential");
+		return NULL;
+	}
 	bad_request(resp, id == NULL ? "Missing (or invalid type) string parameter credentialID"
 				     : "Invalid parameter credentialID");
 	return NULL;
@@ -309,6 +262,11 @@ static void
 m_list(struct csc *csc, json_t *body, mc_time now, struct sbx_response *resp)
 {
 	(void)body, (void)now;
+	for (size_t i = 0; i < 2; i++)
+		if (cred_ready(csc, &csc->creds[i]) != 0) {
+			sbx_response_oauth_error(resp, 500, "server_error", "no key for a credential");
+			return;
+		}
 	sbx_response_json(resp, 200,
 			  json_pack("{s:[s,s]}", "credentialIDs", csc->creds[0].id,
 				    csc->creds[1].id));

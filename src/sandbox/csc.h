@@ -2,9 +2,11 @@
  * csc.h - the sandbox's remote signing service, in the manner of the Cloud
  * Signature Consortium API v2.
  *
- * At start it makes a test CA and two credentials (an RSA-2048 key that
- * signs RSASSA-PSS or PKCS#1 v1.5, an EC P-256 key that signs ECDSA), each
- * with a certificate issued by that CA.  Every credential wants an OTP as
+ * It has a test CA and two credentials (an RSA-2048 key that signs
+ * RSASSA-PSS or PKCS#1 v1.5, an EC P-256 key that signs ECDSA), each with a
+ * certificate issued by that CA.  The CA and the EC credential are made at
+ * start; the RSA credential on its first use (credentials/list or any call
+ * naming it), as RSA key generation is slow.  Every credential wants an OTP as
  * its second factor (SCAL2): credentials/sendOTP "sends" one, which a
  * trainer or a test reads from the simulated phone below, and
  * credentials/authorize turns it into a SAD bound to the hashes it lists.
@@ -49,7 +51,7 @@ typedef int csc_auth_fn(void *arg, const struct sbx_request *req, const char **s
 int csc_auth_idp(void *idp, const struct sbx_request *req, const char **subject,
 		 struct sbx_response *resp);
 
-/* Generates the keys (a fraction of a second).  NULL only if OpenSSL fails. */
+/* Generates the CA and EC keys (milliseconds).  NULL only if OpenSSL fails. */
 struct csc *csc_new(csc_auth_fn *auth, void *auth_arg);
 void csc_free(struct csc *csc);
 

@@ -16,14 +16,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/ts.h>
-#include <openssl/x509v3.h>
+#include <openssl/x509.h>
 
 #include "core/xalloc.h"
+#include "sandbox/pki.h"
 
 #define TSA_MAX_QUERY 16384 /* a TimeStampReq is ~100 bytes; more is not one */
 
@@ -36,64 +36,6 @@ struct tsa {
 	mc_time now;       /* the request's time, for the time callback */
 	bool refuse;       /* this request: answer timeNotAvailable */
 };
-
-static int
-add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
-{
-	X509V3_CTX v3;
-	X509_EXTENSION *ext;
-	int ok;
-
-	X509V3_set_ctx(&v3, issuer, cert, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
-	if (ext == NULL)
-		return 0;
-	ok = X509_add_ext(cert, ext, -1);
-	X509_EXTENSION_free(ext);
-	return ok;
-}
-
-static int
-add_name(X509_NAME *name, const char *field, const char *value)
-{
-	return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
-					  (const unsigned char *)value, -1, -1, 0);
-}
-
-/* The TSA certificate: EKU timeStamping (critical), as RFC 3161 §2.3 wants. */
-static X509 *
-make_cert(EVP_PKEY *key, X509 *ca, EVP_PKEY *ca_key)
-{
-	X509 *x = X509_new();
-	BIGNUM *serial = BN_new();
-	X509_NAME *name;
-
-	if (x == NULL || serial == NULL || !X509_set_version(x, 2) ||
-	    !BN_rand(serial, 63, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) ||
-	    BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(x)) == NULL ||
-	    !X509_gmtime_adj(X509_getm_notBefore(x), -30L * 86400) ||
-	    !X509_gmtime_adj(X509_getm_notAfter(x), 5L * 365 * 86400) || !X509_set_pubkey(x, key))
-		goto fail;
-	name = X509_get_subject_name(x);
-	if (!add_name(name, "C", "VN") || !add_name(name, "O", "motcua sandbox (thử nghiệm)") ||
-	    !add_name(name, "CN", "motcua sandbox TSA (thử nghiệm)") ||
-	    !X509_set_issuer_name(x, X509_get_subject_name(ca)))
-		goto fail;
-	if (!add_ext(x, ca, NID_basic_constraints, "critical,CA:FALSE") ||
-	    !add_ext(x, ca, NID_key_usage, "critical,digitalSignature,nonRepudiation") ||
-	    !add_ext(x, ca, NID_ext_key_usage, "critical,timeStamping") ||
-	    !add_ext(x, ca, NID_subject_key_identifier, "hash") ||
-	    !add_ext(x, ca, NID_authority_key_identifier, "keyid"))
-		goto fail;
-	if (X509_sign(x, ca_key, EVP_sha256()) <= 0)
-		goto fail;
-	BN_free(serial);
-	return x;
-fail:
-	BN_free(serial);
-	X509_free(x);
-	return NULL;
-}
 
 static ASN1_INTEGER *
 next_serial(TS_RESP_CTX *ctx, void *arg)
@@ -135,8 +77,10 @@ tsa_new(X509 *ca, EVP_PKEY *ca_key)
 	if (ca == NULL || ca_key == NULL || policy == NULL || !X509_up_ref(ca))
 		goto fail;
 	tsa->ca = ca;
-	tsa->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	tsa->cert = tsa->key != NULL ? make_cert(tsa->key, ca, ca_key) : NULL;
+	tsa->key = pki_key(false);
+	/* EKU timeStamping, critical, as RFC 3161 §2.3 wants. */
+	tsa->cert = pki_issue(tsa->key, "motcua sandbox TSA (thử nghiệm)", "critical,timeStamping",
+			      ca, ca_key);
 	tsa->ctx = TS_RESP_CTX_new();
 	if (tsa->cert == NULL || tsa->ctx == NULL ||
 	    !TS_RESP_CTX_set_signer_cert(tsa->ctx, tsa->cert) ||
