@@ -19,6 +19,7 @@
 # Every PIN here is a synthetic test value.
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/sync_signin.sh"
+. "$(dirname "$0")/lib/softhsm.sh"
 sbx_require
 MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 for tool in softhsm2-util pkcs11-tool openssl sqlite3 sha256sum; do
@@ -36,27 +37,11 @@ sync_login
 DB=$MOTCUA_HOME/motcua.db
 
 # ---- the token (as in sign_token.sh) -------------------------------------------
-export SOFTHSM2_CONF="$T/softhsm2.conf"
-mkdir -p "$T/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
-	"$T/tokens" >"$SOFTHSM2_CONF"
 PIN=1234-test
 printf '%s\n' "$PIN" >"$T/pin"
 printf '9999-wrong\n' >"$T/badpin"
-softhsm2-util --init-token --free --label motcua-test --pin "$PIN" --so-pin 5678-test-so \
-	>/dev/null || sbx_die "cannot create the SoftHSM2 token"
-p11() { pkcs11-tool --module "$MODULE" --token-label motcua-test "$@" >/dev/null 2>&1; }
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/ca.key" \
-	-out "$T/ca.pem" -days 30 -subj "/CN=motcua test CA" 2>/dev/null
-p11 --login --pin "$PIN" --keypairgen --key-type rsa:2048 --id 01 --label signkey &&
-	p11 --read-object --type pubkey --id 01 -o "$T/pub.der" &&
-	openssl pkey -pubin -inform DER -in "$T/pub.der" -out "$T/pub.pem" &&
-	openssl req -new -key "$T/ca.key" -subj "/CN=Cán bộ Thử nghiệm" -utf8 -out "$T/req.csr" &&
-	openssl x509 -req -in "$T/req.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-		-force_pubkey "$T/pub.pem" -days 30 -out "$T/cert.pem" 2>/dev/null &&
-	openssl x509 -in "$T/cert.pem" -outform DER -out "$T/cert.der" &&
-	p11 --login --pin "$PIN" --write-object "$T/cert.der" --type cert --id 01 --label signkey ||
-	sbx_die "key on the token"
+softhsm_token "$T" motcua-test "$PIN" || sbx_die "cannot create the SoftHSM2 token"
+softhsm_key 01 signkey rsa:2048 "/CN=Cán bộ Thử nghiệm" || sbx_die "key on the token"
 TOKEN="--module $MODULE --token motcua-test --key signkey"
 
 ossl_verify() { # file sig ca

@@ -8,6 +8,7 @@
 # bad module, batch signing with one PIN and a failed file.
 # Every PIN here is a synthetic test value.
 set -u
+. "$(dirname "$0")/lib/softhsm.sh"
 
 : "${MOTCUA_BIN:?MOTCUA_BIN must name the motcua binary}"
 MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
@@ -18,36 +19,19 @@ done
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/motcua-sign-token.XXXXXX")
 trap 'rm -rf "$T"' EXIT INT TERM
-export SOFTHSM2_CONF="$T/softhsm2.conf"
-mkdir "$T/tokens" "$T/out"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
-	"$T/tokens" >"$SOFTHSM2_CONF"
+mkdir "$T/out"
 PIN=1234-test
-SO_PIN=5678-test-so
 printf '%s\n' "$PIN" >"$T/pin"
 printf '9999-wrong\n' >"$T/badpin"
 export MOTCUA_HOME="$T/home"
 
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-p11() { pkcs11-tool --module "$MODULE" --token-label motcua-test "$@" >/dev/null 2>&1; }
 
 # ---- the token ----------------------------------------------------------------
-softhsm2-util --init-token --free --label motcua-test --pin "$PIN" --so-pin "$SO_PIN" \
-	>/dev/null || { echo "FAIL: cannot create the SoftHSM2 token"; exit 1; }
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/ca.key" \
-	-out "$T/ca.pem" -days 30 -subj "/CN=motcua test CA" 2>/dev/null
+softhsm_token "$T" motcua-test "$PIN" || { echo "FAIL: cannot create the SoftHSM2 token"; exit 1; }
 make_key() { # id label keytype
-	p11 --login --pin "$PIN" --keypairgen --key-type "$3" --id "$1" --label "$2" &&
-	p11 --read-object --type pubkey --id "$1" -o "$T/pub$1.der" &&
-	openssl pkey -pubin -inform DER -in "$T/pub$1.der" -out "$T/pub$1.pem" &&
-	openssl req -new -key "$T/ca.key" -subj "/O=UBND xã Thử nghiệm/CN=Cán bộ Thử nghiệm $1" \
-		-utf8 -out "$T/req$1.csr" &&
-	openssl x509 -req -in "$T/req$1.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
-		-CAcreateserial -force_pubkey "$T/pub$1.pem" -days 30 -out "$T/cert$1.pem" \
-		2>/dev/null &&
-	openssl x509 -in "$T/cert$1.pem" -outform DER -out "$T/cert$1.der" &&
-	p11 --login --pin "$PIN" --write-object "$T/cert$1.der" --type cert --id "$1" --label "$2"
+	softhsm_key "$1" "$2" "$3" "/O=UBND xã Thử nghiệm/CN=Cán bộ Thử nghiệm $1"
 }
 make_key 01 signkey rsa:2048 || { echo "FAIL: RSA key on the token"; exit 1; }
 make_key 02 eckey EC:prime256v1 || { echo "FAIL: EC key on the token"; exit 1; }

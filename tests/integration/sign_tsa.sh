@@ -10,6 +10,7 @@
 # --no-timestamp signs; signing.tsa_url in config.json is used and checked.
 # Every PIN here is a synthetic test value.
 . "$(dirname "$0")/lib/sandbox.sh"
+. "$(dirname "$0")/lib/softhsm.sh"
 sbx_require
 : "${MOTCUA_BIN:?MOTCUA_BIN must name the motcua binary}"
 MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
@@ -23,8 +24,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/motcua-sign-tsa.XXXXXX")
 trap 'rm -rf "$T"; sbx_cleanup' EXIT
 export MOTCUA_HOME="$T/home"
 unset MOTCUA_ISSUER MOTCUA_PKCS11_MODULE
-export SOFTHSM2_CONF="$T/softhsm2.conf"
-mkdir "$T/tokens" "$T/out" "$MOTCUA_HOME"
+mkdir "$T/out" "$MOTCUA_HOME"
 TSA="$SBX_URL/tsa"
 
 sbx_curl /tsa/ca.pem >"$T/sbx-ca.pem"
@@ -35,21 +35,8 @@ cmp -s "$T/sbx-ca.pem" "$(sbx_curl /csc/_sandbox/ca.pem >"$T/csc-ca.pem"; echo "
 # ---- the token (as sign_token.sh, one RSA key) ---------------------------------
 PIN=1234-test
 printf '%s\n' "$PIN" >"$T/pin"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
-	"$T/tokens" >"$SOFTHSM2_CONF"
-softhsm2-util --init-token --free --label motcua-tsa --pin "$PIN" --so-pin 5678-test-so \
-	>/dev/null || sbx_die "cannot create the SoftHSM2 token"
-p11() { pkcs11-tool --module "$MODULE" --token-label motcua-tsa "$@" >/dev/null 2>&1; }
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/ca.key" \
-	-out "$T/ca.pem" -days 30 -subj "/CN=motcua test CA" 2>/dev/null
-{ p11 --login --pin "$PIN" --keypairgen --key-type rsa:2048 --id 01 --label signkey &&
-  p11 --read-object --type pubkey --id 01 -o "$T/pub.der" &&
-  openssl pkey -pubin -inform DER -in "$T/pub.der" -out "$T/pub.pem" &&
-  openssl req -new -key "$T/ca.key" -subj "/CN=Cán bộ Thử nghiệm TSA" -utf8 -out "$T/req.csr" &&
-  openssl x509 -req -in "$T/req.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-	-force_pubkey "$T/pub.pem" -days 30 -out "$T/cert.pem" 2>/dev/null &&
-  openssl x509 -in "$T/cert.pem" -outform DER -out "$T/cert.der" &&
-  p11 --login --pin "$PIN" --write-object "$T/cert.der" --type cert --id 01 --label signkey; } ||
+softhsm_token "$T" motcua-tsa "$PIN" || sbx_die "cannot create the SoftHSM2 token"
+softhsm_key 01 signkey rsa:2048 "/CN=Cán bộ Thử nghiệm TSA" ||
 	sbx_die "cannot put a key and certificate on the token"
 cat "$T/ca.pem" "$T/sbx-ca.pem" >"$T/both.pem"
 

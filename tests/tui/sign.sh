@@ -14,6 +14,7 @@
 #   - `motcua audit verify` passes afterwards.
 # Every PIN here is a synthetic test value.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../integration/lib/softhsm.sh"
 
 MODULE=${SOFTHSM2_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 for tool in softhsm2-util pkcs11-tool openssl jq; do
@@ -33,25 +34,9 @@ poll() {
 }
 
 # ---- the token --------------------------------------------------------------
-export SOFTHSM2_CONF="$T/softhsm2.conf"
-mkdir -p "$T/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
-	"$T/tokens" > "$SOFTHSM2_CONF"
 PIN=1234-test
-softhsm2-util --init-token --free --label motcua-test --pin "$PIN" --so-pin 5678-test-so \
-	> /dev/null || fail "cannot create the SoftHSM2 token"
-p11() { pkcs11-tool --module "$MODULE" --token-label motcua-test "$@" > /dev/null 2>&1; }
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/ca.key" \
-	-out "$T/ca.pem" -days 30 -subj "/CN=motcua test CA" 2> /dev/null
-p11 --login --pin "$PIN" --keypairgen --key-type EC:prime256v1 --id 02 --label eckey &&
-	p11 --read-object --type pubkey --id 02 -o "$T/pub.der" &&
-	openssl pkey -pubin -inform DER -in "$T/pub.der" -out "$T/pub.pem" &&
-	openssl req -new -key "$T/ca.key" -subj "/CN=Cán bộ Thử nghiệm" -utf8 -out "$T/req.csr" &&
-	openssl x509 -req -in "$T/req.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
-		-force_pubkey "$T/pub.pem" -days 30 -out "$T/cert.pem" 2> /dev/null &&
-	openssl x509 -in "$T/cert.pem" -outform DER -out "$T/cert.der" &&
-	p11 --login --pin "$PIN" --write-object "$T/cert.der" --type cert --id 02 --label eckey ||
-	fail "key on the token"
+softhsm_token "$T" motcua-test "$PIN" || fail "cannot create the SoftHSM2 token"
+softhsm_key 02 eckey EC:prime256v1 "/CN=Cán bộ Thử nghiệm" || fail "key on the token"
 jq -n --arg m "$MODULE" '{signing: {pkcs11_module: $m, token: "motcua-test", key: "eckey"}}' \
 	> "$MOTCUA_HOME/config.json"
 
