@@ -26,155 +26,36 @@
 #include "core/xalloc.h"
 #include "sign/sign.h"
 #include "sign/sign_int.h"
+#include "sign_fixture.h"
 
 #define NOW ((time_t)1767225600) /* 2026-01-01T00:00:00Z */
 
 /* ---- a software CA and signer -------------------------------------------- */
-
-static X509 *
-make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key)
-{
-	X509 *x = X509_new();
-	X509_NAME *name = X509_get_subject_name(x);
-	X509V3_CTX ctx;
-	X509_EXTENSION *ext;
-
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), issuer == NULL ? 1 : 2);
-	X509_gmtime_adj(X509_getm_notBefore(x), -86400);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 30);
-	X509_set_pubkey(x, key);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
-				   0);
-	X509_set_issuer_name(x, issuer != NULL ? X509_get_subject_name(issuer) : name);
-	X509V3_set_ctx(&ctx, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints,
-				  issuer == NULL ? "critical,CA:TRUE" : "CA:FALSE");
-	X509_add_ext(x, ext, -1);
-	X509_EXTENSION_free(ext);
-	assert_true(X509_sign(x, issuer != NULL ? issuer_key : key, EVP_sha256()) > 0);
-	return x;
-}
-
-struct fake {
-	struct signer base;
-	struct sign_key key;
-	EVP_PKEY *priv;
-	size_t fail_at;          /* SIZE_MAX: never */
-	enum sign_status fail_status;
-	bool corrupt;            /* flip a bit of every signature */
-	size_t batches;
-};
-
-static int
-fake_open(struct signer *s, struct sign_error *err)
-{
-	(void)s, (void)err;
-	return 0;
-}
-
-static int
-fake_list(struct signer *s, const struct sign_key **keys, size_t *n, struct sign_error *err)
-{
-	struct fake *f = (struct fake *)s;
-	(void)err;
-	*keys = &f->key;
-	*n = 1;
-	return 0;
-}
-
-static int
-fake_sign(struct signer *s, const struct sign_key *key, enum sign_alg alg,
-	  const struct sign_digest *d, size_t n, struct sign_blob *sigs, size_t *n_done,
-	  struct sign_error *err)
-{
-	struct fake *f = (struct fake *)s;
-
-	assert_ptr_equal(key, &f->key);
-	f->batches++;
-	*n_done = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i == f->fail_at)
-			return sign_fail(err, f->fail_status, "CKR_DEVICE_REMOVED (0x32)");
-		EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(f->priv, NULL);
-		size_t len = 0;
-		assert_true(EVP_PKEY_sign_init(ctx) > 0);
-		assert_true(EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) > 0);
-		if (alg == SIGN_ALG_RSA_PSS_SHA256) {
-			assert_true(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) > 0);
-			assert_true(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32) > 0);
-		}
-		assert_true(EVP_PKEY_sign(ctx, NULL, &len, d[i].md, 32) > 0);
-		sigs[i].data = xmalloc(len);
-		assert_true(EVP_PKEY_sign(ctx, sigs[i].data, &len, d[i].md, 32) > 0);
-		sigs[i].len = len;
-		if (f->corrupt)
-			sigs[i].data[len / 2] ^= 0x01;
-		EVP_PKEY_CTX_free(ctx);
-		(*n_done)++;
-	}
-	return 0;
-}
-
-static void
-fake_close(struct signer *s)
-{
-	(void)s;
-}
-
-static const struct signer_ops fake_ops = {"fake", fake_open, fake_list, fake_sign, fake_close};
 
 struct world {
 	char dir[64];
 	char ca_path[96];
 	EVP_PKEY *ca_key;
 	X509 *ca;
-	struct fake fake;
+	struct sfx_fake fake;
 };
 
 static void
 world_init(struct world *w, const char *type)
 {
 	memset(w, 0, sizeof(*w));
-	snprintf(w->dir, sizeof(w->dir), "/tmp/motcua-test-sign-XXXXXX");
-	assert_non_null(mkdtemp(w->dir));
-	w->ca_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	w->ca = make_cert(w->ca_key, "Test CA (synthetic)", NULL, NULL);
-	snprintf(w->ca_path, sizeof(w->ca_path), "%s/ca.pem", w->dir);
-	FILE *f = fopen(w->ca_path, "w");
-	assert_non_null(f);
-	PEM_write_X509(f, w->ca);
-	fclose(f);
-	w->fake.base.ops = &fake_ops;
-	w->fake.priv = strcmp(type, "RSA") == 0 ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
-						: EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	w->fake.key.id = xstrdup("01");
-	w->fake.key.label = xstrdup("signkey");
-	w->fake.key.cert = make_cert(w->fake.priv, "Cán bộ Thử nghiệm", w->ca, w->ca_key);
-	assert_int_equal(sign_key_from_cert(&w->fake.key), 0);
-	w->fake.fail_at = SIZE_MAX;
+	sfx_tmpdir(w->dir, sizeof(w->dir), "/tmp/motcua-test-sign-XXXXXX");
+	sfx_ca_new(w->dir, &w->ca_key, &w->ca, w->ca_path, sizeof(w->ca_path));
+	sfx_fake_init(&w->fake, type, w->ca, w->ca_key);
 }
 
 static void
 world_free(struct world *w)
 {
-	char cmd[128];
-
-	sign_key_release(&w->fake.key);
-	EVP_PKEY_free(w->fake.priv);
+	sfx_fake_release(&w->fake);
 	EVP_PKEY_free(w->ca_key);
 	X509_free(w->ca);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", w->dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(sfx_rmdir(w->dir), 0);
 }
 
 static size_t
@@ -292,7 +173,7 @@ run_verdicts(const char *type)
 	snprintf(doc, sizeof(doc), "%s/ket-qua.txt", w.dir);
 	snprintf(sig, sizeof(sig), "%s/ket-qua.txt.p7s", w.dir);
 	snprintf(other, sizeof(other), "%s/other.txt", w.dir);
-	write_file(doc, "Giấy khai sinh (bản điện tử thử nghiệm)\n");
+	sfx_write_file(doc, "Giấy khai sinh (bản điện tử thử nghiệm)\n");
 	struct sign_job job = {doc, sig, SIGN_ERR_DEVICE, ""};
 	assert_int_equal(sign_files(&w.fake.base, &w.fake.key, &job, 1, NOW), 1);
 	assert_int_equal(job.status, SIGN_OK);
@@ -305,7 +186,7 @@ run_verdicts(const char *type)
 
 	/* A CA that did not issue the signer: valid but not trusted. */
 	EVP_PKEY *k2 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	X509 *ca2 = make_cert(k2, "Another CA", NULL, NULL);
+	X509 *ca2 = sfx_make_cert(k2, "Another CA", NULL, NULL);
 	char ca2_path[128];
 	snprintf(ca2_path, sizeof(ca2_path), "%s/ca2.pem", w.dir);
 	FILE *f = fopen(ca2_path, "w");
@@ -318,7 +199,7 @@ run_verdicts(const char *type)
 	EVP_PKEY_free(k2);
 
 	/* The file changed after signing. */
-	write_file(other, "Giấy khai sinh (bản điện tử thử nghiệm)\n.");
+	sfx_write_file(other, "Giấy khai sinh (bản điện tử thử nghiệm)\n.");
 	assert_int_equal(sign_verify_file(other, sig, w.ca_path, &r), -1);
 	assert_int_equal(r.verdict, SIGN_TAMPERED);
 
@@ -362,7 +243,7 @@ test_batch_removed_midway(void **state)
 	for (int i = 0; i < 3; i++) {
 		snprintf(in[i], sizeof(in[i]), "%s/doc%d.txt", w.dir, i);
 		snprintf(out[i], sizeof(out[i]), "%s/doc%d.txt.p7s", w.dir, i);
-		write_file(in[i], "kết quả thử nghiệm\n");
+		sfx_write_file(in[i], "kết quả thử nghiệm\n");
 		jobs[i] = (struct sign_job){in[i], out[i], SIGN_OK, ""};
 	}
 	snprintf(missing, sizeof(missing), "%s/nope.txt", w.dir);
@@ -399,7 +280,7 @@ test_failure_keeps_old_output(void **state)
 	world_init(&w, "EC");
 	snprintf(doc, sizeof(doc), "%s/a.txt", w.dir);
 	snprintf(sig, sizeof(sig), "%s/a.txt.p7s", w.dir);
-	write_file(doc, "a\n");
+	sfx_write_file(doc, "a\n");
 	struct sign_job job = {doc, sig, SIGN_OK, ""};
 	assert_int_equal(sign_files(&w.fake.base, &w.fake.key, &job, 1, NOW), 1);
 	w.fake.fail_at = 0;

@@ -33,105 +33,18 @@
 #include "store/store.h"
 #include "sync/outbox.h"
 #include "sync/sign_return.h"
+#include "sign_fixture.h"
 
 #define NOW ((time_t)1767225600) /* 2026-01-01T00:00:00Z */
 
 /* ---- a software CA and signer -------------------------------------------- */
-
-static X509 *
-make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key)
-{
-	X509 *x = X509_new();
-	X509_NAME *name = X509_get_subject_name(x);
-	X509V3_CTX ctx;
-	X509_EXTENSION *ext;
-
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), issuer == NULL ? 1 : 2);
-	X509_gmtime_adj(X509_getm_notBefore(x), -86400);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 30);
-	X509_set_pubkey(x, key);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
-				   0);
-	X509_set_issuer_name(x, issuer != NULL ? X509_get_subject_name(issuer) : name);
-	X509V3_set_ctx(&ctx, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints,
-				  issuer == NULL ? "critical,CA:TRUE" : "CA:FALSE");
-	X509_add_ext(x, ext, -1);
-	X509_EXTENSION_free(ext);
-	assert_true(X509_sign(x, issuer != NULL ? issuer_key : key, EVP_sha256()) > 0);
-	return x;
-}
-
-struct fake {
-	struct signer base;
-	struct sign_key key;
-	EVP_PKEY *priv;
-	size_t fail_at; /* SIZE_MAX: never */
-	size_t batches;
-	size_t digests;
-};
-
-static int
-fake_open(struct signer *s, struct sign_error *err)
-{
-	(void)s, (void)err;
-	return 0;
-}
-
-static int
-fake_list(struct signer *s, const struct sign_key **keys, size_t *n, struct sign_error *err)
-{
-	struct fake *f = (struct fake *)s;
-	(void)err;
-	*keys = &f->key;
-	*n = 1;
-	return 0;
-}
-
-static int
-fake_sign(struct signer *s, const struct sign_key *key, enum sign_alg alg,
-	  const struct sign_digest *d, size_t n, struct sign_blob *sigs, size_t *n_done,
-	  struct sign_error *err)
-{
-	struct fake *f = (struct fake *)s;
-
-	(void)alg;
-	assert_ptr_equal(key, &f->key);
-	f->batches++;
-	f->digests += n;
-	*n_done = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i == f->fail_at)
-			return sign_fail(err, SIGN_ERR_TOKEN_REMOVED, "CKR_DEVICE_REMOVED (0x32)");
-		EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(f->priv, NULL);
-		size_t len = 0;
-		assert_true(EVP_PKEY_sign_init(ctx) > 0);
-		assert_true(EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) > 0);
-		assert_true(EVP_PKEY_sign(ctx, NULL, &len, d[i].md, 32) > 0);
-		sigs[i].data = xmalloc(len);
-		assert_true(EVP_PKEY_sign(ctx, sigs[i].data, &len, d[i].md, 32) > 0);
-		sigs[i].len = len;
-		EVP_PKEY_CTX_free(ctx);
-		(*n_done)++;
-	}
-	return 0;
-}
-
-static void
-fake_close(struct signer *s)
-{
-	(void)s;
-}
-
-static const struct signer_ops fake_ops = {"fake", fake_open, fake_list, fake_sign, fake_close};
 
 struct world {
 	char dir[64];
 	char ca_path[96];
 	EVP_PKEY *ca_key;
 	X509 *ca;
-	struct fake fake;
+	struct sfx_fake fake;
 	struct store *store;
 };
 
@@ -159,13 +72,9 @@ static void
 write_file(const struct world *w, const char *name, const char *text)
 {
 	char path[256];
-	FILE *f;
 
 	path_in(w, name, path, sizeof path);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	sfx_write_file(path, text);
 }
 
 static int
@@ -173,24 +82,10 @@ setup(void **state)
 {
 	struct world *w = xcalloc(1, sizeof *w);
 	char db[128], *err = NULL;
-	FILE *f;
 
-	snprintf(w->dir, sizeof w->dir, "/tmp/motcua-test-sign-return-XXXXXX");
-	assert_non_null(mkdtemp(w->dir));
-	w->ca_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	w->ca = make_cert(w->ca_key, "Test CA (synthetic)", NULL, NULL);
-	snprintf(w->ca_path, sizeof w->ca_path, "%s/ca.pem", w->dir);
-	f = fopen(w->ca_path, "w");
-	assert_non_null(f);
-	PEM_write_X509(f, w->ca);
-	fclose(f);
-	w->fake.base.ops = &fake_ops;
-	w->fake.priv = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	w->fake.key.id = xstrdup("01");
-	w->fake.key.label = xstrdup("signkey");
-	w->fake.key.cert = make_cert(w->fake.priv, "Cán bộ Thử nghiệm", w->ca, w->ca_key);
-	assert_int_equal(sign_key_from_cert(&w->fake.key), 0);
-	w->fake.fail_at = SIZE_MAX;
+	sfx_tmpdir(w->dir, sizeof w->dir, "/tmp/motcua-test-sign-return-XXXXXX");
+	sfx_ca_new(w->dir, &w->ca_key, &w->ca, w->ca_path, sizeof w->ca_path);
+	sfx_fake_init(&w->fake, "EC", w->ca, w->ca_key);
 	snprintf(db, sizeof db, "%s/motcua.db", w->dir);
 	assert_int_equal(store_open(db, &w->store, &err), 0);
 	put_dossier(w->store, "HS-A", STATUS_DONE);
@@ -207,15 +102,12 @@ static int
 teardown(void **state)
 {
 	struct world *w = *state;
-	char cmd[128];
 
 	store_close(w->store);
-	sign_key_release(&w->fake.key);
-	EVP_PKEY_free(w->fake.priv);
+	sfx_fake_release(&w->fake);
 	EVP_PKEY_free(w->ca_key);
 	X509_free(w->ca);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", w->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(sfx_rmdir(w->dir), 0);
 	free(w);
 	return 0;
 }
