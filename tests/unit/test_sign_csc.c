@@ -22,28 +22,14 @@
 #include <openssl/x509v3.h>
 
 #include "sandbox/csc.h"
+#include "sign_fixture.h"
 
-#define TOKEN "synthetic-test-access-token"
+#define TOKEN SFX_TOKEN
 #define T0 ((mc_time)1767225600) /* 2026-01-01T00:00:00Z */
 #define RSA_ID "sandbox-rsa-01"
 #define EC_ID "sandbox-ec-01"
 #define PSS "1.2.840.113549.1.1.10"
 #define ECDSA "1.2.840.10045.4.3.2"
-
-static int
-test_auth(void *arg, const struct sbx_request *req, const char **subject,
-	  struct sbx_response *resp)
-{
-	const char *bearer = sbx_request_bearer(req);
-
-	(void)arg;
-	if (bearer != NULL && strcmp(bearer, TOKEN) == 0) {
-		*subject = "test-subject";
-		return 0;
-	}
-	sbx_response_oauth_error(resp, 401, "invalid_token", "unknown token");
-	return -1;
-}
 
 struct reply {
 	int status;
@@ -180,7 +166,7 @@ cert_of(struct csc *csc, const char *id, X509 **ca)
 static int
 setup(void **state)
 {
-	*state = csc_new(test_auth, NULL);
+	*state = csc_new(sfx_test_auth, NULL);
 	return *state == NULL ? -1 : 0;
 }
 

@@ -24,23 +24,9 @@
 #include "sandbox/csc.h"
 #include "sandbox/http.h"
 #include "sign/sign.h"
+#include "sign_fixture.h"
 
-#define TOKEN "synthetic-test-access-token"
-
-static int
-test_auth(void *arg, const struct sbx_request *req, const char **subject,
-	  struct sbx_response *resp)
-{
-	const char *bearer = sbx_request_bearer(req);
-
-	(void)arg;
-	if (bearer != NULL && strcmp(bearer, TOKEN) == 0) {
-		*subject = "test-subject";
-		return 0;
-	}
-	sbx_response_oauth_error(resp, 401, "invalid_token", "unknown token");
-	return -1;
-}
+#define TOKEN SFX_TOKEN
 
 static void
 handler(void *ctx, struct sbx_request *req, struct sbx_response *resp)
@@ -90,15 +76,13 @@ setup(void **state)
 	struct env *e = calloc(1, sizeof(*e));
 	const char *err = NULL;
 
-	e->csc = csc_new(test_auth, NULL);
+	e->csc = csc_new(sfx_test_auth, NULL);
 	e->srv = sbx_http_start("127.0.0.1", 0, handler, e->csc, &err);
 	e->net = net_new(NULL);
 	if (e->csc == NULL || e->srv == NULL || e->net == NULL)
 		return -1;
 	snprintf(e->url, sizeof(e->url), "http://127.0.0.1:%u/csc/v2", sbx_http_port(e->srv));
-	snprintf(e->dir, sizeof(e->dir), "/tmp/motcua-test-remote-XXXXXX");
-	if (mkdtemp(e->dir) == NULL)
-		return -1;
+	sfx_tmpdir(e->dir, sizeof(e->dir), "/tmp/motcua-test-remote-XXXXXX");
 	*state = e;
 	return 0;
 }
@@ -107,13 +91,11 @@ static int
 teardown(void **state)
 {
 	struct env *e = *state;
-	char cmd[128];
 
 	net_free(e->net);
 	sbx_http_stop(e->srv);
 	csc_free(e->csc);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	if (system(cmd) != 0)
+	if (sfx_rmdir(e->dir) != 0)
 		return -1;
 	free(e);
 	return 0;
@@ -136,24 +118,12 @@ path_in(const struct env *e, const char *name, char *buf, size_t size)
 	snprintf(buf, size, "%s/%s", e->dir, name);
 }
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* The CA that came with the credential, as a PEM file for verification. */
 static void
 write_ca(const struct sign_key *key, const char *path)
 {
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
 	assert_non_null(key->chain);
-	assert_true(PEM_write_X509(f, sk_X509_value(key->chain, 0)));
-	fclose(f);
+	sfx_write_pem(path, sk_X509_value(key->chain, 0));
 }
 
 static void
@@ -189,7 +159,7 @@ sign_and_check(struct env *e, const char *credential, const char *tag)
 		path_in(e, name, doc[i], sizeof(doc[i]));
 		snprintf(name, sizeof(name), "%s-%d.txt.p7s", tag, i);
 		path_in(e, name, sig[i], sizeof(sig[i]));
-		write_file(doc[i], i == 0 ? "Trích lục khai sinh (thử nghiệm)\n" : "Bản sao\n");
+		sfx_write_file(doc[i], i == 0 ? "Trích lục khai sinh (thử nghiệm)\n" : "Bản sao\n");
 		jobs[i] = (struct sign_job){doc[i], sig[i], SIGN_ERR_DEVICE, ""};
 	}
 	assert_int_equal(sign_files(s, key, jobs, 2, time(NULL)), 2);
@@ -229,7 +199,7 @@ expect_failure(struct env *e, struct asker *a, enum sign_status want)
 	assert_int_equal(signer_pick_key(s, a->credential, &key, &err), 0);
 	path_in(e, "refused.txt", doc, sizeof(doc));
 	path_in(e, "refused.txt.p7s", sig, sizeof(sig));
-	write_file(doc, "x\n");
+	sfx_write_file(doc, "x\n");
 	struct sign_job job = {doc, sig, SIGN_OK, ""};
 	assert_int_equal(sign_files(s, key, &job, 1, time(NULL)), 0);
 	assert_int_equal(job.status, want);

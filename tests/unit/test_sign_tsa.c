@@ -34,8 +34,9 @@
 #include "sandbox/tsa.h"
 #include "sign/sign.h"
 #include "sign/sign_int.h"
+#include "sign_fixture.h"
 
-#define TOKEN "synthetic-test-access-token"
+#define TOKEN SFX_TOKEN
 #define NOW ((mc_time)1772420400) /* 2026-03-02T10:00:00+07:00, the sandbox clock */
 
 struct env {
@@ -47,21 +48,6 @@ struct env {
 	char dir[64];
 	char ca[96];
 };
-
-static int
-test_auth(void *arg, const struct sbx_request *req, const char **subject,
-	  struct sbx_response *resp)
-{
-	const char *bearer = sbx_request_bearer(req);
-
-	(void)arg;
-	if (bearer != NULL && strcmp(bearer, TOKEN) == 0) {
-		*subject = "test-subject";
-		return 0;
-	}
-	sbx_response_oauth_error(resp, 401, "invalid_token", "unknown token");
-	return -1;
-}
 
 static void
 handler(void *ctx, struct sbx_request *req, struct sbx_response *resp)
@@ -80,9 +66,8 @@ setup(void **state)
 	const char *err = NULL;
 	X509 *ca;
 	EVP_PKEY *ca_key;
-	FILE *f;
 
-	e->csc = csc_new(test_auth, NULL);
+	e->csc = csc_new(sfx_test_auth, NULL);
 	if (e->csc == NULL)
 		return -1;
 	csc_ca(e->csc, &ca, &ca_key);
@@ -92,14 +77,9 @@ setup(void **state)
 	if (e->tsa == NULL || e->srv == NULL || e->net == NULL)
 		return -1;
 	snprintf(e->base, sizeof(e->base), "http://127.0.0.1:%u", sbx_http_port(e->srv));
-	snprintf(e->dir, sizeof(e->dir), "/tmp/motcua-test-tsa-XXXXXX");
-	if (mkdtemp(e->dir) == NULL)
-		return -1;
+	sfx_tmpdir(e->dir, sizeof(e->dir), "/tmp/motcua-test-tsa-XXXXXX");
 	snprintf(e->ca, sizeof(e->ca), "%s/ca.pem", e->dir);
-	f = fopen(e->ca, "w");
-	if (f == NULL || !PEM_write_X509(f, ca))
-		return -1;
-	fclose(f);
+	sfx_write_pem(e->ca, ca);
 	*state = e;
 	return 0;
 }
@@ -108,14 +88,12 @@ static int
 teardown(void **state)
 {
 	struct env *e = *state;
-	char cmd[128];
 
 	net_free(e->net);
 	sbx_http_stop(e->srv);
 	tsa_free(e->tsa);
 	csc_free(e->csc);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	if (system(cmd) != 0)
+	if (sfx_rmdir(e->dir) != 0)
 		return -1;
 	free(e);
 	return 0;
@@ -344,16 +322,6 @@ ask_otp(void *arg, enum sign_secret_kind kind, const char *prompt, struct sign_s
 	return 0;
 }
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* Sign n files (names[i] in the temp dir) with a TSA at tsa_path; returns signed. */
 static size_t
 sign_some(struct env *e, const char *tsa_path, const char *const *names, size_t n,
@@ -378,7 +346,7 @@ sign_some(struct env *e, const char *tsa_path, const char *const *names, size_t 
 	for (size_t i = 0; i < n; i++) {
 		snprintf(docs[i], 128, "%s/%s", e->dir, names[i]);
 		snprintf(sigs[i], 128, "%s/%s.p7s", e->dir, names[i]);
-		write_file(docs[i], names[i]);
+		sfx_write_file(docs[i], names[i]);
 		unlink(sigs[i]);
 		jobs[i] = (struct sign_job){docs[i], sigs[i], SIGN_ERR_DEVICE, ""};
 	}
@@ -408,7 +376,7 @@ test_sign_and_verify(void **state)
 		assert_string_equal(r.timestamp_reason, "");
 	}
 	/* the file changed: tampered, whatever the timestamp says */
-	write_file(docs[0], "đã sửa");
+	sfx_write_file(docs[0], "đã sửa");
 	assert_int_equal(sign_verify_file(docs[0], sigs[0], e->ca, &r), -1);
 	assert_int_equal(r.verdict, SIGN_TAMPERED);
 }
