@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,10 @@
 #include <openssl/x509v3.h>
 
 #include "core/xalloc.h"
+#include "sandbox/csc.h"
 #include "sandbox/http.h"
+#include "sandbox/tsa.h"
+#include "net/net.h"
 #include "sign/sign.h"
 #include "sign/sign_int.h"
 
@@ -58,6 +62,23 @@ sfx_rmdir(const char *dir)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Entries in dir other than dot files; 0 when dir cannot be opened. */
+SIGN_FIXTURE size_t
+sfx_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
 }
 
 /* Write text to path (replacing it); fails the test when it cannot. */
@@ -233,6 +254,37 @@ sfx_fake_release(struct sfx_fake *f)
 	EVP_PKEY_free(f->priv);
 }
 
+/* ---- a CA, a signer and a folder together --------------------------------------- */
+
+struct sfx_world {
+	char dir[64];       /* a fresh temporary folder */
+	char ca_path[96];   /* dir/ca.pem, the CA certificate */
+	EVP_PKEY *ca_key;
+	X509 *ca;
+	struct sfx_fake fake;
+};
+
+/* A folder made from template (for mkdtemp), a test CA in it, and a fake
+ * signer of type "RSA" or "EC" with a certificate from that CA. */
+SIGN_FIXTURE void
+sfx_world_init(struct sfx_world *w, const char *template, const char *type)
+{
+	memset(w, 0, sizeof(*w));
+	sfx_tmpdir(w->dir, sizeof(w->dir), template);
+	sfx_ca_new(w->dir, &w->ca_key, &w->ca, w->ca_path, sizeof(w->ca_path));
+	sfx_fake_init(&w->fake, type, w->ca, w->ca_key);
+}
+
+/* Free what sfx_world_init made and remove the folder. */
+SIGN_FIXTURE void
+sfx_world_free(struct sfx_world *w)
+{
+	sfx_fake_release(&w->fake);
+	EVP_PKEY_free(w->ca_key);
+	X509_free(w->ca);
+	assert_int_equal(sfx_rmdir(w->dir), 0);
+}
+
 /* ---- the sandbox CSC service's token check in tests --------------------------- */
 
 #define SFX_TOKEN "synthetic-test-access-token"
@@ -251,6 +303,22 @@ sfx_test_auth(void *arg, const struct sbx_request *req, const char **subject,
 	}
 	sbx_response_oauth_error(resp, 401, "invalid_token", "unknown token");
 	return -1;
+}
+
+/*
+ * Stop what a test of the sandbox services started (each may be NULL):
+ * the client, the HTTP server, the TSA, the CSC service; then remove dir.
+ * 0, else -1 when dir could not be removed.
+ */
+SIGN_FIXTURE int
+sfx_sandbox_stop(struct net *net, struct sbx_http *srv, struct tsa *tsa, struct csc *csc,
+		 const char *dir)
+{
+	net_free(net);
+	sbx_http_stop(srv);
+	tsa_free(tsa);
+	csc_free(csc);
+	return sfx_rmdir(dir);
 }
 
 #endif

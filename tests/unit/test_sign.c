@@ -32,45 +32,11 @@
 
 /* ---- a software CA and signer -------------------------------------------- */
 
-struct world {
-	char dir[64];
-	char ca_path[96];
-	EVP_PKEY *ca_key;
-	X509 *ca;
-	struct sfx_fake fake;
-};
-
-static void
-world_init(struct world *w, const char *type)
-{
-	memset(w, 0, sizeof(*w));
-	sfx_tmpdir(w->dir, sizeof(w->dir), "/tmp/motcua-test-sign-XXXXXX");
-	sfx_ca_new(w->dir, &w->ca_key, &w->ca, w->ca_path, sizeof(w->ca_path));
-	sfx_fake_init(&w->fake, type, w->ca, w->ca_key);
-}
-
-static void
-world_free(struct world *w)
-{
-	sfx_fake_release(&w->fake);
-	EVP_PKEY_free(w->ca_key);
-	X509_free(w->ca);
-	assert_int_equal(sfx_rmdir(w->dir), 0);
-}
-
 static size_t
 count_entries(const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	assert_int_equal(access(dir, F_OK), 0);
+	return sfx_count_entries(dir);
 }
 
 /* ---- tests ----------------------------------------------------------------- */
@@ -145,12 +111,12 @@ test_read_secret_fd(void **state)
 static void
 test_pick_key(void **state)
 {
-	struct world w;
+	struct sfx_world w;
 	const struct sign_key *k = NULL;
 	struct sign_error err = {SIGN_OK, ""};
 
 	(void)state;
-	world_init(&w, "EC");
+	sfx_world_init(&w, "/tmp/motcua-test-sign-XXXXXX", "EC");
 	assert_int_equal(signer_pick_key(&w.fake.base, NULL, &k, &err), 0);
 	assert_ptr_equal(k, &w.fake.key);
 	assert_int_equal(signer_pick_key(&w.fake.base, "signkey", &k, &err), 0);
@@ -158,18 +124,18 @@ test_pick_key(void **state)
 	assert_int_equal(signer_pick_key(&w.fake.base, "other", &k, &err), -1);
 	assert_int_equal(err.status, SIGN_ERR_NO_KEY);
 	assert_non_null(strstr(err.detail, "signkey"));
-	world_free(&w);
+	sfx_world_free(&w);
 }
 
 /* Sign one file, then check every verdict verification can give. */
 static void
 run_verdicts(const char *type)
 {
-	struct world w;
+	struct sfx_world w;
 	struct sign_verify_result r;
 	char doc[128], sig[128], other[128];
 
-	world_init(&w, type);
+	sfx_world_init(&w, "/tmp/motcua-test-sign-XXXXXX", type);
 	snprintf(doc, sizeof(doc), "%s/ket-qua.txt", w.dir);
 	snprintf(sig, sizeof(sig), "%s/ket-qua.txt.p7s", w.dir);
 	snprintf(other, sizeof(other), "%s/other.txt", w.dir);
@@ -212,7 +178,7 @@ run_verdicts(const char *type)
 	/* Not a signature at all. */
 	assert_int_equal(sign_verify_file(doc, doc, w.ca_path, &r), -1);
 	assert_int_equal(r.verdict, SIGN_MALFORMED);
-	world_free(&w);
+	sfx_world_free(&w);
 }
 
 static void
@@ -233,13 +199,13 @@ test_verdicts_ecdsa(void **state)
 static void
 test_batch_removed_midway(void **state)
 {
-	struct world w;
+	struct sfx_world w;
 	char in[3][128], out[3][128], missing[128], out_missing[128];
 	struct sign_job jobs[4];
 	struct sign_verify_result r;
 
 	(void)state;
-	world_init(&w, "RSA");
+	sfx_world_init(&w, "/tmp/motcua-test-sign-XXXXXX", "RSA");
 	for (int i = 0; i < 3; i++) {
 		snprintf(in[i], sizeof(in[i]), "%s/doc%d.txt", w.dir, i);
 		snprintf(out[i], sizeof(out[i]), "%s/doc%d.txt.p7s", w.dir, i);
@@ -265,19 +231,19 @@ test_batch_removed_midway(void **state)
 	assert_int_equal(access(out[2], F_OK), -1);
 	assert_int_equal(access(out_missing, F_OK), -1);
 	assert_int_equal(count_entries(w.dir), before + 1); /* no temporary left */
-	world_free(&w);
+	sfx_world_free(&w);
 }
 
 /* An existing signature stays as it was when signing again fails. */
 static void
 test_failure_keeps_old_output(void **state)
 {
-	struct world w;
+	struct sfx_world w;
 	char doc[128], sig[128];
 	struct sign_verify_result r;
 
 	(void)state;
-	world_init(&w, "EC");
+	sfx_world_init(&w, "/tmp/motcua-test-sign-XXXXXX", "EC");
 	snprintf(doc, sizeof(doc), "%s/a.txt", w.dir);
 	snprintf(sig, sizeof(sig), "%s/a.txt.p7s", w.dir);
 	sfx_write_file(doc, "a\n");
@@ -289,7 +255,7 @@ test_failure_keeps_old_output(void **state)
 	assert_int_equal(job.status, SIGN_ERR_PIN_LOCKED);
 	assert_int_equal(sign_verify_file(doc, sig, w.ca_path, &r), 0);
 	assert_int_equal(r.signing_time, NOW);
-	world_free(&w);
+	sfx_world_free(&w);
 }
 
 static void

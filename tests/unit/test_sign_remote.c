@@ -91,14 +91,10 @@ static int
 teardown(void **state)
 {
 	struct env *e = *state;
+	int rc = sfx_sandbox_stop(e->net, e->srv, NULL, e->csc, e->dir);
 
-	net_free(e->net);
-	sbx_http_stop(e->srv);
-	csc_free(e->csc);
-	if (sfx_rmdir(e->dir) != 0)
-		return -1;
 	free(e);
-	return 0;
+	return rc;
 }
 
 static struct signer *

@@ -40,11 +40,7 @@
 /* ---- a software CA and signer -------------------------------------------- */
 
 struct world {
-	char dir[64];
-	char ca_path[96];
-	EVP_PKEY *ca_key;
-	X509 *ca;
-	struct sfx_fake fake;
+	struct sfx_world pki;
 	struct store *store;
 };
 
@@ -65,7 +61,7 @@ put_dossier(struct store *s, const char *code, int status)
 static void
 path_in(const struct world *w, const char *name, char *out, size_t size)
 {
-	snprintf(out, size, "%s/%s", w->dir, name);
+	snprintf(out, size, "%s/%s", w->pki.dir, name);
 }
 
 static void
@@ -83,10 +79,8 @@ setup(void **state)
 	struct world *w = xcalloc(1, sizeof *w);
 	char db[128], *err = NULL;
 
-	sfx_tmpdir(w->dir, sizeof w->dir, "/tmp/motcua-test-sign-return-XXXXXX");
-	sfx_ca_new(w->dir, &w->ca_key, &w->ca, w->ca_path, sizeof w->ca_path);
-	sfx_fake_init(&w->fake, "EC", w->ca, w->ca_key);
-	snprintf(db, sizeof db, "%s/motcua.db", w->dir);
+	sfx_world_init(&w->pki, "/tmp/motcua-test-sign-return-XXXXXX", "EC");
+	snprintf(db, sizeof db, "%s/motcua.db", w->pki.dir);
 	assert_int_equal(store_open(db, &w->store, &err), 0);
 	put_dossier(w->store, "HS-A", STATUS_DONE);
 	put_dossier(w->store, "HS-B", STATUS_DONE);
@@ -104,10 +98,7 @@ teardown(void **state)
 	struct world *w = *state;
 
 	store_close(w->store);
-	sfx_fake_release(&w->fake);
-	EVP_PKEY_free(w->ca_key);
-	X509_free(w->ca);
-	assert_int_equal(sfx_rmdir(w->dir), 0);
+	sfx_world_free(&w->pki);
 	free(w);
 	return 0;
 }
@@ -140,17 +131,9 @@ static size_t
 left_in(struct world *w, const char *code)
 {
 	char *dir = sign_return_dir(w->store, code);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
+	size_t n = sfx_count_entries(dir);
 
 	free(dir);
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
 	return n;
 }
 
@@ -188,8 +171,8 @@ test_refused_before_signing(void **state)
 	assert_non_null(strstr(it[3].cause, "trùng tên 'a.pdf'"));
 	assert_non_null(strstr(it[4].cause, "ít nhất một tệp"));
 	/* nothing signed, queued or copied */
-	sign_return_run(w->store, &w->fake.base, &w->fake.key, NULL, it, 5, NOW);
-	assert_int_equal(w->fake.batches, 0);
+	sign_return_run(w->store, &w->pki.fake.base, &w->pki.fake.key, NULL, it, 5, NOW);
+	assert_int_equal(w->pki.fake.batches, 0);
 	assert_int_equal(open_entries(w->store), 0);
 	assert_int_equal(left_in(w, "HS-A"), 0);
 	for (size_t i = 0; i < 5; i++)
@@ -215,9 +198,9 @@ test_batch_one_call_one_entry_each(void **state)
 	path_in(w, "b.pdf", b, sizeof b);
 	path_in(w, "c.txt", c, sizeof c);
 	assert_int_equal(sign_return_prepare(w->store, it, 2), 2);
-	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, NULL, it, 2, NOW), 2);
-	assert_int_equal(w->fake.batches, 1); /* one PIN/OTP for the whole batch */
-	assert_int_equal(w->fake.digests, 3);
+	assert_int_equal(sign_return_run(w->store, &w->pki.fake.base, &w->pki.fake.key, NULL, it, 2, NOW), 2);
+	assert_int_equal(w->pki.fake.batches, 1); /* one PIN/OTP for the whole batch */
+	assert_int_equal(w->pki.fake.digests, 3);
 	assert_int_equal(it[0].state, SIGN_RETURN_QUEUED);
 	assert_int_equal(it[1].state, SIGN_RETURN_QUEUED);
 	assert_int_equal(open_entries(w->store), 2);
@@ -232,7 +215,7 @@ test_batch_one_call_one_entry_each(void **state)
 	assert_string_equal(p.files[3].name, "c.txt.p7s");
 	/* the queued files are the copies in the data folder, and they verify */
 	assert_non_null(strstr(p.files[0].path, "/results/HS-A/a.pdf"));
-	assert_int_equal(sign_verify_file(p.files[0].path, p.files[1].path, w->ca_path, &vr), 0);
+	assert_int_equal(sign_verify_file(p.files[0].path, p.files[1].path, w->pki.ca_path, &vr), 0);
 	assert_int_equal(vr.verdict, SIGN_VALID);
 	/* the clerk's own folder got no .p7s */
 	assert_int_not_equal(access("a.pdf.p7s", F_OK), 0);
@@ -262,9 +245,9 @@ test_token_removed_part_way(void **state)
 	path_in(w, "a.pdf", a, sizeof a);
 	path_in(w, "b.pdf", b, sizeof b);
 	path_in(w, "c.txt", c, sizeof c);
-	w->fake.fail_at = 3; /* A's two and B's first are signed, then the token goes */
+	w->pki.fake.fail_at = 3; /* A's two and B's first are signed, then the token goes */
 	assert_int_equal(sign_return_prepare(w->store, it, 2), 2);
-	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, NULL, it, 2, NOW), 1);
+	assert_int_equal(sign_return_run(w->store, &w->pki.fake.base, &w->pki.fake.key, NULL, it, 2, NOW), 1);
 	assert_int_equal(it[0].state, SIGN_RETURN_QUEUED);
 	assert_int_equal(it[1].state, SIGN_RETURN_SIGN_FAILED);
 	assert_int_equal(it[1].err.status, SIGN_ERR_TOKEN_REMOVED);
@@ -315,7 +298,7 @@ test_tsa_unreachable_queues_nothing(void **state)
 	assert_non_null(net);
 	path_in(w, "a.pdf", a, sizeof a);
 	assert_int_equal(sign_return_prepare(w->store, &it, 1), 1);
-	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, &tsa, &it, 1, NOW),
+	assert_int_equal(sign_return_run(w->store, &w->pki.fake.base, &w->pki.fake.key, &tsa, &it, 1, NOW),
 			 0);
 	assert_int_equal(it.state, SIGN_RETURN_SIGN_FAILED);
 	assert_int_equal(it.err.status, SIGN_ERR_TSA);
@@ -343,7 +326,7 @@ test_queue_refuses_at_the_end(void **state)
 	assert_int_equal(sign_return_prepare(w->store, &it, 1), 1);
 	/* meanwhile the dossier was returned (another clerk on this terminal) */
 	assert_int_equal(outbox_act(w->store, &req, NOW, &id, &cause), OUTBOX_ACT_OK);
-	assert_int_equal(sign_return_run(w->store, &w->fake.base, &w->fake.key, NULL, &it, 1, NOW), 0);
+	assert_int_equal(sign_return_run(w->store, &w->pki.fake.base, &w->pki.fake.key, NULL, &it, 1, NOW), 0);
 	assert_int_equal(it.state, SIGN_RETURN_QUEUE_FAILED);
 	assert_non_null(strstr(it.cause, "không thể 'return-result'"));
 	assert_int_equal(open_entries(w->store), 1);
