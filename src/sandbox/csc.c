@@ -129,6 +129,15 @@ fail:
 	return NULL;
 }
 
+int
+csc_make_keys(struct csc *csc)
+{
+	for (size_t i = 0; i < 2; i++)
+		if (cred_ready(csc, &csc->creds[i]) != 0)
+			return -1;
+	return 0;
+}
+
 void
 csc_free(struct csc *csc)
 {
@@ -262,11 +271,10 @@ static void
 m_list(struct csc *csc, json_t *body, mc_time now, struct sbx_response *resp)
 {
 	(void)body, (void)now;
-	for (size_t i = 0; i < 2; i++)
-		if (cred_ready(csc, &csc->creds[i]) != 0) {
-			sbx_response_oauth_error(resp, 500, "server_error", "no key for a credential");
-			return;
-		}
+	if (csc_make_keys(csc) != 0) {
+		sbx_response_oauth_error(resp, 500, "server_error", "no key for a credential");
+		return;
+	}
 	sbx_response_json(resp, 200,
 			  json_pack("{s:[s,s]}", "credentialIDs", csc->creds[0].id,
 				    csc->creds[1].id));

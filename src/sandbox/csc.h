@@ -55,6 +55,13 @@ int csc_auth_idp(void *idp, const struct sbx_request *req, const char **subject,
 struct csc *csc_new(csc_auth_fn *auth, void *auth_arg);
 void csc_free(struct csc *csc);
 
+/*
+ * Make every credential's key and certificate now rather than on first use
+ * (the RSA-2048 key: seconds under valgrind, which inside a request can
+ * outlast a client's timeout).  0, or -1 if OpenSSL fails.
+ */
+int csc_make_keys(struct csc *csc);
+
 /* Handle a request under /csc/: true with resp filled, else false (untouched). */
 bool csc_handle(struct csc *csc, const struct sbx_request *req, struct sbx_response *resp);
 
