@@ -101,7 +101,11 @@ $(B)/motcua-sandbox: $(B)/src/sandbox/main.o $(B)/libsandbox.a $(B)/libmotcua.a
 
 $(B)/tests/%: tests/unit/%.c $(SBX_LIB) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS) -lcmocka
+
+# The shared fixtures (tests/unit/*_fixture.h) are included by several
+# programs; compiling and linking in one step leaves no dependency file.
+$(UNIT_BIN): $(wildcard tests/unit/*.h)
 
 # Benchmark programs: every tests/bench/bench_*.c, run by tests/bench/run.sh.
 $(B)/bench/%: tests/bench/%.c $(SBX_LIB) $(B)/libmotcua.a
