@@ -321,22 +321,15 @@ out:
 static int
 holds_history(struct store *s, bool *yes)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT EXISTS (SELECT 1 FROM audit)"
-					 " OR EXISTS (SELECT 1 FROM audit_state WHERE head_seq > 0)"
-					 " OR EXISTS (SELECT 1 FROM dossiers"
-					 "  WHERE applicant_id LIKE 'enc1:%')");
-	int rc;
+	int64_t n;
+	int rc = store_query_int64(s, "SELECT EXISTS (SELECT 1 FROM audit)"
+				      " OR EXISTS (SELECT 1 FROM audit_state WHERE head_seq > 0)"
+				      " OR EXISTS (SELECT 1 FROM dossiers"
+				      "  WHERE applicant_id LIKE 'enc1:%')",
+				   &n, "reading the store's history");
 
-	*yes = false;
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*yes = sqlite3_column_int(st, 0) != 0;
-	else
-		store_fail(s, "reading the store's history");
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	*yes = rc == 0 && n != 0;
+	return rc;
 }
 
 int
@@ -436,19 +429,12 @@ out:
 int
 store_protect_data_clock(struct store *s, mc_time *t)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT max(updated_at) FROM dossiers");
-	int rc;
+	int64_t v;
+	int rc = store_query_int64(s, "SELECT max(updated_at) FROM dossiers", &v,
+				   "reading the newest change");
 
-	*t = 0;
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*t = sqlite3_column_int64(st, 0);
-	else
-		store_fail(s, "reading the newest change");
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	*t = (mc_time)v;
+	return rc;
 }
 
 int

@@ -92,6 +92,24 @@ store_step_done(struct store *s, sqlite3_stmt *st, const char *what)
 }
 
 int
+store_query_int64(struct store *s, const char *sql, int64_t *out, const char *what)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int rc;
+
+	*out = 0;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else
+		store_fail(s, what);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
 store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v == NULL)

@@ -62,6 +62,12 @@ int store_exec(struct store *s, const char *sql);
 /* Step a statement that returns no rows (or whose rows are ignored); resets it. */
 int store_step_done(struct store *s, sqlite3_stmt *st, const char *what);
 
+/*
+ * The first column of the one row `sql` returns (NULL reads as 0) in *out.
+ * 0, or -1 with the store's error naming `what`.
+ */
+int store_query_int64(struct store *s, const char *sql, int64_t *out, const char *what);
+
 /* Bind a string or NULL. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 
