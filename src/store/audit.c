@@ -1,7 +1,7 @@
 /*
  * audit.c - the audit log's table (migration 3): append with the hash
- * chain, list, the shipping mark, and verification that names the first bad
- * entry (audit.h; doc/security.md).
+ * chain, keying, list and the shipping mark (audit.h; doc/security.md).
+ * Verification, which names the first bad entry, is audit_verify.c.
  *
  * Hashing uses OpenSSL's SHA-256 and HMAC (libcrypto is linked for signing
  * already; a hand-written SHA-256 would be one more thing to get wrong).
@@ -32,8 +32,6 @@
 #include "store/store_int.h"
 
 #define UNKNOWN_CLERK "(không rõ)"
-/* A removed-and-renumbered entry is recognised this many places back. */
-#define RENUMBER_SEARCH 64
 
 void
 store_audit_entry_release(struct store_audit_entry *e)
@@ -180,20 +178,15 @@ hmac_hex(const unsigned char key[STORE_DATA_KEY_LEN], const void *data, size_t l
 }
 
 /* An entry's tag: HMAC(key, "audit-mac1;" || hash). */
-static void
-entry_mac(const unsigned char *key, const char *hash, char out[STORE_AUDIT_HASH_LEN + 1])
+void
+store_audit_entry_mac(const unsigned char *key, const char *hash,
+		      char out[STORE_AUDIT_HASH_LEN + 1])
 {
 	char buf[16 + STORE_AUDIT_HASH_LEN + 1];
 	int n = snprintf(buf, sizeof buf, "audit-mac1;%s", hash);
 
 	hmac_hex(key, buf, n > 0 && (size_t)n < sizeof buf ? (size_t)n : strlen(buf), out);
 }
-
-/* What the state row says about keying; from/head as in store_audit_state. */
-struct keyed {
-	char hash[STORE_AUDIT_HASH_LEN + 1]; /* keyed_hash: the hash of entry keyed_head */
-	char mac[STORE_AUDIT_HASH_LEN + 1];  /* keyed_mac; "" when NULL */
-};
 
 /* The state's tag over the chain id and where keying starts and stands. */
 static void
@@ -215,9 +208,9 @@ state_mac(const unsigned char *key, const char *chain, int64_t from, int64_t hea
 	free(buf);
 }
 
-static bool
-keyed_state_ok(const unsigned char *key, const struct store_audit_state *st,
-	       const struct keyed *k)
+bool
+store_audit_keyed_state_ok(const unsigned char *key, const struct store_audit_state *st,
+			   const struct store_audit_keyed *k)
 {
 	char want[STORE_AUDIT_HASH_LEN + 1];
 
@@ -261,9 +254,9 @@ tx_end(struct store *s, int rc)
 /* ---- state ------------------------------------------------------------ */
 
 /* Read the state row, creating it (with a new random chain id) when absent. */
-static int
-state_read(struct store *s, bool create, struct store_audit_state *out, char **clerk,
-	   struct keyed *k)
+int
+store_audit_state_read(struct store *s, bool create, struct store_audit_state *out,
+		       char **clerk, struct store_audit_keyed *k)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -326,7 +319,7 @@ state_read(struct store *s, bool create, struct store_audit_state *out, char **c
 int
 store_audit_state(struct store *s, struct store_audit_state *out)
 {
-	return state_read(s, false, out, NULL, NULL);
+	return store_audit_state_read(s, false, out, NULL, NULL);
 }
 
 int
@@ -334,7 +327,7 @@ store_audit_current_clerk(struct store *s, char **clerk)
 {
 	struct store_audit_state st;
 
-	return state_read(s, false, &st, clerk, NULL);
+	return store_audit_state_read(s, false, &st, clerk, NULL);
 }
 
 int
@@ -357,17 +350,17 @@ append_in_tx(struct store *s, const struct store_audit_record *r, mc_time now, i
 	const unsigned char *key = store_protect_audit_key(s);
 	struct store_audit_state state;
 	struct store_audit_entry e = {0};
-	struct keyed k;
+	struct store_audit_keyed k;
 	char *current = NULL, kmac[STORE_AUDIT_HASH_LEN + 1];
 	sqlite3_stmt *st;
 	bool keyed;
 	int ret = -1;
 
-	if (state_read(s, true, &state, &current, &k) != 0)
+	if (store_audit_state_read(s, true, &state, &current, &k) != 0)
 		return -1;
 	/* keyed only under a state that is itself intact: a tag must never
 	 * vouch for a chain someone rewrote without the key */
-	keyed = key != NULL && keyed_state_ok(key, &state, &k);
+	keyed = key != NULL && store_audit_keyed_state_ok(key, &state, &k);
 	e.seq = state.head_seq + 1;
 	e.at = now;
 	e.clerk = xstrdup(r->clerk != NULL && r->clerk[0] != '\0' ? r->clerk
@@ -382,7 +375,7 @@ append_in_tx(struct store *s, const struct store_audit_record *r, mc_time now, i
 		snprintf(e.prev_hash, sizeof e.prev_hash, "%s", state.head_hash);
 	store_audit_hash(&e, e.hash);
 	if (keyed) {
-		entry_mac(key, e.hash, e.mac);
+		store_audit_entry_mac(key, e.hash, e.mac);
 		state_mac(key, state.chain, state.keyed_from, e.seq, e.hash, kmac);
 	}
 
@@ -445,7 +438,7 @@ store_audit_append(struct store *s, const struct store_audit_record *r, mc_time 
  * it is.  *silent: nothing written before, so no "audit-key" entry is needed.
  */
 static const char *
-bind_reason(const unsigned char *key, const struct store_audit_state *st, const struct keyed *k,
+bind_reason(const unsigned char *key, const struct store_audit_state *st, const struct store_audit_keyed *k,
 	    enum store_audit_bind_why why, bool *silent)
 {
 	*silent = st->head_seq == 0;
@@ -455,12 +448,12 @@ bind_reason(const unsigned char *key, const struct store_audit_state *st, const 
 		 * was written before is unproven, and the chain says so -
 		 * even an empty log, which may have been emptied */
 		*silent = false;
-		return st->keyed_from > 0 && keyed_state_ok(key, st, k)
+		return st->keyed_from > 0 && store_audit_keyed_state_ok(key, st, k)
 			       ? NULL
 			       : STORE_AUDIT_REASON_RECORD_LOST;
 	}
 	if (st->keyed_from > 0) {
-		if (keyed_state_ok(key, st, k))
+		if (store_audit_keyed_state_ok(key, st, k))
 			return NULL; /* keyed under this key: the usual case */
 		/* under a lost key (the item was replaced) it starts again; else
 		 * the state was rewritten without the key: verify says so */
@@ -488,14 +481,14 @@ static int
 bind_in_tx(struct store *s, const unsigned char *key, enum store_audit_bind_why why)
 {
 	struct store_audit_state st;
-	struct keyed k;
+	struct store_audit_keyed k;
 	char mac[STORE_AUDIT_HASH_LEN + 1], details[96];
 	const char *reason;
 	bool silent;
 	sqlite3_stmt *q;
 	int ret;
 
-	if (state_read(s, true, &st, NULL, &k) != 0)
+	if (store_audit_state_read(s, true, &st, NULL, &k) != 0)
 		return -1;
 	reason = bind_reason(key, &st, &k, why, &silent);
 	if (reason == NULL)
@@ -529,7 +522,7 @@ store_audit_bind(struct store *s, enum store_audit_bind_why why)
 {
 	const unsigned char *key = store_protect_audit_key(s);
 	struct store_audit_state st;
-	struct keyed k;
+	struct store_audit_keyed k;
 	bool silent;
 
 	if (key == NULL)
@@ -537,7 +530,7 @@ store_audit_bind(struct store *s, enum store_audit_bind_why why)
 	if (why != STORE_AUDIT_BIND_KNOWN_KEY)
 		return bind_in_tx(s, key, why); /* set_key's transaction is open */
 	/* the usual open writes nothing: decide before taking the write lock */
-	if (state_read(s, false, &st, NULL, &k) != 0)
+	if (store_audit_state_read(s, false, &st, NULL, &k) != 0)
 		return -1;
 	if (bind_reason(key, &st, &k, why, &silent) == NULL)
 		return 0;
@@ -604,371 +597,4 @@ store_audit_list(struct store *s, int64_t after, int64_t limit, struct store_aud
 	}
 	sqlite3_reset(st);
 	return 0;
-}
-
-/* ---- verification ----------------------------------------------------- */
-
-static bool
-hash_with_seq(const struct store_audit_entry *e, int64_t seq)
-{
-	struct store_audit_entry t = *e;
-	char h[STORE_AUDIT_HASH_LEN + 1];
-
-	t.seq = seq;
-	store_audit_hash(&t, h);
-	return strcmp(h, e->hash) == 0;
-}
-
-struct by_hash {
-	const char *hash;
-	size_t i;
-};
-
-static int
-cmp_by_hash(const void *a, const void *b)
-{
-	return strcmp(((const struct by_hash *)a)->hash, ((const struct by_hash *)b)->hash);
-}
-
-/* Index of the entry whose own hash is `hash`, or -1. */
-static long
-find_hash(const struct by_hash *idx, size_t n, const char *hash)
-{
-	struct by_hash key = {hash, 0};
-	const struct by_hash *f = bsearch(&key, idx, n, sizeof *idx, cmp_by_hash);
-
-	return f != NULL ? (long)f->i : -1;
-}
-
-/*
- * Where each entry was written in the chain, from the links alone: depth[i]
- * = 1 when it follows the genesis, depth(predecessor) + 1 otherwise, 0 when
- * its predecessor is nowhere (removed or forged).
- */
-static void
-chain_depths(const struct store_audit_entry *v, size_t n, const struct by_hash *idx,
-	     const char *genesis, int64_t *depth)
-{
-	size_t *path = xcalloc(n + 1, sizeof *path);
-
-	for (size_t i = 0; i < n; i++)
-		depth[i] = -1; /* not known yet; -2: on the path being walked */
-	for (size_t i = 0; i < n; i++) {
-		size_t len = 0, k = i;
-		int64_t base;
-
-		/* walk back until a known depth, the genesis or a dead end */
-		for (;;) {
-			long p;
-
-			if (depth[k] >= 0) {
-				base = depth[k] > 0 ? depth[k] : -1;
-				break;
-			}
-			if (depth[k] == -2) {
-				base = -1; /* a cycle: forged */
-				break;
-			}
-			depth[k] = -2;
-			path[len++] = k;
-			if (strcmp(v[k].prev_hash, genesis) == 0) {
-				base = 0;
-				break;
-			}
-			p = find_hash(idx, n, v[k].prev_hash);
-			if (p < 0) {
-				base = -1;
-				break;
-			}
-			k = (size_t)p;
-		}
-		/* unwind: the last walked entry follows `base` */
-		while (len > 0) {
-			size_t j = path[--len];
-
-			depth[j] = base >= 0 ? ++base : 0;
-		}
-	}
-	free(path);
-}
-
-static int
-verdict(struct store_audit_verdict *v, enum store_audit_problem p, int64_t seq, const char *fmt,
-	...) __attribute__((format(printf, 4, 5)));
-
-static int
-verdict(struct store_audit_verdict *v, enum store_audit_problem p, int64_t seq, const char *fmt,
-	...)
-{
-	va_list ap;
-
-	v->problem = p;
-	v->seq = seq;
-	va_start(ap, fmt);
-	vsnprintf(v->why, sizeof v->why, fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-/* Another entry than i that claims the same predecessor; -1 when none. */
-static long
-twin_of(const struct store_audit_entry *v, size_t n, size_t i)
-{
-	for (size_t j = 0; j < n; j++)
-		if (j != i && strcmp(v[j].prev_hash, v[i].prev_hash) == 0)
-			return (long)j;
-	return -1;
-}
-
-static int
-check_chain(const struct store_audit_entry *v, size_t n, const struct store_audit_state *st,
-	    struct store_audit_verdict *out)
-{
-	char genesis[STORE_AUDIT_HASH_LEN + 1], h[STORE_AUDIT_HASH_LEN + 1];
-	struct by_hash *idx = xcalloc(n + 1, sizeof *idx);
-	int64_t *depth = xcalloc(n + 1, sizeof *depth);
-	const char *prev;
-	int64_t expect = 1;
-	int ret = 0;
-
-	store_audit_genesis(st->chain, genesis);
-	for (size_t i = 0; i < n; i++)
-		idx[i] = (struct by_hash){v[i].hash, i};
-	qsort(idx, n, sizeof *idx, cmp_by_hash);
-	chain_depths(v, n, idx, genesis, depth);
-	prev = genesis;
-	for (size_t i = 0; i < n; i++, out->checked++) {
-		const struct store_audit_entry *e = &v[i];
-		long twin;
-
-		store_audit_hash(e, h);
-		if (strcmp(h, e->hash) != 0) {
-			if (depth[i] > 0 && depth[i] != e->seq && hash_with_seq(e, depth[i])) {
-				twin = twin_of(v, n, i);
-				if (twin >= 0 && v[twin].seq < e->seq && depth[twin] == depth[i])
-					goto inserted;
-				verdict(out, STORE_AUDIT_REORDERED, e->seq,
-					"seq %" PRId64 ": reordered: this entry was written as "
-					"seq %" PRId64, e->seq, depth[i]);
-				goto out;
-			}
-			for (int64_t k = 1; depth[i] == 0 && k <= RENUMBER_SEARCH; k++) {
-				if (hash_with_seq(e, e->seq + k)) {
-					verdict(out, STORE_AUDIT_REMOVED, e->seq,
-						"seq %" PRId64 ": removed: %" PRId64 " entr%s before "
-						"this one (written as seq %" PRId64 ") are missing and "
-						"the rest renumbered", e->seq, k, k == 1 ? "y" : "ies",
-						e->seq + k);
-					goto out;
-				}
-			}
-			verdict(out, STORE_AUDIT_ALTERED, e->seq,
-				"seq %" PRId64 ": altered: its content does not match its hash",
-				e->seq);
-			goto out;
-		}
-		if (e->seq != expect && e->seq > expect && strcmp(e->prev_hash, prev) != 0) {
-			verdict(out, STORE_AUDIT_REMOVED, expect,
-				"seq %" PRId64 ": removed: entries %" PRId64 "..%" PRId64
-				" are missing", expect, expect, e->seq - 1);
-			goto out;
-		}
-		if (strcmp(e->prev_hash, prev) != 0) {
-			twin = twin_of(v, n, i);
-			if (depth[i] == 0) {
-				verdict(out, STORE_AUDIT_ALTERED, e->seq > 1 ? e->seq - 1 : e->seq,
-					"seq %" PRId64 ": altered: the entry before seq %" PRId64
-					" was rewritten (no entry has the hash it follows)",
-					e->seq > 1 ? e->seq - 1 : e->seq, e->seq);
-				goto out;
-			}
-			if (twin >= 0 && v[twin].seq < e->seq) {
-inserted:
-				verdict(out, STORE_AUDIT_INSERTED, v[twin].seq,
-					"seq %" PRId64 ": inserted: it and seq %" PRId64 " both "
-					"claim the same predecessor; seq %" PRId64 " is the one "
-					"written there", v[twin].seq, e->seq, e->seq);
-				goto out;
-			}
-			verdict(out, STORE_AUDIT_REORDERED, e->seq,
-				"seq %" PRId64 ": reordered: it follows another entry than "
-				"seq %" PRId64, e->seq, e->seq - 1);
-			goto out;
-		}
-		if (e->seq != expect) {
-			verdict(out, STORE_AUDIT_REORDERED, e->seq,
-				"seq %" PRId64 ": reordered: expected seq %" PRId64, e->seq, expect);
-			goto out;
-		}
-		prev = e->hash;
-		expect = e->seq + 1;
-	}
-	if (st->head_seq > expect - 1) {
-		verdict(out, STORE_AUDIT_REMOVED, expect,
-			"seq %" PRId64 ": removed: the log ends at seq %" PRId64 " but seq %" PRId64
-			" was written", expect, expect - 1, st->head_seq);
-	} else if (n > 0 && st->head_seq == v[n - 1].seq &&
-		   strcmp(st->head_hash, v[n - 1].hash) != 0) {
-		verdict(out, STORE_AUDIT_ALTERED, v[n - 1].seq,
-			"seq %" PRId64 ": altered: the last entry is not the one written",
-			v[n - 1].seq);
-	} else if (st->head_seq < expect - 1) {
-		verdict(out, STORE_AUDIT_INSERTED, st->head_seq + 1,
-			"seq %" PRId64 ": inserted: the log was written up to seq %" PRId64,
-			st->head_seq + 1, st->head_seq);
-	} else if (st->shipped_seq > expect - 1) {
-		verdict(out, STORE_AUDIT_REMOVED, expect,
-			"seq %" PRId64 ": removed: the server holds entries up to %" PRId64,
-			expect, st->shipped_seq);
-	}
-out:
-	free(idx);
-	free(depth);
-	return ret;
-}
-
-/*
- * After the chain itself verified (entries 1..n in order): the keyed part.
- * The tag of entry keyed_head commits every entry up to it through the
- * hashes, and the state's own tag says which entry that is.
- */
-static void
-check_keyed(const unsigned char *key, const struct store_audit_entry *v, size_t n,
-	    const struct store_audit_state *st, const struct keyed *k,
-	    struct store_audit_verdict *out)
-{
-	char h[STORE_AUDIT_HASH_LEN + 1];
-	int64_t from = st->keyed_from, head = st->keyed_head;
-
-	out->keyed_from = from;
-	out->keyed_head = head;
-	out->unkeyed = (int64_t)n;
-	if (key == NULL) {
-		out->keying = from > 0 ? STORE_AUDIT_KEY_ABSENT : STORE_AUDIT_UNKEYED;
-		snprintf(out->note, sizeof out->note, "%s",
-			 from > 0 ? "keyed tags not checked: the audit key is in the Secret "
-				    "Service, which is not reachable here"
-				  : "chain not keyed (no Secret Service): proves order and integrity "
-				    "against accidents, not against someone who can rewrite the file");
-		return;
-	}
-	out->keying = STORE_AUDIT_KEY_CHECKED;
-	if (from <= 0) {
-		if (n == 0)
-			return;
-		verdict(out, STORE_AUDIT_ALTERED, 1,
-			"seq 1: altered: this terminal keys its audit log but the chain carries no "
-			"key: its keying was removed (rewritten without the key)");
-		return;
-	}
-	if (!keyed_state_ok(key, st, k)) {
-		verdict(out, STORE_AUDIT_ALTERED, head > 0 ? head : 1,
-			"seq %" PRId64 ": altered: the log's keyed state does not carry this "
-			"terminal's audit key (rewritten without it)", head > 0 ? head : 1);
-		return;
-	}
-	for (size_t i = from > 1 ? (size_t)(from - 1) : 0; i < n; i++) {
-		if (v[i].mac[0] == '\0') {
-			if (v[i].seq == head) {
-				verdict(out, STORE_AUDIT_ALTERED, head,
-					"seq %" PRId64 ": altered: its keyed tag was removed", head);
-				return;
-			}
-			continue; /* written without the Secret Service */
-		}
-		entry_mac(key, v[i].hash, h);
-		if (CRYPTO_memcmp(h, v[i].mac, STORE_AUDIT_HASH_LEN) != 0 ||
-		    strlen(v[i].mac) != STORE_AUDIT_HASH_LEN) {
-			verdict(out, STORE_AUDIT_ALTERED, v[i].seq,
-				"seq %" PRId64 ": altered: its keyed tag does not match (rewritten "
-				"without the audit key)", v[i].seq);
-			return;
-		}
-	}
-	if (head > (int64_t)n) {
-		verdict(out, STORE_AUDIT_REMOVED, (int64_t)n + 1,
-			"seq %" PRId64 ": removed: entries up to seq %" PRId64 " were written with "
-			"the audit key but the log ends at seq %zu", (int64_t)n + 1, head, n);
-		return;
-	}
-	if (head > 0 && strcmp(v[head - 1].hash, k->hash) != 0) {
-		verdict(out, STORE_AUDIT_ALTERED, head,
-			"seq %" PRId64 ": altered: not the entry written with the audit key", head);
-		return;
-	}
-	out->unkeyed = (from - 1) + ((int64_t)n - head);
-	if (from > 1 && (int64_t)n > head)
-		snprintf(out->note, sizeof out->note,
-			 "keyed from seq %" PRId64 " (entries before it were written before the "
-			 "chain was keyed); %" PRId64 " entr%s after seq %" PRId64 " written without "
-			 "the audit key", from, (int64_t)n - head, (int64_t)n - head == 1 ? "y" : "ies",
-			 head);
-	else if (from > 1)
-		snprintf(out->note, sizeof out->note,
-			 "keyed from seq %" PRId64 " (entries before it were written before the "
-			 "chain was keyed)", from);
-	else if ((int64_t)n > head)
-		snprintf(out->note, sizeof out->note,
-			 "%" PRId64 " entr%s after seq %" PRId64 " written without the audit key "
-			 "(no Secret Service then)", (int64_t)n - head,
-			 (int64_t)n - head == 1 ? "y" : "ies", head);
-}
-
-/*
- * After the chain verified: a "key-record-lost" mark (audit_int.h) fails the
- * log at the mark, unless another problem was found before it.  The mark is
- * in the chain, so this holds without the key too; entries after it are
- * keyed as usual.
- */
-static void
-check_record_lost(const struct store_audit_entry *v, size_t n, struct store_audit_verdict *out)
-{
-	static const char mark[] = "{\"reason\":\"" STORE_AUDIT_REASON_RECORD_LOST "\"";
-
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(v[i].kind, STORE_AUDIT_KEYED) != 0 || v[i].details == NULL ||
-		    strncmp(v[i].details, mark, sizeof mark - 1) != 0 ||
-		    (v[i].details[sizeof mark - 1] != ',' && v[i].details[sizeof mark - 1] != '}'))
-			continue;
-		if (out->problem != STORE_AUDIT_OK && out->seq < v[i].seq)
-			return;
-		verdict(out, STORE_AUDIT_KEY_LOST, v[i].seq,
-			"seq %" PRId64 ": key-record-lost: the store's key record was removed or replaced "
-			"while the keyring still holds its key; entries before it may have been "
-			"rewritten", v[i].seq);
-		snprintf(out->note, sizeof out->note,
-			 "keyed again from seq %" PRId64 " after the store's record of its key was "
-			 "removed or replaced; compare entries 1..%" PRId64 " with the server's copy",
-			 v[i].seq, v[i].seq - 1);
-		return;
-	}
-}
-
-int
-store_audit_verify(struct store *s, struct store_audit_verdict *out)
-{
-	struct store_audit_state st;
-	struct store_audit_entry *v = NULL;
-	struct keyed k;
-	size_t n = 0;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	snprintf(out->why, sizeof out->why, "ok");
-	if (state_read(s, false, &st, NULL, &k) != 0 || store_audit_list(s, 0, 0, &v, &n) != 0)
-		return -1;
-	if (st.chain[0] == '\0' && n > 0) {
-		store_audit_list_free(v, n);
-		return verdict(out, STORE_AUDIT_INSERTED, 1,
-			       "seq 1: inserted: entries without a chain");
-	}
-	out->keyed_from = st.keyed_from;
-	out->keyed_head = st.keyed_head;
-	rc = check_chain(v, n, &st, out);
-	if (rc == 0 && out->problem == STORE_AUDIT_OK) {
-		check_keyed(store_protect_audit_key(s), v, n, &st, &k, out);
-		check_record_lost(v, n, out);
-	}
-	store_audit_list_free(v, n);
-	return rc;
 }

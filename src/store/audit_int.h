@@ -35,4 +35,32 @@ enum store_audit_bind_why {
  */
 int store_audit_bind(struct store *s, enum store_audit_bind_why why);
 
+/* ---- shared by audit.c and audit_verify.c ------------------------------ */
+
+#include <stdbool.h>
+
+#include "store/audit.h"
+
+/* What the state row says about keying; from/head as in store_audit_state. */
+struct store_audit_keyed {
+	char hash[STORE_AUDIT_HASH_LEN + 1]; /* keyed_hash: the hash of entry keyed_head */
+	char mac[STORE_AUDIT_HASH_LEN + 1];  /* keyed_mac; "" when NULL */
+};
+
+/* An entry's tag: HMAC(audit key, "audit-mac1;" || hash). */
+void store_audit_entry_mac(const unsigned char *key, const char *hash,
+			   char out[STORE_AUDIT_HASH_LEN + 1]);
+
+/* Whether the state row's keyed tag checks under key. */
+bool store_audit_keyed_state_ok(const unsigned char *key, const struct store_audit_state *st,
+				const struct store_audit_keyed *k);
+
+/*
+ * Read the state row, creating it (with a new random chain id) when absent
+ * and create is set.  *clerk (may be NULL) gets the current clerk,
+ * malloc'd; *k the keyed part.  0, or -1 with store_errmsg().
+ */
+int store_audit_state_read(struct store *s, bool create, struct store_audit_state *out,
+			   char **clerk, struct store_audit_keyed *k);
+
 #endif
