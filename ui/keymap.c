@@ -76,30 +76,6 @@ static const struct {
 	{"Return", '\r'},
 };
 
-static char *
-fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-fmt(const char *f, ...)
-{
-	va_list ap;
-	char *out;
-	int n;
-
-	va_start(ap, f);
-	n = vsnprintf(NULL, 0, f, ap);
-	va_end(ap);
-	out = xmalloc((size_t)n + 1);
-	va_start(ap, f);
-	vsnprintf(out, (size_t)n + 1, f, ap);
-	va_end(ap);
-	/* Messages quote the configuration: keep them one printable line. */
-	for (char *p = out; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return out;
-}
-
 void
 ui_keymap_init(struct ui_keymap *km)
 {
@@ -240,17 +216,17 @@ ui_keymap_bind(struct ui_keymap *km, const char *action, const char *const *keys
 	int codes[UI_KEYS_PER_ACTION] = {0};
 
 	if (a == UI_ACT_NONE) {
-		*cause = fmt("unknown action \"%s\"", action != NULL ? action : "");
+		*cause = xasprintf("unknown action \"%s\"", action != NULL ? action : "");
 		return -1;
 	}
 	if (n > UI_KEYS_PER_ACTION) {
-		*cause = fmt("action \"%s\": at most %d keys", action, UI_KEYS_PER_ACTION);
+		*cause = xasprintf("action \"%s\": at most %d keys", action, UI_KEYS_PER_ACTION);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		codes[i] = ui_keymap_key_from_name(keys[i]);
 		if (codes[i] == 0) {
-			*cause = fmt("action \"%s\": unknown key \"%s\"", action,
+			*cause = xasprintf("action \"%s\": unknown key \"%s\"", action,
 				     keys[i] != NULL ? keys[i] : "");
 			return -1;
 		}
@@ -277,11 +253,11 @@ ui_keymap_parse_json(struct ui_keymap *km, const char *json_text, char **cause)
 		return 0;
 	root = json_loads(json_text, 0, &jerr);
 	if (root == NULL) {
-		*cause = fmt("keys: %s", jerr.text);
+		*cause = xasprintf("keys: %s", jerr.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		*cause = fmt("keys: expected an object {\"action\": \"key\"}");
+		*cause = xasprintf("keys: expected an object {\"action\": \"key\"}");
 		goto out;
 	}
 	json_object_foreach(root, action, value) {
@@ -295,19 +271,19 @@ ui_keymap_parse_json(struct ui_keymap *km, const char *json_text, char **cause)
 			json_t *k;
 			json_array_foreach(value, i, k) {
 				if (!json_is_string(k)) {
-					*cause = fmt("keys: \"%s\": keys must be strings", action);
+					*cause = xasprintf("keys: \"%s\": keys must be strings", action);
 					goto out;
 				}
 				names[n++] = json_string_value(k);
 			}
 		} else {
-			*cause = fmt("keys: \"%s\": expected a key name or a list of up to %d",
+			*cause = xasprintf("keys: \"%s\": expected a key name or a list of up to %d",
 				     action, UI_KEYS_PER_ACTION);
 			goto out;
 		}
 		if (ui_keymap_bind(&tmp, action, names, n, cause) != 0) {
 			char *inner = *cause;
-			*cause = fmt("keys: %s", inner);
+			*cause = xasprintf("keys: %s", inner);
 			free(inner);
 			goto out;
 		}

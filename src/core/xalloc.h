@@ -19,6 +19,9 @@ void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 /* NULL in, NULL out. */
 char *xstrdup_or_null(const char *s);
+
+/* A new string printed from fmt (never NULL; the caller frees). */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrndup(const char *s, size_t n);
 
 /* Called before abort() on allocation failure; may be NULL. */

@@ -55,26 +55,6 @@ struct attach {
 	struct timespec t0;
 };
 
-static char *
-fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-fmt(const char *f, ...)
-{
-	va_list ap;
-	int n;
-	char *s;
-
-	va_start(ap, f);
-	n = vsnprintf(NULL, 0, f, ap);
-	va_end(ap);
-	s = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	va_start(ap, f);
-	vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, f, ap);
-	va_end(ap);
-	return s;
-}
-
 const char *
 attach_status_text(enum attach_status st)
 {
@@ -134,7 +114,7 @@ char *
 attach_path(const char *data_dir, const char *code, const char *name)
 {
 	char *c = attach_safe_name(code), *f = attach_safe_name(name);
-	char *p = fmt("%s/attachments/%s/%s", data_dir, c, f);
+	char *p = xasprintf("%s/attachments/%s/%s", data_dir, c, f);
 
 	free(c);
 	free(f);
@@ -507,12 +487,12 @@ attach_start(const struct attach_options *opt, char **cause)
 
 	*cause = NULL;
 	if (opt->src->ops->attachment_request == NULL) {
-		*cause = fmt("%s: %s", opt->src->name, attach_status_text(ATTACH_E_UNSUPPORTED));
+		*cause = xasprintf("%s: %s", opt->src->name, attach_status_text(ATTACH_E_UNSUPPORTED));
 		return NULL;
 	}
 	code = attach_safe_name(opt->code);
 	dir = opt->dest_dir != NULL ? xstrdup(opt->dest_dir)
-				    : fmt("%s/attachments/%s", opt->data_dir, code);
+				    : xasprintf("%s/attachments/%s", opt->data_dir, code);
 	free(code);
 	if (config_ensure_dir(dir, cause) != 0) {
 		free(dir);
@@ -527,12 +507,12 @@ attach_start(const struct attach_options *opt, char **cause)
 	a->url = xstrdup(opt->url != NULL ? opt->url : "");
 	if (opt->dest_dir != NULL) {
 		char *f = attach_safe_name(opt->name);
-		a->path = fmt("%s/%s", opt->dest_dir, f);
+		a->path = xasprintf("%s/%s", opt->dest_dir, f);
 		free(f);
 	} else {
 		a->path = attach_path(opt->data_dir, opt->code, opt->name);
 	}
-	a->part = fmt("%s.part", a->path);
+	a->part = xasprintf("%s.part", a->path);
 	a->size = opt->size;
 	a->total = opt->size > 0 ? (uint64_t)opt->size : 0;
 	a->max_attempts = opt->max_attempts > 0 ? opt->max_attempts : 3;
@@ -549,7 +529,7 @@ attach_start(const struct attach_options *opt, char **cause)
 	}
 	a->in_start = false;
 	if (a->finished) {
-		*cause = fmt("%s: %s", opt->src->name,
+		*cause = xasprintf("%s: %s", opt->src->name,
 			     a->early_detail != NULL ? a->early_detail : "error");
 		destroy(a); /* finished inside start: no request, no token wait */
 		return NULL;

@@ -24,21 +24,6 @@
 #include "core/xalloc.h"
 #include "store/audit.h"
 
-static char *
-fmt_cause(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-fmt_cause(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return xstrdup(buf);
-}
-
 int
 outbox_key_new(char out[OUTBOX_KEY_LEN + 1])
 {
@@ -215,18 +200,18 @@ add_file(struct outbox_payload *p, const char *path, char **cause)
 	struct outbox_file *f;
 
 	if (fd < 0) {
-		*cause = fmt_cause("không đọc được tệp '%s': %s", path, strerror(errno));
+		*cause = xasprintf("không đọc được tệp '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		*cause = fmt_cause("'%s' không phải là tệp thường", path);
+		*cause = xasprintf("'%s' không phải là tệp thường", path);
 		return -1;
 	}
 	close(fd);
 	abs = realpath(path, NULL);
 	if (abs == NULL) {
-		*cause = fmt_cause("không đọc được tệp '%s': %s", path, strerror(errno));
+		*cause = xasprintf("không đọc được tệp '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	base = strrchr(abs, '/');
@@ -254,11 +239,11 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 	*id = 0;
 	*cause = NULL;
 	if (a == ACTION_NONE) {
-		*cause = fmt_cause("không có thao tác '%s' (unknown action)", req->action);
+		*cause = xasprintf("không có thao tác '%s' (unknown action)", req->action);
 		return OUTBOX_ACT_BAD_ACTION;
 	}
 	if (action_needs_reason(a) && (req->reason == NULL || req->reason[0] == '\0')) {
-		*cause = fmt_cause("thao tác '%s' cần lý do: --reason TEXT (a reason is required)",
+		*cause = xasprintf("thao tác '%s' cần lý do: --reason TEXT (a reason is required)",
 				   action_name(a));
 		return OUTBOX_ACT_NEED_REASON;
 	}
@@ -271,7 +256,7 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 		}
 	}
 	if (outbox_key_new(key) != 0) {
-		*cause = fmt_cause("no random source: %s", strerror(errno));
+		*cause = xasprintf("no random source: %s", strerror(errno));
 		goto out;
 	}
 	e.code = xstrdup(req->code);
@@ -295,17 +280,17 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 		res = OUTBOX_ACT_OK;
 		break;
 	case 1:
-		*cause = fmt_cause("không có hồ sơ %s trong kho cục bộ (not in the local store; "
+		*cause = xasprintf("không có hồ sơ %s trong kho cục bộ (not in the local store; "
 				   "run motcua sync)", req->code);
 		res = OUTBOX_ACT_NO_DOSSIER;
 		break;
 	case 2:
-		*cause = fmt_cause("không thể '%s' từ trạng thái '%s' (%d)", action_name(a),
+		*cause = xasprintf("không thể '%s' từ trạng thái '%s' (%d)", action_name(a),
 				   status_label_vi(from), from);
 		res = OUTBOX_ACT_NOT_ALLOWED;
 		break;
 	case 3:
-		*cause = fmt_cause("hồ sơ %s có thao tác #%" PRId64 " chưa giải quyết; "
+		*cause = xasprintf("hồ sơ %s có thao tác #%" PRId64 " chưa giải quyết; "
 				   "motcua queue retry|drop %" PRId64 " trước", req->code, e.id, e.id);
 		res = OUTBOX_ACT_BLOCKED;
 		break;
@@ -329,7 +314,7 @@ outbox_retry(struct store *s, int64_t id, mc_time now, char **cause)
 
 	*cause = NULL;
 	if (outbox_key_new(key) != 0) {
-		*cause = fmt_cause("no random source: %s", strerror(errno));
+		*cause = xasprintf("no random source: %s", strerror(errno));
 		return -1;
 	}
 	if (audit_begin(s, &own) != 0) {
@@ -347,15 +332,15 @@ outbox_retry(struct store *s, int64_t id, mc_time now, char **cause)
 		rc = audit_end(s, own, rc == 0 ? -1 : rc, NULL, NULL, NULL, NULL, now);
 	}
 	if (rc == 1) {
-		*cause = fmt_cause("không có mục #%" PRId64 " trong hàng đợi", id);
+		*cause = xasprintf("không có mục #%" PRId64 " trong hàng đợi", id);
 	} else if (rc == 2 && from < 0) {
-		*cause = fmt_cause("mục #%" PRId64 " không ở trạng thái xung đột hay bị từ chối",
+		*cause = xasprintf("mục #%" PRId64 " không ở trạng thái xung đột hay bị từ chối",
 				   id);
 	} else if (rc == 2) {
 		const char *name = NULL;
 		if (store_outbox_get(s, id, &e) == 0)
 			name = action_name(e.action);
-		*cause = fmt_cause("không thể '%s' từ trạng thái '%s' (%d) trên máy chủ",
+		*cause = xasprintf("không thể '%s' từ trạng thái '%s' (%d) trên máy chủ",
 				   name != NULL ? name : "?", status_label_vi(from), from);
 		store_outbox_entry_release(&e);
 	} else if (rc < 0) {
@@ -389,12 +374,12 @@ outbox_drop(struct store *s, int64_t id, mc_time now, char **cause)
 		       now);
 	store_outbox_entry_release(&e);
 	if (rc == 1)
-		*cause = fmt_cause("không có mục #%" PRId64 " trong hàng đợi", id);
+		*cause = xasprintf("không có mục #%" PRId64 " trong hàng đợi", id);
 	else if (rc == 2 && st == STORE_OUTBOX_SENDING)
-		*cause = fmt_cause("mục #%" PRId64 " đang được gửi và có thể đã tới máy chủ; "
+		*cause = xasprintf("mục #%" PRId64 " đang được gửi và có thể đã tới máy chủ; "
 				   "hãy đồng bộ để biết kết quả (being sent)", id);
 	else if (rc == 2)
-		*cause = fmt_cause("mục #%" PRId64 " đã xong (done)", id);
+		*cause = xasprintf("mục #%" PRId64 " đã xong (done)", id);
 	else if (rc < 0)
 		*cause = xstrdup(store_errmsg(s));
 	return rc;

@@ -28,21 +28,6 @@
 #include "sync/attach.h"
 #include "sync/outbox.h"
 
-static char *
-fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-fmt(const char *f, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(buf, sizeof buf, f, ap);
-	va_end(ap);
-	return xstrdup(buf);
-}
-
 static const char *
 base_name(const char *path)
 {
@@ -87,7 +72,7 @@ sign_return_dir(struct store *s, const char *code)
 		     : slash == db ? xstrdup("")
 				   : xstrndup(db, (size_t)(slash - db));
 	char *safe = attach_safe_name(code);
-	char *dir = fmt("%s/results/%s", data, safe);
+	char *dir = xasprintf("%s/results/%s", data, safe);
 
 	free(data);
 	free(safe);
@@ -113,10 +98,10 @@ check_file(struct sign_return_item *it, size_t k)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return refuse(it, fmt("không đọc được tệp '%s': %s", path, strerror(errno)));
+		return refuse(it, xasprintf("không đọc được tệp '%s': %s", path, strerror(errno)));
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return refuse(it, fmt("'%s' không phải là tệp thường", path));
+		return refuse(it, xasprintf("'%s' không phải là tệp thường", path));
 	}
 	close(fd);
 	/* Two files of one dossier must not land on one name (x, x.p7s). */
@@ -127,7 +112,7 @@ check_file(struct sign_return_item *it, size_t k)
 		snprintf(with, sizeof with, "%s.p7s", base_name(it->files[j]));
 		if (strcmp(base_name(path), base_name(it->files[j])) == 0 ||
 		    strcmp(base_name(path), with) == 0)
-			return refuse(it, fmt("hai tệp kết quả trùng tên '%s' (two result "
+			return refuse(it, xasprintf("hai tệp kết quả trùng tên '%s' (two result "
 					      "files with one name)", base_name(path)));
 	}
 	return 0;
@@ -168,13 +153,13 @@ sign_return_check_dossier(struct store *s, const char *code, char **cause)
 		return -1;
 	}
 	if (rc > 0) {
-		*cause = fmt("không có hồ sơ %s trong kho cục bộ (not in the local store; run "
+		*cause = xasprintf("không có hồ sơ %s trong kho cục bộ (not in the local store; run "
 			     "motcua sync)", code);
 		return -1;
 	}
 	/* The cached status carries the queued effects (store_outbox_enqueue). */
 	if (!action_allowed(ACTION_RETURN_RESULT, d.status)) {
-		*cause = fmt("không thể '%s' từ trạng thái '%s' (%d)",
+		*cause = xasprintf("không thể '%s' từ trạng thái '%s' (%d)",
 			     action_name(ACTION_RETURN_RESULT), status_label_vi(d.status), d.status);
 		dossier_release(&d);
 		return -1;
@@ -184,7 +169,7 @@ sign_return_check_dossier(struct store *s, const char *code, char **cause)
 	if (rc < 0)
 		*cause = xstrdup(store_errmsg(s));
 	else if (rc > 0)
-		*cause = fmt("hồ sơ %s có thao tác #%" PRId64 " chưa giải quyết; "
+		*cause = xasprintf("hồ sơ %s có thao tác #%" PRId64 " chưa giải quyết; "
 			     "motcua queue retry|drop %" PRId64 " trước", code, id, id);
 	return rc == 0 ? 0 : -1;
 }
@@ -197,7 +182,7 @@ check_item(struct store *s, struct sign_return_item *it)
 	if (sign_return_check_dossier(s, it->code, &cause) != 0)
 		return refuse(it, cause);
 	if (it->n_files == 0)
-		return refuse(it, fmt("trả kết quả cần ít nhất một tệp: --file PATH (a result "
+		return refuse(it, xasprintf("trả kết quả cần ít nhất một tệp: --file PATH (a result "
 				      "file is required)"));
 	for (size_t k = 0; k < it->n_files; k++)
 		if (check_file(it, k) != 0)
@@ -233,12 +218,12 @@ copy_file(const char *from, const char *to, char **cause)
 	snprintf(tmp, tlen, "%s.XXXXXX", to);
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		*cause = fmt("không đọc được tệp '%s': %s", from, strerror(errno));
+		*cause = xasprintf("không đọc được tệp '%s': %s", from, strerror(errno));
 		goto out;
 	}
 	out = mkostemp(tmp, O_CLOEXEC);
 	if (out < 0) {
-		*cause = fmt("không ghi được '%s': %s", to, strerror(errno));
+		*cause = xasprintf("không ghi được '%s': %s", to, strerror(errno));
 		tmp[0] = '\0';
 		goto out;
 	}
@@ -246,7 +231,7 @@ copy_file(const char *from, const char *to, char **cause)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			*cause = fmt("không đọc được tệp '%s': %s", from, strerror(errno));
+			*cause = xasprintf("không đọc được tệp '%s': %s", from, strerror(errno));
 			goto out;
 		}
 		for (ssize_t done = 0; done < r;) {
@@ -254,7 +239,7 @@ copy_file(const char *from, const char *to, char **cause)
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0) {
-				*cause = fmt("không ghi được '%s': %s", to, strerror(errno));
+				*cause = xasprintf("không ghi được '%s': %s", to, strerror(errno));
 				goto out;
 			}
 			done += w;
@@ -262,12 +247,12 @@ copy_file(const char *from, const char *to, char **cause)
 	}
 	if (fsync(out) != 0 || close(out) != 0) {
 		out = -1;
-		*cause = fmt("không ghi được '%s': %s", to, strerror(errno));
+		*cause = xasprintf("không ghi được '%s': %s", to, strerror(errno));
 		goto out;
 	}
 	out = -1;
 	if (rename(tmp, to) != 0) {
-		*cause = fmt("không ghi được '%s': %s", to, strerror(errno));
+		*cause = xasprintf("không ghi được '%s': %s", to, strerror(errno));
 		goto out;
 	}
 	tmp[0] = '\0';
@@ -298,11 +283,11 @@ make_copies(struct store *s, struct sign_return_item *it)
 	it->out = xcalloc(2 * it->n_files, sizeof *it->out);
 	for (size_t k = 0; k < it->n_files; k++) {
 		char *safe = attach_safe_name(base_name(it->files[k]));
-		char *copy = fmt("%s/%s", dir, safe);
+		char *copy = xasprintf("%s/%s", dir, safe);
 
 		free(safe);
 		it->out[it->n_out++] = copy;
-		it->out[it->n_out++] = fmt("%s.p7s", copy);
+		it->out[it->n_out++] = xasprintf("%s.p7s", copy);
 		if (copy_file(it->files[k], copy, &cause) != 0) {
 			remove_out(it);
 			refuse(it, cause);
@@ -324,7 +309,7 @@ sign_failed(struct sign_return_item *it, const struct sign_job *job)
 	it->err.status = job->status;
 	snprintf(it->err.detail, sizeof it->err.detail, "%s", job->detail);
 	free(it->cause);
-	it->cause = fmt("%s: %s (%s)%s%s", base_name(job->path),
+	it->cause = xasprintf("%s: %s (%s)%s%s", base_name(job->path),
 			sign_status_text(job->status, SIGN_LANG_VI),
 			sign_status_text(job->status, SIGN_LANG_EN),
 			job->detail[0] != '\0' ? ": " : "", job->detail);
@@ -341,7 +326,7 @@ sign_return_fail_all(struct sign_return_item *items, size_t n, const struct sign
 		it->state = SIGN_RETURN_SIGN_FAILED;
 		it->err = *err;
 		free(it->cause);
-		it->cause = fmt("%s (%s)%s%s", sign_status_text(err->status, SIGN_LANG_VI),
+		it->cause = xasprintf("%s (%s)%s%s", sign_status_text(err->status, SIGN_LANG_VI),
 				sign_status_text(err->status, SIGN_LANG_EN),
 				err->detail[0] != '\0' ? ": " : "", err->detail);
 		remove_out(it);
