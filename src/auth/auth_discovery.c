@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "auth/auth_int.h"
+#include "core/dossier.h"
 #include "core/unittest.h"
 #include "core/xalloc.h"
 
@@ -39,21 +40,6 @@ auth_find_system(struct auth *a, const char *name)
 		if (strcmp(a->systems[i].name, name) == 0)
 			return &a->systems[i];
 	return NULL;
-}
-
-/* A dialect name as the connectors spell theirs: 1..32 of [a-z0-9_-]. */
-static bool
-dialect_ok(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	if (n == 0 || n > 32)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
-		      s[i] == '-'))
-			return false;
-	return true;
 }
 
 static void
@@ -144,7 +130,7 @@ auth_apply_discovery(struct auth *a, json_t *doc, const char **why)
 		if (name == NULL || name[0] == '\0' || strlen(name) > 64)
 			continue;
 		add_system(a, name, aud, auth_is_http_url(base) ? base : NULL, title,
-			   dialect_ok(dialect) ? dialect : NULL);
+			   dossier_source_name_ok(dialect) ? dialect : NULL);
 	}
 	a->discovered = true;
 	return 0;

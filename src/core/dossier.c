@@ -185,3 +185,17 @@ dossier_mask_id(const char *id, char *buf, size_t size)
 	buf[len] = '\0';
 	return buf;
 }
+
+bool
+dossier_source_name_ok(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}

@@ -9,6 +9,7 @@
 #ifndef MOTCUA_DOSSIER_H
 #define MOTCUA_DOSSIER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -132,5 +133,11 @@ int64_t dossier_fees_total(const struct dossier *d);
  * otherwise); NULL id gives "".
  */
 char *dossier_mask_id(const char *id, char *buf, size_t size);
+
+/*
+ * Whether s can name a source system or a connector dialect: 1 to 32 of
+ * [a-z0-9_-] ("tuphap", "tinh-lamdong").  NULL is not.
+ */
+bool dossier_source_name_ok(const char *s);
 
 #endif

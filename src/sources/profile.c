@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "core/dossier.h"
 #include "core/xalloc.h"
 #include "sources/source_int.h"
 
@@ -41,19 +42,6 @@ fail(const char *path, const char *fmt, ...)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	return out;
-}
-
-static bool
-name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 32)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
-		      s[i] == '-'))
-			return false;
-	return true;
 }
 
 /* A query parameter name or a dotted JSON path. */
@@ -290,7 +278,7 @@ source_profile_parse(const char *path, const char *text, size_t len, struct sour
 		}
 	}
 	s = json_string_value(json_object_get(root, "name"));
-	if (s == NULL || !name_ok(s)) {
+	if (s == NULL || !dossier_source_name_ok(s)) {
 		*cause = fail(path, "name: required, 1..32 of a-z 0-9 _ -");
 		goto bad;
 	}
@@ -492,7 +480,7 @@ source_def_parse(const char *path, const char *text, size_t len, struct source_d
 				goto out;
 			}
 		}
-		if (name == NULL || !name_ok(name)) {
+		if (name == NULL || !dossier_source_name_ok(name)) {
 			*cause = fail(path, "name: required, 1..32 of a-z 0-9 _ -");
 			goto out;
 		}

@@ -62,12 +62,30 @@ test_mask(void **state)
 	assert_string_equal(dossier_mask_id("001099000042", buf, 5), "****");
 }
 
+/* What can name a source or a connector: short, lower case, digits, _ and -. */
+static void
+test_source_name(void **state)
+{
+	(void)state;
+	assert_true(dossier_source_name_ok("tuphap"));
+	assert_true(dossier_source_name_ok("tinh-lamdong_2"));
+	assert_true(dossier_source_name_ok("abcdefghijklmnopqrstuvwxyz012345")); /* 32 */
+	assert_false(dossier_source_name_ok(NULL));
+	assert_false(dossier_source_name_ok(""));
+	assert_false(dossier_source_name_ok("abcdefghijklmnopqrstuvwxyz0123456")); /* 33 */
+	assert_false(dossier_source_name_ok("TuPhap"));
+	assert_false(dossier_source_name_ok("tu phap"));
+	assert_false(dossier_source_name_ok("../etc"));
+	assert_false(dossier_source_name_ok("t\xc6\xb0"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_is_deep),
 		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_source_name),
 	};
 	return cmocka_run_group_tests_name("dossier", tests, NULL, NULL);
 }
