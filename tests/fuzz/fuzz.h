@@ -32,6 +32,19 @@ fuzz_text(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* The next line of [*p, end) as a malloc'd NUL-terminated copy (no newline);
+ * *p moves past it.  Inputs that carry several fields put one per line. */
+static inline char *
+fuzz_line(const char **p, const char *end)
+{
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	const char *stop = nl != NULL ? nl : end;
+	char *out = fuzz_text((const uint8_t *)*p, (size_t)(stop - *p));
+
+	*p = nl != NULL ? nl + 1 : end;
+	return out;
+}
+
 /*
  * Is a message one printable line?  Diagnostics that quote outside input
  * (a key, a code) reach the clerk's terminal and logs: a control character

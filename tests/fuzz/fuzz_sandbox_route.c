@@ -174,18 +174,6 @@ payment_signed(const char *body, size_t len)
 	return text;
 }
 
-/* The next line of [*p, end) as a NUL-terminated copy; *p moves past it. */
-static char *
-line(const char **p, const char *end)
-{
-	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-	const char *stop = nl != NULL ? nl : end;
-	char *out = fuzz_text((const uint8_t *)*p, (size_t)(stop - *p));
-
-	*p = nl != NULL ? nl + 1 : end;
-	return out;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -204,8 +192,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	p = (const char *)data + 1;
 	end = (const char *)data + size;
-	path = line(&p, end);
-	query = line(&p, end);
+	path = fuzz_line(&p, end);
+	query = fuzz_line(&p, end);
 	/* query arguments, split in place: "k=v&k=v" */
 	for (char *q = query; *q != '\0' && n_args < MAX_ARGS;) {
 		char *amp = strchr(q, '&'), *eq;
@@ -221,7 +209,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		q = amp + 1;
 	}
 	while (p < end && n_headers < MAX_HEADERS) {
-		char *h = line(&p, end), *colon;
+		char *h = fuzz_line(&p, end), *colon;
 
 		if (h[0] == '\0') {
 			free(h);

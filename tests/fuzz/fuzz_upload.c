@@ -26,17 +26,6 @@
 #include "net/net.h"
 #include "sync/outbox_upload.h"
 
-static char *
-take_line(const char **p, const char *end)
-{
-	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-	const char *stop = nl != NULL ? nl : end;
-	char *out = fuzz_text((const uint8_t *)*p, (size_t)(stop - *p));
-
-	*p = nl != NULL ? nl + 1 : end;
-	return out;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -52,9 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	p = (const char *)data + 4;
 	end = (const char *)data + size;
-	offset = take_line(&p, end);
-	location = take_line(&p, end);
-	retry = take_line(&p, end);
+	offset = fuzz_line(&p, end);
+	location = fuzz_line(&p, end);
+	retry = fuzz_line(&p, end);
 	body = fuzz_text((const uint8_t *)p, (size_t)(end - p));
 	f.size = (int64_t)(((uint64_t)1 << (data[3] % 40)) + (data[3] >> 6));
 	f.upload_url = (data[0] & 4) ? "/tuphap/api/v1/uploads/up-1" : NULL;
