@@ -114,4 +114,27 @@ verify(struct store *s)
 	return v;
 }
 
+/* The log holds exactly n entries. */
+static __attribute__((unused)) void
+expect_entries(struct store *s, size_t want)
+{
+	struct store_audit_entry *v = NULL;
+	size_t n = 0;
+
+	assert_int_equal(store_audit_list(s, 0, 0, &v, &n), 0);
+	assert_int_equal(n, want);
+	store_audit_list_free(v, n);
+}
+
+/* Verification names this problem at this entry; the verdict, for more. */
+static __attribute__((unused)) struct store_audit_verdict
+expect_problem(struct store *s, enum store_audit_problem problem, int64_t seq)
+{
+	struct store_audit_verdict vd = verify(s);
+
+	assert_int_equal(vd.problem, problem);
+	assert_int_equal(vd.seq, seq);
+	return vd;
+}
+
 #endif

@@ -122,9 +122,7 @@ test_keyed_rewrite_without_key(void **state)
 	vd = verify(f->s); /* the chain alone is consistent: that was the hole */
 	assert_int_equal(vd.problem, STORE_AUDIT_OK);
 	reopen(f, key1, true);
-	vd = verify(f->s);
-	assert_int_equal(vd.problem, STORE_AUDIT_ALTERED);
-	assert_int_equal(vd.seq, 4);
+	vd = expect_problem(f->s, STORE_AUDIT_ALTERED, 4);
 	assert_non_null(strstr(vd.why, "keyed tag"));
 	/* an append afterwards does not launder it: still caught */
 	add(f->s, NULL, STORE_AUDIT_ACTION, "B", NULL, 6000);
@@ -145,9 +143,7 @@ test_keyed_keying_removed(void **state)
 	tamper(f->path, "UPDATE audit SET mac = NULL; UPDATE audit_state SET keyed_from = 0,"
 			" keyed_head = 0, keyed_hash = '', keyed_mac = NULL");
 	reopen(f, key1, true);
-	vd = verify(f->s);
-	assert_int_equal(vd.problem, STORE_AUDIT_ALTERED);
-	assert_int_equal(vd.seq, 1);
+	vd = expect_problem(f->s, STORE_AUDIT_ALTERED, 1);
 	assert_non_null(strstr(vd.why, "keying was removed"));
 	/* opening with the key did not quietly key the forged log from here */
 	assert_int_equal(store_audit_state(f->s, &st), 0);
@@ -166,7 +162,6 @@ test_keyed_tail_cut(void **state)
 {
 	struct fx *f = *state;
 	struct store_audit_entry *v = NULL;
-	struct store_audit_verdict vd;
 	char sql[256];
 	size_t n = 0;
 
@@ -177,9 +172,7 @@ test_keyed_tail_cut(void **state)
 		 " head_seq = 8, head_hash = '%s'", v[7].hash);
 	store_audit_list_free(v, n);
 	tamper(f->path, sql);
-	vd = verify(f->s);
-	assert_int_equal(vd.problem, STORE_AUDIT_REMOVED);
-	assert_int_equal(vd.seq, 9);
+	expect_problem(f->s, STORE_AUDIT_REMOVED, 9);
 }
 
 /* An older store (schema 3, unkeyed) is keyed at its first open with the key. */
@@ -207,15 +200,11 @@ test_keyed_upgrade(void **state)
 	assert_non_null(strstr(vd.note, "keyed from seq 11"));
 	/* opening again keys nothing twice */
 	reopen(f, key1, true);
-	assert_int_equal(store_audit_list(f->s, 0, 0, &v, &n), 0);
-	assert_int_equal(n, 11);
-	store_audit_list_free(v, n);
+	expect_entries(f->s, 11);
 	/* the older entries are committed by the keyed one after them */
 	rewrite_without_key(f, 3);
 	reopen(f, key1, true);
-	vd = verify(f->s);
-	assert_int_equal(vd.problem, STORE_AUDIT_ALTERED);
-	assert_int_equal(vd.seq, 11);
+	vd = expect_problem(f->s, STORE_AUDIT_ALTERED, 11);
 }
 
 /* Without a Secret Service for a while: those entries are unkeyed, the next
@@ -343,9 +332,7 @@ test_keyed_record_lost(void **state)
 	assert_record_lost_at(f->s, 11);
 	/* opening again marks nothing twice (the record is back) */
 	reopen(f, key1, true);
-	assert_int_equal(store_audit_list(f->s, 0, 0, &v, &n), 0);
-	assert_int_equal(n, 12);
-	store_audit_list_free(v, n);
+	expect_entries(f->s, 12);
 	assert_record_lost_at(f->s, 11);
 	/* the mark is in the chain: without the Secret Service it fails too */
 	reopen(f, NULL, false);
@@ -363,9 +350,7 @@ test_keyed_record_lost(void **state)
 	}
 	store_audit_list_free(v, n);
 	reopen(f, key1, true);
-	vd = verify(f->s);
-	assert_int_equal(vd.problem, STORE_AUDIT_REMOVED);
-	assert_int_equal(vd.seq, 11);
+	vd = expect_problem(f->s, STORE_AUDIT_REMOVED, 11);
 }
 
 /* The record replaced by another one (not deleted): the same. */
@@ -388,26 +373,20 @@ static void
 test_keyed_record_only_deleted(void **state)
 {
 	struct fx *f = *state;
-	struct store_audit_entry *v = NULL;
 	struct store_audit_verdict vd;
-	size_t n = 0;
 
 	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
 	fill(f->s);
 	tamper(f->path, "DELETE FROM protect_state");
 	reopen(f, key1, true);
-	assert_int_equal(store_audit_list(f->s, 0, 0, &v, &n), 0);
-	assert_int_equal(n, 10);
-	store_audit_list_free(v, n);
+	expect_entries(f->s, 10);
 	vd = verify(f->s);
 	assert_int_equal(vd.problem, STORE_AUDIT_OK);
 	assert_int_equal(vd.keyed_from, 1);
 	rewrite_without_key(f, 4);
 	tamper(f->path, "DELETE FROM protect_state");
 	reopen(f, key1, true);
-	vd = verify(f->s);
-	assert_int_equal(vd.problem, STORE_AUDIT_ALTERED);
-	assert_int_equal(vd.seq, 4);
+	vd = expect_problem(f->s, STORE_AUDIT_ALTERED, 4);
 }
 
 /* A new store at a path whose keyring item stayed (a wipe that could not
