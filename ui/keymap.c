@@ -216,17 +216,17 @@ ui_keymap_bind(struct ui_keymap *km, const char *action, const char *const *keys
 	int codes[UI_KEYS_PER_ACTION] = {0};
 
 	if (a == UI_ACT_NONE) {
-		*cause = xasprintf("unknown action \"%s\"", action != NULL ? action : "");
+		*cause = xasprintf_line("unknown action \"%s\"", action != NULL ? action : "");
 		return -1;
 	}
 	if (n > UI_KEYS_PER_ACTION) {
-		*cause = xasprintf("action \"%s\": at most %d keys", action, UI_KEYS_PER_ACTION);
+		*cause = xasprintf_line("action \"%s\": at most %d keys", action, UI_KEYS_PER_ACTION);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		codes[i] = ui_keymap_key_from_name(keys[i]);
 		if (codes[i] == 0) {
-			*cause = xasprintf("action \"%s\": unknown key \"%s\"", action,
+			*cause = xasprintf_line("action \"%s\": unknown key \"%s\"", action,
 				     keys[i] != NULL ? keys[i] : "");
 			return -1;
 		}
@@ -253,11 +253,11 @@ ui_keymap_parse_json(struct ui_keymap *km, const char *json_text, char **cause)
 		return 0;
 	root = json_loads(json_text, 0, &jerr);
 	if (root == NULL) {
-		*cause = xasprintf("keys: %s", jerr.text);
+		*cause = xasprintf_line("keys: %s", jerr.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		*cause = xasprintf("keys: expected an object {\"action\": \"key\"}");
+		*cause = xasprintf_line("keys: expected an object {\"action\": \"key\"}");
 		goto out;
 	}
 	json_object_foreach(root, action, value) {
@@ -271,19 +271,19 @@ ui_keymap_parse_json(struct ui_keymap *km, const char *json_text, char **cause)
 			json_t *k;
 			json_array_foreach(value, i, k) {
 				if (!json_is_string(k)) {
-					*cause = xasprintf("keys: \"%s\": keys must be strings", action);
+					*cause = xasprintf_line("keys: \"%s\": keys must be strings", action);
 					goto out;
 				}
 				names[n++] = json_string_value(k);
 			}
 		} else {
-			*cause = xasprintf("keys: \"%s\": expected a key name or a list of up to %d",
+			*cause = xasprintf_line("keys: \"%s\": expected a key name or a list of up to %d",
 				     action, UI_KEYS_PER_ACTION);
 			goto out;
 		}
 		if (ui_keymap_bind(&tmp, action, names, n, cause) != 0) {
 			char *inner = *cause;
-			*cause = xasprintf("keys: %s", inner);
+			*cause = xasprintf_line("keys: %s", inner);
 			free(inner);
 			goto out;
 		}

@@ -36,42 +36,6 @@ struct parse_ctx {
 	void *warn_ctx;
 };
 
-static char *
-vformat(const char *fmt, va_list ap)
-{
-	va_list copy;
-	char small[256], *buf;
-	int n;
-
-	/* Measure into a real buffer: GCC's -Wformat-truncation rejects a NULL one
-	 * under some optimisation levels. */
-	va_copy(copy, ap);
-	n = vsnprintf(small, sizeof small, fmt, copy);
-	va_end(copy);
-	if (n < 0)
-		return xstrdup("(unprintable message)");
-	if ((size_t)n < sizeof small)
-		return xstrdup(small);
-	buf = xmalloc((size_t)n + 1);
-	vsnprintf(buf, (size_t)n + 1, fmt, ap);
-	return buf;
-}
-
-static char *
-format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-format(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = vformat(fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* Bounded search for `needle` in text[from..len); returns the offset or -1. */
 static long
 find_from(const char *text, size_t len, size_t from, const char *needle)
@@ -103,13 +67,13 @@ line_at(const char *text, size_t offset)
 static int
 locate(const struct parse_ctx *pc, const char *after, const char *word, size_t nth)
 {
-	char *quoted = format("\"%s\"", word);
+	char *quoted = xasprintf("\"%s\"", word);
 	size_t from = 0;
 	long at = 0;
 	int line = 0;
 
 	if (after != NULL) {
-		char *qa = format("\"%s\"", after);
+		char *qa = xasprintf("\"%s\"", after);
 		at = find_from(pc->text, pc->len, 0, qa);
 		free(qa);
 		if (at < 0)
@@ -136,13 +100,10 @@ out:
 static char *
 with_place(const struct parse_ctx *pc, int line, const char *msg)
 {
-	char *s = line > 0 ? format("%s:%d: %s", pc->path, line, msg)
-			   : format("%s: %s", pc->path, msg);
+	char *s = line > 0 ? xasprintf("%s:%d: %s", pc->path, line, msg)
+			   : xasprintf("%s: %s", pc->path, msg);
 
-	for (char *p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return s;
+	return xstr_one_line(s);
 }
 
 /* Record the first error; always returns -1 for `return fail(...)`. */
@@ -158,7 +119,7 @@ fail(struct parse_ctx *pc, int line, const char *fmt, ...)
 	if (pc->cause != NULL)
 		return -1;
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	pc->cause = with_place(pc, line, msg);
 	free(msg);
@@ -177,7 +138,7 @@ warn(struct parse_ctx *pc, int line, const char *fmt, ...)
 	if (pc->warn == NULL)
 		return;
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	full = with_place(pc, line, msg);
 	pc->warn(pc->warn_ctx, full);
@@ -368,7 +329,7 @@ out:
 		calendar_override_release(out);
 		*cause = pc.cause;
 		if (*cause == NULL)
-			*cause = format("%s: unreadable override file", path);
+			*cause = xasprintf("%s: unreadable override file", path);
 	}
 	return rc;
 }
@@ -386,17 +347,17 @@ calendar_file_read(const char *path, int year, struct calendar_override *out, ch
 	*cause = NULL;
 	f = fopen(path, "rb");
 	if (f == NULL) {
-		*cause = format("%s: %s", path, strerror(errno));
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	text = xmalloc(CALENDAR_FILE_MAX_BYTES + 1);
 	len = fread(text, 1, CALENDAR_FILE_MAX_BYTES + 1, f);
 	if (ferror(f)) {
-		*cause = format("%s: read error", path);
+		*cause = xasprintf("%s: read error", path);
 		goto out;
 	}
 	if (len > CALENDAR_FILE_MAX_BYTES) {
-		*cause = format("%s: larger than %d bytes", path, CALENDAR_FILE_MAX_BYTES);
+		*cause = xasprintf("%s: larger than %d bytes", path, CALENDAR_FILE_MAX_BYTES);
 		goto out;
 	}
 	rc = calendar_file_parse(path, text, len, year, out, cause, warn_fn, ctx);
@@ -450,7 +411,7 @@ report(calendar_file_warn_fn *warn_fn, void *ctx, const char *fmt, ...)
 	if (warn_fn == NULL)
 		return;
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	warn_fn(ctx, msg);
 	free(msg);
@@ -482,7 +443,7 @@ calendar_file_load_dir(struct calendar *cal, const char *dir, calendar_file_warn
 
 	for (size_t i = 0; i < n_names; i++) {
 		struct calendar_override ov;
-		char *path = format("%s/%s", dir, names[i]), *cause = NULL;
+		char *path = xasprintf("%s/%s", dir, names[i]), *cause = NULL;
 		int year;
 
 		if (calendar_file_name_year(names[i], &year) < 0) {

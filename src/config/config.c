@@ -357,20 +357,6 @@ static const struct key keys[] = {
 	{NULL, NULL},
 };
 
-/*
- * A message quoting the file stays one line: a key may hold control
- * characters ("\n" is a valid JSON key), which must not start a line of
- * their own on the clerk's terminal or in a log.  Returns s.
- */
-static char *
-one_line(char *s)
-{
-	for (char *p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return s;
-}
-
 /* jansson keeps no positions in its tree: find the key's line in the text. */
 static int
 line_of_key(const char *text, size_t len, const char *key)
@@ -420,7 +406,7 @@ config_parse(struct config *cfg, const char *path, const char *text, size_t len,
 
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		*cause = one_line(xasprintf("%s:%d: %s", path, jerr.line, jerr.text));
+		*cause = xasprintf_line("%s:%d: %s", path, jerr.line, jerr.text);
 		return -1;
 	}
 	copy_config(&scratch, cfg);
@@ -435,17 +421,16 @@ config_parse(struct config *cfg, const char *path, const char *text, size_t len,
 				break;
 		if (k->name == NULL) {
 			if (warn != NULL) {
-				char *msg = one_line(xasprintf("%s:%d: unknown key \"%s\" ignored",
-							       path, line_of_key(text, len, name),
-							       name));
+				char *msg = xasprintf_line("%s:%d: unknown key \"%s\" ignored",
+							   path, line_of_key(text, len, name), name);
 				warn(ctx, msg);
 				free(msg);
 			}
 			continue;
 		}
 		if (k->read(&scratch, value, &why) < 0) {
-			*cause = one_line(xasprintf("%s:%d: \"%s\" %s", path,
-						    line_of_key(text, len, name), name, why));
+			*cause = xasprintf_line("%s:%d: \"%s\" %s", path,
+						line_of_key(text, len, name), name, why);
 			free(why);
 			goto out;
 		}

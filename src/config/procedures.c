@@ -27,10 +27,7 @@ msg(const char *path, size_t idx, const char *what)
 	else
 		snprintf(buf, sizeof buf, "%s: procedures[%zu]: %s", path, idx, what);
 	/* One printable line: jansson quotes the bytes near an error. */
-	for (char *p = buf; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return xstrdup(buf);
+	return xstr_one_line(xstrdup(buf));
 }
 
 static const char *

@@ -38,10 +38,7 @@ fail(const char *path, const char *fmt, ...)
 	out = xmalloc(n);
 	snprintf(out, n, "%s: %s", path, msg);
 	/* One printable line: keys and jansson's "near" quote the file. */
-	for (char *p = out; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return out;
+	return xstr_one_line(out);
 }
 
 /* A query parameter name or a dotted JSON path. */

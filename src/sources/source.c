@@ -56,10 +56,7 @@ src_cause(const struct source *src, const char *fmt, ...)
 		snprintf(out, n, "%s", msg);
 	/* One printable line: causes quote servers (a Retry-After, jansson's
 	 * "near" bytes) and reach the clerk's terminal and the logs. */
-	for (char *p = out; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return out;
+	return xstr_one_line(out);
 }
 
 static bool

@@ -142,6 +142,33 @@ parse_json_all_or_nothing(void **state)
 	assert_int_equal(ui_keymap_parse_json(&km, NULL, &cause), 0);
 }
 
+/* A refusal quotes the file; a control character in it must not reach the
+ * clerk's terminal as a new line or an escape sequence. */
+static void
+refusal_is_one_printable_line(void **state)
+{
+	static const char *const bad[] = {
+		"{\"fly\\n[ERR] forged\": \"f\"}",
+		"{\"up\": \"\\u001b[2J\"}",
+		"{\"back\\u0005\\u0001\": [\"q\"]}",
+		"{\"up\": \"a\x7f\"}",
+		"{\"up\":\n\x01",
+	};
+	struct ui_keymap km;
+	char *cause = NULL;
+
+	(void)state;
+	ui_keymap_init(&km);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(ui_keymap_parse_json(&km, bad[i], &cause), -1);
+		assert_non_null(cause);
+		for (const char *p = cause; *p != '\0'; p++)
+			assert_false((unsigned char)*p < 0x20 || *p == 0x7f);
+		free(cause);
+		cause = NULL;
+	}
+}
+
 static void
 language_is_vietnamese_unless_english_asked(void **state)
 {
@@ -167,6 +194,7 @@ main(void)
 		cmocka_unit_test(key_names_round_trip),
 		cmocka_unit_test(bind_takes_key_from_other_action),
 		cmocka_unit_test(parse_json_all_or_nothing),
+		cmocka_unit_test(refusal_is_one_printable_line),
 		cmocka_unit_test(language_is_vietnamese_unless_english_asked),
 	};
 
