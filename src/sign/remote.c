@@ -88,7 +88,10 @@ error_status(long http, const char *code)
 	for (size_t i = 0; code != NULL && i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(code, map[i].code) == 0)
 			return map[i].status;
-	return http == 401 ? SIGN_ERR_UNAUTHORIZED : SIGN_ERR_REMOTE;
+	if (http == 401)
+		return SIGN_ERR_UNAUTHORIZED;
+	/* A proxy's error page or a busy service: nothing was refused. */
+	return http >= 500 || http == 429 ? SIGN_ERR_UNAVAILABLE : SIGN_ERR_REMOTE;
 }
 
 /*

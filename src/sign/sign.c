@@ -53,6 +53,8 @@ static const char *const status_texts[SIGN_STATUS_COUNT][2] = {
 			     "the remote signing service refused to sign"},
 	[SIGN_ERR_OFFLINE] = {"Không kết nối được dịch vụ ký từ xa; hãy thử lại sau",
 			      "cannot reach the remote signing service; try again later"},
+	[SIGN_ERR_UNAVAILABLE] = {"Dịch vụ ký từ xa đang gặp sự cố; hãy thử lại sau",
+				  "the remote signing service is not working right now; try again later"},
 	[SIGN_ERR_PROTOCOL] = {"Dịch vụ ký từ xa trả lời không đúng giao thức",
 			       "the remote signing service gave an unexpected answer"},
 	[SIGN_ERR_FILE] = {"Không đọc/ghi được tệp", "cannot read or write the file"},

@@ -51,6 +51,7 @@ enum sign_status {
 	SIGN_ERR_OTP_REJECTED,   /* the remote service refused the OTP */
 	SIGN_ERR_REMOTE,         /* the remote service refused or failed otherwise */
 	SIGN_ERR_OFFLINE,        /* the remote service cannot be reached */
+	SIGN_ERR_UNAVAILABLE,    /* it answered a server error (5xx) or "too many" (429) */
 	SIGN_ERR_PROTOCOL,       /* the remote service answered something unexpected */
 	SIGN_ERR_FILE,           /* reading the input or writing the output failed */
 	SIGN_ERR_CRYPTO,         /* OpenSSL failed building the signature */

@@ -251,6 +251,41 @@ test_service_down(void **state)
 	signer_close(s);
 }
 
+/* What a proxy in front of a failing or busy service answers. */
+static void
+failing(void *ctx, struct sbx_request *req, struct sbx_response *resp)
+{
+	(void)req;
+	sbx_response_text(resp, *(int *)ctx, "text/html; charset=utf-8",
+			  "<html><body><h1>502 Bad Gateway</h1></body></html>\n");
+}
+
+static void
+test_service_failing(void **state)
+{
+	struct env *e = *state;
+	static const int codes[] = {500, 502, 503, 429};
+
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		int code = codes[i];
+		const char *why = NULL;
+		char url[96];
+		struct sbx_http *srv = sbx_http_start("127.0.0.1", 0, failing, &code, &why);
+		struct sign_error err = {SIGN_OK, ""};
+
+		assert_non_null(srv);
+		snprintf(url, sizeof url, "http://127.0.0.1:%u/csc/v2", sbx_http_port(srv));
+		struct sign_remote_config cfg = {url, TOKEN, e->net, ask, NULL};
+		struct signer *s = sign_remote_new(&cfg);
+		assert_int_equal(signer_open(s, &err), -1);
+		/* "try again later", not "refused to sign" */
+		assert_int_equal(err.status, SIGN_ERR_UNAVAILABLE);
+		assert_non_null(strstr(sign_status_text(err.status, SIGN_LANG_EN), "try again"));
+		signer_close(s);
+		sbx_http_stop(srv);
+	}
+}
+
 int
 main(void)
 {
@@ -261,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_no_otp_entered),
 		cmocka_unit_test(test_refused_token),
 		cmocka_unit_test(test_service_down),
+		cmocka_unit_test(test_service_failing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
