@@ -56,7 +56,7 @@ offline(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *
 	char *src = field(req, "source"), *on = field(req, "on");
 	int target = faults_target_from_name(src);
 	if (target < 0 || on == NULL || (strcmp(on, "1") != 0 && strcmp(on, "0") != 0)) {
-		fail(resp, 400, "need source (dvcqg|tuphap|congan|nnmt|tinh|payment|idp) and on=1|0");
+		fail(resp, 400, "need source (dvcqg|tuphap|congan|nnmt|tinh|payment|idp|csc|tsa) and on=1|0");
 	} else {
 		faults_set_offline(sb->faults, target, strcmp(on, "1") == 0);
 		ok(resp, json_pack("{s:s,s:b}", "source", src, "offline", strcmp(on, "1") == 0));

@@ -45,7 +45,7 @@ struct faults {
 };
 
 static const char *const target_names[FAULT_TARGETS] = {
-	"dvcqg", "tuphap", "congan", "nnmt", "tinh", "payment", "idp",
+	"dvcqg", "tuphap", "congan", "nnmt", "tinh", "payment", "idp", "csc", "tsa",
 };
 
 static const char *const injected_names[] = {"error", "drop", "cut", "malformed",

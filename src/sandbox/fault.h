@@ -8,7 +8,8 @@
  * Spec syntax (--faults and POST /_control/faults; doc/sandbox.md §Faults):
  *   SPEC   := ITEM (';' ITEM)*
  *   ITEM   := TARGET ':' KV (',' KV)*
- *   TARGET := dvcqg | tuphap | congan | nnmt | tinh | payment | idp | '*'
+ *   TARGET := dvcqg | tuphap | congan | nnmt | tinh | payment | idp | csc | tsa
+ *           | '*' (the five systems)
  *   KV     := latency=MS | latency=MIN-MAX | bandwidth=BYTES_PER_S
  *           | error=P | drop=P | cut=P | malformed=P       (P in [0,1])
  *           | ratelimit=N (requests per second, 0 off)
@@ -34,6 +35,8 @@
 enum fault_target {
 	FAULT_PAYMENT = SRC_COUNT,
 	FAULT_IDP,
+	FAULT_CSC,	/* the remote signing service, /csc */
+	FAULT_TSA,	/* the time-stamping authority, /tsa */
 	FAULT_TARGETS,
 };
 

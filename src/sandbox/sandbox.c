@@ -362,13 +362,19 @@ sandbox_handle(void *ctx, struct sbx_request *req, struct sbx_response *resp)
 		goto out;
 	}
 	if (sandbox_path_after(req->path, "/csc") != NULL) {
+		if (faults_before(sb->faults, FAULT_CSC, req->now, sandbox_mono_ms(), resp))
+			goto out;
 		if (sb->csc == NULL || !csc_handle(sb->csc, req, resp))
 			sbx_response_text(resp, 404, "text/plain; charset=utf-8", "not found\n");
+		faults_after(sb->faults, FAULT_CSC, resp);
 		goto out;
 	}
 	if (sandbox_path_after(req->path, "/tsa") != NULL) {
+		if (faults_before(sb->faults, FAULT_TSA, req->now, sandbox_mono_ms(), resp))
+			goto out;
 		if (sb->tsa == NULL || !tsa_handle(sb->tsa, req, resp))
 			sbx_response_text(resp, 404, "text/plain; charset=utf-8", "not found\n");
+		faults_after(sb->faults, FAULT_TSA, resp);
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {

@@ -5,7 +5,8 @@
 # (/csc/_sandbox/otp) and fed through --otp-fd, a batch with one OTP, RSA-PSS
 # and ECDSA credentials, verification by `openssl cms -verify` and
 # `motcua verify` against the sandbox CA, then the failures: a rejected OTP,
-# a token for another system, no sign-in at all.  Skips (77) while the
+# a token for another system, no sign-in at all, the service switched off or
+# failing (the sandbox's fault target "csc").  Skips (77) while the
 # sandbox does not serve /csc/.
 . "$(dirname "$0")/lib/sandbox.sh"
 sbx_require
@@ -102,6 +103,17 @@ expect_fail "token of another system" "refused the sign-in" --access-token-fd 3 
 	>/dev/null 2>"$T/stderr"
 sbx_eq $? 1 "no sign-in: exit"
 [ ! -e "$T/out/fail.p7s" ] || sbx_die "no sign-in: wrote a signature"
+# The trainer's switches (fault target "csc"): the service switched off, then
+# answering with server errors; each says so, and nothing is written.
+sbx_curl /_control/offline -d source=csc -d on=1 | jq -e '.offline' >/dev/null ||
+	sbx_die "cannot switch the signing service off"
+expect_fail "signing service switched off" "cannot reach the remote signing service" --access-token-fd 3 --otp-fd 4 \
+	3<"$T/token" 4<"$T/bad-otp"
+sbx_curl /_control/offline -d source=csc -d on=0 >/dev/null
+sbx_curl /_control/faults -d 'spec=csc:error=1' | jq -e .ok >/dev/null || sbx_die "csc faults"
+expect_fail "signing service failing" "is not working right now; try again later" --access-token-fd 3 --otp-fd 4 \
+	3<"$T/token" 4<"$T/bad-otp"
+sbx_curl /_control/faults -d 'spec=csc:clear' >/dev/null
 
 sbx_stop || exit 1
 echo "sign_remote: ok"

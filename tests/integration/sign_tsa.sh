@@ -7,7 +7,9 @@
 # the timestamp (time, TSA) and trusts it only with the sandbox CA; a
 # tampered file and a damaged token are caught; an unreachable or refusing
 # TSA fails the file with a clear message and writes nothing, while
-# --no-timestamp signs; signing.tsa_url in config.json is used and checked.
+# --no-timestamp signs; the sandbox's fault target "tsa" (switched off,
+# failing) is seen the same way; signing.tsa_url in config.json is used and
+# checked.
 # Every PIN here is a synthetic test value.
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/softhsm.sh"
@@ -142,6 +144,16 @@ expect_tsa_fail() { # name pattern args...
 expect_tsa_fail "TSA offline" "cannot reach the TSA" --tsa "http://127.0.0.1:1/tsa"
 expect_tsa_fail "TSA refuses" "rejection (timeNotAvailable)" --tsa "$TSA/_sandbox/refuse"
 expect_tsa_fail "not a TSA" "HTTP 404" --tsa "$SBX_URL/tsa/nothing-here"
+# The trainer's switches (fault target "tsa"): switched off, then failing.
+sbx_curl /_control/offline -d source=tsa -d on=1 | jq -e '.offline' >/dev/null ||
+	sbx_die "cannot switch the TSA off"
+expect_tsa_fail "TSA switched off" "cannot reach the TSA" --tsa "$TSA"
+sbx_curl /_control/offline -d source=tsa -d on=0 >/dev/null
+sbx_curl /_control/faults -d 'spec=tsa:error=1' >/dev/null || sbx_die "cannot set tsa faults"
+expect_tsa_fail "TSA failing" "HTTP 50" --tsa "$TSA"
+sbx_curl /_control/faults -d 'spec=tsa:clear' >/dev/null
+sbx_curl /_control/faults | jq -e '.faults.tsa.injected.offline >= 1 and .faults.tsa.injected.error >= 1' \
+	>/dev/null || sbx_die "the TSA's faults are not counted: $(sbx_curl /_control/faults)"
 
 # --no-timestamp signs offline, with the TSA of config.json unreachable.
 printf '{"signing": {"tsa_url": "http://127.0.0.1:1/tsa"}}\n' >"$MOTCUA_HOME/config.json"

@@ -167,6 +167,44 @@ test_fault_spec(void **state)
 	faults_free(f);
 }
 
+/* The signing services are targets of their own; "*" (the five systems)
+ * leaves them, and the payment gateway and the IdP, alone. */
+static void
+test_fault_signing_targets(void **state)
+{
+	(void)state;
+	struct faults *f = faults_new(1);
+	struct sbx_response r;
+	char err[160];
+
+	assert_int_equal(faults_target_from_name("csc"), FAULT_CSC);
+	assert_int_equal(faults_target_from_name("tsa"), FAULT_TSA);
+	assert_string_equal(faults_target_name(FAULT_TSA), "tsa");
+	assert_int_equal(faults_apply(f, "*:error=1", err, sizeof(err)), 0);
+	sbx_response_init(&r);
+	assert_true(faults_before(f, SRC_TINH, 1773282600, 0, &r));
+	sbx_response_release(&r);
+	for (int t = FAULT_PAYMENT; t < FAULT_TARGETS; t++) {
+		sbx_response_init(&r);
+		assert_false(faults_before(f, t, 1773282600, 0, &r));
+		sbx_response_release(&r);
+	}
+	assert_int_equal(faults_apply(f, "tsa:error=1", err, sizeof(err)), 0);
+	sbx_response_init(&r);
+	assert_true(faults_before(f, FAULT_TSA, 1773282600, 0, &r));
+	assert_true(r.status >= 500);
+	sbx_response_release(&r);
+	sbx_response_init(&r);
+	assert_false(faults_before(f, FAULT_CSC, 1773282600, 0, &r));
+	sbx_response_release(&r);
+	faults_set_offline(f, FAULT_CSC, true);
+	sbx_response_init(&r);
+	assert_true(faults_before(f, FAULT_CSC, 1773282600, 0, &r));
+	assert_true(r.drop);
+	sbx_response_release(&r);
+	faults_free(f);
+}
+
 /* Run n requests through the fault layer and record what happened. */
 static void
 fates(uint64_t seed, const char *spec, int n, int *out)
@@ -328,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_form),
 		cmocka_unit_test(test_fault_spec),
+		cmocka_unit_test(test_fault_signing_targets),
 		cmocka_unit_test(test_fault_decisions),
 		cmocka_unit_test(test_ledger),
 		cmocka_unit_test(test_uploads),
