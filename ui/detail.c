@@ -356,7 +356,7 @@ detail_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 {
 	struct detail *dt = (struct detail *)s;
 	int rows = body_rows(app);
-	char hint[384], k1[32], k2[32], k3[32], k4[32], k5[32];
+	char hint[384], k1[32], k2[32], k3[32], k4[32], k5[32], k6[32];
 
 	for (int y = 0; y < rows && dt->scroll + y < (int)dt->n_lines; y++) {
 		const struct dline *l = &dt->lines[dt->scroll + y];
@@ -368,10 +368,10 @@ detail_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		ui_put_text(win, y, 1, LABEL_COLS - 1, l->label, ui_attr(app, UI_ROLE_LABEL));
 		ui_put_text(win, y, LABEL_COLS + 1, app->cols - LABEL_COLS - 1, l->text, attr);
 	}
-	snprintf(hint, sizeof hint, "%s %s  %s %s  o %s  %s %s  %s %s  %s %s",
+	snprintf(hint, sizeof hint, "%s %s  %s %s  %s %s  %s %s  %s %s  %s %s",
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_ACTIONS, k1, sizeof k1), _("actions"),
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_REVEAL, k2, sizeof k2), _("show ID"),
-		 _("download"),
+		 ui_keymap_keys_text(&app->keymap, UI_ACT_DOWNLOAD, k6, sizeof k6), _("download"),
 		 ui_keymap_keys_text(&app->keymap, UI_ACT_NEXT, k3, sizeof k3),
 		 _("next dossier"), ui_keymap_keys_text(&app->keymap, UI_ACT_BACK, k4, sizeof k4),
 		 _("back"), ui_keymap_keys_text(&app->keymap, UI_ACT_SIGN_RETURN, k5, sizeof k5),
@@ -698,10 +698,8 @@ detail_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		return UI_REDRAW;
 	case UI_ACT_BACK:
 		return UI_POP;
-	case UI_ACT_NONE:
-		if (key == 'o')
-			return download_key(dt, app);
-		return UI_UNHANDLED;
+	case UI_ACT_DOWNLOAD:
+		return download_key(dt, app);
 	default:
 		return UI_UNHANDLED;
 	}

@@ -61,6 +61,8 @@ static const struct {
 				{'K'}},
 	/* Space pages down in the detail as it used to; in the inbox it marks. */
 	[UI_ACT_MARK] = {"mark", N_("Mark or unmark the dossier (inbox)"), {' ', 'm'}},
+	[UI_ACT_DOWNLOAD] = {"download",
+			     N_("Download an attachment of the dossier (again: stop it)"), {'o'}},
 };
 
 static const struct {

@@ -42,6 +42,8 @@ defaults_fit_habits(void **state)
 	assert_int_equal(ui_keymap_lookup(&km, '?'), UI_ACT_HELP);
 	assert_int_equal(ui_keymap_lookup(&km, ':'), UI_ACT_COMMAND);
 	assert_int_equal(ui_keymap_lookup(&km, '3'), UI_ACT_VIEW_3);
+	assert_int_equal(ui_keymap_lookup(&km, 'K'), UI_ACT_SIGN_RETURN);
+	assert_int_equal(ui_keymap_lookup(&km, 'o'), UI_ACT_DOWNLOAD);
 	assert_int_equal(ui_keymap_lookup(&km, 'Z'), UI_ACT_NONE);
 	assert_int_equal(ui_keymap_lookup(&km, 0), UI_ACT_NONE);
 }
@@ -117,6 +119,10 @@ parse_json_all_or_nothing(void **state)
 	assert_int_equal(ui_keymap_lookup(&km, 'x'), UI_ACT_DOWN);
 	assert_int_equal(ui_keymap_lookup(&km, 'j'), UI_ACT_NONE);
 	assert_int_equal(ui_keymap_lookup(&km, FN(KEY_F(2))), UI_ACT_HELP);
+	/* every key of the console can be moved, the download's 'o' too */
+	assert_int_equal(ui_keymap_parse_json(&km, "{\"download\": \"F3\"}", &cause), 0);
+	assert_int_equal(ui_keymap_lookup(&km, FN(KEY_F(3))), UI_ACT_DOWNLOAD);
+	assert_int_equal(ui_keymap_lookup(&km, 'o'), UI_ACT_NONE);
 
 	before = km;
 	/* The first binding is fine, the second is not: nothing changes. */
