@@ -180,7 +180,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const methods[] = {"GET", "POST", "PUT", "DELETE",
 					      "HEAD", "PATCH", "OPTIONS", "get"};
 	struct sbx_header headers[MAX_HEADERS + 1], args[MAX_ARGS];
-	char *owned[MAX_HEADERS + MAX_ARGS + 4];
+	char *owned[MAX_HEADERS]; /* header lines, with or without a colon */
 	size_t n_owned = 0, n_headers = 0, n_args = 0, body_len;
 	const char *p, *end;
 	char *path, *query, *body, auth[600];
@@ -208,7 +208,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		q = amp + 1;
 	}
-	while (p < end && n_headers < MAX_HEADERS) {
+	while (p < end && n_owned < MAX_HEADERS) {
 		char *h = fuzz_line(&p, end), *colon;
 
 		if (h[0] == '\0') {
