@@ -130,7 +130,22 @@ fail:
 }
 
 int
-csc_make_keys(struct csc *csc)
+csc_use_rsa_key(struct csc *csc, EVP_PKEY *key)
+{
+	struct cred *c = &csc->creds[0];
+
+	if (key == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA ||
+	    EVP_PKEY_get_bits(key) < 2048 || c->key != NULL || c->cert != NULL)
+		return -1;
+	if (EVP_PKEY_up_ref(key) != 1)
+		return -1;
+	c->key = key;
+	return 0;
+}
+
+/* Every credential's key and certificate, made now if not yet. */
+static int
+make_keys(struct csc *csc)
 {
 	for (size_t i = 0; i < 2; i++)
 		if (cred_ready(csc, &csc->creds[i]) != 0)
@@ -271,7 +286,7 @@ static void
 m_list(struct csc *csc, json_t *body, mc_time now, struct sbx_response *resp)
 {
 	(void)body, (void)now;
-	if (csc_make_keys(csc) != 0) {
+	if (make_keys(csc) != 0) {
 		sbx_response_oauth_error(resp, 500, "server_error", "no key for a credential");
 		return;
 	}

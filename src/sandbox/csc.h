@@ -56,11 +56,13 @@ struct csc *csc_new(csc_auth_fn *auth, void *auth_arg);
 void csc_free(struct csc *csc);
 
 /*
- * Make every credential's key and certificate now rather than on first use
- * (the RSA-2048 key: seconds under valgrind, which inside a request can
- * outlast a client's timeout).  0, or -1 if OpenSSL fails.
+ * Give the RSA credential this key (RSA, 2048 bits or more; csc takes a
+ * reference) instead of generating one on first use: tests hand in one key
+ * made once, since generating RSA keys under a memory checker takes tens of
+ * seconds.  Before the credential was first used only; 0, or -1 (not RSA,
+ * or too late).
  */
-int csc_make_keys(struct csc *csc);
+int csc_use_rsa_key(struct csc *csc, EVP_PKEY *key);
 
 /* Handle a request under /csc/: true with resp filled, else false (untouched). */
 bool csc_handle(struct csc *csc, const struct sbx_request *req, struct sbx_response *resp);

@@ -8,7 +8,8 @@
  * (sfx_make_cert, sfx_ca_new), a fake signer (a software key behind the
  * signer table, that can fail part-way or corrupt its signatures), the
  * bearer-token check the sandbox's CSC service is given in tests
- * (sfx_test_auth, token SFX_TOKEN), and temporary folders and files.
+ * (sfx_test_auth, token SFX_TOKEN) and the service itself (sfx_csc_new), one
+ * RSA test key per program (sfx_rsa_key), and temporary folders and files.
  * Everything made here is synthetic; nothing touches a device or the network.
  */
 #ifndef MOTCUA_TEST_SIGN_FIXTURE_H
@@ -101,6 +102,40 @@ sfx_write_pem(const char *path, X509 *cert)
 	assert_non_null(f);
 	assert_true(PEM_write_X509(f, cert));
 	fclose(f);
+}
+
+/* ---- the RSA test key ------------------------------------------------------------ */
+
+/*
+ * The program's RSA-2048 test key, made once (a new reference each call;
+ * EVP_PKEY_free it).  Under a memory checker generating one takes tens of
+ * seconds, so tests/valgrind/run.sh makes it natively with openssl and names
+ * the PEM file in MOTCUA_TEST_RSA_KEY; otherwise it is generated here.
+ */
+SIGN_FIXTURE EVP_PKEY *
+sfx_rsa_key(void)
+{
+	static EVP_PKEY *key;
+	const char *path = getenv("MOTCUA_TEST_RSA_KEY");
+
+	if (key == NULL && path != NULL && path[0] != '\0') {
+		FILE *f = fopen(path, "r");
+
+		if (f != NULL) {
+			key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+			fclose(f);
+		}
+		if (key != NULL && (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA ||
+				    EVP_PKEY_get_bits(key) < 2048)) {
+			EVP_PKEY_free(key);
+			key = NULL;
+		}
+	}
+	if (key == NULL)
+		key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	assert_non_null(key);
+	assert_int_equal(EVP_PKEY_up_ref(key), 1);
+	return key;
 }
 
 /* ---- a software CA ------------------------------------------------------------- */
@@ -236,7 +271,7 @@ sfx_fake_init(struct sfx_fake *f, const char *type, X509 *ca, EVP_PKEY *ca_key)
 {
 	memset(f, 0, sizeof(*f));
 	f->base.ops = &sfx_fake_ops;
-	f->priv = strcmp(type, "RSA") == 0 ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
+	f->priv = strcmp(type, "RSA") == 0 ? sfx_rsa_key()
 					   : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	assert_non_null(f->priv);
 	f->key.id = xstrdup("01");
@@ -303,6 +338,25 @@ sfx_test_auth(void *arg, const struct sbx_request *req, const char **subject,
 	}
 	sbx_response_oauth_error(resp, 401, "invalid_token", "unknown token");
 	return -1;
+}
+
+/*
+ * The sandbox's CSC service with sfx_test_auth, its RSA credential holding
+ * sfx_rsa_key() rather than a key of its own made in the first request.
+ * NULL if OpenSSL fails.
+ */
+SIGN_FIXTURE struct csc *
+sfx_csc_new(void)
+{
+	struct csc *csc = csc_new(sfx_test_auth, NULL);
+	EVP_PKEY *key = sfx_rsa_key();
+
+	if (csc != NULL && csc_use_rsa_key(csc, key) != 0) {
+		csc_free(csc);
+		csc = NULL;
+	}
+	EVP_PKEY_free(key);
+	return csc;
 }
 
 /*

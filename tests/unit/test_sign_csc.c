@@ -166,7 +166,7 @@ cert_of(struct csc *csc, const char *id, X509 **ca)
 static int
 setup(void **state)
 {
-	*state = csc_new(sfx_test_auth, NULL);
+	*state = sfx_csc_new();
 	return *state == NULL ? -1 : 0;
 }
 
@@ -417,6 +417,28 @@ test_phone_and_ca(void **state)
 	sbx_response_release(&resp);
 }
 
+/* A key handed in is the RSA credential's, and only an RSA key of 2048 bits
+ * or more, before the credential was first used. */
+static void
+test_rsa_key_handed_in(void **state)
+{
+	struct csc *fresh = csc_new(sfx_test_auth, NULL);
+	EVP_PKEY *ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	EVP_PKEY *rsa = sfx_rsa_key();
+
+	(void)state;
+	assert_non_null(fresh);
+	assert_int_equal(csc_use_rsa_key(fresh, ec), -1);
+	assert_int_equal(csc_use_rsa_key(fresh, NULL), -1);
+	assert_int_equal(csc_use_rsa_key(fresh, rsa), 0);
+	assert_int_equal(csc_use_rsa_key(fresh, rsa), -1); /* it has one */
+	csc_free(fresh);
+	/* the shared service was given the same key: its credential uses it */
+	assert_int_equal(csc_use_rsa_key(*state, rsa), -1);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(rsa);
+}
+
 int
 main(void)
 {
@@ -427,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_sad_bound_to_hashes),
 		cmocka_unit_test(test_numsignatures_must_match),
 		cmocka_unit_test(test_phone_and_ca),
+		cmocka_unit_test(test_rsa_key_handed_in),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -67,9 +67,8 @@ setup(void **state)
 	X509 *ca;
 	EVP_PKEY *ca_key;
 
-	e->csc = csc_new(sfx_test_auth, NULL);
-	/* The remote signer loads every credential: the RSA key now, not in a request. */
-	if (e->csc == NULL || csc_make_keys(e->csc) != 0)
+	e->csc = sfx_csc_new();
+	if (e->csc == NULL)
 		return -1;
 	csc_ca(e->csc, &ca, &ca_key);
 	e->tsa = tsa_new(ca, ca_key);

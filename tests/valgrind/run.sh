@@ -49,6 +49,13 @@ ln -s "$here/vg-exec" "$work/bin/motcua-sandbox"
 ln -s "$build/libmotcua.a" "$work/bin/libmotcua.a"
 # valgrind must not look for debug information on the network.
 unset DEBUGINFOD_URLS
+# The signing unit programs share one RSA-2048 test key (tests/unit/
+# sign_fixture.h), made here natively: under memcheck generating it takes
+# 20-50 s of CPU in each program.
+if openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	-out "$work/test-rsa.pem" > /dev/null 2>&1; then
+	export MOTCUA_TEST_RSA_KEY="$work/test-rsa.pem"
+fi
 jobs=${VG_JOBS:-2}
 start=$(date +%s)
 fail=0
