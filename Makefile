@@ -175,17 +175,18 @@ valgrind:
 valgrind-run: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 	@sh tests/valgrind/run.sh $(abspath $(B)) $(abspath $(UNIT_BIN))
 
-# make test (= CI): the builds (TEST_JOBS compiles at once), the unit
-# programs on the release-flag build, then the whole suite twice at the same
-# time: under valgrind (unit programs and every integration script, printed
-# as it goes) and, alongside it, under ASan+UBSan followed by fuzz-smoke
-# and the Debian package test (make deb, then packaging/test-deb-chroot.sh:
-# apt installs it in a fresh Debian 12 root and `motcua demo --check` runs
-# from it), printed when valgrind is done; its log is build/test-asan.log.  The
-# valgrind run is CPU-bound and the ASan one mostly waits on its scripts'
-# servers and polls, so together they keep both cores busy.  The deadlines
-# of the ASan run are stretched (MOTCUA_TEST_SLOW=TEST_ASAN_SLOW) since it
-# shares the CPU with memcheck; valgrind's runner sets its own (10).
+# make test (= CI): the builds (TEST_JOBS compiles at once), the unit programs
+# on the release-flag build (TEST_JOBS at once), then the whole suite twice at
+# the same time: under valgrind (unit programs and every integration script,
+# printed as it goes) and, alongside it, under ASan+UBSan followed by
+# fuzz-smoke and the Debian package test (make deb, then
+# packaging/test-deb-chroot.sh: apt installs it in a fresh Debian 12 root and
+# `motcua demo --check` runs from it), printed when valgrind is done; its log
+# is build/test-asan.log. The valgrind run is CPU-bound and the ASan one
+# mostly waits on its scripts' servers and polls, so together they keep both
+# cores busy. The deadlines of the ASan run are stretched
+# (MOTCUA_TEST_SLOW=TEST_ASAN_SLOW) since it shares the CPU with memcheck;
+# valgrind's runner sets its own (10).
 # `make check` runs the suite on the release-flag build for developers.
 TEST_JOBS ?= 2
 TEST_ASAN_SLOW ?= 3
@@ -195,7 +196,7 @@ test: deps
 	 $(ASAN_MAKE) -j$(TEST_JOBS) bins && \
 	 $(FUZZ_MAKE) -j$(TEST_JOBS) fuzz-bins && \
 	 echo "make test: builds done ($$(( $$(date +%s) - s )) s)"
-	@$(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST unit
+	@UNIT_JOBS=$(TEST_JOBS) $(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST unit
 	@s=$$(date +%s); \
 	 ( ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 MOTCUA_TEST_SLOW=$(TEST_ASAN_SLOW) \
