@@ -43,7 +43,7 @@ LDLIBS  += $(PKG_LIBS) -lm
 
 # Library: every module but the two programs' main files.
 LIB_DIRS  = src/core src/config src/store src/net src/sources src/auth src/sign \
-            src/sync ui src/cli
+            src/sync src/outbox src/app ui src/cli
 LIB_SRC   = $(filter-out src/cli/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 SBX_SRC   = $(filter-out src/sandbox/main.c,$(wildcard src/sandbox/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(B)/%.o)

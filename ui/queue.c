@@ -18,7 +18,7 @@
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "store/outbox.h"
-#include "sync/outbox.h"
+#include "outbox/outbox.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"

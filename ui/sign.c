@@ -36,7 +36,7 @@
 #include "net/net.h"
 #include "sign/sign.h"
 #include "store/store.h"
-#include "sync/sign_return.h"
+#include "app/sign_return.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"

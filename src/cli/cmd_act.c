@@ -27,13 +27,13 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "cli/signer.h"
+#include "app/signer.h"
 #include "auth/auth.h"
 #include "core/xalloc.h"
 #include "store/outbox.h"
-#include "sync/env.h"
-#include "sync/outbox.h"
-#include "sync/sign_return.h"
+#include "app/env.h"
+#include "outbox/outbox.h"
+#include "app/sign_return.h"
 
 /* Print what was signed (quiet: not, for --json); fail with the item's
  * cause unless it was queued. */

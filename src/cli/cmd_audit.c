@@ -25,8 +25,8 @@
 #include "cli/cli.h"
 #include "core/civil.h"
 #include "store/audit.h"
-#include "sync/audit_ship.h"
-#include "sync/env.h"
+#include "outbox/audit_ship.h"
+#include "app/env.h"
 
 static int
 do_verify(struct sync_env *env, bool json)

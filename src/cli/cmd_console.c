@@ -17,10 +17,10 @@
 #include "core/xalloc.h"
 #include "net/net.h"
 #include "store/store.h"
-#include "sync/env.h"
+#include "app/env.h"
 #include "sync/sync.h"
 #include "ui/console.h"
-#include "ui/trust.h"
+#include "app/trust.h"
 
 #define PULL_EVERY_S 300 /* between automatic pulls while the console runs */
 

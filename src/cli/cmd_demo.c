@@ -42,12 +42,12 @@
 #include "core/xalloc.h"
 #include "net/net.h"
 #include "store/store.h"
-#include "sync/env.h"
+#include "app/env.h"
 #include "sync/sync.h"
 #include "ui/console.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
-#include "ui/trust.h"
+#include "app/trust.h"
 
 #define READY_FD 3            /* the sandbox's --ready-fd in the child */
 #define READY_TIMEOUT_MS 20000

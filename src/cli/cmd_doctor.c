@@ -18,7 +18,7 @@
 #include "cli/cli.h"
 #include "core/xalloc.h"
 #include "sources/source.h"
-#include "sync/env.h"
+#include "app/env.h"
 
 struct wait {
 	bool done;

@@ -14,7 +14,7 @@
 #include "core/dossier.h"
 #include "core/xalloc.h"
 #include "sync/attach.h"
-#include "sync/env.h"
+#include "app/env.h"
 
 struct fetch_state {
 	bool done;

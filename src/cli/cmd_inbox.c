@@ -20,7 +20,7 @@
 #include "cli/cli.h"
 #include "core/status.h"
 #include "core/xalloc.h"
-#include "sync/env.h"
+#include "app/env.h"
 #include "ui/textwidth.h"
 
 struct out {

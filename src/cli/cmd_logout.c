@@ -32,9 +32,9 @@
 #include "core/xalloc.h"
 #include "store/audit.h"
 #include "store/outbox.h"
-#include "sync/audit_ship.h"
-#include "sync/env.h"
-#include "sync/privacy.h"
+#include "outbox/audit_ship.h"
+#include "app/env.h"
+#include "app/privacy.h"
 
 struct logout_state {
 	bool done;

@@ -20,9 +20,9 @@
 #include "cli/cli.h"
 #include "core/xalloc.h"
 #include "store/outbox.h"
-#include "sync/env.h"
-#include "sync/outbox.h"
-#include "sync/outbox_replay.h"
+#include "app/env.h"
+#include "outbox/outbox.h"
+#include "outbox/outbox_replay.h"
 
 struct send_ctx {
 	struct sync_env *env;

@@ -25,7 +25,7 @@
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "store/audit.h"
-#include "sync/env.h"
+#include "app/env.h"
 
 static json_t *
 iso(mc_time t)

@@ -21,7 +21,7 @@
 
 #include "auth/session.h"
 #include "cli/cli.h"
-#include "cli/signer.h"
+#include "app/signer.h"
 #include "config/config.h"
 #include "core/xalloc.h"
 #include "sign/sign.h"

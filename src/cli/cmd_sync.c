@@ -18,9 +18,9 @@
 
 #include "cli/cli.h"
 #include "core/xalloc.h"
-#include "sync/env.h"
-#include "sync/outbox_replay.h"
-#include "sync/privacy.h"
+#include "app/env.h"
+#include "outbox/outbox_replay.h"
+#include "app/privacy.h"
 
 #define MAX_REFUSED_LINES 20
 

@@ -24,7 +24,7 @@
  */
 #include "fuzz.h"
 #include "net/net.h"
-#include "sync/outbox_upload.h"
+#include "outbox/outbox_upload.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

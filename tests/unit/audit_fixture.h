@@ -23,7 +23,7 @@
 #include "store/outbox.h"
 #include "store/protect.h"
 #include "store/store.h"
-#include "sync/outbox.h"
+#include "outbox/outbox.h"
 
 struct fx {
 	char path[64];

@@ -17,7 +17,7 @@
 #include "core/xalloc.h"
 #include "store/outbox.h"
 #include "store/store.h"
-#include "sync/outbox.h"
+#include "outbox/outbox.h"
 
 static struct store *
 open_store(void)

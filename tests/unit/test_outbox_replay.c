@@ -21,8 +21,8 @@
 #include "sandbox/sandbox.h"
 #include "sources/source.h"
 #include "store/outbox.h"
-#include "sync/outbox.h"
-#include "sync/outbox_replay.h"
+#include "outbox/outbox.h"
+#include "outbox/outbox_replay.h"
 
 #define N_SRC 5
 static const char *const names[N_SRC] = {"dvcqg", "tuphap", "congan", "nnmt", "tinh"};

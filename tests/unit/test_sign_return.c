@@ -31,8 +31,8 @@
 #include "sign/sign_int.h"
 #include "store/outbox.h"
 #include "store/store.h"
-#include "sync/outbox.h"
-#include "sync/sign_return.h"
+#include "outbox/outbox.h"
+#include "app/sign_return.h"
 #include "sign_fixture.h"
 
 #define NOW ((time_t)1767225600) /* 2026-01-01T00:00:00Z */

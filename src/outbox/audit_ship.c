@@ -12,7 +12,7 @@
  * same entries are offered again and counted as duplicates.  Failures back
  * off 5 s, doubling to 5 min; a 409 stops shipping for this process.
  */
-#include "sync/audit_ship.h"
+#include "outbox/audit_ship.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

@@ -15,7 +15,7 @@
  * reads of the server in outbox_replay_probe.c, result file uploads in
  * outbox_upload.c.
  */
-#include "sync/outbox_replay_int.h"
+#include "outbox/outbox_replay_int.h"
 
 #include <fcntl.h>
 #include <inttypes.h>

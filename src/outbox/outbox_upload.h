@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "net/net.h"
-#include "sync/outbox.h"
+#include "outbox/outbox.h"
 
 enum outbox_upload_verdict {
 	OUTBOX_UPLOAD_LATER = 0,  /* try later (message, delay_ms; offset_lost) */

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sync/outbox_replay_int.h"
+#include "outbox/outbox_replay_int.h"
 #include "core/xalloc.h"
 
 static void job_send_done(struct net_request *req, const struct net_response *resp, void *arg);

@@ -13,8 +13,8 @@
  * Reading a reply (outbox_upload_read_reply) is kept apart from acting on
  * it so that the fuzzer (tests/fuzz/fuzz_upload.c) reaches the same reader.
  */
-#include "sync/outbox_int.h"
-#include "sync/outbox_upload.h"
+#include "outbox/outbox_int.h"
+#include "outbox/outbox_upload.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,7 +11,7 @@
  */
 #include <stdlib.h>
 
-#include "sync/outbox_replay_int.h"
+#include "outbox/outbox_replay_int.h"
 #include "core/xalloc.h"
 
 static void job_probe_done(struct net_request *req, const struct net_response *resp,

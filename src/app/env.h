@@ -20,7 +20,7 @@
 #include "core/calendar.h"
 #include "sources/profile.h"
 #include "store/store.h"
-#include "sync/privacy.h"
+#include "app/privacy.h"
 #include "sync/sync.h"
 
 typedef void sync_env_warn_fn(void *ctx, const char *msg);

@@ -3,7 +3,7 @@
  * commands share (signer.h).  Moved out of cmd_sign.c so `motcua act
  * --sign` opens a token or remote signer exactly as `motcua sign` does.
  */
-#include "cli/signer.h"
+#include "app/signer.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * the purpose the clerk typed; when the store refuses, the console does not
  * show the number.  The details name what was shown, never the value.
  */
-#include "ui/trust.h"
+#include "app/trust.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +19,8 @@
 #include "auth/auth.h"
 #include "core/xalloc.h"
 #include "store/audit.h"
-#include "sync/audit_ship.h"
-#include "sync/privacy.h"
+#include "outbox/audit_ship.h"
+#include "app/privacy.h"
 
 struct ui_trust {
 	struct store *store;

@@ -7,7 +7,7 @@
  * renamed, so a half-copied file is never signed.  It draws and asks
  * nothing; the signer is the caller's.
  */
-#include "sync/sign_return.h"
+#include "app/sign_return.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +26,7 @@
 #include "core/xalloc.h"
 #include "store/outbox.h"
 #include "sync/attach.h"
-#include "sync/outbox.h"
+#include "outbox/outbox.h"
 
 static const char *
 base_name(const char *path)

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sync/outbox.h"
-#include "sync/outbox_replay.h"
+#include "outbox/outbox.h"
+#include "outbox/outbox_replay.h"
 
 enum outbox_phase {
 	OUTBOX_PHASE_LINK = 0,    /* waiting for the source's token / session */

@@ -18,12 +18,12 @@
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "store/outbox.h"
-#include "sync/outbox.h"
-#include "sync/outbox_replay.h"
+#include "outbox/outbox.h"
+#include "outbox/outbox_replay.h"
 #include "sync/sync.h"
 #include "ui/console.h"
-#include "ui/download.h"
-#include "ui/trust.h"
+#include "app/download.h"
+#include "app/trust.h"
 
 #define MAX_SOURCES 32
 

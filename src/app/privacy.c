@@ -7,7 +7,7 @@
  * it is unlocked with the session like the sign-in and never touches the
  * disk in clear.  Copies in memory are wiped.  This file prints nothing.
  */
-#include "sync/privacy.h"
+#include "app/privacy.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -16,7 +16,7 @@
 #include "store/store.h"
 #include "sync/attach.h"
 #include "sync/sync.h"
-#include "ui/download.h"
+#include "app/download.h"
 
 #define RATE_SLOTS 32
 

@@ -10,8 +10,8 @@
  * discovery does not list are added too, and their names are registered
  * with auth for token exchange.
  */
-#include "sync/env.h"
-#include "sync/privacy.h"
+#include "app/env.h"
+#include "app/privacy.h"
 
 #include <stdarg.h>
 #include <stdio.h>

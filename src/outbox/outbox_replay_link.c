@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sync/outbox_replay_int.h"
+#include "outbox/outbox_replay_int.h"
 #include "core/xalloc.h"
 
 static void link_token_done(void *arg, const char *token, const char *why);

@@ -5,7 +5,7 @@
  *
  * It sends nothing (outbox_replay.c does) and holds no SQL (store/outbox.c).
  */
-#include "sync/outbox.h"
+#include "outbox/outbox.h"
 
 #include <errno.h>
 #include <fcntl.h>

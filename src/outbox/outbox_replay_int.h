@@ -23,7 +23,7 @@
 #include "core/civil.h"
 #include "core/dossier.h"
 #include "net/net.h"
-#include "sync/outbox_int.h"
+#include "outbox/outbox_int.h"
 
 enum outbox_link_state {
 	OUTBOX_LINK_NONE = 0,
