@@ -2,8 +2,11 @@
 #
 #   make            build motcua and motcua-sandbox
 #   make deps       install missing Debian packages (packaging/deps.sh)
-#   make test       deps, build, unit tests, then the unit and integration
-#                   tests under ASan+UBSan and under valgrind, and fuzz-smoke
+#   make test       deps, build, check-layers, unit tests, then the unit and
+#                   integration tests under ASan+UBSan and under valgrind, and
+#                   fuzz-smoke
+#   make check-layers  the layering: includes, library owners, cycles, banned
+#                   calls, thin front ends, and each layer's symbols
 #   make check      unit + integration tests (no deps step, no ASan)
 #   make asan       build with ASan+UBSan and run the tests under them
 #   make fuzz-smoke build the libFuzzer targets (clang) and run each briefly
@@ -41,9 +44,19 @@ MANDIR  ?= $(PREFIX)/share/man
 MAN_SRC  = $(wildcard packaging/man/*.[1-8])
 LDLIBS  += $(PKG_LIBS) -lm
 
-# Library: every module but the two programs' main files.
-LIB_DIRS  = src/core src/config src/store src/net src/sources src/auth src/sign \
-            src/sync src/outbox src/app ui src/cli
+# The layers (DESIGN.md section 3), top first: the order the linker takes
+# them in, each library before the ones it uses.  Each builds as its own
+# static library, build/lib/libLAYER.a, and the programs link those, so a
+# call that goes the wrong way fails the link; `make check-layers` also
+# checks the includes (tests/check-layers.sh) and every library's symbols
+# against the layers it may use (tests/check-layer-links.sh), which catches
+# what a static link lets through.
+LAYERS    = cli ui app outbox sync sign auth sources config net store core
+layer_dir = $(if $(filter ui,$(1)),ui,src/$(1))
+LAYER_LIBS = $(foreach l,$(LAYERS),$(B)/lib/lib$(l).a)
+
+# All of them in one archive too, for the test, fuzz and bench programs.
+LIB_DIRS  = $(foreach l,$(LAYERS),$(call layer_dir,$(l)))
 LIB_SRC   = $(filter-out src/cli/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 SBX_SRC   = $(filter-out src/sandbox/main.c,$(wildcard src/sandbox/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(B)/%.o)
@@ -62,7 +75,7 @@ PO_SRC = $(wildcard locale/*.po)
 MO_OBJ = $(PO_SRC:locale/%.po=$(B)/locale/%/LC_MESSAGES/motcua.mo)
 
 .PHONY: all deps test check unit integration asan bench demo clean install uninstall \
-        fuzz-bins fuzz-smoke valgrind valgrind-run deb bins test-deb
+        fuzz-bins fuzz-smoke valgrind valgrind-run deb bins test-deb check-layers
 
 all: $(PROGS) $(MO_OBJ)
 	@if [ "$(B)" = build ]; then ln -sf $(B)/motcua motcua; \
@@ -87,17 +100,33 @@ $(B)/libmotcua.a: $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
+define layer_lib
+$(B)/lib/lib$(1).a: $$(patsubst %.c,$(B)/%.o,$$(filter-out src/cli/main.c,$$(wildcard $(call layer_dir,$(1))/*.c)))
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	$$(Q)ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l))))
+
 $(B)/libsandbox.a: $(SBX_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(B)/motcua: $(B)/src/cli/main.o $(B)/libmotcua.a
+$(B)/motcua: $(B)/src/cli/main.o $(LAYER_LIBS)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/motcua-sandbox: $(B)/src/sandbox/main.o $(B)/libsandbox.a $(B)/libmotcua.a
+$(B)/motcua-sandbox: $(B)/src/sandbox/main.o $(B)/libsandbox.a $(LAYER_LIBS)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The layering, three ways: includes, banned calls and thin front ends
+# (tests/check-layers.sh), and each layer's library against the layers it
+# may use (tests/check-layer-links.sh); the checker's own tests too.
+check-layers: $(LAYER_LIBS)
+	@sh tests/check-layers.sh
+	@sh tests/check-layer-links.sh $(abspath $(B))
+	@sh tests/layers/test_check_layers.sh > /dev/null
 
 $(B)/tests/%: tests/unit/%.c $(SBX_LIB) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
@@ -132,7 +161,7 @@ $(B)/fuzzers/%: tests/fuzz/%.c $(SBX_LIB) $(B)/libmotcua.a
 fuzz-bins: $(FUZZ_BIN)
 
 # Everything the tests run, without running them.
-bins: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
+bins: $(UNIT_BIN) $(PROGS) $(MO_OBJ) $(B)/libmotcua.a
 
 # Unit tests: every tests/unit/test_*.c is a cmocka program.
 unit: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
@@ -196,6 +225,7 @@ test: deps
 	 $(ASAN_MAKE) -j$(TEST_JOBS) bins && \
 	 $(FUZZ_MAKE) -j$(TEST_JOBS) fuzz-bins && \
 	 echo "make test: builds done ($$(( $$(date +%s) - s )) s)"
+	@$(MAKE) --no-print-directory check-layers
 	@UNIT_JOBS=$(TEST_JOBS) $(MAKE) --no-print-directory B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST unit
 	@s=$$(date +%s); \
 	 ( ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -2,10 +2,12 @@
  * app.c - the console's frame: terminal setup and restore, signals, the one
  * loop, the stack of screens, the prompt line and colours.
  *
- * One thread, one loop: net_poll() waits on the network and stdin together;
- * keys go to the top screen; at most one redraw per turn, drawn with
- * wnoutrefresh()/doupdate() so only changed cells reach the terminal.
- * Signal handlers only set flags (and wake the poll).  The terminal is given
+ * One thread, one loop: the application waits on the network and stdin
+ * together (app_wait), then runs one turn (app_turn: the pull, the replay,
+ * the audit log, downloads, signing); keys go to the top screen; at most
+ * one redraw per turn, drawn with wnoutrefresh()/doupdate() so only changed
+ * cells reach the terminal.  Signal handlers only set flags (and wake the
+ * wait).  The terminal is given
  * back on quit, SIGINT/SIGTERM/SIGHUP, out of memory and fatal signals.  What each
  * screen shows is not this file's business.
  */
@@ -22,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/sign_job.h"
+#include "app/signin.h"
 #include "core/xalloc.h"
-#include "net/net.h"
-#include "store/store.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
@@ -36,7 +38,7 @@
 
 static volatile sig_atomic_t got_winch;
 static volatile sig_atomic_t got_quit;
-static struct net *signal_net;
+static struct app *signal_app;
 
 /* For fatal signals: what to write and set without calling curses. */
 static struct termios saved_tios;
@@ -49,8 +51,7 @@ on_winch(int sig)
 {
 	(void)sig;
 	got_winch = 1;
-	if (signal_net != NULL)
-		net_wakeup(signal_net);
+	app_wakeup(signal_app);
 }
 
 static void
@@ -58,8 +59,7 @@ on_quit(int sig)
 {
 	(void)sig;
 	got_quit = 1;
-	if (signal_net != NULL)
-		net_wakeup(signal_net);
+	app_wakeup(signal_app);
 }
 
 static void
@@ -239,49 +239,22 @@ ui_prompt_start(struct ui_app *app, const char *prefix, const char *initial,
 
 /* ---- per-system state for the status bar ------------------------------ */
 
-static int
-collect_source(void *ctx, const char *source, int status, int64_t n)
-{
-	struct ui_app *app = ctx;
-
-	(void)status;
-	(void)n;
-	for (size_t i = 0; i < app->n_sources; i++)
-		if (strcmp(app->sources[i].name, source) == 0)
-			return 0;
-	if (app->n_sources < UI_MAX_SOURCES) {
-		struct ui_source_info *si = &app->sources[app->n_sources++];
-		memset(si, 0, sizeof *si);
-		snprintf(si->name, sizeof si->name, "%s", source);
-	}
-	return 0;
-}
-
 void
 ui_sources_refresh(struct ui_app *app)
 {
-	const struct ui_sync *sync = app->opt->sync;
-	const struct ui_outbox *ob = app->opt->outbox;
+	struct app_system sys;
 
 	app->n_sources = 0;
-	if (sync != NULL && sync->source_name != NULL) {
-		const char *name;
-		for (size_t i = 0; (name = sync->source_name(sync->ctx, i)) != NULL; i++)
-			collect_source(app, name, 0, 0);
+	for (size_t i = 0; app->n_sources < UI_MAX_SOURCES && app_system(app->core, i, &sys);
+	     i++) {
+		struct ui_source_info *si = &app->sources[app->n_sources++];
+		memset(si, 0, sizeof *si);
+		snprintf(si->name, sizeof si->name, "%s", sys.name);
+		si->last_ok_at = sys.last_ok_at;
+		si->has_error = sys.last_error.code != MC_OK;
+		si->online = sys.online;
 	}
-	store_stats_status(app->store, collect_source, app);
-	for (size_t i = 0; i < app->n_sources; i++) {
-		struct ui_source_info *si = &app->sources[i];
-		struct store_sync_state st;
-
-		if (store_sync_state_get(app->store, si->name, &st) == 0) {
-			si->last_ok_at = st.last_ok_at;
-			si->has_error = st.last_error != NULL;
-			store_sync_state_release(&st);
-		}
-		si->online = sync != NULL && sync->online != NULL && sync->online(sync->ctx, si->name);
-	}
-	app->queued = ob != NULL && ob->total != NULL ? ob->total(ob->ctx) : -1;
+	app->queued = app_queue_open_total(app->core);
 	app->sources_at = app->now;
 	app->dirty = true;
 }
@@ -451,7 +424,7 @@ handle_key(struct ui_app *app, int key)
 	}
 	if (app->top == NULL)
 		return;
-	auth_lock_activity(&app->lock, time(NULL)); /* ignored while locked */
+	app_lock_activity(app->core, app_now(app->core)); /* ignored while locked */
 	act = ui_keymap_lookup(&app->keymap, key);
 	flags = app->top->ops->key(app->top, app, key, act);
 	if (flags & UI_UNHANDLED) {
@@ -510,42 +483,36 @@ resize(struct ui_app *app)
 	ui_reload_all(app);
 }
 
-/* ---- what runs beside the clerk: sync, the sandbox --------------------- */
+/* ---- what runs beside the clerk --------------------------------------- */
 
-/* Once per loop turn, after net_poll(). */
+/* Once per loop turn, after the wait: the app's turn, then what changed. */
 static void
 watch_turn(struct ui_app *app)
 {
-	const struct ui_sync *sync = app->opt->sync;
-	const struct ui_training *sbx = app->opt->sandbox;
-	mc_time now = time(NULL);
+	struct app_training *sbx = app->opt->sandbox;
+	mc_time now = app_now(app->core);
+	unsigned ch = app_turn(app->core, now);
+	struct app_progress p;
+	bool busy;
 
-	bool signing_in = app->top != NULL && ui_signin_is(app->top) &&
-			  (app->top->below == NULL || !ui_lock_is(app->top->below));
-
-	/* Nothing is pulled or sent before the first sign-in: no tokens yet. */
-	if (!signing_in && sync != NULL && sync->turn != NULL && sync->turn(sync->ctx, now)) {
+	if (ch & (APP_CHANGED_DOSSIERS | APP_CHANGED_QUEUE))
 		ui_reload_all(app);
+	if (ch & (APP_CHANGED_DOSSIERS | APP_CHANGED_QUEUE | APP_CHANGED_SYSTEMS))
 		ui_sources_refresh(app);
+	if (ch & (APP_CHANGED_SIGNING | APP_CHANGED_DOWNLOAD))
+		app->dirty = true;
+	busy = app_progress(app->core, &p);
+	if (busy != app->syncing || (busy && memcmp(&p, &app->progress, sizeof p) != 0)) {
+		bool ended = app->syncing && !busy;
+		app->syncing = busy;
+		if (busy)
+			app->progress = p;
+		app->dirty = true;
+		if (ended)
+			ui_sources_refresh(app); /* online marks and ages */
 	}
-	if (sync != NULL && sync->progress != NULL) {
-		struct ui_sync_progress p;
-		bool busy = sync->progress(sync->ctx, &p);
-
-		if (busy != app->syncing ||
-		    (busy && memcmp(&p, &app->progress, sizeof p) != 0)) {
-			bool ended = app->syncing && !busy;
-			app->syncing = busy;
-			if (busy)
-				app->progress = p;
-			app->dirty = true;
-			if (ended)
-				ui_sources_refresh(app); /* online marks and ages */
-		}
-	}
-	if (sbx != NULL && sbx->sandbox_state != NULL && !app->sandbox_down &&
-	    now != app->sandbox_checked) {
-		int code = 0, how = sbx->sandbox_state(sbx->ctx, &code);
+	if (sbx != NULL && !app->sandbox_down && now != app->sandbox_checked) {
+		int code = 0, how = app_training_state(sbx, &code);
 
 		app->sandbox_checked = now;
 		if (how != 0) {
@@ -578,10 +545,13 @@ env_seconds(const char *name, int fallback)
 static void
 lock_init(struct ui_app *app)
 {
-	auth_lock_init(&app->lock, app->opt->lock_idle_minutes, app->opt->lock_grace_minutes,
-		       time(NULL));
-	app->lock.idle_s = env_seconds("MOTCUA_LOCK_IDLE_SECONDS", app->lock.idle_s);
-	app->lock.grace_s = env_seconds("MOTCUA_LOCK_GRACE_SECONDS", app->lock.grace_s);
+	const struct config *cfg = app_config(app->core);
+	int idle = cfg->lock_idle_minutes > 0 ? cfg->lock_idle_minutes * 60 : 0;
+	int grace = cfg->lock_grace_minutes > 0 ? cfg->lock_grace_minutes * 60 : 0;
+
+	app_lock_set(app->core, env_seconds("MOTCUA_LOCK_IDLE_SECONDS", idle),
+		     env_seconds("MOTCUA_LOCK_GRACE_SECONDS", grace));
+	app_lock_activity(app->core, app_now(app->core));
 }
 
 /* Lock when idle long enough; never over the first sign-in (it shows no data). */
@@ -592,10 +562,10 @@ lock_turn(struct ui_app *app, mc_time now)
 
 	if (app->top != NULL && ui_signin_is(app->top) && app->top->below != NULL &&
 	    !ui_lock_is(app->top->below)) {
-		auth_lock_activity(&app->lock, now);
+		app_lock_activity(app->core, now);
 		return;
 	}
-	if (!auth_lock_check(&app->lock, now))
+	if (!app_lock_check(app->core, now))
 		return;
 	for (struct ui_screen *s = app->top; s != NULL; s = s->below)
 		covered = covered || ui_lock_is(s);
@@ -606,11 +576,18 @@ lock_turn(struct ui_app *app, mc_time now)
 void
 ui_lock_now(struct ui_app *app)
 {
-	auth_lock_now(&app->lock, time(NULL));
+	app_lock_now(app->core, app_now(app->core));
 	ui_lock_engage(app);
 }
 
 /* ---- run -------------------------------------------------------------- */
+
+/* The due classes' thresholds at `now` (the one rule, app_horizon). */
+static void
+horizon_update(struct ui_app *app, mc_time now)
+{
+	app_horizon(app->core, now, &app->horizon);
+}
 
 static void
 app_free_screens(struct ui_app *app)
@@ -636,30 +613,26 @@ ui_run(const struct ui_options *opt, char **cause)
 	SCREEN *scr = NULL;
 	int rc = -1, idle_wakeups = 0;
 	char *kerr = NULL;
+	const struct config *cfg;
 
 	memset(&app, 0, sizeof app);
 	app.opt = opt;
-	app.store = opt->store;
-	app.net = opt->net;
+	app.core = opt->app;
 	app.queued = -1;
-	app.soon_seconds = opt->soon_seconds > 0 ? opt->soon_seconds : 24 * 3600;
-	app.now = time(NULL);
+	app.now = app_now(app.core);
+	horizon_update(&app, app.now);
+	cfg = app_config(app.core);
 
 	setlocale(LC_ALL, "");
 	app.unicode = ui_text_init();
-	ui_i18n_init(opt->language);
+	ui_i18n_init(opt->language != NULL ? opt->language : cfg->language);
+	if (opt->language != NULL)
+		ui_i18n_set(opt->language); /* --lang wins over the environment */
 	ui_keymap_init(&app.keymap);
-	if (opt->keys_json != NULL && ui_keymap_parse_json(&app.keymap, opt->keys_json, &kerr) != 0) {
-		char *msg = dup_printf("%s", kerr);
+	if (ui_keymap_apply(&app.keymap, cfg->keys, cfg->n_keys, &kerr) != 0) {
+		const char *path = app_paths(app.core)->config_file;
+		*cause = xasprintf("%s: %s", path != NULL ? path : "config.json", kerr);
 		free(kerr);
-		if (opt->config_path != NULL) {
-			size_t n = strlen(opt->config_path) + strlen(msg) + 3;
-			*cause = xmalloc(n);
-			snprintf(*cause, n, "%s: %s", opt->config_path, msg);
-			free(msg);
-		} else {
-			*cause = msg;
-		}
 		return -1;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -667,7 +640,7 @@ ui_run(const struct ui_options *opt, char **cause)
 		return -1;
 	}
 	have_tios = tcgetattr(STDIN_FILENO, &saved_tios) == 0;
-	signal_net = opt->net;
+	signal_app = opt->app;
 	signals_install();
 	/* A short Esc: q and Esc both go back, and Esc must not feel slow. */
 	if (getenv("ESCDELAY") == NULL)
@@ -699,17 +672,22 @@ ui_run(const struct ui_options *opt, char **cause)
 	if (opt->notice != NULL)
 		ui_message(&app, UI_MSG_INFO, "%s", opt->notice);
 	ui_push(&app, ui_inbox_new(&app));
-	if (opt->auth != NULL)
+	if (app_signin_available(app.core)) {
+		/* nothing is pulled or sent before the first sign-in: no tokens yet */
+		app_hold(app.core, true);
 		ui_push(&app, ui_signin_new(&app));
+	}
 
 	while (!app.quit && !got_quit) {
-		struct net_waitfd in = {.fd = STDIN_FILENO, .events = NET_POLLIN};
-		mc_time now = time(NULL);
+		mc_time now = app_now(app.core);
+		int in;
 
 		if (got_winch)
 			resize(&app);
-		if (now / 60 != app.now / 60)
+		if (now / 60 != app.now / 60) {
+			horizon_update(&app, now);
 			ui_reload_all(&app); /* due classes and ages move with the clock */
+		}
 		app.now = now;
 		lock_turn(&app, now);
 		if (app.top != NULL && app.top->ops->tick != NULL) {
@@ -730,12 +708,14 @@ ui_run(const struct ui_options *opt, char **cause)
 			ui_sources_refresh(&app);
 			continue;
 		}
-		if (net_poll(app.net, TICK_MS, &in, 1) < 0) {
+		/* a signing step waits for the next turn: no sleep before it */
+		in = app_wait(app.core, app_sign_busy(app.core) ? 0 : TICK_MS, STDIN_FILENO);
+		if (in < 0) {
 			*cause = dup_printf("%s", "the network loop failed");
 			goto out;
 		}
 		watch_turn(&app);
-		if (in.revents != 0) {
+		if (in > 0) {
 			if (read_keys(&app) == 0 && !got_winch) {
 				/* Readable but no key, again and again: the terminal is gone. */
 				if (++idle_wakeups > 100)
@@ -758,7 +738,7 @@ out:
 	}
 	xalloc_set_fatal_hook(NULL);
 	signals_restore();
-	signal_net = NULL;
+	signal_app = NULL;
 	got_quit = 0;
 	return rc;
 }

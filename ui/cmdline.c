@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ui/i18n.h"
+#include "ui/words.h"
 #include "ui/ui.h"
 
 #define MAX_WORDS 8
@@ -77,16 +78,18 @@ cmd_help(struct ui_app *app, int argc, char **argv)
 static int
 cmd_sync(struct ui_app *app, int argc, char **argv)
 {
-	const struct ui_sync *sync = app->opt->sync;
-
 	(void)argc;
 	(void)argv;
-	if (sync == NULL || sync->pull_now == NULL) {
-		ui_message(app, UI_MSG_ERROR, "%s",
-			   _("Synchronisation is not available yet in this version."));
+	if (app_n_systems(app->core) == 0) {
+		/* no system yet: the sign-in or the provider's list has not come */
+		char buf[512];
+		const struct mc_err *why = app_systems_error(app->core);
+		ui_message(app, UI_MSG_ERROR, "%s: %s", _("Nothing to synchronise yet"),
+			   why->code != MC_OK ? words_err(why, buf, sizeof buf)
+					      : _("no system is set up on this terminal"));
 		return UI_REDRAW;
 	}
-	if (sync->pull_now(sync->ctx) != 0)
+	if (app_pull_now(app->core, NULL) != 0)
 		ui_message(app, UI_MSG_ERROR, "%s", _("Could not start synchronisation."));
 	else
 		ui_message(app, UI_MSG_INFO, "%s", _("Fetching from every system..."));

@@ -3,39 +3,26 @@
  * local store - per system (dossiers, open, coming due, overdue, on-time
  * rate, bytes used today, age of the data), per status, per area.
  *
- * The figures are computed when the screen opens and whenever the app
+ * The figures are the application's statistics (app/stats.h, the same as
+ * `motcua export`), computed when the screen opens and whenever the app
  * reloads it (after a sync brought changes, and every minute), into a list
- * of ready lines; drawing only copies the visible lines.  The on-time rate
- * is computed here over a bounded query (the most recently changed
- * finished dossiers, at most ONTIME_MAX), because the store has no
- * statistic for it: finished within the period, on time when finished by
- * the due date computed here (never the source's); the screen says so.
+ * of ready lines; drawing only copies the visible lines.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/stats.h"
 #include "core/status.h"
 #include "core/xalloc.h"
-#include "store/store.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
-
-#define ONTIME_DAYS 30
-#define ONTIME_MAX 5000
-#define MAX_SYS UI_MAX_SOURCES
+#include "ui/words.h"
 
 struct dline {
 	char text[320];
 	enum ui_role role;
-};
-
-struct sys_stats {
-	char name[32];
-	int64_t total, open, soon, overdue;
-	int64_t done_period, on_time;   /* finished within the period; of them on time */
-	struct store_bytes bytes;
 };
 
 struct dashboard {
@@ -43,12 +30,6 @@ struct dashboard {
 	struct dline *lines;
 	size_t n, cap;
 	int scroll;
-	/* while building */
-	struct sys_stats sys[MAX_SYS];
-	size_t n_sys;
-	int64_t by_status[STATUS_MAX + 1];
-	int64_t ontime_rows;            /* finished rows read for the rate */
-	mc_time now, since;
 	int cols;
 };
 
@@ -86,80 +67,50 @@ cell_num(char *line, size_t size, int64_t n, int w)
 	snprintf(line + len, size - len, "%*lld ", w, (long long)n);
 }
 
-static struct sys_stats *
-sys_get(struct dashboard *db, const char *name)
-{
-	for (size_t i = 0; i < db->n_sys; i++)
-		if (strcmp(db->sys[i].name, name) == 0)
-			return &db->sys[i];
-	if (db->n_sys == MAX_SYS)
-		return NULL;
-	memset(&db->sys[db->n_sys], 0, sizeof db->sys[0]);
-	snprintf(db->sys[db->n_sys].name, sizeof db->sys[0].name, "%s", name);
-	return &db->sys[db->n_sys++];
-}
-
-static int
-on_status(void *ctx, const char *source, int status, int64_t n)
-{
-	struct dashboard *db = ctx;
-	struct sys_stats *st = sys_get(db, source);
-
-	if (st != NULL) {
-		st->total += n;
-		if (!status_is_finished(status))
-			st->open += n;
-	}
-	if (status >= 1 && status <= STATUS_MAX)
-		db->by_status[status] += n;
-	return 0;
-}
-
-static int
-on_finished(void *ctx, const struct store_row *r)
-{
-	struct dashboard *db = ctx;
-	struct sys_stats *st;
-
-	db->ontime_rows++;
-	if (r->finished_at < db->since || r->finished_at > db->now || r->due_at <= 0)
-		return 0;
-	st = sys_get(db, r->source);
-	if (st != NULL) {
-		st->done_period++;
-		if (r->finished_at <= r->due_at)
-			st->on_time++;
-	}
-	return 0;
-}
-
 static void
-fmt_rate(int64_t part, int64_t whole, char *buf, size_t size)
+fmt_rate(const struct app_stats_row *r, char *buf, size_t size)
 {
-	if (whole <= 0)
+	int rate = app_stats_rate(r);
+
+	if (rate < 0)
 		snprintf(buf, size, "-");
 	else
-		snprintf(buf, size, "%lld%%", (long long)((part * 100 + whole / 2) / whole));
+		snprintf(buf, size, "%d%%", rate);
 }
 
-static mc_time
-source_age_base(const struct ui_app *app, const char *name)
+/* One line of the systems' table. */
+static void
+system_line(struct dashboard *db, struct ui_app *app, const struct app_stats_row *st,
+	    const char *name, bool age, enum ui_role role, const int *w)
 {
-	for (size_t i = 0; i < app->n_sources; i++)
-		if (strcmp(app->sources[i].name, name) == 0)
-			return app->sources[i].last_ok_at;
-	return 0;
+	char line[320], a[32], b[32], c[80];
+
+	line[0] = '\0';
+	cell(line, sizeof line, name, w[0]);
+	cell_num(line, sizeof line, st->total, w[1]);
+	cell_num(line, sizeof line, st->open, w[2]);
+	cell_num(line, sizeof line, st->soon, w[3]);
+	cell_num(line, sizeof line, st->overdue, w[4]);
+	fmt_rate(st, a, sizeof a);
+	cell(line, sizeof line, a, w[5]);
+	ui_fmt_size(st->bytes.today_in, a, sizeof a);
+	ui_fmt_size(st->bytes.today_out, b, sizeof b);
+	snprintf(c, sizeof c, "%s/%s", a, b);
+	cell(line, sizeof line, c, w[6]);
+	if (age) {
+		ui_fmt_age(st->last_ok_at, app->now, a, sizeof a);
+		cell(line, sizeof line, a, w[7]);
+	}
+	add_line(db, role, line);
 }
 
 static void
-build_systems(struct dashboard *db, struct ui_app *app)
+build_systems(struct dashboard *db, struct ui_app *app, const struct app_stats *s)
 {
-	struct sys_stats all;
-	char line[320], a[32], b[32], c[80];
+	char line[320], a[32];
 	/* widths: system, total, open, soon, overdue, on time, today, age */
 	const int w[8] = {8, 6, 10, 7, 7, 8, 16, 8};
 
-	memset(&all, 0, sizeof all);
 	line[0] = '\0';
 	cell(line, sizeof line, _("System"), w[0]);
 	cell(line, sizeof line, _("Total"), w[1]);
@@ -170,62 +121,27 @@ build_systems(struct dashboard *db, struct ui_app *app)
 	cell(line, sizeof line, _("Today in/out"), w[6]);
 	cell(line, sizeof line, _("Data"), w[7]);
 	add_line(db, UI_ROLE_HEADER, line);
-	for (size_t i = 0; i < db->n_sys; i++) {
-		struct sys_stats *st = &db->sys[i];
-
-		line[0] = '\0';
-		cell(line, sizeof line, st->name, w[0]);
-		cell_num(line, sizeof line, st->total, w[1]);
-		cell_num(line, sizeof line, st->open, w[2]);
-		cell_num(line, sizeof line, st->soon, w[3]);
-		cell_num(line, sizeof line, st->overdue, w[4]);
-		fmt_rate(st->on_time, st->done_period, a, sizeof a);
-		cell(line, sizeof line, a, w[5]);
-		ui_fmt_size(st->bytes.today_in, a, sizeof a);
-		ui_fmt_size(st->bytes.today_out, b, sizeof b);
-		snprintf(c, sizeof c, "%s/%s", a, b);
-		cell(line, sizeof line, c, w[6]);
-		ui_fmt_age(source_age_base(app, st->name), app->now, a, sizeof a);
-		cell(line, sizeof line, a, w[7]);
-		add_line(db, st->overdue > 0 ? UI_ROLE_OVERDUE : UI_ROLE_NORMAL, line);
-		all.total += st->total;
-		all.open += st->open;
-		all.soon += st->soon;
-		all.overdue += st->overdue;
-		all.done_period += st->done_period;
-		all.on_time += st->on_time;
-		all.bytes.today_in += st->bytes.today_in;
-		all.bytes.today_out += st->bytes.today_out;
-	}
-	line[0] = '\0';
-	cell(line, sizeof line, _("All"), w[0]);
-	cell_num(line, sizeof line, all.total, w[1]);
-	cell_num(line, sizeof line, all.open, w[2]);
-	cell_num(line, sizeof line, all.soon, w[3]);
-	cell_num(line, sizeof line, all.overdue, w[4]);
-	fmt_rate(all.on_time, all.done_period, a, sizeof a);
-	cell(line, sizeof line, a, w[5]);
-	ui_fmt_size(all.bytes.today_in, a, sizeof a);
-	ui_fmt_size(all.bytes.today_out, b, sizeof b);
-	snprintf(c, sizeof c, "%s/%s", a, b);
-	cell(line, sizeof line, c, w[6]);
-	add_line(db, UI_ROLE_LABEL, line);
-	fmt_rate(all.on_time, all.done_period, a, sizeof a);
+	for (size_t i = 0; i < s->n_systems; i++)
+		system_line(db, app, &s->systems[i], s->systems[i].name, true,
+			    s->systems[i].overdue > 0 ? UI_ROLE_OVERDUE : UI_ROLE_NORMAL, w);
+	system_line(db, app, &s->all, _("All"), false, UI_ROLE_LABEL, w);
+	fmt_rate(&s->all, a, sizeof a);
 	snprintf(line, sizeof line,
-		 _("On time over the last %d days: %s (%lld of %lld finished; due dates "
-		   "computed here)"),
-		 ONTIME_DAYS, a, (long long)all.on_time, (long long)all.done_period);
+		 _("On time over the last %d days: %s (%lld early, %lld on time, %lld late of "
+		   "%lld finished; due dates computed here, the supplement rule applied)"),
+		 (int)((s->now - s->since) / 86400), a, (long long)s->all.early,
+		 (long long)s->all.on_time, (long long)s->all.late, (long long)s->all.finished);
 	add_line(db, UI_ROLE_NORMAL, line);
-	if (db->ontime_rows >= ONTIME_MAX) {
+	if (s->capped) {
 		snprintf(line, sizeof line, _("(counted over the %d most recently changed finished "
 					      "dossiers)"),
-			 ONTIME_MAX);
+			 APP_STATS_FINISHED_MAX);
 		add_line(db, UI_ROLE_DIM, line);
 	}
 }
 
 static void
-build_statuses(struct dashboard *db)
+build_statuses(struct dashboard *db, const struct app_stats *s)
 {
 	char line[320], label[64];
 	int per_line = db->cols >= 80 ? 4 : 2, k = 0;
@@ -236,7 +152,7 @@ build_statuses(struct dashboard *db)
 	for (int st = 1; st <= STATUS_MAX; st++) {
 		snprintf(label, sizeof label, "%s", ui_status_short(st));
 		cell(line, sizeof line, label, w > 4 ? w : 4);
-		cell_num(line, sizeof line, db->by_status[st], 5);
+		cell_num(line, sizeof line, s->by_status[st], 5);
 		if (++k == per_line) {
 			add_line(db, UI_ROLE_NORMAL, line);
 			line[0] = '\0';
@@ -247,32 +163,10 @@ build_statuses(struct dashboard *db)
 		add_line(db, UI_ROLE_NORMAL, line);
 }
 
-struct area_ctx {
-	struct dashboard *db;
-	const int *w;
-};
-
-static int
-on_area(void *ctx, const struct store_area_stats *a)
-{
-	struct area_ctx *ac = ctx;
-	char line[320];
-
-	line[0] = '\0';
-	cell(line, sizeof line, a->area[0] != '\0' ? a->area : _("(no area)"), ac->w[0]);
-	cell_num(line, sizeof line, a->total, ac->w[1]);
-	cell_num(line, sizeof line, a->open, ac->w[2]);
-	cell_num(line, sizeof line, a->soon, ac->w[3]);
-	cell_num(line, sizeof line, a->overdue, ac->w[4]);
-	add_line(ac->db, a->overdue > 0 ? UI_ROLE_OVERDUE : UI_ROLE_NORMAL, line);
-	return 0;
-}
-
 static void
-build_areas(struct dashboard *db, struct ui_app *app)
+build_areas(struct dashboard *db, const struct app_stats *s)
 {
 	const int w[5] = {30, 6, 10, 7, 7};
-	struct area_ctx ac = {db, w};
 	char line[320];
 
 	add_line(db, UI_ROLE_TITLE, _("By area"));
@@ -283,48 +177,39 @@ build_areas(struct dashboard *db, struct ui_app *app)
 	cell(line, sizeof line, _("Soon"), w[3]);
 	cell(line, sizeof line, _("Overdue"), w[4]);
 	add_line(db, UI_ROLE_HEADER, line);
-	if (store_stats_area(app->store, app->now, app->soon_seconds, on_area, &ac) != 0)
-		add_line(db, UI_ROLE_ERROR, store_errmsg(app->store));
+	for (size_t i = 0; i < s->n_areas; i++) {
+		const struct app_stats_row *a = &s->areas[i];
+		line[0] = '\0';
+		cell(line, sizeof line, a->name[0] != '\0' ? a->name : _("(no area)"), w[0]);
+		cell_num(line, sizeof line, a->total, w[1]);
+		cell_num(line, sizeof line, a->open, w[2]);
+		cell_num(line, sizeof line, a->soon, w[3]);
+		cell_num(line, sizeof line, a->overdue, w[4]);
+		add_line(db, a->overdue > 0 ? UI_ROLE_OVERDUE : UI_ROLE_NORMAL, line);
+	}
 }
 
 static void
 build(struct dashboard *db, struct ui_app *app)
 {
-	struct store_query q;
+	struct app_stats s;
+	struct mc_err err;
 
 	db->n = 0;
-	db->n_sys = 0;
-	db->ontime_rows = 0;
-	memset(db->by_status, 0, sizeof db->by_status);
-	db->now = app->now;
-	db->since = app->now - (mc_time)ONTIME_DAYS * 86400;
 	db->cols = app->cols;
-	/* The systems the status bar knows first (online before any data). */
-	for (size_t i = 0; i < app->n_sources; i++)
-		sys_get(db, app->sources[i].name);
-	if (store_stats_status(app->store, on_status, db) != 0) {
-		add_line(db, UI_ROLE_ERROR, store_errmsg(app->store));
+	/* the same statistics `motcua export` writes (app/stats.h) */
+	if (app_stats(app->core, app->horizon.now, 0, &s, &err) != 0) {
+		char buf[512];
+		add_line(db, UI_ROLE_ERROR, words_err(&err, buf, sizeof buf));
+		app_stats_release(&s);
 		return;
 	}
-	for (size_t i = 0; i < db->n_sys; i++) {
-		struct sys_stats *st = &db->sys[i];
-		store_due_counts(app->store, st->name, app->now, app->soon_seconds, &st->overdue,
-				 &st->soon);
-		store_bytes_get(app->store, st->name, app->now, &st->bytes);
-	}
-	store_query_init(&q, app->now);
-	q.due = STORE_DUE_FINISHED;
-	q.sort = STORE_SORT_UPDATED;
-	q.descending = true;
-	q.soon_seconds = app->soon_seconds;
-	q.limit = ONTIME_MAX;
-	store_inbox_each(app->store, &q, on_finished, db);
-
-	build_systems(db, app);
+	build_systems(db, app, &s);
 	add_line(db, UI_ROLE_NORMAL, "");
-	build_statuses(db);
+	build_statuses(db, &s);
 	add_line(db, UI_ROLE_NORMAL, "");
-	build_areas(db, app);
+	build_areas(db, &s);
+	app_stats_release(&s);
 }
 
 /* ---- the screen ----------------------------------------------------------- */

@@ -7,12 +7,12 @@
  * The dossier is read from the store when the screen opens (and on reload);
  * its text is laid out into lines then, so drawing and scrolling only copy
  * lines.  Taking actions is the dialogs' business (dialog.c); this one
- * only opens them.  `o` downloads an attachment through the struct
- * ui_attach seam (ui/download.c), asking first when the file is large for
+ * only opens them.  `o` downloads an attachment (app/download.h), asking
+ * first when the file is large for
  * the link, and shows the progress in the status bar from tick(): the loop
  * never waits for the bytes.  Each open of a dossier here (from the inbox,
- * or n/N to the next one) appends one "view" entry to the audit log through
- * struct ui_audit before the record is shown (DESIGN.md section 7); redraws,
+ * or n/N to the next one) appends one "view" entry to the audit log
+ * (app_audit_record) before the record is shown (DESIGN.md section 7); redraws,
  * scrolling and reloads do not.  When it cannot be written, the record is
  * not shown.  K signs and returns the result (ui/sign.c).
  */
@@ -25,12 +25,12 @@
 #include "core/dossier.h"
 #include "core/status.h"
 #include "core/xalloc.h"
-#include "store/audit.h"
-#include "store/store.h"
+#include "app/download.h"
 #include "ui/console.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
+#include "ui/words.h"
 
 #define LABEL_COLS 20
 /* Ask before a download above this size when the link's speed is known to
@@ -61,27 +61,6 @@ struct detail {
 	uint64_t dl_seq;  /* the download state last reported */
 };
 
-static const char *const attach_errors[] = {
-	[UI_ATTACH_E_NONE] = N_("unknown error"),
-	[UI_ATTACH_E_NETWORK] = N_("the connection failed; press o again to resume where it "
-				   "stopped"),
-	[UI_ATTACH_E_AUTH] = N_("the system refused the sign-in; sign in again and retry"),
-	[UI_ATTACH_E_GONE] = N_("the system no longer has this file"),
-	[UI_ATTACH_E_SERVER] = N_("the system answered with an error; try again later"),
-	[UI_ATTACH_E_DISK] = N_("the file could not be saved on this computer (disk full or "
-				"no permission)"),
-	[UI_ATTACH_E_CHANGED] = N_("the file changed on the system while downloading; press o "
-				   "to download it again"),
-	[UI_ATTACH_E_UNSUPPORTED] = N_("this system does not offer its files for download"),
-};
-
-static const struct ui_attach *
-attach_seam(const struct ui_app *app)
-{
-	const struct ui_sync *sy = app->opt->sync;
-
-	return sy != NULL ? sy->attach : NULL;
-}
 
 static const char *const channel_labels[] = {
 	N_("unknown"), N_("in person"), N_("online"), N_("by post"),
@@ -167,10 +146,11 @@ layout_dates(struct detail *dt, struct ui_app *app)
 	add(dt, UI_ROLE_HEADER, NULL, "%s", _("Dates"));
 	add(dt, UI_ROLE_NORMAL, _("Received on"), "%s", ui_fmt_datetime(d->received_at, a, sizeof a));
 	if (!status_is_finished(d->status) && d->due_at != 0) {
-		if (d->due_at < app->now) {
+		enum deadline_class c = deadline_classify_at(&app->horizon, d->due_at);
+		if (c == DEADLINE_OVERDUE) {
 			role = UI_ROLE_OVERDUE;
 			state = _("! overdue");
-		} else if (d->due_at - app->now <= app->soon_seconds) {
+		} else if (c == DEADLINE_DUE_SOON) {
 			role = UI_ROLE_SOON;
 			state = _("~ coming due");
 		}
@@ -207,19 +187,16 @@ layout_dates(struct detail *dt, struct ui_app *app)
 static void
 attach_mark(struct detail *dt, struct ui_app *app, size_t i, char *buf, size_t size)
 {
-	const struct ui_attach *at = attach_seam(app);
-	struct ui_attach_status st;
+	struct app_dl_status st;
 	char *path;
 
 	buf[0] = '\0';
-	if (at == NULL)
-		return;
-	if (at->status != NULL && at->status(at->ctx, &st) && st.state == UI_ATTACH_RUNNING &&
-	    st.index == i && strcmp(st.code, dt->code) == 0) {
+	if (app_download_status(app->core, &st) && st.state == APP_DL_RUNNING && st.index == i &&
+	    strcmp(st.code, dt->code) == 0) {
 		snprintf(buf, size, "  %s %s", ui_sym(app, "\xe2\x86\x93", "v"), _("downloading"));
 		return;
 	}
-	path = at->saved != NULL ? at->saved(at->ctx, dt->code, i) : NULL;
+	path = app_download_saved(app->core, dt->code, i);
 	if (path != NULL)
 		snprintf(buf, size, "  %s %s", ui_sym(app, "\xe2\x9c\x93", "+"), _("downloaded"));
 	free(path);
@@ -274,7 +251,6 @@ static void
 layout(struct detail *dt, struct ui_app *app)
 {
 	const struct dossier *d = &dt->d;
-	const struct ui_outbox *ob = app->opt->outbox;
 	char idbuf[128];
 	int pending;
 
@@ -295,7 +271,7 @@ layout(struct detail *dt, struct ui_app *app)
 		add(dt, UI_ROLE_MISMATCH, ui_sym(app, "\xe2\x89\xa0", "#"),
 		    _("status mismatch: the coordination system says \"%s\""),
 		    status_label(d->coord_status));
-	pending = ob != NULL && ob->pending != NULL ? ob->pending(ob->ctx, d->code) : -1;
+	pending = app_queue_pending(app->core, d->code);
 	if (pending > 0)
 		add(dt, UI_ROLE_QUEUED, ui_sym(app, "\xe2\x86\x91", "^"),
 		    _("%d action(s) queued, not yet sent"), pending);
@@ -337,10 +313,10 @@ load(struct detail *dt, struct ui_app *app)
 
 	if (dt->loaded)
 		dossier_release(&dt->d);
-	rc = store_dossier_load(app->store, dt->code, &dt->d);
+	rc = app_dossier(app->core, dt->code, &dt->d);
 	dt->loaded = rc == 0;
 	if (rc < 0)
-		ui_message(app, UI_MSG_ERROR, "%s", store_errmsg(app->store));
+		ui_message(app, UI_MSG_ERROR, "%s", app_store_error(app->core));
 	layout(dt, app);
 }
 
@@ -394,8 +370,8 @@ static void
 purpose_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
 {
 	struct detail *dt = ctx;
-	const struct ui_audit *au = app->opt->audit;
-	char *err = NULL;
+	struct mc_err err;
+	char words[512];
 
 	if (!accepted || text == NULL || text[strspn(text, " ")] == '\0') {
 		ui_message(app, UI_MSG_INFO, "%s", _("Not shown: say why you look at it."));
@@ -403,10 +379,10 @@ purpose_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
 	}
 	if (app->top != &dt->base)
 		return; /* the screen changed meanwhile */
-	if (au->record(au->ctx, "reveal-id", dt->code, text, &err) != 0) {
+	if (app_audit_record(app->core, STORE_AUDIT_REVEAL_ID, dt->code, text, "console", &err) !=
+	    0) {
 		ui_message(app, UI_MSG_ERROR, "%s: %s", _("Not shown: the view could not be recorded"),
-			   err != NULL ? err : "");
-		free(err);
+			   words_err(&err, words, sizeof words));
 		return;
 	}
 	ui_message(app, UI_MSG_OK, "%s", _("ID number shown; this view was recorded."));
@@ -418,37 +394,27 @@ static void
 reveal_done(struct ui_app *app, bool yes, void *ctx)
 {
 	struct detail *dt = ctx;
-	const struct ui_audit *au = app->opt->audit;
 
 	if (!yes)
 		return;
-	if (au != NULL && au->record != NULL) {
-		/* every look at an ID number says why (the audit log keeps it) */
-		ui_prompt_start(app, _("Purpose: "), "", NULL, purpose_done, dt);
-		return;
-	} else {
-		ui_message(app, UI_MSG_INFO, "%s",
-			   _("ID number shown. No audit log yet: this view was not recorded."));
-	}
-	dt->revealed = true;
-	layout(dt, app);
+	/* every look at an ID number says why (the audit log keeps it) */
+	ui_prompt_start(app, _("Purpose: "), "", NULL, purpose_done, dt);
 }
 
 /* One audit entry per open of a dossier (not per redraw or reload). */
 static void
 record_view(struct detail *dt, struct ui_app *app)
 {
-	const struct ui_audit *au = app->opt->audit;
-	char *err = NULL;
+	struct mc_err err;
+	char words[512];
 
 	free(dt->hidden);
 	dt->hidden = NULL;
-	if (au == NULL || au->record == NULL || !dt->loaded)
+	if (!dt->loaded)
 		return;
-	if (au->record(au->ctx, STORE_AUDIT_VIEW, dt->code, "xem hồ sơ", &err) != 0)
-		dt->hidden = err != NULL ? err : xstrdup("?");
-	else
-		free(err);
+	if (app_audit_record(app->core, STORE_AUDIT_VIEW, dt->code, "xem hồ sơ", "console",
+			     &err) != 0)
+		dt->hidden = xstrdup(words_err(&err, words, sizeof words));
 }
 
 static void
@@ -465,14 +431,13 @@ open_code(struct detail *dt, struct ui_app *app, const char *code)
 static void
 download_start(struct detail *dt, struct ui_app *app)
 {
-	const struct ui_attach *at = attach_seam(app);
 	const struct dossier_attachment *f = &dt->d.attachments[dt->pick];
-	char *err = NULL, sz[32];
+	struct mc_err err;
+	char sz[32], words[512];
 
-	if (at->start(at->ctx, dt->code, dt->pick, &err) != 0) {
+	if (app_download_start(app->core, dt->code, dt->pick, NULL, &err) != 0) {
 		ui_message(app, UI_MSG_ERROR, _("Download failed: %s"),
-			   err != NULL ? err : _(attach_errors[UI_ATTACH_E_UNSUPPORTED]));
-		free(err);
+			   words_err(&err, words, sizeof words));
 		return;
 	}
 	ui_message(app, UI_MSG_INFO, _("Downloading %s (%s)..."), s_or_dash(f->name),
@@ -493,21 +458,18 @@ big_done(struct ui_app *app, bool yes, void *ctx)
 static void
 stop_done(struct ui_app *app, bool yes, void *ctx)
 {
-	const struct ui_attach *at = attach_seam(app);
-
 	(void)ctx;
-	if (yes && at != NULL && at->cancel != NULL)
-		at->cancel(at->ctx);
+	if (yes)
+		app_download_cancel(app->core);
 }
 
 /* Attachment dt->pick chosen: saved already, ask when large, or start. */
 static void
 download_pick(struct detail *dt, struct ui_app *app)
 {
-	const struct ui_attach *at = attach_seam(app);
 	const struct dossier_attachment *f = &dt->d.attachments[dt->pick];
-	int64_t rate = at->rate != NULL ? at->rate(at->ctx, dt->d.source) : 0;
-	char *path = at->saved != NULL ? at->saved(at->ctx, dt->code, dt->pick) : NULL;
+	int64_t rate = app_download_rate(app->core, dt->d.source);
+	char *path = app_download_saved(app->core, dt->code, dt->pick);
 	char text[768], sz[32], span[64];
 
 	if (path != NULL) {
@@ -556,16 +518,11 @@ number_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
 static int
 download_key(struct detail *dt, struct ui_app *app)
 {
-	const struct ui_attach *at = attach_seam(app);
-	struct ui_attach_status st;
+	struct app_dl_status st;
+
 	if (!dt->loaded)
 		return 0;
-	if (at == NULL || at->start == NULL) {
-		ui_message(app, UI_MSG_INFO, "%s",
-			   _("Downloads need the connection to the systems; not available here."));
-		return UI_REDRAW;
-	}
-	if (at->status != NULL && at->status(at->ctx, &st) && st.state == UI_ATTACH_RUNNING) {
+	if (app_download_status(app->core, &st) && st.state == APP_DL_RUNNING) {
 		ui_push(app, ui_confirm_new(_("Stop the download?"),
 					    _("A download is under way. Stop it? What has arrived "
 					      "is kept, and the next download resumes from there."),
@@ -593,19 +550,18 @@ static int
 detail_tick(struct ui_screen *s, struct ui_app *app)
 {
 	struct detail *dt = (struct detail *)s;
-	const struct ui_attach *at = attach_seam(app);
-	struct ui_attach_status st;
+	struct app_dl_status st;
 	char a[32], b[32];
 	const char *name;
 
-	if (at == NULL || at->status == NULL || !at->status(at->ctx, &st) || st.seq == dt->dl_seq)
+	if (!app_download_status(app->core, &st) || st.seq == dt->dl_seq)
 		return 0;
 	dt->dl_seq = st.seq;
 	if (strcmp(st.code, dt->code) != 0 || !dt->loaded || st.index >= dt->d.n_attachments)
 		return 0;
 	name = s_or_dash(dt->d.attachments[st.index].name);
 	switch (st.state) {
-	case UI_ATTACH_RUNNING:
+	case APP_DL_RUNNING:
 		if (st.total > 0)
 			ui_message(app, UI_MSG_INFO, _("Downloading %s: %s of %s (%d%%)"), name,
 				   ui_fmt_size(st.bytes, a, sizeof a), ui_fmt_size(st.total, b, sizeof b),
@@ -614,19 +570,24 @@ detail_tick(struct ui_screen *s, struct ui_app *app)
 			ui_message(app, UI_MSG_INFO, _("Downloading %s: %s"), name,
 				   ui_fmt_size(st.bytes, a, sizeof a));
 		return UI_REDRAW;
-	case UI_ATTACH_DONE:
+	case APP_DL_DONE:
 		ui_message(app, UI_MSG_OK, _("Saved: %s"), st.path != NULL ? st.path : "");
 		break;
-	case UI_ATTACH_CANCELLED:
+	case APP_DL_CANCELLED:
 		ui_message(app, UI_MSG_INFO, _("Download stopped; %s kept for later."),
 			   ui_fmt_size(st.bytes, a, sizeof a));
 		break;
-	case UI_ATTACH_FAILED:
-		ui_message(app, UI_MSG_ERROR, _("Download failed: %s"),
-			   _(attach_errors[(size_t)st.error < sizeof attach_errors /
-							   sizeof attach_errors[0]
-						   ? st.error : UI_ATTACH_E_NONE]));
+	case APP_DL_FAILED: {
+		char keys[48];
+		ui_keymap_keys_text(&app->keymap, UI_ACT_DOWNLOAD, keys, sizeof keys);
+		if (st.error == APP_DL_E_NETWORK || st.error == APP_DL_E_CHANGED)
+			ui_message(app, UI_MSG_ERROR, _("Download failed: %s; %s: try again"),
+				   words_download(st.error), keys);
+		else
+			ui_message(app, UI_MSG_ERROR, _("Download failed: %s"),
+				   words_download(st.error));
 		break;
+	}
 	default:
 		return 0;
 	}
@@ -746,9 +707,8 @@ ui_detail_new(struct ui_app *app, const char *code)
 	dt->base.ops = &detail_ops;
 	{
 		/* report only what happens from now on */
-		const struct ui_attach *at = attach_seam(app);
-		struct ui_attach_status st;
-		if (at != NULL && at->status != NULL && at->status(at->ctx, &st))
+		struct app_dl_status st;
+		if (app_download_status(app->core, &st))
 			dt->dl_seq = st.seq;
 	}
 	open_code(dt, app, code);

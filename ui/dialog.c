@@ -5,8 +5,8 @@
  * The actions dialog offers only what the status allows (core/status.h),
  * asks for the required fields (a reason; the target unit of a forward; the
  * result file of a return, which must be readable),
- * confirms destructive actions, then hands the action to the offline queue
- * (struct ui_outbox).  Without a queue it says so and sends nothing.  Only
+ * confirms destructive actions, then hands the action to the application's
+ * offline queue (app_act: durable, audited, sent when the system answers).  Only
  * 'y' (or the Vietnamese 'c', "có") confirms; Enter alone never does.
  */
 #include <stdio.h>
@@ -19,6 +19,7 @@
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
+#include "ui/words.h"
 
 #define DIALOG_MAX_COLS 70
 
@@ -216,22 +217,23 @@ actions_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 static void
 submit(struct actions *ac, struct ui_app *app)
 {
-	const struct ui_outbox *ob = app->opt->outbox;
 	enum action a = ac->allowed[ac->sel];
 	const char *files[1] = {ac->file.text};
-	char *err = NULL;
+	struct app_action act = {
+		.code = ac->code,
+		.action = a,
+		.reason = action_needs_reason(a) ? ac->reason.text : NULL,
+		.to_unit = a == ACTION_FORWARD ? ac->unit.text : NULL,
+		.files = files,
+		.n_files = a == ACTION_RETURN_RESULT ? 1 : 0,
+	};
+	struct mc_err err;
+	char words[512];
+	int64_t id;
 
-	if (ob == NULL || ob->queue == NULL) {
-		ui_message(app, UI_MSG_ERROR, "%s",
-			   _("Not queued: the offline queue is not available yet in this "
-			     "version. Nothing was sent."));
-		return;
-	}
-	if (ob->queue(ob->ctx, ac->code, a, action_needs_reason(a) ? ac->reason.text : NULL,
-		      a == ACTION_FORWARD ? ac->unit.text : NULL, files,
-		      a == ACTION_RETURN_RESULT ? 1 : 0, &err) != 0) {
-		ui_message(app, UI_MSG_ERROR, "%s: %s", _("Not queued"), err != NULL ? err : "");
-		free(err);
+	if (app_act(app->core, &act, &id, &err) != 0) {
+		ui_message(app, UI_MSG_ERROR, "%s: %s", _("Not queued"),
+			   words_err(&err, words, sizeof words));
 		return;
 	}
 	ui_message(app, UI_MSG_OK, _("Queued: %s on %s. It will be sent when the system answers."),
@@ -373,8 +375,9 @@ ui_actions_new(struct ui_app *app, const char *code, int status)
 	ui_line_clear(&ac->reason);
 	ui_line_clear(&ac->unit);
 	/* A trainer's sample result, so returning works in a demo as is. */
-	ui_line_set(&ac->file, app->opt->sandbox != NULL && app->opt->sandbox->sample_result != NULL
-				       ? app->opt->sandbox->sample_result
+	ui_line_set(&ac->file, app->opt->sandbox != NULL &&
+				       app_training_sample_result(app->opt->sandbox) != NULL
+				       ? app_training_sample_result(app->opt->sandbox)
 				       : "");
 	return &ac->base;
 }

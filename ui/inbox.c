@@ -5,11 +5,12 @@
  * Only the rows on screen (and a small block around them) are read from the
  * store; each move that leaves the block, each search keystroke, each view
  * or sort change asks the store again, so 100,000 dossiers scroll like 100.
- * "Coming due" and "overdue" are computed here from the local due date and
- * the clock, and marked with a symbol as well as a colour so monochrome
- * terminals show them.  Space (or m) marks rows, shown with '*' in the mark
- * column and counted in the title; K then signs and returns the marked
- * dossiers together (ui/sign.c), or the highlighted one when none is marked.
+ * "Coming due" and "overdue" are the store's due classes against the app's
+ * horizon (core's one rule, recomputed every minute), marked with a symbol
+ * as well as a colour so monochrome terminals show them.  Space (or m)
+ * marks rows, shown with '*' in the mark column and counted in the title;
+ * K then signs and returns the marked dossiers together (ui/sign.c), or the
+ * highlighted one when none is marked.
  * Marks are codes, so they survive scrolling, searches and view changes.
  * This screen does not know how dossiers get into the store or how actions
  * leave it.
@@ -19,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/deadline.h"
 #include "core/status.h"
 #include "core/xalloc.h"
-#include "store/store.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
@@ -113,8 +114,8 @@ fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_que
 {
 	const struct view *v = &in->views[in->view];
 
-	store_query_init(q, app->now);
-	q->soon_seconds = app->soon_seconds;
+	app_query_init(app->core, q, app->horizon.now);
+	q->soon_end = app->horizon.soon_end;
 	q->sort = in->sort;
 	q->descending = in->desc;
 	q->search = in->search[0] != '\0' ? in->search : NULL;
@@ -122,8 +123,9 @@ fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_que
 	case V_ALL:
 		break;
 	case V_TODAY:
+		/* A wall-clock window, not the rule: row_due_class() marks the rows. */
 		q->due = STORE_DUE_SOON;
-		q->soon_seconds = end_of_today(app->now) - app->now;
+		q->soon_end = end_of_today(app->horizon.now);
 		break;
 	case V_OVERDUE:
 		q->due = STORE_DUE_OVERDUE;
@@ -146,7 +148,7 @@ fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_que
 static void
 page_drop(struct ui_inbox *in)
 {
-	store_page_release(&in->page);
+	app_page_release(&in->page);
 	free(in->pending);
 	in->pending = NULL;
 	in->page_valid = false;
@@ -160,10 +162,10 @@ recount(struct ui_inbox *in, struct ui_app *app, bool typing)
 	int64_t cap = typing ? COUNT_CAP_TYPING : 0;
 
 	fill_query(in, app, &q);
-	if (store_inbox_count(app->store, &q, cap, &in->total) != 0) {
+	if (app_inbox_count(app->core, &q, cap, &in->total) != 0) {
 		in->total = 0;
 		in->failed = true;
-		ui_message(app, UI_MSG_ERROR, "%s", store_errmsg(app->store));
+		ui_message(app, UI_MSG_ERROR, "%s", app_store_error(app->core));
 		return;
 	}
 	in->failed = false;
@@ -193,7 +195,6 @@ clamp(struct ui_inbox *in, struct ui_app *app)
 static void
 ensure_page(struct ui_inbox *in, struct ui_app *app)
 {
-	const struct ui_outbox *ob = app->opt->outbox;
 	int vis = visible_rows(app);
 	int64_t want_end = in->top + vis < in->total ? in->top + vis : in->total;
 	struct store_query q;
@@ -206,17 +207,16 @@ ensure_page(struct ui_inbox *in, struct ui_app *app)
 	/* A block of three screens centred on this one: j/k rarely read. */
 	q.offset = in->top - vis > 0 ? in->top - vis : 0;
 	q.limit = 3 * vis;
-	if (store_inbox_page(app->store, &q, &in->page) != 0) {
+	if (app_inbox_page(app->core, &q, &in->page) != 0) {
 		in->failed = true;
-		ui_message(app, UI_MSG_ERROR, "%s", store_errmsg(app->store));
+		ui_message(app, UI_MSG_ERROR, "%s", app_store_error(app->core));
 		return;
 	}
 	in->page_off = q.offset;
 	in->page_valid = true;
 	in->pending = xcalloc(in->page.n ? in->page.n : 1, sizeof *in->pending);
 	for (size_t i = 0; i < in->page.n; i++)
-		in->pending[i] = ob != NULL && ob->pending != NULL
-					 ? ob->pending(ob->ctx, in->page.rows[i].code) : -1;
+		in->pending[i] = app_queue_pending(app->core, in->page.rows[i].code);
 }
 
 static const struct store_row *
@@ -301,7 +301,7 @@ ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name)
 int
 ui_inbox_set_sort(struct ui_inbox *in, struct ui_app *app, const char *name, bool desc)
 {
-	int s = store_sort_from_name(name);
+	int s = app_sort_from_name(name);
 
 	if (s < 0)
 		return -1;
@@ -410,42 +410,42 @@ columns(int cols, int code_cols, int w[C_COUNT])
 	}
 }
 
+/*
+ * The row's due class under the app's horizon.  The store computed it with
+ * the query's thresholds, which are the horizon's in every view but "Due
+ * today", whose window ends at midnight: there a row due today but past the
+ * horizon (a threshold shorter than the rest of the day) is on track.
+ */
 static enum store_due_class
-due_class(const struct store_row *r, mc_time now, int64_t soon)
+row_due_class(const struct ui_inbox *in, const struct ui_app *app, const struct store_row *r)
 {
-	if (status_is_finished(r->status))
-		return STORE_DUE_FINISHED;
-	if (r->due_at == 0)
-		return STORE_DUE_NONE;
-	if (r->due_at < now)
-		return STORE_DUE_OVERDUE;
-	if (r->due_at - now <= soon)
-		return STORE_DUE_SOON;
-	return STORE_DUE_OK;
+	if (in->views[in->view].kind == V_TODAY && r->due_class == STORE_DUE_SOON &&
+	    r->due_at != 0 && deadline_classify_at(&app->horizon, r->due_at) == DEADLINE_ON_TRACK)
+		return STORE_DUE_OK;
+	return r->due_class;
 }
 
 static void
-draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r, int pending,
-	 bool selected, bool marked, const int w[C_COUNT])
+draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r,
+	 enum store_due_class dc, int pending, bool selected, bool marked, const int w[C_COUNT])
 {
-	enum store_due_class dc = due_class(r, app->now, app->soon_seconds);
 	attr_t base = selected ? ui_attr(app, UI_ROLE_SELECTED) : A_NORMAL;
 	attr_t due_attr = base;
 	char mark[16], due[32], recv[32];
 	int x = 0;
 
-	mark[0] = '\0';
+	const char *due_mark = " ";
+
 	if (dc == STORE_DUE_OVERDUE) {
-		strcat(mark, "!");
+		due_mark = "!";
 		due_attr = selected ? base | A_BOLD : ui_attr(app, UI_ROLE_OVERDUE);
 	} else if (dc == STORE_DUE_SOON) {
-		strcat(mark, "~");
+		due_mark = "~";
 		due_attr = selected ? base | A_BOLD : ui_attr(app, UI_ROLE_SOON);
-	} else {
-		strcat(mark, " ");
 	}
-	strcat(mark, r->mismatch ? ui_sym(app, "\xe2\x89\xa0", "#") : " ");
-	strcat(mark, pending > 0 ? ui_sym(app, "\xe2\x86\x91", "^") : " ");
+	snprintf(mark, sizeof mark, "%s%s%s", due_mark,
+		 r->mismatch ? ui_sym(app, "\xe2\x89\xa0", "#") : " ",
+		 pending > 0 ? ui_sym(app, "\xe2\x86\x91", "^") : " ");
 	if (marked) {
 		/* the due state still shows in the due column's colour */
 		mark[0] = '*';
@@ -519,8 +519,8 @@ inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		const struct store_row *r = row_at(in, in->top + i, &pending);
 		if (r == NULL)
 			break;
-		draw_row(app, win, 1 + i, r, pending, in->top + i == in->sel,
-			 mark_index(in, r->code) >= 0, w);
+		draw_row(app, win, 1 + i, r, row_due_class(in, app, r), pending,
+			 in->top + i == in->sel, mark_index(in, r->code) >= 0, w);
 	}
 }
 

@@ -6,7 +6,6 @@
 #include "ui/keymap.h"
 
 #include <curses.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "app/app.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
 
@@ -243,56 +243,19 @@ ui_keymap_bind(struct ui_keymap *km, const char *action, const char *const *keys
 }
 
 int
-ui_keymap_parse_json(struct ui_keymap *km, const char *json_text, char **cause)
+ui_keymap_apply(struct ui_keymap *km, const struct config_key *keys, size_t n, char **cause)
 {
 	struct ui_keymap tmp = *km;
-	json_error_t jerr;
-	json_t *root, *value;
-	const char *action;
-	int rc = -1;
 
-	if (json_text == NULL)
-		return 0;
-	root = json_loads(json_text, 0, &jerr);
-	if (root == NULL) {
-		*cause = xasprintf_line("keys: %s", jerr.text);
-		return -1;
-	}
-	if (!json_is_object(root)) {
-		*cause = xasprintf_line("keys: expected an object {\"action\": \"key\"}");
-		goto out;
-	}
-	json_object_foreach(root, action, value) {
-		const char *names[UI_KEYS_PER_ACTION];
-		size_t n = 0;
-
-		if (json_is_string(value)) {
-			names[n++] = json_string_value(value);
-		} else if (json_is_array(value) && json_array_size(value) <= UI_KEYS_PER_ACTION) {
-			size_t i;
-			json_t *k;
-			json_array_foreach(value, i, k) {
-				if (!json_is_string(k)) {
-					*cause = xasprintf_line("keys: \"%s\": keys must be strings", action);
-					goto out;
-				}
-				names[n++] = json_string_value(k);
-			}
-		} else {
-			*cause = xasprintf_line("keys: \"%s\": expected a key name or a list of up to %d",
-				     action, UI_KEYS_PER_ACTION);
-			goto out;
-		}
-		if (ui_keymap_bind(&tmp, action, names, n, cause) != 0) {
+	for (size_t i = 0; i < n; i++) {
+		if (ui_keymap_bind(&tmp, keys[i].action, (const char *const *)keys[i].keys,
+				   keys[i].n_keys, cause) != 0) {
 			char *inner = *cause;
 			*cause = xasprintf_line("keys: %s", inner);
 			free(inner);
-			goto out;
+			return -1;
 		}
 	}
 	*km = tmp;
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
+	return 0;
 }

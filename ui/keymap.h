@@ -96,11 +96,13 @@ int ui_keymap_bind(struct ui_keymap *km, const char *action, const char *const *
 		   size_t n, char **cause);
 
 /*
- * Apply the configuration's "keys" object given as JSON text:
- * {"action": "key" | ["key", ...], ...}.  All or nothing: on any error
- * returns -1 with *cause (malloc'd) and the keymap unchanged.  NULL text is
- * a no-op (0).
+ * Apply the configuration's "keys" (config.h: {"action": "key" | ["key",
+ * ...], ...} as parsed there).  All or nothing: on any error returns -1
+ * with *cause (malloc'd, one line naming the action or key) and the keymap
+ * unchanged.
  */
-int ui_keymap_parse_json(struct ui_keymap *km, const char *json_text, char **cause);
+struct config_key;
+int ui_keymap_apply(struct ui_keymap *km, const struct config_key *keys, size_t n,
+		    char **cause);
 
 #endif

@@ -3,7 +3,7 @@
  * screen instead of anything with citizen data on it, until the clerk comes
  * back.
  *
- * When to lock and what unlocking takes is auth/lock.h's policy; this file
+ * When to lock and what unlocking takes is the app's policy; this file
  * only applies it: within the grace time a key and a confirmation unlock;
  * after it, a new approval on the phone (the sign-in screen in its
  * re-approval mode).  The lock screen is a full screen, not a dialog, so
@@ -16,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/auth.h"
-#include "auth/lock.h"
+#include "app/signin.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/ui.h"
@@ -37,8 +36,8 @@ lock_title(struct ui_screen *s, struct ui_app *app)
 static void
 lock_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 {
-	enum auth_unlock kind = auth_lock_unlock_kind(&app->lock, app->now);
-	struct civil_time ct = civil_split(app->lock.locked_at);
+	enum app_unlock kind = app_unlock_kind(app->core, app->now);
+	struct civil_time ct = civil_split(app_locked_at(app->core));
 	char buf[256];
 	int rows, cols, y;
 
@@ -53,14 +52,14 @@ lock_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		 ct.hour, ct.minute);
 	ui_put_text(win, y++, 2, cols - 4, buf, ui_attr(app, UI_ROLE_DIM));
 	y++;
-	if (kind == AUTH_UNLOCK_SHORT) {
-		long left = (long)(app->lock.locked_at + app->lock.grace_s - app->now);
+	if (kind == APP_UNLOCK_SHORT) {
+		long left = (long)(app_locked_at(app->core) + app_lock_grace_s(app->core) - app->now);
 		if (left < 0)
 			left = 0;
 		snprintf(buf, sizeof buf, _("Enter: unlock (%ld:%02ld left before the phone is needed)"),
 			 left / 60, left % 60);
 		ui_put_text(win, y++, 2, cols - 4, buf, A_NORMAL);
-	} else if (app->opt->auth != NULL) {
+	} else if (app_signin_available(app->core)) {
 		ui_put_text(win, y++, 2, cols - 4,
 			    _("Enter: unlock by approving on your phone again"), A_NORMAL);
 	} else {
@@ -74,7 +73,7 @@ lock_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 static void
 unlock(struct ui_app *app)
 {
-	auth_lock_unlocked(&app->lock, app->now);
+	app_unlocked(app->core, app->now);
 	app->dirty = true;
 }
 
@@ -83,28 +82,28 @@ on_confirm(struct ui_app *app, bool yes, void *ctx)
 {
 	(void)ctx;
 	/* The grace may have run out while the question was on screen. */
-	if (yes && auth_lock_unlock_kind(&app->lock, app->now) == AUTH_UNLOCK_SHORT)
+	if (yes && app_unlock_kind(app->core, app->now) == APP_UNLOCK_SHORT)
 		unlock(app);
 }
 
 static int
 lock_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 {
-	enum auth_unlock kind;
-	struct auth_info info;
+	enum app_unlock kind;
+	struct app_clerk clerk;
 	char text[256];
 
 	(void)act;
 	if (key != '\n' && key != '\r' && key != (UI_KEY_FN | KEY_ENTER))
 		return 0; /* nothing else: no help, no commands, no data */
-	kind = auth_lock_unlock_kind(&app->lock, app->now);
-	if (kind == AUTH_UNLOCK_NONE) {
+	kind = app_unlock_kind(app->core, app->now);
+	if (kind == APP_UNLOCK_NONE) {
 		return UI_POP;
-	} else if (kind == AUTH_UNLOCK_SHORT || app->opt->auth == NULL) {
+	} else if (kind == APP_UNLOCK_SHORT || !app_signin_available(app->core)) {
 		const char *who = NULL;
-		if (app->opt->auth != NULL) {
-			auth_get_info(app->opt->auth, &info);
-			who = info.name;
+		if (app_signin_available(app->core)) {
+			app_clerk(app->core, &clerk);
+			who = clerk.name;
 		}
 		if (who != NULL)
 			snprintf(text, sizeof text, _("Unlock the console for %s?"), who);
@@ -121,7 +120,7 @@ static int
 lock_tick(struct ui_screen *s, struct ui_app *app)
 {
 	(void)s;
-	if (!app->lock.locked)
+	if (app_unlock_kind(app->core, app->now) == APP_UNLOCK_NONE)
 		return UI_POP;
 	/* The countdown of the short unlock. */
 	return UI_REDRAW;

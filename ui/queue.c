@@ -17,11 +17,10 @@
 
 #include "core/status.h"
 #include "core/xalloc.h"
-#include "store/outbox.h"
-#include "outbox/outbox.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
+#include "ui/words.h"
 
 static const char *const state_words[STORE_OUTBOX_N_STATES] = {
 	[STORE_OUTBOX_PENDING] = N_("waiting"),
@@ -66,14 +65,14 @@ load(struct queue *q, struct ui_app *app)
 {
 	int64_t keep = q->sel < q->n ? q->v[q->sel].id : 0;
 
-	store_outbox_list_free(q->v, q->n);
+	app_queue_list_free(q->v, q->n);
 	q->v = NULL;
 	q->n = 0;
 	q->error[0] = '\0';
 	memset(q->counts, 0, sizeof q->counts);
-	if (store_outbox_list(app->store, 0, &q->v, &q->n) != 0 ||
-	    store_outbox_counts(app->store, q->counts) != 0) {
-		snprintf(q->error, sizeof q->error, "%s", store_errmsg(app->store));
+	if (app_queue_list(app->core, false, &q->v, &q->n) != 0 ||
+	    app_queue_counts(app->core, q->counts) != 0) {
+		snprintf(q->error, sizeof q->error, "%s", app_store_error(app->core));
 		return;
 	}
 	q->sel = 0;
@@ -153,7 +152,9 @@ draw_list(struct queue *q, struct ui_app *app, WINDOW *win)
 		ui_put(win, y, x, 17, action_word(e->action), a);
 		x += 17;
 		if (e->last_error != NULL) {
-			snprintf(line, sizeof line, "%s", e->last_error);
+			struct mc_err err;
+			app_queue_error(e, &err);
+			words_err(&err, line, sizeof line);
 		} else if (e->state == STORE_OUTBOX_PENDING && e->next_at > app->now) {
 			snprintf(line, sizeof line, _("next try %s"),
 				 ui_fmt_datetime(e->next_at, buf, sizeof buf));
@@ -188,8 +189,7 @@ static void
 draw_entry(struct queue *q, const struct store_outbox_entry *e, struct ui_app *app,
 	   WINDOW *win)
 {
-	struct outbox_payload p;
-	bool have_p = e->payload != NULL && outbox_payload_parse(e->payload, &p) == 0;
+	char *reason = NULL, *to_unit = NULL;
 	int w = (app->cols - 3) / 2, xl = 0, xr = w + 3, yl, yr, y = 0;
 	char buf[256], tbuf[64];
 	bool decide = e->state == STORE_OUTBOX_CONFLICT || e->state == STORE_OUTBOX_FAILED;
@@ -198,8 +198,14 @@ draw_entry(struct queue *q, const struct store_outbox_entry *e, struct ui_app *a
 	snprintf(buf, sizeof buf, "%s - %s (%s)", e->code, action_word(e->action),
 		 state_word(e->state));
 	ui_put(win, y++, 0, app->cols, buf, A_BOLD);
-	if (e->last_error != NULL)
-		ui_put(win, y++, 0, app->cols, e->last_error, ui_attr(app, UI_ROLE_ERROR));
+	if (e->last_error != NULL) {
+		struct mc_err err;
+		char words[512];
+		app_queue_error(e, &err);
+		ui_put(win, y++, 0, app->cols, words_err(&err, words, sizeof words),
+		       ui_attr(app, UI_ROLE_ERROR));
+	}
+	app_queue_payload(e, &reason, &to_unit, NULL);
 	y++;
 	ui_put_text(win, y, xl, w, _("What you asked (here)"), ui_attr(app, UI_ROLE_HEADER));
 	ui_put_text(win, y, xr, w, _("What the system has now"), ui_attr(app, UI_ROLE_HEADER));
@@ -211,10 +217,10 @@ draw_entry(struct queue *q, const struct store_outbox_entry *e, struct ui_app *a
 		 status_word(e->target_status));
 	yl = put_field(win, app, yl, xl, w, _("Status change"), buf);
 	yl = put_field(win, app, yl, xl, w, _("Based on version"), e->base_version);
-	if (have_p && p.reason != NULL)
-		yl = put_field(win, app, yl, xl, w, _("Reason"), p.reason);
-	if (have_p && p.to_unit != NULL)
-		yl = put_field(win, app, yl, xl, w, _("To unit"), p.to_unit);
+	if (reason != NULL)
+		yl = put_field(win, app, yl, xl, w, _("Reason"), reason);
+	if (to_unit != NULL)
+		yl = put_field(win, app, yl, xl, w, _("To unit"), to_unit);
 	snprintf(buf, sizeof buf, "%s (%d)", ui_fmt_datetime(e->created_at, tbuf, sizeof tbuf),
 		 e->attempts);
 	yl = put_field(win, app, yl, xl, w, _("Queued at (tries)"), buf);
@@ -239,8 +245,8 @@ draw_entry(struct queue *q, const struct store_outbox_entry *e, struct ui_app *a
 	else
 		ui_put(win, y, 0, app->cols,
 		       _("Being handled by the queue: nothing to decide.    q: back"), A_NORMAL);
-	if (have_p)
-		outbox_payload_release(&p);
+	free(reason);
+	free(to_unit);
 }
 
 static void
@@ -261,21 +267,20 @@ static void
 decided(struct ui_app *app, bool yes, void *ctx)
 {
 	struct queue *q = ctx;
-	const struct ui_outbox *ob = app->opt->outbox;
-	char *err = NULL;
+	struct mc_err err;
+	char words[512];
 	int rc;
 
 	if (!yes)
 		return;
-	rc = q->decide_drop ? ob->drop(ob->ctx, q->decide_id, &err)
-			    : ob->retry(ob->ctx, q->decide_id, &err);
+	rc = q->decide_drop ? app_queue_drop(app->core, q->decide_id, &err)
+			    : app_queue_retry(app->core, q->decide_id, &err);
 	if (rc != 0)
-		ui_message(app, UI_MSG_ERROR, "%s", err != NULL ? err : "?");
+		ui_message(app, UI_MSG_ERROR, "%s", words_err(&err, words, sizeof words));
 	else
 		ui_message(app, UI_MSG_OK, "%s",
 			   q->decide_drop ? _("Dropped: the dossier shows the system's state again.")
 				   : _("Queued again on the system's current state."));
-	free(err);
 	q->open_id = 0;
 	ui_reload_all(app); /* the inbox's marks and statuses too */
 	ui_sources_refresh(app);
@@ -284,16 +289,11 @@ decided(struct ui_app *app, bool yes, void *ctx)
 static int
 decide(struct queue *q, struct ui_app *app, const struct store_outbox_entry *e, bool drop)
 {
-	const struct ui_outbox *ob = app->opt->outbox;
 	char text[512];
 
 	if (e->state != STORE_OUTBOX_CONFLICT && e->state != STORE_OUTBOX_FAILED &&
 	    !(drop && e->state == STORE_OUTBOX_PENDING))
 		return 0;
-	if (ob == NULL || (drop ? ob->drop : ob->retry) == NULL) {
-		ui_message(app, UI_MSG_ERROR, "%s", _("The offline queue is not available."));
-		return UI_REDRAW;
-	}
 	q->decide_id = e->id;
 	q->decide_drop = drop;
 	if (drop)
@@ -374,7 +374,7 @@ queue_free(struct ui_screen *s)
 {
 	struct queue *q = (struct queue *)s;
 
-	store_outbox_list_free(q->v, q->n);
+	app_queue_list_free(q->v, q->n);
 	free(q);
 }
 

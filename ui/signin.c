@@ -3,9 +3,8 @@
  * device sign-in's QR code and user code, wait for the phone's approval, and
  * say what went wrong in plain words.
  *
- * The protocol is src/auth's and the QR drawing is auth/qr.h's; this screen
- * only starts them and shows their progress.  Every callback runs from
- * net_poll() in the app's loop.  When the provider cannot be reached but a
+ * The protocol is the application's (app/signin.h); this screen only starts
+ * it and shows its progress.  Every callback runs from the app's loop.  When the provider cannot be reached but a
  * sign-in is stored, the clerk goes on offline with the local data.  Over
  * the lock screen (ui_signin_reapprove_new) it asks for a new approval at
  * once, q goes back to the lock screen, and success unlocks.
@@ -14,13 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/auth.h"
-#include "auth/lock.h"
-#include "auth/qr.h"
+#include "app/signin.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
+#include "ui/words.h"
 
 enum sstate { S_CHECKING, S_STARTING, S_WAITING, S_FAILED, S_DONE };
 
@@ -34,10 +32,9 @@ struct op {
 struct signin {
 	struct ui_screen base;
 	struct ui_app *app;
-	struct auth *auth;
 	struct op *op;
 	enum sstate state;
-	enum auth_status status;
+	enum app_signin_result status;
 	char detail[256];
 	char user_code[64];
 	char uri[512];
@@ -51,26 +48,10 @@ struct signin {
 	bool auto_approved; /* training: the sandbox approved the code itself */
 };
 
-static const char *const status_words[] = {
-	[AUTH_OK] = N_("Signed in."),
-	[AUTH_NO_SESSION] = N_("Not signed in yet."),
-	[AUTH_REVOKED] = N_("Your sign-in was ended by the provider. Please sign in again."),
-	[AUTH_EXPIRED] = N_("The code expired before it was approved."),
-	[AUTH_DENIED] = N_("The sign-in was refused on the phone."),
-	[AUTH_OFFLINE] = N_("The sign-in service cannot be reached. Check the network."),
-	[AUTH_UNSUPPORTED] = N_("The sign-in service does not offer sign-in by phone."),
-	[AUTH_UNKNOWN_SYSTEM] = N_("The sign-in service does not know this system."),
-	[AUTH_PROTOCOL] = N_("The sign-in service gave an answer that makes no sense."),
-	[AUTH_KEYRING] = N_("The sign-in could not be kept in the keyring."),
-	[AUTH_CANCELLED] = N_("Cancelled."),
-};
-
 static const char *
-words(enum auth_status st)
+words(enum app_signin_result st)
 {
-	if ((size_t)st < sizeof status_words / sizeof status_words[0] && status_words[st])
-		return _(status_words[st]);
-	return _("The sign-in failed.");
+	return words_signin(st);
 }
 
 static struct op *
@@ -86,12 +67,11 @@ op_new(struct signin *si)
 static void sign_in_start(struct signin *si);
 
 static void
-on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
+on_prompt(void *arg, const struct app_device_prompt *p)
 {
 	struct op *op = arg;
 	struct signin *si = op->owner;
 
-	(void)auth;
 	if (si == NULL)
 		return;
 	snprintf(si->user_code, sizeof si->user_code, "%s", p->user_code);
@@ -105,69 +85,60 @@ on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
 	si->qr_for_cols = si->qr_for_rows = 0;
 	si->state = S_WAITING;
 	si->app->dirty = true;
-	if (si->app->opt->sandbox != NULL && si->app->opt->sandbox->approve != NULL) {
+	if (si->app->opt->sandbox != NULL) {
 		si->auto_approved = true;
-		si->app->opt->sandbox->approve(si->app->opt->sandbox->ctx, p->user_code);
+		app_training_approve(si->app->opt->sandbox, si->app->core, p->user_code);
 	}
 }
 
-/* The audit log's "signin" (ui/trust.h); a failure is said, not fatal. */
+/* The first sign-in is settled (done, or offline with local data): the
+ * app's engines may run. */
 static void
-audit_signin(struct signin *si, const char *how)
+settled(struct signin *si)
 {
-	const struct ui_audit *au = si->app->opt->audit;
-	char *err = NULL;
-
-	if (au == NULL || au->record == NULL)
-		return;
-	if (au->record(au->ctx, "signin", NULL, how, &err) != 0) {
-		ui_message(si->app, UI_MSG_ERROR, "%s: %s", _("Sign-in not recorded"),
-			   err != NULL ? err : "");
-		free(err);
-	}
+	if (!si->reapprove)
+		app_hold(si->app->core, false);
 }
 
 static void
-on_signed_in(struct auth *auth, enum auth_status status, const char *detail, void *arg)
+on_signed_in(void *arg, enum app_signin_result status, const char *detail)
 {
 	struct op *op = arg;
 	struct signin *si = op->owner;
 
-	(void)auth;
 	free(op);
 	if (si == NULL)
 		return;
 	si->op = NULL;
 	si->status = status;
 	snprintf(si->detail, sizeof si->detail, "%s", detail != NULL ? detail : "");
-	si->state = status == AUTH_OK ? S_DONE : S_FAILED;
-	if (status == AUTH_OK)
-		audit_signin(si, "device");
+	si->state = status == APP_SIGNIN_OK ? S_DONE : S_FAILED;
+	if (status == APP_SIGNIN_OK)
+		settled(si);
 	si->app->dirty = true;
 }
 
 static void
-on_resumed(struct auth *auth, enum auth_status status, const char *detail, void *arg)
+on_resumed(void *arg, enum app_signin_result status, const char *detail)
 {
 	struct op *op = arg;
 	struct signin *si = op->owner;
 
-	(void)auth;
 	free(op);
 	if (si == NULL)
 		return;
 	si->op = NULL;
 	si->status = status;
 	snprintf(si->detail, sizeof si->detail, "%s", detail != NULL ? detail : "");
-	if (status == AUTH_OK) {
+	if (status == APP_SIGNIN_OK) {
 		si->state = S_DONE;
-		audit_signin(si, "resumed");
-	} else if (status == AUTH_OFFLINE) {
+		settled(si);
+	} else if (status == APP_SIGNIN_OFFLINE) {
 		/* A stored sign-in and no provider: work offline on local data. */
 		si->offline = true;
 		si->state = S_DONE;
-		audit_signin(si, "offline");
-	} else if (status == AUTH_NO_SESSION || status == AUTH_REVOKED) {
+		settled(si);
+	} else if (status == APP_SIGNIN_NO_SESSION || status == APP_SIGNIN_REVOKED) {
 		sign_in_start(si);
 	} else {
 		si->state = S_FAILED;
@@ -180,13 +151,13 @@ sign_in_start(struct signin *si)
 {
 	si->state = S_STARTING;
 	si->user_code[0] = '\0';
-	if (auth_busy(si->auth)) {
+	if (app_signin_busy(si->app->core)) {
 		/* The abandoned attempt is still being cancelled: start at a tick. */
 		si->restart = true;
 		return;
 	}
 	si->restart = false;
-	auth_sign_in(si->auth, on_prompt, on_signed_in, op_new(si));
+	app_signin_device(si->app->core, on_prompt, on_signed_in, op_new(si));
 }
 
 /* Leave the pending operation (its callback frees it) and cancel it. */
@@ -197,7 +168,7 @@ op_abandon(struct signin *si)
 		return;
 	si->op->owner = NULL;
 	si->op = NULL;
-	auth_cancel(si->auth);
+	app_signin_cancel(si->app->core);
 }
 
 static void
@@ -211,12 +182,9 @@ render_qr(struct signin *si, struct ui_app *app)
 	si->qr = NULL;
 	si->qr_for_cols = app->cols;
 	si->qr_for_rows = app->rows;
-	if (!app->unicode || !auth_qr_terminal_ok(getenv("TERM"), getenv("LC_ALL"),
-						  getenv("LC_CTYPE"), getenv("LANG")))
+	if (!app->unicode)
 		return;
-	si->qr = auth_qr_render(si->uri_complete,
-				getenv("MOTCUA_QR_DARK_ON_LIGHT") != NULL ? AUTH_QR_DARK_ON_LIGHT : 0,
-				app->cols, max_rows, &si->qr_cols, &si->qr_rows);
+	si->qr = app_qr(si->uri_complete, app->cols, max_rows, &si->qr_cols, &si->qr_rows);
 }
 
 static void
@@ -236,7 +204,7 @@ signin_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 			    A_BOLD);
 		return;
 	case S_DONE:
-		ui_put_text(win, y, x, app->cols - 4, words(AUTH_OK), A_BOLD);
+		ui_put_text(win, y, x, app->cols - 4, words(APP_SIGNIN_OK), A_BOLD);
 		return;
 	case S_FAILED:
 		ui_put_text(win, y, x, app->cols - 4, words(si->status),
@@ -328,7 +296,7 @@ signin_tick(struct ui_screen *s, struct ui_app *app)
 
 	if (si->state == S_DONE) {
 		if (si->reapprove) {
-			auth_lock_unlocked(&app->lock, app->now);
+			app_unlocked(app->core, app->now);
 			return UI_POP;
 		}
 		if (si->offline)
@@ -337,7 +305,7 @@ signin_tick(struct ui_screen *s, struct ui_app *app)
 				     "the local data."));
 		return UI_POP;
 	}
-	if (si->restart && !auth_busy(si->auth)) {
+	if (si->restart && !app_signin_busy(app->core)) {
 		sign_in_start(si);
 		return UI_REDRAW;
 	}
@@ -346,7 +314,7 @@ signin_tick(struct ui_screen *s, struct ui_app *app)
 	if (si->state == S_WAITING && app->now >= si->expires_at + 2) {
 		op_abandon(si);
 		si->state = S_FAILED;
-		si->status = AUTH_EXPIRED;
+		si->status = APP_SIGNIN_EXPIRED;
 		si->detail[0] = '\0';
 		return UI_REDRAW;
 	}
@@ -396,7 +364,6 @@ ui_signin_reapprove_new(struct ui_app *app)
 
 	si->base.ops = &signin_ops;
 	si->app = app;
-	si->auth = app->opt->auth;
 	si->reapprove = true;
 	sign_in_start(si);
 	return &si->base;
@@ -409,8 +376,7 @@ ui_signin_new(struct ui_app *app)
 
 	si->base.ops = &signin_ops;
 	si->app = app;
-	si->auth = app->opt->auth;
 	si->state = S_CHECKING;
-	auth_resume(si->auth, on_resumed, op_new(si));
+	app_signin_resume(app->core, on_resumed, op_new(si));
 	return &si->base;
 }

@@ -19,8 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth/lock.h"
+#include "app/app.h"
 #include "core/civil.h"
+#include "core/deadline.h"
 #include "ui/console.h"
 #include "ui/keymap.h"
 
@@ -108,8 +109,7 @@ struct ui_source_info {
 
 struct ui_app {
 	const struct ui_options *opt;
-	struct store *store;
-	struct net *net;
+	struct app *core;       /* the application: everything but the screens */
 	struct ui_keymap keymap;
 	struct ui_screen *top;
 	struct ui_inbox *inbox; /* the bottom screen, for :sort, :view, n/N in the detail */
@@ -118,7 +118,9 @@ struct ui_app {
 	bool color;
 	bool unicode;           /* UTF-8 locale: symbols like "≠" and "…" */
 	mc_time now;
-	int64_t soon_seconds;
+	/* Overdue / coming due thresholds, recomputed once a minute (app.c); the
+	 * inbox and the dashboard query the store with them. */
+	struct deadline_horizon horizon;
 	bool dirty;
 	bool quit;
 
@@ -132,21 +134,20 @@ struct ui_app {
 	char message[256];
 	enum ui_message_kind message_kind;
 
-	/* Status bar model, refreshed from the store and the sync seam. */
+	/* Status bar model, refreshed from the app. */
 	struct ui_source_info sources[UI_MAX_SOURCES];
 	size_t n_sources;
-	int64_t queued;         /* -1: no queue */
+	int64_t queued;         /* -1: unknown */
 	mc_time sources_at;
 	bool syncing;           /* a pass is under way: progress below */
-	struct ui_sync_progress progress;
+	struct app_progress progress;
 
 	/* The sandbox behind a training console stopped: said in the status bar. */
 	bool sandbox_down;
 	int sandbox_how, sandbox_code;
 	mc_time sandbox_checked;
 
-	/* Screen lock policy (auth/lock.h); idle_s 0: never. */
-	struct auth_lock lock;
+	/* The screen lock is the app's (app/signin.h); the lock screen is ours. */
 };
 
 /* ---- app.c ---- */

@@ -1,8 +1,8 @@
 /*
- * download.c - the console's attachment downloads (struct ui_attach) over
- * sync/attach.c: reads the attachment from the store, finds its system,
- * starts the download in the shared net and keeps its state for the detail
- * screen to poll once per loop turn.  One download at a time.  The speed of
+ * download.c - attachment downloads (download.h) over sync/attach.c: reads
+ * the attachment from the store, finds its system's link, starts the
+ * download in the app's net and keeps its state for the front end to poll
+ * once per loop turn.  One download at a time.  The speed of
  * past downloads per system (bytes over wall time, the last one weighing
  * half) is the estimate behind the "large file on a slow link" question;
  * without one the UI falls back to a size threshold.  No drawing, no words.
@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app_int.h"
+#include "app/download.h"
 #include "core/dossier.h"
 #include "core/xalloc.h"
 #include "store/store.h"
 #include "sync/attach.h"
-#include "sync/sync.h"
-#include "app/download.h"
 
 #define RATE_SLOTS 32
 
@@ -25,36 +25,31 @@ struct rate_slot {
 	int64_t bytes_per_s;
 };
 
-struct ui_download {
-	struct store *store;
-	struct net *net;
-	const struct sync_tokens *tokens;
-	ui_download_find_fn *find;
-	void *find_arg;
-	char *data_dir;
+struct app_download {
+	struct app *app;
 	struct attach *a;
 	char *source;              /* of the download under way */
 	char *path;
 	bool have;                 /* st describes a download */
-	struct ui_attach_status st;
+	uint64_t reported;         /* st.seq at the last turn */
+	struct app_dl_status st;
 	struct rate_slot rates[RATE_SLOTS];
-	struct ui_attach seam;
 };
 
-static const enum ui_attach_error error_of[] = {
-	[ATTACH_OK] = UI_ATTACH_E_NONE,
-	[ATTACH_CANCELLED] = UI_ATTACH_E_NONE,
-	[ATTACH_E_NETWORK] = UI_ATTACH_E_NETWORK,
-	[ATTACH_E_AUTH] = UI_ATTACH_E_AUTH,
-	[ATTACH_E_GONE] = UI_ATTACH_E_GONE,
-	[ATTACH_E_SERVER] = UI_ATTACH_E_SERVER,
-	[ATTACH_E_DISK] = UI_ATTACH_E_DISK,
-	[ATTACH_E_CHANGED] = UI_ATTACH_E_CHANGED,
-	[ATTACH_E_UNSUPPORTED] = UI_ATTACH_E_UNSUPPORTED,
+static const enum app_dl_error error_of[] = {
+	[ATTACH_OK] = APP_DL_E_NONE,
+	[ATTACH_CANCELLED] = APP_DL_E_NONE,
+	[ATTACH_E_NETWORK] = APP_DL_E_NETWORK,
+	[ATTACH_E_AUTH] = APP_DL_E_AUTH,
+	[ATTACH_E_GONE] = APP_DL_E_GONE,
+	[ATTACH_E_SERVER] = APP_DL_E_SERVER,
+	[ATTACH_E_DISK] = APP_DL_E_DISK,
+	[ATTACH_E_CHANGED] = APP_DL_E_CHANGED,
+	[ATTACH_E_UNSUPPORTED] = APP_DL_E_UNSUPPORTED,
 };
 
 static void
-rate_note(struct ui_download *d, const char *source, uint64_t bytes, uint64_t ms)
+rate_note(struct app_download *d, const char *source, uint64_t bytes, uint64_t ms)
 {
 	int64_t r;
 	struct rate_slot *free_slot = NULL;
@@ -80,7 +75,7 @@ rate_note(struct ui_download *d, const char *source, uint64_t bytes, uint64_t ms
 static void
 on_progress(void *arg, uint64_t bytes, uint64_t total)
 {
-	struct ui_download *d = arg;
+	struct app_download *d = arg;
 
 	d->st.bytes = (int64_t)bytes;
 	if (total > 0)
@@ -91,14 +86,16 @@ on_progress(void *arg, uint64_t bytes, uint64_t total)
 static void
 on_done(void *arg, const struct attach_result *r)
 {
-	struct ui_download *d = arg;
+	struct app_download *d = arg;
 
-	d->st.state = r->status == ATTACH_OK          ? UI_ATTACH_DONE
-		      : r->status == ATTACH_CANCELLED ? UI_ATTACH_CANCELLED
-						      : UI_ATTACH_FAILED;
+	d->st.state = r->status == ATTACH_OK          ? APP_DL_DONE
+		      : r->status == ATTACH_CANCELLED ? APP_DL_CANCELLED
+						      : APP_DL_FAILED;
 	d->st.error = (size_t)r->status < sizeof error_of / sizeof error_of[0]
-			      ? error_of[r->status] : UI_ATTACH_E_SERVER;
+			      ? error_of[r->status] : APP_DL_E_SERVER;
 	d->st.bytes = (int64_t)r->bytes;
+	d->st.http = r->http_status;
+	snprintf(d->st.detail, sizeof d->st.detail, "%s", r->detail != NULL ? r->detail : "");
 	free(d->path);
 	d->path = xstrdup(r->path);
 	d->st.seq++;
@@ -108,7 +105,7 @@ on_done(void *arg, const struct attach_result *r)
 
 /* Release a finished download (never from inside its own callback). */
 static void
-reap(struct ui_download *d)
+reap(struct app_download *d)
 {
 	if (d->a != NULL && attach_finished(d->a)) {
 		attach_free(d->a);
@@ -116,44 +113,57 @@ reap(struct ui_download *d)
 	}
 }
 
-static int
-dl_start(void *ctx, const char *code, size_t index, char **err)
+static struct app_download *
+get(struct app *a)
 {
-	struct ui_download *d = ctx;
+	if (a->download == NULL) {
+		a->download = xcalloc(1, sizeof *a->download);
+		a->download->app = a;
+	}
+	return a->download;
+}
+
+int
+app_download_start(struct app *app, const char *code, size_t index, const char *dest_dir,
+		   struct mc_err *err)
+{
+	struct app_download *d = get(app);
 	struct dossier dos;
-	struct source *src;
+	struct source_link *link;
 	char *cause = NULL;
 	int rc = -1, found;
 
-	*err = NULL;
+	mc_err_clear(err);
 	reap(d);
-	if (d->a != NULL) {
-		*err = xstrdup("a download is already under way");
-		return -1;
-	}
+	if (d->a != NULL)
+		return mc_err_set(err, MC_E_INTERNAL, NULL, "a download is already under way");
 	dossier_init(&dos);
-	found = store_dossier_load(d->store, code, &dos);
+	found = store_dossier_load(app->store, code, &dos);
 	if (found != 0 || index >= dos.n_attachments) {
-		*err = xstrdup(found < 0 ? store_errmsg(d->store) : "no such attachment");
+		if (found < 0)
+			mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(app->store));
+		else
+			mc_err_set(err, MC_E_NO_DOSSIER, NULL, NULL);
+		mc_err_field(err, code);
 		goto out;
 	}
-	src = d->find(d->find_arg, dos.source);
-	if (src == NULL) {
-		d->st = (struct ui_attach_status){.state = UI_ATTACH_FAILED,
-						  .error = UI_ATTACH_E_UNSUPPORTED,
-						  .seq = d->st.seq + 1, .index = index};
-		snprintf(d->st.code, sizeof d->st.code, "%s", code);
-		d->have = true;
-		*err = xstrdup("the dossier's system is not connected");
+	link = app_link(app, dos.source);
+	d->st = (struct app_dl_status){.index = index, .seq = d->st.seq + 1};
+	snprintf(d->st.code, sizeof d->st.code, "%s", code);
+	d->have = true;
+	if (link == NULL) {
+		d->st.state = APP_DL_FAILED;
+		d->st.error = APP_DL_E_UNSUPPORTED;
+		mc_err_set(err, MC_E_NOT_CONFIGURED, dos.source, NULL);
 		goto out;
 	}
 	{
 		const struct dossier_attachment *at = &dos.attachments[index];
 		struct attach_options ao = {
-			.net = d->net,
-			.src = src,
-			.tokens = d->tokens,
-			.data_dir = d->data_dir,
+			.net = app->net,
+			.link = link,
+			.data_dir = app->paths.data_dir,
+			.dest_dir = dest_dir,
 			.code = dos.code,
 			.name = at->name,
 			.url = at->url,
@@ -163,22 +173,26 @@ dl_start(void *ctx, const char *code, size_t index, char **err)
 			.arg = d,
 		};
 		free(d->source);
-		d->source = xstrdup(src->name);
-		d->st = (struct ui_attach_status){.state = UI_ATTACH_RUNNING,
-						  .index = index,
-						  .total = at->size > 0 ? at->size : 0,
-						  .seq = d->st.seq + 1};
-		snprintf(d->st.code, sizeof d->st.code, "%s", code);
+		d->source = xstrdup(source_link_name(link));
+		d->st.state = APP_DL_RUNNING;
+		d->st.total = at->size > 0 ? at->size : 0;
 		free(d->path);
-		d->path = attach_path(d->data_dir, dos.code, at->name);
-		d->have = true;
+		if (dest_dir != NULL) {
+			char *f = attach_safe_name(at->name);
+			d->path = xasprintf("%s/%s", dest_dir, f);
+			free(f);
+		} else {
+			d->path = attach_path(app->paths.data_dir, dos.code, at->name);
+		}
 		d->a = attach_start(&ao, &cause);
 	}
 	if (d->a == NULL) {
-		d->st.state = UI_ATTACH_FAILED;
-		d->st.error = UI_ATTACH_E_UNSUPPORTED;
+		d->st.state = APP_DL_FAILED;
+		d->st.error = APP_DL_E_UNSUPPORTED;
 		d->st.seq++;
-		*err = cause;
+		mc_err_set(err, MC_E_UNSUPPORTED, dos.source, "%s", cause != NULL ? cause : "");
+		mc_err_field(err, "attachment");
+		free(cause);
 		goto out;
 	}
 	rc = 0;
@@ -187,20 +201,20 @@ out:
 	return rc;
 }
 
-static void
-dl_cancel(void *ctx)
+void
+app_download_cancel(struct app *app)
 {
-	struct ui_download *d = ctx;
-
-	if (d->a != NULL)
-		attach_cancel(d->a);
+	if (app->download != NULL && app->download->a != NULL)
+		attach_cancel(app->download->a);
 }
 
-static bool
-dl_status(void *ctx, struct ui_attach_status *st)
+bool
+app_download_status(struct app *app, struct app_dl_status *st)
 {
-	struct ui_download *d = ctx;
+	struct app_download *d = app->download;
 
+	if (d == NULL)
+		return false;
 	reap(d);
 	if (!d->have)
 		return false;
@@ -209,69 +223,47 @@ dl_status(void *ctx, struct ui_attach_status *st)
 	return true;
 }
 
-static char *
-dl_saved(void *ctx, const char *code, size_t index)
+char *
+app_download_saved(struct app *app, const char *code, size_t index)
 {
-	struct ui_download *d = ctx;
 	struct dossier dos;
 	char *p = NULL;
 
 	dossier_init(&dos);
-	if (store_dossier_load(d->store, code, &dos) == 0 && index < dos.n_attachments)
-		p = attach_saved(d->data_dir, dos.code, dos.attachments[index].name,
+	if (store_dossier_load(app->store, code, &dos) == 0 && index < dos.n_attachments)
+		p = attach_saved(app->paths.data_dir, dos.code, dos.attachments[index].name,
 				 dos.attachments[index].size);
 	dossier_release(&dos);
 	return p;
 }
 
-static int64_t
-dl_rate(void *ctx, const char *source)
+int64_t
+app_download_rate(struct app *app, const char *source)
 {
-	struct ui_download *d = ctx;
+	struct app_download *d = app->download;
 
-	for (size_t i = 0; i < RATE_SLOTS && source != NULL; i++)
+	for (size_t i = 0; d != NULL && i < RATE_SLOTS && source != NULL; i++)
 		if (d->rates[i].source != NULL && strcmp(d->rates[i].source, source) == 0)
 			return d->rates[i].bytes_per_s;
 	return 0;
 }
 
-struct ui_download *
-ui_download_new(struct store *store, struct net *net, const struct sync_tokens *tokens,
-		ui_download_find_fn *find, void *find_arg)
+unsigned
+app_download_turn(struct app *app)
 {
-	struct ui_download *d = xcalloc(1, sizeof *d);
-	const char *db = store_path(store);
-	const char *slash = db != NULL ? strrchr(db, '/') : NULL;
+	struct app_download *d = app->download;
 
-	d->store = store;
-	d->net = net;
-	d->tokens = tokens;
-	d->find = find;
-	d->find_arg = find_arg;
-	/* the data folder is the store's folder */
-	d->data_dir = slash == NULL ? xstrdup(".")
-		      : slash == db ? xstrdup("/")
-				    : xstrndup(db, (size_t)(slash - db));
-	d->seam = (struct ui_attach){
-		.start = dl_start,
-		.cancel = dl_cancel,
-		.status = dl_status,
-		.saved = dl_saved,
-		.rate = dl_rate,
-		.ctx = d,
-	};
-	return d;
-}
-
-const struct ui_attach *
-ui_download_seam(struct ui_download *d)
-{
-	return &d->seam;
+	if (d == NULL || d->st.seq == d->reported)
+		return 0;
+	d->reported = d->st.seq;
+	return APP_CHANGED_DOWNLOAD;
 }
 
 void
-ui_download_free(struct ui_download *d)
+app_download_free(struct app *app)
 {
+	struct app_download *d = app->download;
+
 	if (d == NULL)
 		return;
 	attach_free(d->a);
@@ -279,6 +271,6 @@ ui_download_free(struct ui_download *d)
 		free(d->rates[i].source);
 	free(d->source);
 	free(d->path);
-	free(d->data_dir);
 	free(d);
+	app->download = NULL;
 }

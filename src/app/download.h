@@ -1,31 +1,65 @@
 /*
- * download.h - struct ui_attach (console.h) over sync/attach.h: one
- * attachment download at a time, inside the console's loop, saved under the
- * store's folder (<data_dir>/attachments/<code>/), with the throughput of
- * past downloads per system kept for the "this will take long" warning.
- * No curses here: ui/detail.c does the words and the drawing.
+ * download.h - attachment downloads for the front ends, over sync/attach.h:
+ * one at a time, inside the app's loop, saved under the data folder
+ * (<data_dir>/attachments/<code>/) or a folder the clerk names, resumed
+ * with Range after a cut link or at the next attempt.  The throughput of
+ * past downloads per system is kept for the "this will take long"
+ * question.  No words: states and errors are codes.
  */
-#ifndef MOTCUA_UI_DOWNLOAD_H
-#define MOTCUA_UI_DOWNLOAD_H
+#ifndef MOTCUA_APP_DOWNLOAD_H
+#define MOTCUA_APP_DOWNLOAD_H
 
-#include "ui/console.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-struct source;
-struct ui_download;
+#include "app/app.h"
 
-/* Looks a configured source up by name; NULL when there is none. */
-typedef struct source *ui_download_find_fn(void *arg, const char *name);
+enum app_dl_state {
+	APP_DL_IDLE = 0,
+	APP_DL_RUNNING,
+	APP_DL_DONE,
+	APP_DL_FAILED,
+	APP_DL_CANCELLED,
+};
+enum app_dl_error {
+	APP_DL_E_NONE = 0,
+	APP_DL_E_NETWORK,     /* the link failed; running it again resumes */
+	APP_DL_E_AUTH,        /* the system refused our sign-in */
+	APP_DL_E_GONE,        /* the system no longer has the file */
+	APP_DL_E_SERVER,      /* the system answered with an error */
+	APP_DL_E_DISK,        /* the file could not be written */
+	APP_DL_E_CHANGED,     /* the bytes do not match the announced size */
+	APP_DL_E_UNSUPPORTED, /* the system serves no files / is not configured */
+	APP_DL_E_NO_SUCH,     /* no such dossier or attachment here */
+};
+struct app_dl_status {
+	enum app_dl_state state;
+	char code[128];          /* the dossier */
+	size_t index;            /* the attachment (0-based) */
+	int64_t bytes;           /* so far */
+	int64_t total;           /* 0 unknown */
+	enum app_dl_error error;
+	long http;               /* of the last answer; 0 none */
+	char detail[160];        /* outside words (the transport's), "" none */
+	const char *path;        /* where it is (borrowed until the next call) */
+	uint64_t seq;            /* changes whenever anything above does */
+};
 
 /*
- * A new downloader; everything borrowed must outlive it.  tokens may be
- * NULL (the sources' own tokens).  Free with ui_download_free(), which
- * abandons a download under way (its .part stays for a resume).
+ * Start downloading attachment `index` of dossier `code` into dest_dir
+ * (NULL: the data folder).  0 started; -1 with *err when it cannot start
+ * (one already under way: MC_E_INTERNAL; no such: MC_E_NO_DOSSIER; the
+ * system not configured: MC_E_NOT_CONFIGURED; ...).
  */
-struct ui_download *ui_download_new(struct store *store, struct net *net,
-				    const struct sync_tokens *tokens,
-				    ui_download_find_fn *find, void *find_arg);
-/* The table for struct ui_sync.attach (borrowed; lives as long as d). */
-const struct ui_attach *ui_download_seam(struct ui_download *d);
-void ui_download_free(struct ui_download *d);
+int app_download_start(struct app *a, const char *code, size_t index, const char *dest_dir,
+		       struct mc_err *err);
+void app_download_cancel(struct app *a);
+/* The download under way or the last one into *st; false when none yet. */
+bool app_download_status(struct app *a, struct app_dl_status *st);
+/* The saved path (malloc'd) when that attachment is downloaded complete. */
+char *app_download_saved(struct app *a, const char *code, size_t index);
+/* Bytes per second recently seen from `system`; 0 when not known. */
+int64_t app_download_rate(struct app *a, const char *system);
 
 #endif

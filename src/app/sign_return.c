@@ -59,8 +59,6 @@ sign_return_item_release(struct sign_return_item *it)
 	free(it->out);
 	it->out = NULL;
 	it->n_out = 0;
-	free(it->cause);
-	it->cause = NULL;
 }
 
 char *
@@ -82,12 +80,22 @@ sign_return_dir(struct store *s, const char *code)
 /* ---- checks before any PIN ---------------------------------------------- */
 
 static int
-refuse(struct sign_return_item *it, char *cause)
+refuse(struct sign_return_item *it, const struct mc_err *err)
 {
 	it->state = SIGN_RETURN_REFUSED;
-	free(it->cause);
-	it->cause = cause;
+	it->refusal = *err;
 	return -1;
+}
+
+static int
+refuse_code(struct sign_return_item *it, enum mc_errc code, const char *field,
+	    const char *detail)
+{
+	struct mc_err err;
+
+	mc_err_set(&err, code, NULL, "%s", detail != NULL ? detail : "");
+	mc_err_field(&err, field);
+	return refuse(it, &err);
 }
 
 static int
@@ -98,10 +106,10 @@ check_file(struct sign_return_item *it, size_t k)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return refuse(it, xasprintf("không đọc được tệp '%s': %s", path, strerror(errno)));
+		return refuse_code(it, MC_E_FILE, path, strerror(errno));
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return refuse(it, xasprintf("'%s' không phải là tệp thường", path));
+		return refuse_code(it, MC_E_NOT_FILE, path, NULL);
 	}
 	close(fd);
 	/* Two files of one dossier must not land on one name (x, x.p7s). */
@@ -112,8 +120,7 @@ check_file(struct sign_return_item *it, size_t k)
 		snprintf(with, sizeof with, "%s.p7s", base_name(it->files[j]));
 		if (strcmp(base_name(path), base_name(it->files[j])) == 0 ||
 		    strcmp(base_name(path), with) == 0)
-			return refuse(it, xasprintf("hai tệp kết quả trùng tên '%s' (two result "
-					      "files with one name)", base_name(path)));
+			return refuse_code(it, MC_E_SAME_NAME, base_name(path), NULL);
 	}
 	return 0;
 }
@@ -139,51 +146,50 @@ blocked(struct store *s, const char *code, int64_t *id)
 }
 
 int
-sign_return_check_dossier(struct store *s, const char *code, char **cause)
+sign_return_check_dossier(struct store *s, const char *code, struct mc_err *err)
 {
 	struct dossier d;
 	int64_t id = 0;
 	int rc;
 
-	*cause = NULL;
+	mc_err_clear(err);
 	dossier_init(&d);
 	rc = store_dossier_load(s, code, &d);
-	if (rc < 0) {
-		*cause = xstrdup(store_errmsg(s));
-		return -1;
-	}
+	if (rc < 0)
+		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
 	if (rc > 0) {
-		*cause = xasprintf("không có hồ sơ %s trong kho cục bộ (not in the local store; run "
-			     "motcua sync)", code);
+		mc_err_set(err, MC_E_NO_DOSSIER, NULL, NULL);
+		mc_err_field(err, code);
 		return -1;
 	}
 	/* The cached status carries the queued effects (store_outbox_enqueue). */
 	if (!action_allowed(ACTION_RETURN_RESULT, d.status)) {
-		*cause = xasprintf("không thể '%s' từ trạng thái '%s' (%d)",
-			     action_name(ACTION_RETURN_RESULT), status_label_vi(d.status), d.status);
+		mc_err_set(err, MC_E_NOT_ALLOWED, NULL, NULL);
+		mc_err_field(err, action_name(ACTION_RETURN_RESULT));
+		err->status = d.status;
 		dossier_release(&d);
 		return -1;
 	}
 	dossier_release(&d);
 	rc = blocked(s, code, &id);
-	if (rc < 0)
-		*cause = xstrdup(store_errmsg(s));
-	else if (rc > 0)
-		*cause = xasprintf("hồ sơ %s có thao tác #%" PRId64 " chưa giải quyết; "
-			     "motcua queue retry|drop %" PRId64 " trước", code, id, id);
+	if (rc < 0) {
+		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+	} else if (rc > 0) {
+		mc_err_set(err, MC_E_BLOCKED, NULL, "%" PRId64, id);
+		mc_err_field(err, code);
+	}
 	return rc == 0 ? 0 : -1;
 }
 
 static int
 check_item(struct store *s, struct sign_return_item *it)
 {
-	char *cause = NULL;
+	struct mc_err err;
 
-	if (sign_return_check_dossier(s, it->code, &cause) != 0)
-		return refuse(it, cause);
+	if (sign_return_check_dossier(s, it->code, &err) != 0)
+		return refuse(it, &err);
 	if (it->n_files == 0)
-		return refuse(it, xasprintf("trả kết quả cần ít nhất một tệp: --file PATH (a result "
-				      "file is required)"));
+		return refuse_code(it, MC_E_NEED_FILE, it->code, NULL);
 	for (size_t k = 0; k < it->n_files; k++)
 		if (check_file(it, k) != 0)
 			return -1;
@@ -218,12 +224,12 @@ copy_file(const char *from, const char *to, char **cause)
 	snprintf(tmp, tlen, "%s.XXXXXX", to);
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		*cause = xasprintf("không đọc được tệp '%s': %s", from, strerror(errno));
+		*cause = xstrdup(strerror(errno));
 		goto out;
 	}
 	out = mkostemp(tmp, O_CLOEXEC);
 	if (out < 0) {
-		*cause = xasprintf("không ghi được '%s': %s", to, strerror(errno));
+		*cause = xasprintf("%s: %s", to, strerror(errno));
 		tmp[0] = '\0';
 		goto out;
 	}
@@ -231,7 +237,7 @@ copy_file(const char *from, const char *to, char **cause)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			*cause = xasprintf("không đọc được tệp '%s': %s", from, strerror(errno));
+			*cause = xstrdup(strerror(errno));
 			goto out;
 		}
 		for (ssize_t done = 0; done < r;) {
@@ -239,7 +245,7 @@ copy_file(const char *from, const char *to, char **cause)
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0) {
-				*cause = xasprintf("không ghi được '%s': %s", to, strerror(errno));
+				*cause = xasprintf("%s: %s", to, strerror(errno));
 				goto out;
 			}
 			done += w;
@@ -247,12 +253,12 @@ copy_file(const char *from, const char *to, char **cause)
 	}
 	if (fsync(out) != 0 || close(out) != 0) {
 		out = -1;
-		*cause = xasprintf("không ghi được '%s': %s", to, strerror(errno));
+		*cause = xasprintf("%s: %s", to, strerror(errno));
 		goto out;
 	}
 	out = -1;
 	if (rename(tmp, to) != 0) {
-		*cause = xasprintf("không ghi được '%s': %s", to, strerror(errno));
+		*cause = xasprintf("%s: %s", to, strerror(errno));
 		goto out;
 	}
 	tmp[0] = '\0';
@@ -277,7 +283,8 @@ make_copies(struct store *s, struct sign_return_item *it)
 	int rc = -1;
 
 	if (config_ensure_dir(dir, &cause) != 0) {
-		refuse(it, cause);
+		refuse_code(it, MC_E_FILE, dir, cause);
+		free(cause);
 		goto out;
 	}
 	it->out = xcalloc(2 * it->n_files, sizeof *it->out);
@@ -290,7 +297,8 @@ make_copies(struct store *s, struct sign_return_item *it)
 		it->out[it->n_out++] = xasprintf("%s.p7s", copy);
 		if (copy_file(it->files[k], copy, &cause) != 0) {
 			remove_out(it);
-			refuse(it, cause);
+			refuse_code(it, MC_E_FILE, it->files[k], cause);
+			free(cause);
 			goto out;
 		}
 	}
@@ -305,14 +313,14 @@ out:
 static void
 sign_failed(struct sign_return_item *it, const struct sign_job *job)
 {
+	char *d = xasprintf("%s%s%s", base_name(job->path), job->detail[0] != '\0' ? ": " : "",
+			    job->detail);
+
+	snprintf(it->err.detail, sizeof it->err.detail, "%.*s", (int)sizeof it->err.detail - 1,
+		 d);
+	free(d);
 	it->state = SIGN_RETURN_SIGN_FAILED;
 	it->err.status = job->status;
-	snprintf(it->err.detail, sizeof it->err.detail, "%s", job->detail);
-	free(it->cause);
-	it->cause = xasprintf("%s: %s (%s)%s%s", base_name(job->path),
-			sign_status_text(job->status, SIGN_LANG_VI),
-			sign_status_text(job->status, SIGN_LANG_EN),
-			job->detail[0] != '\0' ? ": " : "", job->detail);
 	remove_out(it);
 }
 
@@ -325,10 +333,6 @@ sign_return_fail_all(struct sign_return_item *items, size_t n, const struct sign
 			continue;
 		it->state = SIGN_RETURN_SIGN_FAILED;
 		it->err = *err;
-		free(it->cause);
-		it->cause = xasprintf("%s (%s)%s%s", sign_status_text(err->status, SIGN_LANG_VI),
-				sign_status_text(err->status, SIGN_LANG_EN),
-				err->detail[0] != '\0' ? ": " : "", err->detail);
 		remove_out(it);
 	}
 }
@@ -342,16 +346,11 @@ queue_item(struct store *s, struct sign_return_item *it, time_t now)
 		.files = (const char *const *)it->out,
 		.n_files = it->n_out,
 	};
-	char *cause = NULL;
-
-	if (outbox_act(s, &req, (mc_time)now, &it->entry, &cause) != OUTBOX_ACT_OK) {
+	if (outbox_act(s, &req, (mc_time)now, &it->entry, &it->refusal) != OUTBOX_ACT_OK) {
 		it->state = SIGN_RETURN_QUEUE_FAILED;
-		free(it->cause);
-		it->cause = cause != NULL ? cause : xstrdup("?");
 		remove_out(it);
 		return;
 	}
-	free(cause);
 	it->state = SIGN_RETURN_QUEUED;
 }
 

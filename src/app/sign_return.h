@@ -9,8 +9,8 @@
  *   1. sign_return_prepare(): for each dossier, BEFORE any PIN is asked,
  *      the dossier is in the store, return-result is allowed from its local
  *      status, no unresolved conflict blocks it and every file is a
- *      readable regular file.  Refusals carry the same words `motcua act`
- *      gives.
+ *      readable regular file.  Refusals carry the codes `motcua act`
+ *      gives (core/error.h).
  *   2. the caller opens the signer (the PIN is asked there) and picks the key;
  *   3. sign_return_run(): each ready dossier's files are copied into the data
  *      folder, results/<code>/NAME (folders 0700, files 0600), every copy is
@@ -26,17 +26,17 @@
  * are removed, nothing is queued, its status is unchanged.
  *
  * What it does not do: read configuration, ask for secrets, open the signer
- * or print anything.  Causes are malloc'd one-line messages, Vietnamese
- * first (as outbox.h); a signing failure also keeps its sign_error so a
- * console can word it in its own language (sign_status_text()).
+ * or print anything.  A refusal is a code (core/error.h); a signing
+ * failure keeps its sign_error; the front ends word both.
  */
-#ifndef MOTCUA_SYNC_SIGN_RETURN_H
-#define MOTCUA_SYNC_SIGN_RETURN_H
+#ifndef MOTCUA_APP_SIGN_RETURN_H
+#define MOTCUA_APP_SIGN_RETURN_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
+#include "core/error.h"
 #include "sign/sign.h"
 #include "store/store.h"
 
@@ -56,8 +56,8 @@ struct sign_return_item {
 	size_t n_files;
 
 	enum sign_return_state state;
-	struct sign_error err;     /* SIGN_FAILED: why (status + detail) */
-	char *cause;               /* not QUEUED/READY: one line, malloc'd */
+	struct sign_error err;     /* SIGN_FAILED: why (status + detail, the file named) */
+	struct mc_err refusal;     /* REFUSED, QUEUE_FAILED: why */
 	int64_t entry;             /* QUEUED: the outbox entry id */
 	char **out;                /* after run: copy, copy.p7s, ... (2 * n_files) */
 	size_t n_out;              /* paths in the data folder (malloc'd) */
@@ -68,9 +68,9 @@ void sign_return_item_release(struct sign_return_item *item);
 /*
  * The dossier half of step 1, for a console that asks for the files after
  * it: in the store, return-result allowed from its local status, no
- * unresolved conflict.  0, or -1 with *cause (malloc'd).
+ * unresolved conflict.  0, or -1 with *err.
  */
-int sign_return_check_dossier(struct store *s, const char *code, char **cause);
+int sign_return_check_dossier(struct store *s, const char *code, struct mc_err *err);
 
 /*
  * Step 1 for every item (items already refused are skipped).  Returns how

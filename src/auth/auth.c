@@ -68,6 +68,27 @@ auth_say(struct auth *a, const char *fmt, const char *s)
 }
 
 const char *
+auth_status_name(enum auth_status status)
+{
+	static const char *const names[] = {
+		[AUTH_OK] = "ok",
+		[AUTH_NO_SESSION] = "no-session",
+		[AUTH_REVOKED] = "revoked",
+		[AUTH_EXPIRED] = "expired",
+		[AUTH_DENIED] = "denied",
+		[AUTH_OFFLINE] = "offline",
+		[AUTH_UNSUPPORTED] = "unsupported",
+		[AUTH_UNKNOWN_SYSTEM] = "unknown-system",
+		[AUTH_PROTOCOL] = "protocol",
+		[AUTH_KEYRING] = "keyring",
+		[AUTH_CANCELLED] = "cancelled",
+	};
+	if ((unsigned)status >= sizeof names / sizeof names[0] || names[status] == NULL)
+		return "?";
+	return names[status];
+}
+
+const char *
 auth_status_message(enum auth_status status)
 {
 	static const char *const msgs[] = {

@@ -47,6 +47,8 @@ enum auth_status {
 	AUTH_CANCELLED,     /* auth_cancel() */
 };
 
+/* A stable machine name ("offline", "no-session"...); static, "?" if unknown. */
+const char *auth_status_name(enum auth_status status);
 /* One line, Vietnamese then English, for a status; static. */
 const char *auth_status_message(enum auth_status status);
 

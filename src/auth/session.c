@@ -143,9 +143,9 @@ auth_session_open(struct auth_session *s, const char *issuer, const char *client
 	if (client_id == NULL)
 		client_id = cfg.client_id;
 	if (issuer == NULL) {
-		*cause = dup_msg("no sign-in server configured: use --issuer URL, MOTCUA_ISSUER "
-				 "or \"issuer\" in %s (or sign in once with motcua login --issuer URL)",
-				 paths.config_file);
+		/* not a fault: this terminal has never been told of a server */
+		*cause = dup_msg("no sign-in server configured (%s)", paths.config_file);
+		rc = AUTH_SESSION_NO_ISSUER;
 		goto out;
 	}
 	if (strncmp(issuer, "http://", 7) != 0 && strncmp(issuer, "https://", 8) != 0) {

@@ -28,10 +28,12 @@ struct auth_session {
 };
 
 /*
- * Open.  issuer/client_id: the command-line values or NULL.  Returns 0, or -1
- * with *cause malloc'd (no issuer configured, no net, malformed config);
- * release with auth_session_release() either way.
+ * Open.  issuer/client_id: the command-line values or NULL.  Returns 0;
+ * AUTH_SESSION_NO_ISSUER when no server is known anywhere (*cause says where
+ * it was looked for); or -1 with *cause malloc'd (no net, a malformed issuer
+ * or config).  Release with auth_session_release() either way.
  */
+#define AUTH_SESSION_NO_ISSUER (-2)
 int auth_session_open(struct auth_session *s, const char *issuer, const char *client_id,
 		      char **cause);
 

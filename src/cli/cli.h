@@ -14,7 +14,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "app/app.h"
+#include "app/sign_job.h"
+#include "app/signin.h"
 #include "core/calendar.h"
+#include "core/error.h"
 
 #define CLI_OK 0
 #define CLI_FAIL 1
@@ -40,14 +44,59 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
- * The calendar for deadline and calendar commands: the default working week
- * with the yearly override files of `dir` (--calendar), or, when NULL, of the
- * first of $MOTCUA_HOME/calendar, $XDG_CONFIG_HOME/motcua/calendar (or
- * ~/.config/motcua/calendar), the installed default and ./config/calendar that
- * exists.  A malformed file is reported on stderr with its path and line and
- * ignored whole.  Caller frees with calendar_free().
+ * Open the application for command `cmd` (cli_app.c): warnings go to stderr
+ * as "motcua CMD: warning: ..." in the clerk's language, and the language
+ * is set from the environment and the configuration.  Returns 0 with *out,
+ * or CLI_FAIL after saying why on stderr.
  */
-struct calendar *cli_open_calendar(const char *dir);
+int cli_app_open(const char *cmd, const char *config_file, const char *issuer,
+		 unsigned flags, struct app **out);
+/* The same with every option (warn and warn_ctx are set here). */
+int cli_app_open_with(const char *cmd, struct app_options *o, struct app **out);
+
+/* The language of what commands print: the environment's (LANGUAGE, LC_*,
+ * LANG), else the configuration's (config_language; NULL before it is read). */
+void cli_lang_init(const char *config_language);
+
+/*
+ * The sentence of err (of a sign-in result, of a signing failure) in the
+ * clerk's language, with the English after it in brackets when that is
+ * Vietnamese (cli_app.c), into buf; returns buf.  For lines on stderr.
+ */
+char *cli_words_err(const struct mc_err *err, char *buf, size_t size);
+char *cli_words_signin(enum app_signin_result r, char *buf, size_t size);
+char *cli_words_sign(enum app_sign_error e, char *buf, size_t size);
+/* The same for a message of the catalogue (its msgid, marked N_()). */
+char *cli_words_text(const char *msgid, char *buf, size_t size);
+
+/* "motcua CMD: <words>" on stderr for err; returns CLI_FAIL. */
+int cli_fail_err(const char *cmd, const struct mc_err *err);
+/* The same with exit code 2 and the usage (a bad argument the app refused). */
+int cli_usage_err(const char *cmd, const struct mc_err *err);
+
+/*
+ * Print what a one-shot run reports (refused dossiers, failed pulls, the
+ * queue's outcomes) to stderr, at most `max_refused` refused-dossier lines
+ * (then a count).  Hand cli_events_init's struct to app_set_events.
+ */
+struct cli_events {
+	const char *cmd;
+	bool quiet;               /* the queue's per-entry lines not shown */
+	unsigned refused_lines, refused_dropped, max_refused;
+};
+void cli_events_init(struct cli_events *ev, const char *cmd, bool quiet);
+void cli_on_event(void *ctx, const struct app_event *ev);
+/* The "... and N more refused dossier(s)" line, when some were dropped. */
+void cli_events_end(struct cli_events *ev);
+
+/* A file descriptor number 0..1024: 0, or -1. */
+int cli_parse_fd(const char *s, int *fd);
+/* Drive the app's signing job to its end (cli_sign.c): secrets from pin_fd /
+ * otp_fd, or the terminal when -1. */
+void cli_sign_drive(struct app *app, int pin_fd, int otp_fd);
+
+/* The calendar for `due`/`calendar` (--calendar DIR or the default folder). */
+struct calendar *cli_open_calendar(const char *cmd, const char *dir);
 
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
@@ -68,30 +117,5 @@ int cmd_doctor(int argc, char **argv);
 int cmd_act(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
-
-/*
- * The audit log for the other commands (cmd_audit.c).  cli_audit_ship()
- * sends what the server does not have yet (for `motcua sync`, at most
- * max_wait_ms; a summary line on `out` when anything was shipped or waits);
- * 0 all there, 1 some wait.  cli_audit_note() appends one entry to the
- * store of the data folder (clerk NULL: the one signed in); 0 or -1 (said
- * on stderr).
- */
-struct sync_env;
-int cli_audit_ship(struct sync_env *env, int64_t max_wait_ms, FILE *out);
-int cli_audit_note(const char *config_file, const char *clerk, const char *kind,
-		   const char *dossier, const char *purpose, const char *details);
-
-/*
- * The offline queue's replay as `motcua sync` and `motcua queue send` run
- * it (cmd_queue.c): send what can be sent within max_wait_ms, then put the
- * queued effects back on dossiers a pull overwrote.  quiet: no per-entry
- * lines on stderr.  *remaining: entries still to send.  Returns the
- * outbox_replay_run() result (0 nothing left to send, 1 some wait, -1).
- */
-struct sync_env;
-struct outbox_replay_stats;
-int cli_outbox_send(struct sync_env *env, const char *only, int64_t max_wait_ms, bool quiet,
-		    struct outbox_replay_stats *stats, int64_t *remaining);
 
 #endif

@@ -22,128 +22,97 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "app/signer.h"
-#include "auth/auth.h"
 #include "core/xalloc.h"
-#include "store/outbox.h"
-#include "app/env.h"
-#include "outbox/outbox.h"
-#include "app/sign_return.h"
+#include "ui/i18n.h"
+#include "ui/words.h"
+
+struct signer_args {
+	struct app_sign_options o;
+	int pin_fd, otp_fd, access_token_fd;
+};
 
 /* Print what was signed (quiet: not, for --json); fail with the item's
- * cause unless it was queued. */
+ * reason unless it was queued. */
 static int
-sign_report(const struct sign_return_item *it, bool quiet)
+sign_report(const struct app_sign_result *r, bool quiet)
 {
-	if (it->state == SIGN_RETURN_QUEUED) {
-		for (size_t i = 0; !quiet && i + 1 < it->n_out; i += 2)
-			printf("Đã ký (signed): %s -> %s\n", it->files[i / 2], it->out[i + 1]);
+	char buf[1280];
+
+	if (r->outcome == APP_SIGN_QUEUED) {
+		for (size_t i = 0; !quiet && i < r->n_files; i++)
+			printf("Đã ký (signed): %s -> %s\n", r->in[i], r->out[2 * i + 1]);
 		return CLI_OK;
 	}
-	if (it->state == SIGN_RETURN_SIGN_FAILED && it->err.status == SIGN_ERR_TSA)
-		fprintf(stderr, "motcua act: để ký không có dấu thời gian (khi mất mạng), thêm "
-				"--no-timestamp (to sign without a timestamp, e.g. offline, add "
-				"--no-timestamp)\n");
-	return cli_fail("act", "%s%s", it->state == SIGN_RETURN_REFUSED ? ""
-				  : it->state == SIGN_RETURN_SIGN_FAILED
-					  ? "chưa ký, chưa đưa vào hàng đợi (nothing signed or "
-					    "queued): "
-					  : "đã ký nhưng không đưa vào hàng đợi (signed, not "
-					    "queued): ",
-			it->cause != NULL ? it->cause : "?");
+	if (r->outcome == APP_SIGN_FAILED && r->sign_error == APP_SIGN_E_TSA)
+		fprintf(stderr, "motcua act: %s --no-timestamp\n",
+			_("to sign without a timestamp (offline), add"));
+	if (r->outcome == APP_SIGN_FAILED)
+		return cli_fail("act", "%s: %s%s%s", _("nothing signed or queued"),
+				cli_words_sign(r->sign_error, buf, sizeof buf),
+				r->sign_detail[0] != '\0' ? ": " : "",
+				r->sign_detail);
+	return cli_fail("act", "%s%s", r->outcome == APP_SIGN_NOT_QUEUED
+				       ? _("signed, not queued: ") : "",
+			cli_words_err(&r->err, buf, sizeof buf));
 }
 
 /*
- * --sign: check before any PIN, open the signer, sign and queue.  *id is
- * the entry on CLI_OK.
+ * --sign: check before any PIN, open the signer, sign and queue (the app's
+ * signing job).  *id is the entry on CLI_OK.
  */
 static int
-sign_and_queue(struct sync_env *env, const struct outbox_act_request *req,
-	       struct cli_signer_opts *so, const char *tsa_url, bool no_timestamp,
-	       const char *config_file, bool quiet, int64_t *id)
+sign_and_queue(struct app *app, const struct app_action *act, struct signer_args *sa,
+	       bool quiet, int64_t *id)
 {
-	struct sign_return_item it = {.code = req->code, .files = req->files,
-				      .n_files = req->n_files};
-	struct config cfg;
-	struct cli_signer_ask ask;
-	struct sign_secret bearer;
-	struct sign_error err = {SIGN_OK, ""};
-	struct signer *signer = NULL;
-	struct net *net = NULL;
-	const struct sign_key *key = NULL;
-	int rc = CLI_FAIL;
+	struct app_sign_item item = {act->code, act->files, act->n_files};
+	const struct app_sign_result *r;
+	struct app_secret token;
+	struct mc_err err;
+	int rc;
 
-	memset(&bearer, 0, sizeof bearer);
-	config_init(&cfg);
-	if (action_from_name(req->action) != ACTION_RETURN_RESULT) {
-		rc = cli_usage_error("act", "--sign goes with return-result");
-		goto out;
+	if (act->action != ACTION_RETURN_RESULT)
+		return cli_usage_error("act", "--sign goes with return-result");
+	if (act->reason != NULL || act->to_unit != NULL || act->via != NULL)
+		return cli_usage_error("act", "--sign takes no --reason, --to or --via");
+	if (sa->o.kind == APP_SIGNER_REMOTE && sa->access_token_fd >= 0) {
+		if (app_secret_read(sa->access_token_fd, NULL, &token) != 0)
+			return cli_fail("act", "cannot read the access token from fd %d",
+					sa->access_token_fd);
+		sa->o.access_token = token.value;
 	}
-	if (req->reason != NULL || req->to_unit != NULL || req->via != NULL) {
-		rc = cli_usage_error("act", "--sign takes no --reason, --to or --via");
-		goto out;
-	}
-	if (sign_return_prepare(env->store, &it, 1) != 1) {
-		rc = sign_report(&it, quiet); /* refused before any PIN */
-		goto out;
-	}
-	config_release(&cfg);
-	cli_signer_apply_config("act", config_file, so, &cfg);
-	ask.pin_fd = so->pin_fd;
-	ask.otp_fd = so->otp_fd;
-	signer = cli_signer_make("act", so, &ask, &net, &bearer, &rc);
-	if (signer == NULL)
-		goto out;
-	if (tsa_url == NULL && !no_timestamp)
-		tsa_url = cfg.signing.tsa_url; /* config.json's TSA unless told otherwise */
-	if (tsa_url != NULL && net == NULL) {
-		const char *cause = NULL;
-		net = net_new(&cause);
-		if (net == NULL) {
-			rc = cli_fail("act", "%s", cause != NULL ? cause : "no network");
-			goto out;
-		}
-	}
-	struct sign_tsa tsa = {tsa_url, net};
-	if (signer_open(signer, &err) != 0 ||
-	    signer_pick_key(signer, so->remote != NULL ? so->credential : so->key, &key, &err) != 0)
-		sign_return_fail_all(&it, 1, &err);
-	else
-		sign_return_run(env->store, signer, key, tsa_url != NULL ? &tsa : NULL, &it, 1,
-				time(NULL));
-	rc = sign_report(&it, quiet);
-	*id = it.entry;
-out:
-	signer_close(signer);
-	sign_secret_wipe(&bearer);
-	net_free(net);
-	sign_return_item_release(&it);
-	config_release(&cfg);
+	rc = app_sign_start(app, &item, 1, &sa->o, &err);
+	app_secret_wipe(&token);
+	sa->o.access_token = NULL;
+	if (rc != 0)
+		return cli_fail_err("act", &err);
+	cli_sign_drive(app, sa->pin_fd, sa->otp_fd);
+	if (app_sign_results(app, &r) != 1)
+		return cli_fail("act", "%s", _("nothing signed or queued"));
+	rc = sign_report(&r[0], quiet);
+	*id = r[0].entry;
+	app_sign_end(app);
 	return rc;
 }
 
 int
 cmd_act(int argc, char **argv)
 {
-	struct outbox_act_request req = {0};
-	const char *config_file = NULL;
+	struct app_action req = {0};
+	const char *config_file = NULL, *action = NULL;
 	const char **files = xcalloc((size_t)argc + 1, sizeof *files);
-	bool json = false, sign = false, no_timestamp = false;
+	bool json = false, sign = false, no_timestamp = false, env_token;
 	const char *tsa_url = NULL;
-	struct cli_signer_opts so = CLI_SIGNER_OPTS_INIT;
-	struct sync_env env;
-	struct sync_env_options opt = {0};
+	struct signer_args sa = {.pin_fd = -1, .otp_fd = -1, .access_token_fd = -1};
+	struct app_sign_options *so = &sa.o;
 	struct store_outbox_entry e = {0};
-	enum outbox_act_result res;
+	struct app *app = NULL;
+	struct mc_err err;
 	int64_t id = 0;
-	char *cause = NULL;
 	int rc = CLI_FAIL, pos = 0;
-	bool env_open = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -164,23 +133,23 @@ cmd_act(int argc, char **argv)
 		else if (strcmp(a, "--sign") == 0)
 			sign = true;
 		else if (strcmp(a, "--module") == 0 && has)
-			so.module = argv[++i];
+			so->module = argv[++i];
 		else if (strcmp(a, "--token") == 0 && has)
-			so.token = argv[++i];
+			so->token = argv[++i];
 		else if (strcmp(a, "--key") == 0 && has)
-			so.key = argv[++i];
+			so->key = argv[++i];
 		else if (strcmp(a, "--remote") == 0 && has)
-			so.remote = argv[++i];
+			so->remote_url = argv[++i];
 		else if (strcmp(a, "--credential") == 0 && has)
-			so.credential = argv[++i];
+			so->credential = argv[++i];
 		else if (strcmp(a, "--tsa") == 0 && has)
 			tsa_url = argv[++i];
 		else if (strcmp(a, "--no-timestamp") == 0)
 			no_timestamp = true;
 		else if ((strcmp(a, "--pin-fd") == 0 || strcmp(a, "--otp-fd") == 0 ||
 			  strcmp(a, "--access-token-fd") == 0) && has) {
-			int *fd = a[2] == 'p' ? &so.pin_fd : a[2] == 'o' ? &so.otp_fd
-								: &so.access_token_fd;
+			int *fd = a[2] == 'p' ? &sa.pin_fd : a[2] == 'o' ? &sa.otp_fd
+								: &sa.access_token_fd;
 			if (cli_parse_fd(argv[++i], fd) != 0) {
 				free(files);
 				return cli_usage_error("act", "'%s' is not a file descriptor",
@@ -194,7 +163,7 @@ cmd_act(int argc, char **argv)
 			req.code = a;
 			pos++;
 		} else if (pos == 1) {
-			req.action = a;
+			action = a;
 			pos++;
 		} else {
 			free(files);
@@ -205,16 +174,17 @@ cmd_act(int argc, char **argv)
 		free(files);
 		return cli_usage_error("act", "give a dossier code and an action");
 	}
-	if (action_from_name(req.action) == ACTION_NONE) {
+	req.action = action_from_name(action);
+	if (req.action == ACTION_NONE) {
 		free(files);
 		return cli_usage_error("act", "unknown action '%s' (receive, refuse, "
 					      "request-supplement, supplement-received, forward, "
 					      "approve, request-payment, stop, return-result, "
-					      "withdraw)", req.action);
+					      "withdraw)", action);
 	}
-	if (!sign && (so.module != NULL || so.token != NULL || so.key != NULL ||
-		      so.remote != NULL || so.credential != NULL || so.pin_fd >= 0 ||
-		      so.otp_fd >= 0 || so.access_token_fd >= 0 || tsa_url != NULL ||
+	if (!sign && (so->module != NULL || so->token != NULL || so->key != NULL ||
+		      so->remote_url != NULL || so->credential != NULL || sa.pin_fd >= 0 ||
+		      sa.otp_fd >= 0 || sa.access_token_fd >= 0 || tsa_url != NULL ||
 		      no_timestamp)) {
 		free(files);
 		return cli_usage_error("act", "signer options go with --sign");
@@ -229,29 +199,46 @@ cmd_act(int argc, char **argv)
 		return cli_usage_error("act", "--tsa wants an http:// or https:// URL, not '%s'",
 				       tsa_url);
 	}
-	if (so.remote != NULL && (so.module != NULL || so.token != NULL)) {
+	if (so->remote_url != NULL && (so->module != NULL || so->token != NULL)) {
 		free(files);
 		return cli_usage_error("act", "--remote and --module/--token exclude each other");
 	}
 	req.files = files;
-	opt.config_file = config_file;
-	env_open = true; /* released either way */
-	if (sync_env_open(&env, &opt, &cause) != 0) {
-		rc = cli_fail("act", "%s", cause);
-		goto out;
+	so->tsa_url = tsa_url;
+	so->no_timestamp = no_timestamp;
+	rc = cli_app_open("act", config_file, NULL, sign ? APP_SIGN_IN : 0, &app);
+	if (rc != 0) {
+		free(files);
+		return rc;
 	}
 	if (sign) {
-		auth_json_wipe_on_free(); /* the OTP, the SAD and tokens pass through JSON */
-		rc = sign_and_queue(&env, &req, &so, tsa_url, no_timestamp, config_file, json, &id);
+		bool can_token, can_remote;
+		/* the remote service unless a token was named (the command line,
+		 * $MOTCUA_PKCS11_MODULE, config.json), as `motcua sign` decides */
+		app_sign_kinds(app, &can_token, &can_remote);
+		env_token = getenv("MOTCUA_PKCS11_MODULE") != NULL &&
+			    getenv("MOTCUA_PKCS11_MODULE")[0] != '\0';
+		so->kind = so->remote_url != NULL ? APP_SIGNER_REMOTE
+			   : so->module != NULL || env_token ||
+					   app_config(app)->signing.pkcs11_module != NULL
+				   ? APP_SIGNER_TOKEN
+			   : can_remote ? APP_SIGNER_REMOTE
+					: APP_SIGNER_TOKEN;
+		if (so->kind == APP_SIGNER_TOKEN && !can_token && so->module == NULL) {
+			rc = cli_usage_error("act", "no PKCS#11 module: give --module PATH "
+						    "(or set MOTCUA_PKCS11_MODULE)");
+			goto out;
+		}
+		rc = sign_and_queue(app, &req, &sa, json, &id);
 		if (rc != CLI_OK)
 			goto out;
-	} else if ((res = outbox_act(env.store, &req, (mc_time)time(NULL), &id, &cause)) !=
-		   OUTBOX_ACT_OK) {
-		rc = cli_fail("act", "%s", cause != NULL ? cause : "failed");
+	} else if (app_act(app, &req, &id, &err) != 0) {
+		rc = err.code == MC_E_UNKNOWN_ACTION ? cli_usage_err("act", &err)
+						     : cli_fail_err("act", &err);
 		goto out;
 	}
-	if (store_outbox_get(env.store, id, &e) != 0) {
-		rc = cli_fail("act", "%s", store_errmsg(env.store));
+	if (app_queue_get(app, id, &e) != 0) {
+		rc = cli_fail("act", "%s", app_store_error(app));
 		goto out;
 	}
 	if (json) {
@@ -265,15 +252,13 @@ cmd_act(int argc, char **argv)
 		json_decref(o);
 	} else {
 		printf("queued #%" PRId64 ": %s %s via %s (%s -> %s); 'motcua sync' sends it\n", id,
-		       action_name(e.action), e.code, e.source, status_label_vi(e.base_status),
-		       status_label_vi(e.target_status));
+		       action_name(e.action), e.code, e.source, words_status(e.base_status),
+		       words_status(e.target_status));
 	}
 	rc = CLI_OK;
 out:
-	store_outbox_entry_release(&e);
-	free(cause);
+	app_queue_entry_release(&e);
 	free(files);
-	if (env_open)
-		sync_env_release(&env);
+	app_close(app);
 	return rc;
 }

@@ -24,25 +24,22 @@
 
 #include "cli/cli.h"
 #include "core/civil.h"
-#include "store/audit.h"
-#include "outbox/audit_ship.h"
-#include "app/env.h"
 
 static int
-do_verify(struct sync_env *env, bool json)
+do_verify(struct app *app, bool json)
 {
 	struct store_audit_verdict v;
 	struct store_audit_state st;
 
-	if (store_audit_verify(env->store, &v) != 0 || store_audit_state(env->store, &st) != 0)
-		return cli_fail("audit", "%s", store_errmsg(env->store));
+	if (app_audit_verify(app, &v, &st) != 0)
+		return cli_fail("audit", "%s", app_store_error(app));
 	if (json) {
 		json_t *o = json_pack("{s:b,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "ok",
 				      v.problem == STORE_AUDIT_OK, "problem",
-				      store_audit_problem_name(v.problem), "seq", (json_int_t)v.seq,
+				      app_audit_problem_name(v.problem), "seq", (json_int_t)v.seq,
 				      "checked", (json_int_t)v.checked, "shipped",
 				      (json_int_t)st.shipped_seq, "chain", st.chain, "why", v.why,
-				      "keyed", store_audit_keying_name(v.keying), "keyed_from",
+				      "keyed", app_audit_keying_name(v.keying), "keyed_from",
 				      (json_int_t)v.keyed_from, "keyed_head",
 				      (json_int_t)v.keyed_head, "unkeyed", (json_int_t)v.unkeyed,
 				      "note", v.note);
@@ -66,15 +63,15 @@ do_verify(struct sync_env *env, bool json)
 }
 
 static int
-do_list(struct sync_env *env, bool json, int64_t limit)
+do_list(struct app *app, bool json, int64_t limit)
 {
 	struct store_audit_entry *v = NULL;
 	json_t *arr = json ? json_array() : NULL;
 	size_t n = 0;
 
-	if (store_audit_list(env->store, 0, limit, &v, &n) != 0) {
+	if (app_audit_list(app, 0, limit, &v, &n) != 0) {
 		json_decref(arr);
-		return cli_fail("audit", "%s", store_errmsg(env->store));
+		return cli_fail("audit", "%s", app_store_error(app));
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct store_audit_entry *e = &v[i];
@@ -107,7 +104,7 @@ do_list(struct sync_env *env, bool json, int64_t limit)
 	} else if (n == 0) {
 		printf("the audit log is empty\n");
 	}
-	store_audit_list_free(v, n);
+	app_audit_list_free(v, n);
 	return CLI_OK;
 }
 
@@ -117,9 +114,7 @@ cmd_audit(int argc, char **argv)
 	const char *sub = NULL, *config_file = NULL;
 	bool json = false;
 	int64_t limit = 50;
-	struct sync_env env;
-	struct sync_env_options opt = {0};
-	char *cause = NULL;
+	struct app *app = NULL;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -144,62 +139,10 @@ cmd_audit(int argc, char **argv)
 		return cli_usage_error("audit", "give 'verify' or 'list'");
 	if (json && strcmp(sub, "list") == 0 && limit == 50)
 		limit = 0; /* --json lists everything unless --limit says otherwise */
-	opt.config_file = config_file;
-	if (sync_env_open(&env, &opt, &cause) != 0) {
-		rc = cli_fail("audit", "%s", cause);
-		free(cause);
-		sync_env_release(&env);
+	rc = cli_app_open("audit", config_file, NULL, 0, &app);
+	if (rc != 0)
 		return rc;
-	}
-	rc = strcmp(sub, "verify") == 0 ? do_verify(&env, json) : do_list(&env, json, limit);
-	sync_env_release(&env);
-	return rc;
-}
-
-/* ---- helpers for the other commands (cli.h) ------------------------------ */
-
-int
-cli_audit_ship(struct sync_env *env, int64_t max_wait_ms, FILE *out)
-{
-	struct audit_ship_options o = {
-		.store = env->store,
-		.net = env->net,
-		.tokens = env->have_session ? &env->tokens : NULL,
-		.issuer = env->have_session ? env->session.issuer : NULL,
-	};
-	struct audit_ship *a = audit_ship_new(&o);
-	struct audit_ship_stats st;
-	int rc;
-
-	if (a == NULL)
-		return 1; /* not signed in: the next sync ships it */
-	rc = audit_ship_run(a, max_wait_ms, &st);
-	if (st.shipped > 0 || st.waiting > 0)
-		fprintf(out, "audit: %" PRId64 " entr%s shipped, %" PRId64 " waiting\n", st.shipped,
-			st.shipped == 1 ? "y" : "ies", st.waiting > 0 ? st.waiting : 0);
-	if (st.error != NULL)
-		fprintf(stderr, "motcua: %s\n", st.error);
-	audit_ship_free(a);
-	return rc;
-}
-
-int
-cli_audit_note(const char *config_file, const char *clerk, const char *kind,
-	       const char *dossier, const char *purpose, const char *details)
-{
-	struct sync_env env;
-	struct sync_env_options opt = {.config_file = config_file};
-	struct store_audit_record r = {clerk, kind, dossier, purpose, details};
-	char *cause = NULL;
-	int rc = 0;
-
-	if (sync_env_open(&env, &opt, &cause) != 0 ||
-	    store_audit_append(env.store, &r, (mc_time)time(NULL), NULL) != 0) {
-		fprintf(stderr, "motcua: audit log: %s\n",
-			cause != NULL ? cause : store_errmsg(env.store));
-		rc = -1;
-	}
-	free(cause);
-	sync_env_release(&env);
+	rc = strcmp(sub, "verify") == 0 ? do_verify(app, json) : do_list(app, json, limit);
+	app_close(app);
 	return rc;
 }

@@ -172,7 +172,7 @@ cmd_calendar(int argc, char **argv)
 		return cli_usage_error(CMD, "YEAR must be a number in %d..%d, not '%s'", YEAR_MIN,
 				       YEAR_MAX, argv[optind]);
 
-	cal = cli_open_calendar(dir);
+	cal = cli_open_calendar(CMD, dir);
 	n_off = calendar_days_off(cal, year, &off);
 	n_working = calendar_working_overrides(cal, year, &working);
 	if (json) {

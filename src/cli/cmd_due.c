@@ -168,7 +168,7 @@ cmd_due(int argc, char **argv)
 	if (rc != CLI_OK)
 		return rc;
 
-	cal = cli_open_calendar(a.dir);
+	cal = cli_open_calendar(CMD, a.dir);
 	if (deadline_start(cal, NULL, &rule, received, &start) < 0 ||
 	    deadline_due(cal, NULL, &rule, received, &due_at) < 0) {
 		rc = cli_fail(CMD, "cannot compute a due date for this rule");

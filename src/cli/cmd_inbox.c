@@ -5,8 +5,9 @@
  *
  * It reads the store only (no network).  "Coming due" is one working day
  * (config due_soon_minutes of working time) counted with the calendar, so a
- * Friday afternoon sees Monday's dossiers as coming due.  Dates are ISO 8601
- * with +07:00 in JSON.
+ * Friday afternoon sees Monday's dossiers as coming due: the thresholds are
+ * app_horizon()'s, the same as the console's (doc/deadlines.md, "One
+ * rule").  Dates are ISO 8601 with +07:00 in JSON.
  */
 #include <locale.h>
 #include <stdbool.h>
@@ -20,8 +21,8 @@
 #include "cli/cli.h"
 #include "core/status.h"
 #include "core/xalloc.h"
-#include "app/env.h"
 #include "ui/textwidth.h"
+#include "ui/words.h"
 
 struct out {
 	bool json;
@@ -56,10 +57,10 @@ on_row(void *ctx, const struct store_row *r)
 			"s:s?, s:o}",
 			"code", r->code, "source", r->source, "procedure_code", r->procedure_code,
 			"procedure_name", r->procedure_name, "applicant_name", r->applicant_name,
-			"status", r->status, "status_label", status_label_vi(r->status), "raw_status",
+			"status", r->status, "status_label", words_status(r->status), "raw_status",
 			r->raw_status, "received_at", iso_or_null(r->received_at), "source_due_at",
 			iso_or_null(r->source_due_at), "due_at", iso_or_null(r->due_at), "due_class",
-			store_due_class_name(r->due_class), "mismatch", r->mismatch, "coord_status",
+			app_due_class_name(r->due_class), "mismatch", r->mismatch, "coord_status",
 			r->coord_status != 0 ? (json_t *)json_integer(r->coord_status) : json_null(),
 			"area", r->area, "finished_at", iso_or_null(r->finished_at));
 		json_array_append_new(o->list, row);
@@ -106,18 +107,17 @@ header(void)
 int
 cmd_inbox(int argc, char **argv)
 {
-	struct sync_env env;
-	struct sync_env_options opt = {0};
+	struct app *app = NULL;
 	struct store_query q;
 	struct out o = {0};
 	const char *config_file = NULL;
-	char *cause = NULL, *end;
+	char *end;
 	mc_time now = (mc_time)time(NULL);
 	int rc = CLI_FAIL;
 	int64_t count = 0;
 	bool limit_given = false;
 
-	store_query_init(&q, now);
+	app_query_init(NULL, &q, now);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -143,13 +143,13 @@ cmd_inbox(int argc, char **argv)
 			q.status = (int)s;
 			i++;
 		} else if (strcmp(a, "--due") == 0) {
-			int c = store_due_class_from_name(v);
+			int c = app_due_class_from_name(v);
 			if (c != STORE_DUE_SOON && c != STORE_DUE_OVERDUE)
 				return cli_usage_error("inbox", "--due must be soon or overdue");
 			q.due = (enum store_due_class)c;
 			i++;
 		} else if (strcmp(a, "--sort") == 0) {
-			int s = store_sort_from_name(v);
+			int s = app_sort_from_name(v);
 			if (s != STORE_SORT_DUE && s != STORE_SORT_RECEIVED)
 				return cli_usage_error("inbox", "--sort must be due or received");
 			q.sort = (enum store_sort)s;
@@ -168,28 +168,24 @@ cmd_inbox(int argc, char **argv)
 	}
 	if (o.json && !limit_given)
 		q.limit = 0; /* scripts get every row unless they ask for fewer */
-	setlocale(LC_CTYPE, "");
-	ui_text_init();
-	opt.config_file = config_file;
-	opt.cal = cli_open_calendar(NULL);
-	if (sync_env_open(&env, &opt, &cause) != 0) {
-		rc = cli_fail("inbox", "%s", cause);
-		goto out;
-	}
-	q.soon_seconds = sync_env_soon_seconds(&env, now);
+	rc = cli_app_open("inbox", config_file, NULL, 0, &app);
+	if (rc != 0)
+		return rc;
+	rc = CLI_FAIL;
+	app_query_clock(app, &q, app_now(app)); /* the one rule, as the console */
 	if (o.json)
 		o.list = json_array();
 	else
 		header();
-	if (store_inbox_each(env.store, &q, on_row, &o) != 0) {
-		rc = cli_fail("inbox", "%s", store_errmsg(env.store));
+	if (app_inbox_each(app, &q, on_row, &o) != 0) {
+		rc = cli_fail("inbox", "%s", app_store_error(app));
 		goto out;
 	}
 	if (o.json) {
 		char *text = json_dumps(o.list, JSON_COMPACT);
 		printf("%s\n", text);
 		free(text);
-	} else if (store_inbox_count(env.store, &q, 0, &count) == 0 && (int64_t)o.rows < count) {
+	} else if (app_inbox_count(app, &q, 0, &count) == 0 && (int64_t)o.rows < count) {
 		printf("(%zu of %lld; --limit N shows more)\n", o.rows, (long long)count);
 	} else if (o.rows == 0) {
 		printf("(no dossiers; run 'motcua sync')\n");
@@ -197,7 +193,6 @@ cmd_inbox(int argc, char **argv)
 	rc = CLI_OK;
 out:
 	json_decref(o.list);
-	free(cause);
-	sync_env_release(&env);
+	app_close(app);
 	return rc;
 }

@@ -15,33 +15,30 @@
 
 #include <jansson.h>
 
-#include "auth/auth.h"
-#include "auth/qr.h"
-#include "auth/session.h"
+#include "app/signin.h"
 #include "cli/cli.h"
 #include "core/civil.h"
-#include "core/xalloc.h"
-#include "store/audit.h"
+#include "ui/i18n.h"
+#include "ui/words.h"
 
 #define QR_MAX_COLS 80
 #define QR_MAX_ROWS 19 /* 24 lines less the text under it */
 
 struct login_state {
 	bool done;
-	enum auth_status status;
+	enum app_signin_result status;
 	char detail[256];
 	bool tty;
 };
 
 static void
-on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
+on_prompt(void *arg, const struct app_device_prompt *p)
 {
 	struct login_state *st = arg;
 	const char *target = p->verification_uri_complete != NULL ? p->verification_uri_complete
 								   : p->verification_uri;
 	char *qr = NULL;
 
-	(void)auth;
 	if (!st->tty) {
 		printf("verification_uri: %s\nuser_code: %s\n", p->verification_uri, p->user_code);
 		if (p->verification_uri_complete != NULL)
@@ -49,11 +46,7 @@ on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
 		fflush(stdout);
 		return;
 	}
-	if (auth_qr_terminal_ok(getenv("TERM"), getenv("LC_ALL"), getenv("LC_CTYPE"),
-				getenv("LANG")))
-		qr = auth_qr_render(target, getenv("MOTCUA_QR_DARK_ON_LIGHT") != NULL
-						    ? AUTH_QR_DARK_ON_LIGHT : 0,
-				    QR_MAX_COLS, QR_MAX_ROWS, NULL, NULL);
+	qr = app_qr(target, QR_MAX_COLS, QR_MAX_ROWS, NULL, NULL);
 	if (qr != NULL) {
 		fputs(qr, stdout);
 		printf("Quét mã QR bằng điện thoại, hoặc mở %s\n", p->verification_uri);
@@ -68,13 +61,12 @@ on_prompt(struct auth *auth, const struct auth_device_prompt *p, void *arg)
 }
 
 static void
-on_done(struct auth *auth, enum auth_status status, const char *detail, void *arg)
+on_done(void *arg, enum app_signin_result r, const char *detail)
 {
 	struct login_state *st = arg;
 
-	(void)auth;
 	st->done = true;
-	st->status = status;
+	st->status = r;
 	snprintf(st->detail, sizeof st->detail, "%s", detail != NULL ? detail : "");
 }
 
@@ -96,101 +88,113 @@ ask_new_code(void)
 static int
 report_failure(const char *cmd, const struct login_state *st)
 {
+	char buf[640];
+
+	cli_words_signin(st->status, buf, sizeof buf);
 	if (st->detail[0] != '\0')
-		return cli_fail(cmd, "%s [%s]", auth_status_message(st->status), st->detail);
-	return cli_fail(cmd, "%s", auth_status_message(st->status));
+		fprintf(stderr, "motcua %s: %s [%s]\n", cmd, buf, st->detail);
+	else
+		fprintf(stderr, "motcua %s: %s\n", cmd, buf);
+	if (st->status == APP_SIGNIN_NO_SESSION || st->status == APP_SIGNIN_REVOKED)
+		fprintf(stderr, "motcua %s: %s\n", cmd, _("sign in with: motcua login"));
+	return CLI_FAIL;
 }
 
-/* The audit log's "signin": who, by which provider (no token, ever). */
 static void
-audit_signin(const struct auth_info *info)
+say_remember(struct app *app)
 {
-	json_t *o = json_pack("{s:s?,s:s?,s:s}", "name", info->name, "issuer", info->issuer,
-			      "how", "device");
-	char *details = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-
-	cli_audit_note(NULL, info->subject != NULL ? info->subject : info->name,
-		       STORE_AUDIT_SIGNIN, NULL, NULL, details);
-	free(details);
-	json_decref(o);
+	if (app_signin_remember(app) < 0)
+		fprintf(stderr, "motcua login: could not remember the sign-in server; later "
+				"commands need --issuer or MOTCUA_ISSUER\n");
 }
 
 static int
-do_login(struct auth_session *s)
+do_login(struct app *app)
 {
 	struct login_state st = {0};
-	struct auth_info info;
+	struct app_clerk clerk;
 
 	st.tty = isatty(STDOUT_FILENO);
 	for (;;) {
 		st.done = false;
-		auth_sign_in(s->auth, on_prompt, on_done, &st);
-		if (auth_session_wait(s, &st.done) != 0)
+		app_signin_device(app, on_prompt, on_done, &st);
+		if (app_signin_wait(app, &st.done) != 0)
 			return cli_fail("login", "network layer failed");
-		if (st.status != AUTH_EXPIRED || !ask_new_code())
+		if (st.status != APP_SIGNIN_EXPIRED || !ask_new_code())
 			break;
 	}
-	if (st.status != AUTH_OK) {
-		if (st.status == AUTH_EXPIRED)
+	if (st.status != APP_SIGNIN_OK) {
+		if (st.status == APP_SIGNIN_EXPIRED)
 			fprintf(stderr, "motcua login: chạy lại `motcua login` để lấy mã mới "
 					"(run `motcua login` again for a new code)\n");
 		return report_failure("login", &st);
 	}
-	auth_get_info(s->auth, &info);
-	audit_signin(&info);
+	app_clerk(app, &clerk);
 	if (st.detail[0] != '\0')
 		fprintf(stderr, "motcua login: %s\n", st.detail);
-	if (!info.persistent && s->keyring_notice != NULL)
-		fprintf(stderr, "motcua login: %s\n", s->keyring_notice);
-	if (auth_session_remember(s) < 0)
-		fprintf(stderr, "motcua login: could not remember the sign-in server; later "
-				"commands need --issuer or MOTCUA_ISSUER\n");
-	printf("signed in as %s\n", info.name != NULL ? info.name
-				  : info.subject != NULL ? info.subject : "(unknown)");
+	if (!clerk.persistent) {
+		char buf[640];
+		fprintf(stderr, "motcua login: %s\n",
+			cli_words_text(N_("no Secret Service here: the sign-in lasts only "
+					  "while this process runs"),
+				       buf, sizeof buf));
+	}
+	say_remember(app);
+	printf("signed in as %s\n", clerk.name != NULL ? clerk.name
+				  : clerk.subject != NULL ? clerk.subject : "(unknown)");
 	fflush(stdout);
 	return CLI_OK;
 }
 
-struct token_state {
-	bool done;
-	enum auth_status status;
-	char detail[128];
+struct status_ctx {
+	bool json;
+	json_t *systems;
 };
 
 static void
-on_token(struct auth *auth, enum auth_status status, const char *token, const char *detail,
-	 void *arg)
+on_system(void *arg, const struct app_system_token *t)
 {
-	struct token_state *ts = arg;
+	struct status_ctx *c = arg;
+	char when[CIVIL_ISO_LEN];
 
-	(void)auth;
-	(void)token; /* never shown */
-	ts->done = true;
-	ts->status = status;
-	snprintf(ts->detail, sizeof ts->detail, "%s", detail != NULL ? detail : "");
+	if (t->ok)
+		civil_format_iso(t->expires_at, when, sizeof when);
+	if (c->json) {
+		json_t *o = json_pack("{s:s, s:s, s:b}", "name", t->name, "audience", t->audience,
+				      "token", t->ok);
+		if (t->ok)
+			json_object_set_new(o, "token_expires_at", json_string(when));
+		else
+			json_object_set_new(o, "error", json_string(words_signin(t->why)));
+		json_array_append_new(c->systems, o);
+	} else if (t->ok) {
+		printf("%s: token until %s\n", t->name, when);
+	} else {
+		printf("%s: no token: %s%s%s\n", t->name, words_signin(t->why),
+		       t->detail[0] != '\0' ? " " : "", t->detail);
+	}
 }
 
 static int
-do_status(struct auth_session *s, bool json)
+do_status(struct app *app, bool json)
 {
 	struct login_state st = {0};
-	struct auth_info info;
-	struct auth_system_info si;
-	json_t *out = NULL, *systems = NULL;
-	char when[CIVIL_ISO_LEN];
+	struct app_clerk clerk;
+	struct status_ctx c = {json, NULL};
+	json_t *out = NULL;
 	int rc = CLI_OK;
 
-	auth_resume(s->auth, on_done, &st);
-	if (auth_session_wait(s, &st.done) != 0)
+	app_signin_resume(app, on_done, &st);
+	if (app_signin_wait(app, &st.done) != 0)
 		return cli_fail("login", "network layer failed");
-	if (st.status != AUTH_OK) {
+	if (st.status != APP_SIGNIN_OK) {
 		if (json) {
 			json_t *j = json_pack("{s:b, s:s, s:s}", "signed_in", 0, "status",
-					      st.status == AUTH_NO_SESSION ? "no_session"
-					      : st.status == AUTH_REVOKED  ? "revoked"
-					      : st.status == AUTH_OFFLINE  ? "offline"
-									   : "error",
-					      "message", auth_status_message(st.status));
+					      st.status == APP_SIGNIN_NO_SESSION ? "no_session"
+					      : st.status == APP_SIGNIN_REVOKED  ? "revoked"
+					      : st.status == APP_SIGNIN_OFFLINE  ? "offline"
+										 : "error",
+					      "message", words_signin(st.status));
 			char *txt = json_dumps(j, JSON_COMPACT);
 			puts(txt);
 			free(txt);
@@ -198,50 +202,24 @@ do_status(struct auth_session *s, bool json)
 		}
 		return report_failure("login", &st);
 	}
-	auth_get_info(s->auth, &info);
+	app_clerk(app, &clerk);
 	if (json) {
-		out = json_pack("{s:b, s:s, s:b}", "signed_in", 1, "issuer", info.issuer,
-				"persistent", info.persistent);
-		if (info.name != NULL)
-			json_object_set_new(out, "name", json_string(info.name));
-		systems = json_array();
+		out = json_pack("{s:b, s:s, s:b, s:s}", "signed_in", 1, "issuer", clerk.issuer,
+				"persistent", clerk.persistent, "kept_in", clerk.kept_in);
+		if (clerk.name != NULL)
+			json_object_set_new(out, "name", json_string(clerk.name));
+		c.systems = json_array();
 	} else {
-		if (auth_session_remember(s) < 0)
-		fprintf(stderr, "motcua login: could not remember the sign-in server; later "
-				"commands need --issuer or MOTCUA_ISSUER\n");
-	printf("signed in as %s\n", info.name != NULL ? info.name : "(unknown)");
-		printf("issuer: %s\n", info.issuer);
-		printf("keyring: %s\n", info.persistent ? "Secret Service" : "memory only");
+		say_remember(app);
+		printf("signed in as %s\n", clerk.name != NULL ? clerk.name : "(unknown)");
+		printf("issuer: %s\n", clerk.issuer);
+		printf("keyring: %s\n", clerk.persistent ? "Secret Service" : "memory only");
 	}
-	for (size_t i = 0; auth_get_system(s->auth, i, &si) == 0; i++) {
-		struct token_state ts = {0};
-		auth_system_token(s->auth, si.name, on_token, &ts);
-		if (auth_session_wait(s, &ts.done) != 0)
-			return cli_fail("login", "network layer failed");
-		auth_get_system(s->auth, i, &si);
-		if (ts.status == AUTH_OK)
-			civil_format_iso(si.token_expires_at, when, sizeof when);
-		else
-			rc = CLI_FAIL;
-		if (json) {
-			json_t *o = json_pack("{s:s, s:s, s:b}", "name", si.name, "audience",
-					      si.audience, "token", ts.status == AUTH_OK);
-			if (ts.status == AUTH_OK)
-				json_object_set_new(o, "token_expires_at", json_string(when));
-			else
-				json_object_set_new(o, "error",
-						    json_string(auth_status_message(ts.status)));
-			json_array_append_new(systems, o);
-		} else if (ts.status == AUTH_OK) {
-			printf("%s: token until %s\n", si.name, when);
-		} else {
-			printf("%s: no token: %s%s%s\n", si.name, auth_status_message(ts.status),
-			       ts.detail[0] != '\0' ? " " : "", ts.detail);
-		}
-	}
+	if (app_signin_tokens(app, on_system, &c) > 0)
+		rc = CLI_FAIL;
 	if (json) {
 		char *txt;
-		json_object_set_new(out, "systems", systems);
+		json_object_set_new(out, "systems", c.systems);
 		txt = json_dumps(out, JSON_COMPACT);
 		puts(txt);
 		free(txt);
@@ -253,18 +231,16 @@ do_status(struct auth_session *s, bool json)
 int
 cmd_login(int argc, char **argv)
 {
-	const char *issuer = NULL, *client_id = NULL;
+	struct app_options o = {.flags = APP_SIGN_IN};
 	bool status = false, json = false;
-	struct auth_session s;
-	char *cause = NULL;
+	struct app *app = NULL;
 	int rc;
 
-	auth_json_wipe_on_free();
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc)
-			issuer = argv[++i];
+			o.issuer = argv[++i];
 		else if (strcmp(argv[i], "--client-id") == 0 && i + 1 < argc)
-			client_id = argv[++i];
+			o.client_id = argv[++i];
 		else if (strcmp(argv[i], "--status") == 0)
 			status = true;
 		else if (strcmp(argv[i], "--json") == 0)
@@ -274,13 +250,19 @@ cmd_login(int argc, char **argv)
 	}
 	if (json && !status)
 		return cli_usage_error("login", "--json goes with --status");
-	if (auth_session_open(&s, issuer, client_id, &cause) != 0) {
-		rc = cli_fail("login", "%s", cause);
-		free(cause);
-		auth_session_release(&s);
+	rc = cli_app_open_with("login", &o, &app);
+	if (rc != 0)
 		return rc;
+	if (!app_signin_available(app)) {
+		const struct mc_err *why = app_systems_error(app);
+		rc = cli_fail("login", "%s",
+			      why->detail[0] != '\0'
+				      ? why->detail
+				      : "no sign-in server configured: use --issuer URL, "
+					"MOTCUA_ISSUER or \"issuer\" in config.json");
+	} else {
+		rc = status ? do_status(app, json) : do_login(app);
 	}
-	rc = status ? do_status(&s, json) : do_login(&s);
-	auth_session_release(&s);
+	app_close(app);
 	return rc;
 }

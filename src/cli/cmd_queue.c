@@ -2,92 +2,27 @@
  * cmd_queue.c - `motcua queue [--json] [--all]`, `queue retry ID`,
  * `queue drop ID [--yes]` and `queue send [--source S] [--wait SECONDS]
  * [--json]`: look at the offline queue, decide on conflicts, and replay it
- * without a pull.  Also cli_outbox_send(), the replay as `motcua sync` runs
- * it after its pass.
+ * without a pull.
  *
- * The queue's logic is sync/outbox*.h; this file parses, confirms, prints.
+ * The queue's logic is the application's (app.h, src/outbox); this file
+ * parses, confirms and prints.
  */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
 #include "core/xalloc.h"
-#include "store/outbox.h"
-#include "app/env.h"
-#include "outbox/outbox.h"
-#include "outbox/outbox_replay.h"
-
-struct send_ctx {
-	struct sync_env *env;
-	const char *only;
-	bool quiet;
-};
-
-static struct source *
-find_source(void *arg, const char *name)
-{
-	struct send_ctx *c = arg;
-
-	if (c->only != NULL && strcmp(c->only, name) != 0)
-		return NULL;
-	for (size_t i = 0; c->env->sync != NULL && i < sync_n_sources(c->env->sync); i++) {
-		struct source *src = sync_source(c->env->sync, i);
-		if (strcmp(src->name, name) == 0)
-			return src;
-	}
-	return NULL;
-}
-
-static void
-send_log(void *ctx, const char *line)
-{
-	struct send_ctx *c = ctx;
-
-	if (!c->quiet)
-		fprintf(stderr, "motcua: %s\n", line);
-}
+#include "ui/i18n.h"
+#include "ui/words.h"
 
 /* queue send --backoff-cap; 0: the replay's default */
 static uint64_t backoff_cap_ms;
-
-int
-cli_outbox_send(struct sync_env *env, const char *only, int64_t max_wait_ms, bool quiet,
-		struct outbox_replay_stats *stats, int64_t *remaining)
-{
-	struct send_ctx c = {env, only, quiet};
-	struct outbox_replay_options o = {
-		.store = env->store,
-		.net = env->net,
-		.find_source = find_source,
-		.find_arg = &c,
-		.tokens = env->have_session ? &env->tokens : NULL,
-		.log = send_log,
-		.log_ctx = &c,
-		.backoff_cap_ms = backoff_cap_ms,
-	};
-	struct outbox_replay *r;
-	int64_t counts[STORE_OUTBOX_N_STATES];
-	int rc;
-
-	r = outbox_replay_new(&o);
-	rc = outbox_replay_run(r, max_wait_ms);
-	outbox_replay_get_stats(r, stats);
-	outbox_replay_free(r);
-	/* a pull may have written servers' copies over queued effects */
-	(void)store_outbox_reapply_all(env->store);
-	*remaining = 0;
-	if (store_outbox_counts(env->store, counts) != 0)
-		return -1;
-	*remaining = counts[STORE_OUTBOX_PENDING] + counts[STORE_OUTBOX_SENDING];
-	return rc;
-}
 
 static int
 parse_id(const char *s, int64_t *id)
@@ -104,6 +39,23 @@ parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
+/* The entry's last error: worded, and as codes for scripts. */
+static json_t *
+error_json(const struct store_outbox_entry *e, char *words, size_t size)
+{
+	struct mc_err err;
+
+	app_queue_error(e, &err);
+	if (err.code == MC_OK) {
+		words[0] = '\0';
+		return json_null();
+	}
+	words_err(&err, words, size);
+	return json_pack("{s:s,s:s,s:s,s:i,s:i,s:s}", "code", mc_err_name(err.code), "system",
+			 err.system, "field", err.field, "http", err.http, "status", err.status,
+			 "detail", err.detail);
+}
+
 static void
 list_json(const struct store_outbox_entry *v, size_t n)
 {
@@ -112,13 +64,16 @@ list_json(const struct store_outbox_entry *v, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct store_outbox_entry *e = &v[i];
-		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:s?,s:i,s:i,s:I,s:I}", "id",
+		char words[768];
+		json_t *err = error_json(e, words, sizeof words);
+		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:s?,s:o,s:i,s:i,s:I,s:I}", "id",
 				      (json_int_t)e->id, "dossier", e->code, "source", e->source,
 				      "action", action_name(e->action), "state",
-				      store_outbox_state_name(e->state), "attempts", e->attempts,
-				      "last_error", e->last_error, "base_status", e->base_status,
-				      "target_status", e->target_status, "created_at",
-				      (json_int_t)e->created_at, "next_at", (json_int_t)e->next_at);
+				      app_queue_state_name(e->state), "attempts", e->attempts,
+				      "last_error", words[0] != '\0' ? words : NULL, "error", err,
+				      "base_status", e->base_status, "target_status",
+				      e->target_status, "created_at", (json_int_t)e->created_at,
+				      "next_at", (json_int_t)e->next_at);
 		if (e->state == STORE_OUTBOX_CONFLICT || e->state == STORE_OUTBOX_FAILED) {
 			json_object_set_new(o, "server_status", json_integer(e->server_status));
 			if (e->server_version != NULL)
@@ -144,16 +99,22 @@ list_human(const struct store_outbox_entry *v, size_t n)
 	       "try", "last error");
 	for (size_t i = 0; i < n; i++) {
 		const struct store_outbox_entry *e = &v[i];
+		struct mc_err err;
+		char words[768];
+
+		app_queue_error(e, &err);
+		words[0] = '\0';
+		if (err.code != MC_OK)
+			words_err(&err, words, sizeof words);
 		printf("%6" PRId64 "  %-22s %-8s %-20s %-9s %3d  %s\n", e->id, e->code, e->source,
-		       action_name(e->action), store_outbox_state_name(e->state), e->attempts,
-		       e->last_error != NULL ? e->last_error : "");
+		       action_name(e->action), app_queue_state_name(e->state), e->attempts, words);
 		if (e->state == STORE_OUTBOX_CONFLICT || e->state == STORE_OUTBOX_FAILED)
-			printf("        %s: '%s' -> '%s'; máy chủ: '%s'%s%s; "
+			printf("        %s: '%s' -> '%s'; %s: '%s'%s%s; "
 			       "motcua queue retry|drop %" PRId64 "\n",
-			       e->state == STORE_OUTBOX_CONFLICT ? "xung đột" : "bị từ chối",
-			       status_label_vi(e->base_status), status_label_vi(e->target_status),
-			       status_label_vi(e->server_status),
-			       e->server_version != NULL ? ", phiên bản " : "",
+			       words_queue_state(e->state), words_status(e->base_status),
+			       words_status(e->target_status), _("the system has"),
+			       words_status(e->server_status),
+			       e->server_version != NULL ? ", v. " : "",
 			       e->server_version != NULL ? e->server_version : "", e->id);
 	}
 }
@@ -177,16 +138,26 @@ confirm(const char *question)
 }
 
 static int
-do_send(struct sync_env *env, const char *only, int64_t wait_ms, bool json)
+do_send(struct app *app, const char *only, int64_t wait_ms, bool json)
 {
-	struct outbox_replay_stats st;
-	int64_t remaining = 0, counts[STORE_OUTBOX_N_STATES];
-	int rc = cli_outbox_send(env, only, wait_ms, json, &st, &remaining);
+	struct app_queue_report st;
+	struct cli_events ev;
+	int64_t remaining, counts[STORE_OUTBOX_N_STATES];
+	int rc;
 
-	if (rc < 0)
-		return cli_fail("queue", "%s", store_errmsg(env->store));
-	if (store_outbox_counts(env->store, counts) != 0)
-		return cli_fail("queue", "%s", store_errmsg(env->store));
+	if (only != NULL && !app_has_system(app, only)) {
+		struct mc_err err;
+		mc_err_set(&err, MC_E_NOT_CONFIGURED, only, NULL);
+		return cli_usage_err("queue", &err);
+	}
+	cli_events_init(&ev, "queue", json);
+	app_set_events(app, cli_on_event, &ev);
+	rc = app_queue_send(app, only, wait_ms, backoff_cap_ms);
+	app_set_events(app, NULL, NULL);
+	app_queue_report(app, &st);
+	remaining = st.remaining;
+	if (rc < 0 || app_queue_counts(app, counts) != 0)
+		return cli_fail("queue", "%s", app_store_error(app));
 	if (json) {
 		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "applied",
 				      (json_int_t)st.applied, "conflicts", (json_int_t)st.conflicts,
@@ -216,11 +187,10 @@ int
 cmd_queue(int argc, char **argv)
 {
 	const char *config_file = NULL, *only = NULL, *verb = NULL, *arg = NULL;
-	bool json = false, all = false, yes = false, env_open = false;
+	bool json = false, all = false, yes = false;
 	int64_t wait_s = 120, id = 0;
-	struct sync_env env;
-	struct sync_env_options opt = {0};
-	char *cause = NULL;
+	struct app *app = NULL;
+	struct mc_err err;
 	int rc = CLI_FAIL;
 
 	for (int i = 1; i < argc; i++) {
@@ -268,47 +238,46 @@ cmd_queue(int argc, char **argv)
 	if (verb != NULL && strcmp(verb, "drop") == 0 && !yes && !isatty(STDIN_FILENO))
 		return cli_usage_error("queue", "drop asks on a terminal; use --yes in scripts");
 
-	opt.config_file = config_file;
-	if (verb != NULL && strcmp(verb, "send") == 0) {
-		opt.sign_in = true;
-		opt.sources = true;
-		opt.cal = cli_open_calendar(NULL);
-	}
-	env_open = true;
-	if (sync_env_open(&env, &opt, &cause) != 0) {
-		rc = cli_fail("queue", "%s", cause);
-		goto out;
-	}
+	rc = cli_app_open("queue", config_file, NULL,
+			  verb != NULL && strcmp(verb, "send") == 0
+				  ? APP_SYSTEMS | APP_WAIT_DISCOVERY
+				  : 0,
+			  &app);
+	if (rc != 0)
+		return rc;
 	if (verb == NULL || strcmp(verb, "list") == 0) {
 		struct store_outbox_entry *v = NULL;
 		size_t n = 0;
-		if (store_outbox_list(env.store, all ? STORE_OUTBOX_LIST_DONE : 0, &v, &n) != 0) {
-			rc = cli_fail("queue", "%s", store_errmsg(env.store));
+		if (app_queue_list(app, all, &v, &n) != 0) {
+			rc = cli_fail("queue", "%s", app_store_error(app));
 			goto out;
 		}
 		if (json)
 			list_json(v, n);
 		else
 			list_human(v, n);
-		store_outbox_list_free(v, n);
+		app_queue_list_free(v, n);
 		rc = CLI_OK;
 	} else if (strcmp(verb, "retry") == 0) {
-		int r = outbox_retry(env.store, id, (mc_time)time(NULL), &cause);
-		if (r != 0) {
-			rc = cli_fail("queue", "%s", cause != NULL ? cause : "failed");
+		if (app_queue_retry(app, id, &err) != 0) {
+			rc = cli_fail_err("queue", &err);
 			goto out;
 		}
 		printf("#%" PRId64 " queued again on the server's version with a new key\n", id);
 		rc = CLI_OK;
 	} else if (strcmp(verb, "drop") == 0) {
 		struct store_outbox_entry e;
-		int r = store_outbox_get(env.store, id, &e);
+		int r = app_queue_get(app, id, &e);
 		if (r != 0) {
-			if (r == 1)
-				rc = cli_fail("queue", "không có mục #%" PRId64 " trong hàng đợi (no such "
-						       "entry)", id);
-			else
-				rc = cli_fail("queue", "%s", store_errmsg(env.store));
+			if (r == 1) {
+				char buf[32];
+				mc_err_set(&err, MC_E_NO_ENTRY, NULL, NULL);
+				snprintf(buf, sizeof buf, "%" PRId64, id);
+				mc_err_field(&err, buf);
+				rc = cli_fail_err("queue", &err);
+			} else {
+				rc = cli_fail("queue", "%s", app_store_error(app));
+			}
 			goto out;
 		}
 		if (!yes) {
@@ -316,27 +285,22 @@ cmd_queue(int argc, char **argv)
 			snprintf(q, sizeof q, "Bỏ thao tác #%" PRId64 " '%s' trên hồ sơ %s?", id,
 				 action_name(e.action), e.code);
 			if (!confirm(q)) {
-				store_outbox_entry_release(&e);
+				app_queue_entry_release(&e);
 				rc = cli_fail("queue", "not dropped");
 				goto out;
 			}
 		}
-		store_outbox_entry_release(&e);
-		r = outbox_drop(env.store, id, (mc_time)time(NULL), &cause);
-		if (r != 0) {
-			rc = cli_fail("queue", "%s", cause != NULL ? cause : "failed");
+		app_queue_entry_release(&e);
+		if (app_queue_drop(app, id, &err) != 0) {
+			rc = cli_fail_err("queue", &err);
 			goto out;
 		}
 		printf("#%" PRId64 " dropped\n", id);
 		rc = CLI_OK;
 	} else {
-		if (env.session_error != NULL)
-			fprintf(stderr, "motcua queue: warning: %s\n", env.session_error);
-		rc = do_send(&env, only, wait_s * 1000, json);
+		rc = do_send(app, only, wait_s * 1000, json);
 	}
 out:
-	free(cause);
-	if (env_open)
-		sync_env_release(&env);
+	app_close(app);
 	return rc;
 }

@@ -21,11 +21,10 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "core/deadline.h"
 #include "core/status.h"
 #include "core/xalloc.h"
-#include "store/audit.h"
-#include "app/env.h"
+#include "ui/i18n.h"
+#include "ui/words.h"
 
 static json_t *
 iso(mc_time t)
@@ -60,7 +59,7 @@ to_json(const struct dossier *d, const char *id, const char *due_class)
 		"procedure_name", d->procedure_name, "field_code", d->field_code, "field_name",
 		d->field_name, "applicant_name", d->applicant_name, "applicant_id", id, "area", d->area,
 		"unit", d->unit, "summary", d->summary, "status", d->status, "status_label",
-		status_label_vi(d->status), "raw_status", d->raw_status, "coord_status",
+		words_status(d->status), "raw_status", d->raw_status, "coord_status",
 		d->coord_status != 0 ? json_integer(d->coord_status) : json_null(), "mismatch",
 		dossier_status_mismatch(d) != 0, "received_at", iso(d->received_at), "source_due_at",
 		iso(d->source_due_at), "due_at", iso(d->due_at), "finished_at", iso(d->finished_at),
@@ -163,13 +162,12 @@ cmd_show(int argc, char **argv)
 {
 	const char *code = NULL, *config_file = NULL, *purpose = NULL;
 	bool json = false, reveal = false;
-	struct sync_env env;
-	struct sync_env_options opt = {0};
+	struct app *app = NULL;
 	struct dossier d;
-	char *cause = NULL;
+	struct mc_err err;
 	char masked[128];
-	const char *id, *due_class = "none";
-	mc_time now = (mc_time)time(NULL);
+	const char *id, *due_class;
+	mc_time now;
 	int rc = CLI_FAIL, found;
 
 	for (int i = 1; i < argc; i++) {
@@ -192,51 +190,37 @@ cmd_show(int argc, char **argv)
 	if (reveal && (purpose == NULL || purpose[0] == '\0'))
 		return cli_usage_error("show", "--reveal needs --purpose TEXT (why you look at "
 					       "the ID number; it goes into the audit log)");
-	setlocale(LC_CTYPE, "");
 	dossier_init(&d);
-	opt.config_file = config_file;
-	opt.cal = cli_open_calendar(NULL);
-	if (sync_env_open(&env, &opt, &cause) != 0) {
-		rc = cli_fail("show", "%s", cause);
-		goto out;
-	}
-	found = store_dossier_load(env.store, code, &d);
+	rc = cli_app_open("show", config_file, NULL, 0, &app);
+	if (rc != 0)
+		return rc;
+	now = app_now(app);
+	found = app_dossier(app, code, &d);
 	if (found < 0) {
-		rc = cli_fail("show", "%s", store_errmsg(env.store));
+		rc = cli_fail("show", "%s", app_store_error(app));
 		goto out;
 	}
 	if (found == 1) {
-		rc = cli_fail("show", "no dossier %s in the local store (run 'motcua sync')", code);
+		mc_err_set(&err, MC_E_NO_DOSSIER, NULL, NULL);
+		mc_err_field(&err, code);
+		rc = cli_fail_err("show", &err);
 		goto out;
 	}
-	if (status_is_finished(d.status))
-		due_class = "finished";
-	else if (d.due_at != 0 && env.cal != NULL)
-		due_class = deadline_class_name(deadline_classify_open(
-			env.cal, &env.cfg.worktime, d.due_at, now,
-			(int64_t)env.cfg.due_soon_minutes * 60));
-	if (reveal) {
-		struct store_audit_record r = {
-			.kind = STORE_AUDIT_REVEAL, .dossier = code, .purpose = purpose,
-			.details = "{\"fields\":[\"applicant_id\"],\"via\":\"cli\"}"};
-
-		if (store_audit_append(env.store, &r, now, NULL) != 0) {
-			rc = cli_fail("show", "not shown: the view could not be recorded: %s",
-				      store_errmsg(env.store));
-			goto out;
-		}
-		if (d.applicant_id == NULL && env.privacy == PRIVACY_NOT_KEPT)
-			fprintf(stderr, "motcua show: %s\n", privacy_level_text(env.privacy));
-	} else {
-		struct store_audit_record r = {
-			.kind = STORE_AUDIT_VIEW, .dossier = code, .purpose = "xem hồ sơ",
-			.details = "{\"via\":\"cli\"}"};
-
-		if (store_audit_append(env.store, &r, now, NULL) != 0) {
-			rc = cli_fail("show", "not shown: the view could not be recorded: %s",
-				      store_errmsg(env.store));
-			goto out;
-		}
+	due_class = app_due_class_name(app_due_class(app, d.status, d.due_at, now));
+	/* every look at a record is recorded first; not recorded, not shown */
+	if (app_audit_record(app, reveal ? STORE_AUDIT_REVEAL : STORE_AUDIT_VIEW, code,
+			     reveal ? purpose : "xem hồ sơ", "cli", &err) != 0) {
+		char buf[1280];
+		rc = cli_fail("show", "%s: %s", _("not shown: the view could not be recorded"),
+			      cli_words_err(&err, buf, sizeof buf));
+		goto out;
+	}
+	if (reveal && d.applicant_id == NULL && !app_ids_sealed(app)) {
+		char buf[640];
+		fprintf(stderr, "motcua show: %s\n",
+			cli_words_text(N_("this terminal has no keyring: ID numbers are not "
+					  "kept on this terminal"),
+				       buf, sizeof buf));
 	}
 	id = reveal ? d.applicant_id : dossier_mask_id(d.applicant_id, masked, sizeof masked);
 	if (json) {
@@ -251,7 +235,6 @@ cmd_show(int argc, char **argv)
 	rc = CLI_OK;
 out:
 	dossier_release(&d);
-	free(cause);
-	sync_env_release(&env);
+	app_close(app);
 	return rc;
 }

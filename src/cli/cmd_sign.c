@@ -17,21 +17,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "auth/session.h"
 #include "cli/cli.h"
-#include "app/signer.h"
-#include "config/config.h"
 #include "core/xalloc.h"
-#include "sign/sign.h"
+#include "ui/i18n.h"
+#include "ui/words.h"
 
 #define CMD "sign"
 
 struct sign_opts {
 	const char *output;
 	const char *outdir;
-	struct cli_signer_opts s; /* cli/signer.h, shared with `motcua act --sign` */
+	struct app_sign_options s; /* the signer (app/sign_job.h) */
+	int pin_fd, otp_fd, access_token_fd;
 	const char *tsa;          /* --tsa URL, else signing.tsa_url */
 	bool no_timestamp;        /* --no-timestamp */
 };
@@ -39,21 +37,20 @@ struct sign_opts {
 /* ---- signing ------------------------------------------------------------ */
 
 static int
-check_outputs(struct sign_job *jobs, char **outs, size_t n, const struct sign_opts *o)
+check_outputs(const char *const *files, char **outs, size_t n, const struct sign_opts *o)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (o->output != NULL) {
 			outs[i] = xstrdup(o->output);
 		} else {
-			char *copy = xstrdup(jobs[i].path);
+			char *copy = xstrdup(files[i]);
 			const char *base = basename(copy);
 			size_t len = strlen(o->outdir) + strlen(base) + 6;
 			outs[i] = xmalloc(len);
 			snprintf(outs[i], len, "%s/%s.p7s", o->outdir, base);
 			free(copy);
 		}
-		jobs[i].out_path = outs[i];
-		if (strcmp(outs[i], jobs[i].path) == 0)
+		if (strcmp(outs[i], files[i]) == 0)
 			return cli_usage_error(CMD, "the output '%s' is the input", outs[i]);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(outs[j], outs[i]) == 0)
@@ -64,24 +61,26 @@ check_outputs(struct sign_job *jobs, char **outs, size_t n, const struct sign_op
 }
 
 static int
-report(const struct sign_job *jobs, size_t n, size_t n_signed, const struct sign_key *key)
+report(struct app *app)
 {
+	const struct app_sign_result *r;
+	size_t n = app_sign_results(app, &r), n_signed = 0;
 	bool tsa_failed = false;
 
 	for (size_t i = 0; i < n; i++) {
-		tsa_failed = tsa_failed || jobs[i].status == SIGN_ERR_TSA;
-		if (jobs[i].status == SIGN_OK)
-			printf("Đã ký (signed): %s -> %s\n", jobs[i].path, jobs[i].out_path);
-		else
-			fprintf(stderr, "motcua %s: %s: %s (%s)%s%s\n", CMD, jobs[i].path,
-				sign_status_text(jobs[i].status, SIGN_LANG_VI),
-				sign_status_text(jobs[i].status, SIGN_LANG_EN),
-				jobs[i].detail[0] != '\0' ? ": " : "", jobs[i].detail);
+		tsa_failed = tsa_failed || r[i].sign_error == APP_SIGN_E_TSA;
+		if (r[i].outcome == APP_SIGN_SIGNED) {
+			n_signed++;
+			printf("Đã ký (signed): %s -> %s\n", r[i].in[0], r[i].out[0]);
+		} else {
+			char buf[640];
+			fprintf(stderr, "motcua %s: %s: %s%s%s\n", CMD, r[i].in[0],
+				cli_words_sign(r[i].sign_error, buf, sizeof buf),
+				r[i].sign_detail[0] != '\0' ? ": " : "", r[i].sign_detail);
+		}
 	}
-	char cn[256] = "";
-	X509_NAME_get_text_by_NID(X509_get_subject_name(key->cert), NID_commonName, cn,
-				  (int)sizeof(cn));
-	printf("Người ký (signer): %s\n", cn);
+	if (app_sign_signer(app)[0] != '\0')
+		printf("Người ký (signer): %s\n", app_sign_signer(app));
 	printf("Tổng kết (summary): %zu đã ký (signed), %zu lỗi (failed)\n", n_signed,
 	       n - n_signed);
 	if (tsa_failed)
@@ -123,15 +122,15 @@ parse_options(int argc, char **argv, struct sign_opts *o)
 		case 'm': o->s.module = optarg; break;
 		case 't': o->s.token = optarg; break;
 		case 'k': o->s.key = optarg; break;
-		case 'r': o->s.remote = optarg; break;
+		case 'r': o->s.remote_url = optarg; break;
 		case 'c': o->s.credential = optarg; break;
 		case 'T': o->tsa = optarg; break;
 		case 'N': o->no_timestamp = true; break;
 		case 'P':
 		case 'O':
 		case 'A': {
-			int *fd = opt == 'P' ? &o->s.pin_fd : opt == 'O' ? &o->s.otp_fd
-								 : &o->s.access_token_fd;
+			int *fd = opt == 'P' ? &o->pin_fd : opt == 'O' ? &o->otp_fd
+								 : &o->access_token_fd;
 			if (cli_parse_fd(optarg, fd) != 0)
 				return cli_usage_error(CMD, "'%s' is not a file descriptor", optarg);
 			break;
@@ -147,7 +146,7 @@ parse_options(int argc, char **argv, struct sign_opts *o)
 		return cli_usage_error(CMD, "give exactly one of -o FILE and --outdir DIR");
 	if (o->output != NULL && argc - optind > 1)
 		return cli_usage_error(CMD, "-o takes one file; use --outdir DIR for several");
-	if (o->s.remote != NULL && (o->s.module != NULL || o->s.token != NULL))
+	if (o->s.remote_url != NULL && (o->s.module != NULL || o->s.token != NULL))
 		return cli_usage_error(CMD, "--remote and --module/--token exclude each other");
 	if (o->tsa != NULL && o->no_timestamp)
 		return cli_usage_error(CMD, "--tsa and --no-timestamp exclude each other");
@@ -161,65 +160,70 @@ parse_options(int argc, char **argv, struct sign_opts *o)
 int
 cmd_sign(int argc, char **argv)
 {
-	struct config cfg;
-	struct sign_opts o = {.s = CLI_SIGNER_OPTS_INIT};
-	struct cli_signer_ask ask;
-	struct sign_secret bearer;
-	struct sign_error err = {SIGN_OK, ""};
-	struct signer *signer = NULL;
-	struct net *net = NULL;
-	const struct sign_key *key = NULL;
-	struct sign_job *jobs = NULL;
+	struct sign_opts o = {.pin_fd = -1, .otp_fd = -1, .access_token_fd = -1};
+	struct app *app = NULL;
+	struct app_secret token;
+	struct mc_err err;
+	const char **files = NULL;
 	char **outs = NULL;
+	bool can_token, can_remote, env_token;
 	size_t n = 0;
 	int rc;
 
-	memset(&bearer, 0, sizeof(bearer));
-	auth_json_wipe_on_free(); /* the OTP, the SAD and tokens pass through JSON */
+	memset(&token, 0, sizeof token);
 	rc = parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc;
-	cli_signer_apply_config(CMD, NULL, &o.s, &cfg);
-	if (o.tsa == NULL && !o.no_timestamp)
-		o.tsa = cfg.signing.tsa_url; /* config.json's TSA unless told otherwise */
-	ask.pin_fd = o.s.pin_fd;
-	ask.otp_fd = o.s.otp_fd;
 	n = (size_t)(argc - optind);
-	jobs = xcalloc(n, sizeof(*jobs));
-	outs = xcalloc(n, sizeof(*outs));
+	files = xcalloc(n, sizeof *files);
+	outs = xcalloc(n, sizeof *outs);
 	for (size_t i = 0; i < n; i++)
-		jobs[i].path = argv[optind + (int)i];
-	rc = check_outputs(jobs, outs, n, &o);
+		files[i] = argv[optind + (int)i];
+	rc = check_outputs(files, outs, n, &o);
 	if (rc != 0)
 		goto out;
-	signer = cli_signer_make(CMD, &o.s, &ask, &net, &bearer, &rc);
-	if (signer == NULL)
+	rc = cli_app_open(CMD, NULL, NULL, APP_SIGN_IN | APP_NO_STORE, &app);
+	if (rc != 0)
 		goto out;
-	if (signer_open(signer, &err) != 0 ||
-	    signer_pick_key(signer, o.s.remote != NULL ? o.s.credential : o.s.key, &key, &err) != 0) {
-		rc = cli_signer_fail(CMD, &err);
+	/* the remote service unless a token is named (here, $MOTCUA_PKCS11_MODULE,
+	 * config.json) and the config sets a remote one */
+	app_sign_kinds(app, &can_token, &can_remote);
+	env_token = getenv("MOTCUA_PKCS11_MODULE") != NULL &&
+		    getenv("MOTCUA_PKCS11_MODULE")[0] != '\0';
+	o.s.kind = o.s.remote_url != NULL ? APP_SIGNER_REMOTE
+		   : o.s.module != NULL || env_token ||
+				   app_config(app)->signing.pkcs11_module != NULL
+			   ? APP_SIGNER_TOKEN
+		   : can_remote ? APP_SIGNER_REMOTE
+				: APP_SIGNER_TOKEN;
+	if (o.s.kind == APP_SIGNER_TOKEN && !can_token && o.s.module == NULL) {
+		rc = cli_usage_error(CMD, "no PKCS#11 module: give --module PATH "
+					  "(or set MOTCUA_PKCS11_MODULE)");
 		goto out;
 	}
-	if (o.tsa != NULL && net == NULL) {
-		const char *cause = NULL;
-		net = net_new(&cause);
-		if (net == NULL) {
-			rc = cli_fail(CMD, "%s", cause != NULL ? cause : "no network");
+	o.s.tsa_url = o.tsa;
+	o.s.no_timestamp = o.no_timestamp;
+	if (o.s.kind == APP_SIGNER_REMOTE && o.access_token_fd >= 0) {
+		if (app_secret_read(o.access_token_fd, NULL, &token) != 0) {
+			rc = cli_fail(CMD, "cannot read the access token from fd %d",
+				      o.access_token_fd);
 			goto out;
 		}
+		o.s.access_token = token.value;
 	}
-	struct sign_tsa tsa = {o.tsa, net};
-	size_t n_signed = sign_files_ts(signer, key, jobs, n, time(NULL),
-					o.tsa != NULL ? &tsa : NULL);
-	rc = report(jobs, n, n_signed, key);
+	if (app_sign_files_start(app, files, (const char *const *)outs, n, &o.s, &err) != 0) {
+		rc = cli_fail_err(CMD, &err);
+		goto out;
+	}
+	app_secret_wipe(&token);
+	cli_sign_drive(app, o.pin_fd, o.otp_fd);
+	rc = report(app);
 out:
-	signer_close(signer);
-	sign_secret_wipe(&bearer);
-	net_free(net);
+	app_secret_wipe(&token);
 	for (size_t i = 0; i < n; i++)
 		free(outs[i]);
 	free(outs);
-	free(jobs);
-	config_release(&cfg);
+	free(files);
+	app_close(app);
 	return rc;
 }

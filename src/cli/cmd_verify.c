@@ -7,7 +7,7 @@
  * "tampered", "invalid" and "malformed" are told apart in the text and the
  * JSON, and all exit 1.  A timestamp (RFC 3161) is shown with its time,
  * the TSA and whether it holds; a broken one makes the signature invalid, an
- * untrusted TSA makes it "not trusted".  The checks are src/sign/verify.c's.
+ * untrusted TSA makes it "not trusted".  The checks are src/sign/verify.c's, through app/verify.h.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "sign/sign.h"
+#include "app/verify.h"
 
 #define CMD "verify"
 
@@ -49,7 +49,7 @@ static int
 print_json(const struct sign_verify_result *r, const char *when, const char *stamped)
 {
 	json_t *obj = json_pack("{s:s, s:b, s:b, s:s, s:s, s:s*, s:s}", "verdict",
-				sign_verdict_name(r->verdict), "valid",
+				app_verdict_name(r->verdict), "valid",
 				r->verdict == SIGN_VALID || r->verdict == SIGN_VALID_UNTRUSTED,
 				"trusted", r->verdict == SIGN_VALID, "signer", r->signer_cn,
 				"subject", r->signer_subject, "signing_time",
@@ -109,7 +109,7 @@ cmd_verify(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage_error(CMD, "give the file and its signature (FILE FILE.p7s)");
-	sign_verify_file(argv[optind], argv[optind + 1], ca, &r);
+	app_verify_file(argv[optind], argv[optind + 1], ca, &r);
 	if (r.has_time)
 		format_time(r.signing_time, when, sizeof(when));
 	if (r.has_timestamp && r.timestamp_time != 0)

@@ -133,7 +133,12 @@ config_release(struct config *cfg)
 	free(cfg->signing.remote_url);
 	free(cfg->signing.credential);
 	free(cfg->signing.tsa_url);
-	free(cfg->keys_json);
+	for (size_t i = 0; i < cfg->n_keys; i++) {
+		free(cfg->keys[i].action);
+		for (size_t k = 0; k < cfg->keys[i].n_keys; k++)
+			free(cfg->keys[i].keys[k]);
+	}
+	free(cfg->keys);
 	free(cfg->issuer);
 	free(cfg->client_id);
 	free(cfg->language);
@@ -328,16 +333,43 @@ rd_signing(struct config *c, json_t *v, char **why)
 	return 0;
 }
 
-/* The bindings are the console's to check (ui/keymap.c); here only their shape. */
+/* The bindings' names are the console's to check (ui/keymap.c); here their shape. */
 static int
 rd_keys(struct config *c, json_t *v, char **why)
 {
+	const char *action;
+	json_t *value;
+
 	if (!json_is_object(v)) {
 		*why = xstrdup("must be an object of action: key or [keys]");
 		return -1;
 	}
-	free(c->keys_json);
-	c->keys_json = json_dumps(v, JSON_COMPACT);
+	json_object_foreach(v, action, value) {
+		struct config_key *k;
+
+		if (!json_is_string(value) &&
+		    (!json_is_array(value) || json_array_size(value) > CONFIG_KEYS_PER_ACTION)) {
+			*why = xasprintf_line(".%s: expected a key name or a list of up to %d",
+					      action, CONFIG_KEYS_PER_ACTION);
+			return -1;
+		}
+		c->keys = xreallocarray(c->keys, c->n_keys + 1, sizeof *c->keys);
+		k = &c->keys[c->n_keys++];
+		memset(k, 0, sizeof *k);
+		k->action = xstrdup(action);
+		if (json_is_string(value)) {
+			k->keys[k->n_keys++] = xstrdup(json_string_value(value));
+			continue;
+		}
+		for (size_t i = 0; i < json_array_size(value); i++) {
+			json_t *name = json_array_get(value, i);
+			if (!json_is_string(name)) {
+				*why = xasprintf_line(".%s: keys must be strings", action);
+				return -1;
+			}
+			k->keys[k->n_keys++] = xstrdup(json_string_value(name));
+		}
+	}
 	return 0;
 }
 
@@ -387,7 +419,13 @@ copy_config(struct config *dst, const struct config *src)
 	dst->signing.remote_url = xstrdup_or_null(src->signing.remote_url);
 	dst->signing.credential = xstrdup_or_null(src->signing.credential);
 	dst->signing.tsa_url = xstrdup_or_null(src->signing.tsa_url);
-	dst->keys_json = xstrdup_or_null(src->keys_json);
+	dst->keys = src->n_keys > 0 ? xcalloc(src->n_keys, sizeof *dst->keys) : NULL;
+	for (size_t i = 0; i < src->n_keys; i++) {
+		dst->keys[i].action = xstrdup(src->keys[i].action);
+		dst->keys[i].n_keys = src->keys[i].n_keys;
+		for (size_t k = 0; k < src->keys[i].n_keys; k++)
+			dst->keys[i].keys[k] = xstrdup(src->keys[i].keys[k]);
+	}
 	dst->issuer = xstrdup_or_null(src->issuer);
 	dst->client_id = xstrdup_or_null(src->client_id);
 	dst->language = xstrdup_or_null(src->language);

@@ -50,6 +50,14 @@ struct config_signing {
 	                              https://); NULL: signatures carry no timestamp */
 };
 
+/* One "keys" entry: an action and up to four keys, as names. */
+#define CONFIG_KEYS_PER_ACTION 4
+struct config_key {
+	char *action;
+	char *keys[CONFIG_KEYS_PER_ACTION];
+	size_t n_keys;
+};
+
 struct config {
 	char *issuer;              /* OpenID issuer URL; NULL: none configured */
 	char *client_id;           /* default "motcua" */
@@ -62,8 +70,9 @@ struct config {
 	unsigned workweek;         /* bit 0 = Sunday; default 0x3e (Mon..Fri) */
 	struct worktime worktime;  /* default 07:00-11:30, 13:30-17:00 */
 	struct config_signing signing; /* all NULL by default */
-	char *keys_json;           /* "keys": the console's bindings as compact JSON
-	                              text, checked by the console's keymap; NULL */
+	struct config_key *keys;   /* "keys": the console's bindings, in the file's
+	                              order; the names are the console's to check */
+	size_t n_keys;
 };
 
 /* Defaults, no file. */

@@ -217,17 +217,17 @@ deadline_in_working_time(struct calendar *cal, const struct worktime *wt, mc_tim
 	return false;
 }
 
-/* Working seconds in [from, to), stopping early once past `cap`. */
-static int64_t
-working_seconds_capped(struct calendar *cal, const struct worktime *wt, mc_time from,
-		       mc_time to, int64_t cap)
+int64_t
+deadline_working_seconds(struct calendar *cal, const struct worktime *wt, mc_time from,
+			 mc_time to)
 {
 	int32_t first = civil_day_of(from), last = civil_day_of(to);
 	int64_t total = 0;
 
 	if (to <= from)
 		return 0;
-	for (int32_t day = first; day <= last && total <= cap; day++) {
+	wt = usable(wt);
+	for (int32_t day = first; day <= last; day++) {
 		int lo = day == first ? civil_seconds_of_day(from) : 0;
 		int hi = day == last ? civil_seconds_of_day(to) : CIVIL_DAY;
 
@@ -241,13 +241,6 @@ working_seconds_capped(struct calendar *cal, const struct worktime *wt, mc_time 
 		}
 	}
 	return total;
-}
-
-int64_t
-deadline_working_seconds(struct calendar *cal, const struct worktime *wt, mc_time from,
-			 mc_time to)
-{
-	return working_seconds_capped(cal, usable(wt), from, to, INT64_MAX);
 }
 
 mc_time
@@ -476,19 +469,52 @@ deadline_due_supplemented(struct calendar *cal, const struct worktime *wt,
 
 /* ---- Classification ------------------------------------------------------------ */
 
+/*
+ * The working time from now to a due date grows by one each working second
+ * and stands still outside working time.  e is the earliest instant with
+ * `soon` working seconds from now; the working time to a later due date x is
+ * soon + working_seconds(e, x), still `soon` exactly while [e, x) holds no
+ * working second, i.e. while x <= next_working_instant(e).  So the last due
+ * date coming due is next_working_instant(e), and soon_end the second after.
+ */
+int
+deadline_horizon_at(struct calendar *cal, const struct worktime *wt, mc_time now, int64_t soon,
+		    struct deadline_horizon *out)
+{
+	mc_time e;
+
+	if (wt != NULL && deadline_worktime_check(wt) < 0)
+		return -1;
+	wt = usable(wt);
+	if (soon < 0)
+		soon = deadline_day_seconds(wt);
+	e = deadline_add_working(cal, wt, now, soon);
+	out->now = now;
+	out->soon_end = deadline_next_working_instant(cal, wt, e) + 1;
+	return 0;
+}
+
+enum deadline_class
+deadline_classify_at(const struct deadline_horizon *h, mc_time due_at)
+{
+	if (due_at == 0)
+		return DEADLINE_NONE;
+	if (due_at < h->now)
+		return DEADLINE_OVERDUE;
+	return due_at < h->soon_end ? DEADLINE_DUE_SOON : DEADLINE_ON_TRACK;
+}
+
 enum deadline_class
 deadline_classify_open(struct calendar *cal, const struct worktime *wt, mc_time due_at,
 		       mc_time now, int64_t soon)
 {
+	struct deadline_horizon h;
+
 	if (due_at == 0)
 		return DEADLINE_NONE;
-	if (now > due_at)
-		return DEADLINE_OVERDUE;
-	wt = usable(wt);
-	if (soon < 0)
-		soon = deadline_day_seconds(wt);
-	return working_seconds_capped(cal, wt, now, due_at, soon) <= soon ? DEADLINE_DUE_SOON
-									   : DEADLINE_ON_TRACK;
+	/* usable(): never fails, like the other functions without a status. */
+	deadline_horizon_at(cal, usable(wt), now, soon, &h);
+	return deadline_classify_at(&h, due_at);
 }
 
 enum deadline_class

@@ -206,10 +206,45 @@ enum deadline_class {
 #define DEADLINE_N_CLASSES 7
 
 /*
+ * The due classes' thresholds at one instant (the one rule; doc/deadlines.md).
+ * An open dossier is overdue when due_at < now (now == due_at is not yet
+ * overdue); coming due when now <= due_at < soon_end; on track when
+ * due_at >= soon_end.  Both are plain instants, so the store can filter on
+ * them in SQL (half-open ranges of its due_key) and the screens compare with
+ * them, and every front end counts the same dossiers.
+ */
+struct deadline_horizon {
+	mc_time now;       /* an open dossier with due_at < now is overdue */
+	mc_time soon_end;  /* now <= due_at < soon_end: due soon; due_at >= soon_end: on track */
+};
+
+/*
+ * The horizon at `now` for a threshold of `soon` seconds of WORKING time
+ * (soon < 0: one working day, deadline_day_seconds(wt)): a due date is coming
+ * due when the working time from now to it is at most `soon`.  With
+ * e = deadline_add_working(now, soon), every due date up to and including
+ * deadline_next_working_instant(e) has exactly `soon` working seconds or fewer
+ * ahead of it (the time after e up to the next period is not working time:
+ * with 8 h from Friday 09:00, both Friday 17:00 and Monday 07:00 are 8 h
+ * away), so soon_end is that instant plus one second.  Computed once, it is
+ * valid for every due date: deadline_classify_at(h, due_at) equals
+ * deadline_classify_open(cal, wt, due_at, now, soon) for all due_at.
+ * Returns 0 and fills *out, or -1 (*out untouched) for a wt failing
+ * deadline_worktime_check(); wt NULL is the default.
+ */
+int deadline_horizon_at(struct calendar *cal, const struct worktime *wt, mc_time now,
+			int64_t soon, struct deadline_horizon *out);
+
+/* The class of an open dossier against h (due_at 0: DEADLINE_NONE). Pure comparison. */
+enum deadline_class deadline_classify_at(const struct deadline_horizon *h, mc_time due_at);
+
+/*
  * An open dossier at `now`: overdue when now > due_at (now == due_at is not
  * yet overdue); due soon when the working time from now to due_at is at most
  * `soon` seconds (soon < 0: one working day, deadline_day_seconds(wt)); else
- * on track.  due_at == 0 gives DEADLINE_NONE.
+ * on track.  due_at == 0 gives DEADLINE_NONE.  The same rule as
+ * deadline_horizon_at() + deadline_classify_at() (it is implemented so); to
+ * classify many dossiers at one instant, compute the horizon once.
  */
 enum deadline_class deadline_classify_open(struct calendar *cal, const struct worktime *wt,
 					   mc_time due_at, mc_time now, int64_t soon);

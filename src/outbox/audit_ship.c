@@ -3,19 +3,22 @@
  *
  * One job, an explicit state machine:
  *
- *   IDLE --entries wait, backoff over--> TOKEN --token--> SENDING --answer--> IDLE
+ *   IDLE --entries wait, backoff over--> LINK --ready--> SENDING --answer--> IDLE
  *                                          |                 |
- *                                          +-- no token -----+--> IDLE (backoff)
+ *                                          +-- link down ----+--> IDLE (backoff)
+ *
+ * The token is the coordination system's (its link, sources/link.h): the
+ * log's server is the coordination system's keeper.
  *
  * The server's "head" is the truth about what it holds: the shipped mark
  * moves to it (never past what we sent), so a lost answer only means the
  * same entries are offered again and counted as duplicates.  Failures back
- * off 5 s, doubling to 5 min; a 409 stops shipping for this process.
+ * off 5 s, doubling to 5 min; a 409 stops shipping for this process
+ * (MC_E_AUDIT_DIFFERS: the local log was changed after it was shipped).
  */
 #include "outbox/audit_ship.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +32,12 @@
 #define BACKOFF_MIN_S 5
 #define BACKOFF_MAX_S 300
 
-enum ship_state { SHIP_IDLE = 0, SHIP_TOKEN, SHIP_SENDING };
+enum ship_state { SHIP_IDLE = 0, SHIP_LINK, SHIP_SENDING };
 
 struct audit_ship {
 	struct store *store;
 	struct net *net;
-	const struct sync_tokens *tokens;
+	struct source_link *link;
 	char *url;
 	enum ship_state state;
 	struct net_request *req;   /* referenced while SENDING */
@@ -43,22 +46,14 @@ struct audit_ship {
 	int64_t backoff_s;
 	bool retried_401;
 	bool conflict;
-	bool *alive;               /* cleared at free: callbacks see it */
 	int64_t shipped, duplicates;
-	char error[256];
+	struct mc_err error;       /* the last failure; MC_OK after a success */
 };
 
+/* The failure is in a->error already; back off. */
 static void
-fail(struct audit_ship *a, mc_time now, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-fail(struct audit_ship *a, mc_time now, const char *fmt, ...)
+fail(struct audit_ship *a, mc_time now)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(a->error, sizeof a->error, fmt, ap);
-	va_end(ap);
 	a->backoff_s = a->backoff_s == 0 ? BACKOFF_MIN_S
 			: a->backoff_s * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : a->backoff_s * 2;
 	a->next_at = now + a->backoff_s;
@@ -71,21 +66,19 @@ audit_ship_new(const struct audit_ship_options *opt)
 	struct audit_ship *a;
 	size_t n;
 
-	if (opt->issuer == NULL || opt->issuer[0] == '\0' || opt->tokens == NULL ||
-	    opt->tokens->get == NULL || opt->net == NULL)
+	if (opt->issuer == NULL || opt->issuer[0] == '\0' || opt->link == NULL ||
+	    opt->net == NULL)
 		return NULL;
 	a = xcalloc(1, sizeof *a);
 	a->store = opt->store;
 	a->net = opt->net;
-	a->tokens = opt->tokens;
+	a->link = opt->link;
 	n = strlen(opt->issuer);
 	while (n > 0 && opt->issuer[n - 1] == '/')
 		n--;
 	a->url = xmalloc(n + sizeof AUDIT_SHIP_PATH);
 	memcpy(a->url, opt->issuer, n);
 	memcpy(a->url + n, AUDIT_SHIP_PATH, sizeof AUDIT_SHIP_PATH);
-	a->alive = xmalloc(sizeof *a->alive);
-	*a->alive = true;
 	return a;
 }
 
@@ -94,14 +87,14 @@ audit_ship_free(struct audit_ship *a)
 {
 	if (a == NULL)
 		return;
-	*a->alive = false; /* a token callback still to come frees the flag */
+	if (a->state == SHIP_LINK)
+		source_link_forget(a->link, a);
 	if (a->state == SHIP_SENDING && a->req != NULL) {
-		net_cancel(a->req);
-		net_request_unref(a->req);
+		struct net_request *req = a->req;
 		a->req = NULL;
+		net_cancel(req); /* its callback finds a->req NULL */
+		net_request_unref(req);
 	}
-	if (a->state != SHIP_TOKEN)
-		free(a->alive);
 	free(a->url);
 	free(a);
 }
@@ -147,41 +140,44 @@ on_answer(struct net_request *req, const struct net_response *resp, void *arg)
 	mc_time now = (mc_time)time(NULL);
 	json_t *body = NULL, *head;
 
-	(void)req;
-	if (resp->result == NET_ERR_CANCELLED)
+	if (a->req != req)
 		return; /* audit_ship_free() */
 	net_request_unref(a->req);
 	a->req = NULL;
 	a->state = SHIP_IDLE;
 	if (resp->result != NET_OK) {
-		fail(a, now, "audit log: %s", resp->error);
+		mc_err_set(&a->error, MC_E_NETWORK, "audit", "%s", resp->error);
+		fail(a, now);
 		return;
 	}
 	body = json_loadb(resp->body, resp->body_len, 0, NULL);
 	head = json_object_get(body, "head");
-	if (resp->status == 401 && !a->retried_401) {
+	if ((resp->status == 401 || resp->status == 403) && !a->retried_401) {
 		a->retried_401 = true;
-		if (a->tokens->invalidate != NULL)
-			a->tokens->invalidate(a->tokens->ctx, AUDIT_SHIP_SYSTEM);
+		(void)source_link_refused(a->link);
 		a->next_at = now; /* once more with a new token */
 	} else if (resp->status == 409) {
 		const char *why = json_string_value(json_object_get(body, "why"));
 		a->conflict = true;
-		snprintf(a->error, sizeof a->error,
-			 "audit log: the server's copy differs from this terminal's (%s); "
-			 "shipping stopped - run 'motcua audit verify'", why != NULL ? why : "409");
+		mc_err_set(&a->error, MC_E_AUDIT_DIFFERS, "audit", "%s", why != NULL ? why : "");
+		a->error.http = 409;
 	} else if (resp->status != 200 || !json_is_integer(head)) {
-		fail(a, now, "audit log: the server answered %ld", resp->status);
+		mc_err_set(&a->error, resp->status >= 500 || resp->status == 429 ? MC_E_UNAVAILABLE
+										: MC_E_HTTP,
+			   "audit", NULL);
+		a->error.http = (int)resp->status;
+		fail(a, now);
 	} else {
 		int64_t h = json_integer_value(head);
 		json_t *acc = json_object_get(body, "accepted"), *dup = json_object_get(body, "duplicates");
 
 		a->shipped += json_is_integer(acc) ? json_integer_value(acc) : 0;
 		a->duplicates += json_is_integer(dup) ? json_integer_value(dup) : 0;
-		if (store_audit_mark_shipped(a->store, h < a->last_sent ? h : a->last_sent) != 0)
-			fail(a, now, "audit log: %s", store_errmsg(a->store));
-		else {
-			a->error[0] = '\0';
+		if (store_audit_mark_shipped(a->store, h < a->last_sent ? h : a->last_sent) != 0) {
+			mc_err_set(&a->error, MC_E_STORE, "audit", "%s", store_errmsg(a->store));
+			fail(a, now);
+		} else {
+			mc_err_clear(&a->error);
 			a->backoff_s = 0;
 			a->retried_401 = false;
 		}
@@ -189,45 +185,31 @@ on_answer(struct net_request *req, const struct net_response *resp, void *arg)
 	json_decref(body);
 }
 
-struct token_wait {
-	struct audit_ship *a;
-	bool *alive;
-};
-
 static void
-on_token(void *arg, const char *token, const char *why)
+on_link(void *arg, struct source_link *l, const struct mc_err *err)
 {
-	struct token_wait *tw = arg;
-	struct audit_ship *a = tw->a;
+	struct audit_ship *a = arg;
 	mc_time now = (mc_time)time(NULL);
+	const char *token = source_link_source(l)->token;
 	char *text, *auth;
-	size_t n;
 
-	if (!*tw->alive) {
-		free(tw->alive);
-		free(tw);
-		return;
-	}
-	free(tw);
-	if (token == NULL) {
-		fail(a, now, "audit log: no token for %s: %s", AUDIT_SHIP_SYSTEM,
-		     why != NULL ? why : "?");
+	a->state = SHIP_IDLE;
+	if (err != NULL) {
+		a->error = *err;
+		fail(a, now);
 		return;
 	}
 	text = batch_json(a, &a->last_sent);
-	if (text == NULL) {
-		a->state = SHIP_IDLE;
+	if (text == NULL)
 		return;
-	}
 	a->req = net_request_new(a->net, "POST", a->url);
 	net_request_source(a->req, "audit");
 	net_request_kind(a->req, "audit");
-	n = strlen(token) + 8;
-	auth = xmalloc(n);
-	snprintf(auth, n, "Bearer %s", token);
-	net_request_header(a->req, "Authorization", auth);
-	explicit_bzero(auth, n);
-	free(auth);
+	if (token != NULL) {
+		auth = xasprintf("Bearer %s", token);
+		net_request_header(a->req, "Authorization", auth);
+		xfree_secret(auth);
+	}
 	net_request_body(a->req, "application/json", text, strlen(text));
 	free(text);
 	net_request_on_done(a->req, on_answer, a);
@@ -249,19 +231,14 @@ waiting(struct audit_ship *a)
 bool
 audit_ship_step(struct audit_ship *a, mc_time now)
 {
-	struct token_wait *tw;
-
 	if (a == NULL)
 		return false;
 	if (a->state != SHIP_IDLE || a->conflict)
 		return a->state != SHIP_IDLE;
 	if (now < a->next_at || waiting(a) <= 0)
 		return false;
-	a->state = SHIP_TOKEN;
-	tw = xmalloc(sizeof *tw);
-	tw->a = a;
-	tw->alive = a->alive;
-	a->tokens->get(a->tokens->ctx, AUDIT_SHIP_SYSTEM, on_token, tw);
+	a->state = SHIP_LINK;
+	source_link_want(a->link, on_link, a); /* may answer at once */
 	return a->state != SHIP_IDLE;
 }
 
@@ -275,7 +252,7 @@ audit_ship_get_stats(struct audit_ship *a, struct audit_ship_stats *st)
 	st->duplicates = a->duplicates;
 	st->waiting = waiting(a);
 	st->conflict = a->conflict;
-	st->error = a->error[0] != '\0' ? a->error : NULL;
+	st->error = a->error;
 }
 
 int

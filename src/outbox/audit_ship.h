@@ -1,7 +1,7 @@
 /*
  * audit_ship.h - shipping the audit log (store/audit.h) to the server that
- * keeps it: the coordination system, at "<issuer>/audit/entries" with a
- * token for the "dvcqg" audience (the sandbox serves it).
+ * keeps it: the coordination system's keeper, at "<issuer>/audit/entries",
+ * with the coordination system's token (its link; the sandbox serves it).
  *
  * Protocol (doc/security.md): POST {"chain", "entries": [{seq, at, clerk,
  * kind, dossier, purpose, details, prev_hash, hash}]} in sequence order,
@@ -16,31 +16,32 @@
  * Runs on the caller's loop and net like the outbox replay; nothing here
  * blocks except audit_ship_run() (for one-shot commands).
  */
-#ifndef MOTCUA_SYNC_AUDIT_SHIP_H
-#define MOTCUA_SYNC_AUDIT_SHIP_H
+#ifndef MOTCUA_OUTBOX_AUDIT_SHIP_H
+#define MOTCUA_OUTBOX_AUDIT_SHIP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "core/civil.h"
+#include "core/error.h"
 #include "net/net.h"
+#include "sources/link.h"
 #include "store/store.h"
-#include "sync/sync.h"
 
-#define AUDIT_SHIP_SYSTEM "dvcqg"  /* whose token the sink accepts */
 #define AUDIT_SHIP_PATH "/audit/entries"
 #define AUDIT_SHIP_BATCH 100
 
 struct audit_ship_options {
 	struct store *store;               /* borrowed */
 	struct net *net;                   /* borrowed */
-	const struct sync_tokens *tokens;  /* borrowed; NULL: nothing is shipped */
+	struct source_link *link;          /* the coordination system's (its token);
+	                                      borrowed; NULL: nothing is shipped */
 	const char *issuer;                /* the sink is issuer + AUDIT_SHIP_PATH */
 };
 
 struct audit_ship;
 
-/* NULL when there is no issuer or no tokens (nothing to ship to). */
+/* NULL when there is no issuer or no link (nothing to ship to). */
 struct audit_ship *audit_ship_new(const struct audit_ship_options *opt);
 /* Cancels a request in flight (polling the net until it is done).  NULL ok. */
 void audit_ship_free(struct audit_ship *a);
@@ -56,8 +57,9 @@ struct audit_ship_stats {
 	int64_t shipped;      /* entries the server newly accepted in this process */
 	int64_t duplicates;   /* entries it already had */
 	int64_t waiting;      /* entries not yet on the server */
-	bool conflict;        /* the server's copy differs: shipping stopped */
-	const char *error;    /* last failure (borrowed) or NULL */
+	bool conflict;        /* the server's copy differs: shipping stopped
+	                         (error: MC_E_AUDIT_DIFFERS, detail: the server's why) */
+	struct mc_err error;  /* the last failure; code MC_OK when none */
 };
 void audit_ship_get_stats(struct audit_ship *a, struct audit_ship_stats *st);
 

@@ -191,7 +191,7 @@ audit_end(struct store *s, bool own, int rc, const char *kind, const char *code,
 }
 
 static int
-add_file(struct outbox_payload *p, const char *path, char **cause)
+add_file(struct outbox_payload *p, const char *path, struct mc_err *err)
 {
 	struct stat sb;
 	char *abs;
@@ -200,18 +200,21 @@ add_file(struct outbox_payload *p, const char *path, char **cause)
 	struct outbox_file *f;
 
 	if (fd < 0) {
-		*cause = xasprintf("không đọc được tệp '%s': %s", path, strerror(errno));
+		mc_err_set(err, MC_E_FILE, NULL, "%s", strerror(errno));
+		mc_err_field(err, path);
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		*cause = xasprintf("'%s' không phải là tệp thường", path);
+		mc_err_set(err, MC_E_NOT_FILE, NULL, NULL);
+		mc_err_field(err, path);
 		return -1;
 	}
 	close(fd);
 	abs = realpath(path, NULL);
 	if (abs == NULL) {
-		*cause = xasprintf("không đọc được tệp '%s': %s", path, strerror(errno));
+		mc_err_set(err, MC_E_FILE, NULL, "%s", strerror(errno));
+		mc_err_field(err, path);
 		return -1;
 	}
 	base = strrchr(abs, '/');
@@ -226,7 +229,7 @@ add_file(struct outbox_payload *p, const char *path, char **cause)
 
 enum outbox_act_result
 outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, int64_t *id,
-	   char **cause)
+	   struct mc_err *err)
 {
 	struct outbox_payload p = {0};
 	struct store_outbox_entry e = {0};
@@ -237,26 +240,27 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 	bool own;
 
 	*id = 0;
-	*cause = NULL;
+	mc_err_clear(err);
 	if (a == ACTION_NONE) {
-		*cause = xasprintf("không có thao tác '%s' (unknown action)", req->action);
+		mc_err_set(err, MC_E_UNKNOWN_ACTION, NULL, NULL);
+		mc_err_field(err, req->action);
 		return OUTBOX_ACT_BAD_ACTION;
 	}
 	if (action_needs_reason(a) && (req->reason == NULL || req->reason[0] == '\0')) {
-		*cause = xasprintf("thao tác '%s' cần lý do: --reason TEXT (a reason is required)",
-				   action_name(a));
+		mc_err_set(err, MC_E_NEED_REASON, NULL, NULL);
+		mc_err_field(err, action_name(a));
 		return OUTBOX_ACT_NEED_REASON;
 	}
 	p.reason = xstrdup_or_null(req->reason);
 	p.to_unit = xstrdup_or_null(req->to_unit);
 	for (size_t i = 0; i < req->n_files; i++) {
-		if (add_file(&p, req->files[i], cause) != 0) {
+		if (add_file(&p, req->files[i], err) != 0) {
 			res = OUTBOX_ACT_BAD_FILE;
 			goto out;
 		}
 	}
 	if (outbox_key_new(key) != 0) {
-		*cause = xasprintf("no random source: %s", strerror(errno));
+		mc_err_set(err, MC_E_INTERNAL, NULL, "no random source: %s", strerror(errno));
 		goto out;
 	}
 	e.code = xstrdup(req->code);
@@ -265,7 +269,7 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 	e.idem_key = xstrdup(key);
 	e.payload = outbox_payload_dump(&p);
 	if (audit_begin(s, &own) != 0) {
-		*cause = xstrdup(store_errmsg(s));
+		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
 		goto out;
 	}
 	rc = store_outbox_enqueue(s, &e, now, &from);
@@ -280,22 +284,24 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 		res = OUTBOX_ACT_OK;
 		break;
 	case 1:
-		*cause = xasprintf("không có hồ sơ %s trong kho cục bộ (not in the local store; "
-				   "run motcua sync)", req->code);
+		mc_err_set(err, MC_E_NO_DOSSIER, NULL, NULL);
+		mc_err_field(err, req->code);
 		res = OUTBOX_ACT_NO_DOSSIER;
 		break;
 	case 2:
-		*cause = xasprintf("không thể '%s' từ trạng thái '%s' (%d)", action_name(a),
-				   status_label_vi(from), from);
+		mc_err_set(err, MC_E_NOT_ALLOWED, NULL, NULL);
+		mc_err_field(err, action_name(a));
+		err->status = from;
 		res = OUTBOX_ACT_NOT_ALLOWED;
 		break;
 	case 3:
-		*cause = xasprintf("hồ sơ %s có thao tác #%" PRId64 " chưa giải quyết; "
-				   "motcua queue retry|drop %" PRId64 " trước", req->code, e.id, e.id);
+		/* the entry that blocks it, for the words "#N first" */
+		mc_err_set(err, MC_E_BLOCKED, NULL, "%" PRId64, e.id);
+		mc_err_field(err, req->code);
 		res = OUTBOX_ACT_BLOCKED;
 		break;
 	default:
-		*cause = xstrdup(store_errmsg(s));
+		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
 		break;
 	}
 out:
@@ -304,23 +310,29 @@ out:
 	return res;
 }
 
+/* The entry id as the error's field ("#12"). */
+static void
+entry_field(struct mc_err *err, int64_t id)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%" PRId64, id);
+	mc_err_field(err, buf);
+}
+
 int
-outbox_retry(struct store *s, int64_t id, mc_time now, char **cause)
+outbox_retry(struct store *s, int64_t id, mc_time now, struct mc_err *err)
 {
 	char key[OUTBOX_KEY_LEN + 1];
 	int from = 0, rc;
 	struct store_outbox_entry e = {0};
 	bool own;
 
-	*cause = NULL;
-	if (outbox_key_new(key) != 0) {
-		*cause = xasprintf("no random source: %s", strerror(errno));
-		return -1;
-	}
-	if (audit_begin(s, &own) != 0) {
-		*cause = xstrdup(store_errmsg(s));
-		return -1;
-	}
+	mc_err_clear(err);
+	if (outbox_key_new(key) != 0)
+		return mc_err_set(err, MC_E_INTERNAL, NULL, "no random source: %s", strerror(errno));
+	if (audit_begin(s, &own) != 0)
+		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
 	rc = store_outbox_retry(s, id, key, now, &from);
 	if (rc == 0 && store_outbox_get(s, id, &e) == 0) {
 		rc = audit_end(s, own, 0, STORE_AUDIT_RETRY, e.code, NULL,
@@ -332,36 +344,36 @@ outbox_retry(struct store *s, int64_t id, mc_time now, char **cause)
 		rc = audit_end(s, own, rc == 0 ? -1 : rc, NULL, NULL, NULL, NULL, now);
 	}
 	if (rc == 1) {
-		*cause = xasprintf("không có mục #%" PRId64 " trong hàng đợi", id);
+		mc_err_set(err, MC_E_NO_ENTRY, NULL, NULL);
+		entry_field(err, id);
 	} else if (rc == 2 && from < 0) {
-		*cause = xasprintf("mục #%" PRId64 " không ở trạng thái xung đột hay bị từ chối",
-				   id);
+		mc_err_set(err, MC_E_ENTRY_STATE, NULL, NULL);
+		entry_field(err, id);
 	} else if (rc == 2) {
 		const char *name = NULL;
 		if (store_outbox_get(s, id, &e) == 0)
 			name = action_name(e.action);
-		*cause = xasprintf("không thể '%s' từ trạng thái '%s' (%d) trên máy chủ",
-				   name != NULL ? name : "?", status_label_vi(from), from);
+		mc_err_set(err, MC_E_NOT_ALLOWED_SERVER, NULL, NULL);
+		mc_err_field(err, name != NULL ? name : "?");
+		err->status = from;
 		store_outbox_entry_release(&e);
 	} else if (rc < 0) {
-		*cause = xstrdup(store_errmsg(s));
+		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
 	}
 	return rc;
 }
 
 int
-outbox_drop(struct store *s, int64_t id, mc_time now, char **cause)
+outbox_drop(struct store *s, int64_t id, mc_time now, struct mc_err *err)
 {
 	struct store_outbox_entry e = {0};
 	enum store_outbox_state st = STORE_OUTBOX_PENDING;
 	bool own;
 	int rc;
 
-	*cause = NULL;
-	if (audit_begin(s, &own) != 0) {
-		*cause = xstrdup(store_errmsg(s));
-		return -1;
-	}
+	mc_err_clear(err);
+	if (audit_begin(s, &own) != 0)
+		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
 	/* what is dropped, read before it goes */
 	rc = store_outbox_get(s, id, &e);
 	if (rc == 0)
@@ -374,14 +386,15 @@ outbox_drop(struct store *s, int64_t id, mc_time now, char **cause)
 		       now);
 	store_outbox_entry_release(&e);
 	if (rc == 1)
-		*cause = xasprintf("không có mục #%" PRId64 " trong hàng đợi", id);
+		mc_err_set(err, MC_E_NO_ENTRY, NULL, NULL);
 	else if (rc == 2 && st == STORE_OUTBOX_SENDING)
-		*cause = xasprintf("mục #%" PRId64 " đang được gửi và có thể đã tới máy chủ; "
-				   "hãy đồng bộ để biết kết quả (being sent)", id);
+		mc_err_set(err, MC_E_ENTRY_SENT, NULL, "sending");
 	else if (rc == 2)
-		*cause = xasprintf("mục #%" PRId64 " đã xong (done)", id);
+		mc_err_set(err, MC_E_ENTRY_SENT, NULL, "done");
 	else if (rc < 0)
-		*cause = xstrdup(store_errmsg(s));
+		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+	if (rc != 0)
+		entry_field(err, id);
 	return rc;
 }
 

@@ -6,11 +6,11 @@
  * answer).  doc/outbox.md is the design note.
  *
  * What it does not do: send anything (outbox_replay.h), or hold SQL (the
- * rows are store/outbox.h).  Causes (char **cause) are malloc'd one-line
- * messages, Vietnamese first as the console shows them; the caller frees.
+ * rows are store/outbox.h).  What went wrong is a code with its details
+ * (core/error.h); the front ends word it.
  */
-#ifndef MOTCUA_SYNC_OUTBOX_H
-#define MOTCUA_SYNC_OUTBOX_H
+#ifndef MOTCUA_OUTBOX_H
+#define MOTCUA_OUTBOX_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 
 #include "core/civil.h"
 #include "core/dossier.h"
+#include "core/error.h"
 #include "core/status.h"
 #include "store/outbox.h"
 #include "store/store.h"
@@ -59,8 +60,8 @@ enum outbox_act_result {
 	OUTBOX_ACT_BAD_ACTION,     /* unknown action name (bad usage) */
 	OUTBOX_ACT_NO_DOSSIER,     /* not in the local store */
 	OUTBOX_ACT_NOT_ALLOWED,    /* not allowed from the current local status */
-	OUTBOX_ACT_NEED_REASON,    /* the action needs --reason */
-	OUTBOX_ACT_BAD_FILE,       /* a --file cannot be read */
+	OUTBOX_ACT_NEED_REASON,    /* the action needs a reason */
+	OUTBOX_ACT_BAD_FILE,       /* a result file cannot be read */
 	OUTBOX_ACT_BLOCKED,        /* an unresolved conflict on the dossier comes first */
 };
 
@@ -79,22 +80,27 @@ struct outbox_act_request {
  * Check and queue one action: the name, the reason, the files (readable
  * regular files), then store_outbox_enqueue() with a new key and the payload
  * (one transaction with the optimistic effect).  On OK *id is the entry.
- * Every other result sets *cause, e.g. for NOT_ALLOWED
- * "không thể 'approve' từ trạng thái 'Mới đăng ký' (1)".
+ * Every other result sets *err: MC_E_UNKNOWN_ACTION, MC_E_NEED_REASON (field:
+ * the action), MC_E_FILE / MC_E_NOT_FILE (field: the path), MC_E_NO_DOSSIER
+ * (field: the code), MC_E_NOT_ALLOWED (field: the action, status: the local
+ * status), MC_E_BLOCKED (field: the code, detail: the blocking entry's id),
+ * MC_E_STORE.
  */
 enum outbox_act_result outbox_act(struct store *s, const struct outbox_act_request *req,
-				  mc_time now, int64_t *id, char **cause);
+				  mc_time now, int64_t *id, struct mc_err *err);
 
 /*
  * `motcua queue retry`: re-apply a conflict or refused entry on the
  * server's state with a NEW key (it is a new intent against a new version:
  * tuphap and nnmt would otherwise answer the old key with the old answer).
- * 0, 1 not found, 2 refused (*cause says why), -1 error (*cause).
+ * 0, 1 not found (MC_E_NO_ENTRY), 2 refused (MC_E_ENTRY_STATE, or
+ * MC_E_NOT_ALLOWED_SERVER with the server's status), -1 error (MC_E_STORE).
  */
-int outbox_retry(struct store *s, int64_t id, mc_time now, char **cause);
+int outbox_retry(struct store *s, int64_t id, mc_time now, struct mc_err *err);
 
-/* `motcua queue drop`: 0, 1 not found, 2 refused (being sent, or done), -1. */
-int outbox_drop(struct store *s, int64_t id, mc_time now, char **cause);
+/* `motcua queue drop`: 0, 1 not found, 2 refused (MC_E_ENTRY_SENT: being
+ * sent, or done), -1. */
+int outbox_drop(struct store *s, int64_t id, mc_time now, struct mc_err *err);
 
 /* ---- reading the server after a lost answer ----------------------------- */
 

@@ -10,12 +10,12 @@
  * submitted only after its entry is durably 'sending'; a 'sending' entry is
  * resent only with the same client reference, and only after reading the
  * server on dialects that do not deduplicate by it; and the lock above.
- * This file does not build or read requests: the links are in
- * outbox_replay_link.c, the action requests in outbox_replay_send.c, the
- * reads of the server in outbox_replay_probe.c, result file uploads in
- * outbox_upload.c.
+ * This file does not build or read requests: the systems' tokens and
+ * sessions are their links (sources/link.h), the action requests are in
+ * outbox_send.c, the reads of the server in outbox_probe.c, result file
+ * uploads in outbox_upload.c (outbox_int.h draws the calls).
  */
-#include "outbox/outbox_replay_int.h"
+#include "outbox/outbox_int.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -29,53 +29,13 @@
 
 #include "core/xalloc.h"
 
-mc_time
-outbox_replay_now(const struct outbox_replay *r)
+static void
+store_error(struct outbox_replay *r)
 {
-	return r->opt.now != NULL ? r->opt.now(r->opt.now_arg) : (mc_time)time(NULL);
-}
+	struct mc_err err;
 
-void
-outbox_replay_log(struct outbox_replay *r, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	if (r->opt.log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	r->opt.log(r->opt.log_ctx, line);
-}
-
-size_t
-outbox_replay_chunk(const struct outbox_replay *r)
-{
-	return r->opt.chunk_bytes > 0 ? r->opt.chunk_bytes : 64 * 1024;
-}
-
-struct net *
-outbox_replay_net(const struct outbox_replay *r)
-{
-	return r->opt.net;
-}
-
-void
-outbox_replay_count_upload(struct outbox_replay *r, bool resumed)
-{
-	if (resumed)
-		r->stats.upload_resumed++;
-	else
-		r->stats.uploads++;
-}
-
-void
-outbox_job_account(struct outbox_job *j, const struct net_response *resp)
-{
-	j->r->stats.requests++;
-	j->r->stats.bytes_in += resp->bytes_in;
-	j->r->stats.bytes_out += resp->bytes_out;
+	mc_err_set(&err, MC_E_STORE, NULL, "%s", store_errmsg(r->opt.store));
+	outbox_replay_event(r, OUTBOX_EV_STORE, NULL, &err);
 }
 
 /* ---- the replay lock ------------------------------------------------------ */
@@ -103,66 +63,11 @@ take_lock(struct outbox_replay *r)
 		close(r->lock_fd);
 		r->lock_fd = -1;
 		if (!r->lock_tried)
-			outbox_replay_log(r, "outbox: another motcua is sending the queue; "
-					  "waiting for it");
+			outbox_replay_event(r, OUTBOX_EV_LOCKED, NULL, NULL);
 		r->lock_tried = true;
 		return false;
 	}
 	return true;
-}
-
-
-/* ---- finishing jobs ---------------------------------------------------------- */
-
-void
-outbox_job_set_server(struct outbox_job *j, const struct dossier *d, int status)
-{
-	free(j->srv_version);
-	free(j->srv_raw);
-	j->srv_version = NULL;
-	j->srv_raw = NULL;
-	j->srv_status = status;
-	if (d != NULL) {
-		if (status_valid(d->status))
-			j->srv_status = d->status;
-		j->srv_version = xstrdup_or_null(d->version);
-		j->srv_raw = xstrdup_or_null(d->raw_status);
-		j->srv_updated = d->updated_at;
-		j->srv_finished = d->finished_at;
-	}
-}
-
-void
-outbox_job_finish(struct outbox_job *j, enum outbox_outcome out, const char *message)
-{
-	char *copy = xstrdup_or_null(message); /* message may be j->message */
-
-	j->phase = OUTBOX_PHASE_FINISHED;
-	j->outcome = out;
-	free(j->message);
-	j->message = copy;
-}
-
-void
-outbox_job_later(struct outbox_job *j, const char *message, uint64_t delay_ms)
-{
-	j->delay_ms = delay_ms;
-	outbox_job_finish(j, OUTBOX_OUT_LATER, message);
-}
-
-void
-outbox_job_fail(struct outbox_job *j, const char *message)
-{
-	outbox_job_finish(j, OUTBOX_OUT_FAILED, message);
-}
-
-
-void
-outbox_job_submit(struct outbox_job *j, struct net_request *req, net_done_fn *done)
-{
-	j->req = net_request_ref(req);
-	net_request_on_done(req, done, j);
-	net_submit(j->r->opt.net, req);
 }
 
 
@@ -171,13 +76,21 @@ outbox_job_submit(struct outbox_job *j, struct net_request *req, net_done_fn *do
 static void
 job_free(struct outbox_job *j)
 {
+	if (j->waiting_link)
+		source_link_forget(j->link, j);
 	store_outbox_entry_release(&j->e);
 	outbox_payload_release(&j->p);
 	free(j->fingerprint);
 	free(j->srv_version);
 	free(j->srv_raw);
-	free(j->message);
 	free(j);
+}
+
+/* The store's one-line form of the job's error (NULL when none). */
+static char *
+job_error(const struct outbox_job *j)
+{
+	return j->err.code != MC_OK ? mc_err_format(&j->err) : NULL;
 }
 
 static bool
@@ -192,10 +105,28 @@ has_job(const struct outbox_replay *r, const char *code)
 static void
 job_begin(struct outbox_job *j)
 {
-	if (outbox_upload_supported(j->src) && outbox_upload_needed(j))
+	if (outbox_upload_needed(j))
 		outbox_upload_next(j);
 	else
 		outbox_job_uploaded(j);
+}
+
+/* The job's system is ready (err NULL), or cannot be reached now. */
+static void
+on_link(void *arg, struct source_link *l, const struct mc_err *err)
+{
+	struct outbox_job *j = arg;
+	mc_time now = outbox_replay_now(j->r), at;
+
+	j->waiting_link = false;
+	if (j->r->freeing)
+		return;
+	if (err == NULL) {
+		job_begin(j);
+		return;
+	}
+	at = source_link_retry_at(l);
+	outbox_job_later(j, err, (uint64_t)(at > now ? at - now : 5) * 1000);
 }
 
 /* Write one finished job's outcome (inside the step's batch). */
@@ -209,33 +140,35 @@ job_write(struct outbox_replay *r, struct outbox_job *j, mc_time now)
 		.updated_at = j->srv_updated,
 		.finished_at = j->srv_finished,
 	};
-	struct outbox_link *l;
 	uint64_t delay;
+	char *error = job_error(j);
+	int rc = 0;
 
 	switch (j->outcome) {
 	case OUTBOX_OUT_DONE:
 		r->stats.applied++;
-		outbox_replay_log(r, "outbox #%" PRId64 " %s %s: done", j->e.id, j->e.code,
-				  action_name(j->e.action));
-		return store_outbox_done(r->opt.store, j->e.id, &srv, now);
+		outbox_replay_event(r, OUTBOX_EV_DONE, j, NULL);
+		rc = store_outbox_done(r->opt.store, j->e.id, &srv, now);
+		break;
 	case OUTBOX_OUT_CONFLICT:
 	case OUTBOX_OUT_FAILED:
 		if (j->outcome == OUTBOX_OUT_CONFLICT)
 			r->stats.conflicts++;
 		else
 			r->stats.failed++;
-		outbox_replay_log(r, "outbox #%" PRId64 " %s %s: %s: %s", j->e.id, j->e.code,
-				  action_name(j->e.action),
-				  j->outcome == OUTBOX_OUT_CONFLICT ? "conflict" : "refused",
-				  j->message != NULL ? j->message : "");
-		return store_outbox_settle(r->opt.store, j->e.id,
-					   j->outcome == OUTBOX_OUT_CONFLICT ? STORE_OUTBOX_CONFLICT
-									     : STORE_OUTBOX_FAILED,
-					   &srv, j->message, now);
+		outbox_replay_event(r,
+				    j->outcome == OUTBOX_OUT_CONFLICT ? OUTBOX_EV_CONFLICT
+								      : OUTBOX_EV_REFUSED,
+				    j, &j->err);
+		rc = store_outbox_settle(r->opt.store, j->e.id,
+					 j->outcome == OUTBOX_OUT_CONFLICT ? STORE_OUTBOX_CONFLICT
+									   : STORE_OUTBOX_FAILED,
+					 &srv, error, now);
+		break;
 	case OUTBOX_OUT_LATER:
 		r->stats.retries++;
-		if (j->auth && (l = outbox_link_get(r, j->e.source)) != NULL)
-			outbox_link_refused(l);
+		if (j->auth && j->link != NULL)
+			(void)source_link_refused(j->link);
 		delay = j->delay_ms;
 		if (delay == 0)
 			delay = net_backoff_delay_ms(
@@ -243,13 +176,15 @@ job_write(struct outbox_replay *r, struct outbox_job *j, mc_time now)
 				r->opt.backoff_base_ms > 0 ? r->opt.backoff_base_ms : 1000,
 				r->opt.backoff_cap_ms > 0 ? r->opt.backoff_cap_ms : 300000,
 				net_random(r->opt.net));
-		return store_outbox_later(r->opt.store, j->e.id,
-					  j->uncertain ? STORE_OUTBOX_SENDING : STORE_OUTBOX_PENDING,
-					  now + (mc_time)((delay + 999) / 1000), j->message, now);
+		rc = store_outbox_later(r->opt.store, j->e.id,
+					j->uncertain ? STORE_OUTBOX_SENDING : STORE_OUTBOX_PENDING,
+					now + (mc_time)((delay + 999) / 1000), error, now);
+		break;
 	case OUTBOX_OUT_NONE:
 		break;
 	}
-	return 0;
+	free(error);
+	return rc;
 }
 
 /* Outcomes and upload progress of this turn: one transaction. */
@@ -304,33 +239,45 @@ take_new(struct outbox_replay *r, mc_time now)
 	if (r->n_jobs >= max)
 		return;
 	if (store_outbox_ready(r->opt.store, now, max + r->n_jobs, &v, &n) != 0) {
-		outbox_replay_log(r, "outbox: %s", store_errmsg(r->opt.store));
+		store_error(r);
 		return;
 	}
 	for (size_t i = 0; i < n && r->n_jobs < max; i++) {
 		struct outbox_job *j;
-		struct outbox_link *l;
+		struct source_link *l;
 
 		if (has_job(r, v[i].code))
 			continue;
-		l = outbox_link_get(r, v[i].source);
-		if (l->src == NULL || l->state == OUTBOX_LINK_DOWN) {
-			const char *why = l->src == NULL ? "the system is not configured"
-							 : l->why;
+		l = r->opt.find_link != NULL ? r->opt.find_link(r->opt.find_arg, v[i].source)
+					     : NULL;
+		if (l == NULL || (source_link_state(l) == SOURCE_LINK_DOWN &&
+				  source_link_retry_at(l) > now)) {
+			struct mc_err err;
+			char *line;
+			if (l == NULL)
+				mc_err_set(&err, MC_E_NOT_CONFIGURED, v[i].source, NULL);
+			else
+				err = *source_link_error(l);
+			line = mc_err_format(&err);
 			(void)store_outbox_later(r->opt.store, v[i].id, v[i].state,
-						 l->src == NULL ? now + 300 : l->down_until, why, now);
+						 l == NULL ? now + 300 : source_link_retry_at(l),
+						 line, now);
+			free(line);
 			continue;
 		}
 		j = xcalloc(1, sizeof *j);
 		j->r = r;
 		j->e = v[i];
 		memset(&v[i], 0, sizeof v[i]);
-		j->src = l->src;
+		j->link = l;
+		j->src = source_link_source(l);
 		j->uncertain = j->e.state == STORE_OUTBOX_SENDING;
 		j->fingerprint = xstrdup_or_null(j->e.probe);
 		if (outbox_payload_parse(j->e.payload, &j->p) != 0) {
+			struct mc_err err;
 			outbox_payload_release(&j->p);
-			outbox_job_finish(j, OUTBOX_OUT_FAILED, "the stored payload is unreadable");
+			mc_err_set(&err, MC_E_STORE, j->src->name, "the stored payload is unreadable");
+			outbox_job_finish(j, OUTBOX_OUT_FAILED, &err);
 		} else {
 			j->phase = OUTBOX_PHASE_LINK;
 		}
@@ -387,26 +334,20 @@ outbox_replay_step(struct outbox_replay *r)
 	if (!take_lock(r))
 		return 0;
 	if (flush(r, now) != 0) {
-		outbox_replay_log(r, "outbox: %s", store_errmsg(r->opt.store));
+		store_error(r);
 		return -1;
 	}
 	take_new(r, now);
 	for (struct outbox_job *j = r->jobs; j != NULL; j = j->next) {
-		if (j->phase != OUTBOX_PHASE_LINK)
+		if (j->phase != OUTBOX_PHASE_LINK || j->waiting_link)
 			continue;
-		struct outbox_link *l = outbox_link_get(r, j->e.source);
-		if (outbox_link_ready(l)) {
-			job_begin(j);
-			started += j->req != NULL;
-		} else if (l->state == OUTBOX_LINK_DOWN || l->src == NULL) {
-			outbox_job_later(j, l->why != NULL ? l->why : "unavailable",
-					 (uint64_t)(l->down_until > now ? l->down_until - now : 5) *
-						 1000);
-		}
+		j->waiting_link = true;
+		source_link_want(j->link, on_link, j); /* may answer at once */
+		started += j->req != NULL;
 	}
 	rc = mark_and_send(r, now);
 	if (rc < 0) {
-		outbox_replay_log(r, "outbox: %s", store_errmsg(r->opt.store));
+		store_error(r);
 		return -1;
 	}
 	return started + rc;
@@ -415,9 +356,6 @@ outbox_replay_step(struct outbox_replay *r)
 bool
 outbox_replay_busy(const struct outbox_replay *r)
 {
-	for (const struct outbox_link *l = r->links; l != NULL; l = l->next)
-		if (l->state == OUTBOX_LINK_TOKEN || l->state == OUTBOX_LINK_LOGIN)
-			return true;
 	return r->jobs != NULL;
 }
 
@@ -482,27 +420,20 @@ outbox_replay_free(struct outbox_replay *r)
 	if (r == NULL)
 		return;
 	r->freeing = true;
-	for (struct outbox_job *j = r->jobs; j != NULL; j = j->next)
+	for (struct outbox_job *j = r->jobs; j != NULL; j = j->next) {
+		if (j->waiting_link) {
+			source_link_forget(j->link, j);
+			j->waiting_link = false;
+		}
 		if (j->req != NULL)
 			net_cancel(j->req);
-	for (struct outbox_link *l = r->links; l != NULL; l = l->next)
-		if (l->req != NULL)
-			net_cancel(l->req);
-	/* Let the cancelled callbacks run; they only touch our jobs.  A token
-	 * request cannot be cancelled from here: wait for it a little. */
-	bool token_pending = false;
-	for (int turns = 0;; turns++) {
+	}
+	/* Let the cancelled callbacks run; they only touch our jobs. */
+	for (;;) {
 		bool inflight = false;
-		token_pending = false;
 		for (struct outbox_job *j = r->jobs; j != NULL; j = j->next)
 			inflight = inflight || j->req != NULL;
-		for (struct outbox_link *l = r->links; l != NULL; l = l->next) {
-			inflight = inflight || l->req != NULL;
-			token_pending = token_pending || l->state == OUTBOX_LINK_TOKEN;
-		}
-		if (!inflight && (!token_pending || turns > 100))
-			break;
-		if (net_poll(r->opt.net, 100, NULL, 0) < 0)
+		if (!inflight || net_poll(r->opt.net, 100, NULL, 0) < 0)
 			break;
 	}
 	/* Whatever finished is still worth writing (a done stays done). */
@@ -511,14 +442,6 @@ outbox_replay_free(struct outbox_replay *r)
 		struct outbox_job *j = r->jobs;
 		r->jobs = j->next;
 		job_free(j);
-	}
-	/* A token callback still to come would find its link freed: keep them. */
-	while (!token_pending && r->links != NULL) {
-		struct outbox_link *l = r->links;
-		r->links = l->next;
-		free(l->name);
-		free(l->why);
-		free(l);
 	}
 	if (r->lock_fd >= 0)
 		close(r->lock_fd);

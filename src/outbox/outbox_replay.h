@@ -21,34 +21,52 @@
  * (net_backoff_delay_ms), durable as the entry's next_at.
  *
  * Ownership: everything in the options is borrowed and must outlive the
- * replay.  The replay takes no source; it sets their tokens and sessions.
+ * replay.  The replay takes no link; the links keep tokens and sessions.
  * Not thread-safe.
  */
-#ifndef MOTCUA_SYNC_OUTBOX_REPLAY_H
-#define MOTCUA_SYNC_OUTBOX_REPLAY_H
+#ifndef MOTCUA_OUTBOX_REPLAY_H
+#define MOTCUA_OUTBOX_REPLAY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/civil.h"
+#include "core/error.h"
+#include "core/status.h"
 #include "net/net.h"
-#include "sources/source.h"
+#include "sources/link.h"
 #include "store/store.h"
-#include "sync/sync.h"
 
 struct outbox_replay;
+
+/* What the replay tells its caller, one event per settled entry and per
+ * problem (the front ends word them; no personal data). */
+enum outbox_event_kind {
+	OUTBOX_EV_DONE = 0,       /* entry applied at the system */
+	OUTBOX_EV_CONFLICT,       /* the dossier changed at the system: the clerk decides */
+	OUTBOX_EV_REFUSED,        /* the system refused it for good */
+	OUTBOX_EV_WAITING,        /* the system cannot be reached now (err) */
+	OUTBOX_EV_LOCKED,         /* another motcua is sending this store's queue */
+	OUTBOX_EV_STORE,          /* the store failed (err) */
+};
+struct outbox_event {
+	enum outbox_event_kind kind;
+	int64_t id;                /* the entry; 0 for LOCKED, STORE, WAITING */
+	const char *code;          /* the dossier; NULL likewise */
+	enum action action;
+	const char *system;        /* WAITING: the system */
+	const struct mc_err *err;  /* CONFLICT, REFUSED, WAITING, STORE; else NULL */
+};
 
 struct outbox_replay_options {
 	struct store *store;                /* required */
 	struct net *net;                    /* required */
-	/* The connector named `name` (borrowed), or NULL when not configured:
-	 * its entries wait (last_error says so). */
-	struct source *(*find_source)(void *arg, const char *name);
+	/* The link of the system named `name` (borrowed; it carries the token,
+	 * the session and the connector), or NULL when not configured: its
+	 * entries wait (their last error says so). */
+	struct source_link *(*find_link)(void *arg, const char *name);
 	void *find_arg;
-	/* Tokens per system; NULL: the sources' current tokens are used as
-	 * they are (tests).  A refused token is invalidated and fetched again. */
-	const struct sync_tokens *tokens;
 	const char *actor;                  /* the official's name, sent; may be NULL */
 	mc_time (*now)(void *arg);          /* NULL: time() */
 	void *now_arg;
@@ -56,9 +74,9 @@ struct outbox_replay_options {
 	size_t chunk_bytes;                 /* upload chunk size; 0: 64 KiB */
 	uint64_t backoff_base_ms;           /* 0: 1000 */
 	uint64_t backoff_cap_ms;            /* 0: 300000 */
-	/* One line per settled entry and per problem (no personal data). */
-	void (*log)(void *ctx, const char *line);
-	void *log_ctx;
+	/* Told of each settled entry and each problem; may be NULL. */
+	void (*event)(void *ctx, const struct outbox_event *ev);
+	void *event_ctx;
 };
 
 struct outbox_replay_stats {

@@ -45,6 +45,7 @@ struct remote_signer {
 	struct sign_key *keys;
 	struct remote_cred *creds;
 	size_t n_keys;
+	const struct sign_key *otp_sent; /* prepare() sent the OTP for this key */
 };
 
 struct call {
@@ -315,13 +316,14 @@ authorize(struct remote_signer *r, const struct sign_key *key, const struct remo
 	const char *sad;
 	char prompt[200], *out = NULL;
 
-	if (cred->needs_otp && cred->otp_online) {
+	if (cred->needs_otp && cred->otp_online && r->otp_sent != key) {
 		json_t *sent = post(r, "credentials/sendOTP",
 				    json_pack("{s:s}", "credentialID", key->id), err);
 		if (sent == NULL)
 			goto out;
 		json_decref(sent);
 	}
+	r->otp_sent = NULL; /* one OTP, one authorization */
 	snprintf(prompt, sizeof(prompt), "Mã PIN ký số từ xa (remote signing PIN): ");
 	if (cred->needs_pin && add_secret(r, SIGN_SECRET_PIN, prompt, auth_data, err) != 0)
 		goto out;
@@ -375,6 +377,44 @@ sign_remote_take_signatures(json_t *answer, enum sign_alg alg, size_t n, struct 
 		sigs[i].data = raw;
 		sigs[i].len = len;
 		(*n_done)++;
+	}
+	return 0;
+}
+
+static const struct remote_cred *
+cred_of(const struct remote_signer *r, const struct sign_key *key)
+{
+	for (size_t i = 0; i < r->n_keys; i++)
+		if (&r->keys[i] == key)
+			return &r->creds[i];
+	return NULL;
+}
+
+static int
+remote_prepare(struct signer *s, const struct sign_key *key, size_t n, unsigned *asks,
+	       struct sign_error *err)
+{
+	struct remote_signer *r = (struct remote_signer *)s;
+	const struct remote_cred *cred = cred_of(r, key);
+
+	*asks = 0;
+	if (cred == NULL)
+		return sign_fail(err, SIGN_ERR_NO_KEY, "not a credential of this service");
+	if ((long)n > cred->multisign)
+		return sign_fail(err, SIGN_ERR_REMOTE,
+				 "%zu files, the service signs at most %ld at once", n,
+				 cred->multisign);
+	if (cred->needs_pin)
+		*asks |= SIGNER_ASKS_PIN;
+	if (cred->needs_otp)
+		*asks |= SIGNER_ASKS_OTP;
+	if (cred->needs_otp && cred->otp_online) {
+		json_t *sent = post(r, "credentials/sendOTP",
+				    json_pack("{s:s}", "credentialID", key->id), err);
+		if (sent == NULL)
+			return -1;
+		json_decref(sent);
+		r->otp_sent = key;
 	}
 	return 0;
 }
@@ -453,6 +493,7 @@ static const struct signer_ops remote_ops = {
 	.open = remote_open,
 	.list_keys = remote_list_keys,
 	.sign_digests = remote_sign_digests,
+	.prepare = remote_prepare,
 	.close = remote_close,
 };
 

@@ -17,62 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* ---- messages ------------------------------------------------------------ */
-
-/* Until the UI's gettext catalogues exist: one row per status, vi then en. */
-static const char *const status_texts[SIGN_STATUS_COUNT][2] = {
-	[SIGN_OK] = {"Đã ký", "signed"},
-	[SIGN_ERR_NO_MODULE] = {"Không nạp được thư viện PKCS#11 của token",
-				"the token's PKCS#11 module cannot be loaded"},
-	[SIGN_ERR_NO_TOKEN] = {"Không tìm thấy token ký số: hãy cắm token vào máy",
-			       "no signing token found: plug the token in"},
-	[SIGN_ERR_PIN_INCORRECT] = {"Sai mã PIN của token; chưa ký gì",
-				    "wrong token PIN; nothing was signed"},
-	[SIGN_ERR_PIN_LOCKED] = {"Mã PIN của token đã bị khóa do nhập sai nhiều lần: "
-				 "liên hệ nơi cấp chứng thư số để mở khóa",
-				 "the token PIN is locked after too many wrong tries: "
-				 "ask the certificate issuer to unlock it"},
-	[SIGN_ERR_PIN_INVALID] = {"Mã PIN không hợp lệ (rỗng, quá dài hoặc sai định dạng)",
-				  "the PIN is not valid (empty, too long or badly formed)"},
-	[SIGN_ERR_TOKEN_REMOVED] = {"Token đã bị rút ra trong khi ký; chưa ký gì thêm",
-				    "the token was removed while signing; nothing more was "
-				    "signed"},
-	[SIGN_ERR_NO_KEY] = {"Không có khóa ký kèm chứng thư số phù hợp trên token",
-			     "no signing key with a matching certificate"},
-	[SIGN_ERR_KEY_UNSUPPORTED] = {"Loại khóa hoặc thuật toán ký không được hỗ trợ",
-				      "the key type or signing mechanism is not supported"},
-	[SIGN_ERR_DEVICE] = {"Token ký số báo lỗi", "the signing token reported an error"},
-	[SIGN_ERR_CANCELLED] = {"Chưa nhập mã PIN/OTP; đã hủy ký",
-				"no PIN/OTP was entered; signing cancelled"},
-	[SIGN_ERR_UNAUTHORIZED] = {"Dịch vụ ký từ xa từ chối phiên đăng nhập: hãy đăng nhập lại",
-				   "the remote signing service refused the sign-in: sign in "
-				   "again"},
-	[SIGN_ERR_OTP_REJECTED] = {"Mã OTP không đúng hoặc đã hết hạn; chưa ký gì",
-				   "the OTP was wrong or expired; nothing was signed"},
-	[SIGN_ERR_REMOTE] = {"Dịch vụ ký từ xa từ chối yêu cầu ký",
-			     "the remote signing service refused to sign"},
-	[SIGN_ERR_OFFLINE] = {"Không kết nối được dịch vụ ký từ xa; hãy thử lại sau",
-			      "cannot reach the remote signing service; try again later"},
-	[SIGN_ERR_UNAVAILABLE] = {"Dịch vụ ký từ xa đang gặp sự cố; hãy thử lại sau",
-				  "the remote signing service is not working right now; try again later"},
-	[SIGN_ERR_PROTOCOL] = {"Dịch vụ ký từ xa trả lời không đúng giao thức",
-			       "the remote signing service gave an unexpected answer"},
-	[SIGN_ERR_FILE] = {"Không đọc/ghi được tệp", "cannot read or write the file"},
-	[SIGN_ERR_CRYPTO] = {"Lỗi khi tạo chữ ký (OpenSSL)",
-			     "building the signature failed (OpenSSL)"},
-	[SIGN_ERR_TSA] = {"Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian (TSA); "
-			  "chưa ghi chữ ký",
-			  "no timestamp from the time-stamping authority (TSA); the "
-			  "signature was not written"},
-};
-
-const char *
-sign_status_text(enum sign_status status, enum sign_lang lang)
-{
-	if ((unsigned)status >= SIGN_STATUS_COUNT || (unsigned)lang > SIGN_LANG_EN)
-		return "?";
-	return status_texts[status][lang];
-}
+/* ---- errors -------------------------------------------------------------- */
 
 int
 sign_fail(struct sign_error *err, enum sign_status status, const char *fmt, ...)
@@ -239,6 +184,16 @@ signer_close(struct signer *s)
 {
 	if (s != NULL)
 		s->ops->close(s);
+}
+
+int
+signer_prepare(struct signer *s, const struct sign_key *key, size_t n, unsigned *asks,
+	       struct sign_error *err)
+{
+	*asks = 0;
+	if (s->ops->prepare == NULL)
+		return 0;
+	return s->ops->prepare(s, key, n, asks, err);
 }
 
 int

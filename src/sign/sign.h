@@ -60,11 +60,6 @@ enum sign_status {
 	SIGN_STATUS_COUNT
 };
 
-enum sign_lang { SIGN_LANG_VI = 0, SIGN_LANG_EN = 1 };
-
-/* One sentence for a status in that language; static, never NULL. */
-const char *sign_status_text(enum sign_status status, enum sign_lang lang);
-
 /*
  * What went wrong: the status, and a short technical detail for logs and the
  * second half of a message ("CKR_PIN_INCORRECT", "HTTP 503", a file name and
@@ -163,6 +158,19 @@ struct signer_ops {
 			    size_t *n_done, struct sign_error *err);
 	/* Log out, wipe and free everything, the signer included.  NULL is fine. */
 	void (*close)(struct signer *s);
+	/*
+	 * Before signing n digests with key: which second factors
+	 * sign_digests() will ask for (SIGNER_ASKS_*), and for a service that
+	 * sends its OTP on request, send it now, so the clerk can type it in
+	 * a dialog that does not block anything.  May be NULL (asks 0).
+	 */
+	int (*prepare)(struct signer *s, const struct sign_key *key, size_t n, unsigned *asks,
+		       struct sign_error *err);
+};
+
+enum signer_asks {
+	SIGNER_ASKS_PIN = 1 << 0,
+	SIGNER_ASKS_OTP = 1 << 1,
 };
 
 /* Every implementation starts with this. */
@@ -175,6 +183,9 @@ int signer_open(struct signer *s, struct sign_error *err);
 int signer_list_keys(struct signer *s, const struct sign_key **keys, size_t *n_keys,
 		     struct sign_error *err);
 void signer_close(struct signer *s);
+/* ops->prepare, or 0 asks when the signer has none.  0 or -1. */
+int signer_prepare(struct signer *s, const struct sign_key *key, size_t n, unsigned *asks,
+		   struct sign_error *err);
 
 /*
  * The key with this label or id (hex or credentialID), or the only key when
@@ -281,6 +292,10 @@ struct sign_verify_result {
 	char tsa_name[256];    /* CN of the TSA certificate; "" when unknown */
 	char timestamp_reason[256]; /* why the timestamp is not valid; "" when it is */
 };
+
+/* The signer's name on key's certificate (its CN, else the whole subject)
+ * into buf; "" when the key has no certificate. */
+void sign_key_signer_name(const struct sign_key *key, char *buf, size_t size);
 
 /* Short English verdict word ("valid", "untrusted", "tampered", ...); static. */
 const char *sign_verdict_name(enum sign_verdict verdict);

@@ -134,6 +134,21 @@ describe_signer(X509 *cert, struct sign_verify_result *res)
 			 (int)sizeof(res->signer_cn) - 1, res->signer_subject);
 }
 
+void
+sign_key_signer_name(const struct sign_key *key, char *buf, size_t size)
+{
+	struct sign_verify_result r;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (key == NULL || key->cert == NULL)
+		return;
+	memset(&r, 0, sizeof r);
+	describe_signer(key->cert, &r);
+	snprintf(buf, size, "%s", r.signer_cn);
+}
+
 static void
 read_signing_time(CMS_SignerInfo *si, struct sign_verify_result *res)
 {

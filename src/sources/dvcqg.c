@@ -376,4 +376,5 @@ const struct source_ops source_ops_dvcqg = {
 	.action_request = dvcqg_action_request,
 	.action_parse = dvcqg_action_parse,
 	.attachment_request = NULL, /* dvcqg serves no attachment bytes */
+	.coordination = true,
 };

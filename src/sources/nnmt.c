@@ -249,6 +249,8 @@ nnmt_action_parse(struct source *src, const struct net_response *resp,
 	json_decref(root);
 }
 
+static const struct source_upload_dialect nnmt_upload = {"/api/v2/uploads", false};
+
 const struct source_ops source_ops_nnmt = {
 	.dialect = "nnmt",
 	.has_idempotency = true,
@@ -260,4 +262,5 @@ const struct source_ops source_ops_nnmt = {
 	.action_request = nnmt_action_request,
 	.action_parse = nnmt_action_parse,
 	.attachment_request = source_attachment_request,
+	.upload = &nnmt_upload,
 };

@@ -97,6 +97,7 @@ source_new(const struct source_config *cfg, char **cause)
 	src->title = xstrdup_or_null(cfg->title);
 	src->profile = xstrdup_or_null(cfg->profile);
 	src->page_size = cfg->page_size;
+	src->coordination = cfg->coordination != 0 ? cfg->coordination > 0 : ops->coordination;
 	if (ops->init != NULL && ops->init(src, cfg, cause) != 0) {
 		source_free(src);
 		return NULL;

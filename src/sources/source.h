@@ -37,6 +37,7 @@
 
 #include "core/civil.h"
 #include "core/dossier.h"
+#include "core/error.h"
 #include "core/status.h"
 #include "net/net.h"
 
@@ -50,6 +51,8 @@ struct source_config {
 	const char *base_url; /* "http://127.0.0.1:8080/tuphap" (a trailing / is dropped) */
 	const char *title;    /* human name, may be NULL */
 	const char *profile;  /* generic: path of the profile JSON (for messages); else NULL */
+	int coordination;     /* 0: as the dialect says; 1: this system is the
+	                         coordination system; -1: it is not */
 	struct source_profile *parsed; /* generic: the parsed profile (the source takes
 	                                  its own reference) or NULL to read `profile`
 	                                  from disk */
@@ -123,6 +126,17 @@ enum source_parse {
 	SOURCE_PARSE_NOT_FOUND = -3,   /* detail: no such dossier at this source */
 };
 
+/*
+ * How a dialect takes result files by resumable upload (upload.c speaks the
+ * protocol: create, ask the offset, PUT chunks with Content-Range, the
+ * server's Upload-Offset wins; doc/sandbox.md section 5.5).  Only the path
+ * and the JSON casing differ between systems.
+ */
+struct source_upload_dialect {
+	const char *path;         /* under the base URL: "/api/v1/uploads" */
+	bool camel;               /* fileName/uploadId, else file_name/upload_id */
+};
+
 /* The table each dialect fills.  NULL entries mean "not supported". */
 struct source_ops {
 	const char *dialect;
@@ -131,6 +145,11 @@ struct source_ops {
 	bool files_inline;        /* result files travel in the action body (congan's
 	                             base64 result_files): the outbox fills
 	                             source_action.inline_files before action_request */
+	/* The coordination system (the national portal's, dvcqg): its copy of a
+	 * dossier only marks the handling system's record (doc/sync.md). */
+	bool coordination;
+	/* Result files by resumable upload; NULL: files go inline or not at all. */
+	const struct source_upload_dialect *upload;
 
 	/* Set up src->priv from the configuration (generic: the profile). */
 	int (*init)(struct source *src, const struct source_config *cfg, char **cause);
@@ -172,6 +191,7 @@ struct source {
 	char *profile;
 	int page_size;
 	bool no_token;   /* the system takes no Bearer token (profile "auth": "none") */
+	bool coordination; /* the coordination system (ops->coordination, or the config) */
 	char *token;     /* Bearer access token for this system (secret; wiped) */
 	char *session;   /* dvcqg session after login (secret; wiped) */
 	void *priv;      /* the dialect's own state */
@@ -211,5 +231,55 @@ char *source_resolve_url(const struct source *src, const char *url);
  */
 struct net_request *source_attachment_request(struct source *src, struct net *net,
 					      const char *url, uint64_t offset);
+
+/* ---- resumable uploads of result files (upload.c) --------------------- */
+
+/* Whether the system takes result files by resumable upload. */
+bool source_takes_uploads(const struct source *src);
+
+/* POST {base}{path} {fileName, size, contentType}: create an upload.  NULL
+ * when the system takes none. */
+struct net_request *source_upload_create_request(struct source *src, struct net *net,
+						 const char *name, int64_t size);
+/* PUT with "Content-Range: bytes * /SIZE" and no body: where is it?  NULL
+ * for an upload URL on another host. */
+struct net_request *source_upload_offset_request(struct source *src, struct net *net,
+						 const char *upload_url, int64_t size);
+/* PUT bytes [offset, offset + len) of a file of `size` bytes (copied). */
+struct net_request *source_upload_chunk_request(struct source *src, struct net *net,
+						const char *upload_url, uint64_t offset,
+						const void *bytes, size_t len, int64_t size);
+
+enum source_upload_verdict {
+	SOURCE_UPLOAD_LATER = 0,  /* try later (error, delay_ms; offset_lost) */
+	SOURCE_UPLOAD_AUTH,       /* the token was refused: renew it, try later */
+	SOURCE_UPLOAD_FAIL,       /* refused for good (error) */
+	SOURCE_UPLOAD_CREATED,    /* the upload exists at `location`, from `offset` */
+	SOURCE_UPLOAD_FORGOTTEN,  /* the server lost the upload: create it again */
+	SOURCE_UPLOAD_AT,         /* the server holds `offset` bytes; file_id when complete */
+};
+
+struct source_upload_reply {
+	enum source_upload_verdict verdict;
+	struct mc_err error;      /* LATER, AUTH, FAIL */
+	uint64_t delay_ms;        /* LATER, AUTH: 0 means the usual backoff */
+	bool offset_lost;         /* what we believed of the offset no longer holds */
+	char *location;           /* CREATED: malloc'd */
+	uint64_t offset;          /* CREATED, AT: <= the file's size for AT */
+	bool resumed;             /* AT after asking: continues, not from zero */
+	char *file_id;            /* AT and complete: malloc'd, non-empty */
+};
+
+/*
+ * What `resp` means for an upload of a file of `size` bytes (upload_url
+ * NULL: the reply to the create); `asking`: the request asked the offset.
+ * Fills *out (release with source_upload_reply_release) and returns its
+ * verdict.  Reads hostile replies safely (tests/fuzz/fuzz_upload.c).
+ */
+enum source_upload_verdict source_upload_read_reply(const struct source *src,
+						    const char *upload_url, int64_t size,
+						    bool asking, const struct net_response *resp,
+						    struct source_upload_reply *out);
+void source_upload_reply_release(struct source_upload_reply *r);
 
 #endif

@@ -293,6 +293,8 @@ tuphap_action_parse(struct source *src, const struct net_response *resp,
 	json_decref(root);
 }
 
+static const struct source_upload_dialect tuphap_upload = {"/api/v1/uploads", true};
+
 const struct source_ops source_ops_tuphap = {
 	.dialect = "tuphap",
 	.has_idempotency = true,
@@ -304,4 +306,5 @@ const struct source_ops source_ops_tuphap = {
 	.action_request = tuphap_action_request,
 	.action_parse = tuphap_action_parse,
 	.attachment_request = source_attachment_request,
+	.upload = &tuphap_upload,
 };

@@ -6,9 +6,11 @@
  * number of distinct statements is small and each is prepared once and
  * cached.  Every search word is a trigram phrase for the FTS5 index and a
  * needle for motcua_has(); which of the two a query uses is decided per
- * query (see "plan" below).  The due class is computed here from `now`;
- * nothing about "overdue" is ever stored.  This file never reads or writes
- * whole dossiers (dossiers.c does) and has no statistics (stats.c).
+ * query (see "plan" below).  The due class is computed here from the
+ * query's thresholds `now` and `soon_end` (core's deadline_horizon_at()
+ * makes them); nothing about "overdue" is ever stored.  This file never
+ * reads or writes whole dossiers (dossiers.c does) and has no statistics
+ * (stats.c).
  */
 #include "store/store_int.h"
 
@@ -25,7 +27,7 @@
 /* Parameter numbers used by the generated SQL. */
 enum {
 	P_NOW = 1,      /* due class: now */
-	P_SOON_END,     /* due class: now + soon_seconds */
+	P_SOON_END,     /* due class: the end of "coming due", store_soon_end() */
 	P_SOURCE,
 	P_STATUS,
 	P_PROCEDURE,
@@ -51,7 +53,7 @@ static const char *const due_class_names[] = {
 	[STORE_DUE_NONE] = "none",       [STORE_DUE_FINISHED] = "finished",
 };
 
-/* Where each due class lies on the due_key axis (?1 now, ?2 now + soon). */
+/* Where each due class lies on the due_key axis (?1 now, ?2 soon_end): half-open. */
 static const char *const due_class_where[] = {
 	[STORE_DUE_ANY] = NULL,
 	[STORE_DUE_OVERDUE] = "due_key < ?1",
@@ -143,8 +145,15 @@ store_query_init(struct store_query *q, mc_time now)
 {
 	memset(q, 0, sizeof *q);
 	q->now = now;
-	q->soon_seconds = STORE_SOON_DEFAULT;
 	q->limit = 50;
+}
+
+mc_time
+store_soon_end(mc_time now, mc_time soon_end)
+{
+	if (soon_end == 0)
+		soon_end = now + STORE_SOON_DEFAULT;
+	return soon_end > now ? soon_end : now;
 }
 
 /* ------------------------------------------------------------------ */
@@ -327,7 +336,8 @@ miss_key(char *key, size_t size, const struct store_query *q, const struct searc
 	snprintf(key, size, "%s|%s|%d|%s|%s|%s|%d|%d|%lld|%lld", t->match ? t->match : "",
 		 q->source ? q->source : "", q->status, q->procedure_code ? q->procedure_code : "",
 		 q->field_code ? q->field_code : "", q->area ? q->area : "", (int)q->due,
-		 (int)q->mismatch_only, (long long)q->now, (long long)q->soon_seconds);
+		 (int)q->mismatch_only, (long long)q->now,
+		 (long long)store_soon_end(q->now, q->soon_end));
 }
 
 static void
@@ -414,10 +424,8 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 static void
 bind_query(sqlite3_stmt *st, const struct store_query *q, const struct search_terms *t)
 {
-	int64_t soon = q->soon_seconds > 0 ? q->soon_seconds : 0;
-
 	bind_int(st, P_NOW, q->now);
-	bind_int(st, P_SOON_END, q->now + soon);
+	bind_int(st, P_SOON_END, store_soon_end(q->now, q->soon_end));
 	bind_text(st, P_SOURCE, q->source);
 	bind_int(st, P_STATUS, q->status);
 	bind_text(st, P_PROCEDURE, q->procedure_code);
@@ -624,7 +632,7 @@ static int
 fetch_ids(struct store *s, const struct store_query *q, const int64_t *ids, size_t n,
 	  store_row_fn fn, void *ctx)
 {
-	int64_t soon = q->soon_seconds > 0 ? q->soon_seconds : 0;
+	mc_time soon_end = store_soon_end(q->now, q->soon_end);
 
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_stmt *st = store_stmt(s, "SELECT " ROW_COLUMNS
@@ -635,7 +643,7 @@ fetch_ids(struct store *s, const struct store_query *q, const int64_t *ids, size
 		if (st == NULL)
 			return -1;
 		sqlite3_bind_int64(st, P_NOW, q->now);
-		sqlite3_bind_int64(st, P_SOON_END, q->now + soon);
+		sqlite3_bind_int64(st, P_SOON_END, soon_end);
 		sqlite3_bind_int64(st, P_ID, ids[i]);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_DONE) {

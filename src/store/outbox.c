@@ -732,7 +732,7 @@ drop_locked(struct store *s, int64_t id, mc_time now, enum store_outbox_state *s
 	 * on silently; it becomes a conflict the clerk decides on. */
 	st = store_stmt(s, "UPDATE outbox SET state = 'conflict', updated_at = ?3,"
 			   " server_status = ?4, server_version = ?5,"
-			   " last_error = 'the action before it was dropped'"
+			   " last_error = 'previous-dropped|||0|0|'"
 			   " WHERE id = (SELECT min(id) FROM outbox WHERE code = ?1 AND id > ?2"
 			   "  AND state <> 'done') AND state = 'pending'");
 	if (st == NULL) {

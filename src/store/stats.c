@@ -4,7 +4,7 @@
  *
  * Whole-table aggregates, not per-keystroke queries: each walks an index or
  * the table once.  The due classes follow the due_key ranges of schema.c,
- * with `now` passed in.
+ * with the thresholds `now` and `soon_end` passed in (inbox.c's rule).
  */
 #include "store/store_int.h"
 
@@ -41,7 +41,7 @@ store_stats_status(struct store *s, store_status_count_fn fn, void *ctx)
 }
 
 int
-store_stats_area(struct store *s, mc_time now, int64_t soon_seconds, store_area_fn fn,
+store_stats_area(struct store *s, mc_time now, mc_time soon_end, store_area_fn fn,
 		 void *ctx)
 {
 	sqlite3_stmt *st = store_stmt(
@@ -55,7 +55,7 @@ store_stats_area(struct store *s, mc_time now, int64_t soon_seconds, store_area_
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, now + (soon_seconds > 0 ? soon_seconds : 0));
+	sqlite3_bind_int64(st, 2, store_soon_end(now, soon_end));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_area_stats a = {
 			.area = col_text(st, 0),
@@ -77,7 +77,7 @@ store_stats_area(struct store *s, mc_time now, int64_t soon_seconds, store_area_
 }
 
 int
-store_due_counts(struct store *s, const char *source, mc_time now, int64_t soon_seconds,
+store_due_counts(struct store *s, const char *source, mc_time now, mc_time soon_end,
 		 int64_t *overdue, int64_t *soon)
 {
 	struct store_query q;
@@ -86,7 +86,7 @@ store_due_counts(struct store *s, const char *source, mc_time now, int64_t soon_
 	*overdue = *soon = 0;
 	store_query_init(&q, now);
 	q.source = source;
-	q.soon_seconds = soon_seconds;
+	q.soon_end = soon_end;
 	q.due = STORE_DUE_OVERDUE;
 	if (store_inbox_count(s, &q, 0, &n) != 0)
 		return -1;

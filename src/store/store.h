@@ -106,12 +106,17 @@ int store_dossier_count(struct store *s, const char *source, int64_t *n);
 /* ------------------------------------------------------------------ */
 /* Inbox queries                                                       */
 
-/* Due class, computed at query time from `now`, never stored. */
+/*
+ * Due class, computed at query time from the thresholds `now` and `soon_end`
+ * of the query, never stored.  The thresholds come from core's
+ * deadline_horizon_at() (the one rule, doc/deadlines.md); the store only
+ * compares the due date with them.
+ */
 enum store_due_class {
 	STORE_DUE_ANY = 0,      /* filter: no filter */
-	STORE_DUE_OVERDUE = 1,  /* open, due before now (quá hạn) */
-	STORE_DUE_SOON = 2,     /* open, due within soon_seconds (sắp đến hạn) */
-	STORE_DUE_OK = 3,       /* open, due later */
+	STORE_DUE_OVERDUE = 1,  /* open, due_at < now (quá hạn) */
+	STORE_DUE_SOON = 2,     /* open, now <= due_at < soon_end (sắp đến hạn) */
+	STORE_DUE_OK = 3,       /* open, due_at >= soon_end */
 	STORE_DUE_NONE = 4,     /* open, no due date known */
 	STORE_DUE_FINISHED = 5, /* processing has ended */
 };
@@ -133,6 +138,7 @@ enum store_sort {
 const char *store_sort_name(enum store_sort s);
 int store_sort_from_name(const char *name);
 
+/* The "coming due" window of a query that gives no soon_end: 24 h of wall clock. */
 #define STORE_SOON_DEFAULT (24 * 3600)
 
 /*
@@ -157,13 +163,19 @@ struct store_query {
 	const char *search;
 	enum store_sort sort;
 	bool descending;
-	mc_time now;                /* for the due class */
-	int64_t soon_seconds;       /* "coming due" horizon; STORE_SOON_DEFAULT */
+	/*
+	 * The due class thresholds (struct deadline_horizon of core/deadline.h):
+	 * overdue before `now`, coming due from `now` up to but excluding
+	 * `soon_end` (absolute).  soon_end 0: now + STORE_SOON_DEFAULT; a
+	 * soon_end before now counts as now (nothing is coming due).
+	 */
+	mc_time now;
+	mc_time soon_end;
 	int64_t limit;              /* rows per page; <= 0 for all */
 	int64_t offset;             /* rows to skip */
 };
 
-/* Zero everything, soon_seconds = STORE_SOON_DEFAULT, limit = 50, now = `now`. */
+/* Zero everything (soon_end 0: now + STORE_SOON_DEFAULT), limit = 50, now = `now`. */
 void store_query_init(struct store_query *q, mc_time now);
 
 /* The columns the inbox shows. */
@@ -219,12 +231,15 @@ struct store_area_stats {
 	int64_t total, open, soon, overdue;
 };
 typedef int (*store_area_fn)(void *ctx, const struct store_area_stats *a);
-/* One call per area, sorted by area.  now/soon_seconds as in store_query. */
-int store_stats_area(struct store *s, mc_time now, int64_t soon_seconds, store_area_fn fn,
+/* One call per area, sorted by area.  now/soon_end as in store_query. */
+int store_stats_area(struct store *s, mc_time now, mc_time soon_end, store_area_fn fn,
 		     void *ctx);
 
-/* Open dossiers overdue and coming due at `now` (source NULL: all sources). */
-int store_due_counts(struct store *s, const char *source, mc_time now, int64_t soon_seconds,
+/*
+ * Open dossiers overdue and coming due against the thresholds now/soon_end
+ * (as in store_query; source NULL: all sources).
+ */
+int store_due_counts(struct store *s, const char *source, mc_time now, mc_time soon_end,
 		     int64_t *overdue, int64_t *soon);
 
 /* ------------------------------------------------------------------ */

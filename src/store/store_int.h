@@ -74,6 +74,13 @@ int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Copy a text column: NULL stays NULL.  Caller frees. */
 char *store_column_dup(sqlite3_stmt *st, int i);
 
+/*
+ * The end of the "coming due" range for thresholds now/soon_end as in
+ * store_query: soon_end 0 is now + STORE_SOON_DEFAULT, and never before now,
+ * so the due classes stay disjoint (inbox.c).
+ */
+mc_time store_soon_end(mc_time now, mc_time soon_end);
+
 /* Register the SQL functions the inbox queries use (inbox.c). */
 int store_inbox_register(struct store *s);
 

@@ -2,8 +2,8 @@
  * attach.c - one attachment downloaded on demand into the data folder,
  * streamed to a .part file and resumed with Range (see attach.h).
  *
- * States: token (waiting for the source's token) -> transfer (a request in
- * the net) -> finished.  A cut link resumes from the .part's size after a
+ * States: link (waiting for the system's link: token, session) -> transfer
+ * (a request in the net) -> finished.  A cut link resumes from the .part's size after a
  * short backoff, up to max_attempts.  This module does not know about the
  * console or translations, and never reads the store.
  */
@@ -26,8 +26,8 @@
 
 struct attach {
 	struct net *net;
-	struct source *src;
-	const struct sync_tokens *tokens;
+	struct source_link *link;
+	struct source *src;  /* the link's */
 	char *url;
 	char *path;          /* final */
 	char *part;          /* path + ".part" */
@@ -47,7 +47,7 @@ struct attach {
 	bool cancelled;
 	bool in_start;       /* attach_start() is on the stack: no done yet */
 	bool finished;
-	bool token_wait;
+	bool link_wait;      /* registered with the link, its answer to come */
 	bool orphan;         /* attach_free() came first: the last callback frees */
 	enum attach_status early;  /* failure during attach_start() */
 	char *early_detail;
@@ -367,6 +367,7 @@ on_done(struct net_request *req, const struct net_response *resp, void *arg)
 		destroy(a);
 		return;
 	}
+	source_link_answered(a->link, resp);
 	if (a->cancelled || resp->result == NET_ERR_CANCELLED) {
 		finish(a, ATTACH_CANCELLED, st, NULL);
 		return;
@@ -394,8 +395,7 @@ on_done(struct net_request *req, const struct net_response *resp, void *arg)
 		return;
 	}
 	if (resp->result == NET_OK && (st == 401 || st == 403)) {
-		if (a->tokens != NULL && a->tokens->invalidate != NULL)
-			a->tokens->invalidate(a->tokens->ctx, a->src->name);
+		(void)source_link_refused(a->link);
 		finish(a, ATTACH_E_AUTH, st, NULL);
 		return;
 	}
@@ -458,24 +458,21 @@ submit(struct attach *a, uint64_t delay_ms)
 }
 
 static void
-on_token(void *arg, const char *token, const char *why)
+on_link(void *arg, struct source_link *l, const struct mc_err *err)
 {
 	struct attach *a = arg;
 
-	a->token_wait = false;
-	if (a->orphan) {
-		destroy(a);
-		return;
-	}
+	(void)l;
+	a->link_wait = false;
 	if (a->cancelled) {
 		finish(a, ATTACH_CANCELLED, 0, NULL);
 		return;
 	}
-	if (token == NULL) {
-		finish(a, ATTACH_E_AUTH, 0, why);
+	if (err != NULL) {
+		finish(a, err->code == MC_E_NETWORK ? ATTACH_E_NETWORK : ATTACH_E_AUTH, 0,
+		       err->detail[0] != '\0' ? err->detail : mc_err_name(err->code));
 		return;
 	}
-	source_set_token(a->src, token);
 	submit(a, 0);
 }
 
@@ -486,8 +483,9 @@ attach_start(const struct attach_options *opt, char **cause)
 	char *dir, *code;
 
 	*cause = NULL;
-	if (opt->src->ops->attachment_request == NULL) {
-		*cause = xasprintf("%s: %s", opt->src->name, attach_status_text(ATTACH_E_UNSUPPORTED));
+	if (source_link_source(opt->link)->ops->attachment_request == NULL) {
+		*cause = xasprintf("%s: %s", source_link_name(opt->link),
+				   attach_status_text(ATTACH_E_UNSUPPORTED));
 		return NULL;
 	}
 	code = attach_safe_name(opt->code);
@@ -502,8 +500,8 @@ attach_start(const struct attach_options *opt, char **cause)
 	a = xcalloc(1, sizeof *a);
 	a->fd = -1;
 	a->net = opt->net;
-	a->src = opt->src;
-	a->tokens = opt->tokens;
+	a->link = opt->link;
+	a->src = source_link_source(opt->link);
 	a->url = xstrdup(opt->url != NULL ? opt->url : "");
 	if (opt->dest_dir != NULL) {
 		char *f = attach_safe_name(opt->name);
@@ -521,15 +519,11 @@ attach_start(const struct attach_options *opt, char **cause)
 	a->arg = opt->arg;
 	clock_gettime(CLOCK_MONOTONIC, &a->t0);
 	a->in_start = true;
-	if (opt->tokens != NULL && opt->tokens->get != NULL && !opt->src->no_token) {
-		a->token_wait = true;
-		opt->tokens->get(opt->tokens->ctx, opt->src->name, on_token, a);
-	} else {
-		submit(a, 0);
-	}
+	a->link_wait = true;
+	source_link_want(a->link, on_link, a); /* may answer at once */
 	a->in_start = false;
 	if (a->finished) {
-		*cause = xasprintf("%s: %s", opt->src->name,
+		*cause = xasprintf("%s: %s", a->src->name,
 			     a->early_detail != NULL ? a->early_detail : "error");
 		destroy(a); /* finished inside start: no request, no token wait */
 		return NULL;
@@ -558,7 +552,11 @@ attach_free(struct attach *a)
 {
 	if (a == NULL)
 		return;
-	if (a->req != NULL || a->token_wait) {
+	if (a->link_wait) {
+		source_link_forget(a->link, a);
+		a->link_wait = false;
+	}
+	if (a->req != NULL) {
 		/* a callback is still to come: it frees (done is not called) */
 		a->orphan = true;
 		if (a->fd >= 0)

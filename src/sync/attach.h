@@ -23,8 +23,8 @@
 #include <stdint.h>
 
 #include "net/net.h"
+#include "sources/link.h"
 #include "sources/source.h"
-#include "sync/sync.h"
 
 enum attach_status {
 	ATTACH_OK = 0,       /* complete; the path names the file */
@@ -56,8 +56,7 @@ typedef void attach_done_fn(void *arg, const struct attach_result *r);
 
 struct attach_options {
 	struct net *net;                  /* required; borrowed */
-	struct source *src;               /* required; borrowed; its token is used */
-	const struct sync_tokens *tokens; /* fetched and set on src first; NULL: src's own */
+	struct source_link *link;         /* required; borrowed: the system, its token */
 	const char *data_dir;             /* required unless dest_dir */
 	const char *dest_dir;             /* NULL: <data_dir>/attachments/<code>; else
 	                                     this folder (made 0700 when missing) */

@@ -2,11 +2,12 @@
  * merge.c - one dossier seen by two systems becomes one row (sync.h), and
  * its own due date.
  *
- * The handling system is the record.  The coordination system's copy (dvcqg)
- * only tells coord_status, except while the handling system's record has not
- * arrived yet: then the copy is kept as the dossier, under source "dvcqg",
- * and the handling system's record replaces it whole when it comes (keeping
- * coord_status).  dvcqg never overwrites a handling system's record.
+ * The handling system is the record.  The coordination system's copy only
+ * tells coord_status, except while the handling system's record has not
+ * arrived yet: then the copy is kept as the dossier, under the coordination
+ * system's name, and the handling system's record replaces it whole when it
+ * comes (keeping coord_status).  The copy never overwrites a handling
+ * system's record.
  * Pure: no store, no I/O.
  */
 #include <stdlib.h>
@@ -21,13 +22,6 @@ str_eq(const char *a, const char *b)
 	if (a == NULL || b == NULL)
 		return a == b;
 	return strcmp(a, b) == 0;
-}
-
-/* Whether a stored dossier is a coordination copy (no handling record yet). */
-static bool
-is_coordination_copy(const struct dossier *d)
-{
-	return d->source != NULL && strcmp(d->source, "dvcqg") == 0;
 }
 
 /* What the inbox would show differently. */
@@ -52,12 +46,12 @@ move_dossier(struct dossier *dst, struct dossier *src)
 }
 
 enum sync_merge_result
-sync_merge(const struct dossier *existing, struct dossier *incoming, bool from_coordination,
-	   struct dossier *out)
+sync_merge(const struct dossier *existing, bool existing_is_copy, struct dossier *incoming,
+	   bool from_coordination, struct dossier *out)
 {
 	dossier_init(out);
 	if (from_coordination) {
-		if (existing != NULL && !is_coordination_copy(existing)) {
+		if (existing != NULL && !existing_is_copy) {
 			if (existing->coord_status == incoming->status)
 				return SYNC_MERGE_SAME;
 			dossier_copy(out, existing);

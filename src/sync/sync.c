@@ -7,8 +7,9 @@
  * writes to the store, once per loop turn, in one transaction.  A page is
  * requested as soon as the previous one is parsed (the link never idles
  * waiting for the disk), but its watermark is stored only with its dossiers.
- * What it does not do: replay the outbox (a later module), fetch details or
- * attachments (on demand, elsewhere), read configuration.
+ * What it does not do: replay the outbox (src/outbox), fetch details or
+ * attachments (on demand, elsewhere), read configuration, get tokens or log
+ * in (the systems' links do, sources/link.h).
  */
 #include "sync/sync.h"
 
@@ -19,11 +20,11 @@
 #include <time.h>
 
 #include "core/xalloc.h"
+#include "store/outbox.h"
 
 enum job_state {
 	JOB_IDLE = 0,
-	JOB_TOKEN,   /* waiting for the system's token */
-	JOB_LOGIN,   /* dvcqg: session login in flight */
+	JOB_LINK,    /* waiting for the system's link: token, session login */
 	JOB_PULL,    /* a page in flight */
 	JOB_DONE,    /* the last page parsed (maybe not flushed yet) */
 	JOB_FAILED,
@@ -36,18 +37,18 @@ struct pending {
 
 struct job {
 	struct sync *s;
-	struct source *src;
+	struct source_link *link;
+	struct source *src;    /* the link's */
 	enum job_state state;
 	bool retried_auth;     /* one renewal per pass */
 	bool ran;
-	bool online;
 	char *watermark;       /* in memory: of the last page parsed */
 	unsigned pages;
 	struct pending *head, *tail;
 	int64_t n_new, n_changed, n_rejected, n_seen;
 	struct net_counters start_bytes, end_bytes, start_pull, end_pull;
 	uint64_t start_ms, end_ms;
-	char *error;
+	struct mc_err error;   /* FAILED: why */
 	bool state_dirty;      /* final state to record at the next flush */
 };
 
@@ -80,19 +81,13 @@ now(const struct sync *s)
 }
 
 static void
-logf_(struct sync *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-logf_(struct sync *s, const char *fmt, ...)
+event(struct sync *s, enum sync_event_kind kind, const char *system, const char *detail,
+      const struct mc_err *err)
 {
-	char line[512];
-	va_list ap;
+	struct sync_event ev = {kind, system, detail, err};
 
-	if (s->opt.log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	s->opt.log(s->opt.log_ctx, line);
+	if (s->opt.event != NULL)
+		s->opt.event(s->opt.event_ctx, &ev);
 }
 
 /* ---- byte accounting ------------------------------------------------------- */
@@ -132,10 +127,10 @@ sync_new(const struct sync_options *opt)
 }
 
 void
-sync_set_log(struct sync *s, sync_log_fn *log, void *ctx)
+sync_set_events(struct sync *s, sync_event_fn *fn, void *ctx)
 {
-	s->opt.log = log;
-	s->opt.log_ctx = ctx;
+	s->opt.event = fn;
+	s->opt.event_ctx = ctx;
 }
 
 static void
@@ -156,17 +151,21 @@ sync_free(struct sync *s)
 	if (s == NULL)
 		return;
 	/* let callbacks that point at our jobs run (cancelled) before freeing */
-	for (size_t i = 0; i < s->n_jobs; i++)
+	for (size_t i = 0; i < s->n_jobs; i++) {
+		source_link_forget(s->jobs[i].link, &s->jobs[i]);
+		if (s->jobs[i].state == JOB_LINK) {
+			s->jobs[i].state = JOB_FAILED;
+			s->in_flight--;
+		}
 		net_cancel_source(s->opt.net, s->jobs[i].src->name);
+	}
 	while (s->in_flight > 0 && net_poll(s->opt.net, 100, NULL, 0) >= 0)
 		;
 	if (s->opt.account_bytes)
 		net_on_account(s->opt.net, NULL, NULL);
 	for (size_t i = 0; i < s->n_jobs; i++) {
 		job_clear_pages(&s->jobs[i]);
-		source_free(s->jobs[i].src);
 		free(s->jobs[i].watermark);
-		free(s->jobs[i].error);
 	}
 	free(s->jobs);
 	for (size_t i = 0; i < s->n_acc; i++) {
@@ -178,22 +177,18 @@ sync_free(struct sync *s)
 }
 
 int
-sync_add_source(struct sync *s, struct source *src)
+sync_add_source(struct sync *s, struct source_link *link)
 {
 	for (size_t i = 0; i < s->n_jobs; i++)
-		if (strcmp(s->jobs[i].src->name, src->name) == 0) {
-			source_free(src);
+		if (strcmp(s->jobs[i].src->name, source_link_name(link)) == 0)
 			return -1;
-		}
 	/* jobs are referenced by pointer from callbacks: no realloc while busy */
-	if (sync_busy(s)) {
-		source_free(src);
+	if (sync_busy(s))
 		return -1;
-	}
 	s->jobs = xreallocarray(s->jobs, s->n_jobs + 1, sizeof *s->jobs);
 	memset(&s->jobs[s->n_jobs], 0, sizeof s->jobs[0]);
-	s->jobs[s->n_jobs].src = src;
-	s->jobs[s->n_jobs].online = true;
+	s->jobs[s->n_jobs].link = link;
+	s->jobs[s->n_jobs].src = source_link_source(link);
 	s->n_jobs++;
 	for (size_t i = 0; i < s->n_jobs; i++)
 		s->jobs[i].s = s;
@@ -212,22 +207,42 @@ sync_source(const struct sync *s, size_t i)
 	return i < s->n_jobs ? s->jobs[i].src : NULL;
 }
 
+struct source_link *
+sync_link(const struct sync *s, size_t i)
+{
+	return i < s->n_jobs ? s->jobs[i].link : NULL;
+}
+
 /* ---- the state machine ------------------------------------------------------- */
 
-static void job_token(struct job *j);
+static void job_link(struct job *j);
 static void job_pull(struct job *j);
 
+/* err is copied; its system is set to the job's. */
 static void
-job_fail(struct job *j, char *why)
+job_fail(struct job *j, const struct mc_err *err)
 {
-	free(j->error);
-	j->error = why;
+	if (j->state == JOB_LINK) { /* still waiting for the link: no longer */
+		source_link_forget(j->link, j);
+		j->s->in_flight--;
+	}
+	j->error = *err;
+	snprintf(j->error.system, sizeof j->error.system, "%s", j->src->name);
 	j->state = JOB_FAILED;
 	j->end_ms = mono_ms();
 	j->end_bytes = net_counters(j->s->opt.net, j->src->name, NULL);
 	j->end_pull = net_counters(j->s->opt.net, j->src->name, "pull");
 	j->state_dirty = true;
-	logf_(j->s, "%s", why);
+	event(j->s, SYNC_EV_FAILED, j->src->name, NULL, &j->error);
+}
+
+static void
+job_fail_code(struct job *j, enum mc_errc code, const char *detail)
+{
+	struct mc_err err;
+
+	mc_err_set(&err, code, j->src->name, "%s", detail != NULL ? detail : "");
+	job_fail(j, &err);
 }
 
 static void
@@ -240,110 +255,43 @@ job_done(struct job *j)
 	j->state_dirty = true;
 }
 
-/* The reason, always starting with "SOURCE: " (connectors usually say it). */
-static char *
-cause_or(char *cause, const struct source *src, const char *what)
-{
-	size_t ln = strlen(src->name);
-	const char *text = cause != NULL ? cause : what;
-	size_t n;
-	char *m;
-
-	if (cause != NULL && strncmp(cause, src->name, ln) == 0 && cause[ln] == ':')
-		return cause;
-	n = ln + strlen(text) + 3;
-	m = xmalloc(n);
-	snprintf(m, n, "%s: %s", src->name, text);
-	free(cause);
-	return m;
-}
-
 /* A refused token or session: renew once per pass, then give up. */
-static bool
-renew(struct job *j, char *cause)
+static void
+renew(struct job *j, const struct net_response *resp)
 {
-	if (j->retried_auth) {
-		job_fail(j, cause);
-		return false;
+	struct mc_err err;
+
+	if (j->retried_auth || !source_link_refused(j->link)) {
+		mc_err_set(&err, MC_E_TOKEN_REFUSED, j->src->name, NULL);
+		err.http = resp->result == NET_OK ? (int)resp->status : 0;
+		job_fail(j, &err);
+		return;
 	}
-	free(cause);
 	j->retried_auth = true;
-	if (j->s->opt.tokens != NULL && j->s->opt.tokens->invalidate != NULL && !j->src->no_token)
-		j->s->opt.tokens->invalidate(j->s->opt.tokens->ctx, j->src->name);
-	source_set_session(j->src, NULL);
-	job_token(j);
-	return true;
+	job_link(j);
 }
 
 static void
-on_login(struct net_request *req, const struct net_response *resp, void *arg)
-{
-	struct job *j = arg;
-	char *cause = NULL;
-	int rc;
-
-	(void)req;
-	j->s->in_flight--;
-	if (resp->result == NET_ERR_CANCELLED) {
-		job_fail(j, cause_or(NULL, j->src, "cancelled"));
-		return;
-	}
-	j->online = resp->result == NET_OK;
-	rc = j->src->ops->login_parse(j->src, resp, &cause);
-	if (rc == SOURCE_PARSE_OK) {
-		job_pull(j);
-	} else if (rc == SOURCE_PARSE_AUTH) {
-		renew(j, cause_or(cause, j->src, "login refused"));
-	} else {
-		job_fail(j, cause_or(cause, j->src, "login failed"));
-	}
-}
-
-static void
-job_login_or_pull(struct job *j)
-{
-	struct net_request *req;
-
-	if (j->src->ops->login_request == NULL || j->src->session != NULL) {
-		job_pull(j);
-		return;
-	}
-	j->state = JOB_LOGIN;
-	req = j->src->ops->login_request(j->src, j->s->opt.net);
-	net_request_on_done(req, on_login, j);
-	j->s->in_flight++;
-	net_submit(j->s->opt.net, req);
-}
-
-static void
-on_token(void *arg, const char *token, const char *why)
+on_link(void *arg, struct source_link *l, const struct mc_err *err)
 {
 	struct job *j = arg;
 
+	(void)l;
 	j->s->in_flight--;
-	if (token == NULL) {
-		size_t n = strlen(j->src->name) + (why != NULL ? strlen(why) : 0) + 32;
-		char *m = xmalloc(n);
-		snprintf(m, n, "%s: no token: %s", j->src->name, why != NULL ? why : "refused");
-		job_fail(j, m);
+	j->state = JOB_IDLE;
+	if (err != NULL) {
+		job_fail(j, err);
 		return;
 	}
-	source_set_token(j->src, token);
-	job_login_or_pull(j);
+	job_pull(j);
 }
 
 static void
-job_token(struct job *j)
+job_link(struct job *j)
 {
-	const struct sync_tokens *t = j->s->opt.tokens;
-
-	if (j->src->no_token || t == NULL) {
-		job_login_or_pull(j);
-		return;
-	}
-	j->state = JOB_TOKEN;
+	j->state = JOB_LINK;
 	j->s->in_flight++;
-	t->get(t->ctx, j->src->name, on_token, j); /* may call on_token at once */
+	source_link_want(j->link, on_link, j); /* may call on_link at once */
 }
 
 static void
@@ -371,30 +319,44 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 	(void)req;
 	j->s->in_flight--;
 	if (resp->result == NET_ERR_CANCELLED) {
-		job_fail(j, cause_or(NULL, j->src, "cancelled"));
+		job_fail_code(j, MC_E_CANCELLED, NULL);
 		return;
 	}
-	j->online = resp->result == NET_OK && resp->status < 500;
+	source_link_answered(j->link, resp);
 	rc = j->src->ops->pull_parse(j->src, resp, j->watermark, &page, &cause);
 	if (rc == SOURCE_PARSE_AUTH) {
 		source_page_release(&page);
-		renew(j, cause_or(cause, j->src, "token refused"));
+		free(cause);
+		renew(j, resp);
 		return;
 	}
 	if (rc != SOURCE_PARSE_OK) {
+		struct mc_err err;
 		source_page_release(&page);
-		job_fail(j, cause_or(cause, j->src, "pull failed"));
+		if (resp->result != NET_OK)
+			mc_err_set(&err, MC_E_NETWORK, j->src->name, "%s", resp->error);
+		else if (resp->status == 429 || resp->status >= 500)
+			mc_err_set(&err, MC_E_UNAVAILABLE, j->src->name, "%s",
+				   cause != NULL ? cause : "");
+		else if (resp->status >= 400)
+			mc_err_set(&err, MC_E_HTTP, j->src->name, "%s", cause != NULL ? cause : "");
+		else
+			mc_err_set(&err, MC_E_REPLY, j->src->name, "%s", cause != NULL ? cause : "");
+		err.http = resp->result == NET_OK ? (int)resp->status : 0;
+		free(cause);
+		job_fail(j, &err);
 		return;
 	}
+	free(cause);
 	j->pages++;
 	j->n_seen += (int64_t)page.n_items;
 	j->n_rejected += (int64_t)page.n_rejected;
 	for (size_t i = 0; i < page.n_rejected; i++)
-		logf_(j->s, "%s: dossier refused: %s", j->src->name, page.rejected[i]);
+		event(j->s, SYNC_EV_REFUSED, j->src->name, page.rejected[i], NULL);
 	if (page.more && page.next_watermark != NULL && j->watermark != NULL &&
 	    strcmp(page.next_watermark, j->watermark) == 0) {
 		source_page_release(&page);
-		job_fail(j, cause_or(NULL, j->src, "the feed does not advance; pass stopped"));
+		job_fail_code(j, MC_E_FEED_STUCK, NULL);
 		return;
 	}
 	if (page.next_watermark != NULL) {
@@ -403,7 +365,7 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 	}
 	if (page.more && j->pages >= j->s->opt.max_pages) {
 		queue_page(j, &page);
-		job_fail(j, cause_or(NULL, j->src, "too many pages in one pass; the rest next time"));
+		job_fail_code(j, MC_E_TOO_MANY_PAGES, NULL);
 		return;
 	}
 	bool more = page.more;
@@ -422,7 +384,7 @@ job_pull(struct job *j)
 	j->state = JOB_PULL;
 	req = j->src->ops->pull_request(j->src, j->s->opt.net, j->watermark);
 	if (req == NULL) {
-		job_fail(j, cause_or(NULL, j->src, "cannot build the pull request"));
+		job_fail_code(j, MC_E_INTERNAL, "cannot build the pull request");
 		return;
 	}
 	net_request_on_done(req, on_page, j);
@@ -433,7 +395,7 @@ job_pull(struct job *j)
 static bool
 job_active(const struct job *j)
 {
-	return j->state == JOB_TOKEN || j->state == JOB_LOGIN || j->state == JOB_PULL;
+	return j->state == JOB_LINK || j->state == JOB_PULL;
 }
 
 int
@@ -457,8 +419,7 @@ sync_start(struct sync *s, const char *only)
 		j->retried_auth = false;
 		j->pages = 0;
 		j->n_new = j->n_changed = j->n_rejected = j->n_seen = 0;
-		free(j->error);
-		j->error = NULL;
+		mc_err_clear(&j->error);
 		free(j->watermark);
 		j->watermark = NULL;
 		if (store_sync_state_get(s->opt.store, j->src->name, &st) == 0) {
@@ -468,7 +429,7 @@ sync_start(struct sync *s, const char *only)
 		j->start_ms = mono_ms();
 		j->start_bytes = net_counters(s->opt.net, j->src->name, NULL);
 		j->start_pull = net_counters(s->opt.net, j->src->name, "pull");
-		job_token(j);
+		job_link(j);
 	}
 	return found ? 0 : -1;
 }
@@ -484,17 +445,21 @@ sync_busy(const struct sync *s)
 
 /* ---- applying pages ----------------------------------------------------------- */
 
+/* Whether `name` is a coordination system of this sync. */
 static bool
-is_coordination(const struct source *src)
+is_coordination_name(const struct sync *s, const char *name)
 {
-	return strcmp(src->dialect, "dvcqg") == 0;
+	for (size_t i = 0; name != NULL && i < s->n_jobs; i++)
+		if (s->jobs[i].src->coordination && strcmp(s->jobs[i].src->name, name) == 0)
+			return true;
+	return false;
 }
 
 /* Apply one page; -1 on a store error. */
 static int
 apply_page(struct sync *s, struct job *j, struct source_page *page)
 {
-	bool coord = is_coordination(j->src);
+	bool coord = j->src->coordination;
 
 	for (size_t i = 0; i < page->n_items; i++) {
 		struct dossier *in = &page->items[i];
@@ -504,7 +469,9 @@ apply_page(struct sync *s, struct job *j, struct source_page *page)
 
 		if (found < 0)
 			return -1;
-		r = sync_merge(found == 0 ? &existing : NULL, in, coord, &out);
+		r = sync_merge(found == 0 ? &existing : NULL,
+			       found == 0 && is_coordination_name(s, existing.source), in, coord,
+			       &out);
 		if (found == 0)
 			dossier_release(&existing);
 		if (r == SYNC_MERGE_SAME)
@@ -543,7 +510,7 @@ save_state(struct sync *s, struct job *j, const char *watermark, bool final)
 		if (j->state == JOB_DONE)
 			st.last_ok_at = t;
 		else
-			st.last_error = xstrdup_or_null(j->error);
+			st.last_error = mc_err_format(&j->error);
 	}
 	rc = store_sync_state_set(s->opt.store, j->src->name, &st);
 	store_sync_state_release(&st);
@@ -553,7 +520,7 @@ save_state(struct sync *s, struct job *j, const char *watermark, bool final)
 int
 sync_flush(struct sync *s)
 {
-	bool any = s->n_acc > 0;
+	bool any = s->n_acc > 0, applied = false;
 	mc_time t = now(s);
 	int rc = 0;
 
@@ -565,6 +532,7 @@ sync_flush(struct sync *s)
 		return -1;
 	for (size_t i = 0; i < s->n_jobs && rc == 0; i++) {
 		struct job *j = &s->jobs[i];
+		applied = applied || j->head != NULL;
 		while (j->head != NULL && rc == 0) {
 			struct pending *p = j->head;
 			rc = apply_page(s, j, &p->page);
@@ -581,6 +549,11 @@ sync_flush(struct sync *s)
 			j->state_dirty = false;
 		}
 	}
+	/* A server's copy may have replaced a dossier with queued actions: put
+	 * their optimistic effect back in the same transaction, so no reader
+	 * ever sees the queued work undone (doc/outbox.md). */
+	if (rc == 0 && applied)
+		rc = store_outbox_reapply_all(s->opt.store);
 	for (size_t i = 0; i < s->n_acc && rc == 0; i++)
 		rc = store_bytes_add(s->opt.store, s->acc[i].source, s->acc[i].kind, t, s->acc[i].in,
 				     s->acc[i].out, s->acc[i].requests);
@@ -594,11 +567,10 @@ sync_flush(struct sync *s)
 		struct job *j = &s->jobs[i];
 		job_clear_pages(j);
 		if (j->ran && (job_active(j) || j->state == JOB_DONE)) {
-			size_t n = strlen(store_errmsg(s->opt.store)) + strlen(j->src->name) + 32;
-			char *m = xmalloc(n);
-			snprintf(m, n, "%s: store: %s", j->src->name, store_errmsg(s->opt.store));
+			struct mc_err err;
+			mc_err_set(&err, MC_E_STORE, j->src->name, "%s", store_errmsg(s->opt.store));
 			net_cancel_source(s->opt.net, j->src->name);
-			job_fail(j, m);
+			job_fail(j, &err);
 		}
 		j->state_dirty = false;
 	}
@@ -648,7 +620,7 @@ sync_reports(const struct sync *s, struct sync_report *out, size_t max)
 			.pull_in = endp.bytes_in - j->start_pull.bytes_in,
 			.pull_out = endp.bytes_out - j->start_pull.bytes_out,
 			.ms = (job_active(j) ? mono_ms() : j->end_ms) - j->start_ms,
-			.error = j->error,
+			.error = j->ran && j->state == JOB_FAILED ? &j->error : NULL,
 		};
 	}
 	return s->n_jobs;
@@ -659,6 +631,6 @@ sync_source_online(const struct sync *s, const char *name)
 {
 	for (size_t i = 0; i < s->n_jobs; i++)
 		if (strcmp(s->jobs[i].src->name, name) == 0)
-			return s->jobs[i].online;
+			return source_link_online(s->jobs[i].link);
 	return false;
 }

@@ -7,24 +7,27 @@
  * moves each source through an explicit state machine from the callbacks
  * (doc/sync.md):
  *
- *     IDLE -> TOKEN -> [LOGIN] -> PULL -> PULL ... -> DONE
- *               \          \         \-> FAILED (error kept for the report)
- *                \          \-> (session refused: TOKEN again, once)
- *                 \-> (token refused on any step: TOKEN again, once)
+ *     IDLE -> LINK -> PULL -> PULL ... -> DONE
+ *               \        \-> FAILED (error kept for the report)
+ *                \-> (token or session refused on any page: LINK again, once)
+ *
+ * LINK is the system's link (sources/link.h): its token and session login,
+ * shared with the replay, downloads and the audit log's shipping.
  *
  * Parsed pages wait in memory until sync_flush(), which the caller runs once
  * per loop turn: one store transaction applies every waiting page, then the
  * source's watermark is stored, so a crash loses at most the pages of the
  * current turn and never stores a watermark ahead of its dossiers.
  *
- * Merging (merge.c): the handling system is the record; a dvcqg copy only
- * sets coord_status on it (a mismatch is then flagged by the store), and is
- * kept as the dossier (source "dvcqg") only until the handling system's
- * record arrives.  Due dates: core/deadline with the procedure's rule from
+ * Merging (merge.c): the handling system is the record; the coordination
+ * system's copy (a source whose `coordination` is set) only sets
+ * coord_status on it (a mismatch is then flagged by the store), and is kept
+ * as the dossier (under the coordination system's name) only until the
+ * handling system's record arrives.  Due dates: core/deadline with the procedure's rule from
  * the catalogue (config/procedures.h), independent of the source's own.
  *
  * Ownership: sync_new() borrows everything in its options (they must
- * outlive the sync); sync_add_source() takes the source.  Not thread-safe.
+ * outlive the sync); sync_add_source() borrows the link.  Not thread-safe.
  */
 #ifndef MOTCUA_SYNC_H
 #define MOTCUA_SYNC_H
@@ -37,39 +40,39 @@
 #include "core/calendar.h"
 #include "core/deadline.h"
 #include "core/dossier.h"
+#include "core/error.h"
 #include "net/net.h"
+#include "sources/link.h"
 #include "sources/source.h"
 #include "store/store.h"
 
 struct sync;
 
-/*
- * Where tokens come from (auth in the program, a fixed map in tests).
- * get() calls done exactly once, possibly before it returns, with the
- * token (borrowed for the call) or NULL and a short reason.
- */
-typedef void sync_token_fn(void *arg, const char *token, const char *why);
-struct sync_tokens {
-	void (*get)(void *ctx, const char *system, sync_token_fn *done, void *arg);
-	void (*invalidate)(void *ctx, const char *system); /* may be NULL */
-	void *ctx;
+/* What the engine tells its caller (the front ends word it). */
+enum sync_event_kind {
+	SYNC_EV_REFUSED = 0,  /* one dossier of a page refused: detail "CODE: field 'x': why"
+	                         (never a value, so no personal data) */
+	SYNC_EV_FAILED,       /* a system's pass failed: err */
 };
-
-typedef void sync_log_fn(void *ctx, const char *line);
+struct sync_event {
+	enum sync_event_kind kind;
+	const char *system;
+	const char *detail;          /* REFUSED */
+	const struct mc_err *err;    /* FAILED */
+};
+typedef void sync_event_fn(void *ctx, const struct sync_event *ev);
 
 struct sync_options {
 	struct net *net;                 /* required */
 	struct store *store;             /* required */
-	const struct sync_tokens *tokens; /* NULL: sources get no token */
 	struct calendar *cal;            /* required for due dates; NULL: due_at stays 0 */
 	const struct worktime *wt;       /* NULL: the default working hours */
 	const struct procedures *procs;  /* NULL: no catalogue, due_at stays 0 */
 	mc_time (*now)(void *arg);       /* NULL: time() */
 	void *now_arg;
-	/* One line per refused dossier and per failed source ("SOURCE: ...",
-	 * never personal data).  NULL: not logged. */
-	sync_log_fn *log;
-	void *log_ctx;
+	/* Told of each refused dossier and each failed pass; may be NULL. */
+	sync_event_fn *event;
+	void *event_ctx;
 	/* Install net_on_account() and add every request's bytes (auth's too)
 	 * to the store's counters at each flush. */
 	bool account_bytes;
@@ -81,13 +84,15 @@ struct sync *sync_new(const struct sync_options *opt);
 /* Cancels what is in flight (their callbacks run inside this call). */
 void sync_free(struct sync *s);
 
-/* Replace the log hook of the options (NULL: no log). */
-void sync_set_log(struct sync *s, sync_log_fn *log, void *ctx);
+/* Replace the event hook of the options (NULL: none). */
+void sync_set_events(struct sync *s, sync_event_fn *fn, void *ctx);
 
-/* Add a source (owned from now on).  -1 if the name is already there (src freed). */
-int sync_add_source(struct sync *s, struct source *src);
+/* Pull this system (its link, borrowed).  -1 when the name is already there
+ * or a pass is running. */
+int sync_add_source(struct sync *s, struct source_link *link);
 size_t sync_n_sources(const struct sync *s);
 struct source *sync_source(const struct sync *s, size_t i);
+struct source_link *sync_link(const struct sync *s, size_t i);
 
 /*
  * Start one pass of every source (only == NULL) or of `only`.  Sources whose
@@ -120,7 +125,7 @@ struct sync_report {
 	                                 session login, which a long-running console
 	                                 does once per session) */
 	uint64_t ms;
-	const char *error;       /* NULL when ok; borrowed */
+	const struct mc_err *error; /* NULL when ok (or not run); borrowed */
 };
 /* Fill out[i] for each source (up to max); returns the number of sources. */
 size_t sync_reports(const struct sync *s, struct sync_report *out, size_t max);
@@ -138,12 +143,15 @@ enum sync_merge_result {
 
 /*
  * Decide what to store for `incoming` given the stored `existing` (NULL when
- * none).  from_coordination: incoming is dvcqg's copy.  On NEW/CHANGED *out
- * is filled (release it); on SAME *out is left empty.  `incoming` may be
- * emptied (its contents moved into *out).
+ * none).  existing_is_copy: the stored dossier is the coordination system's
+ * copy (no handling record yet); from_coordination: incoming is the
+ * coordination system's copy.  On NEW/CHANGED *out is filled (release it);
+ * on SAME *out is left empty.  `incoming` may be emptied (its contents moved
+ * into *out).
  */
-enum sync_merge_result sync_merge(const struct dossier *existing, struct dossier *incoming,
-				  bool from_coordination, struct dossier *out);
+enum sync_merge_result sync_merge(const struct dossier *existing, bool existing_is_copy,
+				  struct dossier *incoming, bool from_coordination,
+				  struct dossier *out);
 
 /*
  * The dossier's own due date from its procedure's rule (0 when the
@@ -152,9 +160,5 @@ enum sync_merge_result sync_merge(const struct dossier *existing, struct dossier
  */
 mc_time sync_due_at(const struct dossier *d, const struct procedures *procs,
 		    struct calendar *cal, const struct worktime *wt);
-
-/* The token seam over src/auth (auth is borrowed). */
-struct auth;
-void sync_tokens_from_auth(struct sync_tokens *out, struct auth *auth);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * bench_deadline.c - the deadline engine at the sandbox's scale: due dates of
  * 200,000 dossiers (20 working days with a 15:00 cut-off, then a mix of
- * units), their open classification at one `now`, and a pause supplement each.
+ * units), their open classification at one `now` (one by one, and against one
+ * horizon as the store and the screens do), and a pause supplement each.
  *
  * Receptions are spread over 2025-2026 so the Tết and holiday weeks are
  * crossed.  Prints "deadline.<figure> <value>" lines; it does not judge them.
@@ -58,7 +59,8 @@ main(int argc, char **argv)
 	struct calendar *cal = calendar_new();
 	mc_time *due_at;
 	struct timespec t0;
-	long counts[DEADLINE_N_CLASSES] = {0};
+	long counts[DEADLINE_N_CLASSES] = {0}, at_counts[DEADLINE_N_CLASSES] = {0};
+	struct deadline_horizon horizon;
 	int64_t check = 0;
 
 	if (argc > 1) {
@@ -92,6 +94,16 @@ main(int argc, char **argv)
 	report("classify_open", n, seconds_since(&t0));
 	printf("deadline.classes on_track %ld due_soon %ld overdue %ld\n",
 	       counts[DEADLINE_ON_TRACK], counts[DEADLINE_DUE_SOON], counts[DEADLINE_OVERDUE]);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (deadline_horizon_at(cal, NULL, NOW, -1, &horizon) != 0)
+		return 1;
+	for (long i = 0; i < n; i++)
+		at_counts[deadline_classify_at(&horizon, due_at[i])]++;
+	report("classify_at_horizon", n, seconds_since(&t0));
+	for (int c = 0; c < DEADLINE_N_CLASSES; c++)
+		if (at_counts[c] != counts[c])
+			return 1; /* one rule: both ways count the same */
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (long i = 0; i < n; i++) {

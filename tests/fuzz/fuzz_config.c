@@ -3,13 +3,11 @@
  * "keys" object the console takes from the same file.
  *
  * The input is the whole file.  A file that parses is also walked the way
- * motcua uses it: its "keys" member (if any) goes through
- * ui_keymap_parse_json() exactly as cmd_console.c hands it over, and every
- * rebound action is named back.  Does not touch the disk.
+ * motcua uses it: its "keys" (if any) go through ui_keymap_apply() exactly
+ * as the console applies them, and every rebound action is named back.
+ * Does not touch the disk.
  */
 #include <stdio.h>
-
-#include <jansson.h>
 
 #include "config/config.h"
 #include "fuzz.h"
@@ -28,23 +26,19 @@ count_warning(void *ctx, const char *msg)
 }
 
 static void
-apply_keys(const char *text, size_t len)
+apply_keys(const struct config *cfg)
 {
-	json_t *root = json_loadb(text, len, 0, NULL);
-	json_t *keys = json_object_get(root, "keys");
 	struct ui_keymap km;
-	char *json = NULL, *cause = NULL;
+	char *cause = NULL;
 	char buf[128];
 
-	if (keys != NULL)
-		json = json_dumps(keys, JSON_COMPACT);
 	ui_keymap_init(&km);
-	if (json != NULL && ui_keymap_parse_json(&km, json, &cause) == 0)
+	if (ui_keymap_apply(&km, cfg->keys, cfg->n_keys, &cause) == 0)
 		for (int a = UI_ACT_NONE + 1; a < UI_ACT_COUNT; a++)
 			(void)ui_keymap_keys_text(&km, (enum ui_action)a, buf, sizeof buf);
+	else
+		fuzz_require_line("a key refusal", cause);
 	free(cause);
-	free(json);
-	json_decref(root);
 }
 
 int
@@ -59,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (config_parse(&cfg, "config.json", text, size, &cause, count_warning, &warnings) == 0) {
 		if (cause != NULL)
 			abort(); /* success never leaves a message behind */
-		apply_keys(text, size);
+		apply_keys(&cfg);
 	} else if (cause == NULL || strncmp(cause, "config.json:", 12) != 0) {
 		abort(); /* a refusal names the file */
 	} else {

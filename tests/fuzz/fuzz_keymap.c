@@ -1,13 +1,34 @@
 /*
- * fuzz_keymap.c - libFuzzer target for the console's key bindings
- * (ui_keymap_parse_json): the "keys" object of config.json as JSON text.
+ * fuzz_keymap.c - libFuzzer target for the console's key bindings: the
+ * "keys" object of config.json as JSON text, read by the configuration
+ * (config_parse) and applied by the keymap (ui_keymap_apply), the path the
+ * console takes.
  *
  * All or nothing: a refused object must leave the keymap exactly as it was,
  * and a keymap that took the bindings must still give each key to at most
  * one action.  Draws nothing (no curses screen is opened).
  */
 #include "fuzz.h"
+#include "config/config.h"
+#include "core/xalloc.h"
 #include "ui/keymap.h"
+
+/* {"keys": TEXT} through the configuration, then the keymap. */
+static int
+apply(struct ui_keymap *km, const char *text, char **cause)
+{
+	struct config cfg;
+	char *doc = xasprintf("{\"keys\": %s}", text);
+	int rc;
+
+	config_init(&cfg);
+	rc = config_parse(&cfg, "config.json", doc, strlen(doc), cause, NULL, NULL);
+	free(doc);
+	if (rc == 0)
+		rc = ui_keymap_apply(km, cfg.keys, cfg.n_keys, cause);
+	config_release(&cfg);
+	return rc;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -19,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ui_keymap_init(&km);
 	before = km;
-	if (ui_keymap_parse_json(&km, text, &cause) != 0) {
+	if (apply(&km, text, &cause) != 0) {
 		if (cause == NULL || memcmp(&km, &before, sizeof km) != 0)
 			abort();
 		fuzz_require_line("the refusal", cause);

@@ -1,11 +1,12 @@
 /*
  * fuzz_upload.c - libFuzzer target for the replies to resumable uploads of
- * result files (src/sync/outbox_upload.c): the create (Location,
+ * result files (src/sources/upload.c, read for src/outbox/outbox_upload.c):
+ * the create (Location,
  * Upload-Offset), the offset question and each chunk (Upload-Offset or a
  * JSON {"offset", "complete", "uploadId"/"upload_id"}), 404 (forgotten),
- * 401/403, 429/5xx with Retry-After - through outbox_upload_read_reply(), the
- * reader upload_done() uses, for both dialects that upload (tuphap
- * camelCase, nnmt snake_case).  congan sends its files inline in the
+ * 401/403, 429/5xx with Retry-After - through source_upload_read_reply(), the
+ * reader the replay uses, for both dialects that upload (tuphap camelCase,
+ * nnmt snake_case).  congan sends its files inline in the
  * action's body; its reply is the action's, fuzzed by fuzz_source_congan.
  *
  *     byte 0    bit 0: dialect (tuphap / nnmt); bit 1: the request asked
@@ -18,20 +19,40 @@
  *     line      Retry-After value
  *     rest      the body
  *
- * Checks besides ASan/UBSan: the message is one printable line when the
- * verdict carries one; an offset never exceeds the file; a complete upload
+ * Checks besides ASan/UBSan: the error is set, its detail one printable
+ * line, when the verdict carries one; an offset never exceeds the file; a complete upload
  * always has a non-empty id; a created upload always has a Location.
  */
 #include "fuzz.h"
 #include "net/net.h"
-#include "outbox/outbox_upload.h"
+#include "sources/source.h"
+
+static struct source *
+dialect_source(const char *dialect)
+{
+	static struct source *srcs[2];
+	int i = strcmp(dialect, "nnmt") == 0;
+	char *cause = NULL;
+
+	if (srcs[i] == NULL) {
+		struct source_config sc = {.name = dialect, .dialect = dialect,
+					   .base_url = "http://127.0.0.1:9/x"};
+		srcs[i] = source_new(&sc, &cause);
+		if (srcs[i] == NULL)
+			abort();
+	}
+	return srcs[i];
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct net_header h[3];
-	struct outbox_file f = {.path = "/nonexistent", .name = "kq.pdf"};
-	struct outbox_upload_reply r;
+	struct {
+		int64_t size;
+		const char *upload_url;
+	} f;
+	struct source_upload_reply r;
 	struct net_response resp = {.result = NET_OK, .error = ""};
 	const char *p, *end;
 	char *offset, *location, *retry, *body;
@@ -63,23 +84,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		resp.error = "timed out";
 	}
 
-	outbox_upload_read_reply(data[0] & 1 ? "nnmt" : "tuphap", &f, (data[0] & 2) != 0, &resp,
-				 &r);
+	source_upload_read_reply(dialect_source(data[0] & 1 ? "nnmt" : "tuphap"), f.upload_url,
+				 f.size, (data[0] & 2) != 0, &resp, &r);
 	switch (r.verdict) {
-	case OUTBOX_UPLOAD_LATER:
-	case OUTBOX_UPLOAD_AUTH:
-	case OUTBOX_UPLOAD_FAIL:
-		if (r.message[0] == '\0')
+	case SOURCE_UPLOAD_LATER:
+	case SOURCE_UPLOAD_AUTH:
+	case SOURCE_UPLOAD_FAIL:
+		if (r.error.code == MC_OK)
 			abort();
-		fuzz_require_line("upload message", r.message);
+		fuzz_require_line("upload error", r.error.detail);
 		break;
-	case OUTBOX_UPLOAD_CREATED:
+	case SOURCE_UPLOAD_CREATED:
 		if (r.location == NULL || f.upload_url != NULL)
 			abort();
 		break;
-	case OUTBOX_UPLOAD_FORGOTTEN:
+	case SOURCE_UPLOAD_FORGOTTEN:
 		break;
-	case OUTBOX_UPLOAD_AT:
+	case SOURCE_UPLOAD_AT:
 		if (r.offset > (uint64_t)f.size || f.upload_url == NULL)
 			abort();
 		if (r.file_id != NULL && (r.file_id[0] == '\0' || r.offset != (uint64_t)f.size))
@@ -90,7 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default:
 		abort();
 	}
-	outbox_upload_reply_release(&r);
+	source_upload_reply_release(&r);
 	free(body);
 	free(retry);
 	free(location);

@@ -205,7 +205,7 @@ restore
 sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET purpose = 'khác' WHERE seq = 3;
 	UPDATE audit_state SET shipped_seq = 0"
 out=$("$M" sync 2>&1) || true
-printf '%s' "$out" | grep -q "the server's copy differs" || sbx_die "no conflict said: $out"
+printf '%s' "$out" | grep -q "the server's copy of the audit log differs" || sbx_die "no conflict said: $out"
 [ "$(sbx_curl /_control/stats | jq .audit.rejected)" -ge 1 ] || sbx_die "server did not refuse"
 restore
 "$M" audit verify >/dev/null || sbx_die "the restored log does not verify"

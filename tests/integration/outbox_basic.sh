@@ -90,7 +90,7 @@ set -e
 sbx_curl /_control/faults --data-urlencode 'spec=*:clear;nnmt:clear;congan:clear' |
 	jq -e .ok >/dev/null
 "$M" queue send --wait "$(slow 60)" --json >"$SYNC_TMP/send1.json" 2>"$SYNC_TMP/send1.err" ||
-	{ cat "$SYNC_TMP/send1.err"; sbx_die "send after coming back failed"; }
+	{ cat "$SYNC_TMP/send1.err" "$SYNC_TMP/send1.json"; "$M" queue --all --json; sbx_die "send after coming back failed"; }
 echo "send: $(cat "$SYNC_TMP/send1.json")"
 sbx_eq "$(sbx_stat .actions.applied)" 7 "applied on the servers"
 sbx_eq "$(sbx_stat .actions.applied_more_than_once)" 0 "applied more than once"

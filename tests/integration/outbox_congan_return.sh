@@ -52,10 +52,16 @@ sbx_eq "$(status_at "$big")" 9 "status with the file over the cap"
 all=$("$M" queue --all --json)
 printf '%s' "$all" | jq -e --arg c "$ok" '[.[] | select(.dossier == $c)][0].state == "done"' \
 	>/dev/null || sbx_die "returned entry: $all"
-msg=$(printf '%s' "$all" | jq -r --arg c "$gone" '[.[] | select(.dossier == $c)][0] | .state + ": " + .last_error')
-sbx_match "$msg" "^failed: cannot read the result file 'se-xoa.pdf'" "removed file"
-msg=$(printf '%s' "$all" | jq -r --arg c "$big" '[.[] | select(.dossier == $c)][0] | .state + ": " + .last_error')
-sbx_match "$msg" "^failed: the result file 'qua-lon.pdf' is over 10 MB" "file over the cap"
+# the entry says why: a code and the file for scripts, a sentence for people
+entry() { printf '%s' "$all" | jq -r --arg c "$1" "[.[] | select(.dossier == \$c)][0] | $2"; }
+sbx_eq "$(entry "$gone" '.state + " " + .error.code + " " + .error.field')" \
+	"failed file se-xoa.pdf" "removed file"
+sbx_match "$(entry "$gone" .last_error)" "^không đọc được tệp 'se-xoa.pdf'" "removed file: words"
+sbx_eq "$(entry "$big" '.state + " " + .error.code + " " + .error.field')" \
+	"failed too-large qua-lon.pdf" "file over the cap"
+sbx_match "$(LANGUAGE=en "$M" queue --all --json | jq -r --arg c "$big" \
+	'[.[] | select(.dossier == $c)][0].last_error')" \
+	"^the result file 'qua-lon.pdf' is over 10 MB, the most congan takes" "file over the cap: words"
 
 # the local copy follows the server after a sync
 "$M" sync >/dev/null 2>&1 || sbx_die "second sync failed"

@@ -26,13 +26,14 @@ rc=$?
 echo "congan offline: rc=$rc $out"
 sbx_eq "$rc" 1 "exit status with a source down"
 sbx_eq "$(field "$out" congan ok)" false "congan ok"
-sbx_match "$(field "$out" congan error)" '^congan: connection (refused|reset)' "congan error"
+sbx_eq "$(field "$out" congan error_code)" network "congan error code"
+sbx_match "$(field "$out" congan error)" 'congan: connection (refused|reset)' "congan error"
 for s in dvcqg tuphap nnmt tinh; do
 	sbx_eq "$(field "$out" $s ok)" true "$s ok while congan is down"
 done
 [ "$(field "$out" tuphap new)" -gt 0 ] || sbx_die "tuphap synced nothing through cut bodies"
 ctl faults 'spec=tuphap:clear'
-grep -Eq 'congan: connection (refused|reset)' "$SYNC_TMP/err1" || sbx_die "no congan line on stderr"
+grep -Eq 'congan.*: connection (refused|reset)' "$SYNC_TMP/err1" || sbx_die "no congan line on stderr"
 # the human table says it too
 ctl offline 'source=congan&on=1'
 "$M" sync --source congan >"$SYNC_TMP/human" 2>/dev/null && sbx_die "sync --source congan passed"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Every user-visible string of the console (ui/, and motcua demo) has a translation in both
-# catalogues: extract the msgids of ui/*.c with xgettext and require each to
+# Every user-visible string of the console (ui/) and the commands (src/cli/) has a translation in both
+# catalogues: extract the msgids of ui/*.c and src/cli/*.c with xgettext and require each to
 # be translated (not empty, not fuzzy) in locale/vi.po and locale/en.po, with
 # matching printf formats (msgfmt -c).
 set -u
@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 cd "$ROOT" || exit 1
 xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --no-location \
-	--package-name=motcua -o "$T/now.pot" ui/*.c src/cli/cmd_demo.c || fail "xgettext"
+	--package-name=motcua -o "$T/now.pot" ui/*.c src/cli/*.c || fail "xgettext"
 n=$(grep -c '^msgid ' "$T/now.pot")
 [ "$n" -gt 100 ] || fail "only $n messages extracted: is _() still used in ui/?"
 for l in vi en; do

@@ -258,7 +258,7 @@ sfx_fake_close(struct signer *s)
 }
 
 SIGN_FIXTURE const struct signer_ops sfx_fake_ops = {"fake", sfx_fake_open, sfx_fake_list,
-					       sfx_fake_sign, sfx_fake_close};
+					       sfx_fake_sign, sfx_fake_close, NULL};
 
 /*
  * A fake signer with one key "01"/"signkey" of type "RSA" (2048) or "EC"

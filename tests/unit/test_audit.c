@@ -318,7 +318,7 @@ test_queue_decisions_recorded(void **state)
 	struct outbox_act_request req = {.code = "A-1", .action = "receive"};
 	struct store_audit_entry *v = NULL;
 	struct dossier d;
-	char *cause = NULL;
+	struct mc_err cause;
 	int64_t id = 0;
 	size_t n = 0;
 
@@ -333,8 +333,7 @@ test_queue_decisions_recorded(void **state)
 	assert_int_equal(outbox_act(f->s, &req, 200, &id, &cause), OUTBOX_ACT_OK);
 	/* receiving again is not allowed from "received": nothing recorded */
 	assert_int_equal(outbox_act(f->s, &req, 201, &id, &cause), OUTBOX_ACT_NOT_ALLOWED);
-	free(cause);
-	cause = NULL;
+	assert_int_equal(cause.code, MC_E_NOT_ALLOWED);
 	/* drop the queued receive */
 	assert_int_equal(store_audit_list(f->s, 0, 0, &v, &n), 0);
 	assert_int_equal(n, 2);

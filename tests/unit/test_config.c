@@ -72,7 +72,10 @@ test_valid_file(void **state)
 	assert_string_equal(cfg.signing.pkcs11_module, "/usr/lib/softhsm/libsofthsm2.so");
 	assert_string_equal(cfg.signing.token, "xa-test");
 	assert_null(cfg.signing.remote_url);
-	assert_string_equal(cfg.keys_json, "{\"down\":\"j\"}");
+	assert_int_equal(cfg.n_keys, 1);
+	assert_string_equal(cfg.keys[0].action, "down");
+	assert_int_equal(cfg.keys[0].n_keys, 1);
+	assert_string_equal(cfg.keys[0].keys[0], "j");
 	assert_int_equal(warnings, 1);
 	assert_string_equal(last_warning, "test.json:7: unknown key \"colour\" ignored");
 	config_release(&cfg);

@@ -63,14 +63,13 @@ act(struct store *s, const char *code, const char *action, const char *reason,
 {
 	struct outbox_act_request req = {.code = code, .action = action, .reason = reason};
 	int64_t id = 0;
-	char *cause = NULL;
+	struct mc_err cause;
 
 	assert_int_equal(outbox_act(s, &req, 1000, &id, &cause), want);
 	if (want == OUTBOX_ACT_OK)
-		assert_null(cause);
+		assert_int_equal(cause.code, MC_OK);
 	else
-		assert_non_null(cause);
-	free(cause);
+		assert_int_not_equal(cause.code, MC_OK);
 	return id;
 }
 
@@ -81,14 +80,15 @@ test_enqueue_rules(void **state)
 	struct outbox_act_request req = {.code = "A-1", .action = "approve"};
 	struct store_outbox_entry e;
 	int64_t id;
-	char *cause = NULL;
+	struct mc_err cause;
 
 	(void)state;
 	put_dossier(s, "A-1", "tuphap", STATUS_NEW, "3");
-	/* not allowed from "Mới đăng ký": refused at once, with the reason */
+	/* not allowed from "Mới đăng ký": refused at once, with what and from where */
 	assert_int_equal(outbox_act(s, &req, 1000, &id, &cause), OUTBOX_ACT_NOT_ALLOWED);
-	assert_string_equal(cause, "không thể 'approve' từ trạng thái 'Mới đăng ký' (1)");
-	free(cause);
+	assert_int_equal(cause.code, MC_E_NOT_ALLOWED);
+	assert_string_equal(cause.field, "approve");
+	assert_int_equal(cause.status, STATUS_NEW);
 	act(s, "A-1", "refuse", NULL, OUTBOX_ACT_NEED_REASON);
 	act(s, "A-1", "fly", NULL, OUTBOX_ACT_BAD_ACTION);
 	act(s, "B-9", "receive", NULL, OUTBOX_ACT_NO_DOSSIER);
@@ -97,7 +97,8 @@ test_enqueue_rules(void **state)
 		struct outbox_act_request r2 = {.code = "A-1", .action = "receive",
 						.files = files, .n_files = 1};
 		assert_int_equal(outbox_act(s, &r2, 1000, &id, &cause), OUTBOX_ACT_BAD_FILE);
-		free(cause);
+		assert_int_equal(cause.code, MC_E_FILE);
+		assert_string_equal(cause.field, "/nonexistent/ket-qua.pdf");
 	}
 	/* nothing of the refused ones was queued */
 	{
@@ -177,10 +178,10 @@ test_chain_and_outcomes(void **state)
 	store_outbox_entry_release(&e);
 	/* it may be at the server: dropping it is refused */
 	{
-		char *cause = NULL;
+		struct mc_err cause;
 		assert_int_equal(outbox_drop(s, first, 1003, &cause), 2);
-		assert_non_null(strstr(cause, "đang được gửi"));
-		free(cause);
+		assert_int_equal(cause.code, MC_E_ENTRY_SENT);
+		assert_string_equal(cause.detail, "sending");
 	}
 
 	/* done: the server's version passes to the chained entry */
@@ -216,16 +217,16 @@ test_chain_and_outcomes(void **state)
 	act(s, "A-1", "stop", "tạm dừng", OUTBOX_ACT_BLOCKED);
 	/* re-apply: not allowed from the server's status */
 	{
-		char *cause = NULL;
+		struct mc_err cause;
 		assert_int_equal(outbox_retry(s, second, 1080, &cause), 2);
-		assert_non_null(strstr(cause, "Yêu cầu bổ sung giấy tờ"));
-		free(cause);
+		assert_int_equal(cause.code, MC_E_NOT_ALLOWED_SERVER);
+		assert_int_equal(cause.status, STATUS_SUPPLEMENT);
 	}
 	/* drop: gone, and the dossier shows the server's state */
 	{
-		char *cause = NULL;
+		struct mc_err cause;
 		assert_int_equal(outbox_drop(s, second, 1090, &cause), 0);
-		assert_null(cause);
+		assert_int_equal(cause.code, MC_OK);
 		assert_int_equal(store_outbox_get(s, second, &e), 1);
 		assert_int_equal(cached_status(s, "A-1"), STATUS_SUPPLEMENT);
 	}
@@ -239,7 +240,8 @@ test_retry_new_key(void **state)
 	struct store_outbox_entry e;
 	struct store_outbox_server cur = {.status = STATUS_PROCESSING, .version = "9"};
 	int64_t id, next;
-	char *old_key, *cause = NULL;
+	char *old_key;
+	struct mc_err cause;
 
 	(void)state;
 	put_dossier(s, "A-1", "tuphap", STATUS_PROCESSING, "8");
@@ -269,7 +271,6 @@ test_retry_new_key(void **state)
 	assert_int_equal(cached_status(s, "A-1"), STATUS_RETURNED);
 	/* retrying something that is not a conflict is refused */
 	assert_int_equal(outbox_retry(s, next, 1004, &cause), 2);
-	free(cause);
 	free(old_key);
 	store_close(s);
 }
@@ -280,7 +281,7 @@ test_drop_pending(void **state)
 	struct store *s = open_store();
 	struct store_outbox_entry e;
 	int64_t a, b;
-	char *cause = NULL;
+	struct mc_err cause;
 
 	(void)state;
 	put_dossier(s, "T-1", "tinh", STATUS_NEW, NULL);
@@ -294,10 +295,14 @@ test_drop_pending(void **state)
 	assert_int_equal(store_outbox_get(s, b, &e), 0);
 	assert_int_equal(e.state, STORE_OUTBOX_CONFLICT);
 	assert_int_equal(e.server_status, STATUS_NEW);
-	assert_string_equal(e.last_error, "the action before it was dropped");
+	{
+		struct mc_err why;
+		mc_err_parse(e.last_error, &why);
+		assert_int_equal(why.code, MC_E_PREVIOUS_DROPPED);
+	}
 	store_outbox_entry_release(&e);
 	assert_int_equal(outbox_drop(s, 4242, 1100, &cause), 1);
-	free(cause);
+	assert_int_equal(cause.code, MC_E_NO_ENTRY);
 	store_close(s);
 }
 

@@ -23,6 +23,7 @@
 #include "store/outbox.h"
 #include "outbox/outbox.h"
 #include "outbox/outbox_replay.h"
+#include "sources/link.h"
 
 #define N_SRC 5
 static const char *const names[N_SRC] = {"dvcqg", "tuphap", "congan", "nnmt", "tinh"};
@@ -32,6 +33,7 @@ static struct sbx_http *srv;
 static char base[96];
 static struct net *net;
 static struct source *sources[N_SRC];
+static struct source_link *links[N_SRC];
 static char *tokens[N_SRC];
 static struct store *st;
 
@@ -148,35 +150,38 @@ token_for(const char *audience)
 
 /* ---- the replay's seams --------------------------------------------------------- */
 
-static struct source *
+static struct source_link *
 find(void *arg, const char *name)
 {
 	(void)arg;
 	for (int i = 0; i < N_SRC; i++)
 		if (strcmp(names[i], name) == 0)
-			return sources[i];
+			return links[i];
 	return NULL;
 }
 
 static void
-get_token(void *ctx, const char *system, sync_token_fn *done, void *arg)
+get_token(void *ctx, const char *system, source_token_fn *done, void *arg)
 {
+	struct mc_err err;
+
 	(void)ctx;
 	for (int i = 0; i < N_SRC; i++)
 		if (strcmp(names[i], system) == 0) {
 			done(arg, tokens[i], NULL);
 			return;
 		}
-	done(arg, NULL, "unknown system");
+	mc_err_set(&err, MC_E_TOKEN, system, "unknown system");
+	done(arg, NULL, &err);
 }
 
-static const struct sync_tokens token_seam = {get_token, NULL, NULL};
+static const struct source_tokens token_seam = {get_token, NULL, NULL};
 
 static int
 replay(int64_t wait_ms, struct outbox_replay_stats *stats)
 {
 	struct outbox_replay_options o = {
-		.store = st, .net = net, .find_source = find, .tokens = &token_seam,
+		.store = st, .net = net, .find_link = find,
 		.backoff_base_ms = 100, .backoff_cap_ms = 1000,
 	};
 	struct outbox_replay *r = outbox_replay_new(&o);
@@ -210,7 +215,8 @@ static void
 cache(const char *code)
 {
 	json_t *p = peek(code);
-	struct source *s = find(NULL, json_string_value(json_object_get(p, "source")));
+	struct source *s =
+		source_link_source(find(NULL, json_string_value(json_object_get(p, "source"))));
 	struct dossier d;
 	struct parse_ctx pc = {s, &d, -9};
 	struct net_request *req = s->ops->detail_request(s, net, code, NULL);
@@ -260,7 +266,7 @@ queue(const char *code, const char *action, const char *reason, const char *via)
 	struct outbox_act_request r = {.code = code, .action = action, .reason = reason,
 				       .via = via};
 	int64_t id = 0;
-	char *cause = NULL;
+	struct mc_err cause;
 
 	assert_int_equal(outbox_act(st, &r, 1000, &id, &cause), OUTBOX_ACT_OK);
 	return id;
@@ -291,6 +297,10 @@ setup(void **state)
 		assert_non_null(sources[i]);
 		tokens[i] = token_for(names[i]);
 		source_set_token(sources[i], tokens[i]);
+		/* each system's one link, as the application makes it */
+		links[i] = source_link_new(sources[i], &(struct source_link_options){
+							       .net = net, .tokens = &token_seam,
+							       .backoff_min_s = 1, .backoff_max_s = 1});
 	}
 	assert_int_equal(store_open(":memory:", &st, &e2), 0);
 	return 0;
@@ -302,7 +312,7 @@ teardown(void **state)
 	(void)state;
 	store_close(st);
 	for (int i = 0; i < N_SRC; i++) {
-		source_free(sources[i]);
+		source_link_free(links[i]); /* and its source */
 		free(tokens[i]);
 	}
 	net_free(net);
@@ -416,7 +426,7 @@ test_conflict_and_self_loop(void **state)
 	store_outbox_entry_release(&e);
 	/* re-applied on the new version */
 	{
-		char *cause = NULL;
+		struct mc_err cause;
 		assert_int_equal(outbox_retry(st, ic, 2000, &cause), 0);
 	}
 	assert_int_equal(replay(10000, NULL), 0);

@@ -57,23 +57,6 @@ test_ckr_mapping(void **state)
 }
 
 static void
-test_messages_both_languages(void **state)
-{
-	(void)state;
-	for (int s = 0; s < SIGN_STATUS_COUNT; s++) {
-		const char *vi = sign_status_text((enum sign_status)s, SIGN_LANG_VI);
-		const char *en = sign_status_text((enum sign_status)s, SIGN_LANG_EN);
-		assert_true(strlen(vi) > 4);
-		assert_true(strlen(en) > 4);
-		assert_string_not_equal(vi, en);
-	}
-	assert_non_null(strstr(sign_status_text(SIGN_ERR_PIN_LOCKED, SIGN_LANG_EN), "locked"));
-	assert_non_null(strstr(sign_status_text(SIGN_ERR_PIN_LOCKED, SIGN_LANG_VI), "khóa"));
-	assert_non_null(strstr(sign_status_text(SIGN_ERR_TOKEN_REMOVED, SIGN_LANG_EN), "removed"));
-	assert_string_equal(sign_status_text(SIGN_STATUS_COUNT, SIGN_LANG_VI), "?");
-}
-
-static void
 test_read_secret_fd(void **state)
 {
 	struct sign_secret s;
@@ -292,7 +275,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ckr_mapping),
-		cmocka_unit_test(test_messages_both_languages),
 		cmocka_unit_test(test_read_secret_fd),
 		cmocka_unit_test(test_pick_key),
 		cmocka_unit_test(test_verdicts_rsa_pss),

@@ -277,7 +277,6 @@ test_service_failing(void **state)
 		assert_int_equal(signer_open(s, &err), -1);
 		/* "try again later", not "refused to sign" */
 		assert_int_equal(err.status, SIGN_ERR_UNAVAILABLE);
-		assert_non_null(strstr(sign_status_text(err.status, SIGN_LANG_EN), "try again"));
 		signer_close(s);
 		sbx_http_stop(srv);
 	}

@@ -165,11 +165,17 @@ test_refused_before_signing(void **state)
 	assert_int_equal(sign_return_prepare(w->store, it, 5), 0);
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(it[i].state, SIGN_RETURN_REFUSED);
-	assert_string_equal(it[0].cause, "không thể 'return-result' từ trạng thái 'Mới đăng ký' (1)");
-	assert_non_null(strstr(it[1].cause, "không có hồ sơ HS-NONE trong kho cục bộ"));
-	assert_non_null(strstr(it[2].cause, "không đọc được tệp"));
-	assert_non_null(strstr(it[3].cause, "trùng tên 'a.pdf'"));
-	assert_non_null(strstr(it[4].cause, "ít nhất một tệp"));
+	/* each refusal says what and which (the front ends word it) */
+	assert_int_equal(it[0].refusal.code, MC_E_NOT_ALLOWED);
+	assert_string_equal(it[0].refusal.field, "return-result");
+	assert_int_equal(it[0].refusal.status, STATUS_NEW);
+	assert_int_equal(it[1].refusal.code, MC_E_NO_DOSSIER);
+	assert_string_equal(it[1].refusal.field, "HS-NONE");
+	assert_int_equal(it[2].refusal.code, MC_E_FILE);
+	assert_string_equal(it[2].refusal.field, none);
+	assert_int_equal(it[3].refusal.code, MC_E_SAME_NAME);
+	assert_string_equal(it[3].refusal.field, "a.pdf");
+	assert_int_equal(it[4].refusal.code, MC_E_NEED_FILE);
 	/* nothing signed, queued or copied */
 	sign_return_run(w->store, &w->pki.fake.base, &w->pki.fake.key, NULL, it, 5, NOW);
 	assert_int_equal(w->pki.fake.batches, 0);
@@ -251,7 +257,7 @@ test_token_removed_part_way(void **state)
 	assert_int_equal(it[0].state, SIGN_RETURN_QUEUED);
 	assert_int_equal(it[1].state, SIGN_RETURN_SIGN_FAILED);
 	assert_int_equal(it[1].err.status, SIGN_ERR_TOKEN_REMOVED);
-	assert_non_null(strstr(it[1].cause, "Token đã bị rút ra"));
+	assert_non_null(strstr(it[1].err.detail, "c.txt")); /* the file it failed on */
 	assert_int_equal(open_entries(w->store), 1);
 	assert_int_equal(status_of(w->store, "HS-B"), STATUS_DONE);
 	assert_int_equal(left_in(w, "HS-B"), 0); /* not even the signed first file */
@@ -274,8 +280,8 @@ test_signer_failed_leaves_nothing(void **state)
 	sign_fail(&err, SIGN_ERR_PIN_INCORRECT, "login: CKR_PIN_INCORRECT (0xa0)");
 	sign_return_fail_all(&it, 1, &err);
 	assert_int_equal(it.state, SIGN_RETURN_SIGN_FAILED);
-	assert_non_null(strstr(it.cause, "Sai mã PIN"));
-	assert_non_null(strstr(it.cause, "wrong token PIN"));
+	assert_int_equal(it.err.status, SIGN_ERR_PIN_INCORRECT);
+	assert_non_null(strstr(it.err.detail, "CKR_PIN_INCORRECT"));
 	assert_int_equal(open_entries(w->store), 0);
 	assert_int_equal(status_of(w->store, "HS-A"), STATUS_DONE);
 	assert_int_equal(left_in(w, "HS-A"), 0);
@@ -302,7 +308,7 @@ test_tsa_unreachable_queues_nothing(void **state)
 			 0);
 	assert_int_equal(it.state, SIGN_RETURN_SIGN_FAILED);
 	assert_int_equal(it.err.status, SIGN_ERR_TSA);
-	assert_non_null(strstr(it.cause, "TSA"));
+	assert_non_null(strstr(it.err.detail, "a.pdf"));
 	assert_int_equal(open_entries(w->store), 0);
 	assert_int_equal(status_of(w->store, "HS-A"), STATUS_DONE);
 	assert_int_equal(left_in(w, "HS-A"), 0);
@@ -320,7 +326,7 @@ test_queue_refuses_at_the_end(void **state)
 	struct outbox_act_request req = {.code = "HS-A", .action = "return-result",
 					 .files = files, .n_files = 1};
 	int64_t id;
-	char *cause = NULL;
+	struct mc_err cause;
 
 	path_in(w, "a.pdf", a, sizeof a);
 	assert_int_equal(sign_return_prepare(w->store, &it, 1), 1);
@@ -328,7 +334,8 @@ test_queue_refuses_at_the_end(void **state)
 	assert_int_equal(outbox_act(w->store, &req, NOW, &id, &cause), OUTBOX_ACT_OK);
 	assert_int_equal(sign_return_run(w->store, &w->pki.fake.base, &w->pki.fake.key, NULL, &it, 1, NOW), 0);
 	assert_int_equal(it.state, SIGN_RETURN_QUEUE_FAILED);
-	assert_non_null(strstr(it.cause, "không thể 'return-result'"));
+	assert_int_equal(it.refusal.code, MC_E_NOT_ALLOWED);
+	assert_string_equal(it.refusal.field, "return-result");
 	assert_int_equal(open_entries(w->store), 1);
 	assert_int_equal(left_in(w, "HS-A"), 0);
 	sign_return_item_release(&it);

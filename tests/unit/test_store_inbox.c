@@ -9,6 +9,9 @@
  */
 #include "store_fixture.h"
 
+#include "core/calendar.h"
+#include "core/deadline.h"
+
 /* ------------------------------------------------------------------ */
 /* Search                                                              */
 
@@ -156,23 +159,161 @@ test_due_classes(void **state)
 	assert_inbox(s, &q, "D5");
 	q.due = STORE_DUE_FINISHED;
 	assert_inbox(s, &q, "D4");
-	/* a wider horizon makes D6 (2 days) coming due */
+	/* a wider horizon makes D6 (2 days) coming due; soon_end is excluded */
 	q.due = STORE_DUE_SOON;
-	q.soon_seconds = 3 * DAY - 1;
+	q.soon_end = NOW + 3 * DAY;
 	assert_inbox(s, &q, "D2,D6");
+	q.due = STORE_DUE_OK;
+	assert_inbox(s, &q, "D3");
+	q.soon_end = NOW + 3 * DAY + 1;
+	assert_inbox(s, &q, "");
+	q.due = STORE_DUE_SOON;
+	assert_inbox(s, &q, "D2,D6,D3");
+	/* a soon_end before now: nothing coming due, the overdue stay overdue */
+	q.soon_end = NOW - 2 * HOUR;
+	assert_inbox(s, &q, "");
+	q.due = STORE_DUE_OVERDUE;
+	assert_inbox(s, &q, "D7,D1");
+	q.due = STORE_DUE_OK;
+	assert_inbox(s, &q, "D2,D6,D3");
 	/* a day earlier nothing was overdue yet */
 	store_query_init(&q, NOW - DAY);
 	q.limit = 0;
 	q.due = STORE_DUE_OVERDUE;
 	assert_inbox(s, &q, "");
 
-	assert_int_equal(store_due_counts(s, NULL, NOW, STORE_SOON_DEFAULT, &overdue, &soon), 0);
+	assert_int_equal(store_due_counts(s, NULL, NOW, 0, &overdue, &soon), 0);
 	assert_int_equal(overdue, 2);
 	assert_int_equal(soon, 1);
-	assert_int_equal(store_due_counts(s, "tuphap", NOW, STORE_SOON_DEFAULT, &overdue, &soon),
+	assert_int_equal(store_due_counts(s, NULL, NOW, NOW + 2 * DAY + 1, &overdue, &soon), 0);
+	assert_int_equal(overdue, 2);
+	assert_int_equal(soon, 2);
+	assert_int_equal(store_due_counts(s, "tuphap", NOW, NOW + STORE_SOON_DEFAULT, &overdue,
+					  &soon),
 			 0);
 	assert_int_equal(overdue, 1);
 	assert_int_equal(soon, 0);
+	store_close(s);
+}
+
+/*
+ * The store's due classes against core's rule: open dossiers due every half
+ * hour around a Friday afternoon (and a second either side of each
+ * threshold), classified by the store with the thresholds of
+ * deadline_horizon_at() and by deadline_classify_open() one by one.  Every
+ * row (streamed and paged), every filter count under every plan,
+ * store_due_counts() and the per-area sums must agree.
+ */
+struct core_check {
+	struct calendar *cal;
+	mc_time now;
+	int64_t rows;
+};
+
+static enum store_due_class
+store_class_of(enum deadline_class c)
+{
+	switch (c) {
+	case DEADLINE_OVERDUE:
+		return STORE_DUE_OVERDUE;
+	case DEADLINE_DUE_SOON:
+		return STORE_DUE_SOON;
+	case DEADLINE_ON_TRACK:
+		return STORE_DUE_OK;
+	default:
+		return STORE_DUE_NONE;
+	}
+}
+
+static int
+check_core_row(void *ctx, const struct store_row *r)
+{
+	struct core_check *cc = ctx;
+	enum deadline_class c = deadline_classify_open(cc->cal, NULL, r->due_at, cc->now, -1);
+
+	cc->rows++;
+	if (r->due_class != store_class_of(c))
+		fail_msg("%s due %lld: store %s, core %s", r->code, (long long)r->due_at,
+			 store_due_class_name(r->due_class), deadline_class_name(c));
+	return 0;
+}
+
+static int
+sum_area_soon(void *ctx, const struct store_area_stats *a)
+{
+	int64_t *n = ctx;
+
+	n[0] += a->overdue;
+	n[1] += a->soon;
+	return 0;
+}
+
+static void
+test_due_classes_follow_core(void **state)
+{
+	struct store *s = open_ok(":memory:");
+	struct calendar *cal = calendar_new();
+	struct deadline_horizon h;
+	mc_time now = 0;
+	int64_t want[STORE_DUE_FINISHED + 1] = {0}, n, area[2] = {0, 0};
+	int k = 0;
+	struct core_check cc;
+	struct store_query q;
+
+	(void)state;
+	assert_int_equal(civil_parse_datetime("2026-03-13 15:00", &now), 0); /* a Friday */
+	assert_int_equal(deadline_horizon_at(cal, NULL, now, -1, &h), 0);
+	/* One working day from Friday 15:00 runs to Monday 15:00 (2 h + 6 h). */
+	assert_int_equal(h.soon_end, now + 3 * DAY + 1);
+	const mc_time edges[] = {now - 1, now, now + 1, h.soon_end - 1, h.soon_end, h.soon_end + 1};
+	for (mc_time due = now - 4 * HOUR; due <= now + 6 * DAY; due += 30 * 60, k++) {
+		char code[16];
+
+		snprintf(code, sizeof code, "C%03d", k);
+		add(s, code, k % 2 ? "tuphap" : "congan", "Nguyễn An", 4, due);
+		want[store_class_of(deadline_classify_open(cal, NULL, due, now, -1))]++;
+	}
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++, k++) {
+		char code[16];
+
+		snprintf(code, sizeof code, "E%zu", i);
+		add(s, code, "tinh", "Trần Bình", 4, edges[i]);
+		want[store_class_of(deadline_classify_open(cal, NULL, edges[i], now, -1))]++;
+	}
+	assert_int_equal(want[STORE_DUE_OVERDUE], 9);
+	assert_true(want[STORE_DUE_SOON] > 0 && want[STORE_DUE_OK] > 0);
+
+	cc.cal = cal;
+	cc.now = now;
+	cc.rows = 0;
+	store_query_init(&q, h.now);
+	q.soon_end = h.soon_end;
+	q.limit = 0;
+	assert_int_equal(store_inbox_each(s, &q, check_core_row, &cc), 0);
+	assert_int_equal(cc.rows, k);
+	for (int plan = 0; plan <= 2; plan++) {
+		store_inbox_force_plan(s, plan);
+		for (int c = STORE_DUE_OVERDUE; c <= STORE_DUE_OK; c++) {
+			q.due = (enum store_due_class)c;
+			assert_int_equal(store_inbox_count(s, &q, 0, &n), 0);
+			assert_int_equal(n, want[c]);
+		}
+		q.due = STORE_DUE_ANY;
+		q.limit = 10; /* the paged way: ids first, then the rows */
+		for (q.offset = 0; q.offset < k; q.offset += 10)
+			assert_int_equal(store_inbox_each(s, &q, check_core_row, &cc), 0);
+		q.limit = 0;
+		q.offset = 0;
+	}
+	store_inbox_force_plan(s, 0);
+	assert_int_equal(store_due_counts(s, NULL, h.now, h.soon_end, &n, &area[0]), 0);
+	assert_int_equal(n, want[STORE_DUE_OVERDUE]);
+	assert_int_equal(area[0], want[STORE_DUE_SOON]);
+	area[0] = 0;
+	assert_int_equal(store_stats_area(s, h.now, h.soon_end, sum_area_soon, area), 0);
+	assert_int_equal(area[0], want[STORE_DUE_OVERDUE]);
+	assert_int_equal(area[1], want[STORE_DUE_SOON]);
+	calendar_free(cal);
 	store_close(s);
 }
 
@@ -348,6 +489,7 @@ main(void)
 		cmocka_unit_test(test_search_short_words_start_a_word),
 		cmocka_unit_test(test_search_special_characters),
 		cmocka_unit_test(test_due_classes),
+		cmocka_unit_test(test_due_classes_follow_core),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_sorts),
 		cmocka_unit_test(test_paging),

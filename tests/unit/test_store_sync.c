@@ -42,7 +42,7 @@ test_statistics(void **state)
 	assert_string_equal(buf, "congan:2=1,congan:4=1,dvcqg:4=1,nnmt:1=1,tinh:9=1,"
 				 "tuphap:4=1,tuphap:5=1");
 	buf[0] = '\0';
-	assert_int_equal(store_stats_area(s, NOW, STORE_SOON_DEFAULT, sum_area, buf), 0);
+	assert_int_equal(store_stats_area(s, NOW, 0, sum_area, buf), 0);
 	assert_string_equal(buf, "Thôn Đông:6/5/1/2,Ấp 2:1/1/0/0");
 	store_close(s);
 }

@@ -57,7 +57,7 @@ merge_coordination_after_record(void **state)
 	(void)state;
 	fill(&rec, "A-1", "congan", 5);
 	fill(&copy, "A-1", "dvcqg", 9); /* tinh-style: pushes 5 as 9 */
-	assert_int_equal(sync_merge(&rec, &copy, true, &out), SYNC_MERGE_CHANGED);
+	assert_int_equal(sync_merge(&rec, false, &copy, true, &out), SYNC_MERGE_CHANGED);
 	assert_string_equal(out.source, "congan");   /* the record stays */
 	assert_int_equal(out.status, 5);
 	assert_int_equal(out.coord_status, 9);
@@ -65,7 +65,7 @@ merge_coordination_after_record(void **state)
 	/* the same copy again: nothing to write */
 	rec.coord_status = 9;
 	dossier_release(&out);
-	assert_int_equal(sync_merge(&rec, &copy, true, &out), SYNC_MERGE_SAME);
+	assert_int_equal(sync_merge(&rec, false, &copy, true, &out), SYNC_MERGE_SAME);
 	dossier_release(&out);
 	dossier_release(&rec);
 	dossier_release(&copy);
@@ -78,11 +78,11 @@ merge_record_after_coordination(void **state)
 
 	(void)state;
 	fill(&copy, "A-2", "dvcqg", 4);
-	assert_int_equal(sync_merge(NULL, &copy, true, &stored), SYNC_MERGE_NEW);
+	assert_int_equal(sync_merge(NULL, false, &copy, true, &stored), SYNC_MERGE_NEW);
 	assert_string_equal(stored.source, "dvcqg"); /* kept until the record arrives */
 	assert_int_equal(stored.coord_status, 4);
 	fill(&rec, "A-2", "tuphap", 9);
-	assert_int_equal(sync_merge(&stored, &rec, false, &out), SYNC_MERGE_CHANGED);
+	assert_int_equal(sync_merge(&stored, true, &rec, false, &out), SYNC_MERGE_CHANGED);
 	assert_string_equal(out.source, "tuphap");
 	assert_int_equal(out.status, 9);
 	assert_int_equal(out.coord_status, 4); /* dvcqg lags: flagged */
@@ -94,7 +94,7 @@ merge_record_after_coordination(void **state)
 	free(stored.source);
 	stored.source = xstrdup("tuphap");
 	stored.status = 9;
-	assert_int_equal(sync_merge(&stored, &rec, false, &out), SYNC_MERGE_SAME);
+	assert_int_equal(sync_merge(&stored, false, &rec, false, &out), SYNC_MERGE_SAME);
 	dossier_release(&rec);
 	dossier_release(&copy);
 	dossier_release(&stored);
@@ -107,7 +107,7 @@ merge_new_record(void **state)
 
 	(void)state;
 	fill(&rec, "A-3", "nnmt", 2);
-	assert_int_equal(sync_merge(NULL, &rec, false, &out), SYNC_MERGE_NEW);
+	assert_int_equal(sync_merge(NULL, false, &rec, false, &out), SYNC_MERGE_NEW);
 	assert_int_equal(out.coord_status, 0);
 	assert_false(dossier_status_mismatch(&out));
 	dossier_release(&out);
@@ -246,23 +246,27 @@ static const struct source_ops fake_ops = {
 	.pull_parse = fake_pull_parse,
 };
 
-static struct source *
-fake_source(const char *name, const char *dialect, const char *base)
+static void
+fixed_token(void *ctx, const char *system, source_token_fn *done, void *arg)
+{
+	(void)ctx;
+	(void)system;
+	done(arg, "test-token", NULL);
+}
+
+static const struct source_tokens tokens = {.get = fixed_token};
+
+/* A system of the fake dialect with its link; "dvcqg" plays the coordination system. */
+static struct source_link *
+fake_source(struct net *net, const char *name, const char *dialect, const char *base)
 {
 	struct source *src = xcalloc(1, sizeof *src);
 	src->ops = &fake_ops;
 	src->name = xstrdup(name);
 	src->dialect = xstrdup(dialect);
 	src->base_url = xstrdup(base);
-	return src;
-}
-
-static void
-fixed_token(void *ctx, const char *system, sync_token_fn *done, void *arg)
-{
-	(void)ctx;
-	(void)system;
-	done(arg, "test-token", NULL);
+	src->coordination = strcmp(dialect, "dvcqg") == 0;
+	return source_link_new(src, &(struct source_link_options){.net = net, .tokens = &tokens});
 }
 
 struct logbuf {
@@ -272,13 +276,15 @@ struct logbuf {
 };
 
 static void
-on_log(void *ctx, const char *line)
+on_event(void *ctx, const struct sync_event *ev)
 {
 	struct logbuf *l = ctx;
 	l->lines++;
-	if (strstr(line, "fakeh: dossier refused: F-bad") != NULL)
+	if (ev->kind == SYNC_EV_REFUSED && strcmp(ev->system, "fakeh") == 0 &&
+	    strncmp(ev->detail, "F-bad", 5) == 0)
 		l->saw_refused = true;
-	if (strncmp(line, "dead: ", 6) == 0)
+	if (ev->kind == SYNC_EV_FAILED && strcmp(ev->system, "dead") == 0 &&
+	    ev->err->code == MC_E_NETWORK)
 		l->saw_dead = true;
 }
 
@@ -296,7 +302,7 @@ engine_pages_watermarks_failures(void **state)
 	char *cause = NULL;
 	struct procedures procs;
 	struct calendar *cal = calendar_new();
-	struct sync_tokens tokens = {.get = fixed_token};
+	struct source_link *links[4];
 	struct logbuf lb = {0};
 	struct sync_report rep[3];
 	struct store_sync_state ss;
@@ -314,15 +320,18 @@ engine_pages_watermarks_failures(void **state)
 	assert_int_equal(store_open(":memory:", &st, &cause), 0);
 	procedures_builtin(&procs);
 	{
-		struct sync_options so = {.net = net, .store = st, .tokens = &tokens, .cal = cal,
-					  .procs = &procs, .log = on_log, .log_ctx = &lb,
+		struct sync_options so = {.net = net, .store = st, .cal = cal, .procs = &procs,
+					  .event = on_event, .event_ctx = &lb,
 					  .account_bytes = true};
 		struct sync *s = sync_new(&so);
-		assert_int_equal(sync_add_source(s, fake_source("dvcqg", "dvcqg", base)), 0);
-		assert_int_equal(sync_add_source(s, fake_source("fakeh", "fake", base)), 0);
-		assert_int_equal(sync_add_source(s, fake_source("dead", "fake", "http://127.0.0.1:1")),
-				 0);
-		assert_int_equal(sync_add_source(s, fake_source("fakeh", "fake", base)), -1);
+		links[0] = fake_source(net, "dvcqg", "dvcqg", base);
+		links[1] = fake_source(net, "fakeh", "fake", base);
+		links[2] = fake_source(net, "dead", "fake", "http://127.0.0.1:1");
+		links[3] = fake_source(net, "fakeh", "fake", base);
+		assert_int_equal(sync_add_source(s, links[0]), 0);
+		assert_int_equal(sync_add_source(s, links[1]), 0);
+		assert_int_equal(sync_add_source(s, links[2]), 0);
+		assert_int_equal(sync_add_source(s, links[3]), -1);
 		assert_int_equal(sync_run(s, NULL), 0);
 		assert_int_equal(sync_reports(s, rep, 3), 3);
 		assert_true(rep[0].ok);
@@ -333,7 +342,8 @@ engine_pages_watermarks_failures(void **state)
 		assert_true(rep[1].bytes_in > 0);
 		assert_false(rep[2].ok);
 		assert_non_null(rep[2].error);
-		assert_non_null(strstr(rep[2].error, "dead: "));
+		assert_int_equal(rep[2].error->code, MC_E_NETWORK);
+		assert_string_equal(rep[2].error->system, "dead");
 		assert_true(lb.saw_refused);
 		assert_true(lb.saw_dead);
 		assert_false(sync_source_online(s, "dead"));
@@ -354,6 +364,12 @@ engine_pages_watermarks_failures(void **state)
 		store_sync_state_release(&ss);
 		assert_int_equal(store_sync_state_get(st, "dead", &ss), 0);
 		assert_non_null(ss.last_error);
+		{
+			/* kept as codes: a front end words it in the clerk's language */
+			struct mc_err e;
+			assert_int_equal(mc_err_parse(ss.last_error, &e), 0);
+			assert_int_equal(e.code, MC_E_NETWORK);
+		}
 		store_sync_state_release(&ss);
 		/* local due dates were computed: received 09:00 + 3 working days */
 		{
@@ -371,6 +387,8 @@ engine_pages_watermarks_failures(void **state)
 		assert_int_equal(rep[1].n_seen, 0);
 		assert_int_equal(sync_start(s, "nosuch"), -1);
 		sync_free(s);
+		for (int i = 0; i < 4; i++)
+			source_link_free(links[i]);
 	}
 	{
 		struct store_bytes b;

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
+#include "core/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 
@@ -106,6 +108,30 @@ bind_takes_key_from_other_action(void **state)
 	assert_string_equal(ui_keymap_keys_text(&km, UI_ACT_SEARCH, text, sizeof text), "j");
 }
 
+/*
+ * The "keys" object of a config.json, as the console applies it: the
+ * configuration reads its shape (config.c), the keymap its names.  NULL:
+ * no "keys" at all.  0, or -1 with *cause (malloc'd) from either.
+ */
+static int
+apply_json(struct ui_keymap *km, const char *keys, char **cause)
+{
+	struct config cfg;
+	char *text;
+	int rc;
+
+	if (keys == NULL)
+		return 0;
+	config_init(&cfg);
+	text = xasprintf("{\"keys\": %s}", keys);
+	rc = config_parse(&cfg, "config.json", text, strlen(text), cause, NULL, NULL);
+	free(text);
+	if (rc == 0)
+		rc = ui_keymap_apply(km, cfg.keys, cfg.n_keys, cause);
+	config_release(&cfg);
+	return rc;
+}
+
 static void
 parse_json_all_or_nothing(void **state)
 {
@@ -114,38 +140,38 @@ parse_json_all_or_nothing(void **state)
 
 	(void)state;
 	ui_keymap_init(&km);
-	assert_int_equal(ui_keymap_parse_json(&km, "{\"down\": [\"x\", \"Down\"], "
+	assert_int_equal(apply_json(&km, "{\"down\": [\"x\", \"Down\"], "
 					      "\"help\": \"F2\"}", &cause), 0);
 	assert_int_equal(ui_keymap_lookup(&km, 'x'), UI_ACT_DOWN);
 	assert_int_equal(ui_keymap_lookup(&km, 'j'), UI_ACT_NONE);
 	assert_int_equal(ui_keymap_lookup(&km, FN(KEY_F(2))), UI_ACT_HELP);
 	/* every key of the console can be moved, the download's 'o' too */
-	assert_int_equal(ui_keymap_parse_json(&km, "{\"download\": \"F3\"}", &cause), 0);
+	assert_int_equal(apply_json(&km, "{\"download\": \"F3\"}", &cause), 0);
 	assert_int_equal(ui_keymap_lookup(&km, FN(KEY_F(3))), UI_ACT_DOWNLOAD);
 	assert_int_equal(ui_keymap_lookup(&km, 'o'), UI_ACT_NONE);
 
 	before = km;
 	/* The first binding is fine, the second is not: nothing changes. */
-	assert_int_equal(ui_keymap_parse_json(&km, "{\"up\": \"u\", \"down\": \"Nope\"}",
+	assert_int_equal(apply_json(&km, "{\"up\": \"u\", \"down\": \"Nope\"}",
 					      &cause), -1);
 	assert_non_null(strstr(cause, "unknown key \"Nope\""));
 	free(cause);
 	assert_memory_equal(&km, &before, sizeof km);
 
-	assert_int_equal(ui_keymap_parse_json(&km, "{\"fly\": \"f\"}", &cause), -1);
+	assert_int_equal(apply_json(&km, "{\"fly\": \"f\"}", &cause), -1);
 	assert_non_null(strstr(cause, "unknown action \"fly\""));
 	free(cause);
-	assert_int_equal(ui_keymap_parse_json(&km, "[1]", &cause), -1);
+	assert_int_equal(apply_json(&km, "[1]", &cause), -1);
 	free(cause);
-	assert_int_equal(ui_keymap_parse_json(&km, "{\"up\": 5}", &cause), -1);
+	assert_int_equal(apply_json(&km, "{\"up\": 5}", &cause), -1);
 	free(cause);
-	assert_int_equal(ui_keymap_parse_json(&km, "{\"up\": [\"a\",\"b\",\"c\",\"d\",\"e\"]}",
+	assert_int_equal(apply_json(&km, "{\"up\": [\"a\",\"b\",\"c\",\"d\",\"e\"]}",
 					      &cause), -1);
 	free(cause);
-	assert_int_equal(ui_keymap_parse_json(&km, "{\"up\":", &cause), -1);
+	assert_int_equal(apply_json(&km, "{\"up\":", &cause), -1);
 	free(cause);
 	assert_memory_equal(&km, &before, sizeof km);
-	assert_int_equal(ui_keymap_parse_json(&km, NULL, &cause), 0);
+	assert_int_equal(apply_json(&km, NULL, &cause), 0);
 }
 
 /* A refusal quotes the file; a control character in it must not reach the
@@ -166,7 +192,7 @@ refusal_is_one_printable_line(void **state)
 	(void)state;
 	ui_keymap_init(&km);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(ui_keymap_parse_json(&km, bad[i], &cause), -1);
+		assert_int_equal(apply_json(&km, bad[i], &cause), -1);
 		assert_non_null(cause);
 		for (const char *p = cause; *p != '\0'; p++)
 			assert_false((unsigned char)*p < 0x20 || *p == 0x7f);

@@ -1,12 +1,12 @@
 /*
- * outbox_replay_send.c - one entry's action request: the action as the
+ * outbox_send.c - one entry's action request: the action as the
  * dialect's connector takes it (uploaded file ids or names, result files
  * read inline for dialects that want the contents in the body), then the
  * connector's reading of the answer turned into the job's outcome.
  *
  * It neither decides when to send (the scheduler in outbox_replay.c marks
  * the entry 'sending' first) nor reads the server before a resend
- * (outbox_replay_probe.c).
+ * (outbox_probe.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "outbox/outbox_replay_int.h"
 #include "core/xalloc.h"
+#include "outbox/outbox_int.h"
 
 static void job_send_done(struct net_request *req, const struct net_response *resp, void *arg);
 
@@ -25,7 +25,7 @@ static void job_send_done(struct net_request *req, const struct net_response *re
 static void
 job_action(const struct outbox_job *j, struct source_action *act, const char **ids)
 {
-	bool uploaded = outbox_upload_supported(j->src);
+	bool uploaded = source_takes_uploads(j->src);
 
 	memset(act, 0, sizeof *act);
 	act->code = j->e.code;
@@ -48,11 +48,10 @@ job_action(const struct outbox_job *j, struct source_action *act, const char **i
 /*
  * Read every result file of j into files[] (n_files of them, each .bytes
  * malloc'd: free with inline_release) for a dialect that takes the contents
- * in the action body.  0, or -1 with a human reason in why (no contents).
+ * in the action body.  0, or -1 with *why set (no contents).
  */
 static int
-inline_read(const struct outbox_job *j, struct source_inline_file *files, char *why,
-	    size_t why_len)
+inline_read(const struct outbox_job *j, struct source_inline_file *files, struct mc_err *why)
 {
 	for (size_t i = 0; i < j->p.n_files; i++) {
 		const struct outbox_file *f = &j->p.files[i];
@@ -63,18 +62,17 @@ inline_read(const struct outbox_job *j, struct source_inline_file *files, char *
 
 		files[i].name = f->name;
 		if (fd < 0 || fstat(fd, &sb) != 0) {
-			snprintf(why, why_len, "cannot read the result file '%s': %s", f->name,
-				 strerror(errno));
+			mc_err_set(why, MC_E_FILE, j->src->name, "%s", strerror(errno));
+			mc_err_field(why, f->name);
 			if (fd >= 0)
 				close(fd);
 			return -1;
 		}
 		if (sb.st_size > OUTBOX_INLINE_MAX) {
 			close(fd);
-			snprintf(why, why_len,
-				 "the result file '%s' is over %d MB, the most this system "
-				 "takes inline",
-				 f->name, OUTBOX_INLINE_MAX / (1024 * 1024));
+			mc_err_set(why, MC_E_TOO_LARGE, j->src->name, NULL);
+			mc_err_field(why, f->name);
+			why->status = OUTBOX_INLINE_MAX / (1024 * 1024);
 			return -1;
 		}
 		size = (size_t)sb.st_size;
@@ -90,8 +88,8 @@ inline_read(const struct outbox_job *j, struct source_inline_file *files, char *
 		close(fd);
 		if (got != size) {
 			free(buf);
-			snprintf(why, why_len, "the result file '%s' changed while it was read",
-				 f->name);
+			mc_err_set(why, MC_E_FILE_CHANGED, j->src->name, NULL);
+			mc_err_field(why, f->name);
 			return -1;
 		}
 		files[i].bytes = buf;
@@ -118,15 +116,15 @@ outbox_job_send(struct outbox_job *j)
 	const char **ids = xcalloc(j->p.n_files + 1, sizeof *ids);
 	struct source_inline_file *files = NULL;
 	struct net_request *req;
-	char why[512] = "";
+	struct mc_err why;
 
 	job_action(j, &act, ids);
 	if (j->src->ops->files_inline && j->p.n_files > 0) {
 		files = xcalloc(j->p.n_files, sizeof *files);
-		if (inline_read(j, files, why, sizeof why) != 0) {
+		if (inline_read(j, files, &why) != 0) {
 			inline_release(files, j->p.n_files);
 			free(ids);
-			outbox_job_fail(j, why);
+			outbox_job_fail(j, &why);
 			return;
 		}
 		act.inline_files = files;
@@ -139,7 +137,9 @@ outbox_job_send(struct outbox_job *j)
 	free(ids);
 	if (req == NULL) {
 		/* marked 'sending' but nothing left: the next attempt decides */
-		outbox_job_later(j, "the connector cannot send this action", 60000);
+		mc_err_set(&why, MC_E_UNSUPPORTED, j->src->name, NULL);
+		mc_err_field(&why, action_name(j->e.action));
+		outbox_job_later(j, &why, 60000);
 		return;
 	}
 	j->phase = OUTBOX_PHASE_SEND;
@@ -154,6 +154,7 @@ job_send_done(struct net_request *req, const struct net_response *resp, void *ar
 	struct source_action act;
 	struct source_result res;
 	const char **ids = xcalloc(j->p.n_files + 1, sizeof *ids);
+	struct mc_err err;
 
 	(void)req;
 	net_request_unref(j->req);
@@ -162,6 +163,8 @@ job_send_done(struct net_request *req, const struct net_response *resp, void *ar
 	source_result_init(&res);
 	job_action(j, &act, ids);
 	j->src->ops->action_parse(j->src, resp, &act, &res);
+	mc_err_set(&err, MC_OK, j->src->name, "%s", res.message != NULL ? res.message : "");
+	err.http = resp->result == NET_OK ? (int)resp->status : 0;
 	switch (res.outcome) {
 	case SOURCE_APPLIED:
 		outbox_job_set_server(j, res.has_current ? &res.current : NULL,
@@ -171,28 +174,32 @@ job_send_done(struct net_request *req, const struct net_response *resp, void *ar
 		break;
 	case SOURCE_CONFLICT:
 		outbox_job_set_server(j, res.has_current ? &res.current : NULL, res.current_status);
-		free(j->message);
-		j->message = xstrdup_or_null(res.message);
+		err.code = MC_E_CONFLICT;
+		j->err = err; /* kept while the server's version is read */
 		if (j->src->ops->has_versions && j->srv_version == NULL)
 			outbox_job_probe(j, OUTBOX_WHY_CONFLICT);
 		else
-			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, res.message);
+			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, &err);
 		break;
 	case SOURCE_REJECTED:
 		outbox_job_set_server(j, res.has_current ? &res.current : NULL, res.current_status);
-		outbox_job_fail(j, res.message != NULL ? res.message : "refused");
+		err.code = MC_E_REFUSED;
+		outbox_job_fail(j, &err);
 		break;
 	case SOURCE_RETRY:
-		outbox_job_later(j, res.message,
+		err.code = MC_E_UNAVAILABLE;
+		outbox_job_later(j, &err,
 				 res.retry_after_s >= 0 ? (uint64_t)res.retry_after_s * 1000 : 0);
 		break;
 	case SOURCE_UNKNOWN:
 		j->uncertain = true;
-		outbox_job_later(j, res.message, 0);
+		err.code = resp->result != NET_OK ? MC_E_NETWORK : MC_E_REPLY;
+		outbox_job_later(j, &err, 0);
 		break;
 	case SOURCE_AUTH:
 		j->auth = true;
-		outbox_job_later(j, res.message, 1000);
+		err.code = MC_E_TOKEN_REFUSED;
+		outbox_job_later(j, &err, 1000);
 		break;
 	}
 	free(ids);

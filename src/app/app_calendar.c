@@ -1,9 +1,10 @@
 /*
- * calendar_setup.c - build the working-day calendar the commands use: the
- * default working week plus the yearly override files of one folder.
+ * app_calendar.c - the working-day calendar the application uses: the
+ * statutory days plus the yearly notice files of one folder (app/app.h).
  *
- * It only chooses the folder and reports problems on stderr; reading the
- * files is src/config/calendar_file.c, the calendar itself src/core.
+ * It only chooses the folder and hands problems to the warn hook (a bad
+ * file names its path and line); reading the files is
+ * src/config/calendar_file.c, the calendar itself src/core.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli.h"
+#include "app/app.h"
 #include "config/calendar_file.h"
 #include "core/xalloc.h"
 
@@ -19,11 +20,21 @@
 #define MOTCUA_DATADIR "/usr/local/share/motcua"
 #endif
 
+struct warn_to {
+	app_warn_fn *fn;
+	void *ctx;
+};
+
 static void
-warn_stderr(void *ctx, const char *msg)
+warn_file(void *ctx, const char *msg)
 {
-	(void)ctx;
-	fprintf(stderr, "motcua: warning: %s\n", msg);
+	struct warn_to *w = ctx;
+	struct mc_err e;
+
+	if (w->fn == NULL)
+		return;
+	mc_err_set(&e, MC_E_CONFIG, NULL, "%s", msg);
+	w->fn(w->ctx, &e);
 }
 
 static bool
@@ -76,9 +87,10 @@ default_dir(void)
 }
 
 struct calendar *
-cli_open_calendar(const char *dir)
+app_calendar_open(const char *dir, app_warn_fn *warn, void *ctx)
 {
 	struct calendar *cal = calendar_new();
+	struct warn_to w = {warn, ctx};
 	char *chosen = NULL;
 
 	if (dir == NULL) {
@@ -89,7 +101,7 @@ cli_open_calendar(const char *dir)
 	}
 	/* An unreadable folder is reported and the statutory calendar still used:
 	 * deadlines stay computable, and the warning says what was missed. */
-	calendar_file_load_dir(cal, dir, warn_stderr, NULL);
+	calendar_file_load_dir(cal, dir, warn_file, &w);
 	free(chosen);
 	return cal;
 }

@@ -1,5 +1,5 @@
 /*
- * outbox_replay_probe.c - reading the server before acting: the dossier's
+ * outbox_probe.c - reading the server before acting: the dossier's
  * fingerprint before the first send on a dialect that could not recognise
  * its own action afterwards, settling an entry whose answer was lost on a
  * dialect without idempotency (applied, not applied, or changed), and the
@@ -7,12 +7,22 @@
  * is never resent blind: when the server cannot be read it stays a
  * conflict for the official.
  *
- * It does not send actions (outbox_replay_send.c).
+ * It also decides what follows the uploads (a probe first, or the mark).
+ * It does not send actions (outbox_send.c).
  */
 #include <stdlib.h>
 
-#include "outbox/outbox_replay_int.h"
 #include "core/xalloc.h"
+#include "outbox/outbox_int.h"
+
+static void
+finish_code(struct outbox_job *j, enum outbox_outcome out, enum mc_errc code)
+{
+	struct mc_err err;
+
+	mc_err_set(&err, code, j->src->name, NULL);
+	outbox_job_finish(j, out, &err);
+}
 
 static void job_probe_done(struct net_request *req, const struct net_response *resp,
 			   void *arg);
@@ -24,15 +34,21 @@ outbox_job_probe(struct outbox_job *j, enum outbox_probe_why why)
 
 	if (j->src->ops->detail_request != NULL && j->src->ops->detail_parse != NULL)
 		req = j->src->ops->detail_request(j->src, j->r->opt.net, j->e.code, NULL);
+	if (req != NULL)
+		net_request_kind(req, "probe");
 	if (req == NULL) {
 		/* Cannot read the server: a lost answer stays unresolved (never
 		 * resent blind); a conflict is stored with what we know. */
-		if (why == OUTBOX_WHY_CONFLICT)
-			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, j->message);
-		else
-			outbox_job_finish(j, OUTBOX_OUT_CONFLICT,
-					  "cannot read the server's state to tell "
-					  "whether the action was applied");
+		if (why == OUTBOX_WHY_CONFLICT) {
+			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, &j->err);
+		} else {
+			struct mc_err err;
+			mc_err_set(&err, MC_E_UNSUPPORTED, j->src->name,
+				   "cannot read the server's state to tell whether the action "
+				   "was applied");
+			mc_err_field(&err, "detail");
+			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, &err);
+		}
 		return;
 	}
 	j->probe_why = why;
@@ -78,13 +94,12 @@ job_probe_done(struct net_request *req, const struct net_response *resp, void *a
 		switch (j->probe_why) {
 		case OUTBOX_WHY_CONFLICT:
 			outbox_job_set_server(j, &d, j->srv_status);
-			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, j->message);
+			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, &j->err);
 			break;
 		case OUTBOX_WHY_FINGERPRINT:
 			if (d.status != j->e.base_status) {
 				outbox_job_set_server(j, &d, 0);
-				outbox_job_finish(j, OUTBOX_OUT_CONFLICT,
-						  "the dossier changed at the server");
+				finish_code(j, OUTBOX_OUT_CONFLICT, MC_E_CONFLICT);
 				break;
 			}
 			outbox_fingerprint_of(&d, &fp);
@@ -96,8 +111,7 @@ job_probe_done(struct net_request *req, const struct net_response *resp, void *a
 			switch (outbox_probe_decide(&j->e, j->src->ops->has_versions, &d)) {
 			case OUTBOX_PROBE_APPLIED:
 				outbox_job_set_server(j, &d, j->e.target_status);
-				outbox_job_finish(j, OUTBOX_OUT_DONE,
-						  "applied (seen at the server)");
+				outbox_job_finish(j, OUTBOX_OUT_DONE, NULL);
 				break;
 			case OUTBOX_PROBE_NOT_APPLIED:
 				j->uncertain = false;
@@ -108,21 +122,32 @@ job_probe_done(struct net_request *req, const struct net_response *resp, void *a
 				break;
 			case OUTBOX_PROBE_CONFLICT:
 				outbox_job_set_server(j, &d, 0);
-				outbox_job_finish(j, OUTBOX_OUT_CONFLICT,
-						  "the dossier changed at the server");
+				finish_code(j, OUTBOX_OUT_CONFLICT, MC_E_CONFLICT);
 				break;
 			}
 			break;
 		}
 	} else if (rc == SOURCE_PARSE_NOT_FOUND) {
-		outbox_job_fail(j, "the dossier is not at the server");
+		finish_code(j, OUTBOX_OUT_FAILED, MC_E_NO_DOSSIER);
+		mc_err_field(&j->err, j->e.code);
 	} else if (rc == SOURCE_PARSE_AUTH) {
+		struct mc_err err;
 		j->auth = true;
-		outbox_job_later(j, "token refused", 1000);
+		mc_err_set(&err, MC_E_TOKEN_REFUSED, j->src->name, NULL);
+		err.http = resp->result == NET_OK ? (int)resp->status : 0;
+		outbox_job_later(j, &err, 1000);
 	} else if (j->probe_why == OUTBOX_WHY_CONFLICT) {
-		outbox_job_finish(j, OUTBOX_OUT_CONFLICT, j->message);
+		outbox_job_finish(j, OUTBOX_OUT_CONFLICT, &j->err);
 	} else {
-		outbox_job_later(j, cause != NULL ? cause : resp->error, 0);
+		struct mc_err err;
+		if (resp->result != NET_OK)
+			mc_err_set(&err, MC_E_NETWORK, j->src->name, "%s", resp->error);
+		else if (resp->status == 429 || resp->status >= 500)
+			mc_err_set(&err, MC_E_UNAVAILABLE, j->src->name, NULL);
+		else
+			mc_err_set(&err, MC_E_REPLY, j->src->name, "%s", cause != NULL ? cause : "");
+		err.http = resp->result == NET_OK ? (int)resp->status : 0;
+		outbox_job_later(j, &err, 0);
 	}
 	free(cause);
 	dossier_release(&d);

@@ -1,0 +1,362 @@
+/*
+ * app.h - the application, once, for both front ends (the console in ui/
+ * and the commands in src/cli/): open a session, run one turn of the loop,
+ * close it (DESIGN.md section 3, doc/app.md).
+ *
+ * Opening finds the files by one rule (config/config.h), reads the
+ * configuration, opens the store in the data folder with its privacy
+ * settings, the calendar with the yearly notices and the procedure
+ * catalogue, the sign-in session of the remembered server (or --issuer,
+ * $MOTCUA_ISSUER, config.json), one network, and the systems: every system
+ * the provider's discovery lists and every profile of sources.d, each with
+ * its one link (sources/link.h) shared by the pull (src/sync), the replay of
+ * the queue and the audit log's shipping (src/outbox), downloads and doctor.
+ *
+ * One turn of the loop (app_turn) does everything that runs beside the
+ * clerk, whoever the front end is: the discovery when it has not answered
+ * yet, the pull schedule and what arrived, the queued actions' effects put
+ * back on dossiers a pull overwrote, the replay, the audit log's shipping,
+ * retention after each pull, the download and the signing job under way.
+ * The console calls it once per loop turn; `motcua sync` runs turns until
+ * its pass and queue are done (app_sync).
+ *
+ * Words are not the app's business: what went wrong is a struct mc_err
+ * (core/error.h) that the front ends word in the clerk's language.  Nothing
+ * here prints or draws.
+ *
+ * Ownership: app_open() returns the app; app_close() cancels what is in
+ * flight and frees everything.  Strings and structs the accessors return are
+ * borrowed until the next call into the app unless said otherwise.  One
+ * thread, one loop.
+ */
+#ifndef MOTCUA_APP_H
+#define MOTCUA_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/calendar.h"
+#include "core/civil.h"
+#include "core/deadline.h"
+#include "core/dossier.h"
+#include "core/error.h"
+#include "core/status.h"
+#include "store/audit.h"
+#include "store/outbox.h"
+#include "store/store.h"
+
+struct app;
+
+enum app_flags {
+	APP_SIGN_IN = 1 << 0,  /* open the sign-in session when a server is known */
+	APP_SYSTEMS = 1 << 1,  /* the systems, their links, the pull, the replay, the audit
+	                          log's shipping (implies APP_SIGN_IN) */
+	APP_WAIT_DISCOVERY = 1 << 2, /* wait for the provider's discovery in app_open (the
+	                          one-shot commands); without it the first turns wait */
+	APP_NO_STORE = 1 << 3, /* configuration and calendar only (due, calendar) */
+};
+
+/* A warning while opening or running: a profile skipped, a catalogue
+ * unreadable, a system without a connector (err.field names the file). */
+typedef void app_warn_fn(void *ctx, const struct mc_err *warning);
+
+struct app_options {
+	const char *config_file;     /* --config; NULL: the one rule (config/config.h) */
+	const char *issuer;          /* --issuer; NULL: $MOTCUA_ISSUER, config.json, the
+	                                last sign-in's */
+	const char *client_id;       /* --client-id; NULL: likewise, else "motcua" */
+	unsigned flags;              /* enum app_flags */
+	app_warn_fn *warn;           /* NULL: warnings dropped */
+	void *warn_ctx;
+	/* The clock of the whole application (due classes, schedules, the
+	 * queue); NULL: time().  The demo passes the sandbox's clock. */
+	mc_time (*now)(void *arg);
+	void *now_arg;
+	int64_t pull_every_s;        /* between automatic pulls; <= 0: 300 */
+	const char *via;             /* the front end, for the audit log: "console" or
+	                                "cli" (NULL) */
+};
+
+/*
+ * Open.  0, or -1 with *err when nothing can work: the data folder or the
+ * store cannot be opened, the network layer cannot start (MC_E_STORE,
+ * MC_E_FILE, MC_E_INTERNAL).  A missing sign-in or an unreachable provider
+ * is not an error here (app_signin_state says what there is).
+ */
+int app_open(struct app **out, const struct app_options *opt, struct mc_err *err);
+void app_close(struct app *a);
+/* Add the systems to an app opened without APP_SYSTEMS (needs the sign-in
+ * opened, APP_SIGN_IN).  0, or -1 with *err. */
+int app_systems_open(struct app *a, bool wait_discovery, struct mc_err *err);
+
+/*
+ * The calendar of the yearly notices in `dir` (NULL: the first existing of
+ * $MOTCUA_HOME/calendar, the user's config folder's calendar/, the installed
+ * default, ./config/calendar) over the statutory days.  A bad file goes to
+ * warn (MC_E_CONFIG, detail "PATH:LINE: ...") and is ignored whole.  Free
+ * with calendar_free().  app_open() uses it; so do `due` and `calendar`.
+ */
+struct calendar *app_calendar_open(const char *dir, app_warn_fn *warn, void *ctx);
+/* The app's calendar (borrowed; working week from the config). */
+struct calendar *app_calendar(struct app *a);
+
+/* ---- what was opened ---------------------------------------------------- */
+
+const struct config *app_config(const struct app *a);
+const struct config_paths *app_paths(const struct app *a);
+/* "built-in" or the procedures.json path. */
+const char *app_procedures_origin(const struct app *a);
+/* The store (for the read model below and for tests). */
+struct store *app_store(struct app *a);
+const char *app_db_path(const struct app *a);
+/* Whether ID numbers are sealed (true) or not kept at all (no keyring). */
+bool app_ids_sealed(const struct app *a);
+mc_time app_now(const struct app *a);
+
+/*
+ * The due classes' thresholds at `now` (the one rule: core/deadline.h,
+ * config due_soon_minutes of working time).  Recompute it as time passes.
+ */
+void app_horizon(struct app *a, mc_time now, struct deadline_horizon *out);
+/* One dossier's due class at `now` by the same rule (the inbox's names). */
+enum store_due_class app_due_class(struct app *a, int status, mc_time due_at, mc_time now);
+
+/* ---- the loop ----------------------------------------------------------- */
+
+enum app_changes {
+	APP_CHANGED_DOSSIERS = 1 << 0, /* the store's dossiers changed: reload lists */
+	APP_CHANGED_QUEUE = 1 << 1,    /* entries were sent, settled, re-applied */
+	APP_CHANGED_SYSTEMS = 1 << 2,  /* online marks, ages, the pass started or ended */
+	APP_CHANGED_SIGNING = 1 << 3,  /* the signing job moved on */
+	APP_CHANGED_DOWNLOAD = 1 << 4, /* the download moved on */
+};
+
+/* The network layer, for the front end's wait (net_poll with stdin). */
+struct net *app_net(struct app *a);
+/* Wake the loop from a signal handler (async-signal-safe). */
+void app_wakeup(struct app *a);
+/* Wait for the network or `fd` (may be -1) up to `timeout_ms`.  Returns 1
+ * when fd is readable, 0 otherwise, -1 when the network layer failed. */
+int app_wait(struct app *a, int timeout_ms, int fd);
+
+/*
+ * One turn, after the wait: returns enum app_changes.  Nothing is pulled
+ * or sent while the sign-in is under way (no tokens yet) unless no system
+ * needs a token.
+ */
+unsigned app_turn(struct app *a, mc_time now);
+
+/* The console holds the engines until its first sign-in is settled. */
+void app_hold(struct app *a, bool hold);
+
+/* Pull every system now (`only` NULL) or one; a system waiting after a
+ * failure is tried at once.  0, or -1 when `only` names no system. */
+int app_pull_now(struct app *a, const char *only);
+
+/* ---- one-shot: motcua sync, queue send, demo --check --------------------- */
+
+struct app_sync_report {
+	const char *name;          /* borrowed */
+	bool ran, ok;
+	int64_t n_new, n_changed, n_rejected, n_seen;
+	uint64_t bytes_in, bytes_out;   /* the system's own requests in this pass */
+	uint64_t pull_in, pull_out;     /* the pull requests alone */
+	uint64_t ms;
+	const struct mc_err *error;     /* NULL when ok; borrowed */
+};
+
+struct app_queue_report {
+	uint64_t applied, conflicts, failed, retries, sends, probes, uploads, upload_resumed;
+	uint64_t requests, bytes_in, bytes_out;
+	int64_t remaining;         /* entries still to send */
+};
+
+/* What the one-shot runs tell as they go (front ends print or drop them). */
+enum app_event_kind {
+	APP_EV_REFUSED_DOSSIER,    /* system, detail ("CODE: field 'x': why") */
+	APP_EV_PULL_FAILED,        /* system, err */
+	APP_EV_SENT,               /* entry, code, action: applied */
+	APP_EV_CONFLICT,           /* entry, code, action, err */
+	APP_EV_REFUSED,            /* entry, code, action, err */
+	APP_EV_WAITING,            /* a system cannot be reached now: err */
+	APP_EV_LOCKED,             /* another motcua is sending this queue */
+	APP_EV_STORE,              /* the store failed: err */
+};
+struct app_event {
+	enum app_event_kind kind;
+	const char *system;
+	const char *detail;
+	int64_t entry;
+	const char *code;
+	enum action action;
+	const struct mc_err *err;
+};
+typedef void app_event_fn(void *ctx, const struct app_event *ev);
+/* Where events go (NULL: nowhere). */
+void app_set_events(struct app *a, app_event_fn *fn, void *ctx);
+
+/*
+ * Pull every system once (or `only`), put the queued effects back on what
+ * the pull overwrote, send the queue for at most queue_wait_ms, ship the
+ * audit log, remove finished dossiers past retention.  0 when every system
+ * pulled, 1 when some failed (the others still synced), -1 when nothing
+ * could run (no system: err MC_E_NO_CONNECTOR; `only` unknown:
+ * MC_E_NOT_CONFIGURED).
+ */
+int app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err);
+/* After app_sync or during the console: one report per system. */
+size_t app_sync_reports(struct app *a, struct app_sync_report *out, size_t max);
+/* The queue's replay so far in this process. */
+void app_queue_report(struct app *a, struct app_queue_report *out);
+
+/*
+ * Send the queue only (`only` NULL: every system) for at most max_wait_ms;
+ * then put queued effects back.  0 nothing left to send, 1 some wait, -1
+ * store failure.  backoff_cap_ms > 0 caps the waits between attempts.
+ */
+int app_queue_send(struct app *a, const char *only, int64_t max_wait_ms,
+		   uint64_t backoff_cap_ms);
+
+/* The audit log's shipping: 0 the server has everything, 1 some wait, -1. */
+struct app_audit_report {
+	int64_t shipped, duplicates, waiting;
+	bool conflict;
+	bool configured;           /* there is a server to ship to */
+	struct mc_err error;
+};
+int app_audit_ship(struct app *a, int64_t max_wait_ms, struct app_audit_report *out);
+
+/* Finished dossiers past retention removed now (*n may be NULL).  0 or -1. */
+int app_retention(struct app *a, int64_t *n);
+/* How many the last retention run removed (app_sync's, the loop's). */
+int64_t app_retention_last(const struct app *a);
+
+/* ---- the systems -------------------------------------------------------- */
+
+struct app_system {
+	const char *name;
+	const char *title;         /* may be NULL */
+	const char *dialect;       /* "" when not configured */
+	bool configured;           /* false: only the store knows it (not signed
+				      in yet, or no longer offered); offline */
+	bool coordination;
+	bool online;               /* the last contact succeeded */
+	bool pulling;              /* a pass is under way */
+	mc_time last_ok_at;        /* 0 never */
+	struct mc_err last_error;  /* the last pass's, MC_OK when none */
+};
+size_t app_n_systems(const struct app *a);
+/*
+ * System i into *out (names and strings valid until the next call); false
+ * past the last.  The configured systems come first (app_n_systems of them),
+ * then those the store holds dossiers of without a configuration, so that a
+ * clerk not yet signed in still sees every system of the data on screen.
+ * Asking for i == 0 re-reads the latter from the store.
+ */
+bool app_system(struct app *a, size_t i, struct app_system *out);
+/* Whether `name` is a configured system. */
+bool app_has_system(const struct app *a, const char *name);
+
+/* A pull under way: systems pulling, in the pass, dossiers so far.  False
+ * when idle. */
+struct app_progress {
+	int running, total;
+	int64_t dossiers;
+};
+bool app_progress(struct app *a, struct app_progress *out);
+
+/* Why opening found no systems, or the discovery's failure (MC_OK: none). */
+const struct mc_err *app_systems_error(const struct app *a);
+
+/* ---- the offline queue -------------------------------------------------- */
+
+struct app_action {
+	const char *code;
+	enum action action;
+	const char *reason;        /* may be NULL */
+	const char *to_unit;       /* may be NULL */
+	const char *via;           /* send through this system; NULL: the dossier's */
+	const char *const *files;  /* n_files result files */
+	size_t n_files;
+};
+
+/* Queue one action with its optimistic effect, durably, audited.  0 with
+ * *id, or -1 with *err (the codes of outbox.h's outbox_act). */
+int app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err *err);
+/* The clerk's decision on a conflict or refusal: 0, or -1 with *err. */
+int app_queue_retry(struct app *a, int64_t id, struct mc_err *err);
+int app_queue_drop(struct app *a, int64_t id, struct mc_err *err);
+/* Entries per state (STORE_OUTBOX_N_STATES).  0 or -1. */
+int app_queue_counts(struct app *a, int64_t counts[STORE_OUTBOX_N_STATES]);
+/* Entries waiting, conflicts and refusals included (DONE excluded); -1. */
+int64_t app_queue_open_total(struct app *a);
+/* Open entries of one dossier (0 none, -1 error). */
+int app_queue_pending(struct app *a, const char *code);
+/* Entries in id order, open ones only unless `all`; free with
+ * app_queue_list_free. */
+int app_queue_list(struct app *a, bool all, struct store_outbox_entry **out, size_t *n);
+void app_queue_list_free(struct store_outbox_entry *v, size_t n);
+/* 0 found, 1 not found, -1; release with app_queue_entry_release. */
+int app_queue_get(struct app *a, int64_t id, struct store_outbox_entry *out);
+void app_queue_entry_release(struct store_outbox_entry *e);
+/* "pending", "sending", "conflict", "failed", "done" (static). */
+const char *app_queue_state_name(enum store_outbox_state st);
+/* The stored error of an entry (its last_error) as codes. */
+void app_queue_error(const struct store_outbox_entry *e, struct mc_err *out);
+/* The reason and target unit of an entry's payload (malloc'd, NULL none). */
+void app_queue_payload(const struct store_outbox_entry *e, char **reason, char **to_unit,
+		       size_t *n_files);
+
+/* ---- the read model ----------------------------------------------------- */
+
+/*
+ * A query at `now` with the app's horizon (soon_end) filled in; a NULL app
+ * gives the defaults only (a command parsing its options before it opens
+ * the app), to be put on the clock with app_query_clock.
+ */
+void app_query_init(struct app *a, struct store_query *q, mc_time now);
+/* Set q's clock to `now` and its coming-due threshold by the one rule. */
+void app_query_clock(struct app *a, struct store_query *q, mc_time now);
+int app_inbox_page(struct app *a, const struct store_query *q, struct store_page *out);
+int app_inbox_count(struct app *a, const struct store_query *q, int64_t cap, int64_t *n);
+int app_inbox_each(struct app *a, const struct store_query *q, store_row_fn fn, void *ctx);
+void app_page_release(struct store_page *p);
+/* Names for --due/--sort and JSON; parse: -1 unknown. */
+const char *app_due_class_name(enum store_due_class c);
+int app_due_class_from_name(const char *name);
+const char *app_sort_name(enum store_sort s);
+int app_sort_from_name(const char *name);
+/* 0 found (*d filled, release with dossier_release), 1 not found, -1. */
+int app_dossier(struct app *a, const char *code, struct dossier *d);
+int app_dossier_count(struct app *a, const char *system, int64_t *n);
+/* The store's last error message (SQLite's words, for details). */
+const char *app_store_error(struct app *a);
+
+/* ---- the audit log ------------------------------------------------------ */
+
+/*
+ * Record that the clerk was shown personal data or a record: `kind`
+ * STORE_AUDIT_VIEW / STORE_AUDIT_REVEAL / STORE_AUDIT_SIGNIN, of dossier
+ * `code` (NULL for a sign-in), for `purpose`; `via` "console" or "cli".
+ * 0, or -1 with *err and the data must NOT be shown.
+ */
+int app_audit_record(struct app *a, const char *kind, const char *code, const char *purpose,
+		     const char *via, struct mc_err *err);
+
+/* The log's entries after seq `after`, at most `limit` (0: all), the last
+ * ones when after is 0 (store_audit_list); free with app_audit_list_free. */
+int app_audit_list(struct app *a, int64_t after, int64_t limit, struct store_audit_entry **out,
+		   size_t *n);
+void app_audit_list_free(struct store_audit_entry *v, size_t n);
+/* Recompute the chain (store_audit_verify) and read its state.  0 or -1. */
+int app_audit_verify(struct app *a, struct store_audit_verdict *v, struct store_audit_state *st);
+const char *app_audit_problem_name(enum store_audit_problem p);
+const char *app_audit_keying_name(enum store_audit_keying k);
+/* Append an entry of `kind` with the clerk of the sign-in (or `clerk`),
+ * details as JSON text; for sign-out, wipes and their refusals.  0 or -1. */
+int app_audit_note(struct app *a, const char *clerk, const char *kind, const char *purpose,
+		   const char *details, struct mc_err *err);
+
+#endif

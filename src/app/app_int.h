@@ -1,0 +1,148 @@
+/*
+ * app_int.h - the application's state, shared by the files of src/app (not
+ * an API; only the files of src/app include it).
+ *
+ *   app.c          open, close, the loop turn, the one-shot sync
+ *   app_systems.c  the systems: discovery + sources.d -> connectors and links
+ *   app_queue.c    the offline queue for the front ends
+ *   app_read.c     the read model: inbox, dossiers, the stored errors
+ *   app_audit.c    the audit log: records, shipping
+ *   app_signin.c   the sign-in, the screen lock
+ *   download.c     attachment downloads
+ *   sign_job.c     signing results as a job of the loop
+ *   stats.c        statistics (dashboard, export)
+ */
+#ifndef MOTCUA_APP_INT_H
+#define MOTCUA_APP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "app/privacy.h"
+#include "auth/lock.h"
+#include "auth/session.h"
+#include "config/procedures.h"
+#include "core/calendar.h"
+#include "outbox/audit_ship.h"
+#include "outbox/outbox_replay.h"
+#include "sources/link.h"
+#include "sources/profile.h"
+#include "sync/sync.h"
+
+/* The remote signing service's system in the provider's list: the signing
+ * job asks a token for it (sign_job.c); it is not a dossier system. */
+#define APP_SIGNING_SYSTEM "csc"
+
+struct app_download;
+struct app_sign_job;
+
+enum app_discovery {
+	APP_DISC_NONE = 0,   /* no sign-in session: nothing to discover */
+	APP_DISC_PENDING,    /* asked, no answer yet */
+	APP_DISC_DONE,
+	APP_DISC_FAILED,     /* asked again at disc_retry_at */
+};
+
+struct app {
+	struct app_options opt;
+	struct config_paths paths;
+	struct config cfg;
+	char *db_path;
+	struct store *store;
+	enum privacy_level privacy;
+	struct procedures procs;
+	const char *procs_origin;      /* procs_file or "built-in" */
+	char *procs_file;
+	struct calendar *cal;
+	struct net *net;               /* the session's, or an own one */
+	bool own_net;
+
+	/* sign-in */
+	struct auth_session session;
+	bool have_session;
+	struct source_tokens tokens;   /* over session.auth (tokens.c) */
+	bool hold;                     /* the front end holds the engines (first sign-in) */
+	struct auth_lock lock;
+
+	/* the systems */
+	enum app_discovery disc;
+	mc_time disc_retry_at;
+	bool systems_built;            /* from sources.d (and the discovery when done) */
+	struct mc_err systems_error;
+	struct source_def *defs;       /* sources.d */
+	size_t n_defs;
+	struct source_link **links;    /* one per system; owned */
+	size_t n_links;
+	struct sync *sync;             /* the pull over the links */
+	size_t n_in_sync;              /* links[0..n_in_sync) are added to sync */
+	char (*known)[32];             /* systems the store has dossiers of but no
+					  link (yet): listed offline; owned */
+	size_t n_known;
+
+	struct timespec cfg_mtime;     /* config.json's when read (0: absent) */
+	off_t cfg_size;
+
+	/* the loop */
+	int64_t pull_every_s;
+	mc_time next_pull_at;          /* 0: at the first turn */
+	bool was_pulling;
+	int64_t seen_sum;              /* n_new + n_changed of the pass so far */
+	struct outbox_replay *replay;  /* made at the first unheld turn */
+	char *actor;                   /* the official's name sent with actions */
+	uint64_t replay_sum;
+	struct audit_ship *ship;
+	int64_t purged;                /* by the last retention run */
+	struct app_download *download;
+	struct app_sign_job *sign_job;
+
+	/* the one-shot runs' events */
+	app_event_fn *event;
+	void *event_ctx;
+};
+
+/* ---- app_systems.c ------------------------------------------------------ */
+
+/* sources.d, then (when the discovery answered) the discovered systems:
+ * make the links that are missing; add them to the pull when it is idle. */
+void app_systems_build(struct app *a);
+/* The link of system `name`, or NULL. */
+struct source_link *app_link(const struct app *a, const char *name);
+/* The coordination system's link, or NULL. */
+struct source_link *app_coordination_link(const struct app *a);
+/* Free the links (the pull and the replay must be gone). */
+void app_systems_free(struct app *a);
+/* Start the discovery (the session must be open). */
+void app_discovery_start(struct app *a);
+
+/* ---- app.c -------------------------------------------------------------- */
+
+void app_warn(struct app *a, const struct mc_err *w);
+/*
+ * Read config.json's "signing" again when the file changed since it was
+ * read: a support engineer fixes the signing service without the clerk
+ * leaving the console.  A malformed file keeps the settings in use (warned).
+ */
+void app_config_signing_refresh(struct app *a);
+void app_warnf(struct app *a, enum mc_errc code, const char *system, const char *field,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void app_emit(struct app *a, const struct app_event *ev);
+/* The replay, made on first use (after the first sign-in: the actor). */
+struct outbox_replay *app_replay(struct app *a);
+
+/* ---- download.c, sign_job.c --------------------------------------------- */
+
+/* Once per turn; returns enum app_changes bits. */
+unsigned app_download_turn(struct app *a);
+void app_download_free(struct app *a);
+unsigned app_sign_turn(struct app *a, mc_time now);
+void app_sign_free(struct app *a);
+
+/* ---- tokens.c ----------------------------------------------------------- */
+
+/* The token seam over the session's auth. */
+void app_tokens_init(struct source_tokens *out, struct auth *auth);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * app_queue.c - the offline queue as the front ends use it (app.h):
+ * queueing an action (outbox/outbox.h does the checks and the durable,
+ * audited enqueue with its optimistic effect), the clerk's decisions on a
+ * conflict or refusal, and reading the entries.  The replay is the loop's
+ * (app.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app_int.h"
+#include "core/xalloc.h"
+#include "outbox/outbox.h"
+#include "store/outbox.h"
+
+int
+app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err *err)
+{
+	struct outbox_act_request req = {
+		.code = act->code,
+		.action = action_name(act->action),
+		.reason = act->reason != NULL && act->reason[0] != '\0' ? act->reason : NULL,
+		.to_unit = act->to_unit != NULL && act->to_unit[0] != '\0' ? act->to_unit : NULL,
+		.via = act->via,
+		.files = act->files,
+		.n_files = act->n_files,
+	};
+
+	*id = 0;
+	if (req.action == NULL) {
+		mc_err_set(err, MC_E_UNKNOWN_ACTION, NULL, NULL);
+		return -1;
+	}
+	if (act->via != NULL && (a->opt.flags & APP_SYSTEMS) && !app_has_system(a, act->via)) {
+		mc_err_set(err, MC_E_NOT_CONFIGURED, act->via, NULL);
+		return -1;
+	}
+	return outbox_act(a->store, &req, app_now(a), id, err) == OUTBOX_ACT_OK ? 0 : -1;
+}
+
+int
+app_queue_retry(struct app *a, int64_t id, struct mc_err *err)
+{
+	return outbox_retry(a->store, id, app_now(a), err) == 0 ? 0 : -1;
+}
+
+int
+app_queue_drop(struct app *a, int64_t id, struct mc_err *err)
+{
+	return outbox_drop(a->store, id, app_now(a), err) == 0 ? 0 : -1;
+}
+
+int
+app_queue_counts(struct app *a, int64_t counts[STORE_OUTBOX_N_STATES])
+{
+	return store_outbox_counts(a->store, counts);
+}
+
+int64_t
+app_queue_open_total(struct app *a)
+{
+	int64_t c[STORE_OUTBOX_N_STATES];
+	int64_t sum = 0;
+
+	if (store_outbox_counts(a->store, c) != 0)
+		return -1;
+	for (int i = 0; i < STORE_OUTBOX_N_STATES; i++)
+		if (i != STORE_OUTBOX_DONE)
+			sum += c[i];
+	return sum;
+}
+
+int
+app_queue_pending(struct app *a, const char *code)
+{
+	int64_t n = 0;
+
+	if (store_outbox_open_count(a->store, code, &n) != 0)
+		return -1;
+	return n > 1000 ? 1000 : (int)n;
+}
+
+int
+app_queue_list(struct app *a, bool all, struct store_outbox_entry **out, size_t *n)
+{
+	return store_outbox_list(a->store, all ? STORE_OUTBOX_LIST_DONE : 0, out, n);
+}
+
+int
+app_queue_get(struct app *a, int64_t id, struct store_outbox_entry *out)
+{
+	return store_outbox_get(a->store, id, out);
+}
+
+void
+app_queue_error(const struct store_outbox_entry *e, struct mc_err *out)
+{
+	if (e->last_error == NULL || e->last_error[0] == '\0')
+		mc_err_clear(out);
+	else
+		mc_err_parse(e->last_error, out);
+}
+
+void
+app_queue_payload(const struct store_outbox_entry *e, char **reason, char **to_unit,
+		  size_t *n_files)
+{
+	struct outbox_payload p;
+
+	*reason = *to_unit = NULL;
+	if (n_files != NULL)
+		*n_files = 0;
+	if (e->payload == NULL || outbox_payload_parse(e->payload, &p) != 0)
+		return;
+	*reason = p.reason;
+	*to_unit = p.to_unit;
+	p.reason = p.to_unit = NULL;
+	if (n_files != NULL)
+		*n_files = p.n_files;
+	outbox_payload_release(&p);
+}
+
+void
+app_queue_list_free(struct store_outbox_entry *v, size_t n)
+{
+	store_outbox_list_free(v, n);
+}
+
+void
+app_queue_entry_release(struct store_outbox_entry *e)
+{
+	store_outbox_entry_release(e);
+}
+
+const char *
+app_queue_state_name(enum store_outbox_state st)
+{
+	return store_outbox_state_name(st);
+}

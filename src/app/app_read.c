@@ -1,0 +1,91 @@
+/*
+ * app_read.c - the read model the front ends draw and print from (app.h):
+ * inbox pages and counts with the app's due-class horizon, dossiers, the
+ * store's last error.  Reads only; everything that writes goes through the
+ * queue or the loop.
+ */
+#include "app/app_int.h"
+
+void
+app_query_init(struct app *a, struct store_query *q, mc_time now)
+{
+	store_query_init(q, now);
+	if (a != NULL)
+		app_query_clock(a, q, now);
+}
+
+void
+app_query_clock(struct app *a, struct store_query *q, mc_time now)
+{
+	struct deadline_horizon h;
+
+	app_horizon(a, now, &h);
+	q->now = h.now;
+	q->soon_end = h.soon_end;
+}
+
+int
+app_inbox_page(struct app *a, const struct store_query *q, struct store_page *out)
+{
+	return store_inbox_page(a->store, q, out);
+}
+
+int
+app_inbox_count(struct app *a, const struct store_query *q, int64_t cap, int64_t *n)
+{
+	return store_inbox_count(a->store, q, cap, n);
+}
+
+int
+app_inbox_each(struct app *a, const struct store_query *q, store_row_fn fn, void *ctx)
+{
+	return store_inbox_each(a->store, q, fn, ctx);
+}
+
+void
+app_page_release(struct store_page *p)
+{
+	store_page_release(p);
+}
+
+const char *
+app_due_class_name(enum store_due_class c)
+{
+	return store_due_class_name(c);
+}
+
+int
+app_due_class_from_name(const char *name)
+{
+	return store_due_class_from_name(name);
+}
+
+const char *
+app_sort_name(enum store_sort s)
+{
+	return store_sort_name(s);
+}
+
+int
+app_sort_from_name(const char *name)
+{
+	return store_sort_from_name(name);
+}
+
+int
+app_dossier(struct app *a, const char *code, struct dossier *d)
+{
+	return store_dossier_load(a->store, code, d);
+}
+
+int
+app_dossier_count(struct app *a, const char *system, int64_t *n)
+{
+	return store_dossier_count(a->store, system, n);
+}
+
+const char *
+app_store_error(struct app *a)
+{
+	return store_errmsg(a->store);
+}

@@ -1,0 +1,230 @@
+/*
+ * doctor.c - the checks of `motcua doctor` (doctor.h).  Systems are
+ * checked one after the other: clarity beats speed here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app_int.h"
+#include "app/doctor.h"
+#include "auth/auth.h"
+#include "core/xalloc.h"
+#include "sources/source.h"
+
+struct wait {
+	bool done;
+	enum auth_status status;
+	char detail[200];
+	const struct mc_err *err;
+	struct mc_err link_err;
+	struct source_link *link;
+	int parse;                /* the connector's reading of the page */
+	char *cause;
+	bool unreachable;
+	long http;
+};
+
+static void
+on_resume(struct auth *auth, enum auth_status status, const char *detail, void *arg)
+{
+	struct wait *w = arg;
+
+	(void)auth;
+	w->done = true;
+	w->status = status;
+	snprintf(w->detail, sizeof w->detail, "%s", detail != NULL ? detail : "");
+}
+
+static void
+wait_net(struct app *a, const bool *flag)
+{
+	while (!*flag && net_poll(a->net, 1000, NULL, 0) >= 0)
+		;
+}
+
+static void
+on_link(void *arg, struct source_link *l, const struct mc_err *err)
+{
+	struct wait *w = arg;
+
+	(void)l;
+	w->done = true;
+	if (err != NULL) {
+		w->link_err = *err;
+		w->err = &w->link_err;
+	}
+}
+
+static void
+on_page(struct net_request *req, const struct net_response *resp, void *arg)
+{
+	struct wait *w = arg;
+	struct source *src = source_link_source(w->link);
+	struct source_page page = {0};
+
+	(void)req;
+	w->done = true;
+	source_link_answered(w->link, resp);
+	w->http = resp->result == NET_OK ? resp->status : 0;
+	w->unreachable = resp->result != NET_OK;
+	if (w->unreachable) {
+		w->cause = xstrdup(resp->error);
+		return;
+	}
+	w->parse = src->ops->pull_parse(src, resp, NULL, &page, &w->cause);
+	source_page_release(&page);
+}
+
+/* One one-row page of the system through its link (nothing stored). */
+static void
+check_system(struct app *a, struct source_link *l, app_check_fn *fn, void *ctx, int *fails)
+{
+	struct source *src = source_link_source(l);
+	struct app_check c = {.kind = APP_CHECK_SYSTEM, .system = src->name,
+			      .text = src->base_url};
+	struct wait w = {0};
+	struct net_request *req;
+	int save_page = src->page_size;
+
+	w.link = l;
+	source_link_want(l, on_link, &w); /* the token, the session: as every job */
+	wait_net(a, &w.done);
+	if (w.err != NULL) {
+		c.err = *w.err;
+		fn(ctx, &c);
+		(*fails)++;
+		return;
+	}
+	src->page_size = 1; /* a one-row page: cheap */
+	req = src->ops->pull_request(src, a->net, NULL);
+	src->page_size = save_page;
+	if (req == NULL) {
+		mc_err_set(&c.err, MC_E_INTERNAL, src->name, "cannot build the pull request");
+		fn(ctx, &c);
+		(*fails)++;
+		return;
+	}
+	memset(&w, 0, sizeof w);
+	w.link = l;
+	net_request_on_done(req, on_page, &w);
+	net_submit(a->net, req);
+	wait_net(a, &w.done);
+	/* the connector's reading of the page decides: a page it reads is a yes */
+	if (w.unreachable) {
+		mc_err_set(&c.err, MC_E_NETWORK, src->name, "%s", w.cause != NULL ? w.cause : "");
+	} else if (w.parse == SOURCE_PARSE_AUTH) {
+		mc_err_set(&c.err, MC_E_TOKEN_REFUSED, src->name, "%s",
+			   w.cause != NULL ? w.cause : "");
+		c.err.http = (int)w.http;
+	} else if (w.parse != SOURCE_PARSE_OK) {
+		mc_err_set(&c.err,
+			   w.http == 429 || w.http >= 500 ? MC_E_UNAVAILABLE
+			   : w.http >= 400		  ? MC_E_HTTP
+							  : MC_E_REPLY,
+			   src->name, "%s", w.cause != NULL ? w.cause : "");
+		c.err.http = (int)w.http;
+	} else {
+		c.ok = true;
+	}
+	free(w.cause);
+	fn(ctx, &c);
+	if (!c.ok)
+		(*fails)++;
+}
+
+int
+app_doctor(struct app *a, app_check_fn *fn, void *ctx)
+{
+	int fails = 0;
+	int64_t n = 0;
+	FILE *f;
+	struct app_check c;
+
+	memset(&c, 0, sizeof c);
+	c.kind = APP_CHECK_CONFIG;
+	c.ok = true;
+	c.text = a->paths.config_file;
+	f = fopen(a->paths.config_file, "r");
+	c.n = f != NULL;
+	if (f != NULL)
+		fclose(f);
+	fn(ctx, &c);
+	if (a->store != NULL) {
+		memset(&c, 0, sizeof c);
+		c.kind = APP_CHECK_STORE;
+		c.ok = true;
+		c.text = a->db_path;
+		c.n = store_schema_version(a->store);
+		fn(ctx, &c);
+		memset(&c, 0, sizeof c);
+		c.kind = APP_CHECK_INTEGRITY;
+		c.ok = store_check(a->store) == 0;
+		if (!c.ok)
+			mc_err_set(&c.err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
+		fn(ctx, &c);
+		fails += !c.ok;
+		if (store_dossier_count(a->store, NULL, &n) == 0) {
+			memset(&c, 0, sizeof c);
+			c.kind = APP_CHECK_DOSSIERS;
+			c.ok = true;
+			c.n = n;
+			fn(ctx, &c);
+		}
+		memset(&c, 0, sizeof c);
+		c.kind = APP_CHECK_PROCEDURES;
+		c.ok = true;
+		c.n = (int64_t)a->procs.n;
+		c.text = a->procs_origin;
+		fn(ctx, &c);
+	}
+	memset(&c, 0, sizeof c);
+	if (!a->have_session) {
+		c.kind = APP_CHECK_SIGNIN;
+		c.signin = APP_SIGNIN_NO_SESSION;
+		c.err = a->systems_error;
+		fn(ctx, &c);
+		fails++;
+	} else {
+		struct wait w = {0};
+		struct app_clerk clerk;
+
+		c.kind = APP_CHECK_KEYRING;
+		c.ok = true;
+		app_clerk(a, &clerk);
+		c.text = clerk.kept_in;
+		fn(ctx, &c);
+		if (a->disc == APP_DISC_FAILED) {
+			memset(&c, 0, sizeof c);
+			c.kind = APP_CHECK_DISCOVERY;
+			c.text = a->session.issuer;
+			c.err = a->systems_error;
+			fn(ctx, &c);
+			fails++;
+		}
+		auth_resume(a->session.auth, on_resume, &w);
+		wait_net(a, &w.done);
+		app_clerk(a, &clerk);
+		memset(&c, 0, sizeof c);
+		c.kind = APP_CHECK_SIGNIN;
+		c.ok = w.status == AUTH_OK;
+		c.text = a->session.issuer;
+		c.name = clerk.name;
+		c.signin = (enum app_signin_result)w.status;
+		mc_err_set(&c.err, MC_OK, NULL, "%s", w.detail);
+		fn(ctx, &c);
+		fails += !c.ok;
+	}
+	if (a->n_links == 0 && (a->opt.flags & APP_SYSTEMS)) {
+		char *dir = xasprintf("%s/sources.d", a->paths.config_dir);
+		memset(&c, 0, sizeof c);
+		c.kind = APP_CHECK_NO_SYSTEMS;
+		c.text = dir;
+		fn(ctx, &c);
+		free(dir);
+		fails++;
+	}
+	for (size_t i = 0; i < a->n_links; i++)
+		check_system(a, a->links[i], fn, ctx, &fails);
+	return fails;
+}

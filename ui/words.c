@@ -1,0 +1,302 @@
+/*
+ * words.c - the sentences for the codes of the layers below (words.h).
+ * The msgids are English; locale/vi.po holds the Vietnamese.
+ */
+#include "ui/words.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "ui/i18n.h"
+
+const char *
+words_action(enum action a)
+{
+	const char *s = ui_i18n_pick(action_label_vi(a), action_label_en(a));
+
+	return s != NULL ? s : "?";
+}
+
+const char *
+words_status(int status)
+{
+	const char *s = ui_i18n_pick(status_label_vi(status), status_label_en(status));
+
+	return s != NULL ? s : "?";
+}
+
+/* The sentence for a code: its msgid and what its one %s stands for. */
+enum arg { ARG_NONE = 0, ARG_SYSTEM, ARG_FIELD };
+struct pattern {
+	const char *msgid;
+	enum arg arg;
+};
+
+#define P(text, arg) ((struct pattern){(text), (arg)})
+
+static struct pattern
+pattern(enum mc_errc code)
+{
+	switch (code) {
+	case MC_OK:
+		return P(N_("no error"), ARG_NONE);
+	case MC_E_NETWORK:
+		return P(N_("%s cannot be reached"), ARG_SYSTEM);
+	case MC_E_HTTP:
+		return P(N_("%s answered with an unexpected error"), ARG_SYSTEM);
+	case MC_E_UNAVAILABLE:
+		return P(N_("%s is not working right now; it will be tried again"), ARG_SYSTEM);
+	case MC_E_SIGNED_OUT:
+		return P(N_("not signed in: sign in again (queued work is kept)"), ARG_NONE);
+	case MC_E_TOKEN:
+		return P(N_("the sign-in gave no access to %s"), ARG_SYSTEM);
+	case MC_E_TOKEN_REFUSED:
+		return P(N_("%s refused our sign-in; it will be tried again"), ARG_SYSTEM);
+	case MC_E_LOGIN:
+		return P(N_("%s refused its session login"), ARG_SYSTEM);
+	case MC_E_REPLY:
+		return P(N_("%s answered in a form motcua cannot read"), ARG_SYSTEM);
+	case MC_E_FEED_STUCK:
+		return P(N_("%s keeps sending the same page; the pull stopped"), ARG_SYSTEM);
+	case MC_E_TOO_MANY_PAGES:
+		return P(N_("%s has more than one pull can take; the rest comes next time"), ARG_SYSTEM);
+	case MC_E_NO_CONNECTOR:
+		return P(N_("no system is set up: sign in once, or add a profile to sources.d"), ARG_NONE);
+	case MC_E_NOT_CONFIGURED:
+		return P(N_("system %s is not set up on this terminal"), ARG_SYSTEM);
+	case MC_E_NO_URL:
+		return P(N_("system %s has no address (base_url)"), ARG_SYSTEM);
+	case MC_E_CANCELLED:
+		return P(N_("cancelled"), ARG_NONE);
+	case MC_E_REFUSED:
+		return P(N_("%s refused it"), ARG_SYSTEM);
+	case MC_E_CONFLICT:
+		return P(N_("the dossier changed at %s: re-apply or drop it"), ARG_SYSTEM);
+	case MC_E_UNSUPPORTED:
+		return P(N_("%s cannot do this"), ARG_SYSTEM);
+	case MC_E_STORE:
+		return P(N_("the local store failed"), ARG_NONE);
+	case MC_E_FILE:
+		return P(N_("cannot read the file '%s'"), ARG_FIELD);
+	case MC_E_NOT_FILE:
+		return P(N_("'%s' is not a regular file"), ARG_FIELD);
+	case MC_E_CONFIG:
+		return P(N_("the configuration %s is not right"), ARG_FIELD);
+	case MC_E_INTERNAL:
+		return P(N_("something went wrong"), ARG_NONE);
+	case MC_E_UNKNOWN_ACTION:
+		return P(N_("there is no action '%s'"), ARG_FIELD);
+	case MC_E_NO_DOSSIER:
+		return P(N_("dossier %s is not on this terminal yet: sync first"), ARG_FIELD);
+	case MC_E_NOT_ALLOWED:
+	case MC_E_NOT_ALLOWED_SERVER:
+	case MC_E_NEED_REASON:
+	case MC_E_BLOCKED:
+		return P(NULL, ARG_NONE); /* worded with the action or the status */
+	case MC_E_NEED_TARGET:
+		return P(N_("forwarding needs the receiving unit"), ARG_NONE);
+	case MC_E_NO_ENTRY:
+		return P(N_("there is no queue entry #%s"), ARG_FIELD);
+	case MC_E_ENTRY_STATE:
+		return P(N_("queue entry #%s is not a conflict or a refusal"), ARG_FIELD);
+	case MC_E_ENTRY_SENT:
+		return P(N_("queue entry #%s was already sent and cannot be taken back"), ARG_FIELD);
+	case MC_E_FILE_CHANGED:
+		return P(N_("the result file '%s' changed after it was queued"), ARG_FIELD);
+	case MC_E_EMPTY_FILE:
+		return P(N_("the result file '%s' is empty"), ARG_FIELD);
+	case MC_E_FOREIGN_URL:
+		return P(N_("%s pointed to another server; not followed"), ARG_SYSTEM);
+	case MC_E_NEED_FILE:
+		return P(N_("returning a result needs at least one result file"), ARG_NONE);
+	case MC_E_SAME_NAME:
+		return P(N_("two result files are both named '%s'"), ARG_FIELD);
+	case MC_E_PREVIOUS_DROPPED:
+		return P(N_("the action queued before it was dropped: re-apply or drop this one"),
+			 ARG_NONE);
+	case MC_E_TOO_LARGE:
+		return P(NULL, ARG_NONE); /* worded with the limit */
+	case MC_E_AUDIT_DIFFERS:
+		return P(N_("the server's copy of the audit log differs from this terminal's; "
+			    "shipping stopped"),
+			 ARG_NONE);
+	case MC_E_N_CODES:
+		break;
+	}
+	return P(N_("something went wrong"), ARG_NONE);
+}
+
+static char *
+sentence(const struct mc_err *e, char *buf, size_t size, bool outside)
+{
+	const char *sys = e->system[0] != '\0' ? e->system : _("the system");
+	struct pattern pat = pattern(e->code);
+	size_t len;
+
+	switch (e->code) {
+	case MC_E_NOT_ALLOWED:
+		snprintf(buf, size, _("'%s' is not possible from the status '%s' (%d)"),
+			 e->field, words_status(e->status), e->status);
+		break;
+	case MC_E_NOT_ALLOWED_SERVER:
+		snprintf(buf, size, _("'%s' is not possible from the system's status '%s' (%d)"),
+			 e->field, words_status(e->status), e->status);
+		break;
+	case MC_E_NEED_REASON:
+		snprintf(buf, size, _("'%s' needs a reason"), e->field);
+		break;
+	case MC_E_TOO_LARGE:
+		snprintf(buf, size, _("the result file '%s' is over %d MB, the most %s takes"),
+			 e->field, e->status, sys);
+		break;
+	case MC_E_NO_CONNECTOR:
+		if (e->system[0] == '\0')
+			goto plain;
+		snprintf(buf, size, _("no connector or profile in sources.d speaks to %s"),
+			 e->system);
+		break;
+	case MC_E_BLOCKED:
+		snprintf(buf, size,
+			 _("dossier %s has queue entry #%s unresolved: re-apply or drop it first"),
+			 e->field, e->detail);
+		return buf; /* the detail is the entry: said already */
+	default:
+	plain:
+		if (pat.arg == ARG_FIELD && e->field[0] == '\0' && e->detail[0] != '\0') {
+			/* the detail names it ("PATH:LINE: ...") */
+			snprintf(buf, size, "%s", e->detail);
+			return buf;
+		}
+		if (pat.arg == ARG_FIELD)
+			snprintf(buf, size, _(pat.msgid), e->field);
+		else if (pat.arg == ARG_SYSTEM)
+			snprintf(buf, size, _(pat.msgid), sys);
+		else
+			snprintf(buf, size, "%s", _(pat.msgid));
+		break;
+	}
+	if (!outside)
+		return buf;
+	len = strlen(buf);
+	if (e->http > 0 && len + 16 < size) {
+		snprintf(buf + len, size - len, " (HTTP %d)", e->http);
+		len = strlen(buf);
+	}
+	if (e->detail[0] != '\0' && len + 3 < size)
+		snprintf(buf + len, size - len, ": %s", e->detail);
+	return buf;
+}
+
+char *
+words_err(const struct mc_err *e, char *buf, size_t size)
+{
+	return sentence(e, buf, size, true);
+}
+
+char *
+words_err_short(const struct mc_err *e, char *buf, size_t size)
+{
+	return sentence(e, buf, size, false);
+}
+
+const char *
+words_sign(enum app_sign_error e)
+{
+	static const char *const text[APP_SIGN_E_COUNT] = {
+		[APP_SIGN_OK] = N_("signed"),
+		[APP_SIGN_E_NO_MODULE] = N_("the token's PKCS#11 module cannot be loaded"),
+		[APP_SIGN_E_NO_TOKEN] = N_("no signing token found: plug the token in"),
+		[APP_SIGN_E_PIN_INCORRECT] = N_("wrong token PIN; nothing was signed"),
+		[APP_SIGN_E_PIN_LOCKED] = N_("the token PIN is locked after too many wrong tries: "
+					     "ask the certificate issuer to unlock it"),
+		[APP_SIGN_E_PIN_INVALID] = N_("the PIN is not valid (empty, too long or badly "
+					      "formed)"),
+		[APP_SIGN_E_TOKEN_REMOVED] = N_("the token was removed while signing; nothing more "
+						"was signed"),
+		[APP_SIGN_E_NO_KEY] = N_("no signing key with a matching certificate"),
+		[APP_SIGN_E_KEY_UNSUPPORTED] = N_("the key type or signing mechanism is not "
+						  "supported"),
+		[APP_SIGN_E_DEVICE] = N_("the signing token reported an error"),
+		[APP_SIGN_E_CANCELLED] = N_("no PIN/OTP was entered; signing cancelled"),
+		[APP_SIGN_E_UNAUTHORIZED] = N_("the remote signing service refused the sign-in: "
+					       "sign in again"),
+		[APP_SIGN_E_OTP_REJECTED] = N_("the OTP was wrong or expired; nothing was signed"),
+		[APP_SIGN_E_REMOTE] = N_("the remote signing service refused to sign"),
+		[APP_SIGN_E_OFFLINE] = N_("cannot reach the remote signing service; try again "
+					  "later"),
+		[APP_SIGN_E_UNAVAILABLE] = N_("the remote signing service is not working right "
+					      "now; try again later"),
+		[APP_SIGN_E_PROTOCOL] = N_("the remote signing service gave an unexpected answer"),
+		[APP_SIGN_E_FILE] = N_("cannot read or write the file"),
+		[APP_SIGN_E_CRYPTO] = N_("building the signature failed (OpenSSL)"),
+		[APP_SIGN_E_TSA] = N_("no timestamp from the time-stamping authority (TSA); the "
+				      "signature was not written"),
+	};
+
+	if ((unsigned)e < APP_SIGN_E_COUNT && text[e] != NULL)
+		return _(text[e]);
+	return _("signing failed");
+}
+
+const char *
+words_signin(enum app_signin_result r)
+{
+	static const char *const text[] = {
+		[APP_SIGNIN_OK] = N_("Signed in."),
+		[APP_SIGNIN_NO_SESSION] = N_("You are not signed in."),
+		[APP_SIGNIN_REVOKED] = N_("Your sign-in was ended by the provider. Please sign in "
+					  "again."),
+		[APP_SIGNIN_EXPIRED] = N_("The code expired before it was approved."),
+		[APP_SIGNIN_DENIED] = N_("The sign-in was refused on the phone (access denied)."),
+		[APP_SIGNIN_OFFLINE] = N_("The sign-in service cannot be reached. Check the "
+					  "network."),
+		[APP_SIGNIN_UNSUPPORTED] = N_("The sign-in service does not offer sign-in by "
+					      "phone."),
+		[APP_SIGNIN_UNKNOWN_SYSTEM] = N_("The sign-in service does not know this system."),
+		[APP_SIGNIN_PROTOCOL] = N_("The sign-in service gave an answer that makes no "
+					   "sense."),
+		[APP_SIGNIN_KEYRING] = N_("The sign-in could not be kept in the keyring."),
+		[APP_SIGNIN_CANCELLED] = N_("Cancelled."),
+	};
+
+	if ((size_t)r < sizeof text / sizeof text[0] && text[r] != NULL)
+		return _(text[r]);
+	return _("The sign-in failed.");
+}
+
+const char *
+words_download(enum app_dl_error e)
+{
+	static const char *const text[] = {
+		[APP_DL_E_NONE] = N_("unknown error"),
+		[APP_DL_E_NETWORK] = N_("the connection failed; what came so far is kept"),
+		[APP_DL_E_AUTH] = N_("the system refused the sign-in"),
+		[APP_DL_E_GONE] = N_("the system no longer has this file"),
+		[APP_DL_E_SERVER] = N_("the system answered with an error; try again later"),
+		[APP_DL_E_DISK] = N_("the file could not be saved on this computer (disk full or "
+				     "no permission)"),
+		[APP_DL_E_CHANGED] = N_("the file changed on the system while downloading"),
+		[APP_DL_E_UNSUPPORTED] = N_("this system does not offer its files for download"),
+		[APP_DL_E_NO_SUCH] = N_("there is no such attachment"),
+	};
+
+	if ((size_t)e < sizeof text / sizeof text[0] && text[e] != NULL)
+		return _(text[e]);
+	return _(text[APP_DL_E_NONE]);
+}
+
+const char *
+words_queue_state(enum store_outbox_state st)
+{
+	static const char *const text[STORE_OUTBOX_N_STATES] = {
+		[STORE_OUTBOX_PENDING] = N_("waiting"),
+		[STORE_OUTBOX_SENDING] = N_("sending"),
+		[STORE_OUTBOX_DONE] = N_("sent"),
+		[STORE_OUTBOX_CONFLICT] = N_("conflict"),
+		[STORE_OUTBOX_FAILED] = N_("refused"),
+	};
+
+	return (unsigned)st < STORE_OUTBOX_N_STATES ? _(text[st]) : "?";
+}

@@ -1,0 +1,45 @@
+/*
+ * words.h - the words for what the layers below report as codes
+ * (core/error.h and the app headers): one sentence in the clerk's language (ui/i18n.h:
+ * Vietnamese by default, English on request), for the console and for the
+ * commands alike.  The sentences name the system, the file or the field
+ * the code carries, and end with the outside words (a server's message,
+ * the transport's reason) when there are any.  No command-line flag
+ * appears here: where a command has more to say (the option to use), it
+ * adds it itself.
+ *
+ * No curses here: src/cli includes it.
+ */
+#ifndef MOTCUA_UI_WORDS_H
+#define MOTCUA_UI_WORDS_H
+
+#include <stddef.h>
+
+#include "app/app.h" /* the queue's states */
+#include "app/download.h"
+#include "app/sign_job.h"
+#include "app/signin.h"
+#include "core/error.h"
+
+/* One sentence for err into buf (size bytes); returns buf. */
+char *words_err(const struct mc_err *err, char *buf, size_t size);
+/*
+ * The same sentence without the outside words that words_err ends with (the
+ * HTTP status, the server's or the system's own message); words_err's text
+ * is always this one followed by those.
+ */
+char *words_err_short(const struct mc_err *err, char *buf, size_t size);
+/* The sentence of a signing failure (static, translated). */
+const char *words_sign(enum app_sign_error e);
+/* The sentence of a sign-in result (static, translated). */
+const char *words_signin(enum app_signin_result r);
+/* The sentence of a download failure, what happened only (static,
+ * translated): the front end says how to go on (its key, its command). */
+const char *words_download(enum app_dl_error e);
+/* A queue entry's state, short ("waiting", "conflict"...; static). */
+const char *words_queue_state(enum store_outbox_state st);
+/* An action's label and a status's label in the current language. */
+const char *words_action(enum action a);
+const char *words_status(int status);
+
+#endif
