@@ -70,8 +70,8 @@ struct outbox_act_request {
 	const char *action;        /* name or alias (action_from_name) */
 	const char *reason;        /* may be NULL */
 	const char *to_unit;       /* may be NULL */
-	const char *via;           /* send through this system (e.g. "dvcqg"); NULL: the
-	                              dossier's own */
+	const char *via;           /* send through this system (the coordination
+	                              system, say); NULL: the dossier's own */
 	const char *const *files;  /* n_files paths */
 	size_t n_files;
 };

@@ -141,7 +141,7 @@ audit_sink_handle(struct sandbox *sb, const struct sbx_request *req, struct sbx_
 		sbx_response_text(resp, 405, "text/plain; charset=utf-8", "POST only\n");
 		return;
 	}
-	if (sandbox_auth(sb, req, "dvcqg", resp) != 0)
+	if (sandbox_auth(sb, req, catalog_source_name(SRC_DVCQG), resp) != 0)
 		return;
 	body = sbx_request_json(req, &err);
 	chain_id = str(body, "chain");

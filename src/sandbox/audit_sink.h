@@ -1,12 +1,12 @@
 /*
  * audit_sink.h - the sandbox's receiver of terminals' audit logs
- * (POST /audit/entries; protocol in sync/audit_ship.h and doc/security.md).
+ * (POST /audit/entries; protocol in outbox/audit_ship.h and doc/security.md).
  *
  * Keeps every chain in memory: per chain its entries in order.  An entry is
  * accepted only when it follows the chain's head (sequence, prev_hash) and
  * its hash recomputes; one it already holds with the same hash is a
  * duplicate (counted, not stored again); anything else is a 409 with the
- * head and the reason.  The token must be valid for the "dvcqg" audience.
+ * head and the reason.  The token must be valid for the coordination system (SRC_DVCQG).
  * GET /_control/audit lists what arrived, for tests.
  */
 #ifndef MOTCUA_SBX_AUDIT_SINK_H

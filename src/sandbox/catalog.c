@@ -11,17 +11,12 @@
 
 #include <string.h>
 
-static const char *const source_names[SRC_COUNT] = {
-	"dvcqg", "tuphap", "congan", "nnmt", "tinh",
-};
-
-static const char *const source_titles[SRC_COUNT] = {
-	"Hệ thống điều phối giải quyết TTHC (Cổng Dịch vụ công quốc gia)",
-	"Hệ thống thông tin giải quyết TTHC Bộ Tư pháp",
-	"Hệ thống giải quyết TTHC Bộ Công an (cư trú)",
-	"Hệ thống thông tin đất đai Bộ Nông nghiệp và Môi trường",
-	"Hệ thống thông tin giải quyết TTHC tỉnh (một cửa điện tử)",
-};
+#define SOURCE_NAME(name, title) #name,
+#define SOURCE_TITLE(name, title) title,
+static const char *const source_names[] = {CATALOG_SOURCES(SOURCE_NAME)};
+static const char *const source_titles[] = {CATALOG_SOURCES(SOURCE_TITLE)};
+_Static_assert(sizeof source_names / sizeof source_names[0] == SRC_COUNT,
+	       "CATALOG_SOURCES and enum sbx_source differ");
 
 int
 catalog_source_from_name(const char *name)

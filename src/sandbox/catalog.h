@@ -26,6 +26,17 @@ enum sbx_source {
 };
 #define SRC_FIRST_HANDLER SRC_TUPHAP
 
+/*
+ * The systems, in enum sbx_source order: X(name, title).  The one list the
+ * names, the token audiences, the URL paths and the titles come from.
+ */
+#define CATALOG_SOURCES(X)                                                                   \
+	X(dvcqg, "Hệ thống điều phối giải quyết TTHC (Cổng Dịch vụ công quốc gia)")          \
+	X(tuphap, "Hệ thống thông tin giải quyết TTHC Bộ Tư pháp")                           \
+	X(congan, "Hệ thống giải quyết TTHC Bộ Công an (cư trú)")                            \
+	X(nnmt, "Hệ thống thông tin đất đai Bộ Nông nghiệp và Môi trường")                   \
+	X(tinh, "Hệ thống thông tin giải quyết TTHC tỉnh (một cửa điện tử)")
+
 /* "tuphap" -> SRC_TUPHAP; SRC_NONE when unknown. */
 int catalog_source_from_name(const char *name);
 const char *catalog_source_name(int src);  /* static; "?" when out of range */

@@ -1,6 +1,6 @@
 /*
  * dialect_dvcqg.c - the coordination system of the national portal: a
- * session login that takes an IdP access token for audience "dvcqg", then
+ * session login that takes an IdP access token for its own audience, then
  * every call is POST {session, madonvi, service, data} answered with HTTP 200
  * and {"error_code": "0" | other, "message": ...}.  PascalCase DVCQG field
  * names (DongBoHoSoMC), every scalar a string, dates yyyyMMddHHmmss in
@@ -416,7 +416,7 @@ login(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *re
 	probe.n_headers = 1;
 	struct sbx_response scratch;
 	sbx_response_init(&scratch);
-	int rc = sandbox_auth(sb, &probe, "dvcqg", &scratch);
+	int rc = sandbox_auth(sb, &probe, catalog_source_name(SRC_DVCQG), &scratch);
 	sbx_response_release(&scratch);
 	xfree_secret(bearer);
 	json_decref(body);

@@ -44,8 +44,9 @@ struct faults {
 	struct target_state t[FAULT_TARGETS];
 };
 
+#define TARGET_NAME(name, title) #name,
 static const char *const target_names[FAULT_TARGETS] = {
-	"dvcqg", "tuphap", "congan", "nnmt", "tinh", "payment", "idp", "csc", "tsa",
+	CATALOG_SOURCES(TARGET_NAME) "payment", "idp", "csc", "tsa",
 };
 
 static const char *const injected_names[] = {"error", "drop", "cut", "malformed",

@@ -20,13 +20,11 @@
 #include "sandbox/dialect.h"
 #include "sandbox/gen.h"
 
+/* name, audience, path, title: the five systems (catalog.h), then the
+ * remote signing service */
+#define SYSTEM(name, title) {#name, #name, "/" #name, title},
 const struct idp_system sandbox_systems[] = {
-	{"dvcqg", "dvcqg", "/dvcqg",
-	 "Hệ thống điều phối giải quyết TTHC (Cổng Dịch vụ công quốc gia)"},
-	{"tuphap", "tuphap", "/tuphap", "Hệ thống thông tin giải quyết TTHC Bộ Tư pháp"},
-	{"congan", "congan", "/congan", "Hệ thống giải quyết TTHC Bộ Công an (cư trú)"},
-	{"nnmt", "nnmt", "/nnmt", "Hệ thống thông tin đất đai Bộ Nông nghiệp và Môi trường"},
-	{"tinh", "tinh", "/tinh", "Hệ thống thông tin giải quyết TTHC tỉnh (một cửa điện tử)"},
+	CATALOG_SOURCES(SYSTEM)
 	{"csc", "csc", "/csc", "Dịch vụ ký số từ xa (CSC API v2, thử nghiệm)"},
 };
 const size_t sandbox_n_systems = sizeof(sandbox_systems) / sizeof(sandbox_systems[0]);
