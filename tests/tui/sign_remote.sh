@@ -7,6 +7,9 @@
 #   - a signing service that cannot be reached says that remote signing
 #     needs the network, and nothing is queued;
 #   - a wrong OTP says so, and nothing is queued;
+#   - while the OTP dialog is open the console's loop keeps going: an action
+#     queued meanwhile is sent, and the pull comes at its time (the clock
+#     moved with MOTCUA_TEST_CLOCK, test builds);
 #   - the right OTP queues the return, the console's loop sends it, and the
 #     system has the dossier returned with the result and its signature.
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +42,12 @@ new_otp() {
 	done
 	fail "the phone never showed a new OTP"
 }
+requests() { curl -sS "$URL/_control/stats" | jq -r .requests; }
+# The console's clock: the sandbox's, frozen, moved by the test.
+MOTCUA_TEST_CLOCK=$T/clock
+export MOTCUA_TEST_CLOCK
+C=$(date -d '2026-03-12 09:30 +0700' +%s)
+echo "$C" > "$MOTCUA_TEST_CLOCK"
 set_remote() { # URL
 	jq -n --arg u "$1" '{signing: {remote_url: $u, credential: "sandbox-ec-01"}}' \
 		> "$MOTCUA_HOME/config.json"
@@ -87,9 +96,22 @@ keys Enter
 wait_for 'Chưa ký, không có gì được đưa vào hàng đợi: Mã OTP' 120
 [ "$(queued)" = 0 ] || fail "a wrong OTP queued something"
 
-# ---- the right OTP -----------------------------------------------------------------------
+# ---- the loop under the dialog, then the right OTP --------------------------------------
 sign_once
 wait_for 'Mã OTP đã gửi về điện thoại' 120
+B=$(curl -sS "$URL/_control/dossiers?source=tuphap&status=1&limit=1" | jq -r '.dossiers[0].code')
+[ -n "$B" ] && [ "$B" != null ] || fail "no tuphap dossier in status 1"
+"$M" act "$B" receive > /dev/null || fail "act $B receive"
+i=0
+while [ "$(server_status "$B")" != 2 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(server_status "$B")" = 2 ] || fail "nothing was sent while the OTP dialog was open"
+r0=$(requests)
+echo $((C + 300)) > "$MOTCUA_TEST_CLOCK" # the next pull is due
+wait_for ' 09:35 *$' 10
+i=0
+while [ "$(requests)" -le $((r0 + 4)) ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(requests)" -gt $((r0 + 4)) ] || fail "no pull while the OTP dialog was open"
+screen | grep -q 'Mã OTP đã gửi về điện thoại' || fail "the OTP dialog went away"
 type_text "$(new_otp "$otp")"
 keys Enter
 wait_for "Đã ký và đưa vào hàng đợi: kết quả của $CODE" 120
