@@ -46,6 +46,7 @@ struct audit_ship {
 	int64_t backoff_s;
 	bool retried_401;
 	bool conflict;
+	bool freeing;              /* audit_ship_free() waits for the answer */
 	int64_t shipped, duplicates;
 	struct mc_err error;       /* the last failure; MC_OK after a success */
 };
@@ -90,10 +91,13 @@ audit_ship_free(struct audit_ship *a)
 	if (a->state == SHIP_LINK)
 		source_link_forget(a->link, a);
 	if (a->state == SHIP_SENDING && a->req != NULL) {
-		struct net_request *req = a->req;
-		a->req = NULL;
-		net_cancel(req); /* its callback finds a->req NULL */
-		net_request_unref(req);
+		/* the net calls back later, from its poll: let it, while a lives */
+		a->freeing = true;
+		net_cancel(a->req);
+		while (a->req != NULL && net_poll(a->net, 100, NULL, 0) >= 0)
+			;
+		if (a->req != NULL)
+			return; /* the net failed: leave a to its callback rather than free it */
 	}
 	free(a->url);
 	free(a);
@@ -141,10 +145,12 @@ on_answer(struct net_request *req, const struct net_response *resp, void *arg)
 	json_t *body = NULL, *head;
 
 	if (a->req != req)
-		return; /* audit_ship_free() */
+		return;
 	net_request_unref(a->req);
 	a->req = NULL;
 	a->state = SHIP_IDLE;
+	if (a->freeing)
+		return; /* audit_ship_free() is waiting for this */
 	if (resp->result != NET_OK) {
 		mc_err_set(&a->error, MC_E_NETWORK, "audit", "%s", resp->error);
 		fail(a, now);
