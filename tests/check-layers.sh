@@ -99,7 +99,7 @@ atof      use strtod and check the end pointer
 # --- Rule 5: the front ends, and the engine functions they must not call. --------------
 FRONT_ENDS='ui cli'
 # The layer the front ends go through: functions declared in its headers are its API,
-# even when their names start like an engine function (app/env.h sync_env_open).
+# even when their names start like an engine function (app/sign_return.h sign_return_run).
 APP_API='app'
 ENGINE_PREFIXES='
 store_ sync_ outbox_ source_ net_ auth_ sign_ privacy_ attach_ audit_ship_ config_
@@ -364,7 +364,7 @@ function check_include(line, where,    rest, lq, rq, name, p, tgt, i, k) {
 #  - a static function of the front end itself, whose name starts like an engine function
 #    (ui/signin.c sign_in_start), possibly defined after its first call;
 #  - a function of the application layer, declared in a header of APP_API, whose name
-#    starts like an engine function (app/env.h sync_env_open): calling it is going
+#    starts like an engine function (app/sign_return.h sign_return_run): calling it is going
 #    through app/.
 function check_calls(code, where, engine,    name) {
 	while (engine ? match(code, engine_re) : match(code, banned_re)) {	# (see strip)

@@ -39,7 +39,7 @@
  * Test builds only: MOTCUA_TEST_CLOCK names a file holding the time, in
  * seconds since the epoch, that every app of the test takes as now, so that
  * a test moves the clock of a running console and of a command together
- * (tests/tui/counts.sh).  Release builds have no such door.
+ * (tests/tui/core.sh).  Release builds have no such door.
  */
 static bool
 test_clock(mc_time *now)
@@ -123,23 +123,8 @@ app_paths(const struct app *a)
 	return &a->paths;
 }
 
-const char *
-app_procedures_origin(const struct app *a)
-{
-	return a->procs_origin;
-}
 
-struct store *
-app_store(struct app *a)
-{
-	return a->store;
-}
 
-const char *
-app_db_path(const struct app *a)
-{
-	return a->db_path;
-}
 
 bool
 app_ids_sealed(const struct app *a)

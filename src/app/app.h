@@ -55,7 +55,7 @@ enum app_flags {
 	                          log's shipping (implies APP_SIGN_IN) */
 	APP_WAIT_DISCOVERY = 1 << 2, /* wait for the provider's discovery in app_open (the
 	                          one-shot commands); without it the first turns wait */
-	APP_NO_STORE = 1 << 3, /* configuration and calendar only (due, calendar) */
+	APP_NO_STORE = 1 << 3, /* configuration and calendar only (sign) */
 };
 
 /* A warning while opening or running: a profile skipped, a catalogue
@@ -106,11 +106,6 @@ struct calendar *app_calendar(struct app *a);
 
 const struct config *app_config(const struct app *a);
 const struct config_paths *app_paths(const struct app *a);
-/* "built-in" or the procedures.json path. */
-const char *app_procedures_origin(const struct app *a);
-/* The store (for the read model below and for tests). */
-struct store *app_store(struct app *a);
-const char *app_db_path(const struct app *a);
 /* Whether ID numbers are sealed (true) or not kept at all (no keyring). */
 bool app_ids_sealed(const struct app *a);
 mc_time app_now(const struct app *a);
@@ -142,9 +137,9 @@ void app_wakeup(struct app *a);
 int app_wait(struct app *a, int timeout_ms, int fd);
 
 /*
- * One turn, after the wait: returns enum app_changes.  Nothing is pulled
- * or sent while the sign-in is under way (no tokens yet) unless no system
- * needs a token.
+ * One turn, after the wait: returns enum app_changes.  While the front end
+ * holds the engines (app_hold) nothing is pulled, sent or shipped; the
+ * sign-in, downloads and signing jobs go on.
  */
 unsigned app_turn(struct app *a, mc_time now);
 
@@ -212,8 +207,9 @@ size_t app_sync_reports(struct app *a, struct app_sync_report *out, size_t max);
 void app_queue_report(struct app *a, struct app_queue_report *out);
 
 /*
- * Send the queue only (`only` NULL: every system) for at most max_wait_ms;
- * then put queued effects back.  0 nothing left to send, 1 some wait, -1
+ * Send the queue only (`only` NULL: every system) for at most max_wait_ms
+ * (nothing is pulled, so no queued effect needs putting back).  0 nothing
+ * left to send, 1 some wait, -1
  * store failure.  backoff_cap_ms > 0 caps the waits between attempts.
  */
 int app_queue_send(struct app *a, const char *only, int64_t max_wait_ms,
@@ -326,11 +322,9 @@ void app_page_release(struct store_page *p);
 /* Names for --due/--sort and JSON; parse: -1 unknown. */
 const char *app_due_class_name(enum store_due_class c);
 int app_due_class_from_name(const char *name);
-const char *app_sort_name(enum store_sort s);
 int app_sort_from_name(const char *name);
 /* 0 found (*d filled, release with dossier_release), 1 not found, -1. */
 int app_dossier(struct app *a, const char *code, struct dossier *d);
-int app_dossier_count(struct app *a, const char *system, int64_t *n);
 /* The store's last error message (SQLite's words, for details). */
 const char *app_store_error(struct app *a);
 

@@ -60,11 +60,6 @@ app_due_class_from_name(const char *name)
 	return store_due_class_from_name(name);
 }
 
-const char *
-app_sort_name(enum store_sort s)
-{
-	return store_sort_name(s);
-}
 
 int
 app_sort_from_name(const char *name)
@@ -78,11 +73,6 @@ app_dossier(struct app *a, const char *code, struct dossier *d)
 	return store_dossier_load(a->store, code, d);
 }
 
-int
-app_dossier_count(struct app *a, const char *system, int64_t *n)
-{
-	return store_dossier_count(a->store, system, n);
-}
 
 const char *
 app_store_error(struct app *a)

@@ -184,16 +184,6 @@ privacy_open(struct store *s, const char *data_dir, const char *db_path,
 	return 0;
 }
 
-const char *
-privacy_level_text(enum privacy_level level)
-{
-	return level == PRIVACY_SEALED
-		       ? "số giấy tờ được mã hóa, khóa trong Secret Service "
-			 "(ID numbers sealed; key in the Secret Service)"
-		       : "không có Secret Service: số giấy tờ không được lưu trên máy này "
-			 "(no Secret Service: ID numbers are not kept on this terminal)";
-}
-
 int
 privacy_retention(struct store *s, int retention_days, mc_time now, int64_t *n)
 {

@@ -40,9 +40,6 @@ enum privacy_level {
 int privacy_open(struct store *s, const char *data_dir, const char *db_path,
 		 enum privacy_level *level, char **cause);
 
-/* One line for the clerk about `level` (static, Vietnamese then English). */
-const char *privacy_level_text(enum privacy_level level);
-
 /*
  * Remove finished dossiers older than `retention_days` (config; <= 0: keep
  * them) at `now` - or at the newest change the sources reported, when that

@@ -542,11 +542,6 @@ app_sign_secret(struct app *a, const char *secret)
 	return 0;
 }
 
-mc_time
-app_sign_otp_until(const struct app *a)
-{
-	return job_of(a) != NULL ? job_of(a)->otp_until : 0;
-}
 
 size_t
 app_sign_n_files(const struct app *a)
@@ -573,14 +568,3 @@ app_sign_signer(const struct app *a)
 	return job_of(a) != NULL ? job_of(a)->signer_cn : "";
 }
 
-bool
-app_sign_tsa_failed(const struct app *a)
-{
-	const struct app_sign_result *r;
-	size_t n = app_sign_results(a, &r);
-
-	for (size_t i = 0; i < n; i++)
-		if (r[i].outcome == APP_SIGN_FAILED && r[i].sign_error == APP_SIGN_E_TSA)
-			return true;
-	return false;
-}

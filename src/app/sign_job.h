@@ -145,16 +145,12 @@ bool app_sign_busy(const struct app *a);
 /* The PIN (NEED_PIN) or the OTP (NEED_OTP): copied, wiped after use.
  * An empty secret cancels.  0, or -1 when no secret is wanted now. */
 int app_sign_secret(struct app *a, const char *secret);
-/* When the OTP sent to the phone stops being good (NEED_OTP). */
-mc_time app_sign_otp_until(const struct app *a);
 /* The files being signed in all (the OTP's prompt counts them). */
 size_t app_sign_n_files(const struct app *a);
 /* DONE: the items' outcomes, in the order given (borrowed until app_sign_end). */
 size_t app_sign_results(const struct app *a, const struct app_sign_result **out);
 /* The signing key's certificate's common name ("" before signing). */
 const char *app_sign_signer(const struct app *a);
-/* Whether some item failed for want of a timestamp (offer to sign without). */
-bool app_sign_tsa_failed(const struct app *a);
 /* Abandon (before DONE: nothing is queued) or forget a finished job. */
 void app_sign_end(struct app *a);
 

@@ -11,10 +11,11 @@
  *      status, no unresolved conflict blocks it and every file is a
  *      readable regular file.  Refusals carry the codes `motcua act`
  *      gives (core/error.h).
- *   2. the caller opens the signer (the PIN is asked there) and picks the key;
+ *   2. the caller opens the signer and picks the key (the signing job,
+ *      sign_job.c, has the PIN or OTP from the clerk by then);
  *   3. sign_return_run(): each ready dossier's files are copied into the data
  *      folder, results/<code>/NAME (folders 0700, files 0600), every copy is
- *      signed in ONE sign_files() batch (one PIN for a token, one OTP for a
+ *      signed in ONE sign_files_ts() batch (one PIN for a token, one OTP for a
  *      remote signer) into results/<code>/NAME.p7s, and each dossier whose
  *      files all signed gets ONE return-result outbox entry whose files are
  *      NAME, NAME.p7s, ... (outbox_act, one transaction with its effect).

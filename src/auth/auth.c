@@ -88,37 +88,6 @@ auth_status_name(enum auth_status status)
 	return names[status];
 }
 
-const char *
-auth_status_message(enum auth_status status)
-{
-	static const char *const msgs[] = {
-		[AUTH_OK] = "Đã đăng nhập (signed in).",
-		[AUTH_NO_SESSION] = "Chưa đăng nhập: hãy chạy `motcua login` "
-				    "(not signed in: run `motcua login`).",
-		[AUTH_REVOKED] = "Phiên đăng nhập đã kết thúc hoặc bị thu hồi; hãy đăng nhập lại "
-				 "bằng `motcua login` — các thao tác đang chờ gửi vẫn được giữ "
-				 "(your sign-in has ended or was revoked; sign in again with "
-				 "`motcua login` — queued actions are kept).",
-		[AUTH_EXPIRED] = "Mã đăng nhập đã hết hạn trước khi được xác nhận "
-				 "(the sign-in code expired before it was approved).",
-		[AUTH_DENIED] = "Yêu cầu đăng nhập đã bị từ chối trên điện thoại "
-				"(the sign-in was denied).",
-		[AUTH_OFFLINE] = "Không kết nối được máy chủ đăng nhập; sẽ thử lại sau "
-				 "(cannot reach the sign-in server; will try again later).",
-		[AUTH_UNSUPPORTED] = "Máy chủ đăng nhập không hỗ trợ chức năng cần thiết "
-				     "(the sign-in server lacks a needed feature).",
-		[AUTH_UNKNOWN_SYSTEM] = "Máy chủ đăng nhập không cấp token cho hệ thống này "
-					"(no token can be issued for this system).",
-		[AUTH_PROTOCOL] = "Máy chủ đăng nhập trả lời không đúng giao thức "
-				  "(the sign-in server gave an unexpected answer).",
-		[AUTH_KEYRING] = "Không dùng được kho khóa (Secret Service) "
-				 "(the keyring failed).",
-		[AUTH_CANCELLED] = "Đã hủy (cancelled).",
-	};
-	if ((unsigned)status >= sizeof msgs / sizeof msgs[0] || msgs[status] == NULL)
-		return "?";
-	return msgs[status];
-}
 
 /* ---- jansson wipe-on-free --------------------------------------------- */
 

@@ -49,8 +49,6 @@ enum auth_status {
 
 /* A stable machine name ("offline", "no-session"...); static, "?" if unknown. */
 const char *auth_status_name(enum auth_status status);
-/* One line, Vietnamese then English, for a status; static. */
-const char *auth_status_message(enum auth_status status);
 
 struct auth_options {
 	const char *issuer;     /* required; trailing '/' ignored */

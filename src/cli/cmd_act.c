@@ -1,13 +1,13 @@
 /*
  * cmd_act.c - `motcua act CODE ACTION [--reason TEXT] [--to UNIT]
  * [--file PATH ...] [--via SYSTEM] [--json]`: queue one action on a cached
- * dossier, with its optimistic effect, in one transaction (sync/outbox.h).
+ * dossier, with its optimistic effect, in one transaction (app_act, over outbox/outbox.h).
  *
  * `motcua act CODE return-result --file F [--file G ...] --sign` signs the
- * result files first (sync/sign_return.h): checked before the PIN is asked,
+ * result files first (app/sign_return.h): checked before the PIN is asked,
  * copied into the data folder's results/<code>/, signed in one batch with
- * the token or remote signer of `motcua sign` (the same options, from
- * cli/signer.h), stamped by the time-stamping authority of --tsa URL or
+ * the token or remote signer of `motcua sign` (the same options, read
+ * by cli_sign.c), stamped by the time-stamping authority of --tsa URL or
  * config.json's signing.tsa_url unless --no-timestamp (RFC 3161, as in
  * `motcua sign`), then queued with their .p7s.  A failed signing (the
  * timestamp included) queues nothing.

@@ -8,7 +8,7 @@
  * whatever the provider said.  The sign-out is recorded in the audit log.
  *
  * With --wipe (or "shared_terminal": true in config.json) the local cache
- * goes too: the store with its -wal/-shm and its data key (sync/privacy.h).
+ * goes too: the store with its -wal/-shm and its data key (app/privacy.h).
  * Queued work is never lost silently: while the queue holds unsent actions,
  * or the audit log holds entries the server does not have yet (they are
  * shipped first, if the server answers), the wipe is refused - the tokens

@@ -4,7 +4,7 @@
  *
  * Every check runs before anything is handed to the calendar, so a file is
  * applied whole or not at all.  It does not compute holidays (core/holiday.c)
- * and does not choose the folder (cli/calendar_setup.c).
+ * and does not choose the folder (app/app_calendar.c).
  */
 #include "config/calendar_file.h"
 

@@ -11,7 +11,7 @@
  * calendar.  Unknown keys only give a warning.
  *
  * This module does not compute holidays nor decide which folder to read
- * (src/cli/calendar_setup.c does).
+ * (src/app/app_calendar.c does).
  */
 #ifndef MOTCUA_CALENDAR_FILE_H
 #define MOTCUA_CALENDAR_FILE_H

@@ -10,8 +10,9 @@
  * their DER and asks the signer to sign that hash (see doc/signing.md).
  *
  * Secrets (the token PIN, the remote OTP) are asked for through a callback
- * each time they are needed, live in a struct sign_secret on the stack of
- * whoever asked, and are wiped with explicit_bzero() right after use.  They
+ * each time they are needed, live in a struct sign_secret of whoever asked
+ * (a stack frame, or the console's signing job between the clerk typing it
+ * and the signer asking), and are wiped with explicit_bzero() right after use.  They
  * never go to argv, the environment or a log.
  *
  * What this module does not do: read the configuration, draw anything, talk

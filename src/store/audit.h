@@ -27,7 +27,7 @@
  *
  * What it does not do: decide who the clerk is (the caller passes it; NULL
  * means the clerk of the last sign-in recorded here), send anything
- * (sync/audit_ship.c), or keep ID numbers out of `details` (callers must).
+ * (outbox/audit_ship.c), or keep ID numbers out of `details` (callers must).
  * Durability and transactions as in store/outbox.h: a function here commits
  * on its own, or joins the caller's batch (store_begin) through a savepoint.
  * Strings in entries are owned by the entry.  Returns 0, or -1 with

@@ -5,7 +5,7 @@
  *
  * Every function is one transaction (BEGIN IMMEDIATE, synchronous=FULL), or
  * a savepoint inside the caller's batch.  This file does not decide when to
- * send or what an answer means (src/sync/outbox_replay.c does) and never
+ * send or what an answer means (src/outbox/outbox_replay.c does) and never
  * talks to a server.
  */
 #include "store/outbox.h"

@@ -4,7 +4,7 @@
  * replay state (doc/outbox.md).
  *
  * Rows, not policy: the replay's decisions (when to send, what an answer
- * means, backoff) live in src/sync/outbox*.c; these functions make each
+ * means, backoff) live in src/outbox/; these functions make each
  * decision durable in one transaction together with its effect on the
  * cached dossier, so that the queue and the inbox never disagree after a
  * crash.  The one rule enforced here is the status table (core/status.h):

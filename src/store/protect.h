@@ -8,7 +8,7 @@
  * Modes of a store handle:
  *   STORE_PII_CLEAR   the default of store_open(): ID numbers are stored as
  *                     given.  Only for tests, benchmarks and seeding; the
- *                     program (sync_env_open) always picks one of the others.
+ *                     program (app_open, through app/privacy.c) always picks one of the others.
  *   STORE_PII_SEALED  store_protect_set_key(): every ID number written is
  *                     sealed ("enc1:" + hex of nonce, ciphertext, tag; the
  *                     dossier code is the associated data), the search text

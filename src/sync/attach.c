@@ -55,7 +55,8 @@ struct attach {
 	struct timespec t0;
 };
 
-const char *
+/* A plain English detail for a status, when the transport gave none. */
+static const char *
 attach_status_text(enum attach_status st)
 {
 	static const char *const text[] = {

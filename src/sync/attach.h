@@ -104,7 +104,4 @@ char *attach_safe_name(const char *name);
 char *attach_path(const char *data_dir, const char *code, const char *name);
 char *attach_saved(const char *data_dir, const char *code, const char *name, int64_t size);
 
-/* A plain English reason for a status (static). */
-const char *attach_status_text(enum attach_status st);
-
 #endif

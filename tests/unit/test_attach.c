@@ -102,15 +102,6 @@ paths_and_saved(void **state)
 	free(p);
 }
 
-static void
-status_words(void **state)
-{
-	(void)state;
-	assert_string_equal(attach_status_text(ATTACH_OK), "downloaded");
-	assert_string_equal(attach_status_text(ATTACH_E_GONE), "the system no longer has this file");
-	assert_string_equal(attach_status_text((enum attach_status)99), "error");
-}
-
 int
 main(void)
 {
@@ -118,7 +109,6 @@ main(void)
 		cmocka_unit_test(safe_names),
 		cmocka_unit_test(long_name_not_cut_in_a_letter),
 		cmocka_unit_test(paths_and_saved),
-		cmocka_unit_test(status_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

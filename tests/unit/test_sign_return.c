@@ -1,5 +1,5 @@
 /*
- * test_sign_return.c - sync/sign_return without a device: a fake signer (a
+ * test_sign_return.c - app/sign_return without a device: a fake signer (a
  * software EC key behind the signer table) and a store in a temporary
  * folder.  What a clerk would notice: refusals before any PIN with the
  * words `motcua act` uses; a batch of dossiers signed in ONE call to the
