@@ -81,8 +81,12 @@ static void
 on_confirm(struct ui_app *app, bool yes, void *ctx)
 {
 	(void)ctx;
-	/* The grace may have run out while the question was on screen. */
-	if (yes && app_unlock_kind(app->core, app->now) == APP_UNLOCK_SHORT)
+	/*
+	 * The grace may have run out while the question was on screen: then a
+	 * phone approval is needed, unless there is no sign-in server to ask.
+	 */
+	if (yes && (app_unlock_kind(app->core, app->now) == APP_UNLOCK_SHORT ||
+		    !app_signin_available(app->core)))
 		unlock(app);
 }
 

@@ -6,8 +6,8 @@
  * clerk can take on a conflict or refusal: re-apply the action on the
  * system's current state, or drop it.  Both ask for a 'y' first.
  *
- * Reads the entries from the store (store/outbox.h); decisions go through
- * the outbox seam (struct ui_outbox: retry, drop), which holds the rules.
+ * Reads the entries through the app (app_queue_list); decisions go through
+ * app_queue_retry and app_queue_drop, which hold the rules.
  * The list is re-read whenever the app reloads (after the replay settled
  * something, and every minute).
  */

@@ -24,7 +24,7 @@ LSAN_OPTIONS="suppressions=$ROOT/tests/integration/lib/lsan-glib.supp"
 export LSAN_OPTIONS
 DB=$MOTCUA_HOME/motcua.db
 
-sbx_start --seed 21 --dossiers 300 --now '2026-03-12 09:30' --speed 0 \
+sbx_start --seed 21 --dossiers 150 --now '2026-03-12 09:30' --speed 0 \
 	--faults 'nnmt:clear;congan:clear'
 trap 'stop; sbx_cleanup; sync_cleanup_tmp; rm -rf "$T"' EXIT INT TERM
 ctl() { sbx_curl "/_control/$1" -d "$2" | jq -e .ok > /dev/null || fail "_control/$1 $2"; }

@@ -20,7 +20,7 @@ no_data() {
 seed 200
 # idle times are stretched by SLOW (a console under valgrind must not lock
 # again between two steps of the test)
-start 80 24 NO_COLOR=1 MOTCUA_LOCK_IDLE_SECONDS=$(slow 3) MOTCUA_LOCK_GRACE_SECONDS=120
+start 80 24 NO_COLOR=1 MOTCUA_LOCK_IDLE_SECONDS=$(slow 3) MOTCUA_LOCK_GRACE_SECONDS=$(slow 120)
 wait_for 'Tất cả \(200\)'
 screen | grep -Eq 'H[0-9][0-9]\.[0-9]' || fail "no dossier codes before the lock (the test would prove nothing)"
 # Idle with a search half typed: it locks, and the search is gone with it.
@@ -55,6 +55,18 @@ keys Enter
 wait_for 'Mở khoá màn hình\?'
 keys y
 wait_for '^Hồ sơ H[0-9]'
+stop
+
+# After the grace, with no sign-in server to ask: Enter and 'y' still unlock
+# (once, the console stayed locked for good).
+start 80 24 NO_COLOR=1 MOTCUA_LOCK_IDLE_SECONDS=$(slow 2) MOTCUA_LOCK_GRACE_SECONDS=1
+wait_for 'Tất cả \(200\)'
+wait_for 'Màn hình đã khoá' 10
+wait_for 'không cần xác nhận trên điện thoại' 10
+keys Enter
+wait_for 'Mở khoá màn hình\?'
+keys y
+wait_for 'Tất cả \(200\)'
 stop
 
 # After the grace: a new approval on the phone (needs the sandbox).
