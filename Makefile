@@ -27,7 +27,7 @@ DESTDIR ?=
 B       ?= build
 
 PKGS     = jansson libcurl sqlite3 ncursesw libmicrohttpd libqrencode libsecret-1 \
-           openssl libp11 zlib
+           openssl libp11 zlib libkeyutils
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

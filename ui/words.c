@@ -201,6 +201,97 @@ words_err_short(const struct mc_err *e, char *buf, size_t size)
 	return sentence(e, buf, size, false);
 }
 
+/* What a key takes, for "\"KEY\" must be ...". */
+static void
+expectation(const struct config_error *e, char *buf, size_t size)
+{
+	switch (e->expect) {
+	case CONFIG_WANT_STRING:
+		snprintf(buf, size, "%s", _("a non-empty text"));
+		break;
+	case CONFIG_WANT_NUMBER:
+		snprintf(buf, size, _("a whole number from %ld to %ld"), e->min, e->max);
+		break;
+	case CONFIG_WANT_BOOL:
+		snprintf(buf, size, "%s", _("true or false"));
+		break;
+	case CONFIG_WANT_URL:
+		snprintf(buf, size, "%s", _("an http:// or https:// address"));
+		break;
+	case CONFIG_WANT_LANGUAGE:
+		snprintf(buf, size, "%s", _("\"vi\" or \"en\""));
+		break;
+	case CONFIG_WANT_DAYS:
+		snprintf(buf, size, "%s", _("a non-empty list of \"mon\" .. \"sun\""));
+		break;
+	case CONFIG_WANT_HOURS:
+		snprintf(buf, size, "%s",
+			 _("like \"07:00-11:30,13:30-17:00\" (in order, not overlapping)"));
+		break;
+	case CONFIG_WANT_SIGNING:
+		snprintf(buf, size, "%s",
+			 _("an object of pkcs11_module, token, key, remote_url, credential, tsa_url"));
+		break;
+	case CONFIG_WANT_BINDINGS:
+		snprintf(buf, size, "%s", _("an object of action: key or [keys]"));
+		break;
+	case CONFIG_WANT_KEY_NAMES:
+		snprintf(buf, size, _("a key name or a list of up to %ld"), e->max);
+		break;
+	}
+}
+
+char *
+words_config(const struct config_error *e, char *buf, size_t size)
+{
+	char where[600], what[160];
+
+	if (e->line > 0)
+		snprintf(where, sizeof where, "%s:%d", e->path, e->line);
+	else
+		snprintf(where, sizeof where, "%s", e->path);
+	switch (e->problem) {
+	case CONFIG_OK:
+		snprintf(buf, size, "%s", where);
+		break;
+	case CONFIG_E_READ:
+		snprintf(buf, size, _("%s: cannot be read: %s"), where, e->detail);
+		break;
+	case CONFIG_E_TOO_BIG:
+		snprintf(buf, size, _("%s: larger than %ld bytes"), where, e->max);
+		break;
+	case CONFIG_E_JSON:
+		snprintf(buf, size, _("%s: not valid JSON: %s"), where, e->detail);
+		break;
+	case CONFIG_E_NOT_OBJECT:
+		snprintf(buf, size, _("%s: the configuration must be a JSON object"), where);
+		break;
+	case CONFIG_E_UNKNOWN_KEY:
+		if (e->near[0] != '\0')
+			snprintf(buf, size, _("%s: unknown key \"%s\" (did you mean \"%s\"?)"), where,
+				 e->key, e->near);
+		else
+			snprintf(buf, size, _("%s: unknown key \"%s\""), where, e->key);
+		break;
+	case CONFIG_E_VALUE:
+		expectation(e, what, sizeof what);
+		snprintf(buf, size, _("%s: \"%s\" must be %s"), where, e->key, what);
+		break;
+	}
+	return buf;
+}
+
+const char *
+words_kept_in(const char *kept_in)
+{
+	if (kept_in != NULL && strcmp(kept_in, "secret-service") == 0)
+		return _("the Secret Service (it outlives this process)");
+	if (kept_in != NULL && strcmp(kept_in, "kernel-keyring") == 0)
+		return _("this user's kernel keyring (it outlives this process and the login "
+			 "session; dropped after days without use)");
+	return _("this process's memory only (it ends with the process)");
+}
+
 const char *
 words_sign(enum app_sign_error e)
 {

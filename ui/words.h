@@ -19,6 +19,7 @@
 #include "app/download.h"
 #include "app/sign_job.h"
 #include "app/signin.h"
+#include "config/config.h"
 #include "core/error.h"
 
 /* One sentence for err into buf (size bytes); returns buf. */
@@ -29,6 +30,14 @@ char *words_err(const struct mc_err *err, char *buf, size_t size);
  * is always this one followed by those.
  */
 char *words_err_short(const struct mc_err *err, char *buf, size_t size);
+/*
+ * Why a configuration file was refused, one line: "PATH:LINE: ..." naming
+ * the key, what it takes, or the closest known key; into buf, returns buf.
+ */
+char *words_config(const struct config_error *e, char *buf, size_t size);
+/* Where the sign-in is kept, from its stable name ("secret-service",
+ * "kernel-keyring", "memory"; app_clerk's kept_in): static, translated. */
+const char *words_kept_in(const char *kept_in);
 /* The sentence of a signing failure (static, translated). */
 const char *words_sign(enum app_sign_error e);
 /* The sentence of a sign-in result (static, translated). */

@@ -24,9 +24,6 @@
 #include "net/net.h"
 #include "store/outbox.h"
 
-#ifndef MOTCUA_DATADIR
-#define MOTCUA_DATADIR "/usr/local/share/motcua"
-#endif
 
 #define PULL_EVERY_S 300
 #define DISCOVERY_WAIT_MS 30000
@@ -123,6 +120,12 @@ app_paths(const struct app *a)
 	return &a->paths;
 }
 
+const struct config_error *
+app_config_problem(const struct app *a)
+{
+	return &a->cfg_problem;
+}
+
 
 
 
@@ -205,30 +208,21 @@ join(const char *dir, const char *name)
 static void
 load_procedures(struct app *a)
 {
-	char *cands[3] = {join(a->paths.config_dir, "procedures.json"),
-			  xstrdup(MOTCUA_DATADIR "/procedures.json"),
-			  xstrdup("config/procedures.json")};
+	char *path = config_paths_find(&a->paths, "procedures.json"), *cause = NULL;
 
-	for (size_t i = 0; i < 3 && a->procs_origin == NULL; i++) {
-		char *cause = NULL;
-		int rc = procedures_load(cands[i], &a->procs, &cause);
-		if (rc == 0) {
-			a->procs_file = cands[i];
-			cands[i] = NULL;
-			a->procs_origin = a->procs_file;
-		} else if (rc < 0) {
-			/* a bad catalogue: the built-in one, said */
-			app_warnf(a, MC_E_CONFIG, NULL, cands[i], "%s", cause);
-			free(cause);
-			break;
+	if (path != NULL) {
+		if (procedures_load(path, &a->procs, &cause) == 0) {
+			a->procs_file = path;
+			a->procs_origin = path;
+			return;
 		}
+		/* a bad catalogue: the built-in one, said */
+		app_warnf(a, MC_E_CONFIG, NULL, NULL, "%s", cause != NULL ? cause : path);
+		free(cause);
+		free(path);
 	}
-	if (a->procs_origin == NULL) {
-		procedures_builtin(&a->procs);
-		a->procs_origin = "built-in";
-	}
-	for (size_t i = 0; i < 3; i++)
-		free(cands[i]);
+	procedures_builtin(&a->procs);
+	a->procs_origin = "built-in";
 }
 
 static void
@@ -289,7 +283,14 @@ static void
 open_session(struct app *a)
 {
 	char *why = NULL;
-	int rc = auth_session_open(&a->session, a->opt.issuer, a->opt.client_id, &why);
+	struct auth_session_options so = {
+		.issuer = a->opt.issuer,
+		.client_id = a->opt.client_id,
+		.config_issuer = a->cfg.issuer,
+		.config_client_id = a->cfg.client_id,
+		.data_dir = a->paths.data_dir,
+	};
+	int rc = auth_session_open(&a->session, &so, &why);
 
 	if (rc == 0) {
 		a->have_session = true;
@@ -311,7 +312,6 @@ static int
 open_systems(struct app *a, struct mc_err *err)
 {
 	const char *nwhy = NULL;
-	char *dir;
 
 	if (a->net == NULL) {
 		a->net = net_new(&nwhy);
@@ -320,9 +320,9 @@ open_systems(struct app *a, struct mc_err *err)
 			return mc_err_set(err, MC_E_INTERNAL, NULL, "%s",
 					  nwhy != NULL ? nwhy : "cannot start the network layer");
 	}
-	dir = join(a->paths.config_dir, "sources.d");
-	a->n_defs = source_defs_load_dir(dir, &a->defs, defs_warn, a);
-	free(dir);
+	a->sources_dir = config_paths_find(&a->paths, "sources.d");
+	if (a->sources_dir != NULL)
+		a->n_defs = source_defs_load_dir(a->sources_dir, &a->defs, defs_warn, a);
 	a->sync = sync_new(&(struct sync_options){
 		.net = a->net,
 		.store = a->store,
@@ -383,7 +383,6 @@ app_config_signing_refresh(struct app *a)
 	struct timespec mtime;
 	struct config fresh;
 	struct config_signing old;
-	char *why = NULL;
 	off_t size;
 
 	config_stamp(a->paths.config_file, &mtime, &size);
@@ -393,9 +392,11 @@ app_config_signing_refresh(struct app *a)
 	a->cfg_mtime = mtime;
 	a->cfg_size = size;
 	config_init(&fresh);
-	if (config_load(&fresh, a->paths.config_file, &why, NULL, NULL) < 0) {
-		app_warnf(a, MC_E_CONFIG, NULL, a->paths.config_file, "%s", why);
-		free(why);
+	if (config_load(&fresh, a->paths.config_file, &a->cfg_problem) < 0) {
+		struct mc_err w;
+		mc_err_set(&w, MC_E_CONFIG, NULL, NULL);
+		mc_err_field(&w, a->paths.config_file);
+		app_warn(a, &w); /* app_config_problem() says what */
 		config_release(&fresh);
 		return;
 	}
@@ -409,7 +410,6 @@ int
 app_open(struct app **out, const struct app_options *opt, struct mc_err *err)
 {
 	struct app *a = xcalloc(1, sizeof *a);
-	char *why = NULL;
 
 	*out = NULL;
 	mc_err_clear(err);
@@ -420,12 +420,17 @@ app_open(struct app **out, const struct app_options *opt, struct mc_err *err)
 	config_paths_init(&a->paths, opt->config_file);
 	config_init(&a->cfg);
 	config_stamp(a->paths.config_file, &a->cfg_mtime, &a->cfg_size);
-	if (config_load(&a->cfg, a->paths.config_file, &why, NULL, NULL) < 0) {
-		app_warnf(a, MC_E_CONFIG, NULL, a->paths.config_file, "%s", why);
-		free(why);
-		why = NULL;
+	if (config_load(&a->cfg, a->paths.config_file, &a->cfg_problem) < 0) {
+		/* never run on defaults behind the clerk's back */
+		mc_err_set(err, MC_E_CONFIG, NULL, NULL);
+		mc_err_field(err, a->paths.config_file);
+		if (opt->config_error != NULL)
+			*opt->config_error = a->cfg_problem;
+		goto fail;
 	}
-	a->cal = app_calendar_open(NULL, opt->warn, opt->warn_ctx);
+	a->calendar_dir = config_paths_find(&a->paths, "calendar");
+	a->cal = app_calendar_open(&a->paths, a->calendar_dir, opt->warn, opt->warn_ctx,
+				   &a->n_calendar_files);
 	calendar_set_workweek(a->cal, a->cfg.workweek);
 	auth_lock_init(&a->lock, a->cfg.lock_idle_minutes, a->cfg.lock_grace_minutes,
 		       app_now(a));
@@ -470,6 +475,8 @@ app_close(struct app *a)
 	procedures_release(&a->procs);
 	calendar_free(a->cal);
 	free(a->procs_file);
+	free(a->calendar_dir);
+	free(a->sources_dir);
 	free(a->db_path);
 	free(a->actor);
 	config_release(&a->cfg);

@@ -77,13 +77,17 @@ struct app_options {
 	int64_t pull_every_s;        /* between automatic pulls; <= 0: 300 */
 	const char *via;             /* the front end, for the audit log: "console" or
 	                                "cli" (NULL) */
+	struct config_error *config_error; /* out: why config.json was refused; may
+					      be NULL */
 };
 
 /*
- * Open.  0, or -1 with *err when nothing can work: the data folder or the
- * store cannot be opened, the network layer cannot start (MC_E_STORE,
- * MC_E_FILE, MC_E_INTERNAL).  A missing sign-in or an unreachable provider
- * is not an error here (app_signin_state says what there is).
+ * Open.  0, or -1 with *err when nothing can work: config.json refused
+ * (MC_E_CONFIG, field: the file; *opt->config_error says why), the data
+ * folder or the store cannot be opened, the network layer cannot start
+ * (MC_E_STORE, MC_E_FILE, MC_E_INTERNAL).  A missing sign-in or an
+ * unreachable provider is not an error here (app_signin_state says what
+ * there is).
  */
 int app_open(struct app **out, const struct app_options *opt, struct mc_err *err);
 void app_close(struct app *a);
@@ -98,7 +102,8 @@ int app_systems_open(struct app *a, bool wait_discovery, struct mc_err *err);
  * warn (MC_E_CONFIG, detail "PATH:LINE: ...") and is ignored whole.  Free
  * with calendar_free().  app_open() uses it; so do `due` and `calendar`.
  */
-struct calendar *app_calendar_open(const char *dir, app_warn_fn *warn, void *ctx);
+struct calendar *app_calendar_open(const struct config_paths *paths, const char *dir,
+				   app_warn_fn *warn, void *ctx, int *n_files);
 /* The app's calendar (borrowed; working week from the config). */
 struct calendar *app_calendar(struct app *a);
 
@@ -106,6 +111,9 @@ struct calendar *app_calendar(struct app *a);
 
 const struct config *app_config(const struct app *a);
 const struct config_paths *app_paths(const struct app *a);
+/* Why config.json was last refused (a re-read before signing warns with
+ * MC_E_CONFIG; this says what). */
+const struct config_error *app_config_problem(const struct app *a);
 /* Whether ID numbers are sealed (true) or not kept at all (no keyring). */
 bool app_ids_sealed(const struct app *a);
 mc_time app_now(const struct app *a);
@@ -247,13 +255,20 @@ size_t app_n_systems(const struct app *a);
 /*
  * System i into *out (names and strings valid until the next call); false
  * past the last.  The configured systems come first (app_n_systems of them),
- * then those the store holds dossiers of without a configuration, so that a
- * clerk not yet signed in still sees every system of the data on screen.
+ * then those the store has pulled or holds dossiers of without a
+ * configuration, so that a clerk not yet signed in, or a command that opens
+ * no system, still sees every system of the data.
  * Asking for i == 0 re-reads the latter from the store.
  */
 bool app_system(struct app *a, size_t i, struct app_system *out);
 /* Whether `name` is a configured system. */
 bool app_has_system(const struct app *a, const char *name);
+/*
+ * Whether `name` is a system this terminal knows (configured, or with
+ * dossiers in the store): 0 yes; -1 no, with *near the closest known name
+ * (or NULL) - for a --source that names no system.
+ */
+int app_system_known(struct app *a, const char *name, const char **near);
 
 /* A pull under way: systems pulling, in the pass, dossiers so far.  False
  * when idle. */

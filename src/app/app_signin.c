@@ -142,8 +142,7 @@ app_clerk(const struct app *a, struct app_clerk *out)
 	out->issuer = info.issuer;
 	out->name = info.name;
 	out->subject = info.subject;
-	if (auth_keyring_persistent(a->session.keyring))
-		out->kept_in = "secret-service";
+	out->kept_in = auth_keyring_kind_name(auth_keyring_kind(a->session.keyring));
 }
 
 char *

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include "core/suggest.h"
 #include "core/xalloc.h"
 #include "sources/source.h"
 
@@ -233,6 +234,16 @@ app_has_system(const struct app *a, const char *name)
 	return app_link(a, name) != NULL;
 }
 
+static int collect_known(void *ctx, const char *source, int status, int64_t n);
+
+/* store_sync_state_sources callback: a system pulled once, even with no
+ * dossier of its own (the coordination system's copies are merged). */
+static int
+collect_pulled(void *ctx, const char *source)
+{
+	return collect_known(ctx, source, 0, 0);
+}
+
 /* store_stats_status callback: the sources without a link, once each. */
 static int
 collect_known(void *ctx, const char *source, int status, int64_t n)
@@ -258,8 +269,10 @@ static void
 known_refresh(struct app *a)
 {
 	a->n_known = 0;
-	if (a->store != NULL)
+	if (a->store != NULL) {
+		store_sync_state_sources(a->store, collect_pulled, a);
 		store_stats_status(a->store, collect_known, a);
+	}
 }
 
 static void
@@ -309,6 +322,23 @@ app_system(struct app *a, size_t i, struct app_system *out)
 	}
 	last_state(a, src->name, out);
 	return true;
+}
+
+int
+app_system_known(struct app *a, const char *name, const char **near)
+{
+	const char *names[96];
+	struct app_system sys;
+	size_t n = 0;
+
+	*near = NULL;
+	for (size_t i = 0; n < 96 && app_system(a, i, &sys); i++) {
+		if (strcmp(sys.name, name) == 0)
+			return 0;
+		names[n++] = sys.name;
+	}
+	*near = suggest_closest(name, names, n);
+	return -1;
 }
 
 const struct mc_err *

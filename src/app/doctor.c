@@ -150,33 +150,36 @@ app_doctor(struct app *a, app_check_fn *fn, void *ctx)
 	if (f != NULL)
 		fclose(f);
 	fn(ctx, &c);
+	memset(&c, 0, sizeof c);
+	c.kind = APP_CHECK_SOURCES_D;
+	c.ok = true;
+	c.text = a->sources_dir;
+	c.n = (int64_t)a->n_defs;
+	fn(ctx, &c);
+	memset(&c, 0, sizeof c);
+	c.kind = APP_CHECK_CALENDAR;
+	c.ok = true;
+	c.text = a->calendar_dir;
+	c.n = a->n_calendar_files;
+	fn(ctx, &c);
 	if (a->store != NULL) {
-		memset(&c, 0, sizeof c);
-		c.kind = APP_CHECK_STORE;
-		c.ok = true;
-		c.text = a->db_path;
-		c.n = store_schema_version(a->store);
-		fn(ctx, &c);
-		memset(&c, 0, sizeof c);
-		c.kind = APP_CHECK_INTEGRITY;
-		c.ok = store_check(a->store) == 0;
-		if (!c.ok)
-			mc_err_set(&c.err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
-		fn(ctx, &c);
-		fails += !c.ok;
-		if (store_dossier_count(a->store, NULL, &n) == 0) {
-			memset(&c, 0, sizeof c);
-			c.kind = APP_CHECK_DOSSIERS;
-			c.ok = true;
-			c.n = n;
-			fn(ctx, &c);
-		}
 		memset(&c, 0, sizeof c);
 		c.kind = APP_CHECK_PROCEDURES;
 		c.ok = true;
 		c.n = (int64_t)a->procs.n;
 		c.text = a->procs_origin;
 		fn(ctx, &c);
+		memset(&c, 0, sizeof c);
+		c.kind = APP_CHECK_STORE;
+		c.text = a->db_path;
+		c.n = store_schema_version(a->store);
+		c.ok = store_check(a->store) == 0;
+		if (!c.ok)
+			mc_err_set(&c.err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
+		else if (store_dossier_count(a->store, NULL, &n) == 0)
+			c.m = n;
+		fn(ctx, &c);
+		fails += !c.ok;
 	}
 	memset(&c, 0, sizeof c);
 	if (!a->have_session) {
@@ -215,7 +218,7 @@ app_doctor(struct app *a, app_check_fn *fn, void *ctx)
 		fn(ctx, &c);
 		fails += !c.ok;
 	}
-	if (a->n_links == 0 && (a->opt.flags & APP_SYSTEMS)) {
+	if (a->n_links == 0 && (a->opt.flags & APP_SYSTEMS) && a->disc != APP_DISC_FAILED) {
 		char *dir = xasprintf("%s/sources.d", a->paths.config_dir);
 		memset(&c, 0, sizeof c);
 		c.kind = APP_CHECK_NO_SYSTEMS;

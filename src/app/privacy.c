@@ -109,7 +109,7 @@ unhex32(const char *s, unsigned char out[STORE_DATA_KEY_LEN])
 static int
 data_key(const char *db_path, unsigned char key[STORE_DATA_KEY_LEN], bool *existed)
 {
-	struct auth_keyring *kr = auth_keyring_open(NULL);
+	struct auth_keyring *kr = auth_keyring_open();
 	char *item = key_item(db_path), *secret = NULL;
 	char hex[2 * STORE_DATA_KEY_LEN + 1];
 	int ret = 1, found;
@@ -238,7 +238,7 @@ privacy_wipe(const char *db_path, char **cause)
 		}
 		free(p);
 	}
-	kr = auth_keyring_open(NULL);
+	kr = auth_keyring_open();
 	auth_keyring_clear(kr, item, NULL);
 	auth_keyring_free(kr);
 	free(item);

@@ -1,5 +1,6 @@
 /*
- * keyring.c - refresh tokens in the Secret Service, or in memory (keyring.h).
+ * keyring.c - secrets in the Secret Service, the kernel keyring, or memory
+ * (keyring.h).
  *
  * libsecret keeps secrets it hands us in non-pageable memory; we copy them
  * into malloc'd strings only for as long as a request needs them, and the
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/keyring_int.h"
 #include "core/xalloc.h"
 
 struct mem_item {
@@ -24,8 +26,9 @@ struct mem_item {
 };
 
 struct auth_keyring {
-	bool service; /* false: memory only */
-	struct mem_item *items;
+	enum auth_keyring_kind kind;
+	int32_t ring;            /* AUTH_KEYRING_KERNEL: the persistent keyring */
+	struct mem_item *items;  /* AUTH_KEYRING_MEMORY */
 };
 
 static const SecretSchema *
@@ -47,39 +50,71 @@ schema(void)
 struct auth_keyring *
 auth_keyring_memory(void)
 {
-	return xcalloc(1, sizeof(struct auth_keyring));
+	struct auth_keyring *kr = xcalloc(1, sizeof *kr);
+
+	kr->kind = AUTH_KEYRING_MEMORY;
+	return kr;
 }
 
-static const char memory_notice[] =
-	"Không có Secret Service: token chỉ giữ trong bộ nhớ của lần chạy này "
-	"(No Secret Service: tokens are kept in memory for this run only).";
-
-struct auth_keyring *
-auth_keyring_open(const char **notice)
+/* Whether a Secret Service answers on the session bus. */
+static bool
+service_there(void)
 {
-	struct auth_keyring *kr = auth_keyring_memory();
-	const char *mode = getenv("MOTCUA_KEYRING");
 	const char *bus = getenv("DBUS_SESSION_BUS_ADDRESS");
 	SecretService *svc;
 	GError *err = NULL;
 
-	if (notice != NULL)
-		*notice = memory_notice;
-	if (mode != NULL && strcmp(mode, "memory") == 0)
-		return kr;
 	/* Without a session bus, GLib would try to autolaunch one via X11. */
 	if (bus == NULL || bus[0] == '\0')
-		return kr;
+		return false;
 	svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, NULL, &err);
 	if (svc == NULL) {
 		g_clear_error(&err);
-		return kr;
+		return false;
 	}
 	g_object_unref(svc);
-	kr->service = true;
-	if (notice != NULL)
-		*notice = NULL;
+	return true;
+}
+
+struct auth_keyring *
+auth_keyring_open(void)
+{
+	struct auth_keyring *kr = auth_keyring_memory();
+	const char *mode = getenv("MOTCUA_KEYRING");
+	bool any = mode == NULL || mode[0] == '\0';
+
+	if (mode != NULL && strcmp(mode, "memory") == 0)
+		return kr;
+	if ((any || strcmp(mode, "secret-service") == 0) && service_there()) {
+		kr->kind = AUTH_KEYRING_SERVICE;
+		return kr;
+	}
+	if (any || strcmp(mode, "kernel") == 0) {
+		kr->ring = kernel_keyring_open();
+		if (kr->ring >= 0)
+			kr->kind = AUTH_KEYRING_KERNEL;
+	}
 	return kr;
+}
+
+enum auth_keyring_kind
+auth_keyring_kind(const struct auth_keyring *kr)
+{
+	return kr->kind;
+}
+
+const char *
+auth_keyring_kind_name(enum auth_keyring_kind k)
+{
+	switch (k) {
+	case AUTH_KEYRING_SERVICE:
+		return "secret-service";
+	case AUTH_KEYRING_KERNEL:
+		return "kernel-keyring";
+	case AUTH_KEYRING_MEMORY:
+		break;
+	}
+	return "memory";
 }
 
 static void
@@ -107,7 +142,7 @@ auth_keyring_free(struct auth_keyring *kr)
 bool
 auth_keyring_persistent(const struct auth_keyring *kr)
 {
-	return kr->service;
+	return kr->kind != AUTH_KEYRING_MEMORY;
 }
 
 static void
@@ -152,7 +187,10 @@ auth_keyring_store(struct auth_keyring *kr, const char *issuer, const char *acco
 
 	if (account == NULL || account[0] == '\0')
 		account = "-";
-	if (!kr->service) {
+	if (kr->kind == AUTH_KEYRING_KERNEL)
+		return kernel_keyring_store(kr->ring, issuer, account, secret,
+					    cause != NULL ? cause : &(const char *){NULL});
+	if (kr->kind == AUTH_KEYRING_MEMORY) {
 		struct mem_item **pp = mem_find(kr, issuer);
 		struct mem_item *it;
 		if (pp == NULL) {
@@ -204,7 +242,10 @@ auth_keyring_lookup(struct auth_keyring *kr, const char *issuer, char **secret, 
 	*secret = NULL;
 	if (account != NULL)
 		*account = NULL;
-	if (!kr->service) {
+	if (kr->kind == AUTH_KEYRING_KERNEL)
+		return kernel_keyring_lookup(kr->ring, issuer, secret, account,
+					     cause != NULL ? cause : &(const char *){NULL});
+	if (kr->kind == AUTH_KEYRING_MEMORY) {
 		struct mem_item **pp = mem_find(kr, issuer);
 		if (pp == NULL)
 			return 0;
@@ -248,7 +289,10 @@ auth_keyring_clear(struct auth_keyring *kr, const char *issuer, const char **cau
 {
 	GError *err = NULL;
 
-	if (!kr->service) {
+	if (kr->kind == AUTH_KEYRING_KERNEL)
+		return kernel_keyring_clear(kr->ring, issuer,
+					    cause != NULL ? cause : &(const char *){NULL});
+	if (kr->kind == AUTH_KEYRING_MEMORY) {
 		struct mem_item **pp = mem_find(kr, issuer);
 		if (pp != NULL) {
 			struct mem_item *it = *pp;

@@ -1,12 +1,19 @@
 /*
- * keyring.h - where the refresh token lives between runs.
+ * keyring.h - where the refresh token (and the store's data key) live
+ * between runs, in this order:
  *
- * The Secret Service (GNOME Keyring, KWallet, KeePassXC) through libsecret,
- * one item per issuer under the schema "org.motcua.Token" with the attributes
- * `issuer` and `account` (the official's subject).  Without a Secret Service
- * (no D-Bus session bus, e.g. over SSH, or MOTCUA_KEYRING=memory) secrets are
- * kept in this process's memory only, and open() says so in one line.
- * Nothing is ever written to disk in clear by this module.
+ *  1. the Secret Service (GNOME Keyring, KWallet, KeePassXC) through
+ *     libsecret, one item per issuer under the schema "org.motcua.Token"
+ *     with the attributes `issuer` and `account` (the official's subject);
+ *  2. without one (no D-Bus session bus: a text console, SSH), the kernel's
+ *     per-user persistent keyring (keyutils), which every process of the user
+ *     shares, which outlives the process and the login session, and which
+ *     the kernel drops after days of disuse (keyring_kernel.c);
+ *  3. else this process's memory only.
+ *
+ * MOTCUA_KEYRING=memory, =kernel or =secret-service picks one (tests; an
+ * unavailable choice falls to memory).  Nothing is ever written to disk in
+ * clear by this module.
  *
  * Secrets handed out are malloc'd copies: wipe them with xfree_secret().
  * Calls block for a D-Bus round trip (milliseconds); not thread-safe.
@@ -20,12 +27,19 @@
 
 struct auth_keyring;
 
-/*
- * Open the Secret Service, or the in-memory store when there is none; never
- * NULL.  *notice (when not NULL) gets a static one-line notice for the user
- * when falling back to memory, else NULL.  Free with auth_keyring_free().
- */
-struct auth_keyring *auth_keyring_open(const char **notice);
+enum auth_keyring_kind {
+	AUTH_KEYRING_MEMORY = 0,
+	AUTH_KEYRING_SERVICE,
+	AUTH_KEYRING_KERNEL,
+};
+
+/* The first keyring of the order above that works; never NULL.  Free with
+ * auth_keyring_free(). */
+struct auth_keyring *auth_keyring_open(void);
+/* Which one it is, and its stable name ("secret-service", "kernel-keyring",
+ * "memory"). */
+enum auth_keyring_kind auth_keyring_kind(const struct auth_keyring *kr);
+const char *auth_keyring_kind_name(enum auth_keyring_kind k);
 
 /* An in-memory keyring, for tests and for MOTCUA_KEYRING=memory. */
 struct auth_keyring *auth_keyring_memory(void);
@@ -33,7 +47,7 @@ struct auth_keyring *auth_keyring_memory(void);
 /* Wipes in-memory secrets. NULL is fine. */
 void auth_keyring_free(struct auth_keyring *kr);
 
-/* True when secrets outlive this process (a Secret Service). */
+/* True when secrets outlive this process (not memory). */
 bool auth_keyring_persistent(const struct auth_keyring *kr);
 
 /*

@@ -1,6 +1,6 @@
 /*
- * session.c - opening the sign-in machinery for a command (see session.h).
- * Reads config.json and the environment; prints nothing.
+ * session.c - opening the sign-in machinery for the application (session.h).
+ * Reads the environment and the remembered server; prints nothing.
  */
 #include "auth/session.h"
 
@@ -33,11 +33,11 @@ env(const char *name)
 #define REMEMBERED "signin.json"
 
 static char *
-remembered_path(const struct config_paths *paths)
+remembered_path(const char *data_dir)
 {
-	size_t n = strlen(paths->data_dir) + sizeof "/" REMEMBERED;
+	size_t n = strlen(data_dir) + sizeof "/" REMEMBERED;
 	char *p = xmalloc(n);
-	snprintf(p, n, "%s/" REMEMBERED, paths->data_dir);
+	snprintf(p, n, "%s/" REMEMBERED, data_dir);
 	return p;
 }
 
@@ -47,9 +47,9 @@ remembered_path(const struct config_paths *paths)
  * Neither is a secret.  A missing or unreadable file is simply not used.
  */
 static void
-read_remembered(const struct config_paths *paths, char **issuer, char **client_id)
+read_remembered(const char *data_dir, char **issuer, char **client_id)
 {
-	char *path = remembered_path(paths);
+	char *path = remembered_path(data_dir);
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
 	const char *v;
 
@@ -69,19 +69,16 @@ read_remembered(const struct config_paths *paths, char **issuer, char **client_i
 int
 auth_session_remember(const struct auth_session *s)
 {
-	struct config_paths paths;
 	char *path, *tmp, *text = NULL;
 	char *why = NULL;
 	json_t *root;
 	int fd, rc = -1;
 
-	config_paths_init(&paths, NULL);
-	if (config_ensure_dir(paths.data_dir, &why) < 0) {
+	if (config_ensure_dir(s->data_dir, &why) < 0) {
 		free(why);
-		config_paths_release(&paths);
 		return -1;
 	}
-	path = remembered_path(&paths);
+	path = remembered_path(s->data_dir);
 	tmp = xmalloc(strlen(path) + 5);
 	snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
 	root = json_pack("{s:s,s:s}", "issuer", s->issuer, "client_id", s->client_id);
@@ -101,17 +98,14 @@ auth_session_remember(const struct auth_session *s)
 	free(text);
 	free(tmp);
 	free(path);
-	config_paths_release(&paths);
 	return rc;
 }
 
 int
-auth_session_open(struct auth_session *s, const char *issuer, const char *client_id,
-		  char **cause)
+auth_session_open(struct auth_session *s, const struct auth_session_options *o, char **cause)
 {
 	char *saved_issuer = NULL, *saved_client = NULL;
-	struct config_paths paths;
-	struct config cfg;
+	const char *issuer = o->issuer, *client_id = o->client_id;
 	struct auth_options opt = {0};
 	const char *why = NULL;
 	char *lock_path = NULL;
@@ -120,20 +114,13 @@ auth_session_open(struct auth_session *s, const char *issuer, const char *client
 
 	memset(s, 0, sizeof *s);
 	*cause = NULL;
-	config_paths_init(&paths, NULL);
-	config_init(&cfg);
-	if (config_load(&cfg, paths.config_file, &ccause, NULL, NULL) < 0) {
-		*cause = ccause;
-		ccause = NULL;
-		goto out;
-	}
 	if (issuer == NULL)
 		issuer = env("MOTCUA_ISSUER");
 	if (issuer == NULL)
-		issuer = cfg.issuer;
+		issuer = o->config_issuer;
 	if (issuer == NULL) {
 		/* The last sign-in's server, with its client id unless one was named. */
-		read_remembered(&paths, &saved_issuer, &saved_client);
+		read_remembered(o->data_dir, &saved_issuer, &saved_client);
 		issuer = saved_issuer;
 		if (client_id == NULL && env("MOTCUA_CLIENT_ID") == NULL)
 			client_id = saved_client;
@@ -141,10 +128,9 @@ auth_session_open(struct auth_session *s, const char *issuer, const char *client
 	if (client_id == NULL)
 		client_id = env("MOTCUA_CLIENT_ID");
 	if (client_id == NULL)
-		client_id = cfg.client_id;
+		client_id = o->config_client_id;
 	if (issuer == NULL) {
 		/* not a fault: this terminal has never been told of a server */
-		*cause = dup_msg("no sign-in server configured (%s)", paths.config_file);
 		rc = AUTH_SESSION_NO_ISSUER;
 		goto out;
 	}
@@ -154,18 +140,17 @@ auth_session_open(struct auth_session *s, const char *issuer, const char *client
 	}
 	s->issuer = xstrdup(issuer);
 	s->client_id = xstrdup(client_id != NULL ? client_id : "motcua");
-	s->lock_idle_minutes = cfg.lock_idle_minutes;
-	s->lock_grace_minutes = cfg.lock_grace_minutes;
+	s->data_dir = xstrdup(o->data_dir);
 	s->net = net_new(&why);
 	if (s->net == NULL) {
 		*cause = dup_msg("cannot start the network layer: %s", why);
 		goto out;
 	}
-	s->keyring = auth_keyring_open(&s->keyring_notice);
-	if (config_ensure_dir(paths.data_dir, &ccause) == 0) {
-		size_t n = strlen(paths.data_dir) + sizeof "/auth.lock";
+	s->keyring = auth_keyring_open();
+	if (config_ensure_dir(o->data_dir, &ccause) == 0) {
+		size_t n = strlen(o->data_dir) + sizeof "/auth.lock";
 		lock_path = xmalloc(n);
-		snprintf(lock_path, n, "%s/auth.lock", paths.data_dir);
+		snprintf(lock_path, n, "%s/auth.lock", o->data_dir);
 	}
 	free(ccause);
 	ccause = NULL;
@@ -179,8 +164,6 @@ out:
 	free(saved_client);
 	free(lock_path);
 	free(ccause);
-	config_release(&cfg);
-	config_paths_release(&paths);
 	return rc;
 }
 
@@ -207,5 +190,6 @@ auth_session_release(struct auth_session *s)
 		net_free(s->net);
 	free(s->issuer);
 	free(s->client_id);
+	free(s->data_dir);
 	memset(s, 0, sizeof *s);
 }

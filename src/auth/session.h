@@ -1,11 +1,11 @@
 /*
  * session.h - everything a command needs to talk to the sign-in provider.
  *
- * Glue for one-shot commands (login, logout, doctor) and the console: reads
- * the configuration for the issuer and client id (command-line value, then
- * $MOTCUA_ISSUER / $MOTCUA_CLIENT_ID, then config.json), opens a net, the
- * keyring and an auth with a lock file in the data folder.  It decides
- * nothing about what to do with the sign-in.
+ * Glue for the application (src/app): picks the issuer and client id
+ * (command-line value, then $MOTCUA_ISSUER / $MOTCUA_CLIENT_ID, then
+ * config.json's as the app read it, then the last sign-in's), opens a net,
+ * the keyring and an auth with a lock file in the data folder.  It reads no
+ * configuration file and decides nothing about what to do with the sign-in.
  */
 #ifndef MOTCUA_AUTH_SESSION_H
 #define MOTCUA_AUTH_SESSION_H
@@ -20,21 +20,26 @@ struct auth_session {
 	struct net *net;
 	struct auth_keyring *keyring;
 	struct auth *auth;
-	const char *keyring_notice; /* static; NULL when a Secret Service is in use */
 	char *issuer;
 	char *client_id;
-	int lock_idle_minutes;
-	int lock_grace_minutes;
+	char *data_dir;
+};
+
+struct auth_session_options {
+	const char *issuer;           /* the command line's, or NULL */
+	const char *client_id;        /* the command line's, or NULL */
+	const char *config_issuer;    /* config.json's, or NULL */
+	const char *config_client_id; /* config.json's, or NULL */
+	const char *data_dir;         /* the remembered server, the lock file */
 };
 
 /*
- * Open.  issuer/client_id: the command-line values or NULL.  Returns 0;
- * AUTH_SESSION_NO_ISSUER when no server is known anywhere (*cause says where
- * it was looked for); or -1 with *cause malloc'd (no net, a malformed issuer
- * or config).  Release with auth_session_release() either way.
+ * Open.  Returns 0; AUTH_SESSION_NO_ISSUER when no server is known anywhere;
+ * or -1 with *cause malloc'd (no net, a malformed issuer).  Release with
+ * auth_session_release() either way.
  */
 #define AUTH_SESSION_NO_ISSUER (-2)
-int auth_session_open(struct auth_session *s, const char *issuer, const char *client_id,
+int auth_session_open(struct auth_session *s, const struct auth_session_options *o,
 		      char **cause);
 
 /*

@@ -59,9 +59,9 @@ int cli_app_open_with(const char *cmd, struct app_options *o, struct app **out);
 void cli_lang_init(const char *config_language);
 
 /*
- * The sentence of err (of a sign-in result, of a signing failure) in the
- * clerk's language, with the English after it in brackets when that is
- * Vietnamese (cli_app.c), into buf; returns buf.  For lines on stderr.
+ * The sentence of err (of a sign-in result, of a signing failure, of a
+ * catalogue message) in the clerk's language - one language per run -
+ * into buf; returns buf.
  */
 char *cli_words_err(const struct mc_err *err, char *buf, size_t size);
 char *cli_words_signin(enum app_signin_result r, char *buf, size_t size);
@@ -69,6 +69,15 @@ char *cli_words_sign(enum app_sign_error e, char *buf, size_t size);
 /* The same for a message of the catalogue (its msgid, marked N_()). */
 char *cli_words_text(const char *msgid, char *buf, size_t size);
 
+/*
+ * `--source NAME` when NAME is no system of this terminal: one line on
+ * stderr naming the closest known one, if any; returns CLI_USAGE (2).
+ * 0 when the name is known.
+ */
+int cli_check_system(const char *cmd, struct app *app, const char *name);
+/* A configuration refused (MC_E_CONFIG): its one line on stderr, no usage;
+ * returns CLI_USAGE (2). */
+int cli_config_err(const char *cmd, const struct config_error *e);
 /* "motcua CMD: <words>" on stderr for err; returns CLI_FAIL. */
 int cli_fail_err(const char *cmd, const struct mc_err *err);
 /* The same with exit code 2 and the usage (a bad argument the app refused). */

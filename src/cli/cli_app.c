@@ -13,100 +13,33 @@
 #include "ui/textwidth.h"
 #include "ui/words.h"
 
-/*
- * A sentence in the clerk's language and, when that is Vietnamese, the
- * English after it in brackets: what the commands always did, so that support
- * staff, logs and scripts can read and search either.  The console shows one
- * language only.
- */
-struct both {
-	const struct mc_err *err;
-	int code;	   /* enum app_signin_result or enum app_sign_error */
-	const char *msgid; /* a plain message */
-};
-
-static void
-say_one(int what, const struct both *b, char *buf, size_t size)
-{
-	switch (what) {
-	case 0:
-		words_err(b->err, buf, size);
-		break;
-	case 1:
-		snprintf(buf, size, "%s", words_signin((enum app_signin_result)b->code));
-		break;
-	case 2:
-		snprintf(buf, size, "%s", words_sign((enum app_sign_error)b->code));
-		break;
-	default:
-		snprintf(buf, size, "%s", _(b->msgid));
-		break;
-	}
-}
-
-static char *
-say_both(int what, const struct both *b, char *buf, size_t size)
-{
-	char vi[512], en[512], tail[768] = "";
-	size_t len;
-
-	say_one(what, b, buf, size);
-	if (strcmp(ui_i18n_lang(), "vi") != 0)
-		return buf;
-	/* an error's outside words (HTTP status, server message) come once, last */
-	if (what == 0) {
-		words_err_short(b->err, vi, sizeof vi);
-		len = strlen(vi);
-		if (strncmp(buf, vi, len) != 0)
-			return buf; /* the sentence is the outside words alone */
-		snprintf(tail, sizeof tail, "%s", buf + len);
-		buf[len] = '\0';
-	}
-	ui_i18n_set("en");
-	if (what == 0)
-		words_err_short(b->err, en, sizeof en);
-	else
-		say_one(what, b, en, sizeof en);
-	ui_i18n_set("vi");
-	len = strlen(buf);
-	if (strcmp(en, buf) != 0 && len + 4 < size)
-		snprintf(buf + len, size - len, " (%s)", en);
-	len = strlen(buf);
-	if (len < size)
-		snprintf(buf + len, size - len, "%s", tail);
-	return buf;
-}
-
+/* One language per run (ui/i18n.h: Vietnamese by default, English with
+ * LANG, LANGUAGE or config.json): the words of ui/words.h into buf. */
 char *
 cli_words_err(const struct mc_err *err, char *buf, size_t size)
 {
-	struct both b = {err, 0, NULL};
-
-	return say_both(0, &b, buf, size);
+	return words_err(err, buf, size);
 }
 
 char *
 cli_words_signin(enum app_signin_result r, char *buf, size_t size)
 {
-	struct both b = {NULL, (int)r, NULL};
-
-	return say_both(1, &b, buf, size);
+	snprintf(buf, size, "%s", words_signin(r));
+	return buf;
 }
 
 char *
 cli_words_sign(enum app_sign_error e, char *buf, size_t size)
 {
-	struct both b = {NULL, (int)e, NULL};
-
-	return say_both(2, &b, buf, size);
+	snprintf(buf, size, "%s", words_sign(e));
+	return buf;
 }
 
 char *
 cli_words_text(const char *msgid, char *buf, size_t size)
 {
-	struct both b = {NULL, 0, msgid};
-
-	return say_both(3, &b, buf, size);
+	snprintf(buf, size, "%s", _(msgid));
+	return buf;
 }
 
 static void
@@ -147,13 +80,15 @@ cli_app_open(const char *cmd, const char *config_file, const char *issuer, unsig
 int
 cli_app_open_with(const char *cmd, struct app_options *o, struct app **out)
 {
+	struct config_error ce;
 	struct mc_err err;
 
 	o->warn = on_warn;
 	o->warn_ctx = (void *)cmd;
+	o->config_error = &ce;
 	cli_lang_init(NULL);
 	if (app_open(out, o, &err) != 0)
-		return cli_fail_err(cmd, &err);
+		return err.code == MC_E_CONFIG ? cli_config_err(cmd, &ce) : cli_fail_err(cmd, &err);
 	cli_lang_init(app_config(*out)->language);
 	return 0;
 }
@@ -164,6 +99,31 @@ cli_fail_err(const char *cmd, const struct mc_err *err)
 	char buf[1280];
 
 	return cli_fail(cmd, "%s", cli_words_err(err, buf, sizeof buf));
+}
+
+int
+cli_check_system(const char *cmd, struct app *app, const char *name)
+{
+	const char *near;
+
+	if (name == NULL || app_system_known(app, name, &near) == 0)
+		return 0;
+	if (near != NULL)
+		fprintf(stderr, _("motcua %s: there is no system '%s' (did you mean '%s'?)\n"), cmd,
+			name, near);
+	else
+		fprintf(stderr, _("motcua %s: there is no system '%s' on this terminal\n"), cmd,
+			name);
+	return CLI_USAGE;
+}
+
+int
+cli_config_err(const char *cmd, const struct config_error *e)
+{
+	char buf[1280];
+
+	fprintf(stderr, "motcua %s: %s\n", cmd, words_config(e, buf, sizeof buf));
+	return CLI_USAGE;
 }
 
 int
@@ -178,7 +138,7 @@ struct calendar *
 cli_open_calendar(const char *cmd, const char *dir)
 {
 	cli_lang_init(NULL);
-	return app_calendar_open(dir, on_warn, (void *)cmd);
+	return app_calendar_open(NULL, dir, on_warn, (void *)cmd, NULL);
 }
 
 void

@@ -233,8 +233,12 @@ cmd_act(int argc, char **argv)
 		if (rc != CLI_OK)
 			goto out;
 	} else if (app_act(app, &req, &id, &err) != 0) {
-		rc = err.code == MC_E_UNKNOWN_ACTION ? cli_usage_err("act", &err)
-						     : cli_fail_err("act", &err);
+		/* what the command line lacks is bad usage; what the dossier's
+		 * state refuses is a failure */
+		rc = err.code == MC_E_UNKNOWN_ACTION || err.code == MC_E_NEED_REASON ||
+				     err.code == MC_E_NEED_TARGET
+			     ? cli_usage_err("act", &err)
+			     : cli_fail_err("act", &err);
 		goto out;
 	}
 	if (app_queue_get(app, id, &e) != 0) {

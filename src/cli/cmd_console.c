@@ -36,6 +36,7 @@ cmd_console(int argc, char **argv)
 				 .via = "console"};
 	struct ui_options opt = {0};
 	struct app *app = NULL;
+	struct config_error ce;
 	struct mc_err err;
 	const char *lang = NULL;
 	char *cause = NULL, *notice = NULL, buf[512];
@@ -57,8 +58,10 @@ cmd_console(int argc, char **argv)
 	cli_lang_init(NULL);
 	ao.warn = on_warn;
 	ao.warn_ctx = &notice;
+	ao.config_error = &ce;
 	if (app_open(&app, &ao, &err) != 0) {
-		rc = cli_fail_err("console", &err);
+		rc = err.code == MC_E_CONFIG ? cli_config_err("console", &ce)
+					     : cli_fail_err("console", &err);
 		goto out;
 	}
 	/* a sign-in server that is set up wrong is said; none at all is not */

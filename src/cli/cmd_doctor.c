@@ -1,12 +1,15 @@
 /*
  * cmd_doctor.c - `motcua doctor`: one line per check, "ok" or "FAIL", for
- * support staff on the phone with a clerk: the configuration file, the
- * store (path, schema, integrity, counts), the procedure catalogue, the
- * keyring, the sign-in, and for each source whether it answers and whether
- * it accepts a token of its own (one small incremental pull, nothing
- * stored).  Exit 1 when any check failed.
+ * support staff on the phone with a clerk: the folders looked in and each
+ * file read (config.json, sources.d/, calendar/, procedures.json), the
+ * store, the keyring, the sign-in, and for each system whether it answers
+ * and accepts a token of its own (one small pull, nothing stored).  A
+ * problem found while reading a file is that file's verdict: no check says
+ * both ok and FAIL.  Exit 1 when a check failed, 2 when config.json itself
+ * is refused.
  *
- * Sources are checked one after the other: clarity beats speed here.
+ * The check names (config, store, tuphap...) are names, the same in every
+ * language; what follows them is in the clerk's language.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,91 +19,149 @@
 
 #include "app/doctor.h"
 #include "cli/cli.h"
+#include "core/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/words.h"
 
-static int n_fail;
+#define MAX_WARNINGS 32
+
+struct doctor {
+	int n_fail;
+	char *warnings[MAX_WARNINGS]; /* said while opening; each one a file's */
+	bool said[MAX_WARNINGS];
+	size_t n_warnings;
+};
 
 static void
-check(bool ok, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+check(struct doctor *d, bool ok, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 static void
-check(bool ok, const char *what, const char *fmt, ...)
+check(struct doctor *d, bool ok, const char *what, const char *fmt, ...)
 {
-	char msg[800];
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	printf("%-4s  %-16s %s\n", ok ? "ok" : "FAIL", what, msg);
+	printf("%-4s  %-12s %s\n", ok ? "ok" : "FAIL", what, msg);
 	if (!ok)
-		n_fail++;
+		d->n_fail++;
 }
 
 static void
 on_warn(void *ctx, const struct mc_err *w)
 {
-	char buf[768];
+	struct doctor *d = ctx;
+	char buf[1024];
 
-	(void)ctx;
-	check(false, "config", "%s", words_err(w, buf, sizeof buf));
+	if (d->n_warnings < MAX_WARNINGS)
+		d->warnings[d->n_warnings++] = xstrdup(words_err(w, buf, sizeof buf));
+}
+
+/*
+ * The verdict of a file or folder: FAIL with what was said of it while
+ * opening (a warning naming the path), else ok with `fine`.
+ */
+static void
+file_check(struct doctor *d, const char *what, const char *path, const char *fine)
+{
+	bool found = false;
+
+	for (size_t i = 0; path != NULL && i < d->n_warnings; i++) {
+		if (d->said[i] || strstr(d->warnings[i], path) == NULL)
+			continue;
+		check(d, false, what, "%s", d->warnings[i]);
+		d->said[i] = found = true;
+	}
+	if (!found)
+		check(d, true, what, "%s", fine);
 }
 
 static void
 on_check(void *ctx, const struct app_check *c)
 {
-	char buf[768];
+	struct doctor *d = ctx;
+	char buf[1024], fine[1024];
 
-	(void)ctx;
 	switch (c->kind) {
 	case APP_CHECK_CONFIG:
-		check(true, "config", "%s%s", c->text, c->n ? "" : " (absent: defaults in use)");
+		if (c->n)
+			snprintf(fine, sizeof fine, _("%s: read"), c->text);
+		else
+			snprintf(fine, sizeof fine, _("%s: absent, the defaults are in use"),
+				 c->text);
+		file_check(d, "config", c->text, fine);
 		break;
-	case APP_CHECK_STORE:
-		check(true, "store", "%s, schema %lld", c->text, (long long)c->n);
+	case APP_CHECK_SOURCES_D:
+		if (c->text != NULL)
+			snprintf(fine, sizeof fine, _("%s: %lld profiles"), c->text, (long long)c->n);
+		else
+			snprintf(fine, sizeof fine, "%s", _("none (the systems come from the sign-in)"));
+		file_check(d, "sources.d", c->text, fine);
 		break;
-	case APP_CHECK_INTEGRITY:
-		check(c->ok, "store", "integrity quick_check: %s",
-		      c->ok ? "ok" : words_err(&c->err, buf, sizeof buf));
-		break;
-	case APP_CHECK_DOSSIERS:
-		check(true, "store", "%lld dossiers", (long long)c->n);
+	case APP_CHECK_CALENDAR:
+		if (c->text != NULL)
+			snprintf(fine, sizeof fine, _("%s: %lld notice files"), c->text,
+				 (long long)c->n);
+		else
+			snprintf(fine, sizeof fine, "%s",
+				 _("none: the statutory holidays only"));
+		file_check(d, "calendar", c->text, fine);
 		break;
 	case APP_CHECK_PROCEDURES:
-		check(true, "procedures", "%lld procedures from %s", (long long)c->n, c->text);
+		snprintf(fine, sizeof fine, _("%lld procedures from %s"), (long long)c->n,
+			 strcmp(c->text, "built-in") == 0 ? _("the built-in catalogue") : c->text);
+		file_check(d, "procedures", strcmp(c->text, "built-in") == 0 ? NULL : c->text,
+			   fine);
+		break;
+	case APP_CHECK_STORE:
+		if (c->ok)
+			check(d, true, "store", _("%s: schema %lld, intact, %lld dossiers"), c->text,
+			      (long long)c->n, (long long)c->m);
+		else
+			check(d, false, "store", "%s: %s", c->text, words_err(&c->err, buf, sizeof buf));
 		break;
 	case APP_CHECK_KEYRING:
-		check(true, "keyring", "%s",
-		      strcmp(c->text, "memory") == 0
-			      ? "memory only (no Secret Service: sign-in lasts one process)"
-			      : "Secret Service (the sign-in survives this process)");
+		check(d, true, "keyring", "%s", words_kept_in(c->text));
 		break;
 	case APP_CHECK_SIGNIN:
 		if (c->text == NULL)
-			check(false, "sign-in", "%s",
-			      c->err.detail[0] != '\0' ? c->err.detail : "none");
+			check(d, false, "sign-in", "%s", words_signin(APP_SIGNIN_NO_SESSION));
+		else if (c->ok)
+			check(d, true, "sign-in", _("%s: signed in as %s"), c->text,
+			      c->name != NULL ? c->name : "?");
 		else
-			check(c->ok, "sign-in", "%s: %s%s%s%s", c->text,
-			      c->ok ? "signed in as " : words_signin(c->signin),
-			      c->ok && c->name != NULL ? c->name : "",
-			      !c->ok && c->err.detail[0] != '\0' ? " " : "",
-			      !c->ok ? c->err.detail : "");
+			check(d, false, "sign-in", "%s: %s%s%s", c->text, words_signin(c->signin),
+			      c->err.detail[0] != '\0' ? " " : "", c->err.detail);
 		break;
 	case APP_CHECK_DISCOVERY:
-		check(false, "sign-in", "%s: %s", c->text, words_err(&c->err, buf, sizeof buf));
+		check(d, false, "systems", "%s: %s", c->text, words_err(&c->err, buf, sizeof buf));
 		break;
 	case APP_CHECK_NO_SYSTEMS:
-		check(false, "sources", "none: sign in to a provider that lists its systems, or add "
-					"files to %s",
+		check(d, false, "systems",
+		      _("none: sign in to a provider that lists its systems, or add profiles "
+			"to %s"),
 		      c->text);
 		break;
 	case APP_CHECK_SYSTEM:
 		if (c->ok)
-			check(true, c->system, "%s answers and accepts its token", c->text);
+			check(d, true, c->system, _("%s answers and accepts its token"), c->text);
 		else
-			check(false, c->system, "%s: %s", c->text, words_err(&c->err, buf, sizeof buf));
+			check(d, false, c->system, "%s: %s", c->text,
+			      words_err(&c->err, buf, sizeof buf));
 		break;
 	}
+}
+
+/* Every folder the files are looked for in, in order. */
+static void
+folders(const struct config_paths *p)
+{
+	printf("%-4s  %-12s", "", "folders");
+	for (size_t i = 0; i < p->n_dirs; i++)
+		printf("%s%s", i > 0 ? ", " : " ", p->dirs[i]);
+	printf("\n");
 }
 
 int
@@ -108,8 +169,13 @@ cmd_doctor(int argc, char **argv)
 {
 	const char *issuer = NULL, *config_file = NULL;
 	struct app_options o = {0};
+	struct doctor d = {0};
+	struct config_error ce;
+	struct config_paths paths;
 	struct app *app = NULL;
 	struct mc_err err;
+	char buf[1024];
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc)
@@ -119,20 +185,37 @@ cmd_doctor(int argc, char **argv)
 		else
 			return cli_usage_error("doctor", "unknown or incomplete option '%s'", argv[i]);
 	}
-	n_fail = 0;
 	cli_lang_init(NULL); /* the environment's; the config's once it is read */
 	o.config_file = config_file;
 	o.issuer = issuer;
 	o.flags = APP_SYSTEMS | APP_WAIT_DISCOVERY;
-	o.warn = on_warn; /* a warning while opening is a failed check */
+	o.warn = on_warn; /* said of a file while opening: that file's verdict */
+	o.warn_ctx = &d;
+	o.config_error = &ce;
 	if (app_open(&app, &o, &err) != 0) {
-		char buf[768];
-		check(false, "store", "%s", words_err(&err, buf, sizeof buf));
-		return CLI_FAIL;
+		config_paths_init(&paths, config_file);
+		folders(&paths);
+		config_paths_release(&paths);
+		if (err.code == MC_E_CONFIG) {
+			check(&d, false, "config", "%s", words_config(&ce, buf, sizeof buf));
+			rc = CLI_USAGE;
+		} else {
+			check(&d, false, "store", "%s", words_err(&err, buf, sizeof buf));
+			rc = CLI_FAIL;
+		}
+		goto out;
 	}
 	cli_lang_init(app_config(app)->language);
-	(void)app_doctor(app, on_check, NULL); /* on_check counts the failures */
+	folders(app_paths(app));
+	(void)app_doctor(app, on_check, &d); /* on_check counts the failures */
+	for (size_t i = 0; i < d.n_warnings; i++)
+		if (!d.said[i])
+			check(&d, false, "warning", "%s", d.warnings[i]);
 	app_close(app);
-	printf("%s\n", n_fail == 0 ? "all checks passed" : "some checks failed");
-	return n_fail == 0 ? CLI_OK : CLI_FAIL;
+	rc = d.n_fail == 0 ? CLI_OK : CLI_FAIL;
+out:
+	printf("%s\n", d.n_fail == 0 ? _("all checks passed") : _("some checks failed"));
+	for (size_t i = 0; i < d.n_warnings; i++)
+		free(d.warnings[i]);
+	return rc;
 }

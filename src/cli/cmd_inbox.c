@@ -171,6 +171,8 @@ cmd_inbox(int argc, char **argv)
 	rc = cli_app_open("inbox", config_file, NULL, 0, &app);
 	if (rc != 0)
 		return rc;
+	if ((rc = cli_check_system("inbox", app, q.source)) != 0)
+		goto out;
 	rc = CLI_FAIL;
 	app_query_clock(app, &q, app_now(app)); /* the one rule, as the console */
 	if (o.json)

@@ -145,11 +145,8 @@ do_send(struct app *app, const char *only, int64_t wait_ms, bool json)
 	int64_t remaining, counts[STORE_OUTBOX_N_STATES];
 	int rc;
 
-	if (only != NULL && !app_has_system(app, only)) {
-		struct mc_err err;
-		mc_err_set(&err, MC_E_NOT_CONFIGURED, only, NULL);
-		return cli_usage_err("queue", &err);
-	}
+	if ((rc = cli_check_system("queue", app, only)) != 0)
+		return rc;
 	cli_events_init(&ev, "queue", json);
 	app_set_events(app, cli_on_event, &ev);
 	rc = app_queue_send(app, only, wait_ms, backoff_cap_ms);

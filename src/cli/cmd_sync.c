@@ -115,6 +115,8 @@ cmd_sync(int argc, char **argv)
 	rc = cli_app_open("sync", config_file, issuer, APP_SYSTEMS | APP_WAIT_DISCOVERY, &app);
 	if (rc != 0)
 		return rc;
+	if ((rc = cli_check_system("sync", app, only)) != 0)
+		goto out;
 	cli_events_init(&ev, "sync", json);
 	app_set_events(app, cli_on_event, &ev);
 	rc = app_sync(app, only, 10000, &err);

@@ -9,16 +9,20 @@
  * the TSA and whether it holds; a broken one makes the signature invalid, an
  * untrusted TSA makes it "not trusted".  The checks are src/sign/verify.c's, through app/verify.h.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
 #include "app/verify.h"
+#include "ui/i18n.h"
 
 #define CMD "verify"
 
@@ -109,6 +113,13 @@ cmd_verify(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage_error(CMD, "give the file and its signature (FILE FILE.p7s)");
+	for (int k = optind; k < optind + 2; k++)
+		if (access(argv[k], R_OK) != 0) {
+			cli_lang_init(NULL);
+			fprintf(stderr, _("motcua %s: cannot read %s: %s\n"), CMD, argv[k],
+				strerror(errno));
+			return CLI_USAGE;
+		}
 	app_verify_file(argv[optind], argv[optind + 1], ca, &r);
 	if (r.has_time)
 		format_time(r.signing_time, when, sizeof(when));

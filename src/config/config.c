@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/suggest.h"
 #include "core/xalloc.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
@@ -37,11 +38,16 @@ dirname_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+#ifndef MOTCUA_DATADIR
+#define MOTCUA_DATADIR "/usr/local/share/motcua"
+#endif
+
 void
 config_paths_init(struct config_paths *paths, const char *config_file)
 {
 	const char *home = env_nonempty("MOTCUA_HOME");
 	const char *xdg, *user = env_nonempty("HOME");
+	char *found;
 
 	if (user == NULL)
 		user = ".";
@@ -60,19 +66,21 @@ config_paths_init(struct config_paths *paths, const char *config_file)
 	if (config_file != NULL) {
 		free(paths->config_dir);
 		paths->config_dir = dirname_of(config_file);
+	}
+	paths->dirs[paths->n_dirs++] = xstrdup(paths->config_dir);
+#ifdef MOTCUA_SYSCONFDIR
+	if (home == NULL && config_file == NULL)
+		paths->dirs[paths->n_dirs++] = xstrdup(MOTCUA_SYSCONFDIR);
+#endif
+	paths->dirs[paths->n_dirs++] = xstrdup(MOTCUA_DATADIR);
+	if (access(MOTCUA_DATADIR, F_OK) != 0)
+		paths->dirs[paths->n_dirs++] = xstrdup("./config"); /* not installed: a checkout */
+	if (config_file != NULL) {
 		paths->config_file = xstrdup(config_file);
 	} else {
-		paths->config_file = xasprintf("%s/config.json", paths->config_dir);
-#ifdef MOTCUA_SYSCONFDIR
-		/* No config.json of the user's own: the system-wide default (the
-		 * Debian package's /etc/motcua/config.json).  Never with
-		 * MOTCUA_HOME, which keeps tests and demos to their own folder. */
-		if (home == NULL && access(paths->config_file, F_OK) != 0 &&
-		    access(MOTCUA_SYSCONFDIR "/config.json", F_OK) == 0) {
-			free(paths->config_file);
-			paths->config_file = xstrdup(MOTCUA_SYSCONFDIR "/config.json");
-		}
-#endif
+		found = config_paths_find(paths, "config.json");
+		paths->config_file = found != NULL ? found
+						   : xasprintf("%s/config.json", paths->config_dir);
 	}
 }
 
@@ -82,7 +90,34 @@ config_paths_release(struct config_paths *paths)
 	free(paths->config_dir);
 	free(paths->config_file);
 	free(paths->data_dir);
+	for (size_t i = 0; i < paths->n_dirs; i++)
+		free(paths->dirs[i]);
 	memset(paths, 0, sizeof *paths);
+}
+
+char *
+config_paths_in(const struct config_paths *paths, size_t i, const char *name)
+{
+	char *p;
+
+	if (i >= paths->n_dirs)
+		return NULL;
+	p = xasprintf("%s/%s", paths->dirs[i], name);
+	if (access(p, F_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+char *
+config_paths_find(const struct config_paths *paths, const char *name)
+{
+	for (size_t i = 0; i < paths->n_dirs; i++) {
+		char *p = config_paths_in(paths, i, name);
+		if (p != NULL)
+			return p;
+	}
+	return NULL;
 }
 
 int
@@ -145,141 +180,45 @@ config_release(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 }
 
-/* One key of the file: how to read it into the scratch config. */
+/* One key of the file: how to read it into the scratch config.  On a bad
+ * value: -1 with e->expect (and min, max) set; e->key when nested. */
 struct key {
 	const char *name;
-	int (*read)(struct config *cfg, json_t *value, char **why);
+	int (*read)(struct config *cfg, json_t *value, struct config_error *e);
 };
 
 static int
-read_string(char **dst, json_t *value, char **why)
+want(struct config_error *e, enum config_expect what)
+{
+	e->expect = what;
+	return -1;
+}
+
+static int
+read_string(char **dst, json_t *value, struct config_error *e)
 {
 	if (!json_is_string(value) || json_string_length(value) == 0 ||
-	    json_string_length(value) > 4096) {
-		*why = xstrdup("must be a non-empty string");
-		return -1;
-	}
+	    json_string_length(value) > 4096)
+		return want(e, CONFIG_WANT_STRING);
 	free(*dst);
 	*dst = xstrdup(json_string_value(value));
 	return 0;
 }
 
 static int
-read_int(int *dst, json_t *value, int min, int max, char **why)
+read_int(int *dst, json_t *value, int min, int max, struct config_error *e)
 {
 	if (!json_is_integer(value) || json_integer_value(value) < min ||
 	    json_integer_value(value) > max) {
-		*why = xasprintf("must be a whole number from %d to %d", min, max);
-		return -1;
+		e->min = min;
+		e->max = max;
+		return want(e, CONFIG_WANT_NUMBER);
 	}
 	*dst = (int)json_integer_value(value);
 	return 0;
 }
 
-static int
-rd_issuer(struct config *c, json_t *v, char **why)
-{
-	if (read_string(&c->issuer, v, why) < 0)
-		return -1;
-	if (strncmp(c->issuer, "http://", 7) != 0 && strncmp(c->issuer, "https://", 8) != 0) {
-		*why = xstrdup("must be an http:// or https:// URL");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-rd_client_id(struct config *c, json_t *v, char **why)
-{
-	return read_string(&c->client_id, v, why);
-}
-
-static int
-rd_language(struct config *c, json_t *v, char **why)
-{
-	if (read_string(&c->language, v, why) < 0)
-		return -1;
-	if (strcmp(c->language, "vi") != 0 && strcmp(c->language, "en") != 0) {
-		*why = xstrdup("must be \"vi\" or \"en\"");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-rd_lock_idle(struct config *c, json_t *v, char **why)
-{
-	return read_int(&c->lock_idle_minutes, v, 0, 24 * 60, why);
-}
-
-static int
-rd_lock_grace(struct config *c, json_t *v, char **why)
-{
-	return read_int(&c->lock_grace_minutes, v, 0, 24 * 60, why);
-}
-
-static int
-rd_retention(struct config *c, json_t *v, char **why)
-{
-	return read_int(&c->retention_days, v, 1, 3650, why);
-}
-
-static int
-rd_due_soon(struct config *c, json_t *v, char **why)
-{
-	return read_int(&c->due_soon_minutes, v, 0, 30 * 24 * 60, why);
-}
-
-static int
-rd_shared(struct config *c, json_t *v, char **why)
-{
-	if (!json_is_boolean(v)) {
-		*why = xstrdup("must be true or false");
-		return -1;
-	}
-	c->shared_terminal = json_is_true(v);
-	return 0;
-}
-
-static int
-rd_workweek(struct config *c, json_t *v, char **why)
-{
-	static const char *const names[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-	unsigned mask = 0;
-	size_t i;
-	json_t *day;
-
-	if (!json_is_array(v) || json_array_size(v) == 0)
-		goto bad;
-	json_array_foreach(v, i, day) {
-		int d;
-		if (!json_is_string(day))
-			goto bad;
-		for (d = 0; d < 7; d++)
-			if (strcmp(json_string_value(day), names[d]) == 0)
-				break;
-		if (d == 7)
-			goto bad;
-		mask |= 1u << d;
-	}
-	c->workweek = mask;
-	return 0;
-bad:
-	*why = xstrdup("must be a non-empty list of \"mon\" .. \"sun\"");
-	return -1;
-}
-
-static int
-rd_hours(struct config *c, json_t *v, char **why)
-{
-	if (!json_is_string(v) || deadline_worktime_parse(json_string_value(v), &c->worktime) < 0) {
-		*why = xstrdup("must be like \"07:00-11:30,13:30-17:00\" (sorted, not overlapping)");
-		return -1;
-	}
-	return 0;
-}
-
-/* http:// or https:// and a host: what RFC 3161 over HTTP can reach. */
+/* http:// or https:// and a host, no blanks or controls. */
 static bool
 is_http_url(const char *url)
 {
@@ -296,7 +235,117 @@ is_http_url(const char *url)
 }
 
 static int
-rd_signing(struct config *c, json_t *v, char **why)
+rd_issuer(struct config *c, json_t *v, struct config_error *e)
+{
+	if (read_string(&c->issuer, v, e) < 0)
+		return -1;
+	return is_http_url(c->issuer) ? 0 : want(e, CONFIG_WANT_URL);
+}
+
+static int
+rd_client_id(struct config *c, json_t *v, struct config_error *e)
+{
+	return read_string(&c->client_id, v, e);
+}
+
+static int
+rd_language(struct config *c, json_t *v, struct config_error *e)
+{
+	if (!json_is_string(v) || (strcmp(json_string_value(v), "vi") != 0 &&
+				   strcmp(json_string_value(v), "en") != 0))
+		return want(e, CONFIG_WANT_LANGUAGE);
+	return read_string(&c->language, v, e);
+}
+
+static int
+rd_lock_idle(struct config *c, json_t *v, struct config_error *e)
+{
+	return read_int(&c->lock_idle_minutes, v, 0, 24 * 60, e);
+}
+
+static int
+rd_lock_grace(struct config *c, json_t *v, struct config_error *e)
+{
+	return read_int(&c->lock_grace_minutes, v, 0, 24 * 60, e);
+}
+
+static int
+rd_retention(struct config *c, json_t *v, struct config_error *e)
+{
+	return read_int(&c->retention_days, v, 1, 3650, e);
+}
+
+static int
+rd_due_soon(struct config *c, json_t *v, struct config_error *e)
+{
+	return read_int(&c->due_soon_minutes, v, 0, 30 * 24 * 60, e);
+}
+
+static int
+rd_shared(struct config *c, json_t *v, struct config_error *e)
+{
+	if (!json_is_boolean(v))
+		return want(e, CONFIG_WANT_BOOL);
+	c->shared_terminal = json_is_true(v);
+	return 0;
+}
+
+static int
+rd_workweek(struct config *c, json_t *v, struct config_error *e)
+{
+	static const char *const names[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+	unsigned mask = 0;
+	size_t i;
+	json_t *day;
+
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return want(e, CONFIG_WANT_DAYS);
+	json_array_foreach(v, i, day) {
+		int d;
+		if (!json_is_string(day))
+			return want(e, CONFIG_WANT_DAYS);
+		for (d = 0; d < 7; d++)
+			if (strcmp(json_string_value(day), names[d]) == 0)
+				break;
+		if (d == 7)
+			return want(e, CONFIG_WANT_DAYS);
+		mask |= 1u << d;
+	}
+	c->workweek = mask;
+	return 0;
+}
+
+static int
+rd_hours(struct config *c, json_t *v, struct config_error *e)
+{
+	if (!json_is_string(v) || deadline_worktime_parse(json_string_value(v), &c->worktime) < 0)
+		return want(e, CONFIG_WANT_HOURS);
+	return 0;
+}
+
+/* An unknown key of an object: the problem, with the closest known name. */
+static int
+unknown_key(struct config_error *e, const char *key, const char *const *known, size_t n)
+{
+	const char *near = suggest_closest(key, known, n);
+
+	e->problem = CONFIG_E_UNKNOWN_KEY;
+	snprintf(e->near, sizeof e->near, "%s", near != NULL ? near : "");
+	return -1;
+}
+
+/* key, or key.sub when sub is not NULL, into e->key (one printable line). */
+static void
+set_key(struct config_error *e, const char *key, const char *sub)
+{
+	char *line = sub != NULL ? xasprintf_line("%s.%s", key, sub) : xasprintf_line("%s", key);
+
+	snprintf(e->key, sizeof e->key, "%s", line);
+	free(line);
+}
+
+static int
+rd_signing(struct config *c, json_t *v, struct config_error *e)
 {
 	static const char *const names[] = {"pkcs11_module", "token", "key", "remote_url",
 					    "credential", "tsa_url"};
@@ -305,53 +354,48 @@ rd_signing(struct config *c, json_t *v, char **why)
 	const char *name;
 	json_t *value;
 
-	if (!json_is_object(v)) {
-		*why = xstrdup("must be an object with pkcs11_module, token, key, remote_url, "
-			       "credential, tsa_url");
-		return -1;
-	}
+	if (!json_is_object(v))
+		return want(e, CONFIG_WANT_SIGNING);
 	json_object_foreach(v, name, value) {
 		size_t i;
 		for (i = 0; i < sizeof names / sizeof *names; i++)
 			if (strcmp(name, names[i]) == 0)
 				break;
-		if (i == sizeof names / sizeof *names) {
-			*why = xasprintf("has an unknown key \"%s\"", name);
+		set_key(e, "signing", name);
+		if (i == sizeof names / sizeof *names)
+			return unknown_key(e, name, names, sizeof names / sizeof *names);
+		if (read_string(fields[i], value, e) < 0)
 			return -1;
-		}
-		if (read_string(fields[i], value, why) < 0) {
-			char *inner = *why;
-			*why = xasprintf(".%s %s", name, inner);
-			free(inner);
-			return -1;
-		}
 	}
 	if (c->signing.tsa_url != NULL && !is_http_url(c->signing.tsa_url)) {
-		*why = xstrdup(".tsa_url must be an http:// or https:// URL");
-		return -1;
+		set_key(e, "signing", "tsa_url");
+		return want(e, CONFIG_WANT_URL);
 	}
+	if (c->signing.remote_url != NULL && !is_http_url(c->signing.remote_url)) {
+		set_key(e, "signing", "remote_url");
+		return want(e, CONFIG_WANT_URL);
+	}
+	e->key[0] = '\0';
 	return 0;
 }
 
 /* The bindings' names are the console's to check (ui/keymap.c); here their shape. */
 static int
-rd_keys(struct config *c, json_t *v, char **why)
+rd_keys(struct config *c, json_t *v, struct config_error *e)
 {
 	const char *action;
 	json_t *value;
 
-	if (!json_is_object(v)) {
-		*why = xstrdup("must be an object of action: key or [keys]");
-		return -1;
-	}
+	if (!json_is_object(v))
+		return want(e, CONFIG_WANT_BINDINGS);
 	json_object_foreach(v, action, value) {
 		struct config_key *k;
 
+		set_key(e, "keys", action);
 		if (!json_is_string(value) &&
 		    (!json_is_array(value) || json_array_size(value) > CONFIG_KEYS_PER_ACTION)) {
-			*why = xasprintf_line(".%s: expected a key name or a list of up to %d",
-					      action, CONFIG_KEYS_PER_ACTION);
-			return -1;
+			e->max = CONFIG_KEYS_PER_ACTION;
+			return want(e, CONFIG_WANT_KEY_NAMES);
 		}
 		c->keys = xreallocarray(c->keys, c->n_keys + 1, sizeof *c->keys);
 		k = &c->keys[c->n_keys++];
@@ -364,12 +408,13 @@ rd_keys(struct config *c, json_t *v, char **why)
 		for (size_t i = 0; i < json_array_size(value); i++) {
 			json_t *name = json_array_get(value, i);
 			if (!json_is_string(name)) {
-				*why = xasprintf_line(".%s: keys must be strings", action);
-				return -1;
+				e->max = CONFIG_KEYS_PER_ACTION;
+				return want(e, CONFIG_WANT_KEY_NAMES);
 			}
 			k->keys[k->n_keys++] = xstrdup(json_string_value(name));
 		}
 	}
+	e->key[0] = '\0';
 	return 0;
 }
 
@@ -431,25 +476,36 @@ copy_config(struct config *dst, const struct config *src)
 	dst->language = xstrdup_or_null(src->language);
 }
 
+static void
+error_start(struct config_error *e, const char *path)
+{
+	memset(e, 0, sizeof *e);
+	snprintf(e->path, sizeof e->path, "%s", path);
+}
+
 int
-config_parse(struct config *cfg, const char *path, const char *text, size_t len, char **cause,
-	     config_warn_fn *warn, void *ctx)
+config_parse(struct config *cfg, const char *path, const char *text, size_t len,
+	     struct config_error *err)
 {
 	json_error_t jerr;
 	json_t *root, *value;
 	const char *name;
 	struct config scratch;
-	char *why = NULL;
 	int rc = -1;
 
+	error_start(err, path);
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		*cause = xasprintf_line("%s:%d: %s", path, jerr.line, jerr.text);
+		err->problem = CONFIG_E_JSON;
+		err->line = jerr.line;
+		snprintf(err->detail, sizeof err->detail, "%s", jerr.text);
+		xstr_one_line(err->detail);
 		return -1;
 	}
 	copy_config(&scratch, cfg);
 	if (!json_is_object(root)) {
-		*cause = xasprintf("%s:1: the configuration must be a JSON object", path);
+		err->problem = CONFIG_E_NOT_OBJECT;
+		err->line = 1;
 		goto out;
 	}
 	json_object_foreach(root, name, value) {
@@ -457,25 +513,28 @@ config_parse(struct config *cfg, const char *path, const char *text, size_t len,
 		for (k = keys; k->name != NULL; k++)
 			if (strcmp(k->name, name) == 0)
 				break;
+		set_key(err, name, NULL);
+		err->line = line_of_key(text, len, name);
 		if (k->name == NULL) {
-			if (warn != NULL) {
-				char *msg = xasprintf_line("%s:%d: unknown key \"%s\" ignored",
-							   path, line_of_key(text, len, name), name);
-				warn(ctx, msg);
-				free(msg);
-			}
-			continue;
+			const char *names[sizeof keys / sizeof keys[0]];
+			size_t n = 0;
+			for (k = keys; k->name != NULL; k++)
+				names[n++] = k->name;
+			unknown_key(err, name, names, n);
+			goto out;
 		}
-		if (k->read(&scratch, value, &why) < 0) {
-			*cause = xasprintf_line("%s:%d: \"%s\" %s", path,
-						line_of_key(text, len, name), name, why);
-			free(why);
+		if (k->read(&scratch, value, err) < 0) {
+			if (err->problem != CONFIG_E_UNKNOWN_KEY)
+				err->problem = CONFIG_E_VALUE;
+			if (err->key[0] == '\0')
+				set_key(err, name, NULL);
 			goto out;
 		}
 	}
 	config_release(cfg);
 	*cfg = scratch;
 	memset(&scratch, 0, sizeof scratch);
+	error_start(err, path);
 	rc = 0;
 out:
 	config_release(&scratch);
@@ -484,31 +543,35 @@ out:
 }
 
 int
-config_load(struct config *cfg, const char *path, char **cause, config_warn_fn *warn, void *ctx)
+config_load(struct config *cfg, const char *path, struct config_error *err)
 {
 	FILE *f;
 	char *text = NULL;
 	size_t len;
 	int rc = -1;
 
+	error_start(err, path);
 	f = fopen(path, "rb");
 	if (f == NULL) {
 		if (errno == ENOENT)
 			return 1;
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+		err->problem = CONFIG_E_READ;
+		snprintf(err->detail, sizeof err->detail, "%s", strerror(errno));
 		return -1;
 	}
 	text = xmalloc(CONFIG_MAX_BYTES + 1);
 	len = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
 	if (ferror(f)) {
-		*cause = xasprintf("%s: read error", path);
+		err->problem = CONFIG_E_READ;
+		snprintf(err->detail, sizeof err->detail, "%s", strerror(errno));
 		goto out;
 	}
 	if (len > CONFIG_MAX_BYTES) {
-		*cause = xasprintf("%s: larger than %d bytes", path, CONFIG_MAX_BYTES);
+		err->problem = CONFIG_E_TOO_BIG;
+		err->max = CONFIG_MAX_BYTES;
 		goto out;
 	}
-	rc = config_parse(cfg, path, text, len, cause, warn, ctx);
+	rc = config_parse(cfg, path, text, len, err);
 out:
 	free(text);
 	fclose(f);

@@ -1,31 +1,45 @@
 /*
  * config.h - where motcua keeps things, and the main configuration file.
  *
- * Paths: with MOTCUA_HOME set, configuration and data both live there (tests
- * and demos use it to stay out of the user's home).  Otherwise XDG:
- * $XDG_CONFIG_HOME/motcua (default ~/.config/motcua) and $XDG_DATA_HOME/motcua
- * (default ~/.local/share/motcua).  `--config FILE` names the configuration
- * file itself; its folder then holds sources.d/ and calendar/.  Without
- * MOTCUA_HOME and --config, a user with no config.json of their own gets the
- * system-wide MOTCUA_SYSCONFDIR/config.json (/etc/motcua in the package);
- * sources.d/ and procedures.json are still looked for in the user's folder.
+ * Where things are found: one rule for config.json, sources.d/, calendar/
+ * and procedures.json.  Each is taken from the first of these folders that
+ * has it:
+ *
+ *   1. the clerk's own folder: `--config FILE`'s folder; else MOTCUA_HOME
+ *      (tests, demos and trainings keep to it: folder 2 is skipped); else
+ *      $XDG_CONFIG_HOME/motcua (default ~/.config/motcua);
+ *   2. the system's, MOTCUA_SYSCONFDIR (/etc/motcua in the package);
+ *   3. what the package ships, MOTCUA_DATADIR (/usr/share/motcua: the
+ *      holiday notices and the procedure catalogue);
+ *   4. ./config, when 3 does not exist: a source checkout run from its top
+ *      folder.
+ *
+ * `--config FILE` is that file, whichever folder has one.  Data (the store)
+ * lives in MOTCUA_HOME, else $XDG_DATA_HOME/motcua (~/.local/share/motcua).
  *
  * The configuration file is JSON (config.json), read with jansson; every key
- * is optional.  A malformed file is reported with its path and line, and the
- * defaults are used in its place, never half of it.  Unknown keys give a
- * warning.  This module reads files into plain structs; it decides nothing.
+ * is optional.  A malformed file - bad JSON, a value of the wrong type or
+ * range, an unknown key - is refused whole with its path, line and key (an
+ * unknown key with the closest known one); the caller stops.  This module
+ * reads files into plain structs; it decides nothing.
  */
 #ifndef MOTCUA_CONFIG_H
 #define MOTCUA_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/deadline.h"
 
+#define CONFIG_MAX_DIRS 4
+
 struct config_paths {
-	char *config_dir;  /* holds config.json, sources.d/, calendar/ */
-	char *config_file; /* config.json, or --config */
+	char *config_dir;  /* the clerk's own folder (1 above): what motcua writes */
+	char *config_file; /* --config, else the first folder's config.json, else
+			      config_dir's (absent: the defaults) */
 	char *data_dir;    /* holds the store (motcua.db) */
+	char *dirs[CONFIG_MAX_DIRS]; /* the folders searched, in order */
+	size_t n_dirs;
 };
 
 /*
@@ -35,6 +49,12 @@ struct config_paths {
  */
 void config_paths_init(struct config_paths *paths, const char *config_file);
 void config_paths_release(struct config_paths *paths);
+
+/* dirs[i]/name when it exists, else NULL (malloc'd). */
+char *config_paths_in(const struct config_paths *paths, size_t i, const char *name);
+/* The first folder's `name` that exists ("sources.d", "procedures.json"...),
+ * malloc'd; NULL when none has it. */
+char *config_paths_find(const struct config_paths *paths, const char *name);
 
 /* mkdir -p with mode 0700 for what it creates.  0, or -1 with *cause malloc'd. */
 int config_ensure_dir(const char *dir, char **cause);
@@ -75,23 +95,56 @@ struct config {
 	size_t n_keys;
 };
 
+/* Why a configuration file was refused: codes and the file's own words
+ * (the front ends say it in the clerk's language). */
+enum config_problem {
+	CONFIG_OK = 0,
+	CONFIG_E_READ,        /* cannot be read; detail: the system's reason */
+	CONFIG_E_TOO_BIG,     /* over max bytes */
+	CONFIG_E_JSON,        /* not JSON; line; detail: the parser's words */
+	CONFIG_E_NOT_OBJECT,  /* JSON, but not an object */
+	CONFIG_E_UNKNOWN_KEY, /* line, key; near: the closest known key or "" */
+	CONFIG_E_VALUE,       /* line, key: a value that is not what expect says */
+};
+
+enum config_expect {
+	CONFIG_WANT_STRING,    /* a non-empty string */
+	CONFIG_WANT_NUMBER,    /* a whole number from min to max */
+	CONFIG_WANT_BOOL,      /* true or false */
+	CONFIG_WANT_URL,       /* an http:// or https:// URL */
+	CONFIG_WANT_LANGUAGE,  /* "vi" or "en" */
+	CONFIG_WANT_DAYS,      /* a non-empty list of "mon" .. "sun" */
+	CONFIG_WANT_HOURS,     /* "07:00-11:30,13:30-17:00" (sorted, not overlapping) */
+	CONFIG_WANT_SIGNING,   /* an object of the signing settings */
+	CONFIG_WANT_BINDINGS,  /* an object of action: key or [keys] */
+	CONFIG_WANT_KEY_NAMES, /* a key name or a list of up to max names */
+};
+
+struct config_error {
+	enum config_problem problem;
+	char path[512];
+	int line;             /* 1-based; 0 unknown */
+	char key[128];        /* "lock_idle_minutes", "signing.tsa_url", "keys.down" */
+	char near[64];        /* CONFIG_E_UNKNOWN_KEY: the closest known key, or "" */
+	enum config_expect expect;
+	long min, max;
+	char detail[256];     /* one line */
+};
+
 /* Defaults, no file. */
 void config_init(struct config *cfg);
 void config_release(struct config *cfg);
 
-typedef void config_warn_fn(void *ctx, const char *msg);
-
 /*
  * Read `path` over the defaults in *cfg (which config_init() set).  A missing
  * file is not an error (returns 1, cfg untouched).  Returns 0 when applied,
- * -1 on a malformed file: *cause = malloc'd "PATH:LINE: message", cfg
- * untouched.  Warnings (unknown keys) go to warn when not NULL.
+ * -1 on a refused file: *err says why, cfg untouched.  An unknown key is
+ * refused too (with the closest known one).
  */
-int config_load(struct config *cfg, const char *path, char **cause, config_warn_fn *warn,
-		void *ctx);
+int config_load(struct config *cfg, const char *path, struct config_error *err);
 
-/* The same from text, for tests and fuzzing; `path` only names it in messages. */
+/* The same from text, for tests and fuzzing; `path` only names it in *err. */
 int config_parse(struct config *cfg, const char *path, const char *text, size_t len,
-		 char **cause, config_warn_fn *warn, void *ctx);
+		 struct config_error *err);
 
 #endif

@@ -73,7 +73,7 @@ struct mc_err {
 	char field[128];  /* a field, file, dossier code, action or entry; "" */
 	int http;         /* HTTP status; 0 when none */
 	int status;       /* a canonical dossier status the words need; 0 */
-	char detail[256]; /* outside words as they came (one line); "" */
+	char detail[512]; /* outside words as they came (one line); "" */
 };
 
 /* Clear to MC_OK. */

@@ -484,6 +484,25 @@ store_sync_state_get(struct store *s, const char *source, struct store_sync_stat
 }
 
 int
+store_sync_state_sources(struct store *s, int (*fn)(void *ctx, const char *source), void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT source FROM sync_state ORDER BY source");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0)) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "reading sync states");
+	return 0;
+}
+
+int
 store_sync_state_set(struct store *s, const char *source, const struct store_sync_state *in)
 {
 	sqlite3_stmt *st;

@@ -262,6 +262,11 @@ void store_sync_state_release(struct store_sync_state *st);
  */
 int store_sync_state_get(struct store *s, const char *source, struct store_sync_state *out);
 
+/* fn(ctx, source) for each source that has a state (pulled at least once),
+ * sorted; fn returning non-zero stops.  0, or -1 on a store error. */
+int store_sync_state_sources(struct store *s, int (*fn)(void *ctx, const char *source),
+			     void *ctx);
+
 /* Replace the state of `source`; `st` is borrowed. */
 int store_sync_state_set(struct store *s, const char *source,
 			 const struct store_sync_state *st);

@@ -12,18 +12,7 @@
 #include "config/config.h"
 #include "fuzz.h"
 #include "ui/keymap.h"
-
-static void
-count_warning(void *ctx, const char *msg)
-{
-	size_t *n = ctx;
-
-	/* A warning is one line naming the file. */
-	if (msg == NULL || strncmp(msg, "config.json:", 12) != 0)
-		abort();
-	fuzz_require_line("a warning", msg);
-	(*n)++;
-}
+#include "ui/words.h"
 
 static void
 apply_keys(const struct config *cfg)
@@ -46,21 +35,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_text(data, size);
 	struct config cfg;
-	char *cause = NULL;
-	size_t warnings = 0;
+	struct config_error e;
+	char buf[1024];
 
 	config_init(&cfg);
-	if (config_parse(&cfg, "config.json", text, size, &cause, count_warning, &warnings) == 0) {
-		if (cause != NULL)
-			abort(); /* success never leaves a message behind */
+	if (config_parse(&cfg, "config.json", text, size, &e) == 0) {
+		if (e.problem != CONFIG_OK)
+			abort(); /* success never leaves a problem behind */
 		apply_keys(&cfg);
-	} else if (cause == NULL || strncmp(cause, "config.json:", 12) != 0) {
-		abort(); /* a refusal names the file */
+	} else if (e.problem == CONFIG_OK || strcmp(e.path, "config.json") != 0) {
+		abort(); /* a refusal says why and names the file */
 	} else {
-		fuzz_require_line("the refusal", cause);
+		/* its words are one line naming the file and the key */
+		words_config(&e, buf, sizeof buf);
+		if (strncmp(buf, "config.json", 11) != 0 ||
+		    (e.problem >= CONFIG_E_UNKNOWN_KEY && strstr(buf, e.key) == NULL))
+			abort();
+		fuzz_require_line("the refusal", buf);
+		fuzz_require_line("the key", e.key);
 	}
 	config_release(&cfg);
-	free(cause);
 	free(text);
 	return 0;
 }

@@ -12,18 +12,22 @@
 #include "config/config.h"
 #include "core/xalloc.h"
 #include "ui/keymap.h"
+#include "ui/words.h"
 
 /* {"keys": TEXT} through the configuration, then the keymap. */
 static int
 apply(struct ui_keymap *km, const char *text, char **cause)
 {
 	struct config cfg;
-	char *doc = xasprintf("{\"keys\": %s}", text);
+	struct config_error e;
+	char *doc = xasprintf("{\"keys\": %s}", text), buf[800];
 	int rc;
 
 	config_init(&cfg);
-	rc = config_parse(&cfg, "config.json", doc, strlen(doc), cause, NULL, NULL);
+	rc = config_parse(&cfg, "config.json", doc, strlen(doc), &e);
 	free(doc);
+	if (rc != 0)
+		*cause = xstrdup(words_config(&e, buf, sizeof buf));
 	if (rc == 0)
 		rc = ui_keymap_apply(km, cfg.keys, cfg.n_keys, cause);
 	config_release(&cfg);

@@ -38,7 +38,7 @@ set -e
 # ---- refusals at once ---------------------------------------------------------
 new1=$(pick tuphap 1)
 expect_fail 1 "không thể 'approve' từ trạng thái 'Mới đăng ký' (1)" "$M" act "$new1" approve
-expect_fail 1 "cần lý do" "$M" act "$new1" refuse
+expect_fail 2 "cần lý do" "$M" act "$new1" refuse
 expect_fail 1 "không có hồ sơ" "$M" act H56.99-000000-00000 receive
 expect_fail 2 "unknown action" "$M" act "$new1" fly
 expect_fail 2 "give a dossier code" "$M" act "$new1"

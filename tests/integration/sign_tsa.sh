@@ -175,7 +175,7 @@ sign "$T/a.txt" -o "$T/out/x.p7s" --no-timestamp --tsa "$TSA" >/dev/null 2>&1
 sbx_eq $? 2 "--tsa with --no-timestamp: exit"
 printf '{"signing": {"tsa_url": "ftp://tsa.example"}}\n' >"$MOTCUA_HOME/config.json"
 sign "$T/b.txt" -o "$T/out/bad-cfg.p7s" >"$T/stdout" 2>"$T/stderr"
-grep -q "config.json:1: \"signing\" .tsa_url must be an http:// or https:// URL" "$T/stderr" ||
+grep -q "config.json:1: \"signing.tsa_url\" must be an http:// or https:// address" "$T/stderr" ||
 	sbx_die "a bad tsa_url is not named: $(cat "$T/stderr")"
 rm -f "$MOTCUA_HOME/config.json"
 

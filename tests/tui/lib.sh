@@ -83,7 +83,7 @@ seed() {
 			$(pkg-config --cflags sqlite3 2> /dev/null) -o "$T/seed" \
 			"$TUI_DIR/seed.c" "$LIB" \
 			$(pkg-config --libs jansson libcurl sqlite3 ncursesw libmicrohttpd \
-				libqrencode libsecret-1 openssl libp11 zlib 2> /dev/null) -lm \
+				libqrencode libsecret-1 openssl libp11 zlib libkeyutils 2> /dev/null) -lm \
 			2> "$T/cc.err" || { cat "$T/cc.err" >&2; fail "cannot build seed.c"; }
 	fi
 	"$T/seed" "$MOTCUA_HOME/motcua.db" "$1" || fail "seed $1"

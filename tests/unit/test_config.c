@@ -7,24 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/config.h"
-
-static int warnings;
-static char last_warning[256];
-
-static void
-count_warn(void *ctx, const char *msg)
-{
-	(void)ctx;
-	warnings++;
-	snprintf(last_warning, sizeof last_warning, "%s", msg);
-}
+#include "core/xalloc.h"
 
 static int
-parse(struct config *cfg, const char *text, char **cause)
+parse(struct config *cfg, const char *text, struct config_error *e)
 {
-	return config_parse(cfg, "test.json", text, strlen(text), cause, count_warn, NULL);
+	return config_parse(cfg, "test.json", text, strlen(text), e);
 }
 
 static void
@@ -46,10 +38,9 @@ static void
 test_valid_file(void **state)
 {
 	struct config cfg;
-	char *cause = NULL;
+	struct config_error cause;
 	(void)state;
 	config_init(&cfg);
-	warnings = 0;
 	assert_int_equal(parse(&cfg,
 			       "{\n"
 			       "  \"issuer\": \"http://127.0.0.1:8080\",\n"
@@ -57,7 +48,6 @@ test_valid_file(void **state)
 			       "  \"lock_idle_minutes\": 5,\n"
 			       "  \"workweek\": [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\"],\n"
 			       "  \"working_hours\": \"07:30-11:30,13:00-17:00\",\n"
-			       "  \"colour\": \"blue\",\n"
 			       "  \"signing\": {\"pkcs11_module\": \"/usr/lib/softhsm/libsofthsm2.so\",\n"
 			       "              \"token\": \"xa-test\"},\n"
 			       "  \"keys\": {\"down\": \"j\"}\n"
@@ -76,50 +66,76 @@ test_valid_file(void **state)
 	assert_string_equal(cfg.keys[0].action, "down");
 	assert_int_equal(cfg.keys[0].n_keys, 1);
 	assert_string_equal(cfg.keys[0].keys[0], "j");
-	assert_int_equal(warnings, 1);
-	assert_string_equal(last_warning, "test.json:7: unknown key \"colour\" ignored");
 	config_release(&cfg);
 }
 
-/* A bad file is reported with path and line and applies nothing, not even its good keys. */
+/* A refusal in one line of the test's own: "LINE problem KEY what". */
+static void
+summary(const struct config_error *e, char *buf, size_t size)
+{
+	static const char *const problems[] = {"ok", "read", "too-big", "json", "not-object",
+					       "unknown", "value"};
+	static const char *const wants[] = {"string", "number", "bool", "url", "language",
+					    "days", "hours", "signing", "bindings", "key-names"};
+
+	if (e->problem == CONFIG_E_VALUE && e->expect == CONFIG_WANT_NUMBER)
+		snprintf(buf, size, "%d value %s number %ld-%ld", e->line, e->key, e->min, e->max);
+	else if (e->problem == CONFIG_E_VALUE)
+		snprintf(buf, size, "%d value %s %s", e->line, e->key, wants[e->expect]);
+	else if (e->problem == CONFIG_E_UNKNOWN_KEY)
+		snprintf(buf, size, "%d unknown %s %s", e->line, e->key,
+			 e->near[0] != '\0' ? e->near : "-");
+	else
+		snprintf(buf, size, "%d %s", e->line, problems[e->problem]);
+}
+
+/* A bad file is refused with path, line and key and applies nothing, not even
+ * its good keys. */
 static void
 test_bad_file_applies_nothing(void **state)
 {
 	static const struct {
 		const char *text;
-		const char *cause;
+		const char *why;
 	} cases[] = {
 		{"{\"language\": \"en\",\n \"lock_idle_minutes\": \"ten\"}",
-		 "test.json:2: \"lock_idle_minutes\" must be a whole number from 0 to 1440"},
-		{"{\"language\": \"en\",\n\n \"issuer\": \"ftp://x\"}",
-		 "test.json:3: \"issuer\" must be an http:// or https:// URL"},
-		{"{\"language\": \"en\", \"language\": \"vi\"}", NULL},
+		 "2 value lock_idle_minutes number 0-1440"},
+		{"{\"language\": \"en\",\n\n \"issuer\": \"ftp://x\"}", "3 value issuer url"},
+		{"{\"language\": \"en\", \"language\": \"vi\"}", "1 json"},
 		{"{\"language\": \"en\",\n \"working_hours\": \"13:00-17:00,07:00-11:00\"}",
-		 "test.json:2: \"working_hours\" must be like \"07:00-11:30,13:30-17:00\" (sorted, "
-		 "not overlapping)"},
-		{"[1,2]", "test.json:1: the configuration must be a JSON object"},
-		{"{\"language\": \"en\",\n \"workweek\": []}",
-		 "test.json:2: \"workweek\" must be a non-empty list of \"mon\" .. \"sun\""},
-		{"{\n\"language\": \"fr\"}", "test.json:2: \"language\" must be \"vi\" or \"en\""},
+		 "2 value working_hours hours"},
+		{"[1,2]", "1 not-object"},
+		/* an unknown key stops it too, with the closest known one */
+		{"{\"language\": \"en\",\n \"colour\": \"blue\"}", "2 unknown colour -"},
+		{"{\"language\": \"en\",\n \"lock_idle_minute\": 5}",
+		 "2 unknown lock_idle_minute lock_idle_minutes"},
+		{"{\n\"Language\": \"en\"}", "2 unknown Language language"},
+		{"{\"signing\": {\"tsa_ur\": \"http://x\"}}", "1 unknown signing.tsa_ur tsa_url"},
+		{"{\"language\": \"fr\"}", "1 value language language"},
+		{"{\"language\": \"en\",\n \"workweek\": []}", "2 value workweek days"},
+		{"{\n\"language\": \"fr\"}", "2 value language language"},
 		{"{\"language\": \"en\",\n \"signing\": {\"pin\": \"1234\"}}",
-		 "test.json:2: \"signing\" has an unknown key \"pin\""},
+		 "2 unknown signing.pin -"},
 		{"{\"language\": \"en\",\n \"signing\": {\"token\": 5}}",
-		 "test.json:2: \"signing\" .token must be a non-empty string"},
-		{"{\"language\": \"en\",\n", NULL},
+		 "2 value signing.token string"},
+		{"{\"language\": \"en\",\n \"signing\": {\"remote_url\": \"csc\"}}",
+		 "2 value signing.remote_url url"},
+		{"{\"shared_terminal\": \"yes\"}", "1 value shared_terminal bool"},
+		{"{\"keys\": {\"down\": [\"j\", \"k\", \"l\", \"m\", \"n\"]}}",
+		 "1 value keys.down key-names"},
+		{"{\"language\": \"en\",\n", "2 json"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct config cfg;
-		char *cause = NULL;
+		struct config_error e;
+		char got[256];
 		config_init(&cfg);
-		assert_int_equal(parse(&cfg, cases[i].text, &cause), -1);
-		assert_non_null(cause);
-		if (cases[i].cause != NULL)
-			assert_string_equal(cause, cases[i].cause);
-		else
-			assert_true(strncmp(cause, "test.json:", 10) == 0);
+		assert_int_equal(parse(&cfg, cases[i].text, &e), -1);
+		assert_string_equal(e.path, "test.json");
+		summary(&e, got, sizeof got);
+		assert_string_equal(got, cases[i].why);
 		assert_string_equal(cfg.language, "vi");
-		free(cause);
 		config_release(&cfg);
 	}
 }
@@ -143,24 +159,69 @@ test_paths(void **state)
 	config_paths_init(&p, NULL);
 	assert_string_equal(p.config_dir, "/xc/motcua");
 	assert_string_equal(p.data_dir, "/home/clerk/.local/share/motcua");
+	/* the clerk's folder, then the system's, then what the package ships */
+	assert_true(p.n_dirs >= 3);
+	assert_string_equal(p.dirs[0], "/xc/motcua");
+	assert_string_equal(p.dirs[1], MOTCUA_SYSCONFDIR);
+	assert_string_equal(p.dirs[2], MOTCUA_DATADIR);
 	config_paths_release(&p);
 
 	config_paths_init(&p, "/etc/motcua/other.json");
 	assert_string_equal(p.config_dir, "/etc/motcua");
 	assert_string_equal(p.config_file, "/etc/motcua/other.json");
+	assert_string_equal(p.dirs[0], "/etc/motcua");
+	assert_string_equal(p.dirs[1], MOTCUA_DATADIR);
 	config_paths_release(&p);
+}
+
+/* One rule for config.json, sources.d/, calendar/ and procedures.json: the
+ * first folder that has it; MOTCUA_HOME keeps to itself before the package's. */
+static void
+test_paths_find(void **state)
+{
+	char home[] = "/tmp/motcua-cfg.XXXXXX", *path, *p2;
+	struct config_paths p;
+	(void)state;
+
+	assert_non_null(mkdtemp(home));
+	setenv("MOTCUA_HOME", home, 1);
+	config_paths_init(&p, NULL);
+	assert_string_equal(p.dirs[0], home);
+	assert_string_equal(p.dirs[1], MOTCUA_DATADIR); /* never the system's */
+	/* not in the home: from the package (or a checkout's config/), if at all */
+	path = config_paths_find(&p, "sources.d");
+	assert_true(path == NULL || strncmp(path, home, strlen(home)) != 0);
+	free(path);
+	assert_null(config_paths_find(&p, "config.json"));
+	p2 = xasprintf("%s/sources.d", home);
+	assert_int_equal(mkdir(p2, 0700), 0);
+	path = config_paths_find(&p, "sources.d");
+	assert_string_equal(path, p2);
+	free(path);
+	assert_int_equal(rmdir(p2), 0);
+	free(p2);
+	config_paths_release(&p);
+	/* a config.json of the clerk's own is the one taken */
+	p2 = xasprintf("%s/config.json", home);
+	fclose(fopen(p2, "w"));
+	config_paths_init(&p, NULL);
+	assert_string_equal(p.config_file, p2);
+	config_paths_release(&p);
+	unlink(p2);
+	free(p2);
+	assert_int_equal(rmdir(home), 0);
+	unsetenv("MOTCUA_HOME");
 }
 
 static void
 test_missing_file_is_not_an_error(void **state)
 {
 	struct config cfg;
-	char *cause = NULL;
+	struct config_error e;
 	(void)state;
 	config_init(&cfg);
-	assert_int_equal(config_load(&cfg, "/nonexistent/motcua/config.json", &cause, NULL, NULL),
-			 1);
-	assert_null(cause);
+	assert_int_equal(config_load(&cfg, "/nonexistent/motcua/config.json", &e), 1);
+	assert_int_equal(e.problem, CONFIG_OK);
 	config_release(&cfg);
 }
 
@@ -172,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_valid_file),
 		cmocka_unit_test(test_bad_file_applies_nothing),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_paths_find),
 		cmocka_unit_test(test_missing_file_is_not_an_error),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

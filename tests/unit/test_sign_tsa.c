@@ -447,23 +447,22 @@ test_config_tsa_url(void **state)
 	static const char *const bad[] = {"ftp://tsa.example/tsa", "http://", "https:///tsa",
 					  "tsa.example", "http://tsa.example/a b"};
 	struct config cfg;
-	char *cause = NULL;
+	struct config_error e;
 	char text[160];
 
 	(void)state;
 	config_init(&cfg);
 	snprintf(text, sizeof(text), "{\n \"signing\": {\"tsa_url\": \"%s\"}}",
 		 "https://tsa.example.gov.vn/tsa");
-	assert_int_equal(config_parse(&cfg, "cfg.json", text, strlen(text), &cause, NULL, NULL), 0);
+	assert_int_equal(config_parse(&cfg, "cfg.json", text, strlen(text), &e), 0);
 	assert_string_equal(cfg.signing.tsa_url, "https://tsa.example.gov.vn/tsa");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "{\n \"signing\": {\"tsa_url\": \"%s\"}}", bad[i]);
-		assert_int_equal(config_parse(&cfg, "cfg.json", text, strlen(text), &cause, NULL,
-					      NULL), -1);
-		assert_string_equal(cause, "cfg.json:2: \"signing\" .tsa_url must be an http:// or "
-					   "https:// URL");
-		free(cause);
-		cause = NULL;
+		assert_int_equal(config_parse(&cfg, "cfg.json", text, strlen(text), &e), -1);
+		assert_int_equal(e.problem, CONFIG_E_VALUE);
+		assert_int_equal(e.line, 2);
+		assert_string_equal(e.key, "signing.tsa_url");
+		assert_int_equal(e.expect, CONFIG_WANT_URL);
 		/* the earlier good value stays: a bad file changes nothing */
 		assert_string_equal(cfg.signing.tsa_url, "https://tsa.example.gov.vn/tsa");
 	}

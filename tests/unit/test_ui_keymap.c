@@ -19,6 +19,7 @@
 #include "core/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
+#include "ui/words.h"
 
 #define FN(k) (UI_KEY_FN | (k))
 
@@ -117,15 +118,18 @@ static int
 apply_json(struct ui_keymap *km, const char *keys, char **cause)
 {
 	struct config cfg;
-	char *text;
+	struct config_error e;
+	char *text, buf[800];
 	int rc;
 
 	if (keys == NULL)
 		return 0;
 	config_init(&cfg);
 	text = xasprintf("{\"keys\": %s}", keys);
-	rc = config_parse(&cfg, "config.json", text, strlen(text), cause, NULL, NULL);
+	rc = config_parse(&cfg, "config.json", text, strlen(text), &e);
 	free(text);
+	if (rc != 0)
+		*cause = xstrdup(words_config(&e, buf, sizeof buf));
 	if (rc == 0)
 		rc = ui_keymap_apply(km, cfg.keys, cfg.n_keys, cause);
 	config_release(&cfg);
