@@ -16,6 +16,15 @@
 # slow scripts start first so that the jobs finish together.
 set -u
 cd "$(dirname "$0")/integration" || exit 1
+# One known language for every script: a UTF-8 locale, so motcua speaks
+# Vietnamese (its default) whatever the machine's own setting; a script that
+# reads the English words sets LANGUAGE=en itself.
+export LANG=C.UTF-8
+unset LANGUAGE LC_ALL LC_MESSAGES
+# Secrets in memory unless a script asks for a keyring (the Secret Service in
+# its own D-Bus session, the kernel keyring in its own session keyring): the
+# user's persistent kernel keyring is not filled with the keys of test stores.
+export MOTCUA_KEYRING=memory
 jobs=${IT_JOBS:-1}
 limit=${IT_TIMEOUT:-900}
 label=${IT_LABEL:-integration}

@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,10 @@
 
 static const char *current = "vi";
 static char localedir[PATH_MAX];
+/* $LANGUAGE as the user set it: ui_i18n_set() overwrites the variable (for
+ * gettext), so a second ui_i18n_init() must not read its own choice back. */
+static char user_language[64];
+static bool user_language_read;
 
 static int
 is_english(const char *v)
@@ -95,7 +100,12 @@ ui_i18n_init(const char *config_language)
 	if (ui_text_utf8() && msg != NULL && (strcmp(msg, "C") == 0 || strcmp(msg, "POSIX") == 0))
 		if (setlocale(LC_MESSAGES, "C.UTF-8") == NULL)
 			setlocale(LC_MESSAGES, setlocale(LC_CTYPE, NULL));
-	ui_i18n_set(ui_i18n_choose(getenv("LANGUAGE"), config_language, getenv("LC_ALL"),
+	if (!user_language_read) {
+		const char *v = getenv("LANGUAGE");
+		snprintf(user_language, sizeof user_language, "%s", v != NULL ? v : "");
+		user_language_read = true;
+	}
+	ui_i18n_set(ui_i18n_choose(user_language, config_language, getenv("LC_ALL"),
 				   getenv("LC_MESSAGES"), getenv("LANG")));
 }
 

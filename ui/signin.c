@@ -8,6 +8,11 @@
  * sign-in is stored, the clerk goes on offline with the local data.  Over
  * the lock screen (ui_signin_reapprove_new) it asks for a new approval at
  * once, q goes back to the lock screen, and success unlocks.
+ *
+ * After the first sign-in of an official on this terminal it asks them to
+ * choose the local PIN that unlocks a locked console within the grace time
+ * (typed twice, shown as bullets, wiped; Esc skips it, and the phone is
+ * asked instead).  Not in training: the trainer's demo runs on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +25,9 @@
 #include "ui/ui.h"
 #include "ui/words.h"
 
-enum sstate { S_CHECKING, S_STARTING, S_WAITING, S_FAILED, S_DONE };
+enum sstate { S_CHECKING, S_STARTING, S_WAITING, S_FAILED, S_DONE, S_PIN_NEW, S_PIN_AGAIN };
+
+#define PIN_CHARS 12
 
 struct signin;
 
@@ -46,7 +53,19 @@ struct signin {
 	bool restart;     /* a new code was asked for while auth was still busy */
 	bool reapprove;   /* over the lock screen: q goes back, success unlocks */
 	bool auto_approved; /* training: the sandbox approved the code itself */
+	bool pin_asked;   /* the PIN was offered once */
+	char pin[PIN_CHARS + 1], pin_first[PIN_CHARS + 1]; /* wiped */
+	size_t pin_len;
+	char pin_said[160];
 };
+
+static void
+pin_wipe(struct signin *si)
+{
+	explicit_bzero(si->pin, sizeof si->pin);
+	explicit_bzero(si->pin_first, sizeof si->pin_first);
+	si->pin_len = 0;
+}
 
 static const char *
 words(enum app_signin_result st)
@@ -215,6 +234,26 @@ signin_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		ui_put_text(win, y + 3, x, app->cols - 4,
 			    _("Enter: try again with a new code    q: quit"), A_NORMAL);
 		return;
+	case S_PIN_NEW:
+	case S_PIN_AGAIN:
+		ui_put_text(win, y++, x, app->cols - 4, words(APP_SIGNIN_OK), A_BOLD);
+		y++;
+		ui_put_text(win, y++, x, app->cols - 4,
+			    _("Choose a PIN of 4 to 12 digits: within a short while after the "
+			      "console locks, it unlocks with this PIN instead of your phone."),
+			    A_NORMAL);
+		y++;
+		snprintf(buf, sizeof buf, "%s ",
+			 si->state == S_PIN_NEW ? _("New PIN:") : _("The same PIN again:"));
+		for (size_t i = 0; i < si->pin_len && strlen(buf) + 4 < sizeof buf; i++)
+			strncat(buf, ui_sym(app, "\xe2\x80\xa2", "*"), sizeof buf - strlen(buf) - 1);
+		ui_put_text(win, y++, x, app->cols - 4, buf, A_BOLD);
+		ui_put_text(win, y++, x, app->cols - 4, _("Enter: next    Esc: not now"),
+			    ui_attr(app, UI_ROLE_DIM));
+		if (si->pin_said[0] != '\0')
+			ui_put_text(win, y + 1, x, app->cols - 4, si->pin_said,
+				    ui_attr(app, UI_ROLE_ERROR));
+		return;
 	case S_WAITING:
 		break;
 	}
@@ -269,12 +308,71 @@ signin_title(struct ui_screen *s, struct ui_app *app)
 	return _("Sign in");
 }
 
+/* A key while the PIN is being chosen. */
+static int
+pin_key(struct signin *si, struct ui_app *app, int key)
+{
+	struct mc_err err;
+	char buf[512];
+
+	if (key == 27) { /* Esc: not now */
+		pin_wipe(si);
+		ui_message(app, UI_MSG_INFO, "%s",
+			   _("No PIN chosen: a locked console asks for your phone."));
+		return UI_POP;
+	}
+	if (key == KEY_BACKSPACE || key == 127 || key == 8 || key == (UI_KEY_FN | KEY_BACKSPACE)) {
+		if (si->pin_len > 0)
+			si->pin[--si->pin_len] = '\0';
+		return UI_REDRAW;
+	}
+	if (key >= '0' && key <= '9' && si->pin_len < PIN_CHARS) {
+		si->pin[si->pin_len++] = (char)key;
+		si->pin[si->pin_len] = '\0';
+		return UI_REDRAW;
+	}
+	if (key != '\n' && key != '\r' && key != (UI_KEY_FN | KEY_ENTER))
+		return UI_REDRAW;
+	if (si->state == S_PIN_NEW) {
+		mc_err_set(&err, MC_E_PIN, NULL, NULL);
+		if (si->pin_len < 4) {
+			snprintf(si->pin_said, sizeof si->pin_said, "%s",
+				 words_err(&err, buf, sizeof buf));
+			explicit_bzero(si->pin, sizeof si->pin);
+			si->pin_len = 0;
+			return UI_REDRAW;
+		}
+		memcpy(si->pin_first, si->pin, sizeof si->pin_first);
+		explicit_bzero(si->pin, sizeof si->pin);
+		si->pin_len = 0;
+		si->pin_said[0] = '\0';
+		si->state = S_PIN_AGAIN;
+		return UI_REDRAW;
+	}
+	if (strcmp(si->pin, si->pin_first) != 0) {
+		pin_wipe(si);
+		snprintf(si->pin_said, sizeof si->pin_said, "%s",
+			 _("The two PINs differ; choose it again."));
+		si->state = S_PIN_NEW;
+		return UI_REDRAW;
+	}
+	if (app_pin_set(app->core, si->pin, &err) != 0) {
+		pin_wipe(si);
+		ui_message(app, UI_MSG_ERROR, "%s", words_err(&err, buf, sizeof buf));
+		return UI_POP;
+	}
+	pin_wipe(si);
+	ui_message(app, UI_MSG_OK, "%s", _("PIN chosen: it unlocks this console after a short break."));
+	return UI_POP;
+}
+
 static int
 signin_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 {
 	struct signin *si = (struct signin *)s;
 
-	(void)app;
+	if (si->state == S_PIN_NEW || si->state == S_PIN_AGAIN)
+		return pin_key(si, app, key);
 	if (act == UI_ACT_BACK)
 		/* Nothing to go back to without a sign-in; the lock screen when
 		 * re-approving. */
@@ -303,6 +401,11 @@ signin_tick(struct ui_screen *s, struct ui_app *app)
 			ui_message(app, UI_MSG_INFO, "%s",
 				   _("The sign-in service cannot be reached: working offline with "
 				     "the local data."));
+		else if (!si->pin_asked && !app->opt->training && !app_pin_is_set(app->core)) {
+			si->pin_asked = true;
+			si->state = S_PIN_NEW;
+			return UI_REDRAW;
+		}
 		return UI_POP;
 	}
 	if (si->restart && !app_signin_busy(app->core)) {
@@ -337,6 +440,7 @@ signin_free(struct ui_screen *s)
 	struct signin *si = (struct signin *)s;
 
 	op_abandon(si);
+	pin_wipe(si);
 	free(si->qr);
 	free(si);
 }

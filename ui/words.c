@@ -118,6 +118,8 @@ pattern(enum mc_errc code)
 			 ARG_NONE);
 	case MC_E_TOO_LARGE:
 		return P(NULL, ARG_NONE); /* worded with the limit */
+	case MC_E_PIN:
+		return P(N_("a PIN is 4 to 12 digits"), ARG_NONE);
 	case MC_E_AUDIT_DIFFERS:
 		return P(N_("the server's copy of the audit log differs from this terminal's; "
 			    "shipping stopped"),

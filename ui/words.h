@@ -15,11 +15,10 @@
 
 #include <stddef.h>
 
-#include "app/app.h" /* the queue's states */
+#include "app/app.h" /* the queue's states, config_error */
 #include "app/download.h"
 #include "app/sign_job.h"
 #include "app/signin.h"
-#include "config/config.h"
 #include "core/error.h"
 
 /* One sentence for err into buf (size bytes); returns buf. */

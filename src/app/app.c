@@ -120,6 +120,18 @@ app_paths(const struct app *a)
 	return &a->paths;
 }
 
+void
+app_paths_for(const char *config_file, struct config_paths *out)
+{
+	config_paths_init(out, config_file);
+}
+
+void
+app_paths_release(struct config_paths *p)
+{
+	config_paths_release(p);
+}
+
 const struct config_error *
 app_config_problem(const struct app *a)
 {
@@ -659,6 +671,8 @@ app_pull_now(struct app *a, const char *only)
 	for (size_t i = 0; i < a->n_links; i++)
 		if (only == NULL || strcmp(source_link_name(a->links[i]), only) == 0)
 			source_link_retry_now(a->links[i]);
+	/* the clerk asked for it now: the queue too, whatever its backoff */
+	(void)store_outbox_wake(a->store, only, app_now(a));
 	return sync_start(a->sync, only);
 }
 
@@ -778,6 +792,9 @@ app_queue_send(struct app *a, const char *only, int64_t max_wait_ms, uint64_t ba
 	int rc;
 
 	if (a->net == NULL)
+		return -1;
+	/* asked for now: not after the backoff of an earlier failure */
+	if (store_outbox_wake(a->store, only, app_now(a)) != 0)
 		return -1;
 	if (only == NULL && backoff_cap_ms == 0) {
 		r = app_replay(a);

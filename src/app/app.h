@@ -111,6 +111,11 @@ struct calendar *app_calendar(struct app *a);
 
 const struct config *app_config(const struct app *a);
 const struct config_paths *app_paths(const struct app *a);
+/* The folders and files the one rule finds for --config `config_file`
+ * (NULL: the default), without opening anything: for saying where a refused
+ * configuration was looked for.  Release with app_paths_release(). */
+void app_paths_for(const char *config_file, struct config_paths *out);
+void app_paths_release(struct config_paths *p);
 /* Why config.json was last refused (a re-read before signing warns with
  * MC_E_CONFIG; this says what). */
 const struct config_error *app_config_problem(const struct app *a);

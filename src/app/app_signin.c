@@ -10,6 +10,7 @@
 #include "app/app_int.h"
 #include "app/signin.h"
 #include "auth/auth.h"
+#include "auth/pin.h"
 #include "auth/qr.h"
 #include "core/xalloc.h"
 
@@ -213,6 +214,89 @@ app_lock_set(struct app *a, int idle_s, int grace_s)
 {
 	a->lock.idle_s = idle_s;
 	a->lock.grace_s = grace_s;
+}
+
+bool
+app_locked_by_hand(const struct app *a)
+{
+	return a->lock.locked && a->lock.by_hand;
+}
+
+/* ---- the unlock PIN ----------------------------------------------------- */
+
+/* The PIN file and the official it is for; NULL when nobody is signed in. */
+static const char *
+pin_account(struct app *a, char **path)
+{
+	struct auth_info info;
+
+	*path = NULL;
+	if (!a->have_session)
+		return NULL;
+	auth_get_info(a->session.auth, &info);
+	if (!info.signed_in || info.subject == NULL)
+		return NULL;
+	*path = xasprintf("%s/" AUTH_PIN_FILE, a->paths.data_dir);
+	return info.subject;
+}
+
+bool
+app_pin_is_set(struct app *a)
+{
+	char *path;
+	const char *account = pin_account(a, &path);
+	bool set = account != NULL && auth_pin_is_set(path, account);
+
+	free(path);
+	return set;
+}
+
+int
+app_pin_set(struct app *a, const char *pin, struct mc_err *err)
+{
+	char *path;
+	const char *account = pin_account(a, &path), *cause = NULL;
+	int rc = -1;
+
+	if (!auth_pin_valid(pin)) {
+		mc_err_set(err, MC_E_PIN, NULL, NULL);
+	} else if (account == NULL) {
+		mc_err_set(err, MC_E_SIGNED_OUT, NULL, NULL);
+	} else if (auth_pin_set(path, account, pin, &cause) != 0) {
+		mc_err_set(err, MC_E_FILE, NULL, "%s: %s", path, cause);
+	} else {
+		rc = 0;
+	}
+	free(path);
+	return rc;
+}
+
+enum app_pin_unlock
+app_unlock_pin(struct app *a, const char *pin, mc_time now, int *tries_left)
+{
+	char *path;
+	const char *account;
+	enum app_pin_unlock r;
+
+	*tries_left = AUTH_LOCK_PIN_TRIES - a->lock.wrong_pins;
+	if (auth_lock_unlock_kind(&a->lock, now) != AUTH_UNLOCK_SHORT)
+		return APP_PIN_TOO_LATE;
+	account = pin_account(a, &path);
+	switch (account != NULL ? auth_pin_check(path, account, pin) : AUTH_PIN_NONE) {
+	case AUTH_PIN_OK:
+		auth_lock_unlocked(&a->lock, now);
+		r = APP_PIN_UNLOCKED;
+		break;
+	case AUTH_PIN_WRONG:
+		*tries_left = auth_lock_pin_wrong(&a->lock);
+		r = *tries_left > 0 ? APP_PIN_WRONG : APP_PIN_TOO_LATE;
+		break;
+	default:
+		r = APP_PIN_NO_PIN;
+		break;
+	}
+	free(path);
+	return r;
 }
 
 int

@@ -10,6 +10,7 @@
 #include "app/app_int.h"
 #include "app/logout.h"
 #include "auth/auth.h"
+#include "auth/pin.h"
 #include "core/xalloc.h"
 #include "store/audit.h"
 
@@ -62,9 +63,13 @@ enum app_signin_result
 app_sign_out(struct app *a, char *detail, size_t size)
 {
 	struct out_wait w = {0};
+	char *pin = xasprintf("%s/" AUTH_PIN_FILE, a->paths.data_dir);
 
 	if (size > 0)
 		detail[0] = '\0';
+	/* the unlock PIN goes with the sign-in it unlocks, whatever else happens */
+	(void)auth_pin_clear(pin);
+	free(pin);
 	if (!a->have_session)
 		return APP_SIGNIN_NO_SESSION;
 	auth_sign_out(a->session.auth, on_out, &w);

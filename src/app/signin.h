@@ -111,5 +111,25 @@ mc_time app_locked_at(const struct app *a);
 int app_lock_grace_s(const struct app *a);
 /* Idle and grace seconds, for tests ($MOTCUA_LOCK_IDLE_SECONDS etc.). */
 void app_lock_set(struct app *a, int idle_s, int grace_s);
+/* Whether the clerk locked it (:lock) rather than idleness. */
+bool app_locked_by_hand(const struct app *a);
+
+/* ---- the unlock PIN (auth/pin.h) ----------------------------------------- */
+
+/* Whether the signed-in official has chosen a PIN on this terminal. */
+bool app_pin_is_set(struct app *a);
+/* Choose it: 4 to 12 digits.  0, or -1 with *err (MC_E_PIN: not 4 to 12
+ * digits; MC_E_SIGNED_OUT; MC_E_FILE). */
+int app_pin_set(struct app *a, const char *pin, struct mc_err *err);
+
+enum app_pin_unlock {
+	APP_PIN_UNLOCKED = 0,      /* the right PIN, within the grace */
+	APP_PIN_WRONG,             /* a wrong one; *tries_left more before the phone */
+	APP_PIN_NO_PIN,            /* no PIN chosen: the phone it is */
+	APP_PIN_TOO_LATE,          /* the grace is over (time or tries): the phone */
+};
+/* Unlock with the PIN.  Takes tens of ms (scrypt). */
+enum app_pin_unlock app_unlock_pin(struct app *a, const char *pin, mc_time now,
+				   int *tries_left);
 
 #endif

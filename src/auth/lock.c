@@ -37,6 +37,8 @@ auth_lock_check(struct auth_lock *lock, mc_time now)
 	if (!lock->locked && lock->idle_s > 0 && now - lock->last_activity >= lock->idle_s) {
 		lock->locked = true;
 		lock->locked_at = lock->last_activity + lock->idle_s;
+		lock->by_hand = false;
+		lock->wrong_pins = 0;
 	}
 	return lock->locked;
 }
@@ -47,7 +49,17 @@ auth_lock_now(struct auth_lock *lock, mc_time now)
 	if (!lock->locked) {
 		lock->locked = true;
 		lock->locked_at = now;
+		lock->by_hand = true;
+		lock->wrong_pins = 0;
 	}
+}
+
+int
+auth_lock_pin_wrong(struct auth_lock *lock)
+{
+	if (lock->locked && lock->wrong_pins < AUTH_LOCK_PIN_TRIES)
+		lock->wrong_pins++;
+	return AUTH_LOCK_PIN_TRIES - lock->wrong_pins;
 }
 
 enum auth_unlock
@@ -55,7 +67,8 @@ auth_lock_unlock_kind(const struct auth_lock *lock, mc_time now)
 {
 	if (!lock->locked)
 		return AUTH_UNLOCK_NONE;
-	if (lock->grace_s > 0 && now - lock->locked_at < lock->grace_s)
+	if (lock->grace_s > 0 && now - lock->locked_at < lock->grace_s &&
+	    lock->wrong_pins < AUTH_LOCK_PIN_TRIES)
 		return AUTH_UNLOCK_SHORT;
 	return AUTH_UNLOCK_DEVICE;
 }
@@ -65,6 +78,7 @@ auth_lock_unlocked(struct auth_lock *lock, mc_time now)
 {
 	lock->locked = false;
 	lock->last_activity = now;
+	lock->wrong_pins = 0;
 }
 
 long

@@ -4,8 +4,8 @@
  * The policy piece of the screen lock, kept apart from the UI so it can be
  * tested with plain numbers: after `idle` seconds without a key press the
  * console locks; within `grace` seconds of locking the clerk may unlock with
- * a short confirmation (the same official, same terminal); after that a new
- * device approval is required.  Sync and the queue are not this module's
+ * their local PIN (auth/pin.h; AUTH_LOCK_PIN_TRIES wrong ones end the
+ * grace); after that a new device approval is required.  Sync and the queue are not this module's
  * business: they go on while locked.  Time is passed in (no clock reads).
  */
 #ifndef MOTCUA_AUTH_LOCK_H
@@ -21,12 +21,16 @@ enum auth_unlock {
 	AUTH_UNLOCK_DEVICE, /* grace over: a new device approval is needed */
 };
 
+#define AUTH_LOCK_PIN_TRIES 5
+
 struct auth_lock {
 	int idle_s;          /* 0: never lock */
 	int grace_s;         /* 0: never a short unlock */
 	mc_time last_activity;
 	mc_time locked_at;   /* valid while locked */
 	bool locked;
+	bool by_hand;        /* locked by the clerk (auth_lock_now), not for idleness */
+	int wrong_pins;      /* since it locked */
 };
 
 /* Minutes as in the configuration (lock_idle_minutes, lock_grace_minutes);
@@ -42,6 +46,10 @@ bool auth_lock_check(struct auth_lock *lock, mc_time now);
 
 /* Lock at once (the clerk asked for it). */
 void auth_lock_now(struct auth_lock *lock, mc_time now);
+
+/* A wrong PIN while locked: returns the tries left; at 0 the grace is over
+ * (a device approval is needed). */
+int auth_lock_pin_wrong(struct auth_lock *lock);
 
 /* What unlocking takes at `now`. */
 enum auth_unlock auth_lock_unlock_kind(const struct auth_lock *lock, mc_time now);

@@ -78,6 +78,9 @@ int cli_check_system(const char *cmd, struct app *app, const char *name);
 /* A configuration refused (MC_E_CONFIG): its one line on stderr, no usage;
  * returns CLI_USAGE (2). */
 int cli_config_err(const char *cmd, const struct config_error *e);
+/* "motcua CMD: <words>" on stderr for err, one line; returns CLI_USAGE:
+ * what the command line lacks (a reason, a unit), said without the usage. */
+int cli_refuse_err(const char *cmd, const struct mc_err *err);
 /* "motcua CMD: <words>" on stderr for err; returns CLI_FAIL. */
 int cli_fail_err(const char *cmd, const struct mc_err *err);
 /* The same with exit code 2 and the usage (a bad argument the app refused). */

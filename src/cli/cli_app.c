@@ -127,6 +127,15 @@ cli_config_err(const char *cmd, const struct config_error *e)
 }
 
 int
+cli_refuse_err(const char *cmd, const struct mc_err *err)
+{
+	char buf[1280];
+
+	fprintf(stderr, "motcua %s: %s\n", cmd, words_err(err, buf, sizeof buf));
+	return CLI_USAGE;
+}
+
+int
 cli_usage_err(const char *cmd, const struct mc_err *err)
 {
 	char buf[1280];

@@ -44,20 +44,21 @@ sign_report(const struct app_sign_result *r, bool quiet)
 
 	if (r->outcome == APP_SIGN_QUEUED) {
 		for (size_t i = 0; !quiet && i < r->n_files; i++)
-			printf("Đã ký (signed): %s -> %s\n", r->in[i], r->out[2 * i + 1]);
+			printf(_("Signed: %s -> %s\n"), r->in[i], r->out[2 * i + 1]);
 		return CLI_OK;
 	}
 	if (r->outcome == APP_SIGN_FAILED && r->sign_error == APP_SIGN_E_TSA)
-		fprintf(stderr, "motcua act: %s --no-timestamp\n",
-			_("to sign without a timestamp (offline), add"));
+		fprintf(stderr, "motcua act: %s\n",
+			_("to sign without a timestamp (offline), add --no-timestamp"));
 	if (r->outcome == APP_SIGN_FAILED)
-		return cli_fail("act", "%s: %s%s%s", _("nothing signed or queued"),
+		return cli_fail("act", _("nothing signed or queued: %s%s%s"),
 				cli_words_sign(r->sign_error, buf, sizeof buf),
 				r->sign_detail[0] != '\0' ? ": " : "",
 				r->sign_detail);
-	return cli_fail("act", "%s%s", r->outcome == APP_SIGN_NOT_QUEUED
-				       ? _("signed, not queued: ") : "",
-			cli_words_err(&r->err, buf, sizeof buf));
+	if (r->outcome == APP_SIGN_NOT_QUEUED)
+		return cli_fail("act", _("signed, not queued: %s"),
+				cli_words_err(&r->err, buf, sizeof buf));
+	return cli_fail("act", "%s", cli_words_err(&r->err, buf, sizeof buf));
 }
 
 /*
@@ -75,12 +76,12 @@ sign_and_queue(struct app *app, const struct app_action *act, struct signer_args
 	int rc;
 
 	if (act->action != ACTION_RETURN_RESULT)
-		return cli_usage_error("act", "--sign goes with return-result");
+		return cli_usage_error("act", _("--sign goes with return-result"));
 	if (act->reason != NULL || act->to_unit != NULL || act->via != NULL)
-		return cli_usage_error("act", "--sign takes no --reason, --to or --via");
+		return cli_usage_error("act", _("--sign takes no --reason, --to or --via"));
 	if (sa->o.kind == APP_SIGNER_REMOTE && sa->access_token_fd >= 0) {
 		if (app_secret_read(sa->access_token_fd, NULL, &token) != 0)
-			return cli_fail("act", "cannot read the access token from fd %d",
+			return cli_fail("act", _("cannot read the access token from fd %d"),
 					sa->access_token_fd);
 		sa->o.access_token = token.value;
 	}
@@ -114,6 +115,7 @@ cmd_act(int argc, char **argv)
 	int64_t id = 0;
 	int rc = CLI_FAIL, pos = 0;
 
+	cli_lang_init(NULL); /* usage errors in the clerk's language too */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has = i + 1 < argc;
@@ -152,13 +154,13 @@ cmd_act(int argc, char **argv)
 								: &sa.access_token_fd;
 			if (cli_parse_fd(argv[++i], fd) != 0) {
 				free(files);
-				return cli_usage_error("act", "'%s' is not a file descriptor",
+				return cli_usage_error("act", _("'%s' is not a file descriptor"),
 						       argv[i]);
 			}
 		}
 		else if (a[0] == '-' && a[1] != '\0') {
 			free(files);
-			return cli_usage_error("act", "unknown or incomplete option '%s'", a);
+			return cli_usage_error("act", _("unknown or incomplete option '%s'"), a);
 		} else if (pos == 0) {
 			req.code = a;
 			pos++;
@@ -167,41 +169,41 @@ cmd_act(int argc, char **argv)
 			pos++;
 		} else {
 			free(files);
-			return cli_usage_error("act", "unexpected argument '%s'", a);
+			return cli_usage_error("act", _("unexpected argument '%s'"), a);
 		}
 	}
 	if (pos < 2) {
 		free(files);
-		return cli_usage_error("act", "give a dossier code and an action");
+		return cli_usage_error("act", _("give a dossier code and an action"));
 	}
 	req.action = action_from_name(action);
 	if (req.action == ACTION_NONE) {
 		free(files);
-		return cli_usage_error("act", "unknown action '%s' (receive, refuse, "
-					      "request-supplement, supplement-received, forward, "
-					      "approve, request-payment, stop, return-result, "
-					      "withdraw)", action);
+		return cli_usage_error("act", _("unknown action '%s' (receive, refuse, "
+						"request-supplement, supplement-received, forward, "
+						"approve, request-payment, stop, return-result, "
+						"withdraw)"), action);
 	}
 	if (!sign && (so->module != NULL || so->token != NULL || so->key != NULL ||
 		      so->remote_url != NULL || so->credential != NULL || sa.pin_fd >= 0 ||
 		      sa.otp_fd >= 0 || sa.access_token_fd >= 0 || tsa_url != NULL ||
 		      no_timestamp)) {
 		free(files);
-		return cli_usage_error("act", "signer options go with --sign");
+		return cli_usage_error("act", _("signer options go with --sign"));
 	}
 	if (tsa_url != NULL && no_timestamp) {
 		free(files);
-		return cli_usage_error("act", "--tsa and --no-timestamp exclude each other");
+		return cli_usage_error("act", _("--tsa and --no-timestamp exclude each other"));
 	}
 	if (tsa_url != NULL && strncmp(tsa_url, "http://", 7) != 0 &&
 	    strncmp(tsa_url, "https://", 8) != 0) {
 		free(files);
-		return cli_usage_error("act", "--tsa wants an http:// or https:// URL, not '%s'",
+		return cli_usage_error("act", _("--tsa wants an http:// or https:// URL, not '%s'"),
 				       tsa_url);
 	}
 	if (so->remote_url != NULL && (so->module != NULL || so->token != NULL)) {
 		free(files);
-		return cli_usage_error("act", "--remote and --module/--token exclude each other");
+		return cli_usage_error("act", _("--remote and --module/--token exclude each other"));
 	}
 	req.files = files;
 	so->tsa_url = tsa_url;
@@ -225,8 +227,8 @@ cmd_act(int argc, char **argv)
 			   : can_remote ? APP_SIGNER_REMOTE
 					: APP_SIGNER_TOKEN;
 		if (so->kind == APP_SIGNER_TOKEN && !can_token && so->module == NULL) {
-			rc = cli_usage_error("act", "no PKCS#11 module: give --module PATH "
-						    "(or set MOTCUA_PKCS11_MODULE)");
+			rc = cli_usage_error("act", _("no PKCS#11 module: give --module PATH "
+						      "(or set MOTCUA_PKCS11_MODULE)"));
 			goto out;
 		}
 		rc = sign_and_queue(app, &req, &sa, json, &id);
@@ -235,9 +237,9 @@ cmd_act(int argc, char **argv)
 	} else if (app_act(app, &req, &id, &err) != 0) {
 		/* what the command line lacks is bad usage; what the dossier's
 		 * state refuses is a failure */
-		rc = err.code == MC_E_UNKNOWN_ACTION || err.code == MC_E_NEED_REASON ||
-				     err.code == MC_E_NEED_TARGET
-			     ? cli_usage_err("act", &err)
+		rc = err.code == MC_E_UNKNOWN_ACTION ? cli_usage_err("act", &err)
+		     : err.code == MC_E_NEED_REASON || err.code == MC_E_NEED_TARGET
+			     ? cli_refuse_err("act", &err)
 			     : cli_fail_err("act", &err);
 		goto out;
 	}
@@ -255,9 +257,9 @@ cmd_act(int argc, char **argv)
 		free(text);
 		json_decref(o);
 	} else {
-		printf("queued #%" PRId64 ": %s %s via %s (%s -> %s); 'motcua sync' sends it\n", id,
-		       action_name(e.action), e.code, e.source, words_status(e.base_status),
-		       words_status(e.target_status));
+		printf(_("queued #%lld: %s %s via %s (%s -> %s); 'motcua sync' sends it\n"),
+		       (long long)id, action_name(e.action), e.code, e.source,
+		       words_status(e.base_status), words_status(e.target_status));
 	}
 	rc = CLI_OK;
 out:

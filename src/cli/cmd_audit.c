@@ -24,6 +24,7 @@
 
 #include "cli/cli.h"
 #include "core/civil.h"
+#include "ui/i18n.h"
 
 static int
 do_verify(struct app *app, bool json)
@@ -49,11 +50,19 @@ do_verify(struct app *app, bool json)
 		free(text);
 		json_decref(o);
 	} else if (v.problem == STORE_AUDIT_OK) {
-		printf("audit log intact: %" PRId64 " entr%s, %" PRId64 " on the server%s\n",
-		       v.checked, v.checked == 1 ? "y" : "ies", st.shipped_seq,
-		       v.keying == STORE_AUDIT_KEY_CHECKED ? ", keyed" : "");
+		bool keyed = v.keying == STORE_AUDIT_KEY_CHECKED;
+
+		if (v.checked == 1)
+			printf(keyed ? _("audit log intact: %lld entry, %lld on the server, keyed\n")
+				     : _("audit log intact: %lld entry, %lld on the server\n"),
+			       (long long)v.checked, (long long)st.shipped_seq);
+		else
+			printf(keyed ? _("audit log intact: %lld entries, %lld on the server, "
+					 "keyed\n")
+				     : _("audit log intact: %lld entries, %lld on the server\n"),
+			       (long long)v.checked, (long long)st.shipped_seq);
 		if (v.note[0] != '\0')
-			printf("note: %s\n", v.note);
+			printf(_("note: %s\n"), v.note);
 	}
 	if (v.problem != STORE_AUDIT_OK) {
 		fprintf(stderr, "motcua audit: %s\n", v.why);
@@ -102,7 +111,7 @@ do_list(struct app *app, bool json, int64_t limit)
 		free(text);
 		json_decref(arr);
 	} else if (n == 0) {
-		printf("the audit log is empty\n");
+		printf("%s\n", _("the audit log is empty"));
 	}
 	app_audit_list_free(v, n);
 	return CLI_OK;
@@ -125,18 +134,19 @@ cmd_audit(int argc, char **argv)
 			long long v = strtoll(argv[++i], &end, 10);
 
 			if (end == argv[i] || *end != '\0' || v < 0)
-				return cli_usage_error("audit", "--limit takes a number >= 0");
+				return cli_usage_error("audit", _("--limit takes a number >= 0"));
 			limit = v;
 		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config_file = argv[++i];
 		} else if (sub == NULL && argv[i][0] != '-') {
 			sub = argv[i];
 		} else {
-			return cli_usage_error("audit", "unknown or incomplete option '%s'", argv[i]);
+			return cli_usage_error("audit", _("unknown or incomplete option '%s'"),
+					       argv[i]);
 		}
 	}
 	if (sub == NULL || (strcmp(sub, "verify") != 0 && strcmp(sub, "list") != 0))
-		return cli_usage_error("audit", "give 'verify' or 'list'");
+		return cli_usage_error("audit", _("give 'verify' or 'list'"));
 	if (json && strcmp(sub, "list") == 0 && limit == 50)
 		limit = 0; /* --json lists everything unless --limit says otherwise */
 	rc = cli_app_open("audit", config_file, NULL, 0, &app);

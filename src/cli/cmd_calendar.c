@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "core/civil.h"
+#include "ui/i18n.h"
 
 #define CMD "calendar"
 #define YEAR_MIN 1900
@@ -27,13 +28,15 @@ static const char *const kind_json[] = {
 	[CALENDAR_COMPENSATORY] = "compensatory",
 	[CALENDAR_OVERRIDE] = "override",
 };
+/* Words for people: translated where printed. */
 static const char *const kind_label[] = {
-	[CALENDAR_STATUTORY] = "ngày lễ",
-	[CALENDAR_COMPENSATORY] = "nghỉ bù",
-	[CALENDAR_OVERRIDE] = "theo thông báo",
+	[CALENDAR_STATUTORY] = N_("holiday"),
+	[CALENDAR_COMPENSATORY] = N_("day in lieu"),
+	[CALENDAR_OVERRIDE] = N_("by notice"),
 };
 static const char *const weekday_names[7] = {
-	"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy",
+	N_("Sunday"), N_("Monday"), N_("Tuesday"), N_("Wednesday"),
+	N_("Thursday"), N_("Friday"), N_("Saturday"),
 };
 
 /* Columns on a terminal: Vietnamese text is NFC, one code point per column. */
@@ -60,8 +63,8 @@ print_day(const struct calendar_day *d, const char *label)
 	char date[CIVIL_DATE_LEN];
 
 	printf("%s  ", civil_format_date(d->day, date, sizeof date));
-	print_padded(weekday_names[civil_weekday(d->day)], 10);
-	print_padded(label, 16);
+	print_padded(_(weekday_names[civil_weekday(d->day)]), 10);
+	print_padded(_(label), 16);
 	printf("%s\n", d->name);
 }
 
@@ -107,14 +110,14 @@ static void
 print_human(int year, const struct calendar_day *off, size_t n_off,
 	    const struct calendar_day *working, size_t n_working)
 {
-	printf("Ngày nghỉ năm %d (ngoài nghỉ hằng tuần):\n", year);
+	printf(_("Days off in %d (besides the weekly days off):\n"), year);
 	for (size_t i = 0; i < n_off; i++)
 		print_day(&off[i], kind_label[off[i].kind]);
 	if (n_working == 0)
 		return;
-	printf("\nNgày làm việc theo thông báo:\n");
+	printf("\n%s\n", _("Working days set by notice:"));
 	for (size_t i = 0; i < n_working; i++)
-		print_day(&working[i], "làm việc");
+		print_day(&working[i], N_("working"));
 }
 
 static int
@@ -146,6 +149,7 @@ cmd_calendar(int argc, char **argv)
 	struct calendar *cal;
 	int opt, year, rc = CLI_OK;
 
+	cli_lang_init(NULL); /* messages in the clerk's language, usage errors too */
 	optind = 0; /* GNU: full re-initialisation, in case of an earlier parse */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -157,32 +161,32 @@ cmd_calendar(int argc, char **argv)
 			dir = optarg;
 			break;
 		case ':':
-			return cli_usage_error(CMD, "option '%s' needs a value",
+			return cli_usage_error(CMD, _("option '%s' needs a value"),
 					       argv[optind - 1]);
 		default:
-			return cli_usage_error(CMD, "unknown or malformed option '%s'",
+			return cli_usage_error(CMD, _("unknown or malformed option '%s'"),
 					       argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error(CMD, "missing the YEAR");
+		return cli_usage_error(CMD, _("missing the YEAR"));
 	if (argc - optind > 1)
-		return cli_usage_error(CMD, "too many arguments ('%s')", argv[optind + 1]);
+		return cli_usage_error(CMD, _("too many arguments ('%s')"), argv[optind + 1]);
 	if (parse_year(argv[optind], &year) < 0)
-		return cli_usage_error(CMD, "YEAR must be a number in %d..%d, not '%s'", YEAR_MIN,
-				       YEAR_MAX, argv[optind]);
+		return cli_usage_error(CMD, _("YEAR must be a number in %d..%d, not '%s'"),
+				       YEAR_MIN, YEAR_MAX, argv[optind]);
 
 	cal = cli_open_calendar(CMD, dir);
 	n_off = calendar_days_off(cal, year, &off);
 	n_working = calendar_working_overrides(cal, year, &working);
 	if (json) {
 		if (print_json(year, off, n_off, working, n_working) < 0)
-			rc = cli_fail(CMD, "cannot encode JSON");
+			rc = cli_fail(CMD, _("cannot encode JSON"));
 	} else {
 		print_human(year, off, n_off, working, n_working);
 	}
 	calendar_free(cal);
 	if (rc == CLI_OK && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = cli_fail(CMD, "cannot write the output");
+		rc = cli_fail(CMD, _("cannot write the output"));
 	return rc;
 }

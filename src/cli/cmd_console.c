@@ -42,20 +42,20 @@ cmd_console(int argc, char **argv)
 	char *cause = NULL, *notice = NULL, buf[512];
 	int rc = CLI_FAIL;
 
+	cli_lang_init(NULL); /* usage errors in the clerk's language too */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--training") == 0) {
 			opt.training = true;
 		} else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
 			lang = argv[++i];
 			if (strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0)
-				return cli_usage_error("console", "--lang must be vi or en");
+				return cli_usage_error("console", _("--lang must be vi or en"));
 		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			ao.config_file = argv[++i];
 		} else {
-			return cli_usage_error("console", "unknown option '%s'", argv[i]);
+			return cli_usage_error("console", _("unknown option '%s'"), argv[i]);
 		}
 	}
-	cli_lang_init(NULL);
 	ao.warn = on_warn;
 	ao.warn_ctx = &notice;
 	ao.config_error = &ce;

@@ -198,6 +198,8 @@ training_words(enum app_training_error e)
 int
 cmd_demo(int argc, char **argv)
 {
+	/* a training run keeps nothing beyond itself: no secret in a keyring */
+	setenv("MOTCUA_KEYRING", "memory", 1);
 	struct app_training_options to = {.scenario = "quiet-morning", .rate = "3"};
 	struct app_options ao = {.flags = APP_SYSTEMS | APP_WAIT_DISCOVERY,
 				 .pull_every_s = PULL_EVERY_S, .via = "console"};
@@ -211,6 +213,7 @@ cmd_demo(int argc, char **argv)
 	bool check = false;
 	int rc = CLI_FAIL;
 
+	cli_lang_init(NULL); /* usage errors in the trainer's language too */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -219,30 +222,29 @@ cmd_demo(int argc, char **argv)
 			check = true;
 		} else if (strcmp(a, "--lang") == 0 && v != NULL) {
 			if (strcmp(v, "vi") != 0 && strcmp(v, "en") != 0)
-				return cli_usage_error("demo", "--lang must be vi or en");
+				return cli_usage_error("demo", _("--lang must be vi or en"));
 			lang = argv[++i];
 		} else if (strcmp(a, "--scenario") == 0 && v != NULL) {
 			to.scenario = argv[++i];
 		} else if (strcmp(a, "--rate") == 0 && v != NULL) {
 			if (!is_number(v, 0, 1000))
-				return cli_usage_error("demo", "--rate must be 0..1000");
+				return cli_usage_error("demo", _("--rate must be 0..1000"));
 			to.rate = argv[++i];
 		} else if (strcmp(a, "--dossiers") == 0 && v != NULL) {
 			if (!is_number(v, 0, 1000000))
-				return cli_usage_error("demo", "--dossiers must be 0..1000000");
+				return cli_usage_error("demo", _("--dossiers must be 0..1000000"));
 			to.dossiers = argv[++i];
 		} else if (strcmp(a, "--seed") == 0 && v != NULL) {
 			if (!is_number(v, 0, LONG_MAX))
-				return cli_usage_error("demo", "--seed must be a number");
+				return cli_usage_error("demo", _("--seed must be a number"));
 			to.seed = argv[++i];
 		} else if (strcmp(a, "--sandbox") == 0 && v != NULL) {
 			to.sandbox_bin = argv[++i];
 		} else {
-			return cli_usage_error("demo", "unknown option '%s'", a);
+			return cli_usage_error("demo", _("unknown option '%s'"), a);
 		}
 	}
 
-	cli_lang_init(NULL);
 	if (lang != NULL)
 		ui_i18n_set(lang);
 	demo_stop = 0;
@@ -256,10 +258,9 @@ cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	if (app_training_signing_ready(t))
-		/* Not in the catalogues: one line for the trainer in both languages. */
-		say("Mã OTP ký số (sandbox) / signing OTP (sandbox): %s", app_training_otp_url(t));
+		say(_("signing OTP (sandbox): %s"), app_training_otp_url(t));
 	else
-		say("không ghi được cấu hình ký số (cannot write the signing settings)");
+		say("%s", _("cannot write the signing settings"));
 	/* the app in the private folder ($MOTCUA_HOME), on the sandbox's issuer */
 	ao.warn = on_warn;
 	if (app_open(&app, &ao, &err) != 0) {

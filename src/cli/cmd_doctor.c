@@ -193,9 +193,9 @@ cmd_doctor(int argc, char **argv)
 	o.warn_ctx = &d;
 	o.config_error = &ce;
 	if (app_open(&app, &o, &err) != 0) {
-		config_paths_init(&paths, config_file);
+		app_paths_for(config_file, &paths);
 		folders(&paths);
-		config_paths_release(&paths);
+		app_paths_release(&paths);
 		if (err.code == MC_E_CONFIG) {
 			check(&d, false, "config", "%s", words_config(&ce, buf, sizeof buf));
 			rc = CLI_USAGE;

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "core/civil.h"
 #include "core/deadline.h"
+#include "ui/i18n.h"
 
 #define CMD "due"
 #define YEAR_MIN 1900
@@ -52,31 +53,33 @@ build_rule(const struct due_args *a, struct due_rule *rule, mc_time *received)
 	struct civil_time ct;
 
 	if (a->received == NULL)
-		return cli_usage_error(CMD, "missing --received 'YYYY-MM-DD HH:MM'");
+		return cli_usage_error(CMD, _("missing --received 'YYYY-MM-DD HH:MM'"));
 	if (a->duration == NULL)
-		return cli_usage_error(CMD, "missing --duration N");
+		return cli_usage_error(CMD, _("missing --duration N"));
 	if (a->unit == NULL)
-		return cli_usage_error(CMD, "missing --unit hours|working-days|calendar-days");
+		return cli_usage_error(CMD, _("missing --unit hours|working-days|calendar-days"));
 	if (civil_parse_datetime(a->received, received) < 0)
-		return cli_usage_error(CMD, "--received must be 'YYYY-MM-DD HH:MM', not '%s'",
+		return cli_usage_error(CMD, _("--received must be 'YYYY-MM-DD HH:MM', not '%s'"),
 				       a->received);
 	ct = civil_split(*received);
 	if (ct.date.year < YEAR_MIN || ct.date.year > YEAR_MAX)
-		return cli_usage_error(CMD, "--received must lie in %d..%d, not '%s'", YEAR_MIN,
+		return cli_usage_error(CMD, _("--received must lie in %d..%d, not '%s'"), YEAR_MIN,
 				       YEAR_MAX, a->received);
 	if (parse_duration(a->duration, &rule->duration) < 0)
-		return cli_usage_error(CMD, "--duration must be a whole number in 0..%d, not '%s'",
+		return cli_usage_error(CMD,
+				       _("--duration must be a whole number in 0..%d, not '%s'"),
 				       DEADLINE_MAX_DURATION, a->duration);
 	if (deadline_unit_parse(a->unit, &rule->unit) < 0)
 		return cli_usage_error(CMD,
-				       "--unit must be hours, working-days or calendar-days, not '%s'",
+				       _("--unit must be hours, working-days or calendar-days, "
+					 "not '%s'"),
 				       a->unit);
 	rule->cutoff = -1;
 	/* 00:00 would put every dossier after the cut-off; 24:00 none. */
 	if (a->cutoff != NULL &&
 	    (civil_parse_hhmm(a->cutoff, &rule->cutoff) < 0 || rule->cutoff < 1 ||
 	     rule->cutoff > 24 * 60 - 1))
-		return cli_usage_error(CMD, "--cutoff must be HH:MM in 00:01..23:59, not '%s'",
+		return cli_usage_error(CMD, _("--cutoff must be HH:MM in 00:01..23:59, not '%s'"),
 				       a->cutoff);
 	rule->supplement = DEADLINE_RESTART;
 	return CLI_OK;
@@ -132,6 +135,7 @@ cmd_due(int argc, char **argv)
 	char due_s[CIVIL_ISO_LEN];
 	int opt, rc;
 
+	cli_lang_init(NULL); /* messages in the clerk's language, usage errors too */
 	optind = 0; /* GNU: full re-initialisation, in case of an earlier parse */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -155,15 +159,15 @@ cmd_due(int argc, char **argv)
 			a.json = true;
 			break;
 		case ':':
-			return cli_usage_error(CMD, "option '%s' needs a value",
+			return cli_usage_error(CMD, _("option '%s' needs a value"),
 					       argv[optind - 1]);
 		default:
-			return cli_usage_error(CMD, "unknown or malformed option '%s'",
+			return cli_usage_error(CMD, _("unknown or malformed option '%s'"),
 					       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(CMD, _("unexpected argument '%s'"), argv[optind]);
 	rc = build_rule(&a, &rule, &received);
 	if (rc != CLI_OK)
 		return rc;
@@ -171,18 +175,18 @@ cmd_due(int argc, char **argv)
 	cal = cli_open_calendar(CMD, a.dir);
 	if (deadline_start(cal, NULL, &rule, received, &start) < 0 ||
 	    deadline_due(cal, NULL, &rule, received, &due_at) < 0) {
-		rc = cli_fail(CMD, "cannot compute a due date for this rule");
+		rc = cli_fail(CMD, _("cannot compute a due date for this rule"));
 		goto out;
 	}
 	if (a.json) {
 		if (print_json(&rule, received, start, due_at,
 			       deadline_working_seconds(cal, NULL, received, due_at)) < 0)
-			rc = cli_fail(CMD, "cannot encode JSON");
+			rc = cli_fail(CMD, _("cannot encode JSON"));
 	} else {
 		puts(civil_format_iso(due_at, due_s, sizeof due_s));
 	}
 	if (rc == CLI_OK && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = cli_fail(CMD, "cannot write the output");
+		rc = cli_fail(CMD, _("cannot write the output"));
 out:
 	calendar_free(cal);
 	return rc;

@@ -43,15 +43,15 @@ cmd_fetch(int argc, char **argv)
 		else if (argv[i][0] != '-' && nth == NULL)
 			nth = argv[i];
 		else
-			return cli_usage_error("fetch", "unexpected argument '%s'", argv[i]);
+			return cli_usage_error("fetch", _("unexpected argument '%s'"), argv[i]);
 	}
 	if (code == NULL)
-		return cli_usage_error("fetch", "which dossier? give its code");
+		return cli_usage_error("fetch", _("which dossier? give its code"));
 	if (nth != NULL) {
 		errno = 0;
 		n = strtol(nth, &end, 10);
 		if (errno != 0 || end == nth || *end != '\0' || n < 1)
-			return cli_usage_error("fetch", "N is the attachment's number, 1 or more");
+			return cli_usage_error("fetch", _("N is the attachment's number, 1 or more"));
 	}
 	dossier_init(&d);
 	rc = cli_app_open("fetch", config_file, NULL, APP_SYSTEMS | APP_WAIT_DISCOVERY, &app);
@@ -70,21 +70,24 @@ cmd_fetch(int argc, char **argv)
 		goto out;
 	}
 	if (d.n_attachments == 0) {
-		rc = cli_fail("fetch", "dossier %s has no attachments", code);
+		rc = cli_fail("fetch", _("dossier %s has no attachments"), code);
 		goto out;
 	}
 	if (nth == NULL && d.n_attachments > 1) {
-		fprintf(stderr, "motcua fetch: dossier %s has %zu attachments; say which:\n", code,
+		fputs("motcua fetch: ", stderr);
+		fprintf(stderr, _("dossier %s has %zu attachments; say which:\n"), code,
 			d.n_attachments);
-		for (size_t i = 0; i < d.n_attachments; i++)
-			fprintf(stderr, "  %zu  %s (%lld bytes)\n", i + 1,
+		for (size_t i = 0; i < d.n_attachments; i++) {
+			fprintf(stderr, "  %zu  ", i + 1);
+			fprintf(stderr, _("%s (%lld bytes)\n"),
 				d.attachments[i].name != NULL ? d.attachments[i].name : "-",
 				(long long)d.attachments[i].size);
+		}
 		rc = CLI_USAGE;
 		goto out;
 	}
 	if ((size_t)n > d.n_attachments) {
-		rc = cli_usage_error("fetch", "dossier %s has %zu attachment(s)", code,
+		rc = cli_usage_error("fetch", _("dossier %s has %zu attachment(s)"), code,
 				     d.n_attachments);
 		goto out;
 	}
@@ -95,9 +98,11 @@ cmd_fetch(int argc, char **argv)
 	for (;;) {
 		if (!app_download_status(app, &st))
 			break;
-		if (!quiet && st.seq != seq)
-			fprintf(stderr, "\r%llu / %llu bytes", (unsigned long long)st.bytes,
+		if (!quiet && st.seq != seq) {
+			fputc('\r', stderr);
+			fprintf(stderr, _("%llu / %llu bytes"), (unsigned long long)st.bytes,
 				(unsigned long long)st.total);
+		}
 		seq = st.seq;
 		if (st.state != APP_DL_RUNNING)
 			break;
@@ -108,7 +113,7 @@ cmd_fetch(int argc, char **argv)
 		fputc('\n', stderr);
 	if (st.state != APP_DL_DONE) {
 		char how[256];
-		rc = cli_fail("fetch", "%s%s%s; %llu bytes so far, %s",
+		rc = cli_fail("fetch", _("%s%s%s; %llu bytes so far, %s"),
 			      st.state == APP_DL_CANCELLED ? _("cancelled")
 							   : words_download(st.error),
 			      st.detail[0] != '\0' ? ": " : "", st.detail,

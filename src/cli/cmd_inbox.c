@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "core/status.h"
 #include "core/xalloc.h"
+#include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/words.h"
 
@@ -79,7 +80,7 @@ on_row(void *ctx, const struct store_row *r)
 		fputc(' ', stdout);
 		cell(r->source, 6);
 		fputc(' ', stdout);
-		cell(status_label_vi(r->status), 16);
+		cell(words_status(r->status), 16);
 		fputc(' ', stdout);
 		cell(r->applicant_name, 19);
 		fputc(' ', stdout);
@@ -92,15 +93,15 @@ on_row(void *ctx, const struct store_row *r)
 static void
 header(void)
 {
-	cell("MÃ HỒ SƠ", 19);
+	cell(_("CODE"), 19);
 	fputc(' ', stdout);
-	cell("NGUỒN", 6);
+	cell(_("SOURCE"), 6);
 	fputc(' ', stdout);
-	cell("TRẠNG THÁI", 16);
+	cell(_("STATUS"), 16);
 	fputc(' ', stdout);
-	cell("NGƯỜI NỘP", 19);
+	cell(_("APPLICANT"), 19);
 	fputc(' ', stdout);
-	cell("HẠN", 11);
+	cell(_("DUE"), 11);
 	fputc('\n', stdout);
 }
 
@@ -126,7 +127,7 @@ cmd_inbox(int argc, char **argv)
 		} else if (strcmp(a, "--mismatch") == 0) {
 			q.mismatch_only = true;
 		} else if (v == NULL) {
-			return cli_usage_error("inbox", "unknown or incomplete option '%s'", a);
+			return cli_usage_error("inbox", _("unknown or incomplete option '%s'"), a);
 		} else if (strcmp(a, "--source") == 0) {
 			q.source = v;
 			i++;
@@ -139,31 +140,31 @@ cmd_inbox(int argc, char **argv)
 		} else if (strcmp(a, "--status") == 0) {
 			long s = strtol(v, &end, 10);
 			if (*end != '\0' || !status_valid((int)s))
-				return cli_usage_error("inbox", "--status must be 1..10");
+				return cli_usage_error("inbox", _("--status must be 1..10"));
 			q.status = (int)s;
 			i++;
 		} else if (strcmp(a, "--due") == 0) {
 			int c = app_due_class_from_name(v);
 			if (c != STORE_DUE_SOON && c != STORE_DUE_OVERDUE)
-				return cli_usage_error("inbox", "--due must be soon or overdue");
+				return cli_usage_error("inbox", _("--due must be soon or overdue"));
 			q.due = (enum store_due_class)c;
 			i++;
 		} else if (strcmp(a, "--sort") == 0) {
 			int s = app_sort_from_name(v);
 			if (s != STORE_SORT_DUE && s != STORE_SORT_RECEIVED)
-				return cli_usage_error("inbox", "--sort must be due or received");
+				return cli_usage_error("inbox", _("--sort must be due or received"));
 			q.sort = (enum store_sort)s;
 			q.descending = s == STORE_SORT_RECEIVED;
 			i++;
 		} else if (strcmp(a, "--limit") == 0) {
 			long n = strtol(v, &end, 10);
 			if (*end != '\0' || v[0] == '\0' || n < 0 || n > 10000000)
-				return cli_usage_error("inbox", "--limit must be a number >= 0");
+				return cli_usage_error("inbox", _("--limit must be a number >= 0"));
 			q.limit = n;
 			limit_given = true;
 			i++;
 		} else {
-			return cli_usage_error("inbox", "unknown option '%s'", a);
+			return cli_usage_error("inbox", _("unknown option '%s'"), a);
 		}
 	}
 	if (o.json && !limit_given)
@@ -188,9 +189,9 @@ cmd_inbox(int argc, char **argv)
 		printf("%s\n", text);
 		free(text);
 	} else if (app_inbox_count(app, &q, 0, &count) == 0 && (int64_t)o.rows < count) {
-		printf("(%zu of %lld; --limit N shows more)\n", o.rows, (long long)count);
+		printf(_("(%zu of %lld; --limit N shows more)\n"), o.rows, (long long)count);
 	} else if (o.rows == 0) {
-		printf("(no dossiers; run 'motcua sync')\n");
+		printf("%s\n", _("(no dossiers; run 'motcua sync')"));
 	}
 	rc = CLI_OK;
 out:

@@ -49,13 +49,12 @@ on_prompt(void *arg, const struct app_device_prompt *p)
 	qr = app_qr(target, QR_MAX_COLS, QR_MAX_ROWS, NULL, NULL);
 	if (qr != NULL) {
 		fputs(qr, stdout);
-		printf("Quét mã QR bằng điện thoại, hoặc mở %s\n", p->verification_uri);
+		printf(_("Scan the QR code with your phone, or open %s\n"), p->verification_uri);
 	} else {
-		printf("Mở %s trên điện thoại\n", p->verification_uri);
+		printf(_("Open %s on your phone\n"), p->verification_uri);
 	}
-	printf("và nhập mã: %s   (hết hạn sau %d phút)\n", p->user_code,
+	printf(_("and enter the code: %s   (it expires in %d minute(s))\n"), p->user_code,
 	       (p->expires_in + 59) / 60);
-	printf("(Scan the code or open %s and enter %s.)\n", p->verification_uri, p->user_code);
 	fflush(stdout);
 	free(qr);
 }
@@ -78,7 +77,7 @@ ask_new_code(void)
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return false;
-	printf("Lấy mã mới? [C/k] (get a new code? [Y/n]) ");
+	printf("%s", _("Get a new code? [Y/n] "));
 	fflush(stdout);
 	if (fgets(line, sizeof line, stdin) == NULL)
 		return false;
@@ -104,8 +103,9 @@ static void
 say_remember(struct app *app)
 {
 	if (app_signin_remember(app) < 0)
-		fprintf(stderr, "motcua login: could not remember the sign-in server; later "
-				"commands need --issuer or MOTCUA_ISSUER\n");
+		fprintf(stderr, "motcua login: %s\n",
+			_("could not remember the sign-in server; later commands need "
+			  "--issuer or MOTCUA_ISSUER"));
 }
 
 static int
@@ -119,14 +119,14 @@ do_login(struct app *app)
 		st.done = false;
 		app_signin_device(app, on_prompt, on_done, &st);
 		if (app_signin_wait(app, &st.done) != 0)
-			return cli_fail("login", "network layer failed");
+			return cli_fail("login", "%s", _("network layer failed"));
 		if (st.status != APP_SIGNIN_EXPIRED || !ask_new_code())
 			break;
 	}
 	if (st.status != APP_SIGNIN_OK) {
 		if (st.status == APP_SIGNIN_EXPIRED)
-			fprintf(stderr, "motcua login: chạy lại `motcua login` để lấy mã mới "
-					"(run `motcua login` again for a new code)\n");
+			fprintf(stderr, "motcua login: %s\n",
+				_("run `motcua login` again for a new code"));
 		return report_failure("login", &st);
 	}
 	app_clerk(app, &clerk);
@@ -135,13 +135,15 @@ do_login(struct app *app)
 	if (!clerk.persistent) {
 		char buf[640];
 		fprintf(stderr, "motcua login: %s\n",
-			cli_words_text(N_("no Secret Service here: the sign-in lasts only "
-					  "while this process runs"),
+			cli_words_text(N_("nowhere to keep the sign-in (no Secret Service, no "
+					  "kernel keyring): it lasts only while this process "
+					  "runs"),
 				       buf, sizeof buf));
 	}
 	say_remember(app);
-	printf("signed in as %s\n", clerk.name != NULL ? clerk.name
-				  : clerk.subject != NULL ? clerk.subject : "(unknown)");
+	printf(_("signed in as %s\n"), clerk.name != NULL      ? clerk.name
+				     : clerk.subject != NULL ? clerk.subject
+							     : _("(unknown)"));
 	fflush(stdout);
 	return CLI_OK;
 }
@@ -168,9 +170,9 @@ on_system(void *arg, const struct app_system_token *t)
 			json_object_set_new(o, "error", json_string(words_signin(t->why)));
 		json_array_append_new(c->systems, o);
 	} else if (t->ok) {
-		printf("%s: token until %s\n", t->name, when);
+		printf(_("%s: token until %s\n"), t->name, when);
 	} else {
-		printf("%s: no token: %s%s%s\n", t->name, words_signin(t->why),
+		printf(_("%s: no token: %s%s%s\n"), t->name, words_signin(t->why),
 		       t->detail[0] != '\0' ? " " : "", t->detail);
 	}
 }
@@ -186,7 +188,7 @@ do_status(struct app *app, bool json)
 
 	app_signin_resume(app, on_done, &st);
 	if (app_signin_wait(app, &st.done) != 0)
-		return cli_fail("login", "network layer failed");
+		return cli_fail("login", "%s", _("network layer failed"));
 	if (st.status != APP_SIGNIN_OK) {
 		if (json) {
 			json_t *j = json_pack("{s:b, s:s, s:s}", "signed_in", 0, "status",
@@ -211,9 +213,9 @@ do_status(struct app *app, bool json)
 		c.systems = json_array();
 	} else {
 		say_remember(app);
-		printf("signed in as %s\n", clerk.name != NULL ? clerk.name : "(unknown)");
-		printf("issuer: %s\n", clerk.issuer);
-		printf("keyring: %s\n", clerk.persistent ? "Secret Service" : "memory only");
+		printf(_("signed in as %s\n"), clerk.name != NULL ? clerk.name : _("(unknown)"));
+		printf(_("issuer: %s\n"), clerk.issuer);
+		printf(_("kept in: %s\n"), words_kept_in(clerk.kept_in));
 	}
 	if (app_signin_tokens(app, on_system, &c) > 0)
 		rc = CLI_FAIL;
@@ -236,6 +238,7 @@ cmd_login(int argc, char **argv)
 	struct app *app = NULL;
 	int rc;
 
+	cli_lang_init(NULL); /* usage errors in the clerk's language too */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc)
 			o.issuer = argv[++i];
@@ -246,10 +249,10 @@ cmd_login(int argc, char **argv)
 		else if (strcmp(argv[i], "--json") == 0)
 			json = true;
 		else
-			return cli_usage_error("login", "unexpected argument '%s'", argv[i]);
+			return cli_usage_error("login", _("unexpected argument '%s'"), argv[i]);
 	}
 	if (json && !status)
-		return cli_usage_error("login", "--json goes with --status");
+		return cli_usage_error("login", _("--json goes with --status"));
 	rc = cli_app_open_with("login", &o, &app);
 	if (rc != 0)
 		return rc;
@@ -258,8 +261,8 @@ cmd_login(int argc, char **argv)
 		rc = cli_fail("login", "%s",
 			      why->detail[0] != '\0'
 				      ? why->detail
-				      : "no sign-in server configured: use --issuer URL, "
-					"MOTCUA_ISSUER or \"issuer\" in config.json");
+				      : _("no sign-in server configured: use --issuer URL, "
+					  "MOTCUA_ISSUER or \"issuer\" in config.json"));
 	} else {
 		rc = status ? do_status(app, json) : do_login(app);
 	}

@@ -37,11 +37,11 @@ sign_out(struct app *app)
 		return CLI_OK;
 	r = app_sign_out(app, detail, sizeof detail);
 	if (r == APP_SIGNIN_OK) {
-		printf("Đã đăng xuất (signed out)%s\n",
-		       strcmp(detail, "nothing stored") == 0
-			       ? "; không có phiên nào được lưu (nothing was stored)" : "");
+		printf("%s", strcmp(detail, "nothing stored") == 0
+				     ? _("Signed out; nothing was stored\n")
+				     : _("Signed out\n"));
 	} else if (r == APP_SIGNIN_OFFLINE) {
-		printf("Đã xóa token trên máy này (signed out here)\n");
+		printf("%s", _("Signed out on this terminal: its tokens were removed\n"));
 		fprintf(stderr, "motcua logout: %s\n", detail);
 	} else {
 		char buf[640];
@@ -62,6 +62,7 @@ cmd_logout(int argc, char **argv)
 	char buf[768];
 	int rc = CLI_OK, out_rc;
 
+	cli_lang_init(NULL); /* usage errors in the clerk's language too */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc)
 			o.issuer = argv[++i];
@@ -74,10 +75,10 @@ cmd_logout(int argc, char **argv)
 		else if (strcmp(argv[i], "--force") == 0)
 			force = true;
 		else
-			return cli_usage_error("logout", "unexpected argument '%s'", argv[i]);
+			return cli_usage_error("logout", _("unexpected argument '%s'"), argv[i]);
 	}
 	if (force && !wipe)
-		return cli_usage_error("logout", "--force only goes with --wipe");
+		return cli_usage_error("logout", _("--force only goes with --wipe"));
 	rc = cli_app_open_with("logout", &o, &app);
 	if (rc != 0)
 		return rc;
@@ -85,7 +86,7 @@ cmd_logout(int argc, char **argv)
 	if (!app_signin_available(app)) {
 		const struct mc_err *why = app_systems_error(app);
 		const char *msg = why->detail[0] != '\0' ? why->detail
-							 : "no sign-in server configured";
+							 : _("no sign-in server configured");
 		if (!wipe) {
 			rc = cli_fail("logout", "%s", msg);
 			goto out;
@@ -113,12 +114,12 @@ cmd_logout(int argc, char **argv)
 			 "}", plan.unsent, plan.audit_waiting);
 		(void)app_audit_note(app, NULL, STORE_AUDIT_WIPE_REFUSED, NULL, details, &err);
 		sign_out(app);
-		rc = cli_fail("logout", "the local cache was NOT removed: %" PRId64 " queued "
-			      "action(s) not sent yet and %" PRId64 " audit entr%s not yet on the "
-			      "server (dữ liệu trên máy chưa bị xóa vì còn việc chưa gửi). Connect "
-			      "and run 'motcua sync', then 'motcua logout --wipe'; or 'motcua logout "
-			      "--wipe --force' to lose them", plan.unsent, plan.audit_waiting,
-			      plan.audit_waiting == 1 ? "y" : "ies");
+		rc = cli_fail("logout", _("the local cache was NOT removed: %lld queued "
+					  "action(s) not sent yet and %lld audit entry(ies) not yet "
+					  "on the server. Connect and run 'motcua sync', then "
+					  "'motcua logout --wipe'; or 'motcua logout --wipe --force' "
+					  "to lose them"),
+			      (long long)plan.unsent, (long long)plan.audit_waiting);
 		goto out;
 	}
 	out_rc = sign_out(app);
@@ -127,10 +128,11 @@ cmd_logout(int argc, char **argv)
 		goto out;
 	}
 	if (plan.unsent + plan.audit_waiting > 0)
-		fprintf(stderr, "motcua logout: --force: %" PRId64 " queued action(s) and %" PRId64
-			" audit entr%s were lost (đã mất)\n", plan.unsent, plan.audit_waiting,
-			plan.audit_waiting == 1 ? "y" : "ies");
-	printf("Đã xóa dữ liệu trên máy (local cache removed)\n");
+		fprintf(stderr,
+			_("motcua %s: --force: %lld queued action(s) and %lld audit entry(ies) "
+			  "were lost\n"),
+			"logout", (long long)plan.unsent, (long long)plan.audit_waiting);
+	printf("%s", _("Local cache removed\n"));
 	rc = out_rc;
 out:
 	app_close(app);

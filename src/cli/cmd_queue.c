@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
+#include "ui/textwidth.h"
 #include "ui/words.h"
 
 /* queue send --backoff-cap; 0: the replay's default */
@@ -88,15 +89,60 @@ list_json(const struct store_outbox_entry *v, size_t n)
 	json_decref(arr);
 }
 
+/* s, then spaces up to `cols` display columns (printf's %-Ns counts bytes). */
+static void
+pad(const char *s, int cols)
+{
+	fputs(s, stdout);
+	for (int w = ui_text_width(s); w < cols; w++)
+		putchar(' ');
+}
+
+/* Spaces, then s, ending at `cols` display columns (as %Ns). */
+static void
+pad_left(const char *s, int cols)
+{
+	for (int w = ui_text_width(s); w < cols; w++)
+		putchar(' ');
+	fputs(s, stdout);
+}
+
+static int
+wider(int cols, const char *s)
+{
+	int w = ui_text_width(s);
+
+	return w > cols ? w : cols;
+}
+
 static void
 list_human(const struct store_outbox_entry *v, size_t n)
 {
+	int w_action, w_state;
+
 	if (n == 0) {
-		printf("hàng đợi trống (the queue is empty)\n");
+		printf("%s\n", _("the queue is empty"));
 		return;
 	}
-	printf("%6s  %-22s %-8s %-20s %-9s %3s  %s\n", "id", "dossier", "via", "action", "state",
-	       "try", "last error");
+	/* the words of the current language decide the columns' widths */
+	w_action = wider(20, _("action"));
+	w_state = wider(9, _("state"));
+	for (size_t i = 0; i < n; i++) {
+		w_action = wider(w_action, words_action(v[i].action));
+		w_state = wider(w_state, words_queue_state(v[i].state));
+	}
+	pad_left(_("id"), 6);
+	fputs("  ", stdout);
+	pad(_("dossier"), 22);
+	putchar(' ');
+	pad(_("via"), 8);
+	putchar(' ');
+	pad(_("action"), w_action);
+	putchar(' ');
+	pad(_("state"), w_state);
+	putchar(' ');
+	pad_left(_("try"), 3);
+	printf("  %s\n", _("last error"));
 	for (size_t i = 0; i < n; i++) {
 		const struct store_outbox_entry *e = &v[i];
 		struct mc_err err;
@@ -106,16 +152,31 @@ list_human(const struct store_outbox_entry *v, size_t n)
 		words[0] = '\0';
 		if (err.code != MC_OK)
 			words_err(&err, words, sizeof words);
-		printf("%6" PRId64 "  %-22s %-8s %-20s %-9s %3d  %s\n", e->id, e->code, e->source,
-		       action_name(e->action), app_queue_state_name(e->state), e->attempts, words);
-		if (e->state == STORE_OUTBOX_CONFLICT || e->state == STORE_OUTBOX_FAILED)
-			printf("        %s: '%s' -> '%s'; %s: '%s'%s%s; "
-			       "motcua queue retry|drop %" PRId64 "\n",
-			       words_queue_state(e->state), words_status(e->base_status),
-			       words_status(e->target_status), _("the system has"),
-			       words_status(e->server_status),
-			       e->server_version != NULL ? ", v. " : "",
-			       e->server_version != NULL ? e->server_version : "", e->id);
+		printf("%6" PRId64 "  ", e->id);
+		pad(e->code, 22);
+		putchar(' ');
+		pad(e->source, 8);
+		putchar(' ');
+		pad(words_action(e->action), w_action);
+		putchar(' ');
+		pad(words_queue_state(e->state), w_state);
+		printf(" %3d  %s\n", e->attempts, words);
+		if (e->state == STORE_OUTBOX_CONFLICT || e->state == STORE_OUTBOX_FAILED) {
+			fputs("        ", stdout);
+			if (e->server_version != NULL)
+				printf(_("%s: '%s' -> '%s'; the system has '%s', version %s; "
+					 "motcua queue retry|drop %lld\n"),
+				       words_queue_state(e->state), words_status(e->base_status),
+				       words_status(e->target_status),
+				       words_status(e->server_status), e->server_version,
+				       (long long)e->id);
+			else
+				printf(_("%s: '%s' -> '%s'; the system has '%s'; "
+					 "motcua queue retry|drop %lld\n"),
+				       words_queue_state(e->state), words_status(e->base_status),
+				       words_status(e->target_status),
+				       words_status(e->server_status), (long long)e->id);
+		}
 	}
 }
 
@@ -173,9 +234,11 @@ do_send(struct app *app, const char *only, int64_t wait_ms, bool json)
 		free(text);
 		json_decref(o);
 	} else {
-		printf("sent: %" PRIu64 " applied, %" PRIu64 " conflict(s), %" PRIu64
-		       " refused; %" PRId64 " waiting; %" PRIu64 " B out, %" PRIu64 " B in\n",
-		       st.applied, st.conflicts, st.failed, remaining, st.bytes_out, st.bytes_in);
+		printf(_("sent: %llu applied, %llu conflict(s), %llu refused; %lld waiting; "
+			 "%llu B out, %llu B in\n"),
+		       (unsigned long long)st.applied, (unsigned long long)st.conflicts,
+		       (unsigned long long)st.failed, (long long)remaining,
+		       (unsigned long long)st.bytes_out, (unsigned long long)st.bytes_in);
 	}
 	return remaining > 0 ? CLI_FAIL : CLI_OK;
 }
@@ -207,33 +270,33 @@ cmd_queue(int argc, char **argv)
 		else if (strcmp(a, "--backoff-cap") == 0 && has) {
 			int64_t cap;
 			if (parse_id(argv[++i], &cap) != 0 || cap > 3600)
-				return cli_usage_error("queue", "--backoff-cap takes 1..3600 seconds");
+				return cli_usage_error("queue", _("--backoff-cap takes 1..3600 seconds"));
 			backoff_cap_ms = (uint64_t)cap * 1000;
 		} else if (strcmp(a, "--wait") == 0 && has) {
 			if (parse_id(argv[++i], &wait_s) != 0 && strcmp(argv[i], "0") != 0)
-				return cli_usage_error("queue", "--wait takes seconds");
+				return cli_usage_error("queue", _("--wait takes seconds"));
 			if (strcmp(argv[i], "0") == 0)
 				wait_s = 0;
 		} else if (a[0] == '-')
-			return cli_usage_error("queue", "unknown or incomplete option '%s'", a);
+			return cli_usage_error("queue", _("unknown or incomplete option '%s'"), a);
 		else if (verb == NULL)
 			verb = a;
 		else if (arg == NULL)
 			arg = a;
 		else
-			return cli_usage_error("queue", "unexpected argument '%s'", a);
+			return cli_usage_error("queue", _("unexpected argument '%s'"), a);
 	}
 	if (verb != NULL && strcmp(verb, "retry") != 0 && strcmp(verb, "drop") != 0 &&
 	    strcmp(verb, "send") != 0 && strcmp(verb, "list") != 0)
-		return cli_usage_error("queue", "unknown subcommand '%s'", verb);
+		return cli_usage_error("queue", _("unknown subcommand '%s'"), verb);
 	if (verb != NULL && (strcmp(verb, "retry") == 0 || strcmp(verb, "drop") == 0) &&
 	    parse_id(arg, &id) != 0)
-		return cli_usage_error("queue", "%s takes an entry id", verb);
+		return cli_usage_error("queue", _("%s takes an entry id"), verb);
 	if (verb != NULL && (strcmp(verb, "send") == 0 || strcmp(verb, "list") == 0) &&
 	    arg != NULL)
-		return cli_usage_error("queue", "unexpected argument '%s'", arg);
+		return cli_usage_error("queue", _("unexpected argument '%s'"), arg);
 	if (verb != NULL && strcmp(verb, "drop") == 0 && !yes && !isatty(STDIN_FILENO))
-		return cli_usage_error("queue", "drop asks on a terminal; use --yes in scripts");
+		return cli_usage_error("queue", _("drop asks on a terminal; use --yes in scripts"));
 
 	rc = cli_app_open("queue", config_file, NULL,
 			  verb != NULL && strcmp(verb, "send") == 0
@@ -260,7 +323,7 @@ cmd_queue(int argc, char **argv)
 			rc = cli_fail_err("queue", &err);
 			goto out;
 		}
-		printf("#%" PRId64 " queued again on the server's version with a new key\n", id);
+		printf(_("#%lld queued again on the server's version with a new key\n"), (long long)id);
 		rc = CLI_OK;
 	} else if (strcmp(verb, "drop") == 0) {
 		struct store_outbox_entry e;
@@ -279,11 +342,11 @@ cmd_queue(int argc, char **argv)
 		}
 		if (!yes) {
 			char q[256];
-			snprintf(q, sizeof q, "Bỏ thao tác #%" PRId64 " '%s' trên hồ sơ %s?", id,
-				 action_name(e.action), e.code);
+			snprintf(q, sizeof q, _("Drop action #%lld '%s' on dossier %s?"), (long long)id,
+				 words_action(e.action), e.code);
 			if (!confirm(q)) {
 				app_queue_entry_release(&e);
-				rc = cli_fail("queue", "not dropped");
+				rc = cli_fail("queue", "%s", _("not dropped"));
 				goto out;
 			}
 		}
@@ -292,7 +355,7 @@ cmd_queue(int argc, char **argv)
 			rc = cli_fail_err("queue", &err);
 			goto out;
 		}
-		printf("#%" PRId64 " dropped\n", id);
+		printf(_("#%lld dropped\n"), (long long)id);
 		rc = CLI_OK;
 	} else {
 		rc = do_send(app, only, wait_s * 1000, json);

@@ -24,6 +24,7 @@
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
+#include "ui/textwidth.h"
 #include "ui/words.h"
 
 static json_t *
@@ -100,61 +101,176 @@ to_json(const struct dossier *d, const char *id, const char *due_class)
 	return o;
 }
 
+/* The labels of the human view, in the clerk's language at print time. */
+enum label {
+	L_CODE,
+	L_SYSTEM,
+	L_PROCEDURE,
+	L_PROCEDURE_CODE,
+	L_FIELD,
+	L_APPLICANT,
+	L_ID,
+	L_AREA,
+	L_UNIT,
+	L_SUMMARY,
+	L_STATUS,
+	L_COORD_STATUS,
+	L_RECEIVED,
+	L_DUE_SOURCE,
+	L_DUE_HERE,
+	L_FINISHED,
+	L_UPDATED,
+	L_FEES,
+	L_ATTACHMENTS,
+	L_SUPPLEMENTS,
+	L_HISTORY,
+	L_COUNT
+};
+
+static const char *const labels[L_COUNT] = {
+	[L_CODE] = N_("Code"),
+	[L_SYSTEM] = N_("System"),
+	[L_PROCEDURE] = N_("Procedure"),
+	[L_PROCEDURE_CODE] = N_("Procedure code"),
+	[L_FIELD] = N_("Field"),
+	[L_APPLICANT] = N_("Applicant"),
+	[L_ID] = N_("ID number"),
+	[L_AREA] = N_("Area"),
+	[L_UNIT] = N_("Handling unit"),
+	[L_SUMMARY] = N_("Summary"),
+	[L_STATUS] = N_("Status"),
+	[L_COORD_STATUS] = N_("Status on DVCQG"),
+	[L_RECEIVED] = N_("Received on"),
+	[L_DUE_SOURCE] = N_("Due (system's)"),
+	[L_DUE_HERE] = N_("Due (computed here)"),
+	[L_FINISHED] = N_("Finished"),
+	[L_UPDATED] = N_("Last change"),
+	[L_FEES] = N_("Fees"),
+	[L_ATTACHMENTS] = N_("Attachments"),
+	[L_SUPPLEMENTS] = N_("Supplements"),
+	[L_HISTORY] = N_("History"),
+};
+
+/* The display width every label is padded to: the widest one's. */
+static int label_cols;
+
 static void
-line(const char *label, const char *value)
+label_cols_init(void)
 {
-	printf("%-22s %s\n", label, value != NULL && value[0] != '\0' ? value : "-");
+	label_cols = 0;
+	for (size_t i = 0; i < L_COUNT; i++) {
+		int w = ui_text_width(_(labels[i]));
+		if (w > label_cols)
+			label_cols = w;
+	}
+}
+
+/* The label (or only its padding when `first` is false), then a space.
+ * Padded by display columns: Vietnamese letters take several bytes. */
+static void
+label(enum label l, bool first)
+{
+	const char *s = first ? _(labels[l]) : "";
+
+	fputs(s, stdout);
+	for (int w = ui_text_width(s); w < label_cols; w++)
+		putchar(' ');
+	putchar(' ');
 }
 
 static void
-print_human(const struct dossier *d, const char *id, const char *due_class)
+line(enum label l, const char *value)
 {
-	char b1[CIVIL_ISO_LEN], b2[CIVIL_ISO_LEN], num[64];
+	label(l, true);
+	printf("%s\n", value != NULL && value[0] != '\0' ? value : "-");
+}
 
-	line("Mã hồ sơ", d->code);
-	line("Hệ thống xử lý", d->source);
-	line("Thủ tục", d->procedure_name);
-	line("Mã thủ tục", d->procedure_code);
-	line("Lĩnh vực", d->field_name);
-	line("Người nộp", d->applicant_name);
-	line("Số giấy tờ", id);
-	line("Địa bàn", d->area);
-	line("Đơn vị xử lý", d->unit);
-	line("Trích yếu", d->summary);
-	snprintf(num, sizeof num, "%d %s (%s)", d->status, status_label_vi(d->status),
-		 d->raw_status != NULL ? d->raw_status : "?");
-	line("Trạng thái", num);
-	if (d->coord_status != 0) {
-		snprintf(num, sizeof num, "%d %s%s", d->coord_status, status_label_vi(d->coord_status),
-			 dossier_status_mismatch(d) ? "  << LỆCH TRẠNG THÁI (mismatch)" : "");
-		line("Trạng thái DVCQG", num);
+/* The payment state and the due class in words (JSON keeps the names). */
+static const char *
+payment_words(int p)
+{
+	static const char *const words[] = {N_("nothing due"), N_("paid"), N_("unknown"),
+					    N_("pending"), N_("failed")};
+	return _(words[p >= 0 && p <= 4 ? p : 2]);
+}
+
+static const char *
+due_class_words(enum store_due_class c)
+{
+	switch (c) {
+	case STORE_DUE_OVERDUE:
+		return _("overdue");
+	case STORE_DUE_SOON:
+		return _("coming due");
+	case STORE_DUE_OK:
+		return _("not yet due");
+	case STORE_DUE_NONE:
+		return _("no due date");
+	case STORE_DUE_FINISHED:
+		return _("finished");
+	default:
+		return app_due_class_name(c);
 	}
-	line("Ngày tiếp nhận", when(d->received_at, b1, sizeof b1));
-	line("Hạn (hệ thống nguồn)", when(d->source_due_at, b1, sizeof b1));
-	snprintf(num, sizeof num, "%s  [%s]", when(d->due_at, b2, sizeof b2), due_class);
-	line("Hạn (tính tại đây)", num);
-	if (d->due_at != 0 && d->source_due_at != 0 && d->due_at != d->source_due_at)
-		line("", "the two due dates differ / hai hạn khác nhau");
-	line("Kết thúc xử lý", when(d->finished_at, b1, sizeof b1));
-	line("Cập nhật", when(d->updated_at, b1, sizeof b1));
-	snprintf(num, sizeof num, "%lld đ, %s", (long long)dossier_fees_total(d),
-		 payment_name(d->payment));
-	line("Lệ phí", num);
+}
+
+static void
+print_human(const struct dossier *d, const char *id, enum store_due_class due_class)
+{
+	char b1[CIVIL_ISO_LEN], b2[CIVIL_ISO_LEN], num[512];
+
+	label_cols_init();
+	line(L_CODE, d->code);
+	line(L_SYSTEM, d->source);
+	line(L_PROCEDURE, d->procedure_name);
+	line(L_PROCEDURE_CODE, d->procedure_code);
+	line(L_FIELD, d->field_name);
+	line(L_APPLICANT, d->applicant_name);
+	line(L_ID, id);
+	line(L_AREA, d->area);
+	line(L_UNIT, d->unit);
+	line(L_SUMMARY, d->summary);
+	snprintf(num, sizeof num, "%d %s (%s)", d->status, words_status(d->status),
+		 d->raw_status != NULL ? d->raw_status : "?");
+	line(L_STATUS, num);
+	if (d->coord_status != 0) {
+		snprintf(num, sizeof num, "%d %s%s%s", d->coord_status,
+			 words_status(d->coord_status), dossier_status_mismatch(d) ? "  << " : "",
+			 dossier_status_mismatch(d) ? _("STATUS MISMATCH") : "");
+		line(L_COORD_STATUS, num);
+	}
+	line(L_RECEIVED, when(d->received_at, b1, sizeof b1));
+	line(L_DUE_SOURCE, when(d->source_due_at, b1, sizeof b1));
+	snprintf(num, sizeof num, "%s  [%s]", when(d->due_at, b2, sizeof b2),
+		 due_class_words(due_class));
+	line(L_DUE_HERE, num);
+	if (d->due_at != 0 && d->source_due_at != 0 && d->due_at != d->source_due_at) {
+		label(L_DUE_HERE, false);
+		printf("%s\n", _("the two due dates differ"));
+	}
+	line(L_FINISHED, when(d->finished_at, b1, sizeof b1));
+	line(L_UPDATED, when(d->updated_at, b1, sizeof b1));
+	snprintf(num, sizeof num, _("%lld VND, %s"), (long long)dossier_fees_total(d),
+		 payment_words(d->payment));
+	line(L_FEES, num);
 	for (size_t i = 0; i < d->n_attachments; i++) {
 		char sz[32] = "?";
 		if (d->attachments[i].size >= 0)
 			snprintf(sz, sizeof sz, "%.1f KB", (double)d->attachments[i].size / 1024.0);
-		printf("%-22s %s (%s)\n", i == 0 ? "Tệp đính kèm" : "", d->attachments[i].name, sz);
+		label(L_ATTACHMENTS, i == 0);
+		printf("%s (%s)\n", d->attachments[i].name, sz);
 	}
-	for (size_t i = 0; i < d->n_supplements; i++)
-		printf("%-22s %s -> %s %s\n", i == 0 ? "Bổ sung" : "",
-		       when(d->supplements[i].requested_at, b1, sizeof b1),
+	for (size_t i = 0; i < d->n_supplements; i++) {
+		label(L_SUPPLEMENTS, i == 0);
+		printf("%s -> %s %s\n", when(d->supplements[i].requested_at, b1, sizeof b1),
 		       when(d->supplements[i].completed_at, b2, sizeof b2),
 		       d->supplements[i].reason != NULL ? d->supplements[i].reason : "");
-	for (size_t i = 0; i < d->n_history; i++)
-		printf("%-22s %s %s %s\n", i == 0 ? "Quá trình" : "",
-		       when(d->history[i].at, b1, sizeof b1), status_label_vi(d->history[i].status),
+	}
+	for (size_t i = 0; i < d->n_history; i++) {
+		label(L_HISTORY, i == 0);
+		printf("%s %s %s\n", when(d->history[i].at, b1, sizeof b1),
+		       words_status(d->history[i].status),
 		       d->history[i].actor != NULL ? d->history[i].actor : "");
+	}
 }
 
 int
@@ -166,7 +282,8 @@ cmd_show(int argc, char **argv)
 	struct dossier d;
 	struct mc_err err;
 	char masked[128];
-	const char *id, *due_class;
+	const char *id;
+	enum store_due_class due_class;
 	mc_time now;
 	int rc = CLI_FAIL, found;
 
@@ -182,14 +299,14 @@ cmd_show(int argc, char **argv)
 		else if (argv[i][0] != '-' && code == NULL)
 			code = argv[i];
 		else
-			return cli_usage_error("show", "unexpected argument '%s'", argv[i]);
+			return cli_usage_error("show", _("unexpected argument '%s'"), argv[i]);
 	}
 	if (code == NULL)
-		return cli_usage_error("show", "which dossier? give its code");
+		return cli_usage_error("show", _("which dossier? give its code"));
 	/* every look at a full ID number is recorded with its reason */
 	if (reveal && (purpose == NULL || purpose[0] == '\0'))
-		return cli_usage_error("show", "--reveal needs --purpose TEXT (why you look at "
-					       "the ID number; it goes into the audit log)");
+		return cli_usage_error("show", _("--reveal needs --purpose TEXT (why you look at "
+						 "the ID number; it goes into the audit log)"));
 	dossier_init(&d);
 	rc = cli_app_open("show", config_file, NULL, 0, &app);
 	if (rc != 0)
@@ -206,7 +323,7 @@ cmd_show(int argc, char **argv)
 		rc = cli_fail_err("show", &err);
 		goto out;
 	}
-	due_class = app_due_class_name(app_due_class(app, d.status, d.due_at, now));
+	due_class = app_due_class(app, d.status, d.due_at, now);
 	/* every look at a record is recorded first; not recorded, not shown */
 	if (app_audit_record(app, reveal ? STORE_AUDIT_REVEAL : STORE_AUDIT_VIEW, code,
 			     reveal ? purpose : "xem hồ sơ", "cli", &err) != 0) {
@@ -224,7 +341,7 @@ cmd_show(int argc, char **argv)
 	}
 	id = reveal ? d.applicant_id : dossier_mask_id(d.applicant_id, masked, sizeof masked);
 	if (json) {
-		json_t *o = to_json(&d, id, due_class);
+		json_t *o = to_json(&d, id, app_due_class_name(due_class));
 		char *text = json_dumps(o, JSON_INDENT(2));
 		printf("%s\n", text);
 		free(text);

@@ -51,10 +51,10 @@ check_outputs(const char *const *files, char **outs, size_t n, const struct sign
 			free(copy);
 		}
 		if (strcmp(outs[i], files[i]) == 0)
-			return cli_usage_error(CMD, "the output '%s' is the input", outs[i]);
+			return cli_usage_error(CMD, _("the output '%s' is the input"), outs[i]);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(outs[j], outs[i]) == 0)
-				return cli_usage_error(CMD, "two files would both go to '%s'",
+				return cli_usage_error(CMD, _("two files would both go to '%s'"),
 						       outs[i]);
 	}
 	return 0;
@@ -71,7 +71,7 @@ report(struct app *app)
 		tsa_failed = tsa_failed || r[i].sign_error == APP_SIGN_E_TSA;
 		if (r[i].outcome == APP_SIGN_SIGNED) {
 			n_signed++;
-			printf("Đã ký (signed): %s -> %s\n", r[i].in[0], r[i].out[0]);
+			printf(_("Signed: %s -> %s\n"), r[i].in[0], r[i].out[0]);
 		} else {
 			char buf[640];
 			fprintf(stderr, "motcua %s: %s: %s%s%s\n", CMD, r[i].in[0],
@@ -80,14 +80,11 @@ report(struct app *app)
 		}
 	}
 	if (app_sign_signer(app)[0] != '\0')
-		printf("Người ký (signer): %s\n", app_sign_signer(app));
-	printf("Tổng kết (summary): %zu đã ký (signed), %zu lỗi (failed)\n", n_signed,
-	       n - n_signed);
+		printf(_("Signer: %s\n"), app_sign_signer(app));
+	printf(_("Summary: %zu signed, %zu failed\n"), n_signed, n - n_signed);
 	if (tsa_failed)
-		fprintf(stderr, "motcua %s: để ký không kèm dấu thời gian (khi mất mạng), thêm "
-				"--no-timestamp (to sign without a timestamp, e.g. offline, add "
-				"--no-timestamp)\n",
-			CMD);
+		fprintf(stderr, "motcua %s: %s\n", CMD,
+			_("to sign without a timestamp (offline), add --no-timestamp"));
 	if (fflush(stdout) != 0)
 		return CLI_FAIL;
 	return n_signed == n ? CLI_OK : CLI_FAIL;
@@ -132,27 +129,27 @@ parse_options(int argc, char **argv, struct sign_opts *o)
 			int *fd = opt == 'P' ? &o->pin_fd : opt == 'O' ? &o->otp_fd
 								 : &o->access_token_fd;
 			if (cli_parse_fd(optarg, fd) != 0)
-				return cli_usage_error(CMD, "'%s' is not a file descriptor", optarg);
+				return cli_usage_error(CMD, _("'%s' is not a file descriptor"), optarg);
 			break;
 		}
 		default:
-			return cli_usage_error(CMD, "unknown or malformed option '%s'",
+			return cli_usage_error(CMD, _("unknown or malformed option '%s'"),
 					       argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error(CMD, "missing the file to sign");
+		return cli_usage_error(CMD, _("missing the file to sign"));
 	if ((o->output == NULL) == (o->outdir == NULL))
-		return cli_usage_error(CMD, "give exactly one of -o FILE and --outdir DIR");
+		return cli_usage_error(CMD, _("give exactly one of -o FILE and --outdir DIR"));
 	if (o->output != NULL && argc - optind > 1)
-		return cli_usage_error(CMD, "-o takes one file; use --outdir DIR for several");
+		return cli_usage_error(CMD, _("-o takes one file; use --outdir DIR for several"));
 	if (o->s.remote_url != NULL && (o->s.module != NULL || o->s.token != NULL))
-		return cli_usage_error(CMD, "--remote and --module/--token exclude each other");
+		return cli_usage_error(CMD, _("--remote and --module/--token exclude each other"));
 	if (o->tsa != NULL && o->no_timestamp)
-		return cli_usage_error(CMD, "--tsa and --no-timestamp exclude each other");
+		return cli_usage_error(CMD, _("--tsa and --no-timestamp exclude each other"));
 	if (o->tsa != NULL && strncmp(o->tsa, "http://", 7) != 0 &&
 	    strncmp(o->tsa, "https://", 8) != 0)
-		return cli_usage_error(CMD, "--tsa wants an http:// or https:// URL, not '%s'",
+		return cli_usage_error(CMD, _("--tsa wants an http:// or https:// URL, not '%s'"),
 				       o->tsa);
 	return 0;
 }
@@ -171,6 +168,7 @@ cmd_sign(int argc, char **argv)
 	int rc;
 
 	memset(&token, 0, sizeof token);
+	cli_lang_init(NULL); /* usage errors in the clerk's language too */
 	rc = parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc;
@@ -197,15 +195,15 @@ cmd_sign(int argc, char **argv)
 		   : can_remote ? APP_SIGNER_REMOTE
 				: APP_SIGNER_TOKEN;
 	if (o.s.kind == APP_SIGNER_TOKEN && !can_token && o.s.module == NULL) {
-		rc = cli_usage_error(CMD, "no PKCS#11 module: give --module PATH "
-					  "(or set MOTCUA_PKCS11_MODULE)");
+		rc = cli_usage_error(CMD, _("no PKCS#11 module: give --module PATH "
+					    "(or set MOTCUA_PKCS11_MODULE)"));
 		goto out;
 	}
 	o.s.tsa_url = o.tsa;
 	o.s.no_timestamp = o.no_timestamp;
 	if (o.s.kind == APP_SIGNER_REMOTE && o.access_token_fd >= 0) {
 		if (app_secret_read(o.access_token_fd, NULL, &token) != 0) {
-			rc = cli_fail(CMD, "cannot read the access token from fd %d",
+			rc = cli_fail(CMD, _("cannot read the access token from fd %d"),
 				      o.access_token_fd);
 			goto out;
 		}

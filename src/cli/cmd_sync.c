@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "ui/i18n.h"
+#include "ui/textwidth.h"
 #include "ui/words.h"
 
 #define MAX_SYSTEMS 64
@@ -32,26 +33,69 @@ human_bytes(uint64_t b, char *buf, size_t size)
 		snprintf(buf, size, "%.1f MB", (double)b / (1024.0 * 1024.0));
 }
 
+/* s, then spaces up to `cols` display columns (printf's %-Ns counts bytes). */
+static void
+pad(const char *s, int cols)
+{
+	fputs(s, stdout);
+	for (int w = ui_text_width(s); w < cols; w++)
+		putchar(' ');
+}
+
+/* Spaces, then s, ending at `cols` display columns (as %Ns). */
+static void
+pad_left(const char *s, int cols)
+{
+	for (int w = ui_text_width(s); w < cols; w++)
+		putchar(' ');
+	fputs(s, stdout);
+}
+
+static int
+wider(int cols, const char *s)
+{
+	int w = ui_text_width(s);
+
+	return w > cols ? w : cols;
+}
+
 static void
 print_human(const struct app_sync_report *r, size_t n)
 {
 	char err[768];
+	/* each column as wide as its heading in the current language */
+	int w_name = wider(10, _("source")), w_new = wider(7, _("new")),
+	    w_changed = wider(8, _("changed")), w_in = wider(10, _("bytes in")),
+	    w_out = wider(10, _("bytes out")), w_time = wider(8, _("time"));
 
-	printf("%-10s %7s %8s %10s %10s %8s  %s\n", "source", "new", "changed", "bytes in",
-	       "bytes out", "time", "error");
+	pad(_("source"), w_name);
+	putchar(' ');
+	pad_left(_("new"), w_new);
+	putchar(' ');
+	pad_left(_("changed"), w_changed);
+	putchar(' ');
+	pad_left(_("bytes in"), w_in);
+	putchar(' ');
+	pad_left(_("bytes out"), w_out);
+	putchar(' ');
+	pad_left(_("time"), w_time);
+	printf("  %s\n", _("error"));
 	for (size_t i = 0; i < n; i++) {
 		char in[24], out[24];
 		if (!r[i].ran)
 			continue;
 		human_bytes(r[i].bytes_in, in, sizeof in);
 		human_bytes(r[i].bytes_out, out, sizeof out);
-		printf("%-10s %7lld %8lld %10s %10s %6.1f s  %s\n", r[i].name,
-		       (long long)r[i].n_new, (long long)r[i].n_changed, in, out,
+		pad(r[i].name, w_name);
+		printf(" %*lld %*lld %*s %*s %*.1f s  %s\n", w_new, (long long)r[i].n_new,
+		       w_changed, (long long)r[i].n_changed, w_in, in, w_out, out, w_time - 2,
 		       (double)r[i].ms / 1000.0,
 		       r[i].ok || r[i].error == NULL ? "" : words_err(r[i].error, err, sizeof err));
-		if (r[i].n_rejected > 0)
-			printf("%-10s %lld dossier(s) refused (see the messages above)\n", "",
+		if (r[i].n_rejected > 0) {
+			printf("%*s ", w_name, "");
+			printf(_("%lld dossier(s) refused (see the messages above)\n"),
 			       (long long)r[i].n_rejected);
+		}
 	}
 }
 
@@ -110,7 +154,8 @@ cmd_sync(int argc, char **argv)
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config_file = argv[++i];
 		else
-			return cli_usage_error("sync", "unknown or incomplete option '%s'", argv[i]);
+			return cli_usage_error("sync", _("unknown or incomplete option '%s'"),
+					       argv[i]);
 	}
 	rc = cli_app_open("sync", config_file, issuer, APP_SYSTEMS | APP_WAIT_DISCOVERY, &app);
 	if (rc != 0)
@@ -130,14 +175,15 @@ cmd_sync(int argc, char **argv)
 	app_queue_report(app, &q);
 	if (q.applied + q.conflicts + q.failed + (uint64_t)q.remaining > 0)
 		fprintf(json ? stderr : stdout,
-			"queue: %llu applied, %llu conflict(s), %llu refused, %lld waiting\n",
+			_("queue: %llu applied, %llu conflict(s), %llu refused, %lld waiting\n"),
 			(unsigned long long)q.applied, (unsigned long long)q.conflicts,
 			(unsigned long long)q.failed, (long long)q.remaining);
 	(void)app_audit_ship(app, 0, &au);
 	if (au.configured && (au.shipped > 0 || au.waiting > 0))
-		fprintf(json ? stderr : stdout, "audit: %lld entr%s shipped, %lld waiting\n",
-			(long long)au.shipped, au.shipped == 1 ? "y" : "ies",
-			(long long)(au.waiting > 0 ? au.waiting : 0));
+		fprintf(json ? stderr : stdout,
+			au.shipped == 1 ? _("audit: %lld entry shipped, %lld waiting\n")
+					: _("audit: %lld entries shipped, %lld waiting\n"),
+			(long long)au.shipped, (long long)(au.waiting > 0 ? au.waiting : 0));
 	if (au.configured && au.error.code != MC_OK) {
 		char buf[1280];
 		fprintf(stderr, "motcua sync: %s: %s%s\n", _("audit log"),
@@ -146,8 +192,9 @@ cmd_sync(int argc, char **argv)
 	}
 	if (app_retention_last(app) > 0)
 		fprintf(json ? stderr : stdout,
-			"retention: %lld finished dossier(s) older than %d days removed "
-			"from this terminal\n", (long long)app_retention_last(app),
+			_("retention: %lld finished dossier(s) older than %d days removed "
+			  "from this terminal\n"),
+			(long long)app_retention_last(app),
 			app_config(app)->retention_days);
 	n = app_sync_reports(app, reports, MAX_SYSTEMS);
 	if (json)

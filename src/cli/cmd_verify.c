@@ -26,16 +26,13 @@
 
 #define CMD "verify"
 
-/* Vietnamese and English line per verdict. */
-static const char *const verdict_text[][2] = {
-	[SIGN_VALID] = {"chữ ký hợp lệ, người ký được tin cậy",
-			"signature valid, signer trusted"},
-	[SIGN_VALID_UNTRUSTED] = {"chữ ký hợp lệ, nhưng người ký chưa được tin cậy",
-				  "signature valid, signer not trusted"},
-	[SIGN_TAMPERED] = {"tệp đã bị thay đổi sau khi ký",
-			   "the file was changed after signing"},
-	[SIGN_INVALID] = {"chữ ký không hợp lệ", "signature invalid"},
-	[SIGN_MALFORMED] = {"không đọc được chữ ký", "not a readable signature"},
+/* The words of each verdict (translated when printed). */
+static const char *const verdict_text[] = {
+	[SIGN_VALID] = N_("signature valid, signer trusted"),
+	[SIGN_VALID_UNTRUSTED] = N_("signature valid, signer not trusted"),
+	[SIGN_TAMPERED] = N_("the file was changed after signing"),
+	[SIGN_INVALID] = N_("signature invalid"),
+	[SIGN_MALFORMED] = N_("not a readable signature"),
 };
 
 /* "2026-03-02T09:15:00+07:00": signing and timestamp times in Vietnam time. */
@@ -79,11 +76,10 @@ print_json(const struct sign_verify_result *r, const char *when, const char *sta
 static void
 print_timestamp(const struct sign_verify_result *r, const char *stamped)
 {
-	printf("Dấu thời gian (timestamp): %s (%s)\n",
-	       r->timestamp_time != 0 ? stamped : "?",
-	       r->timestamp_valid ? "hợp lệ, valid" : "không hợp lệ, not valid");
+	printf(r->timestamp_valid ? _("Timestamp: %s (valid)\n") : _("Timestamp: %s (not valid)\n"),
+	       r->timestamp_time != 0 ? stamped : "?");
 	if (r->tsa_name[0] != '\0')
-		printf("Nơi cấp dấu thời gian (TSA): %s\n", r->tsa_name);
+		printf(_("Time-stamping authority (TSA): %s\n"), r->tsa_name);
 }
 
 int
@@ -100,6 +96,7 @@ cmd_verify(int argc, char **argv)
 	char when[40] = "", stamped[40] = "";
 	int opt;
 
+	cli_lang_init(NULL); /* every line in the clerk's language */
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -108,14 +105,13 @@ cmd_verify(int argc, char **argv)
 		else if (opt == 'j')
 			json = true;
 		else
-			return cli_usage_error(CMD, "unknown or malformed option '%s'",
+			return cli_usage_error(CMD, _("unknown or malformed option '%s'"),
 					       argv[optind - 1]);
 	}
 	if (argc - optind != 2)
-		return cli_usage_error(CMD, "give the file and its signature (FILE FILE.p7s)");
+		return cli_usage_error(CMD, _("give the file and its signature (FILE FILE.p7s)"));
 	for (int k = optind; k < optind + 2; k++)
 		if (access(argv[k], R_OK) != 0) {
-			cli_lang_init(NULL);
 			fprintf(stderr, _("motcua %s: cannot read %s: %s\n"), CMD, argv[k],
 				strerror(errno));
 			return CLI_USAGE;
@@ -127,18 +123,17 @@ cmd_verify(int argc, char **argv)
 		format_time(r.timestamp_time, stamped, sizeof(stamped));
 	if (json) {
 		if (print_json(&r, when, stamped) != 0)
-			return cli_fail(CMD, "cannot encode JSON");
+			return cli_fail(CMD, "%s", _("cannot encode JSON"));
 	} else {
 		if (r.signer_cn[0] != '\0')
-			printf("Người ký (signer): %s\n", r.signer_cn);
+			printf(_("Signer: %s\n"), r.signer_cn);
 		if (r.has_time)
-			printf("Thời điểm ký (signing time): %s\n", when);
+			printf(_("Signing time: %s\n"), when);
 		if (r.has_timestamp)
 			print_timestamp(&r, stamped);
-		printf("Kết quả (result): %s (%s)\n", verdict_text[r.verdict][0],
-		       verdict_text[r.verdict][1]);
+		printf(_("Result: %s\n"), _(verdict_text[r.verdict]));
 		if (r.reason[0] != '\0')
-			printf("Lý do (reason): %s\n", r.reason);
+			printf(_("Reason: %s\n"), r.reason);
 	}
 	if (fflush(stdout) != 0)
 		return CLI_FAIL;

@@ -9,11 +9,12 @@
 #include "cli/cli.h"
 #include "core/xalloc.h"
 #include "ui/console.h"
+#include "ui/i18n.h"
 
 static void
 out_of_memory(void)
 {
-	fputs("motcua: out of memory\n", stderr);
+	fprintf(stderr, "motcua: %s\n", _("out of memory"));
 }
 
 int
@@ -32,7 +33,8 @@ main(int argc, char **argv)
 		return cmd_version(1, argv + 1);
 	cmd = cli_find(argv[1]);
 	if (cmd == NULL) {
-		fprintf(stderr, "motcua: unknown command '%s'; try 'motcua --help'\n", argv[1]);
+		cli_lang_init(NULL);
+		fprintf(stderr, _("motcua: unknown command '%s'; try 'motcua --help'\n"), argv[1]);
 		return CLI_USAGE;
 	}
 	/* `motcua CMD --help` is the same as `motcua help CMD`. */

@@ -54,6 +54,7 @@ static const char *const names[MC_E_N_CODES] = {
 	[MC_E_PREVIOUS_DROPPED] = "previous-dropped",
 	[MC_E_AUDIT_DIFFERS] = "audit-differs",
 	[MC_E_TOO_LARGE] = "too-large",
+	[MC_E_PIN] = "pin",
 };
 
 /* Copy src into dst (size bytes), one printable line: controls become '?'. */

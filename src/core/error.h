@@ -64,6 +64,7 @@ enum mc_errc {
 	MC_E_AUDIT_DIFFERS,   /* the server's copy of the audit log differs (detail: its why) */
 	MC_E_TOO_LARGE,       /* a file over what the system takes (field: its name;
 				 status: the limit in MB) */
+	MC_E_PIN,             /* an unlock PIN that is not 4 to 12 digits */
 	MC_E_N_CODES
 };
 

@@ -161,6 +161,12 @@ action_needs_reason(enum action a)
 }
 
 bool
+action_needs_target(enum action a)
+{
+	return a == ACTION_FORWARD;
+}
+
+bool
 action_is_destructive(enum action a)
 {
 	return action_valid(a) && actions[a].destructive;

@@ -62,6 +62,8 @@ const char *action_label_vi(enum action a);
 const char *action_label_en(enum action a);
 /* True when the action needs a reason (refuse, supplement, stop, withdraw). */
 bool action_needs_reason(enum action a);
+/* Whether the action names the unit it hands the dossier to (forward). */
+bool action_needs_target(enum action a);
 /* True for actions that end the dossier or cannot be undone; the UI confirms. */
 bool action_is_destructive(enum action a);
 

@@ -251,6 +251,11 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 		mc_err_field(err, action_name(a));
 		return OUTBOX_ACT_NEED_REASON;
 	}
+	if (action_needs_target(a) && (req->to_unit == NULL || req->to_unit[0] == '\0')) {
+		mc_err_set(err, MC_E_NEED_TARGET, NULL, NULL);
+		mc_err_field(err, action_name(a));
+		return OUTBOX_ACT_NEED_TARGET;
+	}
 	p.reason = xstrdup_or_null(req->reason);
 	p.to_unit = xstrdup_or_null(req->to_unit);
 	for (size_t i = 0; i < req->n_files; i++) {

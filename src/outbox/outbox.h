@@ -61,6 +61,7 @@ enum outbox_act_result {
 	OUTBOX_ACT_NO_DOSSIER,     /* not in the local store */
 	OUTBOX_ACT_NOT_ALLOWED,    /* not allowed from the current local status */
 	OUTBOX_ACT_NEED_REASON,    /* the action needs a reason */
+	OUTBOX_ACT_NEED_TARGET,    /* forwarding needs the receiving unit */
 	OUTBOX_ACT_BAD_FILE,       /* a result file cannot be read */
 	OUTBOX_ACT_BLOCKED,        /* an unresolved conflict on the dossier comes first */
 };

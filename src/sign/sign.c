@@ -224,8 +224,8 @@ signer_pick_key(struct signer *s, const char *want, const struct sign_key **key,
 	if (n == 0)
 		return sign_fail(err, SIGN_ERR_NO_KEY, "no private key with a certificate");
 	if (want == NULL)
-		return sign_fail(err, SIGN_ERR_NO_KEY, "several keys, choose one with --key: %s",
-				 names);
+		return sign_fail(err, SIGN_ERR_NO_KEY,
+				 "several keys fit; name one (the signing key setting): %s", names);
 	return sign_fail(err, SIGN_ERR_NO_KEY, "no key '%s'; there are: %s", want, names);
 }
 

@@ -520,6 +520,22 @@ store_outbox_set_payload(struct store *s, int64_t id, const char *payload, mc_ti
 }
 
 int
+store_outbox_wake(struct store *s, const char *source, mc_time now)
+{
+	sqlite3_stmt *st;
+
+	if (tx_begin(s) != 0)
+		return -1;
+	st = store_stmt(s, "UPDATE outbox SET next_at = ?1 WHERE state IN ('pending', 'sending')"
+			   " AND next_at > ?1 AND (?2 IS NULL OR source = ?2)");
+	if (st == NULL)
+		return tx_end(s, -1);
+	sqlite3_bind_int64(st, 1, now);
+	store_bind_text(st, 2, source);
+	return tx_end(s, store_step_done(s, st, "waking the queue"));
+}
+
+int
 store_outbox_later(struct store *s, int64_t id, enum store_outbox_state state, mc_time next_at,
 		   const char *error, mc_time now)
 {

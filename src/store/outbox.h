@@ -129,6 +129,13 @@ int store_outbox_mark_sending(struct store *s, int64_t id, mc_time now, const ch
 int store_outbox_set_payload(struct store *s, int64_t id, const char *payload, mc_time now);
 
 /*
+ * The clerk asked to send now (queue send, sync, S): every waiting entry
+ * (of `source`, NULL: all) becomes due at `now`, whatever its backoff.
+ * Attempts are kept.  0, or -1 on a store error.
+ */
+int store_outbox_wake(struct store *s, const char *source, mc_time now);
+
+/*
  * Try later: state (PENDING when the request surely did not reach the
  * server, SENDING when it may have), next_at, last_error (may be NULL).
  */

@@ -53,9 +53,11 @@ cat "$SYNC_TMP/direct" "$SYNC_TMP/via" >"$plan"
 queued=0
 while read -r code action via; do
 	if [ -n "$via" ]; then
-		"$M" act "$code" "$action" --via "$via" >/dev/null 2>&1 && queued=$((queued + 1))
+		"$M" act "$code" "$action" --to "Văn phòng UBND xã" --via "$via" >/dev/null 2>&1 &&
+			queued=$((queued + 1))
 	else
-		"$M" act "$code" "$action" >/dev/null 2>&1 && queued=$((queued + 1))
+		"$M" act "$code" "$action" --to "Văn phòng UBND xã" >/dev/null 2>&1 &&
+			queued=$((queued + 1))
 	fi
 done <"$plan"
 echo "outbox.queued $queued"

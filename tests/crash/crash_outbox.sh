@@ -84,6 +84,7 @@ queued=0
 while read -r code action via; do
 	set -- "$code" "$action"
 	[ "$action" = request-supplement ] && set -- "$@" --reason "Thiếu giấy tờ"
+	[ "$action" = forward ] && set -- "$@" --to "Văn phòng UBND xã"
 	[ -n "$via" ] && set -- "$@" --via "$via"
 	"$M" act "$@" >/dev/null 2>"$SYNC_TMP/act.err" ||
 		{ cat "$SYNC_TMP/act.err"; sbx_die "act $*"; }

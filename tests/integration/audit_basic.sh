@@ -62,7 +62,7 @@ printf '%s' "$list" | grep -q "$id" && sbx_die "the ID number is in the audit lo
 n=$(printf '%s' "$list" | jq length)
 out=$("$M" sync 2>&1) || sbx_die "sync failed: $out"
 # (the sign-in went with the first sync)
-printf '%s' "$out" | grep -q "audit: $((n - 1)) entries shipped, 0 waiting" ||
+printf '%s' "$out" | grep -q "nhật ký truy cập: đã gửi $((n - 1)) mục, 0 mục chờ gửi" ||
 	sbx_die "sync did not ship $((n - 1)) entries: $out"
 sbx_eq "$(sbx_curl /_control/stats | jq .audit.received)" "$n" "entries at the server"
 sbx_curl /_control/audit | grep -q "$id" && sbx_die "an ID number reached the server"
@@ -205,7 +205,7 @@ restore
 sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET purpose = 'khác' WHERE seq = 3;
 	UPDATE audit_state SET shipped_seq = 0"
 out=$("$M" sync 2>&1) || true
-printf '%s' "$out" | grep -q "the server's copy of the audit log differs" || sbx_die "no conflict said: $out"
+printf '%s' "$out" | grep -q "bản nhật ký truy cập trên máy chủ khác với bản trên máy này" || sbx_die "no conflict said: $out"
 [ "$(sbx_curl /_control/stats | jq .audit.rejected)" -ge 1 ] || sbx_die "server did not refuse"
 restore
 "$M" audit verify >/dev/null || sbx_die "the restored log does not verify"

@@ -45,14 +45,14 @@ for n in 1 2; do
 	"$MOTCUA_BIN" login --issuer "$ISSUER" --status >"$WORK/status.$n.out" 2>"$WORK/status.$n.err" ||
 		{ cat "$WORK/status.$n.out" "$WORK/status.$n.err"; fail "status $n"; }
 	grep -q '^signed in as Nguyễn Thị Đào' "$WORK/status.$n.out" || fail "status $n: not signed in"
-	grep -q '^keyring: Secret Service$' "$WORK/status.$n.out" || fail "status $n: keyring"
+	grep -q '^kept in: the Secret Service' "$WORK/status.$n.out" || fail "status $n: keyring"
 done
 [ "$(items)" = 1 ] || fail "keyring items after resume: $(items)"
 [ "$(grep -c . "$WORK/issued-tokens")" -ge 6 ] || fail "expected rotation: $(cat "$WORK/issued-tokens" | wc -l) tokens"
 
 # logout removes it (and revokes at the provider)
 "$MOTCUA_BIN" logout --issuer "$ISSUER" >"$WORK/logout.out" 2>"$WORK/logout.err" || fail "logout"
-grep -q 'signed out' "$WORK/logout.out" || fail "logout said: $(cat "$WORK/logout.out")"
+grep -q 'Signed out' "$WORK/logout.out" || fail "logout said: $(cat "$WORK/logout.out")"
 [ "$(items)" = 0 ] || fail "keyring items after logout: $(items)"
 if "$MOTCUA_BIN" login --issuer "$ISSUER" --status >"$WORK/status.3.out" 2>"$WORK/status.3.err"; then
 	fail "still signed in after logout"

@@ -25,6 +25,6 @@ login_start
 sh "$OIDC_DIR/approve.sh" "$LOGIN_URL" canbo01 deny
 login_wait
 [ "$LOGIN_RC" = 1 ] || fail "denied login exit $LOGIN_RC"
-grep -q 'từ chối' "$WORK/login.2.err" || fail "denial message: $(cat "$WORK/login.2.err")"
+grep -q 'refused on the phone' "$WORK/login.2.err" || fail "denial message: $(cat "$WORK/login.2.err")"
 grep -q 'denied' "$WORK/login.2.err" || fail "denial message (en)"
 echo "auth_oidc: ok"

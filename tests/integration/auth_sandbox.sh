@@ -45,14 +45,14 @@ login_start
 control clock "seconds=700" || fail "clock"
 login_wait
 [ "$LOGIN_RC" = 1 ] || fail "expired login exit $LOGIN_RC"
-grep -q 'hết hạn' "$WORK/login.2.err" || fail "expiry message: $(cat "$WORK/login.2.err")"
+grep -q 'expired before it was approved' "$WORK/login.2.err" || fail "expiry message: $(cat "$WORK/login.2.err")"
 
 # denial
 login_start
 control deny "user_code=$LOGIN_CODE" || fail "deny"
 login_wait
 [ "$LOGIN_RC" = 1 ] || fail "denied login exit $LOGIN_RC"
-grep -q 'từ chối' "$WORK/login.3.err" || fail "denial message"
+grep -q 'refused on the phone' "$WORK/login.3.err" || fail "denial message"
 
 # the stored sign-in outlived by the clock (refresh tokens live 8 h): a clear
 # message to sign in again, exit 1
@@ -60,7 +60,7 @@ control clock "seconds=$((9 * 3600))" || fail "clock"
 if "$MOTCUA_BIN" login --issuer "$ISSUER" --status >"$WORK/status.2.out" 2>"$WORK/status.2.err"; then
 	fail "still signed in 9 h later"
 fi
-grep -q 'đăng nhập lại' "$WORK/status.2.err" || fail "revoked message: $(cat "$WORK/status.2.err")"
+grep -q 'sign in' "$WORK/status.2.err" || fail "revoked message: $(cat "$WORK/status.2.err")"
 
 # what the provider enforces, with curl
 form() { curl -s -X POST "$ISSUER/oidc/token" "$@"; }

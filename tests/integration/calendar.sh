@@ -57,7 +57,7 @@ expect_usage() { # ARGS...: exit 2, one message line then the usage line
 	lines=$(printf '%s\n' "$err" | wc -l)
 	[ "$lines" -eq 2 ] || fail "motcua $*: want 2 stderr lines, got $lines: $err"
 	case $err in
-	"motcua "*"usage: motcua "*) ;;
+	"motcua "*"cách dùng: motcua "*) ;; # Vietnamese: the default language
 	*) fail "motcua $*: stderr is not message + usage: $err" ;;
 	esac
 }

@@ -86,7 +86,7 @@ usage_error() {
 	[ "$rc" = 2 ] || fail "due $*: exit $rc, want 2"
 	[ ! -s "$T/out" ] || fail "due $*: wrote to stdout"
 	head -n 1 "$T/err" | grep -q '^motcua due: ' || fail "due $*: first line: $(head -n 1 "$T/err")"
-	sed -n 2p "$T/err" | grep -q '^usage: motcua due' || fail "due $*: no usage after the message"
+	sed -n 2p "$T/err" | grep -q '^cách dùng: motcua due' || fail "due $*: no usage after the message"
 }
 R='2026-03-12 15:00'
 usage_error --duration 4 --unit hours

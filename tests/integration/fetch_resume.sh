@@ -44,7 +44,7 @@ while [ $runs -lt 40 ]; do
 	fi
 	path=""
 	ls "$MOTCUA_HOME/attachments/$pick/"*.part >/dev/null 2>&1 && part_seen=1
-	grep -q 'run again to resume' "$SYNC_TMP/fetch.err" ||
+	grep -q 'chạy lại để tiếp tục' "$SYNC_TMP/fetch.err" ||
 		{ cat "$SYNC_TMP/fetch.err"; sbx_die "fetch failed without saying how to go on"; }
 	# after a few cut runs, let the rest through
 	[ $runs -eq 3 ] && sbx_curl /_control/faults -d 'spec=nnmt:clear' >/dev/null

@@ -40,8 +40,9 @@ new1=$(pick tuphap 1)
 expect_fail 1 "không thể 'approve' từ trạng thái 'Mới đăng ký' (1)" "$M" act "$new1" approve
 expect_fail 2 "cần lý do" "$M" act "$new1" refuse
 expect_fail 1 "không có hồ sơ" "$M" act H56.99-000000-00000 receive
-expect_fail 2 "unknown action" "$M" act "$new1" fly
-expect_fail 2 "give a dossier code" "$M" act "$new1"
+expect_fail 2 "không có thao tác 'fly'" "$M" act "$new1" fly
+expect_fail 2 "hãy nhập mã hồ sơ và thao tác" "$M" act "$new1"
+expect_fail 2 "chuyển hồ sơ cần đơn vị nhận" "$M" act "$new1" forward
 sbx_eq "$("$M" queue --json | jq length)" 0 "entries after refusals"
 
 # ---- queued offline, applied once when the systems come back ----------------
@@ -54,15 +55,15 @@ n4=$(pick nnmt 4)
 h4=$(pick tinh 4)
 h1=$(pick tinh 1)
 "$M" act "$t1" receive >/dev/null
-"$M" act "$t1" forward >/dev/null          # chained: waits for the receive
-"$M" act "$c2" forward >/dev/null
+"$M" act "$t1" forward --to "Tư pháp xã" >/dev/null          # chained: waits for the receive
+"$M" act "$c2" forward --to "Công an xã" >/dev/null
 "$M" act "$n4" request-supplement --reason "Thiếu bản sao sổ đỏ" >/dev/null
-"$M" act "$h4" forward >/dev/null          # tinh: no status change, no idempotency
+"$M" act "$h4" forward --to "Văn phòng UBND xã" >/dev/null          # tinh: no status change, no idempotency
 "$M" act "$h1" receive >/dev/null
 # dvcqg: a dossier the coordination system shows in step with its handler
 d=$(sbx_curl "/_control/dossiers?limit=1000" |
 	jq -r '[.dossiers[] | select(.coord_status == .status and .status == 2)][0].code')
-"$M" act "$d" forward --via dvcqg >/dev/null
+"$M" act "$d" forward --to "Văn phòng UBND xã" --via dvcqg >/dev/null
 sbx_eq "$(local_status "$t1")" 4 "optimistic effect of receive+forward"
 sbx_eq "$("$M" queue --json | jq '[.[] | select(.state == "pending")] | length')" 7 "pending"
 
@@ -130,7 +131,7 @@ sbx_eq "$(status_at "$p4")" 9 "approved on the new version"
 r1=$(pick congan 1)
 "$M" act "$r1" receive >/dev/null
 id=$("$M" queue --json | jq -r '.[0].id')
-expect_fail 2 "use --yes" "$M" queue drop "$id" </dev/null
+expect_fail 2 "hãy dùng --yes" "$M" queue drop "$id" </dev/null
 "$M" queue drop "$id" --yes >/dev/null
 sbx_eq "$("$M" queue --json | jq length)" 0 "entries after drop"
 sbx_eq "$(local_status "$r1")" 1 "status after drop"
@@ -140,7 +141,7 @@ expect_fail 1 "không có mục" "$M" queue drop 99999 --yes
 "$M" act "$r1" receive >/dev/null
 before=$(sbx_stat .actions.applied)
 out=$("$M" sync 2>&1) || sbx_die "sync failed: $out"
-printf '%s' "$out" | grep -q "^queue: 1 applied" || sbx_die "sync did not report the queue: $out"
+printf '%s' "$out" | grep -q "^hàng đợi: 1 đã thực hiện" || sbx_die "sync did not report the queue: $out"
 sbx_eq "$(sbx_stat .actions.applied)" $((before + 1)) "applied by sync"
 sbx_eq "$(status_at "$r1")" 2 "received through sync"
 sbx_eq "$(local_status "$r1")" 2 "local copy after sync"

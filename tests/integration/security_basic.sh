@@ -53,7 +53,7 @@ sbx_eq "$n_clear" 0 "ID numbers stored in clear"
 noid=$(MOTCUA_KEYRING=memory "$M" show "$code" --json --reveal --purpose "kiểm thử" \
 	2>"$SYNC_TMP/noid.err" | jq -r .applicant_id)
 sbx_eq "$noid" null "ID number without the Secret Service"
-grep -q "not kept on this terminal" "$SYNC_TMP/noid.err" || sbx_die "no word why: $(cat "$SYNC_TMP/noid.err")"
+grep -q "không được lưu trên máy này" "$SYNC_TMP/noid.err" || sbx_die "no word why: $(cat "$SYNC_TMP/noid.err")"
 
 # ---- retention --------------------------------------------------------------------
 before=$("$M" inbox --json | jq length)
@@ -71,7 +71,7 @@ sbx_curl /_control/offline -d "source=$src" -d on=1 | jq -e .ok >/dev/null
 	"$M" act "$keep" return-result >/dev/null
 echo '{"retention_days": 1}' > "$MOTCUA_HOME/config.json"
 "$M" sync >"$SYNC_TMP/ret.out" 2>&1 || true
-grep -q "retention: $((old - 1)) finished dossier" "$SYNC_TMP/ret.out" ||
+grep -q "lưu giữ: đã xóa khỏi máy này $((old - 1)) hồ sơ đã kết thúc" "$SYNC_TMP/ret.out" ||
 	sbx_die "retention did not remove $((old - 1)): $(cat "$SYNC_TMP/ret.out")"
 after=$("$M" inbox --json | jq length)
 sbx_eq "$after" "$((before - old + 1))" "dossiers after retention"
@@ -86,7 +86,7 @@ out=$("$M" logout --wipe 2>&1)
 rc=$?
 set -e
 sbx_eq "$rc" 1 "logout --wipe with an unsent action"
-printf '%s' "$out" | grep -q "NOT removed: 1 queued action" || sbx_die "wipe refusal said: $out"
+printf '%s' "$out" | grep -q "CHƯA bị xóa: còn 1 thao tác trong hàng đợi" || sbx_die "wipe refusal said: $out"
 [ -e "$DB" ] || sbx_die "the store was removed despite the unsent action"
 "$M" login --status >/dev/null 2>&1 && sbx_die "still signed in after a refused wipe"
 "$M" audit list --json | jq -e '.[-1].kind == "wipe-refused"' >/dev/null ||
@@ -98,7 +98,7 @@ sync_login
 sbx_eq "$("$M" queue --json | jq '[.[] | select(.state != "done")] | length')" 0 "queue sent"
 shipped=$(sbx_curl /_control/stats | jq .audit.received)
 "$M" logout --wipe >"$SYNC_TMP/wipe.out" 2>&1 || sbx_die "wipe failed: $(cat "$SYNC_TMP/wipe.out")"
-grep -q "local cache removed" "$SYNC_TMP/wipe.out" || sbx_die "no word of the wipe"
+grep -q "Đã xóa dữ liệu trên máy" "$SYNC_TMP/wipe.out" || sbx_die "no word of the wipe"
 # the log went to the server before the wipe, the sign-out included
 [ "$(sbx_curl /_control/stats | jq .audit.received)" -gt "$shipped" ] ||
 	sbx_die "the last entries were not shipped before the wipe"
@@ -113,7 +113,7 @@ c2=$(sbx_curl "/_control/dossiers?source=tuphap&status=1&limit=1" | jq -r '.doss
 sbx_curl /_control/offline -d "source=tuphap" -d on=1 | jq -e .ok >/dev/null
 "$M" act "$c2" receive >/dev/null
 "$M" logout --wipe --force >"$SYNC_TMP/force.out" 2>&1 || sbx_die "forced wipe failed"
-grep -q "1 queued action(s) and 0 audit entries were lost" "$SYNC_TMP/force.out" ||
+grep -q "đã mất 1 thao tác trong hàng đợi và 0 mục nhật ký" "$SYNC_TMP/force.out" ||
 	sbx_die "forced wipe said: $(cat "$SYNC_TMP/force.out")"
 sbx_eq "$("$M" audit list --json | jq '.[0].details.lost_actions')" 1 "loss recorded"
 sbx_curl /_control/offline -d "source=tuphap" -d on=0 | jq -e .ok >/dev/null

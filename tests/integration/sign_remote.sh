@@ -71,7 +71,7 @@ check_valid() { # file sig
 # ---- a batch of two with one OTP (RSA-PSS) ------------------------------------
 sign_with_phone sandbox-rsa-01 "$T/a.txt" "$T/b.txt" --outdir "$T/out"
 sbx_eq "$rc" 0 "batch remote signing exit ($(cat "$T/stderr"))"
-grep -q "2 đã ký (signed), 0 lỗi (failed)" "$T/stdout" || sbx_die "summary: $(cat "$T/stdout")"
+grep -q "Tổng kết: 2 đã ký, 0 lỗi" "$T/stdout" || sbx_die "summary: $(cat "$T/stdout")"
 check_valid "$T/a.txt" "$T/out/a.txt.p7s"
 check_valid "$T/b.txt" "$T/out/b.txt.p7s"
 openssl cms -cmsout -print -inform DER -in "$T/out/a.txt.p7s" | grep -q rsassaPss ||
@@ -93,11 +93,11 @@ expect_fail() { # name pattern args...
 	[ ! -e "$T/out/fail.p7s" ] || sbx_die "$name: wrote a signature"
 }
 printf 'not-the-otp\n' >"$T/bad-otp"
-expect_fail "rejected OTP" "the OTP was wrong" --access-token-fd 3 --otp-fd 4 \
+(export LANGUAGE=en; expect_fail "rejected OTP (en)" "the OTP was wrong" --access-token-fd 3 --otp-fd 4 \
+	3<"$T/token" 4<"$T/bad-otp") || exit 1
+expect_fail "rejected OTP" "Mã OTP không đúng" --access-token-fd 3 --otp-fd 4 \
 	3<"$T/token" 4<"$T/bad-otp"
-expect_fail "rejected OTP (vi)" "Mã OTP không đúng" --access-token-fd 3 --otp-fd 4 \
-	3<"$T/token" 4<"$T/bad-otp"
-expect_fail "token of another system" "refused the sign-in" --access-token-fd 3 --otp-fd 4 \
+expect_fail "token of another system" "từ chối phiên đăng nhập" --access-token-fd 3 --otp-fd 4 \
 	3<"$T/tuphap-token" 4<"$T/bad-otp"
 "$MOTCUA_BIN" sign "$T/b.txt" -o "$T/out/fail.p7s" --remote "$CSC" </dev/null \
 	>/dev/null 2>"$T/stderr"
@@ -107,11 +107,11 @@ sbx_eq $? 1 "no sign-in: exit"
 # answering with server errors; each says so, and nothing is written.
 sbx_curl /_control/offline -d source=csc -d on=1 | jq -e '.offline' >/dev/null ||
 	sbx_die "cannot switch the signing service off"
-expect_fail "signing service switched off" "cannot reach the remote signing service" --access-token-fd 3 --otp-fd 4 \
+expect_fail "signing service switched off" "Không kết nối được dịch vụ ký từ xa" --access-token-fd 3 --otp-fd 4 \
 	3<"$T/token" 4<"$T/bad-otp"
 sbx_curl /_control/offline -d source=csc -d on=0 >/dev/null
 sbx_curl /_control/faults -d 'spec=csc:error=1' | jq -e .ok >/dev/null || sbx_die "csc faults"
-expect_fail "signing service failing" "is not working right now; try again later" --access-token-fd 3 --otp-fd 4 \
+expect_fail "signing service failing" "đang không hoạt động; hãy thử lại sau" --access-token-fd 3 --otp-fd 4 \
 	3<"$T/token" 4<"$T/bad-otp"
 sbx_curl /_control/faults -d 'spec=csc:clear' >/dev/null
 

@@ -76,7 +76,7 @@ sbx_eq "$?" 2 "--sign with another action: usage"
 # ---- a wrong PIN: nothing queued, nothing changed ---------------------------------
 err=$("$M" act "$A" return-result $FILES --sign $TOKEN --pin-fd 3 3<"$T/badpin" 2>&1 >/dev/null)
 sbx_eq "$?" 1 "wrong PIN: exit"
-sbx_match "$err" "Sai mã PIN.*wrong token PIN" "wrong PIN: message"
+sbx_match "$err" "Sai mã PIN của token" "wrong PIN: message"
 sbx_match "$err" "chưa ký, chưa đưa vào hàng đợi" "wrong PIN: says nothing was queued"
 sbx_eq "$(queued)" 0 "wrong PIN: queue"
 sbx_eq "$(local_status "$A")" 9 "wrong PIN: local status"
@@ -104,9 +104,9 @@ sbx_eq "$names" "quyet-dinh.pdf,quyet-dinh.pdf.p7s,trich-luc.txt,trich-luc.txt.p
 sbx_curl /_control/offline -d "source=tuphap&on=1" | jq -e .ok >/dev/null || sbx_die "offline"
 out=$("$M" act "$B" return-result --file "$T/quyet-dinh.pdf" --sign $TOKEN --pin-fd 3 3<"$T/pin" \
 	2>"$T/err") || sbx_die "offline signing failed: $(cat "$T/err")"
-printf '%s' "$out" | grep -q "Đã ký (signed): $T/quyet-dinh.pdf -> .*/results/$B/quyet-dinh.pdf.p7s" ||
+printf '%s' "$out" | grep -q "Đã ký: $T/quyet-dinh.pdf -> .*/results/$B/quyet-dinh.pdf.p7s" ||
 	sbx_die "no signed line: $out"
-printf '%s' "$out" | grep -q "^queued #" || sbx_die "no queued line: $out"
+printf '%s' "$out" | grep -q "^đã đưa vào hàng đợi #" || sbx_die "no queued line: $out"
 "$M" queue send --wait 3 >/dev/null 2>&1 && sbx_die "queue send succeeded while offline"
 sbx_eq "$(server_status "$B")" 9 "offline: server status"
 sbx_eq "$(queued)" 2 "offline: both wait"

@@ -53,8 +53,8 @@ for key in signkey eckey; do
 	"$MOTCUA_BIN" verify "$T/ket-qua.txt" "$out" --ca "$T/ca.pem" >"$T/v" 2>&1 ||
 		fail "$key: motcua verify refused it: $(cat "$T/v")"
 	grep -q "Cán bộ Thử nghiệm" "$T/v" || fail "$key: verify does not name the signer"
-	grep -q "signature valid, signer trusted" "$T/v" || fail "$key: verify does not say valid"
-	grep -q "signing time" "$T/v" || fail "$key: verify shows no signing time"
+	grep -q "chữ ký hợp lệ, người ký được tin cậy" "$T/v" || fail "$key: verify does not say valid"
+	grep -q "Thời điểm ký" "$T/v" || fail "$key: verify shows no signing time"
 done
 openssl cms -cmsout -print -inform DER -in "$T/ket-qua.signkey.p7s" >"$T/dump" 2>&1
 grep -q "rsassaPss" "$T/dump" || fail "RSA signature is not RSASSA-PSS"
@@ -75,7 +75,7 @@ printf ' ' >>"$T/tampered.txt"
 ossl_verify "$T/tampered.txt" "$T/ket-qua.signkey.p7s" && fail "openssl accepted a tampered file"
 "$MOTCUA_BIN" verify "$T/tampered.txt" "$T/ket-qua.signkey.p7s" --ca "$T/ca.pem" >"$T/v" 2>&1 &&
 	fail "motcua verify accepted a tampered file"
-grep -q "changed after signing" "$T/v" || fail "tampering not named: $(cat "$T/v")"
+grep -q "tệp đã bị thay đổi sau khi ký" "$T/v" || fail "tampering not named: $(cat "$T/v")"
 
 # ---- failures leave no output ------------------------------------------------------
 expect_fail() { # name grep-pattern args...
@@ -88,17 +88,18 @@ expect_fail() { # name grep-pattern args...
 	grep -q "$pattern" "$T/stderr" || fail "$name: message lacks '$pattern': $(cat "$T/stderr")"
 	[ -z "$(ls -A "$T/out")" ] || fail "$name: left files: $(ls "$T/out")"
 }
-expect_fail "wrong PIN" "wrong token PIN" --module "$MODULE" --pin-fd 3 3<"$T/badpin"
-expect_fail "wrong PIN (vi)" "Sai mã PIN" --module "$MODULE" --pin-fd 3 3<"$T/badpin"
-expect_fail "no PIN" "no PIN/OTP was entered" --module "$MODULE" --pin-fd 3 3</dev/null
-expect_fail "missing token" "no signing token found" --module "$MODULE" --token no-such-token \
+expect_fail "wrong PIN" "Sai mã PIN của token" --module "$MODULE" --pin-fd 3 3<"$T/badpin"
+(export LANGUAGE=en; expect_fail "wrong PIN (en)" "wrong token PIN" --module "$MODULE" \
+	--pin-fd 3 3<"$T/badpin") || exit 1
+expect_fail "no PIN" "Chưa nhập mã PIN/OTP" --module "$MODULE" --pin-fd 3 3</dev/null
+expect_fail "missing token" "Không tìm thấy token ký số" --module "$MODULE" --token no-such-token \
 	--pin-fd 3 3<"$T/pin"
-expect_fail "bad module" "module cannot be loaded" --module "$T/none.so" --pin-fd 3 3<"$T/pin"
-expect_fail "two keys, none chosen" "choose one with --key" --module "$MODULE" --pin-fd 3 3<"$T/pin"
+expect_fail "bad module" "Không nạp được thư viện PKCS#11" --module "$T/none.so" --pin-fd 3 3<"$T/pin"
+expect_fail "two keys, none chosen" "several keys fit" --module "$MODULE" --pin-fd 3 3<"$T/pin"
 mkdir "$T/empty"
 printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
 	"$T/empty" >"$T/empty.conf"
-SOFTHSM2_CONF="$T/empty.conf" expect_fail "empty token folder" "no signing token found" \
+SOFTHSM2_CONF="$T/empty.conf" expect_fail "empty token folder" "Không tìm thấy token ký số" \
 	--module "$MODULE" --pin-fd 3 3<"$T/pin"
 
 # SoftHSM2 counts no PIN tries and never locks (CKF_USER_PIN_LOCKED is not
@@ -117,7 +118,7 @@ sign "$T/doc1.txt" "$T/doc2.txt" "$T/missing.txt" "$T/doc3.txt" --outdir "$T/out
 	--pin-fd 3 3<"$T/pin" >"$T/stdout" 2>"$T/stderr"
 rc=$?
 [ "$rc" -eq 1 ] || fail "batch with a missing file: exit $rc, want 1"
-grep -q "3 đã ký (signed), 1 lỗi (failed)" "$T/stdout" || fail "batch summary: $(cat "$T/stdout")"
+grep -q "Tổng kết: 3 đã ký, 1 lỗi" "$T/stdout" || fail "batch summary: $(cat "$T/stdout")"
 grep -q "missing.txt" "$T/stderr" || fail "batch does not name the failed file"
 [ -e "$T/out/missing.txt.p7s" ] && fail "batch wrote a signature for a missing file"
 for n in 1 2 3; do

@@ -51,6 +51,7 @@ sync_login
 unset MOTCUA_ISSUER
 [ ! -e "$MOTCUA_HOME/config.json" ] || fail "the test must start without config.json"
 start 120 30 NO_COLOR=1
+pin_prompt 2468 # the first sign-in on this terminal in the console
 wait_for 'Tất cả \([1-9][0-9]*\)' 60
 for s in dvcqg tuphap congan nnmt tinh; do
 	wait_for " $s●" 30
@@ -76,7 +77,8 @@ ctl offline 'source=dvcqg&on=1'
 D=$(sbx_curl "/_control/dossiers?source=tuphap&status=2&limit=1000" |
 	jq -r '[.dossiers[] | select(.coord_status == 2)][0].code')
 [ -n "$D" ] && [ "$D" != null ] || fail "no tuphap dossier received and known to dvcqg"
-"$M" act "$D" forward --via dvcqg > /dev/null || fail "act $D forward --via dvcqg"
+"$M" act "$D" forward --to "Văn phòng UBND xã" --via dvcqg > /dev/null ||
+	fail "act $D forward --via dvcqg"
 [ "$(local_status "$D")" = 4 ] || fail "no optimistic effect"
 name=$("$M" show "$D" --json | jq -r .applicant_name)
 # tuphap is read again from its start, and our copy of D is spoiled first,

@@ -170,6 +170,23 @@ wait_gone() {
 # Line N (1-based) of the screen.
 line() { screen | sed -n "${1}p"; }
 
+# pin_prompt [PIN]: after an official's first sign-in on the terminal the
+# console asks for the unlock PIN: choose PIN (typed twice), or with no
+# argument leave it for later (Esc).
+pin_prompt() {
+	wait_for 'Mã PIN mới:' 30
+	if [ -n "${1:-}" ]; then
+		type_text "$1"
+		keys Enter
+		wait_for 'Nhập lại mã PIN:' 10
+		type_text "$1"
+		keys Enter
+		wait_for 'Đã chọn mã PIN' 10
+	else
+		keys Escape
+	fi
+}
+
 # The screen without the clock at the end of the title line.
 screen_noclock() { screen | sed '1s/ [0-9][0-9]:[0-9][0-9] *$//'; }
 

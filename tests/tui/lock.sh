@@ -89,6 +89,7 @@ approve() {
 start 80 24 NO_COLOR=1 MOTCUA_ISSUER="$URL" MOTCUA_KEYRING=memory \
 	MOTCUA_LOCK_IDLE_SECONDS=$(slow 2) MOTCUA_LOCK_GRACE_SECONDS=1
 approve
+pin_prompt
 wait_for 'Tất cả \(' 15
 wait_for 'Màn hình đã khoá' 10
 wait_for 'xác nhận lại trên điện thoại' 5

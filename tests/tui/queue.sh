@@ -65,6 +65,7 @@ TOK=$(sbx_token tuphap)
 start 80 24 MOTCUA_ISSUER="$URL" MOTCUA_KEYRING=memory NO_COLOR=1
 wait_for '[A-Z]{4}-[A-Z]{4}' 10
 control approve "user_code=$(screen | grep -oE '[A-Z]{4}-[A-Z]{4}' | head -n 1)"
+pin_prompt
 wait_for 'Tất cả \([1-9][0-9]*\)' 20
 wait_for 'tuphap●' 20
 base=$(applied)

@@ -62,6 +62,7 @@ set_remote "http://127.0.0.1:9/csc/v2" # nothing listens there: "offline"
 start 100 30 MOTCUA_ISSUER="$URL" MOTCUA_KEYRING=memory NO_COLOR=1
 wait_for '[A-Z]{4}-[A-Z]{4}' 30
 control approve "user_code=$(screen | grep -oE '[A-Z]{4}-[A-Z]{4}' | head -n 1)"
+pin_prompt
 wait_for 'Tất cả \([1-9][0-9]*\)' 60
 wait_for 'tuphap●' 60
 

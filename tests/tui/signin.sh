@@ -48,6 +48,7 @@ code3=$(code_on_screen)
 
 # Approved: the inbox.
 control approve "user_code=$code3"
+pin_prompt
 wait_for '^Hồ sơ: ' 15
 screen | grep -q 'Đăng nhập' && fail "the sign-in screen stayed"
 keys q

@@ -61,7 +61,8 @@ static int64_t
 act(struct store *s, const char *code, const char *action, const char *reason,
     enum outbox_act_result want)
 {
-	struct outbox_act_request req = {.code = code, .action = action, .reason = reason};
+	struct outbox_act_request req = {.code = code, .action = action, .reason = reason,
+					 .to_unit = "UBND xã Thử Nghiệm"};
 	int64_t id = 0;
 	struct mc_err cause;
 
@@ -92,6 +93,12 @@ test_enqueue_rules(void **state)
 	act(s, "A-1", "refuse", NULL, OUTBOX_ACT_NEED_REASON);
 	act(s, "A-1", "fly", NULL, OUTBOX_ACT_BAD_ACTION);
 	act(s, "B-9", "receive", NULL, OUTBOX_ACT_NO_DOSSIER);
+	{
+		/* forward names its unit, checked before the dossier is looked at */
+		struct outbox_act_request fw = {.code = "B-9", .action = "forward"};
+		assert_int_equal(outbox_act(s, &fw, 1000, &id, &cause), OUTBOX_ACT_NEED_TARGET);
+		assert_int_equal(cause.code, MC_E_NEED_TARGET);
+	}
 	{
 		const char *files[] = {"/nonexistent/ket-qua.pdf"};
 		struct outbox_act_request r2 = {.code = "A-1", .action = "receive",

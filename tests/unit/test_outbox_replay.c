@@ -264,7 +264,7 @@ static int64_t
 queue(const char *code, const char *action, const char *reason, const char *via)
 {
 	struct outbox_act_request r = {.code = code, .action = action, .reason = reason,
-				       .via = via};
+				       .via = via, .to_unit = "UBND xã Thử Nghiệm"};
 	int64_t id = 0;
 	struct mc_err cause;
 

@@ -17,6 +17,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 export MOTCUA_HOME="$WORK/home"
+# the sign-in tests read motcua's English words (one language per run)
+export LANGUAGE=en
 # under `make asan`: ignore libsecret's own leaks (see lsan.supp); full
 # stacks, so that the suppression sees the libsecret frames
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$OIDC_DIR/lsan.supp"
