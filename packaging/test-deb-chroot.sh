@@ -107,7 +107,7 @@ for who in clerk root; do
 	run sh -c 'cd && motcua doctor' > "$out/doctor" 2>&1 || true
 	grep -q 'config .*/etc/motcua/config.json' "$out/doctor" ||
 		{ cat "$out/doctor" >> "$log"; fail "$who: motcua doctor does not read /etc/motcua/config.json"; }
-	grep -q 'procedures .* from /usr/share/motcua/procedures.json' "$out/doctor" ||
+	grep -q 'procedures .*/usr/share/motcua/procedures.json' "$out/doctor" ||
 		{ cat "$out/doctor" >> "$log"; fail "$who: motcua doctor: /usr/share/motcua/procedures.json"; }
 	run sh -c 'cd && motcua demo --check --dossiers 300' > "$out/demo" 2>&1 ||
 		{ cat "$out/demo" >> "$log"; fail "$who: motcua demo --check"; }

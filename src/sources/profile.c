@@ -574,7 +574,8 @@ source_defs_load_dir(const char *dir, struct source_def **defs, source_warn_fn *
 		}
 	}
 	closedir(d);
-	qsort(names, n_names, sizeof *names, cmp_str);
+	if (n_names > 1)
+		qsort(names, n_names, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n_names; i++) {
 		size_t plen = strlen(dir) + strlen(names[i]) + 2, len = 0;
 		char *path = xmalloc(plen);

@@ -72,8 +72,12 @@ A=$(sbx_curl "/_control/dossiers?source=tuphap&status=1&limit=1" | jq -r '.dossi
 [ "$(sbx_curl "/_control/dossiers?code=$A" | jq -r .dossier.status)" = 2 ] ||
 	fail "the action did not reach the system"
 # a second process with a bare environment (another terminal, a cron job)
+# (the harness's own variables stay: valgrind's wrapper needs them)
 env -i HOME="$HOME" PATH="$PATH" MOTCUA_HOME="$MOTCUA_HOME" LANG=C.UTF-8 \
-	MOTCUA_LOCALEDIR="$MOTCUA_LOCALEDIR" "$M" login --status > "$LOG/status2.out" 2>&1 ||
+	MOTCUA_LOCALEDIR="$MOTCUA_LOCALEDIR" \
+	${VG_REAL_DIR:+VG_REAL_DIR="$VG_REAL_DIR" VG_LOG_DIR="$VG_LOG_DIR" VG_SUPP="$VG_SUPP"} \
+	${IT_NAME:+IT_NAME="$IT_NAME"} ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
+	${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} "$M" login --status > "$LOG/status2.out" 2>&1 ||
 	fail "a second process does not see the session: $(cat "$LOG/status2.out")"
 
 # ---- the console opens signed in; the PIN once; lock and unlock ---------------------
