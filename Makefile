@@ -10,6 +10,7 @@
 #   make check      unit + integration tests (no deps step, no ASan)
 #   make asan       build with ASan+UBSan and run the tests under them
 #   make fuzz-smoke build the libFuzzer targets (clang) and run each briefly
+#   make fuzz-long  every fuzz target for ten minutes (FUZZ_SECONDS), not in CI
 #   make valgrind   unit and integration tests under valgrind memcheck
 #   IT_JOBS=N       integration scripts at once (default 2; VG_IT_JOBS, 4, for valgrind)
 #   make bench      print performance figures against DESIGN.md section 10
@@ -75,7 +76,7 @@ PO_SRC = $(wildcard locale/*.po)
 MO_OBJ = $(PO_SRC:locale/%.po=$(B)/locale/%/LC_MESSAGES/motcua.mo)
 
 .PHONY: all deps test check unit integration asan bench demo clean install uninstall \
-        fuzz-bins fuzz-smoke valgrind valgrind-run deb bins test-deb check-layers
+        fuzz-bins fuzz-smoke fuzz-long valgrind valgrind-run deb bins test-deb check-layers
 
 all: $(PROGS) $(MO_OBJ)
 	@if [ "$(B)" = build ]; then ln -sf $(B)/motcua motcua; \
@@ -190,6 +191,13 @@ FUZZ_MAKE = $(MAKE) --no-print-directory B=build/fuzz CC=clang CFLAGS='-O1 -g -f
 fuzz-smoke:
 	@$(FUZZ_MAKE) fuzz-bins
 	@sh tests/fuzz/run.sh $(abspath build/fuzz/fuzzers)
+
+# The same for FUZZ_SECONDS each (default 600: ten minutes), two at a time,
+# before a release or after a parser changed; not part of make test.
+fuzz-long:
+	@$(FUZZ_MAKE) fuzz-bins
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} FUZZ_JOBS=$${FUZZ_JOBS:-2} \
+	  sh tests/fuzz/run.sh $(abspath build/fuzz/fuzzers)
 
 # Unit tests and integration scripts under valgrind memcheck, on the build/test
 # objects (valgrind and ASan do not mix); fails on any error or leak that

@@ -2,8 +2,11 @@
  * textwidth.c - column widths and cutting of UTF-8 text for the screen.
  *
  * Works on clusters (a base character and the zero-width marks after it) so
- * that NFC and NFD Vietnamese measure and cut alike.  Knows nothing about
- * curses or what the text means; see textwidth.h for the contract.
+ * that NFC and NFD Vietnamese measure and cut alike.  A control character,
+ * a bidirectional control or a byte that is not UTF-8 is a cluster of its
+ * own whose text is its visible escape (core/visible.h), ASCII, as wide as
+ * it is long, so what fits is measured on what is drawn.  Knows nothing
+ * about curses or what the text means; see textwidth.h for the contract.
  */
 #include "ui/textwidth.h"
 
@@ -11,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <wchar.h>
+
+#include "core/visible.h"
 
 /* Marks kept per cluster; more are consumed but not shown (a string of a
  * thousand stacked marks is an attack on the terminal, not a name). */
@@ -41,109 +46,98 @@ struct cluster {
 	int width;
 };
 
-/* Decode one code point strictly; returns its length, 0 at NUL, -1 invalid. */
-static int
-utf8_decode(const char *s, uint32_t *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	int len;
-	uint32_t c, min;
-
-	if (u[0] == 0)
-		return 0;
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if ((u[0] & 0xe0) == 0xc0)
-		len = 2, c = u[0] & 0x1f, min = 0x80;
-	else if ((u[0] & 0xf0) == 0xe0)
-		len = 3, c = u[0] & 0x0f, min = 0x800;
-	else if ((u[0] & 0xf8) == 0xf0)
-		len = 4, c = u[0] & 0x07, min = 0x10000;
-	else
-		return -1;
-	for (int i = 1; i < len; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return -1;
-		c = (c << 6) | (u[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*cp = c;
-	return len;
-}
-
-/* Width of one code point: -1 not printable, 0 a mark, 1 or 2. */
+/* Width of one code point that visible_escape() lets through: -1 not
+ * printable in this locale, 0 a mark, 1 or 2. */
 static int
 cp_width(uint32_t cp)
 {
 	if (!utf8_locale) {
-		if (cp < 0x80)
-			return cp >= 0x20 && cp < 0x7f ? 1 : -1;
 		/* Combining marks vanish; everything else is one '?'. */
 		return (cp >= 0x300 && cp <= 0x36f) ? 0 : 1;
 	}
-	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-		return -1;
 	return wcwidth((wchar_t)cp);
+}
+
+/* A cluster of its own that shows `text` (ASCII: one column a byte). */
+static void
+escape_cluster(struct cluster *c, const char *text, size_t n, size_t consumed)
+{
+	memcpy(c->bytes, text, n);
+	c->n = n;
+	c->consumed = consumed;
+	c->width = (int)n;
+}
+
+/* One code point at s: its length (0 at the end, -1 not valid UTF-8). */
+static int
+decode(const char *s, uint32_t *cp)
+{
+	size_t r;
+
+	if (s[0] == '\0')
+		return 0;
+	if (utf8_locale) {
+		/* mbrtowc(): wchar_t is the code point in a UTF-8 locale */
+		mbstate_t st;
+		wchar_t wc;
+
+		memset(&st, 0, sizeof st);
+		r = mbrtowc(&wc, s, 4, &st);
+		if (r == 0)
+			return 0;
+		if (r == (size_t)-1 || r == (size_t)-2)
+			return -1;
+		*cp = (uint32_t)wc;
+		return (int)r;
+	}
+	r = visible_decode(s, strnlen(s, 4), cp);
+	return r > 0 ? (int)r : -1;
 }
 
 /*
  * The cluster at s, or consumed == 0 at the end.  Uses mbrtowc() in a UTF-8
- * locale (wchar_t is the code point there) and the strict decoder otherwise.
+ * locale and the strict decoder of core/visible.h otherwise.
  */
 static void
 next_cluster(const char *s, struct cluster *c)
 {
+	char esc[VISIBLE_ESCAPE_SIZE];
 	uint32_t cp = 0;
+	size_t esc_len;
 	int len, w;
 	int marks = 0;
 
 	c->n = c->consumed = 0;
 	c->width = 0;
 	for (;;) {
-		if (utf8_locale) {
-			mbstate_t st;
-			wchar_t wc;
-			size_t r;
-
-			memset(&st, 0, sizeof st);
-			r = mbrtowc(&wc, s + c->consumed, 4, &st);
-			if (r == 0)
-				len = 0;
-			else if (r == (size_t)-1 || r == (size_t)-2)
-				len = -1;
-			else
-				len = (int)r, cp = (uint32_t)wc;
-		} else {
-			len = utf8_decode(s + c->consumed, &cp);
-		}
+		len = decode(s + c->consumed, &cp);
 		if (len == 0)
 			return;
 		if (len < 0) {
 			if (c->consumed > 0)
 				return; /* the bad byte starts the next cluster */
-			c->bytes[0] = '?';
-			c->n = 1;
-			c->consumed = 1;
-			c->width = 1;
+			esc_len = visible_escape_byte((unsigned char)s[0], esc);
+			escape_cluster(c, esc, esc_len, 1);
 			return;
 		}
-		w = cp_width(cp);
+		/* Controls and bidi controls are shown escaped, each on its own:
+		 * wcwidth() calls the bidi ones zero-width marks, which would
+		 * glue them to the letter before. */
+		esc_len = visible_escape(cp, esc);
+		w = esc_len > 0 ? -1 : cp_width(cp);
+		if (w < 0 && esc_len == 0)
+			esc_len = visible_codepoint(cp, esc); /* unprintable here */
+		if (esc_len > 0) {
+			if (c->consumed == 0)
+				escape_cluster(c, esc, esc_len, (size_t)len);
+			return;
+		}
 		if (c->consumed > 0 && w != 0)
 			return; /* the next base character */
 		if (c->consumed == 0 && w == 0) {
 			/* A mark with no base: drop it. */
 			c->consumed += (size_t)len;
 			continue;
-		}
-		if (w < 0) {
-			c->bytes[0] = '?';
-			c->n = 1;
-			c->consumed = (size_t)len;
-			c->width = 1;
-			return;
 		}
 		if (w == 0) {
 			if (utf8_locale && marks < MAX_MARKS && c->n + (size_t)len <= CLUSTER_MAX) {

@@ -7,9 +7,13 @@
  * from wcwidth() in the current locale (call setlocale(LC_ALL, "") and
  * ui_text_init() first).  A cluster is a base character and the zero-width
  * marks that follow it; cutting happens only between clusters, and a cut
- * string ends with "…" (or "..." when the locale is not UTF-8).  Invalid
- * UTF-8 and control characters are shown as '?', one column each, so a
- * hostile string cannot move the cursor.
+ * string ends with "…" (or "..." when the locale is not UTF-8).  Control
+ * characters, bidirectional controls and bytes that are not UTF-8 are shown
+ * as their visible escapes ("<U+001B>", "<U+202E>", "\xFF": core/visible.h),
+ * as are characters the locale cannot print; an escape is ASCII, as many
+ * columns as bytes, and is never cut in half.  So a hostile string cannot
+ * move the cursor, and a clerk sees what arrived.  In a locale that is not
+ * UTF-8 other non-ASCII letters are '?'.
  *
  * No curses here: pure string work, unit-tested in tests/unit/test_ui_text.c.
  */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "core/visible.h"
 #include "ui/i18n.h"
 
 const char *
@@ -62,6 +63,10 @@ pattern(enum mc_errc code)
 		return P(N_("%s keeps sending the same page; the pull stopped"), ARG_SYSTEM);
 	case MC_E_TOO_MANY_PAGES:
 		return P(N_("%s has more than one pull can take; the rest comes next time"), ARG_SYSTEM);
+	case MC_E_TIME_LIMIT:
+		return P(N_("%s was too slow: the pull stopped at its time limit; the rest comes "
+			    "next time"),
+			 ARG_SYSTEM);
 	case MC_E_NO_CONNECTOR:
 		return P(N_("no system is set up: sign in once, or add a profile to sources.d"), ARG_NONE);
 	case MC_E_NOT_CONFIGURED:
@@ -78,6 +83,25 @@ pattern(enum mc_errc code)
 		return P(N_("%s cannot do this"), ARG_SYSTEM);
 	case MC_E_STORE:
 		return P(N_("the local store failed"), ARG_NONE);
+	case MC_E_STORE_DAMAGED:
+		return P(N_("the local store '%s' is damaged: nothing more is written to it and "
+			    "what it holds is kept; repair it with motcua doctor"),
+			 ARG_FIELD);
+	case MC_E_STORE_MISSING:
+		return P(N_("the local store '%s' is missing or empty, yet this terminal still "
+			    "holds its data key: what it held (the queue, the audit log) is gone, "
+			    "so no new one is made silently; motcua doctor can make a new, empty "
+			    "one"),
+			 ARG_FIELD);
+	case MC_E_READ_ONLY:
+		return P(N_("'%s' is on a read-only disk or is read-only: nothing can be saved"),
+			 ARG_FIELD);
+	case MC_E_DISK_FULL:
+		return P(N_("the disk holding '%s' is full: nothing can be saved until space is "
+			    "freed (nothing was lost)"),
+			 ARG_FIELD);
+	case MC_E_PERMISSION:
+		return P(N_("no permission to write '%s'"), ARG_FIELD);
 	case MC_E_FILE:
 		return P(N_("cannot read the file '%s'"), ARG_FIELD);
 	case MC_E_NOT_FILE:
@@ -191,16 +215,19 @@ sentence(const struct mc_err *e, char *buf, size_t size, bool outside)
 	return buf;
 }
 
+/* The field, the system and the detail quote servers, files and the
+ * command line: the sentence is shown with their controls escaped
+ * (core/visible.h), wherever it is printed or drawn. */
 char *
 words_err(const struct mc_err *e, char *buf, size_t size)
 {
-	return sentence(e, buf, size, true);
+	return visible_in_place(sentence(e, buf, size, true), size);
 }
 
 char *
 words_err_short(const struct mc_err *e, char *buf, size_t size)
 {
-	return sentence(e, buf, size, false);
+	return visible_in_place(sentence(e, buf, size, false), size);
 }
 
 /* What a key takes, for "\"KEY\" must be ...". */
@@ -279,8 +306,20 @@ words_config(const struct config_error *e, char *buf, size_t size)
 		expectation(e, what, sizeof what);
 		snprintf(buf, size, _("%s: \"%s\" must be %s"), where, e->key, what);
 		break;
+	case CONFIG_E_SYMLINK:
+		snprintf(buf, size, _("%s: a symbolic link; give the file itself"), where);
+		break;
+	case CONFIG_E_NOT_REGULAR:
+		snprintf(buf, size, _("%s: not a regular file"), where);
+		break;
+	case CONFIG_E_OWNER:
+		snprintf(buf, size,
+			 _("%s: owned by another user; only the user's own files or root's are "
+			   "read"),
+			 where);
+		break;
 	}
-	return buf;
+	return visible_in_place(buf, size); /* a path, a key, a parser's words */
 }
 
 const char *

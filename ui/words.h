@@ -4,7 +4,10 @@
  * Vietnamese by default, English on request), for the console and for the
  * commands alike.  The sentences name the system, the file or the field
  * the code carries, and end with the outside words (a server's message,
- * the transport's reason) when there are any.  No command-line flag
+ * the transport's reason) when there are any.  What the sentences quote
+ * comes from outside, so words_err, words_err_short and words_config
+ * return them with controls and bidi controls escaped (core/visible.h):
+ * safe to print or draw as they are.  No command-line flag
  * appears here: where a command has more to say (the option to use), it
  * adds it itself.
  *

@@ -10,6 +10,7 @@
  * the engines (the console, until its first sign-in is settled: no tokens
  * yet).
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "app/app_int.h"
 #include "app/sign_job.h"
 #include "auth/auth.h"
+#include "auth/keyring.h"
 #include "core/xalloc.h"
 #include "net/net.h"
 #include "store/outbox.h"
@@ -248,7 +250,9 @@ sync_event(void *ctx, const struct sync_event *ev)
 {
 	struct app *a = ctx;
 	struct app_event e = {
-		.kind = ev->kind == SYNC_EV_REFUSED ? APP_EV_REFUSED_DOSSIER : APP_EV_PULL_FAILED,
+		.kind = ev->kind == SYNC_EV_REFUSED   ? APP_EV_REFUSED_DOSSIER
+			: ev->kind == SYNC_EV_SUSPECT ? APP_EV_SUSPECT_DOSSIER
+						      : APP_EV_PULL_FAILED,
 		.system = ev->system,
 		.detail = ev->detail,
 		.err = ev->err,
@@ -263,10 +267,38 @@ sync_now(void *arg)
 	return app_now(arg);
 }
 
+/*
+ * Does the keyring still hold the data key of the store in `data_dir`?
+ * privacy.c names the item "motcua-data-key:" + the store's absolute path.
+ * Asked only when the store is missing or empty: then it tells lost work
+ * (refused) from a first run.
+ */
+static bool
+data_key_kept(const char *data_dir)
+{
+	char abs[PATH_MAX], *item, *secret = NULL;
+	struct auth_keyring *kr;
+	bool yes = false;
+
+	if (realpath(data_dir, abs) == NULL)
+		return false;
+	kr = auth_keyring_open();
+	if (auth_keyring_persistent(kr)) {
+		item = xasprintf("motcua-data-key:%s/motcua.db", abs);
+		yes = auth_keyring_lookup(kr, item, &secret, NULL, NULL) == 1;
+		xfree_secret(secret);
+		free(item);
+	}
+	auth_keyring_free(kr);
+	return yes;
+}
+
 static int
 open_store(struct app *a, struct mc_err *err)
 {
-	char *why = NULL;
+	char *why = NULL, *degraded = NULL;
+	enum store_fault fault = STORE_FAULT_NONE;
+	unsigned flags = 0;
 
 	if (config_ensure_dir(a->paths.data_dir, &why) != 0) {
 		mc_err_set(err, MC_E_FILE, NULL, "%s", why);
@@ -275,19 +307,29 @@ open_store(struct app *a, struct mc_err *err)
 		return -1;
 	}
 	a->db_path = join(a->paths.data_dir, "motcua.db");
-	if (store_open(a->db_path, &a->store, &why) != 0) {
-		mc_err_set(err, MC_E_STORE, NULL, "%s", why);
+	/* gone while its data key stayed: lost work, never made anew silently */
+	if (store_file_absent(a->db_path, NULL) && data_key_kept(a->paths.data_dir))
+		flags |= STORE_OPEN_MUST_EXIST;
+	if (store_open_ex(a->db_path, flags, &a->store, &fault, &why) != 0) {
+		mc_err_set(err, store_fault_errc(fault), NULL, "%s", why);
 		mc_err_field(err, a->db_path);
 		free(why);
 		return -1;
 	}
+	/* opened, but it cannot be written (damaged, a read-only or full disk) */
+	if (fault != STORE_FAULT_NONE)
+		degraded = xstrdup(store_errmsg(a->store));
 	/* 0700/0600, and ID numbers sealed or not kept (doc/security.md) */
 	if (privacy_open(a->store, a->paths.data_dir, a->db_path, &a->privacy, &why) != 0) {
-		mc_err_set(err, MC_E_STORE, NULL, "%s", why);
+		mc_err_set(err, store_fault_errc(store_last_fault(a->store)), NULL, "%s", why);
 		mc_err_field(err, a->db_path);
 		free(why);
+		free(degraded);
 		return -1;
 	}
+	if (degraded != NULL)
+		app_warnf(a, store_fault_errc(fault), NULL, a->db_path, "%s", degraded);
+	free(degraded);
 	return 0;
 }
 
@@ -600,6 +642,22 @@ app_hold(struct app *a, bool hold)
 	a->hold = hold;
 }
 
+/*
+ * The systems that answered the pass are reachable again: their queued
+ * entries waiting out an earlier outage's backoff (up to 5 minutes) go at
+ * once, not several passes later.
+ */
+static void
+wake_answered(struct app *a, mc_time now)
+{
+	struct sync_report r[MAX_REPORTS];
+	size_t n = sync_reports(a->sync, r, MAX_REPORTS);
+
+	for (size_t i = 0; i < n && i < MAX_REPORTS; i++)
+		if (r[i].ran && r[i].ok)
+			(void)store_outbox_wake(a->store, r[i].name, now);
+}
+
 static unsigned
 pull_turn(struct app *a, mc_time now)
 {
@@ -624,6 +682,7 @@ pull_turn(struct app *a, mc_time now)
 	if (a->was_pulling && !busy) {
 		/* statuses, ages and marks at the end of a pass; then retention */
 		ch |= APP_CHANGED_DOSSIERS | APP_CHANGED_SYSTEMS;
+		wake_answered(a, now);
 		if (app_retention(a, &purged) == 0 && purged > 0)
 			ch |= APP_CHANGED_DOSSIERS;
 	}
@@ -699,6 +758,23 @@ app_progress(struct app *a, struct app_progress *p)
 
 /* ---- one-shot runs ------------------------------------------------------ */
 
+static int64_t
+mono_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+app_sync_limit(struct app *a, int64_t ms)
+{
+	a->run_limit_ms = ms > 0 ? ms : 0;
+	if (a->sync != NULL)
+		sync_set_max_pass_ms(a->sync, (uint64_t)a->run_limit_ms);
+}
+
 int
 app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err)
 {
@@ -722,15 +798,28 @@ app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *
 		mc_err_set(err, MC_E_NOT_CONFIGURED, only, NULL);
 		return -1;
 	}
+	/* The queue goes out while the pulls run, each system's as soon as its
+	 * link is ready (as in the console): a system that pulls for an hour
+	 * holds back no other system's actions. */
+	(void)store_outbox_wake(a->store, only, app_now(a));
+	a->run_deadline_ms = a->run_limit_ms > 0 ? mono_now_ms() + a->run_limit_ms : 0;
 	while (sync_busy(a->sync)) {
 		sync_flush(a->sync);
 		if (!sync_busy(a->sync))
 			break;
+		if (only == NULL)
+			(void)outbox_replay_step(app_replay(a));
 		if (net_poll(a->net, 1000, NULL, 0) < 0)
 			break;
 	}
 	sync_flush(a->sync);
+	if (a->run_deadline_ms > 0) {
+		int64_t left = a->run_deadline_ms - mono_now_ms();
+		if (queue_wait_ms > left)
+			queue_wait_ms = left > 0 ? left : 0;
+	}
 	(void)app_queue_send(a, only, queue_wait_ms, 0);
+	a->run_deadline_ms = 0;
 	(void)app_audit_ship(a, queue_wait_ms, NULL);
 	(void)app_retention(a, NULL);
 	n = sync_reports(a->sync, r, MAX_REPORTS);
@@ -789,8 +878,14 @@ app_queue_send(struct app *a, const char *only, int64_t max_wait_ms, uint64_t ba
 {
 	struct only_ctx c = {a, only};
 	struct outbox_replay *r;
+	int64_t limit = a->run_limit_ms;
 	int rc;
 
+	if (a->run_deadline_ms > 0) { /* inside app_sync: what its limit leaves */
+		limit = a->run_deadline_ms - mono_now_ms();
+		if (limit < 1)
+			limit = 1;
+	}
 	if (a->net == NULL)
 		return -1;
 	/* asked for now: not after the backoff of an earlier failure */
@@ -798,7 +893,7 @@ app_queue_send(struct app *a, const char *only, int64_t max_wait_ms, uint64_t ba
 		return -1;
 	if (only == NULL && backoff_cap_ms == 0) {
 		r = app_replay(a);
-		return outbox_replay_run(r, max_wait_ms);
+		return outbox_replay_run_limit(r, max_wait_ms, limit);
 	}
 	/* a replay of its own: limited to one system, or other waits */
 	if (a->actor == NULL && a->have_session) {
@@ -818,7 +913,7 @@ app_queue_send(struct app *a, const char *only, int64_t max_wait_ms, uint64_t ba
 		.event_ctx = a,
 		.backoff_cap_ms = backoff_cap_ms,
 	});
-	rc = outbox_replay_run(r, max_wait_ms);
+	rc = outbox_replay_run_limit(r, max_wait_ms, limit);
 	if (a->replay == NULL) {
 		a->replay = r; /* its stats are the report */
 	} else {

@@ -191,6 +191,9 @@ enum app_event_kind {
 	APP_EV_WAITING,            /* a system cannot be reached now: err */
 	APP_EV_LOCKED,             /* another motcua is sending this queue */
 	APP_EV_STORE,              /* the store failed: err */
+	APP_EV_SUSPECT_DOSSIER,    /* system, detail ("CODE: field 'x': why"): kept, but
+	                              its update time is past the server's clock, so it
+	                              did not move the system's position */
 };
 struct app_event {
 	enum app_event_kind kind;
@@ -214,6 +217,14 @@ void app_set_events(struct app *a, app_event_fn *fn, void *ctx);
  * MC_E_NOT_CONFIGURED).
  */
 int app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err);
+/*
+ * The longest app_sync may run, pulls and queue together (`sync --max-time`):
+ * a pull still running then stops (time-limit; what it read is kept) and
+ * the queue's requests in flight are given up (an action that may have left
+ * stays 'sending' for the next run).  0: the defaults (15 minutes per
+ * system's pull; the queue its wait plus 5 minutes).
+ */
+void app_sync_limit(struct app *a, int64_t ms);
 /* After app_sync or during the console: one report per system. */
 size_t app_sync_reports(struct app *a, struct app_sync_report *out, size_t max);
 /* The queue's replay so far in this process. */

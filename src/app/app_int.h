@@ -93,6 +93,9 @@ struct app {
 	int64_t pull_every_s;
 	mc_time next_pull_at;          /* 0: at the first turn */
 	bool was_pulling;
+	int64_t run_limit_ms;      /* app_sync_limit(); 0: the defaults */
+	int64_t run_deadline_ms;   /* during app_sync with a limit: when it must end
+	                              (monotonic ms), else 0 */
 	int64_t seen_sum;              /* n_new + n_changed of the pass so far */
 	struct outbox_replay *replay;  /* made at the first unheld turn */
 	char *actor;                   /* the official's name sent with actions */

@@ -8,6 +8,7 @@
 
 #include "app/app_int.h"
 #include "app/doctor.h"
+#include "app/privacy.h"
 #include "auth/auth.h"
 #include "core/xalloc.h"
 #include "sources/source.h"
@@ -173,11 +174,19 @@ app_doctor(struct app *a, app_check_fn *fn, void *ctx)
 		c.kind = APP_CHECK_STORE;
 		c.text = a->db_path;
 		c.n = store_schema_version(a->store);
+		/* one verdict: sound and writable, or what is wrong with it */
 		c.ok = store_check(a->store) == 0;
-		if (!c.ok)
-			mc_err_set(&c.err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
-		else if (store_dossier_count(a->store, NULL, &n) == 0)
+		if (!c.ok) {
+			mc_err_set(&c.err, store_errc(a->store), NULL, "%s", store_errmsg(a->store));
+		} else if (!store_writable(a->store)) {
+			c.ok = false;
+			mc_err_set(&c.err, store_fault_errc(store_fault(a->store)), NULL,
+				   "%s: opened for reading only: %s", a->db_path,
+				   store_fault_words(store_fault(a->store)));
+		} else if (store_dossier_count(a->store, NULL, &n) == 0) {
 			c.m = n;
+		}
+		mc_err_field(&c.err, a->db_path);
 		fn(ctx, &c);
 		fails += !c.ok;
 	}
@@ -230,4 +239,64 @@ app_doctor(struct app *a, app_check_fn *fn, void *ctx)
 	for (size_t i = 0; i < a->n_links; i++)
 		check_system(a, a->links[i], fn, ctx, &fails);
 	return fails;
+}
+
+/* ---- repair ------------------------------------------------------------- */
+
+void
+app_repair_release(struct app_repair *r)
+{
+	free(r->path);
+	free(r->aside);
+	memset(r, 0, sizeof *r);
+}
+
+int
+app_doctor_repair(struct app *a, struct app_repair *out, struct mc_err *err)
+{
+	struct civil_time t = civil_split(app_now(a));
+	enum store_fault fault = STORE_FAULT_NONE;
+	enum privacy_level level;
+	struct store *s = NULL;
+	char *why = NULL;
+
+	memset(out, 0, sizeof *out);
+	mc_err_clear(err);
+	if (a->store != NULL)
+		return mc_err_set(err, MC_E_INTERNAL, NULL, "the store is open in this process");
+	if (config_ensure_dir(a->paths.data_dir, &why) != 0) {
+		mc_err_set(err, MC_E_FILE, NULL, "%s", why);
+		mc_err_field(err, a->paths.data_dir);
+		free(why);
+		return -1;
+	}
+	out->path = xasprintf("%s/motcua.db", a->paths.data_dir);
+	out->aside = xasprintf("%s.damaged-%04d%02d%02d-%02d%02d%02d", out->path, t.date.year,
+			       t.date.month, t.date.day, t.hour, t.minute, t.second);
+	if (store_repair(out->path, out->aside, &out->report, &fault, &why) != 0) {
+		mc_err_set(err, store_fault_errc(fault), NULL, "%s", why != NULL ? why : "");
+		mc_err_field(err, out->path);
+		free(why);
+		return -1;
+	}
+	if (out->report.missing || out->report.sound) {
+		free(out->aside);
+		out->aside = NULL;
+	}
+	/* open it as every command will: the same data key, then the audit log */
+	if (store_open_ex(out->path, 0, &s, &fault, &why) != 0) {
+		mc_err_set(&out->reopen, store_fault_errc(fault), NULL, "%s", why);
+		mc_err_field(&out->reopen, out->path);
+		free(why);
+		return 0;
+	}
+	if (privacy_open(s, a->paths.data_dir, out->path, &level, &why) != 0) {
+		mc_err_set(&out->reopen, store_fault_errc(store_last_fault(s)), NULL, "%s", why);
+		mc_err_field(&out->reopen, out->path);
+		free(why);
+	} else if (store_audit_verify(s, &out->audit) == 0) {
+		out->audit_checked = true;
+	}
+	store_close(s);
+	return 0;
 }

@@ -6,6 +6,10 @@
  * and for each system whether it answers and accepts its token (through
  * its link, as every job reaches it, then one one-row pull, nothing
  * stored).  The app runs them; the front end words each result.
+ *
+ * It also repairs a damaged store (app_doctor_repair(): what can be read
+ * is copied into a new file, the old one is kept beside it), the one thing
+ * doctor writes, and only when asked.
  */
 #ifndef MOTCUA_APP_DOCTOR_H
 #define MOTCUA_APP_DOCTOR_H
@@ -22,7 +26,9 @@ enum app_check_kind {
 	APP_CHECK_CALENDAR,      /* text: the calendar/ read (NULL: none); n files */
 	APP_CHECK_PROCEDURES,    /* n procedures; text: the file, or "built-in" */
 	APP_CHECK_STORE,         /* text: the file; n: the schema version; m dossiers;
-				    ok: its integrity check, else err */
+				    ok: its integrity check passed and it can be
+				    written, else err (store-damaged, disk-full,
+				    read-only, permission, store) */
 	APP_CHECK_KEYRING,       /* text: where the sign-in is kept */
 	APP_CHECK_SIGNIN,        /* text: the issuer; signin: the result; name; err.detail */
 	APP_CHECK_DISCOVERY,     /* text: the issuer; err */
@@ -45,5 +51,29 @@ typedef void app_check_fn(void *ctx, const struct app_check *c);
 
 /* Run every check (waiting on the network as needed); returns the failures. */
 int app_doctor(struct app *a, app_check_fn *fn, void *ctx);
+
+/* What a repair did; release with app_repair_release(). */
+struct app_repair {
+	char *path;       /* the store */
+	char *aside;      /* where the old file is kept; NULL when there was none */
+	struct store_repair_report report; /* the tables copied (store/store.h) */
+	bool audit_checked;                /* the audit log was verified afterwards */
+	struct store_audit_verdict audit;  /* ... with this verdict */
+	struct mc_err reopen;              /* MC_OK, or why the repaired store did not open */
+};
+
+/*
+ * `motcua doctor --repair`: a sound store is left alone (report.sound);
+ * else copy what can be read of the store (damaged,
+ * empty or missing) into a new file that takes its place, keeping the old
+ * one as "motcua.db.damaged-YYYYmmdd-HHMMSS" (local time, UTC+7) with its
+ * -wal and -shm; the data key stays the same (values are copied as
+ * stored).  Then the repaired store is opened as every command opens it
+ * and its audit log verified.  `a` must have been opened with APP_NO_STORE
+ * (no store handle of this process may be open).  0 with *out filled, or
+ * -1 with *err (MC_E_STORE when another motcua has the store open, ...).
+ */
+int app_doctor_repair(struct app *a, struct app_repair *out, struct mc_err *err);
+void app_repair_release(struct app_repair *r);
 
 #endif

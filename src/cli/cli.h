@@ -37,6 +37,21 @@ extern const struct cli_command cli_commands[];
 const struct cli_command *cli_find(const char *name);
 void cli_print_usage(FILE *out, const struct cli_command *cmd);
 
+/*
+ * Text from outside (servers, the store, files, the command line) is printed
+ * in its visible form (core/visible.h): controls, C1 and bidi controls
+ * spelled out, so nothing a server sends can steer the clerk's terminal.
+ *
+ * cli_printf: printf to f for ONE line (or a piece of one) that carries such
+ * text; only a final newline goes out as itself, any other control in the
+ * result, a newline inside included, is shown escaped.
+ * cli_put: s (NULL: nothing) in its visible form, nothing added.
+ * --json output does not go through these: jansson escapes what JSON needs.
+ * cli_usage_error and cli_fail below show their message the same way.
+ */
+void cli_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_put(FILE *f, const char *s);
+
 /* Print "motcua CMD: message" and the command's usage to stderr; return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -109,11 +109,11 @@ cli_check_system(const char *cmd, struct app *app, const char *name)
 	if (name == NULL || app_system_known(app, name, &near) == 0)
 		return 0;
 	if (near != NULL)
-		fprintf(stderr, _("motcua %s: there is no system '%s' (did you mean '%s'?)\n"), cmd,
-			name, near);
+		cli_printf(stderr, _("motcua %s: there is no system '%s' (did you mean '%s'?)\n"),
+			   cmd, name, near);
 	else
-		fprintf(stderr, _("motcua %s: there is no system '%s' on this terminal\n"), cmd,
-			name);
+		cli_printf(stderr, _("motcua %s: there is no system '%s' on this terminal\n"), cmd,
+			   name);
 	return CLI_USAGE;
 }
 
@@ -172,8 +172,19 @@ cli_on_event(void *ctx, const struct app_event *ev)
 			return;
 		}
 		ce->refused_lines++;
-		fprintf(stderr, "motcua %s: %s: %s: %s\n", ce->cmd, ev->system,
-			_("dossier refused"), ev->detail != NULL ? ev->detail : "");
+		/* the detail quotes the system's code and words */
+		cli_printf(stderr, "motcua %s: %s: %s: %s\n", ce->cmd, ev->system,
+			   _("dossier refused"), ev->detail != NULL ? ev->detail : "");
+		return;
+	case APP_EV_SUSPECT_DOSSIER:
+		if (ce->refused_lines >= ce->max_refused) {
+			ce->refused_dropped++;
+			return;
+		}
+		ce->refused_lines++;
+		cli_printf(stderr, "motcua %s: %s: %s: %s\n", ce->cmd, ev->system,
+			   _("dossier kept, but its update time is in the future"),
+			   ev->detail != NULL ? ev->detail : "");
 		return;
 	case APP_EV_PULL_FAILED:
 	case APP_EV_WAITING:
@@ -191,13 +202,14 @@ cli_on_event(void *ctx, const struct app_event *ev)
 	case APP_EV_REFUSED:
 		if (ce->quiet)
 			return;
-		fprintf(stderr, "motcua %s: #%lld %s %s: %s%s%s\n", ce->cmd, (long long)ev->entry,
-			ev->code != NULL ? ev->code : "", action_name(ev->action),
-			ev->kind == APP_EV_SENT ? _("sent")
-			: ev->kind == APP_EV_CONFLICT ? _("conflict")
-						      : _("refused"),
-			ev->err != NULL ? ": " : "",
-			ev->err != NULL ? cli_words_err(ev->err, buf, sizeof buf) : "");
+		cli_printf(stderr, "motcua %s: #%lld %s %s: %s%s%s\n", ce->cmd,
+			   (long long)ev->entry, ev->code != NULL ? ev->code : "",
+			   action_name(ev->action),
+			   ev->kind == APP_EV_SENT ? _("sent")
+			   : ev->kind == APP_EV_CONFLICT ? _("conflict")
+							 : _("refused"),
+			   ev->err != NULL ? ": " : "",
+			   ev->err != NULL ? cli_words_err(ev->err, buf, sizeof buf) : "");
 		return;
 	}
 }

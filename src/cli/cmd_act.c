@@ -44,7 +44,7 @@ sign_report(const struct app_sign_result *r, bool quiet)
 
 	if (r->outcome == APP_SIGN_QUEUED) {
 		for (size_t i = 0; !quiet && i < r->n_files; i++)
-			printf(_("Signed: %s -> %s\n"), r->in[i], r->out[2 * i + 1]);
+			cli_printf(stdout, _("Signed: %s -> %s\n"), r->in[i], r->out[2 * i + 1]);
 		return CLI_OK;
 	}
 	if (r->outcome == APP_SIGN_FAILED && r->sign_error == APP_SIGN_E_TSA)
@@ -257,9 +257,10 @@ cmd_act(int argc, char **argv)
 		free(text);
 		json_decref(o);
 	} else {
-		printf(_("queued #%lld: %s %s via %s (%s -> %s); 'motcua sync' sends it\n"),
-		       (long long)id, action_name(e.action), e.code, e.source,
-		       words_status(e.base_status), words_status(e.target_status));
+		cli_printf(stdout,
+			   _("queued #%lld: %s %s via %s (%s -> %s); 'motcua sync' sends it\n"),
+			   (long long)id, action_name(e.action), e.code, e.source,
+			   words_status(e.base_status), words_status(e.target_status));
 	}
 	rc = CLI_OK;
 out:

@@ -62,10 +62,10 @@ do_verify(struct app *app, bool json)
 				     : _("audit log intact: %lld entries, %lld on the server\n"),
 			       (long long)v.checked, (long long)st.shipped_seq);
 		if (v.note[0] != '\0')
-			printf(_("note: %s\n"), v.note);
+			cli_printf(stdout, _("note: %s\n"), v.note);
 	}
 	if (v.problem != STORE_AUDIT_OK) {
-		fprintf(stderr, "motcua audit: %s\n", v.why);
+		cli_printf(stderr, "motcua audit: %s\n", v.why);
 		return CLI_FAIL;
 	}
 	return CLI_OK;
@@ -98,10 +98,12 @@ do_list(struct app *app, bool json, int64_t limit)
 					       "details", details != NULL ? details : json_string(e->details),
 					       "prev_hash", e->prev_hash, "hash", e->hash));
 		} else {
-			printf("%6" PRId64 "  %s  %-14s %-22s %-20s %s%s%s\n", e->seq, when, e->kind,
-			       e->clerk, e->dossier != NULL ? e->dossier : "-",
-			       e->purpose != NULL ? "\"" : "", e->purpose != NULL ? e->purpose : "",
-			       e->purpose != NULL ? "\"" : "");
+			/* codes and purposes are stored outside words: visible form */
+			cli_printf(stdout, "%6" PRId64 "  %s  %-14s %-22s %-20s %s%s%s\n", e->seq,
+				   when, e->kind, e->clerk, e->dossier != NULL ? e->dossier : "-",
+				   e->purpose != NULL ? "\"" : "",
+				   e->purpose != NULL ? e->purpose : "",
+				   e->purpose != NULL ? "\"" : "");
 		}
 	}
 	if (json) {

@@ -65,7 +65,7 @@ print_day(const struct calendar_day *d, const char *label)
 	printf("%s  ", civil_format_date(d->day, date, sizeof date));
 	print_padded(_(weekday_names[civil_weekday(d->day)]), 10);
 	print_padded(_(label), 16);
-	printf("%s\n", d->name);
+	cli_printf(stdout, "%s\n", d->name); /* a notice file's words */
 }
 
 static json_t *

@@ -87,12 +87,15 @@ static void
 say(const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
-	fputs("motcua demo: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	fputs("motcua demo: ", stderr);
+	cli_put(stderr, msg); /* it may quote the sandbox's words */
 	fputc('\n', stderr);
+	free(msg);
 }
 
 static void
@@ -110,9 +113,13 @@ log_tail(struct app_training *t)
 {
 	char *tail = app_training_log_tail(t);
 
-	if (tail != NULL) {
-		size_t n = strlen(tail);
-		fprintf(stderr, "%s%s", tail, n > 0 && tail[n - 1] == '\n' ? "" : "\n");
+	/* line by line in its visible form: the log quotes what clients sent */
+	for (const char *line = tail; line != NULL && *line != '\0';) {
+		const char *end = strchr(line, '\n');
+		int len = end != NULL ? (int)(end - line) : (int)strlen(line);
+
+		cli_printf(stderr, "%.*s\n", len, line);
+		line = end != NULL ? end + 1 : NULL;
 	}
 	free(tail);
 }
@@ -134,11 +141,12 @@ first_sync(struct app *app)
 	n = app_sync_reports(app, r, 32);
 	rc = 0;
 	for (size_t i = 0; i < n && i < 32; i++) {
-		printf("sync: %s %s new=%lld changed=%lld rejected=%lld bytes_in=%llu%s%s\n",
-		       r[i].name, r[i].ok ? "ok" : "failed", (long long)r[i].n_new,
-		       (long long)r[i].n_changed, (long long)r[i].n_rejected,
-		       (unsigned long long)r[i].bytes_in, r[i].error != NULL ? " error=" : "",
-		       r[i].error != NULL ? words_err(r[i].error, buf, sizeof buf) : "");
+		cli_printf(stdout,
+			   "sync: %s %s new=%lld changed=%lld rejected=%lld bytes_in=%llu%s%s\n",
+			   r[i].name, r[i].ok ? "ok" : "failed", (long long)r[i].n_new,
+			   (long long)r[i].n_changed, (long long)r[i].n_rejected,
+			   (unsigned long long)r[i].bytes_in, r[i].error != NULL ? " error=" : "",
+			   r[i].error != NULL ? words_err(r[i].error, buf, sizeof buf) : "");
 		if (!r[i].ok)
 			rc = -1;
 	}
@@ -155,12 +163,15 @@ print_summary(struct app_training *t, struct app *app)
 	printf("sandbox: %s\n", app_training_url(t));
 	printf("sandbox_pid: %ld\n", app_training_pid(t));
 	printf("home: %s\n", app_training_home(t));
-	printf("signed_in: %s\n", clerk.name != NULL ? clerk.name
-				  : clerk.subject != NULL ? clerk.subject : "?");
+	cli_printf(stdout, "signed_in: %s\n", clerk.name != NULL      ? clerk.name
+					       : clerk.subject != NULL ? clerk.subject
+								       : "?");
 	printf("signing_otp: %s\n", app_training_otp_url(t));
 	printf("systems:");
-	for (size_t i = 0; app_system(app, i, &sys); i++)
-		printf(" %s", sys.name);
+	for (size_t i = 0; app_system(app, i, &sys); i++) {
+		putchar(' ');
+		cli_put(stdout, sys.name);
+	}
 	printf("\n");
 	fflush(stdout);
 }

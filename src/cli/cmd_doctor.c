@@ -8,6 +8,11 @@
  * both ok and FAIL.  Exit 1 when a check failed, 2 when config.json itself
  * is refused.
  *
+ * `doctor --repair` copies what can still be read of a damaged (or empty,
+ * or missing) store into a new file and keeps the old one beside it, then
+ * says what each table gave and whether the audit log verifies.  Exit 0
+ * when the store was repaired, 1 when it could not be.
+ *
  * The check names (config, store, tuphap...) are names, the same in every
  * language; what follows them is in the clerk's language.
  */
@@ -78,6 +83,19 @@ file_check(struct doctor *d, const char *what, const char *path, const char *fin
 		check(d, true, what, "%s", fine);
 }
 
+/* What to do about a store that cannot be used (a command line may name flags). */
+static void
+repair_hint(enum mc_errc code)
+{
+	if (code == MC_E_STORE_DAMAGED)
+		printf("      %s\n", _("motcua doctor --repair copies what can be read into a new "
+				       "file and keeps the damaged one beside it"));
+	else if (code == MC_E_STORE_MISSING)
+		printf("      %s\n", _("motcua doctor --repair makes a new, empty store (the "
+				       "queued work it held is gone); motcua logout --wipe then "
+				       "starts this terminal afresh"));
+}
+
 static void
 on_check(void *ctx, const struct app_check *c)
 {
@@ -116,11 +134,17 @@ on_check(void *ctx, const struct app_check *c)
 			   fine);
 		break;
 	case APP_CHECK_STORE:
-		if (c->ok)
+		/* what opening said of the store is part of this one verdict */
+		for (size_t i = 0; i < d->n_warnings; i++)
+			if (strstr(d->warnings[i], c->text) != NULL)
+				d->said[i] = true;
+		if (c->ok) {
 			check(d, true, "store", _("%s: schema %lld, intact, %lld dossiers"), c->text,
 			      (long long)c->n, (long long)c->m);
-		else
-			check(d, false, "store", "%s: %s", c->text, words_err(&c->err, buf, sizeof buf));
+		} else {
+			check(d, false, "store", "%s", words_err(&c->err, buf, sizeof buf));
+			repair_hint(c->err.code);
+		}
 		break;
 	case APP_CHECK_KEYRING:
 		check(d, true, "keyring", "%s", words_kept_in(c->text));
@@ -164,6 +188,86 @@ folders(const struct config_paths *p)
 	printf("\n");
 }
 
+/* One table's line of a repair: its name, then what it gave. */
+static void
+repair_table(struct doctor *d, const struct store_repair_table *t)
+{
+	char line[512];
+	size_t len;
+
+	if (t->unreadable) {
+		check(d, false, t->name, "%s", _("could not be read"));
+		return;
+	}
+	snprintf(line, sizeof line, _("%lld copied"), (long long)t->copied);
+	len = strlen(line);
+	if (t->skipped > 0 && len < sizeof line)
+		snprintf(line + len, sizeof line - len, _(", %lld unreadable part(s) skipped"),
+			 (long long)t->skipped);
+	len = strlen(line);
+	if (t->refused > 0 && len < sizeof line)
+		snprintf(line + len, sizeof line - len, _(", %lld row(s) not taken"),
+			 (long long)t->refused);
+	check(d, t->skipped == 0 && t->refused == 0, t->name, "%s", line);
+}
+
+static int
+doctor_repair(const char *config_file)
+{
+	struct app_options o = {.config_file = config_file, .flags = APP_NO_STORE};
+	struct app_repair r;
+	struct doctor dd = {0}, *d = &dd;
+	struct app *app = NULL;
+	struct mc_err err;
+	char buf[1280];
+	int rc;
+
+	if ((rc = cli_app_open_with("doctor", &o, &app)) != 0)
+		return rc;
+	if (app_doctor_repair(app, &r, &err) != 0) {
+		check(d, false, "store", "%s", words_err(&err, buf, sizeof buf));
+		printf("%s\n", _("the store was not repaired"));
+		app_repair_release(&r);
+		app_close(app);
+		return CLI_FAIL;
+	}
+	if (r.report.sound)
+		check(d, true, "store", _("%s: sound: nothing to repair, nothing changed"),
+		      r.path);
+	else if (r.report.missing)
+		check(d, true, "store",
+		      _("%s: there was no store: a new, empty one was made"), r.path);
+	else if (r.report.empty)
+		check(d, true, "store",
+		      _("%s: the store was empty: a new, empty one was made"), r.path);
+	else if (!r.report.schema_read)
+		check(d, false, "store",
+		      _("%s: nothing could be read: a new, empty store was made"), r.path);
+	else
+		check(d, true, "store", _("%s: repaired into a new file"), r.path);
+	if (r.aside != NULL)
+		check(d, true, "kept", _("the old file is kept as %s"), r.aside);
+	for (size_t i = 0; !r.report.sound && r.report.schema_read && i < r.report.n_tables; i++)
+		repair_table(d, &r.report.tables[i]);
+	if (r.reopen.code != MC_OK)
+		check(d, false, "store", "%s",
+		      words_err(&r.reopen, buf, sizeof buf));
+	else if (r.audit_checked && r.audit.problem == STORE_AUDIT_OK)
+		check(d, true, "audit", _("intact: %lld entries"),
+		      (long long)r.audit.checked);
+	else if (r.audit_checked)
+		check(d, false, "audit", _("%s at entry %lld: %s"),
+		      app_audit_problem_name(r.audit.problem), (long long)r.audit.seq,
+		      r.audit.why);
+	rc = r.reopen.code == MC_OK ? CLI_OK : CLI_FAIL;
+	printf("%s\n", rc != CLI_OK	     ? _("the store was not repaired")
+			: r.report.sound ? _("the store needs no repair")
+					 : _("the store was repaired"));
+	app_repair_release(&r);
+	app_close(app);
+	return rc;
+}
+
 int
 cmd_doctor(int argc, char **argv)
 {
@@ -175,6 +279,7 @@ cmd_doctor(int argc, char **argv)
 	struct app *app = NULL;
 	struct mc_err err;
 	char buf[1024];
+	bool repair = false;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -182,9 +287,13 @@ cmd_doctor(int argc, char **argv)
 			issuer = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config_file = argv[++i];
+		else if (strcmp(argv[i], "--repair") == 0)
+			repair = true;
 		else
 			return cli_usage_error("doctor", "unknown or incomplete option '%s'", argv[i]);
 	}
+	if (repair)
+		return doctor_repair(config_file);
 	cli_lang_init(NULL); /* the environment's; the config's once it is read */
 	o.config_file = config_file;
 	o.issuer = issuer;
@@ -201,6 +310,7 @@ cmd_doctor(int argc, char **argv)
 			rc = CLI_USAGE;
 		} else {
 			check(&d, false, "store", "%s", words_err(&err, buf, sizeof buf));
+			repair_hint(err.code);
 			rc = CLI_FAIL;
 		}
 		goto out;

@@ -75,13 +75,13 @@ cmd_fetch(int argc, char **argv)
 	}
 	if (nth == NULL && d.n_attachments > 1) {
 		fputs("motcua fetch: ", stderr);
-		fprintf(stderr, _("dossier %s has %zu attachments; say which:\n"), code,
-			d.n_attachments);
+		cli_printf(stderr, _("dossier %s has %zu attachments; say which:\n"), code,
+			   d.n_attachments);
 		for (size_t i = 0; i < d.n_attachments; i++) {
 			fprintf(stderr, "  %zu  ", i + 1);
-			fprintf(stderr, _("%s (%lld bytes)\n"),
-				d.attachments[i].name != NULL ? d.attachments[i].name : "-",
-				(long long)d.attachments[i].size);
+			cli_printf(stderr, _("%s (%lld bytes)\n"),
+				   d.attachments[i].name != NULL ? d.attachments[i].name : "-",
+				   (long long)d.attachments[i].size);
 		}
 		rc = CLI_USAGE;
 		goto out;
@@ -121,7 +121,10 @@ cmd_fetch(int argc, char **argv)
 			      cli_words_text(N_("run again to resume"), how, sizeof how));
 		goto out;
 	}
-	printf("%s\n", st.path);
+	/* the file is named after the system's name for it (src/sync/attach.c
+	 * keeps bytes >= 0x80): its visible form, the same as the plain path
+	 * for every name that cannot steer the terminal */
+	cli_printf(stdout, "%s\n", st.path);
 	rc = CLI_OK;
 out:
 	dossier_release(&d);

@@ -8,6 +8,11 @@
  * Friday afternoon sees Monday's dossiers as coming due: the thresholds are
  * app_horizon()'s, the same as the console's (doc/deadlines.md, "One
  * rule").  Dates are ISO 8601 with +07:00 in JSON.
+ *
+ * `--search -` reads the text from standard input instead: an ID number
+ * given as an argument is in the process list (ps, /proc/PID/cmdline) for
+ * every user of the machine while the command runs (DESIGN.md section 7:
+ * no citizen ID number in an argument list).
  */
 #include <locale.h>
 #include <stdbool.h>
@@ -20,6 +25,7 @@
 
 #include "cli/cli.h"
 #include "core/status.h"
+#include "core/visible.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
@@ -90,6 +96,64 @@ on_row(void *ctx, const struct store_row *r)
 	return 0;
 }
 
+/* The longest search text read from standard input, in bytes: a name, a
+ * dossier code or an ID number is far shorter. */
+#define SEARCH_MAX 256
+
+/* "motcua inbox: <why>" on one line, without the usage; returns CLI_USAGE. */
+static int
+refuse(const char *why)
+{
+	cli_printf(stderr, "motcua inbox: %s\n", why);
+	return CLI_USAGE;
+}
+
+/* Whether buf[0..len) is UTF-8 text: valid, no NUL byte. */
+static bool
+utf8_text(const char *buf, size_t len)
+{
+	uint32_t cp;
+
+	for (size_t at = 0, n; at < len; at += n) {
+		n = visible_decode(buf + at, len - at, &cp);
+		if (n == 0 || cp == 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * `--search -`: one line of standard input into buf (SEARCH_MAX + 1 bytes),
+ * without its line end.  Returns 0, or CLI_USAGE after one line saying why
+ * (nothing read, too long, not UTF-8 text).
+ */
+static int
+search_from_stdin(char *buf)
+{
+	size_t len = 0;
+	int c;
+
+	while ((c = getchar()) != EOF && c != '\n') {
+		if (len == SEARCH_MAX) {
+			char why[256];
+
+			snprintf(why, sizeof why,
+				 _("--search -: the line on standard input is longer than %d bytes"),
+				 SEARCH_MAX);
+			return refuse(why);
+		}
+		buf[len++] = (char)c;
+	}
+	if (len > 0 && buf[len - 1] == '\r')
+		len--; /* a line written on Windows */
+	buf[len] = '\0';
+	if (!utf8_text(buf, len))
+		return refuse(_("--search -: standard input is not UTF-8 text"));
+	if (len == 0)
+		return refuse(_("--search -: no text on standard input"));
+	return 0;
+}
+
 static void
 header(void)
 {
@@ -112,6 +176,7 @@ cmd_inbox(int argc, char **argv)
 	struct store_query q;
 	struct out o = {0};
 	const char *config_file = NULL;
+	char search[SEARCH_MAX + 1] = "";
 	char *end;
 	mc_time now = (mc_time)time(NULL);
 	int rc = CLI_FAIL;
@@ -167,11 +232,19 @@ cmd_inbox(int argc, char **argv)
 			return cli_usage_error("inbox", _("unknown option '%s'"), a);
 		}
 	}
+	if (q.search != NULL && strcmp(q.search, "-") == 0) {
+		cli_lang_init(NULL); /* its refusals in the clerk's language */
+		if ((rc = search_from_stdin(search)) != 0) {
+			explicit_bzero(search, sizeof search);
+			return rc;
+		}
+		q.search = search;
+	}
 	if (o.json && !limit_given)
 		q.limit = 0; /* scripts get every row unless they ask for fewer */
 	rc = cli_app_open("inbox", config_file, NULL, 0, &app);
 	if (rc != 0)
-		return rc;
+		goto out;
 	if ((rc = cli_check_system("inbox", app, q.source)) != 0)
 		goto out;
 	rc = CLI_FAIL;
@@ -195,6 +268,7 @@ cmd_inbox(int argc, char **argv)
 	}
 	rc = CLI_OK;
 out:
+	explicit_bzero(search, sizeof search); /* it may be an ID number */
 	json_decref(o.list);
 	app_close(app);
 	return rc;

@@ -40,21 +40,25 @@ on_prompt(void *arg, const struct app_device_prompt *p)
 	char *qr = NULL;
 
 	if (!st->tty) {
-		printf("verification_uri: %s\nuser_code: %s\n", p->verification_uri, p->user_code);
+		/* what the provider sent, one line each, in its visible form */
+		cli_printf(stdout, "verification_uri: %s\n", p->verification_uri);
+		cli_printf(stdout, "user_code: %s\n", p->user_code);
 		if (p->verification_uri_complete != NULL)
-			printf("verification_uri_complete: %s\n", p->verification_uri_complete);
+			cli_printf(stdout, "verification_uri_complete: %s\n",
+				   p->verification_uri_complete);
 		fflush(stdout);
 		return;
 	}
 	qr = app_qr(target, QR_MAX_COLS, QR_MAX_ROWS, NULL, NULL);
 	if (qr != NULL) {
 		fputs(qr, stdout);
-		printf(_("Scan the QR code with your phone, or open %s\n"), p->verification_uri);
+		cli_printf(stdout, _("Scan the QR code with your phone, or open %s\n"),
+			   p->verification_uri);
 	} else {
-		printf(_("Open %s on your phone\n"), p->verification_uri);
+		cli_printf(stdout, _("Open %s on your phone\n"), p->verification_uri);
 	}
-	printf(_("and enter the code: %s   (it expires in %d minute(s))\n"), p->user_code,
-	       (p->expires_in + 59) / 60);
+	cli_printf(stdout, _("and enter the code: %s   (it expires in %d minute(s))\n"),
+		   p->user_code, (p->expires_in + 59) / 60);
 	fflush(stdout);
 	free(qr);
 }
@@ -91,7 +95,7 @@ report_failure(const char *cmd, const struct login_state *st)
 
 	cli_words_signin(st->status, buf, sizeof buf);
 	if (st->detail[0] != '\0')
-		fprintf(stderr, "motcua %s: %s [%s]\n", cmd, buf, st->detail);
+		cli_printf(stderr, "motcua %s: %s [%s]\n", cmd, buf, st->detail);
 	else
 		fprintf(stderr, "motcua %s: %s\n", cmd, buf);
 	if (st->status == APP_SIGNIN_NO_SESSION || st->status == APP_SIGNIN_REVOKED)
@@ -131,7 +135,7 @@ do_login(struct app *app)
 	}
 	app_clerk(app, &clerk);
 	if (st.detail[0] != '\0')
-		fprintf(stderr, "motcua login: %s\n", st.detail);
+		cli_printf(stderr, "motcua login: %s\n", st.detail);
 	if (!clerk.persistent) {
 		char buf[640];
 		fprintf(stderr, "motcua login: %s\n",
@@ -141,9 +145,9 @@ do_login(struct app *app)
 				       buf, sizeof buf));
 	}
 	say_remember(app);
-	printf(_("signed in as %s\n"), clerk.name != NULL      ? clerk.name
-				     : clerk.subject != NULL ? clerk.subject
-							     : _("(unknown)"));
+	cli_printf(stdout, _("signed in as %s\n"), clerk.name != NULL      ? clerk.name
+						 : clerk.subject != NULL ? clerk.subject
+									 : _("(unknown)"));
 	fflush(stdout);
 	return CLI_OK;
 }
@@ -170,10 +174,10 @@ on_system(void *arg, const struct app_system_token *t)
 			json_object_set_new(o, "error", json_string(words_signin(t->why)));
 		json_array_append_new(c->systems, o);
 	} else if (t->ok) {
-		printf(_("%s: token until %s\n"), t->name, when);
+		cli_printf(stdout, _("%s: token until %s\n"), t->name, when);
 	} else {
-		printf(_("%s: no token: %s%s%s\n"), t->name, words_signin(t->why),
-		       t->detail[0] != '\0' ? " " : "", t->detail);
+		cli_printf(stdout, _("%s: no token: %s%s%s\n"), t->name, words_signin(t->why),
+			   t->detail[0] != '\0' ? " " : "", t->detail);
 	}
 }
 
@@ -213,8 +217,9 @@ do_status(struct app *app, bool json)
 		c.systems = json_array();
 	} else {
 		say_remember(app);
-		printf(_("signed in as %s\n"), clerk.name != NULL ? clerk.name : _("(unknown)"));
-		printf(_("issuer: %s\n"), clerk.issuer);
+		cli_printf(stdout, _("signed in as %s\n"),
+			   clerk.name != NULL ? clerk.name : _("(unknown)"));
+		cli_printf(stdout, _("issuer: %s\n"), clerk.issuer);
 		printf(_("kept in: %s\n"), words_kept_in(clerk.kept_in));
 	}
 	if (app_signin_tokens(app, on_system, &c) > 0)

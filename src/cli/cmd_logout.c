@@ -42,7 +42,7 @@ sign_out(struct app *app)
 				     : _("Signed out\n"));
 	} else if (r == APP_SIGNIN_OFFLINE) {
 		printf("%s", _("Signed out on this terminal: its tokens were removed\n"));
-		fprintf(stderr, "motcua logout: %s\n", detail);
+		cli_printf(stderr, "motcua logout: %s\n", detail); /* the server's words */
 	} else {
 		char buf[640];
 		return cli_fail("logout", "%s%s%s", cli_words_signin(r, buf, sizeof buf), detail[0] != '\0' ? " " : "",
@@ -91,7 +91,7 @@ cmd_logout(int argc, char **argv)
 			rc = cli_fail("logout", "%s", msg);
 			goto out;
 		}
-		fprintf(stderr, "motcua logout: %s\n", msg); /* the local part still goes */
+		cli_printf(stderr, "motcua logout: %s\n", msg); /* the local part still goes */
 	}
 	/* a wipe ships the audit log first: the coordination system's link */
 	if (wipe && app_signin_available(app) && app_systems_open(app, true, &err) != 0)

@@ -89,11 +89,13 @@ list_json(const struct store_outbox_entry *v, size_t n)
 	json_decref(arr);
 }
 
-/* s, then spaces up to `cols` display columns (printf's %-Ns counts bytes). */
+/* s, then spaces up to `cols` display columns (printf's %-Ns counts bytes).
+ * Codes and system names come from the systems: their visible form, whose
+ * width ui_text_width() measures. */
 static void
 pad(const char *s, int cols)
 {
-	fputs(s, stdout);
+	cli_put(stdout, s);
 	for (int w = ui_text_width(s); w < cols; w++)
 		putchar(' ');
 }
@@ -164,12 +166,13 @@ list_human(const struct store_outbox_entry *v, size_t n)
 		if (e->state == STORE_OUTBOX_CONFLICT || e->state == STORE_OUTBOX_FAILED) {
 			fputs("        ", stdout);
 			if (e->server_version != NULL)
-				printf(_("%s: '%s' -> '%s'; the system has '%s', version %s; "
-					 "motcua queue retry|drop %lld\n"),
-				       words_queue_state(e->state), words_status(e->base_status),
-				       words_status(e->target_status),
-				       words_status(e->server_status), e->server_version,
-				       (long long)e->id);
+				cli_printf(stdout,
+					   _("%s: '%s' -> '%s'; the system has '%s', version %s; "
+					     "motcua queue retry|drop %lld\n"),
+					   words_queue_state(e->state), words_status(e->base_status),
+					   words_status(e->target_status),
+					   words_status(e->server_status), e->server_version,
+					   (long long)e->id);
 			else
 				printf(_("%s: '%s' -> '%s'; the system has '%s'; "
 					 "motcua queue retry|drop %lld\n"),
@@ -190,7 +193,8 @@ confirm(const char *question)
 
 	if (tty == NULL)
 		return false;
-	fprintf(tty, "%s [y/N] ", question);
+	cli_put(tty, question); /* it names the dossier's code */
+	fputs(" [y/N] ", tty);
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) != NULL)
 		yes = line[0] == 'y' || line[0] == 'Y' || line[0] == 'c' || line[0] == 'C';

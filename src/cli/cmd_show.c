@@ -178,11 +178,12 @@ label(enum label l, bool first)
 	putchar(' ');
 }
 
+/* The value came from a system: shown in its visible form (cli.h). */
 static void
 line(enum label l, const char *value)
 {
 	label(l, true);
-	printf("%s\n", value != NULL && value[0] != '\0' ? value : "-");
+	cli_printf(stdout, "%s\n", value != NULL && value[0] != '\0' ? value : "-");
 }
 
 /* The payment state and the due class in words (JSON keeps the names). */
@@ -257,19 +258,20 @@ print_human(const struct dossier *d, const char *id, enum store_due_class due_cl
 		if (d->attachments[i].size >= 0)
 			snprintf(sz, sizeof sz, "%.1f KB", (double)d->attachments[i].size / 1024.0);
 		label(L_ATTACHMENTS, i == 0);
-		printf("%s (%s)\n", d->attachments[i].name, sz);
+		cli_printf(stdout, "%s (%s)\n", d->attachments[i].name, sz);
 	}
 	for (size_t i = 0; i < d->n_supplements; i++) {
 		label(L_SUPPLEMENTS, i == 0);
-		printf("%s -> %s %s\n", when(d->supplements[i].requested_at, b1, sizeof b1),
-		       when(d->supplements[i].completed_at, b2, sizeof b2),
-		       d->supplements[i].reason != NULL ? d->supplements[i].reason : "");
+		cli_printf(stdout, "%s -> %s %s\n",
+			   when(d->supplements[i].requested_at, b1, sizeof b1),
+			   when(d->supplements[i].completed_at, b2, sizeof b2),
+			   d->supplements[i].reason != NULL ? d->supplements[i].reason : "");
 	}
 	for (size_t i = 0; i < d->n_history; i++) {
 		label(L_HISTORY, i == 0);
-		printf("%s %s %s\n", when(d->history[i].at, b1, sizeof b1),
-		       words_status(d->history[i].status),
-		       d->history[i].actor != NULL ? d->history[i].actor : "");
+		cli_printf(stdout, "%s %s %s\n", when(d->history[i].at, b1, sizeof b1),
+			   words_status(d->history[i].status),
+			   d->history[i].actor != NULL ? d->history[i].actor : "");
 	}
 }
 

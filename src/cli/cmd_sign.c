@@ -71,16 +71,16 @@ report(struct app *app)
 		tsa_failed = tsa_failed || r[i].sign_error == APP_SIGN_E_TSA;
 		if (r[i].outcome == APP_SIGN_SIGNED) {
 			n_signed++;
-			printf(_("Signed: %s -> %s\n"), r[i].in[0], r[i].out[0]);
+			cli_printf(stdout, _("Signed: %s -> %s\n"), r[i].in[0], r[i].out[0]);
 		} else {
 			char buf[640];
-			fprintf(stderr, "motcua %s: %s: %s%s%s\n", CMD, r[i].in[0],
-				cli_words_sign(r[i].sign_error, buf, sizeof buf),
-				r[i].sign_detail[0] != '\0' ? ": " : "", r[i].sign_detail);
+			cli_printf(stderr, "motcua %s: %s: %s%s%s\n", CMD, r[i].in[0],
+				   cli_words_sign(r[i].sign_error, buf, sizeof buf),
+				   r[i].sign_detail[0] != '\0' ? ": " : "", r[i].sign_detail);
 		}
 	}
 	if (app_sign_signer(app)[0] != '\0')
-		printf(_("Signer: %s\n"), app_sign_signer(app));
+		cli_printf(stdout, _("Signer: %s\n"), app_sign_signer(app)); /* a certificate's */
 	printf(_("Summary: %zu signed, %zu failed\n"), n_signed, n - n_signed);
 	if (tsa_failed)
 		fprintf(stderr, "motcua %s: %s\n", CMD,

@@ -33,11 +33,12 @@ human_bytes(uint64_t b, char *buf, size_t size)
 		snprintf(buf, size, "%.1f MB", (double)b / (1024.0 * 1024.0));
 }
 
-/* s, then spaces up to `cols` display columns (printf's %-Ns counts bytes). */
+/* s, then spaces up to `cols` display columns (printf's %-Ns counts bytes).
+ * A system's name comes from the discovery: its visible form (cli.h). */
 static void
 pad(const char *s, int cols)
 {
-	fputs(s, stdout);
+	cli_put(stdout, s);
 	for (int w = ui_text_width(s); w < cols; w++)
 		putchar(' ');
 }
@@ -135,6 +136,7 @@ cmd_sync(int argc, char **argv)
 {
 	const char *only = NULL, *issuer = NULL, *config_file = NULL;
 	bool json = false;
+	long max_time = 0;
 	struct app *app = NULL;
 	struct app_sync_report reports[MAX_SYSTEMS];
 	struct app_queue_report q;
@@ -153,7 +155,13 @@ cmd_sync(int argc, char **argv)
 			issuer = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config_file = argv[++i];
-		else
+		else if (strcmp(argv[i], "--max-time") == 0 && i + 1 < argc) {
+			char *end = NULL;
+			max_time = strtol(argv[++i], &end, 10);
+			if (*argv[i] == '\0' || *end != '\0' || max_time < 1 || max_time > 86400)
+				return cli_usage_error("sync",
+						       _("--max-time takes seconds, 1 to 86400"));
+		} else
 			return cli_usage_error("sync", _("unknown or incomplete option '%s'"),
 					       argv[i]);
 	}
@@ -164,6 +172,7 @@ cmd_sync(int argc, char **argv)
 		goto out;
 	cli_events_init(&ev, "sync", json);
 	app_set_events(app, cli_on_event, &ev);
+	app_sync_limit(app, (int64_t)max_time * 1000);
 	rc = app_sync(app, only, 10000, &err);
 	cli_events_end(&ev);
 	if (rc < 0) {

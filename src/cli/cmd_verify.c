@@ -79,7 +79,7 @@ print_timestamp(const struct sign_verify_result *r, const char *stamped)
 	printf(r->timestamp_valid ? _("Timestamp: %s (valid)\n") : _("Timestamp: %s (not valid)\n"),
 	       r->timestamp_time != 0 ? stamped : "?");
 	if (r->tsa_name[0] != '\0')
-		printf(_("Time-stamping authority (TSA): %s\n"), r->tsa_name);
+		cli_printf(stdout, _("Time-stamping authority (TSA): %s\n"), r->tsa_name);
 }
 
 int
@@ -112,8 +112,8 @@ cmd_verify(int argc, char **argv)
 		return cli_usage_error(CMD, _("give the file and its signature (FILE FILE.p7s)"));
 	for (int k = optind; k < optind + 2; k++)
 		if (access(argv[k], R_OK) != 0) {
-			fprintf(stderr, _("motcua %s: cannot read %s: %s\n"), CMD, argv[k],
-				strerror(errno));
+			cli_printf(stderr, _("motcua %s: cannot read %s: %s\n"), CMD, argv[k],
+				   strerror(errno));
 			return CLI_USAGE;
 		}
 	app_verify_file(argv[optind], argv[optind + 1], ca, &r);
@@ -126,14 +126,14 @@ cmd_verify(int argc, char **argv)
 			return cli_fail(CMD, "%s", _("cannot encode JSON"));
 	} else {
 		if (r.signer_cn[0] != '\0')
-			printf(_("Signer: %s\n"), r.signer_cn);
+			cli_printf(stdout, _("Signer: %s\n"), r.signer_cn); /* the certificate's */
 		if (r.has_time)
 			printf(_("Signing time: %s\n"), when);
 		if (r.has_timestamp)
 			print_timestamp(&r, stamped);
 		printf(_("Result: %s\n"), _(verdict_text[r.verdict]));
 		if (r.reason[0] != '\0')
-			printf(_("Reason: %s\n"), r.reason);
+			cli_printf(stdout, _("Reason: %s\n"), r.reason);
 	}
 	if (fflush(stdout) != 0)
 		return CLI_FAIL;

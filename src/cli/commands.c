@@ -5,10 +5,14 @@
  * row here and one cmd_NAME.c.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/visible.h"
+#include "core/xalloc.h"
 #include "ui/console.h"
 #include "ui/i18n.h"
 
@@ -95,16 +99,20 @@ const struct cli_command cli_commands[] = {
 	    "  --json             {\"verdict\",\"valid\",\"trusted\",\"signer\",\"subject\",\n"
 	    "                     \"signing_time\",\"reason\"}\n"
 	    "Exit 0 only when the signature is valid and the signer trusted.\n")},
-	{"sync", cmd_sync, "sync [--source S] [--json] [--issuer URL] [--config FILE]",
+	{"sync", cmd_sync,
+	 "sync [--source S] [--json] [--max-time SECONDS] [--issuer URL] [--config FILE]",
 	 N_("pull every system once; per-source summary"),
 	 N_("  --source S      only this system (dvcqg, tuphap, congan, nnmt, tinh, ...)\n"
 	    "  --json          {\"sources\":[{\"name\",\"ok\",\"new\",\"changed\",\"rejected\",\n"
 	    "                  \"bytes_in\",\"bytes_out\",\"ms\",\"error\"}]}\n"
 	    "  --issuer URL    the sign-in server (default: $MOTCUA_ISSUER, config.json)\n"
 	    "  --config FILE   the configuration file (its folder holds sources.d/)\n"
+	    "  --max-time S    end within S seconds, pulls and queue together: a system\n"
+	    "                  still pulling stops there (what it read is kept, the rest\n"
+	    "                  comes next time); default 15 minutes per system\n"
 	    "Exit 1 when any source failed; the others are synced all the same.\n")},
 	{"inbox", cmd_inbox,
-	 "inbox [--json] [--source S] [--status N] [--due soon|overdue] [--search TEXT]\n"
+	 "inbox [--json] [--source S] [--status N] [--due soon|overdue] [--search TEXT|-]\n"
 	 "           [--sort due|received] [--limit N] [--mismatch]",
 	 N_("list the dossiers of every system from the local store"),
 	 N_("  --json          an array of {code, source, procedure_code, procedure_name,\n"
@@ -115,6 +123,8 @@ const struct cli_command cli_commands[] = {
 	    "  --due C         soon (due within one working day) or overdue\n"
 	    "  --search TEXT   code, applicant, procedure or ID number, with or without\n"
 	    "                  diacritics\n"
+	    "  --search -      read TEXT from standard input (one line): an argument is\n"
+	    "                  seen by every user in the process list, an ID number too\n"
 	    "  --sort K        due (default) or received (newest first)\n"
 	    "  --limit N       at most N rows (default 50, with --json all; 0 = all)\n"
 	    "  --mismatch      only dossiers whose status differs from the national portal\n")},
@@ -130,9 +140,14 @@ const struct cli_command cli_commands[] = {
 	    "  -o DIR          save into DIR (default: the data folder's attachments/CODE/)\n"
 	    "  -q              no progress on stderr\n"
 	    "Prints the saved path.  Exit 1 on failure; running it again resumes.\n")},
-	{"doctor", cmd_doctor, "doctor [--issuer URL] [--config FILE]",
+	{"doctor", cmd_doctor, "doctor [--repair] [--issuer URL] [--config FILE]",
 	 N_("check configuration, store, keyring, sign-in and every source"),
-	 N_("  One line per check with ok or FAIL; exit 1 when something is wrong.\n")},
+	 N_("  One line per check with ok or FAIL; exit 1 when something is wrong.\n"
+	    "  --repair        a damaged store: copy what can be read (the queue and the\n"
+	    "                  audit log first) into a new file, the damaged one kept\n"
+	    "                  beside it as motcua.db.damaged-DATE; a missing or empty\n"
+	    "                  store whose data key remains: make a new, empty one.\n"
+	    "                  Refused while another motcua has the store open.\n")},
 	{"act", cmd_act,
 	 "act CODE ACTION [--reason TEXT] [--to UNIT] [--file PATH ...] [--via SYSTEM] [--json]\n"
 	 "   or: motcua act CODE return-result --file PATH ... --sign [--module M --token T --key K |\n"
@@ -197,12 +212,55 @@ cli_print_usage(FILE *out, const struct cli_command *cmd)
 	fprintf(out, _("usage: motcua %s\n"), cmd->synopsis);
 }
 
+/* One line: the message quotes dossier codes, server words, file names and
+ * arguments, so it goes out in its visible form (core/visible.h). */
 static void
 vsay(const char *cmd, const char *fmt, va_list ap)
 {
+	char *msg = xvasprintf(fmt, ap);
+
 	fprintf(stderr, "motcua %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
+	cli_put(stderr, msg);
 	fputc('\n', stderr);
+	free(msg);
+}
+
+void
+cli_put(FILE *f, const char *s)
+{
+	char *shown;
+
+	if (s == NULL)
+		return;
+	if (visible_plain(s)) {
+		fputs(s, f);
+		return;
+	}
+	shown = visible_dup(s);
+	fputs(shown, f);
+	free(shown);
+}
+
+void
+cli_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+	size_t len;
+	bool newline;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* the line's own end is the one newline that goes out as it is */
+	len = strlen(line);
+	newline = len > 0 && line[len - 1] == '\n';
+	if (newline)
+		line[len - 1] = '\0';
+	cli_put(f, line);
+	if (newline)
+		fputc('\n', f);
+	free(line);
 }
 
 int

@@ -34,7 +34,8 @@ main(int argc, char **argv)
 	cmd = cli_find(argv[1]);
 	if (cmd == NULL) {
 		cli_lang_init(NULL);
-		fprintf(stderr, _("motcua: unknown command '%s'; try 'motcua --help'\n"), argv[1]);
+		cli_printf(stderr, _("motcua: unknown command '%s'; try 'motcua --help'\n"),
+			   argv[1]);
 		return CLI_USAGE;
 	}
 	/* `motcua CMD --help` is the same as `motcua help CMD`. */

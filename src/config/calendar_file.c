@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "config/file.h"
 #include "core/civil.h"
 #include "core/xalloc.h"
 
@@ -319,7 +320,9 @@ calendar_file_parse(const char *path, const char *text, size_t len, int year,
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		fail(&pc, jerr.line > 0 ? jerr.line : 0, "invalid JSON: %s", jerr.text);
+		char why[160];
+		config_file_json_error(&jerr, why, sizeof why);
+		fail(&pc, jerr.line > 0 ? jerr.line : 0, "invalid JSON: %s", why);
 		goto out;
 	}
 	rc = parse_root(&pc, root, year, out);
@@ -338,31 +341,27 @@ int
 calendar_file_read(const char *path, int year, struct calendar_override *out, char **cause,
 		   calendar_file_warn_fn *warn_fn, void *ctx)
 {
-	FILE *f;
 	char *text = NULL;
+	const char *why = NULL;
 	size_t len;
-	int rc = -1;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	*cause = NULL;
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	rc = config_file_read(path, CALENDAR_FILE_MAX_BYTES, &text, &len, &why);
+	if (rc == 1) {
+		*cause = xasprintf("%s: %s", path, strerror(ENOENT));
 		return -1;
 	}
-	text = xmalloc(CALENDAR_FILE_MAX_BYTES + 1);
-	len = fread(text, 1, CALENDAR_FILE_MAX_BYTES + 1, f);
-	if (ferror(f)) {
-		*cause = xasprintf("%s: read error", path);
-		goto out;
-	}
-	if (len > CALENDAR_FILE_MAX_BYTES) {
+	if (rc == CONFIG_FILE_E_TOO_BIG) {
 		*cause = xasprintf("%s: larger than %d bytes", path, CALENDAR_FILE_MAX_BYTES);
-		goto out;
+		return -1;
+	}
+	if (rc != 0) {
+		*cause = xasprintf("%s: %s", path, why);
+		return -1;
 	}
 	rc = calendar_file_parse(path, text, len, year, out, cause, warn_fn, ctx);
-out:
-	fclose(f);
 	free(text);
 	return rc;
 }

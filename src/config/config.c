@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/file.h"
 #include "core/suggest.h"
 #include "core/xalloc.h"
 
@@ -498,7 +499,7 @@ config_parse(struct config *cfg, const char *path, const char *text, size_t len,
 	if (root == NULL) {
 		err->problem = CONFIG_E_JSON;
 		err->line = jerr.line;
-		snprintf(err->detail, sizeof err->detail, "%s", jerr.text);
+		config_file_json_error(&jerr, err->detail, sizeof err->detail);
 		xstr_one_line(err->detail);
 		return -1;
 	}
@@ -545,35 +546,36 @@ out:
 int
 config_load(struct config *cfg, const char *path, struct config_error *err)
 {
-	FILE *f;
 	char *text = NULL;
+	const char *why = NULL;
 	size_t len;
-	int rc = -1;
+	int rc;
 
 	error_start(err, path);
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 1;
-		err->problem = CONFIG_E_READ;
-		snprintf(err->detail, sizeof err->detail, "%s", strerror(errno));
-		return -1;
-	}
-	text = xmalloc(CONFIG_MAX_BYTES + 1);
-	len = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
-	if (ferror(f)) {
-		err->problem = CONFIG_E_READ;
-		snprintf(err->detail, sizeof err->detail, "%s", strerror(errno));
-		goto out;
-	}
-	if (len > CONFIG_MAX_BYTES) {
+	switch (config_file_read(path, CONFIG_MAX_BYTES, &text, &len, &why)) {
+	case 0:
+		break;
+	case 1:
+		return 1;
+	case CONFIG_FILE_E_TOO_BIG:
 		err->problem = CONFIG_E_TOO_BIG;
 		err->max = CONFIG_MAX_BYTES;
-		goto out;
+		return -1;
+	case CONFIG_FILE_E_SYMLINK:
+		err->problem = CONFIG_E_SYMLINK;
+		return -1;
+	case CONFIG_FILE_E_NOT_REGULAR:
+		err->problem = CONFIG_E_NOT_REGULAR;
+		return -1;
+	case CONFIG_FILE_E_OWNER:
+		err->problem = CONFIG_E_OWNER;
+		return -1;
+	default:
+		err->problem = CONFIG_E_READ;
+		snprintf(err->detail, sizeof err->detail, "%s", why);
+		return -1;
 	}
 	rc = config_parse(cfg, path, text, len, err);
-out:
 	free(text);
-	fclose(f);
 	return rc;
 }

@@ -20,8 +20,10 @@
  * The configuration file is JSON (config.json), read with jansson; every key
  * is optional.  A malformed file - bad JSON, a value of the wrong type or
  * range, an unknown key - is refused whole with its path, line and key (an
- * unknown key with the closest known one); the caller stops.  This module
- * reads files into plain structs; it decides nothing.
+ * unknown key with the closest known one); the caller stops.  Every file is
+ * read through config_file_read() (file.h): a regular file, no symbolic link,
+ * the user's own or root's, never quoted in an error.  This module reads
+ * files into plain structs; it decides nothing.
  */
 #ifndef MOTCUA_CONFIG_H
 #define MOTCUA_CONFIG_H
@@ -105,6 +107,9 @@ enum config_problem {
 	CONFIG_E_NOT_OBJECT,  /* JSON, but not an object */
 	CONFIG_E_UNKNOWN_KEY, /* line, key; near: the closest known key or "" */
 	CONFIG_E_VALUE,       /* line, key: a value that is not what expect says */
+	CONFIG_E_SYMLINK,     /* a symbolic link (it could point at any file) */
+	CONFIG_E_NOT_REGULAR, /* not a regular file */
+	CONFIG_E_OWNER,       /* owned by another user than the clerk or root */
 };
 
 enum config_expect {

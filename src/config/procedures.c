@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "config/file.h"
 #include "core/civil.h"
 #include "core/xalloc.h"
 
@@ -56,7 +57,9 @@ procedures_parse(const char *path, const char *text, size_t len, struct procedur
 	*cause = NULL;
 	if (root == NULL) {
 		char buf[300];
-		snprintf(buf, sizeof buf, "line %d: %s", err.line, err.text);
+		char why[160];
+		config_file_json_error(&err, why, sizeof why);
+		snprintf(buf, sizeof buf, "line %d: %s", err.line, why);
 		*cause = msg(path, (size_t)-1, buf);
 		return -1;
 	}
@@ -125,25 +128,18 @@ procedures_parse(const char *path, const char *text, size_t len, struct procedur
 int
 procedures_load(const char *path, struct procedures *out, char **cause)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
+	char *buf = NULL;
+	const char *why = NULL;
 	size_t n;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	*cause = NULL;
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 1;
-		*cause = msg(path, (size_t)-1, strerror(errno));
-		return -1;
-	}
-	buf = xmalloc(4 * 1024 * 1024 + 1);
-	n = fread(buf, 1, 4 * 1024 * 1024 + 1, f);
-	fclose(f);
-	if (n > 4 * 1024 * 1024) {
-		free(buf);
-		*cause = msg(path, (size_t)-1, "larger than 4 MB");
+	rc = config_file_read(path, 4 * 1024 * 1024, &buf, &n, &why);
+	if (rc == 1)
+		return 1;
+	if (rc != 0) {
+		*cause = msg(path, (size_t)-1, rc == CONFIG_FILE_E_TOO_BIG ? "larger than 4 MB" : why);
 		return -1;
 	}
 	rc = procedures_parse(path, buf, n, out, cause);

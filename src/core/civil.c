@@ -82,15 +82,30 @@ civil_make_time(int32_t days, int seconds_of_day)
 	return (mc_time)days * CIVIL_DAY + seconds_of_day - CIVIL_TZ_OFFSET;
 }
 
+/*
+ * Times outside years 0..10000 mean nothing here and could overflow the
+ * arithmetic below (a hostile server's saved position of 2^62 s): they are
+ * clamped to those bounds, so every caller gets some date, never undefined
+ * behaviour.
+ */
+#define CIVIL_T_MAX ((mc_time)10001 * 366 * CIVIL_DAY)
+
+static mc_time
+clamp_time(mc_time t)
+{
+	return t > CIVIL_T_MAX ? CIVIL_T_MAX : t < -CIVIL_T_MAX ? -CIVIL_T_MAX : t;
+}
+
 int32_t
 civil_day_of(mc_time t)
 {
-	return (int32_t)floor_div(t + CIVIL_TZ_OFFSET, CIVIL_DAY);
+	return (int32_t)floor_div(clamp_time(t) + CIVIL_TZ_OFFSET, CIVIL_DAY);
 }
 
 int
 civil_seconds_of_day(mc_time t)
 {
+	t = clamp_time(t);
 	return (int)((t + CIVIL_TZ_OFFSET) - (mc_time)civil_day_of(t) * CIVIL_DAY);
 }
 

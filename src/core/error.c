@@ -24,6 +24,7 @@ static const char *const names[MC_E_N_CODES] = {
 	[MC_E_REPLY] = "reply",
 	[MC_E_FEED_STUCK] = "feed-stuck",
 	[MC_E_TOO_MANY_PAGES] = "too-many-pages",
+	[MC_E_TIME_LIMIT] = "time-limit",
 	[MC_E_NO_CONNECTOR] = "no-connector",
 	[MC_E_NOT_CONFIGURED] = "not-configured",
 	[MC_E_NO_URL] = "no-url",
@@ -32,6 +33,11 @@ static const char *const names[MC_E_N_CODES] = {
 	[MC_E_CONFLICT] = "conflict",
 	[MC_E_UNSUPPORTED] = "unsupported",
 	[MC_E_STORE] = "store",
+	[MC_E_STORE_DAMAGED] = "store-damaged",
+	[MC_E_STORE_MISSING] = "store-missing",
+	[MC_E_READ_ONLY] = "read-only",
+	[MC_E_DISK_FULL] = "disk-full",
+	[MC_E_PERMISSION] = "permission",
 	[MC_E_FILE] = "file",
 	[MC_E_NOT_FILE] = "not-a-file",
 	[MC_E_CONFIG] = "config",
@@ -134,6 +140,13 @@ mc_err_transient(enum mc_errc code)
 	case MC_E_LOGIN:
 	case MC_E_CANCELLED:
 	case MC_E_STORE:
+	/* this terminal's disk and store: right again once it is freed,
+	 * repaired or writable; never a reason to give up queued work */
+	case MC_E_STORE_DAMAGED:
+	case MC_E_STORE_MISSING:
+	case MC_E_READ_ONLY:
+	case MC_E_DISK_FULL:
+	case MC_E_PERMISSION:
 		return true;
 	default:
 		return false;

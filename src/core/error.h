@@ -31,6 +31,7 @@ enum mc_errc {
 	MC_E_REPLY,           /* a reply not in the system's format (field; detail) */
 	MC_E_FEED_STUCK,      /* the change feed does not move forward */
 	MC_E_TOO_MANY_PAGES,  /* the pass stopped at its page budget; the rest next time */
+	MC_E_TIME_LIMIT,      /* the pass stopped at its time limit; the rest next time */
 	MC_E_NO_CONNECTOR,    /* no connector or profile speaks to this system */
 	MC_E_NOT_CONFIGURED,  /* the system is not set up on this terminal */
 	MC_E_NO_URL,          /* the system has no base URL (field: the profile file) */
@@ -40,6 +41,12 @@ enum mc_errc {
 	MC_E_UNSUPPORTED,     /* the system cannot do this (field: what) */
 	/* this terminal */
 	MC_E_STORE,           /* the local store failed (detail: SQLite's words) */
+	MC_E_STORE_DAMAGED,   /* the store is damaged: nothing more is written (field: path) */
+	MC_E_STORE_MISSING,   /* the store is missing or empty while its data key is
+				 still on this terminal; not made anew (field: path) */
+	MC_E_READ_ONLY,       /* a read-only disk or file (field: path) */
+	MC_E_DISK_FULL,       /* no space left on the disk (field: path) */
+	MC_E_PERMISSION,      /* not allowed to write (field: path) */
 	MC_E_FILE,            /* a file cannot be read or written (field: path; detail) */
 	MC_E_NOT_FILE,        /* not a regular file (field: path) */
 	MC_E_CONFIG,          /* a configuration file is wrong (field: path; detail) */

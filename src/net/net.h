@@ -384,6 +384,12 @@ uint64_t net_backoff_delay_ms(unsigned attempt, uint64_t base_ms, uint64_t cap_m
 			      uint32_t random);
 
 /*
+ * An HTTP-date (RFC 9110 5.6.7: IMF-fixdate, RFC 850 or asctime form, as in
+ * Date and Retry-After) as Unix seconds.  0, or -1 when it is not one.
+ */
+int net_http_date(const char *value, int64_t *unix_out);
+
+/*
  * Parse a Retry-After value: delta-seconds ("120") or an HTTP-date
  * (IMF-fixdate, RFC 850 or asctime form) compared with now_unix.  A date in the
  * past gives 0.  Returns 0 and sets *delay_s, or -1 when the value is invalid.

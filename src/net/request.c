@@ -21,14 +21,21 @@
 
 static uint64_t next_request_id = 1;
 
+/*
+ * Append; the buffer doubles, but never past limit + 1 bytes (limit: the
+ * request's body cap, 0 none), so a 48 MB cap never holds a 64 MB buffer.
+ */
 static void
-growbuf_append(struct growbuf *b, const void *data, size_t len)
+growbuf_append(struct growbuf *b, const void *data, size_t len, uint64_t limit)
 {
 	if (b->len + len + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 1024;
 
 		while (cap < b->len + len + 1)
 			cap *= 2;
+		if (limit > 0 && limit < SIZE_MAX && cap > (size_t)limit + 1 &&
+		    b->len + len + 1 <= (size_t)limit + 1)
+			cap = (size_t)limit + 1;
 		b->data = xrealloc(b->data, cap);
 		b->cap = cap;
 	}
@@ -402,7 +409,7 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		}
 		return len;
 	}
-	growbuf_append(&req->body_in, data, len);
+	growbuf_append(&req->body_in, data, len, req->max_body);
 	return len;
 }
 

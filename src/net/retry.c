@@ -108,8 +108,8 @@ parse_clock(struct cursor *c, int *h, int *m, int *s)
  * The weekday is skipped, not checked: a wrong weekday is the sender's typo,
  * and the date itself is still clear.
  */
-static int
-parse_http_date(const char *s, int64_t *unix_out)
+int
+net_http_date(const char *s, int64_t *unix_out)
 {
 	struct cursor c = { s };
 	int year, month, day, h, m, sec;
@@ -199,7 +199,7 @@ net_retry_after_parse(const char *value, int64_t now_unix, int64_t *delay_s)
 	} else {
 		int64_t when;
 
-		if (parse_http_date(buf, &when) < 0)
+		if (net_http_date(buf, &when) < 0)
 			return -1;
 		*delay_s = when > now_unix ? when - now_unix : 0;
 		return 0;

@@ -183,6 +183,11 @@ job_write(struct outbox_replay *r, struct outbox_job *j, mc_time now)
 	case OUTBOX_OUT_NONE:
 		break;
 	}
+	/* The system answered: it is reachable again, so the entries of its that
+	 * wait out an earlier outage's backoff (up to 5 minutes) go now. */
+	if (rc == 0 && j->outcome != OUTBOX_OUT_LATER && j->outcome != OUTBOX_OUT_NONE &&
+	    j->e.source != NULL)
+		rc = store_outbox_wake(r->opt.store, j->e.source, now);
 	free(error);
 	return rc;
 }
@@ -368,10 +373,22 @@ mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* How long outbox_replay_run() lets requests in flight run past its wait. */
+#define OUTBOX_RUN_SLACK_MS ((int64_t)5 * 60 * 1000)
+
 int
 outbox_replay_run(struct outbox_replay *r, int64_t max_wait_ms)
 {
+	return outbox_replay_run_limit(r, max_wait_ms, 0);
+}
+
+int
+outbox_replay_run_limit(struct outbox_replay *r, int64_t max_wait_ms, int64_t limit_ms)
+{
 	uint64_t start = mono_ms();
+
+	if (limit_ms <= 0)
+		limit_ms = (max_wait_ms > 0 ? max_wait_ms : 0) + OUTBOX_RUN_SLACK_MS;
 
 	for (;;) {
 		if (outbox_replay_step(r) < 0)
@@ -393,6 +410,12 @@ outbox_replay_run(struct outbox_replay *r, int64_t max_wait_ms)
 				return -1;
 			continue;
 		}
+		/* Requests in flight over a link that crawls must not hold the
+		 * command for ever: past the wait plus OUTBOX_RUN_SLACK_MS it ends;
+		 * what is in flight is cancelled when the replay is freed, and an
+		 * action that may have left stays 'sending' for the next run. */
+		if ((int64_t)(mono_ms() - start) > limit_ms)
+			return 1;
 		if (net_poll(r->opt.net, 200, NULL, 0) < 0)
 			return -1;
 	}

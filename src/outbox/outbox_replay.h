@@ -114,10 +114,13 @@ bool outbox_replay_busy(const struct outbox_replay *r);
  * For one-shot commands (motcua sync, motcua queue send): step and poll
  * until nothing more can be sent now: returns 0 when no open entry is left
  * to send (conflicts and refusals may remain), 1 when entries wait for a
- * later time beyond max_wait_ms or for an unavailable source, -1 on a
- * store or net failure.
+ * later time beyond max_wait_ms or for an unavailable source, or when
+ * requests still in flight 5 minutes past max_wait_ms (a crawling link;
+ * free the replay to cancel them), -1 on a store or net failure.
  */
 int outbox_replay_run(struct outbox_replay *r, int64_t max_wait_ms);
+/* The same, ending after limit_ms at the latest (0: max_wait_ms + 5 min). */
+int outbox_replay_run_limit(struct outbox_replay *r, int64_t max_wait_ms, int64_t limit_ms);
 
 void outbox_replay_get_stats(const struct outbox_replay *r, struct outbox_replay_stats *out);
 

@@ -1,9 +1,10 @@
 /*
  * control.c - the control API under /_control/ for tests and trainers:
  * switch systems off and on, change faults, move the clock, approve or deny
- * a device sign-in as the phone would, read the exactly-once statistics and
- * peek at dossiers without any dialect in between.  No authentication;
- * sandbox.c only lets loopback clients in.
+ * a device sign-in as the phone would, read the exactly-once statistics,
+ * peek at dossiers without any dialect in between, and poison a dossier with
+ * hostile data (what motcua does with it is the point of the exercise).
+ * No authentication; sandbox.c only lets loopback clients in.
  */
 #include "sandbox/dialect.h"
 
@@ -216,6 +217,7 @@ peek_one(const struct world_dossier *d)
 			 "updated_at", civil_format_iso(d->updated_at, upd, sizeof(upd)), "fees",
 			 (json_int_t)world_fees_total(d));
 	json_object_set_new(j, "result_files", files);
+	json_object_set_new(j, "unit", json_string(world_unit(d)));
 	return j;
 }
 
@@ -258,6 +260,60 @@ dossiers(struct sandbox *sb, const struct sbx_request *req, struct sbx_response 
 		json_array_append_new(arr, peek_one(d));
 	}
 	ok(resp, json_pack("{s:o}", "dossiers", arr));
+}
+
+/*
+ * POST /_control/poison code=X&field=F&value=V: hostile data in one
+ * dossier, served by every dialect in its own format (world.h).  F is name,
+ * procedure, unit, area, updated_at ('YYYY-MM-DD HH:MM[:SS]' Vietnam time,
+ * any year to 9999) or code (the dossier's new code, raw).
+ */
+static void
+poison(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp)
+{
+	char *code = field(req, "code"), *what = field(req, "field"), *value = field(req, "value");
+	int64_t idx = code != NULL ? world_find(sb->world, code) : -1;
+	int f = world_poison_field_from_name(what), r = -1;
+	mc_time at;
+
+	world_advance(sb->world, req->now);
+	if (idx < 0 || what == NULL || value == NULL) {
+		fail(resp, idx < 0 && code != NULL ? 404 : 400,
+		     idx < 0 && code != NULL ? "no such dossier"
+					     : "need code, field (name|procedure|unit|area|"
+					       "updated_at|code) and value");
+		goto out;
+	}
+	if (strcmp(what, "updated_at") == 0) {
+		if (civil_parse_datetime(value, &at) != 0) {
+			fail(resp, 400, "updated_at takes 'YYYY-MM-DD HH:MM[:SS]' (Vietnam time)");
+			goto out;
+		}
+		world_poison_updated(sb->world, (uint32_t)idx, at);
+		r = 0;
+	} else if (strcmp(what, "code") == 0) {
+		r = world_poison_code(sb->world, (uint32_t)idx, value, req->now);
+		if (r == -2) {
+			fail(resp, 409, "another dossier has that code");
+			goto out;
+		}
+	} else if (f >= 0) {
+		r = world_poison(sb->world, (uint32_t)idx, (enum world_poison_field)f, value,
+				 req->now);
+	} else {
+		fail(resp, 400, "field is one of name, procedure, unit, area, updated_at, code");
+		goto out;
+	}
+	if (r != 0) {
+		fail(resp, 400, "value empty or too long");
+		goto out;
+	}
+	ok(resp, json_pack("{s:o}", "dossier",
+			   peek_one(world_get(sb->world, (uint32_t)idx))));
+out:
+	free(code);
+	free(what);
+	free(value);
 }
 
 struct control_route {
@@ -304,6 +360,7 @@ static const struct control_route control_routes[] = {
 	{"/_control/stats", "GET", stats},
 	{"/_control/stats/reset", "POST", reset_stats},
 	{"/_control/dossiers", "GET", dossiers},
+	{"/_control/poison", "POST", poison},
 	{"/_control/health", "GET", health},
 	{"/_control/audit", "GET", audit_sink_control},
 };

@@ -63,7 +63,7 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	const struct catalog_procedure *p = world_procedure(d);
 	const struct catalog_commune *c = &catalog_communes[d->commune];
 	struct gen_person who;
-	gen_person(sb->cfg.seed, d->gen, d->commune, &who);
+	world_person(sb->world, d, &who);
 	char birth[CIVIL_DATE_LEN];
 	civil_format_date(civil_days_from_date(who.birth.year, who.birth.month, who.birth.day),
 			  birth, sizeof(birth));
@@ -80,7 +80,7 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	json_object_set_new(j, "applicant_address", json_string(who.address));
 	json_object_set_new(j, "applicant_phone", json_string(who.phone));
 	json_object_set_new(j, "unit_code", json_string(c->agency));
-	json_object_set_new(j, "unit_name", json_string(c->unit));
+	json_object_set_new(j, "unit_name", json_string(world_unit(d)));
 	json_object_set_new(j, "channel", json_integer(d->channel));
 	json_object_set_new(j, "status_code", json_integer(dialect_congan_status(d->status)));
 	json_object_set_new(j, "status_name", json_string(status_label_vi(d->status)));

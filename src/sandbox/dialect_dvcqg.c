@@ -75,7 +75,7 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 {
 	const struct catalog_procedure *p = world_procedure(d);
 	struct gen_person who;
-	gen_person(sb->cfg.seed, d->gen, d->commune, &who);
+	world_person(sb->world, d, &who);
 	int cs = d->coord_status;
 	bool finished = status_is_finished(cs);
 	char summary[256];
@@ -104,7 +104,7 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	json_object_set_new(j, "ThongTinTra", json_string(cs == STATUS_RETURNED ? "Trả trực tiếp" : ""));
 	json_object_set_new(j, "HinhThuc", json_string("0"));
 	json_object_set_new(j, "NgayKetThucXuLy", date(finished ? d->finished_at : 0));
-	json_object_set_new(j, "DonViXuLy", json_string(catalog_communes[d->commune].unit));
+	json_object_set_new(j, "DonViXuLy", json_string(world_unit(d)));
 	json_object_set_new(j, "GhiChu", json_string(""));
 	json_object_set_new(j, "NoiNopHoSo", json_string(catalog_communes[d->commune].agency));
 	json_object_set_new(j, "HoSoCoThanhPhanSoHoa", json_string(d->channel == 2 ? "1" : "0"));

@@ -64,7 +64,7 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 {
 	const struct catalog_procedure *p = world_procedure(d);
 	struct gen_person who;
-	gen_person(sb->cfg.seed, d->gen, d->commune, &who);
+	world_person(sb->world, d, &who);
 	uint64_t h = rng_hash(sb->cfg.seed ^ 0x6c616e64ULL, d->gen);
 	char sheet[16], parcel[16];
 	snprintf(sheet, sizeof(sheet), "%u", (unsigned)(h % 60 + 1));
@@ -83,7 +83,7 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 				      catalog_communes[d->commune].name));
 	json_object_set_new(j, "office", json_pack("{s:s,s:s}", "code",
 						   catalog_communes[d->commune].agency, "name",
-						   catalog_communes[d->commune].unit));
+						   world_unit(d)));
 	json_object_set_new(j, "state", json_pack("{s:s,s:s}", "code", dialect_nnmt_status(d->status),
 						  "label", status_label_vi(d->status)));
 	json_object_set_new(j, "dates",

@@ -101,7 +101,7 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 {
 	const struct catalog_procedure *p = world_procedure(d);
 	struct gen_person who;
-	gen_person(sb->cfg.seed, d->gen, d->commune, &who);
+	world_person(sb->world, d, &who);
 	json_t *j = json_object();
 	json_object_set_new(j, "so_ho_so", json_string(d->code));
 	json_object_set_new(j, "ma_thu_tuc", json_string(p->code));
@@ -112,7 +112,7 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	json_object_set_new(j, "so_cccd", json_string(who.id));
 	json_object_set_new(j, "dia_chi", json_string(who.address));
 	json_object_set_new(j, "so_dien_thoai", json_string(who.phone));
-	json_object_set_new(j, "don_vi_xu_ly", json_string(catalog_communes[d->commune].unit));
+	json_object_set_new(j, "don_vi_xu_ly", json_string(world_unit(d)));
 	json_object_set_new(j, "hinh_thuc_nop", json_string(channel_name(d->channel)));
 	json_object_set_new(j, "trang_thai", json_string(dialect_tinh_status(d->status)));
 	json_object_set_new(j, "ngay_nop", date_str(d->submitted_at));
@@ -184,7 +184,11 @@ list(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *res
 	uint32_t *idx = xcalloc((size_t)size, sizeof(*idx));
 	uint64_t last;
 	bool more;
-	size_t n = world_feed(sb->world, SRC_TINH, 0, after, (size_t)(page - 1) * (size_t)size,
+	bool endless = faults_endless(sb->faults, SRC_TINH);
+	size_t real_pages = (total + (size_t)size - 1) / (size_t)size;
+	/* endless: past the real last page, that page again (a server going round) */
+	long serve = endless && real_pages > 0 && (size_t)page > real_pages ? (long)real_pages : page;
+	size_t n = world_feed(sb->world, SRC_TINH, 0, after, (size_t)(serve - 1) * (size_t)size,
 			      (size_t)size, idx, &last, &more);
 	json_t *rows = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -192,8 +196,10 @@ list(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *res
 	free(idx);
 	sbx_response_json(resp, 200,
 			  json_pack("{s:s,s:I,s:I,s:i,s:i,s:o}", "ket_qua", "thanh_cong", "tong_so",
-				    (json_int_t)total, "tong_so_trang",
-				    (json_int_t)((total + (size_t)size - 1) / (size_t)size), "trang",
+				    endless ? (json_int_t)100000000000000000LL : (json_int_t)total,
+				    "tong_so_trang",
+				    endless ? (json_int_t)1000000000000000LL : (json_int_t)real_pages,
+				    "trang",
 				    (int)page, "so_dong", (int)size, "du_lieu", rows));
 }
 

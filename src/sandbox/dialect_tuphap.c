@@ -92,7 +92,7 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	const struct catalog_procedure *p = world_procedure(d);
 	const struct catalog_commune *c = &catalog_communes[d->commune];
 	struct gen_person who;
-	gen_person(sb->cfg.seed, d->gen, d->commune, &who);
+	world_person(sb->world, d, &who);
 	char birth[CIVIL_DATE_LEN], summary[256], id[64];
 	civil_format_date(civil_days_from_date(who.birth.year, who.birth.month, who.birth.day),
 			  birth, sizeof(birth));
@@ -110,7 +110,8 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 				      "address", who.address, "phone", who.phone, "email",
 				      who.email));
 	json_object_set_new(j, "summary", json_string(summary));
-	json_object_set_new(j, "agency", json_pack("{s:s,s:s}", "code", c->agency, "name", c->unit));
+	json_object_set_new(j, "agency",
+			    json_pack("{s:s,s:s}", "code", c->agency, "name", world_unit(d)));
 	json_object_set_new(j, "channel", json_string(channel_name(d->channel)));
 	json_object_set_new(j, "status", json_string(dialect_tuphap_status(d->status, d->gen)));
 	json_object_set_new(j, "statusText", json_string(status_label_vi(d->status)));

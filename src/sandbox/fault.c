@@ -24,6 +24,7 @@ struct rule {
 	int maint_from, maint_to;          /* minutes of the day; -1 none */
 	long flap_period, flap_down;       /* s */
 	bool offline_hang;
+	bool endless;                      /* lists claim 10^15 pages, going round */
 };
 
 struct target_state {
@@ -212,6 +213,12 @@ apply_kv(struct rule *r, const char *key, const char *val)
 		}
 		return rc;
 	}
+	if (strcmp(key, "endless") == 0) {
+		if (strcmp(val, "1") != 0 && strcmp(val, "0") != 0)
+			return -1;
+		r->endless = val[0] == '1';
+		return 0;
+	}
 	if (strcmp(key, "offline") == 0) {
 		if (strcmp(val, "hang") == 0)
 			r->offline_hang = true;
@@ -317,6 +324,12 @@ flapping_down(const struct rule *r, int target, mc_time now)
 	/* Stagger targets so they do not all drop at once. */
 	long phase = (long)((now + target * 137) % r->flap_period);
 	return phase < r->flap_down;
+}
+
+bool
+faults_endless(const struct faults *f, int target)
+{
+	return target >= 0 && target < FAULT_TARGETS && f->t[target].rule.endless;
 }
 
 bool
@@ -485,6 +498,8 @@ faults_to_json(const struct faults *f, mc_time now)
 				  r->offline_hang ? "hang" : "refuse", "offline", t->offline,
 				  "down_now", faults_offline(f, i, now) || maintenance_left(t, now) > 0,
 				  "requests", (json_int_t)t->requests, "injected", inj));
+		json_object_set_new(json_object_get(out, target_names[i]), "endless",
+				    json_boolean(r->endless));
 	}
 	return out;
 }

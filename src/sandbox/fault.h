@@ -56,6 +56,12 @@ int faults_apply(struct faults *f, const char *spec, char *err, size_t err_size)
 /* Switch a target off (on = true) or back. */
 void faults_set_offline(struct faults *f, int target, bool on);
 bool faults_offline(const struct faults *f, int target, mc_time now);
+/*
+ * endless=1: the system's change list claims 10^15 pages of 10^17 changes
+ * and, past its real last page, serves that page again and again: a server
+ * going round in circles (the client must stop on its own).
+ */
+bool faults_endless(const struct faults *f, int target);
 /* Start an unplanned maintenance window of `seconds` from now (0 ends it). */
 void faults_maintenance(struct faults *f, int target, mc_time now, long seconds);
 

@@ -10,6 +10,12 @@
  * handling system reaches it minutes later (coord_pending), and the
  * provincial system pushes its local 5, 6 and 8 as 9.
  *
+ * A poisoned update time (world_poison_updated: far future, or past) is
+ * logged at that time, not clamped, and marks the log out of order: from
+ * then on "updated since" is a filter over the entries after the cursor
+ * instead of a binary search, and the normal entries keep their own order
+ * (clamped against the latest normal time, never against a poisoned one).
+ *
  * It does not count duplicate submissions (ledger.c does) and does not know
  * how any dialect spells a status.
  */
@@ -37,6 +43,8 @@ struct log_entry {
 struct change_log {
 	struct log_entry *e;
 	size_t n, cap;
+	mc_time last_at;  /* the latest time of a normal entry */
+	bool out_of_order; /* a poisoned time was logged: times are not sorted */
 };
 
 struct world {
@@ -108,7 +116,25 @@ world_source_count(const struct world *w, int src)
 const struct catalog_procedure *
 world_procedure(const struct world_dossier *d)
 {
+	if (d->extra != NULL && d->extra->procedure != NULL)
+		return d->extra->procedure;
 	return &catalog_procedures[d->proc];
+}
+
+void
+world_person(const struct world *w, const struct world_dossier *d, struct gen_person *out)
+{
+	gen_person(w->cfg.seed, d->gen, d->commune, out);
+	if (d->extra != NULL && d->extra->name != NULL)
+		snprintf(out->name, sizeof(out->name), "%s", d->extra->name);
+}
+
+const char *
+world_unit(const struct world_dossier *d)
+{
+	if (d->extra != NULL && d->extra->unit != NULL)
+		return d->extra->unit;
+	return catalog_communes[d->commune].unit;
 }
 
 int
@@ -161,16 +187,23 @@ world_life_stats(const struct world *w, struct world_life_stats *out)
 
 /* ---- change logs --------------------------------------------------------- */
 
+/* A change of idx in src's log at `at`; `exact`: a poisoned time, logged as
+ * it is (see the top of this file), else clamped to keep times sorted. */
 static void
-log_append(struct world *w, int src, uint32_t idx, mc_time at)
+log_add(struct world *w, int src, uint32_t idx, mc_time at, bool exact)
 {
 	struct change_log *log = &w->logs[src];
 	if (log->n == log->cap) {
 		log->cap = log->cap ? log->cap * 2 : 1024;
 		log->e = xreallocarray(log->e, log->cap, sizeof(*log->e));
 	}
-	if (log->n > 0 && at < log->e[log->n - 1].at)
-		at = log->e[log->n - 1].at; /* keep times sorted */
+	if (exact) {
+		log->out_of_order = true;
+	} else {
+		if (log->n > 0 && at < log->last_at)
+			at = log->last_at; /* keep times sorted */
+		log->last_at = at;
+	}
 	struct world_dossier *d = &w->d[idx];
 	uint64_t seq = ++w->next_seq;
 	if (src == SRC_DVCQG) {
@@ -180,6 +213,12 @@ log_append(struct world *w, int src, uint32_t idx, mc_time at)
 		d->seq = seq;
 	}
 	log->e[log->n++] = (struct log_entry){seq, at, idx};
+}
+
+static void
+log_append(struct world *w, int src, uint32_t idx, mc_time at)
+{
+	log_add(w, src, idx, at, false);
 }
 
 /* First entry with seq > after_seq and at > after_time. */
@@ -195,6 +234,8 @@ log_start(const struct change_log *log, uint64_t after_seq, mc_time after_time)
 			hi = mid;
 	}
 	size_t a = lo;
+	if (log->out_of_order)
+		return a; /* the callers filter the times */
 	lo = 0;
 	hi = log->n;
 	while (lo < hi) {
@@ -207,10 +248,12 @@ log_start(const struct change_log *log, uint64_t after_seq, mc_time after_time)
 	return a > lo ? a : lo;
 }
 
+/* The dossier's latest change, and after after_time (0: any time). */
 static bool
-log_live(const struct world *w, int src, const struct log_entry *e)
+log_live(const struct world *w, int src, const struct log_entry *e, mc_time after_time)
 {
-	return world_seq_in(&w->d[e->idx], src) == e->seq;
+	return world_seq_in(&w->d[e->idx], src) == e->seq &&
+	       (after_time == 0 || e->at > after_time);
 }
 
 size_t
@@ -224,7 +267,7 @@ world_feed(struct world *w, int src, uint64_t after_seq, mc_time after_time, siz
 	const struct change_log *log = &w->logs[src];
 	size_t n = 0;
 	for (size_t i = log_start(log, after_seq, after_time); i < log->n; i++) {
-		if (!log_live(w, src, &log->e[i]))
+		if (!log_live(w, src, &log->e[i], after_time))
 			continue;
 		if (offset > 0) {
 			offset--;
@@ -248,7 +291,7 @@ world_feed_count(struct world *w, int src, uint64_t after_seq, mc_time after_tim
 	const struct change_log *log = &w->logs[src];
 	size_t n = 0;
 	for (size_t i = log_start(log, after_seq, after_time); i < log->n; i++)
-		n += log_live(w, src, &log->e[i]);
+		n += log_live(w, src, &log->e[i], after_time);
 	return n;
 }
 
@@ -415,6 +458,11 @@ extra_free(struct world_extra *x)
 		free(x->result_files[i]);
 	free(x->result_files);
 	free(x->reason);
+	free(x->name);
+	free(x->unit);
+	if (x->procedure != NULL)
+		free((char *)x->procedure->name);
+	free(x->procedure);
 	free(x);
 }
 
@@ -563,6 +611,112 @@ world_coord_push(struct world *w, uint32_t idx, int status, mc_time now)
 	d->coord_status = (uint8_t)status;
 	d->coord_pending = 0;
 	log_append(w, SRC_DVCQG, idx, now);
+}
+
+/* ---- poison (for tests and trainers) -------------------------------------- */
+
+static const char *const poison_names[] = {
+	[WORLD_POISON_NAME] = "name",
+	[WORLD_POISON_PROCEDURE] = "procedure",
+	[WORLD_POISON_UNIT] = "unit",
+	[WORLD_POISON_AREA] = "area",
+};
+
+int
+world_poison_field_from_name(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < sizeof(poison_names) / sizeof(poison_names[0]); i++)
+		if (strcmp(name, poison_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * A poisoning is a change the systems show at once: a new version, `at` as
+ * the update time, a new entry in the handling system's log and in dvcqg's
+ * when dvcqg holds the dossier.  No delayed push (touch()'s): dvcqg's copy
+ * changes with it, so a test needs no clock.
+ */
+static void
+poison_touch(struct world *w, uint32_t idx, mc_time at, bool exact)
+{
+	struct world_dossier *d = &w->d[idx];
+	d->version++;
+	d->updated_at = at;
+	log_add(w, world_source_of(d), idx, at, exact);
+	if (d->coord_status != 0)
+		log_add(w, SRC_DVCQG, idx, at, exact);
+}
+
+static void
+replace(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
+int
+world_poison(struct world *w, uint32_t idx, enum world_poison_field field, const char *value,
+	     mc_time now)
+{
+	struct world_dossier *d = world_get(w, idx);
+	struct world_extra *x;
+	size_t len = value != NULL ? strlen(value) : 0;
+
+	if (d == NULL || len == 0 || len > WORLD_POISON_TEXT_MAX)
+		return -1;
+	if (field == WORLD_POISON_NAME && len >= sizeof(((struct gen_person *)0)->name))
+		return -1; /* gen_person's buffer */
+	x = extra_of(d);
+	switch (field) {
+	case WORLD_POISON_NAME:
+		replace(&x->name, value);
+		break;
+	case WORLD_POISON_PROCEDURE:
+		if (x->procedure == NULL) {
+			x->procedure = xmalloc(sizeof(*x->procedure));
+			*x->procedure = catalog_procedures[d->proc];
+			x->procedure->name = NULL;
+		}
+		free((char *)x->procedure->name);
+		x->procedure->name = xstrdup(value);
+		break;
+	case WORLD_POISON_UNIT:
+		replace(&x->unit, value);
+		break;
+	case WORLD_POISON_AREA:
+		free(x->unit);
+		x->unit = xasprintf("UBND %s", value);
+		break;
+	default:
+		return -1;
+	}
+	poison_touch(w, idx, now, false);
+	return 0;
+}
+
+void
+world_poison_updated(struct world *w, uint32_t idx, mc_time at)
+{
+	if (world_get(w, idx) != NULL)
+		poison_touch(w, idx, at, true);
+}
+
+int
+world_poison_code(struct world *w, uint32_t idx, const char *code, mc_time now)
+{
+	struct world_dossier *d = world_get(w, idx);
+	int64_t other = world_find(w, code);
+
+	if (d == NULL || code == NULL || code[0] == '\0' || strlen(code) >= sizeof(d->code))
+		return -1;
+	if (other >= 0 && other != (int64_t)idx)
+		return -2;
+	smap_del(w->by_code, d->code);
+	snprintf(d->code, sizeof(d->code), "%s", code);
+	smap_put(w->by_code, d->code, (void *)(uintptr_t)(idx + 1));
+	poison_touch(w, idx, now, false);
+	return 0;
 }
 
 /* ---- life ---------------------------------------------------------------- */

@@ -43,6 +43,10 @@ struct world_extra {
 	size_t n_result_files;
 	char *reason;            /* the last reason given (refusal, supplement, stop) */
 	uint8_t n_supplements;   /* supplement requests made at runtime */
+	/* Hostile data put in by /_control/poison (world_poison); NULL: none. */
+	char *name;              /* the applicant's name instead of the generated one */
+	char *unit;              /* the handling unit's name instead of the commune's */
+	struct catalog_procedure *procedure; /* a copy with another name; owns it */
 };
 
 struct world_dossier {
@@ -115,7 +119,15 @@ struct world_dossier *world_get(struct world *w, uint32_t idx);
 int64_t world_find(const struct world *w, const char *code);
 /* Dossiers handled by src (SRC_DVCQG: present in dvcqg). */
 size_t world_source_count(const struct world *w, int src);
+/* The dossier's procedure: the catalogue's, or its poisoned copy. */
 const struct catalog_procedure *world_procedure(const struct world_dossier *d);
+/* The applicant (gen_person(), with a poisoned name when there is one). */
+struct gen_person;
+void world_person(const struct world *w, const struct world_dossier *d,
+		  struct gen_person *out);
+/* The handling unit's name (DonViXuLy): the commune's, or a poisoned one.
+ * Borrowed: valid until the dossier changes. */
+const char *world_unit(const struct world_dossier *d);
 /* The handling system of a dossier. */
 int world_source_of(const struct world_dossier *d);
 
@@ -188,6 +200,39 @@ struct world_step {
 };
 size_t world_history(const struct world *w, const struct world_dossier *d,
 		     struct world_step *out, size_t max);
+
+/*
+ * Hostile data for tests and trainers (/_control/poison, doc/sandbox.md
+ * section 10): what a broken or malicious ministry system could send.  Each
+ * is a change of the dossier: its version moves and it is in every feed of
+ * its handling system and of dvcqg (when dvcqg holds it) from then on,
+ * until a later change (a clerk's action, life) replaces the update time.
+ */
+enum world_poison_field {
+	WORLD_POISON_NAME,      /* the applicant's name (at most 95 bytes) */
+	WORLD_POISON_PROCEDURE, /* the procedure's name (TenTTHC) */
+	WORLD_POISON_UNIT,      /* the handling unit's name (DonViXuLy) */
+	WORLD_POISON_AREA,      /* the area clients take from the unit: it becomes "UBND " + V */
+};
+#define WORLD_POISON_TEXT_MAX 1024 /* bytes of a poisoned text */
+/* "name", "procedure", "unit", "area" -> the field; -1 for others. */
+int world_poison_field_from_name(const char *name);
+/* Set the text at `now`.  0, or -1 when too long or empty (nothing changed). */
+int world_poison(struct world *w, uint32_t idx, enum world_poison_field field,
+		 const char *value, mc_time now);
+/*
+ * The dossier's update time becomes `at`, any instant, far future or past:
+ * served by every dialect as the time of its last change, and its feed
+ * entry carries it (an "updated since" feed finds the dossier for any
+ * since-time before `at`; a cursor feed finds it as the newest change).
+ */
+void world_poison_updated(struct world *w, uint32_t idx, mc_time at);
+/*
+ * A new code (MaHoSo), as raw as given (controls included), at `now`: the
+ * lookup by code follows it; the old code is gone.  0; -1 when empty or
+ * longer than 47 bytes; -2 when another dossier has it.
+ */
+int world_poison_code(struct world *w, uint32_t idx, const char *code, mc_time now);
 
 /* Fees total in đồng (per-page fees multiplied). */
 int64_t world_fee_amount(const struct world_dossier *d, size_t fee_index);

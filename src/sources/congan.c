@@ -106,11 +106,21 @@ read_record(struct src_rd *rd, json_t *o, const char *source, struct dossier *d)
 	return !rd->bad;
 }
 
+/* SINCE (milliseconds) of the watermark; 0 when it was poisoned (past the
+ * ceiling, src_position_since). */
+static int64_t
+congan_since(const struct source *src, const char *watermark)
+{
+	int64_t since = src_wm_int(watermark, 0, 0);
+
+	return src->ceiling > 0 && since / 1000 > src->ceiling ? 0 : since;
+}
+
 static struct net_request *
 congan_pull_request(struct source *src, struct net *net, const char *watermark)
 {
-	int64_t since = src_wm_int(watermark, 0, 0);
-	int64_t offset = src_wm_int(watermark, 1, 0);
+	int64_t since = congan_since(src, watermark);
+	int64_t offset = since == src_wm_int(watermark, 0, 0) ? src_wm_int(watermark, 1, 0) : 0;
 	char *url = src_url(src, "/api/v2/records?updated_since=%" PRId64 "&offset=%" PRId64
 				 "&limit=%d",
 			    since, offset, src->page_size > 0 ? src->page_size : CONGAN_PAGE);
@@ -124,8 +134,8 @@ static int
 congan_pull_parse(struct source *src, const struct net_response *resp, const char *watermark,
 		  struct source_page *page, char **cause)
 {
-	int64_t since = src_wm_int(watermark, 0, 0);
-	int64_t offset = src_wm_int(watermark, 1, 0);
+	int64_t since = congan_since(src, watermark);
+	int64_t offset = since == src_wm_int(watermark, 0, 0) ? src_wm_int(watermark, 1, 0) : 0;
 	int64_t maxseen = src_wm_int(watermark, 2, since);
 	int rc = src_http_error(src, resp, cause);
 	bool repaired;
@@ -134,6 +144,8 @@ congan_pull_parse(struct source *src, const struct net_response *resp, const cha
 	char a[24], b[24], c[24];
 	const char *f[3] = {a, b, c};
 
+	if (src->ceiling > 0 && maxseen / 1000 > src->ceiling)
+		maxseen = since; /* poisoned before: see congan_since */
 	if (rc != SOURCE_PARSE_OK)
 		return rc;
 	root = src_json_parse(src, resp->body, resp->body_len, &repaired, cause);
@@ -150,7 +162,9 @@ congan_pull_parse(struct source *src, const struct net_response *resp, const cha
 	json_array_foreach(data, i, e) {
 		json_t *u = json_object_get(e, "updated_at");
 		/* the watermark moves past refused rows too, or one bad row stalls the feed */
-		if (json_is_integer(u) && json_integer_value(u) > maxseen)
+		if (json_is_integer(u) && json_integer_value(u) > maxseen &&
+		    src_position_ok(src, page, json_string_value(json_object_get(e, "record_no")),
+				    "updated_at", (mc_time)(json_integer_value(u) / 1000)))
 			maxseen = json_integer_value(u);
 	}
 	src_page_items(src, page, data, repaired, read_record, "record_no", NULL,

@@ -221,8 +221,8 @@ dvcqg_login_parse(struct source *src, const struct net_response *resp, char **ca
 static struct net_request *
 dvcqg_pull_request(struct source *src, struct net *net, const char *watermark)
 {
-	int64_t since = src_wm_int(watermark, 0, 0);
-	int64_t page = src_wm_int(watermark, 1, 1);
+	int64_t since = src_position_since(src, src_wm_int(watermark, 0, 0));
+	int64_t page = src_wm_step(src, watermark, 1, 1);
 	char tu[40] = "";
 	struct net_request *req;
 
@@ -243,7 +243,7 @@ dvcqg_pull_parse(struct source *src, const struct net_response *resp, const char
 	int rc;
 	json_t *root = open_reply(src, resp, &repaired, &rc, cause);
 	json_t *items;
-	int64_t pg = 0, tp = 0;
+	int64_t pg = 0, tp = 0, total = -1;
 	struct src_rd top;
 	mc_time page_max = 0;
 
@@ -253,6 +253,13 @@ dvcqg_pull_parse(struct source *src, const struct net_response *resp, const char
 	src_rd_init(&top, repaired);
 	src_int(&top, root, "TrangSo", true, true, &pg);
 	src_int(&top, root, "TongSoTrang", true, true, &tp);
+	{
+		/* the total of items is optional: a bad one only goes unused */
+		struct src_rd opt;
+		src_rd_init(&opt, repaired);
+		if (!src_int(&opt, root, "TongSo", true, false, &total))
+			total = -1;
+	}
 	if (!json_is_array(items) || top.bad) {
 		json_decref(root);
 		*cause = src_cause(src, "LayDanhSachHoSo answer without data/TrangSo/TongSoTrang");
@@ -260,8 +267,8 @@ dvcqg_pull_parse(struct source *src, const struct net_response *resp, const char
 	}
 	src_page_items(src, page, items, repaired, read_dossier, "MaHoSo", "NgayCapNhat",
 		       SRC_DATE_COMPACT, &page_max);
-	page->more = json_array_size(items) > 0 && pg < tp;
-	page->next_watermark = src_paged_next(watermark, page->more, page_max);
+	page->more = src_more_pages(pg, tp, total, json_array_size(items));
+	page->next_watermark = src_paged_next(src, watermark, page->more, page_max);
 	json_decref(root);
 	return SOURCE_PARSE_OK;
 }

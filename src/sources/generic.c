@@ -153,7 +153,7 @@ generic_pull_request(struct source *src, struct net *net, const char *watermark)
 	if (p->paging == PROFILE_PAGING_CURSOR) {
 		add_param(q, sizeof q, p->p_cursor, watermark != NULL ? watermark : "");
 	} else {
-		int64_t since = src_wm_int(watermark, 0, 0);
+		int64_t since = src_position_since(src, src_wm_int(watermark, 0, 0));
 		if (since > 0)
 			add_param(q, sizeof q, p->p_since,
 				  src_date_format(since, (enum src_date_fmt)p->date_fmt, date,
@@ -162,11 +162,12 @@ generic_pull_request(struct source *src, struct net *net, const char *watermark)
 			add_param(q, sizeof q, p->p_since, "0");
 		if (p->paging == PROFILE_PAGING_OFFSET) {
 			char off[32];
-			snprintf(off, sizeof off, "%" PRId64, src_wm_int(watermark, 1, 0));
+			snprintf(off, sizeof off, "%" PRId64, src_wm_step(src, watermark, 1, 0));
 			add_param(q, sizeof q, p->p_offset, off);
 		} else if (p->paging == PROFILE_PAGING_PAGE) {
 			char pg[32];
-			snprintf(pg, sizeof pg, "%" PRId64, src_wm_int(watermark, 1, p->first_page));
+			snprintf(pg, sizeof pg, "%" PRId64,
+				 src_wm_step(src, watermark, 1, p->first_page));
 			add_param(q, sizeof q, p->p_page, pg);
 		}
 	}
@@ -232,20 +233,28 @@ generic_pull_parse(struct source *src, const struct net_response *resp, const ch
 	json_array_foreach(items, i, e) {
 		struct src_rd rd;
 		struct dossier *d = src_page_push(page);
+		bool ok;
+
 		src_rd_init(&rd, repaired);
-		if (!read_item(p, &rd, e, src->name, d)) {
+		ok = read_item(p, &rd, e, src->name, d);
+		if (ok && !src_code_clean(d->code)) {
+			src_rd_fail(&rd, p->f_code, "control characters");
+			ok = false;
+		}
+		if (!ok) {
 			struct src_rd r2;
 			char *code;
 			mc_time t;
 			src_rd_init(&r2, repaired);
 			code = path_str(&r2, e, p->f_code, SRC_MAX_CODE, false);
 			t = path_date(&r2, e, p->f_updated_at, p->date_fmt);
-			if (t > page_max)
+			if (t > page_max && src_position_ok(src, page, code, p->f_updated_at, t))
 				page_max = t;
 			src_page_reject(page, code, i, &rd);
 			free(code);
 			src_page_pop(page);
-		} else if (d->updated_at > page_max) {
+		} else if (d->updated_at > page_max &&
+			   src_position_ok(src, page, d->code, p->f_updated_at, d->updated_at)) {
 			page_max = d->updated_at;
 		}
 	}
@@ -271,20 +280,20 @@ generic_pull_parse(struct source *src, const struct net_response *resp, const ch
 	}
 	case PROFILE_PAGING_PAGE: {
 		json_t *tp = p->total_pages != NULL ? src_path(root, p->total_pages) : NULL;
-		int64_t pageno = src_wm_int(watermark, 1, p->first_page);
+		int64_t pageno = src_wm_step(src, watermark, 1, p->first_page);
 		if (tp != NULL && json_is_integer(tp))
 			page->more = n > 0 && pageno - p->first_page + 1 < json_integer_value(tp);
 		else if (more != NULL)
 			page->more = json_is_true(more) && n > 0;
 		else
 			page->more = n > 0 && (int)n >= size;
-		page->next_watermark = src_paged_next(watermark, page->more, page_max);
+		page->next_watermark = src_paged_next(src, watermark, page->more, page_max);
 		break;
 	}
 	case PROFILE_PAGING_OFFSET: {
-		int64_t since = src_wm_int(watermark, 0, 0);
-		int64_t off = src_wm_int(watermark, 1, 0);
-		int64_t maxseen = src_wm_int(watermark, 2, 0);
+		int64_t since = src_position_since(src, src_wm_int(watermark, 0, 0));
+		int64_t off = src_wm_step(src, watermark, 1, 0);
+		int64_t maxseen = src_position_since(src, src_wm_int(watermark, 2, 0));
 		char a[24], b[24], c[24];
 		const char *f[3] = {a, b, c};
 		if (page_max > maxseen)
@@ -304,7 +313,7 @@ generic_pull_parse(struct source *src, const struct net_response *resp, const ch
 	}
 	case PROFILE_PAGING_SINCE:
 		page->more = false;
-		page->next_watermark = src_paged_next(watermark, false,
+		page->next_watermark = src_paged_next(src, watermark, false,
 						      p->since_inclusive ? page_max : page_max - 1);
 		break;
 	}
@@ -350,8 +359,11 @@ generic_detail_parse(struct source *src, const struct net_response *resp, struct
 		return rc;
 	src_rd_init(&rd, repaired);
 	dossier_init(out);
-	if (!read_item(p, &rd, p->detail_object != NULL ? src_path(root, p->detail_object) : root,
-		       src->name, out)) {
+	if (read_item(p, &rd, p->detail_object != NULL ? src_path(root, p->detail_object) : root,
+		      src->name, out) &&
+	    !src_code_clean(out->code))
+		src_rd_fail(&rd, p->f_code, "control characters");
+	if (rd.bad) {
 		*cause = src_cause(src, "dossier refused: field '%s': %s", rd.field,
 				   rd.why != NULL ? rd.why : "invalid");
 		dossier_release(out);

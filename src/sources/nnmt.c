@@ -100,8 +100,8 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 static struct net_request *
 nnmt_pull_request(struct source *src, struct net *net, const char *watermark)
 {
-	int64_t since = src_wm_int(watermark, 0, 0);
-	int64_t page = src_wm_int(watermark, 1, 1);
+	int64_t since = src_position_since(src, src_wm_int(watermark, 0, 0));
+	int64_t page = src_wm_step(src, watermark, 1, 1);
 	int size = src->page_size > 0 ? src->page_size : NNMT_PAGE;
 	char *url;
 	struct net_request *req;
@@ -145,8 +145,9 @@ nnmt_pull_parse(struct source *src, const struct net_response *resp, const char 
 	/* a dossier read gets updated_at from the same text, so every row counts */
 	src_page_items(src, page, items, repaired, read_dossier, "dossier_no", "dates.modified",
 		       SRC_DATE_ISO, &page_max);
-	page->more = json_array_size(items) > 0 && json_integer_value(pg) < json_integer_value(tp);
-	page->next_watermark = src_paged_next(watermark, page->more, page_max);
+	page->more = src_more_pages(json_integer_value(pg), json_integer_value(tp),
+				    src_total(root, "total_items"), json_array_size(items));
+	page->next_watermark = src_paged_next(src, watermark, page->more, page_max);
 	json_decref(root);
 	return SOURCE_PARSE_OK;
 }

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "config/file.h"
 #include "core/dossier.h"
 #include "core/xalloc.h"
 #include "sources/source_int.h"
@@ -256,7 +257,9 @@ source_profile_parse(const char *path, const char *text, size_t len, struct sour
 	p->first_page = 1;
 	p->page_size = 100;
 	if (root == NULL) {
-		*cause = fail(path, "line %d: %s", jerr.line, jerr.text);
+		char why[160];
+		config_file_json_error(&jerr, why, sizeof why);
+		*cause = fail(path, "line %d: %s", jerr.line, why);
 		goto bad;
 	}
 	if (!json_is_object(root)) {
@@ -437,7 +440,9 @@ source_def_parse(const char *path, const char *text, size_t len, struct source_d
 	memset(out, 0, sizeof *out);
 	*cause = NULL;
 	if (root == NULL) {
-		*cause = fail(path, "line %d: %s", jerr.line, jerr.text);
+		char why[160];
+		config_file_json_error(&jerr, why, sizeof why);
+		*cause = fail(path, "line %d: %s", jerr.line, why);
 		return -1;
 	}
 	if (!json_is_object(root)) {
@@ -534,25 +539,22 @@ cmp_str(const void *a, const void *b)
 static char *
 slurp(const char *path, size_t *len, char **cause)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
+	char *buf = NULL;
+	const char *why = NULL;
 
-	if (f == NULL) {
-		*cause = fail(path, "%s", strerror(errno));
+	switch (config_file_read(path, MAX_FILE, &buf, len, &why)) {
+	case 0:
+		return buf;
+	case 1:
+		*cause = fail(path, "%s", strerror(ENOENT));
 		return NULL;
-	}
-	buf = xmalloc(MAX_FILE + 1);
-	n = fread(buf, 1, MAX_FILE + 1, f);
-	fclose(f);
-	if (n > MAX_FILE) {
-		free(buf);
+	case CONFIG_FILE_E_TOO_BIG:
 		*cause = fail(path, "larger than 1 MB");
 		return NULL;
+	default:
+		*cause = fail(path, "%s", why);
+		return NULL;
 	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 size_t

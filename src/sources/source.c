@@ -137,6 +137,12 @@ source_set_session(struct source *src, const char *session)
 }
 
 void
+source_set_ceiling(struct source *src, mc_time ceiling)
+{
+	src->ceiling = ceiling;
+}
+
+void
 source_authorize(struct source *src, struct net_request *req)
 {
 	size_t n;
@@ -162,6 +168,9 @@ source_page_release(struct source_page *page)
 	for (size_t i = 0; i < page->n_rejected; i++)
 		free(page->rejected[i]);
 	free(page->rejected);
+	for (size_t i = 0; i < page->n_suspect; i++)
+		free(page->suspect[i]);
+	free(page->suspect);
 	free(page->next_watermark);
 	memset(page, 0, sizeof *page);
 }
@@ -240,14 +249,24 @@ src_page_items(const struct source *src, struct source_page *page, json_t *items
 	json_array_foreach(items, i, e) {
 		struct src_rd rd;
 		struct dossier *d = src_page_push(page);
+		bool ok;
+
 		if (date_path != NULL) {
 			const char *m = json_string_value(src_path(e, date_path));
 			mc_time t;
-			if (m != NULL && src_date_parse(m, fmt, &t) == 0 && t > *page_max)
+			if (m != NULL && src_date_parse(m, fmt, &t) == 0 && t > *page_max &&
+			    src_position_ok(src, page,
+					    json_string_value(json_object_get(e, code_key)),
+					    date_path, t))
 				*page_max = t;
 		}
 		src_rd_init(&rd, repaired);
-		if (!read(&rd, e, src->name, d)) {
+		ok = read(&rd, e, src->name, d);
+		if (ok && !src_code_clean(d->code)) {
+			src_rd_fail(&rd, code_key, "control characters");
+			ok = false;
+		}
+		if (!ok) {
 			const char *code = json_string_value(json_object_get(e, code_key));
 			src_page_reject(page, code, i, &rd);
 			src_page_pop(page);
@@ -264,8 +283,11 @@ src_parse_one(const struct source *src, json_t *o, bool repaired, src_reader rea
 
 	src_rd_init(&rd, repaired);
 	dossier_init(out);
-	if (read(&rd, o, src->name, out))
-		return SOURCE_PARSE_OK;
+	if (read(&rd, o, src->name, out)) {
+		if (src_code_clean(out->code))
+			return SOURCE_PARSE_OK;
+		src_rd_fail(&rd, code_key != NULL ? code_key : "code", "control characters");
+	}
 	why = rd.why != NULL ? rd.why : "invalid";
 	if (code_key != NULL) {
 		char code[48];
@@ -421,9 +443,12 @@ src_slow_link_timeouts(struct net_request *req)
 	struct net_timeouts t = net_timeouts_default();
 
 	/* a 500-dossier page over a shared 256 kbit/s link can take minutes: the
-	 * low-speed limit decides that a transfer has stalled, not a wall clock
-	 * (a total cap made big pages time out and start over, measured) */
-	t.total_ms = 0;
+	 * low-speed limit decides that a transfer has stalled (a 2-minute cap made
+	 * big pages time out and start over, measured).  But a server trickling
+	 * 200 B/s must not hold a page for ever: 10 minutes is ~19 MB at that
+	 * link's speed, many times a 500-dossier page, and the pass has its own
+	 * limit (sync_options.max_pass_ms). */
+	t.total_ms = 10 * 60 * 1000;
 	net_request_timeouts(req, &t);
 }
 
@@ -678,12 +703,68 @@ src_base_version(const char *s, long long *out)
 	return *end == '\0' && *out >= 0;
 }
 
-char *
-src_paged_next(const char *wm, bool more, mc_time page_max)
+bool
+src_position_ok(const struct source *src, struct source_page *page, const char *code,
+		 const char *field, mc_time t)
+{
+	char when[40], safe[48], line[256];
+
+	if (src->ceiling <= 0 || t <= src->ceiling)
+		return true;
+	src_safe_code(code, safe, sizeof safe);
+	snprintf(line, sizeof line,
+		 "%s: field '%s': update time %s is later than the server's clock; "
+		 "kept, the position not moved",
+		 safe[0] != '\0' ? safe : "?", field,
+		 src_date_format(t, SRC_DATE_ISO, when, sizeof when));
+	page->suspect = xreallocarray(page->suspect, page->n_suspect + 1, sizeof *page->suspect);
+	page->suspect[page->n_suspect++] = xstrdup(line);
+	return false;
+}
+
+int64_t
+src_position_since(const struct source *src, int64_t since)
+{
+	return src->ceiling > 0 && since > src->ceiling ? 0 : since;
+}
+
+bool
+src_more_pages(int64_t page, int64_t total_pages, int64_t total, size_t n_items)
+{
+	if (n_items == 0 || page < 1 || page >= total_pages)
+		return false;
+	/* page <= total_pages, bounded by the reply's own integers: no overflow
+	 * below 2^63 / 2^31 items per page */
+	if (total >= 0 && n_items < ((size_t)1 << 31) && page < INT64_MAX / (int64_t)n_items &&
+	    page * (int64_t)n_items >= total)
+		return false;
+	return true;
+}
+
+int64_t
+src_total(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+int64_t
+src_wm_step(const struct source *src, const char *wm, int i, int64_t def)
 {
 	int64_t since = src_wm_int(wm, 0, 0);
-	int64_t pageno = src_wm_int(wm, 1, 1);
-	int64_t maxseen = src_wm_int(wm, 2, 0);
+
+	if (src_position_since(src, since) != since)
+		return def;
+	return src_wm_int(wm, i, def);
+}
+
+char *
+src_paged_next(const struct source *src, const char *wm, bool more, mc_time page_max)
+{
+	int64_t since = src_position_since(src, src_wm_int(wm, 0, 0));
+	int64_t pageno = src_wm_step(src, wm, 1, 1);
+	int64_t maxseen = src_position_since(src, src_wm_int(wm, 2, 0));
 	char a[24], b[24], c[24];
 	const char *f[3] = {a, b, c};
 

@@ -68,6 +68,9 @@ struct source_page {
 	bool more;               /* another page follows at once */
 	size_t n_rejected;       /* dossiers of the reply refused one by one */
 	char **rejected;         /* n_rejected reasons, "CODE: why" (no personal data) */
+	size_t n_suspect;        /* dossiers kept whose update time is past the
+	                            position ceiling: they did not move the position */
+	char **suspect;          /* n_suspect reasons, "CODE: field 'x': why" */
 };
 void source_page_release(struct source_page *page);
 
@@ -194,6 +197,9 @@ struct source {
 	bool coordination; /* the coordination system (ops->coordination, or the config) */
 	char *token;     /* Bearer access token for this system (secret; wiped) */
 	char *session;   /* dvcqg session after login (secret; wiped) */
+	mc_time ceiling; /* the latest update time that may move a pull's position
+	                    (the engine's clock and the server's, plus a skew);
+	                    0: none known.  Set with source_set_ceiling(). */
 	void *priv;      /* the dialect's own state */
 };
 
@@ -211,6 +217,15 @@ void source_free(struct source *src);
 void source_set_token(struct source *src, const char *token);
 /* Replace the session (copied; the old one wiped).  NULL clears it. */
 void source_set_session(struct source *src, const char *session);
+
+/*
+ * The position ceiling of the next pull request and reply (the connectors read
+ * no clock: the engine says what time it is).  An update time later than it
+ * is kept on its dossier but never moves the position, so one dossier dated
+ * 2199 cannot make a system look quiet for ever; a stored position past it
+ * (poisoned before) starts the system's feed again from the beginning.
+ */
+void source_set_ceiling(struct source *src, mc_time ceiling);
 
 /* "Authorization: Bearer ..." on a request, when a token is set. */
 void source_authorize(struct source *src, struct net_request *req);

@@ -25,7 +25,14 @@
 #define SRC_MAX_TEXT 4096
 #define SRC_MAX_URL 2048
 #define SRC_MAX_LIST 1000     /* elements of a dossier's list (files, fees, events) */
-#define SRC_MAX_PAGE_BODY ((uint64_t)48 * 1024 * 1024)
+/*
+ * A page or detail reply, decompressed.  A 1,000-dossier page is 2-4 MB;
+ * jansson needs about 6 times a document's size to hold it parsed, so this
+ * keeps a hostile reply's peak near 56 MB (the 48 MB a reply may cost,
+ * plus a sixth: doc/net.md).  Over it the pass fails naming the system;
+ * a smaller page_size is the cure.
+ */
+#define SRC_MAX_PAGE_BODY ((uint64_t)8 * 1024 * 1024)
 
 enum src_date_fmt {
 	SRC_DATE_ISO = 0,       /* 2026-03-12T09:30:00+07:00, or ...Z, or an offset */
@@ -158,6 +165,13 @@ int src_detail_parse(const struct source *src, const struct net_response *resp,
 		     src_reader read, const char *code_key, const char *what, struct dossier *out,
 		     char **cause);
 
+/*
+ * Whether a dossier code is fit to store, print and ship in the audit log:
+ * no C0 or C1 control, DEL, nor bidirectional control (U+061C, U+200E/F,
+ * U+202A..E, U+2066..9).  A code is an identifier, never text to lay out.
+ */
+bool src_code_clean(const char *code);
+
 /* Percent-encode s for a query or path segment.  Caller frees. */
 char *src_urlencode(const char *s);
 /* base_url + the formatted path.  Caller frees. */
@@ -173,7 +187,8 @@ struct net_request *src_get(struct source *src, struct net *net, const char *kin
 struct net_request *src_action_post(struct source *src, struct net *net, const char *url);
 /* o, serialised compactly, as req's application/json body; o is released. */
 void src_json_body(struct net_request *req, json_t *o);
-/* Timeouts for pages over slow links: no total cap, the low-speed limit only. */
+/* Timeouts for pages over slow links: the low-speed limit, and a total cap of
+ * 10 minutes. */
 void src_slow_link_timeouts(struct net_request *req);
 /* The retry policy for reads (idempotent) the sync engine also uses. */
 void src_read_retry(struct net_request *req);
@@ -192,7 +207,32 @@ int64_t src_wm_int(const char *wm, int i, int64_t def);
  * feed whose `since` is inclusive: the next page while `more`, else a new
  * round from MAXSEEN + 1 s (page_max: the newest change on this page, 0 none).
  */
-char *src_paged_next(const char *wm, bool more, mc_time page_max);
+char *src_paged_next(const struct source *src, const char *wm, bool more, mc_time page_max);
+
+/*
+ * Whether an update time t may move the position (src->ceiling).  When it
+ * may not, the page lists the dossier as suspect: kept, "CODE: field 'F':
+ * ..." (F the server's field name).
+ */
+bool src_position_ok(const struct source *src, struct source_page *page, const char *code,
+		     const char *field, mc_time t);
+/*
+ * Whether a page-numbered reply may claim another page: it had items, its
+ * page number is under its page count, and, when it states its total of
+ * items (total >= 0), the pages so far (page x items on this one) have not
+ * covered it.  A server claiming 10^15 pages of 5,000 dossiers stops there.
+ */
+bool src_more_pages(int64_t page, int64_t total_pages, int64_t total, size_t n_items);
+/* A reply's optional total of items (integer `key` of o), -1 when absent. */
+int64_t src_total(json_t *o, const char *key);
+
+/* A stored position (SINCE) past the ceiling was poisoned: 0 (from the start). */
+int64_t src_position_since(const struct source *src, int64_t since);
+/*
+ * Field i (the page or offset) of a paged watermark, def when absent; def
+ * also when its SINCE was poisoned, since the feed then starts over.
+ */
+int64_t src_wm_step(const struct source *src, const char *wm, int i, int64_t def);
 
 /* The area of a dossier from its unit's name: "UBND xã A" -> "xã A". */
 char *src_area_from_unit(const char *unit_name);

@@ -200,6 +200,29 @@ src_str(struct src_rd *rd, json_t *obj, const char *key, size_t max, bool requir
 }
 
 bool
+src_code_clean(const char *code)
+{
+	const unsigned char *p = (const unsigned char *)code;
+
+	if (p == NULL)
+		return true;
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return false;                               /* C1 */
+		if (p[0] == 0xd8 && p[1] == 0x9c)
+			return false;                               /* U+061C */
+		if (p[0] == 0xe2 && p[1] == 0x80 &&
+		    (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
+			return false;                               /* U+200E/F, U+202A..E */
+		if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+			return false;                               /* U+2066..9 */
+	}
+	return true;
+}
+
+bool
 src_int(struct src_rd *rd, json_t *obj, const char *key, bool strings_ok, bool required,
 	int64_t *out)
 {

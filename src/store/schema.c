@@ -281,6 +281,7 @@ store_schema_migrate(struct store *s)
 	if (v > store_schema_latest()) {
 		store_failf(s, "written by a newer motcua (schema %d, this build knows %d); "
 			    "left unchanged", v, store_schema_latest());
+		s->last_fault = STORE_FAULT_FOREIGN;
 		goto fail;
 	}
 	for (size_t i = 0; i < N_MIGRATIONS; i++) {
@@ -291,6 +292,7 @@ store_schema_migrate(struct store *s)
 		if (sqlite3_exec(s->db, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
 			store_failf(s, "schema migration %d (%s) failed: %s", m->version,
 				    m->what, sqlite3_errmsg(s->db));
+			store_note_failure(s); /* full, read-only, damaged: said as such */
 			goto fail;
 		}
 	}

@@ -35,16 +35,38 @@ static const char sqlite_magic[16] = "SQLite format 3";
 /* ------------------------------------------------------------------ */
 /* Errors and helpers shared by the store's files                      */
 
-int
-store_failf(struct store *s, const char *fmt, ...)
+static int
+vfail(struct store *s, const char *fmt, va_list ap)
 {
-	va_list ap;
 	int n = snprintf(s->err, sizeof s->err, "%s: ", s->path);
 
 	if (n < 0 || (size_t)n >= sizeof s->err)
 		return -1; /* the path alone fills the buffer: keep it */
-	va_start(ap, fmt);
 	vsnprintf(s->err + n, sizeof s->err - (size_t)n, fmt, ap);
+	return -1;
+}
+
+static int
+failf_keep(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int
+failf_keep(struct store *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(s, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+store_failf(struct store *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->last_fault = STORE_FAULT_OTHER;
+	va_start(ap, fmt);
+	vfail(s, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -52,7 +74,25 @@ store_failf(struct store *s, const char *fmt, ...)
 int
 store_fail(struct store *s, const char *what)
 {
-	return store_failf(s, "%s: %s", what, sqlite3_errmsg(s->db));
+	char sqlmsg[256];
+	int code = sqlite3_extended_errcode(s->db);
+	enum store_fault f;
+
+	/* before store_note_failure(), whose latch runs SQL of its own */
+	snprintf(sqlmsg, sizeof sqlmsg, "%s", sqlite3_errmsg(s->db));
+	f = store_note_failure(s);
+	if (f == STORE_FAULT_DAMAGED && (code & 0xff) == SQLITE_READONLY)
+		return failf_keep(s, "%s: the store is damaged; nothing more is written to it",
+				  what);
+	if (f == STORE_FAULT_DAMAGED)
+		return failf_keep(s, "%s: damaged (%s); nothing more is written to it", what,
+				  sqlmsg);
+	if (s->read_only && (code & 0xff) == SQLITE_READONLY)
+		return failf_keep(s, "%s: opened for reading only (%s)", what,
+				  store_fault_words(s->fault));
+	if (f == STORE_FAULT_FULL || f == STORE_FAULT_READ_ONLY || f == STORE_FAULT_PERMISSION)
+		return failf_keep(s, "%s: %s (%s)", what, store_fault_words(f), sqlmsg);
+	return failf_keep(s, "%s: %s", what, sqlmsg);
 }
 
 const char *
@@ -168,47 +208,88 @@ be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Does the store's WAL hold anything (frames not yet in the file)? */
+static bool
+wal_has_content(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path);
+	struct stat sb;
+	bool yes = stat(wal, &sb) == 0 && sb.st_size > 0;
+
+	free(wal);
+	return yes;
+}
+
 /*
  * Before SQLite touches the file: create it 0600 if absent, else make sure it
  * is a regular file that starts like an SQLite database.  Writes a message
- * into msg and returns -1 when the file must be refused.
+ * into msg, the kind into *fault, and returns -1 when the file must be
+ * refused.  With STORE_OPEN_MUST_EXIST a missing or empty file is refused.
  */
 static int
-prepare_file(const char *path, char *msg, size_t size)
+prepare_file(const char *path, unsigned flags, char *msg, size_t size, enum store_fault *fault,
+	     bool *fresh)
 {
 	struct stat sb;
 	unsigned char head[100]; /* the database header */
 	ssize_t got;
 	uint32_t app, version;
+	bool empty = false;
 	int fd;
 
+	*fault = STORE_FAULT_FOREIGN;
+	*fresh = false;
+	if ((flags & STORE_OPEN_MUST_EXIST) && store_file_absent(path, &empty)) {
+		*fault = STORE_FAULT_MISSING;
+		/* a store was here (the caller knows its data key): making an
+		 * empty one would hide that the queue and the audit log are gone */
+		snprintf(msg, size, empty ? "%s: empty, where a store existed; left unchanged"
+					  : "%s: missing, where a store existed; not made anew",
+			 path);
+		return -1;
+	}
 	if (stat(path, &sb) != 0) {
 		if (errno != ENOENT) {
+			*fault = store_fault_errno(errno);
 			snprintf(msg, size, "%s: %s", path, strerror(errno));
 			return -1;
 		}
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0) {
+			*fault = store_fault_errno(errno);
 			snprintf(msg, size, "%s: cannot create the store: %s", path,
 				 strerror(errno));
 			return -1;
 		}
 		close(fd);
+		*fault = STORE_FAULT_NONE;
+		*fresh = true;
 		return 0;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		snprintf(msg, size, "%s: not a regular file; left unchanged", path);
 		return -1;
 	}
-	if (sb.st_size == 0)
-		return 0; /* created by us and never written: an empty store */
+	if (sb.st_size == 0) {
+		/* created by us and never written: an empty store */
+		*fault = STORE_FAULT_NONE;
+		*fresh = !wal_has_content(path);
+		return 0;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
+		*fault = store_fault_errno(errno);
 		snprintf(msg, size, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	got = read(fd, head, sizeof head);
+	if (got < 0)
+		*fault = store_fault_errno(errno);
 	close(fd);
+	if (got < 0) {
+		snprintf(msg, size, "%s: cannot be read: %s", path, strerror(errno));
+		return -1;
+	}
 	if (got != (ssize_t)sizeof head || memcmp(head, sqlite_magic, sizeof sqlite_magic) != 0) {
 		snprintf(msg, size,
 			 "%s: not a motcua store (not an SQLite database); left unchanged", path);
@@ -232,6 +313,7 @@ prepare_file(const char *path, char *msg, size_t size)
 			 "build knows %d); left unchanged", path, version, store_schema_latest());
 		return -1;
 	}
+	*fault = STORE_FAULT_NONE;
 	return 0;
 }
 
@@ -254,7 +336,9 @@ query_int(struct store *s, const char *sql, int64_t *v)
 /*
  * Is this a motcua store this build may open?  Reads only.  A file SQLite
  * cannot read, one with another program's application id or tables, or a
- * newer schema is refused.
+ * newer schema is refused.  A disk that cannot give SQLite what reading
+ * needs (a -shm on a read-only or full disk) is said as such, so that the
+ * caller can open the file for reading only.
  */
 static int
 check_identity(struct store *s)
@@ -264,20 +348,33 @@ check_identity(struct store *s)
 	if (query_int(s, "SELECT count(*) FROM sqlite_schema", &objects) != 0 ||
 	    query_int(s, "PRAGMA application_id", &app) != 0 ||
 	    query_int(s, "PRAGMA user_version", &version) != 0) {
-		int code = sqlite3_errcode(s->db);
+		char sqlmsg[256];
+		enum store_fault f;
 
-		if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-			return store_fail(s, "opening the store");
-		return store_failf(s, "damaged or not a motcua store (%s); left unchanged",
-				   sqlite3_errmsg(s->db));
+		snprintf(sqlmsg, sizeof sqlmsg, "%s", sqlite3_errmsg(s->db));
+		f = store_note_failure(s);
+		if (f == STORE_FAULT_BUSY)
+			return failf_keep(s, "opening the store: %s", sqlmsg);
+		if (f == STORE_FAULT_READ_ONLY || f == STORE_FAULT_FULL ||
+		    f == STORE_FAULT_PERMISSION)
+			return failf_keep(s, "cannot be opened: %s (%s); left unchanged",
+					  store_fault_words(f), sqlmsg);
+		if (f == STORE_FAULT_DAMAGED)
+			return failf_keep(s, "damaged or not a motcua store (%s); left unchanged",
+					  sqlmsg);
+		return failf_keep(s, "cannot be read (%s); left unchanged", sqlmsg);
 	}
-	if (app != STORE_APPLICATION_ID && (app != 0 || version != 0 || objects != 0))
-		return store_failf(s, "not a motcua store (belongs to another program); "
-				   "left unchanged");
-	if (version > store_schema_latest())
-		return store_failf(s, "written by a newer motcua (schema %lld, this build "
-				   "knows %d); left unchanged",
-				   (long long)version, store_schema_latest());
+	if (app != STORE_APPLICATION_ID && (app != 0 || version != 0 || objects != 0)) {
+		store_failf(s, "not a motcua store (belongs to another program); left unchanged");
+		s->last_fault = STORE_FAULT_FOREIGN;
+		return -1;
+	}
+	if (version > store_schema_latest()) {
+		store_failf(s, "written by a newer motcua (schema %lld, this build knows %d); "
+			    "left unchanged", (long long)version, store_schema_latest());
+		s->last_fault = STORE_FAULT_FOREIGN;
+		return -1;
+	}
 	return 0;
 }
 
@@ -304,59 +401,238 @@ set_journal_wal(struct store *s, bool memory)
 	return 0;
 }
 
+enum open_mode { OPEN_RW, OPEN_RO, OPEN_IMMUTABLE };
+
+char *
+store_file_uri(const char *path, const char *query)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	size_t n = strlen(path);
+	char *out = xmalloc(sizeof "file:" + 3 * n + 1 + strlen(query) + 1), *w = out;
+
+	w += snprintf(w, 6, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-~", *p) != NULL) {
+			*w++ = (char)*p;
+		} else {
+			*w++ = '%';
+			*w++ = hexd[*p >> 4];
+			*w++ = hexd[*p & 15];
+		}
+	}
+	*w++ = '?';
+	memcpy(w, query, strlen(query) + 1); /* sized above */
+	return out;
+}
+
+static void
+close_db(struct store *s)
+{
+	if (s->db != NULL)
+		sqlite3_close_v2(s->db);
+	s->db = NULL;
+}
+
+static int
+open_db(struct store *s, enum open_mode mode, bool memory)
+{
+	int flags = SQLITE_OPEN_READWRITE, rc;
+	char *uri = NULL;
+
+	if (memory)
+		flags |= SQLITE_OPEN_CREATE; /* the store creates files itself (0600) */
+	if (mode != OPEN_RW) {
+		flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+		uri = store_file_uri(s->path, mode == OPEN_RO ? "mode=ro" : "immutable=1");
+	}
+	rc = sqlite3_open_v2(uri != NULL ? uri : s->path, &s->db, flags, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		if (s->db != NULL)
+			store_fail(s, "opening the store");
+		else
+			store_failf(s, "cannot open the store");
+		close_db(s);
+		return -1;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	/* While we do not know the file, closing must not checkpoint a WAL into it. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	return 0;
+}
+
+/*
+ * Open the file and confirm what it is.  When the disk is read-only or
+ * full, or the file may not be written, reading it must still work (the
+ * inbox, the queue list, the audit log, doctor): open it read-only, and
+ * when SQLite cannot set up its shared memory there either, read the file
+ * alone ("immutable") - only when no WAL holds anything the file lacks.
+ */
+static int
+open_checked(struct store *s, bool memory)
+{
+	char first[STORE_ERR_LEN];
+	enum store_fault why;
+
+	if (open_db(s, OPEN_RW, memory) == 0 && check_identity(s) == 0)
+		return 0;
+	why = s->last_fault;
+	if (memory || (why != STORE_FAULT_READ_ONLY && why != STORE_FAULT_FULL &&
+		       why != STORE_FAULT_PERMISSION))
+		return -1;
+	snprintf(first, sizeof first, "%s", s->err);
+	close_db(s);
+	if (open_db(s, OPEN_RO, false) == 0 && check_identity(s) == 0)
+		goto read_only;
+	close_db(s);
+	if (!wal_has_content(s->path) && open_db(s, OPEN_IMMUTABLE, false) == 0 &&
+	    check_identity(s) == 0)
+		goto read_only;
+	close_db(s);
+	snprintf(s->err, sizeof s->err, "%s", first);
+	s->last_fault = why;
+	return -1;
+read_only:
+	s->read_only = true;
+	s->fault = why;
+	s->last_fault = why;
+	failf_keep(s, "opened for reading only: %s", store_fault_words(why));
+	return 0;
+}
+
+/*
+ * Checked at every open: the queue and the one-row states, small and what
+ * must never be written into a damaged file unnoticed.  Not the audit log:
+ * it only grows (a quick check costs about 1.6 ms a megabyte), new entries
+ * touch only its last page, and `audit verify` reads it all.
+ */
+static const char *const checked_tables[] = {
+	"outbox", "audit_state", "protect_state", "sync_state",
+};
+
+static bool
+table_exists(struct store *s, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+				      " AND name = ?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		yes = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/*
+ * The quick check at open: the queue and the state tables always (a few
+ * milliseconds: they are small, and a clerk's queued work is what must
+ * not be written into a damaged file unnoticed); the whole file
+ * when asked or when the last session did not close.  Damage found opens
+ * the store for reading only; -1 only when the check cannot run at all.
+ */
+static int
+check_at_open(struct store *s, bool whole)
+{
+	char first[256];
+	int rc = 0;
+
+	if (whole) {
+		rc = store_quick_check(s, NULL, first, sizeof first);
+	} else {
+		for (size_t i = 0; rc == 0 && i < sizeof checked_tables / sizeof *checked_tables;
+		     i++)
+			if (table_exists(s, checked_tables[i]))
+				rc = store_quick_check(s, checked_tables[i], first, sizeof first);
+	}
+	if (rc < 0)
+		return failf_keep(s, "checking the store: %s", first);
+	if (rc > 0)
+		failf_keep(s, "damaged (%s); nothing more is written to it", first);
+	return 0;
+}
+
 int
-store_open(const char *path, struct store **out, char **err)
+store_open_ex(const char *path, unsigned flags, struct store **out, enum store_fault *fault,
+	      char **err)
 {
 	struct store *s = NULL;
 	char msg[STORE_ERR_LEN] = "";
-	bool memory;
-	int flags = SQLITE_OPEN_READWRITE;
+	enum store_fault f = STORE_FAULT_OTHER;
+	bool memory, unclean = false, fresh = false;
+	int64_t version = 0;
 
 	*out = NULL;
+	if (fault != NULL)
+		*fault = STORE_FAULT_NONE;
 	if (path == NULL || path[0] == '\0') {
 		snprintf(msg, sizeof msg, "store: no file name given");
 		goto fail;
 	}
 	memory = strcmp(path, ":memory:") == 0;
 	/* The store creates the file itself (0600); SQLite would use 0644. */
-	if (memory)
-		flags |= SQLITE_OPEN_CREATE;
-	else if (prepare_file(path, msg, sizeof msg) != 0)
+	if (!memory && prepare_file(path, flags, msg, sizeof msg, &f, &fresh) != 0)
 		goto fail;
 
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		if (s->db != NULL)
-			store_fail(s, "opening the store");
-		else
-			store_failf(s, "cannot open the store");
+	s->mark_fd = -1;
+	if (open_checked(s, memory) != 0)
 		goto fail;
+	if (!memory && store_mark_open(s, fresh, &unclean) != 0)
+		goto fail;
+	if (!memory && check_at_open(s, unclean || (flags & STORE_OPEN_CHECK_ALL)) != 0)
+		goto fail;
+	if (s->fault == STORE_FAULT_NONE) {
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+		if (set_journal_wal(s, memory) != 0)
+			goto fail;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	/* While we do not know the file, closing must not checkpoint a WAL into it. */
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	if (check_identity(s) != 0)
-		goto fail;
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
-
-	if (set_journal_wal(s, memory) != 0)
-		goto fail;
 	/* FULL: a committed batch (and later the outbox) survives power loss. */
 	if (store_exec(s, "PRAGMA synchronous = FULL") != 0 ||
 	    store_exec(s, "PRAGMA foreign_keys = ON") != 0 ||
 	    store_exec(s, CACHE_PRAGMA) != 0)
 		goto fail;
-	if (store_schema_migrate(s) != 0 || store_inbox_register(s) != 0)
+	if (s->fault != STORE_FAULT_NONE) {
+		/* read, not migrated: an older schema cannot be read as the
+		 * newest, so it is refused rather than misread */
+		if (query_int(s, "PRAGMA user_version", &version) != 0) {
+			store_fail(s, "reading the schema version");
+			goto fail;
+		}
+		if (version != store_schema_latest()) {
+			failf_keep(s, "cannot be brought up to date (schema %lld): %s",
+				   (long long)version, store_fault_words(s->fault));
+			s->last_fault = s->fault;
+			goto fail;
+		}
+	} else if (store_schema_migrate(s) != 0) {
+		goto fail;
+	}
+	if (store_inbox_register(s) != 0)
 		goto fail;
 	*out = s;
+	if (fault != NULL)
+		*fault = s->fault;
 	return 0;
 fail:
 	if (err != NULL)
 		*err = xstrdup(s != NULL ? s->err : msg);
+	if (fault != NULL)
+		*fault = s != NULL ? (s->last_fault != STORE_FAULT_NONE ? s->last_fault
+									 : STORE_FAULT_OTHER)
+				   : f;
 	store_close(s);
 	return -1;
+}
+
+int
+store_open(const char *path, struct store **out, char **err)
+{
+	return store_open_ex(path, 0, out, NULL, err);
 }
 
 void
@@ -373,6 +649,8 @@ store_close(struct store *s)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close_v2(s->db);
 	}
+	/* after SQLite has closed (and checkpointed): the last one out removes it */
+	store_mark_close(s);
 	store_protect_free(s->protect);
 	free(s->path);
 	free(s);
@@ -381,21 +659,21 @@ store_close(struct store *s)
 int
 store_check(struct store *s)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, ret = 0;
+	char first[256];
+	int rc = store_quick_check(s, NULL, first, sizeof first);
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "checking the store");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *line = (const char *)sqlite3_column_text(st, 0);
-
-		if (line != NULL && strcmp(line, "ok") != 0 && ret == 0)
-			ret = store_failf(s, "damaged: %s", line);
+	if (rc > 0) {
+		failf_keep(s, "damaged: %s", first);
+		return -1;
 	}
-	if (rc != SQLITE_DONE && ret == 0)
-		ret = store_fail(s, "checking the store");
-	sqlite3_finalize(st);
-	return ret;
+	if (rc < 0)
+		return failf_keep(s, "checking the store: %s", first);
+	if (s->fault == STORE_FAULT_DAMAGED) {
+		s->last_fault = STORE_FAULT_DAMAGED;
+		return failf_keep(s, "damaged: SQLite reported it while reading (the quick check "
+				  "does not see every kind); nothing more is written to it");
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -406,7 +684,13 @@ store_begin(struct store *s)
 {
 	if (s->in_batch)
 		return store_failf(s, "a batch is already open");
-	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+	/*
+	 * A store that cannot write (damaged, a read-only or full disk) would
+	 * refuse the write lock here, before the caller has a batch to fail
+	 * as a whole: the batch opens, and its first write fails with the
+	 * reason, where every caller already handles a failed write.
+	 */
+	if (store_exec(s, store_writable(s) ? "BEGIN IMMEDIATE" : "BEGIN") != 0)
 		return -1;
 	s->in_batch = true;
 	return 0;

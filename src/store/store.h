@@ -30,6 +30,7 @@
 
 #include "core/civil.h"
 #include "core/dossier.h"
+#include "core/error.h"
 
 struct store;
 
@@ -38,15 +39,132 @@ struct store;
  * schema forward.  On success *out is the handle (free with store_close())
  * and 0 is returned.  On failure returns -1, *out is NULL and *err (if err is
  * not NULL) is a one-line message naming the file that the caller frees.
- * A file that is not an SQLite database, is damaged, belongs to another
- * program, or was written by a newer motcua (schema version above
- * store_schema_latest()) is refused and left byte-for-byte untouched; the
- * store never deletes or recreates a file.
+ * A file that is not an SQLite database, is damaged beyond reading its
+ * schema, belongs to another program, or was written by a newer motcua
+ * (schema version above store_schema_latest()) is refused and left
+ * byte-for-byte untouched; the store never deletes or recreates a file.
+ *
+ * Opening may succeed with a handle that cannot write (store_fault() says
+ * why; store_writable() is false): a store found damaged by the quick
+ * check (below), or one that can only be read because its disk is
+ * read-only or full, or it may not be written (then it is opened
+ * read-only, and read without its WAL when no WAL with content exists).
+ * Reading works; every write fails with that reason.
+ *
+ * The quick check (PRAGMA quick_check) runs at open on the queue and the
+ * state tables every time (they are small), and on the whole file when the
+ * last session did not close it cleanly or damage was seen (the marker
+ * `<path>.open`, health.c, doc/store.md).
  */
 int store_open(const char *path, struct store **out, char **err);
 
+/*
+ * What kind of trouble a store is in, for the words above it (the store
+ * says what; the front ends say it in the clerk's language).
+ */
+enum store_fault {
+	STORE_FAULT_NONE = 0,
+	STORE_FAULT_DAMAGED,    /* SQLITE_CORRUPT, SQLITE_NOTADB, or the quick check failed */
+	STORE_FAULT_MISSING,    /* missing or empty (STORE_OPEN_MUST_EXIST) */
+	STORE_FAULT_READ_ONLY,  /* a read-only file system or file (EROFS, SQLITE_READONLY) */
+	STORE_FAULT_FULL,       /* no space left (ENOSPC, EDQUOT, SQLITE_FULL) */
+	STORE_FAULT_PERMISSION, /* not allowed (EACCES, EPERM) */
+	STORE_FAULT_BUSY,       /* held by another process past the timeout */
+	STORE_FAULT_FOREIGN,    /* not a motcua store, or a newer one: left alone */
+	STORE_FAULT_OTHER,      /* anything else: an I/O error, out of memory */
+};
+
+enum store_open_flags {
+	/*
+	 * The caller knows a store existed here (its data key is still in
+	 * the keyring): a missing file, or an empty one without a WAL, is
+	 * refused (STORE_FAULT_MISSING) instead of being created afresh.
+	 */
+	STORE_OPEN_MUST_EXIST = 1 << 0,
+	/* Check the whole file at open, whatever the marker says. */
+	STORE_OPEN_CHECK_ALL = 1 << 1,
+};
+
+/*
+ * store_open() with flags (enum store_open_flags).  *fault (may be NULL)
+ * says what kind of failure a -1 was, and after a success why the handle
+ * cannot write (STORE_FAULT_NONE when it can).
+ */
+int store_open_ex(const char *path, unsigned flags, struct store **out,
+		  enum store_fault *fault, char **err);
+
+/*
+ * Is there no store at `path`: no file, or an empty one (0 bytes) whose WAL
+ * is absent or empty too (*empty, may be NULL, tells which)?  A directory or
+ * a file that cannot be looked at is not "absent".
+ */
+bool store_file_absent(const char *path, bool *empty);
+
 /* Close the handle (NULL is fine).  An open batch is rolled back. */
 void store_close(struct store *s);
+
+/*
+ * Why this handle cannot write: STORE_FAULT_DAMAGED once SQLite reported
+ * damage on it (SQLITE_CORRUPT or SQLITE_NOTADB from any call, or a failed
+ * quick check; it stays so: every later write is refused, the WAL is not
+ * checkpointed into the file, and later opens check again until the file is
+ * repaired), or the reason it was opened read-only.  STORE_FAULT_NONE when
+ * it can write.
+ */
+enum store_fault store_fault(const struct store *s);
+bool store_damaged(const struct store *s);
+bool store_writable(const struct store *s);
+
+/* The kind of the last failure of this handle (with store_errmsg()). */
+enum store_fault store_last_fault(const struct store *s);
+
+/*
+ * The error code (core/error.h) for a kind of failure: MC_E_STORE_DAMAGED,
+ * MC_E_STORE_MISSING, MC_E_READ_ONLY, MC_E_DISK_FULL, MC_E_PERMISSION, else
+ * MC_E_STORE.  store_errc() is that of the handle's last failure.
+ */
+enum mc_errc store_fault_errc(enum store_fault f);
+enum mc_errc store_errc(const struct store *s);
+
+/* English words for a kind (logs, tests): "damaged", "no space left ...". */
+const char *store_fault_words(enum store_fault f);
+
+/*
+ * Repair (`motcua doctor --repair`): a store that is sound (its quick check
+ * passes and no session saw damage) is left alone (r->sound).  Otherwise
+ * copy what can be read from the store
+ * at `path` (it may be damaged, empty or missing) into a new file, then put
+ * the new file at `path` and keep the old one (with its -wal and -shm) as
+ * `aside`, which must not exist.  Nothing is ever deleted or overwritten:
+ * the old file keeps every byte.  Tables go in this order: the queue
+ * (outbox), the audit log and its state, the key record, sync state, the
+ * dossiers with their children, the byte counters; a table is read in key
+ * order and an unreadable part is stepped over.  Values are copied as
+ * stored, so sealed ID numbers, the audit chain and the key record stay
+ * what the same data key opens.  Refused (STORE_FAULT_BUSY) while any
+ * motcua has the store open.  0 with *r filled, or -1 with *fault and *err
+ * (malloc'd; the old file is then where it was).
+ */
+#define STORE_REPAIR_TABLES 11
+struct store_repair_table {
+	const char *name;      /* the table, e.g. "outbox" (static) */
+	int64_t copied;        /* rows in the new file */
+	int64_t refused;       /* rows read but not taken (a constraint, a lost parent) */
+	int64_t skipped;       /* unreadable parts stepped over */
+	bool unreadable;       /* the table could not be read at all */
+};
+struct store_repair_report {
+	bool sound;            /* the store was sound: left as it was, nothing kept aside */
+	bool missing;          /* there was no file: a new empty store was made */
+	bool empty;            /* the file was empty: kept aside, a new one made */
+	bool schema_read;      /* the old file's tables could be listed */
+	bool was_damaged;      /* the old file failed its quick check */
+	int old_version;       /* its schema version (-1 unknown) */
+	size_t n_tables;
+	struct store_repair_table tables[STORE_REPAIR_TABLES];
+};
+int store_repair(const char *path, const char *aside, struct store_repair_report *r,
+		 enum store_fault *fault, char **err);
 
 /* Last error of this handle, e.g. "/x/cache.db: database is locked".  Borrowed. */
 const char *store_errmsg(const struct store *s);
@@ -60,13 +178,20 @@ int store_schema_latest(void);
 /* The schema version of the open file (== store_schema_latest() after open). */
 int store_schema_version(struct store *s);
 
-/* PRAGMA quick_check: 0 when the file is sound, -1 with the first problem. */
+/*
+ * PRAGMA quick_check of the whole file: 0 when it is sound, -1 with the
+ * first problem in store_errmsg() (damage found latches, see store_fault()).
+ * A handle that saw damage before is never "sound" again.
+ */
 int store_check(struct store *s);
 
 /*
  * Batching: one write transaction per loop turn.  store_begin() takes the
  * write lock at once (BEGIN IMMEDIATE) so a busy database fails here and not
- * half way through the batch.  Nesting is not supported.
+ * half way through the batch.  On a store that cannot write
+ * (store_writable() false) the batch opens anyway and its first write
+ * fails with the reason, so a caller fails the batch as a whole.  Nesting
+ * is not supported.
  */
 int store_begin(struct store *s);
 int store_commit(struct store *s);

@@ -39,6 +39,10 @@ struct store {
 	int64_t miss_need;      /* how many rows that page needed */
 	unsigned long tick;
 	struct store_protect *protect; /* protect.c: sealed ID numbers; NULL: clear */
+	bool read_only;         /* opened read-only (a read-only or full disk) */
+	enum store_fault fault; /* health.c: why it cannot write (damage latches) */
+	enum store_fault last_fault; /* the kind of the last failure */
+	int mark_fd;            /* health.c: the `.open` marker, flock'd shared; -1 none */
 	struct store_stmt cache[STORE_STMT_CACHE];
 	char err[STORE_ERR_LEN];
 };
@@ -81,10 +85,57 @@ char *store_column_dup(sqlite3_stmt *st, int i);
  */
 mc_time store_soon_end(mc_time now, mc_time soon_end);
 
+/* A "file:" URI for `path` with `query` ("mode=ro"): every byte outside
+ * a safe set %-escaped.  Caller frees. */
+char *store_file_uri(const char *path, const char *query);
+
 /* Register the SQL functions the inbox queries use (inbox.c). */
 int store_inbox_register(struct store *s);
 
 /* Schema: migrate to the newest version inside one transaction (schema.c). */
 int store_schema_migrate(struct store *s);
+
+/* ---- health.c: faults, the damage latch, quick checks, the marker ---- */
+
+/* The kind of an SQLite result code with the system's errno (0: none). */
+enum store_fault store_fault_classify(int code, int sys_errno);
+/* The kind of a system errno (ENOSPC, EROFS, EACCES...). */
+enum store_fault store_fault_errno(int e);
+
+/* Record the kind of the failure SQLite just reported on s (damage latches). */
+enum store_fault store_note_failure(struct store *s);
+
+/* Damage seen: refuse every write from now on, keep the WAL out of the
+ * file at close, and mark the file for a check at every later open. */
+void store_latch_damaged(struct store *s);
+
+/*
+ * PRAGMA quick_check of one table and its indexes (table NULL: the whole
+ * file).  0 sound; 1 damaged (latched; the first problem in `first`); -1
+ * the check could not run for another reason (store_note_failure()).
+ */
+int store_quick_check(struct store *s, const char *table, char *first, size_t size);
+
+/*
+ * Take the marker `<path>.open` (shared) for an open handle; *check: the
+ * last session did not close cleanly, or saw damage (then the handle is
+ * latched damaged too).  `fresh`: the store file is new or empty, so a
+ * marker found is stale and reset.  0 (also when no marker can be kept: a
+ * read-only or full disk), -1 when a repair holds it past the wait (store
+ * error set, STORE_FAULT_BUSY).
+ */
+int store_mark_open(struct store *s, bool fresh, bool *check);
+/* At close, after SQLite: the last handle out removes the marker unless
+ * damage was seen. */
+void store_mark_close(struct store *s);
+
+/*
+ * For a repair: the marker of `db` taken exclusively (no motcua has the
+ * store open) into *fd; *was_damaged when it says so.  0, or -1 with errno
+ * (EWOULDBLOCK: in use).  store_mark_release() closes it, removing the
+ * marker when `remove`.
+ */
+int store_mark_take(const char *db, int *fd, bool *was_damaged);
+void store_mark_release(const char *db, int fd, bool remove);
 
 #endif

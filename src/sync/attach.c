@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "core/visible.h"
 #include "core/xalloc.h"
 #include "sync/attach.h"
 
@@ -87,20 +88,35 @@ attach_safe_name(const char *name)
 		p++;
 	len = strlen((const char *)p);
 	out = xmalloc(len + 1 > SAFE_MAX + 1 ? SAFE_MAX + 1 : len + 1);
-	for (; *p != '\0' && n < SAFE_MAX; p++) {
+	while (*p != '\0' && n < SAFE_MAX) {
 		unsigned char c = *p;
-		bool ok = c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-			  (c >= 'A' && c <= 'Z') || strchr(" .-_()+,=@", c) != NULL;
-		out[n++] = ok ? (char)c : '_';
+		uint32_t cp;
+		char esc[VISIBLE_ESCAPE_SIZE];
+		size_t k;
+
+		if (c < 0x80) {
+			bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+				  (c >= 'A' && c <= 'Z') || strchr(" .-_()+,=@", c) != NULL;
+			out[n++] = ok ? (char)c : '_';
+			p++;
+			continue;
+		}
+		/* letters of any script stay; C1 and bidirectional controls (a
+		 * right-to-left override makes "exe.pdf" read "fdp.exe") and bytes
+		 * that are not UTF-8 do not */
+		k = visible_decode((const char *)p, strlen((const char *)p), &cp);
+		if (k == 0 || visible_escape(cp, esc) != 0) {
+			out[n++] = '_';
+			p += k > 0 ? k : 1;
+			continue;
+		}
+		if (n + k > SAFE_MAX)
+			break;
+		memcpy(out + n, p, k);
+		n += k;
+		p += k;
 	}
-	/* never cut inside a UTF-8 sequence */
-	if (*p != '\0') {
-		size_t k = n;
-		while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
-			k--;
-		if (k > 0 && (unsigned char)out[k - 1] >= 0xC0)
-			n = k - 1;
-	}
+	/* (whole characters only were copied: nothing is cut inside one) */
 	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '.'))
 		n--;
 	out[n] = '\0';

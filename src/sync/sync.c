@@ -35,6 +35,12 @@ struct pending {
 	struct pending *next;
 };
 
+/* The codes one pass has read, as 64-bit hashes (open addressing; 0 empty). */
+struct seen {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
 struct job {
 	struct sync *s;
 	struct source_link *link;
@@ -48,6 +54,9 @@ struct job {
 	int64_t n_new, n_changed, n_rejected, n_seen;
 	struct net_counters start_bytes, end_bytes, start_pull, end_pull;
 	uint64_t start_ms, end_ms;
+	struct net_request *req; /* PULL: the page in flight (a reference) */
+	bool over_time;        /* the pass ran past max_pass_ms */
+	struct seen seen;      /* the codes this pass read */
 	struct mc_err error;   /* FAILED: why */
 	bool state_dirty;      /* final state to record at the next flush */
 };
@@ -72,6 +81,53 @@ mono_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+code_hash(const char *code)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)code; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h != 0 ? h : 1;
+}
+
+/* Add a code; true when the pass had not read it yet. */
+static bool
+seen_add(struct seen *t, const char *code)
+{
+	uint64_t h = code_hash(code);
+	size_t i;
+
+	if (2 * (t->n + 1) > t->cap) {
+		struct seen bigger = {xcalloc(t->cap ? 2 * t->cap : 256, sizeof *t->slot),
+				      t->cap ? 2 * t->cap : 256, 0};
+		for (size_t k = 0; k < t->cap; k++) {
+			if (t->slot[k] == 0)
+				continue;
+			for (i = t->slot[k] & (bigger.cap - 1); bigger.slot[i] != 0;
+			     i = (i + 1) & (bigger.cap - 1))
+				;
+			bigger.slot[i] = t->slot[k];
+			bigger.n++;
+		}
+		free(t->slot);
+		*t = bigger;
+	}
+	for (i = h & (t->cap - 1); t->slot[i] != 0; i = (i + 1) & (t->cap - 1))
+		if (t->slot[i] == h)
+			return false;
+	t->slot[i] = h;
+	t->n++;
+	return true;
+}
+
+static void
+seen_clear(struct seen *t)
+{
+	free(t->slot);
+	memset(t, 0, sizeof *t);
 }
 
 static mc_time
@@ -121,6 +177,8 @@ sync_new(const struct sync_options *opt)
 	s->opt = *opt;
 	if (s->opt.max_pages == 0)
 		s->opt.max_pages = 100000;
+	if (s->opt.max_pass_ms == 0)
+		s->opt.max_pass_ms = 15 * 60 * 1000;
 	if (opt->account_bytes)
 		net_on_account(opt->net, on_account, s);
 	return s;
@@ -166,6 +224,7 @@ sync_free(struct sync *s)
 	for (size_t i = 0; i < s->n_jobs; i++) {
 		job_clear_pages(&s->jobs[i]);
 		free(s->jobs[i].watermark);
+		seen_clear(&s->jobs[i].seen);
 	}
 	free(s->jobs);
 	for (size_t i = 0; i < s->n_acc; i++) {
@@ -308,6 +367,26 @@ queue_page(struct job *j, struct source_page *page)
 	j->tail = p;
 }
 
+/*
+ * How far a server's clock and ours may disagree before an update time counts
+ * as impossible (source_set_ceiling): generous, since a wrong ceiling only
+ * costs a re-read, never a lost change.
+ */
+#define CLOCK_SKEW_S (10 * 60)
+
+/* The ceiling for a reply: the earlier of our clock and the server's Date. */
+static mc_time
+reply_ceiling(const struct job *j, const struct net_response *resp)
+{
+	mc_time t = now(j->s);
+	const char *date = resp != NULL ? net_response_header(resp, "Date") : NULL;
+	int64_t server;
+
+	if (date != NULL && net_http_date(date, &server) == 0 && server > 0 && server < t)
+		t = server;
+	return t + CLOCK_SKEW_S;
+}
+
 static void
 on_page(struct net_request *req, const struct net_response *resp, void *arg)
 {
@@ -318,11 +397,14 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 
 	(void)req;
 	j->s->in_flight--;
+	net_request_unref(j->req);
+	j->req = NULL;
 	if (resp->result == NET_ERR_CANCELLED) {
-		job_fail_code(j, MC_E_CANCELLED, NULL);
+		job_fail_code(j, j->over_time ? MC_E_TIME_LIMIT : MC_E_CANCELLED, NULL);
 		return;
 	}
 	source_link_answered(j->link, resp);
+	source_set_ceiling(j->src, reply_ceiling(j, resp));
 	rc = j->src->ops->pull_parse(j->src, resp, j->watermark, &page, &cause);
 	if (rc == SOURCE_PARSE_AUTH) {
 		source_page_release(&page);
@@ -353,11 +435,31 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 	j->n_rejected += (int64_t)page.n_rejected;
 	for (size_t i = 0; i < page.n_rejected; i++)
 		event(j->s, SYNC_EV_REFUSED, j->src->name, page.rejected[i], NULL);
+	for (size_t i = 0; i < page.n_suspect; i++)
+		event(j->s, SYNC_EV_SUSPECT, j->src->name, page.suspect[i], NULL);
 	if (page.more && page.next_watermark != NULL && j->watermark != NULL &&
 	    strcmp(page.next_watermark, j->watermark) == 0) {
 		source_page_release(&page);
 		job_fail_code(j, MC_E_FEED_STUCK, NULL);
 		return;
+	}
+	/* A page that claims a successor but holds only dossiers this pass has
+	 * read already is a server going round in circles (or claiming 10^15
+	 * pages): keep it, stop there. */
+	{
+		size_t fresh = 0;
+		for (size_t i = 0; i < page.n_items; i++)
+			if (page.items[i].code != NULL && seen_add(&j->seen, page.items[i].code))
+				fresh++;
+		if (page.more && page.n_items > 0 && fresh == 0) {
+			/* its dossiers are kept; the position stays where it was */
+			free(page.next_watermark);
+			page.next_watermark = NULL;
+			queue_page(j, &page);
+			job_fail_code(j, MC_E_FEED_STUCK,
+				      "every dossier of the page was read earlier in this pass");
+			return;
+		}
 	}
 	if (page.next_watermark != NULL) {
 		free(j->watermark);
@@ -366,6 +468,11 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 	if (page.more && j->pages >= j->s->opt.max_pages) {
 		queue_page(j, &page);
 		job_fail_code(j, MC_E_TOO_MANY_PAGES, NULL);
+		return;
+	}
+	if (page.more && mono_ms() - j->start_ms >= j->s->opt.max_pass_ms) {
+		queue_page(j, &page);
+		job_fail_code(j, MC_E_TIME_LIMIT, NULL);
 		return;
 	}
 	bool more = page.more;
@@ -382,6 +489,7 @@ job_pull(struct job *j)
 	struct net_request *req;
 
 	j->state = JOB_PULL;
+	source_set_ceiling(j->src, reply_ceiling(j, NULL));
 	req = j->src->ops->pull_request(j->src, j->s->opt.net, j->watermark);
 	if (req == NULL) {
 		job_fail_code(j, MC_E_INTERNAL, "cannot build the pull request");
@@ -389,6 +497,7 @@ job_pull(struct job *j)
 	}
 	net_request_on_done(req, on_page, j);
 	j->s->in_flight++;
+	j->req = net_request_ref(req);
 	net_submit(j->s->opt.net, req);
 }
 
@@ -396,6 +505,12 @@ static bool
 job_active(const struct job *j)
 {
 	return j->state == JOB_LINK || j->state == JOB_PULL;
+}
+
+void
+sync_set_max_pass_ms(struct sync *s, uint64_t ms)
+{
+	s->opt.max_pass_ms = ms > 0 ? ms : 15 * 60 * 1000;
 }
 
 int
@@ -416,6 +531,8 @@ sync_start(struct sync *s, const char *only)
 		if (job_active(j))
 			continue;
 		j->ran = true;
+		j->over_time = false;
+		seen_clear(&j->seen);
 		j->retried_auth = false;
 		j->pages = 0;
 		j->n_new = j->n_changed = j->n_rejected = j->n_seen = 0;
@@ -522,14 +639,25 @@ sync_flush(struct sync *s)
 {
 	bool any = s->n_acc > 0, applied = false;
 	mc_time t = now(s);
+	uint64_t mono = mono_ms();
 	int rc = 0;
 
+	/* a pass past its time: its page in flight is given up (the callback
+	 * says why), so `motcua sync` ends whatever the link does */
+	for (size_t i = 0; i < s->n_jobs; i++) {
+		struct job *j = &s->jobs[i];
+		if (j->state == JOB_PULL && j->req != NULL && !j->over_time &&
+		    mono - j->start_ms >= s->opt.max_pass_ms) {
+			j->over_time = true;
+			net_cancel(j->req);
+		}
+	}
 	for (size_t i = 0; i < s->n_jobs && !any; i++)
 		any = s->jobs[i].head != NULL || s->jobs[i].state_dirty;
 	if (!any)
 		return 0;
 	if (store_begin(s->opt.store) != 0)
-		return -1;
+		goto failed; /* as a failed commit: or `motcua sync` would spin */
 	for (size_t i = 0; i < s->n_jobs && rc == 0; i++) {
 		struct job *j = &s->jobs[i];
 		applied = applied || j->head != NULL;
@@ -563,12 +691,14 @@ sync_flush(struct sync *s)
 		return 0;
 	}
 	store_rollback(s->opt.store);
+failed:
 	for (size_t i = 0; i < s->n_jobs; i++) {
 		struct job *j = &s->jobs[i];
 		job_clear_pages(j);
 		if (j->ran && (job_active(j) || j->state == JOB_DONE)) {
 			struct mc_err err;
-			mc_err_set(&err, MC_E_STORE, j->src->name, "%s", store_errmsg(s->opt.store));
+			mc_err_set(&err, store_errc(s->opt.store), j->src->name, "%s",
+				   store_errmsg(s->opt.store));
 			net_cancel_source(s->opt.net, j->src->name);
 			job_fail(j, &err);
 		}

@@ -53,11 +53,14 @@ enum sync_event_kind {
 	SYNC_EV_REFUSED = 0,  /* one dossier of a page refused: detail "CODE: field 'x': why"
 	                         (never a value, so no personal data) */
 	SYNC_EV_FAILED,       /* a system's pass failed: err */
+	SYNC_EV_SUSPECT,      /* one dossier kept whose update time is later than the
+	                         server's clock: it did not move the position; detail
+	                         "CODE: field 'x': why" */
 };
 struct sync_event {
 	enum sync_event_kind kind;
 	const char *system;
-	const char *detail;          /* REFUSED */
+	const char *detail;          /* REFUSED, SUSPECT */
 	const struct mc_err *err;    /* FAILED */
 };
 typedef void sync_event_fn(void *ctx, const struct sync_event *ev);
@@ -78,6 +81,9 @@ struct sync_options {
 	bool account_bytes;
 	/* Stop a source's pass after this many pages (0: 100000). */
 	unsigned max_pages;
+	/* Stop a source's pass after this long, the page in flight cancelled
+	 * (0: 15 minutes); what was read is kept, the rest comes next time. */
+	uint64_t max_pass_ms;
 };
 
 struct sync *sync_new(const struct sync_options *opt);
@@ -110,6 +116,9 @@ bool sync_busy(const struct sync *s);
  * marked failed; their watermarks are not moved).
  */
 int sync_flush(struct sync *s);
+
+/* Change sync_options.max_pass_ms (0: 15 minutes) for the passes to come. */
+void sync_set_max_pass_ms(struct sync *s, uint64_t ms);
 
 /* For one-shot commands: start a pass and loop net_poll() + flush until done. */
 int sync_run(struct sync *s, const char *only);

@@ -220,6 +220,10 @@ sbx_eq "$(printf '%s' "$last" | jq -r '.[0].clerk')" sbx-canbo-0001 "who signed 
 # ---- a new store where the keyring kept this path's data key ---------------------
 # (the data folder removed by hand; a wipe that could not reach the keyring)
 rm -f "$DB" "$DB-wal" "$DB-shm"
+# refused, not made anew silently (what it held is gone: say so); doctor --repair
+# makes the new one on purpose
+"$M" audit verify --json >/dev/null 2>&1 && sbx_die "a missing store was made anew silently"
+"$M" doctor --repair >/dev/null || sbx_die "doctor --repair of a missing store"
 v=$("$M" audit verify --json) || sbx_die "verify of a new store failed: $v"
 sbx_eq "$(printf '%s' "$v" | jq -r '[.ok, .checked, .keyed, .keyed_from] | map(tostring) | join(" ")')" \
 	"true 0 keyed 1" "a new store with the keyring's old key"

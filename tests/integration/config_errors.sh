@@ -54,6 +54,35 @@ refused '{
 refused '{"issuer": "http://x",' "config.json:2: không phải JSON hợp lệ"
 refused '{"signing": {"tsa_ur": "http://tsa"}}' \
 	"config.json:1: khóa \"signing.tsa_ur\" không tồn tại (có phải ý bạn là \"tsa_url\"?)"
+# a file that is not the clerk's own is not read, and no file is quoted: a
+# link to a secret file, or a broken file, never shows a word of it
+printf 'secretword:x:0:\n' > "$T/secret"
+rm -f "$CFG"
+ln -s "$T/secret" "$CFG"
+run inbox
+[ "$rc" = 2 ] || fail "a symlinked config.json: exit $rc ($err)"
+printf '%s' "$err" | grep -q "config.json: là liên kết tượng trưng" || fail "symlink: $err"
+printf '%s' "$err" | grep -q secretword && fail "symlink: the target's content shown: $err"
+rm -f "$CFG"
+printf '{"issuer": secretword}\n' > "$CFG"
+run inbox
+[ "$rc" = 2 ] || fail "bad JSON: exit $rc"
+printf '%s' "$err" | grep -q "config.json:1: không phải JSON hợp lệ" || fail "bad JSON: $err"
+printf '%s' "$err" | grep -q secretword && fail "bad JSON: its content shown: $err"
+mkdir -p "$T/sd/sources.d"
+printf '{"name": secretword}\n' > "$T/sd/sources.d/p.json"
+printf '{}\n' > "$T/sd/c.json"
+run doctor --config "$T/sd/c.json"
+printf '%s%s' "$out" "$err" | grep -q "p.json" || fail "a broken profile is not named: $out"
+printf '%s%s' "$out" "$err" | grep -q secretword && fail "a broken profile is quoted: $out $err"
+if [ "$(id -u)" = 0 ]; then
+	printf '{}\n' > "$CFG"
+	chown 65534 "$CFG"
+	run inbox
+	[ "$rc" = 2 ] || fail "a config.json owned by another user: exit $rc"
+	printf '%s' "$err" | grep -q "config.json: thuộc về người dùng khác" || fail "owner: $err"
+	rm -f "$CFG"
+fi
 # the same in English, asked for by LANGUAGE
 printf '{"retention_days": 0}\n' > "$CFG"
 LANGUAGE=en "$M" inbox > /dev/null 2> "$T/err"

@@ -42,6 +42,11 @@ safe_names(void **state)
 	check_name("tab\there\nnl", "tab_here_nl");
 	check_name(".hidden", "hidden");
 	check_name("trailing. . ", "trailing");
+	/* a right-to-left override would show "hoa_don\u202Efdp.exe" as
+	 * "hoa_donexe.pdf"; C1 controls and bytes that are not UTF-8 go too */
+	check_name("hoa_don\xe2\x80\xae" "fdp.exe", "hoa_don_fdp.exe");
+	check_name("a\xc2\x9b" "2Jb.pdf", "a_2Jb.pdf");
+	check_name("x\xffy\xe1\xbb.pdf", "x_y__.pdf");
 }
 
 static void

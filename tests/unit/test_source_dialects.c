@@ -640,6 +640,83 @@ dvcqg_detail_lists(void **state)
 	source_free(src);
 }
 
+/* ---- positions a hostile server cannot poison (issue: far-future dates) ------ */
+
+static void
+tinh_future_update_keeps_position(void **state)
+{
+	struct source *src = make("tinh");
+	struct source_page page;
+	char *cause, *p, want[64];
+	size_t len;
+	char *body = slurp("tinh_list.json", &len);
+	mc_time newest_real = at("2026-02-28T02:54:54+07:00");
+
+	(void)state;
+	p = strstr(body, "03/03/2026 09:28:49");
+	assert_non_null(p);
+	memcpy(p, "31/12/2199 23:59:59", 19);
+	/* without a ceiling the year 2199 would become the position */
+	source_set_ceiling(src, at("2026-03-12T09:00:00+07:00"));
+	assert_int_equal(pull(src, body, len, NULL, &page, &cause), SOURCE_PARSE_OK);
+	assert_int_equal(page.n_items, 3); /* kept */
+	assert_int_equal(page.n_rejected, 0);
+	assert_int_equal(page.n_suspect, 1);
+	assert_non_null(strstr(page.suspect[0], "field 'ngay_cap_nhat'"));
+	assert_non_null(strstr(page.suspect[0], "2199-12-31"));
+	/* MAXSEEN, the position the next round starts from, is the real newest */
+	snprintf(want, sizeof want, "|%lld", (long long)newest_real);
+	assert_non_null(page.next_watermark);
+	assert_string_equal(strrchr(page.next_watermark, '|'), want);
+	source_page_release(&page);
+	free(body);
+	source_free(src);
+}
+
+static void
+poisoned_position_starts_over(void **state)
+{
+	static const char *const dialects[] = {"tinh", "dvcqg", "nnmt", "congan"};
+	const char *body = "{}";
+	struct net *net = net_new(NULL);
+
+	(void)state;
+	assert_non_null(net);
+	for (size_t i = 0; i < sizeof dialects / sizeof dialects[0]; i++) {
+		struct source *src = make(dialects[i]);
+		struct source_page page;
+		char *cause;
+		/* a position stored before this release, by a server dated 2199 */
+		const char *wm = strcmp(dialects[i], "congan") == 0
+					 ? "7258118399000|0|7258118399000"
+					 : "7258118399|3|7258118399";
+		struct net_request *req;
+
+		source_set_ceiling(src, at("2026-03-12T09:00:00+07:00"));
+		req = src->ops->pull_request(src, net, wm);
+		assert_non_null(req);
+		net_request_free(req);
+		/* an empty last page: the next round does not keep the poison */
+		memset(&page, 0, sizeof page);
+		(void)pull(src, body, strlen(body), wm, &page, &cause);
+		if (page.next_watermark != NULL)
+			assert_null(strstr(page.next_watermark, "7258118399"));
+		free(cause);
+		source_page_release(&page);
+		/* any saved position, even absurd, builds a request (no overflow) */
+		source_set_ceiling(src, 0);
+		req = src->ops->pull_request(src, net, "9223372036854775807|9223372036854775807|"
+							"9223372036854775807");
+		if (req != NULL)
+			net_request_free(req);
+		req = src->ops->pull_request(src, net, "-9223372036854775807|1|0");
+		if (req != NULL)
+			net_request_free(req);
+		source_free(src);
+	}
+	net_free(net);
+}
+
 /* ---- common ------------------------------------------------------------------ */
 
 static void
@@ -704,6 +781,8 @@ main(void)
 		cmocka_unit_test(tinh_action_answers),
 		cmocka_unit_test(dvcqg_login_and_page),
 		cmocka_unit_test(dvcqg_detail_lists),
+		cmocka_unit_test(tinh_future_update_keeps_position),
+		cmocka_unit_test(poisoned_position_starts_over),
 		cmocka_unit_test(resolve_urls),
 		cmocka_unit_test(unknown_dialect),
 	};

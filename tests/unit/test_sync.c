@@ -403,6 +403,110 @@ engine_pages_watermarks_failures(void **state)
 	sandbox_free(sb);
 }
 
+/*
+ * Hostile feeds: "circle" claims page after page of the same 3 dossiers;
+ * "endless" invents 3 new ones on every page, for ever.  The first must stop
+ * at its second page (feed stuck, position kept), the second at its time
+ * limit; neither holds the other systems.
+ */
+static int
+hostile_pull_parse(struct source *src, const struct net_response *resp, const char *wm,
+		   struct source_page *page, char **cause)
+{
+	long n = wm != NULL ? strtol(wm, NULL, 10) : 0;
+	bool circle = strcmp(src->dialect, "circle") == 0;
+	char next[32];
+
+	if (resp->result != NET_OK || resp->status != 200) {
+		*cause = xstrdup(resp->result != NET_OK ? resp->error : "status");
+		return SOURCE_PARSE_ERROR;
+	}
+	for (int i = 0; i < 3; i++) {
+		char code[32];
+		page->items = xreallocarray(page->items, page->n_items + 1, sizeof *page->items);
+		snprintf(code, sizeof code, "%s-%ld", circle ? "C" : "E", circle ? i : n * 3 + i);
+		fill(&page->items[page->n_items++], code, src->name, 4);
+	}
+	snprintf(next, sizeof next, "%ld", n + 1);
+	page->next_watermark = xstrdup(next);
+	page->more = true;
+	return SOURCE_PARSE_OK;
+}
+
+static const struct source_ops hostile_ops = {
+	.dialect = "hostile",
+	.pull_request = fake_pull_request,
+	.pull_parse = hostile_pull_parse,
+};
+
+static void
+engine_hostile_feeds_end(void **state)
+{
+	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
+				     .start = 1773282600};
+	const char *err = NULL;
+	struct sandbox *sb = sandbox_new(&cfg, &err);
+	struct sbx_http *srv;
+	char base[64];
+	struct net *net;
+	struct store *st;
+	char *cause = NULL;
+	struct source_link *links[2];
+	struct sync_report rep[2];
+	struct store_sync_state ss;
+	const char *dialects[2] = {"circle", "endless"};
+
+	(void)state;
+	assert_non_null(sb);
+	srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, sb, &err);
+	assert_non_null(srv);
+	snprintf(base, sizeof base, "http://127.0.0.1:%u", sbx_http_port(srv));
+	sandbox_set_base_url(sb, base);
+	net = net_new(NULL);
+	assert_non_null(net);
+	assert_int_equal(store_open(":memory:", &st, &cause), 0);
+	{
+		struct sync_options so = {.net = net, .store = st, .max_pass_ms = 300};
+		struct sync *s = sync_new(&so);
+		for (int i = 0; i < 2; i++) {
+			struct source *src = xcalloc(1, sizeof *src);
+			src->ops = &hostile_ops;
+			src->name = xstrdup(dialects[i]);
+			src->dialect = xstrdup(dialects[i]);
+			src->base_url = xstrdup(base);
+			links[i] = source_link_new(
+				src, &(struct source_link_options){.net = net, .tokens = &tokens});
+			assert_int_equal(sync_add_source(s, links[i]), 0);
+		}
+		assert_int_equal(sync_run(s, NULL), 0);
+		assert_int_equal(sync_reports(s, rep, 2), 2);
+		/* circle: two pages read, the three dossiers kept, then it stopped */
+		assert_false(rep[0].ok);
+		assert_int_equal(rep[0].error->code, MC_E_FEED_STUCK);
+		assert_int_equal(rep[0].n_seen, 6);
+		assert_int_equal(rep[0].n_new, 3);
+		assert_int_equal(store_sync_state_get(st, "circle", &ss), 0);
+		assert_string_equal(ss.cursor, "1"); /* the page that repeated did not move it */
+		store_sync_state_release(&ss);
+		/* endless: stopped by its time limit, what it read is kept */
+		assert_false(rep[1].ok);
+		assert_int_equal(rep[1].error->code, MC_E_TIME_LIMIT);
+		assert_true(rep[1].n_new >= 3);
+		assert_true(rep[1].ms < 5000);
+		assert_int_equal(store_sync_state_get(st, "endless", &ss), 0);
+		assert_non_null(ss.cursor);
+		assert_int_equal(strtol(ss.cursor, NULL, 10) * 3, rep[1].n_new);
+		store_sync_state_release(&ss);
+		sync_free(s);
+		for (int i = 0; i < 2; i++)
+			source_link_free(links[i]);
+	}
+	store_close(st);
+	net_free(net);
+	sbx_http_stop(srv);
+	sandbox_free(sb);
+}
+
 int
 main(void)
 {
@@ -413,6 +517,7 @@ main(void)
 		cmocka_unit_test(due_from_catalogue),
 		cmocka_unit_test(catalogue_file),
 		cmocka_unit_test(engine_pages_watermarks_failures),
+		cmocka_unit_test(engine_hostile_feeds_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

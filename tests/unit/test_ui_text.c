@@ -96,20 +96,46 @@ fit_wide_char_leaves_gap_not_half(void **state)
 }
 
 static void
-fit_replaces_controls_and_invalid_bytes(void **state)
+fit_shows_controls_and_invalid_bytes_escaped(void **state)
 {
 	char buf[64];
 
 	(void)state;
-	/* An escape sequence must not reach the terminal. */
-	ui_text_fit("a\x1b[2Jb", 10, false, buf, sizeof buf);
+	/* An escape sequence must not reach the terminal; the clerk sees it. */
+	assert_int_equal(ui_text_fit("a\x1b[2Jb", 20, false, buf, sizeof buf), 13);
 	assert_null(strchr(buf, 0x1b));
-	assert_string_equal(buf, "a?[2Jb");
-	ui_text_fit("x\xff\xc3y", 10, false, buf, sizeof buf);
-	assert_string_equal(buf, "x??y");
+	assert_string_equal(buf, "a<U+001B>[2Jb");
+	assert_int_equal(ui_text_width("a\x1b[2Jb"), 13);
+	ui_text_fit("x\xff\xc3y", 20, false, buf, sizeof buf);
+	assert_string_equal(buf, "x\\xFF\\xC3y");
+	/* C1 CSI, CR, backspace; a tab is a space */
+	ui_text_fit("\xc2\x9b" "1\r2\b3\t4", 60, false, buf, sizeof buf);
+	assert_string_equal(buf, "<U+009B>1<U+000D>2<U+0008>3 4");
 	/* A mark with no base is dropped. */
 	ui_text_fit("\xcc\x80" "ab", 10, false, buf, sizeof buf);
 	assert_string_equal(buf, "ab");
+}
+
+static void
+fit_shows_bidi_controls_on_their_own(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	/* wcwidth() calls U+202E a zero-width mark: it must not hide behind the
+	 * letter before it, nor reorder the line. */
+	assert_int_equal(ui_text_width("\xc4\x90\xe2\x80\xae" "ab"), 11);
+	assert_int_equal(ui_text_fit("\xc4\x90\xe2\x80\xae" "ab", 20, false, buf, sizeof buf),
+			 11);
+	assert_string_equal(buf, "\xc4\x90<U+202E>ab");
+	/* an escape is cut whole, never in half: 5 columns keep "Đ" and "…" */
+	assert_int_equal(ui_text_fit("\xc4\x90\xe2\x80\xae" "ab", 5, true, buf, sizeof buf), 5);
+	assert_string_equal(buf, "\xc4\x90" ELL "   ");
+	/* the tail keeps whole escapes too */
+	assert_int_equal(ui_text_fit_tail("abc\x1b" "de", 11, buf, sizeof buf), 11);
+	assert_string_equal(buf, ELL "<U+001B>de");
+	/* backspace in an input line takes an escaped character whole */
+	assert_int_equal(ui_text_prev_cluster("a\xe2\x80\xae", 4), 1);
 }
 
 static void
@@ -164,6 +190,11 @@ c_locale_falls_back_to_ascii(void **state)
 	assert_string_equal(buf, "Nguy?...");
 	assert_int_equal(ui_text_fit("abcdef", 2, false, buf, sizeof buf), 2);
 	assert_string_equal(buf, "..");
+	/* Controls are spelled out in ASCII here too. */
+	assert_int_equal(ui_text_fit("a\x1b" "b\xe2\x80\xae", 30, false, buf, sizeof buf), 18);
+	assert_string_equal(buf, "a<U+001B>b<U+202E>");
+	ui_text_fit("x\xff", 10, false, buf, sizeof buf);
+	assert_string_equal(buf, "x\\xFF");
 }
 
 int
@@ -174,7 +205,8 @@ main(void)
 		cmocka_unit_test(fit_keeps_short_text),
 		cmocka_unit_test(fit_cuts_with_ellipsis_between_clusters),
 		cmocka_unit_test(fit_wide_char_leaves_gap_not_half),
-		cmocka_unit_test(fit_replaces_controls_and_invalid_bytes),
+		cmocka_unit_test(fit_shows_controls_and_invalid_bytes_escaped),
+		cmocka_unit_test(fit_shows_bidi_controls_on_their_own),
 		cmocka_unit_test(fit_small_buffer_cuts_between_characters),
 		cmocka_unit_test(fit_tail_keeps_the_end),
 		cmocka_unit_test(prev_cluster_removes_whole_letter),

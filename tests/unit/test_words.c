@@ -119,6 +119,31 @@ test_outside_words_last(void **state)
 }
 
 static void
+test_outside_words_cannot_steer_the_terminal(void **state)
+{
+	char buf[768];
+	struct mc_err e;
+
+	(void)state;
+	ui_i18n_set("en");
+	/* a server's message with a C1 CSI and a right-to-left override */
+	mc_err_set(&e, MC_E_REFUSED, "tinh", "%s",
+		   "H\xe1\xbb\x93 s\xc6\xa1 \xc2\x9b" "2J \xe2\x80\xae" "fdp");
+	words_err(&e, buf, sizeof buf);
+	assert_string_equal(buf, "tinh refused it: H\xe1\xbb\x93 s\xc6\xa1 <U+009B>2J <U+202E>fdp");
+	/* an ESC that reached the fields some other way (an older store) */
+	mc_err_set(&e, MC_E_NO_DOSSIER, NULL, NULL);
+	snprintf(e.field, sizeof e.field, "%s", "H56\x1b]0;owned\x07");
+	words_err_short(&e, buf, sizeof buf);
+	assert_null(strchr(buf, 0x1b));
+	assert_non_null(strstr(buf, "H56<U+001B>]0;owned<U+0007>"));
+	/* cut to the buffer between escapes, never inside one */
+	words_err(&e, buf, 24);
+	assert_string_equal(buf, "dossier H56<U+001B>]0;o");
+	ui_i18n_set("vi");
+}
+
+static void
 test_vietnamese_sentences(void **state)
 {
 	char buf[768];
@@ -208,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_every_code_named),
 		cmocka_unit_test(test_every_code_worded_in_both),
 		cmocka_unit_test(test_outside_words_last),
+		cmocka_unit_test(test_outside_words_cannot_steer_the_terminal),
 		cmocka_unit_test(test_vietnamese_sentences),
 		cmocka_unit_test(test_sign_and_signin_words),
 		cmocka_unit_test(test_stored_form_reads_back),
