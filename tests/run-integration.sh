@@ -36,9 +36,10 @@ else
 fi
 # Start order: the longest scripts (measured under valgrind and ASan) first,
 # then the rest.
-slow="crash.sh outbox_basic.sh tui_demo.sh security_basic.sh sign_return.sh
-outbox_upload.sh tui_lock.sh audit_basic.sh sync_basic.sh sign_token.sh sign_tsa.sh
-tui_walkthrough.sh outbox_congan_return.sh auth_sandbox.sh"
+slow="outbox_basic.sh crash.sh sign_return.sh audit_basic.sh security_basic.sh
+hostile_server.sh tui_core.sh tui_demo.sh store_damage.sh config_errors.sh sync_basic.sh
+sign_tsa.sh outbox_upload.sh tui_lock.sh sign_token.sh tui_walkthrough.sh
+outbox_congan_return.sh auth_sandbox.sh"
 order=
 for t in $slow; do
 	printf '%s\n' $all | grep -qx "$t" && order="$order $t"
