@@ -70,10 +70,14 @@ log=$tmp/log
 t0=$(date +%s)
 say() { echo "test-deb-chroot: $*" | tee -a "$log"; }
 fail() { say "FAIL: $*"; exit 1; }
+# MOTCUA_KEYRING=memory: the kernel's persistent keyring is per user id and
+# shared with the host, not the chroot's; a run must neither leave keys in
+# the host's keyring nor find an earlier run's (a data key without its
+# store is refused, as it should be on a real terminal).
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8 "$@"; }
+	DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8 MOTCUA_KEYRING=memory "$@"; }
 as_clerk() { chroot --userspec=clerk:clerk "$root" env -i PATH=/usr/bin:/bin \
-	HOME=/home/clerk USER=clerk LANG=C.UTF-8 LC_ALL=C.UTF-8 "$@"; }
+	HOME=/home/clerk USER=clerk LANG=C.UTF-8 LC_ALL=C.UTF-8 MOTCUA_KEYRING=memory "$@"; }
 
 say "root built in $((t0 - $(cat "$tmp/t-start"))) s ($(du -sm "$root" | cut -f1) MB)"
 cp "$tmp/motcua.deb" "$root/tmp/motcua_${version}.deb"

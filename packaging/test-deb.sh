@@ -69,7 +69,7 @@ else
 	export MOTCUA_LOCALEDIR="$root/usr/share/locale"
 fi
 cd "$home"
-export HOME="$home" LANG=C.UTF-8 LC_ALL=C.UTF-8
+export HOME="$home" LANG=C.UTF-8 LC_ALL=C.UTF-8 MOTCUA_KEYRING=memory # nothing left in the keyring
 unset MOTCUA_HOME XDG_CONFIG_HOME XDG_DATA_HOME MOTCUA_ISSUER LANGUAGE
 "$bin/motcua" --version > "$out/version"
 "$bin/motcua" calendar 2026 > "$out/calendar"
