@@ -10,7 +10,6 @@
  * the engines (the console, until its first sign-in is settled: no tokens
  * yet).
  */
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +20,6 @@
 #include "app/app_int.h"
 #include "app/sign_job.h"
 #include "auth/auth.h"
-#include "auth/keyring.h"
 #include "core/xalloc.h"
 #include "net/net.h"
 #include "store/outbox.h"
@@ -267,32 +265,6 @@ sync_now(void *arg)
 	return app_now(arg);
 }
 
-/*
- * Does the keyring still hold the data key of the store in `data_dir`?
- * privacy.c names the item "motcua-data-key:" + the store's absolute path.
- * Asked only when the store is missing or empty: then it tells lost work
- * (refused) from a first run.
- */
-static bool
-data_key_kept(const char *data_dir)
-{
-	char abs[PATH_MAX], *item, *secret = NULL;
-	struct auth_keyring *kr;
-	bool yes = false;
-
-	if (realpath(data_dir, abs) == NULL)
-		return false;
-	kr = auth_keyring_open();
-	if (auth_keyring_persistent(kr)) {
-		item = xasprintf("motcua-data-key:%s/motcua.db", abs);
-		yes = auth_keyring_lookup(kr, item, &secret, NULL, NULL) == 1;
-		xfree_secret(secret);
-		free(item);
-	}
-	auth_keyring_free(kr);
-	return yes;
-}
-
 static int
 open_store(struct app *a, struct mc_err *err)
 {
@@ -308,7 +280,7 @@ open_store(struct app *a, struct mc_err *err)
 	}
 	a->db_path = join(a->paths.data_dir, "motcua.db");
 	/* gone while its data key stayed: lost work, never made anew silently */
-	if (store_file_absent(a->db_path, NULL) && data_key_kept(a->paths.data_dir))
+	if (store_file_absent(a->db_path, NULL) && privacy_key_kept(a->paths.data_dir))
 		flags |= STORE_OPEN_MUST_EXIST;
 	if (store_open_ex(a->db_path, flags, &a->store, &fault, &why) != 0) {
 		mc_err_set(err, store_fault_errc(fault), NULL, "%s", why);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "auth/keyring.h"
+#include "core/hex.h"
 #include "core/xalloc.h"
 #include "store/audit.h"
 #include "store/protect.h"
@@ -73,6 +74,26 @@ tighten(const char *path, mode_t mode, char **cause)
 	return 0;
 }
 
+bool
+privacy_key_kept(const char *data_dir)
+{
+	char abs[PATH_MAX], *item, *secret = NULL;
+	struct auth_keyring *kr;
+	bool yes = false;
+
+	if (realpath(data_dir, abs) == NULL)
+		return false;
+	kr = auth_keyring_open();
+	if (auth_keyring_persistent(kr)) {
+		item = xasprintf(KEY_ITEM_PREFIX "%s/motcua.db", abs);
+		yes = auth_keyring_lookup(kr, item, &secret, NULL, NULL) == 1;
+		xfree_secret(secret);
+		free(item);
+	}
+	auth_keyring_free(kr);
+	return yes;
+}
+
 static char *
 key_item(const char *db_path)
 {
@@ -81,26 +102,6 @@ key_item(const char *db_path)
 	if (realpath(db_path, abs) == NULL)
 		snprintf(abs, sizeof abs, "%s", db_path);
 	return fmt(KEY_ITEM_PREFIX, abs, "");
-}
-
-static int
-unhex32(const char *s, unsigned char out[STORE_DATA_KEY_LEN])
-{
-	if (s == NULL || strlen(s) != 2 * STORE_DATA_KEY_LEN)
-		return -1;
-	for (size_t i = 0; i < STORE_DATA_KEY_LEN; i++) {
-		unsigned v = 0;
-
-		for (size_t k = 0; k < 2; k++) {
-			char c = s[2 * i + k];
-			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-			if (d < 0)
-				return -1;
-			v = v * 16 + (unsigned)d;
-		}
-		out[i] = (unsigned char)v;
-	}
-	return 0;
 }
 
 /* The store's data key from the Secret Service, created on first use;
@@ -118,7 +119,7 @@ data_key(const char *db_path, unsigned char key[STORE_DATA_KEY_LEN], bool *exist
 	if (!auth_keyring_persistent(kr))
 		goto out;
 	found = auth_keyring_lookup(kr, item, &secret, NULL, NULL);
-	if (found == 1 && unhex32(secret, key) == 0) {
+	if (found == 1 && hex_decode(secret, key, STORE_DATA_KEY_LEN) == 0) {
 		*existed = true;
 		ret = 0;
 		goto out;
@@ -132,8 +133,7 @@ data_key(const char *db_path, unsigned char key[STORE_DATA_KEY_LEN], bool *exist
 			goto out;
 		got += n > 0 ? (size_t)n : 0;
 	}
-	for (size_t i = 0; i < STORE_DATA_KEY_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	hex_encode(key, STORE_DATA_KEY_LEN, hex);
 	if (auth_keyring_store(kr, item, "motcua", hex, NULL) == 0)
 		ret = 0;
 	explicit_bzero(hex, sizeof hex);

@@ -56,6 +56,13 @@ int privacy_retention(struct store *s, int retention_days, mc_time now, int64_t 
  */
 int privacy_wipe(const char *db_path, char **cause);
 
+/*
+ * Whether a persistent keyring still holds the data key of the store in
+ * data_dir.  Asked when the store is missing or empty: it tells lost work
+ * (refused) from a first run.
+ */
+bool privacy_key_kept(const char *data_dir);
+
 /* Permission bits of a path (-1 when it does not exist); for tests and doctor. */
 int privacy_mode_of(const char *path);
 

@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "core/hex.h"
 #include "core/xalloc.h"
 
 #define TAG "motcua-pin 1 scrypt"
@@ -51,32 +52,6 @@ derive(const char *pin, const unsigned char *salt, unsigned long n, unsigned lon
 		       : -1;
 }
 
-static void
-hex(const unsigned char *b, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
-static int
-unhex(const char *s, unsigned char *out, size_t n)
-{
-	if (strlen(s) != 2 * n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v = 0;
-		for (size_t k = 0; k < 2; k++) {
-			char c = s[2 * i + k];
-			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-			if (d < 0)
-				return -1;
-			v = v * 16 + (unsigned)d;
-		}
-		out[i] = (unsigned char)v;
-	}
-	return 0;
-}
-
 /* An account goes into the file as one word: no blanks, no controls. */
 static bool
 account_ok(const char *account)
@@ -110,8 +85,8 @@ auth_pin_set(const char *path, const char *account, const char *pin, const char 
 		*cause = "the PIN could not be hashed";
 		goto out;
 	}
-	hex(salt, SALT_LEN, salt_hex);
-	hex(hash, HASH_LEN, hash_hex);
+	hex_encode(salt, SALT_LEN, salt_hex);
+	hex_encode(hash, HASH_LEN, hash_hex);
 	line = xasprintf(TAG " %d %d %d %s %s %s\n", SCRYPT_N, SCRYPT_R, SCRYPT_P, account, salt_hex,
 			 hash_hex);
 	tmp = xasprintf("%s.tmp", path);
@@ -153,8 +128,8 @@ read_kept(const char *path, const char *account, unsigned char salt[SALT_LEN],
 	    strncmp(line, TAG " ", strlen(TAG) + 1) == 0 &&
 	    sscanf(line + strlen(TAG) + 1, "%lu %lu %lu %299s %79s %79s", &cost[0], &cost[1],
 		   &cost[2], acc, salt_hex, hash_hex) == 6 &&
-	    strcmp(acc, account) == 0 && unhex(salt_hex, salt, SALT_LEN) == 0 &&
-	    unhex(hash_hex, hash, HASH_LEN) == 0 && cost[0] >= 1024 && cost[0] <= (1u << 20) &&
+	    strcmp(acc, account) == 0 && hex_decode(salt_hex, salt, SALT_LEN) == 0 &&
+	    hex_decode(hash_hex, hash, HASH_LEN) == 0 && cost[0] >= 1024 && cost[0] <= (1u << 20) &&
 	    cost[1] >= 1 && cost[1] <= 32 && cost[2] >= 1 && cost[2] <= 16)
 		rc = 0;
 	fclose(f);

@@ -52,6 +52,16 @@ void cli_print_usage(FILE *out, const struct cli_command *cmd);
 void cli_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_put(FILE *f, const char *s);
 
+/*
+ * Table cells on stdout, counted in display columns (printf's %-Ns counts
+ * bytes): cli_pad writes s in its visible form then spaces up to cols;
+ * cli_pad_left spaces then s (a label of ours), ending at cols; cli_wider is
+ * the larger of cols and s's width (a column as wide as its translated head).
+ */
+void cli_pad(const char *s, int cols);
+void cli_pad_left(const char *s, int cols);
+int cli_wider(int cols, const char *s);
+
 /* Print "motcua CMD: message" and the command's usage to stderr; return 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

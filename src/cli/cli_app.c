@@ -221,3 +221,27 @@ cli_events_end(struct cli_events *ev)
 		fprintf(stderr, "motcua %s: %s %u\n", ev->cmd, _("more refused dossiers:"),
 			ev->refused_dropped);
 }
+
+void
+cli_pad(const char *s, int cols)
+{
+	cli_put(stdout, s);
+	for (int w = ui_text_width(s); w < cols; w++)
+		putchar(' ');
+}
+
+void
+cli_pad_left(const char *s, int cols)
+{
+	for (int w = ui_text_width(s); w < cols; w++)
+		putchar(' ');
+	fputs(s, stdout);
+}
+
+int
+cli_wider(int cols, const char *s)
+{
+	int w = ui_text_width(s);
+
+	return w > cols ? w : cols;
+}

@@ -89,34 +89,6 @@ list_json(const struct store_outbox_entry *v, size_t n)
 	json_decref(arr);
 }
 
-/* s, then spaces up to `cols` display columns (printf's %-Ns counts bytes).
- * Codes and system names come from the systems: their visible form, whose
- * width ui_text_width() measures. */
-static void
-pad(const char *s, int cols)
-{
-	cli_put(stdout, s);
-	for (int w = ui_text_width(s); w < cols; w++)
-		putchar(' ');
-}
-
-/* Spaces, then s, ending at `cols` display columns (as %Ns). */
-static void
-pad_left(const char *s, int cols)
-{
-	for (int w = ui_text_width(s); w < cols; w++)
-		putchar(' ');
-	fputs(s, stdout);
-}
-
-static int
-wider(int cols, const char *s)
-{
-	int w = ui_text_width(s);
-
-	return w > cols ? w : cols;
-}
-
 static void
 list_human(const struct store_outbox_entry *v, size_t n)
 {
@@ -127,23 +99,23 @@ list_human(const struct store_outbox_entry *v, size_t n)
 		return;
 	}
 	/* the words of the current language decide the columns' widths */
-	w_action = wider(20, _("action"));
-	w_state = wider(9, _("state"));
+	w_action = cli_wider(20, _("action"));
+	w_state = cli_wider(9, _("state"));
 	for (size_t i = 0; i < n; i++) {
-		w_action = wider(w_action, words_action(v[i].action));
-		w_state = wider(w_state, words_queue_state(v[i].state));
+		w_action = cli_wider(w_action, words_action(v[i].action));
+		w_state = cli_wider(w_state, words_queue_state(v[i].state));
 	}
-	pad_left(_("id"), 6);
+	cli_pad_left(_("id"), 6);
 	fputs("  ", stdout);
-	pad(_("dossier"), 22);
+	cli_pad(_("dossier"), 22);
 	putchar(' ');
-	pad(_("via"), 8);
+	cli_pad(_("via"), 8);
 	putchar(' ');
-	pad(_("action"), w_action);
+	cli_pad(_("action"), w_action);
 	putchar(' ');
-	pad(_("state"), w_state);
+	cli_pad(_("state"), w_state);
 	putchar(' ');
-	pad_left(_("try"), 3);
+	cli_pad_left(_("try"), 3);
 	printf("  %s\n", _("last error"));
 	for (size_t i = 0; i < n; i++) {
 		const struct store_outbox_entry *e = &v[i];
@@ -155,13 +127,13 @@ list_human(const struct store_outbox_entry *v, size_t n)
 		if (err.code != MC_OK)
 			words_err(&err, words, sizeof words);
 		printf("%6" PRId64 "  ", e->id);
-		pad(e->code, 22);
+		cli_pad(e->code, 22);
 		putchar(' ');
-		pad(e->source, 8);
+		cli_pad(e->source, 8);
 		putchar(' ');
-		pad(words_action(e->action), w_action);
+		cli_pad(words_action(e->action), w_action);
 		putchar(' ');
-		pad(words_queue_state(e->state), w_state);
+		cli_pad(words_queue_state(e->state), w_state);
 		printf(" %3d  %s\n", e->attempts, words);
 		if (e->state == STORE_OUTBOX_CONFLICT || e->state == STORE_OUTBOX_FAILED) {
 			fputs("        ", stdout);

@@ -33,53 +33,26 @@ human_bytes(uint64_t b, char *buf, size_t size)
 		snprintf(buf, size, "%.1f MB", (double)b / (1024.0 * 1024.0));
 }
 
-/* s, then spaces up to `cols` display columns (printf's %-Ns counts bytes).
- * A system's name comes from the discovery: its visible form (cli.h). */
-static void
-pad(const char *s, int cols)
-{
-	cli_put(stdout, s);
-	for (int w = ui_text_width(s); w < cols; w++)
-		putchar(' ');
-}
-
-/* Spaces, then s, ending at `cols` display columns (as %Ns). */
-static void
-pad_left(const char *s, int cols)
-{
-	for (int w = ui_text_width(s); w < cols; w++)
-		putchar(' ');
-	fputs(s, stdout);
-}
-
-static int
-wider(int cols, const char *s)
-{
-	int w = ui_text_width(s);
-
-	return w > cols ? w : cols;
-}
-
 static void
 print_human(const struct app_sync_report *r, size_t n)
 {
 	char err[768];
 	/* each column as wide as its heading in the current language */
-	int w_name = wider(10, _("source")), w_new = wider(7, _("new")),
-	    w_changed = wider(8, _("changed")), w_in = wider(10, _("bytes in")),
-	    w_out = wider(10, _("bytes out")), w_time = wider(8, _("time"));
+	int w_name = cli_wider(10, _("source")), w_new = cli_wider(7, _("new")),
+	    w_changed = cli_wider(8, _("changed")), w_in = cli_wider(10, _("bytes in")),
+	    w_out = cli_wider(10, _("bytes out")), w_time = cli_wider(8, _("time"));
 
-	pad(_("source"), w_name);
+	cli_pad(_("source"), w_name);
 	putchar(' ');
-	pad_left(_("new"), w_new);
+	cli_pad_left(_("new"), w_new);
 	putchar(' ');
-	pad_left(_("changed"), w_changed);
+	cli_pad_left(_("changed"), w_changed);
 	putchar(' ');
-	pad_left(_("bytes in"), w_in);
+	cli_pad_left(_("bytes in"), w_in);
 	putchar(' ');
-	pad_left(_("bytes out"), w_out);
+	cli_pad_left(_("bytes out"), w_out);
 	putchar(' ');
-	pad_left(_("time"), w_time);
+	cli_pad_left(_("time"), w_time);
 	printf("  %s\n", _("error"));
 	for (size_t i = 0; i < n; i++) {
 		char in[24], out[24];
@@ -87,7 +60,7 @@ print_human(const struct app_sync_report *r, size_t n)
 			continue;
 		human_bytes(r[i].bytes_in, in, sizeof in);
 		human_bytes(r[i].bytes_out, out, sizeof out);
-		pad(r[i].name, w_name);
+		cli_pad(r[i].name, w_name);
 		printf(" %*lld %*lld %*s %*s %*.1f s  %s\n", w_new, (long long)r[i].n_new,
 		       w_changed, (long long)r[i].n_changed, w_in, in, w_out, out, w_time - 2,
 		       (double)r[i].ms / 1000.0,

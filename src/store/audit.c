@@ -26,6 +26,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/hex.h"
 #include "core/xalloc.h"
 #include "store/audit_int.h"
 #include "store/protect_int.h"
@@ -74,18 +75,6 @@ store_audit_keying_name(enum store_audit_keying k)
 /* ---- the chain's arithmetic ------------------------------------------- */
 
 static void
-to_hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static void
 sha256_hex2(const void *a, size_t alen, const void *b, size_t blen,
 	    char out[STORE_AUDIT_HASH_LEN + 1])
 {
@@ -98,7 +87,7 @@ sha256_hex2(const void *a, size_t alen, const void *b, size_t blen,
 	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
 		abort(); /* only without memory */
 	EVP_MD_CTX_free(ctx);
-	to_hex(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 void
@@ -174,7 +163,7 @@ hmac_hex(const unsigned char key[STORE_DATA_KEY_LEN], const void *data, size_t l
 	if (HMAC(EVP_sha256(), key, STORE_DATA_KEY_LEN, data, len, md, &mdlen) == NULL ||
 	    mdlen != 32)
 		abort(); /* only without memory */
-	to_hex(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 /* An entry's tag: HMAC(key, "audit-mac1;" || hash). */

@@ -22,6 +22,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "core/hex.h"
 #include "core/fold.h"
 #include "store/audit_int.h"
 #include "core/xalloc.h"
@@ -58,18 +59,6 @@ store_protect_audit_key(const struct store *s)
 {
 	return s->protect != NULL && s->protect->mode == STORE_PII_SEALED ? s->protect->audit_key
 									   : NULL;
-}
-
-static void
-hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 static int
@@ -136,7 +125,7 @@ store_pii_seal(struct store *s, const char *code, const char *id)
 	len = NONCE_LEN + (size_t)n + (size_t)fin + TAG_LEN;
 	out = xmalloc(sizeof STORE_PII_PREFIX + 2 * len);
 	memcpy(out, STORE_PII_PREFIX, sizeof STORE_PII_PREFIX - 1);
-	hex(buf, len, out + sizeof STORE_PII_PREFIX - 1);
+	hex_encode(buf, len, out + sizeof STORE_PII_PREFIX - 1);
 out:
 	EVP_CIPHER_CTX_free(ctx);
 	OPENSSL_cleanse(buf, sizeof buf);
@@ -200,7 +189,7 @@ token_of(const struct store_protect *p, const char *norm, char out[STORE_PII_TOK
 
 	hmac(p->mac_key, norm, strlen(norm), mac);
 	memcpy(out, "idx", 3);
-	hex(mac, TOKEN_HEX / 2, out + 3);
+	hex_encode(mac, TOKEN_HEX / 2, out + 3);
 }
 
 bool
@@ -351,7 +340,7 @@ store_protect_set_key(struct store *s, const unsigned char key[STORE_DATA_KEY_LE
 	hmac(key, "motcua-idx-v1", 13, p->mac_key);
 	hmac(key, "motcua-aud-v1", 13, p->audit_key);
 	hmac(key, "motcua-kcv-v1", 13, check);
-	hex(check, 16, check_hex);
+	hex_encode(check, 16, check_hex);
 	p->mode = STORE_PII_SEALED;
 	if (store_exec(s, "PRAGMA secure_delete = ON") != 0)
 		goto out;
