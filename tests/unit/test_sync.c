@@ -465,41 +465,47 @@ engine_hostile_feeds_end(void **state)
 	net = net_new(NULL);
 	assert_non_null(net);
 	assert_int_equal(store_open(":memory:", &st, &cause), 0);
-	{
-		struct sync_options so = {.net = net, .store = st, .max_pass_ms = 300};
+	/*
+	 * One pass per feed: the circle must be caught by its repeated page
+	 * however slow the machine (valgrind), so it runs without the short
+	 * limit the endless feed needs.
+	 */
+	for (int i = 0; i < 2; i++) {
+		struct sync_options so = {.net = net, .store = st,
+					  .max_pass_ms = i == 0 ? 0 : 300};
 		struct sync *s = sync_new(&so);
-		for (int i = 0; i < 2; i++) {
-			struct source *src = xcalloc(1, sizeof *src);
-			src->ops = &hostile_ops;
-			src->name = xstrdup(dialects[i]);
-			src->dialect = xstrdup(dialects[i]);
-			src->base_url = xstrdup(base);
-			links[i] = source_link_new(
-				src, &(struct source_link_options){.net = net, .tokens = &tokens});
-			assert_int_equal(sync_add_source(s, links[i]), 0);
-		}
+		struct source *src = xcalloc(1, sizeof *src);
+		src->ops = &hostile_ops;
+		src->name = xstrdup(dialects[i]);
+		src->dialect = xstrdup(dialects[i]);
+		src->base_url = xstrdup(base);
+		links[i] = source_link_new(
+			src, &(struct source_link_options){.net = net, .tokens = &tokens});
+		assert_int_equal(sync_add_source(s, links[i]), 0);
 		assert_int_equal(sync_run(s, NULL), 0);
-		assert_int_equal(sync_reports(s, rep, 2), 2);
-		/* circle: two pages read, the three dossiers kept, then it stopped */
-		assert_false(rep[0].ok);
-		assert_int_equal(rep[0].error->code, MC_E_FEED_STUCK);
-		assert_int_equal(rep[0].n_seen, 6);
-		assert_int_equal(rep[0].n_new, 3);
-		assert_int_equal(store_sync_state_get(st, "circle", &ss), 0);
-		assert_string_equal(ss.cursor, "1"); /* the page that repeated did not move it */
-		store_sync_state_release(&ss);
-		/* endless: stopped by its time limit, what it read is kept */
-		assert_false(rep[1].ok);
-		assert_int_equal(rep[1].error->code, MC_E_TIME_LIMIT);
-		assert_true(rep[1].n_new >= 3);
-		assert_true(rep[1].ms < 5000);
-		assert_int_equal(store_sync_state_get(st, "endless", &ss), 0);
-		assert_non_null(ss.cursor);
-		assert_int_equal(strtol(ss.cursor, NULL, 10) * 3, rep[1].n_new);
-		store_sync_state_release(&ss);
+		assert_int_equal(sync_reports(s, &rep[i], 1), 1);
+		if (i == 0) {
+			/* circle: two pages read, the three dossiers kept, then it stopped */
+			assert_false(rep[0].ok);
+			assert_int_equal(rep[0].error->code, MC_E_FEED_STUCK);
+			assert_int_equal(rep[0].n_seen, 6);
+			assert_int_equal(rep[0].n_new, 3);
+			assert_int_equal(store_sync_state_get(st, "circle", &ss), 0);
+			assert_string_equal(ss.cursor, "1"); /* the page that repeated did not move it */
+			store_sync_state_release(&ss);
+		} else {
+			/* endless: stopped by its time limit, what it read is kept */
+			assert_false(rep[1].ok);
+			assert_int_equal(rep[1].error->code, MC_E_TIME_LIMIT);
+			assert_true(rep[1].n_new >= 3);
+			assert_true(rep[1].ms < 60000);
+			assert_int_equal(store_sync_state_get(st, "endless", &ss), 0);
+			assert_non_null(ss.cursor);
+			assert_int_equal(strtol(ss.cursor, NULL, 10) * 3, rep[1].n_new);
+			store_sync_state_release(&ss);
+		}
 		sync_free(s);
-		for (int i = 0; i < 2; i++)
-			source_link_free(links[i]);
+		source_link_free(links[i]);
 	}
 	store_close(st);
 	net_free(net);
