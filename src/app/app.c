@@ -291,6 +291,9 @@ open_store(struct app *a, struct mc_err *err)
 	/* opened, but it cannot be written (damaged, a read-only or full disk) */
 	if (fault != STORE_FAULT_NONE)
 		degraded = xstrdup(store_errmsg(a->store));
+	a->store_degraded = fault != STORE_FAULT_NONE;
+	/* what the audit anchor follows from (the keying below may add entries) */
+	(void)store_audit_anchor_get(a->store, &a->anchor_seen);
 	/* 0700/0600, and ID numbers sealed or not kept (doc/security.md) */
 	if (privacy_open(a->store, a->paths.data_dir, a->db_path, &a->privacy, &why) != 0) {
 		mc_err_set(err, store_fault_errc(store_last_fault(a->store)), NULL, "%s", why);
@@ -486,6 +489,7 @@ app_close(struct app *a)
 	app_sign_free(a);
 	app_download_free(a);
 	outbox_replay_free(a->replay); /* cancels, polls the net: before the links go */
+	app_audit_anchor_follow(a);
 	audit_ship_free(a->ship);
 	sync_free(a->sync);
 	if (a->net != NULL) {
@@ -686,6 +690,10 @@ app_turn(struct app *a, mc_time now)
 			ch |= APP_CHANGED_QUEUE | APP_CHANGED_DOSSIERS;
 		a->replay_sum = rsum;
 		audit_ship_step(ship(a), now);
+	}
+	if (now != a->anchor_turn_at) {
+		a->anchor_turn_at = now;
+		app_audit_anchor_follow(a);
 	}
 	ch |= app_download_turn(a);
 	ch |= app_sign_turn(a, now);

@@ -375,10 +375,13 @@ int app_audit_record(struct app *a, const char *kind, const char *code, const ch
 int app_audit_list(struct app *a, int64_t after, int64_t limit, struct store_audit_entry **out,
 		   size_t *n);
 void app_audit_list_free(struct store_audit_entry *v, size_t n);
-/* Recompute the chain (store_audit_verify) and read its state.  0 or -1. */
+/* Recompute the chain and check its end against the keyring's anchor
+ * (store_audit_verify_anchored, app/audit_anchor.h; v->tail says whether it
+ * could be), and read its state.  0 or -1. */
 int app_audit_verify(struct app *a, struct store_audit_verdict *v, struct store_audit_state *st);
 const char *app_audit_problem_name(enum store_audit_problem p);
 const char *app_audit_keying_name(enum store_audit_keying k);
+const char *app_audit_tail_name(enum store_audit_tail t);
 /* Append an entry of `kind` with the clerk of the sign-in (or `clerk`),
  * details as JSON text; for sign-out, wipes and their refusals.  0 or -1. */
 int app_audit_note(struct app *a, const char *clerk, const char *kind, const char *purpose,

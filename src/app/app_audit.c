@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "app/app_int.h"
+#include "app/audit_anchor.h"
 #include "auth/auth.h"
 #include "core/xalloc.h"
 #include "store/audit.h"
@@ -81,9 +82,45 @@ app_audit_list_free(struct store_audit_entry *v, size_t n)
 int
 app_audit_verify(struct app *a, struct store_audit_verdict *v, struct store_audit_state *st)
 {
-	if (store_audit_verify(a->store, v) != 0 || store_audit_state(a->store, st) != 0)
+	struct store_audit_anchor anchor;
+	int found = audit_anchor_read(a->db_path, &anchor);
+
+	if (store_audit_verify_anchored(a->store, found == 1 ? &anchor : NULL, v) != 0 ||
+	    store_audit_state(a->store, st) != 0)
 		return -1;
+	if (found == 0) {
+		/* a keyring, but no anchor yet (a log from before anchors, or one the
+		 * kernel keyring forgot after days unused): anchored from here */
+		v->tail = STORE_AUDIT_TAIL_NEW;
+		if (v->problem == STORE_AUDIT_OK && !a->store_degraded &&
+		    audit_anchor_advance(a->store, a->db_path, false) >= 0)
+			(void)store_audit_anchor_get(a->store, &a->anchor_seen);
+	}
 	return 0;
+}
+
+const char *
+app_audit_tail_name(enum store_audit_tail t)
+{
+	return store_audit_tail_name(t);
+}
+
+void
+app_audit_anchor_follow(struct app *a)
+{
+	struct store_audit_anchor now;
+	struct audit_ship_stats st;
+
+	if (a->store == NULL || a->store_degraded || store_audit_anchor_get(a->store, &now) != 0)
+		return;
+	if (strcmp(now.chain, a->anchor_seen.chain) == 0 &&
+	    now.head_seq == a->anchor_seen.head_seq &&
+	    now.shipped_seq == a->anchor_seen.shipped_seq &&
+	    now.refused_seq == a->anchor_seen.refused_seq)
+		return;
+	audit_ship_get_stats(a->ship, &st);
+	(void)audit_anchor_advance(a->store, a->db_path, st.accepted);
+	a->anchor_seen = now;
 }
 
 const char *

@@ -101,6 +101,10 @@ struct app {
 	char *actor;                   /* the official's name sent with actions */
 	uint64_t replay_sum;
 	struct audit_ship *ship;
+	struct store_audit_anchor anchor_seen; /* the log's state when the keyring's
+					      anchor last followed it (audit_anchor.h) */
+	mc_time anchor_turn_at;        /* app_turn looked at it in this second */
+	bool store_degraded;           /* opened but not writable: no anchor moves */
 	int64_t purged;                /* by the last retention run */
 	struct app_download *download;
 	struct app_sign_job *sign_job;
@@ -127,6 +131,9 @@ void app_discovery_start(struct app *a);
 /* ---- app.c -------------------------------------------------------------- */
 
 void app_warn(struct app *a, const struct mc_err *w);
+/* Let the keyring's audit anchor follow the log when its head, the server's
+ * receipt or refusal moved since the last time (app_audit.c). */
+void app_audit_anchor_follow(struct app *a);
 /*
  * Read config.json's "signing" again when the file changed since it was
  * read: a support engineer fixes the signing service without the clerk

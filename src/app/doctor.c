@@ -8,6 +8,7 @@
 
 #include "app/app_int.h"
 #include "app/doctor.h"
+#include "app/audit_anchor.h"
 #include "app/privacy.h"
 #include "auth/auth.h"
 #include "core/xalloc.h"
@@ -283,6 +284,9 @@ app_doctor_repair(struct app *a, struct app_repair *out, struct mc_err *err)
 		free(out->aside);
 		out->aside = NULL;
 	}
+	/* a new store on purpose: the old log's anchor is of a chain that is gone */
+	if (out->report.missing)
+		audit_anchor_forget(out->path);
 	/* open it as every command will: the same data key, then the audit log */
 	if (store_open_ex(out->path, 0, &s, &fault, &why) != 0) {
 		mc_err_set(&out->reopen, store_fault_errc(fault), NULL, "%s", why);
@@ -294,8 +298,13 @@ app_doctor_repair(struct app *a, struct app_repair *out, struct mc_err *err)
 		mc_err_set(&out->reopen, store_fault_errc(store_last_fault(s)), NULL, "%s", why);
 		mc_err_field(&out->reopen, out->path);
 		free(why);
-	} else if (store_audit_verify(s, &out->audit) == 0) {
-		out->audit_checked = true;
+	} else {
+		/* against the anchor too: entries the repair could not save show */
+		struct store_audit_anchor anchor;
+		int found = audit_anchor_read(out->path, &anchor);
+
+		if (store_audit_verify_anchored(s, found == 1 ? &anchor : NULL, &out->audit) == 0)
+			out->audit_checked = true;
 	}
 	store_close(s);
 	return 0;

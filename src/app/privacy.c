@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/audit_anchor.h"
 #include "auth/keyring.h"
 #include "core/hex.h"
 #include "core/xalloc.h"
@@ -242,5 +243,6 @@ privacy_wipe(const char *db_path, char **cause)
 	auth_keyring_clear(kr, item, NULL);
 	auth_keyring_free(kr);
 	free(item);
+	audit_anchor_forget(db_path); /* the next log is a new chain */
 	return 0;
 }

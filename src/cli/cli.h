@@ -23,6 +23,8 @@
 #define CLI_OK 0
 #define CLI_FAIL 1
 #define CLI_USAGE 2
+#define CLI_UNVERIFIED 3 /* `audit verify`: intact as far as it could be checked, but
+			  * the end of the log could not be (no keyring) */
 
 struct cli_command {
 	const char *name;

@@ -4,12 +4,15 @@
  * its entries (store/audit.h, doc/security.md).
  *
  * verify exits 0 when every entry is intact and 1 naming the first bad
- * sequence number and why (altered, removed, reordered, inserted, or
+ * sequence number and why (altered, removed, reordered, inserted,
  * key-record-lost: the store's record of its key was removed while the
- * keyring kept the key, so what came before is unproven); with the
- * store's audit key (the Secret Service) it also checks the keyed tags, and
- * it says in a note line when the chain is not keyed or the key is not
- * reachable (what the verdict then proves).  Neither
+ * keyring kept the key, so what came before is unproven; replaced or cut
+ * against the keyring's anchor; server-refused: the server said its copy
+ * differs); with the store's audit key (the Secret Service) it also checks
+ * the keyed tags, and it says in a note line when the chain is not keyed or
+ * the key is not reachable (what the verdict then proves).  Without a
+ * keyring to keep the anchor the end of the log cannot be checked: it says
+ * so and exits 3 (CLI_UNVERIFIED).  Neither
  * subcommand changes anything or talks to the network; shipping the log is
  * `motcua sync`'s business.
  */
@@ -35,15 +38,17 @@ do_verify(struct app *app, bool json)
 	if (app_audit_verify(app, &v, &st) != 0)
 		return cli_fail("audit", "%s", app_store_error(app));
 	if (json) {
-		json_t *o = json_pack("{s:b,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "ok",
-				      v.problem == STORE_AUDIT_OK, "problem",
+		json_t *o = json_pack("{s:b,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s}", "ok",
+				      v.problem == STORE_AUDIT_OK &&
+					      v.tail != STORE_AUDIT_TAIL_UNVERIFIABLE,
+				      "problem",
 				      app_audit_problem_name(v.problem), "seq", (json_int_t)v.seq,
 				      "checked", (json_int_t)v.checked, "shipped",
 				      (json_int_t)st.shipped_seq, "chain", st.chain, "why", v.why,
 				      "keyed", app_audit_keying_name(v.keying), "keyed_from",
 				      (json_int_t)v.keyed_from, "keyed_head",
 				      (json_int_t)v.keyed_head, "unkeyed", (json_int_t)v.unkeyed,
-				      "note", v.note);
+				      "note", v.note, "tail", app_audit_tail_name(v.tail));
 		char *text = json_dumps(o, JSON_COMPACT);
 
 		printf("%s\n", text);
@@ -63,10 +68,22 @@ do_verify(struct app *app, bool json)
 			       (long long)v.checked, (long long)st.shipped_seq);
 		if (v.note[0] != '\0')
 			cli_printf(stdout, _("note: %s\n"), v.note);
+		if (v.tail == STORE_AUDIT_TAIL_NEW)
+			cli_printf(stdout, _("note: the keyring held no anchor for this log; it "
+					     "keeps one from now on (seq %lld)\n"),
+				   (long long)st.head_seq);
 	}
 	if (v.problem != STORE_AUDIT_OK) {
 		cli_printf(stderr, "motcua audit: %s\n", v.why);
 		return CLI_FAIL;
+	}
+	if (v.tail == STORE_AUDIT_TAIL_UNVERIFIABLE) {
+		if (!json)
+			cli_printf(stderr, _("motcua audit: the end of the log cannot be verified: "
+					     "no keyring keeps its anchor here (neither a Secret "
+					     "Service nor the kernel keyring, or MOTCUA_KEYRING=memory), "
+					     "so entries cut from the end would not show\n"));
+		return CLI_UNVERIFIED;
 	}
 	return CLI_OK;
 }

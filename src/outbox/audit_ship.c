@@ -12,9 +12,14 @@
  *
  * The server's "head" is the truth about what it holds: the shipped mark
  * moves to it (never past what we sent), so a lost answer only means the
- * same entries are offered again and counted as duplicates.  Failures back
- * off 5 s, doubling to 5 min; a 409 stops shipping for this process
- * (MC_E_AUDIT_DIFFERS: the local log was changed after it was shipped).
+ * same entries are offered again and counted as duplicates.  With it comes
+ * the server's receipt, "head_hash": the hash of its last entry, kept with
+ * the mark (store_audit_receipt) when it is ours; another hash there means
+ * the server holds another log, as a 409 does.  Failures back off 5 s,
+ * doubling to 5 min; a 409 stops shipping for this process and is kept in
+ * the store (store_audit_set_refused: `motcua audit verify` fails on it)
+ * until a later shipment is accepted (MC_E_AUDIT_DIFFERS: the local log was
+ * changed after it was shipped).
  */
 #include "outbox/audit_ship.h"
 
@@ -46,6 +51,7 @@ struct audit_ship {
 	int64_t backoff_s;
 	bool retried_401;
 	bool conflict;
+	bool accepted;             /* a 200 was seen (audit_ship_stats.accepted) */
 	bool freeing;              /* audit_ship_free() waits for the answer */
 	int64_t shipped, duplicates;
 	struct mc_err error;       /* the last failure; MC_OK after a success */
@@ -137,6 +143,16 @@ batch_json(struct audit_ship *a, int64_t *last)
 	return text;
 }
 
+/* The server's copy differs: stop for this process, and keep its word. */
+static void
+conflict(struct audit_ship *a, int64_t seq, const char *why)
+{
+	a->conflict = true;
+	mc_err_set(&a->error, MC_E_AUDIT_DIFFERS, "audit", "%s", why);
+	a->error.http = 409;
+	(void)store_audit_set_refused(a->store, seq, why);
+}
+
 static void
 on_answer(struct net_request *req, const struct net_response *resp, void *arg)
 {
@@ -164,9 +180,10 @@ on_answer(struct net_request *req, const struct net_response *resp, void *arg)
 		a->next_at = now; /* once more with a new token */
 	} else if (resp->status == 409) {
 		const char *why = json_string_value(json_object_get(body, "why"));
-		a->conflict = true;
-		mc_err_set(&a->error, MC_E_AUDIT_DIFFERS, "audit", "%s", why != NULL ? why : "");
-		a->error.http = 409;
+		json_t *at = json_object_get(body, "seq");
+
+		conflict(a, json_is_integer(at) ? json_integer_value(at) : a->last_sent,
+			 why != NULL ? why : "");
 	} else if (resp->status != 200 || !json_is_integer(head)) {
 		mc_err_set(&a->error, resp->status >= 500 || resp->status == 429 ? MC_E_UNAVAILABLE
 										: MC_E_HTTP,
@@ -175,17 +192,26 @@ on_answer(struct net_request *req, const struct net_response *resp, void *arg)
 		fail(a, now);
 	} else {
 		int64_t h = json_integer_value(head);
+		const char *rh = json_string_value(json_object_get(body, "head_hash"));
 		json_t *acc = json_object_get(body, "accepted"), *dup = json_object_get(body, "duplicates");
+		int rc;
 
 		a->shipped += json_is_integer(acc) ? json_integer_value(acc) : 0;
 		a->duplicates += json_is_integer(dup) ? json_integer_value(dup) : 0;
-		if (store_audit_mark_shipped(a->store, h < a->last_sent ? h : a->last_sent) != 0) {
+		/* the receipt: its hash only where it is the head the server holds */
+		rc = h <= a->last_sent ? store_audit_receipt(a->store, h, rh)
+				       : store_audit_receipt(a->store, a->last_sent, NULL);
+		if (rc < 0) {
 			mc_err_set(&a->error, MC_E_STORE, "audit", "%s", store_errmsg(a->store));
 			fail(a, now);
+		} else if (rc > 0) {
+			conflict(a, h, "the server acknowledged another entry at this seq");
 		} else {
 			mc_err_clear(&a->error);
 			a->backoff_s = 0;
 			a->retried_401 = false;
+			a->accepted = true;
+			(void)store_audit_set_refused(a->store, 0, NULL);
 		}
 	}
 	json_decref(body);
@@ -258,6 +284,7 @@ audit_ship_get_stats(struct audit_ship *a, struct audit_ship_stats *st)
 	st->duplicates = a->duplicates;
 	st->waiting = waiting(a);
 	st->conflict = a->conflict;
+	st->accepted = a->accepted;
 	st->error = a->error;
 }
 

@@ -59,6 +59,7 @@ struct audit_ship_stats {
 	int64_t waiting;      /* entries not yet on the server */
 	bool conflict;        /* the server's copy differs: shipping stopped
 	                         (error: MC_E_AUDIT_DIFFERS, detail: the server's why) */
+	bool accepted;        /* the server accepted a shipment in this process */
 	struct mc_err error;  /* the last failure; code MC_OK when none */
 };
 void audit_ship_get_stats(struct audit_ship *a, struct audit_ship_stats *st);

@@ -195,9 +195,11 @@ audit_sink_handle(struct sandbox *sb, const struct sbx_request *req, struct sbx_
 		memcpy(c->head_hash, e.hash, sizeof c->head_hash);
 		accepted++;
 	}
-	sbx_response_json(resp, 200, json_pack("{s:I,s:I,s:I}", "accepted", (json_int_t)accepted,
+	/* the receipt: how far this chain is held, and the hash it ends with */
+	sbx_response_json(resp, 200, json_pack("{s:I,s:I,s:I,s:s}", "accepted", (json_int_t)accepted,
 						"duplicates", (json_int_t)dups, "head",
-						(json_int_t)json_array_size(c->entries)));
+						(json_int_t)json_array_size(c->entries), "head_hash",
+						c->head_hash));
 out:
 	k->received += accepted;
 	k->duplicates += dups;

@@ -59,9 +59,18 @@ const char *
 store_audit_problem_name(enum store_audit_problem p)
 {
 	static const char *const names[] = {"ok",       "altered",  "removed",
-						  "reordered", "inserted", "key-record-lost"};
+						  "reordered", "inserted", "key-record-lost",
+						  "replaced", "server-refused"};
 
 	return (size_t)p < sizeof names / sizeof names[0] ? names[p] : "?";
+}
+
+const char *
+store_audit_tail_name(enum store_audit_tail t)
+{
+	static const char *const names[] = {"anchored", "unverifiable", "anchored-now"};
+
+	return (size_t)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
 const char *
@@ -242,6 +251,14 @@ tx_end(struct store *s, int rc)
 
 /* ---- state ------------------------------------------------------------ */
 
+static void
+column_text(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	snprintf(out, size, "%s", t != NULL ? t : "");
+}
+
 /* Read the state row, creating it (with a new random chain id) when absent. */
 int
 store_audit_state_read(struct store *s, bool create, struct store_audit_state *out,
@@ -263,7 +280,8 @@ store_audit_state_read(struct store *s, bool create, struct store_audit_state *o
 	}
 	st = store_stmt(s, "SELECT chain, head_seq, head_hash, shipped_seq, clerk,"
 			   " (SELECT count(*) FROM audit), keyed_from, keyed_head, keyed_hash,"
-			   " keyed_mac FROM audit_state WHERE id = 1");
+			   " keyed_mac, shipped_hash, refused_seq, refused_why"
+			   " FROM audit_state WHERE id = 1");
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -280,6 +298,9 @@ store_audit_state_read(struct store *s, bool create, struct store_audit_state *o
 		out->total = sqlite3_column_int64(st, 5);
 		out->keyed_from = sqlite3_column_int64(st, 6);
 		out->keyed_head = sqlite3_column_int64(st, 7);
+		column_text(st, 10, out->shipped_hash, sizeof out->shipped_hash);
+		out->refused_seq = sqlite3_column_int64(st, 11);
+		column_text(st, 12, out->refused_why, sizeof out->refused_why);
 		if (k != NULL) {
 			const char *kh = (const char *)sqlite3_column_text(st, 8);
 			const char *km = (const char *)sqlite3_column_text(st, 9);
@@ -319,16 +340,204 @@ store_audit_current_clerk(struct store *s, char **clerk)
 	return store_audit_state_read(s, false, &st, clerk, NULL);
 }
 
-int
-store_audit_mark_shipped(struct store *s, int64_t seq)
+/* The hash of entry seq into out: 1 found, 0 none, -1 error. */
+static int
+entry_hash(struct store *s, int64_t seq, char out[STORE_AUDIT_HASH_LEN + 1])
 {
-	sqlite3_stmt *st = store_stmt(s, "UPDATE audit_state SET shipped_seq = ?1"
-					 " WHERE id = 1 AND shipped_seq < ?1 AND ?1 <= head_seq");
+	sqlite3_stmt *st = store_stmt(s, "SELECT hash FROM audit WHERE seq = ?1");
+	int rc;
 
+	out[0] = '\0';
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		column_text(st, 0, out, STORE_AUDIT_HASH_LEN + 1);
+	else if (rc != SQLITE_DONE)
+		store_fail(s, "reading an audit entry");
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_audit_receipt(struct store *s, int64_t seq, const char *hash)
+{
+	char mine[STORE_AUDIT_HASH_LEN + 1];
+	sqlite3_stmt *st;
+	int rc = entry_hash(s, seq, mine);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return seq <= 0 ? 0 : 1; /* the server holds an entry we do not */
+	if (hash != NULL && strcmp(hash, mine) != 0)
+		return 1;
+	st = store_stmt(s, "UPDATE audit_state SET shipped_seq = ?1, shipped_hash = ?2"
+			   " WHERE id = 1 AND shipped_seq < ?1 AND ?1 <= head_seq");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, mine, -1, SQLITE_TRANSIENT);
 	return store_step_done(s, st, "marking audit entries shipped");
+}
+
+int
+store_audit_mark_shipped(struct store *s, int64_t seq)
+{
+	return store_audit_receipt(s, seq, NULL) < 0 ? -1 : 0;
+}
+
+int
+store_audit_set_refused(struct store *s, int64_t seq, const char *why)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE audit_state SET refused_seq = ?1,"
+					 " refused_why = ?2 WHERE id = 1");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, why != NULL ? (seq > 0 ? seq : 1) : 0);
+	if (why != NULL)
+		sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
+	return store_step_done(s, st, "recording the server's refusal of the audit log");
+}
+
+/* ---- anchors ---------------------------------------------------------- */
+
+int
+store_audit_anchor_get(struct store *s, struct store_audit_anchor *out)
+{
+	/* not store_audit_state(): no count of the rows (asked every second) */
+	sqlite3_stmt *st = store_stmt(s, "SELECT chain, head_seq, head_hash, shipped_seq,"
+					 " shipped_hash, refused_seq FROM audit_state WHERE id = 1");
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		column_text(st, 0, out->chain, sizeof out->chain);
+		out->head_seq = sqlite3_column_int64(st, 1);
+		column_text(st, 2, out->head_hash, sizeof out->head_hash);
+		out->shipped_seq = sqlite3_column_int64(st, 3);
+		column_text(st, 4, out->shipped_hash, sizeof out->shipped_hash);
+		out->refused_seq = sqlite3_column_int64(st, 5);
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s, "reading the audit log's state");
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_audit_anchor_holds(struct store *s, const struct store_audit_anchor *a)
+{
+	struct store_audit_state st;
+	char h[STORE_AUDIT_HASH_LEN + 1];
+	int rc;
+
+	if (store_audit_state(s, &st) != 0)
+		return -1;
+	if (a->head_seq == 0 && a->chain[0] == '\0')
+		return 1; /* anchored before the first entry */
+	/* (a shipped mark behind the receipt is a lost mark, not a cut: the
+	 * entries are what count) */
+	if (strcmp(a->chain, st.chain) != 0 || st.head_seq < a->head_seq)
+		return 0;
+	if (a->head_seq > 0) {
+		if ((rc = entry_hash(s, a->head_seq, h)) <= 0)
+			return rc;
+		if (strcmp(h, a->head_hash) != 0)
+			return 0;
+	}
+	if (a->shipped_seq > 0 && a->shipped_hash[0] != '\0') {
+		if ((rc = entry_hash(s, a->shipped_seq, h)) <= 0)
+			return rc;
+		if (strcmp(h, a->shipped_hash) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+#define ANCHOR_MAGIC "anchor1"
+
+char *
+store_audit_anchor_format(const struct store_audit_anchor *a)
+{
+	return xasprintf(ANCHOR_MAGIC " %s %" PRId64 " %s %" PRId64 " %s %" PRId64,
+			 a->chain[0] != '\0' ? a->chain : "-", a->head_seq,
+			 a->head_hash[0] != '\0' ? a->head_hash : "-", a->shipped_seq,
+			 a->shipped_hash[0] != '\0' ? a->shipped_hash : "-", a->refused_seq);
+}
+
+/* One word of an anchor: hex of at most size-1 digits, or "-" for "". */
+static bool
+anchor_word(const char *w, size_t len, char *out, size_t size)
+{
+	if (len == 1 && w[0] == '-') {
+		out[0] = '\0';
+		return true;
+	}
+	if (len == 0 || len >= size)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((w[i] >= '0' && w[i] <= '9') || (w[i] >= 'a' && w[i] <= 'f')))
+			return false;
+	memcpy(out, w, len);
+	out[len] = '\0';
+	return true;
+}
+
+static bool
+anchor_num(const char *w, size_t len, int64_t *out)
+{
+	int64_t v = 0;
+
+	if (len == 0 || len > 18)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (w[i] < '0' || w[i] > '9')
+			return false;
+		v = v * 10 + (w[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+int
+store_audit_anchor_parse(const char *text, struct store_audit_anchor *out)
+{
+	const char *w[7];
+	size_t len[7], n = 0;
+	const char *p = text;
+
+	memset(out, 0, sizeof *out);
+	while (n < 7 && *p != '\0') {
+		w[n] = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+		len[n] = (size_t)(p - w[n]);
+		n++;
+		if (*p == ' ')
+			p++;
+	}
+	if (n != 7 || *p != '\0' || len[0] != strlen(ANCHOR_MAGIC) ||
+	    memcmp(w[0], ANCHOR_MAGIC, len[0]) != 0 ||
+	    !anchor_word(w[1], len[1], out->chain, sizeof out->chain) ||
+	    !anchor_num(w[2], len[2], &out->head_seq) ||
+	    !anchor_word(w[3], len[3], out->head_hash, sizeof out->head_hash) ||
+	    !anchor_num(w[4], len[4], &out->shipped_seq) ||
+	    !anchor_word(w[5], len[5], out->shipped_hash, sizeof out->shipped_hash) ||
+	    !anchor_num(w[6], len[6], &out->refused_seq) ||
+	    (out->head_seq > 0) != (strlen(out->head_hash) == STORE_AUDIT_HASH_LEN) ||
+	    (out->shipped_hash[0] != '\0' && strlen(out->shipped_hash) != STORE_AUDIT_HASH_LEN)) {
+		memset(out, 0, sizeof *out);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- append ----------------------------------------------------------- */

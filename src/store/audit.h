@@ -114,11 +114,52 @@ struct store_audit_state {
 	int64_t total;        /* rows in the table */
 	int64_t keyed_from;   /* first entry written with the audit key; 0 never, -1 older store */
 	int64_t keyed_head;   /* the last entry written with it */
+	char shipped_hash[STORE_AUDIT_HASH_LEN + 1]; /* the receipt: entry shipped_seq's
+						      * hash as acknowledged; "" none */
+	int64_t refused_seq;  /* > 0: the server refused the log's continuity there */
+	char refused_why[160];/* the server's words (its bytes; show with core/visible) */
 };
 int store_audit_state(struct store *s, struct store_audit_state *out);
 
 /* The server acknowledged entries up to `seq` (never moves backwards). */
 int store_audit_mark_shipped(struct store *s, int64_t seq);
+
+/*
+ * The server's receipt: it holds entries up to `seq`, the last with `hash`
+ * (NULL: not given; ours is taken).  Moves the shipped mark there and keeps
+ * the hash (never backwards, never past the head).  1 when this log has no
+ * entry `seq` or another hash there (the server holds another log: nothing
+ * is marked), 0 marked (or nothing to move), -1 error.
+ */
+int store_audit_receipt(struct store *s, int64_t seq, const char *hash);
+
+/* The server refused the log's continuity at `seq` for `why` (kept until a
+ * later shipment is accepted); why NULL: it accepted, forget the refusal. */
+int store_audit_set_refused(struct store *s, int64_t seq, const char *why);
+
+/*
+ * The anchor: what the log must still hold later, kept outside the file
+ * (the app keeps it in the keyring, app/audit_anchor.h) so a tail cut
+ * together with a rewrite of audit_state is seen.  The head written, the
+ * server's receipt, and its refusal; all from audit_state.
+ */
+struct store_audit_anchor {
+	char chain[33];
+	int64_t head_seq;
+	char head_hash[STORE_AUDIT_HASH_LEN + 1];
+	int64_t shipped_seq;
+	char shipped_hash[STORE_AUDIT_HASH_LEN + 1]; /* "" when no receipt */
+	int64_t refused_seq;
+};
+int store_audit_anchor_get(struct store *s, struct store_audit_anchor *out);
+/* 1 when the log still holds what `a` anchors (same chain; entries head_seq
+ * and shipped_seq present with their hashes; head not behind), 0 when not,
+ * -1 on error.  An anchor may only move forward over a log that holds it. */
+int store_audit_anchor_holds(struct store *s, const struct store_audit_anchor *a);
+/* "anchor1 CHAIN HEAD HEAD_HASH SHIPPED SHIPPED_HASH REFUSED" (malloc'd). */
+char *store_audit_anchor_format(const struct store_audit_anchor *a);
+/* Parse that text strictly: 0, or -1 (out zeroed). */
+int store_audit_anchor_parse(const char *text, struct store_audit_anchor *out);
 
 enum store_audit_problem {
 	STORE_AUDIT_OK = 0,
@@ -128,9 +169,12 @@ enum store_audit_problem {
 	STORE_AUDIT_INSERTED,   /* an entry that was never part of the chain */
 	STORE_AUDIT_KEY_LOST,   /* the file lost its record of the key the keyring holds:
 				 * entries before the "key-record-lost" mark are unproven */
+	STORE_AUDIT_REPLACED,   /* another chain than the one anchored */
+	STORE_AUDIT_SERVER_REFUSED, /* the server refused the log's continuity (409) */
 };
 
-/* "ok", "altered", "removed", "reordered", "inserted", "key-record-lost" (static). */
+/* "ok", "altered", "removed", "reordered", "inserted", "key-record-lost",
+ * "replaced", "server-refused" (static). */
 const char *store_audit_problem_name(enum store_audit_problem p);
 
 enum store_audit_keying {
@@ -142,6 +186,17 @@ enum store_audit_keying {
 /* "unkeyed", "keyed", "key-unavailable" (static). */
 const char *store_audit_keying_name(enum store_audit_keying k);
 
+/* Whether the end of the log could be checked against an anchor. */
+enum store_audit_tail {
+	STORE_AUDIT_TAIL_ANCHORED = 0, /* checked against the anchor */
+	STORE_AUDIT_TAIL_UNVERIFIABLE, /* no anchor can be kept (no keyring): a cut tail
+					* with a rewritten head would not show */
+	STORE_AUDIT_TAIL_NEW,          /* none was kept yet: anchored from now on */
+};
+
+/* "anchored", "unverifiable", "anchored-now" (static). */
+const char *store_audit_tail_name(enum store_audit_tail t);
+
 struct store_audit_verdict {
 	enum store_audit_problem problem;
 	int64_t seq;          /* the first bad sequence number (0 when ok) */
@@ -152,6 +207,7 @@ struct store_audit_verdict {
 	int64_t keyed_head;
 	int64_t unkeyed;      /* entries no keyed tag covers (before keying, after the last) */
 	char note[256];       /* one line about the keying, English; "" when nothing to say */
+	enum store_audit_tail tail;
 };
 
 /*
@@ -165,6 +221,17 @@ struct store_audit_verdict {
  * 0 with *v filled in (ok or not), -1 on error.
  */
 int store_audit_verify(struct store *s, struct store_audit_verdict *v);
+
+/*
+ * The same, then the tail against `anchor` (NULL: none can be kept; tail
+ * is then STORE_AUDIT_TAIL_UNVERIFIABLE): another chain is "replaced"; a
+ * log that ends before the anchored head or receipt is "removed"; another
+ * entry at either is "altered"; the log's own receipt is checked the same
+ * way.  Last, a refusal recorded in the file or the anchor is
+ * "server-refused" at its seq.
+ */
+int store_audit_verify_anchored(struct store *s, const struct store_audit_anchor *anchor,
+				struct store_audit_verdict *v);
 
 /* ---- pure: the chain's arithmetic (also used by the sandbox's sink) ---- */
 

@@ -364,8 +364,79 @@ check_record_lost(const struct store_audit_entry *v, size_t n, struct store_audi
 	}
 }
 
+/*
+ * After everything else verified (entries 1..n in order): the tail against
+ * the server's receipt in the file, then against the anchor kept outside
+ * it, then a refusal by the server.
+ */
+static void
+check_tail(const struct store_audit_entry *v, size_t n, const struct store_audit_state *st,
+	   const struct store_audit_anchor *a, struct store_audit_verdict *out)
+{
+	int64_t last = (int64_t)n, refused = st->refused_seq;
+
+	if (st->shipped_hash[0] != '\0' && st->shipped_seq >= 1 && st->shipped_seq <= last &&
+	    strcmp(v[st->shipped_seq - 1].hash, st->shipped_hash) != 0) {
+		verdict(out, STORE_AUDIT_ALTERED, st->shipped_seq,
+			"seq %" PRId64 ": altered: not the entry the server acknowledged",
+			st->shipped_seq);
+		return;
+	}
+	if (a != NULL && (a->chain[0] != '\0' || a->head_seq > 0)) {
+		if (strcmp(a->chain, st->chain) != 0) {
+			verdict(out, STORE_AUDIT_REPLACED, 1,
+				"seq 1: replaced: this is another log than the one the keyring "
+				"anchored (%" PRId64 " entries written); it was replaced or "
+				"started again without a wipe", a->head_seq);
+			return;
+		}
+		if (a->head_seq > last) {
+			verdict(out, STORE_AUDIT_REMOVED, last + 1,
+				"seq %" PRId64 ": removed: the log ends at seq %" PRId64
+				" but the keyring counted seq %" PRId64 " written",
+				last + 1, last, a->head_seq);
+			return;
+		}
+		if (a->head_seq >= 1 && strcmp(v[a->head_seq - 1].hash, a->head_hash) != 0) {
+			verdict(out, STORE_AUDIT_ALTERED, a->head_seq,
+				"seq %" PRId64 ": altered: not the entry the keyring anchored",
+				a->head_seq);
+			return;
+		}
+		if (a->shipped_seq > last) {
+			verdict(out, STORE_AUDIT_REMOVED, last + 1,
+				"seq %" PRId64 ": removed: the server acknowledged entries up to "
+				"%" PRId64 " (its receipt is kept in the keyring)",
+				last + 1, a->shipped_seq);
+			return;
+		}
+		if (a->shipped_seq >= 1 && a->shipped_hash[0] != '\0' &&
+		    strcmp(v[a->shipped_seq - 1].hash, a->shipped_hash) != 0) {
+			verdict(out, STORE_AUDIT_ALTERED, a->shipped_seq,
+				"seq %" PRId64 ": altered: not the entry the server acknowledged "
+				"(its receipt is kept in the keyring)", a->shipped_seq);
+			return;
+		}
+		if (a->refused_seq > refused)
+			refused = a->refused_seq;
+	}
+	if (refused > 0)
+		verdict(out, STORE_AUDIT_SERVER_REFUSED, refused,
+			"seq %" PRId64 ": server-refused: the server's copy of the log differs "
+			"from this one%s%s", refused, st->refused_why[0] != '\0' ? ": " : "",
+			st->refused_why[0] != '\0' ? st->refused_why
+						     : " (remembered in the keyring)");
+}
+
 int
 store_audit_verify(struct store *s, struct store_audit_verdict *out)
+{
+	return store_audit_verify_anchored(s, NULL, out);
+}
+
+int
+store_audit_verify_anchored(struct store *s, const struct store_audit_anchor *anchor,
+			    struct store_audit_verdict *out)
 {
 	struct store_audit_state st;
 	struct store_audit_entry *v = NULL;
@@ -375,6 +446,7 @@ store_audit_verify(struct store *s, struct store_audit_verdict *out)
 
 	memset(out, 0, sizeof *out);
 	snprintf(out->why, sizeof out->why, "ok");
+	out->tail = anchor != NULL ? STORE_AUDIT_TAIL_ANCHORED : STORE_AUDIT_TAIL_UNVERIFIABLE;
 	if (store_audit_state_read(s, false, &st, NULL, &k) != 0 || store_audit_list(s, 0, 0, &v, &n) != 0)
 		return -1;
 	if (st.chain[0] == '\0' && n > 0) {
@@ -389,6 +461,8 @@ store_audit_verify(struct store *s, struct store_audit_verdict *out)
 		check_keyed(store_protect_audit_key(s), v, n, &st, &k, out);
 		check_record_lost(v, n, out);
 	}
+	if (rc == 0 && out->problem == STORE_AUDIT_OK)
+		check_tail(v, n, &st, anchor, out);
 	store_audit_list_free(v, n);
 	return rc;
 }

@@ -220,11 +220,24 @@ static const char schema_v4[] =
 	"ALTER TABLE audit_state ADD COLUMN keyed_mac TEXT;"
 	"UPDATE audit_state SET keyed_from = -1;";
 
+/*
+ * Version 5: the audit log's anchors (audit.c, doc/security.md
+ * "Anchoring").  shipped_hash is the server's receipt: the hash of entry
+ * shipped_seq as the server acknowledged it; refused_seq and refused_why
+ * remember that the server refused the log's continuity (409), until a
+ * later shipment is accepted.
+ */
+static const char schema_v5[] =
+	"ALTER TABLE audit_state ADD COLUMN shipped_hash TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE audit_state ADD COLUMN refused_seq INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE audit_state ADD COLUMN refused_why TEXT;";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
 	{2, "outbox", schema_v2},
 	{3, "audit log, sealed ID numbers", schema_v3},
 	{4, "keyed audit chain", schema_v4},
+	{5, "audit anchors: the server's receipt, its refusal", schema_v5},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -13,7 +13,11 @@
 # Service the same file verifies but says the tags went unchecked.  Deleting
 # (or replacing) the store's record of its key as well - so that it looks as
 # if it never had one - leaves a 'key-record-lost' entry that fails verify;
-# a new store at the same path with the keyring's old key verifies.
+# a new store at the same path with the keyring's old key verifies.  The
+# server's refusal is remembered until it accepts the log again.  The end of
+# the log is anchored in the keyring:
+# the file rolled back to an older copy of itself fails verify (and exits 3
+# without a keyring: the end cannot be checked there).
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/sync_signin.sh"
 sbx_require
@@ -128,18 +132,27 @@ for r in rows:
     db.execute("UPDATE audit SET purpose = ?, prev_hash = ?, hash = ? WHERE seq = ?", (f[5], prev, new, f[0]))
     prev = new
 db.execute("UPDATE audit_state SET head_hash = ?", (prev,))
+# the server's receipt in the file too (the keyring's anchor is out of reach)
+db.execute("UPDATE audit_state SET shipped_hash = (SELECT hash FROM audit WHERE seq = audit_state.shipped_seq) WHERE shipped_hash <> ''")
 if strip:
     db.execute("UPDATE audit SET mac = NULL")
     db.execute("UPDATE audit_state SET keyed_from = 0, keyed_head = 0, keyed_hash = '', keyed_mac = NULL")
 db.commit()
 PY
+# Without a keyring the chain is checked but not its end: exit 3 is its "intact".
+nokeyring_verify() {
+	r=0
+	o=$(MOTCUA_KEYRING=memory "$M" audit verify 2>&1) || r=$?
+	printf '%s\n' "$o"
+	[ "$r" = 3 ]
+}
 for how in rewrite strip; do
 	restore
 	python3 "$SYNC_TMP/rewrite.py" "$DB" "$how" || sbx_die "rewrite.py failed"
 	[ "$(sqlite3 "$DB" "SELECT purpose FROM audit WHERE seq = 3")" = "việc riêng" ] ||
 		sbx_die "the rewrite did not happen"
 	# without the key the chain is consistent: this is what the key adds
-	out=$(MOTCUA_KEYRING=memory "$M" audit verify 2>&1) ||
+	out=$(nokeyring_verify) ||
 		sbx_die "($how) the rewritten chain is not consistent, so this proves nothing: $out"
 	set +e
 	err=$("$M" audit verify 2>&1 >/dev/null)
@@ -169,7 +182,7 @@ for record in "DELETE FROM protect_state" \
 	sqlite3 "$DB" "$record"
 	head=$(sqlite3 "$DB" "SELECT head_seq FROM audit_state")
 	mark=$((head + 1))
-	out=$(MOTCUA_KEYRING=memory "$M" audit verify 2>&1) ||
+	out=$(nokeyring_verify) ||
 		sbx_die "($record) the forged log is not consistent, so this proves nothing: $out"
 	printf '%s' "$out" | grep -q "chain not keyed" ||
 		sbx_die "($record) without the Secret Service the forged log should look never keyed: $out"
@@ -200,15 +213,65 @@ for record in "DELETE FROM protect_state" \
 	sbx_eq "$rc" 1 "($record) verify after more work"
 done
 
-# a rewritten log is refused by the server, which keeps its copy
+# a rewritten log is refused by the server, which keeps its copy; the
+# refusal is remembered (in the file and in the keyring's anchor) and fails
+# verify until the server accepts the log again
 restore
 sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET purpose = 'khác' WHERE seq = 3;
 	UPDATE audit_state SET shipped_seq = 0"
 out=$("$M" sync 2>&1) || true
 printf '%s' "$out" | grep -q "bản nhật ký truy cập trên máy chủ khác với bản trên máy này" || sbx_die "no conflict said: $out"
 [ "$(sbx_curl /_control/stats | jq .audit.rejected)" -ge 1 ] || sbx_die "server did not refuse"
+verify_fails() { # verify_fails WHAT PATTERN
+	set +e
+	err=$("$M" audit verify 2>&1 >/dev/null)
+	rc=$?
+	set -e
+	sbx_eq "$rc" 1 "verify: $1"
+	printf '%s' "$err" | grep -q "$2" || sbx_die "verify ($1) said: $err"
+}
+verify_fails "the rewritten log" "seq 3: altered"
 restore
-"$M" audit verify >/dev/null || sbx_die "the restored log does not verify"
+# the file forgot the refusal (an older copy): the keyring did not
+verify_fails "restored, refusal in the keyring" "seq 3: server-refused: .*remembered in the keyring"
+# the next shipment is accepted (the server holds this log): forgotten
+"$M" show "$code" >/dev/null || sbx_die "show"
+"$M" sync >/dev/null 2>&1 || sbx_die "sync after the restore"
+"$M" audit verify >/dev/null || sbx_die "the restored log, shipped again, does not verify"
+
+# ---- anchoring: the end of the log ----------------------------------------------
+# The file rolled back to an older copy of itself: consistent, keyed state
+# and all, so the file alone looks whole and without a keyring verify can
+# only say it cannot check the end (exit 3).  The keyring's anchor knows the
+# log went further; no later command moves it onto the rolled-back log, and
+# shipping over what the server holds is refused and remembered.
+cp "$DB" "$SYNC_TMP/older.db"
+head=$(sqlite3 "$DB" "SELECT head_seq FROM audit_state")
+"$M" show "$code" >/dev/null || sbx_die "show"
+"$M" show "$code" >/dev/null || sbx_die "show"
+"$M" sync >/dev/null 2>&1 || sbx_die "sync before the rollback"
+cp "$DB" "$SYNC_TMP/newest.db"
+rm -f "$DB-wal" "$DB-shm"
+cp "$SYNC_TMP/older.db" "$DB"
+set +e
+out=$(MOTCUA_KEYRING=memory "$M" audit verify 2>&1)
+rc=$?
+set -e
+sbx_eq "$rc" 3 "verify of the rolled-back log without a keyring"
+printf '%s' "$out" | grep -q "MOTCUA_KEYRING=memory" || sbx_die "without a keyring verify said: $out"
+verify_fails "a rolled-back log" \
+	"seq $((head + 1)): removed: the log ends at seq $head but the keyring counted seq $((head + 2)) written"
+"$M" show "$code" >/dev/null || sbx_die "show after the rollback"
+"$M" sync >/dev/null 2>&1 || true
+verify_fails "a rolled-back log, after more work" "seq $((head + 2)): removed: "
+# the server holds what was rolled back: the entry written over it is refused
+sbx_eq "$(sqlite3 "$DB" "SELECT refused_seq FROM audit_state")" "$((head + 1))" "the server's refusal kept"
+v=$("$M" audit verify --json 2>/dev/null) || true
+sbx_eq "$(printf '%s' "$v" | jq -r '[.ok, .tail] | map(tostring) | join(" ")')" "false anchored" \
+	"verify --json of the rolled-back log"
+rm -f "$DB-wal" "$DB-shm"
+cp "$SYNC_TMP/newest.db" "$DB"
+"$M" audit verify >/dev/null || sbx_die "the newest log does not verify"
 
 # ---- sign-out -------------------------------------------------------------------
 "$M" logout >/dev/null 2>&1 || sbx_die "logout failed"

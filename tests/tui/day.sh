@@ -139,7 +139,7 @@ fi
 
 # ---- logout leaves nothing -------------------------------------------------------------
 "$M" logout > "$LOG/logout.out" 2> "$LOG/logout.err" || fail "logout: $(cat "$LOG/logout.err")"
-[ -z "$(ours | grep -v motcua-data-key)" ] || fail "the sign-in is still in the keyring: $(ours)"
+[ -z "$(ours | grep -v -e motcua-data-key -e motcua-audit-anchor)" ] || fail "the sign-in is still in the keyring: $(ours)"
 [ ! -e "$MOTCUA_HOME/unlock.pin" ] || fail "the PIN file stayed"
 "$M" login --status > /dev/null 2>&1 && fail "still signed in after logout"
 # signed in again, then out with the cache: the data key of the wiped store
@@ -148,6 +148,10 @@ login
 old_key=$(ours | grep motcua-data-key | awk -F: '{print $1}')
 [ -n "$old_key" ] || fail "no data key for the store"
 "$M" logout --wipe > "$LOG/wipe.out" 2> "$LOG/wipe.err" || fail "wipe: $(cat "$LOG/wipe.err")"
-[ -z "$(ours | grep -v motcua-data-key)" ] || fail "a sign-in left after logout --wipe: $(ours)"
+[ -z "$(ours | grep -v -e motcua-data-key -e motcua-audit-anchor)" ] || fail "a sign-in left after logout --wipe: $(ours)"
 ours | grep -q "^ *$old_key:" && fail "the wiped store's data key stayed"
+# the wiped log's anchor went with it: the new log verifies, anchored
+"$M" audit verify --json > "$LOG/verify.out" 2>&1 || fail "verify after the wipe: $(cat "$LOG/verify.out")"
+jq -e '.ok and .tail == "anchored"' "$LOG/verify.out" > /dev/null ||
+	fail "verify after the wipe: $(cat "$LOG/verify.out")"
 exit 0

@@ -104,5 +104,10 @@ jq -e '[.[] | select(.kind == "reveal-id" and .dossier == "H56.14-000001"
 jq -e '[.[] | select(.kind == "action" and .details.action == "stop")] | length == 1' \
 	"$T/audit.json" > /dev/null || fail "the queued action is not in the audit log"
 grep -q '000000012345' "$T/audit.json" && fail "an ID number is in the audit log"
-"$M" audit verify > /dev/null || fail "audit verify"
+# without a keyring (MOTCUA_KEYRING=memory) the chain verifies but its end
+# cannot be checked against an anchor: exit 3, said
+vrc=0
+"$M" audit verify > "$T/verify.out" 2>&1 || vrc=$?
+[ "$vrc" = 3 ] && grep -q 'MOTCUA_KEYRING=memory' "$T/verify.out" ||
+	fail "audit verify without a keyring: exit $vrc: $(cat "$T/verify.out")"
 exit 0

@@ -294,6 +294,137 @@ test_shipped_mark(void **state)
 	assert_int_equal(v.seq, 5);
 }
 
+static struct store_audit_verdict
+verify_with(struct store *s, const struct store_audit_anchor *a)
+{
+	struct store_audit_verdict v;
+
+	assert_int_equal(store_audit_verify_anchored(s, a, &v), 0);
+	return v;
+}
+
+/* The server's receipt: kept with the mark, checked; another hash is not ours. */
+static void
+test_receipt_and_refusal(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_entry *v = NULL;
+	struct store_audit_state st;
+	struct store_audit_verdict vd;
+	size_t n = 0;
+
+	fill(f->s);
+	assert_int_equal(store_audit_list(f->s, 0, 0, &v, &n), 0);
+	/* another hash at seq 6: the server holds another log, nothing marked */
+	assert_int_equal(store_audit_receipt(f->s, 6, v[4].hash), 1);
+	assert_int_equal(store_audit_receipt(f->s, 11, NULL), 1); /* one we never wrote */
+	assert_int_equal(store_audit_state(f->s, &st), 0);
+	assert_int_equal(st.shipped_seq, 0);
+	assert_int_equal(store_audit_receipt(f->s, 6, v[5].hash), 0);
+	assert_int_equal(store_audit_state(f->s, &st), 0);
+	assert_int_equal(st.shipped_seq, 6);
+	assert_string_equal(st.shipped_hash, v[5].hash);
+	assert_int_equal(verify(f->s).problem, STORE_AUDIT_OK);
+	/* the acknowledged entry replaced by a recomputed one is caught */
+	tamper(f->path, "UPDATE audit_state SET shipped_hash = '"
+			"0000000000000000000000000000000000000000000000000000000000000000'");
+	vd = verify(f->s);
+	assert_int_equal(vd.problem, STORE_AUDIT_ALTERED);
+	assert_int_equal(vd.seq, 6);
+	assert_non_null(strstr(vd.why, "acknowledged"));
+	tamper(f->path, "UPDATE audit_state SET shipped_hash = ''");
+	/* a refusal fails verify at its seq until a shipment is accepted */
+	assert_int_equal(store_audit_set_refused(f->s, 3, "seq 3 differs from the copy held here"),
+			 0);
+	vd = verify(f->s);
+	assert_int_equal(vd.problem, STORE_AUDIT_SERVER_REFUSED);
+	assert_int_equal(vd.seq, 3);
+	assert_non_null(strstr(vd.why, "seq 3 differs from the copy held here"));
+	assert_string_equal(store_audit_problem_name(vd.problem), "server-refused");
+	assert_int_equal(store_audit_set_refused(f->s, 0, NULL), 0);
+	assert_int_equal(verify(f->s).problem, STORE_AUDIT_OK);
+	store_audit_list_free(v, n);
+}
+
+/* The anchor kept outside the file: a cut with a rewritten state is seen. */
+static void
+test_anchor(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit_anchor a, b, other;
+	struct store_audit_verdict vd;
+	char *text;
+
+	fill(f->s);
+	assert_int_equal(store_audit_mark_shipped(f->s, 7), 0);
+	assert_int_equal(store_audit_anchor_get(f->s, &a), 0);
+	assert_int_equal(a.head_seq, 10);
+	assert_int_equal(a.shipped_seq, 7);
+	assert_int_equal(strlen(a.shipped_hash), STORE_AUDIT_HASH_LEN);
+	/* its text round-trips; anything else is refused */
+	text = store_audit_anchor_format(&a);
+	assert_int_equal(store_audit_anchor_parse(text, &b), 0);
+	assert_memory_equal(&a, &b, sizeof a);
+	for (size_t cut = 0; cut < strlen(text); cut += 7) {
+		char *t = xstrdup(text);
+		t[cut] = cut % 2 ? 'Z' : '\0';
+		assert_int_equal(store_audit_anchor_parse(t, &b), -1);
+		free(t);
+	}
+	free(text);
+	assert_int_equal(store_audit_anchor_parse("anchor1 - 0 - 0 - 0", &b), 0);
+	assert_int_equal(store_audit_anchor_parse("anchor1 ab 5 - 0 - 0", &b), -1);
+	assert_int_equal(store_audit_anchor_parse("anchor1 ab 99999999999999999999 - 0 - 0", &b),
+			 -1);
+	vd = verify_with(f->s, &a);
+	assert_int_equal(vd.problem, STORE_AUDIT_OK);
+	assert_int_equal(vd.tail, STORE_AUDIT_TAIL_ANCHORED);
+	assert_int_equal(verify(f->s).tail, STORE_AUDIT_TAIL_UNVERIFIABLE);
+	assert_int_equal(store_audit_anchor_holds(f->s, &a), 1);
+	/* more entries: the old anchor still holds, and is behind */
+	add(f->s, NULL, STORE_AUDIT_VIEW, "X-2", NULL, 3000);
+	assert_int_equal(store_audit_anchor_holds(f->s, &a), 1);
+	assert_int_equal(verify_with(f->s, &a).problem, STORE_AUDIT_OK);
+	assert_int_equal(store_audit_anchor_get(f->s, &a), 0);
+	/* cut seq 9..11 and rewrite the state to match, receipt included: the
+	 * file alone looks whole; the anchor does not */
+	tamper(f->path, "DELETE FROM audit WHERE seq >= 9;"
+			"UPDATE audit_state SET head_seq = 8, head_hash ="
+			" (SELECT hash FROM audit WHERE seq = 8), shipped_seq = 7");
+	assert_int_equal(verify(f->s).problem, STORE_AUDIT_OK);
+	vd = verify_with(f->s, &a);
+	assert_int_equal(vd.problem, STORE_AUDIT_REMOVED);
+	assert_int_equal(vd.seq, 9);
+	assert_non_null(strstr(vd.why, "keyring counted seq 11"));
+	assert_int_equal(store_audit_anchor_holds(f->s, &a), 0);
+	/* the same entries written again differ from the anchored ones */
+	add(f->s, NULL, STORE_AUDIT_VIEW, "X-3", NULL, 3001);
+	add(f->s, NULL, STORE_AUDIT_VIEW, "X-4", NULL, 3002);
+	add(f->s, NULL, STORE_AUDIT_VIEW, "X-5", NULL, 3003);
+	vd = verify_with(f->s, &a);
+	assert_int_equal(vd.problem, STORE_AUDIT_ALTERED);
+	assert_int_equal(vd.seq, 11);
+	assert_int_equal(store_audit_anchor_holds(f->s, &a), 0);
+	/* another chain */
+	other = a;
+	memcpy(other.chain, "0123456789abcdef0123456789abcdef", 33);
+	vd = verify_with(f->s, &other);
+	assert_int_equal(vd.problem, STORE_AUDIT_REPLACED);
+	assert_int_equal(vd.seq, 1);
+	/* a receipt in the anchor past the end */
+	assert_int_equal(store_audit_anchor_get(f->s, &b), 0);
+	b.shipped_seq = 20;
+	vd = verify_with(f->s, &b);
+	assert_int_equal(vd.problem, STORE_AUDIT_REMOVED);
+	assert_non_null(strstr(vd.why, "acknowledged entries up to 20"));
+	/* a refusal the file forgot, remembered by the anchor */
+	assert_int_equal(store_audit_anchor_get(f->s, &b), 0);
+	b.refused_seq = 4;
+	vd = verify_with(f->s, &b);
+	assert_int_equal(vd.problem, STORE_AUDIT_SERVER_REFUSED);
+	assert_int_equal(vd.seq, 4);
+}
+
 static void
 test_survives_reopen(void **state)
 {
@@ -377,6 +508,8 @@ main(void)
 		T(test_inserted),
 		T(test_inserted_at_end),
 		T(test_shipped_mark),
+		T(test_receipt_and_refusal),
+		T(test_anchor),
 		T(test_survives_reopen),
 		T(test_queue_decisions_recorded),
 	};
