@@ -62,7 +62,7 @@ app_audit_record(struct app *a, const char *kind, const char *code, const char *
 				app_now(a), NULL);
 	free(details);
 	if (rc != 0)
-		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
+		return mc_err_set(err, store_errc(a->store), NULL, "%s", store_errmsg(a->store));
 	return 0;
 }
 
@@ -148,6 +148,6 @@ app_audit_note(struct app *a, const char *clerk, const char *kind, const char *p
 				       .details = details != NULL ? details : "{}",
 			       },
 			       app_now(a), NULL) != 0)
-		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
+		return mc_err_set(err, store_errc(a->store), NULL, "%s", store_errmsg(a->store));
 	return 0;
 }

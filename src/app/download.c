@@ -141,7 +141,7 @@ app_download_start(struct app *app, const char *code, size_t index, const char *
 	found = store_dossier_load(app->store, code, &dos);
 	if (found != 0 || index >= dos.n_attachments) {
 		if (found < 0)
-			mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(app->store));
+			mc_err_set(err, store_errc(app->store), NULL, "%s", store_errmsg(app->store));
 		else
 			mc_err_set(err, MC_E_NO_DOSSIER, NULL, NULL);
 		mc_err_field(err, code);

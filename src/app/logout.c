@@ -29,7 +29,7 @@ app_logout_prepare(struct app *a, bool wipe, int64_t max_wait_ms, struct app_wip
 	if (!wipe)
 		return 0;
 	if (store_outbox_counts(a->store, counts) != 0)
-		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
+		return mc_err_set(err, store_errc(a->store), NULL, "%s", store_errmsg(a->store));
 	for (int i = 0; i < STORE_OUTBOX_N_STATES; i++)
 		if (i != STORE_OUTBOX_DONE)
 			plan->unsent += counts[i];
@@ -37,7 +37,7 @@ app_logout_prepare(struct app *a, bool wipe, int64_t max_wait_ms, struct app_wip
 	(void)app_audit_ship(a, max_wait_ms, &au);
 	plan->ship_error = au.error;
 	if (store_audit_state(a->store, &plan->chain) != 0)
-		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
+		return mc_err_set(err, store_errc(a->store), NULL, "%s", store_errmsg(a->store));
 	plan->audit_waiting = plan->chain.head_seq - plan->chain.shipped_seq;
 	return 0;
 }

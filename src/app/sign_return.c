@@ -156,7 +156,7 @@ sign_return_check_dossier(struct store *s, const char *code, struct mc_err *err)
 	dossier_init(&d);
 	rc = store_dossier_load(s, code, &d);
 	if (rc < 0)
-		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+		return mc_err_set(err, store_errc(s), NULL, "%s", store_errmsg(s));
 	if (rc > 0) {
 		mc_err_set(err, MC_E_NO_DOSSIER, NULL, NULL);
 		mc_err_field(err, code);
@@ -173,7 +173,7 @@ sign_return_check_dossier(struct store *s, const char *code, struct mc_err *err)
 	dossier_release(&d);
 	rc = blocked(s, code, &id);
 	if (rc < 0) {
-		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+		mc_err_set(err, store_errc(s), NULL, "%s", store_errmsg(s));
 	} else if (rc > 0) {
 		mc_err_set(err, MC_E_BLOCKED, NULL, "%" PRId64, id);
 		mc_err_field(err, code);

@@ -170,7 +170,7 @@ app_stats(struct app *a, mc_time now, mc_time since, struct app_stats *out, stru
 		goto fail;
 	return 0;
 fail:
-	return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(a->store));
+	return mc_err_set(err, store_errc(a->store), NULL, "%s", store_errmsg(a->store));
 }
 
 void

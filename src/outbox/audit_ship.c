@@ -202,7 +202,7 @@ on_answer(struct net_request *req, const struct net_response *resp, void *arg)
 		rc = h <= a->last_sent ? store_audit_receipt(a->store, h, rh)
 				       : store_audit_receipt(a->store, a->last_sent, NULL);
 		if (rc < 0) {
-			mc_err_set(&a->error, MC_E_STORE, "audit", "%s", store_errmsg(a->store));
+			mc_err_set(&a->error, store_errc(a->store), "audit", "%s", store_errmsg(a->store));
 			fail(a, now);
 		} else if (rc > 0) {
 			conflict(a, h, "the server acknowledged another entry at this seq");

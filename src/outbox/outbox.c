@@ -274,7 +274,7 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 	e.idem_key = xstrdup(key);
 	e.payload = outbox_payload_dump(&p);
 	if (audit_begin(s, &own) != 0) {
-		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+		mc_err_set(err, store_errc(s), NULL, "%s", store_errmsg(s));
 		goto out;
 	}
 	rc = store_outbox_enqueue(s, &e, now, &from);
@@ -306,7 +306,7 @@ outbox_act(struct store *s, const struct outbox_act_request *req, mc_time now, i
 		res = OUTBOX_ACT_BLOCKED;
 		break;
 	default:
-		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+		mc_err_set(err, store_errc(s), NULL, "%s", store_errmsg(s));
 		break;
 	}
 out:
@@ -337,7 +337,7 @@ outbox_retry(struct store *s, int64_t id, mc_time now, struct mc_err *err)
 	if (outbox_key_new(key) != 0)
 		return mc_err_set(err, MC_E_INTERNAL, NULL, "no random source: %s", strerror(errno));
 	if (audit_begin(s, &own) != 0)
-		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+		return mc_err_set(err, store_errc(s), NULL, "%s", store_errmsg(s));
 	rc = store_outbox_retry(s, id, key, now, &from);
 	if (rc == 0 && store_outbox_get(s, id, &e) == 0) {
 		rc = audit_end(s, own, 0, STORE_AUDIT_RETRY, e.code, NULL,
@@ -363,7 +363,7 @@ outbox_retry(struct store *s, int64_t id, mc_time now, struct mc_err *err)
 		err->status = from;
 		store_outbox_entry_release(&e);
 	} else if (rc < 0) {
-		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+		mc_err_set(err, store_errc(s), NULL, "%s", store_errmsg(s));
 	}
 	return rc;
 }
@@ -378,7 +378,7 @@ outbox_drop(struct store *s, int64_t id, mc_time now, struct mc_err *err)
 
 	mc_err_clear(err);
 	if (audit_begin(s, &own) != 0)
-		return mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+		return mc_err_set(err, store_errc(s), NULL, "%s", store_errmsg(s));
 	/* what is dropped, read before it goes */
 	rc = store_outbox_get(s, id, &e);
 	if (rc == 0)
@@ -397,7 +397,7 @@ outbox_drop(struct store *s, int64_t id, mc_time now, struct mc_err *err)
 	else if (rc == 2)
 		mc_err_set(err, MC_E_ENTRY_SENT, NULL, "done");
 	else if (rc < 0)
-		mc_err_set(err, MC_E_STORE, NULL, "%s", store_errmsg(s));
+		mc_err_set(err, store_errc(s), NULL, "%s", store_errmsg(s));
 	if (rc != 0)
 		entry_field(err, id);
 	return rc;

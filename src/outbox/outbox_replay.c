@@ -34,7 +34,7 @@ store_error(struct outbox_replay *r)
 {
 	struct mc_err err;
 
-	mc_err_set(&err, MC_E_STORE, NULL, "%s", store_errmsg(r->opt.store));
+	mc_err_set(&err, store_errc(r->opt.store), NULL, "%s", store_errmsg(r->opt.store));
 	outbox_replay_event(r, OUTBOX_EV_STORE, NULL, &err);
 }
 
