@@ -11,7 +11,7 @@ libncurses-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev sqlite3
 libssl-dev openssl libmicrohttpd-dev libqrencode-dev libsecret-1-dev
 libp11-kit-dev libp11-dev zlib1g-dev libkeyutils-dev libcmocka-dev
 tmux curl python3 valgrind clang libclang-rt-14-dev
-softhsm2 opensc gnome-keyring dbus keyutils iproute2"
+softhsm2 opensc gnome-keyring dbus keyutils iproute2 nginx-light"
 
 missing=""
 for p in $PKGS; do
@@ -38,5 +38,17 @@ fi
 echo "motcua: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
+# nginx (the tests' TLS front) must not start as a service on port 80 when
+# installed: the tests start their own on loopback.  policy-rc.d says "not
+# now" to invoke-rc.d for the install only (and only when none was there).
+rcd=/usr/sbin/policy-rc.d
+own_rcd=
+if [ ! -e "$rcd" ]; then
+	printf '#!/bin/sh\nexit 101\n' > "$rcd" && chmod 755 "$rcd" && own_rcd=1
+fi
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+apt-get install -y -q --no-install-recommends $missing >/dev/null || {
+	[ -z "$own_rcd" ] || rm -f "$rcd"
+	exit 1
+}
+[ -z "$own_rcd" ] || rm -f "$rcd"

@@ -144,6 +144,23 @@ pattern(enum mc_errc code)
 		return P(NULL, ARG_NONE); /* worded with the limit */
 	case MC_E_PIN:
 		return P(N_("a PIN is 4 to 12 digits"), ARG_NONE);
+	case MC_E_INSECURE:
+		return P(N_("%s: refused: its address is plain http:// to another machine; "
+			    "only https:// leaves this one"),
+			 ARG_SYSTEM);
+	case MC_E_TLS_UNTRUSTED:
+		return P(N_("%s: its certificate is not from an authority trusted here "
+			    "(support: add that CA with tls.ca_file in config.json)"),
+			 ARG_SYSTEM);
+	case MC_E_TLS_EXPIRED:
+		return P(N_("%s: its certificate has expired or is not valid yet"), ARG_SYSTEM);
+	case MC_E_TLS_NAME:
+		return P(N_("%s: its certificate was issued for another address"), ARG_SYSTEM);
+	case MC_E_TLS_PIN:
+		return P(N_("%s: its key is not the one pinned in config.json (tls.systems)"),
+			 ARG_SYSTEM);
+	case MC_E_TLS:
+		return P(N_("%s: the secure connection failed"), ARG_SYSTEM);
 	case MC_E_AUDIT_DIFFERS:
 		return P(N_("the server's copy of the audit log differs from this terminal's; "
 			    "shipping stopped"),
@@ -266,6 +283,16 @@ expectation(const struct config_error *e, char *buf, size_t size)
 		break;
 	case CONFIG_WANT_KEY_NAMES:
 		snprintf(buf, size, _("a key name or a list of up to %ld"), e->max);
+		break;
+	case CONFIG_WANT_TLS:
+		snprintf(buf, size, "%s", _("an object of ca_file, ca_dir, systems"));
+		break;
+	case CONFIG_WANT_TLS_SYSTEM:
+		snprintf(buf, size, "%s", _("an object of ca_file, ca_dir, pin"));
+		break;
+	case CONFIG_WANT_PIN:
+		snprintf(buf, size, "%s",
+			 _("\"sha256//\" and the key's base64 SHA-256 (44 characters), ';' between several"));
 		break;
 	}
 }

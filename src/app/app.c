@@ -324,6 +324,7 @@ open_session(struct app *a)
 	if (rc == 0) {
 		a->have_session = true;
 		a->net = a->session.net;
+		app_trust_net(a, a->net);
 		app_tokens_init(&a->tokens, a->session.auth);
 		return;
 	}
@@ -348,6 +349,7 @@ open_systems(struct app *a, struct mc_err *err)
 		if (a->net == NULL)
 			return mc_err_set(err, MC_E_INTERNAL, NULL, "%s",
 					  nwhy != NULL ? nwhy : "cannot start the network layer");
+		app_trust_net(a, a->net);
 	}
 	a->sources_dir = config_paths_find(&a->paths, "sources.d");
 	if (a->sources_dir != NULL)
@@ -771,7 +773,10 @@ app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *
 		return -1;
 	}
 	if (only != NULL && app_link(a, only) == NULL) {
-		mc_err_set(err, MC_E_NOT_CONFIGURED, only, NULL);
+		if (a->systems_error.code != MC_OK && a->systems_error.code != MC_E_NO_CONNECTOR)
+			*err = a->systems_error; /* the discovery failed: say why */
+		else
+			mc_err_set(err, MC_E_NOT_CONFIGURED, only, NULL);
 		return -1;
 	}
 	if (sync_start(a->sync, only) != 0) {

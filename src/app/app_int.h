@@ -114,6 +114,12 @@ struct app {
 	void *event_ctx;
 };
 
+/* ---- trust.c -------------------------------------------------------------- */
+
+/* config.json's "tls" and "proxy" (proxy credentials from the keyring) on
+ * net, for every request it will make.  NULL is fine. */
+void app_trust_net(struct app *a, struct net *net);
+
 /* ---- app_systems.c ------------------------------------------------------ */
 
 /* sources.d, then (when the discovery answered) the discovered systems:

@@ -77,13 +77,18 @@ add_system(struct app *a, const struct source_def *def, const char *name, const 
 		.now = link_now,
 		.now_arg = a,
 	};
-	char *cause = NULL;
+	char *cause = NULL, why[256];
 	struct source *src;
 
 	if (app_link(a, name) != NULL)
 		return;
 	if (cfg.base_url == NULL) {
 		app_warnf(a, MC_E_NO_URL, name, def != NULL ? def->path : "sources.d", NULL);
+		return;
+	}
+	/* the URL policy (net.h), before any connection: named with its system */
+	if (net_url_check(cfg.base_url, why, sizeof why) == NET_URL_INSECURE) {
+		app_warnf(a, MC_E_INSECURE, name, cfg.base_url, "%s", why);
 		return;
 	}
 	src = source_new(&cfg, &cause);
@@ -179,7 +184,6 @@ on_discovered(struct auth *auth, enum auth_status status, const char *detail, vo
 {
 	struct app *a = arg;
 
-	(void)auth;
 	if (status == AUTH_OK) {
 		a->disc = APP_DISC_DONE;
 		mc_err_clear(&a->systems_error);
@@ -187,7 +191,8 @@ on_discovered(struct auth *auth, enum auth_status status, const char *detail, vo
 		a->disc = APP_DISC_FAILED;
 		a->disc_retry_at = app_now(a) + DISCOVERY_RETRY_S;
 		mc_err_set(&a->systems_error,
-			   status == AUTH_OFFLINE ? MC_E_NETWORK : MC_E_LOGIN, "sign-in", "%s",
+			   status == AUTH_OFFLINE ? auth_transport_errc(auth) : MC_E_LOGIN, "sign-in",
+			   "%s",
 			   detail != NULL && detail[0] != '\0' ? detail : auth_status_name(status));
 	}
 	app_systems_build(a);

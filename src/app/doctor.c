@@ -24,7 +24,9 @@ struct wait {
 	int parse;                /* the connector's reading of the page */
 	char *cause;
 	bool unreachable;
+	enum mc_errc net_code;
 	long http;
+	struct app_check_transport tr;
 };
 
 static void
@@ -70,8 +72,14 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 	source_link_answered(w->link, resp);
 	w->http = resp->result == NET_OK ? resp->status : 0;
 	w->unreachable = resp->result != NET_OK;
+	w->tr.https = strncmp(resp->url, "https:", 6) == 0;
+	snprintf(w->tr.tls_version, sizeof w->tr.tls_version, "%s", resp->tls_version);
+	snprintf(w->tr.issuer, sizeof w->tr.issuer, "%s", resp->cert_issuer);
+	w->tr.expires = resp->cert_expires;
+	snprintf(w->tr.proxy, sizeof w->tr.proxy, "%s", resp->proxy_used);
 	if (w->unreachable) {
 		w->cause = xstrdup(resp->error);
+		w->net_code = net_response_errc(resp);
 		return;
 	}
 	w->parse = src->ops->pull_parse(src, resp, NULL, &page, &w->cause);
@@ -109,12 +117,16 @@ check_system(struct app *a, struct source_link *l, app_check_fn *fn, void *ctx, 
 	}
 	memset(&w, 0, sizeof w);
 	w.link = l;
+	net_request_flags(req, NET_REQ_CERT_INFO); /* the certificate, for the report */
 	net_request_on_done(req, on_page, &w);
 	net_submit(a->net, req);
 	wait_net(a, &w.done);
 	/* the connector's reading of the page decides: a page it reads is a yes */
+	c.transport = w.tr;
+	if (w.tr.expires > 0)
+		c.transport.days_left = (w.tr.expires - (int64_t)app_now(a)) / 86400;
 	if (w.unreachable) {
-		mc_err_set(&c.err, MC_E_NETWORK, src->name, "%s", w.cause != NULL ? w.cause : "");
+		mc_err_set(&c.err, w.net_code, src->name, "%s", w.cause != NULL ? w.cause : "");
 	} else if (w.parse == SOURCE_PARSE_AUTH) {
 		mc_err_set(&c.err, MC_E_TOKEN_REFUSED, src->name, "%s",
 			   w.cause != NULL ? w.cause : "");

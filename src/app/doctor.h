@@ -45,6 +45,15 @@ struct app_check {
 	int64_t n, m;
 	enum app_signin_result signin;
 	struct mc_err err;
+	/* APP_CHECK_SYSTEM: the transport its page came over */
+	struct app_check_transport {
+		bool https;
+		char tls_version[24];   /* "TLSv1.3"; "" when unknown or http */
+		char issuer[256];       /* the certificate's issuer; "" when unknown */
+		int64_t expires;        /* its notAfter; 0 unknown */
+		int64_t days_left;      /* from now (negative: expired) */
+		char proxy[200];        /* the configured proxy; "" none or the environment's */
+	} transport;
 };
 
 typedef void app_check_fn(void *ctx, const struct app_check *c);

@@ -154,7 +154,10 @@ app_download_start(struct app *app, const char *code, size_t index, const char *
 	if (link == NULL) {
 		d->st.state = APP_DL_FAILED;
 		d->st.error = APP_DL_E_UNSUPPORTED;
-		mc_err_set(err, MC_E_NOT_CONFIGURED, dos.source, NULL);
+		if (app->systems_error.code != MC_OK && app->systems_error.code != MC_E_NO_CONNECTOR)
+			*err = app->systems_error; /* the systems could not be listed: why */
+		else
+			mc_err_set(err, MC_E_NOT_CONFIGURED, dos.source, NULL);
 		goto out;
 	}
 	{

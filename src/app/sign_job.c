@@ -299,6 +299,7 @@ opening(struct app_sign_job *j, mc_time now)
 	const char *why = NULL;
 
 	j->net = net_new(&why);
+	app_trust_net(j->a, j->net);
 	if (j->net == NULL) {
 		fail_all(j, SIGN_ERR_OFFLINE, why);
 		finish(j);
@@ -337,8 +338,10 @@ signing(struct app_sign_job *j, mc_time now)
 			return;
 		}
 	}
-	if (j->s_tsa != NULL && j->net == NULL)
+	if (j->s_tsa != NULL && j->net == NULL) {
 		j->net = net_new(&why); /* NULL: the TSA fails each file, said as such */
+		app_trust_net(j->a, j->net);
+	}
 	sign_key_signer_name(j->key, j->signer_cn, sizeof j->signer_cn);
 	if (j->plain != NULL)
 		sign_files_ts(j->signer, j->key, j->plain, j->n, (time_t)now,

@@ -40,13 +40,14 @@ on_auth_token(struct auth *auth, enum auth_status status, const char *token, con
 	struct tramp t = *(struct tramp *)arg;
 	struct mc_err err;
 
-	(void)auth;
 	free(arg);
 	if (status == AUTH_OK && token != NULL) {
 		t.done(t.arg, token, NULL);
 		return;
 	}
-	mc_err_set(&err, code_of(status), NULL, "%s",
+	/* the provider out of reach: its certificate, when that was why */
+	mc_err_set(&err, status == AUTH_OFFLINE ? auth_transport_errc(auth) : code_of(status), NULL,
+		   "%s",
 		   detail != NULL && detail[0] != '\0' ? detail : auth_status_name(status));
 	t.done(t.arg, NULL, &err);
 }

@@ -208,3 +208,9 @@ auth_get_system(const struct auth *a, size_t i, struct auth_system_info *info)
 	info->token_expires_at = s->token != NULL ? s->expires_at : 0;
 	return 0;
 }
+
+enum mc_errc
+auth_transport_errc(const struct auth *auth)
+{
+	return auth != NULL && auth->transport != MC_OK ? auth->transport : MC_E_NETWORK;
+}

@@ -174,6 +174,9 @@ struct auth_info {
 
 /* Borrowed strings, valid until the next call into this auth. */
 void auth_get_info(const struct auth *auth, struct auth_info *info);
+/* How the provider's last failed request failed: MC_E_NETWORK, or the
+ * MC_E_INSECURE / MC_E_TLS_* of its certificate (net_response_errc()). */
+enum mc_errc auth_transport_errc(const struct auth *auth);
 int auth_get_system(const struct auth *auth, size_t i, struct auth_system_info *info);
 
 /*

@@ -102,6 +102,7 @@ struct auth_op {
 
 struct auth {
 	struct net *net;
+	enum mc_errc transport;         /* the last failed request's (auth_transport_errc) */
 	struct auth_keyring *keyring;   /* borrowed */
 	struct auth_keyring *fallback;  /* ours, after the keyring failed to store */
 	char *issuer, *client_id, *scope, *lock_path;

@@ -78,6 +78,7 @@ net_done(struct net_request *req, const struct net_response *resp, void *arg)
 	struct auth_op *op = arg;
 	struct auth_reply r = {0};
 	json_error_t jerr;
+	char reason[300];
 
 	(void)req;
 	if (op->req != NULL) {
@@ -87,6 +88,19 @@ net_done(struct net_request *req, const struct net_response *resp, void *arg)
 	r.result = resp->result;
 	r.status = resp->status;
 	r.reason = resp->result != NET_OK ? resp->error : "";
+	if (resp->result != NET_OK)
+		op->a->transport = net_response_errc(resp);
+	if (resp->result == NET_ERR_TLS || resp->result == NET_ERR_INSECURE) {
+		/* trust: say which server, for the support engineer */
+		const char *h = strstr(resp->url, "://");
+		size_t n;
+
+		h = h != NULL ? h + 3 : resp->url;
+		n = strcspn(h, "/?#");
+		snprintf(reason, sizeof reason, "%.*s: %s", (int)(n < 120 ? n : 120), h,
+			 resp->error);
+		r.reason = reason;
+	}
 	if (resp->result == NET_OK && resp->body_len > 0 && resp->body[0] == '{')
 		r.json = json_loadb(resp->body, resp->body_len, 0, &jerr);
 	if (json_is_object(r.json))

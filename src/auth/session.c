@@ -109,7 +109,7 @@ auth_session_open(struct auth_session *s, const struct auth_session_options *o, 
 	struct auth_options opt = {0};
 	const char *why = NULL;
 	char *lock_path = NULL;
-	char *ccause = NULL;
+	char *ccause = NULL, why_url[256];
 	int rc = -1;
 
 	memset(s, 0, sizeof *s);
@@ -136,6 +136,10 @@ auth_session_open(struct auth_session *s, const struct auth_session_options *o, 
 	}
 	if (strncmp(issuer, "http://", 7) != 0 && strncmp(issuer, "https://", 8) != 0) {
 		*cause = dup_msg("issuer must be an http:// or https:// URL: %s", issuer);
+		goto out;
+	}
+	if (net_url_check(issuer, why_url, sizeof why_url) == NET_URL_INSECURE) {
+		*cause = xasprintf("the sign-in server %s is refused: %s", issuer, why_url);
 		goto out;
 	}
 	s->issuer = xstrdup(issuer);

@@ -54,6 +54,33 @@ check(struct doctor *d, bool ok, const char *what, const char *fmt, ...)
 		d->n_fail++;
 }
 
+/* How a system's page came: scheme, TLS, its certificate, the proxy. */
+static void
+transport(struct doctor *d, const struct app_check *c)
+{
+	const struct app_check_transport *t = &c->transport;
+	char until[CIVIL_ISO_LEN] = "", proxy[240];
+
+	snprintf(proxy, sizeof proxy, t->proxy[0] != '\0' ? _("proxy %s") : _("no proxy set"),
+		 t->proxy);
+	if (!t->https) {
+		cli_printf(stdout, "%-4s  %-12s %s\n", "", "",
+			   _("http (loopback only: the sandbox or a test)"));
+		return;
+	}
+	if (t->expires > 0)
+		civil_format_iso((mc_time)t->expires, until, sizeof until);
+	cli_printf(stdout, "%-4s  %-12s https, %s, %s %s, %s %s, %s\n", "", "",
+		   t->tls_version[0] != '\0' ? t->tls_version : "TLS ?", _("issuer"),
+		   t->issuer[0] != '\0' ? t->issuer : "?", _("valid until"),
+		   until[0] != '\0' ? until : "?", proxy);
+	if (t->expires > 0 && t->days_left < 30)
+		check(d, t->days_left >= 0 ? true : false, c->system,
+		      t->days_left >= 0 ? _("warning: its certificate expires in %lld days")
+					: _("its certificate expired %lld days ago"),
+		      (long long)(t->days_left >= 0 ? t->days_left : -t->days_left));
+}
+
 static void
 on_warn(void *ctx, const struct mc_err *w)
 {
@@ -174,6 +201,7 @@ on_check(void *ctx, const struct app_check *c)
 		else
 			check(d, false, c->system, "%s: %s", c->text,
 			      words_err(&c->err, buf, sizeof buf));
+		transport(d, c);
 		break;
 	}
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,16 @@ config_release(struct config *cfg)
 			free(cfg->keys[i].keys[k]);
 	}
 	free(cfg->keys);
+	free(cfg->tls.ca_file);
+	free(cfg->tls.ca_dir);
+	for (size_t i = 0; i < cfg->tls.n_systems; i++) {
+		free(cfg->tls.systems[i].name);
+		free(cfg->tls.systems[i].ca_file);
+		free(cfg->tls.systems[i].ca_dir);
+		free(cfg->tls.systems[i].pin);
+	}
+	free(cfg->tls.systems);
+	free(cfg->proxy);
 	free(cfg->issuer);
 	free(cfg->client_id);
 	free(cfg->language);
@@ -380,6 +391,104 @@ rd_signing(struct config *c, json_t *v, struct config_error *e)
 	return 0;
 }
 
+/* sha256//BASE64 (44 characters), ';'-separated: CURLOPT_PINNEDPUBLICKEY. */
+static bool
+is_pin(const char *s)
+{
+	while (*s != '\0') {
+		size_t n = 0;
+
+		if (strncmp(s, "sha256//", 8) != 0)
+			return false;
+		s += 8;
+		while (s[n] != '\0' && s[n] != ';' &&
+		       (isalnum((unsigned char)s[n]) || s[n] == '+' || s[n] == '/' || s[n] == '='))
+			n++;
+		if (n != 44)
+			return false;
+		s += n;
+		if (*s == ';')
+			s++;
+	}
+	return true;
+}
+
+static int
+rd_tls_system(struct config *c, const char *sys, json_t *v, struct config_error *e)
+{
+	static const char *const names[] = {"ca_file", "ca_dir", "pin"};
+	struct config_tls_system *t;
+	const char *name;
+	json_t *value;
+
+	if (!json_is_object(v))
+		return want(e, CONFIG_WANT_TLS_SYSTEM);
+	c->tls.systems = xreallocarray(c->tls.systems, c->tls.n_systems + 1, sizeof *c->tls.systems);
+	t = &c->tls.systems[c->tls.n_systems++];
+	memset(t, 0, sizeof *t);
+	t->name = xstrdup(sys);
+	json_object_foreach(v, name, value) {
+		char **fields[] = {&t->ca_file, &t->ca_dir, &t->pin};
+		size_t i;
+		char *sub = xasprintf("systems.%s.%s", sys, name);
+
+		set_key(e, "tls", sub);
+		free(sub);
+		for (i = 0; i < sizeof names / sizeof *names; i++)
+			if (strcmp(name, names[i]) == 0)
+				break;
+		if (i == sizeof names / sizeof *names)
+			return unknown_key(e, name, names, sizeof names / sizeof *names);
+		if (read_string(fields[i], value, e) < 0)
+			return -1;
+		if (i == 2 && !is_pin(t->pin))
+			return want(e, CONFIG_WANT_PIN);
+	}
+	return 0;
+}
+
+static int
+rd_tls(struct config *c, json_t *v, struct config_error *e)
+{
+	static const char *const names[] = {"ca_file", "ca_dir", "systems"};
+	const char *name;
+	json_t *value;
+
+	if (!json_is_object(v))
+		return want(e, CONFIG_WANT_TLS);
+	json_object_foreach(v, name, value) {
+		set_key(e, "tls", name);
+		if (strcmp(name, "ca_file") == 0) {
+			if (read_string(&c->tls.ca_file, value, e) < 0)
+				return -1;
+		} else if (strcmp(name, "ca_dir") == 0) {
+			if (read_string(&c->tls.ca_dir, value, e) < 0)
+				return -1;
+		} else if (strcmp(name, "systems") == 0) {
+			const char *sys;
+			json_t *sv;
+
+			if (!json_is_object(value))
+				return want(e, CONFIG_WANT_TLS);
+			json_object_foreach(value, sys, sv)
+				if (rd_tls_system(c, sys, sv, e) < 0)
+					return -1;
+		} else {
+			return unknown_key(e, name, names, sizeof names / sizeof *names);
+		}
+	}
+	e->key[0] = '\0';
+	return 0;
+}
+
+static int
+rd_proxy(struct config *c, json_t *v, struct config_error *e)
+{
+	if (read_string(&c->proxy, v, e) < 0)
+		return -1;
+	return is_http_url(c->proxy) ? 0 : want(e, CONFIG_WANT_URL);
+}
+
 /* The bindings' names are the console's to check (ui/keymap.c); here their shape. */
 static int
 rd_keys(struct config *c, json_t *v, struct config_error *e)
@@ -422,6 +531,8 @@ rd_keys(struct config *c, json_t *v, struct config_error *e)
 static const struct key keys[] = {
 	{"signing", rd_signing},
 	{"keys", rd_keys},
+	{"tls", rd_tls},
+	{"proxy", rd_proxy},
 	{"issuer", rd_issuer},
 	{"client_id", rd_client_id},
 	{"language", rd_language},

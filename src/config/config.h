@@ -72,6 +72,21 @@ struct config_signing {
 	                              https://); NULL: signatures carry no timestamp */
 };
 
+/* "tls": trust beyond the system's authorities (doc/net.md "Trust").  The
+ * CA file and folder are added to the system's; a system's own settings
+ * win over the global ones field by field.  Paths as written. */
+struct config_tls_system {
+	char *name;                /* a system ("tuphap"), or "auth", "audit", "csc", "tsa" */
+	char *ca_file, *ca_dir;
+	char *pin;                 /* "sha256//BASE64[;sha256//...]" */
+};
+struct config_tls {
+	char *ca_file;             /* PEM, one or more certificates */
+	char *ca_dir;              /* a folder of PEM certificates named by hash */
+	struct config_tls_system *systems;
+	size_t n_systems;
+};
+
 /* One "keys" entry: an action and up to four keys, as names. */
 #define CONFIG_KEYS_PER_ACTION 4
 struct config_key {
@@ -92,6 +107,9 @@ struct config {
 	unsigned workweek;         /* bit 0 = Sunday; default 0x3e (Mon..Fri) */
 	struct worktime worktime;  /* default 07:00-11:30, 13:30-17:00 */
 	struct config_signing signing; /* all NULL by default */
+	struct config_tls tls;     /* all NULL by default */
+	char *proxy;               /* "http://host:port"; NULL: the environment's
+				      https_proxy / no_proxy */
 	struct config_key *keys;   /* "keys": the console's bindings, in the file's
 	                              order; the names are the console's to check */
 	size_t n_keys;
@@ -123,6 +141,9 @@ enum config_expect {
 	CONFIG_WANT_SIGNING,   /* an object of the signing settings */
 	CONFIG_WANT_BINDINGS,  /* an object of action: key or [keys] */
 	CONFIG_WANT_KEY_NAMES, /* a key name or a list of up to max names */
+	CONFIG_WANT_TLS,       /* an object of ca_file, ca_dir, systems */
+	CONFIG_WANT_TLS_SYSTEM,/* an object of ca_file, ca_dir, pin */
+	CONFIG_WANT_PIN,       /* "sha256//" and a base64 SHA-256, ';'-separated */
 };
 
 struct config_error {

@@ -61,6 +61,12 @@ static const char *const names[MC_E_N_CODES] = {
 	[MC_E_AUDIT_DIFFERS] = "audit-differs",
 	[MC_E_TOO_LARGE] = "too-large",
 	[MC_E_PIN] = "pin",
+	[MC_E_INSECURE] = "insecure-url",
+	[MC_E_TLS_UNTRUSTED] = "tls-untrusted",
+	[MC_E_TLS_EXPIRED] = "tls-expired",
+	[MC_E_TLS_NAME] = "tls-wrong-name",
+	[MC_E_TLS_PIN] = "tls-pin",
+	[MC_E_TLS] = "tls",
 };
 
 /* Copy src into dst (size bytes), one printable line: controls become '?'. */
@@ -147,6 +153,14 @@ mc_err_transient(enum mc_errc code)
 	case MC_E_READ_ONLY:
 	case MC_E_DISK_FULL:
 	case MC_E_PERMISSION:
+	/* the transport's trust: right again once support fixes the address,
+	 * the CA or the certificate; queued work waits for it */
+	case MC_E_INSECURE:
+	case MC_E_TLS_UNTRUSTED:
+	case MC_E_TLS_EXPIRED:
+	case MC_E_TLS_NAME:
+	case MC_E_TLS_PIN:
+	case MC_E_TLS:
 		return true;
 	default:
 		return false;

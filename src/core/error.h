@@ -72,6 +72,14 @@ enum mc_errc {
 	MC_E_TOO_LARGE,       /* a file over what the system takes (field: its name;
 				 status: the limit in MB) */
 	MC_E_PIN,             /* an unlock PIN that is not 4 to 12 digits */
+	MC_E_INSECURE,        /* plain http:// to a host that is not loopback: refused
+				 before any connection (detail: the URL's host) */
+	MC_E_TLS_UNTRUSTED,   /* the server's certificate chains to no authority trusted
+				 here (a CA missing from tls.ca_file; detail: host) */
+	MC_E_TLS_EXPIRED,     /* its certificate expired or is not yet valid */
+	MC_E_TLS_NAME,        /* its certificate is for another host name */
+	MC_E_TLS_PIN,         /* its public key is not the one pinned */
+	MC_E_TLS,             /* the TLS handshake failed otherwise (detail: TLS's words) */
 	MC_E_N_CODES
 };
 

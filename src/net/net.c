@@ -117,12 +117,15 @@ net_free(struct net *net)
 		net_request_unref(req);
 	}
 	curl_multi_cleanup(net->multi);
-	for (size_t i = 0; i < net->n_sources; i++)
+	for (size_t i = 0; i < net->n_sources; i++) {
 		free(net->sources[i].name);
+		net_tls_conf_free(&net->sources[i].tls);
+	}
 	free(net->sources);
 	net_acct_free(net);
 	free(net->user_agent);
 	free(net->noproxy);
+	net_tls_conf_free(&net->tls);
 	free(net);
 	curl_global_cleanup();
 }
@@ -140,14 +143,16 @@ net_set_user_agent(struct net *net, const char *user_agent)
 	net->user_agent = xstrdup(net_str_or_empty(user_agent));
 }
 
-static struct source *
-source_get(struct net *net, const char *name)
+struct source *
+net_source_find(struct net *net, const char *name, bool create)
 {
 	struct source *s;
 
 	for (size_t i = 0; i < net->n_sources; i++)
 		if (strcmp(net->sources[i].name, name) == 0)
 			return &net->sources[i];
+	if (!create)
+		return NULL;
 	if (net->n_sources == net->cap_sources) {
 		net->cap_sources = net->cap_sources ? net->cap_sources * 2 : 8;
 		net->sources = xreallocarray(net->sources, net->cap_sources, sizeof(*net->sources));
@@ -171,7 +176,7 @@ net_set_source_limit(struct net *net, const char *source, unsigned max)
 				net->sources[i].limit = max;
 		return;
 	}
-	struct source *s = source_get(net, source);
+	struct source *s = net_source_find(net, source, true);
 	s->limit = max;
 	s->own_limit = true;
 }
@@ -231,8 +236,17 @@ start(struct net *net, struct source *src, struct net_request *req)
 
 	net_req_reset_attempt(req);
 	req->attempts++;
-	req->attempt_open = true;
 	req->last_progress_ms = 0;
+	if (net_url_check(req->url, NULL, 0) == NET_URL_INSECURE) {
+		char why[CURL_ERROR_SIZE];
+
+		/* never on the wire: no connection, nothing counted */
+		(void)net_url_check(req->url, why, sizeof why);
+		req->insecure = true;
+		finish_with(net, req, NET_ERR_INSECURE, why);
+		return;
+	}
+	req->attempt_open = true;
 	net_req_configure(net, req);
 	mc = curl_multi_add_handle(net->multi, req->easy);
 	if (mc != CURLM_OK) {
@@ -271,7 +285,7 @@ start_ready(struct net *net, uint64_t now)
 static void
 enqueue(struct net *net, struct net_request *req, uint64_t delay_ms)
 {
-	struct source *src = source_get(net, req->source);
+	struct source *src = net_source_find(net, req->source, true);
 
 	req->state = REQ_QUEUED;
 	req->start_at_ms = delay_ms > 0 ? net_now_ms() + delay_ms : 0;
@@ -355,7 +369,7 @@ apply_cancels(struct net *net)
 		if (req->state != REQ_RUNNING || !req->cancel_requested)
 			continue;
 		curl_multi_remove_handle(net->multi, req->easy);
-		source_get(net, req->source)->running--;
+		net_source_find(net, req->source, true)->running--;
 		finish_with(net, req, NET_ERR_CANCELLED, "cancelled");
 	}
 }
@@ -379,8 +393,9 @@ read_done(struct net *net)
 		if (req == NULL || req->state != REQ_RUNNING)
 			continue;
 		req->code = msg->data.result;
+		net_req_tls_info(req);
 		curl_multi_remove_handle(net->multi, req->easy);
-		source_get(net, req->source)->running--;
+		net_source_find(net, req->source, true)->running--;
 		curl_easy_getinfo(req->easy, CURLINFO_OS_ERRNO, &req->os_errno);
 		curl_easy_getinfo(req->easy, CURLINFO_TOTAL_TIME_T, &total_us);
 		req->total_ms = (uint64_t)total_us / 1000;
@@ -393,6 +408,7 @@ read_done(struct net *net)
 		}
 		req->result = net_map_curl_code((int)req->code, req->os_errno, req->too_large,
 						req->write_failed, req->cancel_requested);
+		net_req_tls_finish(req);
 		if (req->result != NET_OK && req->errbuf[0] == '\0')
 			snprintf(req->errbuf, sizeof(req->errbuf), "%s",
 				 curl_easy_strerror(req->code));

@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
+
 struct net;
 struct net_request;
 
@@ -65,10 +67,56 @@ enum net_result {
 	NET_ERR_BAD_URL,    /* "bad URL": malformed or not http/https */
 	NET_ERR_REDIRECTS,  /* "too many redirects" */
 	NET_ERR_OTHER,      /* "network error" */
+	NET_ERR_INSECURE,   /* "refused: plain http:// outside loopback" (never sent) */
 };
 
-/* Short lower-case English reason for a result; static string, never NULL. */
+/* Short lower-case English reason for a result; static string, never NULL.
+ * (A response's error says more for NET_ERR_TLS: net_tls_reason().) */
 const char *net_result_reason(enum net_result result);
+
+/* ---- the URL policy ----------------------------------------------------- */
+
+/*
+ * One rule for every URL motcua speaks to (issuer, systems, signer, TSA,
+ * audit sink): https:// for any host; http:// only for loopback
+ * (127.0.0.0/8, ::1, "localhost").  net_submit() applies it to every
+ * request - a refused one ends with NET_ERR_INSECURE before any connection
+ * - and callers check URLs from discovery documents and profiles with it
+ * first, to name the system.  Pure: never resolves or connects.
+ * why (may be NULL when why_len is 0) gets one English line when refused.
+ */
+enum net_url_verdict {
+	NET_URL_OK = 0,
+	NET_URL_INSECURE,   /* http:// to a host that is not loopback */
+	NET_URL_BAD,        /* not an absolute http(s) URL */
+};
+enum net_url_verdict net_url_check(const char *url, char *why, size_t why_len);
+/* "localhost", 127.x.y.z, ::1 (with or without brackets). */
+bool net_host_loopback(const char *host);
+
+/* ---- trust ---------------------------------------------------------------- */
+
+/*
+ * TLS for the requests of one source (net_request_source()), or the
+ * default (source NULL).  Certificate and host-name checks are always on
+ * and TLS 1.2 is the least accepted.  ca_file (PEM, one or more
+ * certificates) and ca_dir (a folder of PEM certificates named by hash,
+ * `openssl rehash`) are trusted IN ADDITION to the system's authorities:
+ * the government's own root CA is not in ca-certificates.  pin: the
+ * server's public key, "sha256//BASE64" (';'-separated for several),
+ * CURLOPT_PINNEDPUBLICKEY.  proxy: "http://host:port" for this source
+ * (NULL: the environment's https_proxy / no_proxy, as curl reads them);
+ * proxy_auth "user:password" (from the keyring; wiped at free).  A source's
+ * settings replace the default's field by field where set.  Copied.
+ */
+struct net_tls {
+	const char *ca_file;
+	const char *ca_dir;
+	const char *pin;
+	const char *proxy;
+	const char *proxy_auth;
+};
+void net_set_tls(struct net *net, const char *source, const struct net_tls *tls);
 
 struct net_header {
 	const char *name;   /* as the server spelled it */
@@ -96,7 +144,30 @@ struct net_response {
 	unsigned new_connections; /* connections opened by the last attempt; 0 when
 	                             it reused a kept-alive one */
 	const char *url;          /* the URL requested (not redacted: do not log it) */
+	/* with NET_ERR_TLS: what was wrong with the server's certificate */
+	enum net_tls_problem {
+		NET_TLS_OK = 0,
+		NET_TLS_UNTRUSTED,    /* no trusted authority vouches for it (a CA missing
+					 from tls.ca_file, or self-signed) */
+		NET_TLS_EXPIRED,      /* expired, or not yet valid */
+		NET_TLS_WRONG_NAME,   /* issued for another host name */
+		NET_TLS_PIN,          /* not the pinned public key */
+		NET_TLS_OTHER,        /* the handshake failed otherwise (protocol, cipher) */
+	} tls_problem;
+	/* with NET_REQ_CERT_INFO, after a TLS handshake ("" otherwise) */
+	const char *tls_version;  /* "TLSv1.3" */
+	const char *cert_issuer;  /* the server certificate's issuer, one line */
+	int64_t cert_expires;     /* its notAfter, Unix time; 0 unknown */
+	const char *proxy_used;   /* the proxy the request went through; "" none */
 };
+
+/*
+ * The code to report a failed transfer with: MC_E_INSECURE, one of the
+ * MC_E_TLS_* when the certificate was the problem, else MC_E_NETWORK.
+ */
+enum mc_errc net_response_errc(const struct net_response *resp);
+/* "TLS: certificate not trusted (...)" and the like; static. */
+const char *net_tls_reason(enum net_tls_problem p);
 
 /*
  * Case-insensitive header lookup in a response (first occurrence).
@@ -217,7 +288,9 @@ void net_request_timeouts(struct net_request *req, const struct net_timeouts *ti
 void net_request_max_body(struct net_request *req, uint64_t max);
 
 enum net_request_flags {
-	NET_REQ_FOLLOW_REDIRECTS = 1 << 0, /* up to 5, http/https only */
+	NET_REQ_FOLLOW_REDIRECTS = 1 << 0, /* up to 5, to the same scheme only; API
+					     calls never set it */
+	NET_REQ_CERT_INFO = 1 << 1,        /* fill tls_version, cert_issuer, cert_expires */
 };
 void net_request_flags(struct net_request *req, unsigned flags);
 

@@ -28,10 +28,16 @@ struct growbuf {
 	size_t len, cap;
 };
 
+/* Trust and proxy settings (net_set_tls(); owned strings, NULL unset). */
+struct tls_conf {
+	char *ca_file, *ca_dir, *pin, *proxy, *proxy_auth;
+};
+
 struct source {
 	char *name;
 	unsigned limit;
 	bool own_limit;
+	struct tls_conf tls;
 	unsigned running;
 	struct net_request *head, *tail;   /* queued, FIFO */
 };
@@ -46,6 +52,7 @@ struct net {
 	struct net_timeouts timeouts;
 	char *user_agent;
 	char *noproxy;
+	struct tls_conf tls;     /* the default; a source's own fields win */
 	unsigned default_limit;
 
 	struct source *sources;
@@ -122,11 +129,33 @@ struct net_request {
 	enum net_result result;
 	uint64_t total_ms;
 	long new_connections;
+	/* TLS of the current attempt (tls.c) */
+	bool insecure;            /* refused by the URL policy: never sent */
+	char *ca_file, *ca_dir;   /* extra trust for the handshake (copies) */
+	enum net_tls_problem tls_problem;
+	char tls_version[24];
+	char cert_issuer[256];
+	int64_t cert_expires;
+	char proxy_used[200];
 
 	/* All attempts. */
 	uint64_t total_in, total_out;
 	unsigned attempts;
 };
+
+/* ---- net.c ---- */
+/* The source called name; made (with the default limit) when create. */
+struct source *net_source_find(struct net *net, const char *name, bool create);
+
+/* ---- tls.c ---- */
+void net_tls_conf_free(struct tls_conf *c);
+/* Set the trust, TLS floor and proxy options of req's attempt (configure). */
+void net_req_tls_configure(struct net *net, struct net_request *req);
+/* While the transfer still holds its connection: the TLS version and the
+ * certificate (NET_REQ_CERT_INFO). */
+void net_req_tls_info(struct net_request *req);
+/* After the attempt: what went wrong with the certificate. */
+void net_req_tls_finish(struct net_request *req);
 
 static inline uint64_t
 net_now_ms(void)

@@ -127,6 +127,8 @@ request_release(struct net_request *req)
 	free(req->url);
 	free(req->source);
 	free(req->kind);
+	free(req->ca_file);
+	free(req->ca_dir);
 	free(req);
 }
 
@@ -369,7 +371,8 @@ net_req_fill_response(struct net_request *req, struct net_response *resp, bool w
 {
 	memset(resp, 0, sizeof(*resp));
 	resp->result = req->result;
-	resp->error = net_result_reason(req->result);
+	resp->error = req->result == NET_ERR_TLS ? net_tls_reason(req->tls_problem)
+						 : net_result_reason(req->result);
 	resp->error_detail = req->result == NET_OK ? "" : req->errbuf;
 	resp->status = req->status;
 	resp->body = with_body && req->body_in.data != NULL ? req->body_in.data : "";
@@ -382,6 +385,11 @@ net_req_fill_response(struct net_request *req, struct net_response *resp, bool w
 	resp->attempts = req->attempts;
 	resp->new_connections = req->new_connections > 0 ? (unsigned)req->new_connections : 0;
 	resp->url = req->url;
+	resp->tls_problem = req->tls_problem;
+	resp->tls_version = req->tls_version;
+	resp->cert_issuer = req->cert_issuer;
+	resp->cert_expires = req->cert_expires;
+	resp->proxy_used = req->proxy_used;
 }
 
 static size_t
@@ -501,16 +509,28 @@ on_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *arg)
 	struct net_request *req = arg;
 
 	(void)easy;
-	(void)data;
 	/*
 	 * HEADER_IN/DATA_IN are the bytes as read from the connection, before
-	 * chunked and content decoding; HEADER_OUT/DATA_OUT as written.  TEXT
-	 * and SSL_DATA_* (TLS handshake records) are not HTTP bytes.
+	 * chunked and content decoding; HEADER_OUT/DATA_OUT as written.
+	 * SSL_DATA_* are the TLS handshake's messages (certificates, key
+	 * exchange, tickets): what a new connection costs on the wire, so they
+	 * are counted too (record framing, some 30 bytes a record, is not).
+	 * TEXT is curl's commentary: it names the TLS version of a handshake.
 	 */
-	if (type == CURLINFO_HEADER_IN || type == CURLINFO_DATA_IN)
+	if (type == CURLINFO_HEADER_IN || type == CURLINFO_DATA_IN || type == CURLINFO_SSL_DATA_IN)
 		req->att_in += size;
-	else if (type == CURLINFO_HEADER_OUT || type == CURLINFO_DATA_OUT)
+	else if (type == CURLINFO_HEADER_OUT || type == CURLINFO_DATA_OUT ||
+		 type == CURLINFO_SSL_DATA_OUT)
 		req->att_out += size;
+	else if (type == CURLINFO_TEXT && size > 21 && memcmp(data, "SSL connection using ", 21) == 0) {
+		size_t n = 0;
+
+		while (21 + n < size && n + 1 < sizeof req->tls_version && data[21 + n] != ' ' &&
+		       data[21 + n] != '\n')
+			n++;
+		memcpy(req->tls_version, data + 21, n);
+		req->tls_version[n] = '\0';
+	}
 	return 0;
 }
 
@@ -560,9 +580,13 @@ net_req_configure(struct net *net, struct net_request *req)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, req);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/* the URL policy (policy.c) once more, as curl sees it: a redirect
+	 * never leaves the scheme it started from */
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+			 strncmp(req->url, "https:", 6) == 0 ? "https" : "http");
 	curl_easy_setopt(e, CURLOPT_NOPROXY, net->noproxy);
+	net_req_tls_configure(net, req);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, net->user_agent);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, req->headers);
 	/* "" offers every encoding this libcurl decodes (gzip, deflate, br, zstd). */

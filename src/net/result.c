@@ -28,6 +28,7 @@ static const char *const result_reasons[] = {
 	[NET_ERR_BAD_URL] = "bad URL",
 	[NET_ERR_REDIRECTS] = "too many redirects",
 	[NET_ERR_OTHER] = "network error",
+	[NET_ERR_INSECURE] = "refused: plain http:// outside loopback",
 };
 
 const char *
@@ -95,6 +96,39 @@ net_map_curl_code(int code, long os_errno, bool too_large, bool write_failed, bo
 		if ((int)curl_results[i].code == code)
 			return curl_results[i].result;
 	return NET_ERR_OTHER;
+}
+
+const char *
+net_tls_reason(enum net_tls_problem p)
+{
+	switch (p) {
+	case NET_TLS_UNTRUSTED:
+		return "TLS: certificate not trusted (unknown issuer: a CA missing from tls.ca_file?)";
+	case NET_TLS_EXPIRED:
+		return "TLS: certificate expired or not yet valid";
+	case NET_TLS_WRONG_NAME:
+		return "TLS: certificate issued for another host name";
+	case NET_TLS_PIN:
+		return "TLS: public key does not match the pinned one";
+	default:
+		return "TLS error";
+	}
+}
+
+enum mc_errc
+net_response_errc(const struct net_response *resp)
+{
+	static const enum mc_errc tls[] = {
+		[NET_TLS_OK] = MC_E_TLS,           [NET_TLS_UNTRUSTED] = MC_E_TLS_UNTRUSTED,
+		[NET_TLS_EXPIRED] = MC_E_TLS_EXPIRED, [NET_TLS_WRONG_NAME] = MC_E_TLS_NAME,
+		[NET_TLS_PIN] = MC_E_TLS_PIN,      [NET_TLS_OTHER] = MC_E_TLS,
+	};
+
+	if (resp->result == NET_ERR_INSECURE)
+		return MC_E_INSECURE;
+	if (resp->result == NET_ERR_TLS && (size_t)resp->tls_problem < sizeof tls / sizeof tls[0])
+		return tls[resp->tls_problem];
+	return MC_E_NETWORK;
 }
 
 const char *

@@ -168,7 +168,7 @@ on_answer(struct net_request *req, const struct net_response *resp, void *arg)
 	if (a->freeing)
 		return; /* audit_ship_free() is waiting for this */
 	if (resp->result != NET_OK) {
-		mc_err_set(&a->error, MC_E_NETWORK, "audit", "%s", resp->error);
+		mc_err_set(&a->error, net_response_errc(resp), "audit", "%s", resp->error);
 		fail(a, now);
 		return;
 	}

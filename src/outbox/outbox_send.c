@@ -187,7 +187,9 @@ job_send_done(struct net_request *req, const struct net_response *resp, void *ar
 		outbox_job_fail(j, &err);
 		break;
 	case SOURCE_RETRY:
-		err.code = MC_E_UNAVAILABLE;
+		err.code = resp->result == NET_ERR_INSECURE || resp->result == NET_ERR_TLS
+				   ? net_response_errc(resp)
+				   : MC_E_UNAVAILABLE;
 		outbox_job_later(j, &err,
 				 res.retry_after_s >= 0 ? (uint64_t)res.retry_after_s * 1000 : 0);
 		break;

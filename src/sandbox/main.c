@@ -34,6 +34,8 @@ static const char usage_text[] =
 	"  --faults SPEC       fault rules, e.g. 'tuphap:latency=200,error=0.1'\n"
 	"  --payment-secret S  shared secret of the payment platform's MaXacThuc\n"
 	"  --ready-fd N        write the base URL and a newline to fd N when ready\n"
+	"  --public-url URL    the URL the sandbox is reached at through a reverse proxy\n"
+	"                      (a TLS front): discovery, issuer and links say it\n"
 	"  --verbose           log one line per request on stderr\n"
 	"  --help              this text\n"
 	"When ready it prints 'motcua-sandbox: listening on URL' on stdout.\n"
@@ -74,7 +76,8 @@ parse_u64(const char *s, uint64_t *out)
 }
 
 enum { OPT_PORT = 256, OPT_HOST, OPT_SEED, OPT_DOSSIERS, OPT_NOW, OPT_SPEED, OPT_RATE,
-       OPT_SCENARIO, OPT_FAULTS, OPT_SECRET, OPT_READY_FD, OPT_VERBOSE, OPT_HELP };
+       OPT_SCENARIO, OPT_FAULTS, OPT_SECRET, OPT_READY_FD, OPT_VERBOSE, OPT_HELP,
+       OPT_PUBLIC_URL };
 
 static const struct option options[] = {
 	{"port", required_argument, NULL, OPT_PORT},
@@ -90,6 +93,7 @@ static const struct option options[] = {
 	{"ready-fd", required_argument, NULL, OPT_READY_FD},
 	{"verbose", no_argument, NULL, OPT_VERBOSE},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"public-url", required_argument, NULL, OPT_PUBLIC_URL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -98,6 +102,7 @@ main(int argc, char **argv)
 {
 	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 3000, .speed = 1.0};
 	const char *host = "127.0.0.1";
+	const char *public_url = NULL;
 	double port = 8080, num;
 	uint64_t u;
 	int ready_fd = -1;
@@ -111,6 +116,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_HOST:
 			host = optarg;
+			break;
+		case OPT_PUBLIC_URL:
+			if ((strncmp(optarg, "https://", 8) != 0 && strncmp(optarg, "http://", 7) != 0) ||
+			    strlen(optarg) > 200)
+				return bad_usage("bad --public-url (http:// or https://)", optarg);
+			public_url = optarg;
 			break;
 		case OPT_SEED:
 			if (parse_u64(optarg, &cfg.seed) != 0)
@@ -199,7 +210,8 @@ main(int argc, char **argv)
 	}
 	char url[96];
 	snprintf(url, sizeof(url), "http://%s:%u", host, sbx_http_port(srv));
-	sandbox_set_base_url(sb, url);
+	/* behind a reverse proxy (a TLS front): the URLs it hands out are the proxy's */
+	sandbox_set_base_url(sb, public_url != NULL ? public_url : url);
 	printf("motcua-sandbox: listening on %s\n", url);
 	fflush(stdout);
 	if (ready_fd >= 0) {

@@ -183,7 +183,7 @@ on_login(struct net_request *req, const struct net_response *resp, void *arg)
 	} else {
 		l->login_auth_retry = 0;
 		if (resp->result != NET_OK)
-			mc_err_set(&err, MC_E_NETWORK, l->src->name, "%s", resp->error);
+			mc_err_set(&err, net_response_errc(resp), l->src->name, "%s", resp->error);
 		else
 			mc_err_set(&err, MC_E_LOGIN, l->src->name, "%s",
 				   cause != NULL ? cause : "login failed");

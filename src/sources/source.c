@@ -645,9 +645,11 @@ src_action_common(const struct net_response *resp, struct source_result *out)
 
 	out->http_status = (int)resp->status;
 	if (resp->result != NET_OK) {
-		/* nothing reached the server: safe to send again */
+		/* nothing reached the server: safe to send again (a refused URL
+		 * never left, a certificate is checked before any request) */
 		out->outcome = resp->result == NET_ERR_REFUSED || resp->result == NET_ERR_DNS ||
-				       resp->result == NET_ERR_BAD_URL
+				       resp->result == NET_ERR_BAD_URL ||
+				       resp->result == NET_ERR_INSECURE || resp->result == NET_ERR_TLS
 				       ? SOURCE_RETRY
 				       : SOURCE_UNKNOWN;
 		out->message = xstrdup(resp->error);

@@ -158,7 +158,7 @@ source_upload_read_reply(const struct source *src, const char *upload_url, int64
 	}
 	if (resp->result != NET_OK) {
 		out->offset_lost = true; /* a chunk may or may not have landed */
-		mc_err_set(&out->error, MC_E_NETWORK, src->name, "%s", resp->error);
+		mc_err_set(&out->error, net_response_errc(resp), src->name, "%s", resp->error);
 		return verdict(out, SOURCE_UPLOAD_LATER);
 	}
 	if (resp->status == 401 || resp->status == 403) {

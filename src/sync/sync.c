@@ -416,7 +416,7 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 		struct mc_err err;
 		source_page_release(&page);
 		if (resp->result != NET_OK)
-			mc_err_set(&err, MC_E_NETWORK, j->src->name, "%s", resp->error);
+			mc_err_set(&err, net_response_errc(resp), j->src->name, "%s", resp->error);
 		else if (resp->status == 429 || resp->status >= 500)
 			mc_err_set(&err, MC_E_UNAVAILABLE, j->src->name, "%s",
 				   cause != NULL ? cause : "");

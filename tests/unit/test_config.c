@@ -19,6 +19,54 @@ parse(struct config *cfg, const char *text, struct config_error *e)
 	return config_parse(cfg, "test.json", text, strlen(text), e);
 }
 
+/* "tls" and "proxy": trust beyond the system's, per system, and a proxy. */
+static void
+test_tls_and_proxy(void **state)
+{
+	struct config cfg;
+	struct config_error e;
+	const char *pin = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
+	char text[1024];
+
+	(void)state;
+	config_init(&cfg);
+	snprintf(text, sizeof text,
+		 "{\"tls\": {\"ca_file\": \"/etc/motcua/gov-root.pem\",\n"
+		 " \"systems\": {\"tuphap\": {\"pin\": \"%s;%s\", \"ca_dir\": \"/etc/motcua/ca\"}}},\n"
+		 " \"proxy\": \"http://proxy.tinh.gov.vn:3128\"}",
+		 pin, pin);
+	assert_int_equal(parse(&cfg, text, &e), 0);
+	assert_string_equal(cfg.tls.ca_file, "/etc/motcua/gov-root.pem");
+	assert_null(cfg.tls.ca_dir);
+	assert_int_equal(cfg.tls.n_systems, 1);
+	assert_string_equal(cfg.tls.systems[0].name, "tuphap");
+	assert_string_equal(cfg.tls.systems[0].ca_dir, "/etc/motcua/ca");
+	assert_non_null(strstr(cfg.tls.systems[0].pin, pin));
+	assert_string_equal(cfg.proxy, "http://proxy.tinh.gov.vn:3128");
+	config_release(&cfg);
+	/* a pin that is not one, an unknown key, a proxy that is not a URL */
+	config_init(&cfg);
+	assert_int_equal(parse(&cfg, "{\"tls\": {\"systems\": {\"tuphap\": {\"pin\": \"abc\"}}}}",
+			       &e), -1);
+	assert_int_equal(e.problem, CONFIG_E_VALUE);
+	assert_int_equal(e.expect, CONFIG_WANT_PIN);
+	assert_string_equal(e.key, "tls.systems.tuphap.pin");
+	config_release(&cfg);
+	config_init(&cfg);
+	assert_int_equal(parse(&cfg, "{\"tls\": {\"ca_fil\": \"/x\"}}", &e), -1);
+	assert_int_equal(e.problem, CONFIG_E_UNKNOWN_KEY);
+	assert_string_equal(e.near, "ca_file");
+	config_release(&cfg);
+	config_init(&cfg);
+	assert_int_equal(parse(&cfg, "{\"proxy\": \"proxy:3128\"}", &e), -1);
+	assert_int_equal(e.expect, CONFIG_WANT_URL);
+	config_release(&cfg);
+	config_init(&cfg);
+	assert_int_equal(parse(&cfg, "{\"tls\": [1]}", &e), -1);
+	assert_int_equal(e.expect, CONFIG_WANT_TLS);
+	config_release(&cfg);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -233,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_valid_file),
 		cmocka_unit_test(test_bad_file_applies_nothing),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_tls_and_proxy),
 		cmocka_unit_test(test_paths_find),
 		cmocka_unit_test(test_missing_file_is_not_an_error),
 	};

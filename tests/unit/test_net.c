@@ -214,6 +214,71 @@ test_only_http_and_https(void **state)
 	free(s.body);
 }
 
+/* The one URL policy: https anywhere, http on loopback only; pure. */
+static void
+test_url_policy(void **state)
+{
+	static const struct {
+		const char *url;
+		enum net_url_verdict want;
+	} cases[] = {
+		{"https://dvc.tinh.gov.vn/api", NET_URL_OK},
+		{"https://10.0.0.5:8443/", NET_URL_OK},
+		{"http://127.0.0.1:8080/tuphap", NET_URL_OK},
+		{"http://127.8.9.10/", NET_URL_OK},
+		{"http://localhost:9000", NET_URL_OK},
+		{"HTTP://LOCALHOST/", NET_URL_OK},
+		{"http://[::1]:8080/", NET_URL_OK},
+		{"http://dvc.tinh.gov.vn/api", NET_URL_INSECURE},
+		{"http://10.0.0.5/", NET_URL_INSECURE},
+		{"http://128.0.0.1/", NET_URL_INSECURE},
+		{"http://127.0.0.1.nip.io/", NET_URL_INSECURE},
+		{"http://localhost.evil.example/", NET_URL_INSECURE},
+		{"http://[::2]/", NET_URL_INSECURE},
+		{"http://0x7f000001/", NET_URL_OK}, /* curl normalises it to 127.0.0.1 */
+		{"http://2130706433/", NET_URL_OK},
+		{"http://user:pw@tinh.gov.vn/", NET_URL_INSECURE},
+		{"ftp://127.0.0.1/", NET_URL_BAD},
+		{"file:///etc/passwd", NET_URL_BAD},
+		{"dvc.tinh.gov.vn/api", NET_URL_BAD},
+		{"", NET_URL_BAD},
+	};
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		enum net_url_verdict v = net_url_check(cases[i].url, why, sizeof why);
+
+		if (v != cases[i].want)
+			fail_msg("%s: %d, want %d (%s)", cases[i].url, v, cases[i].want, why);
+		if (v == NET_URL_INSECURE)
+			assert_non_null(strstr(why, "only https://"));
+	}
+	assert_int_equal(net_url_check(NULL, why, sizeof why), NET_URL_BAD);
+	assert_true(net_host_loopback("127.0.0.1"));
+	assert_false(net_host_loopback("127.0.0.256"));
+	assert_false(net_host_loopback(NULL));
+}
+
+/* A refused URL never reaches the wire: no connection, no bytes counted. */
+static void
+test_insecure_never_sent(void **state)
+{
+	struct seen s = { 0 };
+	struct net *net = new_net();
+	struct net_counters c;
+
+	(void)state;
+	/* a name that would not resolve here either: refused before DNS */
+	fetch(net, net_request_new(net, "GET", "http://motcua-test.invalid/x"), &s);
+	assert_int_equal(s.result, NET_ERR_INSECURE);
+	assert_string_equal(s.error, "refused: plain http:// outside loopback");
+	c = net_counters(net, NULL, NULL);
+	assert_int_equal(c.bytes_in + c.bytes_out, 0);
+	net_free(net);
+	free(s.body);
+}
+
 struct account_sum {
 	uint64_t in, out, requests;
 };
@@ -335,6 +400,8 @@ main(void)
 		cmocka_unit_test(test_borrowed_body_put),
 		cmocka_unit_test(test_redirect_not_followed_by_default),
 		cmocka_unit_test(test_only_http_and_https),
+		cmocka_unit_test(test_url_policy),
+		cmocka_unit_test(test_insecure_never_sent),
 		cmocka_unit_test(test_counters_per_source_and_kind),
 		cmocka_unit_test(test_trace_redacts_secrets),
 	};

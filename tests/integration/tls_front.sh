@@ -1,0 +1,300 @@
+#!/bin/sh
+# tls_front.sh - motcua over HTTPS through a real TLS front, as deployments
+# have it (issue 21): nginx on loopback, started here, in front of the
+# sandbox (which hands out the front's https:// URLs: --public-url), with a
+# private CA and server certificates made here with openssl.
+#   - with tls.ca_file naming the private CA: sign-in, sync of every system,
+#     a queued action replayed, an attachment resumed with Range after cut
+#     bodies, remote signing and audit shipping all pass through the front;
+#     doctor shows each system's scheme, TLS version, certificate issuer and
+#     expiry;
+#   - without the CA each of them fails, saying the certificate is not from
+#     an authority trusted here and naming tls.ca_file (the support engineer's
+#     fix), in the clerk's language; nothing is lost from the queue;
+#   - an expired certificate and one for another host name are refused as such;
+#   - a pin that does not match the server's key is refused; the right pin passes.
+# The refusal of http:// to other hosts is unit-tested on the policy
+# (test_net_policy): tests never send traffic off loopback.
+. "$(dirname "$0")/lib/sandbox.sh"
+sbx_require
+for tool in nginx openssl keyctl python3; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "skip: $tool not installed"; exit 77; }
+done
+if [ -z "${IN_KEY_SESSION:-}" ]; then
+	IN_KEY_SESSION=1 exec keyctl session - sh "$0" "$@"
+fi
+keyctl get_persistent @s >/dev/null 2>&1 ||
+	{ echo "skip: this kernel has no persistent keyrings"; exit 77; }
+unset DBUS_SESSION_BUS_ADDRESS MOTCUA_KEYRING
+set -u
+M=$MOTCUA_BIN
+T=$(mktemp -d "${TMPDIR:-/tmp}/motcua-tls.XXXXXX")
+export HOME="$T/home" MOTCUA_HOME="$T/motcua" LANGUAGE=en
+mkdir -p "$HOME" "$MOTCUA_HOME" "$T/log"
+LOG=$T/log
+RING=$(keyctl get_persistent @s)
+NGINX_PID=
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+forget_keys() {
+	keyctl list "$RING" 2>/dev/null | grep -e "$MOTCUA_HOME" -e "localhost:${P_GOOD:-none}" |
+		awk -F: '{print $1}' | while read -r id; do keyctl unlink "$id" "$RING" >/dev/null 2>&1; done
+}
+cleanup() {
+	[ -z "$NGINX_PID" ] || { kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; }
+	forget_keys
+	sbx_cleanup
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+run() { # run NAME cmd...: stdout+stderr to $LOG/NAME; sets RC
+	name=$1
+	shift
+	"$@" >"$LOG/$name" 2>&1
+	RC=$?
+}
+says() { # says NAME PATTERN
+	grep -Eq -- "$2" "$LOG/$1" || fail "$1 did not say /$2/: $(cat "$LOG/$1")"
+}
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ---- a private CA and its certificates ----------------------------------------
+cd "$T" || exit 1
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 60 \
+	-subj "/CN=Test Root CA (motcua, not real)" >/dev/null 2>&1 || fail "CA"
+cat >ca.cnf <<'EOF'
+[ca]
+default_ca = test
+[test]
+dir = .
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any
+copy_extensions = copy
+[any]
+commonName = supplied
+EOF
+: >index.txt
+echo 1000 >serial
+cert() { # cert NAME SAN START END
+	openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=$1" \
+		-addext "subjectAltName=$2" >/dev/null 2>&1 || fail "csr $1"
+	openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in "$1.csr" -out "$1.pem" \
+		-startdate "$3" -enddate "$4" -notext >/dev/null 2>&1 || fail "cert $1"
+}
+now=$(date -u +%s)
+stamp() { date -u -d "@$1" +%Y%m%d%H%M%SZ; }
+cert good "DNS:localhost,IP:127.0.0.1" "$(stamp $((now - 86400)))" "$(stamp $((now + 20 * 86400)))"
+cert expired "DNS:localhost,IP:127.0.0.1" "$(stamp $((now - 40 * 86400)))" "$(stamp $((now - 86400)))"
+cert other "DNS:other.invalid" "$(stamp $((now - 86400)))" "$(stamp $((now + 20 * 86400)))"
+# the server key's pin, as curl wants it
+PIN="sha256//$(openssl pkey -in good.key -pubout -outform DER | openssl dgst -sha256 -binary | base64)"
+cd - >/dev/null || exit 1
+
+# ---- the sandbox behind nginx ------------------------------------------------------
+P_GOOD=$(free_port)
+P_EXPIRED=$(free_port)
+P_OTHER=$(free_port)
+FRONT="https://localhost:$P_GOOD"
+sbx_start --seed 43 --dossiers 120 --now '2026-03-12 09:30' --speed 0 --public-url "$FRONT" \
+	--faults 'nnmt:clear;congan:clear'
+trap cleanup EXIT INT TERM
+BACK=${SBX_URL#http://}
+mkdir -p "$T/nginx/tmp"
+server() { # server PORT CERT
+	cat <<EOF
+	server {
+		listen 127.0.0.1:$1 ssl;
+		ssl_certificate $T/$2.pem;
+		ssl_certificate_key $T/$2.key;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		location / {
+			proxy_pass http://$BACK;
+			proxy_http_version 1.1;
+			proxy_set_header Host \$http_host;
+			proxy_set_header Connection "";
+			proxy_buffering off;
+			proxy_request_buffering off;
+			client_max_body_size 64m;
+		}
+	}
+EOF
+}
+{
+	[ "$(id -u)" = 0 ] && echo "user root;"
+	cat <<EOF
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log $T/nginx/access.log;
+	client_body_temp_path $T/nginx/tmp/body;
+	proxy_temp_path $T/nginx/tmp/proxy;
+	fastcgi_temp_path $T/nginx/tmp/fastcgi;
+	uwsgi_temp_path $T/nginx/tmp/uwsgi;
+	scgi_temp_path $T/nginx/tmp/scgi;
+EOF
+	server "$P_GOOD" good
+	server "$P_EXPIRED" expired
+	server "$P_OTHER" other
+	echo "}"
+} >"$T/nginx/nginx.conf"
+nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -g 'daemon off;' 2>"$T/nginx/stderr" &
+NGINX_PID=$!
+i=0
+while ! curl -s --cacert "$T/ca.pem" -o /dev/null "$FRONT/.well-known/openid-configuration"; do
+	i=$((i + 1))
+	[ $i -lt $((100 * SLOW)) ] || fail "nginx did not come up: $(cat "$T/nginx/stderr" "$T/nginx/error.log" 2>/dev/null)"
+	kill -0 "$NGINX_PID" 2>/dev/null || fail "nginx exited: $(cat "$T/nginx/stderr")"
+	sleep 0.1
+done
+curl -s --cacert "$T/ca.pem" "$FRONT/.well-known/openid-configuration" | jq -e --arg f "$FRONT" \
+	'.issuer == $f' >/dev/null || fail "the sandbox does not hand out the front's URL"
+
+CFG=$MOTCUA_HOME/config.json
+with_ca() { printf '{"tls": {"ca_file": "%s"}}\n' "$T/ca.pem" >"$CFG"; chmod 600 "$CFG"; }
+without_ca() { printf '{}\n' >"$CFG"; chmod 600 "$CFG"; }
+login() { # login ISSUER: sets RC
+	rm -f "$LOG/login.out"
+	: >"$LOG/login.out"
+	"$M" login --issuer "$1" >"$LOG/login.out" 2>&1 &
+	lp=$!
+	i=0
+	while [ $i -lt $((200 * SLOW)) ] && ! grep -q '^user_code: ' "$LOG/login.out" &&
+		kill -0 $lp 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	uc=$(sed -n 's/^user_code: //p' "$LOG/login.out")
+	[ -z "$uc" ] || sbx_curl /_control/approve --data-urlencode "user_code=$uc" >/dev/null
+	wait $lp
+	RC=$?
+}
+
+# ---- without the CA: refused, said, with the key that fixes it -------------------
+without_ca
+login "$FRONT"
+[ "$RC" != 0 ] || fail "login without the CA succeeded"
+grep -q "tls.ca_file" "$LOG/login.out" || fail "login without the CA: $(cat "$LOG/login.out")"
+grep -q "localhost:$P_GOOD" "$LOG/login.out" || fail "login without the CA names no host: $(cat "$LOG/login.out")"
+
+# ---- with it: the whole day through the front -------------------------------------
+with_ca
+login "$FRONT"
+[ "$RC" = 0 ] || fail "login through the front: $(cat "$LOG/login.out")"
+"$M" sync --json >"$LOG/sync1" 2>"$LOG/sync1.err"
+[ $? = 0 ] || fail "sync through the front: $(cat "$LOG/sync1" "$LOG/sync1.err")"
+n_sys=$(jq '[.sources[] | select(.ok)] | length' "$LOG/sync1")
+[ "$n_sys" -ge 5 ] || fail "systems synced over https: $n_sys ($(cat "$LOG/sync1"))"
+n=$("$M" inbox --json --limit 0 | jq length)
+[ "$n" -gt 50 ] || fail "dossiers after the sync: $n"
+grep -q "GET /tuphap/" "$T/nginx/access.log" || fail "nothing went through the front"
+# a queued action replayed through it
+code=$(sbx_curl "/_control/dossiers?source=tuphap&status=1&limit=1" | jq -r '.dossiers[0].code')
+run act "$M" act "$code" receive
+[ "$RC" = 0 ] || fail "act: $(cat "$LOG/act")"
+run sync2 "$M" sync
+[ "$RC" = 0 ] || fail "sync (replay): $(cat "$LOG/sync2")"
+[ "$("$M" queue --json | jq '[.[] | select(.state != "done")] | length')" = 0 ] ||
+	fail "the action was not replayed: $("$M" queue --json)"
+grep -q "POST /tuphap/" "$T/nginx/access.log" || fail "the action did not go through the front"
+# the audit log shipped through it
+[ "$(sbx_curl /_control/stats | jq .audit.received)" -gt 0 ] || fail "no audit entries arrived"
+grep -q "POST /audit/entries" "$T/nginx/access.log" || fail "the audit log did not go through the front"
+# an attachment, its bodies cut, resumed with Range through the front
+pick=
+for c in $("$M" inbox --json --source nnmt --limit 0 | jq -r '.[].code'); do
+	"$M" show "$c" --json >"$T/d.json" 2>/dev/null || continue
+	if [ "$(jq '[.attachments[]? | select((.size_bytes // .size) > 200000)] | length' "$T/d.json")" -gt 0 ]; then
+		pick=$c
+		break
+	fi
+done
+[ -n "$pick" ] || fail "no nnmt dossier with an attachment over 200 kB"
+idx=$(jq '[.attachments[] | (.size_bytes // .size)] | to_entries | max_by(.value) | .key + 1' "$T/d.json")
+sbx_curl /_control/faults -d 'spec=nnmt:cut=1' | jq -e .ok >/dev/null || fail "faults"
+runs=0
+path=
+while [ $runs -lt 30 ]; do
+	runs=$((runs + 1))
+	path=$("$M" fetch "$pick" "$idx" -q 2>"$LOG/fetch") && break
+	path=
+	[ $runs -eq 2 ] && sbx_curl /_control/faults -d 'spec=nnmt:clear' >/dev/null
+done
+[ -n "$path" ] && [ -s "$path" ] || fail "fetch through the front: $(cat "$LOG/fetch")"
+[ "$runs" -gt 1 ] || fail "the cut bodies did not cut anything"
+grep -q '" 206 ' "$T/nginx/access.log" || fail "no Range request (206) went through the front"
+# remote signing through it (the service's token, its OTP to the "phone")
+printf 'Quyết định (thử nghiệm)\n' >"$T/a.txt"
+tok=$(sbx_token csc)
+printf '%s' "$tok" >"$T/token"
+rm -f "$T/otp.fifo"
+mkfifo "$T/otp.fifo"
+exec 5<>"$T/otp.fifo"
+"$M" sign --remote "$FRONT/csc/v2" --credential sandbox-rsa-01 --access-token-fd 3 --otp-fd 5 \
+	"$T/a.txt" -o "$T/a.txt.p7s" 3<"$T/token" >"$LOG/sign" 2>&1 &
+sp=$!
+otp=
+i=0
+while [ -z "$otp" ] && [ $i -lt $((100 * SLOW)) ] && kill -0 $sp 2>/dev/null; do
+	otp=$(sbx_curl "/csc/_sandbox/otp?credentialID=sandbox-rsa-01" | jq -r '.otp // empty')
+	[ -n "$otp" ] || sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$otp" ] && printf '%s\n' "$otp" >&5
+wait $sp
+RC=$?
+exec 5>&-
+[ "$RC" = 0 ] && [ -s "$T/a.txt.p7s" ] || fail "remote signing through the front: $(cat "$LOG/sign")"
+grep -q "POST /csc/v2/signatures/signHash" "$T/nginx/access.log" || fail "signing did not go through the front"
+# doctor: each system's transport
+run doctor "$M" doctor
+says doctor "https, TLSv1\.[23], issuer .*Test Root CA"
+says doctor "valid until 20"
+says doctor "warning: its certificate expires in (19|20) days"
+
+# ---- the same without the CA: every path says why, the queue keeps the work -------
+code2=$(sbx_curl "/_control/dossiers?source=tuphap&status=1&limit=2" | jq -r '.dossiers[1].code')
+run act2 "$M" act "$code2" receive
+[ "$RC" = 0 ] || fail "act offline-ish: $(cat "$LOG/act2")"
+without_ca
+run sync3 "$M" sync
+[ "$RC" != 0 ] || fail "sync without the CA succeeded"
+says sync3 "its certificate is not from an authority trusted here"
+says sync3 "tls.ca_file"
+[ "$("$M" queue --json | jq '[.[] | select(.state != "done")] | length')" = 1 ] ||
+	fail "the queued action was lost or sent: $("$M" queue --json)"
+run fetch2 "$M" fetch "$pick" "$idx"
+[ "$RC" != 0 ] || fail "fetch without the CA succeeded"
+says fetch2 "tls.ca_file|not from an authority trusted"
+run doctor2 "$M" doctor
+[ "$RC" != 0 ] || fail "doctor without the CA passed"
+says doctor2 "sign-in .*localhost:$P_GOOD.*certificate not trusted.*tls.ca_file"
+with_ca
+run sync4 "$M" sync
+[ "$RC" = 0 ] || fail "sync with the CA again: $(cat "$LOG/sync4")"
+[ "$("$M" queue --json | jq '[.[] | select(.state != "done")] | length')" = 0 ] ||
+	fail "the kept action was not sent once the CA was back"
+
+# ---- an expired certificate, one for another name, a wrong pin ----------------------
+login "https://localhost:$P_EXPIRED"
+[ "$RC" != 0 ] || fail "login to an expired certificate succeeded"
+grep -qi "expired" "$LOG/login.out" || fail "expired: $(cat "$LOG/login.out")"
+login "https://localhost:$P_OTHER"
+[ "$RC" != 0 ] || fail "login to a certificate for another name succeeded"
+grep -qi "another host name\|another address" "$LOG/login.out" || fail "wrong name: $(cat "$LOG/login.out")"
+printf '{"tls": {"ca_file": "%s", "systems": {"tuphap": {"pin": "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}}}\n' \
+	"$T/ca.pem" >"$CFG"
+run sync5 "$M" sync --source tuphap
+[ "$RC" != 0 ] || fail "sync with a wrong pin succeeded"
+says sync5 "pinned"
+printf '{"tls": {"ca_file": "%s", "systems": {"tuphap": {"pin": "%s"}}}}\n' "$T/ca.pem" "$PIN" >"$CFG"
+run sync6 "$M" sync --source tuphap
+[ "$RC" = 0 ] || fail "sync with the right pin: $(cat "$LOG/sync6")"
+echo "tls_front: ok ($n_sys systems, $n dossiers over https; fetch resumed in $runs runs;" \
+     "untrusted, expired, wrong name and wrong pin refused)"
