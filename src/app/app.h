@@ -381,6 +381,9 @@ void app_audit_list_free(struct store_audit_entry *v, size_t n);
 int app_audit_verify(struct app *a, struct store_audit_verdict *v, struct store_audit_state *st);
 const char *app_audit_problem_name(enum store_audit_problem p);
 const char *app_audit_keying_name(enum store_audit_keying k);
+/* How the provider's last failed request failed: MC_E_NETWORK, or the
+ * MC_E_INSECURE / MC_E_TLS_* of its address or certificate. */
+enum mc_errc app_signin_transport(struct app *a);
 const char *app_audit_tail_name(enum store_audit_tail t);
 /* Append an entry of `kind` with the clerk of the sign-in (or `clerk`),
  * details as JSON text; for sign-out, wipes and their refusals.  0 or -1. */

@@ -367,3 +367,9 @@ app_signin_tokens(struct app *a, void (*fn)(void *ctx, const struct app_system_t
 	}
 	return fails;
 }
+
+enum mc_errc
+app_signin_transport(struct app *a)
+{
+	return a->have_session ? auth_transport_errc(a->session.auth) : MC_E_NETWORK;
+}

@@ -29,6 +29,7 @@ struct login_state {
 	enum app_signin_result status;
 	char detail[256];
 	bool tty;
+	enum mc_errc transport;  /* with APP_SIGNIN_OFFLINE: how the provider failed */
 };
 
 static void
@@ -93,6 +94,15 @@ report_failure(const char *cmd, const struct login_state *st)
 {
 	char buf[640];
 
+	if (st->status == APP_SIGNIN_OFFLINE && st->transport != MC_OK &&
+	    st->transport != MC_E_NETWORK) {
+		/* not the network: the provider's certificate, or a refused address */
+		struct mc_err e;
+
+		mc_err_set(&e, st->transport, "sign-in", "%s", st->detail);
+		cli_printf(stderr, "motcua %s: %s\n", cmd, words_err(&e, buf, sizeof buf));
+		return CLI_FAIL;
+	}
 	cli_words_signin(st->status, buf, sizeof buf);
 	if (st->detail[0] != '\0')
 		cli_printf(stderr, "motcua %s: %s [%s]\n", cmd, buf, st->detail);
@@ -131,6 +141,7 @@ do_login(struct app *app)
 		if (st.status == APP_SIGNIN_EXPIRED)
 			fprintf(stderr, "motcua login: %s\n",
 				_("run `motcua login` again for a new code"));
+		st.transport = app_signin_transport(app);
 		return report_failure("login", &st);
 	}
 	app_clerk(app, &clerk);
@@ -206,6 +217,7 @@ do_status(struct app *app, bool json)
 			free(txt);
 			json_decref(j);
 		}
+		st.transport = app_signin_transport(app);
 		return report_failure("login", &st);
 	}
 	app_clerk(app, &clerk);
