@@ -12,7 +12,10 @@
 #     an authority trusted here and naming tls.ca_file (the support engineer's
 #     fix), in the clerk's language; nothing is lost from the queue;
 #   - an expired certificate and one for another host name are refused as such;
-#   - a pin that does not match the server's key is refused; the right pin passes.
+#   - a pin that does not match the server's key is refused; the right pin passes;
+#   - through a CONNECT proxy (config.json "proxy", its credentials from the
+#     keyring; and the environment's https_proxy), to a front named
+#     front.motcua.test that only the proxy resolves (to loopback).
 # The refusal of http:// to other hosts is unit-tested on the policy
 # (test_net_policy): tests never send traffic off loopback.
 . "$(dirname "$0")/lib/sandbox.sh"
@@ -37,11 +40,14 @@ NGINX_PID=
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 forget_keys() {
-	keyctl list "$RING" 2>/dev/null | grep -e "$MOTCUA_HOME" -e "localhost:${P_GOOD:-none}" |
+	keyctl list "$RING" 2>/dev/null | grep -e "$T/" -e "localhost:${P_GOOD:-none}" \
+		-e "front.motcua.test:${P_NAMED:-none}" -e "motcua-proxy:http://127.0.0.1:${P_PROXY:-none}" |
 		awk -F: '{print $1}' | while read -r id; do keyctl unlink "$id" "$RING" >/dev/null 2>&1; done
 }
 cleanup() {
 	[ -z "$NGINX_PID" ] || { kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; }
+	[ -z "${PROXY_PID:-}" ] || kill "$PROXY_PID" 2>/dev/null
+	[ -z "${SBX1_PID:-}" ] || kill "$SBX1_PID" 2>/dev/null
 	forget_keys
 	sbx_cleanup
 	rm -rf "$T"
@@ -91,6 +97,7 @@ stamp() { date -u -d "@$1" +%Y%m%d%H%M%SZ; }
 cert good "DNS:localhost,IP:127.0.0.1" "$(stamp $((now - 86400)))" "$(stamp $((now + 20 * 86400)))"
 cert expired "DNS:localhost,IP:127.0.0.1" "$(stamp $((now - 40 * 86400)))" "$(stamp $((now - 86400)))"
 cert other "DNS:other.invalid" "$(stamp $((now - 86400)))" "$(stamp $((now + 20 * 86400)))"
+cert named "DNS:front.motcua.test" "$(stamp $((now - 86400)))" "$(stamp $((now + 20 * 86400)))"
 # the server key's pin, as curl wants it
 PIN="sha256//$(openssl pkey -in good.key -pubout -outform DER | openssl dgst -sha256 -binary | base64)"
 cd - >/dev/null || exit 1
@@ -99,6 +106,7 @@ cd - >/dev/null || exit 1
 P_GOOD=$(free_port)
 P_EXPIRED=$(free_port)
 P_OTHER=$(free_port)
+P_NAMED=$(free_port)
 FRONT="https://localhost:$P_GOOD"
 sbx_start --seed 43 --dossiers 120 --now '2026-03-12 09:30' --speed 0 --public-url "$FRONT" \
 	--faults 'nnmt:clear;congan:clear'
@@ -142,6 +150,7 @@ EOF
 	server "$P_GOOD" good
 	server "$P_EXPIRED" expired
 	server "$P_OTHER" other
+	server "$P_NAMED" named
 	echo "}"
 } >"$T/nginx/nginx.conf"
 nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -g 'daemon off;' 2>"$T/nginx/stderr" &
@@ -297,5 +306,113 @@ says sync5 "pinned"
 printf '{"tls": {"ca_file": "%s", "systems": {"tuphap": {"pin": "%s"}}}}\n' "$T/ca.pem" "$PIN" >"$CFG"
 run sync6 "$M" sync --source tuphap
 [ "$RC" = 0 ] || fail "sync with the right pin: $(cat "$LOG/sync6")"
+# ---- through a proxy -------------------------------------------------------------
+# Loopback never goes through a proxy, so the front gets a name that is not
+# loopback, front.motcua.test, which only the proxy knows (it maps it to the
+# front on 127.0.0.1): nothing leaves this machine.  The proxy (a CONNECT
+# proxy in Python, here) wants Basic credentials: from the keyring when the
+# proxy comes from config.json, from the URL with https_proxy.
+cat >"$T/proxy.py" <<'PY'
+import base64, socket, sys, threading
+port, front, log = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+want = "Basic " + base64.b64encode(b"clerk:s3cret-proxy").decode()
+def pipe(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+def serve(c):
+    head = b""
+    while b"\r\n\r\n" not in head:
+        d = c.recv(4096)
+        if not d:
+            c.close(); return
+        head += d
+    lines = head.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    method, target = lines[0].split(" ")[:2]
+    auth = [l.split(":", 1)[1].strip() for l in lines[1:] if l.lower().startswith("proxy-authorization:")]
+    ok = method == "CONNECT" and target == "front.motcua.test:%d" % front
+    with open(log, "a") as f:
+        f.write("%s %s auth=%s\n" % (method, target, "yes" if auth and auth[0] == want else "no"))
+    if not auth or auth[0] != want:
+        c.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\nContent-Length: 0\r\n\r\n")
+        c.close(); return
+    if not ok:
+        c.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"); c.close(); return
+    u = socket.create_connection(("127.0.0.1", front))
+    c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    threading.Thread(target=pipe, args=(c, u), daemon=True).start()
+    pipe(u, c)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port)); s.listen(16)
+print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+P_PROXY=$(free_port)
+python3 "$T/proxy.py" "$P_PROXY" "$P_NAMED" "$T/proxy.log" >"$T/proxy.out" 2>&1 &
+PROXY_PID=$!
+i=0
+while ! grep -q ready "$T/proxy.out" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt $((50 * SLOW)) ] || fail "the proxy did not start: $(cat "$T/proxy.out")"
+	sleep 0.1
+done
+# a second sandbox, handing out the named front's URL, behind the same nginx
+NAMED="https://front.motcua.test:$P_NAMED"
+SBX1_URL=$SBX_URL SBX1_PID=$SBX_PID
+SBX_PID=
+sbx_start --seed 44 --dossiers 40 --now '2026-03-12 09:30' --speed 0 --public-url "$NAMED"
+trap cleanup EXIT INT TERM
+# nginx in front of the second sandbox now
+kill "$NGINX_PID"
+wait "$NGINX_PID" 2>/dev/null
+BACK=${SBX_URL#http://}
+sed -i "s|proxy_pass http://[^;]*;|proxy_pass http://$BACK;|" "$T/nginx/nginx.conf"
+nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -g 'daemon off;' 2>"$T/nginx/stderr" &
+NGINX_PID=$!
+i=0
+while ! curl -s --cacert "$T/ca.pem" -o /dev/null "$FRONT/.well-known/openid-configuration"; do
+	i=$((i + 1))
+	[ $i -lt $((100 * SLOW)) ] || fail "nginx did not come back"
+	sleep 0.1
+done
+export MOTCUA_HOME="$T/motcua2"
+mkdir -p "$MOTCUA_HOME"
+CFG=$MOTCUA_HOME/config.json
+printf '{"tls": {"ca_file": "%s"}, "proxy": "http://127.0.0.1:%s"}\n' "$T/ca.pem" "$P_PROXY" >"$CFG"
+chmod 600 "$CFG"
+# without the proxy's credentials: the proxy refuses, said
+login "$NAMED"
+[ "$RC" != 0 ] || fail "login through a proxy without its credentials succeeded"
+grep -q "auth=no" "$T/proxy.log" || fail "nothing asked the proxy"
+# its credentials in the keyring (what secret-tool / keyctl would put there)
+printf 'motcua1\nclerk\ns3cret-proxy' | keyctl padd user "motcua:motcua-proxy:http://127.0.0.1:$P_PROXY" "$RING" >/dev/null ||
+	fail "cannot put the proxy's credentials in the keyring"
+login "$NAMED"
+[ "$RC" = 0 ] || fail "login through the proxy: $(cat "$LOG/login.out")"
+run psync "$M" sync --source tuphap
+[ "$RC" = 0 ] || fail "sync through the proxy: $(cat "$LOG/psync")"
+grep -q "CONNECT front.motcua.test:$P_NAMED auth=yes" "$T/proxy.log" || fail "proxy log: $(cat "$T/proxy.log")"
+run pdoctor "$M" doctor
+says pdoctor "proxy http://127.0.0.1:$P_PROXY"
+grep -q "s3cret-proxy" "$LOG/psync" "$LOG/pdoctor" "$LOG/login.out" && fail "the proxy's password was printed"
+# the environment's https_proxy, as curl reads it, when config.json names none
+printf '{"tls": {"ca_file": "%s"}}\n' "$T/ca.pem" >"$CFG"
+: >"$T/proxy.log"
+https_proxy="http://clerk:s3cret-proxy@127.0.0.1:$P_PROXY" "$M" sync --source tuphap >"$LOG/esync" 2>&1 ||
+	fail "sync through https_proxy: $(cat "$LOG/esync")"
+grep -q "CONNECT front.motcua.test:$P_NAMED auth=yes" "$T/proxy.log" || fail "https_proxy not used: $(cat "$T/proxy.log")"
+kill "$PROXY_PID" 2>/dev/null
 echo "tls_front: ok ($n_sys systems, $n dossiers over https; fetch resumed in $runs runs;" \
      "untrusted, expired, wrong name and wrong pin refused)"
