@@ -19,6 +19,7 @@
 # The refusal of http:// to other hosts is unit-tested on the policy
 # (test_net_policy): tests never send traffic off loopback.
 . "$(dirname "$0")/lib/sandbox.sh"
+. "$(dirname "$0")/lib/tls.sh"
 sbx_require
 for tool in nginx openssl keyctl python3; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "skip: $tool not installed"; exit 77; }
@@ -36,7 +37,6 @@ export HOME="$T/home" MOTCUA_HOME="$T/motcua" LANGUAGE=en
 mkdir -p "$HOME" "$MOTCUA_HOME" "$T/log"
 LOG=$T/log
 RING=$(keyctl get_persistent @s)
-NGINX_PID=
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 forget_keys() {
@@ -45,7 +45,7 @@ forget_keys() {
 		awk -F: '{print $1}' | while read -r id; do keyctl unlink "$id" "$RING" >/dev/null 2>&1; done
 }
 cleanup() {
-	[ -z "$NGINX_PID" ] || { kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; }
+	tls_nginx_stop
 	[ -z "${PROXY_PID:-}" ] || kill "$PROXY_PID" 2>/dev/null
 	[ -z "${SBX1_PID:-}" ] || kill "$SBX1_PID" 2>/dev/null
 	forget_keys
@@ -62,106 +62,28 @@ run() { # run NAME cmd...: stdout+stderr to $LOG/NAME; sets RC
 says() { # says NAME PATTERN
 	grep -Eq -- "$2" "$LOG/$1" || fail "$1 did not say /$2/: $(cat "$LOG/$1")"
 }
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # ---- a private CA and its certificates ----------------------------------------
-cd "$T" || exit 1
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 60 \
-	-subj "/CN=Test Root CA (motcua, not real)" >/dev/null 2>&1 || fail "CA"
-cat >ca.cnf <<'EOF'
-[ca]
-default_ca = test
-[test]
-dir = .
-database = index.txt
-new_certs_dir = .
-serial = serial
-default_md = sha256
-policy = any
-copy_extensions = copy
-[any]
-commonName = supplied
-EOF
-: >index.txt
-echo 1000 >serial
-cert() { # cert NAME SAN START END
-	openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=$1" \
-		-addext "subjectAltName=$2" >/dev/null 2>&1 || fail "csr $1"
-	openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in "$1.csr" -out "$1.pem" \
-		-startdate "$3" -enddate "$4" -notext >/dev/null 2>&1 || fail "cert $1"
-}
 now=$(date -u +%s)
-stamp() { date -u -d "@$1" +%Y%m%d%H%M%SZ; }
-cert good "DNS:localhost,IP:127.0.0.1" "$(stamp $((now - 86400)))" "$(stamp $((now + 20 * 86400)))"
-cert expired "DNS:localhost,IP:127.0.0.1" "$(stamp $((now - 40 * 86400)))" "$(stamp $((now - 86400)))"
-cert other "DNS:other.invalid" "$(stamp $((now - 86400)))" "$(stamp $((now + 20 * 86400)))"
-cert named "DNS:front.motcua.test" "$(stamp $((now - 86400)))" "$(stamp $((now + 20 * 86400)))"
-# the server key's pin, as curl wants it
-PIN="sha256//$(openssl pkey -in good.key -pubout -outform DER | openssl dgst -sha256 -binary | base64)"
-cd - >/dev/null || exit 1
+tls_ca "$T" || fail "CA"
+tls_cert "$T" good "DNS:localhost,IP:127.0.0.1" $((now - 86400)) $((now + 20 * 86400)) || fail "cert"
+tls_cert "$T" expired "DNS:localhost,IP:127.0.0.1" $((now - 40 * 86400)) $((now - 86400)) || fail "cert"
+tls_cert "$T" other "DNS:other.invalid" $((now - 86400)) $((now + 20 * 86400)) || fail "cert"
+tls_cert "$T" named "DNS:front.motcua.test" $((now - 86400)) $((now + 20 * 86400)) || fail "cert"
+PIN=$(tls_pin "$T" good)
 
 # ---- the sandbox behind nginx ------------------------------------------------------
-P_GOOD=$(free_port)
-P_EXPIRED=$(free_port)
-P_OTHER=$(free_port)
-P_NAMED=$(free_port)
+P_GOOD=$(tls_free_port)
+P_EXPIRED=$(tls_free_port)
+P_OTHER=$(tls_free_port)
+P_NAMED=$(tls_free_port)
 FRONT="https://localhost:$P_GOOD"
 sbx_start --seed 43 --dossiers 120 --now '2026-03-12 09:30' --speed 0 --public-url "$FRONT" \
 	--faults 'nnmt:clear;congan:clear'
 trap cleanup EXIT INT TERM
-BACK=${SBX_URL#http://}
-mkdir -p "$T/nginx/tmp"
-server() { # server PORT CERT
-	cat <<EOF
-	server {
-		listen 127.0.0.1:$1 ssl;
-		ssl_certificate $T/$2.pem;
-		ssl_certificate_key $T/$2.key;
-		ssl_protocols TLSv1.2 TLSv1.3;
-		location / {
-			proxy_pass http://$BACK;
-			proxy_http_version 1.1;
-			proxy_set_header Host \$http_host;
-			proxy_set_header Connection "";
-			proxy_buffering off;
-			proxy_request_buffering off;
-			client_max_body_size 64m;
-		}
-	}
-EOF
-}
-{
-	[ "$(id -u)" = 0 ] && echo "user root;"
-	cat <<EOF
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 64; }
-http {
-	access_log $T/nginx/access.log;
-	client_body_temp_path $T/nginx/tmp/body;
-	proxy_temp_path $T/nginx/tmp/proxy;
-	fastcgi_temp_path $T/nginx/tmp/fastcgi;
-	uwsgi_temp_path $T/nginx/tmp/uwsgi;
-	scgi_temp_path $T/nginx/tmp/scgi;
-EOF
-	server "$P_GOOD" good
-	server "$P_EXPIRED" expired
-	server "$P_OTHER" other
-	server "$P_NAMED" named
-	echo "}"
-} >"$T/nginx/nginx.conf"
-nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -g 'daemon off;' 2>"$T/nginx/stderr" &
-NGINX_PID=$!
-i=0
-while ! curl -s --cacert "$T/ca.pem" -o /dev/null "$FRONT/.well-known/openid-configuration"; do
-	i=$((i + 1))
-	[ $i -lt $((100 * SLOW)) ] || fail "nginx did not come up: $(cat "$T/nginx/stderr" "$T/nginx/error.log" 2>/dev/null)"
-	kill -0 "$NGINX_PID" 2>/dev/null || fail "nginx exited: $(cat "$T/nginx/stderr")"
-	sleep 0.1
-done
+fronts="$P_GOOD:good $P_EXPIRED:expired $P_OTHER:other $P_NAMED:named"
+# shellcheck disable=SC2086
+tls_nginx_start "$T" "${SBX_URL#http://}" $fronts || fail "nginx did not come up"
 curl -s --cacert "$T/ca.pem" "$FRONT/.well-known/openid-configuration" | jq -e --arg f "$FRONT" \
 	'.issuer == $f' >/dev/null || fail "the sandbox does not hand out the front's URL"
 
@@ -359,7 +281,7 @@ while True:
     c, _ = s.accept()
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 PY
-P_PROXY=$(free_port)
+P_PROXY=$(tls_free_port)
 python3 "$T/proxy.py" "$P_PROXY" "$P_NAMED" "$T/proxy.log" >"$T/proxy.out" 2>&1 &
 PROXY_PID=$!
 i=0
@@ -375,18 +297,9 @@ SBX_PID=
 sbx_start --seed 44 --dossiers 40 --now '2026-03-12 09:30' --speed 0 --public-url "$NAMED"
 trap cleanup EXIT INT TERM
 # nginx in front of the second sandbox now
-kill "$NGINX_PID"
-wait "$NGINX_PID" 2>/dev/null
-BACK=${SBX_URL#http://}
-sed -i "s|proxy_pass http://[^;]*;|proxy_pass http://$BACK;|" "$T/nginx/nginx.conf"
-nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -g 'daemon off;' 2>"$T/nginx/stderr" &
-NGINX_PID=$!
-i=0
-while ! curl -s --cacert "$T/ca.pem" -o /dev/null "$FRONT/.well-known/openid-configuration"; do
-	i=$((i + 1))
-	[ $i -lt $((100 * SLOW)) ] || fail "nginx did not come back"
-	sleep 0.1
-done
+tls_nginx_stop
+# shellcheck disable=SC2086
+tls_nginx_start "$T" "${SBX_URL#http://}" $fronts || fail "nginx did not come back"
 export MOTCUA_HOME="$T/motcua2"
 mkdir -p "$MOTCUA_HOME"
 CFG=$MOTCUA_HOME/config.json
