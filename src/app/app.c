@@ -250,6 +250,7 @@ sync_event(void *ctx, const struct sync_event *ev)
 	struct app_event e = {
 		.kind = ev->kind == SYNC_EV_REFUSED   ? APP_EV_REFUSED_DOSSIER
 			: ev->kind == SYNC_EV_SUSPECT ? APP_EV_SUSPECT_DOSSIER
+			: ev->kind == SYNC_EV_TOTAL_GREW ? APP_EV_TOTAL_GREW
 						      : APP_EV_PULL_FAILED,
 		.system = ev->system,
 		.detail = ev->detail,

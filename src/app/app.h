@@ -194,6 +194,8 @@ enum app_event_kind {
 	APP_EV_SUSPECT_DOSSIER,    /* system, detail ("CODE: field 'x': why"): kept, but
 	                              its update time is past the server's clock, so it
 	                              did not move the system's position */
+	APP_EV_TOTAL_GREW,         /* system, detail ("OLD -> NEW"): it says it holds more
+	                              but nothing new came: read again from the start */
 };
 struct app_event {
 	enum app_event_kind kind;

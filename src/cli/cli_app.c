@@ -186,6 +186,12 @@ cli_on_event(void *ctx, const struct app_event *ev)
 			   _("dossier kept, but its update time is in the future"),
 			   ev->detail != NULL ? ev->detail : "");
 		return;
+	case APP_EV_TOTAL_GREW:
+		cli_printf(stderr, "motcua %s: %s: %s (%s)\n", ce->cmd, ev->system,
+			   _("it holds more dossiers than at the last pull but sent nothing new: "
+			     "reading it again from the start"),
+			   ev->detail != NULL ? ev->detail : "");
+		return;
 	case APP_EV_PULL_FAILED:
 	case APP_EV_WAITING:
 	case APP_EV_STORE:

@@ -145,8 +145,9 @@ nnmt_pull_parse(struct source *src, const struct net_response *resp, const char 
 	/* a dossier read gets updated_at from the same text, so every row counts */
 	src_page_items(src, page, items, repaired, read_dossier, "dossier_no", "dates.modified",
 		       SRC_DATE_ISO, &page_max);
-	page->more = src_more_pages(json_integer_value(pg), json_integer_value(tp),
-				    src_total(root, "total_items"), json_array_size(items));
+	page->total = src_total(root, "total_items");
+	page->more = src_more_pages(json_integer_value(pg), json_integer_value(tp), page->total,
+				    json_array_size(items));
 	page->next_watermark = src_paged_next(src, watermark, page->more, page_max);
 	json_decref(root);
 	return SOURCE_PARSE_OK;

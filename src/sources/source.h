@@ -71,6 +71,8 @@ struct source_page {
 	size_t n_suspect;        /* dossiers kept whose update time is past the
 	                            position ceiling: they did not move the position */
 	char **suspect;          /* n_suspect reasons, "CODE: field 'x': why" */
+	int64_t total;           /* the dossiers the server says the query matches
+	                            (all pages); -1 when its dialect does not say */
 };
 void source_page_release(struct source_page *page);
 

@@ -185,8 +185,9 @@ tinh_pull_parse(struct source *src, const struct net_response *resp, const char 
 	}
 	src_page_items(src, page, items, repaired, read_dossier, "so_ho_so", "ngay_cap_nhat",
 		       SRC_DATE_VN, &page_max);
-	page->more = src_more_pages(json_integer_value(pg), json_integer_value(tp),
-				    src_total(root, "tong_so"), json_array_size(items));
+	page->total = src_total(root, "tong_so");
+	page->more = src_more_pages(json_integer_value(pg), json_integer_value(tp), page->total,
+				    json_array_size(items));
 	page->next_watermark = src_paged_next(src, watermark, page->more, page_max);
 	json_decref(root);
 	return SOURCE_PARSE_OK;

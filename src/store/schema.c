@@ -232,12 +232,21 @@ static const char schema_v5[] =
 	"ALTER TABLE audit_state ADD COLUMN refused_seq INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE audit_state ADD COLUMN refused_why TEXT;";
 
+/*
+ * Version 6: what each system last said it holds (sync_state.server_total:
+ * the total its first page reported, -1 unknown), so a pull that sees it
+ * grow while nothing new comes is noticed (sync.c).
+ */
+static const char schema_v6[] =
+	"ALTER TABLE sync_state ADD COLUMN server_total INTEGER NOT NULL DEFAULT -1;";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
 	{2, "outbox", schema_v2},
 	{3, "audit log, sealed ID numbers", schema_v3},
 	{4, "keyed audit chain", schema_v4},
 	{5, "audit anchors: the server's receipt, its refusal", schema_v5},
+	{6, "the total each system reported", schema_v6},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

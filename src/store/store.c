@@ -743,8 +743,9 @@ store_sync_state_get(struct store *s, const char *source, struct store_sync_stat
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	st = store_stmt(s, "SELECT cursor, watermark, last_sync_at, last_ok_at, last_error"
-			   " FROM sync_state WHERE source = ?1");
+	out->server_total = -1;
+	st = store_stmt(s, "SELECT cursor, watermark, last_sync_at, last_ok_at, last_error,"
+			   " server_total FROM sync_state WHERE source = ?1");
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, source);
@@ -755,6 +756,7 @@ store_sync_state_get(struct store *s, const char *source, struct store_sync_stat
 		out->last_sync_at = sqlite3_column_int64(st, 2);
 		out->last_ok_at = sqlite3_column_int64(st, 3);
 		out->last_error = store_column_dup(st, 4);
+		out->server_total = sqlite3_column_int64(st, 5);
 		sqlite3_reset(st);
 		return 0;
 	}
@@ -794,8 +796,8 @@ store_sync_state_set(struct store *s, const char *source, const struct store_syn
 	if (source == NULL)
 		return store_failf(s, "sync state without a source");
 	st = store_stmt(s, "INSERT OR REPLACE INTO sync_state"
-			   " (source, cursor, watermark, last_sync_at, last_ok_at, last_error)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+			   " (source, cursor, watermark, last_sync_at, last_ok_at, last_error,"
+			   " server_total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, source);
@@ -804,6 +806,7 @@ store_sync_state_set(struct store *s, const char *source, const struct store_syn
 	sqlite3_bind_int64(st, 4, in->last_sync_at);
 	sqlite3_bind_int64(st, 5, in->last_ok_at);
 	store_bind_text(st, 6, in->last_error);
+	sqlite3_bind_int64(st, 7, in->server_total);
 	return store_step_done(s, st, "saving sync state");
 }
 

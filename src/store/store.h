@@ -376,6 +376,9 @@ struct store_sync_state {
 	mc_time last_sync_at;   /* last attempt; 0 never */
 	mc_time last_ok_at;     /* last success; 0 never */
 	char *last_error;       /* NULL after a success */
+	int64_t server_total;   /* what the system's first page said it holds at the
+				   last full pass; -1 unknown (store_sync_state_get
+				   of a system never synced gives -1) */
 };
 
 /* Free the strings and zero the struct. */

@@ -13,6 +13,7 @@
  */
 #include "sync/sync.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,8 @@ struct job {
 	struct seen seen;      /* the codes this pass read */
 	struct mc_err error;   /* FAILED: why */
 	bool state_dirty;      /* final state to record at the next flush */
+	int64_t total;         /* what the pass's first page said the system holds; -1 */
+	bool reread;           /* the total grew, nothing new came: read it again */
 };
 
 struct byte_acc {
@@ -391,7 +394,7 @@ static void
 on_page(struct net_request *req, const struct net_response *resp, void *arg)
 {
 	struct job *j = arg;
-	struct source_page page = {0};
+	struct source_page page = {.total = -1};
 	char *cause = NULL;
 	int rc;
 
@@ -430,6 +433,8 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 		return;
 	}
 	free(cause);
+	if (j->pages == 0)
+		j->total = page.total;
 	j->pages++;
 	j->n_seen += (int64_t)page.n_items;
 	j->n_rejected += (int64_t)page.n_rejected;
@@ -513,6 +518,32 @@ sync_set_max_pass_ms(struct sync *s, uint64_t ms)
 	s->opt.max_pass_ms = ms > 0 ? ms : 15 * 60 * 1000;
 }
 
+/* A pass of one system, from its stored position. */
+static void
+job_start(struct sync *s, struct job *j)
+{
+	struct store_sync_state st;
+
+	j->ran = true;
+	j->over_time = false;
+	seen_clear(&j->seen);
+	j->retried_auth = false;
+	j->pages = 0;
+	j->total = -1;
+	j->n_new = j->n_changed = j->n_rejected = j->n_seen = 0;
+	mc_err_clear(&j->error);
+	free(j->watermark);
+	j->watermark = NULL;
+	if (store_sync_state_get(s->opt.store, j->src->name, &st) == 0) {
+		j->watermark = xstrdup_or_null(st.cursor);
+		store_sync_state_release(&st);
+	}
+	j->start_ms = mono_ms();
+	j->start_bytes = net_counters(s->opt.net, j->src->name, NULL);
+	j->start_pull = net_counters(s->opt.net, j->src->name, "pull");
+	job_link(j);
+}
+
 int
 sync_start(struct sync *s, const char *only)
 {
@@ -520,7 +551,6 @@ sync_start(struct sync *s, const char *only)
 
 	for (size_t i = 0; i < s->n_jobs; i++) {
 		struct job *j = &s->jobs[i];
-		struct store_sync_state st;
 
 		if (only != NULL && strcmp(only, j->src->name) != 0) {
 			if (!job_active(j))
@@ -530,23 +560,7 @@ sync_start(struct sync *s, const char *only)
 		found = true;
 		if (job_active(j))
 			continue;
-		j->ran = true;
-		j->over_time = false;
-		seen_clear(&j->seen);
-		j->retried_auth = false;
-		j->pages = 0;
-		j->n_new = j->n_changed = j->n_rejected = j->n_seen = 0;
-		mc_err_clear(&j->error);
-		free(j->watermark);
-		j->watermark = NULL;
-		if (store_sync_state_get(s->opt.store, j->src->name, &st) == 0) {
-			j->watermark = xstrdup_or_null(st.cursor);
-			store_sync_state_release(&st);
-		}
-		j->start_ms = mono_ms();
-		j->start_bytes = net_counters(s->opt.net, j->src->name, NULL);
-		j->start_pull = net_counters(s->opt.net, j->src->name, "pull");
-		job_link(j);
+		job_start(s, j);
 	}
 	return found ? 0 : -1;
 }
@@ -629,6 +643,24 @@ save_state(struct sync *s, struct job *j, const char *watermark, bool final)
 		else
 			st.last_error = mc_err_format(&j->error);
 	}
+	if (final && j->state == JOB_DONE && j->total >= 0) {
+		if (st.server_total >= 0 && j->total > st.server_total &&
+		    j->n_new + j->n_changed == 0) {
+			/* more there than last time, and none of it came: the position
+			 * hides it (or the server's paging does) - say so, read it all */
+			char d[64];
+
+			snprintf(d, sizeof d, "%" PRId64 " -> %" PRId64, st.server_total, j->total);
+			event(s, SYNC_EV_TOTAL_GREW, j->src->name, d, NULL);
+			free(st.cursor);
+			free(st.watermark);
+			st.cursor = st.watermark = NULL;
+			st.server_total = -1; /* the read from the start sets it again */
+			j->reread = true;
+		} else {
+			st.server_total = j->total;
+		}
+	}
 	rc = store_sync_state_set(s->opt.store, j->src->name, &st);
 	store_sync_state_release(&st);
 	return rc;
@@ -688,6 +720,12 @@ sync_flush(struct sync *s)
 	if (rc == 0 && store_commit(s->opt.store) == 0) {
 		for (size_t i = 0; i < s->n_acc; i++)
 			s->acc[i].in = s->acc[i].out = s->acc[i].requests = 0;
+		/* a system whose total grew with nothing new: read it from the start */
+		for (size_t i = 0; i < s->n_jobs; i++)
+			if (s->jobs[i].reread && !job_active(&s->jobs[i])) {
+				s->jobs[i].reread = false;
+				job_start(s, &s->jobs[i]);
+			}
 		return 0;
 	}
 	store_rollback(s->opt.store);

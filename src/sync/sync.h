@@ -56,11 +56,14 @@ enum sync_event_kind {
 	SYNC_EV_SUSPECT,      /* one dossier kept whose update time is later than the
 	                         server's clock: it did not move the position; detail
 	                         "CODE: field 'x': why" */
+	SYNC_EV_TOTAL_GREW,   /* the system says it holds more than at its last pass
+	                         but nothing new came: its position is dropped and it
+	                         is read again from the start; detail "OLD -> NEW" */
 };
 struct sync_event {
 	enum sync_event_kind kind;
 	const char *system;
-	const char *detail;          /* REFUSED, SUSPECT */
+	const char *detail;          /* REFUSED, SUSPECT, TOTAL_GREW */
 	const struct mc_err *err;    /* FAILED */
 };
 typedef void sync_event_fn(void *ctx, const struct sync_event *ev);

@@ -421,6 +421,24 @@ hostile_pull_parse(struct source *src, const struct net_response *resp, const ch
 		*cause = xstrdup(resp->result != NET_OK ? resp->error : "status");
 		return SOURCE_PARSE_ERROR;
 	}
+	if (strcmp(src->dialect, "hidden") == 0) {
+		/* says it holds 3, then 5, but a pull from its position still
+		 * brings the same 3: only a read from the start shows all 5 */
+		static int calls;
+		int k = ++calls > 1 && wm == NULL ? 5 : 3;
+
+		for (int i = 0; i < k; i++) {
+			char code[32];
+			page->items = xreallocarray(page->items, page->n_items + 1,
+						    sizeof *page->items);
+			snprintf(code, sizeof code, "H-%d", i);
+			fill(&page->items[page->n_items++], code, src->name, 4);
+		}
+		page->total = calls == 1 ? 3 : 5;
+		page->next_watermark = xstrdup("1");
+		page->more = false;
+		return SOURCE_PARSE_OK;
+	}
 	for (int i = 0; i < 3; i++) {
 		char code[32];
 		page->items = xreallocarray(page->items, page->n_items + 1, sizeof *page->items);
@@ -513,6 +531,85 @@ engine_hostile_feeds_end(void **state)
 	sandbox_free(sb);
 }
 
+static void
+count_grew(void *ctx, const struct sync_event *ev)
+{
+	if (ev->kind == SYNC_EV_TOTAL_GREW) {
+		assert_string_equal(ev->system, "hidden");
+		assert_string_equal(ev->detail, "3 -> 5");
+		(*(int *)ctx)++;
+	}
+}
+
+/* The server's total grows while a pull from the position finds nothing
+ * new: said, the position dropped, the system read again from the start. */
+static void
+engine_total_grew(void **state)
+{
+	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
+				     .start = 1773282600};
+	const char *err = NULL;
+	struct sandbox *sb = sandbox_new(&cfg, &err);
+	struct sbx_http *srv;
+	char base[64];
+	struct net *net;
+	struct store *st;
+	char *cause = NULL;
+	struct source_link *link;
+	struct sync_report rep;
+	struct store_sync_state ss;
+	struct source *src = xcalloc(1, sizeof *src);
+	int grew = 0;
+
+	(void)state;
+	assert_non_null(sb);
+	srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, sb, &err);
+	assert_non_null(srv);
+	snprintf(base, sizeof base, "http://127.0.0.1:%u", sbx_http_port(srv));
+	sandbox_set_base_url(sb, base);
+	net = net_new(NULL);
+	assert_int_equal(store_open(":memory:", &st, &cause), 0);
+	struct sync *s = sync_new(&(struct sync_options){.net = net, .store = st,
+							.event = count_grew, .event_ctx = &grew});
+	src->ops = &hostile_ops;
+	src->name = xstrdup("hidden");
+	src->dialect = xstrdup("hidden");
+	src->base_url = xstrdup(base);
+	link = source_link_new(src, &(struct source_link_options){.net = net, .tokens = &tokens});
+	assert_int_equal(sync_add_source(s, link), 0);
+	/* first pass: 3 held, 3 new */
+	assert_int_equal(sync_run(s, NULL), 0);
+	assert_int_equal(sync_reports(s, &rep, 1), 1);
+	if (!rep.ok)
+		fail_msg("first pass: %s %s", rep.error != NULL ? mc_err_name(rep.error->code) : "?",
+			 rep.error != NULL ? rep.error->detail : "");
+	assert_int_equal(rep.n_new, 3);
+	assert_int_equal(store_sync_state_get(st, "hidden", &ss), 0);
+	assert_int_equal(ss.server_total, 3);
+	store_sync_state_release(&ss);
+	/* second: it says 5, the pull brings the same 3; then from the start, 5 */
+	assert_int_equal(sync_run(s, NULL), 0);
+	assert_int_equal(grew, 1);
+	assert_int_equal(sync_reports(s, &rep, 1), 1);
+	assert_true(rep.ok);
+	assert_int_equal(rep.n_new, 2);
+	assert_int_equal(store_sync_state_get(st, "hidden", &ss), 0);
+	assert_int_equal(ss.server_total, 5);
+	assert_string_equal(ss.cursor, "1");
+	store_sync_state_release(&ss);
+	{
+		int64_t n = 0;
+		assert_int_equal(store_dossier_count(st, NULL, &n), 0);
+		assert_int_equal(n, 5);
+	}
+	sync_free(s);
+	source_link_free(link);
+	store_close(st);
+	net_free(net);
+	sbx_http_stop(srv);
+	sandbox_free(sb);
+}
+
 int
 main(void)
 {
@@ -524,6 +621,7 @@ main(void)
 		cmocka_unit_test(catalogue_file),
 		cmocka_unit_test(engine_pages_watermarks_failures),
 		cmocka_unit_test(engine_hostile_feeds_end),
+		cmocka_unit_test(engine_total_grew),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
