@@ -9,6 +9,7 @@
  */
 #include "app/privacy.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -220,14 +221,51 @@ privacy_retention(struct store *s, int retention_days, mc_time now, int64_t *n)
 				  now, NULL);
 }
 
+/* Remove <store>.damaged-* (doctor --repair's copies of a damaged store). */
+static int
+wipe_aside(const char *db_path, char **cause)
+{
+	const char *slash = strrchr(db_path, '/');
+	char *dir = slash != NULL ? xstrndup(db_path, (size_t)(slash - db_path + (slash == db_path)))
+				  : xstrdup(".");
+	const char *base = slash != NULL ? slash + 1 : db_path;
+	char *prefix = fmt(base, ".damaged-", "");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	while (d != NULL && rc == 0 && (e = readdir(d)) != NULL) {
+		char *p;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		p = fmt(dir, "/", e->d_name);
+		if (unlink(p) != 0 && errno != ENOENT) {
+			*cause = fmt(p, ": cannot remove: ", strerror(errno));
+			rc = -1;
+		}
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(prefix);
+	free(dir);
+	return rc;
+}
+
 int
 privacy_wipe(const char *db_path, char **cause)
 {
-	static const char *const suffixes[] = {"-wal", "-shm", "", ".replay.lock"};
+	static const char *const suffixes[] = {"-wal", "-shm", "", ".replay.lock", ".open"};
 	struct auth_keyring *kr;
 	char *item = key_item(db_path);
 
 	*cause = NULL;
+	/* copies a repair kept aside hold the same citizens' data: they go too */
+	if (wipe_aside(db_path, cause) != 0) {
+		free(item);
+		return -1;
+	}
 	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
 		char *p = fmt(db_path, suffixes[i], "");
 

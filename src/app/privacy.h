@@ -50,8 +50,10 @@ int privacy_open(struct store *s, const char *data_dir, const char *db_path,
 int privacy_retention(struct store *s, int retention_days, mc_time now, int64_t *n);
 
 /*
- * Delete the store at `db_path` with its -wal and -shm files and its data
- * key (the store must be closed).  Files that do not exist are fine.
+ * Delete the store at `db_path` with its -wal and -shm files, its markers,
+ * the copies a repair kept aside (`<store>.damaged-*`: the same data), its
+ * data key and its audit anchor (the store must be closed).  Files that do
+ * not exist are fine.
  * 0, or -1 with *cause (malloc'd) naming the file that could not go.
  */
 int privacy_wipe(const char *db_path, char **cause);

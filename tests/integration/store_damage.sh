@@ -13,7 +13,8 @@
 #     the queue is whole again and the audit log verifies;
 #   - a 0-byte or missing store while the keyring still holds its data key
 #     is refused (never an empty queue, never "intact: 0 entries") until
-#     doctor --repair makes a new one.
+#     doctor --repair makes a new one;
+#   - logout --wipe removes the copies a repair kept aside and the marker.
 # Full and read-only disks need a private mount namespace (unshare -m, as
 # root); without it those parts are skipped and said so.
 . "$(dirname "$0")/lib/sandbox.sh"
@@ -226,4 +227,11 @@ expect queue4 1 'missing or empty' "$M" queue
 [ ! -e "$DB" ] || fail "a missing store was made anew"
 expect repair2 0 'new, empty' "$M" doctor --repair
 [ "$("$M" queue --json | jq length)" = 0 ] || fail "queue after a repair of nothing"
+
+# ---- a wipe takes what a repair kept aside too (the same citizens' data) ------------
+# (as a repair of a damaged store leaves it: tested above)
+cp -p "$T/good.db" "$DB.damaged-20260312-093000"
+expect wipe 0 '' "$M" logout --wipe --force
+[ -z "$(ls "$DB".damaged-* 2>/dev/null)" ] || fail "the wipe left the damaged copies: $(ls "$DB".damaged-*)"
+[ ! -e "$DB.open" ] || fail "the wipe left the store's marker"
 echo "ok: store_damage"
