@@ -184,7 +184,8 @@ ASAN_MAKE = $(MAKE) --no-print-directory B=build/asan CFLAGS='-O1 -g -fno-omit-f
 asan:
 	@$(ASAN_MAKE) unit integration
 
-# Each fuzz target for FUZZ_SECONDS (10) on its seeds, then every saved crash
+# Each fuzz target for FUZZ_SECONDS (10; 6 within make test, where it shares
+# the CPU with memcheck) on its seeds, then every saved crash
 # of tests/fuzz/regressions once; fails on any crash, leak or UB.
 FUZZ_MAKE = $(MAKE) --no-print-directory B=build/fuzz CC=clang CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	  EXTRA_CFLAGS='-DMOTCUA_UNITTEST -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all'
@@ -240,7 +241,7 @@ test: deps
 	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 MOTCUA_TEST_SLOW=$(TEST_ASAN_SLOW) \
 	   $(ASAN_MAKE) unit integration; a=$$?; \
 	   echo "make test: ASan+UBSan run done ($$(( $$(date +%s) - s )) s)"; \
-	   $(MAKE) --no-print-directory fuzz-smoke; f=$$?; \
+	   FUZZ_SECONDS=$${FUZZ_SECONDS:-6} $(MAKE) --no-print-directory fuzz-smoke; f=$$?; \
 	   echo "make test: fuzz-smoke done ($$(( $$(date +%s) - s )) s)"; \
 	   $(MAKE) --no-print-directory deb && \
 	   sh packaging/test-deb-chroot.sh build/deb/motcua_*.deb; d=$$?; \

@@ -213,6 +213,14 @@ run sync4 "$M" sync
 [ "$("$M" queue --json | jq '[.[] | select(.state != "done")] | length')" = 0 ] ||
 	fail "the kept action was not sent once the CA was back"
 
+# Under valgrind (every handshake costs seconds) the refusals below and the
+# proxy run only in the ASan and plain runs: the same code paths, checked there.
+if [ -n "${VG_LOG_DIR:-}" ]; then
+	echo "tls_front: ok ($n_sys systems, $n dossiers over https; fetch resumed in $runs runs;" \
+	     "untrusted refused; expired, wrong name, pin and proxy: not under valgrind)"
+	exit 0
+fi
+
 # ---- an expired certificate, one for another name, a wrong pin ----------------------
 login "https://localhost:$P_EXPIRED"
 [ "$RC" != 0 ] || fail "login to an expired certificate succeeded"
