@@ -17,7 +17,7 @@ void
 ui_title_draw(struct ui_app *app, WINDOW *w)
 {
 	const char *title = NULL;
-	char banner[128], clock[16];
+	char banner[128], clock[24];
 	struct civil_time ct = civil_split(app->now);
 	int cw, bw = 0;
 
@@ -31,7 +31,12 @@ ui_title_draw(struct ui_app *app, WINDOW *w)
 	}
 	wbkgdset(w, ' ' | ui_attr(app, UI_ROLE_TITLE));
 	werase(w);
-	snprintf(clock, sizeof clock, " %02d:%02d ", ct.hour, ct.minute);
+	/* training runs on the scenario's clock: its day is part of the lesson */
+	if (app->opt->training)
+		snprintf(clock, sizeof clock, " %02d/%02d %02d:%02d ", ct.date.day, ct.date.month,
+			 ct.hour, ct.minute);
+	else
+		snprintf(clock, sizeof clock, " %02d:%02d ", ct.hour, ct.minute);
 	cw = ui_text_width(clock);
 	if (app->opt->training) {
 		snprintf(banner, sizeof banner, " %s ", _("TRAINING (sandbox)"));

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/civil.h"
 #include "core/error.h"
 
 struct app;
@@ -69,6 +70,13 @@ int app_training_sign_in(struct app_training *t, struct app *a, int timeout_s,
 
 /* Approve a device sign-in's user code (asynchronous; the console's lock). */
 void app_training_approve(struct app_training *t, struct app *a, const char *user_code);
+
+/*
+ * The sandbox's clock (read when signing in; ours until then), for
+ * app_options.now: the console and every deadline of the demo run on the
+ * scenario's time.  arg is the struct app_training.
+ */
+mc_time app_training_now(void *arg);
 
 /* 0 running; 1 exited (*code = its status); 2 a signal ended it (*code). */
 int app_training_state(struct app_training *t, int *code);

@@ -272,8 +272,11 @@ cmd_demo(int argc, char **argv)
 		say(_("signing OTP (sandbox): %s"), app_training_otp_url(t));
 	else
 		say("%s", _("cannot write the signing settings"));
-	/* the app in the private folder ($MOTCUA_HOME), on the sandbox's issuer */
+	/* the app in the private folder ($MOTCUA_HOME), on the sandbox's issuer,
+	 * on the scenario's clock (read at sign-in) */
 	ao.warn = on_warn;
+	ao.now = app_training_now;
+	ao.now_arg = t;
 	if (app_open(&app, &ao, &err) != 0) {
 		rc = cli_fail_err("demo", &err);
 		goto out;

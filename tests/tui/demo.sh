@@ -73,9 +73,11 @@ gone "$pid"
 [ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor was left hidden"
 stop
 
-# 2. SIGTERM to motcua: the same clean ending.
-demo_start --lang en
+# 2. SIGTERM to motcua: the same clean ending.  (In the post-Tết scenario:
+# the console runs on the sandbox's clock, its day in the title bar.)
+demo_start --lang en --scenario post-tet-backlog
 wait_for 'TRAINING' 40
+wait_for 'TRAINING \(sandbox\) +23/02 [0-9][0-9]:[0-9][0-9]' 10
 pid=$(sandbox_pid)
 home=$(demo_home)
 # the pane's shell runs `env ... motcua demo; echo EXIT=...`: its child is
