@@ -8,8 +8,10 @@
  * by their system ("tuphap", ...) or service ("auth", "audit", "csc",
  * "tsa"), and tls.systems is keyed by those labels.  doc/net.md "Trust".
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/app_int.h"
 #include "auth/keyring.h"
@@ -36,6 +38,15 @@ proxy_credentials(const char *proxy)
 	return out;
 }
 
+/* A CA file or folder that cannot be read is said (once per net) with its
+ * path: otherwise every https system would just look "not trusted". */
+static void
+check_path(struct app *a, const char *path)
+{
+	if (path != NULL && access(path, R_OK) != 0)
+		app_warnf(a, MC_E_FILE, NULL, path, "%s", strerror(errno));
+}
+
 void
 app_trust_net(struct app *a, struct net *net)
 {
@@ -44,6 +55,12 @@ app_trust_net(struct app *a, struct net *net)
 
 	if (net == NULL)
 		return;
+	check_path(a, t->ca_file);
+	check_path(a, t->ca_dir);
+	for (size_t i = 0; i < t->n_systems; i++) {
+		check_path(a, t->systems[i].ca_file);
+		check_path(a, t->systems[i].ca_dir);
+	}
 	if (a->cfg.proxy != NULL)
 		auth = proxy_credentials(a->cfg.proxy);
 	net_set_tls(net, NULL, &(struct net_tls){

@@ -91,12 +91,15 @@ tamper() { # tamper SQL PROBLEM SEQ
 	sbx_eq "$rc" 1 "verify after: $1"
 	printf '%s' "$err" | grep -q "seq $3: $2" || sbx_die "after '$1' verify said: $err"
 }
+# (under valgrind, where each run costs seconds, the cases that take the
+# same code path as another are left to the ASan and plain runs)
+VG=${VG_LOG_DIR:+1}
 tamper "UPDATE audit SET details = '{}' WHERE seq = 2" altered 2
-tamper "UPDATE audit SET purpose = 'tra cứu' WHERE seq = 3" altered 3
+[ -n "$VG" ] || tamper "UPDATE audit SET purpose = 'tra cứu' WHERE seq = 3" altered 3
 tamper "DELETE FROM audit WHERE seq = 2" removed 2
 tamper "UPDATE audit SET seq = -1 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3;
 	UPDATE audit SET seq = 3 WHERE seq = -1" reordered 2
-tamper "DELETE FROM audit WHERE seq = $n" removed "$n"
+[ -n "$VG" ] || tamper "DELETE FROM audit WHERE seq = $n" removed "$n"
 # ---- a consistent rewrite made without the key -----------------------------------
 restore
 v=$("$M" audit verify --json)
@@ -211,6 +214,7 @@ for record in "DELETE FROM protect_state" \
 	rc=$?
 	set -e
 	sbx_eq "$rc" 1 "($record) verify after more work"
+	[ -z "$VG" ] || break # the other record's case: same path
 done
 
 # a rewritten log is refused by the server, which keeps its copy; the

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ -n "${VG_LOG_DIR:-}" ]; then
 	# memcheck looks for memory errors here; the ASan run (200 actions, 25
 	# kills) is the crash proof that counts
-	: "${CRASH_KILLS:=8}" "${CRASH_ACTIONS:=24}" # a multiple of 12: the plan has 12 shares
+	: "${CRASH_KILLS:=4}" "${CRASH_ACTIONS:=12}" # a multiple of 12: the plan has 12 shares
 else
 	case "${MOTCUA_BIN:-}" in
 	*/asan/*) : "${CRASH_KILLS:=25}" "${CRASH_ACTIONS:=200}" ;;

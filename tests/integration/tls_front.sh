@@ -138,52 +138,57 @@ grep -q "POST /tuphap/" "$T/nginx/access.log" || fail "the action did not go thr
 # the audit log shipped through it
 [ "$(sbx_curl /_control/stats | jq .audit.received)" -gt 0 ] || fail "no audit entries arrived"
 grep -q "POST /audit/entries" "$T/nginx/access.log" || fail "the audit log did not go through the front"
-# an attachment, its bodies cut, resumed with Range through the front
-pick=
-for c in $("$M" inbox --json --source nnmt --limit 0 | jq -r '.[].code'); do
-	"$M" show "$c" --json >"$T/d.json" 2>/dev/null || continue
-	if [ "$(jq '[.attachments[]? | select((.size_bytes // .size) > 200000)] | length' "$T/d.json")" -gt 0 ]; then
-		pick=$c
-		break
-	fi
-done
-[ -n "$pick" ] || fail "no nnmt dossier with an attachment over 200 kB"
-idx=$(jq '[.attachments[] | (.size_bytes // .size)] | to_entries | max_by(.value) | .key + 1' "$T/d.json")
-sbx_curl /_control/faults -d 'spec=nnmt:cut=1' | jq -e .ok >/dev/null || fail "faults"
-runs=0
-path=
-while [ $runs -lt 30 ]; do
-	runs=$((runs + 1))
-	path=$("$M" fetch "$pick" "$idx" -q 2>"$LOG/fetch") && break
+# (under valgrind, where each handshake costs seconds, the attachment and
+# the signing are left to the ASan and plain runs: the same trust paths)
+VG=${VG_LOG_DIR:+1}
+if [ -z "$VG" ]; then
+	# an attachment, its bodies cut, resumed with Range through the front
+	pick=
+	for c in $("$M" inbox --json --source nnmt --limit 0 | jq -r '.[].code'); do
+		"$M" show "$c" --json >"$T/d.json" 2>/dev/null || continue
+		if [ "$(jq '[.attachments[]? | select((.size_bytes // .size) > 200000)] | length' "$T/d.json")" -gt 0 ]; then
+			pick=$c
+			break
+		fi
+	done
+	[ -n "$pick" ] || fail "no nnmt dossier with an attachment over 200 kB"
+	idx=$(jq '[.attachments[] | (.size_bytes // .size)] | to_entries | max_by(.value) | .key + 1' "$T/d.json")
+	sbx_curl /_control/faults -d 'spec=nnmt:cut=1' | jq -e .ok >/dev/null || fail "faults"
+	runs=0
 	path=
-	[ $runs -eq 2 ] && sbx_curl /_control/faults -d 'spec=nnmt:clear' >/dev/null
-done
-[ -n "$path" ] && [ -s "$path" ] || fail "fetch through the front: $(cat "$LOG/fetch")"
-[ "$runs" -gt 1 ] || fail "the cut bodies did not cut anything"
-grep -q '" 206 ' "$T/nginx/access.log" || fail "no Range request (206) went through the front"
-# remote signing through it (the service's token, its OTP to the "phone")
-printf 'Quyết định (thử nghiệm)\n' >"$T/a.txt"
-tok=$(sbx_token csc)
-printf '%s' "$tok" >"$T/token"
-rm -f "$T/otp.fifo"
-mkfifo "$T/otp.fifo"
-exec 5<>"$T/otp.fifo"
-"$M" sign --remote "$FRONT/csc/v2" --credential sandbox-rsa-01 --access-token-fd 3 --otp-fd 5 \
-	"$T/a.txt" -o "$T/a.txt.p7s" 3<"$T/token" >"$LOG/sign" 2>&1 &
-sp=$!
-otp=
-i=0
-while [ -z "$otp" ] && [ $i -lt $((100 * SLOW)) ] && kill -0 $sp 2>/dev/null; do
-	otp=$(sbx_curl "/csc/_sandbox/otp?credentialID=sandbox-rsa-01" | jq -r '.otp // empty')
-	[ -n "$otp" ] || sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$otp" ] && printf '%s\n' "$otp" >&5
-wait $sp
-RC=$?
-exec 5>&-
-[ "$RC" = 0 ] && [ -s "$T/a.txt.p7s" ] || fail "remote signing through the front: $(cat "$LOG/sign")"
-grep -q "POST /csc/v2/signatures/signHash" "$T/nginx/access.log" || fail "signing did not go through the front"
+	while [ $runs -lt 30 ]; do
+		runs=$((runs + 1))
+		path=$("$M" fetch "$pick" "$idx" -q 2>"$LOG/fetch") && break
+		path=
+		[ $runs -eq 2 ] && sbx_curl /_control/faults -d 'spec=nnmt:clear' >/dev/null
+	done
+	[ -n "$path" ] && [ -s "$path" ] || fail "fetch through the front: $(cat "$LOG/fetch")"
+	[ "$runs" -gt 1 ] || fail "the cut bodies did not cut anything"
+	grep -q '" 206 ' "$T/nginx/access.log" || fail "no Range request (206) went through the front"
+	# remote signing through it (the service's token, its OTP to the "phone")
+	printf 'Quyết định (thử nghiệm)\n' >"$T/a.txt"
+	tok=$(sbx_token csc)
+	printf '%s' "$tok" >"$T/token"
+	rm -f "$T/otp.fifo"
+	mkfifo "$T/otp.fifo"
+	exec 5<>"$T/otp.fifo"
+	"$M" sign --remote "$FRONT/csc/v2" --credential sandbox-rsa-01 --access-token-fd 3 --otp-fd 5 \
+		"$T/a.txt" -o "$T/a.txt.p7s" 3<"$T/token" >"$LOG/sign" 2>&1 &
+	sp=$!
+	otp=
+	i=0
+	while [ -z "$otp" ] && [ $i -lt $((100 * SLOW)) ] && kill -0 $sp 2>/dev/null; do
+		otp=$(sbx_curl "/csc/_sandbox/otp?credentialID=sandbox-rsa-01" | jq -r '.otp // empty')
+		[ -n "$otp" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$otp" ] && printf '%s\n' "$otp" >&5
+	wait $sp
+	RC=$?
+	exec 5>&-
+	[ "$RC" = 0 ] && [ -s "$T/a.txt.p7s" ] || fail "remote signing through the front: $(cat "$LOG/sign")"
+	grep -q "POST /csc/v2/signatures/signHash" "$T/nginx/access.log" || fail "signing did not go through the front"
+fi
 # doctor: each system's transport
 run doctor "$M" doctor
 says doctor "https, TLSv1\.[23], issuer .*Test Root CA"
@@ -201,12 +206,14 @@ says sync3 "its certificate is not from an authority trusted here"
 says sync3 "tls.ca_file"
 [ "$("$M" queue --json | jq '[.[] | select(.state != "done")] | length')" = 1 ] ||
 	fail "the queued action was lost or sent: $("$M" queue --json)"
-run fetch2 "$M" fetch "$pick" "$idx"
-[ "$RC" != 0 ] || fail "fetch without the CA succeeded"
-says fetch2 "tls.ca_file|not from an authority trusted"
-run doctor2 "$M" doctor
-[ "$RC" != 0 ] || fail "doctor without the CA passed"
-says doctor2 "sign-in .*localhost:$P_GOOD.*certificate not trusted.*tls.ca_file"
+if [ -z "$VG" ]; then
+	run fetch2 "$M" fetch "$pick" "$idx"
+	[ "$RC" != 0 ] || fail "fetch without the CA succeeded"
+	says fetch2 "tls.ca_file|not from an authority trusted"
+	run doctor2 "$M" doctor
+	[ "$RC" != 0 ] || fail "doctor without the CA passed"
+	says doctor2 "sign-in .*localhost:$P_GOOD.*certificate not trusted.*tls.ca_file"
+fi
 with_ca
 run sync4 "$M" sync
 [ "$RC" = 0 ] || fail "sync with the CA again: $(cat "$LOG/sync4")"
@@ -215,11 +222,19 @@ run sync4 "$M" sync
 
 # Under valgrind (every handshake costs seconds) the refusals below and the
 # proxy run only in the ASan and plain runs: the same code paths, checked there.
-if [ -n "${VG_LOG_DIR:-}" ]; then
-	echo "tls_front: ok ($n_sys systems, $n dossiers over https; fetch resumed in $runs runs;" \
-	     "untrusted refused; expired, wrong name, pin and proxy: not under valgrind)"
+if [ -n "$VG" ]; then
+	echo "tls_front: ok ($n_sys systems, $n dossiers over https;" \
+	     "untrusted refused; attachment, signing, expired, wrong name, pin and proxy:" \
+	     "not under valgrind)"
 	exit 0
 fi
+
+# ---- a CA file that is not there: said with its path ---------------------------------
+printf '{"tls": {"ca_file": "%s/no-such-ca.pem"}}\n' "$T" >"$CFG"
+run sync7 "$M" sync --source tuphap
+[ "$RC" != 0 ] || fail "sync with a missing CA file succeeded"
+says sync7 "cannot read the file '$T/no-such-ca.pem'"
+with_ca
 
 # ---- an expired certificate, one for another name, a wrong pin ----------------------
 login "https://localhost:$P_EXPIRED"
