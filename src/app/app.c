@@ -1,6 +1,6 @@
 /*
- * app.c - opening and closing the application, the loop turn and the
- * one-shot runs (app.h).
+ * app.c - opening and closing the application and the loop turn (app.h);
+ * the one-shot runs of the command line are app_run.c.
  *
  * The loop turn is the one place that decides what runs beside the clerk;
  * each engine is an explicit state machine of its own (the pull in
@@ -552,32 +552,39 @@ replay_now(void *arg)
 }
 
 struct outbox_replay *
+app_replay_new(struct app *a, struct source_link *(*find)(void *arg, const char *name),
+	       void *find_arg, uint64_t backoff_cap_ms)
+{
+	/* the official's name goes with every action sent */
+	if (a->actor == NULL && a->have_session) {
+		struct auth_info info;
+		auth_get_info(a->session.auth, &info);
+		a->actor = xstrdup_or_null(info.name);
+	}
+	return outbox_replay_new(&(struct outbox_replay_options){
+		.store = a->store,
+		.net = a->net,
+		.find_link = find,
+		.find_arg = find_arg,
+		.actor = a->actor,
+		.now = replay_now,
+		.now_arg = a,
+		.event = replay_event,
+		.event_ctx = a,
+		.backoff_cap_ms = backoff_cap_ms,
+	});
+}
+
+struct outbox_replay *
 app_replay(struct app *a)
 {
-	if (a->replay == NULL) {
-		/* the official's name goes with every action sent */
-		if (a->actor == NULL && a->have_session) {
-			struct auth_info info;
-			auth_get_info(a->session.auth, &info);
-			a->actor = xstrdup_or_null(info.name);
-		}
-		a->replay = outbox_replay_new(&(struct outbox_replay_options){
-			.store = a->store,
-			.net = a->net,
-			.find_link = find_link,
-			.find_arg = a,
-			.actor = a->actor,
-			.now = replay_now,
-			.now_arg = a,
-			.event = replay_event,
-			.event_ctx = a,
-		});
-	}
+	if (a->replay == NULL)
+		a->replay = app_replay_new(a, find_link, a, 0);
 	return a->replay;
 }
 
-static struct audit_ship *
-ship(struct app *a)
+struct audit_ship *
+app_ship(struct app *a)
 {
 	if (a->ship == NULL && a->have_session) {
 		struct source_link *l = app_coordination_link(a);
@@ -692,7 +699,7 @@ app_turn(struct app *a, mc_time now)
 		if (rsum != a->replay_sum)
 			ch |= APP_CHANGED_QUEUE | APP_CHANGED_DOSSIERS;
 		a->replay_sum = rsum;
-		audit_ship_step(ship(a), now);
+		audit_ship_step(app_ship(a), now);
 	}
 	if (now != a->anchor_turn_at) {
 		a->anchor_turn_at = now;
@@ -737,238 +744,4 @@ app_progress(struct app *a, struct app_progress *p)
 		p->dossiers += r[i].n_seen;
 	}
 	return true;
-}
-
-/* ---- one-shot runs ------------------------------------------------------ */
-
-static int64_t
-mono_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-app_sync_limit(struct app *a, int64_t ms)
-{
-	a->run_limit_ms = ms > 0 ? ms : 0;
-	if (a->sync != NULL)
-		sync_set_max_pass_ms(a->sync, (uint64_t)a->run_limit_ms);
-}
-
-int
-app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err)
-{
-	struct sync_report r[MAX_REPORTS];
-	size_t n;
-	int rc = 0;
-
-	mc_err_clear(err);
-	if (a->sync == NULL || a->n_in_sync == 0) {
-		if (a->systems_error.code != MC_OK && a->systems_error.code != MC_E_NO_CONNECTOR)
-			*err = a->systems_error;
-		else
-			mc_err_set(err, MC_E_NO_CONNECTOR, NULL, NULL);
-		return -1;
-	}
-	if (only != NULL && app_link(a, only) == NULL) {
-		if (a->systems_error.code != MC_OK && a->systems_error.code != MC_E_NO_CONNECTOR)
-			*err = a->systems_error; /* the discovery failed: say why */
-		else
-			mc_err_set(err, MC_E_NOT_CONFIGURED, only, NULL);
-		return -1;
-	}
-	if (sync_start(a->sync, only) != 0) {
-		mc_err_set(err, MC_E_NOT_CONFIGURED, only, NULL);
-		return -1;
-	}
-	/* The queue goes out while the pulls run, each system's as soon as its
-	 * link is ready (as in the console): a system that pulls for an hour
-	 * holds back no other system's actions. */
-	(void)store_outbox_wake(a->store, only, app_now(a));
-	a->run_deadline_ms = a->run_limit_ms > 0 ? mono_now_ms() + a->run_limit_ms : 0;
-	while (sync_busy(a->sync)) {
-		sync_flush(a->sync);
-		if (!sync_busy(a->sync))
-			break;
-		if (only == NULL)
-			(void)outbox_replay_step(app_replay(a));
-		if (net_poll(a->net, 1000, NULL, 0) < 0)
-			break;
-	}
-	sync_flush(a->sync);
-	if (a->run_deadline_ms > 0) {
-		int64_t left = a->run_deadline_ms - mono_now_ms();
-		if (queue_wait_ms > left)
-			queue_wait_ms = left > 0 ? left : 0;
-	}
-	(void)app_queue_send(a, only, queue_wait_ms, 0);
-	a->run_deadline_ms = 0;
-	(void)app_audit_ship(a, queue_wait_ms, NULL);
-	(void)app_retention(a, NULL);
-	n = sync_reports(a->sync, r, MAX_REPORTS);
-	for (size_t i = 0; i < n && i < MAX_REPORTS; i++)
-		if (r[i].ran && !r[i].ok)
-			rc = 1;
-	return rc;
-}
-
-size_t
-app_sync_reports(struct app *a, struct app_sync_report *out, size_t max)
-{
-	struct sync_report r[MAX_REPORTS];
-	size_t n;
-
-	if (a->sync == NULL)
-		return 0;
-	n = sync_reports(a->sync, r, MAX_REPORTS);
-	for (size_t i = 0; i < n && i < max && i < MAX_REPORTS; i++)
-		out[i] = (struct app_sync_report){
-			.name = r[i].name,
-			.ran = r[i].ran,
-			.ok = r[i].ok,
-			.n_new = r[i].n_new,
-			.n_changed = r[i].n_changed,
-			.n_rejected = r[i].n_rejected,
-			.n_seen = r[i].n_seen,
-			.bytes_in = r[i].bytes_in,
-			.bytes_out = r[i].bytes_out,
-			.pull_in = r[i].pull_in,
-			.pull_out = r[i].pull_out,
-			.ms = r[i].ms,
-			.error = r[i].error,
-		};
-	return n < MAX_REPORTS ? n : MAX_REPORTS;
-}
-
-/* The replay limited to one system (queue send --source, sync --source). */
-struct only_ctx {
-	struct app *a;
-	const char *only;
-};
-
-static struct source_link *
-find_only(void *arg, const char *name)
-{
-	struct only_ctx *c = arg;
-
-	if (c->only != NULL && strcmp(c->only, name) != 0)
-		return NULL;
-	return app_link(c->a, name);
-}
-
-int
-app_queue_send(struct app *a, const char *only, int64_t max_wait_ms, uint64_t backoff_cap_ms)
-{
-	struct only_ctx c = {a, only};
-	struct outbox_replay *r;
-	int64_t limit = a->run_limit_ms;
-	int rc;
-
-	if (a->run_deadline_ms > 0) { /* inside app_sync: what its limit leaves */
-		limit = a->run_deadline_ms - mono_now_ms();
-		if (limit < 1)
-			limit = 1;
-	}
-	if (a->net == NULL)
-		return -1;
-	/* asked for now: not after the backoff of an earlier failure */
-	if (store_outbox_wake(a->store, only, app_now(a)) != 0)
-		return -1;
-	if (only == NULL && backoff_cap_ms == 0) {
-		r = app_replay(a);
-		return outbox_replay_run_limit(r, max_wait_ms, limit);
-	}
-	/* a replay of its own: limited to one system, or other waits */
-	if (a->actor == NULL && a->have_session) {
-		struct auth_info info;
-		auth_get_info(a->session.auth, &info);
-		a->actor = xstrdup_or_null(info.name);
-	}
-	r = outbox_replay_new(&(struct outbox_replay_options){
-		.store = a->store,
-		.net = a->net,
-		.find_link = find_only,
-		.find_arg = &c,
-		.actor = a->actor,
-		.now = replay_now,
-		.now_arg = a,
-		.event = replay_event,
-		.event_ctx = a,
-		.backoff_cap_ms = backoff_cap_ms,
-	});
-	rc = outbox_replay_run_limit(r, max_wait_ms, limit);
-	if (a->replay == NULL) {
-		a->replay = r; /* its stats are the report */
-	} else {
-		outbox_replay_free(r);
-	}
-	return rc;
-}
-
-void
-app_queue_report(struct app *a, struct app_queue_report *out)
-{
-	struct outbox_replay_stats st = {0};
-	int64_t counts[STORE_OUTBOX_N_STATES];
-
-	memset(out, 0, sizeof *out);
-	if (a->replay != NULL)
-		outbox_replay_get_stats(a->replay, &st);
-	out->applied = st.applied;
-	out->conflicts = st.conflicts;
-	out->failed = st.failed;
-	out->retries = st.retries;
-	out->sends = st.sends;
-	out->probes = st.probes;
-	out->uploads = st.uploads;
-	out->upload_resumed = st.upload_resumed;
-	out->requests = st.requests;
-	out->bytes_in = st.bytes_in;
-	out->bytes_out = st.bytes_out;
-	if (store_outbox_counts(a->store, counts) == 0)
-		out->remaining = counts[STORE_OUTBOX_PENDING] + counts[STORE_OUTBOX_SENDING];
-}
-
-int
-app_audit_ship(struct app *a, int64_t max_wait_ms, struct app_audit_report *out)
-{
-	struct audit_ship_stats st;
-	struct audit_ship *s = ship(a);
-	int rc;
-
-	if (out != NULL)
-		memset(out, 0, sizeof *out);
-	if (s == NULL)
-		return 0;
-	rc = audit_ship_run(s, max_wait_ms, &st);
-	if (out != NULL) {
-		out->configured = true;
-		out->shipped = st.shipped;
-		out->duplicates = st.duplicates;
-		out->waiting = st.waiting;
-		out->conflict = st.conflict;
-		out->error = st.error;
-	}
-	return rc;
-}
-
-int
-app_retention(struct app *a, int64_t *n)
-{
-	int rc;
-
-	a->purged = 0;
-	rc = privacy_retention(a->store, a->cfg.retention_days, app_now(a), &a->purged);
-	if (n != NULL)
-		*n = a->purged;
-	return rc;
-}
-
-int64_t
-app_retention_last(const struct app *a)
-{
-	return a->purged;
 }

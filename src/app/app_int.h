@@ -2,7 +2,8 @@
  * app_int.h - the application's state, shared by the files of src/app (not
  * an API; only the files of src/app include it).
  *
- *   app.c          open, close, the loop turn, the one-shot sync
+ *   app.c          open, close, the loop turn
+ *   app_run.c      the one-shot runs: sync, queue send, audit shipping, retention
  *   app_systems.c  the systems: discovery + sources.d -> connectors and links
  *   app_queue.c    the offline queue for the front ends
  *   app_read.c     the read model: inbox, dossiers, the stored errors
@@ -149,7 +150,15 @@ void app_config_signing_refresh(struct app *a);
 void app_warnf(struct app *a, enum mc_errc code, const char *system, const char *field,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void app_emit(struct app *a, const struct app_event *ev);
-/* The replay, made on first use (after the first sign-in: the actor). */
+/* The audit log's shipping, made on first use (a session and the
+ * coordination system's link needed); NULL without them. */
+struct audit_ship *app_ship(struct app *a);
+/* A replay over the links find gives (the official's name as the actor,
+ * events to the front end); backoff_cap_ms 0: the default. */
+struct outbox_replay *app_replay_new(struct app *a,
+				     struct source_link *(*find)(void *arg, const char *name),
+				     void *find_arg, uint64_t backoff_cap_ms);
+/* The loop's replay, made on first use (after the first sign-in: the actor). */
 struct outbox_replay *app_replay(struct app *a);
 
 /* ---- download.c, sign_job.c --------------------------------------------- */

@@ -3,35 +3,20 @@
  */
 #include "app/audit_anchor.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/privacy.h"
 #include "auth/keyring.h"
 #include "core/xalloc.h"
 
 #define ANCHOR_ITEM_PREFIX "motcua-audit-anchor:"
 
-/* The item's name, from the store's absolute path (also once the file is
- * gone: its folder is resolved then). */
 static char *
 anchor_item(const char *db_path)
 {
-	char abs[PATH_MAX], dir[PATH_MAX];
-	const char *slash = strrchr(db_path, '/');
-
-	if (realpath(db_path, abs) != NULL)
-		return xasprintf("%s%s", ANCHOR_ITEM_PREFIX, abs);
-	snprintf(dir, sizeof dir, "%.*s", slash != NULL ? (int)(slash - db_path) : 1,
-		 slash != NULL ? db_path : ".");
-	if (slash == db_path)
-		snprintf(dir, sizeof dir, "/");
-	if (realpath(dir, abs) != NULL)
-		return xasprintf("%s%s%s%s", ANCHOR_ITEM_PREFIX, abs,
-				 strcmp(abs, "/") == 0 ? "" : "/",
-				 slash != NULL ? slash + 1 : db_path);
-	return xasprintf("%s%s", ANCHOR_ITEM_PREFIX, db_path);
+	return privacy_item(ANCHOR_ITEM_PREFIX, db_path);
 }
 
 /* Read with an open keyring: 1 found, 0 none, -1 failure or damaged. */

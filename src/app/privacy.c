@@ -76,10 +76,35 @@ tighten(const char *path, mode_t mode, char **cause)
 	return 0;
 }
 
+char *
+privacy_item(const char *prefix, const char *db_path)
+{
+	char abs[PATH_MAX], dir[PATH_MAX];
+	const char *slash = strrchr(db_path, '/');
+
+	if (realpath(db_path, abs) != NULL)
+		return fmt(prefix, abs, "");
+	/* the file is gone (a wipe, a missing store): its folder still resolves */
+	snprintf(dir, sizeof dir, "%.*s", slash != NULL ? (int)(slash - db_path) : 1,
+		 slash != NULL ? db_path : ".");
+	if (slash == db_path)
+		snprintf(dir, sizeof dir, "/");
+	if (realpath(dir, abs) != NULL)
+		return xasprintf("%s%s%s%s", prefix, abs, strcmp(abs, "/") == 0 ? "" : "/",
+				 slash != NULL ? slash + 1 : db_path);
+	return fmt(prefix, db_path, "");
+}
+
+static char *
+key_item(const char *db_path)
+{
+	return privacy_item(KEY_ITEM_PREFIX, db_path);
+}
+
 bool
 privacy_key_kept(const char *data_dir)
 {
-	char abs[PATH_MAX], *item, *secret = NULL;
+	char abs[PATH_MAX], *db, *item, *secret = NULL;
 	struct auth_keyring *kr;
 	bool yes = false;
 
@@ -87,23 +112,15 @@ privacy_key_kept(const char *data_dir)
 		return false;
 	kr = auth_keyring_open();
 	if (auth_keyring_persistent(kr)) {
-		item = xasprintf(KEY_ITEM_PREFIX "%s/motcua.db", abs);
+		db = fmt(abs, "/motcua.db", "");
+		item = key_item(db);
 		yes = auth_keyring_lookup(kr, item, &secret, NULL, NULL) == 1;
 		xfree_secret(secret);
 		free(item);
+		free(db);
 	}
 	auth_keyring_free(kr);
 	return yes;
-}
-
-static char *
-key_item(const char *db_path)
-{
-	char abs[PATH_MAX];
-
-	if (realpath(db_path, abs) == NULL)
-		snprintf(abs, sizeof abs, "%s", db_path);
-	return fmt(KEY_ITEM_PREFIX, abs, "");
 }
 
 /* The store's data key from the Secret Service, created on first use;

@@ -65,6 +65,14 @@ int privacy_wipe(const char *db_path, char **cause);
  */
 bool privacy_key_kept(const char *data_dir);
 
+/*
+ * The name of a keyring item of the store at db_path: prefix and the
+ * store's absolute path (its folder resolved when the file is gone), so
+ * every item of one store is found again from any relative spelling.
+ * malloc'd.
+ */
+char *privacy_item(const char *prefix, const char *db_path);
+
 /* Permission bits of a path (-1 when it does not exist); for tests and doctor. */
 int privacy_mode_of(const char *path);
 

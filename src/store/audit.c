@@ -391,8 +391,13 @@ store_audit_mark_shipped(struct store *s, int64_t seq)
 int
 store_audit_set_refused(struct store *s, int64_t seq, const char *why)
 {
-	sqlite3_stmt *st = store_stmt(s, "UPDATE audit_state SET refused_seq = ?1,"
-					 " refused_why = ?2 WHERE id = 1");
+	/* (forgetting one that is not there writes nothing: every accepted
+	 * shipment asks) */
+	sqlite3_stmt *st = store_stmt(s, why != NULL ? "UPDATE audit_state SET refused_seq = ?1,"
+						    " refused_why = ?2 WHERE id = 1"
+						  : "UPDATE audit_state SET refused_seq = ?1,"
+						    " refused_why = ?2 WHERE id = 1"
+						    " AND refused_seq <> 0");
 
 	if (st == NULL)
 		return -1;
