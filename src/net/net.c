@@ -112,6 +112,8 @@ net_free(struct net *net)
 		next = req->all_next;
 		if (req->state == REQ_RUNNING)
 			curl_multi_remove_handle(net->multi, req->easy);
+		/* a request the caller still holds lets go of its source's pool */
+		curl_easy_setopt(req->easy, CURLOPT_SHARE, NULL);
 		req->state = REQ_DONE;
 		req->net = NULL;
 		net_request_unref(req);
@@ -120,6 +122,8 @@ net_free(struct net *net)
 	for (size_t i = 0; i < net->n_sources; i++) {
 		free(net->sources[i].name);
 		net_tls_conf_free(&net->sources[i].tls);
+		if (net->sources[i].pool != NULL)
+			curl_share_cleanup(net->sources[i].pool);
 	}
 	free(net->sources);
 	net_acct_free(net);

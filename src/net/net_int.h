@@ -38,6 +38,11 @@ struct source {
 	unsigned limit;
 	bool own_limit;
 	struct tls_conf tls;
+	/* With trust of its own (a CA or a pin): its own connection cache, so
+	 * no connection verified under another trust is reused for it, nor one
+	 * of its own for another source (net_req_tls_configure).  Created on
+	 * first use; freed by net_free. */
+	CURLSH *pool;
 	unsigned running;
 	struct net_request *head, *tail;   /* queued, FIFO */
 };

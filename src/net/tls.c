@@ -9,8 +9,9 @@
  * CURLOPT_SSL_CTX_FUNCTION (libcurl built with OpenSSL, Debian's libcurl4):
  * CURLOPT_CAINFO would REPLACE the system bundle, and the government's root
  * must be trusted besides the public ones, not instead.  curl's shared CA
- * cache is switched off for those requests, so one system's extra CA never
- * leaks into another's handshakes.
+ * cache is switched off for those requests, and a system with trust of its
+ * own keeps its connections in a cache of its own (own_pool()), so one
+ * system's extra CA never leaks into another's handshakes or connections.
  */
 #include "net/net_int.h"
 
@@ -76,6 +77,37 @@ add_authorities(CURL *easy, void *sslctx, void *arg)
 	return CURLE_OK;
 }
 
+/*
+ * The connection cache of a source with trust of its own.  curl reuses a
+ * connection for a request to the same host and port when the CA file, CA
+ * folder and pin strings it compares are equal - but extra authorities come
+ * in through the SSL_CTX callback, which it cannot compare: without a cache
+ * apart, a connection verified with one system's CA would carry another
+ * system's requests (or a pinned system's requests would ride a connection
+ * nobody checked the pin of).  NULL (the multi's cache) when the source has
+ * no trust of its own, or when curl cannot make one (then a fresh connection
+ * each time: slower, never wrong).
+ */
+static CURLSH *
+own_pool(struct source *src, bool *fresh)
+{
+	*fresh = false;
+	if (src == NULL ||
+	    (src->tls.ca_file == NULL && src->tls.ca_dir == NULL && src->tls.pin == NULL))
+		return NULL;
+	if (src->pool == NULL) {
+		src->pool = curl_share_init();
+		if (src->pool != NULL &&
+		    curl_share_setopt(src->pool, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) !=
+			    CURLSHE_OK) {
+			curl_share_cleanup(src->pool);
+			src->pool = NULL;
+		}
+	}
+	*fresh = src->pool == NULL;
+	return src->pool;
+}
+
 /* The source's field, else the default's. */
 static const char *
 pick(const char *own, const char *dflt)
@@ -90,6 +122,7 @@ net_req_tls_configure(struct net *net, struct net_request *req)
 	struct source *src = net_source_find(net, req->source, false);
 	const struct tls_conf *own = src != NULL ? &src->tls : NULL, *d = &net->tls;
 	const char *pin, *proxy, *auth;
+	bool fresh;
 
 	free(req->ca_file);
 	free(req->ca_dir);
@@ -116,8 +149,11 @@ net_req_tls_configure(struct net *net, struct net_request *req)
 	curl_easy_setopt(e, CURLOPT_PROXY, proxy);
 	curl_easy_setopt(e, CURLOPT_PROXYUSERPWD, proxy != NULL ? auth : NULL);
 	/* the certificate is only seen in a handshake: a new connection for it */
+	curl_easy_setopt(e, CURLOPT_SHARE, own_pool(src, &fresh));
 	curl_easy_setopt(e, CURLOPT_CERTINFO, (req->flags & NET_REQ_CERT_INFO) ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, (req->flags & NET_REQ_CERT_INFO) ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT,
+			 fresh || (req->flags & NET_REQ_CERT_INFO) ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, fresh ? 1L : 0L);
 	req->tls_problem = NET_TLS_OK;
 	req->tls_version[0] = req->cert_issuer[0] = req->proxy_used[0] = '\0';
 	/* (tls_version: from curl's own words of the handshake, request.c) */
