@@ -42,6 +42,7 @@ struct signin {
 	struct op *op;
 	enum sstate state;
 	enum app_signin_result status;
+	enum mc_errc transport; /* with APP_SIGNIN_OFFLINE: why (app_signin_transport) */
 	char detail[256];
 	char user_code[64];
 	char uri[512];
@@ -130,6 +131,7 @@ on_signed_in(void *arg, enum app_signin_result status, const char *detail)
 		return;
 	si->op = NULL;
 	si->status = status;
+	si->transport = app_signin_transport(si->app->core);
 	snprintf(si->detail, sizeof si->detail, "%s", detail != NULL ? detail : "");
 	si->state = status == APP_SIGNIN_OK ? S_DONE : S_FAILED;
 	if (status == APP_SIGNIN_OK)
@@ -148,6 +150,7 @@ on_resumed(void *arg, enum app_signin_result status, const char *detail)
 		return;
 	si->op = NULL;
 	si->status = status;
+	si->transport = app_signin_transport(si->app->core);
 	snprintf(si->detail, sizeof si->detail, "%s", detail != NULL ? detail : "");
 	if (status == APP_SIGNIN_OK) {
 		si->state = S_DONE;
@@ -225,15 +228,20 @@ signin_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	case S_DONE:
 		ui_put_text(win, y, x, app->cols - 4, words(APP_SIGNIN_OK), A_BOLD);
 		return;
-	case S_FAILED:
-		ui_put_text(win, y, x, app->cols - 4, words(si->status),
-			    ui_attr(app, UI_ROLE_ERROR));
-		if (si->detail[0] != '\0')
-			ui_put_text(win, y + 1, x, app->cols - 4, si->detail,
-				    ui_attr(app, UI_ROLE_DIM));
-		ui_put_text(win, y + 3, x, app->cols - 4,
+	case S_FAILED: {
+		/* the same sentence as `motcua login`, wrapped to the screen */
+		char said[640], lines[5][256];
+		int n = ui_wrap(words_signin_failure(si->status, si->transport, si->detail, said,
+						     sizeof said),
+				app->cols - 4, lines, 5);
+
+		for (int i = 0; i < n; i++)
+			ui_put_text(win, y++, x, app->cols - 4, lines[i],
+				    ui_attr(app, UI_ROLE_ERROR));
+		ui_put_text(win, y + 1, x, app->cols - 4,
 			    _("Enter: try again with a new code    q: quit"), A_NORMAL);
 		return;
+	}
 	case S_PIN_NEW:
 	case S_PIN_AGAIN:
 		ui_put_text(win, y++, x, app->cols - 4, words(APP_SIGNIN_OK), A_BOLD);
@@ -418,6 +426,7 @@ signin_tick(struct ui_screen *s, struct ui_app *app)
 		op_abandon(si);
 		si->state = S_FAILED;
 		si->status = APP_SIGNIN_EXPIRED;
+		si->transport = MC_OK;
 		si->detail[0] = '\0';
 		return UI_REDRAW;
 	}

@@ -392,6 +392,9 @@ words_sign(enum app_sign_error e)
 		[APP_SIGN_E_CRYPTO] = N_("building the signature failed (OpenSSL)"),
 		[APP_SIGN_E_TSA] = N_("no timestamp from the time-stamping authority (TSA); the "
 				      "signature was not written"),
+		[APP_SIGN_E_TRUST] = N_("the signing service's or the TSA's certificate is refused "
+					"here; nothing was signed (support: a missing authority goes "
+					"in tls.ca_file in config.json)"),
 	};
 
 	if ((unsigned)e < APP_SIGN_E_COUNT && text[e] != NULL)
@@ -423,6 +426,25 @@ words_signin(enum app_signin_result r)
 	if ((size_t)r < sizeof text / sizeof text[0] && text[r] != NULL)
 		return _(text[r]);
 	return _("The sign-in failed.");
+}
+
+char *
+words_signin_failure(enum app_signin_result r, enum mc_errc transport, const char *detail,
+		     char *buf, size_t size)
+{
+	if (r == APP_SIGNIN_OFFLINE && transport != MC_OK && transport != MC_E_NETWORK) {
+		/* not the network: the provider's certificate, or a refused address */
+		struct mc_err e;
+
+		mc_err_set(&e, transport, _("the sign-in service"), "%s",
+			   detail != NULL ? detail : "");
+		return words_err(&e, buf, size);
+	}
+	if (detail != NULL && detail[0] != '\0')
+		snprintf(buf, size, "%s [%s]", words_signin(r), detail);
+	else
+		snprintf(buf, size, "%s", words_signin(r));
+	return buf;
 }
 
 const char *

@@ -44,6 +44,13 @@ const char *words_kept_in(const char *kept_in);
 const char *words_sign(enum app_sign_error e);
 /* The sentence of a sign-in result (static, translated). */
 const char *words_signin(enum app_signin_result r);
+/* The sentence of a failed sign-in into buf, for the console and the command
+ * line alike: when the provider could not be reached because of its
+ * certificate or a refused address (transport from app_signin_transport()),
+ * that, naming the sign-in service; otherwise words_signin(r).  Either way
+ * with the detail ("[...]") when there is one.  Returns buf. */
+char *words_signin_failure(enum app_signin_result r, enum mc_errc transport, const char *detail,
+			   char *buf, size_t size);
 /* The sentence of a download failure, what happened only (static,
  * translated): the front end says how to go on (its key, its command). */
 const char *words_download(enum app_dl_error e);

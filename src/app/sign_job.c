@@ -20,6 +20,7 @@
 #define OTP_LIFE_S 300 /* an OTP's life at the service */
 
 _Static_assert((int)APP_SIGN_E_TSA == (int)SIGN_ERR_TSA &&
+		       (int)APP_SIGN_E_TRUST == (int)SIGN_ERR_TRUST &&
 		       (int)APP_SIGN_E_COUNT == (int)SIGN_STATUS_COUNT &&
 		       (int)APP_SIGN_E_OFFLINE == (int)SIGN_ERR_OFFLINE &&
 		       (int)APP_SIGN_E_NO_MODULE == (int)SIGN_ERR_NO_MODULE,

@@ -52,6 +52,7 @@ enum app_sign_error {
 	APP_SIGN_E_FILE,
 	APP_SIGN_E_CRYPTO,
 	APP_SIGN_E_TSA,
+	APP_SIGN_E_TRUST,
 	APP_SIGN_E_COUNT
 };
 

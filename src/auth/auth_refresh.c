@@ -210,7 +210,19 @@ void
 auth_resume(struct auth *a, auth_done_fn *done, void *arg)
 {
 	struct auth_op *op = auth_op_new(a, AUTH_OP_RESUME, arg);
+	char *rt = NULL;
+	int rc;
 
 	op->done = done;
+	/* Nothing kept: "not signed in", without asking the network - a fresh
+	 * terminal whose provider is down or untrusted then shows the sign-in
+	 * and why it fails, instead of an empty "offline" inbox.  (The
+	 * refresh reads the item again, under the lock.) */
+	rc = auth_keyring_lookup(auth_active_keyring(a), a->issuer, &rt, NULL, NULL);
+	xfree_secret(rt);
+	if (rc == 0) {
+		auth_finish_step(op, AUTH_NO_SESSION, NULL);
+		return;
+	}
 	auth_discover_then(op, resume_discovered);
 }

@@ -1,7 +1,7 @@
 /*
  * cmd_console.c - `motcua console` (and `motcua` alone): open the
  * application - the configuration, the store in the data folder, the
- * sign-in of the remembered server (or --issuer, $MOTCUA_ISSUER,
+ * sign-in of the remembered server (or $MOTCUA_ISSUER,
  * config.json), the systems - and run the console (ui/console.h) on it.
  * The screens are ui/'s; what runs beside them is the app's.
  */

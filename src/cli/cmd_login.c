@@ -94,20 +94,8 @@ report_failure(const char *cmd, const struct login_state *st)
 {
 	char buf[640];
 
-	if (st->status == APP_SIGNIN_OFFLINE && st->transport != MC_OK &&
-	    st->transport != MC_E_NETWORK) {
-		/* not the network: the provider's certificate, or a refused address */
-		struct mc_err e;
-
-		mc_err_set(&e, st->transport, "sign-in", "%s", st->detail);
-		cli_printf(stderr, "motcua %s: %s\n", cmd, words_err(&e, buf, sizeof buf));
-		return CLI_FAIL;
-	}
-	cli_words_signin(st->status, buf, sizeof buf);
-	if (st->detail[0] != '\0')
-		cli_printf(stderr, "motcua %s: %s [%s]\n", cmd, buf, st->detail);
-	else
-		fprintf(stderr, "motcua %s: %s\n", cmd, buf);
+	cli_printf(stderr, "motcua %s: %s\n", cmd,
+		   words_signin_failure(st->status, st->transport, st->detail, buf, sizeof buf));
 	if (st->status == APP_SIGNIN_NO_SESSION || st->status == APP_SIGNIN_REVOKED)
 		fprintf(stderr, "motcua %s: %s\n", cmd, _("sign in with: motcua login"));
 	return CLI_FAIL;

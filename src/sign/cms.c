@@ -307,7 +307,8 @@ add_timestamps(struct prepared *ready, size_t n_ready, const struct sign_tsa *ts
 	for (size_t k = 0; k < n; k++) {
 		struct prepared *p = &ready[which[k]];
 		if (tokens[k].data == NULL) {
-			job_fail(p->job, SIGN_ERR_TSA, errs[k].detail);
+			job_fail(p->job, errs[k].status == SIGN_ERR_TRUST ? SIGN_ERR_TRUST : SIGN_ERR_TSA,
+				 errs[k].detail);
 			p->ok = false;
 		} else if (!CMS_unsigned_add1_attr_by_NID(p->si, NID_id_smime_aa_timeStampToken,
 							  V_ASN1_SEQUENCE, tokens[k].data,

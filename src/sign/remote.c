@@ -64,7 +64,7 @@ on_done(struct net_request *req, const struct net_response *resp, void *arg)
 
 	(void)req;
 	c->result = resp->result;
-	c->reason = net_result_reason(resp->result);
+	c->reason = resp->error; /* static text; for TLS, what was wrong */
 	c->status = resp->status;
 	c->empty = resp->body_len == 0;
 	if (resp->result == NET_OK)
@@ -124,6 +124,10 @@ post(struct remote_signer *r, const char *method, json_t *body, struct sign_erro
 	net_submit(r->net, req);
 	if (net_run_until_done(r->net) != 0 || !c.done) {
 		sign_fail(err, SIGN_ERR_OFFLINE, "%s: the network loop failed", method);
+		goto out;
+	}
+	if (c.result == NET_ERR_TLS || c.result == NET_ERR_INSECURE) {
+		sign_fail(err, SIGN_ERR_TRUST, "%s: %s", r->base_url, c.reason);
 		goto out;
 	}
 	if (c.result != NET_OK) {

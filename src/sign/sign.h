@@ -58,6 +58,9 @@ enum sign_status {
 	SIGN_ERR_CRYPTO,         /* OpenSSL failed building the signature */
 	SIGN_ERR_TSA,            /* no timestamp: the TSA is unreachable, refused or
 	                            answered something that does not check out */
+	SIGN_ERR_TRUST,          /* the signing service's or the TSA's certificate is
+	                            refused (untrusted, expired, another name, pin)
+	                            or its address is plain http:// off this machine */
 	SIGN_STATUS_COUNT
 };
 

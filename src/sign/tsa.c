@@ -231,6 +231,7 @@ out:
 struct trip {
 	bool done;
 	enum net_result result;
+	const char *error;  /* static text; for TLS, what was wrong */
 	long status;
 	unsigned char *body;
 	size_t body_len;
@@ -244,6 +245,7 @@ on_done(struct net_request *req, const struct net_response *resp, void *arg)
 
 	(void)req;
 	t->result = resp->result;
+	t->error = resp->error;
 	t->status = resp->status;
 	if (resp->result == NET_OK && resp->body_len > 0) {
 		t->body = xmalloc(resp->body_len);
@@ -308,6 +310,8 @@ sign_tsa_stamp(const struct sign_tsa *tsa, const struct sign_digest *mds, size_t
 			/* already failed */
 		} else if (!loop_ok || !t->done) {
 			sign_fail(&errs[i], SIGN_ERR_TSA, "the network loop failed");
+		} else if (t->result == NET_ERR_TLS || t->result == NET_ERR_INSECURE) {
+			sign_fail(&errs[i], SIGN_ERR_TRUST, "the TSA %s: %s", tsa->url, t->error);
 		} else if (t->result != NET_OK) {
 			sign_fail(&errs[i], SIGN_ERR_TSA, "cannot reach the TSA: %s",
 				  net_result_reason(t->result));

@@ -45,6 +45,7 @@ forget_keys() {
 		awk -F: '{print $1}' | while read -r id; do keyctl unlink "$id" "$RING" >/dev/null 2>&1; done
 }
 cleanup() {
+	[ -z "${TMUX_SOCK:-}" ] || tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1
 	tls_nginx_stop
 	[ -z "${PROXY_PID:-}" ] || kill "$PROXY_PID" 2>/dev/null
 	[ -z "${SBX1_PID:-}" ] || kill "$SBX1_PID" 2>/dev/null
@@ -107,6 +108,29 @@ login() { # login ISSUER: sets RC
 	RC=$?
 }
 
+remote_sign() { # remote_sign LOGNAME IN OUT [options...]: sets RC
+	name=$1 in=$2 out=$3
+	shift 3
+	sbx_token csc >"$T/token"
+	rm -f "$T/otp.fifo"
+	mkfifo "$T/otp.fifo"
+	exec 5<>"$T/otp.fifo"
+	"$M" sign --remote "$FRONT/csc/v2" --credential sandbox-rsa-01 --access-token-fd 3 \
+		--otp-fd 5 "$@" "$in" -o "$out" 3<"$T/token" >"$LOG/$name" 2>&1 &
+	sp=$!
+	otp=
+	i=0
+	while [ -z "$otp" ] && [ $i -lt $((100 * SLOW)) ] && kill -0 $sp 2>/dev/null; do
+		otp=$(sbx_curl "/csc/_sandbox/otp?credentialID=sandbox-rsa-01" | jq -r '.otp // empty')
+		[ -n "$otp" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$otp" ] && printf '%s\n' "$otp" >&5
+	wait $sp
+	RC=$?
+	exec 5>&-
+}
+
 # ---- without the CA: refused, said, with the key that fixes it -------------------
 without_ca
 login "$FRONT"
@@ -114,6 +138,25 @@ login "$FRONT"
 grep -q "its certificate is not from an authority trusted here.*tls.ca_file" "$LOG/login.out" ||
 	fail "login without the CA: $(cat "$LOG/login.out")"
 grep -q "localhost:$P_GOOD" "$LOG/login.out" || fail "login without the CA names no host: $(cat "$LOG/login.out")"
+# the console's sign-in screen says the same (not "cannot be reached")
+if command -v tmux >/dev/null 2>&1 && [ -z "${VG_LOG_DIR:-}" ]; then
+	TMUX_SOCK=motcua-tls-$$
+	tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -s t -x 80 -y 24 \
+		"MOTCUA_ISSUER=$FRONT $M 2>$LOG/console.err; sleep 600" || fail "tmux"
+	i=0
+	while [ $i -lt $((100 * SLOW)) ]; do
+		tmux -L "$TMUX_SOCK" capture-pane -p -t t | tr -s ' \n' '  ' >"$LOG/console"
+		grep -q "tls.ca_file" "$LOG/console" && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1
+	TMUX_SOCK=
+	grep -q "sign-in service: its certificate is not from an authority trusted here" "$LOG/console" ||
+		fail "console: $(cat "$LOG/console" "$LOG/console.err")"
+	says console "tls.ca_file in config.json"
+	! grep -q "cannot be reached" "$LOG/console" || fail "console: $(cat "$LOG/console")"
+fi
 
 # ---- with it: the whole day through the front -------------------------------------
 with_ca
@@ -167,25 +210,7 @@ if [ -z "$VG" ]; then
 	grep -q '" 206 ' "$T/nginx/access.log" || fail "no Range request (206) went through the front"
 	# remote signing through it (the service's token, its OTP to the "phone")
 	printf 'Quyết định (thử nghiệm)\n' >"$T/a.txt"
-	tok=$(sbx_token csc)
-	printf '%s' "$tok" >"$T/token"
-	rm -f "$T/otp.fifo"
-	mkfifo "$T/otp.fifo"
-	exec 5<>"$T/otp.fifo"
-	"$M" sign --remote "$FRONT/csc/v2" --credential sandbox-rsa-01 --access-token-fd 3 --otp-fd 5 \
-		"$T/a.txt" -o "$T/a.txt.p7s" 3<"$T/token" >"$LOG/sign" 2>&1 &
-	sp=$!
-	otp=
-	i=0
-	while [ -z "$otp" ] && [ $i -lt $((100 * SLOW)) ] && kill -0 $sp 2>/dev/null; do
-		otp=$(sbx_curl "/csc/_sandbox/otp?credentialID=sandbox-rsa-01" | jq -r '.otp // empty')
-		[ -n "$otp" ] || sleep 0.1
-		i=$((i + 1))
-	done
-	[ -n "$otp" ] && printf '%s\n' "$otp" >&5
-	wait $sp
-	RC=$?
-	exec 5>&-
+	remote_sign sign "$T/a.txt" "$T/a.txt.p7s"
 	[ "$RC" = 0 ] && [ -s "$T/a.txt.p7s" ] || fail "remote signing through the front: $(cat "$LOG/sign")"
 	grep -q "POST /csc/v2/signatures/signHash" "$T/nginx/access.log" || fail "signing did not go through the front"
 fi
@@ -213,6 +238,20 @@ if [ -z "$VG" ]; then
 	run doctor2 "$M" doctor
 	[ "$RC" != 0 ] || fail "doctor without the CA passed"
 	says doctor2 "sign-in .*localhost:$P_GOOD.*certificate not trusted.*tls.ca_file"
+	# the signing service: said as a certificate problem, not "cannot be reached"
+	remote_sign sign2 "$T/a.txt" "$T/b.txt.p7s" --no-timestamp
+	[ "$RC" != 0 ] || fail "remote signing without the CA succeeded"
+	[ ! -e "$T/b.txt.p7s" ] || fail "remote signing without the CA wrote a signature"
+	says sign2 "certificate is refused here.*tls.ca_file.*localhost:$P_GOOD/csc/v2: TLS: certificate not trusted"
+	# the TSA alone untrusted (the CA given for the signing service only)
+	printf '{"tls": {"systems": {"csc": {"ca_file": "%s"}}}}\n' "$T/ca.pem" >"$CFG"
+	hashes=$(grep -c "POST /csc/v2/signatures/signHash" "$T/nginx/access.log")
+	remote_sign sign3 "$T/a.txt" "$T/c.txt.p7s" --tsa "$FRONT/tsa"
+	[ "$RC" != 0 ] || fail "signing with an untrusted TSA succeeded"
+	[ ! -e "$T/c.txt.p7s" ] || fail "signing with an untrusted TSA wrote a signature"
+	says sign3 "certificate is refused here.*the TSA https://localhost:$P_GOOD/tsa: TLS: certificate not trusted"
+	[ "$(grep -c "POST /csc/v2/signatures/signHash" "$T/nginx/access.log")" -gt "$hashes" ] ||
+		fail "the signing service (trusted on its own) was not used"
 fi
 with_ca
 run sync4 "$M" sync

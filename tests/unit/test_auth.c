@@ -529,6 +529,28 @@ test_provider_unreachable(void **state)
 	auth_keyring_free(kr);
 }
 
+/* Nothing kept: "not signed in" at once, without a request (a fresh terminal
+ * whose provider is down then offers the sign-in, not an empty offline inbox). */
+static void
+test_resume_nothing_kept(void **state)
+{
+	struct auth_keyring *kr = auth_keyring_memory();
+	struct net *net = net_new(NULL);
+	struct auth_options opt = {.issuer = "http://127.0.0.1:1"};
+	struct auth *a = auth_new(net, kr, &opt);
+	struct result r = {0};
+
+	(void)state;
+	auth_resume(a, on_done, &r);
+	assert_true(r.done);
+	assert_int_equal(r.status, AUTH_NO_SESSION);
+	assert_int_equal(net_pending(net), 0);
+	assert_int_equal(net_counters(net, NULL, NULL).requests, 0);
+	auth_free(a);
+	net_free(net);
+	auth_keyring_free(kr);
+}
+
 static void
 test_parsers(void **state)
 {
@@ -577,6 +599,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lost_refresh_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sign_out_revokes, setup, teardown),
 		cmocka_unit_test(test_provider_unreachable),
+		cmocka_unit_test(test_resume_nothing_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
