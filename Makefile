@@ -215,9 +215,10 @@ valgrind-run: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 
 # make test (= CI): the builds (TEST_JOBS compiles at once), the unit programs
 # on the release-flag build (TEST_JOBS at once), then the whole suite twice at
-# the same time: under valgrind (unit programs and every integration script,
-# printed as it goes) and, alongside it, under ASan+UBSan followed by
-# fuzz-smoke and the Debian package test (make deb, then
+# the same time: under valgrind (unit programs and the integration scripts
+# but the three tests/valgrind/run.sh leaves to ASan, printed as it goes)
+# and, alongside it, under ASan+UBSan (every script, TEST_ASAN_IT_JOBS at
+# once) followed by fuzz-smoke and the Debian package test (make deb, then
 # packaging/test-deb-chroot.sh: apt installs it in a fresh Debian 12 root and
 # `motcua demo --check` runs from it), printed when valgrind is done; its log
 # is build/test-asan.log. The valgrind run is CPU-bound and the ASan one
@@ -228,6 +229,8 @@ valgrind-run: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 # `make check` runs the suite on the release-flag build for developers.
 TEST_JOBS ?= 2
 TEST_ASAN_SLOW ?= 3
+# scripts at once in the ASan run (they mostly wait on servers and screens)
+TEST_ASAN_IT_JOBS ?= 3
 test: deps
 	@s=$$(date +%s); $(MAKE) --no-print-directory -j$(TEST_JOBS) all && \
 	 $(MAKE) --no-print-directory -j$(TEST_JOBS) B=build/test EXTRA_CFLAGS=-DMOTCUA_UNITTEST bins && \
@@ -239,7 +242,7 @@ test: deps
 	@s=$$(date +%s); \
 	 ( ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 MOTCUA_TEST_SLOW=$(TEST_ASAN_SLOW) \
-	   $(ASAN_MAKE) unit integration; a=$$?; \
+	   $(ASAN_MAKE) IT_JOBS=$(TEST_ASAN_IT_JOBS) unit integration; a=$$?; \
 	   echo "make test: ASan+UBSan run done ($$(( $$(date +%s) - s )) s)"; \
 	   FUZZ_SECONDS=$${FUZZ_SECONDS:-6} $(MAKE) --no-print-directory fuzz-smoke; f=$$?; \
 	   echo "make test: fuzz-smoke done ($$(( $$(date +%s) - s )) s)"; \
