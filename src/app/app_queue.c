@@ -12,6 +12,31 @@
 #include "core/xalloc.h"
 #include "outbox/outbox.h"
 #include "store/outbox.h"
+#include "sync/sync.h"
+
+/*
+ * The supplement is in: the local due date restarts or resumes now, by the
+ * procedure's rule (the store's optimistic effect moves only the status;
+ * the rule is known here).  The pull keeps it so while the action is queued
+ * (sync.c), until the system's own date of completion replaces it.  A
+ * failure here leaves the date as it was: the action is queued all the same.
+ */
+static void
+supplement_in(struct app *a, const char *code, mc_time now)
+{
+	struct dossier d;
+
+	dossier_init(&d);
+	if (store_dossier_load(a->store, code, &d) == 0) {
+		mc_time due = sync_due_at_with(&d, now, &a->procs, a->cal, &a->cfg.worktime);
+
+		if (due != 0 && due != d.due_at) {
+			d.due_at = due;
+			(void)store_dossier_upsert(a->store, &d);
+		}
+	}
+	dossier_release(&d);
+}
 
 int
 app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err *err)
@@ -35,7 +60,11 @@ app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err 
 		mc_err_set(err, MC_E_NOT_CONFIGURED, act->via, NULL);
 		return -1;
 	}
-	return outbox_act(a->store, &req, app_now(a), id, err) == OUTBOX_ACT_OK ? 0 : -1;
+	if (outbox_act(a->store, &req, app_now(a), id, err) != OUTBOX_ACT_OK)
+		return -1;
+	if (act->action == ACTION_SUPPLEMENT_RECEIVED)
+		supplement_in(a, act->code, app_now(a));
+	return 0;
 }
 
 int

@@ -199,3 +199,18 @@ dossier_source_name_ok(const char *s)
 			return false;
 	return true;
 }
+
+struct dossier_supplement *
+dossier_supplements_completed(const struct dossier *d, mc_time at)
+{
+	struct dossier_supplement *sup;
+
+	if (d->n_supplements == 0)
+		return NULL;
+	sup = xreallocarray(NULL, d->n_supplements, sizeof *sup);
+	memcpy(sup, d->supplements, d->n_supplements * sizeof *sup);
+	for (size_t i = 0; i < d->n_supplements; i++)
+		if (sup[i].requested_at != 0 && sup[i].completed_at == 0)
+			sup[i].completed_at = at > sup[i].requested_at ? at : sup[i].requested_at;
+	return sup;
+}

@@ -121,6 +121,14 @@ struct dossier_event *dossier_add_event(struct dossier *d, mc_time at, const cha
 struct dossier_supplement *dossier_add_supplement(struct dossier *d, mc_time requested_at,
 						  mc_time completed_at, const char *reason);
 
+/*
+ * A copy of d's supplements with the pending ones (requested, not completed)
+ * completed at `at` - not before their request - for a "supplement
+ * received" the clerk queued at `at`.  The array is the caller's to free();
+ * its reason strings are d's (borrowed).  NULL when d has none.
+ */
+struct dossier_supplement *dossier_supplements_completed(const struct dossier *d, mc_time at);
+
 /* Status differs from the coordination system's (lệch trạng thái). */
 int dossier_status_mismatch(const struct dossier *d);
 

@@ -283,6 +283,27 @@ store_outbox_open_count(struct store *s, const char *code, int64_t *n)
 	return 0;
 }
 
+int
+store_outbox_open_since(struct store *s, const char *code, int action, mc_time *at)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT min(created_at) FROM outbox"
+					 " WHERE code = ?1 AND action = ?2 AND state <> 'done'");
+
+	*at = 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	sqlite3_bind_int(st, 2, action);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(s, "reading the outbox");
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return *at != 0 ? 1 : 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* The cached dossier                                                  */
 

@@ -117,6 +117,13 @@ int store_outbox_counts(struct store *s, int64_t counts[STORE_OUTBOX_N_STATES]);
 
 /* Open entries (not done) of one dossier. */
 int store_outbox_open_count(struct store *s, const char *code, int64_t *n);
+/*
+ * When the first open (not done) entry of `action` (enum action) for `code`
+ * was queued: 1 and *at, 0 when there is none (*at = 0), -1 on error.  The
+ * pull uses it for a queued "supplement received", whose effect on the due
+ * date needs the procedure's rule (sync_due_at_with()).
+ */
+int store_outbox_open_since(struct store *s, const char *code, int action, mc_time *at);
 
 /*
  * Before submitting: state sending, attempts + 1, updated_at = now, and the

@@ -78,10 +78,11 @@ sync_merge(const struct dossier *existing, bool existing_is_copy, struct dossier
 }
 
 mc_time
-sync_due_at(const struct dossier *d, const struct procedures *procs, struct calendar *cal,
-	    const struct worktime *wt)
+sync_due_at_with(const struct dossier *d, mc_time supplement_in, const struct procedures *procs,
+		 struct calendar *cal, const struct worktime *wt)
 {
 	const struct procedure *p;
+	struct dossier_supplement *sup = NULL;
 	mc_time due = 0;
 
 	if (procs == NULL || cal == NULL || d->received_at == 0)
@@ -89,8 +90,19 @@ sync_due_at(const struct dossier *d, const struct procedures *procs, struct cale
 	p = procedures_find(procs, d->procedure_code);
 	if (p == NULL)
 		return 0;
-	if (deadline_due_supplemented(cal, wt, &p->rule, d->received_at, d->supplements,
-				      d->n_supplements, &due) != DEADLINE_OK)
-		return 0;
+	if (supplement_in != 0)
+		sup = dossier_supplements_completed(d, supplement_in);
+	if (deadline_due_supplemented(cal, wt, &p->rule, d->received_at,
+				      sup != NULL ? sup : d->supplements, d->n_supplements,
+				      &due) != DEADLINE_OK)
+		due = 0;
+	free(sup);
 	return due;
+}
+
+mc_time
+sync_due_at(const struct dossier *d, const struct procedures *procs, struct calendar *cal,
+	    const struct worktime *wt)
+{
+	return sync_due_at_with(d, 0, procs, cal, wt);
 }

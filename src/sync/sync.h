@@ -172,5 +172,14 @@ enum sync_merge_result sync_merge(const struct dossier *existing, bool existing_
  */
 mc_time sync_due_at(const struct dossier *d, const struct procedures *procs,
 		    struct calendar *cal, const struct worktime *wt);
+/*
+ * The same, with the dossier's pending supplements taken as received at
+ * `supplement_in` when it is not 0: the clerk queued "supplement received"
+ * then, and the due date restarts or resumes from there (per the procedure's
+ * policy) instead of becoming unknown until the system confirms.
+ */
+mc_time sync_due_at_with(const struct dossier *d, mc_time supplement_in,
+			 const struct procedures *procs, struct calendar *cal,
+			 const struct worktime *wt);
 
 #endif

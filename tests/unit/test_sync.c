@@ -23,6 +23,7 @@
 #include "sandbox/http.h"
 #include "sandbox/sandbox.h"
 #include "sources/source.h"
+#include "store/outbox.h"
 #include "store/store.h"
 #include "sync/sync.h"
 
@@ -137,6 +138,10 @@ due_from_catalogue(void **state)
 	/* a pending supplement: no due date */
 	dossier_add_supplement(&d, at("2026-03-13 16:00"), 0, "thiếu giấy tờ");
 	assert_int_equal(sync_due_at(&d, &p, cal, NULL), 0);
+	/* ... unless the clerk received it (restart: same day, from Monday 09:00) */
+	assert_int_equal(sync_due_at_with(&d, at("2026-03-16 09:00"), &p, cal, NULL),
+			 at("2026-03-16 17:00"));
+	assert_int_equal(d.supplements[0].completed_at, 0); /* d itself untouched */
 	/* unknown procedure or not received: none */
 	free(d.procedure_code);
 	d.procedure_code = xstrdup("9.999999");
@@ -421,6 +426,20 @@ hostile_pull_parse(struct source *src, const struct net_response *resp, const ch
 		*cause = xstrdup(resp->result != NET_OK ? resp->error : "status");
 		return SOURCE_PARSE_ERROR;
 	}
+	if (strcmp(src->dialect, "supplement") == 0) {
+		/* one dossier waiting for a supplement, changed on every pull */
+		static int pulls;
+		struct dossier *d;
+
+		page->items = xcalloc(1, sizeof *page->items);
+		d = &page->items[page->n_items++];
+		fill(d, "S-1", src->name, STATUS_SUPPLEMENT);
+		d->updated_at = at("2026-03-12 10:00") + ++pulls;
+		dossier_add_supplement(d, at("2026-03-12 10:00"), 0, "thiếu giấy tờ");
+		page->next_watermark = xstrdup("1");
+		page->more = false;
+		return SOURCE_PARSE_OK;
+	}
 	if (strcmp(src->dialect, "hidden") == 0) {
 		/* says it holds 3, then 5, but a pull from its position still
 		 * brings the same 3: only a read from the start shows all 5 */
@@ -543,6 +562,77 @@ count_grew(void *ctx, const struct sync_event *ev)
 
 /* The server's total grows while a pull from the position finds nothing
  * new: said, the position dropped, the system read again from the start. */
+/*
+ * "Supplement received" queued and not yet sent: a pull that brings the
+ * dossier still waiting (the system has not heard) keeps the due date known,
+ * restarted from the clerk's reception, instead of making it unknown.
+ */
+static void
+engine_supplement_in_queue(void **state)
+{
+	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
+				     .start = 1773282600};
+	const char *err = NULL;
+	struct sandbox *sb = sandbox_new(&cfg, &err);
+	struct sbx_http *srv;
+	char base[64];
+	struct net *net;
+	struct store *st;
+	char *cause = NULL;
+	struct procedures procs;
+	struct calendar *cal = calendar_new();
+	struct source_link *link;
+	struct source *src = xcalloc(1, sizeof *src);
+	struct store_outbox_entry e = {0};
+	struct dossier d;
+	int from = 0;
+	mc_time in_at = at("2026-03-13 08:00");
+
+	(void)state;
+	assert_non_null(sb);
+	srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, sb, &err);
+	assert_non_null(srv);
+	snprintf(base, sizeof base, "http://127.0.0.1:%u", sbx_http_port(srv));
+	sandbox_set_base_url(sb, base);
+	net = net_new(NULL);
+	assert_int_equal(store_open(":memory:", &st, &cause), 0);
+	procedures_builtin(&procs);
+	struct sync *s = sync_new(&(struct sync_options){.net = net, .store = st, .cal = cal,
+							.procs = &procs});
+	src->ops = &hostile_ops;
+	src->name = xstrdup("suppl");
+	src->dialect = xstrdup("supplement");
+	src->base_url = xstrdup(base);
+	link = source_link_new(src, &(struct source_link_options){.net = net, .tokens = &tokens});
+	assert_int_equal(sync_add_source(s, link), 0);
+	assert_int_equal(sync_run(s, NULL), 0);
+	assert_int_equal(store_dossier_load(st, "S-1", &d), 0);
+	assert_int_equal(d.due_at, 0); /* waiting: no due date */
+	dossier_release(&d);
+
+	e.code = xstrdup("S-1");
+	e.action = ACTION_SUPPLEMENT_RECEIVED;
+	e.idem_key = xstrdup("00000000000000000000000000000002");
+	e.payload = xstrdup("{}");
+	assert_int_equal(store_outbox_enqueue(st, &e, in_at, &from), 0);
+	store_outbox_entry_release(&e);
+	assert_int_equal(sync_run(s, NULL), 0);
+	assert_int_equal(store_dossier_load(st, "S-1", &d), 0);
+	/* 3 working days from Friday 13/3 08:00, the restart */
+	assert_int_equal(d.due_at, at("2026-03-18 08:00"));
+	assert_int_equal(d.due_at, sync_due_at_with(&d, in_at, &procs, cal, NULL));
+	assert_int_equal(d.status, action_apply(ACTION_SUPPLEMENT_RECEIVED, STATUS_SUPPLEMENT));
+	dossier_release(&d);
+	sync_free(s);
+	source_link_free(link);
+	procedures_release(&procs);
+	calendar_free(cal);
+	store_close(st);
+	net_free(net);
+	sbx_http_stop(srv);
+	sandbox_free(sb);
+}
+
 static void
 engine_total_grew(void **state)
 {
@@ -622,6 +712,7 @@ main(void)
 		cmocka_unit_test(engine_pages_watermarks_failures),
 		cmocka_unit_test(engine_hostile_feeds_end),
 		cmocka_unit_test(engine_total_grew),
+		cmocka_unit_test(engine_supplement_in_queue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
