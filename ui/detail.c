@@ -142,6 +142,8 @@ layout_dates(struct detail *dt, struct ui_app *app)
 	char a[64], b[64], span[64];
 	enum ui_role role = UI_ROLE_NORMAL;
 	const char *state = "";
+	struct due_explanation ex;
+	bool have = app_due_explain(app->core, d, &ex) == 0;
 
 	add(dt, UI_ROLE_HEADER, NULL, "%s", _("Dates"));
 	add(dt, UI_ROLE_NORMAL, _("Received on"), "%s", ui_fmt_datetime(d->received_at, a, sizeof a));
@@ -174,13 +176,33 @@ layout_dates(struct detail *dt, struct ui_app *app)
 			add(dt, UI_ROLE_NORMAL, "", "%s",
 			    _("time waiting for a supplement is counted by the procedure's "
 			      "supplement rule"));
-	} else if (d->due_at == 0 && d->source_due_at != 0) {
+	} else if (d->due_at == 0 && d->source_due_at != 0 && !have) {
 		add(dt, UI_ROLE_NORMAL, _("Why they differ"), "%s",
 		    _("no local due date: the procedure's duration is not known here"));
 	}
-	if (d->finished_at != 0)
-		add(dt, UI_ROLE_NORMAL, _("Finished"), "%s",
-		    ui_fmt_datetime(d->finished_at, a, sizeof a));
+	if (d->finished_at != 0) {
+		enum deadline_class c = app_finished_class(app->core, d);
+
+		add(dt, c == DEADLINE_LATE ? UI_ROLE_OVERDUE : UI_ROLE_NORMAL, _("Finished"),
+		    "%s %s", ui_fmt_datetime(d->finished_at, a, sizeof a),
+		    c == DEADLINE_EARLY     ? _("(early)")
+		    : c == DEADLINE_ON_TIME ? _("(on time)")
+		    : c == DEADLINE_LATE    ? _("(late)")
+					    : "");
+	}
+	/* Vì sao hạn này?  The rule and each step, as `motcua show --explain` */
+	if (have) {
+		char line[512];
+
+		add(dt, UI_ROLE_HEADER, NULL, "%s", _("Why this due date?"));
+		add(dt, UI_ROLE_NORMAL, _("Rule"), "%s", words_due_rule(&ex.rule, line, sizeof line));
+		for (size_t i = 0; i < ex.n_steps; i++)
+			add(dt, ex.steps[i].kind == DUE_STEP_DAYS_OFF ? UI_ROLE_DIM : UI_ROLE_NORMAL, "",
+			    "%s", words_due_step(&ex.steps[i], line, sizeof line));
+		if (ex.due_at != 0 && d->due_at != 0 && ex.due_at != d->due_at)
+			add(dt, UI_ROLE_SOON, "", "%s", words_due_stale());
+	}
+	due_explanation_release(&ex);
 }
 
 /* "  ↓ 45%" while downloading, "  ✓ downloaded" once saved, else "". */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/civil.h"
 #include "core/status.h"
 #include "core/visible.h"
 #include "ui/i18n.h"
@@ -480,4 +481,143 @@ words_queue_state(enum store_outbox_state st)
 	};
 
 	return (unsigned)st < STORE_OUTBOX_N_STATES ? _(text[st]) : "?";
+}
+
+/* "30/04/2026" */
+static char *
+date_of(int32_t day, char *buf, size_t size)
+{
+	struct civil_date d = civil_split(civil_make_time(day, 0)).date;
+
+	snprintf(buf, size, "%02d/%02d/%04d", d.day, d.month, d.year);
+	return buf;
+}
+
+/* "09:30 30/04/2026", as the console shows instants */
+static char *
+instant(mc_time t, char *buf, size_t size)
+{
+	struct civil_time ct = civil_split(t);
+
+	snprintf(buf, size, "%02d:%02d %02d/%02d/%04d", ct.hour, ct.minute, ct.date.day,
+		 ct.date.month, ct.date.year);
+	return buf;
+}
+
+/* "30/04/2026" or "30/04/2026 - 03/05/2026" */
+static char *
+day_span(int32_t from, int32_t to, char *buf, size_t size)
+{
+	char a[32], b[32];
+
+	if (to == from)
+		snprintf(buf, size, "%s", date_of(from, a, sizeof a));
+	else
+		snprintf(buf, size, "%s - %s", date_of(from, a, sizeof a), date_of(to, b, sizeof b));
+	return buf;
+}
+
+char *
+words_due_rule(const struct due_rule *r, char *buf, size_t size)
+{
+	char cut[64] = "";
+	const char *unit;
+
+	switch (r->unit) {
+	case DEADLINE_HOURS:
+		unit = r->duration == 1 ? _("working hour") : _("working hours");
+		break;
+	case DEADLINE_CALENDAR_DAYS:
+		unit = r->duration == 1 ? _("calendar day") : _("calendar days");
+		break;
+	default:
+		unit = r->duration == 1 ? _("working day") : _("working days");
+		break;
+	}
+	if (r->cutoff > 0)
+		snprintf(cut, sizeof cut, _(", same-day cut-off %02d:%02d"), r->cutoff / 60,
+			 r->cutoff % 60);
+	if (r->duration == 0)
+		snprintf(buf, size, _("same day%s; supplement: %s"), cut,
+			 r->supplement == DEADLINE_PAUSE ? _("the clock pauses")
+							 : _("the clock restarts"));
+	else
+		snprintf(buf, size, _("%d %s%s; supplement: %s"), r->duration, unit, cut,
+			 r->supplement == DEADLINE_PAUSE ? _("the clock pauses")
+							 : _("the clock restarts"));
+	return buf;
+}
+
+char *
+words_due_step(const struct due_step *s, char *buf, size_t size)
+{
+	char a[40], b[40], span[80];
+
+	switch (s->kind) {
+	case DUE_STEP_RECEIVED:
+		snprintf(buf, size, _("received %s"), instant(s->at, a, sizeof a));
+		break;
+	case DUE_STEP_AFTER_CUTOFF:
+		snprintf(buf, size,
+			 _("received after the same-day cut-off %02d:%02d: counted from the next "
+			   "working day, %s"),
+			 s->cutoff / 60, s->cutoff % 60, instant(s->until, a, sizeof a));
+		break;
+	case DUE_STEP_OUTSIDE_HOURS:
+		snprintf(buf, size, _("received outside working time: counted from %s"),
+			 instant(s->until, a, sizeof a));
+		break;
+	case DUE_STEP_START:
+		snprintf(buf, size, _("the clock starts %s"), instant(s->at, a, sizeof a));
+		break;
+	case DUE_STEP_DAYS_OFF:
+		day_span(s->day, s->day_end, span, sizeof span);
+		switch (s->day_kind) {
+		case DUE_DAY_WEEKEND:
+			snprintf(buf, size, _("%s not counted: weekend"), span);
+			break;
+		case DUE_DAY_HOLIDAY:
+			snprintf(buf, size, _("%s not counted: %s (public holiday)"), span,
+				 s->name != NULL ? s->name : "");
+			break;
+		case DUE_DAY_IN_LIEU:
+			snprintf(buf, size, _("%s not counted: %s (day off in lieu)"), span,
+				 s->name != NULL ? s->name : "");
+			break;
+		case DUE_DAY_NOTICE:
+			snprintf(buf, size, _("%s not counted: %s (official notice of the year)"),
+				 span, s->name != NULL ? s->name : "");
+			break;
+		}
+		break;
+	case DUE_STEP_PAUSE:
+		snprintf(buf, size,
+			 _("supplement asked %s, received %s: the clock stood still meanwhile"),
+			 instant(s->at, a, sizeof a), instant(s->until, b, sizeof b));
+		break;
+	case DUE_STEP_RESTART:
+		snprintf(buf, size, _("supplement received %s: the full duration again from there"),
+			 instant(s->at, a, sizeof a));
+		break;
+	case DUE_STEP_WAITING:
+		snprintf(buf, size,
+			 _("supplement asked %s, not received yet: no due date until it is"),
+			 instant(s->at, a, sizeof a));
+		break;
+	case DUE_STEP_MOVED:
+		snprintf(buf, size, _("%s falls on a day off or outside working time: moved to %s"),
+			 instant(s->at, a, sizeof a), instant(s->until, b, sizeof b));
+		break;
+	case DUE_STEP_DUE:
+		snprintf(buf, size, _("due %s"), instant(s->at, a, sizeof a));
+		break;
+	}
+	return buf;
+}
+
+const char *
+words_due_stale(void)
+{
+	return _("the stored due date above differs: it was computed with another calendar, "
+		 "rule or working hours; this is what they give now");
 }

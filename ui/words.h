@@ -22,6 +22,7 @@
 #include "app/download.h"
 #include "app/sign_job.h"
 #include "app/signin.h"
+#include "core/due_explain.h"
 #include "core/error.h"
 
 /* One sentence for err into buf (size bytes); returns buf. */
@@ -59,5 +60,14 @@ const char *words_queue_state(enum store_outbox_state st);
 /* An action's label and a status's label in the current language. */
 const char *words_action(enum action a);
 const char *words_status(int status);
+
+/* A procedure's deadline rule in the clerk's words ("3 working days, same-day
+ * cut-off 15:00; supplement: the clock restarts") into buf; returns buf. */
+char *words_due_rule(const struct due_rule *r, char *buf, size_t size);
+/* One step of a due date's explanation (core/due_explain.h) as a sentence
+ * into buf; returns buf.  The day off's name is the calendar's. */
+char *words_due_step(const struct due_step *s, char *buf, size_t size);
+/* Said when the stored due date differs from the one explained (static). */
+const char *words_due_stale(void);
 
 #endif

@@ -41,6 +41,7 @@
 #include "core/civil.h"
 #include "core/deadline.h"
 #include "core/dossier.h"
+#include "core/due_explain.h"
 #include "core/error.h"
 #include "core/status.h"
 #include "store/audit.h"
@@ -358,6 +359,23 @@ int app_due_class_from_name(const char *name);
 int app_sort_from_name(const char *name);
 /* 0 found (*d filled, release with dossier_release), 1 not found, -1. */
 int app_dossier(struct app *a, const char *code, struct dossier *d);
+/*
+ * Why d's local due date is what it is (core/due_explain.h), under its
+ * procedure's rule, the configured working hours and the calendar - the
+ * same ones the pull computes due_at with.  Fills *out (release it with
+ * due_explanation_release) and returns 0, or -1 when no rule applies (the
+ * procedure is not in procedures.json, or no reception instant; *out empty).
+ */
+int app_due_explain(struct app *a, const struct dossier *d, struct due_explanation *out);
+/*
+ * A finished dossier's outcome by the national indicator's rule
+ * (deadline_classify_finished: early / on time / late; two supplements or
+ * more: late), against the due date from its reception without
+ * supplements (the procedure's rule, else the system's date).  The
+ * dashboard's on-time rate counts with it too.  DEADLINE_NONE when it has
+ * no finishing time or no due date is known.
+ */
+enum deadline_class app_finished_class(struct app *a, const struct dossier *d);
 /* The store's last error message (SQLite's words, for details). */
 const char *app_store_error(struct app *a);
 

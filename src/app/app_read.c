@@ -4,6 +4,9 @@
  * store's last error.  Reads only; everything that writes goes through the
  * queue or the loop.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "app/app_int.h"
 
 void
@@ -78,4 +81,43 @@ const char *
 app_store_error(struct app *a)
 {
 	return store_errmsg(a->store);
+}
+
+int
+app_due_explain(struct app *a, const struct dossier *d, struct due_explanation *out)
+{
+	const struct procedure *p = procedures_find(&a->procs, d->procedure_code);
+	struct dossier_supplement *sup = NULL;
+	mc_time in_at = 0;
+	int st;
+
+	memset(out, 0, sizeof *out);
+	if (p == NULL || d->received_at == 0)
+		return -1;
+	/* a queued "supplement received" counts as the pull counts it (sync.c) */
+	if (store_outbox_open_since(a->store, d->code, ACTION_SUPPLEMENT_RECEIVED, &in_at) == 1)
+		sup = dossier_supplements_completed(d, in_at);
+	st = due_explain(a->cal, &a->cfg.worktime, &p->rule, d->received_at,
+			 sup != NULL ? sup : d->supplements, d->n_supplements, out);
+	free(sup);
+	if (st == DEADLINE_INVALID) {
+		due_explanation_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+enum deadline_class
+app_finished_class(struct app *a, const struct dossier *d)
+{
+	const struct procedure *p = procedures_find(&a->procs, d->procedure_code);
+	mc_time due = 0;
+
+	if (d->finished_at == 0)
+		return DEADLINE_NONE;
+	if (p == NULL || d->received_at == 0 ||
+	    deadline_due(a->cal, &a->cfg.worktime, &p->rule, d->received_at, &due) != 0)
+		due = d->source_due_at;
+	return deadline_classify_finished(a->cal, &a->cfg.worktime, due, d->finished_at,
+					  d->supplements, d->n_supplements);
 }

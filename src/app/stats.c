@@ -58,26 +58,17 @@ struct finished_ctx {
 	struct app_stats *s;
 };
 
-/* The national indicator's class of one finished dossier. */
+/* The national indicator's class of one finished dossier: the detail
+ * screen's and `show`'s (app_finished_class). */
 static enum deadline_class
 classify(struct app *a, const char *code)
 {
 	struct dossier d;
-	const struct procedure *p;
 	enum deadline_class c = DEADLINE_NONE;
-	mc_time due;
 
 	dossier_init(&d);
-	if (store_dossier_load(a->store, code, &d) != 0)
-		goto out;
-	p = procedures_find(&a->procs, d.procedure_code);
-	if (p == NULL || d.received_at == 0 || d.finished_at == 0)
-		goto out;
-	if (deadline_due(a->cal, &a->cfg.worktime, &p->rule, d.received_at, &due) != 0)
-		goto out;
-	c = deadline_classify_finished(a->cal, &a->cfg.worktime, due, d.finished_at,
-				       d.supplements, d.n_supplements);
-out:
+	if (store_dossier_load(a->store, code, &d) == 0)
+		c = app_finished_class(a, &d);
 	dossier_release(&d);
 	return c;
 }

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "app/app.h"
 #include "app/sign_job.h"
 #include "app/signin.h"
@@ -156,5 +158,12 @@ int cmd_doctor(int argc, char **argv);
 int cmd_act(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+
+/* A due date's explanation (core/due_explain.h) for --explain, shared by
+ * `due` and `show`: as a JSON array of steps (new reference), or printed as
+ * a rule line and one line a step on stdout. */
+struct due_explanation;
+json_t *cli_due_explain_json(const struct due_explanation *e);
+void cli_due_explain_print(const struct due_explanation *e);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * cmd_due.c - `motcua due --received T --duration N --unit U [--cutoff HH:MM]
- * [--calendar DIR] [--json]`: the due date-time of one dossier.
+ * [--calendar DIR] [--explain] [--json]`: the due date-time of one dossier,
+ * and with --explain why (core/due_explain.h): when the clock started and
+ * which days did not count.
  *
  * Argument handling and output only; the rules are core/deadline.c (see
  * doc/deadlines.md) over the calendar of cli_open_calendar().  The default
@@ -17,7 +19,9 @@
 #include "cli/cli.h"
 #include "core/civil.h"
 #include "core/deadline.h"
+#include "core/due_explain.h"
 #include "ui/i18n.h"
+#include "ui/words.h"
 
 #define CMD "due"
 #define YEAR_MIN 1900
@@ -29,7 +33,7 @@ struct due_args {
 	const char *unit;
 	const char *cutoff;
 	const char *dir;
-	bool json;
+	bool json, explain;
 };
 
 static int
@@ -85,9 +89,53 @@ build_rule(const struct due_args *a, struct due_rule *rule, mc_time *received)
 	return CLI_OK;
 }
 
+json_t *
+cli_due_explain_json(const struct due_explanation *e)
+{
+	json_t *steps = json_array();
+	char a[CIVIL_ISO_LEN], b[CIVIL_ISO_LEN], text[512];
+
+	for (size_t i = 0; i < e->n_steps; i++) {
+		const struct due_step *s = &e->steps[i];
+		json_t *o = json_pack("{s:s}", "step", due_step_kind_name(s->kind));
+
+		if (s->at != 0)
+			json_object_set_new(o, "at", json_string(civil_format_iso(s->at, a, sizeof a)));
+		if (s->until != 0)
+			json_object_set_new(o, "until",
+					    json_string(civil_format_iso(s->until, b, sizeof b)));
+		if (s->kind == DUE_STEP_DAYS_OFF) {
+			json_object_set_new(o, "from",
+					    json_string(civil_format_date(s->day, a, sizeof a)));
+			json_object_set_new(o, "to",
+					    json_string(civil_format_date(s->day_end, b, sizeof b)));
+			json_object_set_new(o, "kind", json_string(due_day_kind_name(s->day_kind)));
+			json_object_set_new(o, "name", s->name != NULL ? json_string(s->name)
+								      : json_null());
+		}
+		if (s->kind == DUE_STEP_AFTER_CUTOFF) {
+			snprintf(a, sizeof a, "%02d:%02d", s->cutoff / 60, s->cutoff % 60);
+			json_object_set_new(o, "cutoff", json_string(a));
+		}
+		json_object_set_new(o, "text", json_string(words_due_step(s, text, sizeof text)));
+		json_array_append_new(steps, o);
+	}
+	return steps;
+}
+
+void
+cli_due_explain_print(const struct due_explanation *e)
+{
+	char line[512];
+
+	cli_printf(stdout, "%s: %s\n", _("Rule"), words_due_rule(&e->rule, line, sizeof line));
+	for (size_t i = 0; i < e->n_steps; i++)
+		cli_printf(stdout, "  %s\n", words_due_step(&e->steps[i], line, sizeof line));
+}
+
 static int
 print_json(const struct due_rule *rule, mc_time received, mc_time start, mc_time due_at,
-	   int64_t working_seconds)
+	   int64_t working_seconds, const struct due_explanation *e)
 {
 	char due_s[CIVIL_ISO_LEN], received_s[CIVIL_ISO_LEN], start_s[CIVIL_ISO_LEN];
 	char cutoff_s[24];
@@ -106,6 +154,8 @@ print_json(const struct due_rule *rule, mc_time received, mc_time start, mc_time
 			"working_seconds", (json_int_t)working_seconds);
 	if (obj == NULL)
 		return -1;
+	if (e != NULL)
+		json_object_set_new(obj, "explain", cli_due_explain_json(e));
 	text = json_dumps(obj, JSON_COMPACT);
 	if (text != NULL) {
 		puts(text);
@@ -126,11 +176,13 @@ cmd_due(int argc, char **argv)
 		{"cutoff", required_argument, NULL, 'c'},
 		{"calendar", required_argument, NULL, 'C'},
 		{"json", no_argument, NULL, 'j'},
+		{"explain", no_argument, NULL, 'e'},
 		{NULL, 0, NULL, 0},
 	};
 	struct due_args a = {0};
 	struct due_rule rule = DEADLINE_RULE_INIT;
 	struct calendar *cal;
+	struct due_explanation ex = {0};
 	mc_time received, start, due_at;
 	char due_s[CIVIL_ISO_LEN];
 	int opt, rc;
@@ -158,6 +210,9 @@ cmd_due(int argc, char **argv)
 		case 'j':
 			a.json = true;
 			break;
+		case 'e':
+			a.explain = true;
+			break;
 		case ':':
 			return cli_usage_error(CMD, _("option '%s' needs a value"),
 					       argv[optind - 1]);
@@ -178,13 +233,19 @@ cmd_due(int argc, char **argv)
 		rc = cli_fail(CMD, _("cannot compute a due date for this rule"));
 		goto out;
 	}
+	if (a.explain)
+		due_explain(cal, NULL, &rule, received, NULL, 0, &ex);
 	if (a.json) {
 		if (print_json(&rule, received, start, due_at,
-			       deadline_working_seconds(cal, NULL, received, due_at)) < 0)
+			       deadline_working_seconds(cal, NULL, received, due_at),
+			       a.explain ? &ex : NULL) < 0)
 			rc = cli_fail(CMD, _("cannot encode JSON"));
 	} else {
 		puts(civil_format_iso(due_at, due_s, sizeof due_s));
+		if (a.explain)
+			cli_due_explain_print(&ex);
 	}
+	due_explanation_release(&ex);
 	if (rc == CLI_OK && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = cli_fail(CMD, _("cannot write the output"));
 out:

@@ -1,5 +1,5 @@
 /*
- * cmd_show.c - `motcua show CODE [--json] [--reveal]`: everything the local
+ * cmd_show.c - `motcua show CODE [--json] [--reveal] [--explain]`: everything the local
  * store knows about one dossier: procedure, applicant (ID number masked
  * unless --reveal), both statuses and the mismatch, the source's due date
  * and ours with the class, fees and payment, attachments with sizes,
@@ -214,8 +214,52 @@ due_class_words(enum store_due_class c)
 	}
 }
 
+/* A finished dossier's outcome (app_finished_class) in words; NULL for none. */
+static const char *
+outcome_words(enum deadline_class c)
+{
+	switch (c) {
+	case DEADLINE_EARLY:
+		return _("early");
+	case DEADLINE_ON_TIME:
+		return _("on time");
+	case DEADLINE_LATE:
+		return _("late");
+	default:
+		return NULL;
+	}
+}
+
+/* --explain: the rule, the steps, and the system's own date beside ours. */
 static void
-print_human(const struct dossier *d, const char *id, enum store_due_class due_class)
+print_explain(const struct dossier *d, const struct due_explanation *e, bool have)
+{
+	char b[64], at[CIVIL_ISO_LEN];
+
+	printf("\n%s\n", _("Why this due date?"));
+	if (!have) {
+		printf("  %s\n", _("no local due date: the procedure's rule is not known here "
+				   "(procedures.json), or the dossier has no reception time"));
+		return;
+	}
+	cli_due_explain_print(e);
+	if (e->due_at != 0 && d->due_at != 0 && e->due_at != d->due_at)
+		printf("  %s\n", words_due_stale());
+	if (d->source_due_at != 0 && e->due_at != 0 && d->source_due_at != e->due_at) {
+		int64_t diff = d->source_due_at - e->due_at;
+		int64_t m = (diff < 0 ? -diff : diff) / 60;
+
+		snprintf(b, sizeof b, "%lldd %02lldh%02lld", (long long)(m / 1440),
+			 (long long)(m / 60 % 24), (long long)(m % 60));
+		cli_printf(stdout, diff < 0 ? _("  the system's own date, %s, is %s earlier\n")
+					    : _("  the system's own date, %s, is %s later\n"),
+			   when(d->source_due_at, at, sizeof at), b);
+	}
+}
+
+static void
+print_human(const struct dossier *d, const char *id, enum store_due_class due_class,
+	    enum deadline_class outcome)
 {
 	char b1[CIVIL_ISO_LEN], b2[CIVIL_ISO_LEN], num[512];
 
@@ -248,7 +292,13 @@ print_human(const struct dossier *d, const char *id, enum store_due_class due_cl
 		label(L_DUE_HERE, false);
 		printf("%s\n", _("the two due dates differ"));
 	}
-	line(L_FINISHED, when(d->finished_at, b1, sizeof b1));
+	if (outcome_words(outcome) != NULL) {
+		snprintf(num, sizeof num, "%s  [%s]", when(d->finished_at, b1, sizeof b1),
+			 outcome_words(outcome));
+		line(L_FINISHED, num);
+	} else {
+		line(L_FINISHED, when(d->finished_at, b1, sizeof b1));
+	}
 	line(L_UPDATED, when(d->updated_at, b1, sizeof b1));
 	snprintf(num, sizeof num, _("%lld VND, %s"), (long long)dossier_fees_total(d),
 		 payment_words(d->payment));
@@ -275,11 +325,38 @@ print_human(const struct dossier *d, const char *id, enum store_due_class due_cl
 	}
 }
 
+/* "explain": {"rule": {...}, "steps": [...], "due_at", "source_due_at",
+ * "difference_seconds"} or {"rule": null, ...} when no rule applies. */
+static json_t *
+explain_json(const struct dossier *d, const struct due_explanation *e)
+{
+	json_t *o;
+
+	if (e == NULL)
+		return json_pack("{s:n, s:[], s:n, s:o}", "rule", "steps", "due_at",
+				 "source_due_at", iso(d->source_due_at));
+	o = json_pack("{s:{s:i, s:s, s:o, s:s}, s:o, s:o, s:o}", "rule", "duration",
+		      e->rule.duration, "unit", deadline_unit_name(e->rule.unit), "cutoff",
+		      e->rule.cutoff > 0 ? json_sprintf("%02d:%02d", e->rule.cutoff / 60,
+							e->rule.cutoff % 60)
+					 : json_null(),
+		      "supplement", deadline_policy_name(e->rule.supplement), "steps",
+		      cli_due_explain_json(e), "due_at", iso(e->due_at), "source_due_at",
+		      iso(d->source_due_at));
+	json_object_set_new(o, "difference_seconds",
+			    d->source_due_at != 0 && e->due_at != 0
+				    ? json_integer((json_int_t)(d->source_due_at - e->due_at))
+				    : json_null());
+	return o;
+}
+
 int
 cmd_show(int argc, char **argv)
 {
 	const char *code = NULL, *config_file = NULL, *purpose = NULL;
-	bool json = false, reveal = false;
+	bool json = false, reveal = false, explain = false, have_ex = false;
+	struct due_explanation ex = {0};
+	enum deadline_class outcome;
 	struct app *app = NULL;
 	struct dossier d;
 	struct mc_err err;
@@ -294,6 +371,8 @@ cmd_show(int argc, char **argv)
 			json = true;
 		else if (strcmp(argv[i], "--reveal") == 0)
 			reveal = true;
+		else if (strcmp(argv[i], "--explain") == 0)
+			explain = true;
 		else if (strcmp(argv[i], "--purpose") == 0 && i + 1 < argc)
 			purpose = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
@@ -342,17 +421,30 @@ cmd_show(int argc, char **argv)
 				       buf, sizeof buf));
 	}
 	id = reveal ? d.applicant_id : dossier_mask_id(d.applicant_id, masked, sizeof masked);
+	outcome = app_finished_class(app, &d);
+	if (explain)
+		have_ex = app_due_explain(app, &d, &ex) == 0;
 	if (json) {
 		json_t *o = to_json(&d, id, app_due_class_name(due_class));
+
+		json_object_set_new(o, "outcome",
+				    outcome != DEADLINE_NONE
+					    ? json_string(deadline_class_name(outcome))
+					    : json_null());
+		if (explain)
+			json_object_set_new(o, "explain", explain_json(&d, have_ex ? &ex : NULL));
 		char *text = json_dumps(o, JSON_INDENT(2));
 		printf("%s\n", text);
 		free(text);
 		json_decref(o);
 	} else {
-		print_human(&d, id, due_class);
+		print_human(&d, id, due_class, outcome);
+		if (explain)
+			print_explain(&d, &ex, have_ex);
 	}
 	rc = CLI_OK;
 out:
+	due_explanation_release(&ex);
 	dossier_release(&d);
 	app_close(app);
 	return rc;

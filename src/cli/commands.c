@@ -39,14 +39,17 @@ const struct cli_command cli_commands[] = {
 	    "the end; the sandbox's PID is in its sandbox.pid.  Nothing of yours is touched.\n")},
 	{"due", cmd_due,
 	 "due --received 'YYYY-MM-DD HH:MM' --duration N --unit hours|working-days|calendar-days\n"
-	 "           [--cutoff HH:MM] [--calendar DIR] [--json]",
+	 "           [--cutoff HH:MM] [--calendar DIR] [--explain] [--json]",
 	 N_("print the computed due date-time (ISO 8601, +07:00)"),
 	 N_("  --received T    when the dossier was received, Vietnam time\n"
 	    "  --duration N    how long the procedure takes (0 = same day)\n"
 	    "  --unit U        hours (working hours), working-days, calendar-days\n"
 	    "  --cutoff HH:MM  same-day cut-off: received after it, due the next working day\n"
 	    "  --calendar DIR  folder of yearly override files (YYYY.json)\n"
-	    "  --json          print {\"due_at\": ...} instead of the bare date-time\n")},
+	    "  --explain       then why: when the clock started, each day not counted\n"
+	    "                  (weekend, holiday by name, day in lieu, official notice)\n"
+	    "  --json          print {\"due_at\": ...} instead of the bare date-time\n"
+	    "                  (with --explain: \"explain\": [steps])\n")},
 	{"calendar", cmd_calendar, "calendar YEAR [--json] [--calendar DIR]",
 	 N_("days off of a year: holidays, days off in lieu and overrides"),
 	 N_("  YEAR            1900..2100\n"
@@ -128,9 +131,12 @@ const struct cli_command cli_commands[] = {
 	    "  --sort K        due (default) or received (newest first)\n"
 	    "  --limit N       at most N rows (default 50, with --json all; 0 = all)\n"
 	    "  --mismatch      only dossiers whose status differs from the national portal\n")},
-	{"show", cmd_show, "show CODE [--json] [--reveal --purpose TEXT]",
+	{"show", cmd_show, "show CODE [--json] [--explain] [--reveal --purpose TEXT]",
 	 N_("everything known about one dossier"),
-	 N_("  --json          the dossier as JSON\n"
+	 N_("  --json          the dossier as JSON (\"outcome\" early/on_time/late once finished)\n"
+	    "  --explain       why the due date is what it is: the procedure's rule, when\n"
+	    "                  the clock started, the days not counted, supplement pauses or\n"
+	    "                  restarts, and the system's own date beside it\n"
 	    "  --reveal        show the applicant's ID number unmasked (recorded in the\n"
 	    "                  audit log; needs --purpose)\n"
 	    "  --purpose TEXT  why the ID number is looked at, e.g. \"checking the ID card\"\n")},

@@ -23,6 +23,15 @@ screen | grep -q 'lệch trạng thái' || fail "no status mismatch line"
 screen | grep -q 'Hạn (tính tại máy).*quá hạn' || fail "local due date not marked overdue"
 screen | grep -q 'Hạn (theo hệ thống)' || fail "no source due date"
 screen | grep -q 'Vì sao khác nhau' || fail "no reason for the differing due dates"
+# Vì sao hạn này?  Below the dates: the rule and each step, as show --explain.
+keys PageDown
+settle
+screen | grep -q 'Vì sao hạn này?' || fail "no explanation of the due date"
+screen | grep -q 'Quy định .*giờ chốt nhận trong ngày 15:00' || fail "the rule is not said"
+screen | grep -q 'bắt đầu tính' || fail "the start of the clock is not said"
+screen | grep -Eq 'hạn [0-9]{2}:[0-9]{2} [0-9]{2}/[0-9]{2}/[0-9]{4}' || fail "the explained due date"
+keys g
+settle
 
 # Reveal: r asks; n keeps it masked; r and y show it.
 keys r

@@ -38,11 +38,11 @@ static const char *const seed_given[] = {"Anh", "Bình", "Cường", "Dũng", "G
 static const struct {
 	const char *code, *name, *field;
 } seed_proc[] = {
-	{"1.001193", "Đăng ký khai sinh", "Hộ tịch"},
-	{"1.000894", "Đăng ký kết hôn", "Hộ tịch"},
-	{"2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Chứng thực"},
-	{"1.004194", "Đăng ký thường trú", "Cư trú"},
-	{"1.003003", "Đăng ký biến động quyền sử dụng đất", "Đất đai"},
+	{"1.001193.000.00.00.H56", "Đăng ký khai sinh", "Hộ tịch"},
+	{"1.000894.000.00.00.H56", "Đăng ký kết hôn", "Hộ tịch"},
+	{"2.000815.000.00.00.H56", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Chứng thực"},
+	{"1.004194.000.00.00.H56", "Đăng ký thường trú", "Cư trú"},
+	{"1.003003.000.00.00.H56", "Đăng ký biến động quyền sử dụng đất", "Đất đai"},
 	{"1.001612", "Đăng ký hộ kinh doanh", "Kinh doanh"},
 };
 static const int seed_status[] = {1, 2, 2, 4, 4, 4, 4, 5, 6, 9, 10, 10};
@@ -76,7 +76,7 @@ seed_fixed(struct dossier *d, int which, mc_time now)
 		d->source = xstrdup("tuphap");
 		d->applicant_name = xstrdup("Nguyễn Văn Đường");
 		d->applicant_id = xstrdup("000000012345");
-		d->procedure_code = xstrdup("1.001193");
+		d->procedure_code = xstrdup("1.001193.000.00.00.H56");
 		d->procedure_name = xstrdup("Đăng ký khai sinh");
 		d->summary = xstrdup("Đăng ký khai sinh cho con thứ hai");
 		d->status = 4;
@@ -101,7 +101,7 @@ seed_fixed(struct dossier *d, int which, mc_time now)
 		/* "Trần Thị Ánh" with decomposed marks (NFD). */
 		d->applicant_name = xstrdup("Tra\xcc\x82\xcc\x80n Thi\xcc\xa3 A\xcc\x81nh");
 		d->applicant_id = xstrdup("000000067890");
-		d->procedure_code = xstrdup("1.004194");
+		d->procedure_code = xstrdup("1.004194.000.00.00.H56");
 		d->procedure_name = xstrdup("Đăng ký thường trú");
 		d->status = 2;
 		d->raw_status = xstrdup("2");
@@ -112,7 +112,7 @@ seed_fixed(struct dossier *d, int which, mc_time now)
 		d->source = xstrdup("dvcqg");
 		d->applicant_name = xstrdup("Lê Thị Hồng Nhung");
 		d->applicant_id = xstrdup("000000011111");
-		d->procedure_code = xstrdup("1.000894");
+		d->procedure_code = xstrdup("1.000894.000.00.00.H56");
 		d->procedure_name = xstrdup("Đăng ký kết hôn");
 		d->status = 5;
 		d->raw_status = xstrdup("5");
