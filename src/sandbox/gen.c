@@ -187,9 +187,10 @@ path_push(struct world_dossier *d, int status)
 		d->path[d->n_path++] = (uint8_t)status;
 }
 
-/* A path from 1 to `final` that follows the action table. */
+/* A path from 1 to `final` that follows the action table; through "awaiting
+ * the financial obligation" (6) only when the procedure has fees. */
 static void
-make_path(struct rng *r, int final, bool same_day, struct world_dossier *d)
+make_path(struct rng *r, int final, bool same_day, bool fees, struct world_dossier *d)
 {
 	d->n_path = 0;
 	path_push(d, STATUS_NEW);
@@ -227,7 +228,7 @@ make_path(struct rng *r, int final, bool same_day, struct world_dossier *d)
 	if (!quick && detour < 2) {
 		path_push(d, STATUS_SUPPLEMENT);
 		path_push(d, STATUS_PROCESSING);
-	} else if (!quick && detour == 2) {
+	} else if (!quick && detour == 2 && fees) {
 		path_push(d, STATUS_PAYMENT);
 		path_push(d, STATUS_PROCESSING);
 	}
@@ -311,7 +312,10 @@ gen_dossier(const struct gen_ctx *g, uint32_t gen, struct world_dossier *d)
 	d->commune = (uint8_t)pick_commune(&r);
 	const struct catalog_procedure *p = &catalog_procedures[d->proc];
 	int final = (int)rng_weighted(&r, status_weight, STATUS_MAX + 1);
-	make_path(&r, final, p->rule.duration == 0, d);
+	/* nothing to pay, nothing to wait for: such a dossier is being processed */
+	if (final == STATUS_PAYMENT && p->n_fees == 0)
+		final = STATUS_PROCESSING;
+	make_path(&r, final, p->rule.duration == 0, p->n_fees > 0, d);
 	d->status = (uint8_t)final;
 	d->channel = (uint8_t)(rng_below(&r, 10) < 6 ? CHANNEL_ONLINE
 			       : rng_below(&r, 8) == 0 ? CHANNEL_POSTAL
