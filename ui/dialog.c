@@ -370,7 +370,7 @@ ui_actions_new(struct ui_app *app, const char *code, int status)
 	ac->base.ops = &actions_ops;
 	snprintf(ac->code, sizeof ac->code, "%s", code);
 	ac->status = status;
-	ac->n_allowed = action_allowed_list(status, ac->allowed);
+	ac->n_allowed = app_actions_offered(app->core, code, status, ac->allowed);
 	ac->step = STEP_MENU;
 	ui_line_clear(&ac->reason);
 	ui_line_clear(&ac->unit);

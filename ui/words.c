@@ -162,6 +162,10 @@ pattern(enum mc_errc code)
 			 ARG_SYSTEM);
 	case MC_E_TLS:
 		return P(N_("%s: the secure connection failed"), ARG_SYSTEM);
+	case MC_E_NOTHING_OWED:
+		return P(N_("nothing is owed on dossier %s (its fees total 0 đ): no payment to "
+			    "request"),
+			 ARG_FIELD);
 	case MC_E_AUDIT_DIFFERS:
 		return P(N_("the server's copy of the audit log differs from this terminal's; "
 			    "shipping stopped"),

@@ -315,6 +315,14 @@ struct app_action {
 /* Queue one action with its optimistic effect, durably, audited.  0 with
  * *id, or -1 with *err (the codes of outbox.h's outbox_act). */
 int app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err *err);
+/*
+ * The actions to offer on dossier `code` in `status`: those the status
+ * allows (action_allowed_list), but "request payment" only when something
+ * may be owed (its fees do not total 0 đ with nothing due; app_act refuses
+ * it so, MC_E_NOTHING_OWED).  Returns the count written to out.
+ */
+size_t app_actions_offered(struct app *a, const char *code, int status,
+			   enum action out[ACTION_COUNT]);
 /* The clerk's decision on a conflict or refusal: 0, or -1 with *err. */
 int app_queue_retry(struct app *a, int64_t id, struct mc_err *err);
 int app_queue_drop(struct app *a, int64_t id, struct mc_err *err);

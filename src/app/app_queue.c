@@ -38,6 +38,42 @@ supplement_in(struct app *a, const char *code, mc_time now)
 	dossier_release(&d);
 }
 
+/* The dossier's fees are known and total 0 đ: no payment to ask for.  (A
+ * system that sends no fee list leaves n_fees 0 too; then the payment
+ * state says whether anything is owed.) */
+static bool
+nothing_owed(struct app *a, const char *code)
+{
+	struct dossier d;
+	bool none = false;
+
+	dossier_init(&d);
+	if (store_dossier_load(a->store, code, &d) == 0)
+		none = dossier_fees_total(&d) == 0 && d.payment == PAYMENT_NONE;
+	dossier_release(&d);
+	return none;
+}
+
+size_t
+app_actions_offered(struct app *a, const char *code, int status, enum action out[ACTION_COUNT])
+{
+	enum action all[ACTION_COUNT];
+	size_t n = action_allowed_list(status, all), k = 0;
+	bool checked = false, none = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (all[i] == ACTION_REQUEST_PAYMENT) {
+			if (!checked)
+				none = nothing_owed(a, code);
+			checked = true;
+			if (none)
+				continue;
+		}
+		out[k++] = all[i];
+	}
+	return k;
+}
+
 int
 app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err *err)
 {
@@ -54,6 +90,11 @@ app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err 
 	*id = 0;
 	if (req.action == NULL) {
 		mc_err_set(err, MC_E_UNKNOWN_ACTION, NULL, NULL);
+		return -1;
+	}
+	if (act->action == ACTION_REQUEST_PAYMENT && nothing_owed(a, act->code)) {
+		mc_err_set(err, MC_E_NOTHING_OWED, NULL, NULL);
+		mc_err_field(err, act->code);
 		return -1;
 	}
 	if (act->via != NULL && (a->opt.flags & APP_SYSTEMS) && !app_has_system(a, act->via)) {

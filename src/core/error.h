@@ -80,6 +80,7 @@ enum mc_errc {
 	MC_E_TLS_NAME,        /* its certificate is for another host name */
 	MC_E_TLS_PIN,         /* its public key is not the one pinned */
 	MC_E_TLS,             /* the TLS handshake failed otherwise (detail: TLS's words) */
+	MC_E_NOTHING_OWED,    /* request-payment for a dossier whose fees total 0 (field) */
 	MC_E_N_CODES
 };
 

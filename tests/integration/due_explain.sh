@@ -94,4 +94,23 @@ fin=$(jq -r '[.[] | select(.finished_at != null)][0].code // empty' "$T/inbox.js
 [ -n "$fin" ] || sbx_die "no finished dossier"
 sbx_match "$("$M" show "$fin" --json | jq -r .outcome)" '^(early|on_time|late)$' "outcome of $fin"
 "$M" show "$fin" | grep -Eq "^Finished .*\[(early|on time|late)\]" || sbx_die "outcome not shown"
-echo "due_explain: ok ($code, $done_code, $wait_code, $fin)"
+# ---- nothing owed: no dossier waits for a 0 đ fee, none is asked to pay one ---
+for c in $(jq -r '.[] | select(.status == 6) | .code' "$T/inbox.json"); do
+	fees=$("$M" show "$c" --json | jq .fees_total)
+	[ "$fees" -gt 0 ] || sbx_die "$c awaits a fee of $fees đ"
+done
+free=
+for c in $(jq -r '.[] | select(.status == 4) | .code' "$T/inbox.json"); do
+	if [ "$("$M" show "$c" --json | jq .fees_total)" = 0 ]; then
+		free=$c
+		break
+	fi
+done
+[ -n "$free" ] || sbx_die "no dossier being processed without fees"
+rc=0
+"$M" act "$free" request-payment >"$T/pay.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || sbx_die "request-payment with nothing owed: exit $rc ($(cat "$T/pay.out"))"
+grep -q "nothing is owed on dossier $free" "$T/pay.out" || sbx_die "not said: $(cat "$T/pay.out")"
+sbx_eq "$("$M" queue --json | jq --arg c "$free" '[.[] | select(.code == $c)] | length')" 0 \
+	"nothing queued for the fee-less dossier"
+echo "due_explain: ok ($code, $done_code, $wait_code, $fin, $free)"

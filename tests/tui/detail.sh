@@ -78,6 +78,7 @@ wait_for 'Đã hủy'
 keys a
 wait_for 'Thao tác trên hồ sơ H56.14-000001'
 screen | grep -q 'Yêu cầu bổ sung' || fail "request-supplement not offered"
+screen | grep -q 'Yêu cầu nộp phí' || fail "request-payment not offered with 8.000 đ owed"
 screen | grep -Eq '[0-9]  Tiếp nhận' && fail "receive offered from processing"
 n=$(screen | sed -n 's/.* \([0-9]\)  Dừng xử lý (!).*/\1/p')
 [ -n "$n" ] || fail "stop not offered (or not marked destructive)"
@@ -103,6 +104,18 @@ keys n
 wait_for 'Hết hồ sơ trong danh sách'
 keys q
 wait_for 'Hồ sơ: \[1\]'
+# Nothing owed (no fees on H56.14-000002, received): no "request payment".
+keys /
+keys C-u
+type_text "H56.14-000002"
+wait_for 'Tất cả \(1\)'
+keys Enter
+keys a
+wait_for 'Thao tác trên hồ sơ H56.14-000002'
+screen | grep -q 'Yêu cầu bổ sung' || fail "the actions of a received dossier"
+screen | grep -q 'Yêu cầu nộp phí' && fail "request-payment offered with nothing owed"
+keys Escape
+wait_gone 'Thao tác trên hồ sơ'
 keys q q
 wait_for '^EXIT=0'
 # the audit log has the reveal with its purpose (and no ID number), and the action
