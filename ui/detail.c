@@ -224,6 +224,35 @@ attach_mark(struct detail *dt, struct ui_app *app, size_t i, char *buf, size_t s
 	free(path);
 }
 
+/* The clerk's own actions on it from this terminal: sent, waiting, or
+ * waiting for a decision (the system's history shows them once it has
+ * them; these are there at once, offline too). */
+static void
+layout_local(struct detail *dt, struct ui_app *app)
+{
+	struct store_outbox_entry *v;
+	size_t n;
+	char a[64];
+
+	if (app_dossier_actions(app->core, dt->code, &v, &n) != 0 || n == 0) {
+		app_queue_list_free(v, n);
+		return;
+	}
+	add(dt, UI_ROLE_HEADER, NULL, "%s (%zu)", _("Actions from this terminal"), n);
+	for (size_t i = 0; i < n; i++) {
+		const struct store_outbox_entry *e = &v[i];
+		enum ui_role role = e->state == STORE_OUTBOX_DONE	? UI_ROLE_NORMAL
+				    : e->state == STORE_OUTBOX_CONFLICT ||
+					      e->state == STORE_OUTBOX_FAILED
+					    ? UI_ROLE_ERROR
+					    : UI_ROLE_QUEUED;
+
+		add(dt, role, ui_fmt_datetime(e->created_at, a, sizeof a), "%s  [%s]",
+		    words_action(e->action), words_queue_state(e->state));
+	}
+	app_queue_list_free(v, n);
+}
+
 static void
 layout_lists(struct detail *dt, struct ui_app *app)
 {
@@ -267,6 +296,7 @@ layout_lists(struct detail *dt, struct ui_app *app)
 		    status_label(e->status), s_or_dash(e->actor), s_or_dash(e->unit),
 		    s_or_dash(e->content));
 	}
+	layout_local(dt, app);
 }
 
 static void

@@ -336,6 +336,11 @@ int app_queue_pending(struct app *a, const char *code);
  * app_queue_list_free. */
 int app_queue_list(struct app *a, bool all, struct store_outbox_entry **out, size_t *n);
 void app_queue_list_free(struct store_outbox_entry *v, size_t n);
+/* The actions queued on dossier `code` from this terminal, sent ones too
+ * (store_outbox_of): the local history beside the system's.  0 or -1;
+ * free with app_queue_list_free. */
+int app_dossier_actions(struct app *a, const char *code, struct store_outbox_entry **out,
+			size_t *n);
 /* 0 found, 1 not found, -1; release with app_queue_entry_release. */
 int app_queue_get(struct app *a, int64_t id, struct store_outbox_entry *out);
 void app_queue_entry_release(struct store_outbox_entry *e);

@@ -207,3 +207,9 @@ app_queue_state_name(enum store_outbox_state st)
 {
 	return store_outbox_state_name(st);
 }
+
+int
+app_dossier_actions(struct app *a, const char *code, struct store_outbox_entry **out, size_t *n)
+{
+	return store_outbox_of(a->store, code, out, n);
+}

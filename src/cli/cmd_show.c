@@ -3,7 +3,8 @@
  * store knows about one dossier: procedure, applicant (ID number masked
  * unless --reveal), both statuses and the mismatch, the source's due date
  * and ours with the class, fees and payment, attachments with sizes,
- * supplements and history.
+ * supplements and history, and the clerk's own actions on it from this
+ * terminal (sent, waiting, conflict, refused).
  *
  * Reads the store only; `motcua sync` fills it.  Each run is a view of a
  * citizen's personal data, so it appends one audit entry first (DESIGN.md
@@ -124,6 +125,7 @@ enum label {
 	L_ATTACHMENTS,
 	L_SUPPLEMENTS,
 	L_HISTORY,
+	L_LOCAL,
 	L_COUNT
 };
 
@@ -149,6 +151,7 @@ static const char *const labels[L_COUNT] = {
 	[L_ATTACHMENTS] = N_("Attachments"),
 	[L_SUPPLEMENTS] = N_("Supplements"),
 	[L_HISTORY] = N_("History"),
+	[L_LOCAL] = N_("Actions here"),
 };
 
 /* The display width every label is padded to: the widest one's. */
@@ -259,7 +262,7 @@ print_explain(const struct dossier *d, const struct due_explanation *e, bool hav
 
 static void
 print_human(const struct dossier *d, const char *id, enum store_due_class due_class,
-	    enum deadline_class outcome)
+	    enum deadline_class outcome, const struct store_outbox_entry *local, size_t n_local)
 {
 	char b1[CIVIL_ISO_LEN], b2[CIVIL_ISO_LEN], num[512];
 
@@ -323,6 +326,27 @@ print_human(const struct dossier *d, const char *id, enum store_due_class due_cl
 			   words_status(d->history[i].status),
 			   d->history[i].actor != NULL ? d->history[i].actor : "");
 	}
+	for (size_t i = 0; i < n_local; i++) {
+		label(L_LOCAL, i == 0);
+		printf("%s %s [%s]\n", when(local[i].created_at, b1, sizeof b1),
+		       words_action(local[i].action), words_queue_state(local[i].state));
+	}
+}
+
+/* "local_actions": the clerk's actions on it from this terminal. */
+static json_t *
+local_json(const struct store_outbox_entry *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:o, s:o}", "entry",
+						   (json_int_t)v[i].id, "action",
+						   action_name(v[i].action), "state",
+						   app_queue_state_name(v[i].state), "queued_at",
+						   iso(v[i].created_at), "updated_at",
+						   iso(v[i].updated_at)));
+	return a;
 }
 
 /* "explain": {"rule": {...}, "steps": [...], "due_at", "source_due_at",
@@ -357,6 +381,8 @@ cmd_show(int argc, char **argv)
 	bool json = false, reveal = false, explain = false, have_ex = false;
 	struct due_explanation ex = {0};
 	enum deadline_class outcome;
+	struct store_outbox_entry *local = NULL;
+	size_t n_local = 0;
 	struct app *app = NULL;
 	struct dossier d;
 	struct mc_err err;
@@ -422,6 +448,10 @@ cmd_show(int argc, char **argv)
 	}
 	id = reveal ? d.applicant_id : dossier_mask_id(d.applicant_id, masked, sizeof masked);
 	outcome = app_finished_class(app, &d);
+	if (app_dossier_actions(app, code, &local, &n_local) != 0) {
+		rc = cli_fail("show", "%s", app_store_error(app));
+		goto out;
+	}
 	if (explain)
 		have_ex = app_due_explain(app, &d, &ex) == 0;
 	if (json) {
@@ -433,17 +463,19 @@ cmd_show(int argc, char **argv)
 					    : json_null());
 		if (explain)
 			json_object_set_new(o, "explain", explain_json(&d, have_ex ? &ex : NULL));
+		json_object_set_new(o, "local_actions", local_json(local, n_local));
 		char *text = json_dumps(o, JSON_INDENT(2));
 		printf("%s\n", text);
 		free(text);
 		json_decref(o);
 	} else {
-		print_human(&d, id, due_class, outcome);
+		print_human(&d, id, due_class, outcome, local, n_local);
 		if (explain)
 			print_explain(&d, &ex, have_ex);
 	}
 	rc = CLI_OK;
 out:
+	app_queue_list_free(local, n_local);
 	due_explanation_release(&ex);
 	dossier_release(&d);
 	app_close(app);

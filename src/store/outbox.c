@@ -205,6 +205,20 @@ store_outbox_list(struct store *s, unsigned flags, struct store_outbox_entry **o
 	return collect(s, st, out, n);
 }
 
+int
+store_outbox_of(struct store *s, const char *code, struct store_outbox_entry **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " ENTRY_COLUMNS " FROM outbox"
+					 " WHERE code = ?1 ORDER BY id");
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	return collect(s, st, out, n);
+}
+
 /* The head of each dossier: no open entry of the same dossier before it. */
 #define HEAD_WHERE                                                                  \
 	" o.state IN ('pending', 'sending') AND NOT EXISTS (SELECT 1 FROM outbox p"  \

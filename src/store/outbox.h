@@ -100,6 +100,10 @@ enum store_outbox_list_flags {
  * *out is a malloc'd array (store_outbox_list_free) of *n entries. */
 int store_outbox_list(struct store *s, unsigned flags, struct store_outbox_entry **out,
 		      size_t *n);
+/* Every entry of one dossier, done ones included (until the retention purges
+ * them; dropped ones are gone), in id order: the clerk's own actions on it.
+ * Same ownership as store_outbox_list. */
+int store_outbox_of(struct store *s, const char *code, struct store_outbox_entry **out, size_t *n);
 
 /*
  * Heads that may be sent now: per dossier the first open entry, when it is

@@ -10,7 +10,11 @@
 #   - "supplement received" queued while its system is offline keeps a known
 #     due date (restarted from the clerk's reception), and `motcua sync`
 #     keeps it while the action waits;
-#   - a finished dossier carries its outcome (early, on time or late).
+#   - the clerk's own action is in the dossier's local history, waiting,
+#     then sent;
+#   - a finished dossier carries its outcome (early, on time or late);
+#   - no dossier waits for a 0 đ fee, and request-payment is refused when
+#     nothing is owed.
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/sync_signin.sh"
 sbx_require
@@ -83,11 +87,18 @@ sbx_eq "$(jq -r '[.explain.steps[] | select(.step == "restart")] | length' "$T/i
 "$M" sync >/dev/null 2>&1 # tuphap is offline: the action waits
 sbx_eq "$("$M" queue --json | jq '[.[] | select(.state != "done")] | length')" 1 "the action waits"
 sbx_eq "$("$M" show "$wait_code" --json | jq -r .due_at)" "$due" "the due date kept by the sync"
+# the clerk's own action is in the dossier's local history at once, waiting
+sbx_match "$("$M" show "$wait_code" --json | jq -r '[.local_actions[] | .action + ":" + .state] | join(",")')" \
+	'^supplement-received:(pending|sending)$' "the local history while offline"
+"$M" show "$wait_code" | grep -Eq '^Actions here +.* Supplement received \[(waiting|sending)\]' ||
+	sbx_die "the queued action is not shown: $("$M" show "$wait_code")"
 sbx_curl /_control/offline -d source=tuphap -d on=0 | jq -e .ok >/dev/null || sbx_die "online"
 "$M" sync >/dev/null 2>&1 || sbx_die "sync after the system came back"
 sbx_eq "$("$M" queue --json | jq '[.[] | select(.state != "done")] | length')" 0 "the action sent"
 [ "$("$M" show "$wait_code" --json | jq -r .due_at)" != null ] ||
 	sbx_die "no due date once the system confirmed the supplement"
+sbx_eq "$("$M" show "$wait_code" --json | jq -r '[.local_actions[] | .action + ":" + .state] | join(",")')" \
+	"supplement-received:done" "the local history once sent"
 
 # ---- finished: early / on time / late -----------------------------------------
 fin=$(jq -r '[.[] | select(.finished_at != null)][0].code // empty' "$T/inbox.json")

@@ -98,6 +98,11 @@ screen | grep -q 'Chờ gửi: 1' || fail "the queued action is not counted in t
 keys g
 settle
 screen | grep -q 'Trạng thái *Dừng xử lý' || fail "the detail does not show the queued status"
+# ... and the action in the dossier's local history, waiting to be sent
+keys G
+settle
+screen | grep -q 'Thao tác tại máy này (1)' || fail "no local history of the clerk's actions"
+screen | grep -q 'Dừng xử lý *\[chờ gửi\]' || fail "the queued action is not in the local history"
 
 # n moves to the next dossier of the list (the search left one: no more).
 keys n
