@@ -216,8 +216,8 @@ valgrind-run: $(UNIT_BIN) $(PROGS) $(MO_OBJ)
 # make test (= CI): the builds (TEST_JOBS compiles at once), the unit programs
 # on the release-flag build (TEST_JOBS at once), then the whole suite twice at
 # the same time: under valgrind (unit programs and the integration scripts
-# but the three tests/valgrind/run.sh leaves to ASan, printed as it goes)
-# and, alongside it, under ASan+UBSan (every script, TEST_ASAN_IT_JOBS at
+# but those tests/valgrind/run.sh leaves to ASan, its asan_only; printed as
+# it goes) and, alongside it, under ASan+UBSan (every script, TEST_ASAN_IT_JOBS at
 # once) followed by fuzz-smoke and the Debian package test (make deb, then
 # packaging/test-deb-chroot.sh: apt installs it in a fresh Debian 12 root and
 # `motcua demo --check` runs from it), printed when valgrind is done; its log

@@ -218,6 +218,17 @@ peek_one(const struct world_dossier *d)
 			 (json_int_t)world_fees_total(d));
 	json_object_set_new(j, "result_files", files);
 	json_object_set_new(j, "unit", json_string(world_unit(d)));
+	/* the latest supplement round trip, for tests that need one */
+	json_object_set_new(
+		j, "supplement",
+		d->supp_req_at == 0
+			? json_null()
+			: json_pack("{s:s,s:o}", "requested_at",
+				    civil_format_iso(d->supp_req_at, due, sizeof(due)), "completed_at",
+				    d->supp_done_at != 0
+					    ? json_string(civil_format_iso(d->supp_done_at, upd,
+									   sizeof(upd)))
+					    : json_null()));
 	return j;
 }
 

@@ -38,15 +38,20 @@ shift
 
 # Scripts that SIGKILL motcua processes on purpose.
 kills="crash.sh outbox_upload.sh"
-# Scripts left to the ASan+UBSan run, which make test runs alongside (every
-# memcheck'd process costs 1-3 s of start-up alone - the dynamic linking of
-# curl's, OpenSSL's and glib's libraries - and these three start 30-40
-# each, a third of the run's time): crash.sh, whose processes are killed
-# and so leave no verdict; outbox_basic.sh and sign_return.sh, whose code
-# memcheck sees in test_outbox, test_outbox_replay and test_sign_return and
+# Scripts left to the ASan+UBSan run, which make test runs alongside: every
+# memcheck'd process costs 1-3 s of start-up alone (the dynamic linking of
+# curl's, OpenSSL's and glib's libraries: 85% of a short command's
+# instructions), and these start dozens each.  crash.sh: its processes are
+# killed, so they leave no verdict.  outbox_basic.sh, sign_return.sh: their
+# code is memcheck'd in test_outbox, test_outbox_replay, test_sign_return and
 # in outbox_congan_return.sh, outbox_upload.sh, return_files.sh,
-# sign_token.sh and tui_sign.sh.  VG_TESTS names scripts to run them anyway.
-asan_only="crash.sh outbox_basic.sh sign_return.sh"
+# sign_token.sh, tui_sign.sh.  due.sh, calendar.sh (a hundred `motcua due`
+# and `calendar` runs): the deadline and calendar code is memcheck'd in
+# test_deadline, test_due_explain, test_calendar, test_calendar_file,
+# test_holiday and test_lunar, and due_explain.sh runs the commands.
+# cli_escapes.sh: the escaping is test_visible's, and every other script
+# prints through it.  VG_TESTS names scripts to run them anyway.
+asan_only="crash.sh outbox_basic.sh sign_return.sh due.sh calendar.sh cli_escapes.sh"
 
 work=$(mktemp -d /tmp/motcua-vg.XXXXXX)
 export VG_LOG_DIR="$work/logs" VG_REAL_DIR="$build" VG_SUPP="$here/motcua.supp"
