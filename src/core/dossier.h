@@ -36,6 +36,7 @@ enum channel {
 enum payment_state {
 	PAYMENT_NONE = 0,
 	PAYMENT_PAID = 1,
+	PAYMENT_UNKNOWN = 2,  /* fees owed, the system does not say whether paid */
 	PAYMENT_PENDING = 3,
 	PAYMENT_FAILED = 4,
 };

@@ -59,6 +59,22 @@ utc_or_null(mc_time t)
 	return t != 0 ? json_string(dialect_date_utc(t, buf, sizeof(buf))) : json_null();
 }
 
+/* The land office's words for the financial obligation's settlement. */
+static const char *
+payment_state(int payment)
+{
+	switch (payment) {
+	case PAYMENT_PAID:
+		return "PAID";
+	case PAYMENT_PENDING:
+		return "UNPAID";
+	case PAYMENT_FAILED:
+		return "FAILED";
+	default:
+		return "NOT_REQUIRED";
+	}
+}
+
 static json_t *
 record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 {
@@ -101,6 +117,7 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 						      (json_int_t)world_fee_amount(d, i), "kind",
 						      p->fees[i].kind == 2 ? "phi" : "le_phi"));
 	json_object_set_new(j, "fees", fees);
+	json_object_set_new(j, "payment", json_pack("{s:s}", "state", payment_state(d->payment)));
 	json_t *att = json_array();
 	for (size_t i = 0; i < p->n_parts; i++) {
 		char id[64], href[160];

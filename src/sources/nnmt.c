@@ -26,6 +26,12 @@ static const struct src_status nnmt_status[] = {
 	{"COMPLETED", 9},        {"DELIVERED", 10}, {NULL, 0},
 };
 
+/* payment.state: the financial obligation's settlement at the land office */
+static const struct src_status nnmt_payment[] = {
+	{"NOT_REQUIRED", PAYMENT_NONE}, {"PAID", PAYMENT_PAID},
+	{"UNPAID", PAYMENT_PENDING},    {"FAILED", PAYMENT_FAILED}, {NULL, 0},
+};
+
 static const struct src_fee_keys nnmt_fee = {"code", "name", "amount_vnd"};
 static const struct src_file_keys nnmt_file = {"id", "name", "component", "href", "size"};
 
@@ -51,6 +57,26 @@ read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 		free(st);
 		free(note);
 	}
+}
+
+/*
+ * payment.state; a server that does not say leaves "unknown" (2) when fees
+ * are owed, never "nothing due": the clerk would tell the applicant there is
+ * nothing to pay.
+ */
+static void
+read_payment(struct src_rd *rd, json_t *o, struct dossier *d)
+{
+	json_t *pay = src_object(rd, o, "payment");
+	char *st = src_str(rd, pay, "state", SRC_MAX_CODE, false, false);
+
+	int v = src_status_find(nnmt_payment, st); /* 0: NOT_REQUIRED, or unknown */
+
+	if (st != NULL && (v != 0 || strcmp(st, "NOT_REQUIRED") == 0))
+		d->payment = v;
+	else
+		d->payment = dossier_fees_total(d) > 0 ? PAYMENT_UNKNOWN : PAYMENT_NONE;
+	free(st);
 }
 
 static bool
@@ -94,6 +120,7 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 	if (src_int(rd, o, "revision", false, false, &rev))
 		d->version = src_int_text(rev);
 	read_lists(rd, o, d);
+	read_payment(rd, o, d);
 	return !rd->bad;
 }
 

@@ -13,7 +13,8 @@
 #   - the clerk's own action is in the dossier's local history, waiting,
 #     then sent;
 #   - a finished dossier carries its outcome (early, on time or late);
-#   - no dossier waits for a 0 đ fee, and request-payment is refused when
+#   - no dossier waits for a 0 đ fee, an nnmt one waiting for its financial
+#     obligation says it is unpaid, and request-payment is refused when
 #     nothing is owed.
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/sync_signin.sh"
@@ -110,6 +111,18 @@ sbx_eq "$(jq '[.dossiers[] | select(.status == 6 and .fees == 0)] | length' "$T/
 	"dossiers awaiting a fee of 0 đ"
 [ "$(jq '[.dossiers[] | select(.status == 6)] | length' "$T/world.json")" -gt 0 ] ||
 	sbx_die "no dossier awaits a fee at all"
+# nnmt says whether the obligation was paid: asked to pay, the dossier shows
+# "pending", never "nothing due"
+pay=$(jq -r '[.dossiers[] | select(.status == 4 and .source == "nnmt" and .fees > 0)][0].code // empty' \
+	"$T/world.json")
+[ -n "$pay" ] || sbx_die "no nnmt dossier being processed with fees"
+"$M" act "$pay" request-payment >/dev/null 2>&1 || sbx_die "request-payment on $pay"
+"$M" sync >/dev/null 2>&1 || sbx_die "sync after request-payment"
+sbx_eq "$("$M" queue --json --all | jq --arg c "$pay" '[.[] | select(.dossier == $c and .state == "done")] | length')" 1 \
+	"request-payment sent"
+"$M" sync >/dev/null 2>&1 || sbx_die "sync (the pull after the replay)"
+sbx_eq "$("$M" show "$pay" --json | jq -r '.status, .payment' | tr '\n' ' ')" "6 pending " \
+	"status and payment state of $pay"
 free=$(jq -r '[.dossiers[] | select(.status == 4 and .fees == 0)][0].code // empty' "$T/world.json")
 [ -n "$free" ] || sbx_die "no dossier being processed without fees"
 rc=0

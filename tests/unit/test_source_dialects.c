@@ -392,6 +392,10 @@ nnmt_page(void **state)
 	assert_string_equal(page.items[0].raw_status, "DELIVERED");
 	assert_int_equal(page.items[0].status, 10);
 	assert_int_equal(page.items[2].status, 7);
+	/* payment.state; none said with fees owed: unknown, never "nothing due" */
+	assert_int_equal(page.items[0].payment, PAYMENT_PAID);
+	assert_int_equal(page.items[1].payment, PAYMENT_UNKNOWN);
+	assert_int_equal(page.items[2].payment, PAYMENT_NONE);
 	/* UTC with Z: 08:29:55Z is 15:29:55 in Vietnam */
 	assert_int_equal(page.items[0].received_at, at("2025-12-15T15:29:55+07:00"));
 	assert_string_equal(page.items[0].attachments[1].url,
