@@ -15,21 +15,22 @@
 #include "sync/sync.h"
 
 /*
- * The supplement is in: the local due date restarts or resumes now, by the
- * procedure's rule (the store's optimistic effect moves only the status;
- * the rule is known here).  The pull keeps it so while the action is queued
- * (sync.c), until the system's own date of completion replaces it.  A
- * failure here leaves the date as it was: the action is queued all the same.
+ * The supplement is in: the local due date restarts or resumes from the
+ * queued action, by the procedure's rule - as every pull keeps it
+ * (sync_local_due) until the system's own date of completion replaces it.
+ * The store's optimistic effect moves only the status; the rule is known
+ * here.  A failure leaves the date as it was: the action is queued all the
+ * same.
  */
 static void
-supplement_in(struct app *a, const char *code, mc_time now)
+supplement_in(struct app *a, const char *code)
 {
 	struct dossier d;
+	mc_time due = 0;
 
 	dossier_init(&d);
-	if (store_dossier_load(a->store, code, &d) == 0) {
-		mc_time due = sync_due_at_with(&d, now, &a->procs, a->cal, &a->cfg.worktime);
-
+	if (store_dossier_load(a->store, code, &d) == 0 &&
+	    sync_local_due(a->store, &d, &a->procs, a->cal, &a->cfg.worktime, &due) == 0) {
 		if (due != 0 && due != d.due_at) {
 			d.due_at = due;
 			(void)store_dossier_upsert(a->store, &d);
@@ -104,7 +105,7 @@ app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err 
 	if (outbox_act(a->store, &req, app_now(a), id, err) != OUTBOX_ACT_OK)
 		return -1;
 	if (act->action == ACTION_SUPPLEMENT_RECEIVED)
-		supplement_in(a, act->code, app_now(a));
+		supplement_in(a, act->code);
 	return 0;
 }
 

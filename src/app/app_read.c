@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include "sync/sync.h"
 
 void
 app_query_init(struct app *a, struct store_query *q, mc_time now)
@@ -94,8 +95,8 @@ app_due_explain(struct app *a, const struct dossier *d, struct due_explanation *
 	memset(out, 0, sizeof *out);
 	if (p == NULL || d->received_at == 0)
 		return -1;
-	/* a queued "supplement received" counts as the pull counts it (sync.c) */
-	if (store_outbox_open_since(a->store, d->code, ACTION_SUPPLEMENT_RECEIVED, &in_at) == 1)
+	/* a queued "supplement received" counts as the pull counts it */
+	if (sync_supplement_queued(a->store, d, &in_at) == 0 && in_at != 0)
 		sup = dossier_supplements_completed(d, in_at);
 	st = due_explain(a->cal, &a->cfg.worktime, &p->rule, d->received_at,
 			 sup != NULL ? sup : d->supplements, d->n_supplements, out);

@@ -21,7 +21,6 @@
 #include "core/deadline.h"
 #include "core/due_explain.h"
 #include "ui/i18n.h"
-#include "ui/words.h"
 
 #define CMD "due"
 #define YEAR_MIN 1900
@@ -87,50 +86,6 @@ build_rule(const struct due_args *a, struct due_rule *rule, mc_time *received)
 				       a->cutoff);
 	rule->supplement = DEADLINE_RESTART;
 	return CLI_OK;
-}
-
-json_t *
-cli_due_explain_json(const struct due_explanation *e)
-{
-	json_t *steps = json_array();
-	char a[CIVIL_ISO_LEN], b[CIVIL_ISO_LEN], text[512];
-
-	for (size_t i = 0; i < e->n_steps; i++) {
-		const struct due_step *s = &e->steps[i];
-		json_t *o = json_pack("{s:s}", "step", due_step_kind_name(s->kind));
-
-		if (s->at != 0)
-			json_object_set_new(o, "at", json_string(civil_format_iso(s->at, a, sizeof a)));
-		if (s->until != 0)
-			json_object_set_new(o, "until",
-					    json_string(civil_format_iso(s->until, b, sizeof b)));
-		if (s->kind == DUE_STEP_DAYS_OFF) {
-			json_object_set_new(o, "from",
-					    json_string(civil_format_date(s->day, a, sizeof a)));
-			json_object_set_new(o, "to",
-					    json_string(civil_format_date(s->day_end, b, sizeof b)));
-			json_object_set_new(o, "kind", json_string(due_day_kind_name(s->day_kind)));
-			json_object_set_new(o, "name", s->name != NULL ? json_string(s->name)
-								      : json_null());
-		}
-		if (s->kind == DUE_STEP_AFTER_CUTOFF) {
-			snprintf(a, sizeof a, "%02d:%02d", s->cutoff / 60, s->cutoff % 60);
-			json_object_set_new(o, "cutoff", json_string(a));
-		}
-		json_object_set_new(o, "text", json_string(words_due_step(s, text, sizeof text)));
-		json_array_append_new(steps, o);
-	}
-	return steps;
-}
-
-void
-cli_due_explain_print(const struct due_explanation *e)
-{
-	char line[512];
-
-	cli_printf(stdout, "%s: %s\n", _("Rule"), words_due_rule(&e->rule, line, sizeof line));
-	for (size_t i = 0; i < e->n_steps; i++)
-		cli_printf(stdout, "  %s\n", words_due_step(&e->steps[i], line, sizeof line));
 }
 
 static int

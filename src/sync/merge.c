@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "store/outbox.h"
 #include "sync/sync.h"
 
 static bool
@@ -105,4 +106,35 @@ sync_due_at(const struct dossier *d, const struct procedures *procs, struct cale
 	    const struct worktime *wt)
 {
 	return sync_due_at_with(d, 0, procs, cal, wt);
+}
+
+int
+sync_supplement_queued(struct store *st, const struct dossier *d, mc_time *at)
+{
+	bool pending = false;
+
+	*at = 0;
+	for (size_t i = 0; i < d->n_supplements; i++)
+		pending = pending ||
+			  (d->supplements[i].requested_at != 0 && d->supplements[i].completed_at == 0);
+	if (!pending)
+		return 0;
+	return store_outbox_open_since(st, d->code, ACTION_SUPPLEMENT_RECEIVED, at) < 0 ? -1 : 0;
+}
+
+int
+sync_local_due(struct store *st, const struct dossier *d, const struct procedures *procs,
+	       struct calendar *cal, const struct worktime *wt, mc_time *due)
+{
+	mc_time in_at = 0;
+
+	*due = sync_due_at(d, procs, cal, wt);
+	if (*due != 0)
+		return 0;
+	/* the clerk's queued "supplement received" keeps a known date */
+	if (sync_supplement_queued(st, d, &in_at) != 0)
+		return -1;
+	if (in_at != 0)
+		*due = sync_due_at_with(d, in_at, procs, cal, wt);
+	return 0;
 }

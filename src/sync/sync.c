@@ -586,15 +586,6 @@ is_coordination_name(const struct sync *s, const char *name)
 	return false;
 }
 
-static bool
-has_pending_supplement(const struct dossier *d)
-{
-	for (size_t i = 0; i < d->n_supplements; i++)
-		if (d->supplements[i].requested_at != 0 && d->supplements[i].completed_at == 0)
-			return true;
-	return false;
-}
-
 /* Apply one page; -1 on a store error. */
 static int
 apply_page(struct sync *s, struct job *j, struct source_page *page)
@@ -616,19 +607,10 @@ apply_page(struct sync *s, struct job *j, struct source_page *page)
 			dossier_release(&existing);
 		if (r == SYNC_MERGE_SAME)
 			continue;
-		out.due_at = sync_due_at(&out, s->opt.procs, s->opt.cal, s->opt.wt);
-		if (out.due_at == 0 && has_pending_supplement(&out)) {
-			/* the clerk's queued "supplement received" keeps a known date */
-			mc_time in_at = 0;
-
-			if (store_outbox_open_since(s->opt.store, out.code,
-						    ACTION_SUPPLEMENT_RECEIVED, &in_at) < 0) {
-				dossier_release(&out);
-				return -1;
-			}
-			if (in_at != 0)
-				out.due_at = sync_due_at_with(&out, in_at, s->opt.procs,
-							      s->opt.cal, s->opt.wt);
+		if (sync_local_due(s->opt.store, &out, s->opt.procs, s->opt.cal, s->opt.wt,
+				   &out.due_at) != 0) {
+			dossier_release(&out);
+			return -1;
 		}
 		if (store_dossier_upsert(s->opt.store, &out) != 0) {
 			dossier_release(&out);

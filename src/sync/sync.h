@@ -181,5 +181,17 @@ mc_time sync_due_at(const struct dossier *d, const struct procedures *procs,
 mc_time sync_due_at_with(const struct dossier *d, mc_time supplement_in,
 			 const struct procedures *procs, struct calendar *cal,
 			 const struct worktime *wt);
+/*
+ * The local due date as the store keeps it, for the pull and for the
+ * clerk's "supplement received": sync_due_at(), or, while a pending
+ * supplement's "supplement received" is queued (store_outbox_open_since),
+ * sync_due_at_with() from when it was queued.  0 and *due, or -1 on a store
+ * error.
+ */
+int sync_local_due(struct store *st, const struct dossier *d, const struct procedures *procs,
+		   struct calendar *cal, const struct worktime *wt, mc_time *due);
+/* When the clerk queued "supplement received" for d's pending supplement:
+ * 0 and *at (0 when none is pending or queued), or -1 on a store error. */
+int sync_supplement_queued(struct store *st, const struct dossier *d, mc_time *at);
 
 #endif

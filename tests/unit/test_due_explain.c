@@ -19,15 +19,7 @@
 #include "core/civil.h"
 #include "core/deadline.h"
 #include "core/due_explain.h"
-
-static mc_time
-T(const char *s)
-{
-	mc_time t = 0;
-	if (civil_parse_datetime(s, &t) != 0)
-		fail_msg("bad test time '%s'", s);
-	return t;
-}
+#include "deadline_fixture.h"
 
 static int32_t
 D(int y, int m, int d)

@@ -293,18 +293,51 @@ on_event(void *ctx, const struct sync_event *ev)
 		l->saw_dead = true;
 }
 
-static void
-engine_pages_watermarks_failures(void **state)
-{
-	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
-				     .start = 1773282600};
-	const char *err = NULL;
-	struct sandbox *sb = sandbox_new(&cfg, &err);
+/* The engine tests' ground: the sandbox served on loopback (its base URL
+ * in base), a net and an in-memory store. */
+struct ground {
+	struct sandbox *sb;
 	struct sbx_http *srv;
 	char base[64];
 	struct net *net;
 	struct store *st;
+};
+
+static void
+ground_up(struct ground *g)
+{
+	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
+				     .start = 1773282600};
+	const char *err = NULL;
 	char *cause = NULL;
+
+	g->sb = sandbox_new(&cfg, &err);
+	assert_non_null(g->sb);
+	g->srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, g->sb, &err);
+	assert_non_null(g->srv);
+	snprintf(g->base, sizeof g->base, "http://127.0.0.1:%u", sbx_http_port(g->srv));
+	sandbox_set_base_url(g->sb, g->base);
+	g->net = net_new(NULL);
+	assert_non_null(g->net);
+	assert_int_equal(store_open(":memory:", &g->st, &cause), 0);
+}
+
+static void
+ground_down(struct ground *g)
+{
+	store_close(g->st);
+	net_free(g->net);
+	sbx_http_stop(g->srv);
+	sandbox_free(g->sb);
+}
+
+static void
+engine_pages_watermarks_failures(void **state)
+{
+	struct ground g;
+	struct net *net;
+	struct store *st;
+	const char *base;
 	struct procedures procs;
 	struct calendar *cal = calendar_new();
 	struct source_link *links[4];
@@ -315,14 +348,10 @@ engine_pages_watermarks_failures(void **state)
 	int64_t n;
 
 	(void)state;
-	assert_non_null(sb);
-	srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, sb, &err);
-	assert_non_null(srv);
-	snprintf(base, sizeof base, "http://127.0.0.1:%u", sbx_http_port(srv));
-	sandbox_set_base_url(sb, base);
-	net = net_new(NULL);
-	assert_non_null(net);
-	assert_int_equal(store_open(":memory:", &st, &cause), 0);
+	ground_up(&g);
+	net = g.net;
+	st = g.st;
+	base = g.base;
 	procedures_builtin(&procs);
 	{
 		struct sync_options so = {.net = net, .store = st, .cal = cal, .procs = &procs,
@@ -402,10 +431,7 @@ engine_pages_watermarks_failures(void **state)
 	}
 	procedures_release(&procs);
 	calendar_free(cal);
-	store_close(st);
-	net_free(net);
-	sbx_http_stop(srv);
-	sandbox_free(sb);
+	ground_down(&g);
 }
 
 /*
@@ -479,29 +505,20 @@ static const struct source_ops hostile_ops = {
 static void
 engine_hostile_feeds_end(void **state)
 {
-	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
-				     .start = 1773282600};
-	const char *err = NULL;
-	struct sandbox *sb = sandbox_new(&cfg, &err);
-	struct sbx_http *srv;
-	char base[64];
+	struct ground g;
 	struct net *net;
 	struct store *st;
-	char *cause = NULL;
+	const char *base;
 	struct source_link *links[2];
 	struct sync_report rep[2];
 	struct store_sync_state ss;
 	const char *dialects[2] = {"circle", "endless"};
 
 	(void)state;
-	assert_non_null(sb);
-	srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, sb, &err);
-	assert_non_null(srv);
-	snprintf(base, sizeof base, "http://127.0.0.1:%u", sbx_http_port(srv));
-	sandbox_set_base_url(sb, base);
-	net = net_new(NULL);
-	assert_non_null(net);
-	assert_int_equal(store_open(":memory:", &st, &cause), 0);
+	ground_up(&g);
+	net = g.net;
+	st = g.st;
+	base = g.base;
 	/*
 	 * One pass per feed: the circle must be caught by its repeated page
 	 * however slow the machine (valgrind), so it runs without the short
@@ -544,10 +561,7 @@ engine_hostile_feeds_end(void **state)
 		sync_free(s);
 		source_link_free(links[i]);
 	}
-	store_close(st);
-	net_free(net);
-	sbx_http_stop(srv);
-	sandbox_free(sb);
+	ground_down(&g);
 }
 
 static void
@@ -560,8 +574,6 @@ count_grew(void *ctx, const struct sync_event *ev)
 	}
 }
 
-/* The server's total grows while a pull from the position finds nothing
- * new: said, the position dropped, the system read again from the start. */
 /*
  * "Supplement received" queued and not yet sent: a pull that brings the
  * dossier still waiting (the system has not heard) keeps the due date known,
@@ -570,15 +582,10 @@ count_grew(void *ctx, const struct sync_event *ev)
 static void
 engine_supplement_in_queue(void **state)
 {
-	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
-				     .start = 1773282600};
-	const char *err = NULL;
-	struct sandbox *sb = sandbox_new(&cfg, &err);
-	struct sbx_http *srv;
-	char base[64];
+	struct ground g;
 	struct net *net;
 	struct store *st;
-	char *cause = NULL;
+	const char *base;
 	struct procedures procs;
 	struct calendar *cal = calendar_new();
 	struct source_link *link;
@@ -589,13 +596,10 @@ engine_supplement_in_queue(void **state)
 	mc_time in_at = at("2026-03-13 08:00");
 
 	(void)state;
-	assert_non_null(sb);
-	srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, sb, &err);
-	assert_non_null(srv);
-	snprintf(base, sizeof base, "http://127.0.0.1:%u", sbx_http_port(srv));
-	sandbox_set_base_url(sb, base);
-	net = net_new(NULL);
-	assert_int_equal(store_open(":memory:", &st, &cause), 0);
+	ground_up(&g);
+	net = g.net;
+	st = g.st;
+	base = g.base;
 	procedures_builtin(&procs);
 	struct sync *s = sync_new(&(struct sync_options){.net = net, .store = st, .cal = cal,
 							.procs = &procs});
@@ -627,24 +631,18 @@ engine_supplement_in_queue(void **state)
 	source_link_free(link);
 	procedures_release(&procs);
 	calendar_free(cal);
-	store_close(st);
-	net_free(net);
-	sbx_http_stop(srv);
-	sandbox_free(sb);
+	ground_down(&g);
 }
 
+/* The server's total grows while a pull from the position finds nothing
+ * new: said, the position dropped, the system read again from the start. */
 static void
 engine_total_grew(void **state)
 {
-	struct sandbox_config cfg = {.seed = 1, .n_dossiers = 1, .speed = 0,
-				     .start = 1773282600};
-	const char *err = NULL;
-	struct sandbox *sb = sandbox_new(&cfg, &err);
-	struct sbx_http *srv;
-	char base[64];
+	struct ground g;
 	struct net *net;
 	struct store *st;
-	char *cause = NULL;
+	const char *base;
 	struct source_link *link;
 	struct sync_report rep;
 	struct store_sync_state ss;
@@ -652,13 +650,10 @@ engine_total_grew(void **state)
 	int grew = 0;
 
 	(void)state;
-	assert_non_null(sb);
-	srv = sbx_http_start("127.0.0.1", 0, sandbox_handle, sb, &err);
-	assert_non_null(srv);
-	snprintf(base, sizeof base, "http://127.0.0.1:%u", sbx_http_port(srv));
-	sandbox_set_base_url(sb, base);
-	net = net_new(NULL);
-	assert_int_equal(store_open(":memory:", &st, &cause), 0);
+	ground_up(&g);
+	net = g.net;
+	st = g.st;
+	base = g.base;
 	struct sync *s = sync_new(&(struct sync_options){.net = net, .store = st,
 							.event = count_grew, .event_ctx = &grew});
 	src->ops = &hostile_ops;
@@ -694,10 +689,7 @@ engine_total_grew(void **state)
 	}
 	sync_free(s);
 	source_link_free(link);
-	store_close(st);
-	net_free(net);
-	sbx_http_stop(srv);
-	sandbox_free(sb);
+	ground_down(&g);
 }
 
 int
