@@ -51,6 +51,13 @@ dossier_release(struct dossier *d)
 	for (size_t i = 0; i < d->n_supplements; i++)
 		free(d->supplements[i].reason);
 	free(d->supplements);
+	free(d->payment_channel);
+	for (size_t i = 0; i < d->n_receipts; i++) {
+		free(d->receipts[i].number);
+		free(d->receipts[i].series);
+		free(d->receipts[i].issuer);
+	}
+	free(d->receipts);
 	memset(d, 0, sizeof *d);
 }
 
@@ -73,6 +80,9 @@ dossier_copy(struct dossier *dst, const struct dossier *src)
 	DUP(unit);
 	DUP(raw_status);
 	DUP(version);
+	DUP(payment_channel);
+	dst->receipts = NULL;
+	dst->n_receipts = 0;
 	dst->fees = NULL;
 	dst->attachments = NULL;
 	dst->history = NULL;
@@ -91,6 +101,10 @@ dossier_copy(struct dossier *dst, const struct dossier *src)
 	for (size_t i = 0; i < src->n_supplements; i++) {
 		const struct dossier_supplement *s = &src->supplements[i];
 		dossier_add_supplement(dst, s->requested_at, s->completed_at, s->reason);
+	}
+	for (size_t i = 0; i < src->n_receipts; i++) {
+		const struct dossier_receipt *r = &src->receipts[i];
+		dossier_add_receipt(dst, r->number, r->series, r->issuer, r->amount, r->issued_at);
 	}
 }
 
@@ -121,6 +135,62 @@ dossier_add_attachment(struct dossier *d, const char *id, const char *name,
 	a->url = xstrdup_or_null(url);
 	a->size = size;
 	return a;
+}
+
+void
+dossier_keep_lists(struct dossier *d, const struct dossier *from)
+{
+	unsigned absent = d->lists_absent;
+
+	if ((absent & DOSSIER_LIST_HISTORY) != 0 && d->n_history == 0)
+		for (size_t i = 0; i < from->n_history; i++) {
+			const struct dossier_event *e = &from->history[i];
+			dossier_add_event(d, e->at, e->actor, e->unit, e->content, e->status);
+		}
+	if ((absent & DOSSIER_LIST_ATTACHMENTS) != 0 && d->n_attachments == 0)
+		for (size_t i = 0; i < from->n_attachments; i++) {
+			const struct dossier_attachment *a = &from->attachments[i];
+			dossier_add_attachment(d, a->id, a->name, a->component_code, a->url,
+					       a->size);
+		}
+	if ((absent & DOSSIER_LIST_FEES) != 0 && d->n_fees == 0)
+		for (size_t i = 0; i < from->n_fees; i++)
+			dossier_add_fee(d, from->fees[i].code, from->fees[i].name,
+					from->fees[i].amount);
+	if ((absent & DOSSIER_LIST_SUPPLEMENTS) != 0 && d->n_supplements == 0)
+		for (size_t i = 0; i < from->n_supplements; i++) {
+			const struct dossier_supplement *s = &from->supplements[i];
+			dossier_add_supplement(d, s->requested_at, s->completed_at, s->reason);
+		}
+	if ((absent & DOSSIER_LIST_PAYMENT) != 0 && d->n_receipts == 0) {
+		/* a record silent on the payment does not undo what a detail said */
+		if ((d->payment == PAYMENT_NONE || d->payment == PAYMENT_UNKNOWN) &&
+		    from->detail_at != 0 && from->payment != PAYMENT_NONE)
+			d->payment = from->payment;
+		if (d->payment_channel == NULL)
+			d->payment_channel = xstrdup_or_null(from->payment_channel);
+		for (size_t i = 0; i < from->n_receipts; i++) {
+			const struct dossier_receipt *r = &from->receipts[i];
+			dossier_add_receipt(d, r->number, r->series, r->issuer, r->amount,
+					    r->issued_at);
+		}
+	}
+	d->lists_absent = 0;
+}
+
+struct dossier_receipt *
+dossier_add_receipt(struct dossier *d, const char *number, const char *series, const char *issuer,
+		    int64_t amount, mc_time issued_at)
+{
+	struct dossier_receipt *r;
+	d->receipts = xreallocarray(d->receipts, d->n_receipts + 1, sizeof *r);
+	r = &d->receipts[d->n_receipts++];
+	r->number = xstrdup_or_null(number);
+	r->series = xstrdup_or_null(series);
+	r->issuer = xstrdup_or_null(issuer);
+	r->amount = amount;
+	r->issued_at = issued_at;
+	return r;
 }
 
 struct dossier_event *

@@ -63,6 +63,30 @@ struct dossier_event {          /* CapNhatTienDoHoSoMC */
 	int status;             /* TrangThai, canonical */
 };
 
+/* An electronic receipt (biên lai điện tử) for fees paid. */
+struct dossier_receipt {
+	char *number;           /* Số biên lai */
+	char *series;           /* Ký hiệu biên lai */
+	char *issuer;           /* the unit that issued it */
+	int64_t amount;         /* in đồng */
+	mc_time issued_at;      /* 0 unknown */
+};
+
+/*
+ * The lists a record from a system did not carry at all (a change feed's
+ * item is shorter than the dossier's detail): the store keeps what it had
+ * for those.  A list that is present but empty is carried (and empties it).
+ * DOSSIER_LIST_PAYMENT covers the payment channel and the receipts.
+ */
+enum dossier_list {
+	DOSSIER_LIST_HISTORY = 1 << 0,
+	DOSSIER_LIST_ATTACHMENTS = 1 << 1,
+	DOSSIER_LIST_FEES = 1 << 2,
+	DOSSIER_LIST_SUPPLEMENTS = 1 << 3,
+	DOSSIER_LIST_PAYMENT = 1 << 4,
+	DOSSIER_LIST_ALL = (1 << 5) - 1,
+};
+
 struct dossier_supplement {     /* DanhSachHoSoBoSung */
 	mc_time requested_at;   /* NgayBoSung */
 	mc_time completed_at;   /* NgayTiepNhanBoSung; 0 while pending */
@@ -104,6 +128,12 @@ struct dossier {
 	size_t n_history;
 	struct dossier_supplement *supplements;
 	size_t n_supplements;
+	char *payment_channel;  /* how the citizen pays ("Cổng DVCQG (VNPT Pay)"); NULL unknown */
+	struct dossier_receipt *receipts;
+	size_t n_receipts;
+
+	unsigned lists_absent;  /* enum dossier_list: not carried by this record */
+	mc_time detail_at;      /* when the system's detail was last read here; 0 never */
 };
 
 void dossier_init(struct dossier *d);
@@ -121,6 +151,9 @@ struct dossier_event *dossier_add_event(struct dossier *d, mc_time at, const cha
 					const char *unit, const char *content, int status);
 struct dossier_supplement *dossier_add_supplement(struct dossier *d, mc_time requested_at,
 						  mc_time completed_at, const char *reason);
+struct dossier_receipt *dossier_add_receipt(struct dossier *d, const char *number,
+					    const char *series, const char *issuer, int64_t amount,
+					    mc_time issued_at);
 
 /*
  * A copy of d's supplements with the pending ones (requested, not completed)
@@ -129,6 +162,14 @@ struct dossier_supplement *dossier_add_supplement(struct dossier *d, mc_time req
  * its reason strings are d's (borrowed).  NULL when d has none.
  */
 struct dossier_supplement *dossier_supplements_completed(const struct dossier *d, mc_time at);
+
+/*
+ * Fill the lists d's record did not carry (d->lists_absent) with copies of
+ * from's, and mark them carried: a feed's short item merged with the
+ * detail kept before it.  A payment state of none or unknown in such a
+ * record gives way to the state from's detail gave.
+ */
+void dossier_keep_lists(struct dossier *d, const struct dossier *from);
 
 /* Status differs from the coordination system's (lệch trạng thái). */
 int dossier_status_mismatch(const struct dossier *d);

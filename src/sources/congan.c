@@ -30,15 +30,24 @@ static const struct src_fee_keys congan_fee = {"fee_code", "fee_name", "amount"}
 static const struct src_file_keys congan_file = {"file_id", "file_name", "component_code", "url",
 						 "size_bytes"};
 
+static const struct src_receipt_keys congan_receipt = {"receipt_no", "series", "issuer",
+							"amount", "issued_at"};
+
+/* The change feed's items carry no history nor receipts: the detail does. */
 static void
 read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 {
 	size_t i;
 	json_t *e;
-	json_t *fees = src_array(rd, o, "fees");
-	json_t *files = src_array(rd, o, "attachments");
-	json_t *hist = src_array(rd, o, "history");
+	json_t *fees = src_list(rd, o, "fees", d, DOSSIER_LIST_FEES);
+	json_t *files = src_list(rd, o, "attachments", d, DOSSIER_LIST_ATTACHMENTS);
+	json_t *hist = src_list(rd, o, "history", d, DOSSIER_LIST_HISTORY);
+	json_t *receipts = src_list(rd, o, "receipts", d, DOSSIER_LIST_PAYMENT);
 	json_t *sup = src_object(rd, o, "supplement");
+
+	d->payment_channel = src_str(rd, o, "payment_channel", SRC_MAX_SHORT, false, false);
+	json_array_foreach(receipts, i, e)
+		src_read_receipt(rd, e, &congan_receipt, SRC_DATE_EPOCH_MS, d);
 
 	json_array_foreach(fees, i, e)
 		src_read_fee(rd, e, &congan_fee, d);

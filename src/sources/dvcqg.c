@@ -44,14 +44,73 @@ str_int(struct src_rd *rd, json_t *o, const char *key, int64_t def)
 static const struct src_supplement_keys dvcqg_supplement = {"NgayBoSung", "NgayTiepNhanBoSung",
 							    "NoiDungBoSung"};
 
+static const struct src_receipt_keys dvcqg_receipt = {"SoBienLai", "KyHieuBienLai",
+						      "DonViPhatHanh", "SoTien", "NgayPhatHanh"};
+
+/* QuaTrinhXuLy: one CapNhatTienDoHoSoMC step each. */
+static void
+read_history(struct src_rd *rd, json_t *o, struct dossier *d)
+{
+	size_t i;
+	json_t *e;
+	json_t *hist = src_list(rd, o, "QuaTrinhXuLy", d, DOSSIER_LIST_HISTORY);
+
+	json_array_foreach(hist, i, e) {
+		mc_time at = src_date(rd, e, "ThoiDiemXuLy", SRC_DATE_COMPACT, true);
+		char *who = src_str(rd, e, "NguoiXuLy", SRC_MAX_SHORT, false, false);
+		char *unit = src_str(rd, e, "PhongBanXuLy", SRC_MAX_SHORT, false, false);
+		char *what = src_str(rd, e, "NoiDungXuLy", SRC_MAX_TEXT, false, false);
+		int64_t st = 0;
+
+		src_int(rd, e, "TrangThai", true, false, &st);
+		if (!rd->bad)
+			dossier_add_event(d, at, who != NULL && who[0] != '\0' ? who : NULL,
+					  unit != NULL && unit[0] != '\0' ? unit : NULL,
+					  what != NULL && what[0] != '\0' ? what : NULL,
+					  status_valid((int)st) ? (int)st : 0);
+		free(who);
+		free(unit);
+		free(what);
+	}
+}
+
+/*
+ * TrangThaiThanhToan (the payment platform's TrangThaiGD: 1 paid, 3
+ * pending, 4 failed; 0 nothing due), KenhThanhToan and DanhSachBienLai come
+ * with the detail; the list's records say nothing of the payment.
+ */
+static void
+read_payment(struct src_rd *rd, json_t *o, struct dossier *d)
+{
+	size_t i;
+	json_t *e;
+	json_t *receipts = src_list(rd, o, "DanhSachBienLai", d, DOSSIER_LIST_PAYMENT);
+	int64_t st = -1;
+	char *ch;
+
+	if (src_int(rd, o, "TrangThaiThanhToan", true, false, &st)) {
+		if (st == 0 || st == PAYMENT_PAID || st == PAYMENT_PENDING || st == PAYMENT_FAILED)
+			d->payment = (int)st;
+		else
+			d->payment = PAYMENT_UNKNOWN;
+	}
+	ch = src_str(rd, o, "KenhThanhToan", SRC_MAX_SHORT, false, false);
+	if (ch != NULL && ch[0] != '\0')
+		d->payment_channel = ch;
+	else
+		free(ch);
+	json_array_foreach(receipts, i, e)
+		src_read_receipt(rd, e, &dvcqg_receipt, SRC_DATE_COMPACT, d);
+}
+
 static void
 read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 {
 	size_t i;
 	json_t *e;
-	json_t *files = src_array(rd, o, "TaiLieuNop");
-	json_t *fees = src_array(rd, o, "DanhSachLePhi");
-	json_t *sups = src_array(rd, o, "DanhSachHoSoBoSung");
+	json_t *files = src_list(rd, o, "TaiLieuNop", d, DOSSIER_LIST_ATTACHMENTS);
+	json_t *fees = src_list(rd, o, "DanhSachLePhi", d, DOSSIER_LIST_FEES);
+	json_t *sups = src_list(rd, o, "DanhSachHoSoBoSung", d, DOSSIER_LIST_SUPPLEMENTS);
 
 	json_array_foreach(files, i, e) {
 		char *id = src_str(rd, e, "TepDinhKemId", SRC_MAX_SHORT, true, true);
@@ -80,6 +139,8 @@ read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 	}
 	json_array_foreach(sups, i, e)
 		src_read_supplement(rd, e, &dvcqg_supplement, SRC_DATE_COMPACT, d);
+	read_history(rd, o, d);
+	read_payment(rd, o, d);
 }
 
 static bool

@@ -102,6 +102,8 @@ read_item(const struct source_profile *p, struct src_rd *rd, json_t *o, const ch
 		src_rd_fail(rd, NULL, "not an object");
 		return false;
 	}
+	/* a profile maps no lists: what the store has of them stays */
+	d->lists_absent = DOSSIER_LIST_ALL;
 	d->code = path_str(rd, o, p->f_code, SRC_MAX_CODE, true);
 	d->source = xstrdup(source);
 	d->procedure_code = path_str(rd, o, p->f_procedure_code, SRC_MAX_CODE, false);

@@ -40,9 +40,9 @@ read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 {
 	size_t i;
 	json_t *e;
-	json_t *fees = src_array(rd, o, "fees");
-	json_t *files = src_array(rd, o, "attachments");
-	json_t *events = src_array(rd, o, "events");
+	json_t *fees = src_list(rd, o, "fees", d, DOSSIER_LIST_FEES);
+	json_t *files = src_list(rd, o, "attachments", d, DOSSIER_LIST_ATTACHMENTS);
+	json_t *events = src_list(rd, o, "events", d, DOSSIER_LIST_HISTORY);
 
 	json_array_foreach(fees, i, e)
 		src_read_fee(rd, e, &nnmt_fee, d);
@@ -64,11 +64,22 @@ read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
  * are owed, never "nothing due": the clerk would tell the applicant there is
  * nothing to pay.
  */
+static const struct src_receipt_keys nnmt_receipt = {"number", "series", "issuer", "amount_vnd",
+						     "issued_at"};
+
 static void
 read_payment(struct src_rd *rd, json_t *o, struct dossier *d)
 {
 	json_t *pay = src_object(rd, o, "payment");
 	char *st = src_str(rd, pay, "state", SRC_MAX_CODE, false, false);
+	json_t *receipt = src_object(rd, pay, "receipt");
+
+	/* the detail says "receipt" (null when none); the feed does not */
+	if (pay == NULL || json_object_get(pay, "receipt") == NULL)
+		d->lists_absent |= DOSSIER_LIST_PAYMENT;
+	d->payment_channel = src_str(rd, pay, "channel", SRC_MAX_SHORT, false, false);
+	if (receipt != NULL)
+		src_read_receipt(rd, receipt, &nnmt_receipt, SRC_DATE_ISO, d);
 
 	int v = src_status_find(nnmt_payment, st); /* 0: NOT_REQUIRED, or unknown */
 

@@ -85,6 +85,13 @@ json_t *src_array(struct src_rd *rd, json_t *obj, const char *key);
 /* An object member (absent or null: NULL). */
 json_t *src_object(struct src_rd *rd, json_t *obj, const char *key);
 /*
+ * src_array() for one of the dossier's lists (enum dossier_list): absent or
+ * null marks the list as not carried by this record (d->lists_absent), so
+ * the store keeps the one a detail gave.
+ */
+json_t *src_list(struct src_rd *rd, json_t *obj, const char *key, struct dossier *d,
+		 unsigned list);
+/*
  * One element of a dossier's list, read with the readers above and added to
  * *d unless a problem was recorded.  The keys name the dialect's members.
  */
@@ -96,6 +103,11 @@ struct src_file_keys {
 	const char *id, *name, *component, *url, *size;   /* id required; component may be NULL */
 };
 void src_read_file(struct src_rd *rd, json_t *e, const struct src_file_keys *k, struct dossier *d);
+struct src_receipt_keys {
+	const char *number, *series, *issuer, *amount, *issued; /* amount: integer or digits */
+};
+void src_read_receipt(struct src_rd *rd, json_t *e, const struct src_receipt_keys *k,
+		      enum src_date_fmt fmt, struct dossier *d);
 struct src_supplement_keys {
 	const char *requested, *completed, *reason;       /* requested required */
 };

@@ -332,6 +332,38 @@ src_array(struct src_rd *rd, json_t *obj, const char *key)
 }
 
 json_t *
+src_list(struct src_rd *rd, json_t *obj, const char *key, struct dossier *d, unsigned list)
+{
+	json_t *v = present(rd, obj, key);
+
+	if (v == NULL && !rd->bad) {
+		d->lists_absent |= list;
+		return NULL;
+	}
+	return src_array(rd, obj, key);
+}
+
+void
+src_read_receipt(struct src_rd *rd, json_t *e, const struct src_receipt_keys *k,
+		 enum src_date_fmt fmt, struct dossier *d)
+{
+	char *number = src_str(rd, e, k->number, SRC_MAX_CODE, true, true);
+	char *series = src_str(rd, e, k->series, SRC_MAX_CODE, false, false);
+	char *issuer = src_str(rd, e, k->issuer, SRC_MAX_SHORT, false, false);
+	mc_time at = src_date(rd, e, k->issued, fmt, false);
+	int64_t amount = 0;
+
+	src_int(rd, e, k->amount, true, false, &amount);
+	if (!rd->bad && amount < 0)
+		src_rd_fail(rd, k->amount, "negative amount");
+	if (!rd->bad)
+		dossier_add_receipt(d, number, series, issuer, amount, at);
+	free(number);
+	free(series);
+	free(issuer);
+}
+
+json_t *
 src_object(struct src_rd *rd, json_t *obj, const char *key)
 {
 	json_t *v = present(rd, obj, key);

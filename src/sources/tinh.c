@@ -47,9 +47,10 @@ static const char *const tinh_actions[ACTION_COUNT] = {
 	[ACTION_RETURN_RESULT] = "tra_ket_qua",   [ACTION_WITHDRAW] = "rut_ho_so",
 };
 
-/* no component code in this dialect */
-static const struct src_file_keys tinh_file = {"ma_tep", "ten_tep", NULL, "duong_dan",
+static const struct src_file_keys tinh_file = {"ma_tep", "ten_tep", "ma_thanh_phan", "duong_dan",
 					       "kich_thuoc"};
+static const struct src_receipt_keys tinh_receipt = {"so_bien_lai", "ky_hieu", "don_vi_phat_hanh",
+						     "so_tien", "ngay_phat_hanh"};
 
 static bool
 read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d)
@@ -57,7 +58,7 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 	char *s;
 	int64_t fee = 0;
 	size_t i;
-	json_t *e, *files, *hist;
+	json_t *e, *files, *hist, *receipts;
 
 	if (!json_is_object(o)) {
 		src_rd_fail(rd, NULL, "not an object");
@@ -86,15 +87,24 @@ read_dossier(struct src_rd *rd, json_t *o, const char *source, struct dossier *d
 	d->source_due_at = src_date(rd, o, "ngay_hen_tra", SRC_DATE_VN, false);
 	d->finished_at = src_date(rd, o, "ngay_ket_thuc", SRC_DATE_VN, false);
 	d->updated_at = src_date(rd, o, "ngay_cap_nhat", SRC_DATE_VN, false);
-	if (src_int(rd, o, "le_phi", false, false, &fee) && fee > 0)
+	if (!src_int(rd, o, "le_phi", false, false, &fee))
+		d->lists_absent |= DOSSIER_LIST_FEES;
+	else if (fee > 0)
 		dossier_add_fee(d, NULL, "Lệ phí", fee);
+	/* no supplements in this dialect: the ones the clerk's actions made stay */
+	d->lists_absent |= DOSSIER_LIST_SUPPLEMENTS;
 	s = src_str(rd, o, "trang_thai_thanh_toan", SRC_MAX_SHORT, false, false);
 	d->payment = src_status_find(tinh_payment, s);
 	free(s);
-	files = src_array(rd, o, "tep_dinh_kem");
+	d->payment_channel = src_str(rd, o, "kenh_thanh_toan", SRC_MAX_SHORT, false, false);
+	receipts = src_list(rd, o, "bien_lai", d, DOSSIER_LIST_PAYMENT);
+	json_array_foreach(receipts, i, e)
+		src_read_receipt(rd, e, &tinh_receipt, SRC_DATE_VN, d);
+	/* the list of the feed has neither files nor history: the detail has */
+	files = src_list(rd, o, "tep_dinh_kem", d, DOSSIER_LIST_ATTACHMENTS);
 	json_array_foreach(files, i, e)
 		src_read_file(rd, e, &tinh_file, d);
-	hist = src_array(rd, o, "qua_trinh_xu_ly");
+	hist = src_list(rd, o, "qua_trinh_xu_ly", d, DOSSIER_LIST_HISTORY);
 	json_array_foreach(hist, i, e) {
 		mc_time at = src_date(rd, e, "thoi_gian", SRC_DATE_VN, true);
 		char *st = src_str(rd, e, "trang_thai", SRC_MAX_SHORT, false, false);

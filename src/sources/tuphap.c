@@ -37,15 +37,24 @@ static const struct src_file_keys tuphap_file = {"id", "name", "componentCode", 
 static const struct src_supplement_keys tuphap_supplement = {"requestedAt", "completedAt",
 							     "reason"};
 
+static const struct src_receipt_keys tuphap_receipt = {"number", "series", "issuer", "amount",
+							"issuedAt"};
+
+/* The change feed's items carry no history nor receipts: the detail does. */
 static void
 read_lists(struct src_rd *rd, json_t *o, struct dossier *d)
 {
 	size_t i;
 	json_t *e;
-	json_t *fees = src_array(rd, o, "fees");
-	json_t *files = src_array(rd, o, "files");
-	json_t *sups = src_array(rd, o, "supplements");
-	json_t *hist = src_array(rd, o, "history");
+	json_t *fees = src_list(rd, o, "fees", d, DOSSIER_LIST_FEES);
+	json_t *files = src_list(rd, o, "files", d, DOSSIER_LIST_ATTACHMENTS);
+	json_t *sups = src_list(rd, o, "supplements", d, DOSSIER_LIST_SUPPLEMENTS);
+	json_t *hist = src_list(rd, o, "history", d, DOSSIER_LIST_HISTORY);
+	json_t *receipts = src_list(rd, o, "receipts", d, DOSSIER_LIST_PAYMENT);
+
+	d->payment_channel = src_str(rd, o, "paymentChannel", SRC_MAX_SHORT, false, false);
+	json_array_foreach(receipts, i, e)
+		src_read_receipt(rd, e, &tuphap_receipt, SRC_DATE_ISO, d);
 
 	json_array_foreach(fees, i, e)
 		src_read_fee(rd, e, &tuphap_fee, d);

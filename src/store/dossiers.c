@@ -22,20 +22,21 @@
 	"code, source, procedure_code, procedure_name, field_code, field_name,"        \
 	" applicant_name, applicant_id, applicant_kind, area, summary, unit, channel," \
 	" received_at, source_due_at, due_at, finished_at, updated_at,"                \
-	" status, raw_status, coord_status, version, payment"
+	" status, raw_status, coord_status, version, payment, payment_channel, detail_at"
 
 enum {
 	C_CODE = 0, C_SOURCE, C_PROCEDURE_CODE, C_PROCEDURE_NAME, C_FIELD_CODE,
 	C_FIELD_NAME, C_APPLICANT_NAME, C_APPLICANT_ID, C_APPLICANT_KIND, C_AREA,
 	C_SUMMARY, C_UNIT, C_CHANNEL, C_RECEIVED_AT, C_SOURCE_DUE_AT, C_DUE_AT,
 	C_FINISHED_AT, C_UPDATED_AT, C_STATUS, C_RAW_STATUS, C_COORD_STATUS,
-	C_VERSION, C_PAYMENT, C_DUE_KEY, C_SEARCH, C_ID = C_DUE_KEY,
+	C_VERSION, C_PAYMENT, C_PAYMENT_CHANNEL, C_DETAIL_AT, C_DUE_KEY, C_SEARCH,
+	C_KEEP_PAYMENT, C_ID = C_DUE_KEY,
 };
 
 static const char upsert_sql[] =
-	"INSERT INTO dossiers (" DOSSIER_COLUMNS ", due_key, search) VALUES"
+	"INSERT INTO dossiers (" DOSSIER_COLUMNS ", due_key, search, detail_version) VALUES"
 	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
+	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, CASE WHEN ?25 > 0 THEN ?22 END)"
 	" ON CONFLICT (code) DO UPDATE SET"
 	" source = excluded.source, procedure_code = excluded.procedure_code,"
 	" procedure_name = excluded.procedure_name, field_code = excluded.field_code,"
@@ -47,7 +48,13 @@ static const char upsert_sql[] =
 	" finished_at = excluded.finished_at, updated_at = excluded.updated_at,"
 	" status = excluded.status, raw_status = excluded.raw_status,"
 	" coord_status = excluded.coord_status, version = excluded.version,"
-	" payment = excluded.payment, due_key = excluded.due_key, search = excluded.search"
+	" payment = excluded.payment, due_key = excluded.due_key, search = excluded.search,"
+	/* a record without the payment's details keeps the ones a detail gave */
+	" payment_channel = CASE WHEN ?28 THEN dossiers.payment_channel"
+	"  ELSE excluded.payment_channel END,"
+	" detail_version = CASE WHEN excluded.detail_at > 0 THEN excluded.version"
+	"  ELSE dossiers.detail_version END,"
+	" detail_at = max(dossiers.detail_at, excluded.detail_at)"
 	" RETURNING id";
 
 /* The sort key described in schema.c: open by due, open without due, finished. */
@@ -114,19 +121,27 @@ store_search_text(struct store *s, const char *code, const char *applicant_name,
 	return out;
 }
 
+/* Replace the lists the record carries; keep those it does not (lists_absent). */
 static int
-delete_children(struct store *s, int64_t id)
+delete_children(struct store *s, int64_t id, unsigned absent)
 {
-	static const char *const sql[] = {
-		"DELETE FROM dossier_events WHERE dossier_id = ?1",
-		"DELETE FROM dossier_attachments WHERE dossier_id = ?1",
-		"DELETE FROM dossier_fees WHERE dossier_id = ?1",
-		"DELETE FROM dossier_supplements WHERE dossier_id = ?1",
+	static const struct {
+		unsigned list;
+		const char *sql;
+	} del[] = {
+		{DOSSIER_LIST_HISTORY, "DELETE FROM dossier_events WHERE dossier_id = ?1"},
+		{DOSSIER_LIST_ATTACHMENTS, "DELETE FROM dossier_attachments WHERE dossier_id = ?1"},
+		{DOSSIER_LIST_FEES, "DELETE FROM dossier_fees WHERE dossier_id = ?1"},
+		{DOSSIER_LIST_SUPPLEMENTS, "DELETE FROM dossier_supplements WHERE dossier_id = ?1"},
+		{DOSSIER_LIST_PAYMENT, "DELETE FROM dossier_receipts WHERE dossier_id = ?1"},
 	};
 
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *st = store_stmt(s, sql[i]);
+	for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
+		sqlite3_stmt *st;
 
+		if ((absent & del[i].list) != 0)
+			continue;
+		st = store_stmt(s, del[i].sql);
 		if (st == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, id);
@@ -136,6 +151,7 @@ delete_children(struct store *s, int64_t id)
 	return 0;
 }
 
+/* The lists of d the record carries (a list it does not carry is empty in d). */
 static int
 insert_children(struct store *s, int64_t id, const struct dossier *d)
 {
@@ -190,6 +206,24 @@ insert_children(struct store *s, int64_t id, const struct dossier *d)
 		store_bind_text(st, 4, f->name);
 		sqlite3_bind_int64(st, 5, f->amount);
 		if (store_step_done(s, st, "saving fees") != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < d->n_receipts; i++) {
+		const struct dossier_receipt *r = &d->receipts[i];
+
+		st = store_stmt(s, "INSERT INTO dossier_receipts"
+				   " (dossier_id, seq, number, series, issuer, amount, issued_at)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		store_bind_text(st, 3, r->number);
+		store_bind_text(st, 4, r->series);
+		store_bind_text(st, 5, r->issuer);
+		sqlite3_bind_int64(st, 6, r->amount);
+		sqlite3_bind_int64(st, 7, r->issued_at);
+		if (store_step_done(s, st, "saving receipts") != 0)
 			return -1;
 	}
 	for (size_t i = 0; i < d->n_supplements; i++) {
@@ -248,8 +282,11 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, int64_t
 	sqlite3_bind_int(st, C_COORD_STATUS + 1, d->coord_status);
 	store_bind_text(st, C_VERSION + 1, d->version);
 	sqlite3_bind_int(st, C_PAYMENT + 1, d->payment);
+	store_bind_text(st, C_PAYMENT_CHANNEL + 1, d->payment_channel);
+	sqlite3_bind_int64(st, C_DETAIL_AT + 1, d->detail_at);
 	sqlite3_bind_int64(st, C_DUE_KEY + 1, due_key_of(d));
 	store_bind_text(st, C_SEARCH + 1, search);
+	sqlite3_bind_int(st, C_KEEP_PAYMENT + 1, (d->lists_absent & DOSSIER_LIST_PAYMENT) != 0);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		store_fail(s, "saving a dossier");
@@ -273,7 +310,7 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 		return -1;
 	search = store_search_text(s, d->code, d->applicant_name, d->procedure_name,
 				   d->applicant_id);
-	if (upsert_row(s, d, search, &id) != 0 || delete_children(s, id) != 0 ||
+	if (upsert_row(s, d, search, &id) != 0 || delete_children(s, id, d->lists_absent) != 0 ||
 	    insert_children(s, id, d) != 0)
 		goto out;
 	ret = 0;
@@ -353,6 +390,20 @@ load_children(struct store *s, int64_t id, struct dossier *d)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	sqlite3_reset(st);
+
+	st = store_stmt(s, "SELECT number, series, issuer, amount, issued_at FROM dossier_receipts"
+			   " WHERE dossier_id = ?1 ORDER BY seq");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		dossier_add_receipt(d, (const char *)sqlite3_column_text(st, 0),
+				    (const char *)sqlite3_column_text(st, 1),
+				    (const char *)sqlite3_column_text(st, 2),
+				    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
 	return 0;
 fail:
 	store_fail(s, "loading a dossier's details");
@@ -406,6 +457,8 @@ store_dossier_load(struct store *s, const char *code, struct dossier *out)
 	out->coord_status = sqlite3_column_int(st, C_COORD_STATUS);
 	out->version = store_column_dup(st, C_VERSION);
 	out->payment = sqlite3_column_int(st, C_PAYMENT);
+	out->payment_channel = store_column_dup(st, C_PAYMENT_CHANNEL);
+	out->detail_at = sqlite3_column_int64(st, C_DETAIL_AT);
 	id = sqlite3_column_int64(st, C_ID);
 	sqlite3_reset(st);
 	if (load_children(s, id, out) != 0) {
@@ -445,6 +498,42 @@ store_dossier_delete(struct store *s, const char *code)
 	if (store_step_done(s, st, "deleting a dossier") != 0)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 0 : 1;
+}
+
+int
+store_dossier_detail_version(struct store *s, const char *code, char **version)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT detail_version FROM dossiers WHERE code = ?1"
+					 " AND detail_version = version AND detail_at > 0");
+	int rc;
+
+	*version = NULL;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = store_column_dup(st, 0);
+	else if (rc != SQLITE_DONE) {
+		store_fail(s, "reading a dossier's version");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_dossier_detail_seen(struct store *s, const char *code, mc_time at)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE dossiers SET detail_at = max(detail_at, ?2)"
+					 " WHERE code = ?1");
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	sqlite3_bind_int64(st, 2, at);
+	return store_step_done(s, st, "noting the detail's age");
 }
 
 int

@@ -51,6 +51,7 @@ static const struct plan plans[STORE_REPAIR_TABLES] = {
 	{"dossier_attachments", WALK_PAIR},
 	{"dossier_fees", WALK_PAIR},
 	{"dossier_supplements", WALK_PAIR},
+	{"dossier_receipts", WALK_PAIR},
 	{"traffic", WALK_NONE},
 };
 

@@ -240,6 +240,24 @@ static const char schema_v5[] =
 static const char schema_v6[] =
 	"ALTER TABLE sync_state ADD COLUMN server_total INTEGER NOT NULL DEFAULT -1;";
 
+/*
+ * Version 7: the dossier's detail as its system gives it on demand
+ * (sync/detail.c): how the citizen pays (payment_channel), the e-receipts
+ * (biên lai điện tử), when the detail was last read here (detail_at) and
+ * the version it had then (detail_version, for a conditional re-read).
+ */
+static const char schema_v7[] =
+	"ALTER TABLE dossiers ADD COLUMN payment_channel TEXT;"
+	"ALTER TABLE dossiers ADD COLUMN detail_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE dossiers ADD COLUMN detail_version TEXT;"
+	"CREATE TABLE dossier_receipts ("
+	" dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" number TEXT, series TEXT, issuer TEXT,"
+	" amount INTEGER NOT NULL DEFAULT 0,"
+	" issued_at INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
 	{2, "outbox", schema_v2},
@@ -247,6 +265,7 @@ static const struct migration migrations[] = {
 	{4, "keyed audit chain", schema_v4},
 	{5, "audit anchors: the server's receipt, its refusal", schema_v5},
 	{6, "the total each system reported", schema_v6},
+	{7, "the detail on demand: payment channel, receipts, its age", schema_v7},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -145,7 +145,7 @@ const char *store_fault_words(enum store_fault f);
  * motcua has the store open.  0 with *r filled, or -1 with *fault and *err
  * (malloc'd; the old file is then where it was).
  */
-#define STORE_REPAIR_TABLES 11
+#define STORE_REPAIR_TABLES 12
 struct store_repair_table {
 	const char *name;      /* the table, e.g. "outbox" (static) */
 	int64_t copied;        /* rows in the new file */
@@ -224,6 +224,12 @@ int store_dossier_version(struct store *s, const char *code, char **version);
 
 /* Delete `code` with its children.  Returns 0 deleted, 1 not found, -1 error. */
 int store_dossier_delete(struct store *s, const char *code);
+/* The system said the stored copy of `code` is its current one at `at`
+ * (a conditional detail read answered 304): detail_at moves. */
+int store_dossier_detail_seen(struct store *s, const char *code, mc_time at);
+/* The version the stored detail of `code` was read at, when the stored
+ * dossier still has it (else *version NULL: read it whole).  0 or -1. */
+int store_dossier_detail_version(struct store *s, const char *code, char **version);
 
 /* Number of dossiers, of one source or of all (source NULL). */
 int store_dossier_count(struct store *s, const char *source, int64_t *n);

@@ -70,10 +70,11 @@ sync_merge(const struct dossier *existing, bool existing_is_copy, struct dossier
 		move_dossier(out, incoming);
 		return SYNC_MERGE_NEW;
 	}
-	if (!differs(existing, incoming)) {
-		/* a feed item without history must not wipe a detail's history */
+	if (!differs(existing, incoming))
 		return SYNC_MERGE_SAME;
-	}
+	/* a feed item without history or receipts must not wipe a detail's */
+	if (!existing_is_copy)
+		dossier_keep_lists(incoming, existing);
 	move_dossier(out, incoming);
 	return SYNC_MERGE_CHANGED;
 }

@@ -292,6 +292,74 @@ test_round_trip_all_fields(void **state)
 	store_close(s);
 }
 
+/*
+ * The detail (history, receipts, the channel) stays when a shorter record
+ * of the same dossier - a feed's item that does not carry those lists - is
+ * stored after it; a record that carries a list empty empties it.  The
+ * version the detail was read at is kept for a conditional re-read while
+ * the stored dossier still has it.
+ */
+static void
+test_detail_kept_by_short_records(void **state)
+{
+	struct store *s = open_ok(":memory:");
+	struct dossier d, got;
+	char *ver = NULL;
+
+	(void)state;
+	make(&d, "R1", "tuphap", "Lê Văn Nam", 9, NOW + DAY);
+	d.version = strdup("7");
+	d.payment = PAYMENT_PAID;
+	d.payment_channel = strdup("Cổng DVCQG (VNPT Pay)");
+	d.detail_at = NOW;
+	dossier_add_event(&d, NOW - DAY, "Trần B", "Một cửa", "Tiếp nhận", 2);
+	dossier_add_receipt(&d, "0012345", "BL26E-AB", "UBND xã Tà Nung", 8000, NOW - HOUR);
+	assert_int_equal(store_dossier_upsert(s, &d), 0);
+	dossier_release(&d);
+	assert_int_equal(store_dossier_detail_version(s, "R1", &ver), 0);
+	assert_string_equal(ver, "7");
+	free(ver);
+
+	/* the feed's record: a new version, no history, nothing of the payment */
+	make(&d, "R1", "tuphap", "Lê Văn Nam", 10, NOW + DAY);
+	d.version = strdup("8");
+	d.lists_absent = DOSSIER_LIST_HISTORY | DOSSIER_LIST_PAYMENT;
+	assert_int_equal(store_dossier_upsert(s, &d), 0);
+	dossier_release(&d);
+	assert_int_equal(store_dossier_load(s, "R1", &got), 0);
+	assert_int_equal(got.status, 10);
+	assert_int_equal(got.n_history, 1);
+	assert_string_equal(got.history[0].unit, "Một cửa");
+	assert_int_equal(got.n_receipts, 1);
+	assert_string_equal(got.receipts[0].series, "BL26E-AB");
+	assert_string_equal(got.receipts[0].issuer, "UBND xã Tà Nung");
+	assert_int_equal(got.receipts[0].issued_at, NOW - HOUR);
+	assert_string_equal(got.payment_channel, "Cổng DVCQG (VNPT Pay)");
+	assert_int_equal(got.detail_at, NOW);
+	dossier_release(&got);
+	/* the detail was read at version 7: version 8 must be read whole */
+	assert_int_equal(store_dossier_detail_version(s, "R1", &ver), 0);
+	assert_null(ver);
+
+	/* a record carrying the lists empty: they are emptied */
+	make(&d, "R1", "tuphap", "Lê Văn Nam", 10, NOW + DAY);
+	d.version = strdup("9");
+	d.detail_at = NOW + HOUR;
+	assert_int_equal(store_dossier_upsert(s, &d), 0);
+	dossier_release(&d);
+	assert_int_equal(store_dossier_load(s, "R1", &got), 0);
+	assert_int_equal(got.n_history, 0);
+	assert_int_equal(got.n_receipts, 0);
+	assert_null(got.payment_channel);
+	assert_int_equal(got.detail_at, NOW + HOUR);
+	dossier_release(&got);
+	assert_int_equal(store_dossier_detail_seen(s, "R1", NOW + 2 * HOUR), 0);
+	assert_int_equal(store_dossier_load(s, "R1", &got), 0);
+	assert_int_equal(got.detail_at, NOW + 2 * HOUR);
+	dossier_release(&got);
+	store_close(s);
+}
+
 static void
 test_load_delete_count(void **state)
 {
@@ -378,6 +446,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_memory_migrates),
+		cmocka_unit_test(test_detail_kept_by_short_records),
 		cmocka_unit_test(test_file_created_0600_and_reopened),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_foreign_database_refused),
