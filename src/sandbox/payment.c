@@ -8,6 +8,7 @@
  * fees.  doc/sandbox.md §payment lists the exact field orders.
  */
 #include "sandbox/dialect.h"
+#include "sandbox/dialect_common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 
 #include "core/dossier.h"
 #include "core/xalloc.h"
-#include "sandbox/rng.h"
 
 /* MaXacThuc over the named fields of obj (missing = ""), then the secret. */
 static void
@@ -63,18 +63,10 @@ answer(struct sandbox *sb, struct sbx_response *resp, const char *type, const ch
 }
 
 static void
-txn_id(const struct sandbox *sb, const struct world_dossier *d, char *buf, size_t size)
-{
-	struct civil_time t = civil_split(d->received_at ? d->received_at : d->submitted_at);
-	snprintf(buf, size, "GD%02d%02d%02d%08llu", t.date.year % 100, t.date.month, t.date.day,
-		 (unsigned long long)(rng_hash(sb->cfg.seed ^ 0x7061ULL, d->gen) % 100000000ULL));
-}
-
-static void
 bill(struct sandbox *sb, const struct world_dossier *d, struct sbx_response *resp)
 {
 	char gd[32], text[1024];
-	txn_id(sb, d, gd, sizeof(gd));
+	dialect_txn_id(sb, d, gd, sizeof(gd));
 	int n = snprintf(text, sizeof(text),
 			 "%%PDF-1.4\n%% motcua-sandbox bien lai dien tu (synthetic)\n"
 			 "1 0 obj << /Type /Catalog >> endobj\n"
@@ -119,7 +111,7 @@ payment_handle(struct sandbox *sb, const struct sbx_request *req, struct sbx_res
 		goto out;
 	}
 	char gd[32], amount[32];
-	txn_id(sb, d, gd, sizeof(gd));
+	dialect_txn_id(sb, d, gd, sizeof(gd));
 	snprintf(amount, sizeof(amount), "%lld", (long long)world_fees_total(d));
 	if (init) {
 		const char *want = json_string_value(json_object_get(msg, "SoTien"));
