@@ -2,8 +2,10 @@
  * dialect_common.c - what several dialects share: date formats, the
  * resumable upload protocol that tuphap and nnmt both speak (with their own
  * spelling of the JSON keys), finding a system's dossier, reading an action
- * from a verb table, the refusal tables, and the idempotency ledger around
- * an action.  Nothing here decides a dialect's behaviour or its wording.
+ * from a verb table, the refusal tables, the idempotency ledger around an
+ * action, and the payment's channel, transaction id and e-receipt (which the
+ * payment platform reports too, so a client can match them).  Nothing here
+ * decides a dialect's behaviour or its wording.
  */
 #include "sandbox/dialect.h"
 #include "sandbox/dialect_common.h"
@@ -12,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dossier.h"
 #include "core/xalloc.h"
+#include "sandbox/rng.h"
 
 char *
 dialect_date_dvcqg(mc_time t, char *buf, size_t size)
@@ -375,4 +379,58 @@ dialect_upload_names(struct sandbox *sb, int src, json_t *ids, const char ***nam
 		names[i] = up->name;
 	}
 	return 0;
+}
+
+/* ---- payment: channel, transaction, e-receipt ---------------------------- */
+
+#define KEY_TXN 0x7061ULL          /* MaGiaoDich digits */
+#define KEY_RECEIPT 0x62696c6cULL  /* "bill": receipt number and series letters */
+
+const char *
+dialect_payment_channel(const struct world_dossier *d)
+{
+	if (d->payment == PAYMENT_NONE)
+		return NULL;
+	switch (d->channel) {
+	case CHANNEL_ONLINE:
+		return "Cổng DVCQG (VNPT Pay)";
+	case CHANNEL_POSTAL:
+		return "Chuyển khoản ngân hàng";
+	default:
+		return "Tiền mặt tại Bộ phận một cửa";
+	}
+}
+
+void
+dialect_txn_id(const struct sandbox *sb, const struct world_dossier *d, char *buf, size_t size)
+{
+	struct civil_time t = civil_split(d->received_at ? d->received_at : d->submitted_at);
+	snprintf(buf, size, "GD%02d%02d%02d%08llu", t.date.year % 100, t.date.month, t.date.day,
+		 (unsigned long long)(rng_hash(sb->cfg.seed ^ KEY_TXN, d->gen) % 100000000ULL));
+}
+
+bool
+dialect_receipt_of(const struct sandbox *sb, const struct world_dossier *d,
+		   struct dialect_receipt *out)
+{
+	int64_t amount = world_fees_total(d);
+	if (d->payment != PAYMENT_PAID || amount <= 0)
+		return false;
+	uint64_t h = rng_hash(sb->cfg.seed ^ KEY_RECEIPT, d->gen);
+	/* paid_at is set wherever the world marks a dossier paid; the fallback
+	 * only guards a record that somehow lacks it */
+	mc_time at = d->paid_at != 0 ? d->paid_at
+		     : d->received_at != 0 ? d->received_at
+					   : d->submitted_at;
+	struct civil_time t = civil_split(at);
+	memset(out, 0, sizeof(*out));
+	snprintf(out->number, sizeof(out->number), "%07llu",
+		 (unsigned long long)(h % 10000000ULL));
+	snprintf(out->series, sizeof(out->series), "BL%02dE-%c%c", t.date.year % 100,
+		 'A' + (int)((h >> 32) % 26), 'A' + (int)((h >> 40) % 26));
+	out->issuer = world_unit(d);
+	out->amount = amount;
+	out->issued_at = at;
+	dialect_txn_id(sb, d, out->transaction_id, sizeof(out->transaction_id));
+	return true;
 }

@@ -4,7 +4,9 @@
  * fingerprints and the idempotency ledger around an action (tuphap, nnmt),
  * finding a system's dossier by code or by REST path, reading an action
  * from a dialect's own verb table, the wording of world_act()'s refusals as
- * a table, the default actor.  Date formats are in dialect.h.  What each
+ * a table, the default actor, and what a dossier's payment left behind (the
+ * channel, the transaction id, the e-receipt) as the dialects and the
+ * payment platform all report it.  Date formats are in dialect.h.  What each
  * dialect says, and in which shape, stays in its own file.
  */
 #ifndef MOTCUA_SBX_DIALECT_COMMON_H
@@ -111,5 +113,45 @@ void dialect_idem_end(struct sandbox *sb, int src, struct dialect_idem *idem,
  */
 int dialect_upload_names(struct sandbox *sb, int src, json_t *ids, const char ***names,
 			 size_t *n);
+
+/* ---- payment: channel, transaction, e-receipt ---------------------------- */
+
+/*
+ * The payment channel the citizen chose, as every system words it: online
+ * dossiers pay through the portal ("Cổng DVCQG (VNPT Pay)"), postal ones by
+ * bank transfer, the rest in cash at the one-stop desk.  NULL when nothing
+ * is due (PAYMENT_NONE); reported for pending and failed payments too.
+ * Static text.
+ */
+const char *dialect_payment_channel(const struct world_dossier *d);
+
+/* The payment platform's MaGiaoDich for d: "GD" yymmdd (of reception) and 8
+ * digits, from (seed, gen).  buf >= 20 bytes. */
+void dialect_txn_id(const struct sandbox *sb, const struct world_dossier *d, char *buf,
+		    size_t size);
+
+/*
+ * An e-receipt (biên lai điện tử).  Everything but issuer is copied; issuer
+ * is world_unit(d), borrowed: valid until the dossier changes.
+ */
+struct dialect_receipt {
+	char number[8];          /* 7 digits, zero-padded: "0012345" */
+	char series[16];         /* "BL" yy "E-" two letters: "BL26E-AB" */
+	const char *issuer;      /* the handling unit (DonViXuLy) */
+	int64_t amount;          /* đồng: world_fees_total(d) */
+	mc_time issued_at;       /* the instant paid */
+	char transaction_id[24]; /* dialect_txn_id() */
+};
+
+/*
+ * The receipt of d, deterministic in (seed, d->gen), into *out.  false
+ * (out untouched) unless d is paid and owes more than 0 đ.  It was issued
+ * when paid: 5..240 minutes after reception (submission when not received),
+ * never after the dossier's last change when that came later; a dossier
+ * received at runtime was paid at the desk on reception (world_act), so its
+ * receipt carries the reception instant and never lies in the future.
+ */
+bool dialect_receipt_of(const struct sandbox *sb, const struct world_dossier *d,
+			struct dialect_receipt *out);
 
 #endif

@@ -137,6 +137,18 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 		json_array_append_new(hist, h);
 	}
 	json_object_set_new(j, "history", hist);
+	const char *channel = dialect_payment_channel(d);
+	if (channel != NULL)
+		json_object_set_new(j, "payment_channel", json_string(channel));
+	json_t *receipts = json_array();
+	struct dialect_receipt r;
+	if (dialect_receipt_of(sb, d, &r))
+		json_array_append_new(receipts,
+				      json_pack("{s:s,s:s,s:s,s:I,s:o}", "receipt_no", r.number,
+						"series", r.series, "issuer", r.issuer, "amount",
+						(json_int_t)r.amount, "issued_at",
+						ms_or_null(r.issued_at)));
+	json_object_set_new(j, "receipts", receipts);
 	return j;
 }
 

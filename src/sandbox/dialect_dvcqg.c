@@ -70,6 +70,61 @@ date(mc_time t)
 	return json_string(dialect_date_dvcqg(t, buf, sizeof(buf)));
 }
 
+/* A status as dvcqg shows it: the provincial system pushes its 5, 6, 8 as 9. */
+static int
+shown_status(const struct world_dossier *d, int status)
+{
+	if (world_source_of(d) == SRC_TINH &&
+	    (status == STATUS_SUPPLEMENT || status == STATUS_PAYMENT || status == STATUS_STOPPED))
+		return STATUS_DONE;
+	return status;
+}
+
+/*
+ * QuaTrinhXuLy: the handling system's history as far as dvcqg has heard of
+ * it (steps up to its copy's last change, so the list never runs ahead of
+ * TrangThaiHoSo), each status as dvcqg shows it.
+ */
+static json_t *
+history_json(struct sandbox *sb, const struct world_dossier *d)
+{
+	struct world_step steps[64];
+	size_t n = world_history(sb->world, d, steps, 64);
+	json_t *hist = json_array();
+	for (size_t i = 0; i < n && i < 64; i++) {
+		if (steps[i].at > d->coord_updated_at)
+			continue;
+		const char *actor = steps[i].actor != NULL ? steps[i].actor : "";
+		const char *bar = strchr(actor, '|');
+		json_array_append_new(
+			hist, json_pack("{s:o,s:o,s:s,s:s,s:o}", "ThoiDiemXuLy", date(steps[i].at),
+					"NguoiXuLy",
+					json_stringn(actor, bar ? (size_t)(bar - actor) : strlen(actor)),
+					"PhongBanXuLy", steps[i].actor != NULL ? world_unit(d) : "",
+					"NoiDungXuLy", steps[i].note != NULL ? steps[i].note : "",
+					"TrangThai", str_int(shown_status(d, steps[i].status))));
+	}
+	return hist;
+}
+
+/* TrangThaiThanhToan, KenhThanhToan and DanhSachBienLai. */
+static void
+payment_json(struct sandbox *sb, const struct world_dossier *d, json_t *j)
+{
+	const char *channel = dialect_payment_channel(d);
+	json_object_set_new(j, "TrangThaiThanhToan", str_int(d->payment));
+	json_object_set_new(j, "KenhThanhToan", json_string(channel != NULL ? channel : ""));
+	json_t *receipts = json_array();
+	struct dialect_receipt r;
+	if (dialect_receipt_of(sb, d, &r))
+		json_array_append_new(receipts,
+				      json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "SoBienLai", r.number,
+						"KyHieuBienLai", r.series, "DonViPhatHanh", r.issuer,
+						"SoTien", str_int(r.amount), "NgayPhatHanh",
+						date(r.issued_at), "MaGiaoDich", r.transaction_id));
+	json_object_set_new(j, "DanhSachBienLai", receipts);
+}
+
 static json_t *
 dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 {
@@ -173,6 +228,8 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 								 "MaGiayToKetQua", ""));
 	}
 	json_object_set_new(j, "DanhSachGiayToKetQua", results);
+	payment_json(sb, d, j);
+	json_object_set_new(j, "QuaTrinhXuLy", history_json(sb, d));
 	return j;
 }
 

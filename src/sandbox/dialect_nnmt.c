@@ -143,6 +143,19 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 		json_array_append_new(hist, e);
 	}
 	json_object_set_new(j, "events", hist);
+	/* the financial obligation's channel and e-receipt, inside "payment" */
+	json_t *payment = json_object_get(j, "payment");
+	const char *channel = dialect_payment_channel(d);
+	if (channel != NULL)
+		json_object_set_new(payment, "channel", json_string(channel));
+	struct dialect_receipt r;
+	json_object_set_new(payment, "receipt",
+			    dialect_receipt_of(sb, d, &r)
+				    ? json_pack("{s:s,s:s,s:s,s:I,s:o}", "number", r.number,
+						"series", r.series, "issuer", r.issuer,
+						"amount_vnd", (json_int_t)r.amount, "issued_at",
+						utc_or_null(r.issued_at))
+				    : json_null());
 	return j;
 }
 

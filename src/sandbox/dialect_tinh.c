@@ -131,8 +131,9 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 		sandbox_part_id(d, i, id, sizeof(id));
 		snprintf(url, sizeof(url), BASE "/TaiTep?ma_tep=%s", id);
 		json_array_append_new(
-			files, json_pack("{s:s,s:s++,s:I,s:s}", "ma_tep", id, "ten_tep",
-					 p->parts[i].name, ".", p->parts[i].ext, "kich_thuoc",
+			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "ma_tep", id, "ten_tep",
+					 p->parts[i].name, ".", p->parts[i].ext, "ma_thanh_phan",
+					 p->parts[i].code, "kich_thuoc",
 					 (json_int_t)gen_part_size(sb->cfg.seed, d->gen, p, i),
 					 "duong_dan", url));
 	}
@@ -160,6 +161,18 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 						      steps[i].note ? steps[i].note : ""));
 	}
 	json_object_set_new(j, "qua_trinh_xu_ly", hist);
+	const char *channel = dialect_payment_channel(d);
+	if (channel != NULL)
+		json_object_set_new(j, "kenh_thanh_toan", json_string(channel));
+	json_t *receipts = json_array();
+	struct dialect_receipt r;
+	if (dialect_receipt_of(sb, d, &r))
+		json_array_append_new(receipts,
+				      json_pack("{s:s,s:s,s:s,s:I,s:o}", "so_bien_lai", r.number,
+						"ky_hieu", r.series, "don_vi_phat_hanh", r.issuer,
+						"so_tien", (json_int_t)r.amount, "ngay_phat_hanh",
+						date_str(r.issued_at)));
+	json_object_set_new(j, "bien_lai", receipts);
 	return j;
 }
 

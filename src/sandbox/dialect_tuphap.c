@@ -181,6 +181,19 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 		json_array_append_new(hist, h);
 	}
 	json_object_set_new(j, "history", hist);
+	const char *channel = dialect_payment_channel(d);
+	if (channel != NULL)
+		json_object_set_new(j, "paymentChannel", json_string(channel));
+	json_t *receipts = json_array();
+	struct dialect_receipt r;
+	if (dialect_receipt_of(sb, d, &r))
+		json_array_append_new(receipts,
+				      json_pack("{s:s,s:s,s:s,s:I,s:o,s:s}", "number", r.number,
+						"series", r.series, "issuer", r.issuer, "amount",
+						(json_int_t)r.amount, "issuedAt",
+						iso_or_null(r.issued_at), "transactionId",
+						r.transaction_id));
+	json_object_set_new(j, "receipts", receipts);
 	return j;
 }
 

@@ -21,6 +21,7 @@
 #define STREAM_PERSON 2
 #define STREAM_PART 3
 #define STREAM_BYTES 4
+#define KEY_PAID 0x70616964ULL /* "paid": a hash key, not a stream */
 
 /* Share of each handling system (tuphap, congan, nnmt, tinh). */
 static const uint16_t source_weight[SRC_COUNT] = {0, 45, 25, 12, 18};
@@ -276,8 +277,24 @@ span_days(const struct catalog_procedure *p)
 	return p->rule.unit == DEADLINE_WORKING_DAYS ? d + d / 2 + 2 : d + 1;
 }
 
+/*
+ * When a generated dossier was paid: 5..240 minutes after reception
+ * (submission when not received), never after its last change when that
+ * came later.  A stateless hash, not the dossier's stream: drawing from the
+ * stream here would change everything generated after it.
+ */
+static mc_time
+paid_instant(uint64_t seed, const struct world_dossier *d)
+{
+	mc_time base = d->received_at ? d->received_at : d->submitted_at;
+	mc_time at = base + 60 * (5 + (mc_time)(rng_hash(seed ^ KEY_PAID, d->gen) % 236));
+	if (d->updated_at > base && at > d->updated_at)
+		at = d->updated_at;
+	return at;
+}
+
 static void
-set_payment(struct rng *r, struct world_dossier *d)
+set_payment(const struct gen_ctx *g, struct rng *r, struct world_dossier *d)
 {
 	const struct catalog_procedure *p = &catalog_procedures[d->proc];
 	d->payment = PAYMENT_NONE;
@@ -288,6 +305,7 @@ set_payment(struct rng *r, struct world_dossier *d)
 		return;
 	}
 	d->payment = PAYMENT_PAID;
+	d->paid_at = paid_instant(g->seed, d);
 }
 
 /* The same day at a random office-hours time, kept within [floor, now]. */
@@ -393,7 +411,7 @@ gen_dossier(const struct gen_ctx *g, uint32_t gen, struct world_dossier *d)
 
 coord:
 	d->status = (uint8_t)final;
-	set_payment(&r, d);
+	set_payment(g, &r, d);
 	/* The coordination system: a share of dossiers, one or two steps behind. */
 	double share = src == SRC_TINH ? 0.5 : g->dvcqg_share;
 	if (final != STATUS_NEW && rng_unit(&r) < share) {

@@ -5,9 +5,12 @@
  * fields joined with '|' followed by '|' and the shared secret; verified on
  * input and set on every JSON answer.  QUERY answers TrangThaiGD 1 (paid),
  * 3 (pending: final state not known yet) or 4 (failed) for dossiers with
- * fees.  doc/sandbox.md §payment lists the exact field orders.
+ * fees, the channel, and for a paid one the e-receipt that the systems'
+ * details name too (dialect_receipt_of); GET_BILL is that receipt as a PDF.
+ * doc/sandbox.md §payment lists the exact field orders.
  */
 #include "sandbox/dialect.h"
+#include "sandbox/dialect_common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +18,6 @@
 
 #include "core/dossier.h"
 #include "core/xalloc.h"
-#include "sandbox/rng.h"
 
 /* MaXacThuc over the named fields of obj (missing = ""), then the secret. */
 static void
@@ -62,29 +64,26 @@ answer(struct sandbox *sb, struct sbx_response *resp, const char *type, const ch
 	sbx_response_json(resp, 200, j);
 }
 
+/* The receipt as a small synthetic PDF naming what QUERY and the systems'
+ * details name: number, series, issuer, transaction, amount. */
 static void
-txn_id(const struct sandbox *sb, const struct world_dossier *d, char *buf, size_t size)
+bill(const struct world_dossier *d, const struct dialect_receipt *r, struct sbx_response *resp)
 {
-	struct civil_time t = civil_split(d->received_at ? d->received_at : d->submitted_at);
-	snprintf(buf, size, "GD%02d%02d%02d%08llu", t.date.year % 100, t.date.month, t.date.day,
-		 (unsigned long long)(rng_hash(sb->cfg.seed ^ 0x7061ULL, d->gen) % 100000000ULL));
-}
-
-static void
-bill(struct sandbox *sb, const struct world_dossier *d, struct sbx_response *resp)
-{
-	char gd[32], text[1024];
-	txn_id(sb, d, gd, sizeof(gd));
-	int n = snprintf(text, sizeof(text),
-			 "%%PDF-1.4\n%% motcua-sandbox bien lai dien tu (synthetic)\n"
-			 "1 0 obj << /Type /Catalog >> endobj\n"
-			 "%% BIEN LAI THU PHI, LE PHI\n%% Ma ho so: %s\n%% Ma giao dich: %s\n"
-			 "%% So tien: %lld dong\ntrailer << /Root 1 0 R >>\n%%%%EOF\n",
-			 d->code, gd, (long long)world_fees_total(d));
-	sbx_response_bytes(resp, 200, "application/pdf", text, (size_t)n);
+	/* a comment line each: a poisoned unit's line breaks must not end it */
+	char *issuer = xstr_one_line(xstrdup(r->issuer));
+	char *text = xasprintf("%%PDF-1.4\n%% motcua-sandbox bien lai dien tu (synthetic)\n"
+			       "1 0 obj << /Type /Catalog >> endobj\n"
+			       "%% BIEN LAI THU PHI, LE PHI\n%% Ky hieu: %s\n%% So: %s\n"
+			       "%% Don vi phat hanh: %s\n%% Ma ho so: %s\n%% Ma giao dich: %s\n"
+			       "%% So tien: %lld dong\ntrailer << /Root 1 0 R >>\n%%%%EOF\n",
+			       r->series, r->number, issuer, d->code, r->transaction_id,
+			       (long long)r->amount);
+	sbx_response_bytes(resp, 200, "application/pdf", text, strlen(text));
 	char cd[96];
-	snprintf(cd, sizeof(cd), "attachment; filename=\"bien-lai-%s.pdf\"", gd);
+	snprintf(cd, sizeof(cd), "attachment; filename=\"bien-lai-%s.pdf\"", r->transaction_id);
 	sbx_response_header(resp, "Content-Disposition", cd);
+	free(text);
+	free(issuer);
 }
 
 void
@@ -119,7 +118,7 @@ payment_handle(struct sandbox *sb, const struct sbx_request *req, struct sbx_res
 		goto out;
 	}
 	char gd[32], amount[32];
-	txn_id(sb, d, gd, sizeof(gd));
+	dialect_txn_id(sb, d, gd, sizeof(gd));
 	snprintf(amount, sizeof(amount), "%lld", (long long)world_fees_total(d));
 	if (init) {
 		const char *want = json_string_value(json_object_get(msg, "SoTien"));
@@ -142,19 +141,29 @@ payment_handle(struct sandbox *sb, const struct sbx_request *req, struct sbx_res
 		answer(sb, resp, type, "14", "Hồ sơ chưa phát sinh giao dịch", NULL);
 		goto out;
 	}
+	struct dialect_receipt receipt;
+	bool paid = dialect_receipt_of(sb, d, &receipt);
 	if (get_bill) {
-		if (d->payment != PAYMENT_PAID)
+		if (!paid)
 			answer(sb, resp, type, "14", "Giao dịch chưa thành công, chưa có biên lai",
 			       NULL);
 		else
-			bill(sb, d, resp);
+			bill(d, &receipt, resp);
 		goto out;
 	}
 	char state[4];
 	snprintf(state, sizeof(state), "%d", d->payment);
-	answer(sb, resp, type, "00", "Thành công",
-	       json_pack("{s:s,s:s,s:s,s:s}", "MaHoSo", code, "MaGiaoDich", gd, "SoTien", amount,
-			 "TrangThaiGD", state));
+	/* Added fields only: MaXacThuc still covers reply_fields, so clients
+	 * that verify it need not know them. */
+	json_t *extra = json_pack("{s:s,s:s,s:s,s:s,s:s}", "MaHoSo", code, "MaGiaoDich", gd,
+				  "SoTien", amount, "TrangThaiGD", state, "KenhThanhToan",
+				  dialect_payment_channel(d));
+	if (paid)
+		json_object_update_new(extra, json_pack("{s:s,s:s,s:s}", "SoBienLai",
+							receipt.number, "KyHieuBienLai",
+							receipt.series, "DonViPhatHanh",
+							receipt.issuer));
+	answer(sb, resp, type, "00", "Thành công", extra);
 out:
 	json_decref(msg);
 }

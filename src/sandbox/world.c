@@ -555,8 +555,10 @@ world_act(struct world *w, uint32_t idx, const struct world_act *act, mc_time no
 		d->received_at = now;
 		d->status = (uint8_t)to;
 		d->due_at = gen_due(w->cal, &w->wt, d);
-		if (world_procedure(d)->n_fees > 0)
+		if (world_procedure(d)->n_fees > 0) { /* paid at the desk on reception */
 			d->payment = PAYMENT_PAID;
+			d->paid_at = now;
+		}
 		break;
 	case ACTION_REQUEST_SUPPLEMENT:
 		d->supp_req_at = now;
@@ -772,6 +774,7 @@ progress(struct world *w, struct rng *r, mc_time at)
 		} else if (d->status == STATUS_PAYMENT) {
 			d->status = STATUS_PROCESSING;
 			d->payment = PAYMENT_PAID;
+			d->paid_at = at;
 			add_event(d, at, STATUS_PROCESSING, ACTION_NONE, world_source_of(d), NULL,
 				  "Công dân đã nộp phí, lệ phí trực tuyến");
 		} else {

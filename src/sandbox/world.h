@@ -71,6 +71,7 @@ struct world_dossier {
 	mc_time updated_at;      /* last change in the handling system */
 	mc_time supp_req_at;     /* last supplement request; 0 none */
 	mc_time supp_done_at;    /* its completion; 0 pending or none */
+	mc_time paid_at;         /* when payment became PAYMENT_PAID; 0 never */
 	mc_time coord_updated_at;
 	mc_time coord_pending_at; /* when coord_pending reaches dvcqg */
 	uint64_t seq;            /* position in the handling source's change log */
