@@ -6,7 +6,11 @@
  *
  * The dossier is read from the store when the screen opens (and on reload);
  * its text is laid out into lines then, so drawing and scrolling only copy
- * lines.  Taking actions is the dialogs' business (dialog.c); this one
+ * lines.  Opening it also asks its system for the whole detail (history,
+ * components, payment and e-receipts; app_detail_fetch): the stored copy
+ * shows at once, the answer replaces it when it comes (the app reports
+ * the store changed, and every screen reloads), and a line says how old
+ * what is shown is, or why the system could not be read.  Taking actions is the dialogs' business (dialog.c); this one
  * only opens them.  `o` downloads an attachment (app/download.h), asking
  * first when the file is large for
  * the link, and shows the progress in the status bar from tick(): the loop
@@ -59,6 +63,8 @@ struct detail {
 	char title[256];
 	size_t pick;      /* the attachment being confirmed */
 	uint64_t dl_seq;  /* the download state last reported */
+	bool no_fetch;    /* the system could not even be asked: fetch_err says why */
+	struct mc_err fetch_err;
 };
 
 
@@ -253,6 +259,44 @@ layout_local(struct detail *dt, struct ui_app *app)
 	app_queue_list_free(v, n);
 }
 
+/* How old what is shown is: read from the system when, being read now, or
+ * why it could not be. */
+static void
+layout_fetch(struct detail *dt, struct ui_app *app)
+{
+	struct app_detail_status st;
+	char a[64], b[32], why[512];
+	bool have = app_detail_status(app->core, dt->code, &st);
+
+	if (!have && dt->no_fetch) {
+		have = true;
+		st.state = APP_DETAIL_FAILED;
+		st.err = dt->fetch_err;
+	}
+	if (have && st.state == APP_DETAIL_RUNNING) {
+		add(dt, UI_ROLE_DIM, _("Detail"), "%s", _("reading it from the system..."));
+		return;
+	}
+	if (have && st.state == APP_DETAIL_FAILED) {
+		add(dt, UI_ROLE_ERROR, _("Detail"), _("the system could not be read: %s"),
+		    words_err_short(&st.err, why, sizeof why));
+		if (dt->d.detail_at != 0)
+			add(dt, UI_ROLE_ERROR, "", _("shown as stored here, read %s (%s ago)"),
+			    ui_fmt_datetime(dt->d.detail_at, a, sizeof a),
+			    ui_fmt_age(dt->d.detail_at, app_now(app->core), b, sizeof b));
+		else
+			add(dt, UI_ROLE_ERROR, "", "%s",
+			    _("shown as the system's list gave it (no history, no receipts)"));
+		return;
+	}
+	if (dt->d.detail_at != 0)
+		add(dt, UI_ROLE_DIM, _("Detail"), _("read from %s at %s (%s ago)"), dt->d.source,
+		    ui_fmt_datetime(dt->d.detail_at, a, sizeof a),
+		    ui_fmt_age(dt->d.detail_at, app_now(app->core), b, sizeof b));
+	else
+		add(dt, UI_ROLE_DIM, _("Detail"), "%s", _("as the system's list gave it"));
+}
+
 static void
 layout_lists(struct detail *dt, struct ui_app *app)
 {
@@ -268,7 +312,10 @@ layout_lists(struct detail *dt, struct ui_app *app)
 	for (size_t i = 0; i < d->n_attachments; i++) {
 		char mark[96] = "";
 		attach_mark(dt, app, i, mark, sizeof mark);
-		add(dt, UI_ROLE_NORMAL, "", "%zu. %s  (%s)%s", i + 1,
+		add(dt, UI_ROLE_NORMAL, "", "%zu. %s%s%s%s  (%s)%s", i + 1,
+		    d->attachments[i].component_code != NULL ? "[" : "",
+		    d->attachments[i].component_code != NULL ? d->attachments[i].component_code : "",
+		    d->attachments[i].component_code != NULL ? "] " : "",
 		    s_or_dash(d->attachments[i].name),
 		    ui_fmt_size(d->attachments[i].size, a, sizeof a), mark);
 	}
@@ -279,6 +326,15 @@ layout_lists(struct detail *dt, struct ui_app *app)
 	add(dt, d->payment == PAYMENT_FAILED ? UI_ROLE_ERROR : UI_ROLE_NORMAL, _("Total"),
 	    "%s, %s", ui_fmt_money(dossier_fees_total(d), a, sizeof a),
 	    _(payment[d->payment >= 0 && d->payment <= PAYMENT_FAILED ? d->payment : 2]));
+	if (d->payment_channel != NULL)
+		add(dt, UI_ROLE_NORMAL, _("Paid through"), "%s", d->payment_channel);
+	for (size_t i = 0; i < d->n_receipts; i++) {
+		const struct dossier_receipt *r = &d->receipts[i];
+		add(dt, UI_ROLE_NORMAL, i == 0 ? _("E-receipt") : "",
+		    _("no. %s, series %s, %s, %s"), s_or_dash(r->number), s_or_dash(r->series),
+		    ui_fmt_money(r->amount, a, sizeof a), ui_fmt_datetime(r->issued_at, b, sizeof b));
+		add(dt, UI_ROLE_NORMAL, "", _("issued by %s"), s_or_dash(r->issuer));
+	}
 	if (d->n_supplements > 0) {
 		add(dt, UI_ROLE_HEADER, NULL, "%s (%zu)", _("Supplements"), d->n_supplements);
 		for (size_t i = 0; i < d->n_supplements; i++) {
@@ -289,6 +345,8 @@ layout_lists(struct detail *dt, struct ui_app *app)
 						 : _("still waiting"));
 		}
 	}
+	/* the lists above and below are the detail's: how old they are */
+	layout_fetch(dt, app);
 	add(dt, UI_ROLE_HEADER, NULL, "%s (%zu)", _("History"), d->n_history);
 	for (size_t i = 0; i < d->n_history; i++) {
 		const struct dossier_event *e = &d->history[i];
@@ -477,6 +535,9 @@ open_code(struct detail *dt, struct ui_app *app, const char *code)
 	dt->scroll = 0;
 	load(dt, app);
 	record_view(dt, app);
+	/* not reachable (offline, not signed in): the detail line says so */
+	dt->no_fetch = dt->loaded && dt->hidden == NULL &&
+		       app_detail_fetch(app->core, dt->code, &dt->fetch_err) != 0;
 	layout(dt, app);
 }
 

@@ -490,6 +490,7 @@ app_close(struct app *a)
 	if (a == NULL)
 		return;
 	app_sign_free(a);
+	app_detail_free(a);
 	app_download_free(a);
 	outbox_replay_free(a->replay); /* cancels, polls the net: before the links go */
 	app_audit_anchor_follow(a);
@@ -705,6 +706,7 @@ app_turn(struct app *a, mc_time now)
 		a->anchor_turn_at = now;
 		app_audit_anchor_follow(a);
 	}
+	ch |= app_detail_turn(a, now);
 	ch |= app_download_turn(a);
 	ch |= app_sign_turn(a, now);
 	return ch;

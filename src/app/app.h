@@ -392,6 +392,42 @@ enum deadline_class app_finished_class(struct app *a, const struct dossier *d);
 /* The store's last error message (SQLite's words, for details). */
 const char *app_store_error(struct app *a);
 
+/* ---- the dossier's detail from its system (app_detail.c) ---------------- */
+
+enum app_detail_state {
+	APP_DETAIL_NONE = 0,       /* nothing asked for this dossier */
+	APP_DETAIL_RUNNING,        /* asked; the answer has not come */
+	APP_DETAIL_DONE,           /* the system's detail is in the store now */
+	APP_DETAIL_CURRENT,        /* the system says the stored copy is current */
+	APP_DETAIL_FAILED,         /* err says why; the stored copy stays */
+};
+struct app_detail_status {
+	enum app_detail_state state;
+	struct mc_err err;         /* FAILED */
+	mc_time asked_at;          /* when asked (the app's clock) */
+	uint64_t seq;              /* changes whenever the state does */
+};
+/*
+ * Read dossier `code`'s whole detail from its system now, in the
+ * background (one at a time: asking for another abandons the one under
+ * way; asking again for the same while it runs does nothing).  Its answer
+ * is put in the store at a later app_turn(), which then reports
+ * APP_CHANGED_DOSSIERS; the stored dossier's detail_at says when it was
+ * read.  0 asked, or -1 with *err: no such dossier here (MC_E_NO_DOSSIER),
+ * its system is not one this terminal reaches (MC_E_NOT_CONFIGURED: not
+ * signed in, or the app opened without its systems).
+ */
+int app_detail_fetch(struct app *a, const char *code, struct mc_err *err);
+/* The state of the last fetch of `code`; false when there is none. */
+bool app_detail_status(struct app *a, const char *code, struct app_detail_status *out);
+/*
+ * The one-shot form (`motcua show`): fetch and run the loop until the
+ * answer is in the store or timeout_ms passed (then abandoned).  Returns
+ * the final state; *err says why when FAILED (MC_E_TIME_LIMIT on time).
+ */
+enum app_detail_state app_detail_wait(struct app *a, const char *code, int64_t timeout_ms,
+				      struct mc_err *err);
+
 /* ---- the audit log ------------------------------------------------------ */
 
 /*

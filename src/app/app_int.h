@@ -108,6 +108,7 @@ struct app {
 	bool store_degraded;           /* opened but not writable: no anchor moves */
 	int64_t purged;                /* by the last retention run */
 	struct app_download *download;
+	struct app_detail *detail;     /* the detail read on demand; NULL none yet */
 	struct app_sign_job *sign_job;
 
 	/* the one-shot runs' events */
@@ -166,6 +167,11 @@ struct outbox_replay *app_replay(struct app *a);
 /* Once per turn; returns enum app_changes bits. */
 unsigned app_download_turn(struct app *a);
 void app_download_free(struct app *a);
+
+/* ---- app_detail.c ------------------------------------------------------- */
+
+unsigned app_detail_turn(struct app *a, mc_time now);
+void app_detail_free(struct app *a);
 unsigned app_sign_turn(struct app *a, mc_time now);
 void app_sign_free(struct app *a);
 

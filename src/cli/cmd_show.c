@@ -6,7 +6,11 @@
  * supplements and history, and the clerk's own actions on it from this
  * terminal (sent, waiting, conflict, refused).
  *
- * Reads the store only; `motcua sync` fills it.  Each run is a view of a
+ * First it reads the dossier's whole detail from its system (history,
+ * components and attachments, fees, payment channel, e-receipts) and puts
+ * it in the store, unless --cached or the system cannot be reached within
+ * --timeout seconds (8): then what the store has is shown, with a line
+ * on stderr saying why and how old it is.  Each run is a view of a
  * citizen's personal data, so it appends one audit entry first (DESIGN.md
  * section 7): kind "view" with the purpose "xem hồ sơ", or "reveal" with
  * the clerk's purpose for --reveal; when the entry cannot be written,
@@ -91,10 +95,25 @@ to_json(const struct dossier *d, const char *id, const char *due_class)
 						      d->supplements[i].reason));
 	for (size_t i = 0; i < d->n_history; i++) {
 		const struct dossier_event *e = &d->history[i];
-		json_array_append_new(hist, json_pack("{s:o, s:i, s:s?, s:s?}", "at", iso(e->at),
-						      "status", e->status, "actor", e->actor,
-						      "content", e->content));
+		json_array_append_new(hist, json_pack("{s:o, s:i, s:s?, s:s?, s:s?}", "at",
+						      iso(e->at), "status", e->status, "actor",
+						      e->actor, "unit", e->unit, "content",
+						      e->content));
 	}
+	json_t *receipts = json_array();
+	for (size_t i = 0; i < d->n_receipts; i++) {
+		const struct dossier_receipt *r = &d->receipts[i];
+		json_array_append_new(receipts, json_pack("{s:s?, s:s?, s:s?, s:I, s:o}", "number",
+							  r->number, "series", r->series,
+							  "issuer", r->issuer, "amount",
+							  (json_int_t)r->amount, "issued_at",
+							  iso(r->issued_at)));
+	}
+	json_object_set_new(o, "payment_channel",
+			    d->payment_channel != NULL ? json_string(d->payment_channel)
+						       : json_null());
+	json_object_set_new(o, "receipts", receipts);
+	json_object_set_new(o, "detail_at", iso(d->detail_at));
 	json_object_set_new(o, "fees", fees);
 	json_object_set_new(o, "attachments", files);
 	json_object_set_new(o, "supplements", sups);
@@ -122,10 +141,13 @@ enum label {
 	L_FINISHED,
 	L_UPDATED,
 	L_FEES,
+	L_PAY_CHANNEL,
+	L_RECEIPTS,
 	L_ATTACHMENTS,
 	L_SUPPLEMENTS,
 	L_HISTORY,
 	L_LOCAL,
+	L_DETAIL,
 	L_COUNT
 };
 
@@ -148,10 +170,13 @@ static const char *const labels[L_COUNT] = {
 	[L_FINISHED] = N_("Finished"),
 	[L_UPDATED] = N_("Last change"),
 	[L_FEES] = N_("Fees"),
+	[L_PAY_CHANNEL] = N_("Paid through"),
+	[L_RECEIPTS] = N_("E-receipts"),
 	[L_ATTACHMENTS] = N_("Attachments"),
 	[L_SUPPLEMENTS] = N_("Supplements"),
 	[L_HISTORY] = N_("History"),
 	[L_LOCAL] = N_("Actions here"),
+	[L_DETAIL] = N_("Detail read"),
 };
 
 /* The display width every label is padded to: the widest one's. */
@@ -306,12 +331,33 @@ print_human(const struct dossier *d, const char *id, enum store_due_class due_cl
 	snprintf(num, sizeof num, _("%lld VND, %s"), (long long)dossier_fees_total(d),
 		 payment_words(d->payment));
 	line(L_FEES, num);
+	for (size_t i = 0; i < d->n_fees; i++) {
+		label(L_FEES, false);
+		cli_printf(stdout, "%s %s: %lld VND\n", d->fees[i].code != NULL ? d->fees[i].code : "",
+			   d->fees[i].name != NULL ? d->fees[i].name : "",
+			   (long long)d->fees[i].amount);
+	}
+	if (d->payment_channel != NULL)
+		line(L_PAY_CHANNEL, d->payment_channel);
+	for (size_t i = 0; i < d->n_receipts; i++) {
+		const struct dossier_receipt *r = &d->receipts[i];
+
+		label(L_RECEIPTS, i == 0);
+		cli_printf(stdout, _("no. %s, series %s, %lld VND, %s, issued by %s\n"),
+			   r->number != NULL ? r->number : "?", r->series != NULL ? r->series : "?",
+			   (long long)r->amount, when(r->issued_at, b1, sizeof b1),
+			   r->issuer != NULL ? r->issuer : "?");
+	}
 	for (size_t i = 0; i < d->n_attachments; i++) {
 		char sz[32] = "?";
 		if (d->attachments[i].size >= 0)
 			snprintf(sz, sizeof sz, "%.1f KB", (double)d->attachments[i].size / 1024.0);
 		label(L_ATTACHMENTS, i == 0);
-		cli_printf(stdout, "%s (%s)\n", d->attachments[i].name, sz);
+		if (d->attachments[i].component_code != NULL)
+			cli_printf(stdout, "[%s] %s (%s)\n", d->attachments[i].component_code,
+				   d->attachments[i].name, sz);
+		else
+			cli_printf(stdout, "%s (%s)\n", d->attachments[i].name, sz);
 	}
 	for (size_t i = 0; i < d->n_supplements; i++) {
 		label(L_SUPPLEMENTS, i == 0);
@@ -322,15 +368,19 @@ print_human(const struct dossier *d, const char *id, enum store_due_class due_cl
 	}
 	for (size_t i = 0; i < d->n_history; i++) {
 		label(L_HISTORY, i == 0);
-		cli_printf(stdout, "%s %s %s\n", when(d->history[i].at, b1, sizeof b1),
+		cli_printf(stdout, "%s %s %s%s%s\n", when(d->history[i].at, b1, sizeof b1),
 			   words_status(d->history[i].status),
-			   d->history[i].actor != NULL ? d->history[i].actor : "");
+			   d->history[i].actor != NULL ? d->history[i].actor : "",
+			   d->history[i].content != NULL ? "  " : "",
+			   d->history[i].content != NULL ? d->history[i].content : "");
 	}
 	for (size_t i = 0; i < n_local; i++) {
 		label(L_LOCAL, i == 0);
 		printf("%s %s [%s]\n", when(local[i].created_at, b1, sizeof b1),
 		       words_action(local[i].action), words_queue_state(local[i].state));
 	}
+	line(L_DETAIL, d->detail_at != 0 ? when(d->detail_at, b1, sizeof b1)
+					 : _("never: what the system's list gave"));
 }
 
 /* "local_actions": the clerk's actions on it from this terminal. */
@@ -378,7 +428,10 @@ int
 cmd_show(int argc, char **argv)
 {
 	const char *code = NULL, *config_file = NULL, *purpose = NULL;
-	bool json = false, reveal = false, explain = false, have_ex = false;
+	bool json = false, reveal = false, explain = false, have_ex = false, cached = false;
+	long timeout_s = 8;
+	enum app_detail_state fetched = APP_DETAIL_NONE;
+	struct mc_err fetch_err;
 	struct due_explanation ex = {0};
 	enum deadline_class outcome;
 	struct store_outbox_entry *local = NULL;
@@ -399,6 +452,14 @@ cmd_show(int argc, char **argv)
 			reveal = true;
 		else if (strcmp(argv[i], "--explain") == 0)
 			explain = true;
+		else if (strcmp(argv[i], "--cached") == 0)
+			cached = true;
+		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			char *end;
+			timeout_s = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || timeout_s < 1 || timeout_s > 600)
+				return cli_usage_error("show", _("--timeout takes seconds, 1 to 600"));
+		}
 		else if (strcmp(argv[i], "--purpose") == 0 && i + 1 < argc)
 			purpose = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
@@ -415,11 +476,23 @@ cmd_show(int argc, char **argv)
 		return cli_usage_error("show", _("--reveal needs --purpose TEXT (why you look at "
 						 "the ID number; it goes into the audit log)"));
 	dossier_init(&d);
-	rc = cli_app_open("show", config_file, NULL, 0, &app);
+	rc = cli_app_open("show", config_file, NULL, cached ? 0 : APP_SIGN_IN, &app);
 	if (rc != 0)
 		return rc;
 	now = app_now(app);
+	mc_err_clear(&fetch_err);
 	found = app_dossier(app, code, &d);
+	if (found == 0 && !cached) {
+		/* the system's detail first; the stored copy when it cannot be had */
+		if (app_systems_open(app, true, &fetch_err) == 0)
+			fetched = app_detail_wait(app, code, (int64_t)timeout_s * 1000, &fetch_err);
+		else
+			fetched = APP_DETAIL_FAILED;
+		if (fetched == APP_DETAIL_DONE || fetched == APP_DETAIL_CURRENT) {
+			dossier_release(&d);
+			found = app_dossier(app, code, &d);
+		}
+	}
 	if (found < 0) {
 		rc = cli_fail("show", "%s", app_store_error(app));
 		goto out;
@@ -429,6 +502,15 @@ cmd_show(int argc, char **argv)
 		mc_err_field(&err, code);
 		rc = cli_fail_err("show", &err);
 		goto out;
+	}
+	if (fetched == APP_DETAIL_FAILED) {
+		char buf[1280], at[CIVIL_ISO_LEN];
+		fprintf(stderr, "motcua show: %s: %s\n",
+			d.detail_at != 0 ? when(d.detail_at, at, sizeof at)
+					 : _("the system's detail was never read here"),
+			cli_words_err(&fetch_err, buf, sizeof buf));
+		fprintf(stderr, "motcua show: %s\n",
+			_("shown as stored on this terminal; the system could not be read now"));
 	}
 	due_class = app_due_class(app, d.status, d.due_at, now);
 	/* every look at a record is recorded first; not recorded, not shown */
@@ -463,6 +545,11 @@ cmd_show(int argc, char **argv)
 					    : json_null());
 		if (explain)
 			json_object_set_new(o, "explain", explain_json(&d, have_ex ? &ex : NULL));
+		json_object_set_new(o, "detail_read",
+				    json_string(cached ? "cached"
+						: fetched == APP_DETAIL_DONE ? "read"
+						: fetched == APP_DETAIL_CURRENT ? "current"
+						: "failed"));
 		json_object_set_new(o, "local_actions", local_json(local, n_local));
 		char *text = json_dumps(o, JSON_INDENT(2));
 		printf("%s\n", text);

@@ -131,9 +131,13 @@ const struct cli_command cli_commands[] = {
 	    "  --sort K        due (default) or received (newest first)\n"
 	    "  --limit N       at most N rows (default 50, with --json all; 0 = all)\n"
 	    "  --mismatch      only dossiers whose status differs from the national portal\n")},
-	{"show", cmd_show, "show CODE [--json] [--explain] [--reveal --purpose TEXT]",
-	 N_("everything known about one dossier"),
+	{"show", cmd_show,
+	 "show CODE [--json] [--explain] [--cached] [--timeout S] [--reveal --purpose TEXT]",
+	 N_("everything known about one dossier, read anew from its system"),
 	 N_("  --json          the dossier as JSON (\"outcome\" early/on_time/late once finished)\n"
+	    "  --cached        do not read the system: what this terminal stored\n"
+	    "  --timeout S     wait at most S seconds for the system (default 8), then show\n"
+	    "                  what is stored and say why and how old it is\n"
 	    "  --explain       why the due date is what it is: the procedure's rule, when\n"
 	    "                  the clock started, the days not counted, supplement pauses or\n"
 	    "                  restarts, and the system's own date beside it\n"
