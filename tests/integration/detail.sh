@@ -88,7 +88,7 @@ for sys in tuphap congan nnmt tinh; do
 	sbx_eq "$(jq -r '[.attachments[] | select(.component == null)] | length' "$T/$sys.json")" 0 \
 		"$sys: every attachment names its component"
 	sbx_match "$(jq -r .detail_at "$T/$sys.json")" '^20[0-9][0-9]-' "$sys: detail_at"
-	[ -s "$T/$sys.err" ] && sbx_die "$sys: stderr: $(cat "$T/$sys.err")"
+	grep -q "^motcua show:" "$T/$sys.err" && sbx_die "$sys: stderr: $(cat "$T/$sys.err")"
 	pc=$(paid_of "$sys" "$sys") || sbx_die "$sys: no paid dossier"
 	receipt_matches "$sys" "$pc"
 done
