@@ -277,6 +277,19 @@ calendar_has_override(const struct calendar *cal, int year)
 	return find_override(cal, year) != NULL;
 }
 
+size_t
+calendar_notices_missing(const struct calendar *cal, int32_t today, int years[2])
+{
+	struct civil_date d = civil_date_from_days(today);
+	size_t n = 0;
+
+	if (!calendar_has_override(cal, d.year))
+		years[n++] = d.year;
+	if (d.month == 12 && !calendar_has_override(cal, d.year + 1))
+		years[n++] = d.year + 1;
+	return n;
+}
+
 bool
 calendar_is_working_day(struct calendar *cal, int32_t day)
 {

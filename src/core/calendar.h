@@ -77,6 +77,14 @@ void calendar_override_release(struct calendar_override *ov);
 /* Whether an override (a yearly notice) was applied for `year`. */
 bool calendar_has_override(const struct calendar *cal, int year);
 
+/*
+ * The years whose notice a clerk needs but the calendar lacks on civil day
+ * `today`: the current year's, and from 1 December the next year's too
+ * (the notices come out in the autumn; a December deadline often ends in
+ * January).  Writes them to years[0..1] in order; returns how many (0..2).
+ */
+size_t calendar_notices_missing(const struct calendar *cal, int32_t today, int years[2]);
+
 bool calendar_is_working_day(struct calendar *cal, int32_t day);
 bool calendar_is_day_off(struct calendar *cal, int32_t day);
 

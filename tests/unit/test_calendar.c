@@ -238,6 +238,34 @@ test_override_source_and_file(void **state)
 	calendar_free(cal);
 }
 
+/*
+ * Which notices are missing: the current year's; from 1 December the next
+ * year's as well; none once both are there.
+ */
+static void
+test_notices_missing(void **state)
+{
+	struct calendar *cal = calendar_new();
+	struct calendar_override ov = {.year = 2026};
+	int years[2] = {0, 0};
+	(void)state;
+
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 11, 30), years), 1);
+	assert_int_equal(years[0], 2026);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 12, 1), years), 2);
+	assert_int_equal(years[0], 2026);
+	assert_int_equal(years[1], 2027);
+	assert_int_equal(calendar_add_override(cal, &ov), 0);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 11, 30), years), 0);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 12, 5), years), 1);
+	assert_int_equal(years[0], 2027);
+	ov.year = 2027;
+	assert_int_equal(calendar_add_override(cal, &ov), 0);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 12, 31), years), 0);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2027, 1, 1), years), 0);
+	calendar_free(cal);
+}
+
 /* Rejected overrides change nothing: an entry outside the year, or a day
  * both off and working. */
 static void
@@ -310,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_override_applied),
 		cmocka_unit_test(test_override_replaced),
 		cmocka_unit_test(test_override_source_and_file),
+		cmocka_unit_test(test_notices_missing),
 		cmocka_unit_test(test_override_rejected_whole),
 		cmocka_unit_test(test_workweek_change),
 		cmocka_unit_test(test_empty_workweek_terminates),
