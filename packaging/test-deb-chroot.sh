@@ -11,8 +11,9 @@
 # as a new non-root user and as root:
 #
 #   motcua --version                  the package's version
-#   motcua doctor                     reads /etc/motcua/config.json and
-#                                     /usr/share/motcua/procedures.json
+#   motcua doctor                     reads /etc/motcua/config.json,
+#                                     /usr/share/motcua/procedures.json and
+#                                     the notices in /usr/share/motcua/calendar
 #   motcua demo --check               starts the packaged motcua-sandbox,
 #                                     signs in, syncs every system, in
 #                                     Vietnamese from the packaged catalogue
@@ -113,13 +114,16 @@ for who in clerk root; do
 		{ cat "$out/doctor" >> "$log"; fail "$who: motcua doctor does not read /etc/motcua/config.json"; }
 	grep -q 'procedures .*/usr/share/motcua/procedures.json' "$out/doctor" ||
 		{ cat "$out/doctor" >> "$log"; fail "$who: motcua doctor: /usr/share/motcua/procedures.json"; }
+	grep -q 'calendar .*/usr/share/motcua/calendar: [1-9]' "$out/doctor" ||
+		{ cat "$out/doctor" >> "$log"; fail "$who: motcua doctor: the shipped notices"; }
 	run sh -c 'cd && motcua demo --check --dossiers 300' > "$out/demo" 2>&1 ||
 		{ cat "$out/demo" >> "$log"; fail "$who: motcua demo --check"; }
 	grep -q '^sync: tuphap ok' "$out/demo" && tail -n 1 "$out/demo" | grep -qx ok ||
 		{ cat "$out/demo" >> "$log"; fail "$who: motcua demo --check did not sync"; }
 	grep -q 'hộp cát' "$out/demo" ||
 		{ cat "$out/demo" >> "$log"; fail "$who: motcua demo did not speak Vietnamese"; }
-	say "ok   as $who: --version, doctor reads /etc/motcua and /usr/share/motcua," \
+	say "ok   as $who: --version, doctor reads /etc/motcua and /usr/share/motcua" \
+	    "(the shipped notices too)," \
 	    "demo --check synced ($(( $(date +%s) - t1 )) s)"
 done
 

@@ -11,8 +11,9 @@
 #    usr/ and etc/ are laid over /usr and /etc by a read-only overlay, so the
 #    compiled-in paths (/usr/share/motcua, /usr/share/locale, /etc/motcua)
 #    are the package's and the machine itself is never touched.  There,
-#    `motcua doctor` must read /etc/motcua/config.json and
-#    /usr/share/motcua/procedures.json, `motcua calendar` must work and
+#    `motcua doctor` must read /etc/motcua/config.json,
+#    /usr/share/motcua/procedures.json and the shipped notices in
+#    /usr/share/motcua/calendar, `motcua calendar 2026` must show them and
 #    `motcua demo --check` must start the packaged sandbox, sign in and
 #    sync every system.  Without root or unshare, only what runs without
 #    the installed paths is checked (and the script says so).
@@ -32,6 +33,8 @@ for f in /usr/bin/motcua /usr/bin/motcua-sandbox \
 	 /usr/share/locale/vi/LC_MESSAGES/motcua.mo /usr/share/locale/en/LC_MESSAGES/motcua.mo \
 	 /etc/motcua/config.json /usr/share/motcua/procedures.json \
 	 /usr/share/motcua/calendar/README.md /usr/share/motcua/sources.d/README.md \
+	 /usr/share/motcua/calendar/2024.json /usr/share/motcua/calendar/2025.json \
+	 /usr/share/motcua/calendar/2026.json \
 	 /usr/share/motcua/sources.d/examples/tinh.json \
 	 /usr/share/doc/motcua/copyright /usr/share/doc/motcua/changelog.gz; do
 	grep -qx "$f" "$tmp/files" || fail "$f is not in the package"
@@ -104,11 +107,17 @@ if [ "$mode" = overlay ]; then
 		{ cat "$out/doctor" >&2; fail "motcua doctor does not read /etc/motcua/config.json"; }
 	grep -q 'procedures .*/usr/share/motcua/procedures.json' "$out/doctor" ||
 		{ cat "$out/doctor" >&2; fail "motcua does not read /usr/share/motcua/procedures.json"; }
+	# the shipped notice of 2026: Friday 2/1 off, Saturday 10/1 worked
+	grep -q 'calendar .*/usr/share/motcua/calendar: [1-9]' "$out/doctor" ||
+		{ cat "$out/doctor" >&2; fail "motcua doctor does not read /usr/share/motcua/calendar"; }
+	grep -q '^2026-01-02 ' "$out/calendar" && grep -q '^2026-01-10 ' "$out/calendar" ||
+		{ cat "$out/calendar" >&2; fail "motcua calendar 2026 lacks the shipped notice"; }
 	# The catalogue is the installed one: a Vietnamese message from it.
 	grep -q 'hộp cát' "$out/demo" ||
 		{ cat "$out/demo" >&2; fail "motcua demo did not speak Vietnamese (catalogue)"; }
 	echo "test-deb: ok   installed programs (overlay over /usr and /etc):" \
-	     "version, calendar, doctor reads /etc/motcua and /usr/share/motcua, demo --check"
+	     "version, calendar with the shipped notices, doctor reads /etc/motcua and" \
+	     "/usr/share/motcua, demo --check"
 else
 	echo "test-deb: ok   unpacked programs: version, calendar, demo --check"
 fi

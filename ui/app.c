@@ -582,11 +582,13 @@ ui_lock_now(struct ui_app *app)
 
 /* ---- run -------------------------------------------------------------- */
 
-/* The due classes' thresholds at `now` (the one rule, app_horizon). */
+/* The due classes' thresholds at `now` (the one rule, app_horizon), and the
+ * yearly notices missing on that day: both move with the clock. */
 static void
 horizon_update(struct ui_app *app, mc_time now)
 {
 	app_horizon(app->core, now, &app->horizon);
+	app->n_notices_missing = app_notices_missing(app->core, now, app->notices_missing);
 }
 
 static void

@@ -2,7 +2,10 @@
  * statusbar.c - the title line and the status bar.
  *
  * The status bar always says, per system: online or offline, and how old its
- * data is (from the store's sync state); then the queued actions.  The title
+ * data is (from the store's sync state); then the queued actions.  Where
+ * the systems leave room, it warns of a missing yearly notice of days off
+ * ("Chưa có lịch nghỉ năm 2027"): the due dates of that year count the
+ * statutory days only.  The title
  * line names the screen and carries the TRAINING banner when the console
  * runs on the sandbox.  Reads the app's model only.
  */
@@ -50,6 +53,37 @@ ui_title_draw(struct ui_app *app, WINDOW *w)
 	wbkgdset(w, ' ');
 }
 
+/*
+ * The missing notices, right-aligned in columns from..to, after the
+ * systems: the long form, else the short one, else nothing (the systems'
+ * state comes first).
+ */
+static void
+notices_draw(struct ui_app *app, WINDOW *w, int from, int to)
+{
+	char years[32], item[160];
+	int iw;
+
+	if (app->n_notices_missing == 0)
+		return;
+	if (app->n_notices_missing == 1)
+		snprintf(years, sizeof years, "%d", app->notices_missing[0]);
+	else
+		snprintf(years, sizeof years, "%d, %d", app->notices_missing[0],
+			 app->notices_missing[1]);
+	/* TRANSLATORS: status bar: no official notice of days off for these years */
+	snprintf(item, sizeof item, _(" No holiday notice for %s "), years);
+	iw = ui_text_width(item);
+	if (iw > to - from - 1) {
+		/* TRANSLATORS: the same, short, when the bar is crowded */
+		snprintf(item, sizeof item, _(" No notice %s "), years);
+		iw = ui_text_width(item);
+	}
+	if (iw > to - from - 1)
+		return;
+	ui_put_text(w, 0, to - iw, iw, item, A_REVERSE | ui_attr(app, UI_ROLE_SOON));
+}
+
 void
 ui_statusbar_draw(struct ui_app *app, WINDOW *w)
 {
@@ -94,6 +128,7 @@ ui_statusbar_draw(struct ui_app *app, WINDOW *w)
 			 si->has_error ? "!" : "");
 		x += ui_put_text(w, 0, x, app->cols - qw - x, item, A_REVERSE);
 	}
+	notices_draw(app, w, x, app->cols - qw);
 	ui_put_text(w, 0, app->cols - qw, qw, queue,
 		    A_REVERSE | (app->queued > 0 ? A_BOLD : 0));
 	wbkgdset(w, ' ');

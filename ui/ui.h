@@ -142,6 +142,12 @@ struct ui_app {
 	bool syncing;           /* a pass is under way: progress below */
 	struct app_progress progress;
 
+	/* Years whose notice of days off is missing (app_notices_missing: this
+	 * year's, from 1 December next year's too), re-read once a minute:
+	 * said in the status bar where there is room. */
+	int notices_missing[2];
+	size_t n_notices_missing;
+
 	/* The sandbox behind a training console stopped: said in the status bar. */
 	bool sandbox_down;
 	int sandbox_how, sandbox_code;

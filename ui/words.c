@@ -589,8 +589,18 @@ words_due_step(const struct due_step *s, char *buf, size_t size)
 				 s->name != NULL ? s->name : "");
 			break;
 		case DUE_DAY_NOTICE:
-			snprintf(buf, size, _("%s not counted: %s (official notice of the year)"),
-				 span, s->name != NULL ? s->name : "");
+			/* the document when the notice names one, else at least its file */
+			if (s->source != NULL)
+				snprintf(buf, size, _("%s not counted: %s (official notice: %s)"),
+					 span, s->name != NULL ? s->name : "", s->source);
+			else if (s->file != NULL)
+				snprintf(buf, size,
+					 _("%s not counted: %s (official notice of the year, %s)"),
+					 span, s->name != NULL ? s->name : "", s->file);
+			else
+				snprintf(buf, size,
+					 _("%s not counted: %s (official notice of the year)"), span,
+					 s->name != NULL ? s->name : "");
 			break;
 		}
 		break;

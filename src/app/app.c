@@ -460,9 +460,7 @@ app_open(struct app **out, const struct app_options *opt, struct mc_err *err)
 			*opt->config_error = a->cfg_problem;
 		goto fail;
 	}
-	a->calendar_dir = config_paths_find(&a->paths, "calendar");
-	a->cal = app_calendar_open(&a->paths, a->calendar_dir, opt->warn, opt->warn_ctx,
-				   &a->n_calendar_files);
+	a->cal = app_calendar_open(&a->paths, NULL, opt->warn, opt->warn_ctx, &a->calendar_dirs);
 	calendar_set_workweek(a->cal, a->cfg.workweek);
 	auth_lock_init(&a->lock, a->cfg.lock_idle_minutes, a->cfg.lock_grace_minutes,
 		       app_now(a));
@@ -509,7 +507,7 @@ app_close(struct app *a)
 	procedures_release(&a->procs);
 	calendar_free(a->cal);
 	free(a->procs_file);
-	free(a->calendar_dir);
+	app_calendar_dirs_release(&a->calendar_dirs);
 	free(a->sources_dir);
 	free(a->db_path);
 	free(a->actor);

@@ -96,17 +96,40 @@ void app_close(struct app *a);
  * opened, APP_SIGN_IN).  0, or -1 with *err. */
 int app_systems_open(struct app *a, bool wait_discovery, struct mc_err *err);
 
+/* The folders of yearly notices a calendar was read from, in order. */
+struct app_calendar_dirs {
+	char *dir[CONFIG_MAX_DIRS];  /* owned */
+	int n_files[CONFIG_MAX_DIRS]; /* notice files applied from each; -1: unreadable */
+	size_t n;
+};
+void app_calendar_dirs_release(struct app_calendar_dirs *d);
+
 /*
- * The calendar of the yearly notices in `dir` (NULL: the first existing of
- * $MOTCUA_HOME/calendar, the user's config folder's calendar/, the installed
- * default, ./config/calendar) over the statutory days.  A bad file goes to
- * warn (MC_E_CONFIG, detail "PATH:LINE: ...") and is ignored whole.  Free
- * with calendar_free().  app_open() uses it; so do `due` and `calendar`.
+ * The calendar of the yearly notices over the statutory days.  With `dir`,
+ * that folder only (`--calendar DIR`: a file being checked).  Else every
+ * calendar/ of the folders of the rule (config/config.h; `paths` NULL: the
+ * default ones), the clerk's first: $MOTCUA_HOME/calendar or the user's
+ * config folder's, the system's, the notices the package ships (installed,
+ * or ./config/calendar in a source checkout); per year the first folder's
+ * valid YYYY.json applies, so a clerk's own notice replaces the shipped one
+ * of that year.  A bad file goes to warn (MC_E_CONFIG, detail
+ * "PATH:LINE: ...") and is ignored whole.  `read`, when not NULL, gets the
+ * folders read (release it with app_calendar_dirs_release()).  Free the
+ * calendar with calendar_free().  app_open() uses it; so do `due` and
+ * `calendar`.
  */
 struct calendar *app_calendar_open(const struct config_paths *paths, const char *dir,
-				   app_warn_fn *warn, void *ctx, int *n_files);
+				   app_warn_fn *warn, void *ctx, struct app_calendar_dirs *read);
 /* The app's calendar (borrowed; working week from the config). */
 struct calendar *app_calendar(struct app *a);
+/*
+ * The years whose official notice of days off the app's calendar lacks at
+ * `now` (app_now() in the console's turn): this year's, and from 1 December
+ * next year's too (core/calendar.h).  Fills years[0..1]; returns how many.
+ */
+size_t app_notices_missing(struct app *a, mc_time now, int years[2]);
+/* The folders the app's calendar was read from (borrowed). */
+const struct app_calendar_dirs *app_calendar_dirs(const struct app *a);
 
 /* ---- what was opened ---------------------------------------------------- */
 

@@ -84,8 +84,7 @@ struct app {
 	size_t n_known;
 
 	struct config_error cfg_problem; /* why config.json was last refused */
-	char *calendar_dir;            /* the calendar/ read (NULL: statutory only) */
-	int n_calendar_files;          /* notice files applied from it */
+	struct app_calendar_dirs calendar_dirs; /* the calendar/ folders read */
 	char *sources_dir;             /* the sources.d/ read, or NULL */
 	struct timespec cfg_mtime;     /* config.json's when read (0: absent) */
 	off_t cfg_size;

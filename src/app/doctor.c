@@ -147,6 +147,28 @@ check_system(struct app *a, struct source_link *l, app_check_fn *fn, void *ctx, 
 		(*fails)++;
 }
 
+/* A warning per missing notice: due dates of that year count the statutory
+ * days only, which the year's notice usually moves. */
+static void
+missing_notices(struct app *a, app_check_fn *fn, void *ctx)
+{
+	int years[2];
+	size_t n = app_notices_missing(a, app_now(a), years);
+	char *own = xasprintf("%s/calendar", a->paths.config_dir);
+
+	for (size_t i = 0; i < n; i++) {
+		struct app_check c;
+
+		memset(&c, 0, sizeof c);
+		c.kind = APP_CHECK_NOTICE_MISSING;
+		c.ok = true;
+		c.n = years[i];
+		c.text = own;
+		fn(ctx, &c);
+	}
+	free(own);
+}
+
 int
 app_doctor(struct app *a, app_check_fn *fn, void *ctx)
 {
@@ -173,9 +195,11 @@ app_doctor(struct app *a, app_check_fn *fn, void *ctx)
 	memset(&c, 0, sizeof c);
 	c.kind = APP_CHECK_CALENDAR;
 	c.ok = true;
-	c.text = a->calendar_dir;
-	c.n = a->n_calendar_files;
+	c.calendar = &a->calendar_dirs;
+	for (size_t i = 0; i < a->calendar_dirs.n; i++)
+		c.n += a->calendar_dirs.n_files[i] > 0 ? a->calendar_dirs.n_files[i] : 0;
 	fn(ctx, &c);
+	missing_notices(a, fn, ctx);
 	if (a->store != NULL) {
 		memset(&c, 0, sizeof c);
 		c.kind = APP_CHECK_PROCEDURES;

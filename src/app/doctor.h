@@ -1,7 +1,8 @@
 /*
  * doctor.h - the checks of `motcua doctor` for support staff on the phone
  * with a clerk: the files read (config.json, sources.d/, calendar/,
- * procedures.json, by the rule of config/config.h), the store (path,
+ * procedures.json, by the rule of config/config.h), the yearly notices
+ * missing (this year's; from 1 December the next year's), the store (path,
  * schema, integrity, count), the keyring, the sign-in,
  * and for each system whether it answers and accepts its token (through
  * its link, as every job reaches it, then one one-row pull, nothing
@@ -23,7 +24,13 @@
 enum app_check_kind {
 	APP_CHECK_CONFIG,        /* text: the file; n: 1 present, 0 absent (defaults) */
 	APP_CHECK_SOURCES_D,     /* text: the sources.d/ read (NULL: none); n profiles */
-	APP_CHECK_CALENDAR,      /* text: the calendar/ read (NULL: none); n files */
+	APP_CHECK_CALENDAR,      /* calendar: the calendar/ folders read (n 0: none);
+				    n: the notice files applied in all */
+	APP_CHECK_NOTICE_MISSING,/* n: a year whose notice of days off is missing
+				    (core/calendar.h: this year's, and from 1
+				    December the next); text: the clerk's own
+				    calendar/ folder, where it belongs.  A
+				    warning: ok stays true */
 	APP_CHECK_PROCEDURES,    /* n procedures; text: the file, or "built-in" */
 	APP_CHECK_STORE,         /* text: the file; n: the schema version; m dossiers;
 				    ok: its integrity check passed and it can be
@@ -45,6 +52,7 @@ struct app_check {
 	int64_t n, m;
 	enum app_signin_result signin;
 	struct mc_err err;
+	const struct app_calendar_dirs *calendar; /* APP_CHECK_CALENDAR */
 	/* APP_CHECK_SYSTEM: the transport its page came over */
 	struct app_check_transport {
 		bool https;

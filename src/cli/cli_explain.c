@@ -37,6 +37,11 @@ cli_due_explain_json(const struct due_explanation *e)
 			json_object_set_new(o, "kind", json_string(due_day_kind_name(s->day_kind)));
 			json_object_set_new(o, "name", s->name != NULL ? json_string(s->name)
 								      : json_null());
+			/* a notice's days: its document and file, when known */
+			if (s->source != NULL)
+				json_object_set_new(o, "source", json_string(s->source));
+			if (s->file != NULL)
+				json_object_set_new(o, "file", json_string(s->file));
 		}
 		if (s->kind == DUE_STEP_AFTER_CUTOFF) {
 			snprintf(a, sizeof a, "%02d:%02d", s->cutoff / 60, s->cutoff % 60);

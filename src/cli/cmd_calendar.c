@@ -80,6 +80,9 @@ days_json(const struct calendar_day *days, size_t n, bool with_kind)
 					"name", days[i].name);
 		if (obj != NULL && with_kind)
 			json_object_set_new(obj, "kind", json_string(kind_json[days[i].kind]));
+		/* the document a notice's day follows, when its file names one */
+		if (obj != NULL && days[i].source != NULL)
+			json_object_set_new(obj, "source", json_string(days[i].source));
 		json_array_append_new(array, obj);
 	}
 	return array;

@@ -1,7 +1,8 @@
 /*
  * cmd_doctor.c - `motcua doctor`: one line per check, "ok" or "FAIL", for
  * support staff on the phone with a clerk: the folders looked in and each
- * file read (config.json, sources.d/, calendar/, procedures.json), the
+ * file read (config.json, sources.d/, calendar/, procedures.json), a
+ * warning for each yearly notice of days off that is missing, the
  * store, the keyring, the sign-in, and for each system whether it answers
  * and accepts a token of its own (one small pull, nothing stored).  A
  * problem found while reading a file is that file's verdict: no check says
@@ -96,18 +97,54 @@ on_warn(void *ctx, const struct mc_err *w)
  * opening (a warning naming the path), else ok with `fine`.
  */
 static void
-file_check(struct doctor *d, const char *what, const char *path, const char *fine)
+files_check(struct doctor *d, const char *what, char *const *paths, size_t n_paths,
+	    const char *fine)
 {
 	bool found = false;
 
-	for (size_t i = 0; path != NULL && i < d->n_warnings; i++) {
-		if (d->said[i] || strstr(d->warnings[i], path) == NULL)
+	for (size_t i = 0; i < d->n_warnings; i++) {
+		bool about = false;
+		for (size_t j = 0; j < n_paths && !about; j++)
+			about = paths[j] != NULL && strstr(d->warnings[i], paths[j]) != NULL;
+		if (d->said[i] || !about)
 			continue;
 		check(d, false, what, "%s", d->warnings[i]);
 		d->said[i] = found = true;
 	}
 	if (!found)
 		check(d, true, what, "%s", fine);
+}
+
+static void
+file_check(struct doctor *d, const char *what, const char *path, const char *fine)
+{
+	char *paths[1] = {(char *)path};
+
+	files_check(d, what, paths, 1, fine);
+}
+
+/* The calendar/ folders read, the clerk's first: "DIR: N notice files; ...". */
+static void
+calendar_check(struct doctor *d, const struct app_calendar_dirs *cd)
+{
+	char fine[1024];
+	size_t len = 0;
+
+	fine[0] = '\0';
+	if (cd == NULL || cd->n == 0) {
+		snprintf(fine, sizeof fine, "%s", _("none: the statutory holidays only"));
+		file_check(d, "calendar", NULL, fine);
+		return;
+	}
+	for (size_t i = 0; i < cd->n && len < sizeof fine; i++) {
+		snprintf(fine + len, sizeof fine - len, "%s", i > 0 ? "; " : "");
+		len = strlen(fine);
+		if (len < sizeof fine)
+			snprintf(fine + len, sizeof fine - len, _("%s: %lld notice files"),
+				 cd->dir[i], (long long)(cd->n_files[i] > 0 ? cd->n_files[i] : 0));
+		len = strlen(fine);
+	}
+	files_check(d, "calendar", cd->dir, cd->n, fine);
 }
 
 /* What to do about a store that cannot be used (a command line may name flags). */
@@ -146,13 +183,15 @@ on_check(void *ctx, const struct app_check *c)
 		file_check(d, "sources.d", c->text, fine);
 		break;
 	case APP_CHECK_CALENDAR:
-		if (c->text != NULL)
-			snprintf(fine, sizeof fine, _("%s: %lld notice files"), c->text,
-				 (long long)c->n);
-		else
-			snprintf(fine, sizeof fine, "%s",
-				 _("none: the statutory holidays only"));
-		file_check(d, "calendar", c->text, fine);
+		calendar_check(d, c->calendar);
+		break;
+	case APP_CHECK_NOTICE_MISSING:
+		/* under the calendar's verdict: a warning, not a second verdict */
+		snprintf(fine, sizeof fine,
+			 _("warning: no holiday notice for %d yet: due dates in %d count the "
+			   "statutory days off only; add the official notice as %s/%d.json"),
+			 (int)c->n, (int)c->n, c->text, (int)c->n);
+		cli_printf(stdout, "%-4s  %-12s %s\n", "", "", fine);
 		break;
 	case APP_CHECK_PROCEDURES:
 		snprintf(fine, sizeof fine, _("%lld procedures from %s"), (long long)c->n,

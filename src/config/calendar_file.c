@@ -1,6 +1,8 @@
 /*
  * calendar_file.c - read yearly calendar override files (YYYY.json) with
- * jansson into plain structs, and load a folder of them into a calendar.
+ * jansson into plain structs, and load folders of them into a calendar (per
+ * year, the first folder's valid file wins).  Each day keeps the document
+ * that fixed it ("source": the entry's own, else the file's) and the file.
  *
  * Every check runs before anything is handed to the calendar, so a file is
  * applied whole or not at all.  It does not compute holidays (core/holiday.c)
@@ -23,6 +25,7 @@
 #include "core/xalloc.h"
 
 #define NAME_MAX_BYTES 200
+#define SOURCE_MAX_BYTES 500
 #define ENTRIES_MAX 366
 #define YEAR_MIN 1900
 #define YEAR_MAX 2100
@@ -156,13 +159,14 @@ key_known(const char *key, const char *const *known)
 	return false;
 }
 
-/* A name is shown on a terminal: no control characters, bounded length. */
+/* A name or a document is shown on a terminal: no control characters,
+ * bounded length. */
 static bool
-name_ok(const char *s)
+text_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > NAME_MAX_BYTES)
+	if (n == 0 || n > max)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
@@ -170,13 +174,62 @@ name_ok(const char *s)
 	return true;
 }
 
+/*
+ * "note" and "verified" are for people: a string, or a list of strings (a
+ * long text one line each, since a JSON string cannot span lines).
+ */
+static int
+check_people_text(struct parse_ctx *pc, json_t *obj, const char *key, int line,
+		  const char *where)
+{
+	/* where: "" at the top, "days_off[1]." in an entry */
+	json_t *v = json_object_get(obj, key), *item;
+	size_t i;
+
+	if (v == NULL || json_is_string(v))
+		return 0;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item) {
+			if (!json_is_string(item))
+				break;
+		}
+		if (i == json_array_size(v))
+			return 0;
+	}
+	return fail(pc, line, "%s\"%s\": expected a string or a list of strings", where, key);
+}
+
+/* The document an entry names, else the file's; NULL when neither does. */
+static int
+entry_source(struct parse_ctx *pc, const char *list, size_t index, json_t *entry, int line,
+	     const char *file_source, char **out)
+{
+	json_t *source = json_object_get(entry, "source");
+
+	*out = NULL;
+	if (source == NULL) {
+		if (file_source != NULL)
+			*out = xstrdup(file_source);
+		return 0;
+	}
+	if (!json_is_string(source) || !text_ok(json_string_value(source), SOURCE_MAX_BYTES))
+		return fail(pc, line,
+			    "%s[%zu].source: expected a string of 1..%d bytes without control "
+			    "characters",
+			    list, index, SOURCE_MAX_BYTES);
+	*out = xstrdup(json_string_value(source));
+	return 0;
+}
+
 static int
 parse_entry(struct parse_ctx *pc, const char *list, size_t index, json_t *entry, int year,
-	    const char *default_name, struct calendar_override_entry *out)
+	    const char *default_name, const char *file_source,
+	    struct calendar_override_entry *out)
 {
-	static const char *const known[] = {"date", "name", "note", NULL};
+	static const char *const known[] = {"date", "name", "source", "note", NULL};
 	const char *key, *date_text;
 	json_t *value, *date, *name;
+	char where[64];
 	int line = locate(pc, list, "date", index);
 	int32_t day;
 	struct civil_date cd;
@@ -208,10 +261,15 @@ parse_entry(struct parse_ctx *pc, const char *list, size_t index, json_t *entry,
 	name = json_object_get(entry, "name");
 	if (name != NULL && !json_is_string(name))
 		return fail(pc, line, "%s[%zu].name: expected a string", list, index);
-	if (name != NULL && !name_ok(json_string_value(name)))
+	if (name != NULL && !text_ok(json_string_value(name), NAME_MAX_BYTES))
 		return fail(pc, line,
 			    "%s[%zu].name: must be 1..%d bytes without control characters",
 			    list, index, NAME_MAX_BYTES);
+	snprintf(where, sizeof where, "%s[%zu].", list, index);
+	if (check_people_text(pc, entry, "note", line, where) < 0)
+		return -1;
+	if (entry_source(pc, list, index, entry, line, file_source, &out->source) < 0)
+		return -1;
 	out->day = day;
 	out->name = xstrdup(name != NULL ? json_string_value(name) : default_name);
 	return 0;
@@ -219,7 +277,8 @@ parse_entry(struct parse_ctx *pc, const char *list, size_t index, json_t *entry,
 
 static int
 parse_list(struct parse_ctx *pc, json_t *root, const char *list, int year,
-	   const char *default_name, struct calendar_override_entry **out, size_t *n_out)
+	   const char *default_name, const char *file_source,
+	   struct calendar_override_entry **out, size_t *n_out)
 {
 	json_t *array = json_object_get(root, list), *entry;
 	size_t index;
@@ -235,7 +294,8 @@ parse_list(struct parse_ctx *pc, json_t *root, const char *list, int year,
 			    ENTRIES_MAX);
 	*out = xcalloc(json_array_size(array), sizeof **out);
 	json_array_foreach(array, index, entry) {
-		if (parse_entry(pc, list, index, entry, year, default_name, &(*out)[index]) < 0)
+		if (parse_entry(pc, list, index, entry, year, default_name, file_source,
+				&(*out)[index]) < 0)
 			return -1;
 		(*n_out)++;
 		for (size_t j = 0; j < index; j++)
@@ -265,10 +325,10 @@ check_disjoint(struct parse_ctx *pc, const struct calendar_override *ov)
 static int
 parse_root(struct parse_ctx *pc, json_t *root, int year, struct calendar_override *ov)
 {
-	static const char *const known[] = {"year", "note", "source", "days_off",
+	static const char *const known[] = {"year", "source", "verified", "note", "days_off",
 					    "working_days", NULL};
-	const char *key;
-	json_t *value, *jyear;
+	const char *key, *file_source = NULL;
+	json_t *value, *jyear, *source;
 
 	if (!json_is_object(root))
 		return fail(pc, 1, "expected a JSON object {\"year\":..., \"days_off\":[...]}");
@@ -285,18 +345,25 @@ parse_root(struct parse_ctx *pc, json_t *root, int year, struct calendar_overrid
 		return fail(pc, locate(pc, NULL, "year", 0),
 			    "\"year\" is %" JSON_INTEGER_FORMAT " but the file is named for %d",
 			    json_integer_value(jyear), year);
-	for (size_t i = 0; i < 2; i++) {
-		const char *k = i == 0 ? "note" : "source";
-		json_t *v = json_object_get(root, k);
-		if (v != NULL && !json_is_string(v))
-			return fail(pc, locate(pc, NULL, k, 0), "\"%s\": expected a string", k);
+	if (check_people_text(pc, root, "note", locate(pc, NULL, "note", 0), "") < 0 ||
+	    check_people_text(pc, root, "verified", locate(pc, NULL, "verified", 0), "") < 0)
+		return -1;
+	/* the document of every entry that names none of its own: shown with them */
+	source = json_object_get(root, "source");
+	if (source != NULL) {
+		if (!json_is_string(source) || !text_ok(json_string_value(source), SOURCE_MAX_BYTES))
+			return fail(pc, locate(pc, NULL, "source", 0),
+				    "\"source\": expected a string of 1..%d bytes without control "
+				    "characters",
+				    SOURCE_MAX_BYTES);
+		file_source = json_string_value(source);
 	}
 	ov->year = year;
-	if (parse_list(pc, root, "days_off", year, "Ngày nghỉ theo thông báo", &ov->days_off,
-		       &ov->n_days_off) < 0)
+	if (parse_list(pc, root, "days_off", year, "Ngày nghỉ theo thông báo", file_source,
+		       &ov->days_off, &ov->n_days_off) < 0)
 		return -1;
 	if (parse_list(pc, root, "working_days", year, "Ngày làm việc theo thông báo",
-		       &ov->working_days, &ov->n_working_days) < 0)
+		       file_source, &ov->working_days, &ov->n_working_days) < 0)
 		return -1;
 	return check_disjoint(pc, ov);
 }
@@ -362,6 +429,8 @@ calendar_file_read(const char *path, int year, struct calendar_override *out, ch
 		return -1;
 	}
 	rc = calendar_file_parse(path, text, len, year, out, cause, warn_fn, ctx);
+	if (rc == 0)
+		out->file = xstrdup(path);
 	free(text);
 	return rc;
 }
@@ -416,16 +485,17 @@ report(calendar_file_warn_fn *warn_fn, void *ctx, const char *fmt, ...)
 	free(msg);
 }
 
-int
-calendar_file_load_dir(struct calendar *cal, const char *dir, calendar_file_warn_fn *warn_fn,
-		       void *ctx)
+/* The entries of `dir` but dot files, sorted; -1 (reported) when it cannot be read. */
+static int
+list_dir(const char *dir, char ***out, size_t *n_out, calendar_file_warn_fn *warn_fn, void *ctx)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char **names = NULL;
 	size_t n_names = 0;
-	int applied = 0;
 
+	*out = NULL;
+	*n_out = 0;
 	if (d == NULL) {
 		report(warn_fn, ctx, "%s: %s", dir, strerror(errno));
 		return -1;
@@ -439,6 +509,20 @@ calendar_file_load_dir(struct calendar *cal, const char *dir, calendar_file_warn
 	closedir(d);
 	if (n_names > 1)
 		qsort(names, n_names, sizeof *names, cmp_str);
+	*out = names;
+	*n_out = n_names;
+	return 0;
+}
+
+/*
+ * The YYYY.json files of one folder whose year no earlier folder gave;
+ * taken[year - YEAR_MIN] marks the years applied.  Returns the count.
+ */
+static int
+load_one(struct calendar *cal, const char *dir, char **names, size_t n_names, bool *taken,
+	 calendar_file_warn_fn *warn_fn, void *ctx)
+{
+	int applied = 0;
 
 	for (size_t i = 0; i < n_names; i++) {
 		struct calendar_override ov;
@@ -451,20 +535,57 @@ calendar_file_load_dir(struct calendar *cal, const char *dir, calendar_file_warn
 				       "%s: not named YYYY.json with a year in %d..%d; "
 				       "file ignored",
 				       path, YEAR_MIN, YEAR_MAX);
+		} else if (taken[year - YEAR_MIN]) {
+			/* a more specific folder's notice for this year is in force */
 		} else if (calendar_file_read(path, year, &ov, &cause, warn_fn, ctx) < 0) {
 			report(warn_fn, ctx, "%s; file ignored", cause);
 		} else {
-			if (calendar_add_override(cal, &ov) < 0)
+			if (calendar_add_override(cal, &ov) < 0) {
 				report(warn_fn, ctx, "%s: entries outside %d; file ignored", path,
 				       year);
-			else
+			} else {
+				taken[year - YEAR_MIN] = true;
 				applied++;
+			}
 			calendar_override_release(&ov);
 		}
 		free(cause);
 		free(path);
-		free(names[i]);
 	}
-	free(names);
+	return applied;
+}
+
+int
+calendar_file_load_dirs(struct calendar *cal, const char *const *dirs, size_t n_dirs,
+			int *applied, calendar_file_warn_fn *warn_fn, void *ctx)
+{
+	bool taken[YEAR_MAX - YEAR_MIN + 1] = {false};
+	int total = 0;
+
+	for (size_t i = 0; i < n_dirs; i++) {
+		char **names;
+		size_t n_names;
+		int n = -1;
+
+		if (list_dir(dirs[i], &names, &n_names, warn_fn, ctx) == 0) {
+			n = load_one(cal, dirs[i], names, n_names, taken, warn_fn, ctx);
+			total += n;
+			for (size_t j = 0; j < n_names; j++)
+				free(names[j]);
+			free(names);
+		}
+		if (applied != NULL)
+			applied[i] = n;
+	}
+	return total;
+}
+
+int
+calendar_file_load_dir(struct calendar *cal, const char *dir, calendar_file_warn_fn *warn_fn,
+		       void *ctx)
+{
+	int applied;
+
+	calendar_file_load_dirs(cal, &dir, 1, &applied, warn_fn, ctx);
 	return applied;
 }

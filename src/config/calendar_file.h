@@ -8,7 +8,9 @@
  * A file is taken whole or not at all: any error (bad JSON, a wrong type, a
  * date that is not YYYY-MM-DD, a date outside the year the file is named
  * after, the same date twice) rejects the file, and nothing of it reaches the
- * calendar.  Unknown keys only give a warning.
+ * calendar.  Unknown keys only give a warning.  Each entry may name the
+ * document behind it ("source"; the file's "source" otherwise); "verified"
+ * and "note" are text for people.
  *
  * This module does not compute holidays nor decide which folder to read
  * (src/app/app_calendar.c does).
@@ -32,7 +34,8 @@ typedef void calendar_file_warn_fn(void *ctx, const char *msg);
 
 /*
  * Parse the text of an override file for solar `year`.  `path` is only used
- * in messages.  On success returns 0 and fills *out (caller releases it with
+ * in messages (out->file stays NULL; calendar_file_read() sets it).  Each
+ * entry's source is its own "source", else the file's.  On success returns 0 and fills *out (caller releases it with
  * calendar_override_release()); warnings (unknown keys) go to `warn` when not
  * NULL.  On error returns -1, leaves *out zeroed and sets *cause to a
  * malloc'd "PATH:LINE: message" the caller frees.
@@ -65,5 +68,18 @@ int calendar_file_name_year(const char *name, int *year);
  */
 int calendar_file_load_dir(struct calendar *cal, const char *dir,
 			   calendar_file_warn_fn *warn, void *ctx);
+
+/*
+ * The same over several folders, the most specific first (the clerk's own,
+ * then the system's, then the notices the package ships): for each year the
+ * first folder's YYYY.json that is valid applies, and that year's files in
+ * the later folders are not read.  A refused file counts as absent, so the
+ * next folder's notice of that year applies (the refusal is reported).
+ * applied[i], when `applied` is not NULL, gets the number of files applied
+ * from dirs[i], or -1 when that folder cannot be read (reported).  Returns
+ * the number of files applied in all.
+ */
+int calendar_file_load_dirs(struct calendar *cal, const char *const *dirs, size_t n_dirs,
+			    int *applied, calendar_file_warn_fn *warn, void *ctx);
 
 #endif

@@ -3,7 +3,8 @@
  *
  * Where things are found: one rule for config.json, sources.d/, calendar/
  * and procedures.json.  Each is taken from the first of these folders that
- * has it:
+ * has it (calendar/ per year: each year's YYYY.json from the first folder
+ * that has a valid one, app/app_calendar.c):
  *
  *   1. the clerk's own folder: `--config FILE`'s folder; else MOTCUA_HOME
  *      (tests, demos and trainings keep to it: folder 2 is skipped); else

@@ -51,8 +51,11 @@ calendar_new(void)
 static void
 free_days(struct calendar_day *days, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free((char *)days[i].name);
+		free((char *)days[i].source);
+		free((char *)days[i].file);
+	}
 	free(days);
 }
 
@@ -107,14 +110,22 @@ cmp_day(const void *a, const void *b)
 	return (x->day > y->day) - (x->day < y->day);
 }
 
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
 static struct calendar_day *
-copy_entries(const struct calendar_override_entry *e, size_t n)
+copy_entries(const struct calendar_override_entry *e, size_t n, const char *file)
 {
 	struct calendar_day *days = xcalloc(n ? n : 1, sizeof *days);
 	for (size_t i = 0; i < n; i++) {
 		days[i].day = e[i].day;
 		days[i].name = xstrdup(e[i].name != NULL ? e[i].name : "");
 		days[i].kind = CALENDAR_OVERRIDE;
+		days[i].source = dup_or_null(e[i].source);
+		days[i].file = dup_or_null(file);
 	}
 	qsort(days, n, sizeof *days, cmp_day);
 	return days;
@@ -151,9 +162,9 @@ calendar_add_override(struct calendar *cal, const struct calendar_override *ov)
 	    !lists_disjoint(ov))
 		return -1;
 	copy.year = ov->year;
-	copy.off = copy_entries(ov->days_off, ov->n_days_off);
+	copy.off = copy_entries(ov->days_off, ov->n_days_off, ov->file);
 	copy.n_off = ov->n_days_off;
-	copy.working = copy_entries(ov->working_days, ov->n_working_days);
+	copy.working = copy_entries(ov->working_days, ov->n_working_days, ov->file);
 	copy.n_working = ov->n_working_days;
 
 	for (i = 0; i < cal->n_overrides; i++)
@@ -174,12 +185,17 @@ calendar_add_override(struct calendar *cal, const struct calendar_override *ov)
 void
 calendar_override_release(struct calendar_override *ov)
 {
-	for (size_t i = 0; i < ov->n_days_off; i++)
+	for (size_t i = 0; i < ov->n_days_off; i++) {
 		free(ov->days_off[i].name);
-	for (size_t i = 0; i < ov->n_working_days; i++)
+		free(ov->days_off[i].source);
+	}
+	for (size_t i = 0; i < ov->n_working_days; i++) {
 		free(ov->working_days[i].name);
+		free(ov->working_days[i].source);
+	}
 	free(ov->days_off);
 	free(ov->working_days);
+	free(ov->file);
 	memset(ov, 0, sizeof *ov);
 }
 
@@ -199,14 +215,16 @@ find_override(const struct calendar *cal, int year)
 	return NULL;
 }
 
+/* Append a copy of `d` (its strings copied too). */
 static void
-push_day(struct calendar_day **days, size_t *n, int32_t day, const char *name,
-	 enum calendar_kind kind)
+push_day(struct calendar_day **days, size_t *n, const struct calendar_day *d)
 {
 	*days = xreallocarray(*days, *n + 1, sizeof **days);
-	(*days)[*n].day = day;
-	(*days)[*n].name = xstrdup(name);
-	(*days)[*n].kind = kind;
+	(*days)[*n].day = d->day;
+	(*days)[*n].name = xstrdup(d->name);
+	(*days)[*n].kind = d->kind;
+	(*days)[*n].source = dup_or_null(d->source);
+	(*days)[*n].file = dup_or_null(d->file);
 	(*n)++;
 }
 
@@ -227,7 +245,9 @@ year_of(struct calendar *cal, int year)
 	for (size_t i = 0; i < n; i++) {
 		if (ov != NULL && find_day(ov->working, ov->n_working, computed[i].day))
 			continue;
-		push_day(&yc.off, &yc.n_off, computed[i].day, computed[i].name, computed[i].kind);
+		struct calendar_day d = {.day = computed[i].day, .name = computed[i].name,
+					 .kind = computed[i].kind};
+		push_day(&yc.off, &yc.n_off, &d);
 	}
 	if (ov != NULL) {
 		for (size_t i = 0; i < ov->n_off; i++) {
@@ -236,12 +256,10 @@ year_of(struct calendar *cal, int year)
 			for (size_t j = 0; j < yc.n_off; j++)
 				dup = dup || yc.off[j].day == ov->off[i].day;
 			if (!dup)
-				push_day(&yc.off, &yc.n_off, ov->off[i].day, ov->off[i].name,
-					 CALENDAR_OVERRIDE);
+				push_day(&yc.off, &yc.n_off, &ov->off[i]);
 		}
 		for (size_t i = 0; i < ov->n_working; i++)
-			push_day(&yc.working, &yc.n_working, ov->working[i].day,
-				 ov->working[i].name, CALENDAR_OVERRIDE);
+			push_day(&yc.working, &yc.n_working, &ov->working[i]);
 	}
 	if (yc.n_off)
 		qsort(yc.off, yc.n_off, sizeof *yc.off, cmp_day);
@@ -251,6 +269,25 @@ year_of(struct calendar *cal, int year)
 	cal->years = xreallocarray(cal->years, cal->n_years + 1, sizeof *cal->years);
 	cal->years[cal->n_years] = yc;
 	return &cal->years[cal->n_years++];
+}
+
+bool
+calendar_has_override(const struct calendar *cal, int year)
+{
+	return find_override(cal, year) != NULL;
+}
+
+size_t
+calendar_notices_missing(const struct calendar *cal, int32_t today, int years[2])
+{
+	struct civil_date d = civil_date_from_days(today);
+	size_t n = 0;
+
+	if (!calendar_has_override(cal, d.year))
+		years[n++] = d.year;
+	if (d.month == 12 && !calendar_has_override(cal, d.year + 1))
+		years[n++] = d.year + 1;
+	return n;
 }
 
 bool

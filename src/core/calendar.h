@@ -29,12 +29,17 @@ struct calendar_day {
 	int32_t day;           /* civil day number */
 	const char *name;      /* Vietnamese, e.g. "Tết Dương lịch"; owned by the calendar */
 	enum calendar_kind kind;
+	/* CALENDAR_OVERRIDE only, else NULL; owned by the calendar: */
+	const char *source;    /* the document that fixed the day ("Công văn
+				  8662/VPCP-KGVX ngày 03/11/2023"); NULL: none named */
+	const char *file;      /* the notice file it was read from; NULL: unknown */
 };
 
 /* One entry of an override file, plain data (owned by the override). */
 struct calendar_override_entry {
 	int32_t day;
 	char *name;
+	char *source;          /* the document behind this day; NULL: none named */
 };
 
 /* One year's official notice, as src/config reads it. */
@@ -44,6 +49,7 @@ struct calendar_override {
 	size_t n_days_off;
 	struct calendar_override_entry *working_days; /* declared working */
 	size_t n_working_days;
+	char *file;            /* the file it was read from; NULL: not from a file */
 };
 
 struct calendar;
@@ -67,6 +73,17 @@ unsigned calendar_workweek(const struct calendar *cal);
  */
 int calendar_add_override(struct calendar *cal, const struct calendar_override *ov);
 void calendar_override_release(struct calendar_override *ov);
+
+/* Whether an override (a yearly notice) was applied for `year`. */
+bool calendar_has_override(const struct calendar *cal, int year);
+
+/*
+ * The years whose notice a clerk needs but the calendar lacks on civil day
+ * `today`: the current year's, and from 1 December the next year's too
+ * (the notices come out in the autumn; a December deadline often ends in
+ * January).  Writes them to years[0..1] in order; returns how many (0..2).
+ */
+size_t calendar_notices_missing(const struct calendar *cal, int32_t today, int years[2]);
 
 bool calendar_is_working_day(struct calendar *cal, int32_t day);
 bool calendar_is_day_off(struct calendar *cal, int32_t day);

@@ -58,8 +58,20 @@ day_kind(const struct calendar_day *d)
 	return DUE_DAY_NOTICE;
 }
 
+static bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
 /* The days off from `from` to `to` (civil days, inclusive), runs of the same
- * kind and name as one step each. */
+ * kind, name and document as one step each. */
 static void
 add_days_off(struct due_explanation *e, struct calendar *cal, int32_t from, int32_t to)
 {
@@ -77,7 +89,8 @@ add_days_off(struct due_explanation *e, struct calendar *cal, int32_t from, int3
 		k = day_kind(d);
 		if (run != NULL && run->day_end == day - 1 && run->day_kind == k &&
 		    ((run->name == NULL && d == NULL) ||
-		     (run->name != NULL && d != NULL && strcmp(run->name, d->name) == 0))) {
+		     (run->name != NULL && d != NULL && strcmp(run->name, d->name) == 0 &&
+		      same_text(run->source, d->source) && same_text(run->file, d->file)))) {
 			run->day_end = day;
 			continue;
 		}
@@ -85,6 +98,10 @@ add_days_off(struct due_explanation *e, struct calendar *cal, int32_t from, int3
 		run->day = run->day_end = day;
 		run->day_kind = k;
 		run->name = d != NULL && d->name != NULL ? xstrdup(d->name) : NULL;
+		if (k == DUE_DAY_NOTICE) {
+			run->source = dup_or_null(d->source);
+			run->file = dup_or_null(d->file);
+		}
 	}
 }
 
@@ -169,8 +186,11 @@ due_explain(struct calendar *cal, const struct worktime *wt, const struct due_ru
 void
 due_explanation_release(struct due_explanation *e)
 {
-	for (size_t i = 0; i < e->n_steps; i++)
+	for (size_t i = 0; i < e->n_steps; i++) {
 		free(e->steps[i].name);
+		free(e->steps[i].source);
+		free(e->steps[i].file);
+	}
 	free(e->steps);
 	memset(e, 0, sizeof *e);
 }

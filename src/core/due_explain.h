@@ -45,6 +45,9 @@ struct due_step {
 	int32_t day, day_end;   /* DUE_STEP_DAYS_OFF: first and last civil day */
 	enum due_day_kind day_kind;
 	char *name;             /* the day off's name (Vietnamese; owned); NULL for weekends */
+	char *source;           /* DUE_DAY_NOTICE: the document that fixed the days
+				   (owned); NULL when the notice names none */
+	char *file;             /* DUE_DAY_NOTICE: the notice file (owned); NULL: unknown */
 	int cutoff;             /* DUE_STEP_AFTER_CUTOFF: minutes since midnight */
 };
 

@@ -35,8 +35,9 @@ static inline int
 setup_cal(void **state)
 {
 	struct calendar *cal = calendar_new();
-	struct calendar_override_entry off = {civil_days_from_date(2026, 3, 18), "Nghỉ thử nghiệm"};
-	struct calendar_override ov = {2026, &off, 1, NULL, 0};
+	struct calendar_override_entry off = {.day = civil_days_from_date(2026, 3, 18),
+					      .name = "Nghỉ thử nghiệm"};
+	struct calendar_override ov = {.year = 2026, .days_off = &off, .n_days_off = 1};
 
 	if (calendar_add_override(cal, &ov) != 0)
 		return -1;

@@ -189,6 +189,83 @@ test_override_replaced(void **state)
 	calendar_free(cal);
 }
 
+/*
+ * A notice's day carries the document that fixed it and the file it came
+ * from, for the due-date explanation; a statutory day it repeats keeps its
+ * own name and kind and names no document.  calendar_has_override() tells
+ * which years have a notice.
+ */
+static void
+test_override_source_and_file(void **state)
+{
+	struct calendar *cal = calendar_new();
+	struct calendar_override ov = override_2026();
+	const struct calendar_day *days, *d;
+	size_t n;
+	(void)state;
+
+	ov.days_off[0].source = xstrdup("Thông báo 1/TB-THU ngày 01/01/2026");
+	ov.working_days[0].source = xstrdup("Công văn 2/CV-THU");
+	ov.file = xstrdup("/cal/2026.json");
+	assert_false(calendar_has_override(cal, 2026));
+	assert_int_equal(calendar_add_override(cal, &ov), 0);
+	calendar_override_release(&ov); /* the calendar keeps its own copies */
+	assert_true(calendar_has_override(cal, 2026));
+	assert_false(calendar_has_override(cal, 2027));
+
+	n = calendar_days_off(cal, 2026, &days);
+	d = find(days, n, day_of(2026, 2, 13));
+	assert_non_null(d);
+	assert_int_equal(d->kind, CALENDAR_OVERRIDE);
+	assert_string_equal(d->source, "Thông báo 1/TB-THU ngày 01/01/2026");
+	assert_string_equal(d->file, "/cal/2026.json");
+	d = find(days, n, day_of(2026, 1, 1)); /* repeats a statutory day */
+	assert_non_null(d);
+	assert_int_equal(d->kind, CALENDAR_STATUTORY);
+	assert_null(d->source);
+	assert_null(d->file);
+	d = find(days, n, day_of(2026, 2, 17)); /* computed */
+	assert_null(d->source);
+
+	n = calendar_working_overrides(cal, 2026, &days);
+	d = find(days, n, day_of(2026, 2, 28));
+	assert_non_null(d);
+	assert_string_equal(d->source, "Công văn 2/CV-THU");
+	assert_string_equal(d->file, "/cal/2026.json");
+	d = find(days, n, day_of(2026, 9, 3)); /* an entry naming no document */
+	assert_non_null(d);
+	assert_null(d->source);
+	calendar_free(cal);
+}
+
+/*
+ * Which notices are missing: the current year's; from 1 December the next
+ * year's as well; none once both are there.
+ */
+static void
+test_notices_missing(void **state)
+{
+	struct calendar *cal = calendar_new();
+	struct calendar_override ov = {.year = 2026};
+	int years[2] = {0, 0};
+	(void)state;
+
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 11, 30), years), 1);
+	assert_int_equal(years[0], 2026);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 12, 1), years), 2);
+	assert_int_equal(years[0], 2026);
+	assert_int_equal(years[1], 2027);
+	assert_int_equal(calendar_add_override(cal, &ov), 0);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 11, 30), years), 0);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 12, 5), years), 1);
+	assert_int_equal(years[0], 2027);
+	ov.year = 2027;
+	assert_int_equal(calendar_add_override(cal, &ov), 0);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2026, 12, 31), years), 0);
+	assert_int_equal(calendar_notices_missing(cal, day_of(2027, 1, 1), years), 0);
+	calendar_free(cal);
+}
+
 /* Rejected overrides change nothing: an entry outside the year, or a day
  * both off and working. */
 static void
@@ -260,6 +337,8 @@ main(void)
 		cmocka_unit_test(test_next_working_day),
 		cmocka_unit_test(test_override_applied),
 		cmocka_unit_test(test_override_replaced),
+		cmocka_unit_test(test_override_source_and_file),
+		cmocka_unit_test(test_notices_missing),
 		cmocka_unit_test(test_override_rejected_whole),
 		cmocka_unit_test(test_workweek_change),
 		cmocka_unit_test(test_empty_workweek_terminates),

@@ -132,6 +132,61 @@ test_unknown_keys_warn(void **state)
 	calendar_override_release(&ov);
 }
 
+/*
+ * Each entry may name its own document ("source"); an entry that names none
+ * gets the file's.  "verified" and "note" are text for people: a string or
+ * a list of strings (one line each), with no effect on the days.
+ */
+static void
+test_sources_and_verified(void **state)
+{
+	const char *text = "{\n"
+			   "  \"year\": 2026,\n"
+			   "  \"source\": \"Thông báo 9441/TB-BNV ngày 16/10/2025\",\n"
+			   "  \"verified\": [\"dòng một\", \"dòng hai\"],\n"
+			   "  \"note\": \"một dòng\",\n"
+			   "  \"days_off\": [\n"
+			   "    {\"date\": \"2026-01-02\", \"source\": \"Công văn 12729/VPCP-KGVX\",\n"
+			   "     \"note\": [\"x\"]},\n"
+			   "    {\"date\": \"2026-09-01\"}\n"
+			   "  ],\n"
+			   "  \"working_days\": [{\"date\": \"2026-01-10\",\n"
+			   "                    \"source\": \"Công văn 12729/VPCP-KGVX\"}]\n"
+			   "}\n";
+	struct calendar_override ov;
+	struct sink sink = {0};
+	char *cause = NULL;
+	(void)state;
+
+	assert_int_equal(parse(text, &ov, &cause, &sink), 0);
+	assert_int_equal(sink.count, 0); /* source, verified and note are known keys */
+	assert_string_equal(ov.days_off[0].source, "Công văn 12729/VPCP-KGVX");
+	assert_string_equal(ov.days_off[1].source, "Thông báo 9441/TB-BNV ngày 16/10/2025");
+	assert_string_equal(ov.working_days[0].source, "Công văn 12729/VPCP-KGVX");
+	assert_null(ov.file); /* parsed text, not a file read */
+	calendar_override_release(&ov);
+
+	/* no document anywhere: none is invented */
+	assert_int_equal(parse("{\"year\":2026,\"days_off\":[{\"date\":\"2026-01-02\"}]}", &ov,
+			       &cause, NULL), 0);
+	assert_null(ov.days_off[0].source);
+	calendar_override_release(&ov);
+
+	expect_error("{\"year\":2026,\n\"verified\":true}",
+		     "cal/2026.json:2: \"verified\": expected a string or a list of strings");
+	expect_error("{\"year\":2026,\"note\":[\"a\", 1]}",
+		     "\"note\": expected a string or a list of strings");
+	expect_error("{\"year\":2026,\"days_off\":[{\"date\":\"2026-01-02\",\"note\":{}}]}",
+		     "days_off[0].\"note\": expected a string or a list of strings");
+	expect_error("{\"year\":2026,\n\"source\":7}", "cal/2026.json:2: \"source\": expected a string");
+	/* a document is shown on the clerk's terminal: no escapes, not empty */
+	expect_error("{\"year\":2026,\"source\":\"\\u001b[2J\"}", "\"source\": expected a string");
+	expect_error("{\"year\": 2026,\n\"days_off\": [\n{\"date\": \"2026-01-02\", \"source\": \"\"}]}",
+		     "cal/2026.json:3: days_off[0].source: expected a string of 1..");
+	expect_error("{\"year\":2026,\"working_days\":[{\"date\":\"2026-01-10\",\"source\":[]}]}",
+		     "working_days[0].source: expected a string");
+}
+
 /* Syntax errors carry jansson's line. */
 static void
 test_bad_json(void **state)
@@ -282,6 +337,89 @@ test_load_dir(void **state)
 	rmdir(dir);
 }
 
+/*
+ * Several folders, the clerk's first: per year the clerk's own notice wins
+ * over the shipped one; a year only the shipped folder has still applies;
+ * a refused file of the clerk's leaves that year to the shipped notice.
+ * Each day names the file it came from.
+ */
+static void
+test_load_dirs_override(void **state)
+{
+	char own[] = "/tmp/motcua-calown-XXXXXX", shipped[] = "/tmp/motcua-calship-XXXXXX";
+	const char *dirs[3];
+	const struct calendar_day *days;
+	struct calendar *cal;
+	struct sink sink = {0};
+	char want[600];
+	int applied[3];
+	size_t n;
+	(void)state;
+
+	assert_non_null(mkdtemp(own));
+	assert_non_null(mkdtemp(shipped));
+	write_file(shipped, "2025.json",
+		   "{\"year\":2025,\"source\":\"TB 6150\",\"days_off\":[{\"date\":\"2025-01-27\"}]}");
+	write_file(shipped, "2026.json",
+		   "{\"year\":2026,\"days_off\":[{\"date\":\"2026-01-02\"}],"
+		   "\"working_days\":[{\"date\":\"2026-01-10\"}]}");
+	write_file(shipped, "2027.json",
+		   "{\"year\":2027,\"days_off\":[{\"date\":\"2027-02-04\"}]}");
+	write_file(own, "2026.json",
+		   "{\"year\":2026,\"days_off\":[{\"date\":\"2026-12-31\",\"name\":\"Của xã\"}]}");
+	write_file(own, "2027.json", "{\"year\":2027,\n\"days_off\":[{\"date\":\"2027-02-30\"}]}");
+
+	dirs[0] = own;
+	dirs[1] = "/nonexistent/motcua-calendar";
+	dirs[2] = shipped;
+	cal = calendar_new();
+	assert_int_equal(calendar_file_load_dirs(cal, dirs, 3, applied, collect, &sink), 3);
+	assert_int_equal(applied[0], 1);  /* 2026; its 2027 refused */
+	assert_int_equal(applied[1], -1); /* cannot be read: reported */
+	assert_int_equal(applied[2], 2);  /* 2025 and 2027; its 2026 is shadowed */
+	/* 2026: the clerk's file whole, nothing of the shipped one */
+	assert_false(calendar_is_working_day(cal, day_of(2026, 12, 31)));
+	assert_true(calendar_is_working_day(cal, day_of(2026, 1, 2)));
+	assert_false(calendar_is_working_day(cal, day_of(2026, 1, 10)));
+	n = calendar_days_off(cal, 2026, &days);
+	for (size_t i = 0; i < n; i++)
+		if (days[i].day == day_of(2026, 12, 31)) {
+			snprintf(want, sizeof want, "%s/2026.json", own);
+			assert_string_equal(days[i].file, want);
+		}
+	/* 2025 from the shipped folder, with its document */
+	assert_false(calendar_is_working_day(cal, day_of(2025, 1, 27)));
+	n = calendar_days_off(cal, 2025, &days);
+	for (size_t i = 0; i < n; i++)
+		if (days[i].day == day_of(2025, 1, 27)) {
+			assert_string_equal(days[i].source, "TB 6150");
+			snprintf(want, sizeof want, "%s/2025.json", shipped);
+			assert_string_equal(days[i].file, want);
+		}
+	/* 2027: the clerk's file is refused (named with its line), the shipped one applies */
+	assert_false(calendar_is_working_day(cal, day_of(2027, 2, 4)));
+	snprintf(want, sizeof want, "%s/2027.json:2: days_off[0].date", own);
+	assert_non_null(strstr(sink.text, want));
+	assert_non_null(strstr(sink.text, "/nonexistent/motcua-calendar"));
+	assert_int_equal(sink.count, 2);
+	calendar_free(cal);
+
+	/* without the clerk's folder, the shipped 2026 applies */
+	cal = calendar_new();
+	assert_int_equal(calendar_file_load_dirs(cal, dirs + 2, 1, NULL, NULL, NULL), 3);
+	assert_false(calendar_is_working_day(cal, day_of(2026, 1, 2)));
+	assert_true(calendar_is_working_day(cal, day_of(2026, 1, 10)));
+	calendar_free(cal);
+
+	remove_file(own, "2026.json");
+	remove_file(own, "2027.json");
+	remove_file(shipped, "2025.json");
+	remove_file(shipped, "2026.json");
+	remove_file(shipped, "2027.json");
+	rmdir(own);
+	rmdir(shipped);
+}
+
 /* A file larger than the cap is refused without parsing. */
 static void
 test_too_big(void **state)
@@ -320,6 +458,8 @@ main(void)
 		cmocka_unit_test(test_bad_dates),
 		cmocka_unit_test(test_name_year),
 		cmocka_unit_test(test_load_dir),
+		cmocka_unit_test(test_load_dirs_override),
+		cmocka_unit_test(test_sources_and_verified),
 		cmocka_unit_test(test_too_big),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

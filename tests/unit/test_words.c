@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "core/civil.h"
+#include "core/due_explain.h"
 #include "core/error.h"
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
@@ -197,6 +199,42 @@ test_sign_and_signin_words(void **state)
 	ui_i18n_set("vi");
 }
 
+/*
+ * A day off from a yearly notice names the document that fixed it, else at
+ * least the notice file, in both languages.
+ */
+static void
+test_notice_day_names_its_document(void **state)
+{
+	struct due_step step;
+	char buf[512];
+
+	(void)state;
+	memset(&step, 0, sizeof step);
+	step.kind = DUE_STEP_DAYS_OFF;
+	step.day = step.day_end = civil_days_from_date(2024, 2, 8);
+	step.day_kind = DUE_DAY_NOTICE;
+	step.name = "Nghỉ Tết Âm lịch (29 tháng Chạp)";
+	step.source = "Công văn 8662/VPCP-KGVX ngày 03/11/2023";
+	step.file = "/usr/share/motcua/calendar/2024.json";
+	ui_i18n_set("vi");
+	words_due_step(&step, buf, sizeof buf);
+	assert_non_null(strstr(buf, "không tính: Nghỉ Tết Âm lịch (29 tháng Chạp) (theo thông báo: "
+				    "Công văn 8662/VPCP-KGVX ngày 03/11/2023)"));
+	ui_i18n_set("en");
+	words_due_step(&step, buf, sizeof buf);
+	assert_non_null(strstr(buf, "(official notice: Công văn 8662/VPCP-KGVX ngày 03/11/2023)"));
+	/* a notice that names no document: its file */
+	step.source = NULL;
+	words_due_step(&step, buf, sizeof buf);
+	assert_non_null(strstr(buf, "(official notice of the year, "
+				    "/usr/share/motcua/calendar/2024.json)"));
+	step.file = NULL;
+	words_due_step(&step, buf, sizeof buf);
+	assert_non_null(strstr(buf, "(official notice of the year)"));
+	ui_i18n_set("vi");
+}
+
 static void
 test_stored_form_reads_back(void **state)
 {
@@ -237,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_vietnamese_sentences),
 		cmocka_unit_test(test_sign_and_signin_words),
 		cmocka_unit_test(test_stored_form_reads_back),
+		cmocka_unit_test(test_notice_day_names_its_document),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
