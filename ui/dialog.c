@@ -7,7 +7,8 @@
  * result file of a return, which must be readable),
  * confirms destructive actions, then hands the action to the application's
  * offline queue (app_act: durable, audited, sent when the system answers).  Only
- * 'y' (or the Vietnamese 'c', "có") confirms; Enter alone never does.
+ * The language's yes key confirms ('y'; in Vietnamese also 'c', "có");
+ * Enter alone never does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,10 +56,34 @@ box_draw(struct ui_app *app, WINDOW *win, const char *title, int inner_h)
 	return b;
 }
 
+/*
+ * The keys that answer yes or no are the language's: the prompt says
+ * "y = yes" in English and "c/y = có" in Vietnamese, and only the keys it
+ * names answer (an English clerk's stray `c` must not confirm a
+ * destructive action).  The translation lists them after the colon.
+ */
+static bool
+key_in(const char *keys, int key)
+{
+	const char *list = strchr(keys, ':');
+
+	return key > 0 && key < 128 && list != NULL && strchr(list + 1, key) != NULL;
+}
+
 static bool
 is_yes(int key)
 {
-	return key == 'y' || key == 'Y' || key == 'c' || key == 'C';
+	/* TRANSLATORS: after the colon, the keys that answer "yes" to a
+	 * confirmation, as the prompt "y = yes ..." names them. */
+	return key_in(_("yes-keys:yY"), key);
+}
+
+static bool
+is_no(int key)
+{
+	/* TRANSLATORS: after the colon, the keys that answer "no" (Esc and
+	 * q always do). */
+	return key == 27 || key == 'q' || key_in(_("no-keys:nN"), key);
 }
 
 /* ---- confirmation ----------------------------------------------------- */
@@ -96,8 +121,7 @@ confirm_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act
 	bool yes = is_yes(key);
 
 	(void)act;
-	if (!yes && key != 'n' && key != 'N' && key != 'k' && key != 'K' && key != 27 &&
-	    key != 'q')
+	if (!yes && !is_no(key))
 		return 0; /* other keys do nothing: a stray key must not decide */
 	ui_pop(app);
 	fn(app, yes, ctx);
@@ -338,7 +362,7 @@ actions_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act
 	case STEP_CONFIRM:
 		if (is_yes(key))
 			return advance(ac, app);
-		if (key == 'n' || key == 'N' || key == 'k' || key == 'K' || key == 'q') {
+		if (is_no(key)) {
 			ui_pop(app);
 			ui_message(app, UI_MSG_INFO, "%s", _("Cancelled; nothing was queued."));
 			return UI_REDRAW;

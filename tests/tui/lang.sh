@@ -56,7 +56,33 @@ wait_for 'Inbox: \[1\] All'
 keys '?'
 wait_for 'Help \(q to go back\)'
 screen | grep -Eq 'j, Down +Move down' || fail "English help"
-keys q q
+keys q
+# In English only y confirms a destructive action: the Vietnamese "c" (có)
+# does nothing there, Enter neither; n cancels.
+keys /
+type_text "H56.14-000001"
+wait_for 'All \(1\)'
+keys Enter Enter
+wait_for '^Dossier H56.14-000001'
+keys a
+wait_for 'Action on H56.14-000001'
+n=$(screen | sed -n 's/.* \([0-9]\)  Stop processing (!).*/\1/p')
+[ -n "$n" ] || fail "stop not offered in English: $(screen)"
+keys "$n"
+wait_for 'Reason \(required\)'
+type_text "test reason"
+keys Enter
+wait_for 'y = yes'
+keys c
+settle
+screen | grep -q 'y = yes' || fail "c answered the English confirmation"
+keys Enter
+settle
+screen | grep -q 'y = yes' || fail "Enter answered the confirmation"
+keys n
+wait_for 'Cancelled; nothing was queued'
+screen | grep -q 'Queued: 0' || fail "something was queued"
+keys q q q
 wait_for '^EXIT=0'
 stop
 
