@@ -102,6 +102,7 @@ if [ "$n_att" -gt 1 ]; then
 	keys Enter
 fi
 wait_for 'Đã tải trước đó: ' 5
-keys q q q
-wait_for '^EXIT=0' 15
+keys q q
+settle
+demo_quit 15
 exit 0

@@ -65,8 +65,13 @@ keys '?'
 wait_for '^Trợ giúp'
 keys q
 wait_for '^Hồ sơ: ' 5
+# q asks first: the training goes with it; n keeps it, y ends it
 keys q
-wait_for '^EXIT=0' 10
+wait_for 'Kết thúc buổi đào tạo\?' 10
+keys n
+wait_gone 'Kết thúc buổi đào tạo\?' 5
+screen | grep -q '^Hồ sơ: ' || fail "n did not keep the training"
+demo_quit
 gone "$pid"
 [ -d "$home" ] && fail "the demo's folder $home was left behind"
 [ "$(pane '#{alternate_on}')" = 0 ] || fail "the terminal was left in the alternate screen"
@@ -96,8 +101,7 @@ wait_for 'TRAINING' 40
 pid=$(sandbox_pid)
 kill -KILL "$pid"
 wait_for 'sandbox stopped \(signal 9\)' 5
-keys q
-wait_for '^EXIT=0' 10
+demo_quit
 stop
 
 # 4. The screen lock in a demo: after the grace the new approval is given
@@ -112,8 +116,7 @@ wait_for 'xác nhận lại trên điện thoại' 5
 keys Enter
 wait_for 'Tất cả \([1-9][0-9]+\)' 20
 screen | grep -q 'Màn hình đã khoá' && fail "the demo stayed locked"
-keys q
-wait_for '^EXIT=0' 10
+demo_quit
 stop
 
 # 5. --check: no console, a summary, exit 0, nothing left.

@@ -19,6 +19,14 @@ ROOT=$(cd "$TUI_DIR/../.." && pwd)
 M=${MOTCUA_BIN:-$ROOT/build/motcua}
 SLOW=${MOTCUA_TEST_SLOW:-1}
 case $SLOW in '' | *[!0-9]* | 0) SLOW=1 ;; esac
+# demo_quit [SECONDS]: q at the inbox of `motcua demo` asks before the
+# training sandbox goes; y ends it.  SECONDS (10) for the exit.
+demo_quit() {
+	keys q
+	wait_for 'End the training\?|Kết thúc buổi đào tạo\?' 10
+	keys y
+	wait_for '^EXIT=0' "${1:-10}"
+}
 # slow N: N seconds (a deadline) times MOTCUA_TEST_SLOW.
 slow() { echo $(( $1 * SLOW )); }
 # Screen polls: every 50 ms, or 200 ms when slow (fewer tmux calls competing

@@ -71,6 +71,7 @@ step 'Trả kết quả' 'Đã trả kết quả' 10
 	fail "an action was applied twice"
 keys q
 wait_for '^Hồ sơ: ' 5
-keys q q
-wait_for '^EXIT=0' 10
+keys q # the search goes first
+settle
+demo_quit
 exit 0
