@@ -139,14 +139,40 @@ cmd_queue(struct ui_app *app, int argc, char **argv)
 	return open_screen(app, ui_queue_is, ui_queue_new);
 }
 
+/* The one table: ui_command_run() dispatches from it and the help screen
+ * lists it (ui_command_help), so the two cannot drift. */
 static const struct {
-	const char *name;
+	const char *name, *alias;
 	cmd_fn *fn;
+	const char *args;   /* words, not translated */
+	const char *help;
 } commands[] = {
-	{"q", cmd_quit},       {"quit", cmd_quit}, {"sort", cmd_sort}, {"view", cmd_view},
-	{"lang", cmd_lang},    {"help", cmd_help}, {"sync", cmd_sync}, {"lock", cmd_lock},
-	{"dashboard", cmd_dashboard}, {"queue", cmd_queue},
+	{"sort", NULL, cmd_sort, "due|received|status|code|updated [desc]", N_("sort the inbox")},
+	{"view", NULL, cmd_view, "all|today|overdue|soon|supplement|mismatch|SYSTEM|N",
+	 N_("a saved view")},
+	{"dashboard", NULL, cmd_dashboard, "", N_("the day's counts and the on-time rate")},
+	{"queue", NULL, cmd_queue, "", N_("the actions waiting to be sent, and conflicts")},
+	{"sync", NULL, cmd_sync, "", N_("fetch from every system now")},
+	{"lock", NULL, cmd_lock, "", N_("lock the screen now")},
+	{"lang", NULL, cmd_lang, "vi|en", N_("language")},
+	{"help", NULL, cmd_help, "", N_("this help")},
+	{"q", "quit", cmd_quit, "", N_("quit")},
 };
+
+size_t
+ui_command_count(void)
+{
+	return sizeof commands / sizeof commands[0];
+}
+
+void
+ui_command_help(size_t i, char *buf, size_t size)
+{
+	snprintf(buf, size, ":%s%s%s%s%s  %s", commands[i].name,
+		 commands[i].alias != NULL ? ", :" : "",
+		 commands[i].alias != NULL ? commands[i].alias : "", commands[i].args[0] ? " " : "",
+		 commands[i].args, _(commands[i].help));
+}
 
 int
 ui_command_run(struct ui_app *app, const char *line)
@@ -168,7 +194,8 @@ ui_command_run(struct ui_app *app, const char *line)
 	if (argc == 0)
 		return 0;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(commands[i].name, argv[0]) == 0)
+		if (strcmp(commands[i].name, argv[0]) == 0 ||
+		    (commands[i].alias != NULL && strcmp(commands[i].alias, argv[0]) == 0))
 			return commands[i].fn(app, argc, argv);
 	ui_message(app, UI_MSG_ERROR, _("Unknown command: %s (see ? for the list)"), argv[0]);
 	return UI_REDRAW;

@@ -1,6 +1,7 @@
 /*
  * help.c - the '?' screen: every action with the keys bound to it now
- * (after the configuration's rebindings), the ':' commands, and what the
+ * (after the configuration's rebindings), the ':' commands (from the table
+ * that dispatches them, cmdline.c), and what the
  * marks in the inbox and the status bar mean.
  */
 #include <stdio.h>
@@ -14,14 +15,6 @@
 struct help {
 	struct ui_screen base;
 	int scroll;
-};
-
-static const char *const commands[] = {
-	N_(":sort due|received|status|code|updated [desc]  sort the inbox"),
-	N_(":view all|today|overdue|soon|supplement|mismatch|SYSTEM|N  saved view"),
-	N_(":lang vi|en  language"),
-	N_(":sync  fetch from every system now"),
-	N_(":q  quit"),
 };
 
 static const struct {
@@ -39,7 +32,7 @@ static const struct {
 static int
 n_lines(void)
 {
-	return 2 + (UI_ACT_COUNT - 1) + 2 + (int)(sizeof commands / sizeof commands[0]) + 2 +
+	return 2 + (UI_ACT_COUNT - 1) + 2 + (int)ui_command_count() + 2 +
 	       (int)(sizeof legend / sizeof legend[0]);
 }
 
@@ -71,8 +64,11 @@ help_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	}
 	y++;
 	LINE(0, app->cols, _("Commands"), head | A_BOLD);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		LINE(2, app->cols - 2, _(commands[i]), A_NORMAL);
+	for (size_t i = 0; i < ui_command_count(); i++) {
+		char line[512];
+		ui_command_help(i, line, sizeof line);
+		LINE(2, app->cols - 2, line, A_NORMAL);
+	}
 	y++;
 	LINE(0, app->cols, _("Marks"), head | A_BOLD);
 	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {

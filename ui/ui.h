@@ -246,6 +246,9 @@ struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int statu
  */
 void ui_sign_start(struct ui_app *app, const char *const *codes, size_t n);
 
+/* cmdline.c: the ':' commands, as the help lists them: ":NAME ARGS  what" */
+size_t ui_command_count(void);
+void ui_command_help(size_t i, char *buf, size_t size);
 /* cmdline.c: run one ':' command line; returns UI_* flags. */
 int ui_command_run(struct ui_app *app, const char *line);
 

@@ -44,6 +44,12 @@ keys '?'
 wait_for 'Trợ giúp'
 screen | grep -Eq 'j, Down +Xuống' || fail "help: j, Down for down"
 screen | grep -Eq '/ +Tìm kiếm' || fail "help: / for search"
+# ... and every ':' command, from the table that runs them
+keys G
+settle
+for c in ':sort due' ':view all' ':dashboard' ':queue' ':sync' ':lock' ':lang vi' ':help' ':q, :quit'; do
+	screen | grep -qF -- "$c" || fail "help: no $c: $(screen)"
+done
 keys q
 wait_for 'Hồ sơ: \['
 keys q
