@@ -50,8 +50,11 @@ kills="crash.sh outbox_upload.sh"
 # test_deadline, test_due_explain, test_calendar, test_calendar_file,
 # test_holiday and test_lunar, and due_explain.sh runs the commands.
 # cli_escapes.sh: the escaping is test_visible's, and every other script
-# prints through it.  VG_TESTS names scripts to run them anyway.
-asan_only="crash.sh outbox_basic.sh sign_return.sh due.sh calendar.sh cli_escapes.sh"
+# prints through it.  detail.sh (a `motcua show` per system, each a process
+# under memcheck): the detail's code runs memcheck'd in tui_detail_live.sh
+# (the console reads every system's detail) and test_source_detail,
+# test_store, test_sandbox_detail.  VG_TESTS names scripts to run them anyway.
+asan_only="crash.sh outbox_basic.sh sign_return.sh due.sh calendar.sh cli_escapes.sh detail.sh"
 
 work=$(mktemp -d /tmp/motcua-vg.XXXXXX)
 export VG_LOG_DIR="$work/logs" VG_REAL_DIR="$build" VG_SUPP="$here/motcua.supp"
