@@ -120,10 +120,28 @@ draw_list(struct queue *q, struct ui_app *app, WINDOW *win)
 		ui_put(win, y + 1, 2, app->cols - 2, _("Nothing is waiting to be sent."), A_NORMAL);
 		return;
 	}
-	ui_put_text(win, y, 0, 11, _("State"), h);
-	ui_put_text(win, y, 11, 20, _("Code"), h);
-	ui_put_text(win, y, 31, 17, _("Action"), h);
-	ui_put_text(win, y, 48, app->cols - 48, _("Note"), h);
+	/* columns as wide as their widest word, one space between: an action
+	 * name must never run into the note ("Từ chối tiếp nhậnconnection") */
+	int w_state = ui_text_width(_("State")), w_code = ui_text_width(_("Code")),
+	    w_action = ui_text_width(_("Action")), x_code, x_action, x_note;
+	for (size_t i = 0; i < q->n; i++) {
+		int ws = 2 + ui_text_width(state_word(q->v[i].state));
+		int wc = q->v[i].code != NULL ? ui_text_width(q->v[i].code) : 0;
+		int wa = ui_text_width(action_word(q->v[i].action));
+		w_state = ws > w_state ? ws : w_state;
+		w_code = wc > w_code ? wc : w_code;
+		w_action = wa > w_action ? wa : w_action;
+	}
+	w_code = w_code < 24 ? w_code : 24;
+	w_action = w_action < 24 ? w_action : 24;
+	x_code = w_state + 1;
+	x_action = x_code + w_code + 1;
+	x_note = x_action + w_action + 1;
+	ui_put_text(win, y, 0, w_state, _("State"), h);
+	ui_put_text(win, y, x_code, w_code, _("Code"), h);
+	ui_put_text(win, y, x_action, w_action, _("Action"), h);
+	if (x_note < app->cols)
+		ui_put_text(win, y, x_note, app->cols - x_note, _("Note"), h);
 	y++;
 	if (q->sel < q->top)
 		q->top = q->sel;
@@ -145,16 +163,19 @@ draw_list(struct queue *q, struct ui_app *app, WINDOW *win)
 			 e->state == STORE_OUTBOX_CONFLICT || e->state == STORE_OUTBOX_FAILED ? "!"
 															: " ",
 			 state_word(e->state));
-		ui_put(win, y, x, 11, line, sa);
-		x = 11;
-		ui_put(win, y, x, 20, e->code, a);
-		x += 20;
-		ui_put(win, y, x, 17, action_word(e->action), a);
-		x += 17;
+		ui_put(win, y, x, x_code, line, sa);
+		x = x_code;
+		ui_put(win, y, x, x_action - x_code, e->code, a);
+		x = x_action;
+		ui_put(win, y, x, x_note - x_action, action_word(e->action), a);
+		x = x_note;
+		if (x >= app->cols)
+			continue;
 		if (e->last_error != NULL) {
 			struct mc_err err;
+			/* the clerk's words only; the server's own are in the entry (Enter) */
 			app_queue_error(e, &err);
-			words_err(&err, line, sizeof line);
+			words_err_short(&err, line, sizeof line);
 		} else if (e->state == STORE_OUTBOX_PENDING && e->next_at > app->now) {
 			snprintf(line, sizeof line, _("next try %s"),
 				 ui_fmt_datetime(e->next_at, buf, sizeof buf));

@@ -39,6 +39,12 @@ open_dossier() {
 	wait_for 'Tất cả \(1\)' 5
 	keys Enter Enter
 	wait_for "^Hồ sơ $1" 5
+	# opening reads the dossier's detail from its system: wait for it, so
+	# a change made on the server after this is one the clerk has not seen
+	keys G
+	wait_for 'Chi tiết *(đọc từ tuphap lúc|không đọc được)' 20
+	keys g
+	settle
 }
 # approve: the actions dialog of the open dossier, "Phê duyệt" (not destructive).
 approve() {
@@ -100,13 +106,17 @@ who=$(curl -sS -H "Authorization: Bearer $TOK" "$URL/tuphap/api/v1/dossiers/$A" 
 keys q
 wait_for '^Hồ sơ: ' 5
 
-# 2. Conflict, re-applied: another clerk forwarded B on the server meanwhile.
-act_on_server forward "$B"
+# 2. Conflict, re-applied: another clerk forwards B on the server while the
+# clerk here has it open.
 open_dossier "$B"
+act_on_server forward "$B"
 approve
 back_to_inbox
 keys w
 wait_for "! xung đột +$B" 30
+# the columns keep apart: the action's name, a space, then the note in the
+# clerk's words
+screen | grep -Eq "! xung đột +$B +Phê duyệt +[^ ]" || fail "the conflict's row runs together: $(screen)"
 keys Enter
 wait_for 'Bạn đã yêu cầu \(tại máy\)' 5
 screen | grep -q 'Trên hệ thống hiện nay' || fail "no side-by-side view of the conflict"
@@ -119,11 +129,12 @@ wait_for 'Đã đưa lại vào hàng đợi' 5
 wait_for 'Không có thao tác nào đang chờ gửi' 30
 [ "$(server_status "$B")" = 9 ] || fail "$B was not approved after re-applying"
 
-# 3. Conflict, dropped: B's neighbour C was sent back for supplements.
-act_on_server request-supplement "$C" "Thiếu giấy tờ"
+# 3. Conflict, dropped: B's neighbour C is sent back for supplements while
+# open here.
 keys q
 wait_for '^Hồ sơ: ' 5
 open_dossier "$C"
+act_on_server request-supplement "$C" "Thiếu giấy tờ"
 approve
 back_to_inbox
 keys w
