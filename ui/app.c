@@ -30,6 +30,7 @@
 #include "ui/i18n.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
+#include "ui/words.h"
 
 #define MIN_COLS 40
 #define MIN_ROWS 8
@@ -485,6 +486,41 @@ resize(struct ui_app *app)
 
 /* ---- what runs beside the clerk --------------------------------------- */
 
+/* The pass the clerk asked for (S) ended: what came, or which systems
+ * could not be read and why - never "fetching..." left standing. */
+static void
+say_pass_end(struct ui_app *app)
+{
+	struct app_sync_report r[16];
+	size_t n = app_sync_reports(app->core, r, 16);
+	int64_t got = 0;
+	char failed[256] = "", why[512] = "";
+	size_t len = 0;
+	int n_failed = 0;
+
+	for (size_t i = 0; i < n && i < 16; i++) {
+		if (!r[i].ran)
+			continue;
+		got += r[i].n_new + r[i].n_changed;
+		if (r[i].ok || r[i].error == NULL)
+			continue;
+		if (n_failed++ == 0)
+			words_err_short(r[i].error, why, sizeof why);
+		len += (size_t)snprintf(failed + len, len < sizeof failed ? sizeof failed - len : 0,
+					"%s%s", len > 0 ? ", " : "", r[i].name);
+		if (len >= sizeof failed)
+			len = sizeof failed - 1;
+	}
+	if (n_failed == 0)
+		ui_message(app, UI_MSG_OK, _("Fetched from every system: %lld new or changed."),
+			   (long long)got);
+	else if (n_failed == 1)
+		ui_message(app, UI_MSG_ERROR, _("Not fetched from %s: %s"), failed, why);
+	else
+		ui_message(app, UI_MSG_ERROR, _("Not fetched from %s (%s); the others: %lld new or "
+						"changed."), failed, why, (long long)got);
+}
+
 /* Once per loop turn, after the wait: the app's turn, then what changed. */
 static void
 watch_turn(struct ui_app *app)
@@ -510,6 +546,10 @@ watch_turn(struct ui_app *app)
 		app->dirty = true;
 		if (ended)
 			ui_sources_refresh(app); /* online marks and ages */
+		if (ended && app->sync_asked) {
+			app->sync_asked = false;
+			say_pass_end(app);
+		}
 	}
 	if (sbx != NULL && !app->sandbox_down && now != app->sandbox_checked) {
 		int code = 0, how = app_training_state(sbx, &code);

@@ -91,8 +91,10 @@ cmd_sync(struct ui_app *app, int argc, char **argv)
 	}
 	if (app_pull_now(app->core, NULL) != 0)
 		ui_message(app, UI_MSG_ERROR, "%s", _("Could not start synchronisation."));
-	else
+	else {
 		ui_message(app, UI_MSG_INFO, "%s", _("Fetching from every system..."));
+		app->sync_asked = true; /* the end of the pass replaces it */
+	}
 	return UI_REDRAW;
 }
 

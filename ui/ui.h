@@ -140,6 +140,7 @@ struct ui_app {
 	int64_t queued;         /* -1: unknown */
 	mc_time sources_at;
 	bool syncing;           /* a pass is under way: progress below */
+	bool sync_asked;              /* the clerk asked (S): say how it ended */
 	struct app_progress progress;
 
 	/* Years whose notice of days off is missing (app_notices_missing: this

@@ -78,6 +78,10 @@ base=$(applied)
 
 # 1. Offline: queued at once, marked, listed; replayed when the system is back.
 control offline "source=tuphap&on=1"
+# S says how the pass it started ended, not "fetching..." for ever
+keys S
+wait_for 'Đang lấy dữ liệu từ các hệ thống' 5
+wait_for 'Không lấy được từ tuphap: ' 30
 open_dossier "$A"
 approve
 screen | grep -q 'Chờ gửi: 1' || fail "the status bar does not count the queued action"
