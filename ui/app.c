@@ -256,6 +256,12 @@ ui_sources_refresh(struct ui_app *app)
 		si->online = sys.online;
 	}
 	app->queued = app_queue_open_total(app->core);
+	{
+		int64_t c[STORE_OUTBOX_N_STATES] = {0};
+		app->troubled = app_queue_counts(app->core, c) == 0
+					? c[STORE_OUTBOX_CONFLICT] + c[STORE_OUTBOX_FAILED]
+					: 0;
+	}
 	app->sources_at = app->now;
 	app->dirty = true;
 }

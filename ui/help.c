@@ -24,6 +24,7 @@ static const struct {
 	{"~", "~", N_("coming due")},
 	{"\xe2\x89\xa0", "#", N_("status differs from the coordination system")},
 	{"\xe2\x86\x91", "^", N_("an action is queued and not yet sent")},
+	{"\xe2\x9c\x97", "x", N_("an action conflicts or was refused: decide in the queue (w)")},
 	{"*", "*", N_("marked for signing and returning together (K)")},
 	{"\xe2\x97\x8f", "+", N_("status bar: the system answered (online)")},
 	{"\xe2\x97\x8b", "-", N_("status bar: offline; the age of its data follows")},

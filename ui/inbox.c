@@ -51,6 +51,7 @@ struct ui_inbox {
 	int64_t sel, top;
 	struct store_page page;
 	int *pending;        /* queued actions per page row; -1 unknown */
+	int *trouble;        /* of those, conflicts and refusals per page row */
 	int64_t page_off;
 	bool page_valid;
 	bool failed;
@@ -151,6 +152,8 @@ page_drop(struct ui_inbox *in)
 	app_page_release(&in->page);
 	free(in->pending);
 	in->pending = NULL;
+	free(in->trouble);
+	in->trouble = NULL;
 	in->page_valid = false;
 }
 
@@ -215,8 +218,13 @@ ensure_page(struct ui_inbox *in, struct ui_app *app)
 	in->page_off = q.offset;
 	in->page_valid = true;
 	in->pending = xcalloc(in->page.n ? in->page.n : 1, sizeof *in->pending);
-	for (size_t i = 0; i < in->page.n; i++)
+	in->trouble = xcalloc(in->page.n ? in->page.n : 1, sizeof *in->trouble);
+	for (size_t i = 0; i < in->page.n; i++) {
 		in->pending[i] = app_queue_pending(app->core, in->page.rows[i].code);
+		in->trouble[i] = in->pending[i] > 0
+					 ? app_queue_trouble(app->core, in->page.rows[i].code)
+					 : 0;
+	}
 }
 
 static const struct store_row *
@@ -427,7 +435,8 @@ row_due_class(const struct ui_inbox *in, const struct ui_app *app, const struct 
 
 static void
 draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r,
-	 enum store_due_class dc, int pending, bool selected, bool marked, const int w[C_COUNT])
+	 enum store_due_class dc, int pending, bool trouble, bool selected, bool marked,
+	 const int w[C_COUNT])
 {
 	attr_t base = selected ? ui_attr(app, UI_ROLE_SELECTED) : A_NORMAL;
 	attr_t due_attr = base;
@@ -443,9 +452,14 @@ draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r,
 		due_mark = "~";
 		due_attr = selected ? base | A_BOLD : ui_attr(app, UI_ROLE_SOON);
 	}
+	/* an action that conflicts or was refused: its own mark, not the
+	 * ordinary "waiting to be sent" */
 	snprintf(mark, sizeof mark, "%s%s%s", due_mark,
 		 r->mismatch ? ui_sym(app, "\xe2\x89\xa0", "#") : " ",
-		 pending > 0 ? ui_sym(app, "\xe2\x86\x91", "^") : " ");
+		 trouble ? ui_sym(app, "\xe2\x9c\x97", "x")
+		 : pending > 0 ? ui_sym(app, "\xe2\x86\x91", "^") : " ");
+	if (trouble && !selected)
+		due_attr = ui_attr(app, UI_ROLE_ERROR);
 	if (marked) {
 		/* the due state still shows in the due column's colour */
 		mark[0] = '*';
@@ -520,6 +534,7 @@ inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		if (r == NULL)
 			break;
 		draw_row(app, win, 1 + i, r, row_due_class(in, app, r), pending,
+			 in->trouble[in->top + i - in->page_off] > 0,
 			 in->top + i == in->sel, mark_index(in, r->code) >= 0, w);
 	}
 }

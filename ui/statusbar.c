@@ -94,6 +94,10 @@ ui_statusbar_draw(struct ui_app *app, WINDOW *w)
 	werase(w);
 	if (app->queued < 0)
 		snprintf(queue, sizeof queue, " %s ", _("Queue: not available"));
+	else if (app->troubled > 0)
+		/* where the clerk looks: conflicts and refusals counted apart */
+		snprintf(queue, sizeof queue, " %s %lld  %s %lld ", _("Conflicts:"),
+			 (long long)app->troubled, _("Queued:"), (long long)app->queued);
 	else
 		snprintf(queue, sizeof queue, " %s %lld ", _("Queued:"), (long long)app->queued);
 	qw = ui_text_width(queue);
@@ -130,6 +134,7 @@ ui_statusbar_draw(struct ui_app *app, WINDOW *w)
 	}
 	notices_draw(app, w, x, app->cols - qw);
 	ui_put_text(w, 0, app->cols - qw, qw, queue,
-		    A_REVERSE | (app->queued > 0 ? A_BOLD : 0));
+		    app->troubled > 0 ? A_REVERSE | A_BOLD | ui_attr(app, UI_ROLE_ERROR)
+				      : A_REVERSE | (app->queued > 0 ? A_BOLD : 0));
 	wbkgdset(w, ' ');
 }

@@ -138,6 +138,7 @@ struct ui_app {
 	struct ui_source_info sources[UI_MAX_SOURCES];
 	size_t n_sources;
 	int64_t queued;         /* -1: unknown */
+	int64_t troubled;       /* of those, conflicts and refusals */
 	mc_time sources_at;
 	bool syncing;           /* a pass is under way: progress below */
 	bool sync_asked;              /* the clerk asked (S): say how it ended */

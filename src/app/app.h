@@ -355,6 +355,8 @@ int app_queue_counts(struct app *a, int64_t counts[STORE_OUTBOX_N_STATES]);
 int64_t app_queue_open_total(struct app *a);
 /* Open entries of one dossier (0 none, -1 error). */
 int app_queue_pending(struct app *a, const char *code);
+/* Its entries waiting for the clerk: conflicts and refusals (0, -1 error). */
+int app_queue_trouble(struct app *a, const char *code);
 /* Entries in id order, open ones only unless `all`; free with
  * app_queue_list_free. */
 int app_queue_list(struct app *a, bool all, struct store_outbox_entry **out, size_t *n);

@@ -142,6 +142,16 @@ app_queue_open_total(struct app *a)
 }
 
 int
+app_queue_trouble(struct app *a, const char *code)
+{
+	int64_t n = 0;
+
+	if (store_outbox_trouble_count(a->store, code, &n) != 0)
+		return -1;
+	return n > 1000 ? 1000 : (int)n;
+}
+
+int
 app_queue_pending(struct app *a, const char *code)
 {
 	int64_t n = 0;

@@ -279,6 +279,25 @@ store_outbox_counts(struct store *s, int64_t counts[STORE_OUTBOX_N_STATES])
 }
 
 int
+store_outbox_trouble_count(struct store *s, const char *code, int64_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM outbox"
+					 " WHERE code = ?1 AND state IN ('conflict', 'failed')");
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(s, "counting the outbox");
+	}
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
 store_outbox_open_count(struct store *s, const char *code, int64_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM outbox"

@@ -121,6 +121,8 @@ int store_outbox_counts(struct store *s, int64_t counts[STORE_OUTBOX_N_STATES]);
 
 /* Open entries (not done) of one dossier. */
 int store_outbox_open_count(struct store *s, const char *code, int64_t *n);
+/* Entries of `code` waiting for the clerk's decision (conflict or failed). */
+int store_outbox_trouble_count(struct store *s, const char *code, int64_t *n);
 /*
  * When the first open (not done) entry of `action` (enum action) for `code`
  * was queued: 1 and *at, 0 when there is none (*at = 0), -1 on error.  The

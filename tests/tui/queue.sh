@@ -121,6 +121,21 @@ wait_for "! xung đột +$B" 30
 # the columns keep apart: the action's name, a space, then the note in the
 # clerk's words
 screen | grep -Eq "! xung đột +$B +Phê duyệt +[^ ]" || fail "the conflict's row runs together: $(screen)"
+# where the clerk looks: a count in the status bar, a mark of its own on
+# the inbox row (not the ordinary ↑)
+keys q
+wait_for '^Hồ sơ: ' 5
+screen | grep -q 'Xung đột: 1 *Chờ gửi: 1' || fail "the status bar does not count the conflict"
+keys /
+type_text "$B"
+wait_for 'Tất cả \(1\)' 5
+keys Enter
+settle
+screen | grep -q "✗ *tuphap *$B" || fail "no conflict mark on the row of $B: $(screen)"
+keys q # clears the search
+settle
+keys w
+wait_for "! xung đột +$B" 5
 keys Enter
 wait_for 'Bạn đã yêu cầu \(tại máy\)' 5
 screen | grep -q 'Trên hệ thống hiện nay' || fail "no side-by-side view of the conflict"
