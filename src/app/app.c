@@ -468,6 +468,8 @@ app_open(struct app **out, const struct app_options *opt, struct mc_err *err)
 		if (open_store(a, err) != 0)
 			goto fail;
 		load_procedures(a);
+		/* before anything reads a due date; a failure is warned, not fatal */
+		(void)app_due_refresh(a, false);
 	}
 	if (a->opt.flags & APP_SIGN_IN) {
 		auth_json_wipe_on_free(); /* tokens, OTPs and SADs pass through JSON */

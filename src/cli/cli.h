@@ -83,6 +83,13 @@ int cli_app_open(const char *cmd, const char *config_file, const char *issuer,
 /* The same with every option (warn and warn_ctx are set here). */
 int cli_app_open_with(const char *cmd, struct app_options *o, struct app **out);
 
+/*
+ * app_options.due_progress for the commands and the console before its
+ * screen: "motcua CMD: re-computing due dates: D of N" on stderr (ctx: the
+ * command's name) for large stores, at the start, each second and the end.
+ */
+void cli_due_progress(void *ctx, int64_t done, int64_t total);
+
 /* The language of what commands print: the environment's (LANGUAGE, LC_*,
  * LANG), else the configuration's (config_language; NULL before it is read). */
 void cli_lang_init(const char *config_language);
