@@ -56,7 +56,7 @@ enum app_flags {
 	                          log's shipping (implies APP_SIGN_IN) */
 	APP_WAIT_DISCOVERY = 1 << 2, /* wait for the provider's discovery in app_open (the
 	                          one-shot commands); without it the first turns wait */
-	APP_NO_STORE = 1 << 3, /* configuration and calendar only (sign) */
+	APP_NO_STORE = 1 << 3, /* configuration and calendar only (sign, due, calendar) */
 };
 
 /* A warning while opening or running: a profile skipped, a catalogue
@@ -80,6 +80,10 @@ struct app_options {
 	                                "cli" (NULL) */
 	struct config_error *config_error; /* out: why config.json was refused; may
 					      be NULL */
+	/* The yearly notices from this folder alone instead of the calendar/
+	 * folders of the rule (`--calendar DIR`: a notice file being checked);
+	 * NULL: the rule's. */
+	const char *calendar_dir;
 	/* Long work while opening: the stored due dates re-computed because
 	 * what they depend on changed (app_due_refresh): `done` of `total`
 	 * dossiers, at the start (0), after each batch and at the end.  NULL:

@@ -143,9 +143,6 @@ int cli_parse_fd(const char *s, int *fd);
  * otp_fd, or the terminal when -1. */
 void cli_sign_drive(struct app *app, int pin_fd, int otp_fd);
 
-/* The calendar for `due`/`calendar` (--calendar DIR or the default folder). */
-struct calendar *cli_open_calendar(const char *cmd, const char *dir);
-
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_due(int argc, char **argv);

@@ -198,13 +198,6 @@ cli_usage_err(const char *cmd, const struct mc_err *err)
 	return cli_usage_error(cmd, "%s", cli_words_err(err, buf, sizeof buf));
 }
 
-struct calendar *
-cli_open_calendar(const char *cmd, const char *dir)
-{
-	cli_lang_init(NULL);
-	return app_calendar_open(NULL, dir, on_warn, (void *)cmd, NULL);
-}
-
 void
 cli_events_init(struct cli_events *ev, const char *cmd, bool quiet)
 {

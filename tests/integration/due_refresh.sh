@@ -11,6 +11,8 @@
 #   - nothing changed: nothing is re-computed (no progress line);
 #   - procedures.json gives one procedure two more working days: its
 #     dossiers move by two working days, the others keep their dates;
+#   - config.json's working hours: every date re-computed, and `motcua due`
+#     with a dossier's rule gives its stored date (same hours, same notices);
 #   - the progress line on stderr (its threshold lowered for the test).
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/sync_signin.sh"
@@ -117,4 +119,28 @@ while read -r code old new; do
 	fi
 done <"$T/ap"
 [ "$longer" -ge 3 ] || sbx_die "only $longer dossiers of $proc"
-echo "due_refresh: ok ($moved moved by the notice, $kept kept, $longer by the procedure)"
+
+# ---- other working hours: re-computed, and `motcua due` agrees --------------
+echo '{"working_hours": "07:30-11:30,13:30-17:30"}' >"$T/config.json"
+"$M" inbox --json --limit 0 >"$T/hours.json" 2>"$T/err" || sbx_die "inbox after config.json"
+grep -q "re-computing due dates" "$T/err" || sbx_die "config.json did not re-compute"
+[ "$(jq '[.[] | select(.due_at != null and (.due_at | test("T17:00:00")))] | length' \
+	"$T/hours.json")" = 0 ] || sbx_die "dates still end at 17:00"
+# `due` with the same rule, hours and notices gives each plain dossier's date
+checked=0
+for code in $(jq -r '.[] | select(.due_at != null) | .code' "$T/hours.json" |
+	grep -xF -f "$T/plain" | head -n 8); do
+	row=$(jq -c --arg c "$code" '.[] | select(.code == $c)' "$T/hours.json")
+	rule=$(jq -c --arg p "$(printf '%s' "$row" | jq -r .procedure_code)" \
+		'.procedures[] | select(.code == $p)' "$T/procedures.json")
+	[ -n "$rule" ] || continue
+	set -- --received "$(printf '%s' "$row" | jq -r .received_at)" \
+		--duration "$(printf '%s' "$rule" | jq -r .duration)" \
+		--unit "$(printf '%s' "$rule" | jq -r .unit)"
+	cutoff=$(printf '%s' "$rule" | jq -r '.cutoff // empty')
+	[ -n "$cutoff" ] && set -- "$@" --cutoff "$cutoff"
+	sbx_eq "$("$M" due "$@")" "$(printf '%s' "$row" | jq -r .due_at)" "motcua due $* ($code)"
+	checked=$((checked + 1))
+done
+[ "$checked" -ge 4 ] || sbx_die "only $checked dossiers checked against motcua due"
+echo "due_refresh: ok ($moved moved by the notice, $kept kept, $longer by the procedure, $checked as motcua due)"
