@@ -460,7 +460,8 @@ app_open(struct app **out, const struct app_options *opt, struct mc_err *err)
 			*opt->config_error = a->cfg_problem;
 		goto fail;
 	}
-	a->cal = app_calendar_open(&a->paths, NULL, opt->warn, opt->warn_ctx, &a->calendar_dirs);
+	a->cal = app_calendar_open(&a->paths, opt->calendar_dir, opt->warn, opt->warn_ctx,
+				   &a->calendar_dirs);
 	calendar_set_workweek(a->cal, a->cfg.workweek);
 	auth_lock_init(&a->lock, a->cfg.lock_idle_minutes, a->cfg.lock_grace_minutes,
 		       app_now(a));
@@ -468,6 +469,8 @@ app_open(struct app **out, const struct app_options *opt, struct mc_err *err)
 		if (open_store(a, err) != 0)
 			goto fail;
 		load_procedures(a);
+		/* before anything reads a due date; a failure is warned, not fatal */
+		(void)app_due_refresh(a, false);
 	}
 	if (a->opt.flags & APP_SIGN_IN) {
 		auth_json_wipe_on_free(); /* tokens, OTPs and SADs pass through JSON */

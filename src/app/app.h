@@ -56,7 +56,7 @@ enum app_flags {
 	                          log's shipping (implies APP_SIGN_IN) */
 	APP_WAIT_DISCOVERY = 1 << 2, /* wait for the provider's discovery in app_open (the
 	                          one-shot commands); without it the first turns wait */
-	APP_NO_STORE = 1 << 3, /* configuration and calendar only (sign) */
+	APP_NO_STORE = 1 << 3, /* configuration and calendar only (sign, due, calendar) */
 };
 
 /* A warning while opening or running: a profile skipped, a catalogue
@@ -80,6 +80,16 @@ struct app_options {
 	                                "cli" (NULL) */
 	struct config_error *config_error; /* out: why config.json was refused; may
 					      be NULL */
+	/* The yearly notices from this folder alone instead of the calendar/
+	 * folders of the rule (`--calendar DIR`: a notice file being checked);
+	 * NULL: the rule's. */
+	const char *calendar_dir;
+	/* Long work while opening: the stored due dates re-computed because
+	 * what they depend on changed (app_due_refresh): `done` of `total`
+	 * dossiers, at the start (0), after each batch and at the end.  NULL:
+	 * not told.  The front ends say it for large stores. */
+	void (*due_progress)(void *ctx, int64_t done, int64_t total);
+	void *due_progress_ctx;
 };
 
 /*
@@ -130,6 +140,27 @@ struct calendar *app_calendar(struct app *a);
 size_t app_notices_missing(struct app *a, mc_time now, int years[2]);
 /* The folders the app's calendar was read from (borrowed). */
 const struct app_calendar_dirs *app_calendar_dirs(const struct app *a);
+
+/*
+ * The stored local due dates against what they were computed from
+ * (app_due.c, doc/deadlines.md "Stored due dates"): the workweek and the
+ * days of every year a notice applies to, the procedures' rules, the
+ * working time, and the build's own rules (DEADLINE_RULES_VERSION).  When their fingerprint differs from
+ * the one the store noted (or none was noted, or `force`), every stored
+ * dossier's due date is re-computed as the pull computes it, in batches
+ * (opt.due_progress tells), and the new fingerprint noted.  app_open() does
+ * it after loading the calendar and the catalogue; a store that cannot be
+ * written is left as it is.  0, or -1 (warned; the dates stay, the next
+ * open tries again).
+ */
+int app_due_refresh(struct app *a, bool force);
+struct app_due_refresh {
+	bool ran;        /* the dates were re-computed at this open */
+	int64_t total;   /* dossiers walked */
+	int64_t changed; /* whose due date moved */
+};
+/* What the last app_due_refresh() did. */
+void app_due_refreshed(const struct app *a, struct app_due_refresh *out);
 
 /* ---- what was opened ---------------------------------------------------- */
 

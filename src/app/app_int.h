@@ -8,6 +8,7 @@
  *   app_queue.c    the offline queue for the front ends
  *   app_read.c     the read model: inbox, dossiers, the stored errors
  *   app_audit.c    the audit log: records, shipping
+ *   app_due.c      the stored due dates kept in step with their inputs
  *   app_signin.c   the sign-in, the screen lock
  *   download.c     attachment downloads
  *   sign_job.c     signing results as a job of the loop
@@ -110,6 +111,8 @@ struct app {
 	struct app_detail *detail;     /* the detail read on demand; NULL none yet */
 	struct app_sign_job *sign_job;
 
+	struct app_due_refresh due_refresh; /* what the open's re-computing did */
+
 	/* the one-shot runs' events */
 	app_event_fn *event;
 	void *event_ctx;
@@ -173,6 +176,12 @@ unsigned app_detail_turn(struct app *a, mc_time now);
 void app_detail_free(struct app *a);
 unsigned app_sign_turn(struct app *a, mc_time now);
 void app_sign_free(struct app *a);
+
+/* ---- app_due.c ---------------------------------------------------------- */
+
+/* The canonical text the stored due dates' fingerprint is taken of
+ * (malloc'd). */
+char *app_due_inputs_text(struct app *a);
 
 /* ---- tokens.c ----------------------------------------------------------- */
 

@@ -83,6 +83,13 @@ int cli_app_open(const char *cmd, const char *config_file, const char *issuer,
 /* The same with every option (warn and warn_ctx are set here). */
 int cli_app_open_with(const char *cmd, struct app_options *o, struct app **out);
 
+/*
+ * app_options.due_progress for the commands and the console before its
+ * screen: "motcua CMD: re-computing due dates: D of N" on stderr (ctx: the
+ * command's name) for large stores, at the start, each second and the end.
+ */
+void cli_due_progress(void *ctx, int64_t done, int64_t total);
+
 /* The language of what commands print: the environment's (LANGUAGE, LC_*,
  * LANG), else the configuration's (config_language; NULL before it is read). */
 void cli_lang_init(const char *config_language);
@@ -135,9 +142,6 @@ int cli_parse_fd(const char *s, int *fd);
 /* Drive the app's signing job to its end (cli_sign.c): secrets from pin_fd /
  * otp_fd, or the terminal when -1. */
 void cli_sign_drive(struct app *app, int pin_fd, int otp_fd);
-
-/* The calendar for `due`/`calendar` (--calendar DIR or the default folder). */
-struct calendar *cli_open_calendar(const char *cmd, const char *dir);
 
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "ui/i18n.h"
@@ -51,6 +52,58 @@ on_warn(void *ctx, const struct mc_err *w)
 		cli_words_err(w, buf, sizeof buf));
 }
 
+/*
+ * Stores below this many dossiers re-compute their due dates in a blink:
+ * nothing said.  Test builds can lower it (MOTCUA_TEST_DUE_PROGRESS_MIN),
+ * so a test sees the lines without a store of that size.
+ */
+#define DUE_PROGRESS_MIN 10000
+
+static int64_t
+due_progress_min(void)
+{
+#ifdef MOTCUA_UNITTEST
+	const char *v = getenv("MOTCUA_TEST_DUE_PROGRESS_MIN");
+	char *end;
+	long long n;
+
+	if (v != NULL && v[0] != '\0') {
+		n = strtoll(v, &end, 10);
+		if (*end == '\0' && n >= 0)
+			return n;
+	}
+#endif
+	return DUE_PROGRESS_MIN;
+}
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void
+cli_due_progress(void *ctx, int64_t done, int64_t total)
+{
+	static int64_t said_at = -1;
+	int64_t now;
+
+	if (total < due_progress_min())
+		return;
+	now = monotonic_ms();
+	/* the start, the end, and a line a second between */
+	if (done != 0 && done < total && said_at >= 0 && now - said_at < 1000)
+		return;
+	said_at = now;
+	fprintf(stderr, "motcua %s: ", (const char *)ctx);
+	fprintf(stderr, _("re-computing due dates: %lld of %lld"), (long long)done,
+		(long long)total);
+	fputc('\n', stderr);
+}
+
 void
 cli_lang_init(const char *config_language)
 {
@@ -86,6 +139,8 @@ cli_app_open_with(const char *cmd, struct app_options *o, struct app **out)
 	o->warn = on_warn;
 	o->warn_ctx = (void *)cmd;
 	o->config_error = &ce;
+	o->due_progress = cli_due_progress;
+	o->due_progress_ctx = (void *)cmd;
 	cli_lang_init(NULL);
 	if (app_open(out, o, &err) != 0)
 		return err.code == MC_E_CONFIG ? cli_config_err(cmd, &ce) : cli_fail_err(cmd, &err);
@@ -141,13 +196,6 @@ cli_usage_err(const char *cmd, const struct mc_err *err)
 	char buf[1280];
 
 	return cli_usage_error(cmd, "%s", cli_words_err(err, buf, sizeof buf));
-}
-
-struct calendar *
-cli_open_calendar(const char *cmd, const char *dir)
-{
-	cli_lang_init(NULL);
-	return app_calendar_open(NULL, dir, on_warn, (void *)cmd, NULL);
 }
 
 void

@@ -1,10 +1,12 @@
 /*
- * cmd_calendar.c - `motcua calendar YEAR [--json] [--calendar DIR]`: the days
- * off of a year (statutory holidays, nghỉ bù, override days) and the days an
- * override declared working.
+ * cmd_calendar.c - `motcua calendar YEAR [--json] [--calendar DIR]
+ * [--config FILE]`: the days off of a year (statutory holidays, nghỉ bù,
+ * override days) and the days an override declared working.
  *
- * Argument handling and output only; the days come from core/calendar.c with
- * the override files loaded by cli_open_calendar().
+ * Argument handling and output only; the days come from the app's calendar,
+ * the one the inbox's due dates are computed with: the notices of the
+ * calendar/ folders (or --calendar's alone) and the configured workweek,
+ * which decides which holidays fall on a weekly rest day (nghỉ bù).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -143,13 +145,15 @@ cmd_calendar(int argc, char **argv)
 	static const struct option options[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"calendar", required_argument, NULL, 'c'},
+		{"config", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	bool json = false;
-	const char *dir = NULL;
+	struct app_options ao = {.flags = APP_NO_STORE};
 	const struct calendar_day *off, *working;
 	size_t n_off, n_working;
 	struct calendar *cal;
+	struct app *app = NULL;
 	int opt, year, rc = CLI_OK;
 
 	cli_lang_init(NULL); /* messages in the clerk's language, usage errors too */
@@ -161,7 +165,10 @@ cmd_calendar(int argc, char **argv)
 			json = true;
 			break;
 		case 'c':
-			dir = optarg;
+			ao.calendar_dir = optarg;
+			break;
+		case 'F':
+			ao.config_file = optarg;
 			break;
 		case ':':
 			return cli_usage_error(CMD, _("option '%s' needs a value"),
@@ -179,7 +186,9 @@ cmd_calendar(int argc, char **argv)
 		return cli_usage_error(CMD, _("YEAR must be a number in %d..%d, not '%s'"),
 				       YEAR_MIN, YEAR_MAX, argv[optind]);
 
-	cal = cli_open_calendar(CMD, dir);
+	if ((rc = cli_app_open_with(CMD, &ao, &app)) != CLI_OK)
+		return rc;
+	cal = app_calendar(app);
 	n_off = calendar_days_off(cal, year, &off);
 	n_working = calendar_working_overrides(cal, year, &working);
 	if (json) {
@@ -188,7 +197,7 @@ cmd_calendar(int argc, char **argv)
 	} else {
 		print_human(year, off, n_off, working, n_working);
 	}
-	calendar_free(cal);
+	app_close(app);
 	if (rc == CLI_OK && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = cli_fail(CMD, _("cannot write the output"));
 	return rc;

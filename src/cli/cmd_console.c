@@ -59,6 +59,9 @@ cmd_console(int argc, char **argv)
 	ao.warn = on_warn;
 	ao.warn_ctx = &notice;
 	ao.config_error = &ce;
+	/* before the screen: said on the terminal it will take over */
+	ao.due_progress = cli_due_progress;
+	ao.due_progress_ctx = "console";
 	if (app_open(&app, &ao, &err) != 0) {
 		rc = err.code == MC_E_CONFIG ? cli_config_err("console", &ce)
 					     : cli_fail_err("console", &err);

@@ -275,6 +275,8 @@ cmd_demo(int argc, char **argv)
 	/* the app in the private folder ($MOTCUA_HOME), on the sandbox's issuer,
 	 * on the scenario's clock (read at sign-in) */
 	ao.warn = on_warn;
+	ao.due_progress = cli_due_progress;
+	ao.due_progress_ctx = "demo";
 	ao.now = app_training_now;
 	ao.now_arg = t;
 	if (app_open(&app, &ao, &err) != 0) {

@@ -1,12 +1,14 @@
 /*
  * cmd_due.c - `motcua due --received T --duration N --unit U [--cutoff HH:MM]
- * [--calendar DIR] [--explain] [--json]`: the due date-time of one dossier,
- * and with --explain why (core/due_explain.h): when the clock started and
- * which days did not count.
+ * [--calendar DIR] [--config FILE] [--explain] [--json]`: the due date-time
+ * of one dossier, and with --explain why (core/due_explain.h): when the
+ * clock started and which days did not count.
  *
  * Argument handling and output only; the rules are core/deadline.c (see
- * doc/deadlines.md) over the calendar of cli_open_calendar().  The default
- * working hours are used; supplements are not taken here.
+ * doc/deadlines.md) with what the inbox's due dates are computed with: the
+ * app's calendar (the notices of the calendar/ folders, or --calendar's;
+ * the configured workweek) and the configured working time.  Supplements
+ * are not taken here.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +34,7 @@ struct due_args {
 	const char *unit;
 	const char *cutoff;
 	const char *dir;
+	const char *config_file;
 	bool json, explain;
 };
 
@@ -130,13 +133,17 @@ cmd_due(int argc, char **argv)
 		{"unit", required_argument, NULL, 'u'},
 		{"cutoff", required_argument, NULL, 'c'},
 		{"calendar", required_argument, NULL, 'C'},
+		{"config", required_argument, NULL, 'F'},
 		{"json", no_argument, NULL, 'j'},
 		{"explain", no_argument, NULL, 'e'},
 		{NULL, 0, NULL, 0},
 	};
 	struct due_args a = {0};
 	struct due_rule rule = DEADLINE_RULE_INIT;
+	struct app_options ao = {.flags = APP_NO_STORE};
+	const struct worktime *wt;
 	struct calendar *cal;
+	struct app *app = NULL;
 	struct due_explanation ex = {0};
 	mc_time received, start, due_at;
 	char due_s[CIVIL_ISO_LEN];
@@ -162,6 +169,9 @@ cmd_due(int argc, char **argv)
 		case 'C':
 			a.dir = optarg;
 			break;
+		case 'F':
+			a.config_file = optarg;
+			break;
 		case 'j':
 			a.json = true;
 			break;
@@ -182,17 +192,23 @@ cmd_due(int argc, char **argv)
 	if (rc != CLI_OK)
 		return rc;
 
-	cal = cli_open_calendar(CMD, a.dir);
-	if (deadline_start(cal, NULL, &rule, received, &start) < 0 ||
-	    deadline_due(cal, NULL, &rule, received, &due_at) < 0) {
+	/* the configuration and calendar the inbox's due dates are computed with */
+	ao.config_file = a.config_file;
+	ao.calendar_dir = a.dir;
+	if ((rc = cli_app_open_with(CMD, &ao, &app)) != CLI_OK)
+		return rc;
+	cal = app_calendar(app);
+	wt = &app_config(app)->worktime;
+	if (deadline_start(cal, wt, &rule, received, &start) < 0 ||
+	    deadline_due(cal, wt, &rule, received, &due_at) < 0) {
 		rc = cli_fail(CMD, _("cannot compute a due date for this rule"));
 		goto out;
 	}
 	if (a.explain)
-		due_explain(cal, NULL, &rule, received, NULL, 0, &ex);
+		due_explain(cal, wt, &rule, received, NULL, 0, &ex);
 	if (a.json) {
 		if (print_json(&rule, received, start, due_at,
-			       deadline_working_seconds(cal, NULL, received, due_at),
+			       deadline_working_seconds(cal, wt, received, due_at),
 			       a.explain ? &ex : NULL) < 0)
 			rc = cli_fail(CMD, _("cannot encode JSON"));
 	} else {
@@ -204,6 +220,6 @@ cmd_due(int argc, char **argv)
 	if (rc == CLI_OK && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = cli_fail(CMD, _("cannot write the output"));
 out:
-	calendar_free(cal);
+	app_close(app);
 	return rc;
 }

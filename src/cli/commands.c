@@ -39,22 +39,26 @@ const struct cli_command cli_commands[] = {
 	    "the end; the sandbox's PID is in its sandbox.pid.  Nothing of yours is touched.\n")},
 	{"due", cmd_due,
 	 "due --received 'YYYY-MM-DD HH:MM' --duration N --unit hours|working-days|calendar-days\n"
-	 "           [--cutoff HH:MM] [--calendar DIR] [--explain] [--json]",
+	 "           [--cutoff HH:MM] [--calendar DIR] [--config FILE] [--explain] [--json]",
 	 N_("print the computed due date-time (ISO 8601, +07:00)"),
 	 N_("  --received T    when the dossier was received, Vietnam time\n"
 	    "  --duration N    how long the procedure takes (0 = same day)\n"
 	    "  --unit U        hours (working hours), working-days, calendar-days\n"
 	    "  --cutoff HH:MM  same-day cut-off: received after it, due the next working day\n"
 	    "  --calendar DIR  folder of yearly override files (YYYY.json)\n"
+	    "  --config FILE   the configuration file: its working hours and workweek count\n"
+	    "                  (as for the inbox's due dates; default: the usual one)\n"
 	    "  --explain       then why: when the clock started, each day not counted\n"
 	    "                  (weekend, holiday by name, day in lieu, official notice)\n"
 	    "  --json          print {\"due_at\": ...} instead of the bare date-time\n"
 	    "                  (with --explain: \"explain\": [steps])\n")},
-	{"calendar", cmd_calendar, "calendar YEAR [--json] [--calendar DIR]",
+	{"calendar", cmd_calendar, "calendar YEAR [--json] [--calendar DIR] [--config FILE]",
 	 N_("days off of a year: holidays, days off in lieu and overrides"),
 	 N_("  YEAR            1900..2100\n"
 	    "  --json          {\"year\":Y,\"days_off\":[{\"date\",\"name\",\"kind\"}]}\n"
-	    "  --calendar DIR  folder of yearly override files (YYYY.json)\n")},
+	    "  --calendar DIR  folder of yearly override files (YYYY.json)\n"
+	    "  --config FILE   the configuration file: its workweek decides which holidays\n"
+	    "                  fall on a rest day (default: the usual one)\n")},
 	{"lunar", cmd_lunar, "lunar YYYY-MM-DD [--json]",
 	 N_("the Vietnamese lunar date of a solar date"),
 	 N_("  YYYY-MM-DD      a solar date, 1900..2100\n"

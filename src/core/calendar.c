@@ -277,6 +277,25 @@ calendar_has_override(const struct calendar *cal, int year)
 	return find_override(cal, year) != NULL;
 }
 
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+size_t
+calendar_override_years(const struct calendar *cal, int *years, size_t max)
+{
+	size_t n = cal->n_overrides < max ? cal->n_overrides : max;
+
+	for (size_t i = 0; i < n; i++)
+		years[i] = cal->overrides[i].year;
+	/* one override per year (a later one replaces it): sorting is enough */
+	qsort(years, n, sizeof *years, cmp_int);
+	return cal->n_overrides;
+}
+
 size_t
 calendar_notices_missing(const struct calendar *cal, int32_t today, int years[2])
 {

@@ -76,6 +76,9 @@ void calendar_override_release(struct calendar_override *ov);
 
 /* Whether an override (a yearly notice) was applied for `year`. */
 bool calendar_has_override(const struct calendar *cal, int year);
+/* The years an override was applied for: up to max of them into years,
+ * ascending; returns how many there are (more than max: some left out). */
+size_t calendar_override_years(const struct calendar *cal, int *years, size_t max);
 
 /*
  * The years whose notice a clerk needs but the calendar lacks on civil day

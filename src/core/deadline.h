@@ -36,6 +36,14 @@
 #include "core/civil.h"
 #include "core/dossier.h"
 
+/*
+ * The version of the rules below and of the calendar's statutory days
+ * (holiday.c, lunar.c, calendar.c).  Raise it with any change there that
+ * moves a due date for the same inputs: stored due dates are re-computed
+ * when it differs from the one they were computed under (app/app_due.c).
+ */
+#define DEADLINE_RULES_VERSION 1
+
 /* ---- Working time of one working day -------------------------------------- */
 
 #define DEADLINE_MAX_PERIODS 4

@@ -58,11 +58,11 @@ static const char upsert_sql[] =
 	" RETURNING id";
 
 /* The sort key described in schema.c: open by due, open without due, finished. */
-static int64_t
-due_key_of(const struct dossier *d)
+int64_t
+store_due_key(int status, mc_time finished_at, mc_time due_at, mc_time source_due_at)
 {
-	mc_time due = d->due_at != 0 ? d->due_at : d->source_due_at;
-	bool finished = status_is_finished(d->status) || d->finished_at != 0;
+	mc_time due = due_at != 0 ? due_at : source_due_at;
+	bool finished = status_is_finished(status) || finished_at != 0;
 
 	if (due < 0)
 		due = 0;
@@ -284,7 +284,8 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, int64_t
 	sqlite3_bind_int(st, C_PAYMENT + 1, d->payment);
 	store_bind_text(st, C_PAYMENT_CHANNEL + 1, d->payment_channel);
 	sqlite3_bind_int64(st, C_DETAIL_AT + 1, d->detail_at);
-	sqlite3_bind_int64(st, C_DUE_KEY + 1, due_key_of(d));
+	sqlite3_bind_int64(st, C_DUE_KEY + 1,
+			   store_due_key(d->status, d->finished_at, d->due_at, d->source_due_at));
 	store_bind_text(st, C_SEARCH + 1, search);
 	sqlite3_bind_int(st, C_KEEP_PAYMENT + 1, (d->lists_absent & DOSSIER_LIST_PAYMENT) != 0);
 	rc = sqlite3_step(st);

@@ -258,6 +258,18 @@ static const char schema_v7[] =
 	" issued_at INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;";
 
+/*
+ * Version 8: what the stored local due dates were computed from
+ * (store/due.c, app/app_due.c): the fingerprint of the calendar's days,
+ * the procedures' rules and the working time.  One row; none until the
+ * first open that computed them all.  A repair does not copy it: the next
+ * open re-computes, which a repaired store deserves anyway.
+ */
+static const char schema_v8[] =
+	"CREATE TABLE due_state ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" inputs TEXT NOT NULL);";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
 	{2, "outbox", schema_v2},
@@ -266,6 +278,7 @@ static const struct migration migrations[] = {
 	{5, "audit anchors: the server's receipt, its refusal", schema_v5},
 	{6, "the total each system reported", schema_v6},
 	{7, "the detail on demand: payment channel, receipts, its age", schema_v7},
+	{8, "what the local due dates were computed from", schema_v8},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -235,6 +235,55 @@ int store_dossier_detail_version(struct store *s, const char *code, char **versi
 int store_dossier_count(struct store *s, const char *source, int64_t *n);
 
 /* ------------------------------------------------------------------ */
+/* Local due dates re-computed (due.c)                                 */
+
+/*
+ * When what the local due dates depend on changes (the calendar's days,
+ * the procedures' rules, the working time), the caller re-computes every
+ * stored one; the store keeps a fingerprint of those inputs so that it
+ * happens once per change (app/app_due.c, doc/deadlines.md).
+ */
+#define STORE_DUE_INPUTS_LEN 64  /* SHA-256 in hex */
+#define STORE_DUE_BATCH 5000     /* dossiers per transaction by default */
+
+/* SHA-256 of `text` as 64 lower-case hex digits and a NUL. */
+void store_due_inputs_digest(const char *text, size_t len, char out[STORE_DUE_INPUTS_LEN + 1]);
+/* The fingerprint the stored due dates were computed from into out ("" when
+ * none was ever noted: an older store, or a new one).  0 or -1. */
+int store_due_inputs_get(struct store *s, char out[STORE_DUE_INPUTS_LEN + 1]);
+/* Note it (any string up to STORE_DUE_INPUTS_LEN).  0 or -1. */
+int store_due_inputs_set(struct store *s, const char *inputs);
+
+/*
+ * The caller's rule for one dossier: *due_at (0: none) from d, which
+ * carries only code, source, procedure_code, received_at, source_due_at,
+ * due_at (the stored one), finished_at, status and the supplements'
+ * requested_at and completed_at (borrowed for the call).  0, or non-zero
+ * to stop the run (a store failure of the function's own).
+ */
+typedef int store_due_fn(void *ctx, const struct dossier *d, mc_time *due_at);
+/* After each batch: done of total dossiers so far (also 0 at the start
+ * and total at the end). */
+typedef void store_due_progress_fn(void *ctx, int64_t done, int64_t total);
+
+struct store_due_run {
+	int64_t total;    /* dossiers when the run started (grown if more came) */
+	int64_t done;     /* walked */
+	int64_t changed;  /* whose due_at (and due_key) changed */
+};
+
+/*
+ * Re-compute due_at (and the due sort key) of every stored dossier with
+ * fn, in due order (a moved date then rewrites neighbouring index pages),
+ * `batch` dossiers per transaction (0: STORE_DUE_BATCH); a row is written
+ * only when its date changed, and fn may see a row twice (its new date lay
+ * ahead of the walk).  Not inside a batch of the caller's.  0 with *run filled, or -1 (the batch under way rolled back;
+ * the ones before it stay, which is harmless: each is a correct date).
+ */
+int store_due_recompute(struct store *s, size_t batch, store_due_fn *fn,
+			store_due_progress_fn *progress, void *ctx, struct store_due_run *run);
+
+/* ------------------------------------------------------------------ */
 /* Inbox queries                                                       */
 
 /*

@@ -21,6 +21,9 @@
 #define STORE_DUE_KEY_NONE ((int64_t)1 << 60)
 #define STORE_DUE_KEY_FINISHED ((int64_t)2 << 60)
 
+/* The due_key of a dossier with these columns (dossiers.c). */
+int64_t store_due_key(int status, mc_time finished_at, mc_time due_at, mc_time source_due_at);
+
 /* PRAGMA application_id of a motcua store: 'MCUA'. */
 #define STORE_APPLICATION_ID 0x4D435541
 

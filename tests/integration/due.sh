@@ -1,11 +1,17 @@
 #!/bin/sh
 # `motcua due`: due dates per unit, cut-off, holidays (computed and from an
-# override file), --json, and the usage errors (exit 2, one line + usage).
+# override file), --json, and the usage errors (exit 2, one line + usage);
+# `due` and `calendar` count with config.json's working hours and workweek,
+# as the inbox does (--config too), and refuse a broken config.json as it.
 set -u
 M=${MOTCUA_BIN:?}
 T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# A home of our own: the user's config.json must not change the answers.
+export HOME="$T/home" MOTCUA_HOME="$T/home/motcua"
+unset XDG_CONFIG_HOME
+mkdir -p "$MOTCUA_HOME"
 
 # An empty override folder, so no local config changes the answers.
 mkdir -p "$T/empty" "$T/ov"
@@ -113,4 +119,39 @@ usage_error --received "$R" --duration 4 --unit
 	fail "duration 3650 rejected"
 "$M" due --received "$R" --duration 0 --unit hours --cutoff 23:59 $CAL > /dev/null ||
 	fail "cutoff 23:59 rejected"
+# ---- the configuration the inbox counts with -----------------------------------
+# Working hours 07:30-11:30, 13:30-17:00 and Saturday a working day.
+cat > "$MOTCUA_HOME/config.json" <<'EOF'
+{"working_hours": "07:30-11:30,13:30-17:00",
+ "workweek": ["mon", "tue", "wed", "thu", "fri", "sat"]}
+EOF
+# before opening: from 07:30, not 07:00
+expect '2026-03-09 07:00' 4 hours 2026-03-09T11:30:00+07:00
+# Friday afternoon: Saturday counts, from 07:30
+expect '2026-03-13 15:00' 4 hours 2026-03-14T09:30:00+07:00
+# one working day is 7.5 hours now
+out=$("$M" due --received '2026-03-09 07:30' --duration 1 --unit working-days --json $CAL) ||
+	fail "due --json with config.json"
+[ "$(printf '%s' "$out" | jq -r .due_at)" = 2026-03-09T17:00:00+07:00 ] || fail "7.5 h day: $out"
+[ "$(printf '%s' "$out" | jq -r .working_seconds)" = 27000 ] || fail "working_seconds: $out"
+# --config FILE: that file's settings instead (here: none, the defaults)
+echo '{}' > "$T/plain.json"
+expect '2026-03-09 07:00' 4 hours 2026-03-09T11:00:00+07:00 --config "$T/plain.json"
+# calendar: 1/5/2027 is a Saturday; with Saturday a working day no day in lieu
+# (Monday 3/5), as the inbox's calendar counts it
+"$M" calendar 2027 --json $CAL > "$T/c.json" || fail "calendar 2027"
+[ "$(jq '[.days_off[] | select(.date == "2027-05-03")] | length' "$T/c.json")" = 0 ] ||
+	fail "3/5/2027 off with Saturday a working day: $(cat "$T/c.json")"
+"$M" calendar 2027 --json $CAL --config "$T/plain.json" > "$T/c.json" || fail "calendar --config"
+[ "$(jq -r '.days_off[] | select(.date == "2027-05-03") | .kind' "$T/c.json")" = compensatory ] ||
+	fail "3/5/2027 not in lieu of Saturday 1/5: $(cat "$T/c.json")"
+# a broken config.json stops them as it stops the inbox: exit 2, file and line
+echo '{"working_hours": "07:30-11:30,' > "$MOTCUA_HOME/config.json"
+for cmd in "due --received 2026-03-09T07:00 --duration 4 --unit hours" "calendar 2026"; do
+	# shellcheck disable=SC2086
+	"$M" $cmd > "$T/out" 2> "$T/err"
+	rc=$?
+	[ "$rc" = 2 ] || fail "$cmd with a broken config.json: exit $rc"
+	grep -q "config.json:" "$T/err" || fail "$cmd: the file not named: $(cat "$T/err")"
+done
 echo "due: ok"
