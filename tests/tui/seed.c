@@ -2,11 +2,17 @@
  * seed.c - fill a console test store: `seed DB N [NOW]`.
  * N synthetic dossiers (tests/tui/seedgen.h) with due dates around NOW
  * (seconds since the epoch; default: the current time).
+ *
+ * DB is $MOTCUA_HOME/motcua.db.  The app is opened on it first, empty, so
+ * that it notes what due dates are computed from (app_due_refresh): the
+ * console opened next finds them unchanged and keeps the seeded due dates
+ * instead of re-computing them from the procedures' rules.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "app/app.h"
 #include "store/store.h"
 #include "tests/tui/seedgen.h"
 
@@ -33,6 +39,17 @@ main(int argc, char **argv)
 			fprintf(stderr, "seed: NOW must be seconds since the epoch\n");
 			return 2;
 		}
+	}
+	{
+		struct app_options opt = {0};
+		struct app *a;
+		struct mc_err e;
+
+		if (app_open(&a, &opt, &e) != 0) {
+			fprintf(stderr, "seed: cannot open the app on $MOTCUA_HOME\n");
+			return 1;
+		}
+		app_close(a);
 	}
 	if (store_open(argv[1], &s, &err) != 0) {
 		fprintf(stderr, "seed: %s\n", err);
