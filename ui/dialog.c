@@ -165,7 +165,9 @@ enum step { STEP_MENU, STEP_REASON, STEP_UNIT, STEP_FILE, STEP_CONFIRM };
 
 struct actions {
 	struct ui_screen base;
-	char code[128];
+	char code[128];        /* the dossier; a batch: "N marked" for the title */
+	char **codes;          /* a batch (the inbox's marks): owned; NULL: one */
+	size_t n_codes;
 	int status;
 	enum action allowed[ACTION_COUNT];
 	int n_allowed, sel;
@@ -189,13 +191,19 @@ actions_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	struct box b;
 	int y;
 
-	snprintf(title, sizeof title, "%s %s", _("Action on"), ac->code);
+	if (ac->codes != NULL)
+		snprintf(title, sizeof title, _("Action on %zu marked dossiers"), ac->n_codes);
+	else
+		snprintf(title, sizeof title, "%s %s", _("Action on"), ac->code);
 	if (ac->step == STEP_MENU) {
 		b = box_draw(app, win, title, ac->n_allowed + 3);
 		y = b.y + 1;
 		if (ac->n_allowed == 0)
 			ui_put_text(win, y++, b.x + 2, b.w - 4,
-				    _("No action is possible from this status."), a);
+				    ac->codes != NULL
+					    ? _("The marked dossiers have no action in common.")
+					    : _("No action is possible from this status."),
+				    a);
 		for (int i = 0; i < ac->n_allowed; i++) {
 			snprintf(buf, sizeof buf, "%d  %s%s", i + 1,
 				 action_label(ac->allowed[i]),
@@ -236,6 +244,44 @@ actions_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		ui_put_text(win, y, b.x + 2, b.w - 4, ac->error, ui_attr(app, UI_ROLE_ERROR));
 	ui_put_text(win, b.y + b.h - 2, b.x + 2, b.w - 4, _("Enter = next    Esc = cancel"),
 		    a | A_BOLD);
+}
+
+/* The same action on every marked dossier: the ones queued are unmarked,
+ * the others stay marked, the first refusal said. */
+static void
+submit_batch(struct actions *ac, struct ui_app *app)
+{
+	enum action a = ac->allowed[ac->sel];
+	size_t ok = 0, bad = 0;
+	char first[640] = "", words[512];
+
+	for (size_t i = 0; i < ac->n_codes; i++) {
+		struct app_action act = {
+			.code = ac->codes[i],
+			.action = a,
+			.reason = action_needs_reason(a) ? ac->reason.text : NULL,
+			.to_unit = a == ACTION_FORWARD ? ac->unit.text : NULL,
+		};
+		struct mc_err err;
+		int64_t id;
+
+		if (app_act(app->core, &act, &id, &err) == 0) {
+			ok++;
+			if (app->inbox != NULL)
+				ui_inbox_unmark(app->inbox, ac->codes[i]);
+		} else if (bad++ == 0) {
+			snprintf(first, sizeof first, "%s: %s", ac->codes[i],
+				 words_err(&err, words, sizeof words));
+		}
+	}
+	if (bad == 0)
+		ui_message(app, UI_MSG_OK, _("Queued: %s on %zu dossiers."), action_label(a), ok);
+	else
+		ui_message(app, UI_MSG_ERROR,
+			   _("%s: %zu queued, %zu not (still marked): %s"), action_label(a), ok,
+			   bad, first);
+	ui_sources_refresh(app);
+	ui_reload_all(app);
 }
 
 static void
@@ -291,8 +337,16 @@ advance(struct actions *ac, struct ui_app *app)
 	ac->error[0] = '\0';
 	if (next == STEP_MENU) {
 		struct actions copy = *ac;
+		ac->codes = NULL; /* the copy owns them now */
+		ac->n_codes = 0;
 		ui_pop(app); /* frees ac */
-		submit(&copy, app);
+		if (copy.codes != NULL)
+			submit_batch(&copy, app);
+		else
+			submit(&copy, app);
+		for (size_t i = 0; i < copy.n_codes; i++)
+			free(copy.codes[i]);
+		free(copy.codes);
 		return UI_REDRAW;
 	}
 	ac->step = next;
@@ -375,6 +429,11 @@ actions_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act
 static void
 actions_free(struct ui_screen *s)
 {
+	struct actions *ac = (struct actions *)s;
+
+	for (size_t i = 0; i < ac->n_codes; i++)
+		free(ac->codes[i]);
+	free(ac->codes);
 	free(s);
 }
 
@@ -403,5 +462,58 @@ ui_actions_new(struct ui_app *app, const char *code, int status)
 				       app_training_sample_result(app->opt->sandbox) != NULL
 				       ? app_training_sample_result(app->opt->sandbox)
 				       : "");
+	return &ac->base;
+}
+
+/*
+ * One action for every marked dossier: offered are the actions every one of
+ * them allows (returning a result is K's, which signs each), asked once (one
+ * reason, one unit).
+ */
+struct ui_screen *
+ui_actions_batch_new(struct ui_app *app, const char *const *codes, size_t n)
+{
+	struct actions *ac = xcalloc(1, sizeof *ac);
+	enum action common[ACTION_COUNT];
+	int n_common = 0;
+
+	ac->base.ops = &actions_ops;
+	snprintf(ac->code, sizeof ac->code, _("%zu marked dossiers"), n);
+	ac->codes = xcalloc(n ? n : 1, sizeof *ac->codes);
+	for (size_t i = 0; i < n; i++) {
+		enum action allowed[ACTION_COUNT];
+		struct dossier d;
+		int k = 0;
+
+		ac->codes[ac->n_codes++] = xstrdup(codes[i]);
+		if (app_dossier(app->core, codes[i], &d) != 0) {
+			n_common = 0;
+			continue;
+		}
+		k = app_actions_offered(app->core, codes[i], d.status, allowed);
+		dossier_release(&d);
+		if (i == 0) {
+			for (int j = 0; j < k; j++)
+				if (allowed[j] != ACTION_RETURN_RESULT)
+					common[n_common++] = allowed[j];
+			continue;
+		}
+		/* keep those this one allows too */
+		for (int j = 0; j < n_common;) {
+			bool in = false;
+			for (int m = 0; m < k; m++)
+				in = in || allowed[m] == common[j];
+			if (in)
+				j++;
+			else
+				common[j] = common[--n_common];
+		}
+	}
+	memcpy(ac->allowed, common, (size_t)n_common * sizeof *common);
+	ac->n_allowed = n_common;
+	ac->step = STEP_MENU;
+	ui_line_clear(&ac->reason);
+	ui_line_clear(&ac->unit);
+	ui_line_clear(&ac->file);
 	return &ac->base;
 }

@@ -376,6 +376,13 @@ ui_inbox_marked(const struct ui_inbox *in, const char *const **codes)
 }
 
 void
+ui_inbox_unmark(struct ui_inbox *in, const char *code)
+{
+	if (mark_index(in, code) >= 0)
+		mark_toggle(in, code);
+}
+
+void
 ui_inbox_clear_marks(struct ui_inbox *in)
 {
 	for (size_t i = 0; i < in->n_marked; i++)
@@ -651,6 +658,12 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 			ui_push(app, ui_detail_new(app, r->code));
 		return UI_REDRAW;
 	case UI_ACT_ACTIONS:
+		/* with marks, on all of them: never the cursor's row alone */
+		if (in->n_marked > 0) {
+			ui_push(app, ui_actions_batch_new(app, (const char *const *)in->marked,
+							  in->n_marked));
+			return UI_REDRAW;
+		}
 		r = row_at(in, in->sel, NULL);
 		if (r != NULL)
 			ui_push(app, ui_actions_new(app, r->code, r->status));

@@ -210,6 +210,8 @@ int ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name)
  * clearing them. */
 size_t ui_inbox_marked(const struct ui_inbox *in, const char *const **codes);
 void ui_inbox_clear_marks(struct ui_inbox *in);
+/* Unmark one dossier (a batch's success). */
+void ui_inbox_unmark(struct ui_inbox *in, const char *code);
 /* Short translated label of a canonical status, for columns. */
 const char *ui_status_short(int status);
 
@@ -240,6 +242,8 @@ struct ui_screen *ui_confirm_new(const char *title, const char *text, ui_confirm
 				 void *ctx);
 /* The actions dialog for a dossier in `status` (then fields, confirm, outbox). */
 struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int status);
+/* The same action for every marked dossier (a, with marks). */
+struct ui_screen *ui_actions_batch_new(struct ui_app *app, const char *const *codes, size_t n);
 
 /*
  * sign.c: "Ký và trả kết quả" for these dossiers (copied): the result

@@ -1,0 +1,96 @@
+#!/bin/sh
+# One action on many dossiers, against the sandbox: with dossiers marked
+# (Space), 'a' acts on all of them, never on the cursor's row alone.  The
+# menu offers only the actions every marked dossier allows; the action is
+# asked once (one reason), queued for each, said with its count, and the
+# dossiers queued are unmarked; replayed, each is applied once.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/integration/lib/sandbox.sh"
+
+SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
+[ -x "$SBX" ] || skip "no motcua-sandbox at $SBX"
+for tool in curl jq; do command -v $tool > /dev/null 2>&1 || skip "$tool not installed"; done
+: > "$T/sbx.out"
+"$SBX" --port 0 --seed 11 --dossiers 300 --now '2026-03-12 09:30' --speed 0 \
+	> "$T/sbx.out" 2> "$T/sbx.err" &
+SPID=$!
+trap 'kill "$SPID" 2> /dev/null; wait "$SPID" 2> /dev/null; cleanup' EXIT INT TERM
+i=0
+while ! grep -q 'listening on' "$T/sbx.out" && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do sleep $POLL; i=$((i + 1)); done
+URL=$(sed -n 's/^motcua-sandbox: listening on //p' "$T/sbx.out")
+[ -n "$URL" ] || fail "the sandbox did not start"
+SBX_URL=$URL
+
+control() { curl -sS -X POST "$URL/_control/$1" -d "$2" | grep -q '"ok":true' || fail "_control/$1 $2"; }
+server_status() { curl -sS "$URL/_control/dossiers?code=$1" | jq -r '.dossier.status'; }
+applied() { curl -sS "$URL/_control/stats" | jq -r '.actions.applied'; }
+# mark CODE N: find CODE with the search box, mark it; N marked in all
+mark() {
+	keys /
+	type_text "$1"
+	wait_for "Tất cả \\(1[^)]*\\) .*/$1" 10
+	keys Enter Space
+	wait_for "^\\*.*$1" 10
+	keys q # clears the search
+	wait_for "Tất cả \\([0-9]+, \\* $2\\)" 10
+}
+
+set -- $(curl -sS "$URL/_control/dossiers?source=tuphap&status=4&in_dvcqg=0&limit=3" |
+	jq -r '.dossiers[].code')
+[ $# -eq 3 ] || fail "the sandbox has no three tuphap dossiers in processing"
+A=$1 B=$2 C=$3
+NEW=$(curl -sS "$URL/_control/dossiers?source=tuphap&status=1&limit=1" | jq -r '.dossiers[0].code')
+[ -n "$NEW" ] && [ "$NEW" != null ] || fail "the sandbox has no new tuphap dossier"
+
+start 80 24 MOTCUA_ISSUER="$URL" MOTCUA_KEYRING=memory NO_COLOR=1
+wait_for '[A-Z]{4}-[A-Z]{4}' 10
+control approve "user_code=$(screen | grep -oE '[A-Z]{4}-[A-Z]{4}' | head -n 1)"
+pin_prompt
+wait_for 'Tất cả \([1-9][0-9]*\)' 20
+wait_for 'tuphap●' 20
+base=$(applied)
+control offline "source=tuphap&on=1"
+
+# 1. A new dossier among those in processing: "approve" is not theirs in
+# common, so it is not offered.
+mark "$A" 1
+mark "$B" 2
+mark "$C" 3
+mark "$NEW" 4
+keys a
+wait_for 'Thao tác trên 4 hồ sơ đã đánh dấu' 5
+screen | grep -q 'Phê duyệt' && fail "approve offered for a new dossier: $(screen)"
+keys Escape
+settle
+screen | grep -q 'Chờ gửi: 0' || fail "cancelling queued something"
+
+# 2. Without it: approve offered, queued once for each of the three, said
+# with the count, and they are no longer marked.  The cursor's row is not
+# one of them: the action goes to the marks, not to the row.
+keys /
+type_text "$NEW"
+wait_for "Tất cả \\(1[^)]*\\) .*/$NEW" 10
+keys Enter Space
+wait_for "^ .*$NEW" 10
+keys q
+wait_for "Tất cả \\([0-9]+, \\* 3\\)" 10
+keys a
+wait_for 'Thao tác trên 3 hồ sơ đã đánh dấu' 5
+n=$(screen | sed -n 's/.* \([0-9]\)  Phê duyệt.*/\1/p')
+[ -n "$n" ] || fail "approve not offered for three dossiers in processing: $(screen)"
+keys "$n"
+wait_for 'Đã đưa vào hàng đợi: Phê duyệt trên 3 hồ sơ' 5
+screen | grep -q 'Chờ gửi: 3' || fail "the status bar does not count three queued actions"
+screen | grep -Eq 'Tất cả \([0-9]+, \*' && fail "the queued dossiers are still marked"
+
+# 3. Back online, each is sent once and approved.
+control offline "source=tuphap&on=0"
+wait_for 'Chờ gửi: 0' 60
+for c in "$A" "$B" "$C"; do
+	[ "$(server_status "$c")" = 9 ] || fail "$c is not approved on the server"
+done
+[ "$(server_status "$NEW")" = 1 ] || fail "$NEW changed although it was unmarked"
+[ "$(applied)" = $((base + 3)) ] || fail "the replay did not apply exactly three actions"
+keys q
+wait_for '^EXIT=0' 5
+exit 0
