@@ -205,13 +205,14 @@ sql_add(struct sqlbuf *b, const char *s)
 }
 
 /*
- * The folded search text, word by word.  A word of three characters or more
- * matches anywhere (a substring of the code, a name, the ID number).  A
- * shorter word matches at the start of a word: while the clerk types
- * "nguyen van d", the "d" is the beginning of a name, and a one-letter
- * substring would select everything.  The stored text puts two spaces before
- * every word (dossiers.c), so every search word is a trigram phrase the FTS
- * index can answer: "van" as it is, "xu" as " xu", "d" as "  d".
+ * The folded search text, word by word.  A word of letters matches the
+ * start of a word: "uyen" is the name Uyên, not the tail of every Nguyễn,
+ * and while the clerk types "nguyen van d" the "d" is the beginning of a
+ * name.  A word with a digit of three characters or more matches anywhere,
+ * so the end of a code ("00042") or of an ID number finds its dossier.
+ * The stored text puts two spaces before every word (dossiers.c), so every
+ * search word is a trigram phrase the FTS index can answer: " uyen", " xu",
+ * "  d", and "00042" as it is.
  */
 struct search_terms {
 	char *folded;                   /* owns the words */
@@ -284,6 +285,7 @@ search_terms_init(struct search_terms *t, struct store *s, const char *search)
 	t->folded = fold_text(search);
 	for (word = t->folded; *word != '\0' && t->n < MAX_WORDS; word = next) {
 		size_t chars, len;
+		bool anywhere;
 
 		next = strchr(word, ' ');
 		if (next != NULL)
@@ -294,11 +296,12 @@ search_terms_init(struct search_terms *t, struct store *s, const char *search)
 			word = token;
 		chars = utf8_chars(word);
 		len = strlen(word);
+		anywhere = chars >= 3 && strpbrk(word, "0123456789") != NULL;
 		/* Needle: the word, or " word" for a word start (one space is
 		 * enough inside the stored text's double spaces). */
 		t->needle[t->n] = xmalloc(len + 2);
-		snprintf(t->needle[t->n], len + 2, "%s%s", chars < 3 ? " " : "", word);
-		match_add(t, &mlen, &cap, word, chars >= 3 ? 0 : 3 - chars);
+		snprintf(t->needle[t->n], len + 2, "%s%s", anywhere ? "" : " ", word);
+		match_add(t, &mlen, &cap, word, anywhere ? 0 : chars >= 2 ? 1 : 2);
 		t->n++;
 	}
 }

@@ -337,8 +337,9 @@ struct store_query {
 	 * What the clerk typed.  Folded with fold_text() and split into words
 	 * (at most 16); every word must match, in any order, the code,
 	 * applicant name, procedure name or ID number, with or without
-	 * diacritics: a word of 3+ characters anywhere (substring), a shorter
-	 * word at the start of a word ("nguyen van d").
+	 * diacritics: a word at the start of a word ("uyen" is Uyên, not
+	 * Nguyễn; "nguyen van d"), except that a word of 3+ characters with a
+	 * digit matches anywhere (the end of a code or an ID number).
 	 */
 	const char *search;
 	enum store_sort sort;

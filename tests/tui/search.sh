@@ -1,6 +1,7 @@
 #!/bin/sh
 # The live search box: with and without diacritics, names stored decomposed
-# (NFD), each keystroke narrowing the list, Esc restoring it, q clearing it.
+# (NFD), words matching the start of words, each keystroke narrowing the
+# list, Esc restoring it, q clearing it.
 . "$(dirname "$0")/lib.sh"
 
 seed 2000
@@ -47,6 +48,18 @@ type_text "tran thi anh"
 wait_for 'H56.14-000002'
 screen | grep 'H56.14-000002' | grep -q "$(printf 'Tra\314\202\314\200n Thi\314\243 A\314\201nh')" ||
 	fail "the NFD name is not drawn with its marks"
+keys Enter
+
+# Words, not substrings: "yen" is the given name Yến, not the tail of every
+# Nguyễn; every row found has a Yến.
+keys /
+keys C-u
+type_text "yen"
+wait_for 'Tất cả \([0-9]+\) .*/yen +[0-9]{2}:'
+settle
+rows=$(screen | grep -cE 'H[0-9]+\.[0-9]+-')
+[ "$rows" -ge 5 ] || fail "'yen' found too few rows: $(screen)"
+screen | grep -E 'H[0-9]+\.[0-9]+-' | grep -v 'Yến' && fail "'yen' found a row without Yến"
 keys Enter
 
 # Backspace removes whole letters; no match says so.

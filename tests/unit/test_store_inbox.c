@@ -73,7 +73,7 @@ test_search_words_any_order(void **state)
 	search_is(s, "duong nguyen", "H56.14-260312-00001,H56.14-260312-00002");
 	search_is(s, "  van   tran ", "H56.14-260312-00004");
 	search_is(s, "nguyen xyz", "");
-	/* "nguyen" is also a substring of the given name Nguyên */
+	/* "nguyen" also starts the given name Nguyên */
 	search_is(s, "nguyen", "H56.14-260312-00001,H56.14-260312-00002,"
 			       "H56.14-260312-00003,H56.14-260312-00005");
 	store_close(s);
@@ -113,6 +113,28 @@ test_search_short_words_start_a_word(void **state)
 	search_is(s, "t", "H56.14-260312-00003,H56.14-260312-00004,H56.14-260312-00006");
 	/* "uy" starts no word ("nguyen" has it inside) */
 	search_is(s, "uy", "");
+	store_close(s);
+}
+
+/* Words match the start of a word, not inside one: the clerk typing "uyen"
+ * is after a Uyên, not every Nguyễn; digits still find a code's tail. */
+static void
+test_search_words_not_substrings(void **state)
+{
+	struct store *s = search_fixture();
+
+	(void)state;
+	add(s, "H56.14-260312-00007", "tuphap", "Trần Thùy Uyên", 2, NOW + 7 * DAY);
+	search_is(s, "uyen", "H56.14-260312-00007");
+	search_is(s, "Uyên", "H56.14-260312-00007");
+	search_is(s, "guyen", "");
+	search_is(s, "uong", "");
+	search_is(s, "ngu", "H56.14-260312-00001,H56.14-260312-00002,"
+			    "H56.14-260312-00003,H56.14-260312-00005");
+	search_is(s, "thuy uy", "H56.14-260312-00007");
+	/* a code by its end, with or without the date part */
+	search_is(s, "00007", "H56.14-260312-00007");
+	search_is(s, "12-00007", "H56.14-260312-00007");
 	store_close(s);
 }
 
@@ -487,6 +509,7 @@ main(void)
 		cmocka_unit_test(test_search_words_any_order),
 		cmocka_unit_test(test_search_code_procedure_id),
 		cmocka_unit_test(test_search_short_words_start_a_word),
+		cmocka_unit_test(test_search_words_not_substrings),
 		cmocka_unit_test(test_search_special_characters),
 		cmocka_unit_test(test_due_classes),
 		cmocka_unit_test(test_due_classes_follow_core),
