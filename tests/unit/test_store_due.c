@@ -85,7 +85,7 @@ test_recompute_moves_dates_and_order(void **state)
 	struct store_query q;
 	struct store_due_run run;
 	struct rule r = {.shift = 10 * DAY};
-	char code[8];
+	char code[16];
 
 	(void)state;
 	/* seven open dossiers due in code order, and one finished */
@@ -155,7 +155,7 @@ test_recompute_sees_supplements(void **state)
 
 	(void)state;
 	for (int i = 0; i < 5; i++) {
-		char code[8];
+		char code[16];
 
 		snprintf(code, sizeof code, "P%d", i);
 		make(&d, code, "tuphap", "Nguyễn Văn An", 4, NOW + i * HOUR);
