@@ -24,6 +24,7 @@
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
+#include "ui/shorten.h"
 #include "ui/textwidth.h"
 #include "ui/ui.h"
 
@@ -397,6 +398,23 @@ ui_inbox_clear_marks(struct ui_inbox *in)
 enum col { C_MARK, C_SOURCE, C_CODE, C_APPLICANT, C_PROCEDURE, C_RECEIVED, C_DUE, C_STATUS,
 	   C_COUNT };
 
+/* The widest short status label in the language in use. */
+static int
+status_cols(void)
+{
+	int w = 4;
+
+	for (int st = 0; st <= STATUS_MAX; st++) {
+		int n;
+		if (!status_valid(st))
+			continue;
+		n = ui_text_width(ui_status_short(st));
+		if (n > w)
+			w = n;
+	}
+	return w;
+}
+
 static void
 columns(int cols, int code_cols, int w[C_COUNT])
 {
@@ -405,15 +423,26 @@ columns(int cols, int code_cols, int w[C_COUNT])
 	w[C_MARK] = 3;
 	w[C_SOURCE] = 6;
 	w[C_CODE] = code_cols;
-	w[C_APPLICANT] = cols >= 120 ? 24 : cols >= 100 ? 20 : 16;
+	/* names shorten well ("Nguyễn T. Khánh"), so at 80 columns the
+	 * procedure gets room for its short name ("Khai sinh", "XN cư trú") */
+	w[C_APPLICANT] = cols >= 120 ? 24 : cols >= 100 ? 20 : 14;
 	w[C_RECEIVED] = cols >= 110 ? 10 : 0;
 	w[C_DUE] = 11;
-	w[C_STATUS] = cols >= 100 ? 14 : 12;
+	w[C_STATUS] = status_cols();
+	if (cols >= 100 && w[C_STATUS] < 14)
+		w[C_STATUS] = 14;
 	if (w[C_RECEIVED] == 0)
 		gaps--;
 	fixed = w[C_MARK] + w[C_SOURCE] + w[C_CODE] + w[C_APPLICANT] + w[C_RECEIVED] +
 		w[C_DUE] + w[C_STATUS] + gaps;
 	w[C_PROCEDURE] = cols - fixed;
+	if (w[C_APPLICANT] < 16 && w[C_PROCEDURE] > 12) {
+		/* short codes left room: the name first, up to 16 */
+		int give = w[C_PROCEDURE] - 12 < 16 - w[C_APPLICANT] ? w[C_PROCEDURE] - 12
+								      : 16 - w[C_APPLICANT];
+		w[C_APPLICANT] += give;
+		w[C_PROCEDURE] -= give;
+	}
 	if (w[C_PROCEDURE] < 6) {
 		/* Narrow: the applicant gives way first, then the code. */
 		int lack = 6 - w[C_PROCEDURE];
@@ -443,11 +472,11 @@ row_due_class(const struct ui_inbox *in, const struct ui_app *app, const struct 
 static void
 draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r,
 	 enum store_due_class dc, int pending, bool trouble, bool selected, bool marked,
-	 const int w[C_COUNT])
+	 bool short_procs, const int w[C_COUNT])
 {
 	attr_t base = selected ? ui_attr(app, UI_ROLE_SELECTED) : A_NORMAL;
 	attr_t due_attr = base;
-	char mark[16], due[32], recv[32];
+	char mark[16], due[32], recv[32], text[2048];
 	int x = 0;
 
 	const char *due_mark = " ";
@@ -481,11 +510,15 @@ draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r,
 	x += w[C_MARK] + 1;
 	ui_put(win, y, x, w[C_SOURCE], r->source, base);
 	x += w[C_SOURCE] + 1;
-	ui_put(win, y, x, w[C_CODE], r->code, base);
+	ui_put(win, y, x, w[C_CODE], ui_short_code(r->code, w[C_CODE], text, sizeof text), base);
 	x += w[C_CODE] + 1;
-	ui_put(win, y, x, w[C_APPLICANT], r->applicant_name, base);
+	ui_put(win, y, x, w[C_APPLICANT],
+	       ui_short_person(r->applicant_name, w[C_APPLICANT], text, sizeof text), base);
 	x += w[C_APPLICANT] + 1;
-	ui_put(win, y, x, w[C_PROCEDURE], r->procedure_name, base);
+	ui_put(win, y, x, w[C_PROCEDURE],
+	       ui_short_procedure(r->procedure_name, app_procedure_short(app->core, r->procedure_code),
+				  !short_procs, w[C_PROCEDURE], text, sizeof text),
+	       base);
 	x += w[C_PROCEDURE] + 1;
 	if (w[C_RECEIVED] > 0) {
 		ui_put(win, y, x, w[C_RECEIVED], ui_fmt_date(r->received_at, recv, sizeof recv),
@@ -518,6 +551,12 @@ inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 			code_cols = cw;
 	}
 	columns(app->cols, code_cols < 8 ? 8 : code_cols > 22 ? 22 : code_cols, w);
+	/* short procedure names on every row once one full name is too wide */
+	bool short_procs = false;
+	for (int i = 0; i < vis && !short_procs; i++) {
+		const struct store_row *r = row_at(in, in->top + i, NULL);
+		short_procs = r != NULL && ui_text_width(r->procedure_name) > w[C_PROCEDURE];
+	}
 	wattrset(win, h);
 	wmove(win, 0, 0);
 	whline(win, ' ', app->cols);
@@ -542,7 +581,7 @@ inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 			break;
 		draw_row(app, win, 1 + i, r, row_due_class(in, app, r), pending,
 			 in->trouble[in->top + i - in->page_off] > 0,
-			 in->top + i == in->sel, mark_index(in, r->code) >= 0, w);
+			 in->top + i == in->sel, mark_index(in, r->code) >= 0, short_procs, w);
 	}
 }
 

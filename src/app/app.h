@@ -428,6 +428,9 @@ int app_due_class_from_name(const char *name);
 int app_sort_from_name(const char *name);
 /* 0 found (*d filled, release with dossier_release), 1 not found, -1. */
 int app_dossier(struct app *a, const char *code, struct dossier *d);
+/* The catalogue's short name of procedure `code` (procedures.json "short",
+ * "Khai sinh"), or NULL.  Borrowed: valid while the app is open. */
+const char *app_procedure_short(const struct app *a, const char *code);
 /*
  * Why d's local due date is what it is (core/due_explain.h), under its
  * procedure's rule, the configured working hours and the calendar - the

@@ -84,6 +84,14 @@ app_store_error(struct app *a)
 	return store_errmsg(a->store);
 }
 
+const char *
+app_procedure_short(const struct app *a, const char *code)
+{
+	const struct procedure *p = procedures_find(&a->procs, code);
+
+	return p != NULL ? p->short_name : NULL;
+}
+
 int
 app_due_explain(struct app *a, const struct dossier *d, struct due_explanation *out)
 {

@@ -76,6 +76,7 @@ procedures_parse(const char *path, const char *text, size_t len, struct procedur
 		bool bad = false;
 		const char *code = opt_str(e, "code", 64, &bad);
 		const char *name = opt_str(e, "name", 256, &bad);
+		const char *short_name = opt_str(e, "short", 64, &bad);
 		const char *field = opt_str(e, "field", 256, &bad);
 		const char *system = opt_str(e, "system", 64, &bad);
 		const char *unit = opt_str(e, "unit", 32, &bad);
@@ -116,6 +117,8 @@ procedures_parse(const char *path, const char *text, size_t len, struct procedur
 		}
 		p->code = xstrdup(code);
 		p->name = xstrdup_or_null(name);
+		p->short_name = short_name != NULL && short_name[0] != '\0' ? xstrdup(short_name)
+									     : NULL;
 		p->field = xstrdup_or_null(field);
 		p->system = xstrdup_or_null(system);
 		p->rule = rule;
@@ -148,23 +151,30 @@ procedures_load(const char *path, struct procedures *out, char **cause)
 }
 
 static const struct {
-	const char *code, *name, *field, *system;
+	const char *code, *name, *short_name, *field, *system;
 	int duration, cutoff;
 } builtin[] = {
-	{"1.001193.000.00.00.H56", "Đăng ký khai sinh", "Hộ tịch", "tuphap", 0, 900},
-	{"1.000894.000.00.00.H56", "Đăng ký kết hôn", "Hộ tịch", "tuphap", 0, 900},
-	{"1.000656.000.00.00.H56", "Đăng ký khai tử", "Hộ tịch", "tuphap", 0, 900},
-	{"2.000635.000.00.00.H56", "Cấp bản sao trích lục hộ tịch", "Hộ tịch", "tuphap", 0, 900},
-	{"2.000815.000.00.00.H56", "Chứng thực bản sao từ bản chính", "Chứng thực", "tuphap", 0, 900},
-	{"2.000884.000.00.00.H56", "Chứng thực chữ ký", "Chứng thực", "tuphap", 0, 900},
-	{"1.004194.000.00.00.H56", "Đăng ký thường trú", "Cư trú", "congan", 7, -1},
-	{"1.004222.000.00.00.H56", "Đăng ký tạm trú", "Cư trú", "congan", 3, -1},
-	{"1.004197.000.00.00.H56", "Xác nhận thông tin về cư trú", "Cư trú", "congan", 1, -1},
-	{"1.003003.000.00.00.H56", "Đăng ký biến động quyền sử dụng đất", "Đất đai", "nnmt", 10, -1},
-	{"1.004227.000.00.00.H56", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "Đất đai", "nnmt",
-	 20, -1},
-	{"1.001776.000.00.00.H56", "Trợ cấp xã hội hằng tháng", "Bảo trợ xã hội", "tinh", 10, -1},
-	{"2.000720.000.00.00.H56", "Đăng ký hộ kinh doanh", "Hộ kinh doanh", "tinh", 3, -1},
+	{"1.001193.000.00.00.H56", "Đăng ký khai sinh", "Khai sinh", "Hộ tịch", "tuphap", 0, 900},
+	{"1.000894.000.00.00.H56", "Đăng ký kết hôn", "Kết hôn", "Hộ tịch", "tuphap", 0, 900},
+	{"1.000656.000.00.00.H56", "Đăng ký khai tử", "Khai tử", "Hộ tịch", "tuphap", 0, 900},
+	{"2.000635.000.00.00.H56", "Cấp bản sao trích lục hộ tịch", "Trích lục",
+	 "Hộ tịch", "tuphap", 0, 900},
+	{"2.000815.000.00.00.H56", "Chứng thực bản sao từ bản chính", "CT bản sao",
+	 "Chứng thực", "tuphap", 0, 900},
+	{"2.000884.000.00.00.H56", "Chứng thực chữ ký", "CT chữ ký",
+	 "Chứng thực", "tuphap", 0, 900},
+	{"1.004194.000.00.00.H56", "Đăng ký thường trú", "Thường trú", "Cư trú", "congan", 7, -1},
+	{"1.004222.000.00.00.H56", "Đăng ký tạm trú", "Tạm trú", "Cư trú", "congan", 3, -1},
+	{"1.004197.000.00.00.H56", "Xác nhận thông tin về cư trú", "XN cư trú",
+	 "Cư trú", "congan", 1, -1},
+	{"1.003003.000.00.00.H56", "Đăng ký biến động quyền sử dụng đất", "Biến động",
+	 "Đất đai", "nnmt", 10, -1},
+	{"1.004227.000.00.00.H56", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "GCN đất",
+	 "Đất đai", "nnmt", 20, -1},
+	{"1.001776.000.00.00.H56", "Trợ cấp xã hội hằng tháng", "Trợ cấp XH",
+	 "Bảo trợ xã hội", "tinh", 10, -1},
+	{"2.000720.000.00.00.H56", "Đăng ký hộ kinh doanh", "Hộ KD",
+	 "Hộ kinh doanh", "tinh", 3, -1},
 };
 
 void
@@ -178,6 +188,7 @@ procedures_builtin(struct procedures *out)
 		struct procedure *p = &out->items[i];
 		p->code = xstrdup(builtin[i].code);
 		p->name = xstrdup(builtin[i].name);
+		p->short_name = xstrdup(builtin[i].short_name);
 		p->field = xstrdup(builtin[i].field);
 		p->system = xstrdup(builtin[i].system);
 		p->rule.duration = builtin[i].duration;
@@ -204,6 +215,7 @@ procedures_release(struct procedures *p)
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->items[i].code);
 		free(p->items[i].name);
+		free(p->items[i].short_name);
 		free(p->items[i].field);
 		free(p->items[i].system);
 	}

@@ -19,6 +19,8 @@
 struct procedure {
 	char *code;             /* MaTTHC */
 	char *name;             /* TenTTHC; may be NULL */
+	char *short_name;       /* "short": a few words for narrow columns ("Khai sinh");
+				   may be NULL */
 	char *field;            /* TenLinhVuc; may be NULL */
 	char *system;           /* handling system; may be NULL */
 	struct due_rule rule;
