@@ -521,6 +521,25 @@ day_span(int32_t from, int32_t to, char *buf, size_t size)
 	return buf;
 }
 
+/* "07:30-11:30, 13:30-17:00" */
+static char *
+periods_text(const struct worktime_day *h, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < h->n_periods && used < size; i++) {
+		int n = snprintf(buf + used, size - used, "%s%02d:%02d-%02d:%02d",
+				 i > 0 ? ", " : "", h->periods[i].start / 60,
+				 h->periods[i].start % 60, h->periods[i].end / 60,
+				 h->periods[i].end % 60);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
 char *
 words_due_rule(const struct due_rule *r, char *buf, size_t size)
 {
@@ -624,6 +643,11 @@ words_due_step(const struct due_step *s, char *buf, size_t size)
 		break;
 	case DUE_STEP_DUE:
 		snprintf(buf, size, _("due %s"), instant(s->at, a, sizeof a));
+		break;
+	case DUE_STEP_DAY_HOURS:
+		snprintf(buf, size, _("%s counted with that weekday's own working hours, %s"),
+			 date_of(s->day, a, sizeof a),
+			 periods_text(&s->hours, span, sizeof span));
 		break;
 	}
 	return buf;
