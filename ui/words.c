@@ -295,6 +295,24 @@ expectation(const struct config_error *e, char *buf, size_t size)
 	case CONFIG_WANT_TLS_SYSTEM:
 		snprintf(buf, size, "%s", _("an object of ca_file, ca_dir, pin"));
 		break;
+	case CONFIG_WANT_DAY_HOURS:
+		snprintf(buf, size, "%s",
+			 _("an object of weekdays \"mon\" .. \"sun\" and their hours, like "
+			   "{\"sat\": \"07:30-11:30\"}"));
+		break;
+	case CONFIG_WANT_READING:
+		snprintf(buf, size, "%s",
+			 _("an object of calendar_days_from, lunch_break, working_days"));
+		break;
+	case CONFIG_WANT_CALENDAR_FROM:
+		snprintf(buf, size, "%s", _("\"reception\" or \"next_day\""));
+		break;
+	case CONFIG_WANT_BREAK:
+		snprintf(buf, size, "%s", _("\"before\" or \"after\""));
+		break;
+	case CONFIG_WANT_DAYS_AS:
+		snprintf(buf, size, "%s", _("\"hours\" or \"day_end\""));
+		break;
 	case CONFIG_WANT_PIN:
 		snprintf(buf, size, "%s",
 			 _("\"sha256//\" and the key's base64 SHA-256 (44 characters), ';' between several"));
