@@ -671,6 +671,49 @@ words_due_step(const struct due_step *s, char *buf, size_t size)
 	return buf;
 }
 
+static const char *
+calendar_from_words(enum deadline_calendar_from v)
+{
+	return v == DEADLINE_FROM_NEXT_DAY
+		       ? _("calendar days counted from the day after the reception, to the end "
+			   "of the last day's working hours")
+		       : _("calendar days counted from the reception instant");
+}
+
+static const char *
+break_words(enum deadline_break v)
+{
+	return v == DEADLINE_BREAK_AFTER
+		       ? _("a due time in the lunch break moves to the afternoon's start")
+		       : _("a due time in the lunch break stays at the morning's end");
+}
+
+static const char *
+days_as_words(enum deadline_days_as v)
+{
+	return v == DEADLINE_DAYS_TO_DAY_END
+		       ? _("working days counted to the end of the last working day")
+		       : _("working days counted as N times a working day's hours");
+}
+
+char *
+words_due_reading(const struct due_explanation *e, char *buf, size_t size)
+{
+	const struct deadline_reading *r = &e->reading;
+
+	if (e->rule.duration == 0)
+		snprintf(buf, size, "%s", "");
+	else if (e->rule.unit == DEADLINE_CALENDAR_DAYS)
+		snprintf(buf, size, "%s; %s", calendar_from_words(r->calendar_from),
+			 break_words(r->in_break));
+	else if (e->rule.unit == DEADLINE_WORKING_DAYS)
+		snprintf(buf, size, "%s; %s", days_as_words(r->working_days),
+			 break_words(r->in_break));
+	else
+		snprintf(buf, size, "%s", break_words(r->in_break));
+	return buf;
+}
+
 const char *
 words_due_stale(void)
 {
