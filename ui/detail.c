@@ -202,6 +202,8 @@ layout_dates(struct detail *dt, struct ui_app *app)
 
 		add(dt, UI_ROLE_HEADER, NULL, "%s", _("Why this due date?"));
 		add(dt, UI_ROLE_NORMAL, _("Rule"), "%s", words_due_rule(&ex.rule, line, sizeof line));
+		if (words_due_reading(&ex, line, sizeof line)[0] != '\0')
+			add(dt, UI_ROLE_NORMAL, _("Reading"), "%s", line);
 		for (size_t i = 0; i < ex.n_steps; i++)
 			add(dt, ex.steps[i].kind == DUE_STEP_DAYS_OFF ? UI_ROLE_DIM : UI_ROLE_NORMAL, "",
 			    "%s", words_due_step(&ex.steps[i], line, sizeof line));

@@ -295,6 +295,24 @@ expectation(const struct config_error *e, char *buf, size_t size)
 	case CONFIG_WANT_TLS_SYSTEM:
 		snprintf(buf, size, "%s", _("an object of ca_file, ca_dir, pin"));
 		break;
+	case CONFIG_WANT_DAY_HOURS:
+		snprintf(buf, size, "%s",
+			 _("an object of weekdays \"mon\" .. \"sun\" and their hours, like "
+			   "{\"sat\": \"07:30-11:30\"}"));
+		break;
+	case CONFIG_WANT_READING:
+		snprintf(buf, size, "%s",
+			 _("an object of calendar_days_from, lunch_break, working_days"));
+		break;
+	case CONFIG_WANT_CALENDAR_FROM:
+		snprintf(buf, size, "%s", _("\"reception\" or \"next_day\""));
+		break;
+	case CONFIG_WANT_BREAK:
+		snprintf(buf, size, "%s", _("\"before\" or \"after\""));
+		break;
+	case CONFIG_WANT_DAYS_AS:
+		snprintf(buf, size, "%s", _("\"hours\" or \"day_end\""));
+		break;
 	case CONFIG_WANT_PIN:
 		snprintf(buf, size, "%s",
 			 _("\"sha256//\" and the key's base64 SHA-256 (44 characters), ';' between several"));
@@ -521,6 +539,25 @@ day_span(int32_t from, int32_t to, char *buf, size_t size)
 	return buf;
 }
 
+/* "07:30-11:30, 13:30-17:00" */
+static char *
+periods_text(const struct worktime_day *h, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < h->n_periods && used < size; i++) {
+		int n = snprintf(buf + used, size - used, "%s%02d:%02d-%02d:%02d",
+				 i > 0 ? ", " : "", h->periods[i].start / 60,
+				 h->periods[i].start % 60, h->periods[i].end / 60,
+				 h->periods[i].end % 60);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
 char *
 words_due_rule(const struct due_rule *r, char *buf, size_t size)
 {
@@ -625,7 +662,55 @@ words_due_step(const struct due_step *s, char *buf, size_t size)
 	case DUE_STEP_DUE:
 		snprintf(buf, size, _("due %s"), instant(s->at, a, sizeof a));
 		break;
+	case DUE_STEP_DAY_HOURS:
+		snprintf(buf, size, _("%s counted with that weekday's own working hours, %s"),
+			 date_of(s->day, a, sizeof a),
+			 periods_text(&s->hours, span, sizeof span));
+		break;
 	}
+	return buf;
+}
+
+static const char *
+calendar_from_words(enum deadline_calendar_from v)
+{
+	return v == DEADLINE_FROM_NEXT_DAY
+		       ? _("calendar days counted from the day after the reception, to the end "
+			   "of the last day's working hours")
+		       : _("calendar days counted from the reception instant");
+}
+
+static const char *
+break_words(enum deadline_break v)
+{
+	return v == DEADLINE_BREAK_AFTER
+		       ? _("a due time in the lunch break moves to the afternoon's start")
+		       : _("a due time in the lunch break stays at the morning's end");
+}
+
+static const char *
+days_as_words(enum deadline_days_as v)
+{
+	return v == DEADLINE_DAYS_TO_DAY_END
+		       ? _("working days counted to the end of the last working day")
+		       : _("working days counted as N times a working day's hours");
+}
+
+char *
+words_due_reading(const struct due_explanation *e, char *buf, size_t size)
+{
+	const struct deadline_reading *r = &e->reading;
+
+	if (e->rule.duration == 0)
+		snprintf(buf, size, "%s", "");
+	else if (e->rule.unit == DEADLINE_CALENDAR_DAYS)
+		snprintf(buf, size, "%s; %s", calendar_from_words(r->calendar_from),
+			 break_words(r->in_break));
+	else if (e->rule.unit == DEADLINE_WORKING_DAYS)
+		snprintf(buf, size, "%s; %s", days_as_words(r->working_days),
+			 break_words(r->in_break));
+	else
+		snprintf(buf, size, "%s", break_words(r->in_break));
 	return buf;
 }
 

@@ -67,6 +67,11 @@ char *words_due_rule(const struct due_rule *r, char *buf, size_t size);
 /* One step of a due date's explanation (core/due_explain.h) as a sentence
  * into buf; returns buf.  The day off's name is the calendar's. */
 char *words_due_step(const struct due_step *s, char *buf, size_t size);
+/* The readings in force that bear on e's rule (deadline.h, struct
+ * deadline_reading: calendar days from the reception or the next day, a
+ * break, working days as hours or to a day's end), as one sentence into
+ * buf; returns buf, empty for a same-day rule, which none bears on. */
+char *words_due_reading(const struct due_explanation *e, char *buf, size_t size);
 /* Said when the stored due date differs from the one explained (static). */
 const char *words_due_stale(void);
 

@@ -57,12 +57,30 @@ add_periods(struct text *t, const struct worktime_period *p, size_t n)
 		text_addf(t, " %d-%d", p[i].start, p[i].end);
 }
 
+/*
+ * The hours of every day, then each weekday's own and the reading only when
+ * set: the text of a default configuration stays what it was before they
+ * existed, so a store is not re-computed for nothing after an upgrade.
+ */
 static void
 add_worktime(struct text *t, const struct worktime *wt)
 {
 	text_addf(t, "hours");
 	add_periods(t, wt->periods, wt->n_periods);
 	text_addf(t, "\n");
+	for (int d = 0; d < 7; d++)
+		if ((wt->own_days & (1u << d)) != 0) {
+			text_addf(t, "day %d hours", d);
+			add_periods(t, wt->day[d].periods, wt->day[d].n_periods);
+			text_addf(t, "\n");
+		}
+	if (wt->reading.calendar_from != DEADLINE_FROM_RECEPTION ||
+	    wt->reading.in_break != DEADLINE_BREAK_BEFORE ||
+	    wt->reading.working_days != DEADLINE_DAYS_AS_HOURS)
+		text_addf(t, "reading %s %s %s\n",
+			  deadline_calendar_from_name(wt->reading.calendar_from),
+			  deadline_break_name(wt->reading.in_break),
+			  deadline_days_as_name(wt->reading.working_days));
 }
 
 static void

@@ -169,5 +169,9 @@ int cmd_audit(int argc, char **argv);
 struct due_explanation;
 json_t *cli_due_explain_json(const struct due_explanation *e);
 void cli_due_explain_print(const struct due_explanation *e);
+/* The reading in force, all three choices by their config.json names:
+ * {"calendar_days_from", "lunch_break", "working_days"} (new reference). */
+struct deadline_reading;
+json_t *cli_due_reading_json(const struct deadline_reading *r);
 
 #endif

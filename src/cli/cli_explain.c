@@ -43,6 +43,20 @@ cli_due_explain_json(const struct due_explanation *e)
 			if (s->file != NULL)
 				json_object_set_new(o, "file", json_string(s->file));
 		}
+		if (s->kind == DUE_STEP_DAY_HOURS) {
+			json_t *hours = json_array();
+
+			for (size_t k = 0; k < s->hours.n_periods; k++)
+				json_array_append_new(
+					hours, json_sprintf("%02d:%02d-%02d:%02d",
+							    s->hours.periods[k].start / 60,
+							    s->hours.periods[k].start % 60,
+							    s->hours.periods[k].end / 60,
+							    s->hours.periods[k].end % 60));
+			json_object_set_new(o, "date",
+					    json_string(civil_format_date(s->day, a, sizeof a)));
+			json_object_set_new(o, "hours", hours);
+		}
 		if (s->kind == DUE_STEP_AFTER_CUTOFF) {
 			snprintf(a, sizeof a, "%02d:%02d", s->cutoff / 60, s->cutoff % 60);
 			json_object_set_new(o, "cutoff", json_string(a));
@@ -53,12 +67,23 @@ cli_due_explain_json(const struct due_explanation *e)
 	return steps;
 }
 
+json_t *
+cli_due_reading_json(const struct deadline_reading *r)
+{
+	return json_pack("{s:s, s:s, s:s}", "calendar_days_from",
+			 deadline_calendar_from_name(r->calendar_from), "lunch_break",
+			 deadline_break_name(r->in_break), "working_days",
+			 deadline_days_as_name(r->working_days));
+}
+
 void
 cli_due_explain_print(const struct due_explanation *e)
 {
 	char line[512];
 
 	cli_printf(stdout, "%s: %s\n", _("Rule"), words_due_rule(&e->rule, line, sizeof line));
+	if (words_due_reading(e, line, sizeof line)[0] != '\0')
+		cli_printf(stdout, "%s: %s\n", _("Reading"), line);
 	for (size_t i = 0; i < e->n_steps; i++)
 		cli_printf(stdout, "  %s\n", words_due_step(&e->steps[i], line, sizeof line));
 }

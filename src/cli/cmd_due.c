@@ -92,8 +92,9 @@ build_rule(const struct due_args *a, struct due_rule *rule, mc_time *received)
 }
 
 static int
-print_json(const struct due_rule *rule, mc_time received, mc_time start, mc_time due_at,
-	   int64_t working_seconds, const struct due_explanation *e)
+print_json(const struct due_rule *rule, const struct worktime *wt, mc_time received,
+	   mc_time start, mc_time due_at, int64_t working_seconds,
+	   const struct due_explanation *e)
 {
 	char due_s[CIVIL_ISO_LEN], received_s[CIVIL_ISO_LEN], start_s[CIVIL_ISO_LEN];
 	char cutoff_s[24];
@@ -112,6 +113,8 @@ print_json(const struct due_rule *rule, mc_time received, mc_time start, mc_time
 			"working_seconds", (json_int_t)working_seconds);
 	if (obj == NULL)
 		return -1;
+	/* how the rule was read: the configuration's choices, with or without --explain */
+	json_object_set_new(obj, "reading", cli_due_reading_json(&wt->reading));
 	if (e != NULL)
 		json_object_set_new(obj, "explain", cli_due_explain_json(e));
 	text = json_dumps(obj, JSON_COMPACT);
@@ -207,7 +210,7 @@ cmd_due(int argc, char **argv)
 	if (a.explain)
 		due_explain(cal, wt, &rule, received, NULL, 0, &ex);
 	if (a.json) {
-		if (print_json(&rule, received, start, due_at,
+		if (print_json(&rule, wt, received, start, due_at,
 			       deadline_working_seconds(cal, wt, received, due_at),
 			       a.explain ? &ex : NULL) < 0)
 			rc = cli_fail(CMD, _("cannot encode JSON"));

@@ -400,7 +400,7 @@ local_json(const struct store_outbox_entry *v, size_t n)
 }
 
 /* "explain": {"rule": {...}, "steps": [...], "due_at", "source_due_at",
- * "difference_seconds"} or {"rule": null, ...} when no rule applies. */
+ * "reading", "difference_seconds"} or {"rule": null, ...} when no rule applies. */
 static json_t *
 explain_json(const struct dossier *d, const struct due_explanation *e)
 {
@@ -417,6 +417,7 @@ explain_json(const struct dossier *d, const struct due_explanation *e)
 		      "supplement", deadline_policy_name(e->rule.supplement), "steps",
 		      cli_due_explain_json(e), "due_at", iso(e->due_at), "source_due_at",
 		      iso(d->source_due_at));
+	json_object_set_new(o, "reading", cli_due_reading_json(&e->reading));
 	json_object_set_new(o, "difference_seconds",
 			    d->source_due_at != 0 && e->due_at != 0
 				    ? json_integer((json_int_t)(d->source_due_at - e->due_at))

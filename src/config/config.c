@@ -302,10 +302,11 @@ rd_shared(struct config *c, json_t *v, struct config_error *e)
 	return 0;
 }
 
+static const char *const day_names[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
 static int
 rd_workweek(struct config *c, json_t *v, struct config_error *e)
 {
-	static const char *const names[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 	unsigned mask = 0;
 	size_t i;
 	json_t *day;
@@ -317,7 +318,7 @@ rd_workweek(struct config *c, json_t *v, struct config_error *e)
 		if (!json_is_string(day))
 			return want(e, CONFIG_WANT_DAYS);
 		for (d = 0; d < 7; d++)
-			if (strcmp(json_string_value(day), names[d]) == 0)
+			if (strcmp(json_string_value(day), day_names[d]) == 0)
 				break;
 		if (d == 7)
 			return want(e, CONFIG_WANT_DAYS);
@@ -327,11 +328,17 @@ rd_workweek(struct config *c, json_t *v, struct config_error *e)
 	return 0;
 }
 
+/* The hours of every day; a weekday's own hours and the reading, which
+ * other keys set in any order, stay. */
 static int
 rd_hours(struct config *c, json_t *v, struct config_error *e)
 {
-	if (!json_is_string(v) || deadline_worktime_parse(json_string_value(v), &c->worktime) < 0)
+	struct worktime every;
+
+	if (!json_is_string(v) || deadline_worktime_parse(json_string_value(v), &every) < 0)
 		return want(e, CONFIG_WANT_HOURS);
+	c->worktime.n_periods = every.n_periods;
+	memcpy(c->worktime.periods, every.periods, sizeof every.periods);
 	return 0;
 }
 
@@ -354,6 +361,66 @@ set_key(struct config_error *e, const char *key, const char *sub)
 
 	snprintf(e->key, sizeof e->key, "%s", line);
 	free(line);
+}
+
+/* "working_hours_by_day": {"sat": "07:30-11:30"}: those weekdays' own hours
+ * (Saturday-morning intake) instead of working_hours'. */
+static int
+rd_hours_by_day(struct config *c, json_t *v, struct config_error *e)
+{
+	const char *name;
+	json_t *value;
+
+	if (!json_is_object(v))
+		return want(e, CONFIG_WANT_DAY_HOURS);
+	json_object_foreach(v, name, value) {
+		int d;
+
+		set_key(e, "working_hours_by_day", name);
+		for (d = 0; d < 7; d++)
+			if (strcmp(name, day_names[d]) == 0)
+				break;
+		if (d == 7)
+			return unknown_key(e, name, day_names, 7);
+		if (!json_is_string(value) ||
+		    deadline_worktime_parse_day(json_string_value(value), d, &c->worktime) < 0)
+			return want(e, CONFIG_WANT_HOURS);
+	}
+	e->key[0] = '\0';
+	return 0;
+}
+
+/* "deadline_reading": where the rules read two ways, which way (deadline.h,
+ * struct deadline_reading); each key optional, its default the zero one. */
+static int
+rd_reading(struct config *c, json_t *v, struct config_error *e)
+{
+	static const char *const names[] = {"calendar_days_from", "lunch_break", "working_days"};
+	struct deadline_reading *r = &c->worktime.reading;
+	const char *name;
+	json_t *value;
+
+	if (!json_is_object(v))
+		return want(e, CONFIG_WANT_READING);
+	json_object_foreach(v, name, value) {
+		const char *s = json_is_string(value) ? json_string_value(value) : NULL;
+
+		set_key(e, "deadline_reading", name);
+		if (strcmp(name, names[0]) == 0) {
+			if (deadline_calendar_from_parse(s, &r->calendar_from) < 0)
+				return want(e, CONFIG_WANT_CALENDAR_FROM);
+		} else if (strcmp(name, names[1]) == 0) {
+			if (deadline_break_parse(s, &r->in_break) < 0)
+				return want(e, CONFIG_WANT_BREAK);
+		} else if (strcmp(name, names[2]) == 0) {
+			if (deadline_days_as_parse(s, &r->working_days) < 0)
+				return want(e, CONFIG_WANT_DAYS_AS);
+		} else {
+			return unknown_key(e, name, names, sizeof names / sizeof *names);
+		}
+	}
+	e->key[0] = '\0';
+	return 0;
 }
 
 static int
@@ -543,6 +610,8 @@ static const struct key keys[] = {
 	{"shared_terminal", rd_shared},
 	{"workweek", rd_workweek},
 	{"working_hours", rd_hours},
+	{"working_hours_by_day", rd_hours_by_day},
+	{"deadline_reading", rd_reading},
 	{NULL, NULL},
 };
 

@@ -106,7 +106,11 @@ struct config {
 	int retention_days;        /* finished dossiers kept; default 90 */
 	int due_soon_minutes;      /* "coming due" threshold, working time; default 480 */
 	unsigned workweek;         /* bit 0 = Sunday; default 0x3e (Mon..Fri) */
-	struct worktime worktime;  /* default 07:00-11:30, 13:30-17:00 */
+	struct worktime worktime;  /* "working_hours" (default 07:00-11:30,
+				      13:30-17:00), "working_hours_by_day"
+				      ({"sat": "07:30-11:30"}: a weekday's own)
+				      and "deadline_reading" (its reading; the
+				      defaults: doc/deadlines.md section 11) */
 	struct config_signing signing; /* all NULL by default */
 	struct config_tls tls;     /* all NULL by default */
 	char *proxy;               /* "http://host:port"; NULL: the environment's
@@ -145,6 +149,12 @@ enum config_expect {
 	CONFIG_WANT_TLS,       /* an object of ca_file, ca_dir, systems */
 	CONFIG_WANT_TLS_SYSTEM,/* an object of ca_file, ca_dir, pin */
 	CONFIG_WANT_PIN,       /* "sha256//" and a base64 SHA-256, ';'-separated */
+	CONFIG_WANT_DAY_HOURS, /* an object of "mon" .. "sun": hours */
+	CONFIG_WANT_READING,   /* an object of calendar_days_from, lunch_break,
+				  working_days */
+	CONFIG_WANT_CALENDAR_FROM, /* "reception" or "next_day" */
+	CONFIG_WANT_BREAK,     /* "before" or "after" */
+	CONFIG_WANT_DAYS_AS,   /* "hours" or "day_end" */
 };
 
 struct config_error {

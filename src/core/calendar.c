@@ -322,6 +322,14 @@ calendar_is_working_day(struct calendar *cal, int32_t day)
 }
 
 bool
+calendar_declared_working(struct calendar *cal, int32_t day)
+{
+	struct year_cache *yc = year_of(cal, civil_date_from_days(day).year);
+
+	return find_day(yc->working, yc->n_working, day) != NULL;
+}
+
+bool
 calendar_is_day_off(struct calendar *cal, int32_t day)
 {
 	return !calendar_is_working_day(cal, day);

@@ -90,6 +90,8 @@ size_t calendar_notices_missing(const struct calendar *cal, int32_t today, int y
 
 bool calendar_is_working_day(struct calendar *cal, int32_t day);
 bool calendar_is_day_off(struct calendar *cal, int32_t day);
+/* Whether a notice declared `day` working (a swapped Saturday). */
+bool calendar_declared_working(struct calendar *cal, int32_t day);
 
 /*
  * The named days off of `year` (holidays, compensatory days and override days,

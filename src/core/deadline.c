@@ -17,7 +17,7 @@
 #define HOUR 3600
 
 static const struct worktime default_worktime = {
-	2, {{7 * 60, 11 * 60 + 30}, {13 * 60 + 30, 17 * 60}, {0, 0}, {0, 0}},
+	2, {{7 * 60, 11 * 60 + 30}, {13 * 60 + 30, 17 * 60}, {0, 0}, {0, 0}}, 0, {{0}}, {0},
 };
 
 /* ---- Working time of one working day ----------------------------------------- */
@@ -28,20 +28,35 @@ deadline_worktime_default(struct worktime *wt)
 	*wt = default_worktime;
 }
 
-int
-deadline_worktime_check(const struct worktime *wt)
+static int
+periods_check(const struct worktime_period *p, size_t n)
 {
 	int prev_end = 0;
 
-	if (wt == NULL || wt->n_periods < 1 || wt->n_periods > DEADLINE_MAX_PERIODS)
+	if (n < 1 || n > DEADLINE_MAX_PERIODS)
 		return -1;
-	for (size_t i = 0; i < wt->n_periods; i++) {
-		const struct worktime_period *p = &wt->periods[i];
-		if (p->start < prev_end || p->start < 0 || p->start >= p->end ||
-		    p->end > 24 * 60)
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].start < prev_end || p[i].start < 0 || p[i].start >= p[i].end ||
+		    p[i].end > 24 * 60)
 			return -1;
-		prev_end = p->end;
+		prev_end = p[i].end;
 	}
+	return 0;
+}
+
+int
+deadline_worktime_check(const struct worktime *wt)
+{
+	if (wt == NULL || periods_check(wt->periods, wt->n_periods) < 0 || wt->own_days > 0x7fu)
+		return -1;
+	for (int d = 0; d < 7; d++)
+		if ((wt->own_days & (1u << d)) != 0 &&
+		    periods_check(wt->day[d].periods, wt->day[d].n_periods) < 0)
+			return -1;
+	if ((unsigned)wt->reading.calendar_from > DEADLINE_FROM_NEXT_DAY ||
+	    (unsigned)wt->reading.in_break > DEADLINE_BREAK_AFTER ||
+	    (unsigned)wt->reading.working_days > DEADLINE_DAYS_TO_DAY_END)
+		return -1;
 	return 0;
 }
 
@@ -55,27 +70,29 @@ usable(const struct worktime *wt)
 	return wt != NULL && deadline_worktime_check(wt) == 0 ? wt : &default_worktime;
 }
 
-int
-deadline_worktime_parse(const char *s, struct worktime *wt)
+/* "HH:MM-HH:MM[,...]" into n/p; 0 or -1 (n, p untouched). */
+static int
+parse_periods(const char *s, size_t *n, struct worktime_period *p)
 {
-	struct worktime out = {0};
+	struct worktime_period out[DEADLINE_MAX_PERIODS];
+	size_t k = 0;
 	char hhmm[6];
 
 	if (s == NULL)
 		return -1;
 	for (;;) {
-		struct worktime_period p;
+		struct worktime_period one;
 		/* "HH:MM-HH:MM" then ',' or the end */
-		if (out.n_periods == DEADLINE_MAX_PERIODS || strlen(s) < 11 || s[5] != '-')
+		if (k == DEADLINE_MAX_PERIODS || strlen(s) < 11 || s[5] != '-')
 			return -1;
 		memcpy(hhmm, s, 5);
 		hhmm[5] = '\0';
-		if (civil_parse_hhmm(hhmm, &p.start) < 0)
+		if (civil_parse_hhmm(hhmm, &one.start) < 0)
 			return -1;
 		memcpy(hhmm, s + 6, 5);
-		if (civil_parse_hhmm(hhmm, &p.end) < 0)
+		if (civil_parse_hhmm(hhmm, &one.end) < 0)
 			return -1;
-		out.periods[out.n_periods++] = p;
+		out[k++] = one;
 		s += 11;
 		if (*s == '\0')
 			break;
@@ -83,33 +100,105 @@ deadline_worktime_parse(const char *s, struct worktime *wt)
 			return -1;
 		s++;
 	}
-	if (deadline_worktime_check(&out) < 0)
+	if (periods_check(out, k) < 0)
+		return -1;
+	*n = k;
+	memcpy(p, out, k * sizeof *out);
+	return 0;
+}
+
+int
+deadline_worktime_parse(const char *s, struct worktime *wt)
+{
+	struct worktime out = {0};
+
+	/* The whole worktime, as before weekdays had their own hours: callers
+	 * parse into an uninitialised struct. */
+	if (parse_periods(s, &out.n_periods, out.periods) < 0)
 		return -1;
 	*wt = out;
 	return 0;
 }
 
-int64_t
-deadline_day_seconds(const struct worktime *wt)
+int
+deadline_worktime_parse_day(const char *s, int weekday, struct worktime *wt)
+{
+	if (weekday < 0 || weekday > 6 ||
+	    parse_periods(s, &wt->day[weekday].n_periods, wt->day[weekday].periods) < 0)
+		return -1;
+	wt->own_days |= 1u << weekday;
+	return 0;
+}
+
+static int64_t
+periods_seconds(const struct worktime_period *p, size_t n)
 {
 	int64_t total = 0;
 
-	wt = usable(wt);
-	for (size_t i = 0; i < wt->n_periods; i++)
-		total += (int64_t)(wt->periods[i].end - wt->periods[i].start) * MINUTE;
+	for (size_t i = 0; i < n; i++)
+		total += (int64_t)(p[i].end - p[i].start) * MINUTE;
 	return total;
 }
 
-static int
-period_start(const struct worktime *wt, size_t i)
+int64_t
+deadline_day_seconds(const struct worktime *wt)
 {
-	return wt->periods[i].start * MINUTE;
+	wt = usable(wt);
+	return periods_seconds(wt->periods, wt->n_periods);
+}
+
+/* The periods of one day, as the walks below read them. */
+struct hours {
+	size_t n;
+	const struct worktime_period *p;
+};
+
+/*
+ * The periods of `day`: its weekday's own, unless a notice declared the day
+ * working (it stands in for a whole weekday: the hours of every day); cal
+ * NULL does not ask.  wt is usable.
+ */
+static struct hours
+hours_of(struct calendar *cal, const struct worktime *wt, int32_t day)
+{
+	int w;
+
+	if (wt->own_days != 0) {
+		w = civil_weekday(day);
+		if ((wt->own_days & (1u << w)) != 0 &&
+		    (cal == NULL || !calendar_declared_working(cal, day)))
+			return (struct hours){wt->day[w].n_periods, wt->day[w].periods};
+	}
+	return (struct hours){wt->n_periods, wt->periods};
+}
+
+bool
+deadline_day_own_hours(struct calendar *cal, const struct worktime *wt, int32_t day,
+		       struct worktime_day *out)
+{
+	struct hours h;
+
+	wt = usable(wt);
+	h = hours_of(cal, wt, day);
+	if (h.p == wt->periods)
+		return false;
+	if (out != NULL) {
+		out->n_periods = h.n;
+		memcpy(out->periods, h.p, h.n * sizeof *h.p);
+	}
+	return true;
 }
 
 static int
-period_end(const struct worktime *wt, size_t i)
+period_start(struct hours h, size_t i)
 {
-	return wt->periods[i].end * MINUTE;
+	return h.p[i].start * MINUTE;
+}
+
+static int
+period_end(struct hours h, size_t i)
+{
+	return h.p[i].end * MINUTE;
 }
 
 /* ---- Rules --------------------------------------------------------------------- */
@@ -186,6 +275,72 @@ deadline_policy_name(enum deadline_policy policy)
 	return lookup_value(policy_names, (int)policy);
 }
 
+static const struct name_value calendar_from_names[] = {
+	{"reception", DEADLINE_FROM_RECEPTION},
+	{"next_day", DEADLINE_FROM_NEXT_DAY},
+	{NULL, 0},
+};
+
+static const struct name_value break_names[] = {
+	{"before", DEADLINE_BREAK_BEFORE},
+	{"after", DEADLINE_BREAK_AFTER},
+	{NULL, 0},
+};
+
+static const struct name_value days_as_names[] = {
+	{"hours", DEADLINE_DAYS_AS_HOURS},
+	{"day_end", DEADLINE_DAYS_TO_DAY_END},
+	{NULL, 0},
+};
+
+const char *
+deadline_calendar_from_name(enum deadline_calendar_from v)
+{
+	return lookup_value(calendar_from_names, (int)v);
+}
+
+int
+deadline_calendar_from_parse(const char *name, enum deadline_calendar_from *out)
+{
+	int v;
+	if (lookup_name(calendar_from_names, name, &v) < 0)
+		return -1;
+	*out = (enum deadline_calendar_from)v;
+	return 0;
+}
+
+const char *
+deadline_break_name(enum deadline_break v)
+{
+	return lookup_value(break_names, (int)v);
+}
+
+int
+deadline_break_parse(const char *name, enum deadline_break *out)
+{
+	int v;
+	if (lookup_name(break_names, name, &v) < 0)
+		return -1;
+	*out = (enum deadline_break)v;
+	return 0;
+}
+
+const char *
+deadline_days_as_name(enum deadline_days_as v)
+{
+	return lookup_value(days_as_names, (int)v);
+}
+
+int
+deadline_days_as_parse(const char *name, enum deadline_days_as *out)
+{
+	int v;
+	if (lookup_name(days_as_names, name, &v) < 0)
+		return -1;
+	*out = (enum deadline_days_as)v;
+	return 0;
+}
+
 int
 deadline_rule_check(const struct due_rule *rule)
 {
@@ -206,13 +361,16 @@ deadline_rule_check(const struct due_rule *rule)
 bool
 deadline_in_working_time(struct calendar *cal, const struct worktime *wt, mc_time t)
 {
+	int32_t day = civil_day_of(t);
 	int sod = civil_seconds_of_day(t);
+	struct hours h;
 
 	wt = usable(wt);
-	if (!calendar_is_working_day(cal, civil_day_of(t)))
+	if (!calendar_is_working_day(cal, day))
 		return false;
-	for (size_t i = 0; i < wt->n_periods; i++)
-		if (sod >= period_start(wt, i) && sod < period_end(wt, i))
+	h = hours_of(cal, wt, day);
+	for (size_t i = 0; i < h.n; i++)
+		if (sod >= period_start(h, i) && sod < period_end(h, i))
 			return true;
 	return false;
 }
@@ -230,12 +388,14 @@ deadline_working_seconds(struct calendar *cal, const struct worktime *wt, mc_tim
 	for (int32_t day = first; day <= last; day++) {
 		int lo = day == first ? civil_seconds_of_day(from) : 0;
 		int hi = day == last ? civil_seconds_of_day(to) : CIVIL_DAY;
+		struct hours h;
 
 		if (!calendar_is_working_day(cal, day))
 			continue;
-		for (size_t i = 0; i < wt->n_periods; i++) {
-			int a = period_start(wt, i) > lo ? period_start(wt, i) : lo;
-			int b = period_end(wt, i) < hi ? period_end(wt, i) : hi;
+		h = hours_of(cal, wt, day);
+		for (size_t i = 0; i < h.n; i++) {
+			int a = period_start(h, i) > lo ? period_start(h, i) : lo;
+			int b = period_end(h, i) < hi ? period_end(h, i) : hi;
 			if (b > a)
 				total += b - a;
 		}
@@ -248,16 +408,19 @@ deadline_next_working_instant(struct calendar *cal, const struct worktime *wt, m
 {
 	int32_t day = civil_day_of(t);
 	int sod = civil_seconds_of_day(t);
+	struct hours h;
 
 	wt = usable(wt);
-	if (calendar_is_working_day(cal, day))
-		for (size_t i = 0; i < wt->n_periods; i++)
-			if (sod < period_end(wt, i))
-				return sod >= period_start(wt, i)
+	if (calendar_is_working_day(cal, day)) {
+		h = hours_of(cal, wt, day);
+		for (size_t i = 0; i < h.n; i++)
+			if (sod < period_end(h, i))
+				return sod >= period_start(h, i)
 					       ? t
-					       : civil_make_time(day, period_start(wt, i));
+					       : civil_make_time(day, period_start(h, i));
+	}
 	day = calendar_next_working_day(cal, day);
-	return civil_make_time(day, period_start(wt, 0));
+	return civil_make_time(day, period_start(hours_of(cal, wt, day), 0));
 }
 
 mc_time
@@ -266,34 +429,35 @@ deadline_add_working(struct calendar *cal, const struct worktime *wt, mc_time fr
 {
 	int32_t day = civil_day_of(from);
 	int sod = civil_seconds_of_day(from);
-	int64_t day_len;
 
 	if (seconds <= 0)
 		return from;
 	wt = usable(wt);
-	day_len = deadline_day_seconds(wt);
 	for (;;) {
+		struct hours h;
+
 		if (!calendar_is_working_day(cal, day)) {
 			day = calendar_working_day_on_or_after(cal, day);
 			sod = 0;
 		}
+		h = hours_of(cal, wt, day);
 		/* A whole working day, not the last: skip it in one step. */
-		if (sod == 0 && seconds > day_len) {
-			seconds -= day_len;
+		if (sod == 0 && seconds > periods_seconds(h.p, h.n)) {
+			seconds -= periods_seconds(h.p, h.n);
 			day++;
 			continue;
 		}
-		for (size_t i = 0; i < wt->n_periods; i++) {
+		for (size_t i = 0; i < h.n; i++) {
 			int from_sod, avail;
-			if (sod >= period_end(wt, i))
+			if (sod >= period_end(h, i))
 				continue;
-			from_sod = sod > period_start(wt, i) ? sod : period_start(wt, i);
-			avail = period_end(wt, i) - from_sod;
+			from_sod = sod > period_start(h, i) ? sod : period_start(h, i);
+			avail = period_end(h, i) - from_sod;
 			/* <=: a result at a period's end stays at that end (17:00). */
 			if (seconds <= avail)
 				return civil_make_time(day, from_sod + (int)seconds);
 			seconds -= avail;
-			sod = period_end(wt, i);
+			sod = period_end(h, i);
 		}
 		day++;
 		sod = 0;
@@ -301,10 +465,13 @@ deadline_add_working(struct calendar *cal, const struct worktime *wt, mc_time fr
 }
 
 mc_time
-deadline_end_of_day(const struct worktime *wt, int32_t day)
+deadline_end_of_day(struct calendar *cal, const struct worktime *wt, int32_t day)
 {
+	struct hours h;
+
 	wt = usable(wt);
-	return civil_make_time(day, period_end(wt, wt->n_periods - 1));
+	h = hours_of(cal, wt, day);
+	return civil_make_time(day, period_end(h, h.n - 1));
 }
 
 /* ---- Due dates ----------------------------------------------------------------- */
@@ -325,7 +492,7 @@ deadline_start(struct calendar *cal, const struct worktime *wt, const struct due
 	/* Strictly after: received at 15:00:00 with a 15:00 cut-off is before it. */
 	if (rule->cutoff > 0 && civil_seconds_of_day(received) > rule->cutoff * MINUTE) {
 		int32_t day = calendar_next_working_day(cal, civil_day_of(received));
-		*start = civil_make_time(day, period_start(wt, 0));
+		*start = civil_make_time(day, period_start(hours_of(cal, wt, day), 0));
 	} else if (counts_wall_clock(rule)) {
 		*start = received;
 	} else {
@@ -335,27 +502,101 @@ deadline_start(struct calendar *cal, const struct worktime *wt, const struct due
 }
 
 /*
+ * A clock time in the break after period i of h: the end of that period
+ * (DEADLINE_BREAK_BEFORE) or the start of the next (DEADLINE_BREAK_AFTER).
+ */
+static int
+settle_in_break(const struct worktime *wt, struct hours h, size_t i)
+{
+	return wt->reading.in_break == DEADLINE_BREAK_AFTER ? period_start(h, i + 1)
+							    : period_end(h, i);
+}
+
+/*
  * A wall-clock result moved onto a working day and clamped into its working
- * hours: before the first period -> its start; after the last -> its end; in a
- * break -> the end of the period before it, so the due time never moves later
- * on the day except before opening.
+ * hours: before the first period -> its start; after the last -> its end; in
+ * a break -> the end of the period before it (or the start of the one after,
+ * as the reading says), so by default the due time never moves later on the
+ * day except before opening.
  */
 static mc_time
 place_on_working_time(struct calendar *cal, const struct worktime *wt, mc_time raw)
 {
 	int32_t day = calendar_working_day_on_or_after(cal, civil_day_of(raw));
 	int sod = civil_seconds_of_day(raw);
-	size_t last = wt->n_periods - 1;
+	struct hours h = hours_of(cal, wt, day);
+	size_t last = h.n - 1;
 
-	if (sod < period_start(wt, 0))
-		sod = period_start(wt, 0);
-	else if (sod >= period_end(wt, last))
-		sod = period_end(wt, last);
+	if (sod < period_start(h, 0))
+		sod = period_start(h, 0);
+	else if (sod >= period_end(h, last))
+		sod = period_end(h, last);
 	else
 		for (size_t i = 0; i < last; i++)
-			if (sod >= period_end(wt, i) && sod < period_start(wt, i + 1))
-				sod = period_end(wt, i);
+			if (sod >= period_end(h, i) && sod < period_start(h, i + 1))
+				sod = settle_in_break(wt, h, i);
 	return civil_make_time(day, sod);
+}
+
+/*
+ * A result of working time that ends at the end of a period another follows
+ * on the same day is in that break: under DEADLINE_BREAK_AFTER it is shown
+ * at the next period's start (11:30 -> 13:30; the same working time).
+ */
+static mc_time
+settle_working(struct calendar *cal, const struct worktime *wt, mc_time due)
+{
+	int32_t day = civil_day_of(due);
+	int sod = civil_seconds_of_day(due);
+	struct hours h;
+
+	if (wt->reading.in_break != DEADLINE_BREAK_AFTER)
+		return due;
+	h = hours_of(cal, wt, day);
+	for (size_t i = 0; i + 1 < h.n; i++)
+		if (sod >= period_end(h, i) && sod < period_start(h, i + 1))
+			return civil_make_time(day, period_start(h, i + 1));
+	return due;
+}
+
+mc_time
+deadline_calendar_landing(struct calendar *cal, const struct worktime *wt,
+			  const struct due_rule *rule, mc_time start, int64_t paused)
+{
+	int32_t day;
+
+	if (!counts_wall_clock(rule))
+		return 0;
+	wt = usable(wt);
+	if (wt->reading.calendar_from == DEADLINE_FROM_RECEPTION)
+		return start + (int64_t)rule->duration * CIVIL_DAY + paused;
+	/* the day after the start's is day 1; a pause in whole days */
+	day = civil_day_of(start) + rule->duration +
+	      (int32_t)((paused + CIVIL_DAY - 1) / CIVIL_DAY);
+	/* The end of that day's hours if it works, else of the hours of every
+	 * day (a day off has none of its own to end); due_from_start() then
+	 * takes the end of the working day it moves to. */
+	if (calendar_is_working_day(cal, day))
+		return deadline_end_of_day(cal, wt, day);
+	return civil_make_time(day, wt->periods[wt->n_periods - 1].end * MINUTE);
+}
+
+/*
+ * The end of the Nth working day from start (a working instant): the start's
+ * day is day 1 when the clock starts at its opening, else the next working
+ * day is.
+ */
+static mc_time
+end_of_nth_working_day(struct calendar *cal, const struct worktime *wt, mc_time start, int n)
+{
+	int32_t day = civil_day_of(start);
+
+	if (civil_seconds_of_day(start) > period_start(hours_of(cal, wt, day), 0) ||
+	    !calendar_is_working_day(cal, day))
+		day = calendar_next_working_day(cal, day);
+	for (int k = 1; k < n; k++)
+		day = calendar_next_working_day(cal, day);
+	return deadline_end_of_day(cal, wt, day);
 }
 
 /* The due date from an already computed start, moved by `paused` seconds. */
@@ -365,17 +606,26 @@ due_from_start(struct calendar *cal, const struct worktime *wt, const struct due
 {
 	mc_time due;
 
-	if (counts_wall_clock(rule))
-		return place_on_working_time(cal, wt,
-					     start + (int64_t)rule->duration * CIVIL_DAY + paused);
+	if (counts_wall_clock(rule)) {
+		due = deadline_calendar_landing(cal, wt, rule, start, paused);
+		/* From the next day, a due date is the end of a working day's
+		 * hours: the end of the one it moves to, which may differ from
+		 * the landing's (Saturday-morning hours). */
+		if (wt->reading.calendar_from == DEADLINE_FROM_NEXT_DAY)
+			return deadline_end_of_day(
+				cal, wt, calendar_working_day_on_or_after(cal, civil_day_of(due)));
+		return place_on_working_time(cal, wt, due);
+	}
 	if (rule->duration == 0)
-		due = deadline_end_of_day(wt, civil_day_of(start));
+		due = deadline_end_of_day(cal, wt, civil_day_of(start));
 	else if (rule->unit == DEADLINE_HOURS)
 		due = deadline_add_working(cal, wt, start, (int64_t)rule->duration * HOUR);
+	else if (wt->reading.working_days == DEADLINE_DAYS_TO_DAY_END)
+		due = end_of_nth_working_day(cal, wt, start, rule->duration);
 	else
 		due = deadline_add_working(cal, wt, start,
 					   (int64_t)rule->duration * deadline_day_seconds(wt));
-	return deadline_add_working(cal, wt, due, paused);
+	return settle_working(cal, wt, deadline_add_working(cal, wt, due, paused));
 }
 
 int

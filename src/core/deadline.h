@@ -11,7 +11,8 @@
  * Conventions shared by every function here:
  *   - instants are mc_time (core/civil.h), Vietnam civil time, 1-second precision;
  *   - working time is counted in seconds; one working day is the total length
- *     of the worktime's periods (8 h by default);
+ *     of the worktime's periods (8 h by default); each day's periods are its
+ *     weekday's own when it has them (struct worktime);
  *   - a period is half-open, [start, end): 07:00:00 is inside working time,
  *     11:30:00 and 17:00:00 are not;
  *   - `cal` is borrowed and not const because it caches years on first use;
@@ -19,7 +20,9 @@
  *     Functions that return a status reject a wt failing deadline_worktime_check();
  *     the others use the default in its place rather than loop for ever;
  *   - a result that ends exactly at the end of a period is that end (17:00),
- *     never the start of the next period (07:00 the next morning);
+ *     never the start of the next period (07:00 the next morning) - except
+ *     that a due date at the end of a period followed by another on the same
+ *     day is that next start (13:30) under DEADLINE_BREAK_AFTER;
  *   - not thread-safe (the calendar's cache), like the calendar.
  *
  * Cost: iterates per day and per period, never per minute.  A 20-working-day
@@ -36,14 +39,6 @@
 #include "core/civil.h"
 #include "core/dossier.h"
 
-/*
- * The version of the rules below and of the calendar's statutory days
- * (holiday.c, lunar.c, calendar.c).  Raise it with any change there that
- * moves a due date for the same inputs: stored due dates are re-computed
- * when it differs from the one they were computed under (app/app_due.c).
- */
-#define DEADLINE_RULES_VERSION 1
-
 /* ---- Working time of one working day -------------------------------------- */
 
 #define DEADLINE_MAX_PERIODS 4
@@ -53,31 +48,115 @@ struct worktime_period {
 	int end;   /* minutes since midnight, start < end <= 1440 */
 };
 
-/*
- * The periods of every working day, sorted and not overlapping (a period may
- * start where the previous one ends).  Which days are working days is the
- * calendar's business (calendar_set_workweek, holidays, overrides).
- */
-struct worktime {
+/* One weekday's own periods (struct worktime.day). */
+struct worktime_day {
 	size_t n_periods; /* 1..DEADLINE_MAX_PERIODS */
 	struct worktime_period periods[DEADLINE_MAX_PERIODS];
 };
 
-/* Fill *wt with the default: 07:00-11:30 and 13:30-17:00 (8 h). */
+/*
+ * The choices where the rules read two ways (doc/deadlines.md section 11).
+ * Zero is the default of each, the behaviour before they were choices.
+ */
+enum deadline_calendar_from {
+	DEADLINE_FROM_RECEPTION = 0, /* N x 24 h on the wall clock from the reception
+					instant (or the cut-off's start) */
+	DEADLINE_FROM_NEXT_DAY = 1,  /* the day after it is day 1: the end of the
+					working hours of day N */
+};
+enum deadline_break {
+	DEADLINE_BREAK_BEFORE = 0,   /* a due instant in a break: the end of the period
+					before it (11:30) */
+	DEADLINE_BREAK_AFTER = 1,    /* the start of the period after it (13:30) */
+};
+enum deadline_days_as {
+	DEADLINE_DAYS_AS_HOURS = 0,  /* N working days = N x one working day of working
+					time (N x 8 h) from the start */
+	DEADLINE_DAYS_TO_DAY_END = 1,/* to the end of the Nth working day; the day the
+					clock starts on is day 1 only when it starts at
+					its opening */
+};
+struct deadline_reading {
+	enum deadline_calendar_from calendar_from;
+	enum deadline_break in_break;
+	enum deadline_days_as working_days;
+};
+
+/*
+ * The periods of a working day, sorted and not overlapping (a period may
+ * start where the previous one ends), and how the rules are read.  Which
+ * days are working days is the calendar's business (calendar_set_workweek,
+ * holidays, overrides).
+ *
+ * n_periods/periods are the hours of every working day; a weekday whose bit
+ * is set in own_days (bit 0 = Sunday .. bit 6 = Saturday) has day[weekday]
+ * instead (Saturday-morning intake: "sat" 07:30-11:30), except on a day a
+ * notice declared working (calendar_declared_working: a swapped Saturday
+ * stands in for a whole weekday, so it has the hours of every day).  One
+ * working day of working time (deadline_day_seconds) is the length of
+ * n_periods/periods whatever a weekday's own hours.  Zero-initialised
+ * beyond n_periods/periods, it is the old single-hours worktime read the
+ * old way.
+ */
+struct worktime {
+	size_t n_periods; /* 1..DEADLINE_MAX_PERIODS */
+	struct worktime_period periods[DEADLINE_MAX_PERIODS];
+	unsigned own_days;            /* weekdays with their own periods in day[] */
+	struct worktime_day day[7];   /* indexed by weekday, 0 = Sunday */
+	struct deadline_reading reading;
+};
+
+/* Fill *wt with the default: 07:00-11:30 and 13:30-17:00 (8 h), every day. */
 void deadline_worktime_default(struct worktime *wt);
 
-/* 0 when *wt is usable (see struct worktime), else -1. */
+/* 0 when *wt is usable (see struct worktime: every day's periods, the
+ * reading's values), else -1. */
 int deadline_worktime_check(const struct worktime *wt);
 
 /*
  * Parse "HH:MM-HH:MM[,HH:MM-HH:MM...]" (e.g. "07:00-11:30,13:30-17:00"; "24:00"
- * is allowed as an end) into *wt.  Returns 0, or -1 (and *wt untouched) for
- * anything malformed, unsorted, overlapping or with too many periods.
+ * is allowed as an end) into *wt, the whole of it: those hours every day, no
+ * weekday with its own, the default reading (so *wt may be uninitialised;
+ * set a weekday's own hours and the reading after it).  Returns 0, or -1 (and
+ * *wt untouched) for anything malformed, unsorted, overlapping or with too
+ * many periods.
  */
 int deadline_worktime_parse(const char *s, struct worktime *wt);
 
-/* Seconds of working time in one working day (28800 by default). */
+/*
+ * The same for one weekday (0 = Sunday .. 6 = Saturday): its own hours
+ * instead of the hours of every day.  0, or -1 (*wt untouched).
+ */
+int deadline_worktime_parse_day(const char *s, int weekday, struct worktime *wt);
+
+/*
+ * Whether `day` has its weekday's own hours (struct worktime: own_days, and
+ * not a day a notice declared working); if so, and `out` is not NULL, they
+ * go to *out.  wt NULL or unusable: the default, which has none.
+ */
+bool deadline_day_own_hours(struct calendar *cal, const struct worktime *wt, int32_t day,
+			    struct worktime_day *out);
+
+/* Seconds of working time in one working day (28800 by default): the length
+ * of the hours of every day, not of a weekday's own. */
 int64_t deadline_day_seconds(const struct worktime *wt);
+
+/*
+ * The version of the rules below and of the calendar's statutory days
+ * (holiday.c, lunar.c, calendar.c).  Raise it with any change there that
+ * moves a due date for the same inputs: stored due dates are re-computed
+ * when it differs from the one they were computed under (app/app_due.c).
+ */
+#define DEADLINE_RULES_VERSION 1
+
+/* Stable names of the reading's choices (config.json, --json; static),
+ * and back: 0 or -1. */
+const char *deadline_calendar_from_name(enum deadline_calendar_from v);
+int deadline_calendar_from_parse(const char *name, enum deadline_calendar_from *out);
+const char *deadline_break_name(enum deadline_break v);
+int deadline_break_parse(const char *name, enum deadline_break *out);
+const char *deadline_days_as_name(enum deadline_days_as v);
+int deadline_days_as_parse(const char *name, enum deadline_days_as *out);
 
 /* ---- Rules ------------------------------------------------------------------ */
 
@@ -142,8 +221,12 @@ mc_time deadline_next_working_instant(struct calendar *cal, const struct worktim
 mc_time deadline_add_working(struct calendar *cal, const struct worktime *wt, mc_time from,
 			     int64_t seconds);
 
-/* The end of the last period of `day` (17:00 by default), whether or not it works. */
-mc_time deadline_end_of_day(const struct worktime *wt, int32_t day);
+/*
+ * The end of the last period of `day` (17:00 by default), whether or not it
+ * works, by its weekday's hours (cal NULL: not knowing whether a notice
+ * declared it working, which gives it the hours of every day).
+ */
+mc_time deadline_end_of_day(struct calendar *cal, const struct worktime *wt, int32_t day);
 
 /* ---- Due dates -------------------------------------------------------------- */
 
@@ -152,8 +235,8 @@ mc_time deadline_end_of_day(const struct worktime *wt, int32_t day);
  *   - received strictly after the rule's cut-off (clock time, any day): the
  *     start of the first period of the next working day after that day;
  *   - hours and working days: deadline_next_working_instant(received);
- *   - calendar days: `received` itself (the 24-hour days run on the wall clock;
- *     the result is moved and clamped instead, see deadline_due).
+ *   - calendar days: `received` itself (the days run on the wall clock; the
+ *     result is moved and clamped instead, see deadline_due).
  * Same-day procedures (duration 0) count from the same instant as working units.
  * Returns 0 and sets *start, or -1 for an invalid rule or wt.
  */
@@ -166,16 +249,34 @@ int deadline_start(struct calendar *cal, const struct worktime *wt, const struct
  *     (received on a day off, at/after the last period's end, or after the
  *     cut-off: the end of the next working day);
  *   - hours: deadline_add_working(start, N h);
- *   - working days: deadline_add_working(start, N x day);
- *   - calendar days: start + N x 24 h; if that day is a day off, the next
- *     working day at the same clock time; then the clock time is clamped into
- *     working hours: before the first period -> its start (06:00 -> 07:00),
- *     after the last -> its end (18:00 -> 17:00), in a break -> the end of the
- *     period before it (12:00 -> 11:30).
+ *   - working days: deadline_add_working(start, N x day) (DEADLINE_DAYS_AS_HOURS),
+ *     or the end of the Nth working day (DEADLINE_DAYS_TO_DAY_END);
+ *   - calendar days: deadline_calendar_landing(); if that day is a day off,
+ *     the next working day at the same clock time; then the clock time is
+ *     clamped into that day's working hours: before the first period -> its
+ *     start (06:00 -> 07:00), after the last -> its end (18:00 -> 17:00), in
+ *     a break -> the end of the period before it (12:00 -> 11:30) or, under
+ *     DEADLINE_BREAK_AFTER, the start of the one after it (13:30);
+ *   - any unit, under DEADLINE_BREAK_AFTER: a due date at the end of a period
+ *     that another follows on the same day moves to that one's start.
  * Returns 0 and sets *due_at, or -1 (and *due_at = 0) for an invalid rule or wt.
  */
 int deadline_due(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule,
 		 mc_time received, mc_time *due_at);
+
+/*
+ * Calendar days (duration > 0): where the days counted from `start` land
+ * before the landing is moved onto working time - start + N x 24 h
+ * (DEADLINE_FROM_RECEPTION), or the end of the working hours of the Nth day
+ * after start's day, of the hours of every day when it is a day off
+ * (DEADLINE_FROM_NEXT_DAY; the due date is then the end of the working day
+ * it moves to, not a clamped clock time) - with `paused` seconds of a
+ * supplement's pause added (on the wall clock; in whole days, rounded up,
+ * from the next day).  For due_explain: deadline_due() is this, then moved
+ * and clamped.  0 for another unit.
+ */
+mc_time deadline_calendar_landing(struct calendar *cal, const struct worktime *wt,
+				  const struct due_rule *rule, mc_time start, int64_t paused);
 
 enum deadline_status {
 	DEADLINE_INVALID = -1, /* bad rule or worktime; *due_at = 0 */

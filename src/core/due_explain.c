@@ -12,8 +12,6 @@
 #include "core/due_explain.h"
 #include "core/xalloc.h"
 
-#define DAY_S 86400
-
 static struct due_step *
 add(struct due_explanation *e, enum due_step_kind kind, mc_time at, mc_time until)
 {
@@ -105,6 +103,27 @@ add_days_off(struct due_explanation *e, struct calendar *cal, int32_t from, int3
 	}
 }
 
+/* The days from `from` to `to` (civil days, inclusive) that worked their
+ * weekday's own hours (Saturday-morning intake): one step each, so the
+ * clerk sees why a Saturday gave 4 hours, not 8. */
+static void
+add_day_hours(struct due_explanation *e, struct calendar *cal, const struct worktime *wt,
+	      int32_t from, int32_t to)
+{
+	if (wt == NULL || wt->own_days == 0)
+		return;
+	for (int32_t day = from; day <= to; day++) {
+		struct worktime_day hours;
+
+		if (calendar_is_working_day(cal, day) &&
+		    deadline_day_own_hours(cal, wt, day, &hours)) {
+			struct due_step *s = add(e, DUE_STEP_DAY_HOURS, 0, 0);
+			s->day = s->day_end = day;
+			s->hours = hours;
+		}
+	}
+}
+
 /* How the clock started for a dossier (re)counted from `from`: the steps
  * that say it; returns the start. */
 static mc_time
@@ -136,6 +155,8 @@ due_explain(struct calendar *cal, const struct worktime *wt, const struct due_ru
 
 	memset(out, 0, sizeof *out);
 	out->rule = *rule;
+	if (wt != NULL)
+		out->reading = wt->reading;
 	out->received = received;
 	out->status = DEADLINE_INVALID;
 	if (deadline_rule_check(rule) < 0 || (wt != NULL && deadline_worktime_check(wt) < 0))
@@ -169,15 +190,18 @@ due_explain(struct calendar *cal, const struct worktime *wt, const struct due_ru
 	}
 	if (rule->unit == DEADLINE_CALENDAR_DAYS && rule->duration > 0) {
 		/* weekends and holidays count; only the landing day may move */
-		mc_time raw = count_from + (mc_time)rule->duration * DAY_S;
+		mc_time raw = deadline_calendar_landing(cal, wt, rule, count_from, 0);
 
 		if (rule->supplement == DEADLINE_RESTART || out->n_supplements == 0) {
 			if (raw != out->due_at)
 				add(out, DUE_STEP_MOVED, raw, out->due_at);
 		}
+		/* only the due day's hours matter: it is clamped into them */
+		add_day_hours(out, cal, wt, civil_day_of(out->due_at), civil_day_of(out->due_at));
 	} else {
 		/* from the reception (or restart), so the days the start skipped show too */
 		add_days_off(out, cal, civil_day_of(from), civil_day_of(out->due_at));
+		add_day_hours(out, cal, wt, civil_day_of(count_from), civil_day_of(out->due_at));
 	}
 	add(out, DUE_STEP_DUE, out->due_at, 0);
 	return out->status;
@@ -204,6 +228,7 @@ due_step_kind_name(enum due_step_kind k)
 		[DUE_STEP_DAYS_OFF] = "days_off",   [DUE_STEP_PAUSE] = "pause",
 		[DUE_STEP_RESTART] = "restart",     [DUE_STEP_WAITING] = "waiting",
 		[DUE_STEP_MOVED] = "moved",         [DUE_STEP_DUE] = "due",
+		[DUE_STEP_DAY_HOURS] = "day_hours",
 	};
 
 	return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "?";

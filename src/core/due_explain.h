@@ -29,6 +29,8 @@ enum due_step_kind {
 	DUE_STEP_WAITING,       /* at: a supplement asked for and not completed: no due date */
 	DUE_STEP_MOVED,         /* calendar days: `at` fell on a day off or outside hours: `until` */
 	DUE_STEP_DUE,           /* at: the due date */
+	DUE_STEP_DAY_HOURS,     /* day: counted with its weekday's own hours (hours);
+				   only with struct worktime's own_days */
 };
 
 /* What kind of day off a DUE_STEP_DAYS_OFF is. */
@@ -49,10 +51,12 @@ struct due_step {
 				   (owned); NULL when the notice names none */
 	char *file;             /* DUE_DAY_NOTICE: the notice file (owned); NULL: unknown */
 	int cutoff;             /* DUE_STEP_AFTER_CUTOFF: minutes since midnight */
+	struct worktime_day hours; /* DUE_STEP_DAY_HOURS: that day's periods */
 };
 
 struct due_explanation {
 	struct due_rule rule;
+	struct deadline_reading reading; /* how the rules were read (wt's) */
 	int status;             /* enum deadline_status */
 	mc_time received, start, due_at;
 	struct due_step *steps; /* owned */

@@ -52,6 +52,11 @@ refused '{
   "lock_idle_minute": 5}' \
 	"config.json:2: khóa \"lock_idle_minute\" không tồn tại (có phải ý bạn là \"lock_idle_minutes\"?)"
 refused '{"issuer": "http://x",' "config.json:2: không phải JSON hợp lệ"
+# a weekday's own hours and the deadline reading: the nested key named
+refused '{"working_hours_by_day": {"sat": "7:30-11:30"}}' \
+	"config.json:1: \"working_hours_by_day.sat\" phải là"
+refused '{"deadline_reading": {"lunch_break": "noon"}}' \
+	"config.json:1: \"deadline_reading.lunch_break\" phải là \"before\" hoặc \"after\""
 refused '{"signing": {"tsa_ur": "http://tsa"}}' \
 	"config.json:1: khóa \"signing.tsa_ur\" không tồn tại (có phải ý bạn là \"tsa_url\"?)"
 # a file that is not the clerk's own is not read, and no file is quoted: a

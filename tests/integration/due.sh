@@ -2,7 +2,9 @@
 # `motcua due`: due dates per unit, cut-off, holidays (computed and from an
 # override file), --json, and the usage errors (exit 2, one line + usage);
 # `due` and `calendar` count with config.json's working hours and workweek,
-# as the inbox does (--config too), and refuse a broken config.json as it.
+# as the inbox does (--config too), and refuse a broken config.json as it;
+# a weekday's own hours (Saturday-morning intake) and each deadline reading
+# change the answer, and --explain and --json say them.
 set -u
 M=${MOTCUA_BIN:?}
 T=$(mktemp -d) || exit 1
@@ -145,6 +147,79 @@ expect '2026-03-09 07:00' 4 hours 2026-03-09T11:00:00+07:00 --config "$T/plain.j
 "$M" calendar 2027 --json $CAL --config "$T/plain.json" > "$T/c.json" || fail "calendar --config"
 [ "$(jq -r '.days_off[] | select(.date == "2027-05-03") | .kind' "$T/c.json")" = compensatory ] ||
 	fail "3/5/2027 not in lieu of Saturday 1/5: $(cat "$T/c.json")"
+# ---- a weekday's own hours and the readings -------------------------------------
+# explain ARGS...: `due ARGS --explain` in English into $T/x
+explain() {
+	# shellcheck disable=SC2086
+	LANGUAGE=en "$M" due "$@" $CAL --explain > "$T/x" 2> "$T/err" || fail "due $* --explain"
+}
+# Saturday-morning intake: Saturday works 07:30-11:30 only.
+cat > "$MOTCUA_HOME/config.json" <<'EOF'
+{"workweek": ["mon", "tue", "wed", "thu", "fri", "sat"],
+ "working_hours_by_day": {"sat": "07:30-11:30"}}
+EOF
+# Friday 10:00-17:00 gives 5 h, Saturday the 3 h left of one working day
+expect '2026-03-13 10:00' 1 working-days 2026-03-14T10:30:00+07:00
+# Friday 2 h, Saturday 4 h: ends with Saturday's hours
+expect '2026-03-13 15:00' 6 hours 2026-03-14T11:30:00+07:00
+# a calendar day landing on Saturday afternoon: Saturday's end
+expect '2026-03-13 15:00' 1 calendar-days 2026-03-14T11:30:00+07:00
+explain --received '2026-03-13 10:00' --duration 1 --unit working-days
+grep -q "^  14/03/2026 counted with that weekday's own working hours, 07:30-11:30$" "$T/x" ||
+	fail "Saturday's own hours not said: $(cat "$T/x")"
+grep -q "^Reading: working days counted as N times a working day's hours; a due time in the lunch break stays at the morning's end$" "$T/x" ||
+	fail "the default reading not said: $(cat "$T/x")"
+# shellcheck disable=SC2086
+out=$("$M" due --received '2026-03-13 10:00' --duration 1 --unit working-days --explain --json $CAL)
+[ "$(printf '%s' "$out" | jq -c '[.explain[] | select(.step == "day_hours") | .date, .hours]')" = \
+	'["2026-03-14",["07:30-11:30"]]' ] || fail "day_hours step in --json: $out"
+[ "$(printf '%s' "$out" | jq -c .reading)" = \
+	'{"calendar_days_from":"reception","lunch_break":"before","working_days":"hours"}' ] ||
+	fail "default reading in --json: $out"
+# in Vietnamese too
+# shellcheck disable=SC2086
+"$M" due --received '2026-03-13 10:00' --duration 1 --unit working-days --explain $CAL > "$T/x"
+grep -q "14/03/2026 tính theo giờ làm việc riêng của thứ đó trong tuần, 07:30-11:30" "$T/x" ||
+	fail "vi: Saturday's own hours: $(cat "$T/x")"
+grep -q "^Cách hiểu quy định: ngày làm việc tính bằng N lần" "$T/x" || fail "vi: reading: $(cat "$T/x")"
+
+# each reading changes the answer, and --explain and --json say which was used
+reading() {
+	printf '{"deadline_reading": %s}\n' "$1" > "$MOTCUA_HOME/config.json"
+}
+reading '{"calendar_days_from": "next_day"}'
+expect '2026-03-09 10:00' 1 calendar-days 2026-03-10T17:00:00+07:00
+expect '2026-03-11 10:00' 3 calendar-days 2026-03-16T17:00:00+07:00
+explain --received '2026-03-09 10:00' --duration 1 --unit calendar-days
+grep -q "^Reading: calendar days counted from the day after the reception, to the end of the last day's working hours; " "$T/x" ||
+	fail "next_day not said: $(cat "$T/x")"
+# shellcheck disable=SC2086
+out=$("$M" due --received '2026-03-09 10:00' --duration 1 --unit calendar-days --json $CAL)
+[ "$(printf '%s' "$out" | jq -r .reading.calendar_days_from)" = next_day ] || fail "--json: $out"
+reading '{"lunch_break": "after"}'
+expect '2026-03-12 12:00' 2 calendar-days 2026-03-16T13:30:00+07:00
+expect '2026-03-09 07:30' 4 hours 2026-03-09T13:30:00+07:00
+explain --received '2026-03-09 07:30' --duration 4 --unit hours
+grep -q "^Reading: a due time in the lunch break moves to the afternoon's start$" "$T/x" ||
+	fail "lunch_break after not said: $(cat "$T/x")"
+reading '{"working_days": "day_end"}'
+expect '2026-03-09 09:00' 1 working-days 2026-03-10T17:00:00+07:00
+expect '2026-03-09 07:00' 1 working-days 2026-03-09T17:00:00+07:00
+expect '2026-03-02 09:00' 20 working-days 2026-03-30T17:00:00+07:00
+explain --received '2026-03-09 09:00' --duration 1 --unit working-days
+grep -q "^Reading: working days counted to the end of the last working day; " "$T/x" ||
+	fail "day_end not said: $(cat "$T/x")"
+# shellcheck disable=SC2086
+out=$("$M" due --received '2026-03-09 09:00' --duration 1 --unit working-days --json $CAL)
+[ "$(printf '%s' "$out" | jq -r .reading.working_days)" = day_end ] || fail "--json: $out"
+# a malformed choice: refused, naming config.json, its line and the key
+reading '{"working_days": "end"}'
+# shellcheck disable=SC2086
+"$M" due --received '2026-03-09 09:00' --duration 1 --unit working-days $CAL > "$T/out" 2> "$T/err"
+rc=$?
+[ "$rc" = 2 ] || fail "a bad reading: exit $rc"
+grep -q 'config.json:1: "deadline_reading.working_days" phải là "hours" hoặc "day_end"' "$T/err" ||
+	fail "a bad reading: $(cat "$T/err")"
 # a broken config.json stops them as it stops the inbox: exit 2, file and line
 echo '{"working_hours": "07:30-11:30,' > "$MOTCUA_HOME/config.json"
 for cmd in "due --received 2026-03-09T07:00 --duration 4 --unit hours" "calendar 2026"; do

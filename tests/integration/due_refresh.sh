@@ -13,6 +13,9 @@
 #     dossiers move by two working days, the others keep their dates;
 #   - config.json's working hours: every date re-computed, and `motcua due`
 #     with a dossier's rule gives its stored date (same hours, same notices);
+#   - config.json's deadline reading (working days to the end of the last
+#     day): every plain dossier due at a day's end, show --explain says
+#     the reading; back to the default, the dates of before;
 #   - the progress line on stderr (its threshold lowered for the test).
 . "$(dirname "$0")/lib/sandbox.sh"
 . "$(dirname "$0")/lib/sync_signin.sh"
@@ -143,4 +146,34 @@ for code in $(jq -r '.[] | select(.due_at != null) | .code' "$T/hours.json" |
 	checked=$((checked + 1))
 done
 [ "$checked" -ge 4 ] || sbx_die "only $checked dossiers checked against motcua due"
-echo "due_refresh: ok ($moved moved by the notice, $kept kept, $longer by the procedure, $checked as motcua due)"
+
+# ---- the reading: working days to the end of the last day -------------------
+# The same hours, read the other way: every plain dossier counting working
+# days is now due at a day's end (17:30), and --explain says the reading.
+echo '{"working_hours": "07:30-11:30,13:30-17:30",
+ "deadline_reading": {"working_days": "day_end"}}' >"$T/config.json"
+"$M" inbox --json --limit 0 >"$T/reading.json" 2>"$T/err" || sbx_die "inbox after the reading"
+grep -q "re-computing due dates" "$T/err" || sbx_die "the reading did not re-compute"
+jq -r '.[] | select(.due_at != null) | "\(.code) \(.due_at)"' "$T/reading.json" |
+	grep -F -f "$T/plain" | sort >"$T/r"
+[ "$(wc -l <"$T/r")" -ge 20 ] || sbx_die "too few plain dossiers with a due date"
+grep -v 'T17:30:00' "$T/r" >"$T/not_end" && sbx_die "not at a day's end: $(head -n 3 "$T/not_end")"
+jq -r '.[] | "\(.code) \(.due_at)"' "$T/hours.json" | sort >"$T/h"
+changed=$(join "$T/h" "$T/r" | awk '$2 != $3' | wc -l)
+[ "$changed" -ge 10 ] || sbx_die "only $changed dates moved with the reading"
+# a dossier of a procedure of several working days (a same-day one has no reading to say)
+jq -r '.procedures[] | select(.duration > 0) | .code' "$T/procedures.json" >"$T/long"
+code=$(jq -r '.[] | select(.due_at != null) | "\(.code) \(.procedure_code)"' "$T/reading.json" |
+	grep -F -f "$T/plain" | grep -F -f "$T/long" | head -n 1 | cut -d' ' -f1)
+[ -n "$code" ] || sbx_die "no plain dossier of a procedure of several days"
+"$M" show "$code" --cached --explain --json >"$T/rx.json" 2>&1 || sbx_die "show --explain --json"
+sbx_eq "$(jq -r .explain.reading.working_days "$T/rx.json")" day_end "show --explain --json reading"
+"$M" show "$code" --cached --explain >"$T/rx.txt" 2>&1 || sbx_die "show --explain"
+grep -q "^Reading: working days counted to the end of the last working day" "$T/rx.txt" ||
+	sbx_die "show --explain does not say the reading: $(cat "$T/rx.txt")"
+# back to the default reading: re-computed again, the dates of before
+echo '{"working_hours": "07:30-11:30,13:30-17:30"}' >"$T/config.json"
+"$M" inbox --json --limit 0 >"$T/back.json" 2>"$T/err" || sbx_die "inbox back"
+grep -q "re-computing due dates" "$T/err" || sbx_die "the default reading did not re-compute"
+cmp -s "$T/hours.json" "$T/back.json" || sbx_die "the default reading gives other dates than before"
+echo "due_refresh: ok ($moved moved by the notice, $kept kept, $longer by the procedure, $checked as motcua due, $changed by the reading)"

@@ -124,7 +124,9 @@ summary(const struct config_error *e, char *buf, size_t size)
 	static const char *const problems[] = {"ok", "read", "too-big", "json", "not-object",
 					       "unknown", "value"};
 	static const char *const wants[] = {"string", "number", "bool", "url", "language",
-					    "days", "hours", "signing", "bindings", "key-names"};
+					    "days", "hours", "signing", "bindings", "key-names",
+					    "tls", "tls-system", "pin", "day-hours", "reading",
+					    "calendar-from", "break", "days-as"};
 
 	if (e->problem == CONFIG_E_VALUE && e->expect == CONFIG_WANT_NUMBER)
 		snprintf(buf, size, "%d value %s number %ld-%ld", e->line, e->key, e->min, e->max);
@@ -172,6 +174,22 @@ test_bad_file_applies_nothing(void **state)
 		{"{\"keys\": {\"down\": [\"j\", \"k\", \"l\", \"m\", \"n\"]}}",
 		 "1 value keys.down key-names"},
 		{"{\"language\": \"en\",\n", "2 json"},
+		{"{\"language\": \"en\",\n \"working_hours_by_day\": \"sat\"}",
+		 "2 value working_hours_by_day day-hours"},
+		{"{\"language\": \"en\",\n \"working_hours_by_day\": {\"sat\": \"11:30-07:30\"}}",
+		 "2 value working_hours_by_day.sat hours"},
+		{"{\"language\": \"en\",\n \"working_hours_by_day\": {\"satu\": \"07:30-11:30\"}}",
+		 "2 unknown working_hours_by_day.satu sat"},
+		{"{\"language\": \"en\",\n \"deadline_reading\": [\"next_day\"]}",
+		 "2 value deadline_reading reading"},
+		{"{\"language\": \"en\",\n \"deadline_reading\": {\"calendar_days_from\": \"x\"}}",
+		 "2 value deadline_reading.calendar_days_from calendar-from"},
+		{"{\"language\": \"en\",\n \"deadline_reading\": {\"lunch_break\": 1}}",
+		 "2 value deadline_reading.lunch_break break"},
+		{"{\"language\": \"en\",\n \"deadline_reading\": {\"working_days\": \"days\"}}",
+		 "2 value deadline_reading.working_days days-as"},
+		{"{\"language\": \"en\",\n \"deadline_reading\": {\"lunch_brake\": \"after\"}}",
+		 "2 unknown deadline_reading.lunch_brake lunch_break"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -186,6 +204,36 @@ test_bad_file_applies_nothing(void **state)
 		assert_string_equal(cfg.language, "vi");
 		config_release(&cfg);
 	}
+}
+
+/* Saturday-morning hours and the reading, in any order with working_hours;
+ * absent, the defaults. */
+static void
+test_worktime_keys(void **state)
+{
+	struct config cfg;
+	struct config_error cause;
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(cfg.worktime.own_days, 0);
+	assert_int_equal(cfg.worktime.reading.calendar_from, DEADLINE_FROM_RECEPTION);
+	assert_int_equal(parse(&cfg,
+			       "{\"working_hours_by_day\": {\"sat\": \"07:30-11:30\"},\n"
+			       " \"deadline_reading\": {\"calendar_days_from\": \"next_day\",\n"
+			       "   \"lunch_break\": \"after\", \"working_days\": \"day_end\"},\n"
+			       " \"working_hours\": \"07:30-11:30,13:00-17:00\"}\n",
+			       &cause),
+			 0);
+	assert_int_equal(cfg.worktime.n_periods, 2);
+	assert_int_equal(cfg.worktime.periods[1].start, 13 * 60);
+	assert_int_equal(cfg.worktime.own_days, 1u << 6);
+	assert_int_equal(cfg.worktime.day[6].n_periods, 1);
+	assert_int_equal(cfg.worktime.day[6].periods[0].end, 11 * 60 + 30);
+	assert_int_equal(cfg.worktime.reading.calendar_from, DEADLINE_FROM_NEXT_DAY);
+	assert_int_equal(cfg.worktime.reading.in_break, DEADLINE_BREAK_AFTER);
+	assert_int_equal(cfg.worktime.reading.working_days, DEADLINE_DAYS_TO_DAY_END);
+	assert_int_equal(deadline_worktime_check(&cfg.worktime), 0);
+	config_release(&cfg);
 }
 
 static void
@@ -279,6 +327,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_valid_file),
+		cmocka_unit_test(test_worktime_keys),
 		cmocka_unit_test(test_bad_file_applies_nothing),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_tls_and_proxy),

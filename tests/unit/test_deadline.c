@@ -256,7 +256,7 @@ test_next_working_instant(void **state)
 		  "2026-03-16 07:00");
 	assert_at(deadline_next_working_instant(cal, NULL, T("2026-03-17 18:00")),
 		  "2026-03-19 07:00"); /* skips the day off */
-	assert_at(deadline_end_of_day(NULL, civil_days_from_date(2026, 3, 14)),
+	assert_at(deadline_end_of_day(cal, NULL, civil_days_from_date(2026, 3, 14)),
 		  "2026-03-14 17:00");
 }
 
@@ -482,6 +482,258 @@ test_custom_worktime(void **state)
 }
 
 /* The real computed holidays: Tết Bính Ngọ is Monday 16 .. Friday 20 February 2026. */
+/* ---- per-weekday hours and the reading ------------------------------------------ */
+
+/* Monday..Saturday, Saturday-morning intake 07:30-11:30, the rest default. */
+static void
+saturday_morning(struct calendar *cal, struct worktime *wt)
+{
+	calendar_set_workweek(cal, 0x7e);
+	deadline_worktime_default(wt);
+	assert_int_equal(deadline_worktime_parse_day("07:30-11:30", 6, wt), 0);
+}
+
+static void
+test_weekday_hours(void **state)
+{
+	struct calendar *cal = *state;
+	struct worktime wt, bad;
+
+	saturday_morning(cal, &wt);
+	assert_int_equal(deadline_worktime_check(&wt), 0);
+	assert_int_equal(deadline_day_seconds(&wt), DAY8); /* one working day stays 8 h */
+	assert_true(deadline_in_working_time(cal, &wt, T("2026-03-14 08:00")));
+	assert_false(deadline_in_working_time(cal, &wt, T("2026-03-14 07:15")));
+	assert_false(deadline_in_working_time(cal, &wt, T("2026-03-14 14:00")));
+	assert_true(deadline_in_working_time(cal, &wt, T("2026-03-13 14:00")));
+	assert_at(deadline_end_of_day(cal, &wt, civil_days_from_date(2026, 3, 14)),
+		  "2026-03-14 11:30");
+	/* Mon 9 .. Sat 14: five 8-hour days and a 4-hour Saturday. */
+	assert_int_equal(deadline_working_seconds(cal, &wt, T("2026-03-09 00:00"),
+						  T("2026-03-16 00:00")), 44 * H);
+	/* Fri 10:00-17:00 gives 5 h, Saturday 3 h more of its 4. */
+	assert_at(due(cal, &wt, 1, DEADLINE_WORKING_DAYS, -1, "2026-03-13 10:00"),
+		  "2026-03-14 10:30");
+	/* 16 h: Friday 5, Saturday 4, Monday 7. */
+	assert_at(due(cal, &wt, 2, DEADLINE_WORKING_DAYS, -1, "2026-03-13 10:00"),
+		  "2026-03-16 16:00");
+	assert_at(due(cal, &wt, 6, DEADLINE_HOURS, -1, "2026-03-13 15:00"), "2026-03-14 11:30");
+	assert_at(due(cal, &wt, 1, DEADLINE_HOURS, -1, "2026-03-14 12:00"), "2026-03-16 08:00");
+	assert_at(due(cal, &wt, 1, DEADLINE_HOURS, -1, "2026-03-14 07:00"), "2026-03-14 08:30");
+	assert_at(due(cal, &wt, 0, DEADLINE_WORKING_DAYS, -1, "2026-03-14 09:00"),
+		  "2026-03-14 11:30");
+	/* Saturday 15:00 is after Saturday's hours: their end. */
+	assert_at(due(cal, &wt, 1, DEADLINE_CALENDAR_DAYS, -1, "2026-03-13 15:00"),
+		  "2026-03-14 11:30");
+	/* A cut-off moves the clock to Saturday's opening. */
+	assert_at(due(cal, &wt, 1, DEADLINE_HOURS, 15 * 60, "2026-03-13 16:00"),
+		  "2026-03-14 08:30");
+
+	bad = wt;
+	bad.day[6].n_periods = 0;
+	assert_int_equal(deadline_worktime_check(&bad), -1);
+	bad = wt;
+	bad.own_days = 0x80;
+	assert_int_equal(deadline_worktime_check(&bad), -1);
+	bad = wt;
+	assert_int_equal(deadline_worktime_parse_day("07:30-11:30", 7, &bad), -1);
+	assert_int_equal(deadline_worktime_parse_day("11:30-07:30", 6, &bad), -1);
+	assert_int_equal(deadline_worktime_parse_day(NULL, 6, &bad), -1);
+	assert_memory_equal(&bad, &wt, sizeof wt); /* untouched on error */
+}
+
+/* A Saturday a notice declares working stands in for a weekday: full hours. */
+static void
+test_weekday_hours_swapped(void **state)
+{
+	struct calendar *cal = calendar_new();
+	struct calendar_override_entry sat = {.day = civil_days_from_date(2026, 3, 21),
+					      .name = "Làm bù"};
+	struct calendar_override ov = {.year = 2026, .working_days = &sat, .n_working_days = 1};
+	struct worktime wt;
+	(void)state;
+
+	assert_int_equal(calendar_add_override(cal, &ov), 0);
+	deadline_worktime_default(&wt);
+	assert_int_equal(deadline_worktime_parse_day("07:30-11:30", 6, &wt), 0);
+	assert_true(calendar_declared_working(cal, sat.day));
+	assert_false(calendar_declared_working(cal, civil_days_from_date(2026, 3, 20)));
+	assert_true(deadline_in_working_time(cal, &wt, T("2026-03-21 07:10")));
+	assert_true(deadline_in_working_time(cal, &wt, T("2026-03-21 14:00")));
+	assert_false(deadline_in_working_time(cal, &wt, T("2026-03-14 08:00"))); /* Saturday off */
+	assert_at(deadline_end_of_day(cal, &wt, sat.day), "2026-03-21 17:00");
+	/* not knowing the notice: the Saturday's own hours */
+	assert_at(deadline_end_of_day(NULL, &wt, sat.day), "2026-03-21 11:30");
+	/* Friday 16:00-17:00, then the swapped Saturday from 07:00 */
+	assert_at(due(cal, &wt, 2, DEADLINE_HOURS, -1, "2026-03-20 16:00"), "2026-03-21 08:00");
+	assert_at(due(cal, &wt, 1, DEADLINE_WORKING_DAYS, -1, "2026-03-20 16:00"),
+		  "2026-03-21 16:00"); /* 1 h, 4.5 h, then 2.5 h of the afternoon */
+	calendar_free(cal);
+}
+
+static void
+test_reading_break(void **state)
+{
+	struct calendar *cal = *state;
+	struct worktime wt;
+
+	deadline_worktime_default(&wt);
+	/* Tuesday 12:00 is in the break */
+	assert_at(due(cal, &wt, 1, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 12:00"),
+		  "2026-03-10 11:30");
+	assert_at(due(cal, &wt, 4, DEADLINE_HOURS, -1, "2026-03-09 07:30"), "2026-03-09 11:30");
+	wt.reading.in_break = DEADLINE_BREAK_AFTER;
+	assert_at(due(cal, &wt, 1, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 12:00"),
+		  "2026-03-10 13:30");
+	/* working time ending with the morning: shown at the afternoon's start */
+	assert_at(due(cal, &wt, 4, DEADLINE_HOURS, -1, "2026-03-09 07:30"), "2026-03-09 13:30");
+	/* the day's end stays the day's end; other clock times do not move */
+	assert_at(due(cal, &wt, 8, DEADLINE_HOURS, -1, "2026-03-09 07:00"), "2026-03-09 17:00");
+	assert_at(due(cal, &wt, 1, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-10 10:00");
+	assert_at(due(cal, &wt, 0, DEADLINE_WORKING_DAYS, -1, "2026-03-09 12:00"),
+		  "2026-03-09 17:00");
+}
+
+static void
+test_reading_from_next_day(void **state)
+{
+	struct calendar *cal = *state;
+	struct due_rule rule = {1, DEADLINE_CALENDAR_DAYS, -1, DEADLINE_RESTART};
+	struct worktime wt;
+
+	deadline_worktime_default(&wt);
+	assert_at(due(cal, &wt, 1, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-10 10:00");
+	wt.reading.calendar_from = DEADLINE_FROM_NEXT_DAY;
+	/* the day after the reception is day 1: its end */
+	assert_at(due(cal, &wt, 1, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-10 17:00");
+	assert_at(due(cal, &wt, 1, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 06:00"),
+		  "2026-03-10 17:00");
+	/* day 5 is Saturday: Monday's end; day 1 the test day off: Thursday's */
+	assert_at(due(cal, &wt, 5, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-16 17:00");
+	assert_at(due(cal, &wt, 1, DEADLINE_CALENDAR_DAYS, -1, "2026-03-17 10:00"),
+		  "2026-03-19 17:00");
+	rule.duration = 5;
+	assert_at(deadline_calendar_landing(cal, &wt, &rule, T("2026-03-09 10:00"), 0),
+		  "2026-03-14 17:00");
+	/* a pause counts in whole days, rounded up */
+	assert_at(deadline_calendar_landing(cal, &wt, &rule, T("2026-03-09 10:00"), 3600),
+		  "2026-03-15 17:00");
+	wt.reading.calendar_from = DEADLINE_FROM_RECEPTION;
+	assert_at(deadline_calendar_landing(cal, &wt, &rule, T("2026-03-09 10:00"), 3600),
+		  "2026-03-14 11:00");
+	rule.unit = DEADLINE_HOURS;
+	assert_int_equal(deadline_calendar_landing(cal, &wt, &rule, T("2026-03-09 10:00"), 0), 0);
+}
+
+/* From the next day with Saturday-morning hours: a working Saturday ends at
+ * 11:30; a Saturday off moves to Monday's end, not to Monday 11:30. */
+static void
+test_reading_next_day_saturday(void **state)
+{
+	struct calendar *cal = *state;
+	struct worktime wt;
+
+	saturday_morning(cal, &wt);
+	wt.reading.calendar_from = DEADLINE_FROM_NEXT_DAY;
+	assert_at(due(cal, &wt, 5, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-14 11:30");
+	calendar_set_workweek(cal, 0x3e);
+	assert_at(due(cal, &wt, 5, DEADLINE_CALENDAR_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-16 17:00");
+}
+
+static void
+test_reading_to_day_end(void **state)
+{
+	struct calendar *cal = *state;
+	struct worktime wt;
+
+	deadline_worktime_default(&wt);
+	assert_at(due(cal, &wt, 1, DEADLINE_WORKING_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-10 10:00");
+	wt.reading.working_days = DEADLINE_DAYS_TO_DAY_END;
+	/* the reception day is day 1 only when the clock starts at its opening */
+	assert_at(due(cal, &wt, 1, DEADLINE_WORKING_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-10 17:00");
+	assert_at(due(cal, &wt, 1, DEADLINE_WORKING_DAYS, -1, "2026-03-09 07:00"),
+		  "2026-03-09 17:00");
+	assert_at(due(cal, &wt, 1, DEADLINE_WORKING_DAYS, -1, "2026-03-09 06:00"),
+		  "2026-03-09 17:00");
+	assert_at(due(cal, &wt, 1, DEADLINE_WORKING_DAYS, -1, "2026-03-13 18:00"),
+		  "2026-03-16 17:00");
+	/* Tue 17 is day 1, Wed 18 is off, Thu 19 day 2, Fri 20 day 3 */
+	assert_at(due(cal, &wt, 3, DEADLINE_WORKING_DAYS, -1, "2026-03-16 10:00"),
+		  "2026-03-20 17:00");
+	/* hours and same-day are not working days: unchanged */
+	assert_at(due(cal, &wt, 2, DEADLINE_HOURS, -1, "2026-03-09 10:00"), "2026-03-09 14:00");
+	assert_at(due(cal, &wt, 0, DEADLINE_WORKING_DAYS, -1, "2026-03-09 10:00"),
+		  "2026-03-09 17:00");
+	/* with Saturday-morning hours the Saturday ends at 11:30 */
+	saturday_morning(cal, &wt);
+	wt.reading.working_days = DEADLINE_DAYS_TO_DAY_END;
+	assert_at(due(cal, &wt, 1, DEADLINE_WORKING_DAYS, -1, "2026-03-13 10:00"),
+		  "2026-03-14 11:30");
+}
+
+static void
+test_reading_pause(void **state)
+{
+	struct calendar *cal = *state;
+	struct due_rule rule = {2, DEADLINE_WORKING_DAYS, -1, DEADLINE_PAUSE};
+	struct dossier_supplement sup = {.requested_at = T("2026-03-10 09:00"),
+					 .completed_at = T("2026-03-10 13:30")};
+	struct worktime wt;
+	mc_time at;
+
+	/* day 1 Tue 10, day 2 Wed 11 (17:00), then the 2.5 working hours paused */
+	deadline_worktime_default(&wt);
+	wt.reading.working_days = DEADLINE_DAYS_TO_DAY_END;
+	assert_int_equal(deadline_due_supplemented(cal, &wt, &rule, T("2026-03-09 10:00"), &sup, 1,
+						   &at), DEADLINE_OK);
+	assert_at(at, "2026-03-12 09:30");
+}
+
+static void
+test_reading_names(void **state)
+{
+	struct worktime wt;
+	enum deadline_calendar_from from;
+	enum deadline_break brk;
+	enum deadline_days_as days;
+	(void)state;
+
+	assert_string_equal(deadline_calendar_from_name(DEADLINE_FROM_RECEPTION), "reception");
+	assert_string_equal(deadline_calendar_from_name(DEADLINE_FROM_NEXT_DAY), "next_day");
+	assert_string_equal(deadline_break_name(DEADLINE_BREAK_BEFORE), "before");
+	assert_string_equal(deadline_break_name(DEADLINE_BREAK_AFTER), "after");
+	assert_string_equal(deadline_days_as_name(DEADLINE_DAYS_AS_HOURS), "hours");
+	assert_string_equal(deadline_days_as_name(DEADLINE_DAYS_TO_DAY_END), "day_end");
+	assert_int_equal(deadline_calendar_from_parse("next_day", &from), 0);
+	assert_int_equal(from, DEADLINE_FROM_NEXT_DAY);
+	assert_int_equal(deadline_break_parse("after", &brk), 0);
+	assert_int_equal(brk, DEADLINE_BREAK_AFTER);
+	assert_int_equal(deadline_days_as_parse("day_end", &days), 0);
+	assert_int_equal(days, DEADLINE_DAYS_TO_DAY_END);
+	assert_int_equal(deadline_calendar_from_parse("tomorrow", &from), -1);
+	assert_int_equal(deadline_break_parse(NULL, &brk), -1);
+	assert_int_equal(deadline_days_as_parse("Hours", &days), -1);
+	/* a reading out of range is refused, not read as a default */
+	deadline_worktime_default(&wt);
+	wt.reading.in_break = (enum deadline_break)2;
+	assert_int_equal(deadline_worktime_check(&wt), -1);
+	/* parsing every day's hours leaves no weekday's own, the default reading */
+	memset(&wt, 0xff, sizeof wt);
+	assert_int_equal(deadline_worktime_parse("08:00-12:00", &wt), 0);
+	assert_int_equal(wt.own_days, 0);
+	assert_int_equal(wt.reading.calendar_from, DEADLINE_FROM_RECEPTION);
+	assert_int_equal(wt.reading.in_break, DEADLINE_BREAK_BEFORE);
+	assert_int_equal(wt.reading.working_days, DEADLINE_DAYS_AS_HOURS);
+}
+
 static void
 test_tet_2026(void **state)
 {
@@ -709,6 +961,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cutoff_nonzero, setup_cal, teardown_cal),
 		cmocka_unit_test(test_custom_worktime),
 		cmocka_unit_test(test_tet_2026),
+		cmocka_unit_test_setup_teardown(test_weekday_hours, setup_cal, teardown_cal),
+		cmocka_unit_test(test_weekday_hours_swapped),
+		cmocka_unit_test_setup_teardown(test_reading_break, setup_cal, teardown_cal),
+		cmocka_unit_test_setup_teardown(test_reading_from_next_day, setup_cal, teardown_cal),
+		cmocka_unit_test_setup_teardown(test_reading_next_day_saturday, setup_cal,
+						teardown_cal),
+		cmocka_unit_test_setup_teardown(test_reading_to_day_end, setup_cal, teardown_cal),
+		cmocka_unit_test_setup_teardown(test_reading_pause, setup_cal, teardown_cal),
+		cmocka_unit_test(test_reading_names),
 		cmocka_unit_test_setup_teardown(test_supplement_restart_pause, setup_cal, teardown_cal),
 		cmocka_unit_test_setup_teardown(test_supplement_edges, setup_cal, teardown_cal),
 		cmocka_unit_test_setup_teardown(test_properties, setup_cal, teardown_cal),

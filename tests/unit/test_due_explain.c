@@ -169,16 +169,17 @@ test_calendar_days_moved(void **state)
 /* One case: the explanation ends on the engine's own date, and the days it
  * says did not count are indeed days off. */
 static void
-check_one(struct calendar *cal, const struct due_rule *rule, mc_time r, bool with_sup)
+check_one(struct calendar *cal, const struct worktime *wt, const struct due_rule *rule, mc_time r,
+	  bool with_sup)
 {
 	struct dossier_supplement sup = {r + 86400, r + 3 * 86400 + 3600, NULL};
 	const struct dossier_supplement *sp = with_sup ? &sup : NULL;
 	size_t n = with_sup ? 1 : 0;
 	struct due_explanation e;
 	mc_time want = 0;
-	int st = due_explain(cal, NULL, rule, r, sp, n, &e);
+	int st = due_explain(cal, wt, rule, r, sp, n, &e);
 
-	assert_int_equal(st, deadline_due_supplemented(cal, NULL, rule, r, sp, n, &want));
+	assert_int_equal(st, deadline_due_supplemented(cal, wt, rule, r, sp, n, &want));
 	assert_int_equal(e.due_at, want);
 	assert_int_equal(e.steps[e.n_steps - 1].kind, DUE_STEP_DUE);
 	assert_int_equal(e.steps[e.n_steps - 1].at, want);
@@ -190,18 +191,15 @@ check_one(struct calendar *cal, const struct due_rule *rule, mc_time r, bool wit
 }
 
 /* Every unit, duration, cut-off and policy, receptions across Tết and 30/4,
- * with and without a supplement. */
+ * with and without a supplement, under one worktime; adds to *checked. */
 static void
-test_agrees_with_engine(void **state)
+check_all(struct calendar *cal, const struct worktime *wt, size_t *checked)
 {
-	struct calendar *cal = calendar_new();
 	const char *received[] = {"2026-02-12 16:30", "2026-02-13 11:45", "2026-02-14 10:00",
 				  "2026-04-29 15:01", "2026-04-30 08:00", "2026-03-09 06:00"};
 	const int durations[] = {0, 1, 4, 15};
 	const int cutoffs[] = {-1, 15 * 60};
-	size_t checked = 0;
 
-	(void)state;
 	for (int unit = 0; unit <= 2; unit++)
 		for (size_t di = 0; di < 4; di++)
 			for (size_t ci = 0; ci < 2; ci++)
@@ -211,11 +209,81 @@ test_agrees_with_engine(void **state)
 									(enum deadline_unit)unit,
 									cutoffs[ci],
 									(enum deadline_policy)pol};
-						check_one(cal, &rule, T(received[ri]), false);
-						check_one(cal, &rule, T(received[ri]), true);
-						checked += 2;
+						check_one(cal, wt, &rule, T(received[ri]), false);
+						check_one(cal, wt, &rule, T(received[ri]), true);
+						*checked += 2;
 					}
+}
+
+/* By default, and with Saturday-morning hours (Saturday working) under each
+ * reading. */
+static void
+test_agrees_with_engine(void **state)
+{
+	struct calendar *cal = calendar_new();
+	struct worktime sat_after, sat_next_day_end;
+	size_t checked = 0;
+
+	(void)state;
+	check_all(cal, NULL, &checked);
 	assert_int_equal(checked, 3 * 4 * 2 * 2 * 6 * 2);
+	deadline_worktime_default(&sat_after);
+	assert_int_equal(deadline_worktime_parse_day("07:30-11:30", 6, &sat_after), 0);
+	sat_next_day_end = sat_after;
+	sat_after.reading.in_break = DEADLINE_BREAK_AFTER;
+	sat_next_day_end.reading.calendar_from = DEADLINE_FROM_NEXT_DAY;
+	sat_next_day_end.reading.working_days = DEADLINE_DAYS_TO_DAY_END;
+	calendar_set_workweek(cal, 0x7e);
+	check_all(cal, &sat_after, &checked);
+	check_all(cal, &sat_next_day_end, &checked);
+	assert_int_equal(checked, 3 * (3 * 4 * 2 * 2 * 6 * 2));
+	calendar_free(cal);
+}
+
+/* Saturday-morning hours and the reading: the Saturday's own hours are a
+ * step, the reading is the worktime's, and a calendar-day landing from the
+ * next day that falls on a Sunday is shown moved. */
+static void
+test_day_hours_and_reading(void **state)
+{
+	struct calendar *cal = calendar_new();
+	struct due_rule rule = {1, DEADLINE_WORKING_DAYS, -1, DEADLINE_RESTART};
+	struct worktime wt;
+	struct due_explanation e;
+	const struct due_step *s;
+
+	(void)state;
+	calendar_set_workweek(cal, 0x7e);
+	deadline_worktime_default(&wt);
+	assert_int_equal(deadline_worktime_parse_day("07:30-11:30", 6, &wt), 0);
+	assert_int_equal(due_explain(cal, &wt, &rule, T("2026-03-13 10:00"), NULL, 0, &e),
+			 DEADLINE_OK);
+	assert_int_equal(e.due_at, T("2026-03-14 10:30"));
+	assert_non_null(s = find(&e, DUE_STEP_DAY_HOURS));
+	assert_int_equal(s->day, D(2026, 3, 14));
+	assert_int_equal(s->hours.n_periods, 1);
+	assert_int_equal(s->hours.periods[0].start, 7 * 60 + 30);
+	assert_string_equal(due_step_kind_name(DUE_STEP_DAY_HOURS), "day_hours");
+	assert_int_equal(e.reading.working_days, DEADLINE_DAYS_AS_HOURS);
+	due_explanation_release(&e);
+
+	/* the default worktime has no such step */
+	assert_int_equal(due_explain(cal, NULL, &rule, T("2026-03-13 10:00"), NULL, 0, &e),
+			 DEADLINE_OK);
+	assert_null(find(&e, DUE_STEP_DAY_HOURS));
+	due_explanation_release(&e);
+
+	calendar_set_workweek(cal, 0x3e);
+	wt.reading.calendar_from = DEADLINE_FROM_NEXT_DAY;
+	rule.unit = DEADLINE_CALENDAR_DAYS;
+	rule.duration = 6;
+	assert_int_equal(due_explain(cal, &wt, &rule, T("2026-03-09 10:00"), NULL, 0, &e),
+			 DEADLINE_OK);
+	assert_int_equal(e.reading.calendar_from, DEADLINE_FROM_NEXT_DAY);
+	assert_int_equal(e.due_at, T("2026-03-16 17:00"));
+	assert_non_null(s = find(&e, DUE_STEP_MOVED));
+	assert_int_equal(s->at, T("2026-03-15 17:00"));
+	due_explanation_release(&e);
 	calendar_free(cal);
 }
 
@@ -228,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_supplements),
 		cmocka_unit_test(test_calendar_days_moved),
 		cmocka_unit_test(test_agrees_with_engine),
+		cmocka_unit_test(test_day_hours_and_reading),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
