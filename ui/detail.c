@@ -776,6 +776,13 @@ detail_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		return UI_POP;
 	case UI_ACT_DOWNLOAD:
 		return download_key(dt, app);
+	case UI_ACT_UNDO: {
+		/* ui_undo reloads every screen, this one included */
+		char mine[sizeof dt->code];
+		snprintf(mine, sizeof mine, "%s", dt->code);
+		ui_undo(app, mine, 0);
+		return UI_REDRAW;
+	}
 	default:
 		return UI_UNHANDLED;
 	}

@@ -517,3 +517,56 @@ ui_actions_batch_new(struct ui_app *app, const char *const *codes, size_t n)
 	ui_line_clear(&ac->file);
 	return &ac->base;
 }
+
+/*
+ * u: take back the clerk's last action on `code` while it is not sent
+ * (`only`: that queue entry, from the queue screen; 0: the last one), and
+ * say what happened in the clerk's words - taken back, or why not (sent at
+ * what time, being sent, a conflict to decide in the queue screen).
+ */
+void
+ui_undo(struct ui_app *app, const char *code, int64_t only)
+{
+	struct store_outbox_entry e;
+	struct mc_err err;
+	char when[64], words[512];
+
+	if (app_queue_undo(app->core, code, only, &e, &err) == 0) {
+		ui_message(app, UI_MSG_OK, _("Taken back: %s on %s (it had not been sent)."),
+			   action_label(e.action), code);
+		app_queue_entry_release(&e);
+		ui_sources_refresh(app);
+		ui_reload_all(app);
+		return;
+	}
+	switch (err.code) {
+	case MC_E_NO_ENTRY:
+		ui_message(app, UI_MSG_INFO, _("No action of this terminal on %s to take back."),
+			   code);
+		break;
+	case MC_E_ENTRY_SENT:
+		if (e.state == STORE_OUTBOX_DONE)
+			ui_message(app, UI_MSG_ERROR,
+				   _("%s on %s was sent at %s: it cannot be taken back."),
+				   action_label(e.action), code,
+				   ui_fmt_due(e.updated_at, when, sizeof when));
+		else
+			ui_message(app, UI_MSG_ERROR,
+				   _("%s on %s is being sent: it cannot be taken back."),
+				   action_label(e.action), code);
+		break;
+	case MC_E_ENTRY_STATE:
+		ui_message(app, UI_MSG_ERROR,
+			   _("%s on %s is a conflict or was refused: decide it in the queue (w)."),
+			   action_label(e.action), code);
+		break;
+	case MC_E_BLOCKED:
+		ui_message(app, UI_MSG_ERROR, _("Take back the later action first: %s on %s."),
+			   action_label(e.action), code);
+		break;
+	default:
+		ui_message(app, UI_MSG_ERROR, "%s", words_err(&err, words, sizeof words));
+		break;
+	}
+	app_queue_entry_release(&e);
+}

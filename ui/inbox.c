@@ -707,6 +707,11 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		if (r != NULL)
 			ui_push(app, ui_actions_new(app, r->code, r->status));
 		return UI_REDRAW;
+	case UI_ACT_UNDO:
+		r = row_at(in, in->sel, NULL);
+		if (r != NULL)
+			ui_undo(app, r->code, 0);
+		return UI_REDRAW;
 	case UI_ACT_MARK:
 		r = row_at(in, in->sel, NULL);
 		if (r == NULL)

@@ -63,6 +63,8 @@ static const struct {
 	[UI_ACT_MARK] = {"mark", N_("Mark or unmark the dossier (inbox)"), {' ', 'm'}},
 	[UI_ACT_DOWNLOAD] = {"download",
 			     N_("Download an attachment of the dossier (again: stop it)"), {'o'}},
+	[UI_ACT_UNDO] = {"undo", N_("Take back the last action on the dossier, if not yet sent"),
+			 {'u'}},
 };
 
 static const struct {

@@ -186,7 +186,7 @@ draw_list(struct queue *q, struct ui_app *app, WINDOW *win)
 		ui_put(win, y, x, app->cols - x, line, a);
 	}
 	ui_put(win, list_rows(app) + 2, 0, app->cols,
-	       _("Enter: open (conflicts: re-apply or drop)    q: back"), ui_attr(app, UI_ROLE_DIM));
+	       _("Enter: open (conflicts: re-apply or drop)  u: take back  q: back"), ui_attr(app, UI_ROLE_DIM));
 }
 
 /* ---- one entry, side by side ---------------------------------------------- */
@@ -367,6 +367,15 @@ queue_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 	case UI_ACT_OPEN:
 		if (q->sel < q->n)
 			q->open_id = q->v[q->sel].id;
+		return UI_REDRAW;
+	case UI_ACT_UNDO:
+		if (q->sel < q->n) {
+			/* ui_undo reloads this list: copy what it needs first */
+			char code[128];
+			int64_t id = q->v[q->sel].id;
+			snprintf(code, sizeof code, "%s", q->v[q->sel].code);
+			ui_undo(app, code, id);
+		}
 		return UI_REDRAW;
 	case UI_ACT_BACK:
 	case UI_ACT_QUEUE:

@@ -242,6 +242,9 @@ struct ui_screen *ui_confirm_new(const char *title, const char *text, ui_confirm
 				 void *ctx);
 /* The actions dialog for a dossier in `status` (then fields, confirm, outbox). */
 struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int status);
+/* u: take back the last action on `code` if not yet sent (only: that
+ * queue entry; 0: the last), said on the message line. */
+void ui_undo(struct ui_app *app, const char *code, int64_t only);
 /* The same action for every marked dossier (a, with marks). */
 struct ui_screen *ui_actions_batch_new(struct ui_app *app, const char *const *codes, size_t n);
 

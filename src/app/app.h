@@ -380,6 +380,21 @@ size_t app_actions_offered(struct app *a, const char *code, int status,
 /* The clerk's decision on a conflict or refusal: 0, or -1 with *err. */
 int app_queue_retry(struct app *a, int64_t id, struct mc_err *err);
 int app_queue_drop(struct app *a, int64_t id, struct mc_err *err);
+/*
+ * Undo on dossier `code`: the clerk's last action on it taken back when it
+ * has not been sent - the entry dropped, its optimistic effect on the local
+ * status rolled back, audited (outbox_drop); an earlier action still queued
+ * stays.  0 with *undone (the entry taken back; release it with
+ * app_queue_entry_release).  -1 with *err: MC_E_NO_ENTRY (no action of this
+ * terminal on it; field: the code), MC_E_ENTRY_SENT (the last one is being
+ * sent, detail "sending", or was sent, "done"; *undone says which and when),
+ * MC_E_ENTRY_STATE (a conflict or refusal: the queue screen decides it;
+ * *undone filled), MC_E_BLOCKED (`only` is not 0 and not the last action's
+ * id: the later one, in *undone, comes first), MC_E_STORE.  The field of
+ * the last three is the last action's id.
+ */
+int app_queue_undo(struct app *a, const char *code, int64_t only,
+		   struct store_outbox_entry *undone, struct mc_err *err);
 /* Entries per state (STORE_OUTBOX_N_STATES).  0 or -1. */
 int app_queue_counts(struct app *a, int64_t counts[STORE_OUTBOX_N_STATES]);
 /* Entries waiting, conflicts and refusals included (DONE excluded); -1. */

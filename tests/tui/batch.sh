@@ -3,7 +3,9 @@
 # (Space), 'a' acts on all of them, never on the cursor's row alone.  The
 # menu offers only the actions every marked dossier allows; the action is
 # asked once (one reason), queued for each, said with its count, and the
-# dossiers queued are unmarked; replayed, each is applied once.
+# dossiers queued are unmarked.  Then undo: u takes back an action not yet
+# sent (from the inbox row or the queue screen), audited, and says when one
+# is being sent or was sent already; replayed, only the one left applies.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/integration/lib/sandbox.sh"
 
@@ -49,7 +51,9 @@ pin_prompt
 wait_for 'Tất cả \([1-9][0-9]*\)' 20
 wait_for 'tuphap●' 20
 base=$(applied)
-control offline "source=tuphap&on=1"
+# tuphap in planned maintenance (503, try again later): what is queued
+# waits, not sent
+control maintenance "source=tuphap&seconds=600"
 
 # 1. A new dossier among those in processing: "approve" is not theirs in
 # common, so it is not offered.
@@ -83,14 +87,57 @@ wait_for 'Đã đưa vào hàng đợi: Phê duyệt trên 3 hồ sơ' 5
 screen | grep -q 'Chờ gửi: 3' || fail "the status bar does not count three queued actions"
 screen | grep -Eq 'Tất cả \([0-9]+, \*' && fail "the queued dossiers are still marked"
 
-# 3. Back online, each is sent once and approved.
-control offline "source=tuphap&on=0"
+# 3. Undo (u) before it is sent: on C's row in the inbox, and on B's entry
+# in the queue screen; each is said, taken off the queue, its row back to
+# its status; u again has nothing left to take back.
+find_row() {
+	keys /
+	type_text "$1"
+	wait_for "Tất cả \\(1[^)]*\\) .*/$1" 10
+	keys Enter
+	settle
+}
+find_row "$C"
+screen | grep "$C" | grep -q 'Đã xong' || fail "$C does not show its queued effect: $(screen | grep "$C")"
+keys u
+wait_for "Đã hoàn tác: Phê duyệt trên $C \\(chưa gửi đi\\)" 5
+wait_for 'Chờ gửi: 2' 5
+screen | grep "$C" | grep -q 'Đang xử lý' || fail "$C is not back in processing: $(screen | grep "$C")"
+keys u
+wait_for "Máy này không có thao tác nào trên $C để hoàn tác" 5
+keys q # clears the search
+settle
+keys w
+wait_for '^Thao tác chờ gửi và xung đột' 5
+screen | grep -q "$C" && fail "$C is still in the queue screen"
+screen | grep -q "$B" || fail "$B is not in the queue screen"
+# listed in order: A, then B
+keys g j u
+wait_for "Đã hoàn tác: Phê duyệt trên $B" 5
+wait_for 'Chờ gửi: 1' 5
+keys q
+wait_for '^Hồ sơ: ' 5
+"$M" audit list --json > "$T/audit.json" 2> /dev/null || fail "audit list"
+n=$(jq '[.[] | select(.kind == "action-drop")] | length' "$T/audit.json")
+[ "$n" = 2 ] || fail "the two undos are not in the audit log ($n drop entries)"
+
+# 4. The maintenance over, the one left is sent once and approved; the
+# ones taken back never reach the server; once sent, u says when it went.
+control maintenance "source=tuphap&seconds=0"
+keys S # fetch and send now, not when the system said to try again
 wait_for 'Chờ gửi: 0' 60
-for c in "$A" "$B" "$C"; do
-	[ "$(server_status "$c")" = 9 ] || fail "$c is not approved on the server"
+wait_for 'Đã lấy dữ liệu từ mọi hệ thống' 60 # the pass said its end
+[ "$(server_status "$A")" = 9 ] || fail "$A is not approved on the server"
+for c in "$B" "$C"; do
+	[ "$(server_status "$c")" = 4 ] || fail "$c changed on the server although it was taken back"
 done
 [ "$(server_status "$NEW")" = 1 ] || fail "$NEW changed although it was unmarked"
-[ "$(applied)" = $((base + 3)) ] || fail "the replay did not apply exactly three actions"
+[ "$(applied)" = $((base + 1)) ] || fail "the replay did not apply exactly one action"
+find_row "$A"
+keys u
+wait_for "Phê duyệt trên $A đã gửi lúc [0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}: không hoàn tác được\\." 5
+keys q
+settle
 keys q
 wait_for '^EXIT=0' 5
 exit 0
