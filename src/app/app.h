@@ -433,6 +433,11 @@ void app_queue_payload(const struct store_outbox_entry *e, char **reason, char *
 void app_query_init(struct app *a, struct store_query *q, mc_time now);
 /* Set q's clock to `now` and its coming-due threshold by the one rule. */
 void app_query_clock(struct app *a, struct store_query *q, mc_time now);
+/* Only system `name`'s dossiers in q (NULL: all); for the coordination
+ * system (dvcqg) also those it carries for the others (q->coordinated).
+ * Without the systems opened, a name that is the coordination dialect's
+ * ("dvcqg") is taken to be it. */
+void app_query_source(struct app *a, struct store_query *q, const char *name);
 int app_inbox_page(struct app *a, const struct store_query *q, struct store_page *out);
 int app_inbox_count(struct app *a, const struct store_query *q, int64_t cap, int64_t *n);
 int app_inbox_each(struct app *a, const struct store_query *q, store_row_fn fn, void *ctx);

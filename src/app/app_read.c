@@ -28,6 +28,24 @@ app_query_clock(struct app *a, struct store_query *q, mc_time now)
 	q->soon_end = h.soon_end;
 }
 
+void
+app_query_source(struct app *a, struct store_query *q, const char *name)
+{
+	const struct source_link *l = name != NULL ? app_link(a, name) : NULL;
+	const struct source_ops *ops;
+
+	q->source = name;
+	if (l != NULL) {
+		q->coordinated = source_link_source(l)->coordination;
+		return;
+	}
+	/* no systems opened (a command reading the store alone): a system
+	 * named like the coordination dialect is taken to be it, as sync
+	 * takes it by default */
+	ops = name != NULL ? source_ops_find(name) : NULL;
+	q->coordinated = ops != NULL && ops->coordination;
+}
+
 int
 app_inbox_page(struct app *a, const struct store_query *q, struct store_page *out)
 {

@@ -249,6 +249,7 @@ cmd_inbox(int argc, char **argv)
 		goto out;
 	rc = CLI_FAIL;
 	app_query_clock(app, &q, app_now(app)); /* the one rule, as the console */
+	app_query_source(app, &q, q.source); /* dvcqg: what it carries too */
 	if (o.json)
 		o.list = json_array();
 	else

@@ -339,7 +339,7 @@ miss_key(char *key, size_t size, const struct store_query *q, const struct searc
 	snprintf(key, size, "%s|%s|%d|%s|%s|%s|%d|%d|%lld|%lld", t->match ? t->match : "",
 		 q->source ? q->source : "", q->status, q->procedure_code ? q->procedure_code : "",
 		 q->field_code ? q->field_code : "", q->area ? q->area : "", (int)q->due,
-		 (int)q->mismatch_only, (long long)q->now,
+		 (int)q->mismatch_only * 2 + (int)q->coordinated, (long long)q->now,
 		 (long long)store_soon_end(q->now, q->soon_end));
 }
 
@@ -350,7 +350,8 @@ build_where(struct sqlbuf *b, const struct store_query *q, const struct search_t
 	bool first = true;
 
 	if (q->source != NULL)
-		add_cond(b, &first, "source = ?3");
+		add_cond(b, &first, q->coordinated ? "(source = ?3 OR coord_status <> 0)"
+						   : "source = ?3");
 	if (q->status != 0)
 		add_cond(b, &first, "status = ?4");
 	if (q->procedure_code != NULL)

@@ -333,6 +333,10 @@ struct store_query {
 	const char *area;           /* exact area */
 	enum store_due_class due;   /* due class filter */
 	bool mismatch_only;         /* status differs from the coordination system */
+	/* With `source`: that system is the coordination system (dvcqg), so
+	 * its dossiers are also those it carries for the others (their
+	 * coordination status known), not only the ones stored under its name. */
+	bool coordinated;
 	/*
 	 * What the clerk typed.  Folded with fold_text() and split into words
 	 * (at most 16); every word must match, in any order, the code,

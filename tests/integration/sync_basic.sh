@@ -39,6 +39,11 @@ jq -e 'all(.[]; (.received_at == null) or (.received_at | test("^[0-9]{4}-[0-9]{
 	"$inbox" >/dev/null || sbx_die "dates are not ISO 8601 +07:00"
 # the handling system is the record: no row is left as a dvcqg copy
 sbx_eq "$(jq '[.[] | select(.source == "dvcqg")] | length' "$inbox")" 0 "rows left as dvcqg copies"
+# so the coordination system's own list is what it carries for the others,
+# not an empty one
+carried=$(jq '[.[] | select(.coord_status != 0 and .coord_status != null)] | length' "$inbox")
+[ "$carried" -gt 0 ] || sbx_die "no dossier carries a coordination status"
+sbx_eq "$("$M" inbox --json --source dvcqg | jq length)" "$carried" "inbox --source dvcqg"
 
 # compare with the sandbox's own view of every dossier
 truth=$SYNC_TMP/truth.json

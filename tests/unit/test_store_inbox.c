@@ -390,6 +390,32 @@ test_filters(void **state)
 	q.mismatch_only = true;
 	assert_inbox(s, &q, "D6");
 	q.mismatch_only = false;
+	/* the coordination system's view: its own dossiers and those it carries
+	 * for the other systems (coordination status known) */
+	{
+		struct dossier d;
+		make(&d, "D8", "tuphap", "Đỗ Kim", 4, NOW + 4 * DAY);
+		d.coord_status = 4;
+		put(s, &d);
+		dossier_release(&d);
+	}
+	q.source = "dvcqg";
+	assert_inbox(s, &q, "D6");
+	q.coordinated = true;
+	assert_inbox(s, &q, "D6,D8");
+	q.source = "tuphap";
+	q.coordinated = false;
+	assert_inbox(s, &q, "D1,D3,D8");
+	q.source = NULL;
+	{
+		struct store_query all;
+		store_query_init(&all, NOW);
+		all.limit = 0;
+		all.status = 4;
+		assert_inbox(s, &all, "D7,D1,D6,D8");
+	}
+	/* D8 out again, for what follows */
+	assert_int_equal(store_dossier_delete(s, "D8"), 0);
 	/* filters and search together */
 	q.status = 4;
 	q.search = "nguyen";
