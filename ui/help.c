@@ -10,6 +10,7 @@
 
 #include "core/xalloc.h"
 #include "ui/i18n.h"
+#include "ui/textwidth.h"
 #include "ui/ui.h"
 
 struct help {
@@ -25,15 +26,26 @@ static const struct {
 	{"\xe2\x89\xa0", "#", N_("status differs from the coordination system")},
 	{"\xe2\x86\x91", "^", N_("an action is queued and not yet sent")},
 	{"\xe2\x9c\x97", "x", N_("an action conflicts or was refused: decide in the queue (w)")},
-	{"*", "*", N_("marked for signing and returning together (K)")},
+	{"*", "*", N_("marked: a and K act on every marked dossier")},
 	{"\xe2\x97\x8f", "+", N_("status bar: the system answered (online)")},
 	{"\xe2\x97\x8b", "-", N_("status bar: offline; the age of its data follows")},
 };
 
+/* How many views the inbox has (0 without an inbox). */
 static int
-n_lines(void)
+n_views(struct ui_app *app)
 {
-	return 2 + (UI_ACT_COUNT - 1) + 2 + (int)ui_command_count() + 2 +
+	int n = 0;
+
+	while (app->inbox != NULL && ui_inbox_view(app->inbox, app, (size_t)n, NULL) != NULL)
+		n++;
+	return n;
+}
+
+static int
+n_lines(struct ui_app *app)
+{
+	return 2 + (UI_ACT_COUNT - 1) + 2 + (int)ui_command_count() + 2 + n_views(app) + 2 +
 	       (int)(sizeof legend / sizeof legend[0]);
 }
 
@@ -55,11 +67,23 @@ help_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	LINE(0, app->cols, _("Keys"), head | A_BOLD);
 	y++;
 	for (int a = 1; a < UI_ACT_COUNT; a++) {
+		const char *text = _(ui_keymap_action_help((enum ui_action)a));
+		char view[256];
+
+		/* a view's key says which view it is */
+		if (a >= UI_ACT_VIEW_1 && a <= UI_ACT_VIEW_10 && app->inbox != NULL) {
+			const char *label = ui_inbox_view(app->inbox, app,
+							  (size_t)(a - UI_ACT_VIEW_1), NULL);
+			if (label != NULL) {
+				snprintf(view, sizeof view, _("View %d: %s"), a - UI_ACT_VIEW_1 + 1,
+					 label);
+				text = view;
+			}
+		}
 		ui_keymap_keys_text(&app->keymap, (enum ui_action)a, keys, sizeof keys);
 		if (y >= 0 && y < rows) {
 			ui_put_text(win, y, 2, 18, keys[0] != '\0' ? keys : "-", A_BOLD);
-			ui_put_text(win, y, 21, app->cols - 21,
-				    _(ui_keymap_action_help((enum ui_action)a)), A_NORMAL);
+			ui_put_text(win, y, 21, app->cols - 21, text, A_NORMAL);
 		}
 		y++;
 	}
@@ -68,6 +92,19 @@ help_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	for (size_t i = 0; i < ui_command_count(); i++) {
 		char line[512];
 		ui_command_help(i, line, sizeof line);
+		LINE(2, app->cols - 2, line, A_NORMAL);
+	}
+	y++;
+	LINE(0, app->cols, _("Views (Tab, Shift+Tab; :view N or NAME)"), head | A_BOLD);
+	for (int i = 0; i < n_views(app); i++) {
+		const char *name = NULL, *label = ui_inbox_view(app->inbox, app, (size_t)i, &name);
+		char line[512];
+
+		int pad = 24 - ui_text_width(label);
+
+		/* padded by columns, not bytes: "Đến hạn hôm nay" */
+		snprintf(line, sizeof line, "%2d  %s%*s :view %s", i + 1, label, pad > 1 ? pad : 1,
+			 "", name);
 		LINE(2, app->cols - 2, line, A_NORMAL);
 	}
 	y++;
@@ -93,7 +130,7 @@ static int
 help_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 {
 	struct help *h = (struct help *)s;
-	int max = n_lines() - (app->rows - 3);
+	int max = n_lines(app) - (app->rows - 3);
 
 	(void)key;
 	if (max < 0)

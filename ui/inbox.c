@@ -142,7 +142,7 @@ fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_que
 		q->mismatch_only = true;
 		break;
 	case V_SOURCE:
-		q->source = v->name;
+		app_query_source(app->core, q, v->name);
 		break;
 	}
 }
@@ -286,6 +286,17 @@ select_view(struct ui_inbox *in, struct ui_app *app, size_t v)
 	in->view = v;
 	in->sel = in->top = 0;
 	requery(in, app, false);
+}
+
+const char *
+ui_inbox_view(struct ui_inbox *in, struct ui_app *app, size_t i, const char **name)
+{
+	views_update(in, app);
+	if (i >= in->n_views)
+		return NULL;
+	if (name != NULL)
+		*name = in->views[i].name;
+	return view_label(&in->views[i]);
 }
 
 int
@@ -679,6 +690,7 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 	case UI_ACT_VIEW_1: case UI_ACT_VIEW_2: case UI_ACT_VIEW_3:
 	case UI_ACT_VIEW_4: case UI_ACT_VIEW_5: case UI_ACT_VIEW_6:
 	case UI_ACT_VIEW_7: case UI_ACT_VIEW_8: case UI_ACT_VIEW_9:
+	case UI_ACT_VIEW_10:
 		select_view(in, app, (size_t)(act - UI_ACT_VIEW_1));
 		return UI_REDRAW;
 	case UI_ACT_SORT:

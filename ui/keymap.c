@@ -53,6 +53,7 @@ static const struct {
 	[UI_ACT_VIEW_7] = {"view-7", N_("Saved view 7"), {'7'}},
 	[UI_ACT_VIEW_8] = {"view-8", N_("Saved view 8"), {'8'}},
 	[UI_ACT_VIEW_9] = {"view-9", N_("Saved view 9"), {'9'}},
+	[UI_ACT_VIEW_10] = {"view-10", N_("Saved view 10"), {'0'}},
 	[UI_ACT_DASHBOARD] = {"dashboard", N_("Dashboard: counts, due dates, on-time rate"), {'d'}},
 	[UI_ACT_QUEUE] = {"queue", N_("Queued actions and conflicts"), {'w'}},
 	[UI_ACT_SYNC] = {"sync", N_("Fetch from every system now"), {'S', FN(KEY_F(5))}},

@@ -206,6 +206,9 @@ struct ui_screen *ui_inbox_new(struct ui_app *app);
 const char *ui_inbox_step(struct ui_inbox *in, struct ui_app *app, int delta);
 int ui_inbox_set_sort(struct ui_inbox *in, struct ui_app *app, const char *name, bool desc);
 int ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name);
+/* View i (0-based): its label (translated) and *name (for ":view NAME"),
+ * or NULL past the last; both static or the inbox's. */
+const char *ui_inbox_view(struct ui_inbox *in, struct ui_app *app, size_t i, const char **name);
 /* The codes marked with Space (borrowed until the marks change), and
  * clearing them. */
 size_t ui_inbox_marked(const struct ui_inbox *in, const char *const **codes);

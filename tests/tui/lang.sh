@@ -44,12 +44,20 @@ keys '?'
 wait_for 'Trợ giúp'
 screen | grep -Eq 'j, Down +Xuống' || fail "help: j, Down for down"
 screen | grep -Eq '/ +Tìm kiếm' || fail "help: / for search"
-# ... and every ':' command, from the table that runs them
-keys G
-settle
-for c in ':sort due' ':view all' ':dashboard' ':queue' ':sync' ':lock' ':lang vi' ':help' ':q, :quit'; do
-	screen | grep -qF -- "$c" || fail "help: no $c: $(screen)"
+# ... every ':' command, from the table that runs them, and every view by
+# its number, name and key (0 is the tenth)
+: > "$T/help.txt"
+for i in 1 2 3 4 5 6 7 8; do
+	screen >> "$T/help.txt"
+	keys NPage
+	settle
 done
+for c in ':sort due' ':view all' ':dashboard' ':queue' ':sync' ':lock' ':lang vi' ':help' ':q, :quit'; do
+	grep -qF -- "$c" "$T/help.txt" || fail "help: no $c: $(cat "$T/help.txt")"
+done
+grep -Eq '^ +1 +Mục lọc 1: Tất cả' "$T/help.txt" || fail "help: key 1 does not name its view"
+grep -Eq '^ +0 +Mục lọc 10: ' "$T/help.txt" || fail "help: no key for view 10"
+grep -Eq ' 3  Quá hạn +:view overdue' "$T/help.txt" || fail "help: the views are not listed"
 keys q
 wait_for 'Hồ sơ: \['
 keys q
