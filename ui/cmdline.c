@@ -52,6 +52,67 @@ cmd_view(struct ui_app *app, int argc, char **argv)
 	return UI_REDRAW;
 }
 
+/* One dossier whose code ends with (or contains) `text`: into code[]; the
+ * number found, at most 2 (0: none, 2: more than one). */
+static int
+find_code(struct ui_app *app, const char *text, char *code, size_t size)
+{
+	struct store_query q;
+	struct store_page page;
+	int n;
+
+	app_query_init(app->core, &q, app->horizon.now);
+	q.search = text;
+	q.limit = 2;
+	if (app_inbox_page(app->core, &q, &page) != 0)
+		return 0;
+	n = page.n > 2 ? 2 : (int)page.n;
+	if (n == 1)
+		snprintf(code, size, "%s", page.rows[0].code);
+	for (size_t i = 0; n == 2 && i < page.n; i++)
+		if (strcasecmp(page.rows[i].code, text) == 0) {
+			/* the whole code typed: that one */
+			snprintf(code, size, "%s", page.rows[i].code);
+			n = 1;
+		}
+	app_page_release(&page);
+	return n;
+}
+
+/* :open CODE - the dossier, from anywhere; the end of its code is enough
+ * when only one code has it ("00042"). */
+static int
+cmd_open(struct ui_app *app, int argc, char **argv)
+{
+	struct dossier d;
+	char code[128];
+	int n;
+
+	if (argc < 2) {
+		ui_message(app, UI_MSG_ERROR, "%s", _("Usage: :open CODE (or the end of it)"));
+		return UI_REDRAW;
+	}
+	if (app_dossier(app->core, argv[1], &d) == 0) {
+		snprintf(code, sizeof code, "%s", d.code);
+		dossier_release(&d);
+		n = 1;
+	} else {
+		n = find_code(app, argv[1], code, sizeof code);
+	}
+	if (n == 0) {
+		ui_message(app, UI_MSG_ERROR, _("No dossier %s on this terminal (sync first)."),
+			   argv[1]);
+		return UI_REDRAW;
+	}
+	if (n > 1) {
+		ui_message(app, UI_MSG_ERROR,
+			   _("More than one dossier matches %s: type more of the code."), argv[1]);
+		return UI_REDRAW;
+	}
+	ui_push(app, ui_detail_new(app, code));
+	return UI_REDRAW;
+}
+
 static int
 cmd_lang(struct ui_app *app, int argc, char **argv)
 {
@@ -152,6 +213,7 @@ static const struct {
 	{"sort", NULL, cmd_sort, "due|received|status|code|updated [desc]", N_("sort the inbox")},
 	{"view", NULL, cmd_view, "all|today|overdue|soon|supplement|mismatch|SYSTEM|N",
 	 N_("a saved view")},
+	{"open", NULL, cmd_open, "CODE", N_("open a dossier by its code (or its end)")},
 	{"dashboard", NULL, cmd_dashboard, "", N_("the day's counts and the on-time rate")},
 	{"queue", NULL, cmd_queue, "", N_("the actions waiting to be sent, and conflicts")},
 	{"sync", NULL, cmd_sync, "", N_("fetch from every system now")},

@@ -776,6 +776,9 @@ detail_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		return UI_POP;
 	case UI_ACT_DOWNLOAD:
 		return download_key(dt, app);
+	case UI_ACT_COPY:
+		ui_copy_code(app, dt->code);
+		return UI_REDRAW;
 	case UI_ACT_UNDO: {
 		/* ui_undo reloads every screen, this one included */
 		char mine[sizeof dt->code];

@@ -570,3 +570,12 @@ ui_undo(struct ui_app *app, const char *code, int64_t only)
 	}
 	app_queue_entry_release(&e);
 }
+
+void
+ui_copy_code(struct ui_app *app, const char *code)
+{
+	if (ui_clipboard_copy(code))
+		ui_message(app, UI_MSG_OK, _("Copied: %s (where the terminal allows it)"), code);
+	else
+		ui_message(app, UI_MSG_INFO, "%s", code);
+}

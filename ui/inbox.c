@@ -724,6 +724,11 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		if (r != NULL)
 			ui_undo(app, r->code, 0);
 		return UI_REDRAW;
+	case UI_ACT_COPY:
+		r = row_at(in, in->sel, NULL);
+		if (r != NULL)
+			ui_copy_code(app, r->code);
+		return UI_REDRAW;
 	case UI_ACT_MARK:
 		r = row_at(in, in->sel, NULL);
 		if (r == NULL)

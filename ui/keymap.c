@@ -66,6 +66,7 @@ static const struct {
 			     N_("Download an attachment of the dossier (again: stop it)"), {'o'}},
 	[UI_ACT_UNDO] = {"undo", N_("Take back the last action on the dossier, if not yet sent"),
 			 {'u'}},
+	[UI_ACT_COPY] = {"copy", N_("Copy the dossier's code (the terminal's clipboard)"), {'y'}},
 };
 
 static const struct {

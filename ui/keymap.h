@@ -56,6 +56,7 @@ enum ui_action {
 	UI_ACT_MARK,
 	UI_ACT_DOWNLOAD,
 	UI_ACT_UNDO,
+	UI_ACT_COPY,
 	UI_ACT_COUNT
 };
 

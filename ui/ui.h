@@ -245,6 +245,11 @@ struct ui_screen *ui_confirm_new(const char *title, const char *text, ui_confirm
 				 void *ctx);
 /* The actions dialog for a dossier in `status` (then fields, confirm, outbox). */
 struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int status);
+/* Copy text to the terminal's clipboard (OSC 52): false when not even
+ * tried (the Linux console, MOTCUA_NO_OSC52, empty or too long). */
+bool ui_clipboard_copy(const char *text);
+/* y: the dossier's code copied, and shown on the message line. */
+void ui_copy_code(struct ui_app *app, const char *code);
 /* u: take back the last action on `code` if not yet sent (only: that
  * queue entry; 0: the last), said on the message line. */
 void ui_undo(struct ui_app *app, const char *code, int64_t only);
