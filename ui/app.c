@@ -255,6 +255,17 @@ ui_sources_refresh(struct ui_app *app)
 		si->has_error = sys.last_error.code != MC_OK;
 		si->online = sys.online;
 	}
+	{
+		/* new arrivals: row ids after the last the clerk saw; cheap */
+		struct store_query q;
+		int64_t n = 0;
+
+		app_query_init(app->core, &q, app->horizon.now);
+		q.after_id = app_arrivals_since(app->core);
+		app->arrivals = q.after_id > 0 && app_inbox_count(app->core, &q, 10000, &n) == 0
+					? n
+					: 0;
+	}
 	app->queued = app_queue_open_total(app->core);
 	{
 		int64_t c[STORE_OUTBOX_N_STATES] = {0};

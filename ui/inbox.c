@@ -31,7 +31,8 @@
 #define MAX_VIEWS 16
 #define COUNT_CAP_TYPING 1000 /* "1000+" while typing, as the store suggests */
 
-enum view_kind { V_ALL, V_TODAY, V_OVERDUE, V_SOON, V_SUPPLEMENT, V_MISMATCH, V_SOURCE };
+enum view_kind { V_ALL, V_TODAY, V_OVERDUE, V_SOON, V_SUPPLEMENT, V_MISMATCH, V_NEW,
+		 V_SOURCE };
 
 struct view {
 	enum view_kind kind;
@@ -58,6 +59,7 @@ struct ui_inbox {
 	bool failed;
 	char title[1024];
 	char **marked;       /* codes marked for a batch (Space) */
+	int64_t new_since;   /* the "new" view: row ids after this one */
 	size_t n_marked;
 };
 
@@ -68,6 +70,7 @@ static const struct view fixed_views[] = {
 	{V_SOON, N_("Coming due"), "soon"},
 	{V_SUPPLEMENT, N_("Awaiting supplement"), "supplement"},
 	{V_MISMATCH, N_("Status mismatch"), "mismatch"},
+	{V_NEW, N_("New arrivals"), "new"},
 };
 
 static const char *const status_short[STATUS_MAX + 1] = {
@@ -140,6 +143,10 @@ fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_que
 		break;
 	case V_MISMATCH:
 		q->mismatch_only = true;
+		break;
+	case V_NEW:
+		/* those new when the clerk opened the view, and any since */
+		q->after_id = in->new_since > 0 ? in->new_since : INT64_MAX;
 		break;
 	case V_SOURCE:
 		app_query_source(app->core, q, v->name);
@@ -285,6 +292,11 @@ select_view(struct ui_inbox *in, struct ui_app *app, size_t v)
 		return;
 	in->view = v;
 	in->sel = in->top = 0;
+	if (in->views[v].kind == V_NEW) {
+		/* looking at them: the count starts again from here */
+		in->new_since = app_arrivals_seen(app->core);
+		app->arrivals = 0;
+	}
 	requery(in, app, false);
 }
 

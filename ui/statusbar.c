@@ -87,7 +87,7 @@ notices_draw(struct ui_app *app, WINDOW *w, int from, int to)
 void
 ui_statusbar_draw(struct ui_app *app, WINDOW *w)
 {
-	char item[160], age[16], queue[64];
+	char item[160], age[16], queue[256];
 	int x = 0, qw;
 
 	wbkgdset(w, ' ' | A_REVERSE);
@@ -100,6 +100,13 @@ ui_statusbar_draw(struct ui_app *app, WINDOW *w)
 			 (long long)app->troubled, _("Queued:"), (long long)app->queued);
 	else
 		snprintf(queue, sizeof queue, " %s %lld ", _("Queued:"), (long long)app->queued);
+	if (app->arrivals > 0) {
+		/* new since the clerk last looked (the "new" view shows them) */
+		char with[sizeof queue];
+		snprintf(with, sizeof with, " %.64s %lld %.160s", _("New:"),
+			 (long long)app->arrivals, queue);
+		snprintf(queue, sizeof queue, "%s", with);
+	}
 	qw = ui_text_width(queue);
 	if (app->sandbox_down) {
 		/* Nothing else on this bar is true any more: say only this. */

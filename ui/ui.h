@@ -139,6 +139,7 @@ struct ui_app {
 	size_t n_sources;
 	int64_t queued;         /* -1: unknown */
 	int64_t troubled;       /* of those, conflicts and refusals */
+	int64_t arrivals;       /* dossiers new since the clerk last looked */
 	mc_time sources_at;
 	bool syncing;           /* a pass is under way: progress below */
 	bool sync_asked;              /* the clerk asked (S): say how it ended */

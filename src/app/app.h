@@ -448,6 +448,15 @@ int app_due_class_from_name(const char *name);
 int app_sort_from_name(const char *name);
 /* 0 found (*d filled, release with dossier_release), 1 not found, -1. */
 int app_dossier(struct app *a, const char *code, struct dossier *d);
+/*
+ * New arrivals (app/arrivals.c): the dossiers stored after row id
+ * app_arrivals_since() are those the clerk has not looked at (put it in
+ * store_query.after_id; the first run has none).  app_arrivals_seen() says
+ * the clerk looked: later calls count from the current last dossier; it
+ * returns the marker before, for showing what was new.
+ */
+int64_t app_arrivals_since(struct app *a);
+int64_t app_arrivals_seen(struct app *a);
 /* The catalogue's short name of procedure `code` (procedures.json "short",
  * "Khai sinh"), or NULL.  Borrowed: valid while the app is open. */
 const char *app_procedure_short(const struct app *a, const char *code);

@@ -181,7 +181,7 @@ cmd_inbox(int argc, char **argv)
 	mc_time now = (mc_time)time(NULL);
 	int rc = CLI_FAIL;
 	int64_t count = 0;
-	bool limit_given = false;
+	bool limit_given = false, want_new = false;
 
 	app_query_init(NULL, &q, now);
 	for (int i = 1; i < argc; i++) {
@@ -191,6 +191,8 @@ cmd_inbox(int argc, char **argv)
 			o.json = true;
 		} else if (strcmp(a, "--mismatch") == 0) {
 			q.mismatch_only = true;
+		} else if (strcmp(a, "--new") == 0) {
+			want_new = true;
 		} else if (v == NULL) {
 			return cli_usage_error("inbox", _("unknown or incomplete option '%s'"), a);
 		} else if (strcmp(a, "--source") == 0) {
@@ -250,6 +252,12 @@ cmd_inbox(int argc, char **argv)
 	rc = CLI_FAIL;
 	app_query_clock(app, &q, app_now(app)); /* the one rule, as the console */
 	app_query_source(app, &q, q.source); /* dvcqg: what it carries too */
+	if (want_new) {
+		/* none yet: a row id no dossier has */
+		q.after_id = app_arrivals_since(app);
+		if (q.after_id == 0)
+			q.after_id = INT64_MAX;
+	}
 	if (o.json)
 		o.list = json_array();
 	else

@@ -120,7 +120,7 @@ const struct cli_command cli_commands[] = {
 	    "Exit 1 when any source failed; the others are synced all the same.\n")},
 	{"inbox", cmd_inbox,
 	 "inbox [--json] [--source S] [--status N] [--due soon|overdue] [--search TEXT|-]\n"
-	 "           [--sort due|received] [--limit N] [--mismatch]",
+	 "           [--sort due|received] [--limit N] [--mismatch] [--new]",
 	 N_("list the dossiers of every system from the local store"),
 	 N_("  --json          an array of {code, source, procedure_code, procedure_name,\n"
 	    "                  applicant_name, status, status_label, raw_status, received_at,\n"
@@ -134,7 +134,9 @@ const struct cli_command cli_commands[] = {
 	    "                  seen by every user in the process list, an ID number too\n"
 	    "  --sort K        due (default) or received (newest first)\n"
 	    "  --limit N       at most N rows (default 50, with --json all; 0 = all)\n"
-	    "  --mismatch      only dossiers whose status differs from the national portal\n")},
+	    "  --mismatch      only dossiers whose status differs from the national portal\n"
+	    "  --new           only new arrivals: dossiers stored since the clerk last\n"
+	    "                  opened the console's \"new\" view\n")},
 	{"show", cmd_show,
 	 "show CODE [--json] [--explain] [--cached] [--timeout S] [--reveal --purpose TEXT]",
 	 N_("everything known about one dossier, read anew from its system"),

@@ -489,6 +489,22 @@ store_dossier_version(struct store *s, const char *code, char **version)
 }
 
 int
+store_dossiers_last_id(struct store *s, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(id), 0) FROM dossiers");
+	int rc;
+
+	*id = 0;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, "reading the last dossier");
+}
+
+int
 store_dossier_delete(struct store *s, const char *code)
 {
 	sqlite3_stmt *st = store_stmt(s, "DELETE FROM dossiers WHERE code = ?1");

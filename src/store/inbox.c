@@ -38,6 +38,7 @@ enum {
 	P_OFFSET,
 	P_ID,           /* one row by id */
 	P_NEEDLE0,      /* needle of search word i: P_NEEDLE0 + i */
+	P_AFTER = P_NEEDLE0 + 16, /* new arrivals: row ids after this (MAX_WORDS) */
 };
 #define SQL_MAX 2048
 
@@ -184,6 +185,7 @@ enum shape {
 #define PLAN_BUDGET_MS 2.0
 #define PLAN_PROGRESS_OPS 200
 #define MAX_WORDS 16
+_Static_assert(P_AFTER == P_NEEDLE0 + MAX_WORDS && P_AFTER == 28, "P_AFTER is ?28");
 
 struct sqlbuf {
 	char text[SQL_MAX];
@@ -324,7 +326,8 @@ n_equality_filters(const struct store_query *q)
 static bool
 has_filters(const struct store_query *q)
 {
-	return n_equality_filters(q) > 0 || q->mismatch_only || q->due != STORE_DUE_ANY;
+	return n_equality_filters(q) > 0 || q->mismatch_only || q->due != STORE_DUE_ANY ||
+	       q->after_id > 0;
 }
 
 /*
@@ -336,11 +339,11 @@ has_filters(const struct store_query *q)
 static void
 miss_key(char *key, size_t size, const struct store_query *q, const struct search_terms *t)
 {
-	snprintf(key, size, "%s|%s|%d|%s|%s|%s|%d|%d|%lld|%lld", t->match ? t->match : "",
+	snprintf(key, size, "%s|%s|%d|%s|%s|%s|%d|%d|%lld|%lld|%lld", t->match ? t->match : "",
 		 q->source ? q->source : "", q->status, q->procedure_code ? q->procedure_code : "",
 		 q->field_code ? q->field_code : "", q->area ? q->area : "", (int)q->due,
 		 (int)q->mismatch_only * 2 + (int)q->coordinated, (long long)q->now,
-		 (long long)store_soon_end(q->now, q->soon_end));
+		 (long long)store_soon_end(q->now, q->soon_end), (long long)q->after_id);
 }
 
 static void
@@ -364,6 +367,8 @@ build_where(struct sqlbuf *b, const struct store_query *q, const struct search_t
 		add_cond(b, &first, due_class_where[q->due]);
 	if (q->mismatch_only)
 		add_cond(b, &first, "coord_status <> 0 AND coord_status <> status");
+	if (q->after_id > 0)
+		add_cond(b, &first, "id > ?28");
 	if (t->match != NULL && plan != PLAN_ORDERED)
 		add_cond(b, &first,
 			 "id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?8)");
@@ -438,6 +443,7 @@ bind_query(sqlite3_stmt *st, const struct store_query *q, const struct search_te
 	bind_text(st, P_MATCH, t->match);
 	bind_int(st, P_LIMIT, q->limit > 0 ? q->limit : -1);
 	bind_int(st, P_OFFSET, q->offset > 0 ? q->offset : 0);
+	bind_int(st, P_AFTER, q->after_id);
 	for (size_t i = 0; i < t->n; i++)
 		bind_text(st, (int)(P_NEEDLE0 + i), t->needle[i]);
 }

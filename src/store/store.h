@@ -224,6 +224,9 @@ int store_dossier_version(struct store *s, const char *code, char **version);
 
 /* Delete `code` with its children.  Returns 0 deleted, 1 not found, -1 error. */
 int store_dossier_delete(struct store *s, const char *code);
+/* The row id of the dossier stored last (0 when none): new arrivals are
+ * those after it (store_query.after_id).  0 or -1. */
+int store_dossiers_last_id(struct store *s, int64_t *id);
 /* The system said the stored copy of `code` is its current one at `at`
  * (a conditional detail read answered 304): detail_at moves. */
 int store_dossier_detail_seen(struct store *s, const char *code, mc_time at);
@@ -337,6 +340,9 @@ struct store_query {
 	 * its dossiers are also those it carries for the others (their
 	 * coordination status known), not only the ones stored under its name. */
 	bool coordinated;
+	/* New arrivals: only the dossiers first stored after the one with this
+	 * row id (ids only grow; store_dossiers_last_id); 0: all. */
+	int64_t after_id;
 	/*
 	 * What the clerk typed.  Folded with fold_text() and split into words
 	 * (at most 16); every word must match, in any order, the code,

@@ -127,7 +127,7 @@ wait_for 'Tất cả \([1-9][0-9]*\)' 60
 wait_for ' tinh●' 30
 settle
 
-# cli_count N: what `inbox --json` counts for view N (views 7.. are the systems)
+# cli_count N: what `inbox --json` counts for view N (views 8.. are the systems)
 cli_count() {
 	case $1 in
 	1) set -- ;;
@@ -135,6 +135,7 @@ cli_count() {
 	4) set -- --due soon ;;
 	5) set -- --status 5 ;;
 	6) set -- --mismatch ;;
+	7) set -- --new ;;
 	*) set -- --source "$2" ;;
 	esac
 	"$M" inbox --json "$@" | jq length
