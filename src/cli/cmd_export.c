@@ -201,6 +201,10 @@ cmd_export(int argc, char **argv)
 		rc = cli_fail_err(CMD, &err);
 		goto out;
 	}
+	if (s.capped) /* as the dashboard's dim line says it */
+		fprintf(stderr, _("motcua export: warning: finished dossiers counted over the %d "
+				  "most recently changed only\n"),
+			APP_STATS_FINISHED_MAX);
 	if (json) {
 		if (print_json(&s) != 0) {
 			rc = cli_fail(CMD, _("cannot encode JSON"));
