@@ -4,8 +4,12 @@
  * seam to act (sync); none of them touches a dossier.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "app/export.h"
+#include "app/stats.h"
+#include "core/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/words.h"
 #include "ui/ui.h"
@@ -202,6 +206,43 @@ cmd_queue(struct ui_app *app, int argc, char **argv)
 	return open_screen(app, ui_queue_is, ui_queue_new);
 }
 
+/* The dashboard's statistics (the same computation, the same clock) as a
+ * CSV file: FILE ("~/" is the home folder), else a new file in the
+ * downloads or data folder (app_export_default_path).  An existing file is
+ * never replaced: the clerk gives another name. */
+static int
+cmd_export(struct ui_app *app, int argc, char **argv)
+{
+	struct app_stats s;
+	struct mc_err err;
+	const char *home = getenv("HOME");
+	char *path = NULL;
+	char buf[768];
+
+	if (argc > 2) {
+		ui_message(app, UI_MSG_ERROR, "%s", _("Usage: :export [FILE]"));
+		return UI_REDRAW;
+	}
+	if (app_stats_period(app->core, app->horizon.now, 0, 0, APP_STATS_CELLS, &s, &err) != 0) {
+		ui_message(app, UI_MSG_ERROR, "%s", words_err(&err, buf, sizeof buf));
+		goto out;
+	}
+	if (argc < 2)
+		path = app_export_default_path(app->core, app->horizon.now);
+	else if (strncmp(argv[1], "~/", 2) == 0 && home != NULL)
+		path = xasprintf("%s/%s", home, argv[1] + 2);
+	else
+		path = xstrdup(argv[1]);
+	if (app_export_write(app->core, path, 0, &s, &err) != 0)
+		ui_message(app, UI_MSG_ERROR, "%s", words_err(&err, buf, sizeof buf));
+	else
+		ui_message(app, UI_MSG_OK, _("Statistics written to %s"), path);
+out:
+	free(path);
+	app_stats_release(&s);
+	return UI_REDRAW;
+}
+
 /* The one table: ui_command_run() dispatches from it and the help screen
  * lists it (ui_command_help), so the two cannot drift. */
 static const struct {
@@ -215,6 +256,8 @@ static const struct {
 	 N_("a saved view")},
 	{"open", NULL, cmd_open, "CODE", N_("open a dossier by its code (or its end)")},
 	{"dashboard", NULL, cmd_dashboard, "", N_("the day's counts and the on-time rate")},
+	{"export", NULL, cmd_export, "[FILE]",
+	 N_("save the dashboard's figures as a CSV file for a spreadsheet")},
 	{"queue", NULL, cmd_queue, "", N_("the actions waiting to be sent, and conflicts")},
 	{"sync", NULL, cmd_sync, "", N_("fetch from every system now")},
 	{"lock", NULL, cmd_lock, "", N_("lock the screen now")},

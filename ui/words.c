@@ -166,6 +166,10 @@ pattern(enum mc_errc code)
 		return P(N_("nothing is owed on dossier %s (its fees total 0 đ): no payment to "
 			    "request"),
 			 ARG_FIELD);
+	case MC_E_EXISTS:
+		return P(N_("the file '%s' exists already: give another name"), ARG_FIELD);
+	case MC_E_WRITE:
+		return P(N_("cannot write the file '%s'"), ARG_FIELD);
 	case MC_E_AUDIT_DIFFERS:
 		return P(N_("the server's copy of the audit log differs from this terminal's; "
 			    "shipping stopped"),

@@ -56,7 +56,67 @@ on_area(void *ctx, const struct store_area_stats *a)
 struct finished_ctx {
 	struct app *a;
 	struct app_stats *s;
+	bool cells;
 };
+
+static int
+cell_cmp(const struct app_stats_cell *c, const char *system, int status, const char *area)
+{
+	int d = strcmp(c->system, system);
+
+	if (d == 0)
+		d = c->status < status ? -1 : c->status > status;
+	if (d == 0)
+		d = strcmp(c->area, area);
+	return d;
+}
+
+/* The cell of system x status x area, made (in order) when absent: the
+ * cells come sorted from the store, and a dossier that arrived between
+ * the two reads (a sync in another process) still gets a place. */
+static struct app_stats_cell *
+cell_get(struct app_stats *s, const char *system, int status, const char *area)
+{
+	size_t lo = 0, hi = s->n_cells;
+
+	if (area == NULL)
+		area = "";
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = cell_cmp(&s->cells[mid], system, status, area);
+		if (d == 0)
+			return &s->cells[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	s->cells = xreallocarray(s->cells, s->n_cells + 1, sizeof *s->cells);
+	memmove(&s->cells[lo + 1], &s->cells[lo], (s->n_cells - lo) * sizeof *s->cells);
+	s->n_cells++;
+	memset(&s->cells[lo], 0, sizeof *s->cells);
+	s->cells[lo].system = xstrdup(system);
+	s->cells[lo].status = status;
+	s->cells[lo].area = xstrdup(area);
+	return &s->cells[lo];
+}
+
+static int
+on_cell(void *ctx, const struct store_cell_stats *cs)
+{
+	struct app_stats *s = ctx;
+	struct app_stats_cell *c = cell_get(s, cs->source, cs->status, cs->area);
+
+	c->total += cs->total;
+	/* open as the systems' rows count it (on_status) */
+	if (!status_is_finished(cs->status))
+		c->open += cs->total;
+	c->soon += cs->soon;
+	c->overdue += cs->overdue;
+	c->received += cs->received;
+	s->received += cs->received;
+	return 0;
+}
 
 /* The national indicator's class of one finished dossier: the detail
  * screen's and `show`'s (app_finished_class). */
@@ -79,40 +139,60 @@ on_finished(void *ctx, const struct store_row *row)
 	struct finished_ctx *fc = ctx;
 	struct app_stats *s = fc->s;
 	struct app_stats_row *r;
+	struct app_stats_cell *c;
 
 	s->finished_read++;
-	if (row->finished_at < s->since || row->finished_at > s->now)
+	if (row->finished_at < s->since || row->finished_at > s->until)
 		return 0;
 	r = row_get(&s->systems, &s->n_systems, row->source);
+	c = fc->cells ? cell_get(s, row->source, row->status, row->area) : NULL;
 	r->finished++;
 	switch (classify(fc->a, row->code)) {
 	case DEADLINE_EARLY:
 		r->early++;
+		if (c != NULL)
+			c->early++;
 		break;
 	case DEADLINE_ON_TIME:
 		r->on_time++;
+		if (c != NULL)
+			c->on_time++;
 		break;
 	case DEADLINE_LATE:
 		r->late++;
+		if (c != NULL)
+			c->late++;
 		break;
 	default:
 		r->unclassified++;
+		if (c != NULL)
+			c->unclassified++;
 		break;
 	}
+	if (c != NULL)
+		c->finished++;
 	return 0;
 }
 
 int
 app_stats(struct app *a, mc_time now, mc_time since, struct app_stats *out, struct mc_err *err)
 {
+	return app_stats_period(a, now, since, 0, 0, out, err);
+}
+
+int
+app_stats_period(struct app *a, mc_time now, mc_time since, mc_time until, unsigned flags,
+		 struct app_stats *out, struct mc_err *err)
+{
 	struct deadline_horizon h;
 	struct store_query q;
-	struct finished_ctx fc = {a, out};
+	struct finished_ctx fc = {a, out, (flags & APP_STATS_CELLS) != 0};
 
 	memset(out, 0, sizeof *out);
 	mc_err_clear(err);
 	out->now = now;
-	out->since = since > 0 ? since : now - (mc_time)DEFAULT_DAYS * 86400;
+	out->until = until > 0 ? until : now;
+	out->since = since > 0 ? since : out->until - (mc_time)DEFAULT_DAYS * 86400;
 	app_horizon(a, now, &h);
 	/* every configured system, even before it has data */
 	for (size_t i = 0; i < a->n_links; i++)
@@ -132,6 +212,10 @@ app_stats(struct app *a, mc_time now, mc_time since, struct app_stats *out, stru
 			store_sync_state_release(&st);
 		}
 	}
+	/* the cells before the finished ones, which land in them */
+	if (fc.cells && store_stats_cells(a->store, h.now, h.soon_end, out->since, out->until,
+					  on_cell, out) != 0)
+		goto fail;
 	store_query_init(&q, h.now);
 	q.soon_end = h.soon_end;
 	q.due = STORE_DUE_FINISHED;
@@ -169,15 +253,26 @@ app_stats_release(struct app_stats *s)
 {
 	free(s->systems);
 	free(s->areas);
+	for (size_t i = 0; i < s->n_cells; i++) {
+		free(s->cells[i].system);
+		free(s->cells[i].area);
+	}
+	free(s->cells);
 	memset(s, 0, sizeof *s);
+}
+
+int
+app_stats_rate_of(int64_t early, int64_t on_time, int64_t late)
+{
+	int64_t classified = early + on_time + late;
+
+	if (classified <= 0)
+		return -1;
+	return (int)(((early + on_time) * 100 + classified / 2) / classified);
 }
 
 int
 app_stats_rate(const struct app_stats_row *r)
 {
-	int64_t classified = r->early + r->on_time + r->late;
-
-	if (classified <= 0)
-		return -1;
-	return (int)(((r->early + r->on_time) * 100 + classified / 2) / classified);
+	return app_stats_rate_of(r->early, r->on_time, r->late);
 }

@@ -162,6 +162,7 @@ int cmd_doctor(int argc, char **argv);
 int cmd_act(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* A due date's explanation (core/due_explain.h) for --explain, shared by
  * `due` and `show`: as a JSON array of steps (new reference), or printed as

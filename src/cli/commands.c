@@ -208,6 +208,28 @@ const struct cli_command cli_commands[] = {
 	    "                  kind, clerk, dossier, purpose\n"
 	    "  --json          verify: {ok, problem, seq, checked, shipped, chain, why};\n"
 	    "                  list: every entry with its details and hashes\n")},
+	{"export", cmd_export,
+	 "export [--csv | --json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [-o FILE [--force]]\n"
+	 "           [--config FILE]",
+	 N_("the dashboard's statistics per system, status and area (CSV, UTF-8)"),
+	 N_("  --csv           CSV for spreadsheets (the default): UTF-8 with BOM, CRLF,\n"
+	    "                  one row per system x status x area, then a total row that\n"
+	    "                  is the dashboard's \"All\" line; columns: level, system,\n"
+	    "                  status, status_label, area, dossiers, open, due_soon,\n"
+	    "                  overdue, received, finished, early, on_time, late,\n"
+	    "                  unclassified, on_time_rate (percent; empty when none)\n"
+	    "  --json          {now, from, to, total, systems, statuses, areas, rows}\n"
+	    "  --from DATE     the period's first day (Vietnam time; default: 30 days\n"
+	    "                  before its end, as the dashboard)\n"
+	    "  --to DATE       the period's last day, included (default: now)\n"
+	    "                  The period counts dossiers received and finished in it\n"
+	    "                  (so the on-time rate); dossiers, open, due_soon and overdue\n"
+	    "                  are the store as it stands now.\n"
+	    "  -o, --output FILE  write FILE (whole or not at all) instead of stdout\n"
+	    "  --force         replace FILE if it exists (refused otherwise)\n"
+	    "  --config FILE   the configuration file\n"
+	    "Text that a spreadsheet would run as a formula (= + - @ first) gets a '\n"
+	    "before it.\n")},
 	{"help", cmd_help, "help [COMMAND]", N_("show help for motcua or one command"), ""},
 	{"version", cmd_version, "version", N_("print the version"), ""},
 	{NULL, NULL, NULL, NULL, NULL},

@@ -1,6 +1,6 @@
 /*
  * stats.c - counts for the dashboard and the CSV export: per source and
- * status, per area, overdue and coming due.
+ * status, per area, per all three, overdue and coming due.
  *
  * Whole-table aggregates, not per-keystroke queries: each walks an index or
  * the table once.  The due classes follow the due_key ranges of schema.c,
@@ -72,6 +72,46 @@ store_stats_area(struct store *s, mc_time now, mc_time soon_end, store_area_fn f
 	}
 	if (rc != SQLITE_DONE)
 		store_fail(s, "counting areas");
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_stats_cells(struct store *s, mc_time now, mc_time soon_end, mc_time from, mc_time to,
+		  store_cell_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(
+		s, "SELECT source, status, coalesce(area, ''), count(*),"
+		   " sum(due_key >= ?1 AND due_key < ?2),"
+		   " sum(due_key < ?1),"
+		   " sum(received_at > 0 AND received_at BETWEEN ?3 AND ?4)"
+		   " FROM dossiers GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, store_soon_end(now, soon_end));
+	sqlite3_bind_int64(st, 3, from);
+	sqlite3_bind_int64(st, 4, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_cell_stats c = {
+			.source = col_text(st, 0),
+			.status = sqlite3_column_int(st, 1),
+			.area = col_text(st, 2),
+			.total = sqlite3_column_int64(st, 3),
+			.soon = sqlite3_column_int64(st, 4),
+			.overdue = sqlite3_column_int64(st, 5),
+			.received = sqlite3_column_int64(st, 6),
+		};
+
+		if (fn(ctx, &c) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, "counting per source, status and area");
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

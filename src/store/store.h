@@ -426,6 +426,20 @@ typedef int (*store_area_fn)(void *ctx, const struct store_area_stats *a);
 int store_stats_area(struct store *s, mc_time now, mc_time soon_end, store_area_fn fn,
 		     void *ctx);
 
+/* One source x status x area: the export's rows (the same due classes). */
+struct store_cell_stats {
+	const char *source;     /* borrowed during the call */
+	int status;
+	const char *area;       /* borrowed during the call; "" for no area */
+	int64_t total, soon, overdue; /* open: the caller knows from the status */
+	int64_t received;       /* received_at within [from, to] */
+};
+typedef int (*store_cell_fn)(void *ctx, const struct store_cell_stats *c);
+/* One call per source x status x area present, sorted by source, status,
+ * area (byte order).  now/soon_end as in store_query. */
+int store_stats_cells(struct store *s, mc_time now, mc_time soon_end, mc_time from,
+		      mc_time to, store_cell_fn fn, void *ctx);
+
 /*
  * Open dossiers overdue and coming due against the thresholds now/soon_end
  * (as in store_query; source NULL: all sources).
