@@ -81,6 +81,8 @@ enum mc_errc {
 	MC_E_TLS_PIN,         /* its public key is not the one pinned */
 	MC_E_TLS,             /* the TLS handshake failed otherwise (detail: TLS's words) */
 	MC_E_NOTHING_OWED,    /* request-payment for a dossier whose fees total 0 (field) */
+	MC_E_NOT_DESCRIBED,   /* the system's profile does not describe the action, so it
+				 cannot be sent (system; field: action; detail: the file) */
 	MC_E_N_CODES
 };
 
