@@ -443,7 +443,10 @@ expand(json_t *t, const struct source_action *act)
 	if (json_is_object(t)) {
 		out = json_object();
 		json_object_foreach(t, k, v) {
-			json_t *e = expand(v, act);
+			json_t *e;
+			if (strcmp(k, "_comment") == 0)
+				continue; /* the profile's, not the server's */
+			e = expand(v, act);
 			if (e != NULL)
 				json_object_set_new(out, k, e);
 		}

@@ -42,6 +42,14 @@ fail(const char *path, const char *fmt, ...)
 	return xstr_one_line(out);
 }
 
+/* "_comment" may stand anywhere in a file, with any value, and is ignored:
+ * profiles are written and reviewed by people, who need to say why. */
+static bool
+is_comment(const char *key)
+{
+	return strcmp(key, "_comment") == 0;
+}
+
 /* A query parameter name or a dotted JSON path. */
 static bool
 ident_ok(const char *s, bool dots)
@@ -155,6 +163,8 @@ apply(struct source_profile *p, const char *where, json_t *obj, const struct key
 	}
 	json_object_foreach(obj, k, v) {
 		const struct key *key = keys;
+		if (is_comment(k))
+			continue;
 		while (key->name != NULL && strcmp(key->name, k) != 0)
 			key++;
 		if (key->name == NULL) {
@@ -224,6 +234,8 @@ read_status_map(struct source_profile *p, json_t *map, char **cause)
 	p->st_raw = xcalloc(json_object_size(map), sizeof *p->st_raw);
 	p->st_code = xcalloc(json_object_size(map), sizeof *p->st_code);
 	json_object_foreach(map, k, v) {
+		if (is_comment(k))
+			continue;
 		if (!json_is_integer(v) || !status_valid((int)json_integer_value(v)) ||
 		    strlen(k) > SRC_MAX_SHORT) {
 			*cause = fail(p->path, "status_map: every value must be a status 1..10");
@@ -231,6 +243,10 @@ read_status_map(struct source_profile *p, json_t *map, char **cause)
 		}
 		p->st_raw[p->n_status] = xstrdup(k);
 		p->st_code[p->n_status++] = (int)json_integer_value(v);
+	}
+	if (p->n_status == 0) {
+		*cause = fail(p->path, "status_map: must be an object of 1..200 entries");
+		return -1;
 	}
 	return 0;
 }
@@ -269,6 +285,8 @@ check_template(const struct source_profile *p, const char *where, json_t *t, int
 	}
 	if (json_is_object(t)) {
 		json_object_foreach(t, k, v) {
+			if (is_comment(k))
+				continue; /* not sent (expand() leaves it out) */
 			if (strlen(k) == 0 || strlen(k) > 120 || strlen(k) != strcspn(k, "\"\\")) {
 				*cause = fail(p->path, "%s: a key must be 1..120 characters", where);
 				return -1;
@@ -344,6 +362,8 @@ only_keys(const struct source_profile *p, const char *where, json_t *obj,
 	}
 	json_object_foreach(obj, k, v) {
 		size_t i = 0;
+		if (is_comment(k))
+			continue;
 		while (keys[i] != NULL && strcmp(keys[i], k) != 0)
 			i++;
 		if (keys[i] == NULL) {
@@ -539,6 +559,8 @@ read_actions(struct source_profile *p, json_t *acts, char **cause)
 	}
 	json_object_foreach(acts, k, v) {
 		enum action a = ACTION_NONE;
+		if (is_comment(k))
+			continue;
 		for (int i = ACTION_NONE + 1; i < ACTION_COUNT; i++)
 			if (strcmp(action_name((enum action)i), k) == 0)
 				a = (enum action)i;
@@ -596,6 +618,8 @@ source_profile_parse(const char *path, const char *text, size_t len, struct sour
 	}
 	json_object_foreach(root, k, v) {
 		size_t i = 0;
+		if (is_comment(k))
+			continue;
 		while (top_keys[i] != NULL && strcmp(top_keys[i], k) != 0)
 			i++;
 		if (top_keys[i] == NULL) {
@@ -805,6 +829,8 @@ source_def_parse(const char *path, const char *text, size_t len, struct source_d
 	} else {
 		json_object_foreach(root, k, v) {
 			size_t i = 0;
+			if (is_comment(k))
+				continue;
 			while (ref_keys[i] != NULL && strcmp(ref_keys[i], k) != 0)
 				i++;
 			if (ref_keys[i] == NULL) {

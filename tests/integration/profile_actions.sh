@@ -65,6 +65,7 @@ stat() { xa "$URL/_ctl/stats" | jq -r "$1"; }
 
 cat >"$MOTCUA_HOME/sources.d/xa.json" <<JSON
 {
+  "_comment": "Hệ thống một cửa của xã: a shape of its own (lib/xa_server.py)",
   "name": "xa",
   "dialect": "generic",
   "title": "Hệ thống một cửa xã (thử)",
@@ -89,6 +90,7 @@ cat >"$MOTCUA_HOME/sources.d/xa.json" <<JSON
   "status_map": {"cho-tiep-nhan": 1, "da-tiep-nhan": 2, "tu-choi": 3, "dang-xu-ly": 4},
   "actions": {
     "receive": {
+      "_comment": "the server replays its answer for a key it has seen",
       "method": "POST",
       "path": "/hs-api/v2/ho-so/{code}/tiep-nhan",
       "body": {"phien-ban": "{version_int}", "nguoi-xu-ly": "{actor}", "ghi-chu": "{reason}"},

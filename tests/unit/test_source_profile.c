@@ -323,13 +323,15 @@ load_dir(void **state)
 	"\"pull\":{\"path\":\"/l\",\"paging\":\"page\",\"params\":{\"page\":\"p\"},"       \
 	"\"items\":\"data.records\"},"                                                     \
 	"\"detail\":{\"path\":\"/hs/{code}\",\"object\":\"data.record\"},"                 \
-	"\"fields\":{\"code\":\"ma-hs\",\"status\":\"tinh-trang\",\"version\":\"phien-ban\"}," \
-	"\"status_map\":{\"cho\":1,\"nhan\":2,\"tu-choi\":3},"
+	"\"fields\":{\"code\":\"ma-hs\",\"status\":\"tinh-trang\",\"version\":\"phien-ban\"," \
+	"\"_comment\":\"phien-ban counts changes\"},"                                      \
+	"\"status_map\":{\"_comment\":[\"a\",1],\"cho\":1,\"nhan\":2,\"tu-choi\":3},"     \
+	"\"_comment\":{\"any\":\"value\"},"
 
 static const char actions_profile[] =
-	ACTIONS_HEAD "\"actions\":{"
-	"\"receive\":{\"path\":\"/hs/{code}/tiep-nhan\","
-	"\"body\":{\"phien-ban\":\"{version_int}\",\"nguoi\":\"{actor}\",\"ghi-chu\":\"{reason}\","
+	ACTIONS_HEAD "\"actions\":{\"_comment\":\"only two\","
+	"\"receive\":{\"_comment\":\"by key\",\"path\":\"/hs/{code}/tiep-nhan\","
+	"\"body\":{\"_comment\":\"{nope}\",\"phien-ban\":\"{version_int}\",\"nguoi\":\"{actor}\",\"ghi-chu\":\"{reason}\","
 	"\"tep\":\"{files}\",\"kenh\":\"mot-cua\",\"so\":[1,\"{code}\"]},"
 	"\"version\":\"body\",\"idempotency_header\":\"Idempotency-Key\","
 	"\"answer\":{\"applied\":[201],\"conflict\":[409],\"message\":\"loi.thong-diep\","
@@ -431,6 +433,7 @@ profile_actions_requests(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(body, "tep"), 1)),
 			    "b.pdf");
 	assert_string_equal(json_string_value(json_object_get(body, "kenh")), "mot-cua");
+	assert_null(json_object_get(body, "_comment")); /* the profile's, not sent */
 	assert_string_equal(json_string_value(json_array_get(json_object_get(body, "so"), 1)),
 			    "XA/1");
 	json_decref(body);
@@ -529,6 +532,8 @@ profile_actions_refused(void **state)
 {
 	(void)state;
 	expect_refused(ACT("\"recieve\":{\"path\":\"/a\"}"), "actions: unknown action \"recieve\"");
+	expect_refused(PROFILE_HEAD PULL_OK FIELDS_OK "\"status_map\":{\"_comment\":\"x\"}}",
+		       "status_map: must be");
 	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"body\":{\"x\":\"{ly_do}\"}}"),
 		       "actions.receive.body: unknown placeholder {ly_do}");
 	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"version\":\"body\"}"),
