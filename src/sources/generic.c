@@ -592,8 +592,15 @@ generic_action_parse(struct source *src, const struct net_response *resp,
 	}
 	if (pa->message != NULL) {
 		const char *m = json_string_value(src_path(root, pa->message));
-		if (m != NULL)
+		if (m != NULL && strlen(m) >= sizeof words) {
+			/* cut at a character boundary, not inside one */
+			size_t n = sizeof words - 1;
+			while (n > 0 && ((unsigned char)m[n] & 0xC0) == 0x80)
+				n--;
+			snprintf(words, sizeof words, "%.*s", (int)n, m);
+		} else if (m != NULL) {
 			snprintf(words, sizeof words, "%s", m);
+		}
 	}
 	if (pa->dossier != NULL) {
 		v = pa->dossier[0] == '\0' ? root : src_path(root, pa->dossier);

@@ -499,6 +499,18 @@ profile_actions_answers(void **state)
 	assert_null(strchr(res.message, '\n'));
 	assert_non_null(strstr(res.message, "Thiếu"));
 	source_result_release(&res);
+	{
+		/* long words are cut between characters */
+		char big[1400];
+		size_t n = (size_t)snprintf(big, sizeof big, "{\"loi\":{\"thong-diep\":\"");
+		for (int i = 0; i < 400; i++)
+			n += (size_t)snprintf(big + n, sizeof big - n, "ệ");
+		snprintf(big + n, sizeof big - n, "\"}}");
+		answer(src, &act, 422, big, &res);
+		assert_true(strlen(res.message) > 300 && strlen(res.message) < 320);
+		assert_int_equal(strlen(res.message) % 3, 0);
+		source_result_release(&res);
+	}
 	answer(src, &act, 404, "not json", &res);
 	assert_int_equal(res.outcome, SOURCE_REJECTED);
 	assert_string_equal(res.message, "HTTP 404");
