@@ -170,6 +170,8 @@ pattern(enum mc_errc code)
 		return P(N_("the file '%s' exists already: give another name"), ARG_FIELD);
 	case MC_E_WRITE:
 		return P(N_("cannot write the file '%s'"), ARG_FIELD);
+	case MC_E_NOT_DESCRIBED:
+		return P(NULL, ARG_NONE); /* worded with the system and the action */
 	case MC_E_AUDIT_DIFFERS:
 		return P(N_("the server's copy of the audit log differs from this terminal's; "
 			    "shipping stopped"),
@@ -209,6 +211,17 @@ sentence(const struct mc_err *e, char *buf, size_t size, bool outside)
 		snprintf(buf, size, _("no connector or profile in sources.d speaks to %s"),
 			 e->system);
 		break;
+	case MC_E_NOT_DESCRIBED:
+		if (e->detail[0] != '\0')
+			snprintf(buf, size,
+				 _("the profile of %s (%s) does not describe the action '%s': it "
+				   "cannot be sent to that system"),
+				 sys, e->detail, e->field);
+		else
+			snprintf(buf, size,
+				 _("%s cannot take the action '%s': its profile does not describe it"),
+				 sys, e->field);
+		return buf; /* the detail is the file: said already */
 	case MC_E_BLOCKED:
 		snprintf(buf, size,
 			 _("dossier %s has queue entry #%s unresolved: re-apply or drop it first"),

@@ -243,6 +243,18 @@ defs_warn(void *ctx, const char *msg)
 	app_warnf(ctx, MC_E_CONFIG, NULL, NULL, "%s", msg);
 }
 
+void
+app_defs_load(struct app *a)
+{
+	if (a->defs_loaded)
+		return;
+	a->defs_loaded = true;
+	free(a->sources_dir);
+	a->sources_dir = config_paths_find(&a->paths, "sources.d");
+	if (a->sources_dir != NULL)
+		a->n_defs = source_defs_load_dir(a->sources_dir, &a->defs, defs_warn, a);
+}
+
 static void
 sync_event(void *ctx, const struct sync_event *ev)
 {
@@ -352,9 +364,7 @@ open_systems(struct app *a, struct mc_err *err)
 					  nwhy != NULL ? nwhy : "cannot start the network layer");
 		app_trust_net(a, a->net);
 	}
-	a->sources_dir = config_paths_find(&a->paths, "sources.d");
-	if (a->sources_dir != NULL)
-		a->n_defs = source_defs_load_dir(a->sources_dir, &a->defs, defs_warn, a);
+	app_defs_load(a);
 	a->sync = sync_new(&(struct sync_options){
 		.net = a->net,
 		.store = a->store,

@@ -76,6 +76,7 @@ struct app {
 	struct mc_err systems_error;
 	struct source_def *defs;       /* sources.d */
 	size_t n_defs;
+	bool defs_loaded;              /* defs read (app_defs_load) */
 	struct source_link **links;    /* one per system; owned */
 	size_t n_links;
 	struct sync *sync;             /* the pull over the links */
@@ -131,6 +132,8 @@ void app_trust_net(struct app *a, struct net *net);
 void app_systems_build(struct app *a);
 /* The link of system `name`, or NULL. */
 struct source_link *app_link(const struct app *a, const char *name);
+/* Read sources.d into a->defs once (bad files are warned and skipped). */
+void app_defs_load(struct app *a);
 /* The coordination system's link, or NULL. */
 struct source_link *app_coordination_link(const struct app *a);
 /* Free the links (the pull and the replay must be gone). */

@@ -56,14 +56,61 @@ nothing_owed(struct app *a, const char *code)
 	return none;
 }
 
+/*
+ * Whether `system` can send action `act`: its connector when the systems are
+ * open, else its sources.d file (a profile must describe the action; a
+ * system with no file is a built-in dialect, which sends them all).  Sets
+ * *profile to the file that says no (borrowed), or NULL.
+ */
+static bool
+system_can_send(struct app *a, const char *system, enum action act, const char **profile)
+{
+	struct source_link *l = app_link(a, system);
+
+	*profile = NULL;
+	if (system == NULL)
+		return true;
+	if (l != NULL) {
+		const struct source *src = source_link_source(l);
+		*profile = src->profile;
+		return source_can_send(src, act);
+	}
+	app_defs_load(a);
+	for (size_t i = 0; i < a->n_defs; i++) {
+		if (strcmp(a->defs[i].name, system) == 0) {
+			*profile = a->defs[i].path;
+			return source_def_can_send(&a->defs[i], act);
+		}
+	}
+	return true;
+}
+
+/* The system that sends the dossier's actions (its own); malloc'd, or NULL. */
+static char *
+dossier_system(struct app *a, const char *code)
+{
+	struct dossier d;
+	char *s = NULL;
+
+	dossier_init(&d);
+	if (code != NULL && store_dossier_load(a->store, code, &d) == 0)
+		s = xstrdup_or_null(d.source);
+	dossier_release(&d);
+	return s;
+}
+
 size_t
 app_actions_offered(struct app *a, const char *code, int status, enum action out[ACTION_COUNT])
 {
 	enum action all[ACTION_COUNT];
 	size_t n = action_allowed_list(status, all), k = 0;
 	bool checked = false, none = false;
+	char *system = dossier_system(a, code);
 
 	for (size_t i = 0; i < n; i++) {
+		const char *profile;
+		if (!system_can_send(a, system, all[i], &profile))
+			continue; /* its system's profile does not describe it */
 		if (all[i] == ACTION_REQUEST_PAYMENT) {
 			if (!checked)
 				none = nothing_owed(a, code);
@@ -73,6 +120,7 @@ app_actions_offered(struct app *a, const char *code, int status, enum action out
 		}
 		out[k++] = all[i];
 	}
+	free(system);
 	return k;
 }
 
@@ -102,6 +150,20 @@ app_act(struct app *a, const struct app_action *act, int64_t *id, struct mc_err 
 	if (act->via != NULL && (a->opt.flags & APP_SYSTEMS) && !app_has_system(a, act->via)) {
 		mc_err_set(err, MC_E_NOT_CONFIGURED, act->via, NULL);
 		return -1;
+	}
+	{
+		/* refused now rather than queued and never sent */
+		char *system = act->via != NULL ? xstrdup(act->via) : dossier_system(a, act->code);
+		const char *profile;
+		bool ok = system_can_send(a, system, act->action, &profile);
+		if (!ok) {
+			mc_err_set(err, MC_E_NOT_DESCRIBED, system, "%s",
+				   profile != NULL ? profile : "");
+			mc_err_field(err, action_name(act->action));
+		}
+		free(system);
+		if (!ok)
+			return -1;
 	}
 	if (outbox_act(a->store, &req, app_now(a), id, err) != OUTBOX_ACT_OK)
 		return -1;

@@ -220,6 +220,7 @@ app_systems_free(struct app *a)
 	source_defs_free(a->defs, a->n_defs);
 	a->defs = NULL;
 	a->n_defs = 0;
+	a->defs_loaded = false;
 	free(a->known);
 	a->known = NULL;
 	a->n_known = 0;

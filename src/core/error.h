@@ -83,6 +83,8 @@ enum mc_errc {
 	MC_E_NOTHING_OWED,    /* request-payment for a dossier whose fees total 0 (field) */
 	MC_E_EXISTS,          /* a file would be overwritten and was not (field: path) */
 	MC_E_WRITE,           /* a file cannot be written (field: path; detail) */
+	MC_E_NOT_DESCRIBED,   /* the system's profile does not describe the action, so it
+				 cannot be sent (system; field: action; detail: the file) */
 	MC_E_N_CODES
 };
 

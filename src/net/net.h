@@ -275,6 +275,12 @@ void net_request_source(struct net_request *req, const char *source);
 void net_request_kind(struct net_request *req, const char *kind);
 const char *net_request_get_source(const struct net_request *req);
 const char *net_request_get_kind(const struct net_request *req);
+/* What a connector built, for its tests: the method, the URL, the body (NULL
+ * when none; *len set) and a header line ("Name: value") present or not. */
+const char *net_request_get_method(const struct net_request *req);
+const char *net_request_get_url(const struct net_request *req);
+const char *net_request_get_body(const struct net_request *req, size_t *len);
+bool net_request_has_header(const struct net_request *req, const char *line);
 
 /* Per-request timeouts (replace the net's defaults). */
 void net_request_timeouts(struct net_request *req, const struct net_timeouts *timeouts);

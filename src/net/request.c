@@ -302,6 +302,34 @@ net_request_get_kind(const struct net_request *req)
 	return req->kind;
 }
 
+const char *
+net_request_get_method(const struct net_request *req)
+{
+	return req->method;
+}
+
+const char *
+net_request_get_url(const struct net_request *req)
+{
+	return req->url;
+}
+
+const char *
+net_request_get_body(const struct net_request *req, size_t *len)
+{
+	*len = req->has_body ? req->body_len : 0;
+	return req->has_body ? req->body : NULL;
+}
+
+bool
+net_request_has_header(const struct net_request *req, const char *line)
+{
+	for (const struct curl_slist *l = req->headers; l != NULL; l = l->next)
+		if (strcmp(l->data, line) == 0)
+			return true;
+	return false;
+}
+
 void
 net_request_timeouts(struct net_request *req, const struct net_timeouts *timeouts)
 {

@@ -60,14 +60,15 @@ outbox_job_probe(struct outbox_job *j, enum outbox_probe_why why)
 void
 outbox_job_uploaded(struct outbox_job *j)
 {
-	const struct source_ops *ops = j->src->ops;
+	bool idempotent = source_action_idempotent(j->src, j->e.action);
+	bool versioned = source_action_versioned(j->src, j->e.action);
 
-	if (j->uncertain && !ops->has_idempotency) {
+	if (j->uncertain && !idempotent) {
 		outbox_job_probe(j, OUTBOX_WHY_LOST);
 		return;
 	}
 	if (!j->uncertain && j->fingerprint == NULL &&
-	    outbox_needs_fingerprint(&j->e, ops->has_idempotency, ops->has_versions)) {
+	    outbox_needs_fingerprint(&j->e, idempotent, versioned)) {
 		outbox_job_probe(j, OUTBOX_WHY_FINGERPRINT);
 		return;
 	}
@@ -108,7 +109,9 @@ job_probe_done(struct net_request *req, const struct net_response *resp, void *a
 			j->phase = OUTBOX_PHASE_MARK;
 			break;
 		case OUTBOX_WHY_LOST:
-			switch (outbox_probe_decide(&j->e, j->src->ops->has_versions, &d)) {
+			switch (outbox_probe_decide(&j->e,
+						    source_action_versioned(j->src, j->e.action),
+						    &d)) {
 			case OUTBOX_PROBE_APPLIED:
 				outbox_job_set_server(j, &d, j->e.target_status);
 				outbox_job_finish(j, OUTBOX_OUT_DONE, NULL);

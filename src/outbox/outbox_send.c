@@ -118,6 +118,17 @@ outbox_job_send(struct outbox_job *j)
 	struct net_request *req;
 	struct mc_err why;
 
+	if (!source_can_send(j->src, j->e.action)) {
+		/* a profile that does not describe the action: no later attempt
+		 * could send it, so the clerk must see it refused, not waiting
+		 * (nothing left: the request is never built) */
+		free(ids);
+		mc_err_set(&why, MC_E_NOT_DESCRIBED, j->src->name, "%s",
+			   j->src->profile != NULL ? j->src->profile : "");
+		mc_err_field(&why, action_name(j->e.action));
+		outbox_job_fail(j, &why);
+		return;
+	}
 	job_action(j, &act, ids);
 	if (j->src->ops->files_inline && j->p.n_files > 0) {
 		files = xcalloc(j->p.n_files, sizeof *files);
@@ -176,7 +187,7 @@ job_send_done(struct net_request *req, const struct net_response *resp, void *ar
 		outbox_job_set_server(j, res.has_current ? &res.current : NULL, res.current_status);
 		err.code = MC_E_CONFLICT;
 		j->err = err; /* kept while the server's version is read */
-		if (j->src->ops->has_versions && j->srv_version == NULL)
+		if (source_action_versioned(j->src, j->e.action) && j->srv_version == NULL)
 			outbox_job_probe(j, OUTBOX_WHY_CONFLICT);
 		else
 			outbox_job_finish(j, OUTBOX_OUT_CONFLICT, &err);

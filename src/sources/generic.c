@@ -376,6 +376,266 @@ generic_detail_parse(struct source *src, const struct net_response *resp, struct
 	return SOURCE_PARSE_OK;
 }
 
+/* ---- actions ------------------------------------------------------------------ */
+
+static const struct profile_action *
+described(const struct source *src, enum action a)
+{
+	const struct source_profile *p = prof(src);
+
+	return source_profile_can_send(p, a) ? p->actions[a] : NULL;
+}
+
+static bool
+generic_action_caps(const struct source *src, enum action a, bool *idempotent, bool *versioned)
+{
+	const struct profile_action *pa = described(src, a);
+
+	*idempotent = pa != NULL && pa->idem_header != NULL;
+	*versioned = pa != NULL && pa->version != PROFILE_VERSION_NONE;
+	return pa != NULL;
+}
+
+/* The value of one placeholder (profile.c checked the name); NULL: none. */
+static json_t *
+placeholder_value(const char *name, const struct source_action *act)
+{
+	const char *s = NULL;
+
+	if (strcmp(name, "{code}") == 0)
+		s = act->code;
+	else if (strcmp(name, "{action}") == 0)
+		s = action_name(act->action);
+	else if (strcmp(name, "{reason}") == 0)
+		s = act->reason;
+	else if (strcmp(name, "{to_unit}") == 0)
+		s = act->to_unit;
+	else if (strcmp(name, "{actor}") == 0)
+		s = act->actor;
+	else if (strcmp(name, "{key}") == 0)
+		s = act->idempotency_key;
+	else if (strcmp(name, "{version}") == 0)
+		s = act->base_version != NULL && act->base_version[0] != '\0' ? act->base_version
+									       : NULL;
+	else if (strcmp(name, "{version_int}") == 0) {
+		long long v;
+		return src_base_version(act->base_version, &v) ? json_integer(v) : NULL;
+	} else if (strcmp(name, "{files}") == 0) {
+		json_t *list = json_array();
+		for (size_t i = 0; i < act->n_files; i++)
+			json_array_append_new(list, json_string(act->file_ids[i]));
+		return list;
+	} else {
+		return json_string(name); /* not a placeholder: literal */
+	}
+	return s != NULL ? json_string(s) : NULL;
+}
+
+/* The body template with its placeholders replaced; a value the action has
+ * not (no reason, no version) leaves its key out.  New reference. */
+static json_t *
+expand(json_t *t, const struct source_action *act)
+{
+	const char *k;
+	json_t *v, *out;
+	size_t i;
+
+	if (json_is_object(t)) {
+		out = json_object();
+		json_object_foreach(t, k, v) {
+			json_t *e;
+			if (strcmp(k, "_comment") == 0)
+				continue; /* the profile's, not the server's */
+			e = expand(v, act);
+			if (e != NULL)
+				json_object_set_new(out, k, e);
+		}
+		return out;
+	}
+	if (json_is_array(t)) {
+		out = json_array();
+		json_array_foreach(t, i, v) {
+			json_t *e = expand(v, act);
+			if (e != NULL)
+				json_array_append_new(out, e);
+		}
+		return out;
+	}
+	if (json_is_string(t) && json_string_value(t)[0] == '{')
+		return placeholder_value(json_string_value(t), act);
+	return json_deep_copy(t);
+}
+
+/* The path template with {code} and {action} replaced (encoded). */
+static char *
+action_url(struct source *src, const char *tmpl, const struct source_action *act)
+{
+	char path[2048];
+	size_t n = 0;
+	const char *p = tmpl;
+
+	path[0] = '\0';
+	while (*p != '\0' && n + 1 < sizeof path) {
+		const char *val = NULL;
+		size_t skip = 0;
+		if (strncmp(p, "{code}", 6) == 0) {
+			val = act->code;
+			skip = 6;
+		} else if (strncmp(p, "{action}", 8) == 0) {
+			val = action_name(act->action);
+			skip = 8;
+		}
+		if (skip > 0) {
+			char *enc = src_urlencode(val != NULL ? val : "");
+			snprintf(path + n, sizeof path - n, "%s", enc);
+			free(enc);
+			n = strlen(path);
+			p += skip;
+		} else {
+			path[n++] = *p++;
+			path[n] = '\0';
+		}
+	}
+	return src_url(src, "%s", path);
+}
+
+static struct net_request *
+generic_action_request(struct source *src, struct net *net, const struct source_action *act)
+{
+	const struct profile_action *pa = described(src, act->action);
+	struct net_request *req;
+	char *url;
+
+	if (pa == NULL)
+		return NULL;
+	url = action_url(src, pa->path, act);
+	req = net_request_new(net, pa->method, url);
+	free(url);
+	net_request_source(req, src->name);
+	net_request_kind(req, "action");
+	source_authorize(src, req);
+	(void)net_request_header(req, "Accept", "application/json");
+	if (pa->idem_header != NULL && act->idempotency_key != NULL)
+		(void)net_request_header(req, pa->idem_header, act->idempotency_key);
+	if (pa->version == PROFILE_VERSION_IF_MATCH) {
+		char etag[80];
+		if (act->base_version != NULL && act->base_version[0] != '\0')
+			snprintf(etag, sizeof etag, "\"%.60s\"", act->base_version);
+		else
+			snprintf(etag, sizeof etag, "*");
+		(void)net_request_header(req, "If-Match", etag);
+	}
+	if (pa->body != NULL)
+		src_json_body(req, expand(pa->body, act));
+	return req;
+}
+
+static bool
+listed(const int *codes, long status)
+{
+	for (size_t i = 0; codes[i] != 0; i++)
+		if (codes[i] == status)
+			return true;
+	return false;
+}
+
+/* What the HTTP status alone says, by the profile's lists or the defaults. */
+static enum source_outcome
+by_status(const struct profile_action *pa, long st)
+{
+	if (pa->applied[0] != 0 ? listed(pa->applied, st) : st >= 200 && st < 300)
+		return SOURCE_APPLIED;
+	if (pa->conflict[0] != 0 ? listed(pa->conflict, st) : st == 409 || st == 412)
+		return SOURCE_CONFLICT;
+	if (pa->refused[0] != 0 ? listed(pa->refused, st) : st >= 400 && st < 500)
+		return SOURCE_REJECTED;
+	return SOURCE_UNKNOWN;
+}
+
+static void
+generic_action_parse(struct source *src, const struct net_response *resp,
+		     const struct source_action *act, struct source_result *out)
+{
+	const struct source_profile *p = prof(src);
+	const struct profile_action *pa = described(src, act->action);
+	bool repaired = false;
+	char *cause = NULL;
+	json_t *root = NULL, *v;
+	char words[320] = "";
+
+	if (src_action_common(resp, out))
+		return;
+	if (pa == NULL) {
+		out->outcome = SOURCE_REJECTED;
+		out->message = src_cause(src, "the profile does not describe '%s'",
+					 action_name(act->action));
+		return;
+	}
+	out->outcome = by_status(pa, resp->status);
+	if (resp->body_len > 0)
+		root = src_json_parse(src, resp->body, resp->body_len, &repaired, &cause);
+	free(cause);
+	if (pa->result.path != NULL) {
+		const char *r = json_string_value(src_path(root, pa->result.path));
+		if (r != NULL && strcmp(r, pa->result.applied) == 0)
+			out->outcome = SOURCE_APPLIED;
+		else if (r != NULL && pa->result.conflict != NULL &&
+			 strcmp(r, pa->result.conflict) == 0)
+			out->outcome = SOURCE_CONFLICT;
+		else if (r != NULL && pa->result.refused != NULL &&
+			 strcmp(r, pa->result.refused) == 0)
+			out->outcome = SOURCE_REJECTED;
+		else if (out->outcome == SOURCE_APPLIED)
+			/* a success status without the envelope's marker: a proxy's
+			 * page, or garbage; whether it was applied is not known */
+			out->outcome = SOURCE_UNKNOWN;
+	}
+	if (pa->message != NULL) {
+		const char *m = json_string_value(src_path(root, pa->message));
+		if (m != NULL && strlen(m) >= sizeof words) {
+			/* cut at a character boundary, not inside one */
+			size_t n = sizeof words - 1;
+			while (n > 0 && ((unsigned char)m[n] & 0xC0) == 0x80)
+				n--;
+			snprintf(words, sizeof words, "%.*s", (int)n, m);
+		} else if (m != NULL) {
+			snprintf(words, sizeof words, "%s", m);
+		}
+	}
+	if (pa->dossier != NULL) {
+		v = pa->dossier[0] == '\0' ? root : src_path(root, pa->dossier);
+		if (json_is_object(v)) {
+			struct src_rd rd;
+			src_rd_init(&rd, repaired);
+			dossier_init(&out->current);
+			if (read_item(p, &rd, v, src->name, &out->current) &&
+			    src_code_clean(out->current.code) &&
+			    strcmp(out->current.code, act->code) == 0) {
+				out->has_current = true;
+				out->current_status = out->current.status;
+			} else {
+				dossier_release(&out->current);
+				dossier_init(&out->current);
+			}
+		}
+	}
+	if (!out->has_current && pa->status != NULL) {
+		json_t *st = src_path(root, pa->status);
+		char num[32];
+		const char *raw = json_string_value(st);
+		if (json_is_integer(st)) {
+			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(st));
+			raw = num;
+		}
+		out->current_status = status_of(p, raw);
+	}
+	if (words[0] != '\0')
+		out->message = src_cause(NULL, "%s", words);
+	else if (out->outcome != SOURCE_APPLIED)
+		out->message = src_cause(NULL, "HTTP %ld", resp->status);
+	json_decref(root);
+}
+
 const struct source_ops source_ops_generic = {
 	.dialect = "generic",
 	.init = generic_init,
@@ -384,5 +644,8 @@ const struct source_ops source_ops_generic = {
 	.pull_parse = generic_pull_parse,
 	.detail_request = generic_detail_request,
 	.detail_parse = generic_detail_parse,
+	.action_request = generic_action_request,
+	.action_parse = generic_action_parse,
+	.action_caps = generic_action_caps,
 	.attachment_request = source_attachment_request,
 };

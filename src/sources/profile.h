@@ -24,6 +24,36 @@ enum profile_paging {
 	PROFILE_PAGING_SINCE,      /* ?since=S, everything at once */
 };
 
+/* How an action names the dossier's version (doc/sources.md, "actions"). */
+enum profile_version {
+	PROFILE_VERSION_NONE = 0,  /* no versions: a lost answer is settled by reading */
+	PROFILE_VERSION_IF_MATCH,  /* If-Match: "VERSION" ("*" when none is known) */
+	PROFILE_VERSION_BODY,      /* {version} / {version_int} in the body template */
+};
+
+/* The answer's JSON marker of a legacy envelope: {path, applied, conflict, refused}. */
+struct profile_marker {
+	char *path;
+	char *applied, *conflict, *refused; /* each may be NULL */
+};
+
+/* One action a profile describes ("actions": {"receive": {...}}). */
+struct profile_action {
+	char *method;            /* "POST" (default), "PUT", "PATCH" */
+	char *path;              /* with {code} / {action}, relative to base_url */
+	void *body;              /* the body template (a json_t *, owned); NULL: no body */
+	enum profile_version version;
+	char *idem_header;       /* "Idempotency-Key": the server deduplicates by it;
+	                            NULL: the dossier is read before a resend */
+	/* the answer */
+	int applied[8], conflict[8], refused[16]; /* HTTP statuses; 0-terminated;
+	                                             empty: 2xx / 409, 412 / other 4xx */
+	struct profile_marker result; /* path NULL: none */
+	char *message;           /* path of the server's words; may be NULL */
+	char *dossier;           /* path of the dossier in the answer ("" root); NULL */
+	char *status;            /* path of its raw status when no dossier; NULL */
+};
+
 /* A validated generic profile.  Reference-counted; read-only once parsed. */
 struct source_profile {
 	int refs;
@@ -53,7 +83,12 @@ struct source_profile {
 	char **st_raw;
 	int *st_code;
 	size_t n_status;
+	/* actions (index: enum action); NULL for one the profile does not describe */
+	struct profile_action *actions[ACTION_COUNT];
 };
+
+/* Whether the profile describes action `a` (so the generic connector can send it). */
+bool source_profile_can_send(const struct source_profile *p, enum action a);
 
 /*
  * Parse and validate a profile from text.  `path` names it in messages.
@@ -80,6 +115,12 @@ struct source_def {
 int source_def_parse(const char *path, const char *text, size_t len, struct source_def *out,
 		     char **cause);
 void source_def_release(struct source_def *def);
+
+/*
+ * Whether the system of `def` can send action `a`: a profile must describe
+ * it; a built-in dialect sends what its connector builds.
+ */
+bool source_def_can_send(const struct source_def *def, enum action a);
 
 /*
  * Every *.json of `dir` in name order (a missing folder gives none).  Bad

@@ -59,6 +59,46 @@ src_cause(const struct source *src, const char *fmt, ...)
 	return xstr_one_line(out);
 }
 
+/* The capabilities of `a` on src: 0 cannot send, else 1 with the flags. */
+static bool
+caps(const struct source *src, enum action a, bool *idempotent, bool *versioned)
+{
+	const struct source_ops *ops = src->ops;
+
+	*idempotent = *versioned = false;
+	if (a <= ACTION_NONE || a >= ACTION_COUNT || ops->action_request == NULL)
+		return false;
+	if (ops->action_caps != NULL)
+		return ops->action_caps(src, a, idempotent, versioned);
+	*idempotent = ops->has_idempotency;
+	*versioned = ops->has_versions;
+	return true;
+}
+
+bool
+source_can_send(const struct source *src, enum action a)
+{
+	bool i, v;
+
+	return caps(src, a, &i, &v);
+}
+
+bool
+source_action_idempotent(const struct source *src, enum action a)
+{
+	bool i, v;
+
+	return caps(src, a, &i, &v) && i;
+}
+
+bool
+source_action_versioned(const struct source *src, enum action a)
+{
+	bool i, v;
+
+	return caps(src, a, &i, &v) && v;
+}
+
 static bool
 http_url(const char *s)
 {

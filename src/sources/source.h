@@ -181,6 +181,12 @@ struct source_ops {
 					      const struct source_action *act);
 	void (*action_parse)(struct source *src, const struct net_response *resp,
 			     const struct source_action *act, struct source_result *out);
+	/* Per action, for a dialect whose actions vary by system (generic: the
+	 * profile's): whether it can send `a`, and whether the server
+	 * deduplicates it by a key and checks its version.  NULL: every action
+	 * action_request builds, as has_idempotency / has_versions say. */
+	bool (*action_caps)(const struct source *src, enum action a, bool *idempotent,
+			    bool *versioned);
 
 	/* Attachment bytes from `offset` (Range) of the attachment's URL. */
 	struct net_request *(*attachment_request)(struct source *src, struct net *net,
@@ -214,6 +220,16 @@ extern const char *const source_dialects[];
 /* A connector for `cfg`; NULL with *cause (malloc'd) for an unknown dialect or bad profile. */
 struct source *source_new(const struct source_config *cfg, char **cause);
 void source_free(struct source *src);
+
+/*
+ * What the system can do with action `a`: send it at all (a profile that
+ * does not describe it cannot; the outbox fails such an entry and the
+ * front ends do not offer it), deduplicate a resend by its key (else the
+ * outbox reads the dossier before sending again), detect a version conflict.
+ */
+bool source_can_send(const struct source *src, enum action a);
+bool source_action_idempotent(const struct source *src, enum action a);
+bool source_action_versioned(const struct source *src, enum action a);
 
 /* Replace the access token (copied; the old one wiped).  NULL clears it. */
 void source_set_token(struct source *src, const char *token);

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "core/xalloc.h"
 #include "sources/profile.h"
 #include "sources/source.h"
@@ -313,6 +315,261 @@ load_dir(void **state)
 	assert_int_equal(source_defs_load_dir("/nonexistent/sources.d", &defs, on_warn, &w), 0);
 }
 
+
+/* ---- actions ------------------------------------------------------------------ */
+
+#define ACTIONS_HEAD                                                                     \
+	"{\"name\":\"xa\",\"dialect\":\"generic\",\"date_format\":\"epoch_s\","            \
+	"\"pull\":{\"path\":\"/l\",\"paging\":\"page\",\"params\":{\"page\":\"p\"},"       \
+	"\"items\":\"data.records\"},"                                                     \
+	"\"detail\":{\"path\":\"/hs/{code}\",\"object\":\"data.record\"},"                 \
+	"\"fields\":{\"code\":\"ma-hs\",\"status\":\"tinh-trang\",\"version\":\"phien-ban\"," \
+	"\"_comment\":\"phien-ban counts changes\"},"                                      \
+	"\"status_map\":{\"_comment\":[\"a\",1],\"cho\":1,\"nhan\":2,\"tu-choi\":3},"     \
+	"\"_comment\":{\"any\":\"value\"},"
+
+static const char actions_profile[] =
+	ACTIONS_HEAD "\"actions\":{\"_comment\":\"only two\","
+	"\"receive\":{\"_comment\":\"by key\",\"path\":\"/hs/{code}/tiep-nhan\","
+	"\"body\":{\"_comment\":\"{nope}\",\"phien-ban\":\"{version_int}\",\"nguoi\":\"{actor}\",\"ghi-chu\":\"{reason}\","
+	"\"tep\":\"{files}\",\"kenh\":\"mot-cua\",\"so\":[1,\"{code}\"]},"
+	"\"version\":\"body\",\"idempotency_header\":\"Idempotency-Key\","
+	"\"answer\":{\"applied\":[201],\"conflict\":[409],\"message\":\"loi.thong-diep\","
+	"\"dossier\":\"data.record\",\"result\":{\"path\":\"ket-qua\",\"applied\":\"xong\"}}},"
+	"\"refuse\":{\"method\":\"PUT\",\"path\":\"/hs/{code}/{action}\","
+	"\"body\":{\"ly-do\":\"{reason}\"},\"version\":\"if-match\","
+	"\"answer\":{\"status\":\"moi\"}}}}";
+
+static struct source *
+source_of_text(const char *text)
+{
+	struct source_def def;
+	char *cause = NULL;
+	struct source *src;
+	struct source_config cfg = {0};
+
+	assert_int_equal(source_def_parse("xa.json", text, strlen(text), &def, &cause), 0);
+	cfg.name = def.name;
+	cfg.dialect = def.dialect;
+	cfg.base_url = "http://127.0.0.1:9/x";
+	cfg.profile = def.path;
+	cfg.parsed = def.profile;
+	src = source_new(&cfg, &cause);
+	assert_non_null(src);
+	source_def_release(&def);
+	return src;
+}
+
+static bool
+has_header(const struct net_request *req, const char *line)
+{
+	return net_request_has_header(req, line);
+}
+
+static json_t *
+body_of(const struct net_request *req)
+{
+	size_t len;
+	const char *b = net_request_get_body(req, &len);
+
+	assert_non_null(b);
+	return json_loadb(b, len, 0, NULL);
+}
+
+static void
+answer(struct source *src, const struct source_action *act, long status, const char *body,
+       struct source_result *res)
+{
+	struct net_response r;
+
+	memset(&r, 0, sizeof r);
+	r.result = NET_OK;
+	r.status = status;
+	r.error = "";
+	r.body = (char *)body;
+	r.body_len = strlen(body);
+	source_result_init(res);
+	src->ops->action_parse(src, &r, act, res);
+}
+
+static void
+profile_actions_requests(void **state)
+{
+	struct source *src = source_of_text(actions_profile);
+	const char *why = NULL;
+	struct net *net = net_new(&why);
+	const char *files[] = {"a.pdf", "b.pdf"};
+	struct source_action act = {.code = "XA/1", .action = ACTION_RECEIVE,
+				    .idempotency_key = "k1", .base_version = "3",
+				    .actor = "Cán bộ A", .file_ids = files, .n_files = 2};
+	struct net_request *req;
+	json_t *body;
+
+	(void)state;
+	assert_non_null(net);
+	assert_true(source_can_send(src, ACTION_RECEIVE));
+	assert_true(source_can_send(src, ACTION_REFUSE));
+	assert_false(source_can_send(src, ACTION_APPROVE));
+	assert_true(source_action_idempotent(src, ACTION_RECEIVE));
+	assert_false(source_action_idempotent(src, ACTION_REFUSE));
+	assert_true(source_action_versioned(src, ACTION_RECEIVE));
+	assert_true(source_action_versioned(src, ACTION_REFUSE));
+	act.action = ACTION_APPROVE;
+	assert_null(src->ops->action_request(src, net, &act));
+	act.action = ACTION_RECEIVE;
+
+	req = src->ops->action_request(src, net, &act);
+	assert_non_null(req);
+	assert_string_equal(net_request_get_method(req), "POST");
+	assert_string_equal(net_request_get_url(req), "http://127.0.0.1:9/x/hs/XA%2F1/tiep-nhan");
+	assert_true(has_header(req, "Idempotency-Key: k1"));
+	body = body_of(req);
+	assert_non_null(body);
+	/* typed values; no reason given: its key is left out */
+	assert_int_equal(json_integer_value(json_object_get(body, "phien-ban")), 3);
+	assert_string_equal(json_string_value(json_object_get(body, "nguoi")), "Cán bộ A");
+	assert_null(json_object_get(body, "ghi-chu"));
+	assert_int_equal(json_array_size(json_object_get(body, "tep")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(body, "tep"), 1)),
+			    "b.pdf");
+	assert_string_equal(json_string_value(json_object_get(body, "kenh")), "mot-cua");
+	assert_null(json_object_get(body, "_comment")); /* the profile's, not sent */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(body, "so"), 1)),
+			    "XA/1");
+	json_decref(body);
+	net_request_free(req);
+
+	act.action = ACTION_REFUSE;
+	act.reason = "Sai thủ tục";
+	req = src->ops->action_request(src, net, &act);
+	assert_string_equal(net_request_get_method(req), "PUT");
+	assert_string_equal(net_request_get_url(req), "http://127.0.0.1:9/x/hs/XA%2F1/refuse");
+	assert_true(has_header(req, "If-Match: \"3\""));
+	assert_false(has_header(req, "Idempotency-Key: k1"));
+	net_request_free(req);
+	act.base_version = NULL;
+	req = src->ops->action_request(src, net, &act);
+	assert_true(has_header(req, "If-Match: *"));
+	net_request_free(req);
+	net_free(net);
+	source_free(src);
+}
+
+static void
+profile_actions_answers(void **state)
+{
+	struct source *src = source_of_text(actions_profile);
+	struct source_action act = {.code = "XA-1", .action = ACTION_RECEIVE,
+				    .idempotency_key = "k1", .base_version = "3"};
+	struct source_result res;
+
+	(void)state;
+	answer(src, &act, 201,
+	       "{\"ket-qua\":\"xong\",\"data\":{\"record\":{\"ma-hs\":\"XA-1\","
+	       "\"tinh-trang\":\"nhan\",\"phien-ban\":4}}}",
+	       &res);
+	assert_int_equal(res.outcome, SOURCE_APPLIED);
+	assert_true(res.has_current);
+	assert_int_equal(res.current_status, 2);
+	assert_string_equal(res.current.version, "4");
+	source_result_release(&res);
+	/* a success status without the marker: not known */
+	answer(src, &act, 201, "<html>proxy</html>", &res);
+	assert_int_equal(res.outcome, SOURCE_UNKNOWN);
+	source_result_release(&res);
+	/* another dossier in the answer is not taken for this one */
+	answer(src, &act, 201,
+	       "{\"ket-qua\":\"xong\",\"data\":{\"record\":{\"ma-hs\":\"XA-2\","
+	       "\"tinh-trang\":\"nhan\",\"phien-ban\":4}}}",
+	       &res);
+	assert_int_equal(res.outcome, SOURCE_APPLIED);
+	assert_false(res.has_current);
+	source_result_release(&res);
+	answer(src, &act, 409,
+	       "{\"loi\":{\"thong-diep\":\"Đã sửa ở nơi khác\"},\"data\":{\"record\":"
+	       "{\"ma-hs\":\"XA-1\",\"tinh-trang\":\"cho\",\"phien-ban\":5}}}",
+	       &res);
+	assert_int_equal(res.outcome, SOURCE_CONFLICT);
+	assert_string_equal(res.current.version, "5");
+	assert_string_equal(res.message, "Đã sửa ở nơi khác");
+	source_result_release(&res);
+	/* any other 4xx is a refusal by default, with the server's words (one line) */
+	answer(src, &act, 422, "{\"loi\":{\"thong-diep\":\"Thiếu\\nCCCD\"}}", &res);
+	assert_int_equal(res.outcome, SOURCE_REJECTED);
+	assert_null(strchr(res.message, '\n'));
+	assert_non_null(strstr(res.message, "Thiếu"));
+	source_result_release(&res);
+	{
+		/* long words are cut between characters */
+		char big[1400];
+		size_t n = (size_t)snprintf(big, sizeof big, "{\"loi\":{\"thong-diep\":\"");
+		for (int i = 0; i < 400; i++)
+			n += (size_t)snprintf(big + n, sizeof big - n, "ệ");
+		snprintf(big + n, sizeof big - n, "\"}}");
+		answer(src, &act, 422, big, &res);
+		assert_true(strlen(res.message) > 300 && strlen(res.message) < 320);
+		assert_int_equal(strlen(res.message) % 3, 0);
+		source_result_release(&res);
+	}
+	answer(src, &act, 404, "not json", &res);
+	assert_int_equal(res.outcome, SOURCE_REJECTED);
+	assert_string_equal(res.message, "HTTP 404");
+	source_result_release(&res);
+	answer(src, &act, 502, "", &res);
+	assert_int_equal(res.outcome, SOURCE_UNKNOWN);
+	source_result_release(&res);
+	answer(src, &act, 302, "", &res);
+	assert_int_equal(res.outcome, SOURCE_UNKNOWN);
+	source_result_release(&res);
+	/* refuse: default lists, the status by a path */
+	act.action = ACTION_REFUSE;
+	answer(src, &act, 200, "{\"moi\":\"tu-choi\"}", &res);
+	assert_int_equal(res.outcome, SOURCE_APPLIED);
+	assert_int_equal(res.current_status, 3);
+	source_result_release(&res);
+	/* hostile: wrong types everywhere */
+	act.action = ACTION_RECEIVE;
+	answer(src, &act, 201,
+	       "{\"ket-qua\":[1],\"loi\":{\"thong-diep\":7},\"data\":{\"record\":\"x\"}}", &res);
+	assert_int_equal(res.outcome, SOURCE_UNKNOWN);
+	assert_false(res.has_current);
+	source_result_release(&res);
+	source_free(src);
+}
+
+#define ACT(x) ACTIONS_HEAD "\"actions\":{" x "}}"
+
+static void
+profile_actions_refused(void **state)
+{
+	(void)state;
+	expect_refused(ACT("\"recieve\":{\"path\":\"/a\"}"), "actions: unknown action \"recieve\"");
+	expect_refused(PROFILE_HEAD PULL_OK FIELDS_OK "\"status_map\":{\"_comment\":\"x\"}}",
+		       "status_map: must be");
+	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"body\":{\"x\":\"{ly_do}\"}}"),
+		       "actions.receive.body: unknown placeholder {ly_do}");
+	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"version\":\"body\"}"),
+		       "actions.receive.version: \"body\" needs {version}");
+	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"body\":{\"v\":\"{version}\"}}"),
+		       "actions.receive.version: the body sends {version}");
+	expect_refused(ACT("\"receive\":{\"method\":\"GET\",\"path\":\"/a\"}"),
+		       "actions.receive.method");
+	expect_refused(ACT("\"receive\":{\"path\":\"a b\"}"), "actions.receive.path");
+	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"colour\":1}"),
+		       "actions.receive: unknown key \"colour\"");
+	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"answer\":{\"applied\":[99]}}"),
+		       "actions.receive.answer.applied");
+	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"answer\":{\"result\":{\"path\":\"r\"}}}"),
+		       "actions.receive.answer.result: needs");
+	expect_refused(ACT("\"receive\":{\"path\":\"/a\",\"idempotency_header\":\"Idem Key\"}"),
+		       "actions.receive.idempotency_header");
+	/* no key and no way to read the dossier: a resend could double it */
+	expect_refused("{\"name\":\"x\",\"dialect\":\"generic\",\"date_format\":\"iso8601\","
+		       PULL_OK FIELDS_OK "\"status_map\":{\"a\":1},"
+		       "\"actions\":{\"receive\":{\"path\":\"/a\"}}}",
+		       "without idempotency_header the profile needs \"detail\"");
+}
+
 int
 main(void)
 {
@@ -323,6 +580,9 @@ main(void)
 		cmocka_unit_test(profiles_refused),
 		cmocka_unit_test(profile_minimal_ok),
 		cmocka_unit_test(load_dir),
+		cmocka_unit_test(profile_actions_requests),
+		cmocka_unit_test(profile_actions_answers),
+		cmocka_unit_test(profile_actions_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
