@@ -462,6 +462,38 @@ handle_key(struct ui_app *app, int key)
 		app->dirty = true;
 }
 
+/*
+ * A mouse event (config "mouse", on by default): the wheel moves as the
+ * arrow keys do, three rows a notch; a click goes to the screen on top
+ * (its click op) with body-window coordinates.  Nothing while locked or
+ * while the prompt line is being typed in.
+ */
+static void
+handle_mouse(struct ui_app *app)
+{
+	MEVENT ev;
+	struct ui_screen *s = app->top;
+	int by, bx, flags = 0;
+
+	if (getmouse(&ev) != OK || s == NULL || app->prompt_active || ui_lock_is(s))
+		return;
+	app_lock_activity(app->core, app_now(app->core));
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		enum ui_action act = ev.bstate & BUTTON4_PRESSED ? UI_ACT_UP : UI_ACT_DOWN;
+		for (int i = 0; i < 3 && s->ops->key != NULL; i++)
+			flags |= s->ops->key(s, app, 0, act);
+	} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED) && s->ops->click != NULL) {
+		getbegyx(app->body_win, by, bx);
+		if (ev.y >= by && ev.y < by + getmaxy(app->body_win))
+			flags = s->ops->click(s, app, ev.y - by, ev.x - bx,
+					      (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0);
+	}
+	if (flags & UI_POP && s->below != NULL)
+		ui_pop(app);
+	if (flags & (UI_REDRAW | UI_POP))
+		app->dirty = true;
+}
+
 /* Read every key waiting; returns how many. */
 static int
 read_keys(struct ui_app *app)
@@ -475,6 +507,11 @@ read_keys(struct ui_app *app)
 		if (r == KEY_CODE_YES) {
 			if (wc == KEY_RESIZE) {
 				got_winch = 1;
+				continue;
+			}
+			if (wc == KEY_MOUSE) {
+				n++;
+				handle_mouse(app);
 				continue;
 			}
 			key = UI_KEY_FN | (int)wc;
@@ -721,6 +758,14 @@ ui_run(const struct ui_options *opt, char **cause)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	if (app_config(app.core)->mouse) {
+		/* clicks, double clicks and the wheel; the terminal's own
+		 * selection still works with Shift held */
+		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+				  BUTTON5_PRESSED,
+			  NULL);
+		mouseinterval(300);
+	}
 	colors_init(&app);
 	curs_set(0);
 	refresh(); /* once: stdscr is never drawn on, so wget_wch never repaints it */

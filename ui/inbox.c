@@ -798,6 +798,31 @@ inbox_free(struct ui_screen *s)
 	free(in);
 }
 
+/* A click on a row selects it; a double click (or a click on the row
+ * already selected) opens it. */
+static int
+inbox_click(struct ui_screen *s, struct ui_app *app, int y, int x, bool twice)
+{
+	struct ui_inbox *in = (struct ui_inbox *)s;
+	int64_t row;
+	const struct store_row *r;
+
+	(void)x;
+	if (y < 1 || y > visible_rows(app))
+		return 0; /* the headings, or below the list */
+	row = in->top + y - 1;
+	r = row_at(in, row, NULL);
+	if (r == NULL)
+		return 0;
+	if (twice || row == in->sel) {
+		in->sel = row;
+		ui_push(app, ui_detail_new(app, r->code));
+		return UI_REDRAW;
+	}
+	in->sel = row;
+	return UI_REDRAW;
+}
+
 static const struct ui_screen_ops inbox_ops = {
 	.name = "inbox",
 	.draw = inbox_draw,
@@ -805,6 +830,7 @@ static const struct ui_screen_ops inbox_ops = {
 	.title = inbox_title,
 	.reload = inbox_reload,
 	.free = inbox_free,
+	.click = inbox_click,
 };
 
 struct ui_screen *

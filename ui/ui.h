@@ -52,6 +52,10 @@ struct ui_screen_ops {
 	void (*free)(struct ui_screen *s);
 	/* Drawn over the screen below it (a dialog) rather than instead of it. */
 	bool modal;
+	/* A click at (y, x) of the body window, `twice` for a double click;
+	 * returns UI_* flags; NULL: clicks do nothing here (the wheel still
+	 * moves, as the arrow keys). */
+	int (*click)(struct ui_screen *s, struct ui_app *app, int y, int x, bool twice);
 };
 
 struct ui_screen {

@@ -154,6 +154,7 @@ config_init(struct config *cfg)
 	cfg->client_id = xstrdup("motcua");
 	cfg->language = xstrdup("vi");
 	cfg->lock_idle_minutes = 10;
+	cfg->mouse = true;
 	cfg->lock_grace_minutes = 2;
 	cfg->retention_days = 90;
 	cfg->due_soon_minutes = 480;
@@ -291,6 +292,15 @@ static int
 rd_due_soon(struct config *c, json_t *v, struct config_error *e)
 {
 	return read_int(&c->due_soon_minutes, v, 0, 30 * 24 * 60, e);
+}
+
+static int
+rd_mouse(struct config *c, json_t *v, struct config_error *e)
+{
+	if (!json_is_boolean(v))
+		return want(e, CONFIG_WANT_BOOL);
+	c->mouse = json_is_true(v);
+	return 0;
 }
 
 static int
@@ -608,6 +618,7 @@ static const struct key keys[] = {
 	{"retention_days", rd_retention},
 	{"due_soon_minutes", rd_due_soon},
 	{"shared_terminal", rd_shared},
+	{"mouse", rd_mouse},
 	{"workweek", rd_workweek},
 	{"working_hours", rd_hours},
 	{"working_hours_by_day", rd_hours_by_day},

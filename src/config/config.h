@@ -103,6 +103,7 @@ struct config {
 	int lock_idle_minutes;     /* default 10; 0 disables the lock */
 	int lock_grace_minutes;    /* short unlock allowed within this; default 2 */
 	bool shared_terminal;      /* logout wipes the local cache too */
+	bool mouse;                /* the console takes clicks and the wheel; default true */
 	int retention_days;        /* finished dossiers kept; default 90 */
 	int due_soon_minutes;      /* "coming due" threshold, working time; default 480 */
 	unsigned workweek;         /* bit 0 = Sunday; default 0x3e (Mon..Fri) */
