@@ -594,7 +594,7 @@ store_open_ex(const char *path, unsigned flags, struct store **out, enum store_f
 	/* FULL: a committed batch (and later the outbox) survives power loss. */
 	if (store_exec(s, "PRAGMA synchronous = FULL") != 0 ||
 	    store_exec(s, "PRAGMA foreign_keys = ON") != 0 ||
-	    store_exec(s, CACHE_PRAGMA) != 0)
+	    store_exec(s, CACHE_PRAGMA) != 0 || store_exec(s, "PRAGMA temp_store = MEMORY") != 0)
 		goto fail;
 	if (s->fault != STORE_FAULT_NONE) {
 		/* read, not migrated: an older schema cannot be read as the
@@ -609,8 +609,9 @@ store_open_ex(const char *path, unsigned flags, struct store **out, enum store_f
 			s->last_fault = s->fault;
 			goto fail;
 		}
-	} else if (store_schema_migrate(s) != 0) {
-		goto fail;
+	} else if (store_schema_migrate(s) != 0 ||
+		   store_exec(s, "CREATE TEMP TABLE fts_pending (id INTEGER PRIMARY KEY)") != 0) {
+		goto fail; /* fts_pending: new rows the search index has yet to take (dossiers.c) */
 	}
 	if (store_inbox_register(s) != 0)
 		goto fail;
@@ -701,7 +702,7 @@ store_commit(struct store *s)
 {
 	if (!s->in_batch)
 		return store_failf(s, "commit without a batch");
-	if (store_exec(s, "COMMIT") != 0)
+	if (store_fts_flush(s) != 0 || store_exec(s, "COMMIT") != 0)
 		return -1; /* still open: the caller may retry or roll back */
 	s->in_batch = false;
 	return 0;
