@@ -11,7 +11,7 @@ libncurses-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev sqlite3
 libssl-dev openssl libmicrohttpd-dev libqrencode-dev libsecret-1-dev
 libp11-kit-dev libp11-dev zlib1g-dev libkeyutils-dev libcmocka-dev
 tmux curl python3 valgrind clang libclang-rt-14-dev
-softhsm2 opensc gnome-keyring dbus keyutils iproute2 nginx-light"
+softhsm2 opensc gnome-keyring dbus keyutils iproute2 nginx-light util-linux"
 
 missing=""
 for p in $PKGS; do

@@ -5,8 +5,10 @@
  * An upsert keeps the row id of an existing dossier (children and the search
  * index key on it) and replaces the children wholesale: the sources always
  * send a dossier's full lists, so replacing is simpler and no slower than
- * diffing.  The derived columns (folded search text, due sort key) are
- * computed here, in one place.  Queries over many dossiers are in inbox.c.
+ * diffing.  A new dossier has no children to delete and goes into the
+ * search index with the rest of its batch (store_fts_flush()).  The derived
+ * columns (folded search text, due sort key) are computed here, in one
+ * place.  Queries over many dossiers are in inbox.c.
  */
 #include "store/store_int.h"
 
@@ -298,21 +300,116 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, int64_t
 	return store_step_done(s, st, "saving a dossier");
 }
 
+/*
+ * The search index takes new rows once per batch: each new row's id waits in
+ * temp.fts_pending (a temporary table, so a rollback drops it with the row)
+ * and one statement indexes them all.  FTS5 writes what it holds to disk at
+ * every savepoint, which in a batch is nearly every statement: indexing row
+ * by row made a segment per dossier (schema.c, version 9).
+ */
+int
+store_fts_flush(struct store *s)
+{
+	static const char *const sql[] = {
+		"SAVEPOINT fts_flush",
+		"INSERT INTO dossier_fts (rowid, search) SELECT d.id, d.search"
+		" FROM temp.fts_pending p JOIN dossiers d ON d.id = p.id",
+		"DELETE FROM temp.fts_pending",
+		"RELEASE fts_flush",
+	};
+
+	if (!s->fts_pending)
+		return 0;
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = store_stmt(s, sql[i]);
+
+		if (st == NULL || store_step_done(s, st, "indexing dossiers for search") != 0) {
+			char why[STORE_ERR_LEN];
+
+			memcpy(why, s->err, sizeof why);
+			if (i > 0)
+				sqlite3_exec(s->db, "ROLLBACK TO fts_flush; RELEASE fts_flush", NULL,
+					     NULL, NULL);
+			memcpy(s->err, why, sizeof why);
+			return -1;
+		}
+	}
+	s->fts_pending = false;
+	return 0;
+}
+
+/* The row id and search text stored for `code`: 0, 1 when there is none, -1. */
+static int
+stored_row(struct store *s, const char *code, int64_t *id, char **search)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, search FROM dossiers WHERE code = ?1");
+	int rc;
+
+	*id = 0;
+	*search = NULL;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*search = store_column_dup(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s, "saving a dossier");
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* A cached statement without rows or bindings ("SAVEPOINT ..."). */
+static int
+step_sql(struct store *s, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+
+	return st == NULL ? -1 : store_step_done(s, st, what);
+}
+
 int
 store_dossier_upsert(struct store *s, const struct dossier *d)
 {
-	char *search = NULL;
-	int64_t id = 0;
-	int ret = -1;
+	char *search = NULL, *old_search = NULL;
+	int64_t id = 0, old_id = 0;
+	int found, ret = -1;
 
 	if (d->code == NULL || d->code[0] == '\0' || d->source == NULL)
 		return store_failf(s, "a dossier without a code or source cannot be stored");
-	if (store_exec(s, "SAVEPOINT dossier_upsert") != 0)
+	if (step_sql(s, "SAVEPOINT dossier_upsert", "saving a dossier") != 0)
 		return -1;
 	search = store_search_text(s, d->code, d->applicant_name, d->procedure_name,
 				   d->applicant_id);
-	if (upsert_row(s, d, search, &id) != 0 || delete_children(s, id, d->lists_absent) != 0 ||
-	    insert_children(s, id, d) != 0)
+	found = stored_row(s, d->code, &old_id, &old_search);
+	if (found < 0)
+		goto out;
+	/* the update trigger takes the old text out of the index: a row still
+	 * pending is not in it yet */
+	if (found == 0 && strcmp(old_search != NULL ? old_search : "", search) != 0 &&
+	    store_fts_flush(s) != 0)
+		goto out;
+	if (upsert_row(s, d, search, &id) != 0)
+		goto out;
+	if (found == 0) {
+		if (delete_children(s, id, d->lists_absent) != 0)
+			goto out;
+	} else {
+		sqlite3_stmt *st = store_stmt(s, "INSERT INTO temp.fts_pending (id) VALUES (?1)");
+
+		if (st == NULL)
+			goto out;
+		sqlite3_bind_int64(st, 1, id);
+		if (store_step_done(s, st, "saving a dossier") != 0)
+			goto out;
+		s->fts_pending = true;
+	}
+	if (insert_children(s, id, d) != 0)
+		goto out;
+	/* alone, it is indexed now: the savepoint is its transaction */
+	if (!s->in_batch && store_fts_flush(s) != 0)
 		goto out;
 	ret = 0;
 out:
@@ -322,11 +419,13 @@ out:
 		memcpy(why, s->err, sizeof why);
 		sqlite3_exec(s->db, "ROLLBACK TO dossier_upsert", NULL, NULL, NULL);
 		memcpy(s->err, why, sizeof why);
+		/* the rollback may have brought back rows a flush had indexed */
+		s->fts_pending = true;
 	}
-	if (sqlite3_exec(s->db, "RELEASE dossier_upsert", NULL, NULL, NULL) != SQLITE_OK &&
-	    ret == 0)
-		ret = store_fail(s, "saving a dossier");
+	if (step_sql(s, "RELEASE dossier_upsert", "saving a dossier") != 0 && ret == 0)
+		ret = -1;
 	free(search);
+	free(old_search);
 	return ret;
 }
 
@@ -507,8 +606,12 @@ store_dossiers_last_id(struct store *s, int64_t *id)
 int
 store_dossier_delete(struct store *s, const char *code)
 {
-	sqlite3_stmt *st = store_stmt(s, "DELETE FROM dossiers WHERE code = ?1");
+	sqlite3_stmt *st;
 
+	/* the delete trigger takes the row out of the index: it must be in it */
+	if (store_fts_flush(s) != 0)
+		return -1;
+	st = store_stmt(s, "DELETE FROM dossiers WHERE code = ?1");
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, code);

@@ -694,6 +694,9 @@ store_inbox_each(struct store *s, const struct store_query *q, store_row_fn fn, 
 	size_t n_ids = 0;
 	int ret = -1, rc;
 
+	/* in a batch, new rows may still wait for the search index */
+	if (s->fts_pending && q->search != NULL && store_fts_flush(s) != 0)
+		return -1;
 	search_terms_init(&t, s, q->search);
 	if (q->limit <= 0) {
 		/* Everything (the command line's listing): stream it. */
@@ -820,6 +823,8 @@ store_inbox_count(struct store *s, const struct store_query *q, int64_t cap, int
 	int ret = -1, rc;
 
 	*n = 0;
+	if (s->fts_pending && q->search != NULL && store_fts_flush(s) != 0)
+		return -1;
 	search_terms_init(&t, s, q->search);
 	if (t.n == 0) {
 		st = prepare(s, q, &t, PLAN_NATURAL, SHAPE_COUNT, cap > 0);

@@ -258,6 +258,9 @@ seal_clear_rows(struct store *s, int64_t *n)
 	int rc, ret = -1;
 
 	*n = 0;
+	/* the update trigger re-indexes the rows it changes: all in it first */
+	if (store_fts_flush(s) != 0)
+		return -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT code, applicant_name, procedure_name, applicant_id"
 				      " FROM dossiers WHERE applicant_id IS NOT NULL AND"
 				      " applicant_id <> '' AND applicant_id NOT LIKE 'enc1:%'",
@@ -448,6 +451,9 @@ store_protect_purge_finished(struct store *s, mc_time before, int64_t *n)
 		return -1;
 	if (own && store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return -1;
+	/* the delete trigger takes rows out of the search index: all in it */
+	if (store_fts_flush(s) != 0)
+		goto out;
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
 		sqlite3_stmt *st = store_stmt(s, sql[i]);
 

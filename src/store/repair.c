@@ -424,6 +424,9 @@ copy_all(const char *path, struct store *ns, struct store_repair_report *r, char
 	for (size_t i = 0; i < STORE_REPAIR_TABLES; i++)
 		copy_table(old, ns->db, &plans[i], &r->tables[i]);
 	copy_sequence(old, ns->db);
+	/* new rows reach the search index in bulk (schema.c, version 9) */
+	if (store_exec(ns, "INSERT INTO dossier_fts (dossier_fts) VALUES ('rebuild')") != 0)
+		goto fail;
 	/* an audit log from before schema 4 is keyed at its next open with
 	 * the key, as the migration to 4 arranges for an older store */
 	if (r->old_version >= 3 && r->old_version < 4 &&

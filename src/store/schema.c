@@ -270,6 +270,18 @@ static const char schema_v8[] =
 	" id INTEGER PRIMARY KEY CHECK (id = 1),"
 	" inputs TEXT NOT NULL);";
 
+/*
+ * Version 9: new rows reach the search index in one statement per batch
+ * (dossiers.c, store_fts_flush()), not one trigger call per row: FTS5 writes
+ * its pending terms to disk at every savepoint, and a sync batch opens one
+ * (a statement journal) for nearly every statement, so the trigger turned
+ * each new dossier into its own index segment and merge work (about 40 %
+ * of applying a page).  Updates of `search` and deletes keep their triggers:
+ * they are rare, and a pending row is indexed before either can touch it.
+ */
+static const char schema_v9[] =
+	"DROP TRIGGER dossiers_fts_ins;";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
 	{2, "outbox", schema_v2},
@@ -279,6 +291,7 @@ static const struct migration migrations[] = {
 	{6, "the total each system reported", schema_v6},
 	{7, "the detail on demand: payment channel, receipts, its age", schema_v7},
 	{8, "what the local due dates were computed from", schema_v8},
+	{9, "new rows indexed for search once per batch", schema_v9},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -46,6 +46,7 @@ struct store {
 	enum store_fault fault; /* health.c: why it cannot write (damage latches) */
 	enum store_fault last_fault; /* the kind of the last failure */
 	int mark_fd;            /* health.c: the `.open` marker, flock'd shared; -1 none */
+	bool fts_pending;       /* temp.fts_pending may hold rows (dossiers.c) */
 	struct store_stmt cache[STORE_STMT_CACHE];
 	char err[STORE_ERR_LEN];
 };
@@ -74,6 +75,14 @@ int store_step_done(struct store *s, sqlite3_stmt *st, const char *what);
  * 0, or -1 with the store's error naming `what`.
  */
 int store_query_int64(struct store *s, const char *sql, int64_t *out, const char *what);
+
+/*
+ * Put the new rows waiting in temp.fts_pending into the search index
+ * (dossiers.c): before a commit, before a search reads the index, and
+ * before anything that updates `search` or deletes dossiers (their
+ * triggers take rows out of the index, so a row must be in it).  0 or -1.
+ */
+int store_fts_flush(struct store *s);
 
 /* Bind a string or NULL. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *v);

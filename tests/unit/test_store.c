@@ -10,6 +10,8 @@
  */
 #include "store_fixture.h"
 
+#include <sqlite3.h>
+
 /* ------------------------------------------------------------------ */
 /* Opening, migrations, refusing files                                 */
 
@@ -441,6 +443,86 @@ test_batches(void **state)
 	store_close(s);
 }
 
+
+/* The search index against the rows: FTS5's own check, on the closed file. */
+static void
+assert_search_index_sound(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO dossier_fts (dossier_fts) VALUES"
+					  " ('integrity-check')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+assert_search(struct store *s, const char *words, const char *want)
+{
+	struct store_query q;
+
+	store_query_init(&q, NOW);
+	q.search = words;
+	assert_inbox(s, &q, want);
+}
+
+/*
+ * New rows join the search index once per batch, not row by row: searches
+ * inside the batch still see them, a row renamed or deleted before the
+ * batch ends leaves nothing stale, a rolled-back batch leaves nothing, and
+ * an upsert outside a batch is searchable at once.
+ */
+static void
+test_search_index_in_batches(void **state)
+{
+	struct tmp t;
+	struct store *s;
+	struct dossier d;
+	mc_time due = NOW + DAY;
+
+	(void)state;
+	tmp_init(&t);
+	s = open_ok(t.path);
+	assert_int_equal(store_begin(s), 0);
+	add(s, "S1", "tuphap", "Nguyễn Văn Đường", 4, due);
+	add(s, "S2", "tuphap", "Trần Thị Hoa", 4, due);
+	assert_search(s, "duong", "S1"); /* in the batch, before its commit */
+	add(s, "S3", "tuphap", "Lê Minh Tuấn", 4, due);
+	add(s, "S4", "tuphap", "Võ Thị Mai", 4, due);
+	add(s, "S4", "tuphap", "Đỗ Thị Nhung", 4, due); /* renamed while pending */
+	add(s, "S1", "tuphap", "Phạm Văn Đường", 4, due); /* renamed once indexed */
+	assert_int_equal(store_dossier_delete(s, "S3"), 0); /* deleted while pending */
+	add(s, "S7", "tuphap", "Ngô Bảo Châu", 4, due);
+	assert_int_equal(store_dossier_delete(s, "S7"), 0); /* its row id comes again */
+	add(s, "S8", "tuphap", "Dương Thu Hà", 4, due);
+	assert_int_equal(store_commit(s), 0);
+	assert_search(s, "chau", "");
+	assert_search(s, "duong thu", "S8");
+	assert_search(s, "nhung", "S4");
+	assert_search(s, "mai", "");
+	assert_search(s, "tuan", "");
+	assert_search(s, "nguyen", "");
+	assert_search(s, "pham duong", "S1");
+	assert_search(s, "hoa", "S2");
+
+	assert_int_equal(store_begin(s), 0);
+	add(s, "S5", "tuphap", "Hoàng Văn Nam", 4, due);
+	add(s, "S2", "tuphap", "Trần Thị Hồng", 4, due);
+	assert_int_equal(store_rollback(s), 0);
+	assert_search(s, "hoang", "");
+	assert_search(s, "hong", "");
+	assert_search(s, "hoa", "S2");
+	assert_int_equal(store_dossier_load(s, "S5", &d), 1);
+
+	add(s, "S6", "tuphap", "Bùi Văn Sơn", 4, due); /* no batch */
+	assert_search(s, "bui van son", "S6");
+	add(s, "S6", "tuphap", "Bùi Văn Sơn", 4, due); /* the same again */
+	assert_search(s, "bui van son", "S6");
+	store_close(s);
+	assert_search_index_sound(t.path);
+	tmp_release(&t);
+}
+
 int
 main(void)
 {
@@ -457,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_load_delete_count),
 		cmocka_unit_test(test_upsert_refuses_incomplete),
 		cmocka_unit_test(test_batches),
+		cmocka_unit_test(test_search_index_in_batches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
