@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/civil.h"
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
@@ -39,6 +40,7 @@ struct queue {
 	int64_t open_id;          /* the entry shown side by side; 0: the list */
 	int64_t decide_id;        /* the entry a confirmation is asking about */
 	bool decide_drop;
+	bool today;               /* t: what was sent today instead */
 	char error[256];          /* reading the store failed */
 };
 
@@ -70,10 +72,28 @@ load(struct queue *q, struct ui_app *app)
 	q->n = 0;
 	q->error[0] = '\0';
 	memset(q->counts, 0, sizeof q->counts);
-	if (app_queue_list(app->core, false, &q->v, &q->n) != 0 ||
+	if (app_queue_list(app->core, q->today, &q->v, &q->n) != 0 ||
 	    app_queue_counts(app->core, q->counts) != 0) {
 		snprintf(q->error, sizeof q->error, "%s", app_store_error(app->core));
 		return;
+	}
+	if (q->today) {
+		/* sent and confirmed since midnight, newest first */
+		mc_time midnight = civil_make_time(civil_day_of(app->now), 0);
+		size_t k = 0;
+
+		for (size_t i = 0; i < q->n; i++) {
+			if (q->v[i].state == STORE_OUTBOX_DONE && q->v[i].updated_at >= midnight)
+				q->v[k++] = q->v[i];
+			else
+				app_queue_entry_release(&q->v[i]);
+		}
+		q->n = k;
+		for (size_t i = 0; i < k / 2; i++) {
+			struct store_outbox_entry t = q->v[i];
+			q->v[i] = q->v[k - 1 - i];
+			q->v[k - 1 - i] = t;
+		}
 	}
 	q->sel = 0;
 	for (size_t i = 0; i < q->n; i++)
@@ -99,6 +119,13 @@ list_rows(const struct ui_app *app)
 
 /* ---- the list ------------------------------------------------------------ */
 
+static const char *
+hint(const struct queue *q)
+{
+	return q->today ? _("t: waiting and conflicts  Enter: open  q: back")
+			: _("Enter: open  u: take back  t: sent today  q: back");
+}
+
 static void
 draw_list(struct queue *q, struct ui_app *app, WINDOW *win)
 {
@@ -106,18 +133,25 @@ draw_list(struct queue *q, struct ui_app *app, WINDOW *win)
 	int rows = list_rows(app), y = 0;
 	attr_t h = ui_attr(app, UI_ROLE_HEADER);
 
-	snprintf(line, sizeof line, _("Waiting %lld   Sending %lld   Conflicts %lld   Refused %lld"),
-		 (long long)q->counts[STORE_OUTBOX_PENDING],
-		 (long long)q->counts[STORE_OUTBOX_SENDING],
-		 (long long)q->counts[STORE_OUTBOX_CONFLICT],
-		 (long long)q->counts[STORE_OUTBOX_FAILED]);
+	if (q->today)
+		snprintf(line, sizeof line, _("Sent and confirmed today: %zu"), q->n);
+	else
+		snprintf(line, sizeof line,
+			 _("Waiting %lld   Sending %lld   Conflicts %lld   Refused %lld"),
+			 (long long)q->counts[STORE_OUTBOX_PENDING],
+			 (long long)q->counts[STORE_OUTBOX_SENDING],
+			 (long long)q->counts[STORE_OUTBOX_CONFLICT],
+			 (long long)q->counts[STORE_OUTBOX_FAILED]);
 	ui_put(win, y++, 0, app->cols, line, A_BOLD);
 	if (q->error[0] != '\0') {
 		ui_put(win, y, 0, app->cols, q->error, ui_attr(app, UI_ROLE_ERROR));
 		return;
 	}
 	if (q->n == 0) {
-		ui_put(win, y + 1, 2, app->cols - 2, _("Nothing is waiting to be sent."), A_NORMAL);
+		ui_put(win, y + 1, 2, app->cols - 2,
+		       q->today ? _("Nothing was sent today.") : _("Nothing is waiting to be sent."),
+		       A_NORMAL);
+		ui_put(win, list_rows(app) + 2, 0, app->cols, hint(q), ui_attr(app, UI_ROLE_DIM));
 		return;
 	}
 	/* columns as wide as their widest word, one space between: an action
@@ -171,7 +205,13 @@ draw_list(struct queue *q, struct ui_app *app, WINDOW *win)
 		x = x_note;
 		if (x >= app->cols)
 			continue;
-		if (e->last_error != NULL) {
+		if (e->state == STORE_OUTBOX_DONE) {
+			/* when its system confirmed it, and what it says now */
+			snprintf(line, sizeof line, _("confirmed %s%s%s"),
+				 ui_fmt_datetime(e->updated_at, buf, sizeof buf),
+				 e->server_raw_status != NULL ? ": " : "",
+				 e->server_raw_status != NULL ? e->server_raw_status : "");
+		} else if (e->last_error != NULL) {
 			struct mc_err err;
 			/* the clerk's words only; the server's own are in the entry (Enter) */
 			app_queue_error(e, &err);
@@ -185,8 +225,7 @@ draw_list(struct queue *q, struct ui_app *app, WINDOW *win)
 		}
 		ui_put(win, y, x, app->cols - x, line, a);
 	}
-	ui_put(win, list_rows(app) + 2, 0, app->cols,
-	       _("Enter: open (conflicts: re-apply or drop)  u: take back  q: back"), ui_attr(app, UI_ROLE_DIM));
+	ui_put(win, list_rows(app) + 2, 0, app->cols, hint(q), ui_attr(app, UI_ROLE_DIM));
 }
 
 /* ---- one entry, side by side ---------------------------------------------- */
@@ -349,6 +388,12 @@ queue_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		return act == UI_ACT_HELP || act == UI_ACT_COMMAND ? UI_UNHANDLED : 0;
 	}
 	q->open_id = 0;
+	if (key == 't') {
+		q->today = !q->today;
+		q->sel = q->top = 0;
+		load(q, app);
+		return UI_REDRAW;
+	}
 	switch (act) {
 	case UI_ACT_DOWN:
 		if (q->sel + 1 < q->n)
@@ -388,9 +433,8 @@ queue_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 static const char *
 queue_title(struct ui_screen *s, struct ui_app *app)
 {
-	(void)s;
 	(void)app;
-	return _("Queued actions and conflicts");
+	return ((struct queue *)s)->today ? _("Sent today") : _("Queued actions and conflicts");
 }
 
 static void

@@ -5,7 +5,8 @@
 # asked once (one reason), queued for each, said with its count, and the
 # dossiers queued are unmarked.  Then undo: u takes back an action not yet
 # sent (from the inbox row or the queue screen), audited, and says when one
-# is being sent or was sent already; replayed, only the one left applies.
+# is being sent or was sent already; replayed, only the one left applies,
+# and the queue's "sent today" (t) lists it with its confirmation time.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/integration/lib/sandbox.sh"
 
@@ -136,6 +137,19 @@ done
 find_row "$A"
 keys u
 wait_for "Phê duyệt trên $A đã gửi lúc [0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}: không hoàn tác được\\." 5
+keys q
+settle
+# what was sent today, and when its system confirmed it (t in the queue)
+keys w
+wait_for '^Thao tác chờ gửi và xung đột' 5
+keys t
+wait_for '^Đã gửi hôm nay' 5
+screen | grep -q 'Đã gửi và được xác nhận hôm nay: 1' || fail "sent today does not count one: $(screen)"
+screen | grep -Eq "đã gửi +$A +Phê duyệt +xác nhận lúc [0-9]{2}:[0-9]{2}" ||
+	fail "sent today does not list $A with its confirmation: $(screen)"
+screen | grep -q "$B" && fail "sent today lists $B, which was taken back"
+keys t
+wait_for '^Thao tác chờ gửi và xung đột' 5
 keys q
 settle
 keys q
