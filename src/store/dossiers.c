@@ -312,8 +312,9 @@ store_fts_flush(struct store *s)
 {
 	static const char *const sql[] = {
 		"SAVEPOINT fts_flush",
-		"INSERT INTO dossier_fts (rowid, search) SELECT d.id, d.search"
-		" FROM temp.fts_pending p JOIN dossiers d ON d.id = p.id",
+		/* parenthesised: one element made of two literals, not two */
+		("INSERT INTO dossier_fts (rowid, search) SELECT d.id, d.search"
+		 " FROM temp.fts_pending p JOIN dossiers d ON d.id = p.id"),
 		"DELETE FROM temp.fts_pending",
 		"RELEASE fts_flush",
 	};
