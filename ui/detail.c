@@ -588,7 +588,13 @@ download_pick(struct detail *dt, struct ui_app *app)
 	char text[768], sz[32], span[64];
 
 	if (path != NULL) {
-		ui_message(app, UI_MSG_OK, _("Already downloaded: %s"), path);
+		/* o on a file already here: open it to read */
+		if (ui_view_file(path) == UI_VIEW_DESKTOP)
+			ui_message(app, UI_MSG_OK,
+				   _("Already downloaded; opened in the desktop's viewer: %s"), path);
+		else
+			ui_message(app, UI_MSG_OK, _("Already downloaded: %s"), path);
+		app->dirty = true;
 		free(path);
 		return;
 	}
@@ -686,7 +692,13 @@ detail_tick(struct ui_screen *s, struct ui_app *app)
 				   ui_fmt_size(st.bytes, a, sizeof a));
 		return UI_REDRAW;
 	case APP_DL_DONE:
-		ui_message(app, UI_MSG_OK, _("Saved: %s"), st.path != NULL ? st.path : "");
+		/* asked for with o on this dossier, still on screen: open it */
+		if (app->top == s && st.path != NULL && ui_view_file(st.path) == UI_VIEW_DESKTOP)
+			ui_message(app, UI_MSG_OK, _("Opened in the desktop's viewer; saved in %s"),
+				   st.path);
+		else
+			ui_message(app, UI_MSG_OK, _("Saved: %s"), st.path != NULL ? st.path : "");
+		app->dirty = true;
 		break;
 	case APP_DL_CANCELLED:
 		ui_message(app, UI_MSG_INFO, _("Download stopped; %s kept for later."),

@@ -250,6 +250,11 @@ struct ui_screen *ui_confirm_new(const char *title, const char *text, ui_confirm
 				 void *ctx);
 /* The actions dialog for a dossier in `status` (then fields, confirm, outbox). */
 struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int status);
+/* viewer.c: a downloaded file opened for reading - the desktop's viewer
+ * (xdg-open, with a DISPLAY or WAYLAND_DISPLAY), else a text file in
+ * $PAGER on this terminal, else nowhere (the caller says where it is). */
+enum ui_view_result { UI_VIEW_NONE, UI_VIEW_DESKTOP, UI_VIEW_PAGER };
+enum ui_view_result ui_view_file(const char *path);
 /* Copy text to the terminal's clipboard (OSC 52): false when not even
  * tried (the Linux console, MOTCUA_NO_OSC52, empty or too long). */
 bool ui_clipboard_copy(const char *text);

@@ -5,7 +5,8 @@
 # y starts); the progress shows in the status bar while the screen keeps
 # answering keys (the link is slowed through the sandbox's control API);
 # the end shows the saved path, the file has the announced size, mode 0600,
-# and the attachment is then marked as downloaded.
+# and the attachment is then marked as downloaded; with a desktop the file
+# opens in its viewer (xdg-open), then and on o again.
 . "$(dirname "$0")/lib.sh"
 
 SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
@@ -15,8 +16,12 @@ command -v curl > /dev/null 2>&1 || skip "curl not installed"
 export XDG_RUNTIME_DIR="$T/run"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 
+# a desktop whose viewer notes what it was asked to open
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$1" >> "%s/opened"\n' "$T" > "$T/bin/xdg-open"
+chmod +x "$T/bin/xdg-open"
 tmux -L "$SOCK" -f /dev/null new-session -d -s t -x 100 -y 30 \
-	"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $M demo --dossiers 200 --seed 11 --rate 0 --sandbox $SBX 2> $T/stderr; echo EXIT=\$?; sleep 600" ||
+	"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR DISPLAY=:99 PATH=$T/bin:$PATH $M demo --dossiers 200 --seed 11 --rate 0 --sandbox $SBX 2> $T/stderr; echo EXIT=\$?; sleep 600" ||
 	fail "tmux new-session"
 tmux -L "$SOCK" set-option -g remain-on-exit on > /dev/null 2>&1
 wait_for 'ĐÀO TẠO' 40
@@ -83,11 +88,23 @@ wait_for 'Phí, lệ phí|Quá trình xử lý' 5
 keys g
 wait_for "^Hồ sơ $pick" 5
 # the attachment is marked while it downloads, and the progress goes on
+# (a page down or two: the due date's explanation comes first)
+i=0
+while ! screen | grep -q '↓ đang tải' && [ $i -lt 4 ]; do
+	keys NPage
+	sleep 0.3
+	i=$((i + 1))
+done
 screen | grep -q '↓ đang tải' || fail "the attachment is not marked as downloading"
-wait_for 'Đang tải .*%\)|Đã lưu: ' 5
-wait_for 'Đã lưu: ' 60
+wait_for 'Đang tải .*%\)|Đã lưu: |lưu tại: ' 5
+wait_for 'Đã lưu: |lưu tại: ' 60
 path=$(find "$home/attachments/$pick" -type f ! -name '*.part' | head -n 1)
 [ -n "$path" ] || fail "no file under $home/attachments/$pick"
+# downloaded with o: opened in the desktop's viewer, and said so
+wait_for 'Đã mở bằng trình xem của máy, lưu tại: ' 5
+i=0
+while [ ! -s "$T/opened" ] && [ $i -lt $(( 5 * PER_S * SLOW )) ]; do sleep $POLL; i=$((i + 1)); done
+[ "$(head -n 1 "$T/opened")" = "$path" ] || fail "xdg-open was given '$(cat "$T/opened" 2>&1)', not $path"
 [ "$(stat -c %s "$path")" = "$size" ] || fail "saved $(stat -c %s "$path") bytes, expected $size"
 [ "$(stat -c %a "$path")" = 600 ] || fail "the saved file is not private (0600)"
 [ "$(stat -c %a "$home/attachments")" = 700 ] || fail "attachments/ is not 0700"
@@ -101,7 +118,8 @@ if [ "$n_att" -gt 1 ]; then
 	type_text "$idx"
 	keys Enter
 fi
-wait_for 'Đã tải trước đó: ' 5
+wait_for 'Đã tải trước đó, đã mở bằng trình xem của máy: ' 5
+[ "$(wc -l < "$T/opened")" = 2 ] || fail "o on a downloaded file did not open it again"
 keys q q
 settle
 demo_quit 15
