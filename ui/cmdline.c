@@ -48,11 +48,32 @@ cmd_view(struct ui_app *app, int argc, char **argv)
 {
 	if (argc < 2 || app->inbox == NULL || ui_inbox_set_view(app->inbox, app, argv[1]) != 0) {
 		ui_message(app, UI_MSG_ERROR, "%s",
-			   _("Usage: :view all|today|overdue|soon|supplement|mismatch|SYSTEM|N"));
+			   _("Usage: :view all|today|overdue|soon|supplement|mismatch|new|NAME|SYSTEM|N"));
 		return UI_REDRAW;
 	}
 	while (app->top != NULL && app->top->below != NULL)
 		ui_pop(app);
+	return UI_REDRAW;
+}
+
+/* :save NAME - what the inbox shows now, kept as a view of that name. */
+static int
+cmd_save(struct ui_app *app, int argc, char **argv)
+{
+	struct mc_err err;
+	char words[512];
+
+	if (argc < 2 || app->inbox == NULL) {
+		ui_message(app, UI_MSG_ERROR, "%s", _("Usage: :save NAME (the view and search now)"));
+		return UI_REDRAW;
+	}
+	if (ui_inbox_save_view(app->inbox, app, argv[1], &err) != 0) {
+		ui_message(app, UI_MSG_ERROR, "%s", words_err(&err, words, sizeof words));
+		return UI_REDRAW;
+	}
+	while (app->top != NULL && app->top->below != NULL)
+		ui_pop(app);
+	ui_message(app, UI_MSG_OK, _("Saved as the view '%s' (:view %s)."), argv[1], argv[1]);
 	return UI_REDRAW;
 }
 
@@ -252,9 +273,10 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{"sort", NULL, cmd_sort, "due|received|status|code|updated [desc]", N_("sort the inbox")},
-	{"view", NULL, cmd_view, "all|today|overdue|soon|supplement|mismatch|SYSTEM|N",
+	{"view", NULL, cmd_view, "all|today|overdue|soon|supplement|mismatch|new|NAME|SYSTEM|N",
 	 N_("a saved view")},
 	{"open", NULL, cmd_open, "CODE", N_("open a dossier by its code (or its end)")},
+	{"save", NULL, cmd_save, "NAME", N_("save the view and search now as a view")},
 	{"dashboard", NULL, cmd_dashboard, "", N_("the day's counts and the on-time rate")},
 	{"export", NULL, cmd_export, "[FILE]",
 	 N_("save the dashboard's figures as a CSV file for a spreadsheet")},

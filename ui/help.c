@@ -45,7 +45,7 @@ n_views(struct ui_app *app)
 static int
 n_lines(struct ui_app *app)
 {
-	return 2 + (UI_ACT_COUNT - 1) + 2 + (int)ui_command_count() + 2 + n_views(app) + 2 +
+	return 2 + (UI_ACT_COUNT - 1) + 2 + (int)ui_command_count() + 2 + n_views(app) + 4 + 2 +
 	       (int)(sizeof legend / sizeof legend[0]);
 }
 
@@ -107,6 +107,12 @@ help_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 			 "", name);
 		LINE(2, app->cols - 2, line, A_NORMAL);
 	}
+	y++;
+	LINE(0, app->cols, _("Filters in the search box (/)"), head | A_BOLD);
+	LINE(2, app->cols - 2, _("tt:cho-bo-sung  nguon:tuphap  han:qua-han|sap-den-han|hom-nay"),
+	     A_NORMAL);
+	LINE(2, app->cols - 2, _("ten:, ma:, tthc: words; :save NAME keeps the view and search"),
+	     A_NORMAL);
 	y++;
 	LINE(0, app->cols, _("Marks"), head | A_BOLD);
 	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {

@@ -26,13 +26,14 @@
 #include "ui/i18n.h"
 #include "ui/shorten.h"
 #include "ui/textwidth.h"
+#include "ui/words.h"
 #include "ui/ui.h"
 
-#define MAX_VIEWS 16
+#define MAX_VIEWS 32
 #define COUNT_CAP_TYPING 1000 /* "1000+" while typing, as the store suggests */
 
 enum view_kind { V_ALL, V_TODAY, V_OVERDUE, V_SOON, V_SUPPLEMENT, V_MISMATCH, V_NEW,
-		 V_SOURCE };
+		 V_SAVED, V_SOURCE };
 
 struct view {
 	enum view_kind kind;
@@ -60,6 +61,8 @@ struct ui_inbox {
 	char title[1024];
 	char **marked;       /* codes marked for a batch (Space) */
 	int64_t new_since;   /* the "new" view: row ids after this one */
+	struct app_filter filter;  /* the search box's words and filters */
+	char filter_error[256];    /* why a filter in it selects nothing */
 	size_t n_marked;
 };
 
@@ -115,7 +118,7 @@ end_of_today(mc_time now)
 }
 
 static void
-fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_query *q)
+fill_query(struct ui_inbox *in, const struct ui_app *app, struct store_query *q)
 {
 	const struct view *v = &in->views[in->view];
 
@@ -123,7 +126,6 @@ fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_que
 	q->soon_end = app->horizon.soon_end;
 	q->sort = in->sort;
 	q->descending = in->desc;
-	q->search = in->search[0] != '\0' ? in->search : NULL;
 	switch (v->kind) {
 	case V_ALL:
 		break;
@@ -148,9 +150,31 @@ fill_query(const struct ui_inbox *in, const struct ui_app *app, struct store_que
 		/* those new when the clerk opened the view, and any since */
 		q->after_id = in->new_since > 0 ? in->new_since : INT64_MAX;
 		break;
+	case V_SAVED:
+		break; /* its filter, below */
 	case V_SOURCE:
 		app_query_source(app->core, q, v->name);
 		break;
+	}
+	/* the search box: words, and field filters on top of the view
+	 * ("tt:cho-bo-sung nguon:tuphap"), after a saved view's own; one that
+	 * means nothing selects nothing and says why where the rows would be */
+	in->filter_error[0] = '\0';
+	char text[2 * UI_LINE_MAX + 2] = "";
+	if (v->kind == V_SAVED) {
+		const struct config *cfg = app_config(app->core);
+		for (size_t i = 0; i < cfg->n_views; i++)
+			if (strcmp(cfg->views[i].name, v->name) == 0)
+				snprintf(text, sizeof text, "%s ", cfg->views[i].filter);
+	}
+	snprintf(text + strlen(text), sizeof text - strlen(text), "%s", in->search);
+	if (text[0] != '\0') {
+		struct mc_err err;
+
+		if (app_filter_parse(app->core, text, q, &in->filter, &err) != 0) {
+			words_err(&err, in->filter_error, sizeof in->filter_error);
+			q->after_id = INT64_MAX;
+		}
 	}
 }
 
@@ -266,8 +290,17 @@ static void
 views_update(struct ui_inbox *in, struct ui_app *app)
 {
 	in->n_views = 0;
+	const struct config *cfg = app_config(app->core);
+
 	for (size_t i = 0; i < sizeof fixed_views / sizeof fixed_views[0]; i++)
 		in->views[in->n_views++] = fixed_views[i];
+	/* the clerk's own (:save), by name, before the systems */
+	for (size_t i = 0; i < cfg->n_views && in->n_views < MAX_VIEWS; i++) {
+		struct view *v = &in->views[in->n_views++];
+		v->kind = V_SAVED;
+		v->label = NULL;
+		snprintf(v->name, sizeof v->name, "%s", cfg->views[i].name);
+	}
 	for (size_t i = 0; i < app->n_sources && in->n_views < MAX_VIEWS; i++) {
 		struct view *v = &in->views[in->n_views++];
 		v->kind = V_SOURCE;
@@ -309,6 +342,60 @@ ui_inbox_view(struct ui_inbox *in, struct ui_app *app, size_t i, const char **na
 	if (name != NULL)
 		*name = in->views[i].name;
 	return view_label(&in->views[i]);
+}
+
+int
+ui_inbox_save_view(struct ui_inbox *in, struct ui_app *app, const char *name,
+		   struct mc_err *err)
+{
+	const struct view *v = &in->views[in->view];
+	char filter[2 * UI_LINE_MAX + 64] = "";
+
+	mc_err_clear(err);
+	/* what the clerk sees now: the view's own filter, then the search */
+	switch (v->kind) {
+	case V_TODAY:
+		snprintf(filter, sizeof filter, "han:hom-nay ");
+		break;
+	case V_OVERDUE:
+		snprintf(filter, sizeof filter, "han:qua-han ");
+		break;
+	case V_SOON:
+		snprintf(filter, sizeof filter, "han:sap-den-han ");
+		break;
+	case V_SUPPLEMENT:
+		snprintf(filter, sizeof filter, "tt:cho-bo-sung ");
+		break;
+	case V_SOURCE:
+		snprintf(filter, sizeof filter, "nguon:%s ", v->name);
+		break;
+	case V_SAVED: {
+		const struct config *cfg = app_config(app->core);
+		for (size_t i = 0; i < cfg->n_views; i++)
+			if (strcmp(cfg->views[i].name, v->name) == 0)
+				snprintf(filter, sizeof filter, "%s ", cfg->views[i].filter);
+		break;
+	}
+	default:
+		break;
+	}
+	snprintf(filter + strlen(filter), sizeof filter - strlen(filter), "%s", in->search);
+	/* not one of the fixed views' names */
+	for (size_t i = 0; i < sizeof fixed_views / sizeof fixed_views[0]; i++)
+		if (strcmp(fixed_views[i].name, name) == 0) {
+			mc_err_set(err, MC_E_BAD_FILTER, NULL, "name");
+			mc_err_field(err, name);
+			return -1;
+		}
+	if (app_view_save(app->core, name, filter, err) != 0)
+		return -1;
+	/* now that view, the search it holds cleared */
+	in->search[0] = '\0';
+	views_update(in, app);
+	for (size_t i = 0; i < in->n_views; i++)
+		if (in->views[i].kind == V_SAVED && strcmp(in->views[i].name, name) == 0)
+			select_view(in, app, i);
+	return 0;
 }
 
 int
@@ -592,9 +679,11 @@ inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	wattrset(win, A_NORMAL);
 	if (in->total == 0 && !in->failed) {
 		ui_put_text(win, 2, 2, app->cols - 4,
-			    in->search[0] != '\0' ? _("No dossier matches the search.")
-						  : _("No dossier in this view."),
-			    ui_attr(app, UI_ROLE_DIM));
+			    in->filter_error[0] != '\0' ? in->filter_error
+			    : in->search[0] != '\0'     ? _("No dossier matches the search.")
+						       : _("No dossier in this view."),
+			    in->filter_error[0] != '\0' ? ui_attr(app, UI_ROLE_ERROR)
+						       : ui_attr(app, UI_ROLE_DIM));
 		return;
 	}
 	for (int i = 0; i < vis; i++) {

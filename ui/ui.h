@@ -211,6 +211,10 @@ struct ui_screen *ui_inbox_new(struct ui_app *app);
 const char *ui_inbox_step(struct ui_inbox *in, struct ui_app *app, int delta);
 int ui_inbox_set_sort(struct ui_inbox *in, struct ui_app *app, const char *name, bool desc);
 int ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name);
+/* :save NAME - the current view and search saved as a view of that name
+ * (config.json "views"), then shown.  0, or -1 with *err. */
+int ui_inbox_save_view(struct ui_inbox *in, struct ui_app *app, const char *name,
+		       struct mc_err *err);
 /* View i (0-based): its label (translated) and *name (for ":view NAME"),
  * or NULL past the last; both static or the inbox's. */
 const char *ui_inbox_view(struct ui_inbox *in, struct ui_app *app, size_t i, const char **name);

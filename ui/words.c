@@ -172,6 +172,8 @@ pattern(enum mc_errc code)
 		return P(N_("cannot write the file '%s'"), ARG_FIELD);
 	case MC_E_NOT_DESCRIBED:
 		return P(NULL, ARG_NONE); /* worded with the system and the action */
+	case MC_E_BAD_FILTER:
+		return P(NULL, ARG_NONE); /* worded with the token */
 	case MC_E_AUDIT_DIFFERS:
 		return P(N_("the server's copy of the audit log differs from this terminal's; "
 			    "shipping stopped"),
@@ -211,6 +213,30 @@ sentence(const struct mc_err *e, char *buf, size_t size, bool outside)
 		snprintf(buf, size, _("no connector or profile in sources.d speaks to %s"),
 			 e->system);
 		break;
+	case MC_E_BAD_FILTER:
+		if (strcmp(e->detail, "key") == 0)
+			snprintf(buf, size, _("'%s': no such filter (tt:, nguon:, han:, ten:, ma:, tthc:)"),
+				 e->field);
+		else if (strcmp(e->detail, "status") == 0)
+			snprintf(buf, size,
+				 _("'%s': no such status (tt:moi, da-nhan, dang-xu-ly, cho-bo-sung, "
+				   "cho-nop-phi, da-xong, da-tra, or 1..10)"),
+				 e->field);
+		else if (strcmp(e->detail, "several") == 0)
+			snprintf(buf, size, _("'%s' names more than one status: type more of it"),
+				 e->field);
+		else if (strcmp(e->detail, "source") == 0)
+			snprintf(buf, size, _("'%s': no such system on this terminal"), e->field);
+		else if (strcmp(e->detail, "name") == 0)
+			snprintf(buf, size,
+				 _("'%s': a view's name has no spaces and at most 24 letters"),
+				 e->field);
+		else if (strcmp(e->detail, "due") == 0)
+			snprintf(buf, size, _("'%s': han: is qua-han, sap-den-han or hom-nay"),
+				 e->field);
+		else
+			snprintf(buf, size, _("'%s' has no value after the colon"), e->field);
+		return buf;
 	case MC_E_NOT_DESCRIBED:
 		if (e->detail[0] != '\0')
 			snprintf(buf, size,
@@ -302,6 +328,10 @@ expectation(const struct config_error *e, char *buf, size_t size)
 		break;
 	case CONFIG_WANT_BINDINGS:
 		snprintf(buf, size, "%s", _("an object of action: key or [keys]"));
+		break;
+	case CONFIG_WANT_VIEWS:
+		snprintf(buf, size, "%s",
+			 _("an object of name (no spaces, at most 24 bytes): search text"));
 		break;
 	case CONFIG_WANT_KEY_NAMES:
 		snprintf(buf, size, _("a key name or a list of up to %ld"), e->max);

@@ -433,6 +433,29 @@ void app_queue_payload(const struct store_outbox_entry *e, char **reason, char *
 void app_query_init(struct app *a, struct store_query *q, mc_time now);
 /* Set q's clock to `now` and its coming-due threshold by the one rule. */
 void app_query_clock(struct app *a, struct store_query *q, mc_time now);
+/*
+ * Field filters in a search text (app/filter.c): "tt:STATUS" (tt:cho-bo-sung,
+ * tt:5), "nguon:SYSTEM", "han:qua-han|sap-den-han|hom-nay", and "ten:",
+ * "ma:", "tthc:" words; the rest are the words of the search.  Keys and
+ * values with or without diacritics, a value cut short where only one
+ * fits.  Sets q's fields; q->search and q->source point into *f, which must
+ * outlive q's use.  0, or -1 with *err MC_E_BAD_FILTER (field: the token;
+ * detail: "key", "value", "status", "several", "source" or "due").
+ */
+struct app_filter {
+	char words[512];
+	char source[64];
+};
+int app_filter_parse(struct app *a, const char *text, struct store_query *q,
+		     struct app_filter *f, struct mc_err *err);
+/*
+ * Save a view: `filter` (a search text, checked with app_filter_parse) under
+ * `name` (no spaces, CONFIG_VIEW_NAME_MAX bytes at most) in config.json's
+ * "views" (config_save_view), and in app_config()'s views at once.  0, or
+ * -1 with *err: MC_E_BAD_FILTER (detail "name" for the name), MC_E_WRITE
+ * (field: the file; detail: why).
+ */
+int app_view_save(struct app *a, const char *name, const char *filter, struct mc_err *err);
 /* Only system `name`'s dossiers in q (NULL: all); for the coordination
  * system (dvcqg) also those it carries for the others (q->coordinated).
  * Without the systems opened, a name that is the coordination dialect's

@@ -182,6 +182,7 @@ cmd_inbox(int argc, char **argv)
 	int rc = CLI_FAIL;
 	int64_t count = 0;
 	bool limit_given = false, want_new = false;
+	struct app_filter filter;
 
 	app_query_init(NULL, &q, now);
 	for (int i = 1; i < argc; i++) {
@@ -252,6 +253,15 @@ cmd_inbox(int argc, char **argv)
 	rc = CLI_FAIL;
 	app_query_clock(app, &q, app_now(app)); /* the one rule, as the console */
 	app_query_source(app, &q, q.source); /* dvcqg: what it carries too */
+	if (q.search != NULL) {
+		/* field filters in the text, as in the console's search box */
+		struct mc_err ferr;
+
+		if (app_filter_parse(app, q.search, &q, &filter, &ferr) != 0) {
+			rc = cli_refuse_err("inbox", &ferr);
+			goto out;
+		}
+	}
 	if (want_new) {
 		/* none yet: a row id no dossier has */
 		q.after_id = app_arrivals_since(app);

@@ -177,6 +177,11 @@ config_release(struct config *cfg)
 			free(cfg->keys[i].keys[k]);
 	}
 	free(cfg->keys);
+	for (size_t i = 0; i < cfg->n_views; i++) {
+		free(cfg->views[i].name);
+		free(cfg->views[i].filter);
+	}
+	free(cfg->views);
 	free(cfg->tls.ca_file);
 	free(cfg->tls.ca_dir);
 	for (size_t i = 0; i < cfg->tls.n_systems; i++) {
@@ -605,7 +610,34 @@ rd_keys(struct config *c, json_t *v, struct config_error *e)
 	return 0;
 }
 
+/* "views": {"name": "search text"}; names without spaces (":view NAME"). */
+static int
+rd_views(struct config *c, json_t *v, struct config_error *e)
+{
+	const char *name;
+	json_t *value;
+
+	if (!json_is_object(v))
+		return want(e, CONFIG_WANT_VIEWS);
+	json_object_foreach(v, name, value) {
+		struct config_view *cv;
+
+		set_key(e, "views", name);
+		if (name[0] == '\0' || strlen(name) > CONFIG_VIEW_NAME_MAX ||
+		    strpbrk(name, " \t\r\n") != NULL || !json_is_string(value) ||
+		    strlen(json_string_value(value)) > CONFIG_VIEW_FILTER_MAX)
+			return want(e, CONFIG_WANT_VIEWS);
+		c->views = xreallocarray(c->views, c->n_views + 1, sizeof *c->views);
+		cv = &c->views[c->n_views++];
+		cv->name = xstrdup(name);
+		cv->filter = xstrdup(json_string_value(value));
+	}
+	e->key[0] = '\0';
+	return 0;
+}
+
 static const struct key keys[] = {
+	{"views", rd_views},
 	{"signing", rd_signing},
 	{"keys", rd_keys},
 	{"tls", rd_tls},
@@ -768,5 +800,66 @@ config_load(struct config *cfg, const char *path, struct config_error *err)
 	}
 	rc = config_parse(cfg, path, text, len, err);
 	free(text);
+	return rc;
+}
+
+int
+config_save_view(const char *path, const char *name, const char *filter, char **cause)
+{
+	json_t *root = NULL, *views;
+	json_error_t jerr;
+	char *tmp = NULL, *text = NULL;
+	FILE *f;
+	int fd, rc = -1;
+
+	*cause = NULL;
+	if (access(path, F_OK) == 0) {
+		root = json_load_file(path, 0, &jerr);
+		if (!json_is_object(root)) {
+			*cause = xasprintf("%s: %s", path, root == NULL ? jerr.text : "not an object");
+			goto out;
+		}
+	} else {
+		root = json_object();
+	}
+	views = json_object_get(root, "views");
+	if (views == NULL) {
+		views = json_object();
+		json_object_set_new(root, "views", views);
+	} else if (!json_is_object(views)) {
+		*cause = xasprintf("%s: \"views\" is not an object", path);
+		goto out;
+	}
+	json_object_set_new(views, name, json_string(filter));
+	text = json_dumps(root, JSON_INDENT(2));
+	tmp = xasprintf("%s.XXXXXX", path);
+	fd = text != NULL ? mkstemp(tmp) : -1;
+	if (fd < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		(void)unlink(tmp);
+		goto out;
+	}
+	if (fputs(text, f) < 0 || fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fd) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		fclose(f);
+		(void)unlink(tmp);
+		goto out;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		(void)unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	free(text);
+	json_decref(root);
 	return rc;
 }

@@ -46,6 +46,15 @@ struct config_paths {
 };
 
 /*
+ * Save view `name` = `filter` into the configuration file at `path` (created,
+ * mode 0600, when absent): the file read as JSON, its "views" object given
+ * the name (replacing one of that name), written whole to a temporary file
+ * and renamed over it, the clerk's other keys kept in their order.  0, or -1
+ * with *cause (malloc'd).  The caller checks name and filter first.
+ */
+int config_save_view(const char *path, const char *name, const char *filter, char **cause);
+
+/*
  * Fill *paths from `config_file` (NULL: the default) and the environment.
  * Owned strings; release with config_paths_release().  Never fails: the
  * folders are only named here; config_ensure_dir() creates one (mode 0700).
@@ -96,6 +105,15 @@ struct config_key {
 	size_t n_keys;
 };
 
+/* A saved view: its name (1..CONFIG_VIEW_NAME_MAX bytes, no space) and the
+ * search text it stands for ("tt:cho-bo-sung nguon:tuphap"). */
+#define CONFIG_VIEW_NAME_MAX 24
+#define CONFIG_VIEW_FILTER_MAX 256
+struct config_view {
+	char *name;
+	char *filter;
+};
+
 struct config {
 	char *issuer;              /* OpenID issuer URL; NULL: none configured */
 	char *client_id;           /* default "motcua" */
@@ -119,6 +137,9 @@ struct config {
 	struct config_key *keys;   /* "keys": the console's bindings, in the file's
 	                              order; the names are the console's to check */
 	size_t n_keys;
+	struct config_view *views; /* "views": the clerk's saved filters, in the
+				      file's order (the console's :save writes them) */
+	size_t n_views;
 };
 
 /* Why a configuration file was refused: codes and the file's own words
@@ -156,6 +177,7 @@ enum config_expect {
 	CONFIG_WANT_CALENDAR_FROM, /* "reception" or "next_day" */
 	CONFIG_WANT_BREAK,     /* "before" or "after" */
 	CONFIG_WANT_DAYS_AS,   /* "hours" or "day_end" */
+	CONFIG_WANT_VIEWS,     /* an object of name: search text */
 };
 
 struct config_error {

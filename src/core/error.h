@@ -85,6 +85,8 @@ enum mc_errc {
 	MC_E_WRITE,           /* a file cannot be written (field: path; detail) */
 	MC_E_NOT_DESCRIBED,   /* the system's profile does not describe the action, so it
 				 cannot be sent (system; field: action; detail: the file) */
+	MC_E_BAD_FILTER,      /* a search filter that means nothing (field: the token;
+				 detail: what is wrong, app_filter_parse) */
 	MC_E_N_CODES
 };
 
