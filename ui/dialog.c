@@ -246,14 +246,77 @@ actions_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		    a | A_BOLD);
 }
 
+/* ---- a report: what happened to each of several dossiers ----------------- */
+
+struct report {
+	struct ui_screen base;
+	char *title;
+	char **lines; /* owned */
+	size_t n;
+};
+
+static void
+report_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
+{
+	struct report *r = (struct report *)s;
+	int rows = app->rows - 3, room = rows - 4 > 1 ? rows - 4 : 1;
+	size_t shown = r->n <= (size_t)room ? r->n : (size_t)room - 1;
+	attr_t a = ui_attr(app, UI_ROLE_DIALOG);
+	char more[128];
+	struct box b;
+
+	b = box_draw(app, win, r->title, (int)shown + (shown < r->n) + 2);
+	for (size_t i = 0; i < shown; i++)
+		ui_put_text(win, b.y + 1 + (int)i, b.x + 2, b.w - 4, r->lines[i], a);
+	if (shown < r->n) {
+		snprintf(more, sizeof more, _("... and %zu more"), r->n - shown);
+		ui_put_text(win, b.y + 1 + (int)shown, b.x + 2, b.w - 4, more, a);
+	}
+	ui_put_text(win, b.y + b.h - 2, b.x + 2, b.w - 4, _("Enter, Esc = close"), a | A_BOLD);
+}
+
+static int
+report_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
+{
+	(void)s;
+	(void)app;
+	(void)key;
+	return act == UI_ACT_OPEN || act == UI_ACT_BACK ? UI_POP : 0;
+}
+
+static void
+report_free(struct ui_screen *s)
+{
+	struct report *r = (struct report *)s;
+
+	for (size_t i = 0; i < r->n; i++)
+		free(r->lines[i]);
+	free(r->lines);
+	free(r->title);
+	free(r);
+}
+
+static const struct ui_screen_ops report_ops = {
+	.name = "report",
+	.draw = report_draw,
+	.key = report_key,
+	.free = report_free,
+	.modal = true,
+};
+
 /* The same action on every marked dossier: the ones queued are unmarked,
- * the others stay marked, the first refusal said. */
+ * the others stay marked; each one's outcome on a report, the count on the
+ * message line. */
 static void
 submit_batch(struct actions *ac, struct ui_app *app)
 {
 	enum action a = ac->allowed[ac->sel];
 	size_t ok = 0, bad = 0;
 	char first[640] = "", words[512];
+	struct report *r = xcalloc(1, sizeof *r);
+
+	r->base.ops = &report_ops;
+	r->lines = xcalloc(ac->n_codes ? ac->n_codes : 1, sizeof *r->lines);
 
 	for (size_t i = 0; i < ac->n_codes; i++) {
 		struct app_action act = {
@@ -269,11 +332,16 @@ submit_batch(struct actions *ac, struct ui_app *app)
 			ok++;
 			if (app->inbox != NULL)
 				ui_inbox_unmark(app->inbox, ac->codes[i]);
-		} else if (bad++ == 0) {
-			snprintf(first, sizeof first, "%s: %s", ac->codes[i],
-				 words_err(&err, words, sizeof words));
+			r->lines[r->n++] = xasprintf("%s: %s", ac->codes[i], _("queued"));
+		} else {
+			words_err(&err, words, sizeof words);
+			if (bad++ == 0)
+				snprintf(first, sizeof first, "%s: %s", ac->codes[i], words);
+			r->lines[r->n++] = xasprintf("! %s: %s", ac->codes[i], words);
 		}
 	}
+	r->title = xasprintf(_("%s: %zu queued, %zu not"), action_label(a), ok, bad);
+	ui_push(app, &r->base);
 	if (bad == 0)
 		ui_message(app, UI_MSG_OK, _("Queued: %s on %zu dossiers."), action_label(a), ok);
 	else

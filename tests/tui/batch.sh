@@ -7,6 +7,7 @@
 # sent (from the inbox row or the queue screen), audited, and says when one
 # is being sent or was sent already; replayed, only the one left applies,
 # and the queue's "sent today" (t) lists it with its confirmation time.
+# Last, five new dossiers received in one batch, each outcome listed.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/integration/lib/sandbox.sh"
 
@@ -84,7 +85,15 @@ wait_for 'Thao tác trên 3 hồ sơ đã đánh dấu' 5
 n=$(screen | sed -n 's/.* \([0-9]\)  Phê duyệt.*/\1/p')
 [ -n "$n" ] || fail "approve not offered for three dossiers in processing: $(screen)"
 keys "$n"
-wait_for 'Đã đưa vào hàng đợi: Phê duyệt trên 3 hồ sơ' 5
+# each one's outcome, then the count on the message line
+wait_for 'Phê duyệt: 3 đã vào hàng đợi, 0 không' 5
+for c in "$A" "$B" "$C"; do
+	screen | grep -q "$c: đã vào hàng đợi" || fail "the report does not list $c: $(screen)"
+done
+screen | grep -q 'Đã đưa vào hàng đợi: Phê duyệt trên 3 hồ sơ' || fail "no count on the message line"
+keys Enter
+wait_gone 'Phê duyệt: 3 đã vào hàng đợi'
+settle
 screen | grep -q 'Chờ gửi: 3' || fail "the status bar does not count three queued actions"
 screen | grep -Eq 'Tất cả \([0-9]+, \*' && fail "the queued dossiers are still marked"
 
@@ -152,6 +161,31 @@ keys t
 wait_for '^Thao tác chờ gửi và xung đột' 5
 keys q
 settle
+
+# 5. A batch receive of five new dossiers, each outcome listed, all sent.
+set -- $(curl -sS "$URL/_control/dossiers?status=1&in_dvcqg=0&limit=6" | jq -r '.dossiers[].code' |
+	grep -v "^$NEW\$" | head -n 5)
+[ $# -eq 5 ] || fail "the sandbox has no five other new dossiers"
+k=0
+for c in "$@"; do
+	k=$((k + 1))
+	mark "$c" "$k"
+done
+keys a
+wait_for 'Thao tác trên 5 hồ sơ đã đánh dấu' 5
+n=$(screen | sed -n 's/.* \([0-9]\)  Tiếp nhận.*/\1/p')
+[ -n "$n" ] || fail "receive not offered for five new dossiers: $(screen)"
+keys "$n"
+wait_for 'Tiếp nhận: 5 đã vào hàng đợi, 0 không' 5
+for c in "$@"; do
+	screen | grep -q "$c: đã vào hàng đợi" || fail "the report does not list $c"
+done
+keys Enter
+wait_gone 'Tiếp nhận: 5 đã vào hàng đợi' 
+wait_for 'Chờ gửi: 0' 60
+for c in "$@"; do
+	[ "$(server_status "$c")" = 2 ] || fail "$c is not received on the server"
+done
 keys q
 wait_for '^EXIT=0' 5
 exit 0
