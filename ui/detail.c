@@ -167,7 +167,18 @@ layout_dates(struct detail *dt, struct ui_app *app)
 	    ui_fmt_datetime(d->due_at, a, sizeof a), state);
 	add(dt, UI_ROLE_NORMAL, _("Due (system's)"), "%s",
 	    ui_fmt_datetime(d->source_due_at, b, sizeof b));
-	if (d->due_at != 0 && d->source_due_at != 0 && d->due_at != d->source_due_at) {
+	if (d->due_at != 0 && d->source_due_at != 0 && d->due_at != d->source_due_at &&
+	    app_system_due_rule(app->core, d->source) != NULL) {
+		/* the system's own rule, as its definition names it */
+		span_text(d->source_due_at - d->due_at, span, sizeof span);
+		add(dt, UI_ROLE_SOON, _("Why they differ"),
+		    d->source_due_at < d->due_at
+			    ? _("the system's date is %s earlier: %s counts %s; warnings here use "
+				"the date computed from the procedure's rules")
+			    : _("the system's date is %s later: %s counts %s; warnings here use "
+				"the date computed from the procedure's rules"),
+		    span, d->source, app_system_due_rule(app->core, d->source));
+	} else if (d->due_at != 0 && d->source_due_at != 0 && d->due_at != d->source_due_at) {
 		span_text(d->source_due_at - d->due_at, span, sizeof span);
 		add(dt, UI_ROLE_SOON, _("Why they differ"),
 		    d->source_due_at < d->due_at

@@ -325,6 +325,9 @@ struct app_system {
 	struct mc_err last_error;  /* the last pass's, MC_OK when none */
 };
 size_t app_n_systems(const struct app *a);
+/* How system `name` counts its own due dates, in the clerk's words, as its
+ * definition in sources.d says ("due_rule"); NULL when it says nothing. */
+const char *app_system_due_rule(struct app *a, const char *name);
 /*
  * System i into *out (names and strings valid until the next call); false
  * past the last.  The configured systems come first (app_n_systems of them),

@@ -234,6 +234,17 @@ app_n_systems(const struct app *a)
 	return a->n_links;
 }
 
+const char *
+app_system_due_rule(struct app *a, const char *name)
+{
+	const struct source_def *def;
+
+	app_defs_load(a); /* the definitions are read once, when first needed */
+	def = name != NULL ? find_def(a, name) : NULL;
+
+	return def != NULL ? def->due_rule : NULL;
+}
+
 bool
 app_has_system(const struct app *a, const char *name)
 {

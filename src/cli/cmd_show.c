@@ -260,7 +260,8 @@ outcome_words(enum deadline_class c)
 
 /* --explain: the rule, the steps, and the system's own date beside ours. */
 static void
-print_explain(const struct dossier *d, const struct due_explanation *e, bool have)
+print_explain(const struct dossier *d, const struct due_explanation *e, bool have,
+	      const char *system_rule)
 {
 	char b[64], at[CIVIL_ISO_LEN];
 
@@ -282,6 +283,9 @@ print_explain(const struct dossier *d, const struct due_explanation *e, bool hav
 		cli_printf(stdout, diff < 0 ? _("  the system's own date, %s, is %s earlier\n")
 					    : _("  the system's own date, %s, is %s later\n"),
 			   when(d->source_due_at, at, sizeof at), b);
+		if (system_rule != NULL)
+			cli_printf(stdout, _("  %s counts %s (its definition in sources.d)\n"),
+				   d->source, system_rule);
 	}
 }
 
@@ -402,7 +406,7 @@ local_json(const struct store_outbox_entry *v, size_t n)
 /* "explain": {"rule": {...}, "steps": [...], "due_at", "source_due_at",
  * "reading", "difference_seconds"} or {"rule": null, ...} when no rule applies. */
 static json_t *
-explain_json(const struct dossier *d, const struct due_explanation *e)
+explain_json(const struct dossier *d, const struct due_explanation *e, const char *system_rule)
 {
 	json_t *o;
 
@@ -422,6 +426,9 @@ explain_json(const struct dossier *d, const struct due_explanation *e)
 			    d->source_due_at != 0 && e->due_at != 0
 				    ? json_integer((json_int_t)(d->source_due_at - e->due_at))
 				    : json_null());
+	/* how the system counts its own date, as its definition names it */
+	json_object_set_new(o, "system_rule",
+			    system_rule != NULL ? json_string(system_rule) : json_null());
 	return o;
 }
 
@@ -545,7 +552,8 @@ cmd_show(int argc, char **argv)
 					    ? json_string(deadline_class_name(outcome))
 					    : json_null());
 		if (explain)
-			json_object_set_new(o, "explain", explain_json(&d, have_ex ? &ex : NULL));
+			json_object_set_new(o, "explain", explain_json(&d, have_ex ? &ex : NULL,
+							       app_system_due_rule(app, d.source)));
 		json_object_set_new(o, "detail_read",
 				    json_string(cached ? "cached"
 						: fetched == APP_DETAIL_DONE ? "read"
@@ -559,7 +567,7 @@ cmd_show(int argc, char **argv)
 	} else {
 		print_human(&d, id, due_class, outcome, local, n_local);
 		if (explain)
-			print_explain(&d, &ex, have_ex);
+			print_explain(&d, &ex, have_ex, app_system_due_rule(app, d.source));
 	}
 	rc = CLI_OK;
 out:

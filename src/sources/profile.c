@@ -587,7 +587,7 @@ source_profile_can_send(const struct source_profile *p, enum action a)
 
 static const char *const top_keys[] = {"name", "dialect", "title", "base_url", "auth",
 				       "date_format", "pull", "detail", "fields", "status_map",
-				       "actions", "enabled", NULL};
+				       "actions", "enabled", "due_rule", NULL};
 
 int
 source_profile_parse(const char *path, const char *text, size_t len, struct source_profile **out,
@@ -782,7 +782,7 @@ source_profile_free(struct source_profile *p)
 /* ---- definitions ------------------------------------------------------------ */
 
 static const char *const ref_keys[] = {"name", "dialect", "title", "base_url", "page_size",
-				       "enabled", NULL};
+				       "enabled", "due_rule", NULL};
 
 int
 source_def_parse(const char *path, const char *text, size_t len, struct source_def *out,
@@ -819,6 +819,15 @@ source_def_parse(const char *path, const char *text, size_t len, struct source_d
 		goto out;
 	}
 	out->enabled = v == NULL || json_is_true(v);
+	/* the system's own deadline rule in the clerk's words, for the console
+	 * to say why its due dates differ from the ones computed here */
+	v = json_object_get(root, "due_rule");
+	if (v != NULL && (!json_is_string(v) || json_string_length(v) == 0 ||
+			  json_string_length(v) > 200)) {
+		*cause = fail(path, "due_rule: must be a text of 1..200 bytes");
+		goto out;
+	}
+	out->due_rule = xstrdup_or_null(json_string_value(v));
 	if (strcmp(dialect, "generic") == 0) {
 		if (source_profile_parse(path, text, len, &out->profile, cause) != 0)
 			goto out;
@@ -884,6 +893,7 @@ source_def_release(struct source_def *def)
 	free(def->base_url);
 	free(def->title);
 	free(def->path);
+	free(def->due_rule);
 	source_profile_free(def->profile);
 	memset(def, 0, sizeof *def);
 }

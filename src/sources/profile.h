@@ -108,6 +108,8 @@ struct source_def {
 	char *path;              /* the file */
 	int page_size;           /* 0: default */
 	bool enabled;            /* "enabled": false turns a discovered system off */
+	char *due_rule;          /* "due_rule": how the system itself counts its due
+				    dates, in the clerk's words; may be NULL */
 	struct source_profile *profile; /* generic only */
 };
 

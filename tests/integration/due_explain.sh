@@ -131,4 +131,23 @@ rc=0
 grep -q "nothing is owed on dossier $free" "$T/pay.out" || sbx_die "not said: $(cat "$T/pay.out")"
 sbx_eq "$("$M" queue --json | jq --arg c "$free" '[.[] | select(.code == $c)] | length')" 0 \
 	"nothing queued for the fee-less dossier"
+# A system's own rule, named in its definition (sources.d), is said beside
+# the two dates: in the JSON always, in the text where the dates differ.
+src=$("$M" show "$code" --json | jq -r .source)
+mkdir -p "$T/sources.d"
+rule="ngày làm việc: hạn là hết giờ làm việc của ngày thứ N"
+jq -n --arg n "$src" --arg r "$rule" '{name: $n, dialect: $n, due_rule: $r}' > "$T/sources.d/$src.json"
+"$M" show "$code" --explain --json >"$T/rule.json" || sbx_die "show --explain --json with due_rule"
+sbx_eq "$(jq -r .explain.system_rule "$T/rule.json")" "$rule" "system_rule"
+diff_code=$("$M" inbox --json --source "$src" | jq -r '[.[] | select(.due_at != null and .source_due_at != null and .due_at != .source_due_at)][0].code // empty')
+if [ -n "$diff_code" ]; then
+	"$M" show "$diff_code" --explain >"$T/rule.txt" || sbx_die "show --explain with due_rule"
+	grep -qF "$src counts $rule (its definition in sources.d)" "$T/rule.txt" ||
+		sbx_die "the system's rule is not said: $(cat "$T/rule.txt")"
+fi
+printf '{"name": "%s", "dialect": "%s", "due_rule": 7}\n' "$src" "$src" > "$T/sources.d/$src.json"
+"$M" show "$code" --explain >"$T/bad.txt" 2>&1 || true
+grep -q "due_rule: must be a text" "$T/bad.txt" || sbx_die "a bad due_rule is not said: $(cat "$T/bad.txt")"
+rm -f "$T/sources.d/$src.json"
+
 echo "due_explain: ok ($code, $done_code, $wait_code, $fin, $free)"

@@ -8,6 +8,11 @@
 . "$(dirname "$0")/lib.sh"
 
 seed 200
+# tuphap's own deadline rule, named in its definition: said where the dates
+# differ
+mkdir -p "$MOTCUA_HOME/sources.d"
+printf '{"name": "tuphap", "dialect": "tuphap", "due_rule": "theo ngày làm việc"}\n' \
+	> "$MOTCUA_HOME/sources.d/tuphap.json"
 start 80 24 NO_COLOR=1
 wait_for 'Tất cả \(200\)'
 keys /
@@ -23,6 +28,7 @@ screen | grep -q 'lệch trạng thái' || fail "no status mismatch line"
 screen | grep -q 'Hạn (tính tại máy).*quá hạn' || fail "local due date not marked overdue"
 screen | grep -q 'Hạn (theo hệ thống)' || fail "no source due date"
 screen | grep -q 'Vì sao khác nhau' || fail "no reason for the differing due dates"
+screen | grep -q 'tuphap tính theo ngày' || fail "the system's own rule is not said: $(screen)"
 # Vì sao hạn này?  Below the dates: the rule and each step, as show --explain.
 keys PageDown
 settle
