@@ -5,10 +5,11 @@
  * scanned PDF on a text console has nowhere to open: the caller says where
  * it was saved.
  *
- * Nothing goes through a shell: the path (built by the app from a name the
- * server gave, app/download.h) is one argument of execvp.
+ * The path (built by the app from a name the server gave, app/download.h)
+ * is always one argument, never text a shell parses.
  */
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,31 +59,30 @@ is_text(const char *path)
 	return n > 0 && memchr(buf, '\0', (size_t)n) == NULL;
 }
 
-/* xdg-open PATH, detached (its own session, no terminal), not waited for:
- * a child that forks it and exits at once, so nothing is left to reap. */
+/*
+ * xdg-open PATH, detached: /bin/sh starts it in the background and exits at
+ * once, so it is reaped here and xdg-open is nobody's child to wait for.
+ * The path is the shell's $1, never part of the command text it parses.
+ * posix_spawn, not fork: the console's own image (and a memory checker
+ * watching it) is never duplicated.
+ */
 static bool
 desktop_open(const char *path)
 {
-	pid_t pid = fork();
-	int status;
+	char *argv[] = {"sh", "-c", "xdg-open \"$1\" </dev/null >/dev/null 2>&1 &", "sh",
+			(char *)path, NULL};
+	extern char **environ;
+	posix_spawnattr_t attr;
+	pid_t pid;
+	int status, rc;
 
-	if (pid < 0)
+	if (posix_spawnattr_init(&attr) != 0)
 		return false;
-	if (pid == 0) {
-		pid_t g = fork();
-		if (g == 0) {
-			int fd = open("/dev/null", O_RDWR);
-			setsid();
-			if (fd >= 0) {
-				dup2(fd, 0);
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-			execlp("xdg-open", "xdg-open", path, (char *)NULL);
-			_exit(127);
-		}
-		_exit(g < 0 ? 1 : 0);
-	}
+	(void)posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+	rc = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (rc != 0)
+		return false;
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
@@ -107,10 +107,10 @@ pager_show(const char *path)
 	argv[argc] = NULL;
 	def_prog_mode();
 	endwin();
-	pid = fork();
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		_exit(127);
+	{
+		extern char **environ;
+		if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+			pid = -1;
 	}
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0)

@@ -166,7 +166,9 @@ jq -r '.procedures[] | select(.duration > 0) | .code' "$T/procedures.json" >"$T/
 code=$(jq -r '.[] | select(.due_at != null) | "\(.code) \(.procedure_code)"' "$T/reading.json" |
 	grep -F -f "$T/plain" | grep -F -f "$T/long" | head -n 1 | cut -d' ' -f1)
 [ -n "$code" ] || sbx_die "no plain dossier of a procedure of several days"
-"$M" show "$code" --cached --explain --json >"$T/rx.json" 2>&1 || sbx_die "show --explain --json"
+# stdout alone: a note on stderr (a warning) must not spoil the JSON
+"$M" show "$code" --cached --explain --json >"$T/rx.json" 2>"$T/rx.err" ||
+	sbx_die "show --explain --json: $(cat "$T/rx.err")"
 sbx_eq "$(jq -r .explain.reading.working_days "$T/rx.json")" day_end "show --explain --json reading"
 "$M" show "$code" --cached --explain >"$T/rx.txt" 2>&1 || sbx_die "show --explain"
 grep -q "^Reading: working days counted to the end of the last working day" "$T/rx.txt" ||

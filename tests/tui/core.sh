@@ -61,7 +61,7 @@ settle
 # S pulls from every system (it once answered that this version cannot sync)
 r0=$(requests)
 keys S
-wait_for 'Đang lấy dữ liệu từ các hệ thống' 10
+wait_for 'Đang lấy dữ liệu từ các hệ thống|Đã lấy dữ liệu từ|Không lấy được từ' 10
 until_true 30 more_requests $((r0 + 4)) || fail "S did not pull: $r0 -> $(requests) requests"
 ! screen | grep -q 'chưa hỗ trợ' || fail "S refused"
 # an action queued from the command line is sent by the console's loop

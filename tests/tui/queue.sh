@@ -80,7 +80,7 @@ base=$(applied)
 control offline "source=tuphap&on=1"
 # S says how the pass it started ended, not "fetching..." for ever
 keys S
-wait_for 'Đang lấy dữ liệu từ các hệ thống' 5
+wait_for 'Đang lấy dữ liệu từ các hệ thống|Không lấy được từ' 5
 wait_for 'Không lấy được từ tuphap: ' 30
 open_dossier "$A"
 approve
