@@ -193,6 +193,16 @@ run doctor2 "$M" doctor
 grep -q '^ok    store ' "$LOG/doctor2.out" || fail "doctor after repair: $(cat "$LOG/doctor2.out")"
 expect repair1b 0 'needs no repair' "$M" doctor --repair
 [ -z "$(ls "$DB".damaged-* 2>/dev/null | grep -v "^$aside")" ] || fail "a sound store was moved aside"
+# the overwritten page may have held D's own row (which page is the middle
+# one depends on the order the pages arrived in): then it is gone until the
+# next pull, as the repair says, and another new dossier with nothing
+# queued takes its place
+if ! "$M" show "$D" --cached >/dev/null 2>&1; then
+	"$M" queue --json | jq -r '.[].dossier' >"$T/queued"
+	D=$("$M" inbox --json --limit 0 | jq -r '.[] | select(.status == 1) | .code' |
+		grep -v -x -F -f "$T/queued" | head -n 1)
+	[ -n "$D" ] || fail "no new dossier left after the repair"
+fi
 expect act2 0 '' "$M" act "$D" receive
 [ "$("$M" queue --json | jq length)" = 4 ] || fail "queue after a new action"
 rm -f "$aside" "$aside-wal" "$aside-shm"
