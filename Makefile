@@ -204,7 +204,8 @@ fuzz-long:
 # objects (valgrind and ASan do not mix); fails on any error or leak that
 # tests/valgrind/motcua.supp (third-party process-lifetime only) does not
 # cover, and on any motcua process that ends without a verdict, but for the
-# SIGKILLs crash.sh and outbox_upload.sh deal on purpose (tests/valgrind/run.sh).
+# SIGKILLs crash.sh, outbox_upload.sh and profile_actions.sh deal on purpose
+# (tests/valgrind/run.sh).
 # VG_JOBS (2) unit programs, VG_IT_JOBS (4) scripts at once; VG_TESTS=NAMES runs
 # only those scripts.
 valgrind:

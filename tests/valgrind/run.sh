@@ -36,8 +36,9 @@ top=$(cd "$here/../.." && pwd)
 build=$(cd "${1:?usage: run.sh BUILD_DIR UNIT_TEST...}" && pwd)
 shift
 
-# Scripts that SIGKILL motcua processes on purpose.
-kills="crash.sh outbox_upload.sh"
+# Scripts that SIGKILL motcua processes on purpose (profile_actions.sh:
+# a replay killed mid-send, then sent exactly once).
+kills="crash.sh outbox_upload.sh profile_actions.sh"
 # Scripts left to the ASan+UBSan run, which make test runs alongside: every
 # memcheck'd process costs 1-3 s of start-up alone (the dynamic linking of
 # curl's, OpenSSL's and glib's libraries: 85% of a short command's
