@@ -82,11 +82,23 @@ marker_write(struct app *a, int64_t id, bool during_load)
 static bool
 loading(struct app *a)
 {
-	struct app_system sys;
+	/* the configured systems' own sync state: app_system() would also
+	 * count the store's systems, a query over every dossier, and this runs
+	 * at each refresh of the status bar */
+	for (size_t i = 0; i < a->n_links; i++) {
+		struct store_sync_state st;
+		bool first;
 
-	for (size_t i = 0; i < app_n_systems(a) && app_system(a, i, &sys); i++)
-		if (sys.configured && sys.last_ok_at == 0 && sys.last_error.code == MC_OK)
+		int rc = store_sync_state_get(a->store, source_link_source(a->links[i])->name, &st);
+
+		if (rc < 0)
+			continue;
+		/* never synced (1, zeroed), or no pass ended well and none failed */
+		first = st.last_ok_at == 0 && st.last_error == NULL;
+		store_sync_state_release(&st);
+		if (first)
 			return true;
+	}
 	return false;
 }
 

@@ -112,16 +112,29 @@ add_word(char *out, size_t size, const char *word)
 	memcpy(out + len, word, n + 1);
 }
 
-/* Whether the terminal knows system `name` (configured, or in the store). */
+/*
+ * Whether the terminal knows system `name`: configured, pulled once, or with
+ * dossiers in the store.  Cheap lookups only (a row of sync_state, one row of
+ * the source index): this runs at every keystroke of a search.
+ */
 static bool
 system_known(struct app *a, const char *name)
 {
-	struct app_system sys;
+	struct store_sync_state st;
+	struct store_query q;
+	int64_t n = 0;
 
-	for (size_t i = 0; app_system(a, i, &sys); i++)
-		if (strcmp(sys.name, name) == 0)
-			return true;
-	return false;
+	if (app_link(a, name) != NULL)
+		return true;
+	if (a->store == NULL)
+		return false;
+	if (store_sync_state_get(a->store, name, &st) == 0) {
+		store_sync_state_release(&st);
+		return true; /* pulled at least once */
+	}
+	store_query_init(&q, 0);
+	q.source = name;
+	return store_inbox_count(a->store, &q, 1, &n) == 0 && n > 0;
 }
 
 int
