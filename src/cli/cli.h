@@ -54,6 +54,9 @@ void cli_print_usage(FILE *out, const struct cli_command *cmd);
  * cli_usage_error and cli_fail below show their message the same way.
  */
 void cli_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A --json answer: `v` on one line of stdout, then released (v may be
+ * NULL: nothing printed).  0, or -1 when it could not be written. */
+int cli_json_print(json_t *v);
 void cli_put(FILE *f, const char *s);
 
 /*

@@ -95,20 +95,11 @@ print_json(int year, const struct calendar_day *off, size_t n_off,
 	   const struct calendar_day *working, size_t n_working)
 {
 	json_t *obj = json_object();
-	char *text;
-	int rc = -1;
 
 	json_object_set_new(obj, "year", json_integer(year));
 	json_object_set_new(obj, "days_off", days_json(off, n_off, true));
 	json_object_set_new(obj, "working_days", days_json(working, n_working, false));
-	text = json_dumps(obj, JSON_COMPACT);
-	if (text != NULL) {
-		puts(text);
-		rc = 0;
-	}
-	free(text);
-	json_decref(obj);
-	return rc;
+	return cli_json_print(obj);
 }
 
 static void

@@ -99,8 +99,6 @@ print_json(const struct due_rule *rule, const struct worktime *wt, mc_time recei
 	char due_s[CIVIL_ISO_LEN], received_s[CIVIL_ISO_LEN], start_s[CIVIL_ISO_LEN];
 	char cutoff_s[24];
 	json_t *obj;
-	char *text;
-	int rc = -1;
 
 	snprintf(cutoff_s, sizeof cutoff_s, "%02d:%02d", rule->cutoff / 60, rule->cutoff % 60);
 	obj = json_pack("{s:s, s:s, s:s, s:i, s:s, s:o, s:I}",
@@ -117,14 +115,7 @@ print_json(const struct due_rule *rule, const struct worktime *wt, mc_time recei
 	json_object_set_new(obj, "reading", cli_due_reading_json(&wt->reading));
 	if (e != NULL)
 		json_object_set_new(obj, "explain", cli_due_explain_json(e));
-	text = json_dumps(obj, JSON_COMPACT);
-	if (text != NULL) {
-		puts(text);
-		rc = 0;
-	}
-	free(text);
-	json_decref(obj);
-	return rc;
+	return cli_json_print(obj);
 }
 
 int

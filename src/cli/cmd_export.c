@@ -55,8 +55,6 @@ print_json(const struct app_stats *s)
 	json_t *o = json_object(), *systems = json_array(), *statuses = json_array();
 	json_t *areas = json_array(), *rows = json_array(), *total = row_json(&s->all);
 	char a[CIVIL_ISO_LEN], b[CIVIL_ISO_LEN], c[CIVIL_ISO_LEN];
-	char *text;
-	int rc = -1;
 
 	json_object_set_new(total, "received", json_integer(s->received));
 	for (size_t i = 0; i < s->n_systems; i++) {
@@ -98,14 +96,7 @@ print_json(const struct app_stats *s)
 	json_object_set_new(o, "statuses", statuses);
 	json_object_set_new(o, "areas", areas);
 	json_object_set_new(o, "rows", rows);
-	text = json_dumps(o, JSON_COMPACT);
-	if (text != NULL) {
-		puts(text);
-		rc = 0;
-	}
-	free(text);
-	json_decref(o);
-	return rc;
+	return cli_json_print(o);
 }
 
 static int

@@ -23,19 +23,10 @@ print_json(const struct lunar_date *ld, const char *can_chi)
 {
 	json_t *obj = json_pack("{s:i, s:i, s:i, s:b, s:s}", "year", ld->year, "month",
 				ld->month, "day", ld->day, "leap", ld->leap, "can_chi", can_chi);
-	char *text;
-	int rc = -1;
 
 	if (obj == NULL)
 		return -1;
-	text = json_dumps(obj, JSON_COMPACT);
-	if (text != NULL) {
-		puts(text);
-		rc = 0;
-	}
-	free(text);
-	json_decref(obj);
-	return rc;
+	return cli_json_print(obj);
 }
 
 int

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,6 +279,17 @@ cli_put(FILE *f, const char *s)
 	shown = visible_dup(s);
 	fputs(shown, f);
 	free(shown);
+}
+
+int
+cli_json_print(json_t *v)
+{
+	char *text = v != NULL ? json_dumps(v, JSON_COMPACT) : NULL;
+	int rc = text != NULL && puts(text) >= 0 ? 0 : -1;
+
+	free(text);
+	json_decref(v);
+	return rc;
 }
 
 void
