@@ -11,19 +11,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/integration/lib/sandbox.sh"
 
-SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
-[ -x "$SBX" ] || skip "no motcua-sandbox at $SBX"
-for tool in curl jq; do command -v $tool > /dev/null 2>&1 || skip "$tool not installed"; done
-: > "$T/sbx.out"
-"$SBX" --port 0 --seed 11 --dossiers 300 --now '2026-03-12 09:30' --speed 0 \
-	> "$T/sbx.out" 2> "$T/sbx.err" &
-SPID=$!
-trap 'kill "$SPID" 2> /dev/null; wait "$SPID" 2> /dev/null; cleanup' EXIT INT TERM
-i=0
-while ! grep -q 'listening on' "$T/sbx.out" && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do sleep $POLL; i=$((i + 1)); done
-URL=$(sed -n 's/^motcua-sandbox: listening on //p' "$T/sbx.out")
-[ -n "$URL" ] || fail "the sandbox did not start"
-SBX_URL=$URL
+sbx_require
+sbx_start --seed 11 --dossiers 300 --now '2026-03-12 09:30' --speed 0
+trap 'sbx_cleanup; cleanup' EXIT INT TERM
+URL=$SBX_URL
 
 control() { curl -sS -X POST "$URL/_control/$1" -d "$2" | grep -q '"ok":true' || fail "_control/$1 $2"; }
 server_status() { curl -sS "$URL/_control/dossiers?code=$1" | jq -r '.dossier.status'; }
