@@ -167,8 +167,9 @@ layout_dates(struct detail *dt, struct ui_app *app)
 	    ui_fmt_datetime(d->due_at, a, sizeof a), state);
 	add(dt, UI_ROLE_NORMAL, _("Due (system's)"), "%s",
 	    ui_fmt_datetime(d->source_due_at, b, sizeof b));
+	const char *system_rule = app_system_due_rule(app->core, d->source);
 	if (d->due_at != 0 && d->source_due_at != 0 && d->due_at != d->source_due_at &&
-	    app_system_due_rule(app->core, d->source) != NULL) {
+	    system_rule != NULL) {
 		/* the system's own rule, as its definition names it */
 		span_text(d->source_due_at - d->due_at, span, sizeof span);
 		add(dt, UI_ROLE_SOON, _("Why they differ"),
@@ -177,7 +178,7 @@ layout_dates(struct detail *dt, struct ui_app *app)
 				"the date computed from the procedure's rules")
 			    : _("the system's date is %s later: %s counts %s; warnings here use "
 				"the date computed from the procedure's rules"),
-		    span, d->source, app_system_due_rule(app->core, d->source));
+		    span, d->source, system_rule);
 	} else if (d->due_at != 0 && d->source_due_at != 0 && d->due_at != d->source_due_at) {
 		span_text(d->source_due_at - d->due_at, span, sizeof span);
 		add(dt, UI_ROLE_SOON, _("Why they differ"),
