@@ -288,28 +288,11 @@ app_dossier_actions(struct app *a, const char *code, struct store_outbox_entry *
 	return store_outbox_of(a->store, code, out, n);
 }
 
-/* Copy entry `e` into *out (strings duplicated). */
-static void
-entry_copy(const struct store_outbox_entry *e, struct store_outbox_entry *out)
-{
-	*out = *e;
-	out->code = xstrdup_or_null(e->code);
-	out->source = xstrdup_or_null(e->source);
-	out->idem_key = xstrdup_or_null(e->idem_key);
-	out->base_version = xstrdup_or_null(e->base_version);
-	out->payload = xstrdup_or_null(e->payload);
-	out->last_error = xstrdup_or_null(e->last_error);
-	out->probe = xstrdup_or_null(e->probe);
-	out->server_version = xstrdup_or_null(e->server_version);
-	out->server_raw_status = xstrdup_or_null(e->server_raw_status);
-}
-
 int
 app_queue_undo(struct app *a, const char *code, int64_t only, struct store_outbox_entry *undone,
 	       struct mc_err *err)
 {
 	struct store_outbox_entry *v = NULL;
-	const struct store_outbox_entry *last = NULL;
 	size_t n = 0;
 	char id[24];
 	int rc;
@@ -319,15 +302,15 @@ app_queue_undo(struct app *a, const char *code, int64_t only, struct store_outbo
 	if (store_outbox_of(a->store, code, &v, &n) != 0)
 		return mc_err_set(err, store_errc(a->store), NULL, "%s", store_errmsg(a->store));
 	/* the clerk's last action on it, sent or not (id order) */
-	if (n > 0)
-		last = &v[n - 1];
-	if (last == NULL) {
+	if (n == 0) {
 		store_outbox_list_free(v, n);
 		mc_err_set(err, MC_E_NO_ENTRY, NULL, NULL);
 		mc_err_field(err, code);
 		return -1;
 	}
-	entry_copy(last, undone);
+	/* the last one is the caller's now: taken out of the list freed */
+	*undone = v[n - 1];
+	memset(&v[n - 1], 0, sizeof v[n - 1]);
 	store_outbox_list_free(v, n);
 	snprintf(id, sizeof id, "%lld", (long long)undone->id);
 	if (only != 0 && undone->id != only) {
