@@ -416,13 +416,41 @@ global_key(struct ui_app *app, enum ui_action act)
 }
 
 static void
+quit_done(struct ui_app *app, bool yes, void *ctx)
+{
+	(void)ctx;
+	if (yes)
+		app->quit = true;
+}
+
+/*
+ * Every way out of the console (q at the inbox, :q, q at the first
+ * sign-in) comes here.  In a demo the training sandbox and everything the
+ * trainee did go with the console, so it asks first, whichever screen is
+ * on top; SIGTERM ends without asking.
+ */
+static void
+quit_request(struct ui_app *app)
+{
+	if (app->opt->sandbox == NULL) {
+		app->quit = true;
+		return;
+	}
+	ui_push(app, ui_confirm_new(_("End the training?"),
+				    _("The training sandbox and everything done in "
+				      "it will be deleted. End the training?"),
+				    quit_done, NULL));
+	app->dirty = true;
+}
+
+static void
 command_done(struct ui_app *app, const char *text, bool accepted, void *ctx)
 {
 	(void)ctx;
 	if (accepted && app->top != NULL) {
 		int flags = ui_command_run(app, text);
 		if (flags & UI_QUIT)
-			app->quit = true;
+			quit_request(app);
 	}
 }
 
@@ -451,10 +479,10 @@ handle_key(struct ui_app *app, int key)
 			app->prompt_done = command_done;
 	}
 	if (flags & UI_QUIT)
-		app->quit = true;
-	if (flags & UI_POP) {
+		quit_request(app);
+	else if (flags & UI_POP) {
 		if (app->top->below == NULL)
-			app->quit = true;
+			quit_request(app);
 		else
 			ui_pop(app);
 	}
@@ -797,8 +825,8 @@ ui_run(const struct ui_options *opt, char **cause)
 		if (app.top != NULL && app.top->ops->tick != NULL) {
 			int flags = app.top->ops->tick(app.top, &app);
 			if (flags & UI_QUIT)
-				break;
-			if ((flags & UI_POP) && app.top->below != NULL) {
+				quit_request(&app);
+			else if ((flags & UI_POP) && app.top->below != NULL) {
 				ui_pop(&app);
 				ui_reload_all(&app);
 			}

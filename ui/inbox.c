@@ -747,14 +747,6 @@ ui_inbox_step(struct ui_inbox *in, struct ui_app *app, int delta)
 	return r != NULL ? r->code : NULL;
 }
 
-static void
-quit_done(struct ui_app *app, bool yes, void *ctx)
-{
-	(void)ctx;
-	if (yes)
-		app->quit = true;
-}
-
 static int
 inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 {
@@ -854,15 +846,7 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 			requery(in, app, false);
 			return UI_REDRAW;
 		}
-		if (app->opt->sandbox != NULL) {
-			/* the demo's sandbox and its data go with it: ask first */
-			ui_push(app, ui_confirm_new(_("End the training?"),
-						    _("The training sandbox and everything done in "
-						      "it will be deleted. End the training?"),
-						    quit_done, NULL));
-			return UI_REDRAW;
-		}
-		return UI_POP;
+		return UI_POP; /* the last screen: quitting asks in a demo */
 	default:
 		return UI_UNHANDLED;
 	}

@@ -50,8 +50,8 @@ login() {
 	until_ok 20 grep -q '^user_code: ' "$LOG/login.out" ||
 		fail "no user_code: $(cat "$LOG/login.err")"
 	uc=$(sed -n 's/^user_code: //p' "$LOG/login.out")
-	sbx_curl /_control/approve --data-urlencode "user_code=$uc" | jq -e .ok > /dev/null ||
-		fail "approve $uc"
+	reply=$(sbx_curl /_control/approve --data-urlencode "user_code=$uc" 2>&1)
+	printf '%s' "$reply" | jq -e .ok > /dev/null 2>&1 || fail "approve $uc: $reply"
 	wait $lp || fail "login failed: $(cat "$LOG/login.out" "$LOG/login.err")"
 }
 login
@@ -115,9 +115,17 @@ wait_for 'Đã hết lượt nhập mã PIN' 15
 wait_for 'xác nhận lại trên điện thoại' 5
 keys Enter
 wait_for '[A-Z]{4}-[A-Z]{4}' 15
-uc=$(screen | grep -oE '[A-Z]{4}-[A-Z]{4}' | head -n 1)
-sbx_curl /_control/approve --data-urlencode "user_code=$uc" | jq -e .ok > /dev/null ||
-	fail "approve $uc"
+# the code on the screen is approved; a loaded machine may still be drawing
+# a code it has just replaced, so the code is read again before a retry
+try=0
+while :; do
+	uc=$(screen | grep -oE '[A-Z]{4}-[A-Z]{4}' | head -n 1)
+	reply=$(sbx_curl /_control/approve --data-urlencode "user_code=$uc" 2>&1)
+	printf '%s' "$reply" | jq -e .ok > /dev/null 2>&1 && break
+	try=$((try + 1))
+	[ $try -lt 3 ] || fail "approve $uc: $reply"
+	sleep "$(slow 1)"
+done
 wait_for 'Tất cả \([1-9][0-9]*\)' 30
 keys q
 wait_for '^EXIT=0' 15

@@ -71,6 +71,12 @@ wait_for 'Kết thúc buổi đào tạo\?' 10
 keys n
 wait_gone 'Kết thúc buổi đào tạo\?' 5
 screen | grep -q '^Hồ sơ: ' || fail "n did not keep the training"
+# :q is a way out too: it asks the same question
+keys : q Enter
+wait_for 'Kết thúc buổi đào tạo\?' 10
+keys n
+wait_gone 'Kết thúc buổi đào tạo\?' 5
+screen | grep -q '^Hồ sơ: ' || fail ":q then n did not keep the training"
 demo_quit
 gone "$pid"
 [ -d "$home" ] && fail "the demo's folder $home was left behind"
