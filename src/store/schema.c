@@ -282,6 +282,16 @@ static const char schema_v8[] =
 static const char schema_v9[] =
 	"DROP TRIGGER dossiers_fts_ins;";
 
+/*
+ * Version 10: what each system's rows were last read with
+ * (sync_state.fingerprint: its sources.d profile's fingerprint, "" for a
+ * built-in dialect, NULL not recorded yet), so a pass after the profile
+ * changed reads the system again from the start (sync.c): the rows the old
+ * mapping refused come in although the position had moved past them.
+ */
+static const char schema_v10[] =
+	"ALTER TABLE sync_state ADD COLUMN fingerprint TEXT;";
+
 static const struct migration migrations[] = {
 	{1, "dossiers, children, trigram search, sync state, traffic", schema_v1},
 	{2, "outbox", schema_v2},
@@ -292,6 +302,7 @@ static const struct migration migrations[] = {
 	{7, "the detail on demand: payment channel, receipts, its age", schema_v7},
 	{8, "what the local due dates were computed from", schema_v8},
 	{9, "new rows indexed for search once per batch", schema_v9},
+	{10, "what each system was last read with", schema_v10},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])

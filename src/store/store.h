@@ -459,6 +459,9 @@ struct store_sync_state {
 	int64_t server_total;   /* what the system's first page said it holds at the
 				   last full pass; -1 unknown (store_sync_state_get
 				   of a system never synced gives -1) */
+	char *fingerprint;      /* what the system's rows were last read with (sync.h,
+				   sync_set_fingerprint: its profile file's fingerprint,
+				   "" a built-in dialect); NULL not recorded */
 };
 
 /* Free the strings and zero the struct. */

@@ -19,6 +19,7 @@ store_sync_state_release(struct store_sync_state *st)
 	free(st->cursor);
 	free(st->watermark);
 	free(st->last_error);
+	free(st->fingerprint);
 	memset(st, 0, sizeof *st);
 }
 
@@ -31,7 +32,7 @@ store_sync_state_get(struct store *s, const char *source, struct store_sync_stat
 	memset(out, 0, sizeof *out);
 	out->server_total = -1;
 	st = store_stmt(s, "SELECT cursor, watermark, last_sync_at, last_ok_at, last_error,"
-			   " server_total FROM sync_state WHERE source = ?1");
+			   " server_total, fingerprint FROM sync_state WHERE source = ?1");
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, source);
@@ -43,6 +44,7 @@ store_sync_state_get(struct store *s, const char *source, struct store_sync_stat
 		out->last_ok_at = sqlite3_column_int64(st, 3);
 		out->last_error = store_column_dup(st, 4);
 		out->server_total = sqlite3_column_int64(st, 5);
+		out->fingerprint = store_column_dup(st, 6);
 		sqlite3_reset(st);
 		return 0;
 	}
@@ -83,7 +85,7 @@ store_sync_state_set(struct store *s, const char *source, const struct store_syn
 		return store_failf(s, "sync state without a source");
 	st = store_stmt(s, "INSERT OR REPLACE INTO sync_state"
 			   " (source, cursor, watermark, last_sync_at, last_ok_at, last_error,"
-			   " server_total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+			   " server_total, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, source);
@@ -93,6 +95,7 @@ store_sync_state_set(struct store *s, const char *source, const struct store_syn
 	sqlite3_bind_int64(st, 5, in->last_ok_at);
 	store_bind_text(st, 6, in->last_error);
 	sqlite3_bind_int64(st, 7, in->server_total);
+	store_bind_text(st, 8, in->fingerprint);
 	return store_step_done(s, st, "saving sync state");
 }
 

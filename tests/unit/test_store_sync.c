@@ -5,6 +5,8 @@
  */
 #include "store_fixture.h"
 
+#include <sqlite3.h>
+
 /* ------------------------------------------------------------------ */
 /* Statistics                                                          */
 
@@ -98,6 +100,60 @@ test_sync_state(void **state)
 	store_close(s);
 }
 
+/*
+ * What each system was last read with: none recorded (NULL) is not "" (a
+ * built-in dialect), and a store from before fingerprints were kept gets
+ * the column empty, its positions untouched (migration 10).
+ */
+static void
+test_sync_state_fingerprint(void **state)
+{
+	struct tmp t;
+	struct store *s;
+	struct store_sync_state st = {0}, got;
+	sqlite3 *db = NULL;
+
+	(void)state;
+	tmp_init(&t);
+	s = open_ok(t.path);
+	st.cursor = "c-000017";
+	st.server_total = 250;
+	st.fingerprint = "";
+	assert_int_equal(store_sync_state_set(s, "tuphap", &st), 0);
+	st.fingerprint = "812:0123456789abcdef";
+	assert_int_equal(store_sync_state_set(s, "xa", &st), 0);
+	st.fingerprint = NULL;
+	assert_int_equal(store_sync_state_set(s, "congan", &st), 0);
+	assert_int_equal(store_sync_state_get(s, "tuphap", &got), 0);
+	assert_string_equal(got.fingerprint, "");
+	store_sync_state_release(&got);
+	assert_int_equal(store_sync_state_get(s, "xa", &got), 0);
+	assert_string_equal(got.fingerprint, "812:0123456789abcdef");
+	store_sync_state_release(&got);
+	assert_int_equal(store_sync_state_get(s, "congan", &got), 0);
+	assert_null(got.fingerprint);
+	store_sync_state_release(&got);
+	assert_int_equal(store_sync_state_get(s, "nnmt", &got), 1);
+	assert_null(got.fingerprint);
+	store_close(s);
+
+	/* back to version 9, as an older release left it */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE sync_state DROP COLUMN fingerprint;"
+					  " PRAGMA user_version = 9;", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	s = open_ok(t.path);
+	assert_int_equal(store_schema_version(s), store_schema_latest());
+	assert_int_equal(store_sync_state_get(s, "xa", &got), 0);
+	assert_string_equal(got.cursor, "c-000017");
+	assert_int_equal(got.server_total, 250);
+	assert_null(got.fingerprint);
+	store_sync_state_release(&got);
+	store_close(s);
+	tmp_release(&t);
+}
+
 struct per_source {
 	char buf[256];
 };
@@ -157,6 +213,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_statistics),
 		cmocka_unit_test(test_sync_state),
+		cmocka_unit_test(test_sync_state_fingerprint),
 		cmocka_unit_test(test_byte_counters),
 	};
 
