@@ -62,6 +62,11 @@ struct job {
 	bool state_dirty;      /* final state to record at the next flush */
 	int64_t total;         /* what the pass's first page said the system holds; -1 */
 	bool reread;           /* the total grew, nothing new came: read it again */
+	char *fingerprint;     /* what the system is read with (sync_set_fingerprint);
+	                          NULL: not checked */
+	bool resync_next;      /* asked (sync_resync): the next pass reads from the start */
+	bool from_start;       /* this pass reads from the start: its first store write
+	                          drops the stored position */
 };
 
 struct byte_acc {
@@ -227,6 +232,7 @@ sync_free(struct sync *s)
 	for (size_t i = 0; i < s->n_jobs; i++) {
 		job_clear_pages(&s->jobs[i]);
 		free(s->jobs[i].watermark);
+		free(s->jobs[i].fingerprint);
 		seen_clear(&s->jobs[i].seen);
 	}
 	free(s->jobs);
@@ -518,11 +524,27 @@ sync_set_max_pass_ms(struct sync *s, uint64_t ms)
 	s->opt.max_pass_ms = ms > 0 ? ms : 15 * 60 * 1000;
 }
 
-/* A pass of one system, from its stored position. */
+/*
+ * Whether the system is now read with something else than at its last
+ * pass (its profile changed, or a profile took a built-in dialect's place
+ * or gave it back): the rows the old definition refused, or read
+ * differently, lie behind the stored position.  A state without a
+ * fingerprint (a store from before they were kept) is not a change: it
+ * only gets one.
+ */
+static bool
+definition_changed(const struct job *j, const struct store_sync_state *st)
+{
+	return j->fingerprint != NULL && st->fingerprint != NULL &&
+	       strcmp(j->fingerprint, st->fingerprint) != 0;
+}
+
+/* A pass of one system, from its stored position or from the start. */
 static void
 job_start(struct sync *s, struct job *j)
 {
 	struct store_sync_state st;
+	bool changed = false;
 
 	j->ran = true;
 	j->over_time = false;
@@ -534,14 +556,52 @@ job_start(struct sync *s, struct job *j)
 	mc_err_clear(&j->error);
 	free(j->watermark);
 	j->watermark = NULL;
+	j->from_start = j->resync_next;
+	j->resync_next = false;
 	if (store_sync_state_get(s->opt.store, j->src->name, &st) == 0) {
-		j->watermark = xstrdup_or_null(st.cursor);
+		changed = definition_changed(j, &st);
+		if (!j->from_start && !changed)
+			j->watermark = xstrdup_or_null(st.cursor);
 		store_sync_state_release(&st);
 	}
+	/* the position is dropped in the store with the pass's first write
+	 * (save_state), so it is gone even if the pass fails before a page */
+	if (changed && !j->from_start)
+		event(s, SYNC_EV_PROFILE_CHANGED, j->src->name, j->src->profile, NULL);
+	else if (j->from_start)
+		event(s, SYNC_EV_RESYNC, j->src->name, NULL, NULL);
+	j->from_start = j->from_start || changed;
 	j->start_ms = mono_ms();
 	j->start_bytes = net_counters(s->opt.net, j->src->name, NULL);
 	j->start_pull = net_counters(s->opt.net, j->src->name, "pull");
 	job_link(j);
+}
+
+int
+sync_set_fingerprint(struct sync *s, const char *name, const char *fingerprint)
+{
+	for (size_t i = 0; i < s->n_jobs; i++)
+		if (strcmp(s->jobs[i].src->name, name) == 0) {
+			free(s->jobs[i].fingerprint);
+			s->jobs[i].fingerprint = xstrdup_or_null(fingerprint);
+			return 0;
+		}
+	return -1;
+}
+
+int
+sync_resync(struct sync *s, const char *only)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < s->n_jobs; i++)
+		if (only == NULL || strcmp(only, s->jobs[i].src->name) == 0) {
+			s->jobs[i].resync_next = true;
+			found = true;
+		}
+	if (!found)
+		return -1;
+	return sync_start(s, only);
 }
 
 int
@@ -634,6 +694,20 @@ save_state(struct sync *s, struct job *j, const char *watermark, bool final)
 
 	if (store_sync_state_get(s->opt.store, j->src->name, &st) < 0)
 		return -1;
+	if (j->from_start) {
+		/* read from the start: what the position and the last total said
+		 * no longer holds (a rolled-back turn fails the pass; a changed
+		 * profile is noticed again at the next) */
+		free(st.cursor);
+		free(st.watermark);
+		st.cursor = st.watermark = NULL;
+		st.server_total = -1;
+		j->from_start = false;
+	}
+	if (j->fingerprint != NULL) {
+		free(st.fingerprint);
+		st.fingerprint = xstrdup(j->fingerprint);
+	}
 	if (watermark != NULL) {
 		free(st.cursor);
 		st.cursor = xstrdup(watermark);

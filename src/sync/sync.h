@@ -59,11 +59,17 @@ enum sync_event_kind {
 	SYNC_EV_TOTAL_GREW,   /* the system says it holds more than at its last pass
 	                         but nothing new came: its position is dropped and it
 	                         is read again from the start; detail "OLD -> NEW" */
+	SYNC_EV_RESYNC,       /* the pass reads the system from the start, as asked
+	                         (sync_resync): its position is dropped */
+	SYNC_EV_PROFILE_CHANGED, /* the system is read with another definition than
+	                         at its last pass (sync_set_fingerprint): its position
+	                         is dropped and it is read from the start; detail the
+	                         profile's path, or NULL (a built-in dialect now) */
 };
 struct sync_event {
 	enum sync_event_kind kind;
 	const char *system;
-	const char *detail;          /* REFUSED, SUSPECT, TOTAL_GREW */
+	const char *detail;          /* REFUSED, SUSPECT, TOTAL_GREW, PROFILE_CHANGED */
 	const struct mc_err *err;    /* FAILED */
 };
 typedef void sync_event_fn(void *ctx, const struct sync_event *ev);
@@ -108,6 +114,29 @@ struct source_link *sync_link(const struct sync *s, size_t i);
  * pass is still running are left alone.  0, or -1 when `only` is unknown.
  */
 int sync_start(struct sync *s, const char *only);
+
+/*
+ * As sync_start, but the passes read from the start: each system's stored
+ * position (and its last total) is dropped with the pass's first store
+ * write, so even a pass that fails leaves it dropped, and the dialect is
+ * asked for its first page (SYNC_EV_RESYNC per system).  Dossiers stay (the
+ * merge sees "same" for unchanged ones); the outbox is not touched.  A
+ * source whose pass is still running reads from the start at its next
+ * pass.  0, or -1 when `only` is unknown.
+ */
+int sync_resync(struct sync *s, const char *only);
+
+/*
+ * What the system `name` is read with: a fingerprint of its definition (the
+ * app's: a hash of its sources.d profile's bytes, "" for a built-in
+ * dialect), copied.  Kept in the store's sync state with the position; a
+ * pass that finds another one stored drops the position and reads from the
+ * start (SYNC_EV_PROFILE_CHANGED), so rows the old profile refused (a
+ * status missing from its status_map) come in once it is fixed.  None
+ * stored (a store from an older release): recorded, no re-read.  NULL (the
+ * default): not checked.  0, or -1 when `name` is unknown.
+ */
+int sync_set_fingerprint(struct sync *s, const char *name, const char *fingerprint);
 
 /* Whether a pass is running or pages wait for sync_flush(). */
 bool sync_busy(const struct sync *s);

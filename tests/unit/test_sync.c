@@ -5,7 +5,8 @@
  * catalogue, the catalogue reader, and the engine itself driving fake
  * connectors over real HTTP (an in-process sandbox's health endpoint):
  * pages, watermarks stored per page and resumed, a dead source failing
- * alone, refused dossiers logged with the source named.
+ * alone, refused dossiers logged with the source named, a system read
+ * again from the start when asked or when its profile changed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -692,6 +693,173 @@ engine_total_grew(void **state)
 	ground_down(&g);
 }
 
+/* What a pass said about reading from the start. */
+struct from_start_log {
+	int resync, changed;
+	char detail[64];
+};
+
+static void
+log_from_start(void *ctx, const struct sync_event *ev)
+{
+	struct from_start_log *l = ctx;
+
+	if (ev->kind == SYNC_EV_RESYNC)
+		l->resync++;
+	if (ev->kind == SYNC_EV_PROFILE_CHANGED) {
+		l->changed++;
+		snprintf(l->detail, sizeof l->detail, "%s %s", ev->system,
+			 ev->detail != NULL ? ev->detail : "-");
+	}
+}
+
+/* One pass of `name` (its report in *rep). */
+static void
+pass_of(struct sync *s, const char *name, struct sync_report *rep, bool ok)
+{
+	struct sync_report r[2];
+	size_t n;
+
+	assert_int_equal(sync_run(s, name), 0);
+	n = sync_reports(s, r, 2);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(r[i].name, name) == 0) {
+			*rep = r[i];
+			assert_true(rep->ran);
+			assert_int_equal(rep->ok, ok);
+			return;
+		}
+	fail_msg("no report of %s", name);
+}
+
+static void
+assert_cursor(struct store *st, const char *name, const char *cursor, const char *fp)
+{
+	struct store_sync_state ss;
+
+	assert_int_equal(store_sync_state_get(st, name, &ss), 0);
+	if (cursor == NULL)
+		assert_null(ss.cursor);
+	else
+		assert_string_equal(ss.cursor, cursor);
+	if (fp == NULL)
+		assert_null(ss.fingerprint);
+	else
+		assert_string_equal(ss.fingerprint, fp);
+	store_sync_state_release(&ss);
+}
+
+/*
+ * Reading a system again from the start: asked (sync_resync), or because
+ * what it is read with changed (sync_set_fingerprint).  The fake feed is 3
+ * pages of 3 dossiers from the start, nothing past its position "3".
+ */
+static void
+engine_from_start(void **state)
+{
+	struct ground g;
+	struct from_start_log lg = {0};
+	struct source_link *links[2];
+	struct sync_report rep;
+	struct store_outbox_entry e = {0};
+	int64_t counts[STORE_OUTBOX_N_STATES];
+	struct dossier d;
+	int from = 0;
+
+	(void)state;
+	ground_up(&g);
+	struct sync *s = sync_new(&(struct sync_options){.net = g.net, .store = g.st,
+							.event = log_from_start,
+							.event_ctx = &lg});
+	links[0] = fake_source(g.net, "fakeh", "fake", g.base);
+	links[1] = fake_source(g.net, "dead", "fake", "http://127.0.0.1:1");
+	source_link_source(links[0])->profile = xstrdup("sources.d/fakeh.json");
+	assert_int_equal(sync_add_source(s, links[0]), 0);
+	assert_int_equal(sync_add_source(s, links[1]), 0);
+
+	pass_of(s, "fakeh", &rep, true);
+	assert_int_equal(rep.n_seen, 9);
+	assert_int_equal(rep.n_new, 9);
+	assert_cursor(g.st, "fakeh", "3", NULL);
+	/* an action queued on one of them */
+	assert_true(action_allowed(ACTION_APPROVE, 4));
+	e.code = xstrdup("F-4");
+	e.action = ACTION_APPROVE;
+	e.idem_key = xstrdup("00000000000000000000000000000003");
+	e.payload = xstrdup("{}");
+	assert_int_equal(store_outbox_enqueue(g.st, &e, at("2026-03-12 10:00"), &from), 0);
+	store_outbox_entry_release(&e);
+	pass_of(s, "fakeh", &rep, true);
+	assert_int_equal(rep.n_seen, 0); /* from its position: nothing */
+
+	/* asked: every page again; the stored rows stay, the queue too */
+	assert_int_equal(sync_resync(s, "fakeh"), 0);
+	pass_of(s, "fakeh", &rep, true);
+	assert_int_equal(lg.resync, 1);
+	assert_int_equal(lg.changed, 0);
+	assert_int_equal(rep.n_seen, 9);
+	assert_int_equal(rep.n_new, 0);
+	assert_cursor(g.st, "fakeh", "3", NULL);
+	assert_int_equal(store_outbox_counts(g.st, counts), 0);
+	assert_int_equal(counts[STORE_OUTBOX_PENDING], 1);
+	assert_int_equal(store_dossier_load(g.st, "F-4", &d), 0);
+	assert_int_equal(d.status, action_apply(ACTION_APPROVE, 4)); /* its effect kept */
+	dossier_release(&d);
+	pass_of(s, "fakeh", &rep, true);
+	assert_int_equal(rep.n_seen, 0); /* asked once: the next pass resumes */
+	assert_int_equal(lg.resync, 1);
+	assert_int_equal(sync_resync(s, "nosuch"), -1);
+
+	/* the first fingerprint (a store from an older release): kept, no re-read */
+	assert_int_equal(sync_set_fingerprint(s, "fakeh", "10:00000000000000aa"), 0);
+	assert_int_equal(sync_set_fingerprint(s, "nosuch", ""), -1);
+	pass_of(s, "fakeh", &rep, true);
+	assert_int_equal(rep.n_seen, 0);
+	assert_int_equal(lg.changed, 0);
+	assert_cursor(g.st, "fakeh", "3", "10:00000000000000aa");
+	/* the profile changed: read from the start, said once */
+	assert_int_equal(sync_set_fingerprint(s, "fakeh", "11:00000000000000bb"), 0);
+	pass_of(s, "fakeh", &rep, true);
+	assert_int_equal(lg.changed, 1);
+	assert_string_equal(lg.detail, "fakeh sources.d/fakeh.json");
+	assert_int_equal(rep.n_seen, 9);
+	assert_cursor(g.st, "fakeh", "3", "11:00000000000000bb");
+	pass_of(s, "fakeh", &rep, true);
+	assert_int_equal(rep.n_seen, 0);
+	assert_int_equal(lg.changed, 1);
+
+	/* a pass that fails still leaves the position forgotten, the new
+	 * fingerprint kept: the next pass reads from the start, unsaid */
+	{
+		struct store_sync_state ss = {.cursor = "2", .server_total = 7,
+					      .fingerprint = "3:00000000000000cc"};
+		assert_int_equal(store_sync_state_set(g.st, "dead", &ss), 0);
+	}
+	assert_int_equal(sync_set_fingerprint(s, "dead", ""), 0);
+	pass_of(s, "dead", &rep, false);
+	assert_int_equal(lg.changed, 2);
+	assert_string_equal(lg.detail, "dead -");
+	assert_cursor(g.st, "dead", NULL, "");
+	{
+		struct store_sync_state ss;
+		assert_int_equal(store_sync_state_get(g.st, "dead", &ss), 0);
+		assert_int_equal(ss.server_total, -1);
+		store_sync_state_release(&ss);
+	}
+	assert_int_equal(sync_resync(s, "dead"), 0);
+	pass_of(s, "dead", &rep, false);
+	assert_int_equal(lg.resync, 2);
+	assert_cursor(g.st, "dead", NULL, "");
+	pass_of(s, "dead", &rep, false);
+	assert_int_equal(lg.changed, 2);
+	assert_int_equal(lg.resync, 2);
+
+	sync_free(s);
+	source_link_free(links[0]);
+	source_link_free(links[1]);
+	ground_down(&g);
+}
+
 int
 main(void)
 {
@@ -704,6 +872,7 @@ main(void)
 		cmocka_unit_test(engine_pages_watermarks_failures),
 		cmocka_unit_test(engine_hostile_feeds_end),
 		cmocka_unit_test(engine_total_grew),
+		cmocka_unit_test(engine_from_start),
 		cmocka_unit_test(engine_supplement_in_queue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
