@@ -253,6 +253,7 @@ app_defs_load(struct app *a)
 	a->sources_dir = config_paths_find(&a->paths, "sources.d");
 	if (a->sources_dir != NULL)
 		a->n_defs = source_defs_load_dir(a->sources_dir, &a->defs, defs_warn, a);
+	app_defs_fingerprint(a);
 }
 
 static void
@@ -263,6 +264,8 @@ sync_event(void *ctx, const struct sync_event *ev)
 		.kind = ev->kind == SYNC_EV_REFUSED   ? APP_EV_REFUSED_DOSSIER
 			: ev->kind == SYNC_EV_SUSPECT ? APP_EV_SUSPECT_DOSSIER
 			: ev->kind == SYNC_EV_TOTAL_GREW ? APP_EV_TOTAL_GREW
+			: ev->kind == SYNC_EV_RESYNC ? APP_EV_RESYNC
+			: ev->kind == SYNC_EV_PROFILE_CHANGED ? APP_EV_PROFILE_CHANGED
 						      : APP_EV_PULL_FAILED,
 		.system = ev->system,
 		.detail = ev->detail,

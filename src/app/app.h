@@ -251,6 +251,11 @@ enum app_event_kind {
 	                              did not move the system's position */
 	APP_EV_TOTAL_GREW,         /* system, detail ("OLD -> NEW"): it says it holds more
 	                              but nothing new came: read again from the start */
+	APP_EV_RESYNC,             /* system: its position forgotten, read from the start
+	                              as asked (app_resync) */
+	APP_EV_PROFILE_CHANGED,    /* system, detail (its profile's path, or NULL): the
+	                              profile changed since its last pull: its position
+	                              forgotten, read from the start */
 };
 struct app_event {
 	enum app_event_kind kind;
@@ -274,6 +279,14 @@ void app_set_events(struct app *a, app_event_fn *fn, void *ctx);
  * MC_E_NOT_CONFIGURED).
  */
 int app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err);
+/*
+ * app_sync, with each system it pulls (`only`, or every one when NULL) read
+ * from the start: its stored position is forgotten (even if the pull then
+ * fails) and its first page asked for; APP_EV_RESYNC says so per system.
+ * The dossiers stay (unchanged ones are "same"), the queue is not touched.
+ * Returns as app_sync.
+ */
+int app_resync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err);
 /*
  * The longest app_sync may run, pulls and queue together (`sync --max-time`):
  * a pull still running then stops (time-limit; what it read is kept) and

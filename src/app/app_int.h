@@ -76,6 +76,8 @@ struct app {
 	struct mc_err systems_error;
 	struct source_def *defs;       /* sources.d */
 	size_t n_defs;
+	char **def_fps;                /* per defs[i]: what it reads with, for the pull
+					  (app_defs_fingerprint); owned, each may be NULL */
 	bool defs_loaded;              /* defs read (app_defs_load) */
 	struct source_link **links;    /* one per system; owned */
 	size_t n_links;
@@ -134,6 +136,8 @@ void app_systems_build(struct app *a);
 struct source_link *app_link(const struct app *a, const char *name);
 /* Read sources.d into a->defs once (bad files are warned and skipped). */
 void app_defs_load(struct app *a);
+/* a->def_fps for a->defs, read right after them (app_systems.c). */
+void app_defs_fingerprint(struct app *a);
 /* The coordination system's link, or NULL. */
 struct source_link *app_coordination_link(const struct app *a);
 /* Free the links (the pull and the replay must be gone). */

@@ -33,8 +33,10 @@ app_sync_limit(struct app *a, int64_t ms)
 		sync_set_max_pass_ms(a->sync, (uint64_t)a->run_limit_ms);
 }
 
-int
-app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err)
+/* app_sync and app_resync: from the stored positions, or from the start. */
+static int
+run_sync(struct app *a, const char *only, bool from_start, int64_t queue_wait_ms,
+	 struct mc_err *err)
 {
 	struct sync_report r[MAX_REPORTS];
 	size_t n;
@@ -55,7 +57,7 @@ app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *
 			mc_err_set(err, MC_E_NOT_CONFIGURED, only, NULL);
 		return -1;
 	}
-	if (sync_start(a->sync, only) != 0) {
+	if ((from_start ? sync_resync(a->sync, only) : sync_start(a->sync, only)) != 0) {
 		mc_err_set(err, MC_E_NOT_CONFIGURED, only, NULL);
 		return -1;
 	}
@@ -88,6 +90,18 @@ app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *
 		if (r[i].ran && !r[i].ok)
 			rc = 1;
 	return rc;
+}
+
+int
+app_sync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err)
+{
+	return run_sync(a, only, false, queue_wait_ms, err);
+}
+
+int
+app_resync(struct app *a, const char *only, int64_t queue_wait_ms, struct mc_err *err)
+{
+	return run_sync(a, only, true, queue_wait_ms, err);
 }
 
 size_t

@@ -14,16 +14,19 @@
  * remote signer, the payment platform: they have no dialect) are left out
  * quietly.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app_int.h"
+#include "config/file.h"
 #include "core/suggest.h"
 #include "core/xalloc.h"
 #include "sources/source.h"
 
 #define DISCOVERY_RETRY_S 30
+#define PROFILE_MAX (1024 * 1024) /* sources.d's own limit (profile.c) */
 
 struct source_link *
 app_link(const struct app *a, const char *name)
@@ -102,6 +105,58 @@ add_system(struct app *a, const struct source_def *def, const char *name, const 
 	a->links[a->n_links++] = source_link_new(src, &lo);
 }
 
+/*
+ * What a definition's system is read with, for the sync engine to notice a
+ * change (sync_set_fingerprint): a generic profile's file as its length and
+ * FNV-1a 64 of its bytes ("LEN:HEX"; a change detector, not a security
+ * check: whoever can write the file decides what it says anyway); "" for a
+ * built-in dialect, whatever its sources.d file says (base_url, title);
+ * NULL when the file cannot be read again (not checked this time).
+ */
+static char *
+profile_fingerprint(const struct source_def *def)
+{
+	char *text = NULL, buf[48];
+	const char *why = NULL;
+	uint64_t h = 14695981039346656037ull;
+	size_t len = 0;
+
+	if (def->profile == NULL)
+		return xstrdup("");
+	if (config_file_read(def->path, PROFILE_MAX, &text, &len, &why) != 0)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+	free(text);
+	snprintf(buf, sizeof buf, "%zu:%016" PRIx64, len, h);
+	return xstrdup(buf);
+}
+
+/*
+ * Read right after sources.d was parsed (app_defs_load), not when a system
+ * joins the pull (the console's discovered ones join when the provider
+ * answers): the file is read twice, and an edit between the two reads is
+ * noticed only at the next edit; the window is kept that of parsing.
+ */
+void
+app_defs_fingerprint(struct app *a)
+{
+	a->def_fps = a->n_defs > 0 ? xcalloc(a->n_defs, sizeof *a->def_fps) : NULL;
+	for (size_t i = 0; i < a->n_defs; i++)
+		a->def_fps[i] = profile_fingerprint(&a->defs[i]);
+}
+
+/* What the system `name` is read with: its definition's, else a built-in
+ * dialect's (""). */
+static const char *
+system_fingerprint(const struct app *a, const char *name)
+{
+	for (size_t i = 0; i < a->n_defs; i++)
+		if (strcmp(a->defs[i].name, name) == 0)
+			return a->def_fps != NULL ? a->def_fps[i] : NULL;
+	return "";
+}
+
 /* The systems the discovery listed (only once it answered). */
 static void
 add_discovered(struct app *a)
@@ -169,10 +224,16 @@ app_systems_build(struct app *a)
 	if (a->disc != APP_DISC_PENDING)
 		add_profiles(a);
 	if (a->sync != NULL && !sync_busy(a->sync))
-		for (; a->n_in_sync < a->n_links; a->n_in_sync++)
+		for (; a->n_in_sync < a->n_links; a->n_in_sync++) {
+			const char *name = source_link_name(a->links[a->n_in_sync]);
+
 			if (sync_add_source(a->sync, a->links[a->n_in_sync]) != 0)
-				app_warnf(a, MC_E_CONFIG, source_link_name(a->links[a->n_in_sync]),
-					  NULL, "defined twice; the second is ignored");
+				app_warnf(a, MC_E_CONFIG, name, NULL,
+					  "defined twice; the second is ignored");
+			else
+				(void)sync_set_fingerprint(a->sync, name,
+							   system_fingerprint(a, name));
+		}
 	if (a->n_links == 0 && a->disc != APP_DISC_PENDING && a->systems_error.code == MC_OK)
 		mc_err_set(&a->systems_error, MC_E_NO_CONNECTOR, NULL, NULL);
 	else if (a->n_links > 0 && a->systems_error.code == MC_E_NO_CONNECTOR)
@@ -217,6 +278,10 @@ app_systems_free(struct app *a)
 	free(a->links);
 	a->links = NULL;
 	a->n_links = a->n_in_sync = 0;
+	for (size_t i = 0; a->def_fps != NULL && i < a->n_defs; i++)
+		free(a->def_fps[i]);
+	free(a->def_fps);
+	a->def_fps = NULL;
 	source_defs_free(a->defs, a->n_defs);
 	a->defs = NULL;
 	a->n_defs = 0;

@@ -240,6 +240,17 @@ cli_on_event(void *ctx, const struct app_event *ev)
 			     "reading it again from the start"),
 			   ev->detail != NULL ? ev->detail : "");
 		return;
+	case APP_EV_RESYNC:
+		cli_printf(stderr, "motcua %s: %s: %s\n", ce->cmd, ev->system,
+			   _("position forgotten: reading it again from the start"));
+		return;
+	case APP_EV_PROFILE_CHANGED:
+		/* the detail is the profile's path, the clerk's own file */
+		cli_printf(stderr, "motcua %s: %s: %s%s%s%s\n", ce->cmd, ev->system,
+			   _("profile changed: reading it again from the start"),
+			   ev->detail != NULL ? " (" : "", ev->detail != NULL ? ev->detail : "",
+			   ev->detail != NULL ? ")" : "");
+		return;
 	case APP_EV_PULL_FAILED:
 	case APP_EV_WAITING:
 	case APP_EV_STORE:

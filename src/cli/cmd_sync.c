@@ -1,8 +1,10 @@
 /*
- * cmd_sync.c - `motcua sync [--source S] [--json]`: one pass of every source
- * (or one), then a line per source: dossiers new and changed, bytes in and
- * out on the wire, the time it took and the error if any.  Exit 1 when any
- * source failed (the others still synced), 2 on bad usage.
+ * cmd_sync.c - `motcua sync [--source S | --resync S|all] [--json]`: one
+ * pass of every source (or one), then a line per source: dossiers new and
+ * changed, bytes in and out on the wire, the time it took and the error if
+ * any.  --resync forgets the system's position first, so it is read from
+ * the start.  Exit 1 when any source failed (the others still synced), 2 on
+ * bad usage.
  *
  * The work is the application's (app_sync: the pull, the queue, the audit
  * log, retention); this file parses and prints.  Refused dossiers and warnings go to
@@ -85,10 +87,11 @@ print_json(const struct app_sync_report *r, size_t n)
 			continue;
 		json_array_append_new(
 			list,
-			json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:s?}",
+			json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:s?}",
 				  "name", r[i].name, "ok", r[i].ok, "new", (json_int_t)r[i].n_new,
 				  "changed", (json_int_t)r[i].n_changed, "rejected",
-				  (json_int_t)r[i].n_rejected, "bytes_in", (json_int_t)r[i].bytes_in,
+				  (json_int_t)r[i].n_rejected, "read", (json_int_t)r[i].n_seen,
+				  "bytes_in", (json_int_t)r[i].bytes_in,
 				  "bytes_out", (json_int_t)r[i].bytes_out, "pull_bytes_in",
 				  (json_int_t)r[i].pull_in, "pull_bytes_out",
 				  (json_int_t)r[i].pull_out, "ms", (json_int_t)r[i].ms, "error",
@@ -107,7 +110,7 @@ print_json(const struct app_sync_report *r, size_t n)
 int
 cmd_sync(int argc, char **argv)
 {
-	const char *only = NULL, *issuer = NULL, *config_file = NULL;
+	const char *only = NULL, *issuer = NULL, *config_file = NULL, *resync = NULL;
 	bool json = false;
 	long max_time = 0;
 	struct app *app = NULL;
@@ -124,6 +127,8 @@ cmd_sync(int argc, char **argv)
 			json = true;
 		else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--resync") == 0 && i + 1 < argc)
+			resync = argv[++i];
 		else if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc)
 			issuer = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
@@ -138,15 +143,20 @@ cmd_sync(int argc, char **argv)
 			return cli_usage_error("sync", _("unknown or incomplete option '%s'"),
 					       argv[i]);
 	}
+	if (resync != NULL && only != NULL && strcmp(resync, only) != 0)
+		return cli_usage_error("sync", _("--source and --resync name different systems"));
 	rc = cli_app_open("sync", config_file, issuer, APP_SYSTEMS | APP_WAIT_DISCOVERY, &app);
 	if (rc != 0)
 		return rc;
+	/* "all" is every system, unless one is named so */
+	if (resync != NULL)
+		only = strcmp(resync, "all") == 0 && !app_has_system(app, "all") ? NULL : resync;
 	if ((rc = cli_check_system("sync", app, only)) != 0)
 		goto out;
 	cli_events_init(&ev, "sync", json);
 	app_set_events(app, cli_on_event, &ev);
 	app_sync_limit(app, (int64_t)max_time * 1000);
-	rc = app_sync(app, only, 10000, &err);
+	rc = resync != NULL ? app_resync(app, only, 10000, &err) : app_sync(app, only, 10000, &err);
 	cli_events_end(&ev);
 	if (rc < 0) {
 		rc = err.code == MC_E_NOT_CONFIGURED ? cli_usage_err("sync", &err)

@@ -109,11 +109,15 @@ const struct cli_command cli_commands[] = {
 	    "                     \"signing_time\",\"reason\"}\n"
 	    "Exit 0 only when the signature is valid and the signer trusted.\n")},
 	{"sync", cmd_sync,
-	 "sync [--source S] [--json] [--max-time SECONDS] [--issuer URL] [--config FILE]",
+	 "sync [--source S | --resync S|all] [--json] [--max-time SECONDS] [--issuer URL]\n"
+	 "           [--config FILE]",
 	 N_("pull every system once; per-source summary"),
 	 N_("  --source S      only this system (dvcqg, tuphap, congan, nnmt, tinh, ...)\n"
+	    "  --resync S      only this system, read again from the start: its position\n"
+	    "                  is forgotten (the stored dossiers and the queue stay);\n"
+	    "                  \"all\": every system\n"
 	    "  --json          {\"sources\":[{\"name\",\"ok\",\"new\",\"changed\",\"rejected\",\n"
-	    "                  \"bytes_in\",\"bytes_out\",\"ms\",\"error\"}]}\n"
+	    "                  \"read\",\"bytes_in\",\"bytes_out\",\"ms\",\"error\"}]}\n"
 	    "  --issuer URL    the sign-in server (default: $MOTCUA_ISSUER, config.json)\n"
 	    "  --config FILE   the configuration file (its folder holds sources.d/)\n"
 	    "  --max-time S    end within S seconds, pulls and queue together: a system\n"
