@@ -56,6 +56,8 @@ pattern(enum mc_errc code)
 		return P(N_("the sign-in gave no access to %s"), ARG_SYSTEM);
 	case MC_E_TOKEN_REFUSED:
 		return P(N_("%s refused our sign-in; it will be tried again"), ARG_SYSTEM);
+	case MC_E_ACCESS_REFUSED:
+		return P(N_("%s refused access"), ARG_SYSTEM);
 	case MC_E_LOGIN:
 		return P(N_("%s refused its session login"), ARG_SYSTEM);
 	case MC_E_REPLY:

@@ -66,6 +66,7 @@ static const char *const names[MC_E_N_CODES] = {
 	[MC_E_EXISTS] = "exists",
 	[MC_E_WRITE] = "write",
 	[MC_E_NOT_DESCRIBED] = "not-described",
+	[MC_E_ACCESS_REFUSED] = "access-refused",
 	[MC_E_BAD_FILTER] = "bad-filter",
 	[MC_E_TLS_UNTRUSTED] = "tls-untrusted",
 	[MC_E_TLS_EXPIRED] = "tls-expired",

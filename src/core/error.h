@@ -87,6 +87,8 @@ enum mc_errc {
 				 cannot be sent (system; field: action; detail: the file) */
 	MC_E_BAD_FILTER,      /* a search filter that means nothing (field: the token;
 				 detail: what is wrong, app_filter_parse) */
+	MC_E_ACCESS_REFUSED,  /* a system that takes no sign-in token refused access
+				 (401/403; detail: why - no API key, a refused key) */
 	MC_E_N_CODES
 };
 

@@ -1,8 +1,8 @@
 /*
  * generic.c - the connector driven by a profile (profile.h, doc/sources.md):
  * a new system whose API fits one of the paging styles (cursor, offset,
- * page, since), maps its fields by dotted paths, its statuses by a table
- * and its dates by one of the known formats needs no C code.
+ * page, since, next link), maps its fields by dotted paths, its statuses by
+ * a table and its dates by a known format or a pattern needs no C code.
  *
  * It reads the scalar fields of the core model (no lists: files, fees and
  * history stay with the built-in dialects or the detail view).  Watermarks:
@@ -33,6 +33,7 @@ generic_init(struct source *src, const struct source_config *cfg, char **cause)
 	}
 	src->priv = source_profile_ref(cfg->parsed);
 	src->no_token = !cfg->parsed->bearer;
+	src->key_header = xstrdup_or_null(cfg->parsed->key_header);
 	return 0;
 }
 
@@ -94,6 +95,131 @@ path_date(struct src_rd *rd, json_t *item, const char *path, int fmt)
 	return src_date(rd, obj, dot != NULL ? dot + 1 : path, (enum src_date_fmt)fmt, false);
 }
 
+/* An amount or a size at a dotted path: an integer or a string of digits. */
+static int64_t
+path_int(struct src_rd *rd, json_t *e, const char *path, bool required)
+{
+	const char *dot;
+	char parent[128];
+	json_t *obj = e;
+	int64_t v = required ? 0 : -1;
+
+	if (path == NULL)
+		return -1;
+	dot = strrchr(path, '.');
+	if (dot != NULL) {
+		snprintf(parent, sizeof parent, "%.*s", (int)(dot - path), path);
+		obj = src_path(e, parent);
+	}
+	if (!src_int(rd, obj, dot != NULL ? dot + 1 : path, true, required, &v))
+		return required ? 0 : -1;
+	if (!rd->bad && v < 0)
+		src_rd_fail(rd, path, "negative");
+	return v;
+}
+
+/* The array of a mapped list in dossier o, marking it absent when o does
+ * not carry it (the store keeps what it had). */
+static json_t *
+list_of(const struct profile_list *l, struct src_rd *rd, json_t *o, struct dossier *d,
+	unsigned bit)
+{
+	json_t *a = l->items != NULL ? src_path(o, l->items) : NULL;
+
+	if (a == NULL || json_is_null(a)) {
+		d->lists_absent |= bit;
+		return NULL;
+	}
+	if (!json_is_array(a))
+		src_rd_fail(rd, l->items, "not a list");
+	else if (json_array_size(a) > SRC_MAX_LIST)
+		src_rd_fail(rd, l->items, "list too long");
+	return rd->bad ? NULL : a;
+}
+
+/* The lists the profile maps ("lists"); the others stay as the store has them. */
+static void
+read_lists(const struct source_profile *p, struct src_rd *rd, json_t *o, struct dossier *d)
+{
+	const struct profile_list *L = p->lists;
+	const int fmt = p->date_fmt;
+	json_t *a, *e;
+	size_t i;
+
+	if ((a = list_of(&L[PROFILE_LIST_HISTORY], rd, o, d, DOSSIER_LIST_HISTORY)) != NULL)
+		json_array_foreach(a, i, e) {
+			char *const *m = L[PROFILE_LIST_HISTORY].member;
+			mc_time at = path_date(rd, e, m[0], fmt);
+			char *actor = path_str(rd, e, m[1], SRC_MAX_SHORT, false);
+			char *unit = path_str(rd, e, m[2], SRC_MAX_SHORT, false);
+			char *content = path_str(rd, e, m[3], SRC_MAX_TEXT, false);
+			char *st = path_str(rd, e, m[4], SRC_MAX_SHORT, false);
+			if (!rd->bad && at == 0)
+				src_rd_fail(rd, m[0], "missing");
+			if (!rd->bad)
+				dossier_add_event(d, at, actor, unit, content, status_of(p, st));
+			free(actor);
+			free(unit);
+			free(content);
+			free(st);
+		}
+	if ((a = list_of(&L[PROFILE_LIST_ATTACHMENTS], rd, o, d, DOSSIER_LIST_ATTACHMENTS)) !=
+	    NULL)
+		json_array_foreach(a, i, e) {
+			char *const *m = L[PROFILE_LIST_ATTACHMENTS].member;
+			char *id = path_str(rd, e, m[0], SRC_MAX_CODE, true);
+			char *name = path_str(rd, e, m[1], SRC_MAX_SHORT, false);
+			char *comp = path_str(rd, e, m[2], SRC_MAX_CODE, false);
+			char *url = path_str(rd, e, m[3], SRC_MAX_URL, false);
+			int64_t size = path_int(rd, e, m[4], false);
+			if (!rd->bad)
+				dossier_add_attachment(d, id, name, comp, url, size);
+			free(id);
+			free(name);
+			free(comp);
+			free(url);
+		}
+	if ((a = list_of(&L[PROFILE_LIST_FEES], rd, o, d, DOSSIER_LIST_FEES)) != NULL)
+		json_array_foreach(a, i, e) {
+			char *const *m = L[PROFILE_LIST_FEES].member;
+			char *code = path_str(rd, e, m[0], SRC_MAX_CODE, false);
+			char *name = path_str(rd, e, m[1], SRC_MAX_SHORT, false);
+			int64_t amount = path_int(rd, e, m[2], true);
+			if (!rd->bad)
+				dossier_add_fee(d, code, name, amount);
+			free(code);
+			free(name);
+		}
+	if ((a = list_of(&L[PROFILE_LIST_RECEIPTS], rd, o, d, DOSSIER_LIST_PAYMENT)) != NULL)
+		json_array_foreach(a, i, e) {
+			char *const *m = L[PROFILE_LIST_RECEIPTS].member;
+			char *number = path_str(rd, e, m[0], SRC_MAX_CODE, true);
+			char *series = path_str(rd, e, m[1], SRC_MAX_CODE, false);
+			char *issuer = path_str(rd, e, m[2], SRC_MAX_SHORT, false);
+			int64_t amount = path_int(rd, e, m[3], false);
+			mc_time at = path_date(rd, e, m[4], fmt);
+			if (!rd->bad)
+				dossier_add_receipt(d, number, series, issuer, amount < 0 ? 0 : amount,
+						    at);
+			free(number);
+			free(series);
+			free(issuer);
+		}
+	/* the payment state: the system's word through lists.payment.values; a
+	 * value not listed is "unknown" when fees are owed, never "nothing due" */
+	d->payment = dossier_fees_total(d) > 0 ? PAYMENT_UNKNOWN : PAYMENT_NONE;
+	if (p->payment.state != NULL) {
+		char *st = path_str(rd, o, p->payment.state, SRC_MAX_SHORT, false);
+		for (size_t k = 0; st != NULL && k < p->payment.n; k++)
+			if (strcmp(p->payment.raw[k], st) == 0)
+				d->payment = p->payment.value[k];
+		free(st);
+	}
+	d->payment_channel = path_str(rd, o, p->payment.channel, SRC_MAX_SHORT, false);
+	if (p->lists[PROFILE_LIST_RECEIPTS].items == NULL && d->payment_channel == NULL)
+		d->lists_absent |= DOSSIER_LIST_PAYMENT;
+}
+
 static bool
 read_item(const struct source_profile *p, struct src_rd *rd, json_t *o, const char *source,
 	  struct dossier *d)
@@ -102,8 +228,9 @@ read_item(const struct source_profile *p, struct src_rd *rd, json_t *o, const ch
 		src_rd_fail(rd, NULL, "not an object");
 		return false;
 	}
-	/* a profile maps no lists: what the store has of them stays */
-	d->lists_absent = DOSSIER_LIST_ALL;
+	/* the lists a profile does not map: what the store has of them stays */
+	d->lists_absent = DOSSIER_LIST_SUPPLEMENTS;
+	read_lists(p, rd, o, d);
 	d->code = path_str(rd, o, p->f_code, SRC_MAX_CODE, true);
 	d->source = xstrdup(source);
 	d->procedure_code = path_str(rd, o, p->f_procedure_code, SRC_MAX_CODE, false);
@@ -151,6 +278,17 @@ generic_pull_request(struct source *src, struct net *net, const char *watermark)
 	char *url;
 	struct net_request *req;
 
+	if (p->paging == PROFILE_PAGING_NEXT) {
+		/* within a round: the URL the last page named (checked when read) */
+		char *next = src_wm_field(watermark, 3);
+		if (next[0] != '\0' && src_position_since(src, src_wm_int(watermark, 0, 0)) ==
+						src_wm_int(watermark, 0, 0)) {
+			req = src_get(src, net, "pull", next);
+			free(next);
+			return req;
+		}
+		free(next);
+	}
 	snprintf(num, sizeof num, "%d", size);
 	if (p->paging == PROFILE_PAGING_CURSOR) {
 		add_param(q, sizeof q, p->p_cursor, watermark != NULL ? watermark : "");
@@ -180,6 +318,116 @@ generic_pull_request(struct source *src, struct net *net, const char *watermark)
 	req = src_get(src, net, "pull", url);
 	free(url);
 	return req;
+}
+
+/*
+ * The next watermark "SINCE|STEP|MAXSEEN[|NEXT]" of the paged styles: the
+ * next step (page, or the next URL) while `more`, else a new round from the
+ * newest change read (plus one second when `since` includes its instant),
+ * at the first step.
+ */
+static char *
+round_next(const struct source *src, const char *wm, bool more, const char *step,
+	   const char *first, const char *next_url, mc_time page_max)
+{
+	const struct source_profile *p = prof(src);
+	int64_t since = src_position_since(src, src_wm_int(wm, 0, 0));
+	int64_t maxseen = src_position_since(src, src_wm_int(wm, 2, 0));
+	char a[24], c[24];
+	const char *f[4] = {a, more ? step : first, c, more ? next_url : NULL};
+
+	if (page_max > maxseen)
+		maxseen = page_max;
+	if (!more && maxseen > 0)
+		since = maxseen + (p->since_inclusive ? 1 : 0);
+	snprintf(a, sizeof a, "%" PRId64, since);
+	snprintf(c, sizeof c, "%" PRId64, maxseen);
+	return src_wm_make(f[3] != NULL ? 4 : 3, f);
+}
+
+/* The URL of Link: <URL>; rel="next" (RFC 8288), malloc'd, or NULL. */
+static char *
+link_next(const struct net_response *resp)
+{
+	const char *h = net_response_header(resp, "Link");
+
+	while (h != NULL && *h != '\0') {
+		const char *lt = strchr(h, '<'), *gt, *end;
+		if (lt == NULL || (gt = strchr(lt, '>')) == NULL)
+			return NULL;
+		end = strchr(gt, ',');
+		if (end == NULL)
+			end = gt + strlen(gt);
+		/* the parameters of this link: rel="next" or rel=next, maybe among others */
+		for (const char *r = gt; (r = strstr(r, "rel=")) != NULL && r < end; r += 4) {
+			const char *v = r + 4 + (r[4] == '"');
+			size_t len = strcspn(v, "\" ;,");
+			if (len == 4 && strncmp(v, "next", 4) == 0)
+				return xstrndup(lt + 1, (size_t)(gt - lt - 1));
+			/* rel="first next": a list of relations */
+			if (r[4] == '"') {
+				const char *q = strchr(v, '"');
+				for (const char *w = v; q != NULL && w < q; w += strcspn(w, " \"") + 1)
+					if (strncmp(w, "next", 4) == 0 && (w[4] == ' ' || w[4] == '"'))
+						return xstrndup(lt + 1, (size_t)(gt - lt - 1));
+			}
+		}
+		h = *end == ',' ? end + 1 : end;
+	}
+	return NULL;
+}
+
+/*
+ * The next page's URL, absolute on this system's origin, with any '|'
+ * escaped (it lives in a watermark): NULL and *cause when the reply names
+ * one that cannot be followed; NULL and no cause when there is none.
+ */
+static char *
+next_url(struct source *src, json_t *root, const struct net_response *resp, char **cause)
+{
+	const struct source_profile *p = prof(src);
+	char *raw = NULL, *abs, *out;
+	size_t n = 0;
+
+	if (p->next_link != NULL) {
+		json_t *v = src_path(root, p->next_link);
+		if (v == NULL || json_is_null(v) ||
+		    (json_is_string(v) && json_string_length(v) == 0))
+			return NULL;
+		if (!json_is_string(v) || json_string_length(v) > 2048 ||
+		    strlen(json_string_value(v)) != json_string_length(v)) {
+			*cause = src_cause(src, "\"%s\" is not a URL", p->next_link);
+			return NULL;
+		}
+		raw = xstrdup(json_string_value(v));
+	} else if ((raw = link_next(resp)) == NULL) {
+		return NULL;
+	}
+	for (const char *c = raw; *c != '\0'; c++)
+		if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f) {
+			free(raw);
+			*cause = src_cause(src, "the next page's URL has spaces or control characters");
+			return NULL;
+		}
+	abs = source_resolve_url(src, raw);
+	free(raw);
+	if (abs == NULL) {
+		*cause = src_cause(src, "the next page is on another server: not followed with "
+					"this system's credentials");
+		return NULL;
+	}
+	out = xmalloc(strlen(abs) * 3 + 1);
+	for (const char *c = abs; *c != '\0'; c++) {
+		if (*c == '|') {
+			memcpy(out + n, "%7C", 3);
+			n += 3;
+		} else {
+			out[n++] = *c;
+		}
+	}
+	out[n] = '\0';
+	free(abs);
+	return out;
 }
 
 /* Open a reply: HTTP status, JSON, the legacy success marker. */
@@ -276,8 +524,24 @@ generic_pull_parse(struct source *src, const struct net_response *resp, const ch
 			*cause = src_cause(src, "reply without a usable \"%s\"", p->next_cursor);
 			return SOURCE_PARSE_ERROR;
 		}
-		page->more = json_is_true(more) && n > 0;
+		/* without `more`: a full page whose cursor moved has a next one */
+		page->more = n > 0 && (p->more != NULL ? json_is_true(more)
+						       : (int)n >= size &&
+							 (watermark == NULL || strcmp(c, watermark) != 0));
 		page->next_watermark = xstrdup(c);
+		break;
+	}
+	case PROFILE_PAGING_NEXT: {
+		char *why = NULL, *url = next_url(src, root, resp, &why);
+		if (why != NULL) {
+			json_decref(root);
+			*cause = why;
+			return SOURCE_PARSE_ERROR;
+		}
+		page->more = url != NULL && n > 0 && (more == NULL || json_is_true(more));
+		page->next_watermark = round_next(src, watermark, page->more, "0", "0", url,
+						  page_max);
+		free(url);
 		break;
 	}
 	case PROFILE_PAGING_PAGE: {
@@ -289,7 +553,13 @@ generic_pull_parse(struct source *src, const struct net_response *resp, const ch
 			page->more = json_is_true(more) && n > 0;
 		else
 			page->more = n > 0 && (int)n >= size;
-		page->next_watermark = src_paged_next(src, watermark, page->more, page_max);
+		{
+			char step[24], first[24];
+			snprintf(step, sizeof step, "%" PRId64, pageno + 1);
+			snprintf(first, sizeof first, "%d", p->first_page);
+			page->next_watermark =
+				round_next(src, watermark, page->more, step, first, NULL, page_max);
+		}
 		break;
 	}
 	case PROFILE_PAGING_OFFSET: {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -104,6 +105,8 @@ static const struct key pull_keys[] = {
 	{"path", K_URLPATH, P(pull_path), 0, 0},
 	{"paging", K_TEXT, 0, 0, 0}, /* handled by hand */
 	{"page_size", K_INT, P(page_size), 1, 1000},
+	{"first_page", K_INT, P(first_page), 0, 1},
+	{"next", K_PATHEXPR, P(next_link), 0, 0},
 	{"since_inclusive", K_BOOL, P(since_inclusive), 0, 0},
 	{"params", K_OBJ, 0, 0, 0},
 	{"items", K_PATHEXPR, P(items), 0, 0},
@@ -219,7 +222,7 @@ apply(struct source_profile *p, const char *where, json_t *obj, const struct key
 	return 0;
 }
 
-static const char *const paging_names[] = {"cursor", "offset", "page", "since", NULL};
+static const char *const paging_names[] = {"cursor", "offset", "page", "since", "next", NULL};
 
 static int
 read_status_map(struct source_profile *p, json_t *map, char **cause)
@@ -257,9 +260,41 @@ source_profile_can_send(const struct source_profile *p, enum action a)
 	return p != NULL && a > ACTION_NONE && a < ACTION_COUNT && p->actions[a] != NULL;
 }
 
-static const char *const top_keys[] = {"name", "dialect", "title", "base_url", "auth",
-				       "date_format", "pull", "detail", "fields", "status_map",
-				       "actions", "enabled", "due_rule", NULL};
+static const char *const top_keys[] = {"name",	  "dialect",	    "title",   "base_url",
+				       "auth",	  "api_key_header", "audience", "date_format",
+				       "pull",	  "detail",	    "fields",  "status_map",
+				       "lists",	  "actions",	    "enabled", "due_rule",
+				       NULL};
+
+/* A header name: a token of RFC 9110 letters, digits and dashes. */
+static bool
+header_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			return false;
+	/* the ones the connector sets itself */
+	return strcasecmp(s, "Host") != 0 && strcasecmp(s, "Content-Length") != 0 &&
+	       strcasecmp(s, "Content-Type") != 0 && strcasecmp(s, "Accept") != 0;
+}
+
+/* An audience: printable ASCII without spaces or quotes, 1..200. */
+static bool
+audience_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 200)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '"' ||
+		    s[i] == '\\')
+			return false;
+	return true;
+}
 
 int
 source_profile_parse(const char *path, const char *text, size_t len, struct source_profile **out,
@@ -323,15 +358,38 @@ source_profile_parse(const char *path, const char *text, size_t len, struct sour
 	}
 	s = json_string_value(json_object_get(root, "auth"));
 	if (json_object_get(root, "auth") != NULL &&
-	    (s == NULL || (strcmp(s, "bearer") != 0 && strcmp(s, "none") != 0))) {
-		*cause = profile_fail(path, "auth: must be \"bearer\" or \"none\"");
+	    (s == NULL || (strcmp(s, "bearer") != 0 && strcmp(s, "none") != 0 &&
+			   strcmp(s, "api_key") != 0))) {
+		*cause = profile_fail(path, "auth: must be \"bearer\", \"api_key\" or \"none\"");
 		goto bad;
 	}
 	p->bearer = s == NULL || strcmp(s, "bearer") == 0;
+	if ((v = json_object_get(root, "api_key_header")) != NULL) {
+		if (s == NULL || strcmp(s, "api_key") != 0) {
+			*cause = profile_fail(path, "api_key_header: only with \"auth\": \"api_key\"");
+			goto bad;
+		}
+		if (!json_is_string(v) || !header_name_ok(json_string_value(v))) {
+			*cause = profile_fail(path, "api_key_header: must be a header name like "
+					      "X-API-Key");
+			goto bad;
+		}
+	}
+	if (s != NULL && strcmp(s, "api_key") == 0)
+		p->key_header = xstrdup(v != NULL ? json_string_value(v) : "X-API-Key");
+	if ((v = json_object_get(root, "audience")) != NULL) {
+		if (!json_is_string(v) || !audience_ok(json_string_value(v))) {
+			*cause = profile_fail(path, "audience: must be 1..200 printable characters, "
+					      "no spaces");
+			goto bad;
+		}
+		p->audience = xstrdup(json_string_value(v));
+	}
 	fmt = src_date_fmt_parse(json_string_value(json_object_get(root, "date_format")));
 	if (fmt < 0) {
 		*cause = profile_fail(path, "date_format: required, one of iso8601, yyyyMMddHHmmss, "
-				    "dd/MM/yyyy HH:mm:ss, epoch_ms, epoch_s");
+				    "dd/MM/yyyy HH:mm:ss, epoch_ms, epoch_s, or a pattern like "
+				    "dd-MM-yyyy HH:mm");
 		goto bad;
 	}
 	p->date_fmt = fmt;
@@ -354,7 +412,8 @@ source_profile_parse(const char *path, const char *text, size_t len, struct sour
 		while (s != NULL && paging_names[i] != NULL && strcmp(paging_names[i], s) != 0)
 			i++;
 		if (s == NULL || paging_names[i] == NULL) {
-			*cause = profile_fail(path, "pull.paging: required, one of cursor, offset, page, since");
+			*cause = profile_fail(path, "pull.paging: required, one of cursor, offset, page, "
+					      "since, next");
 			goto bad;
 		}
 		p->paging = (enum profile_paging)i;
@@ -407,6 +466,9 @@ source_profile_parse(const char *path, const char *text, size_t len, struct sour
 	}
 	if (read_status_map(p, json_object_get(root, "status_map"), cause) != 0)
 		goto bad;
+	if (json_object_get(root, "lists") != NULL &&
+	    profile_read_lists(p, json_object_get(root, "lists"), cause) != 0)
+		goto bad;
 	if (json_object_get(root, "actions") != NULL &&
 	    profile_read_actions(p, json_object_get(root, "actions"), cause) != 0)
 		goto bad;
@@ -436,6 +498,7 @@ source_profile_free(struct source_profile *p)
 			 &p->p_cursor, &p->p_size, &p->p_since, &p->p_offset, &p->p_page,
 			 &p->items, &p->more, &p->total_pages, &p->next_cursor, &p->ok_path,
 			 &p->ok_value, &p->detail_path, &p->detail_object, &p->f_code,
+			 &p->key_header, &p->audience, &p->next_link,
 			 &p->f_status, &p->f_procedure_code, &p->f_procedure_name,
 			 &p->f_field_code, &p->f_field_name, &p->f_applicant_name,
 			 &p->f_applicant_id, &p->f_unit, &p->f_summary, &p->f_received_at,
@@ -444,6 +507,7 @@ source_profile_free(struct source_profile *p)
 		free(*strs[i]);
 	for (size_t i = 0; i < ACTION_COUNT; i++)
 		profile_action_free(p->actions[i]);
+	profile_lists_free(p);
 	for (size_t i = 0; i < p->n_status; i++)
 		free(p->st_raw[i]);
 	free(p->st_raw);

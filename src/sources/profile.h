@@ -22,6 +22,8 @@ enum profile_paging {
 	PROFILE_PAGING_OFFSET,     /* ?since=S&offset=O&limit=N */
 	PROFILE_PAGING_PAGE,       /* ?since=S&page=P&size=N */
 	PROFILE_PAGING_SINCE,      /* ?since=S, everything at once */
+	PROFILE_PAGING_NEXT,       /* ?since=S&size=N, then the URL the reply names
+	                              (pull.next) or its Link: <URL>; rel="next" */
 };
 
 /* How an action names the dossier's version (doc/sources.md, "actions"). */
@@ -54,13 +56,42 @@ struct profile_action {
 	char *status;            /* path of its raw status when no dossier; NULL */
 };
 
+/* The lists of a dossier a profile may map ("lists", doc/sources.md). */
+enum profile_list_kind {
+	PROFILE_LIST_HISTORY = 0,  /* at, actor, unit, content, status */
+	PROFILE_LIST_ATTACHMENTS,  /* id, name, component, url, size */
+	PROFILE_LIST_FEES,         /* code, name, amount */
+	PROFILE_LIST_RECEIPTS,     /* number, series, issuer, amount, issued_at */
+	PROFILE_LIST_COUNT,
+};
+#define PROFILE_LIST_MEMBERS 5
+
+/* One mapped list: where the array is in a dossier, and its members. */
+struct profile_list {
+	char *items;               /* dotted path in the dossier; NULL: not mapped */
+	char *member[PROFILE_LIST_MEMBERS]; /* dotted paths in one element, in the
+	                                       order of the kind's comment; NULL */
+};
+
+/* The payment state ("lists.payment"): where it is and what its values mean. */
+struct profile_payment {
+	char *state;               /* dotted path in the dossier; NULL: not mapped */
+	char *channel;             /* dotted path; NULL */
+	char **raw;                /* n raw values ... */
+	int *value;                /* ... and their enum payment_state */
+	size_t n;
+};
+
 /* A validated generic profile.  Reference-counted; read-only once parsed. */
 struct source_profile {
 	int refs;
 	char *path;              /* the file, for messages */
 	char *name, *title, *base_url; /* base_url may be NULL (from discovery) */
-	bool bearer;             /* "auth": "bearer" (default) or "none" */
-	int date_fmt;            /* enum src_date_fmt */
+	bool bearer;             /* "auth": "bearer" (default), "none" or "api_key" */
+	char *key_header;        /* "auth": "api_key": the header that carries the key
+	                            (api_key_header, default X-API-Key); else NULL */
+	char *audience;          /* the token's audience when not the name; may be NULL */
+	int date_fmt;            /* enum src_date_fmt (a pattern included) */
 	/* pull */
 	char *pull_path;         /* "/api/list" (relative to base_url) */
 	enum profile_paging paging;
@@ -72,6 +103,8 @@ struct source_profile {
 	char *more;              /* path of a boolean; may be NULL */
 	char *total_pages;       /* path of an integer; may be NULL */
 	char *next_cursor;       /* cursor paging: path of the next cursor */
+	char *next_link;         /* next paging: path of the next page's URL; NULL:
+	                            the Link header */
 	char *ok_path, *ok_value; /* success marker of legacy envelopes; may be NULL */
 	/* detail (optional): path with {code}, and where the object is */
 	char *detail_path, *detail_object;
@@ -83,9 +116,15 @@ struct source_profile {
 	char **st_raw;
 	int *st_code;
 	size_t n_status;
+	/* lists inside a dossier, read from the feed's items and the detail */
+	struct profile_list lists[PROFILE_LIST_COUNT];
+	struct profile_payment payment;
 	/* actions (index: enum action); NULL for one the profile does not describe */
 	struct profile_action *actions[ACTION_COUNT];
 };
+
+/* The member names of a list kind, PROFILE_LIST_MEMBERS entries (NULL-padded). */
+extern const char *const profile_list_members[PROFILE_LIST_COUNT][PROFILE_LIST_MEMBERS];
 
 /* Whether the profile describes action `a` (so the generic connector can send it). */
 bool source_profile_can_send(const struct source_profile *p, enum action a);

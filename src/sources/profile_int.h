@@ -24,6 +24,10 @@ bool profile_ident_ok(const char *s, bool dots);
 /* A request path: "/api/x", no "..", spaces or "//". */
 bool profile_path_ok(const char *s);
 
+/* "lists": the mapped lists and the payment state.  0, or -1 with *cause. */
+int profile_read_lists(struct source_profile *p, json_t *lists, char **cause);
+void profile_lists_free(struct source_profile *p);
+
 /* "actions": every action into p->actions.  0, or -1 with *cause. */
 int profile_read_actions(struct source_profile *p, json_t *acts, char **cause);
 void profile_action_free(struct profile_action *a);

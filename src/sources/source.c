@@ -154,6 +154,8 @@ source_free(struct source *src)
 		src->ops->release(src);
 	xfree_secret(src->token);
 	xfree_secret(src->session);
+	xfree_secret(src->api_key);
+	free(src->key_header);
 	free(src->name);
 	free(src->dialect);
 	free(src->base_url);
@@ -167,6 +169,26 @@ source_set_token(struct source *src, const char *token)
 {
 	xfree_secret(src->token);
 	src->token = xstrdup_or_null(token);
+}
+
+void
+source_set_api_key(struct source *src, const char *key)
+{
+	xfree_secret(src->api_key);
+	src->api_key = xstrdup_or_null(key);
+}
+
+bool
+source_access_refused(const struct source *src, long http, struct mc_err *err)
+{
+	if (!src->no_token && src->key_header == NULL)
+		return false;
+	mc_err_set(err, MC_E_ACCESS_REFUSED, src->name, "%s",
+		   src->key_header == NULL ? "the profile says \"auth\": \"none\""
+		   : src->api_key == NULL  ? "no API key in the keyring (motcua api-key set)"
+					   : "its API key was refused");
+	err->http = (int)http;
+	return true;
 }
 
 void
@@ -188,6 +210,8 @@ source_authorize(struct source *src, struct net_request *req)
 	size_t n;
 	char *h;
 
+	if (src->key_header != NULL && src->api_key != NULL)
+		(void)net_request_header(req, src->key_header, src->api_key);
 	if (src->token == NULL)
 		return;
 	n = strlen(src->token) + sizeof "Bearer ";
@@ -651,6 +675,82 @@ src_status_raw(const struct src_status *table, int status)
 	return NULL;
 }
 
+/* The path of the URL asked (no scheme, host or query: those say nothing a
+ * support engineer needs and the query may carry a date range). */
+static void
+url_path(const char *url, char *buf, size_t size)
+{
+	const char *p = url != NULL ? strstr(url, "://") : NULL;
+	size_t n;
+
+	p = p != NULL ? strchr(p + 3, '/') : NULL;
+	if (p == NULL) {
+		snprintf(buf, size, "/");
+		return;
+	}
+	n = strcspn(p, "?#");
+	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), p);
+}
+
+/* A JSON string member of o among the usual names of a server's words. */
+static const char *
+words_of(json_t *o, int depth)
+{
+	static const char *const keys[] = {"message", "error_description", "detail", "title",
+					   "error", "errors", "msg", "thong_diep", "thongDiep",
+					   "mo_ta", NULL};
+
+	if (depth > 2)
+		return NULL;
+	if (json_is_array(o))
+		return words_of(json_array_get(o, 0), depth + 1);
+	if (!json_is_object(o))
+		return NULL;
+	for (int i = 0; keys[i] != NULL; i++) {
+		json_t *v = json_object_get(o, keys[i]);
+		if (json_is_string(v) && json_string_length(v) > 0)
+			return json_string_value(v);
+		if (json_is_object(v) || json_is_array(v)) {
+			const char *w = words_of(v, depth + 1);
+			if (w != NULL)
+				return w;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * What the server said with an error status, one line of at most ~160
+ * bytes cut on a character: a JSON error's message, else a short text
+ * body's first line.  "" when nothing usable (an HTML page, a binary).
+ */
+static void
+server_words(const struct net_response *resp, char *buf, size_t size)
+{
+	const char *w = NULL;
+	json_t *root = NULL;
+	size_t n;
+
+	buf[0] = '\0';
+	if (resp->body == NULL || resp->body_len == 0 || resp->body_len > 65536)
+		return;
+	root = json_loadb(resp->body, resp->body_len, 0, NULL);
+	if (root != NULL)
+		w = words_of(root, 0);
+	else if (resp->body[0] != '<' && memchr(resp->body, '\0', resp->body_len) == NULL)
+		w = resp->body;
+	if (w != NULL) {
+		n = strcspn(w, "\r\n");
+		if (n > 160) {
+			n = 160;
+			while (n > 0 && ((unsigned char)w[n] & 0xC0) == 0x80)
+				n--; /* not inside a UTF-8 sequence */
+		}
+		snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), w);
+	}
+	json_decref(root);
+}
+
 int
 src_http_error(const struct source *src, const struct net_response *resp, char **cause)
 {
@@ -659,7 +759,13 @@ src_http_error(const struct source *src, const struct net_response *resp, char *
 		return SOURCE_PARSE_ERROR;
 	}
 	if (resp->status == 401 || resp->status == 403) {
-		*cause = src_cause(src, "token refused (HTTP %ld)", resp->status);
+		*cause = src_cause(src, "%s (HTTP %ld)",
+				   src->key_header != NULL
+					   ? (src->api_key != NULL ? "API key refused"
+								  : "no API key in the keyring")
+				   : src->no_token ? "access refused (the profile says \"auth\": \"none\")"
+						   : "token refused",
+				   resp->status);
 		return SOURCE_PARSE_AUTH;
 	}
 	if (resp->status == 503 || resp->status == 429) {
@@ -672,7 +778,11 @@ src_http_error(const struct source *src, const struct net_response *resp, char *
 		return SOURCE_PARSE_ERROR;
 	}
 	if (resp->status < 200 || resp->status > 299) {
-		*cause = src_cause(src, "HTTP %ld", resp->status);
+		char path[200], words[200];
+		url_path(resp->url, path, sizeof path);
+		server_words(resp, words, sizeof words);
+		*cause = src_cause(src, "HTTP %ld from %s%s%s", resp->status, path,
+				   words[0] != '\0' ? ": " : "", words);
 		return SOURCE_PARSE_ERROR;
 	}
 	return SOURCE_PARSE_OK;

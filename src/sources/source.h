@@ -204,6 +204,8 @@ struct source {
 	bool no_token;   /* the system takes no Bearer token (profile "auth": "none") */
 	bool coordination; /* the coordination system (ops->coordination, or the config) */
 	char *token;     /* Bearer access token for this system (secret; wiped) */
+	char *key_header; /* the header of an API key (profile "auth": "api_key"), or NULL */
+	char *api_key;   /* its value, from the keyring (secret; wiped); NULL: none yet */
 	char *session;   /* dvcqg session after login (secret; wiped) */
 	mc_time ceiling; /* the latest update time that may move a pull's position
 	                    (the engine's clock and the server's, plus a skew);
@@ -233,6 +235,15 @@ bool source_action_versioned(const struct source *src, enum action a);
 
 /* Replace the access token (copied; the old one wiped).  NULL clears it. */
 void source_set_token(struct source *src, const char *token);
+/* Replace the API key of a system that takes one (copied; the old one wiped). */
+void source_set_api_key(struct source *src, const char *key);
+/*
+ * A 401/403 from a system that takes no sign-in token (profile "auth":
+ * "none" or "api_key"): renewing cannot help, so *err gets
+ * MC_E_ACCESS_REFUSED with why (no API key kept, the key refused, access
+ * refused) and true is returned; false for the others (renew the token).
+ */
+bool source_access_refused(const struct source *src, long http, struct mc_err *err);
 /* Replace the session (copied; the old one wiped).  NULL clears it. */
 void source_set_session(struct source *src, const char *session);
 

@@ -40,9 +40,17 @@ enum src_date_fmt {
 	SRC_DATE_VN,            /* dd/MM/yyyy HH:mm:ss or dd/MM/yyyy, Vietnam time */
 	SRC_DATE_EPOCH_MS,      /* integer milliseconds since the epoch */
 	SRC_DATE_EPOCH_S,       /* integer seconds since the epoch */
+	SRC_DATE_PATTERN,       /* SRC_DATE_PATTERN + i: the i-th pattern of a profile */
 };
 
-/* "iso8601", "yyyyMMddHHmmss", "dd/MM/yyyy HH:mm:ss", "epoch_ms", "epoch_s"; -1 unknown. */
+/*
+ * "iso8601", "yyyyMMddHHmmss", "dd/MM/yyyy HH:mm:ss", "epoch_ms", "epoch_s",
+ * or a pattern written as one (profiles): yyyy MM dd HH mm ss (M d H m s:
+ * one or two digits), SSS (a fraction, ignored), XXX (Z or an offset
+ * +07:00; without it the time is Vietnam's), 'quoted' or other characters
+ * literal.  A pattern is kept for the life of the process (at most 32
+ * different ones).  -1: unknown or not a pattern.
+ */
 int src_date_fmt_parse(const char *name);
 
 /* Parse a date string in fmt (not the epoch forms).  0, or -1. */

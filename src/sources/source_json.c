@@ -30,6 +30,66 @@ static const struct {
 	{"epoch_s", SRC_DATE_EPOCH_S},
 };
 
+/*
+ * Date patterns of profiles, interned: a profile holds the enum value, so
+ * every reader that takes an enum src_date_fmt takes a pattern too.  Parsed
+ * at start-up, before threads; never freed (static).
+ */
+static int make_local(int y, int mo, int d, int h, int mi, int s, mc_time *out);
+
+#define MAX_PATTERNS 32
+#define PATTERN_LEN 48
+static char patterns[MAX_PATTERNS][PATTERN_LEN];
+static int n_patterns;
+
+/* The run of c at p (at most 4). */
+static int
+run_of(const char *p, char c)
+{
+	int n = 0;
+	while (p[n] == c && n < 4)
+		n++;
+	return n;
+}
+
+/* Whether pat is a pattern: each date part at most once, a year, a month
+ * and a day; a time of day needs hours and minutes. */
+static bool
+pattern_ok(const char *pat)
+{
+	int seen[128] = {0};
+	size_t len = strlen(pat);
+
+	if (len == 0 || len >= PATTERN_LEN)
+		return false;
+	for (const char *p = pat; *p != '\0';) {
+		unsigned char c = (unsigned char)*p;
+		int n;
+		if (c == '\'') {
+			const char *q = strchr(p + 1, '\'');
+			if (q == NULL)
+				return false;
+			p = q + 1;
+			continue;
+		}
+		if (c < 0x20 || c >= 0x7f)
+			return false;
+		if (!strchr("yMdHmsSX", c)) {
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+				return false; /* a letter we do not know: a typo */
+			p++;
+			continue;
+		}
+		n = run_of(p, (char)c);
+		if (seen[c]++ || (c == 'y' && n != 4) || (c == 'S' && n != 3) ||
+		    (c == 'X' && n != 3) || (strchr("MdHms", c) && n > 2))
+			return false;
+		p += n;
+	}
+	return seen['y'] && seen['M'] && seen['d'] && (seen['H'] == seen['m']) &&
+	       (!seen['s'] || seen['m']);
+}
+
 int
 src_date_fmt_parse(const char *name)
 {
@@ -38,7 +98,138 @@ src_date_fmt_parse(const char *name)
 	for (size_t i = 0; i < sizeof date_fmts / sizeof date_fmts[0]; i++)
 		if (strcmp(date_fmts[i].name, name) == 0)
 			return (int)date_fmts[i].fmt;
-	return -1;
+	if (!pattern_ok(name))
+		return -1;
+	for (int i = 0; i < n_patterns; i++)
+		if (strcmp(patterns[i], name) == 0)
+			return SRC_DATE_PATTERN + i;
+	if (n_patterns == MAX_PATTERNS)
+		return -1;
+	snprintf(patterns[n_patterns], PATTERN_LEN, "%s", name);
+	return SRC_DATE_PATTERN + n_patterns++;
+}
+
+static const char *
+pattern_of(enum src_date_fmt fmt)
+{
+	int i = (int)fmt - SRC_DATE_PATTERN;
+	return i >= 0 && i < n_patterns ? patterns[i] : NULL;
+}
+
+/* 1..max digits at *s (exactly max when `exact`), advancing *s. */
+static int
+take_digits(const char **s, int max, bool exact, int *v)
+{
+	int n = 0, x = 0;
+	while (n < max && (*s)[n] >= '0' && (*s)[n] <= '9') {
+		x = x * 10 + ((*s)[n] - '0');
+		n++;
+	}
+	if (n == 0 || (exact && n != max))
+		return -1;
+	*s += n;
+	*v = x;
+	return 0;
+}
+
+static int
+pattern_parse(const char *s, const char *pat, mc_time *out)
+{
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, off = 7 * 3600;
+
+	for (const char *p = pat; *p != '\0';) {
+		char c = *p;
+		int n, v;
+		if (c == '\'') {
+			const char *q = strchr(p + 1, '\'');
+			size_t lit = (size_t)(q - p - 1);
+			if (strncmp(s, p + 1, lit) != 0)
+				return -1;
+			s += lit;
+			p = q + 1;
+			continue;
+		}
+		if (!strchr("yMdHmsSX", c)) {
+			if (*s != c)
+				return -1;
+			s++;
+			p++;
+			continue;
+		}
+		n = run_of(p, c);
+		p += n;
+		if (c == 'S') {
+			while (*s >= '0' && *s <= '9')
+				s++;
+			continue;
+		}
+		if (c == 'X') {
+			int oh, om;
+			if (*s == 'Z') {
+				off = 0;
+				s++;
+				continue;
+			}
+			if ((*s != '+' && *s != '-') || (s++, take_digits(&s, 2, true, &oh)) != 0 ||
+			    *s++ != ':' || take_digits(&s, 2, true, &om) != 0 || oh > 14 || om > 59)
+				return -1;
+			off = (oh * 3600 + om * 60) * (s[-6] == '-' ? -1 : 1);
+			continue;
+		}
+		if (take_digits(&s, c == 'y' ? 4 : 2, c == 'y' || n == 2, &v) != 0)
+			return -1;
+		*(c == 'y'   ? &y
+		  : c == 'M' ? &mo
+		  : c == 'd' ? &d
+		  : c == 'H' ? &h
+		  : c == 'm' ? &mi
+			     : &sec) = v;
+	}
+	if (*s != '\0' || make_local(y, mo, d, h, mi, sec, out) != 0)
+		return -1;
+	/* make_local counts in Vietnam time (UTC+7) */
+	*out += 7 * 3600 - off;
+	return 0;
+}
+
+static char *
+pattern_format(mc_time t, const char *pat, char *buf, size_t size)
+{
+	struct civil_time ct = civil_split(t);
+	size_t o = 0;
+
+	for (const char *p = pat; *p != '\0' && o + 8 < size;) {
+		char c = *p;
+		int n;
+		if (c == '\'') {
+			const char *q = strchr(p + 1, '\'');
+			for (p++; p < q && o + 8 < size; p++)
+				buf[o++] = *p;
+			p = q + 1;
+			continue;
+		}
+		if (!strchr("yMdHmsSX", c)) {
+			buf[o++] = c;
+			p++;
+			continue;
+		}
+		n = run_of(p, c);
+		p += n;
+		if (c == 'S')
+			o += (size_t)snprintf(buf + o, size - o, "000");
+		else if (c == 'X')
+			o += (size_t)snprintf(buf + o, size - o, "+07:00");
+		else
+			o += (size_t)snprintf(buf + o, size - o, n == 1 ? "%d" : c == 'y' ? "%04d" : "%02d",
+					      c == 'y'   ? ct.date.year
+					      : c == 'M' ? ct.date.month
+					      : c == 'd' ? ct.date.day
+					      : c == 'H' ? ct.hour
+					      : c == 'm' ? ct.minute
+							 : ct.second);
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 /* n decimal digits at s into *v; 0 or -1. */
@@ -101,7 +292,11 @@ src_date_parse(const char *s, enum src_date_fmt fmt, mc_time *out)
 		*out = fmt == SRC_DATE_EPOCH_MS ? (mc_time)(v / 1000) : (mc_time)v;
 		return 0;
 	}
+	case SRC_DATE_PATTERN:
+		break;
 	}
+	if (pattern_of(fmt) != NULL && n <= 64)
+		return pattern_parse(s, pattern_of(fmt), out);
 	return -1;
 }
 
@@ -127,7 +322,11 @@ src_date_format(mc_time t, enum src_date_fmt fmt, char *buf, size_t size)
 	case SRC_DATE_EPOCH_S:
 		snprintf(buf, size, "%lld", (long long)t);
 		return buf;
+	case SRC_DATE_PATTERN:
+		break;
 	}
+	if (pattern_of(fmt) != NULL)
+		return pattern_format(t, pattern_of(fmt), buf, size);
 	buf[0] = '\0';
 	return buf;
 }

@@ -329,6 +329,10 @@ renew(struct job *j, const struct net_response *resp)
 {
 	struct mc_err err;
 
+	if (source_access_refused(j->src, resp->result == NET_OK ? resp->status : 0, &err)) {
+		job_fail(j, &err); /* no token to renew: said as it is */
+		return;
+	}
 	if (j->retried_auth || !source_link_refused(j->link)) {
 		mc_err_set(&err, MC_E_TOKEN_REFUSED, j->src->name, NULL);
 		err.http = resp->result == NET_OK ? (int)resp->status : 0;
