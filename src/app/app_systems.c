@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/api_key.h"
 #include "app/app_int.h"
 #include "config/file.h"
 #include "core/suggest.h"
@@ -100,6 +101,12 @@ add_system(struct app *a, const struct source_def *def, const char *name, const 
 			  cause != NULL ? cause : "");
 		free(cause);
 		return;
+	}
+	if (src->key_header != NULL) {
+		/* "auth": "api_key": the key from the keyring (`motcua api-key set`) */
+		char *key = app_api_key_get(name);
+		source_set_api_key(src, key);
+		xfree_secret(key);
 	}
 	a->links = xreallocarray(a->links, a->n_links + 1, sizeof *a->links);
 	a->links[a->n_links++] = source_link_new(src, &lo);
@@ -205,7 +212,9 @@ add_profiles(struct app *a)
 		if (!def->enabled || app_link(a, def->name) != NULL)
 			continue;
 		if (a->have_session)
-			auth_add_system(a->session.auth, def->name, NULL, def->base_url);
+			auth_add_system(a->session.auth, def->name,
+					def->profile != NULL ? def->profile->audience : NULL,
+					def->base_url);
 		add_system(a, def, def->name, def->dialect, NULL, NULL);
 	}
 }

@@ -85,6 +85,14 @@ const struct cli_command cli_commands[] = {
 	    "                   at every logout\n"
 	    "  --force          wipe even so: the unsent actions are lost (their number\n"
 	    "                   is said)\n")},
+	{"api-key", cmd_api_key, "api-key set|clear|status NAME",
+	 N_("the API key of a profile system that takes one, kept in the keyring"),
+	 N_("  set NAME      read the key from standard input (not shown when typed) and\n"
+	    "                keep it in the keyring for the system NAME\n"
+	    "  clear NAME    remove it\n"
+	    "  status NAME   whether one is kept (exit 1 when not)\n"
+	    "For profiles with \"auth\": \"api_key\" (doc/sources.md); the key never goes\n"
+	    "in a file, an argument or the environment.\n")},
 	{"sign", cmd_sign,
 	 "sign FILE... (-o FILE.p7s | --outdir DIR) [--module PATH] [--token LABEL]\n"
 	 "           [--key LABEL|ID] [--remote URL [--credential ID]] [--pin-fd N]\n"
