@@ -40,7 +40,7 @@ for i in range(1, 13):
     RECORDS[code] = {
         "ma-hs": code,
         "tinh-trang": "cho-tiep-nhan" if i <= 8 else "dang-xu-ly",
-        "nguoi-nop": {"ho-ten": "Người Nộp %d" % i, "so-dinh-danh": "0790%08d" % i},
+        "nguoi-nop": {"ho-ten": "Người Nộp %d" % i, "so-dinh-danh": "THU-NGHIEM-%03d" % i},
         "thu-tuc": {"ma": "XA.TT.%02d" % (i % 3), "ten": "Thủ tục xã số %d" % (i % 3)},
         "don-vi": "UBND xã Hòa Bình",
         "ngay-nop": NOW - 86400 * i,
