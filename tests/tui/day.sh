@@ -47,8 +47,9 @@ until_ok() { # SECONDS COMMAND...
 login() {
 	"$M" login --issuer "$SBX_URL" > "$LOG/login.out" 2> "$LOG/login.err" &
 	lp=$!
-	until_ok 20 grep -q '^user_code: ' "$LOG/login.out" ||
-		fail "no user_code: $(cat "$LOG/login.err")"
+	# the whole code (a reader may see the file while it is being written)
+	until_ok 20 grep -q '^user_code: [A-Z0-9]\{4\}-[A-Z0-9]\{4\}$' "$LOG/login.out" ||
+		fail "no user_code: $(cat "$LOG/login.out" "$LOG/login.err")"
 	uc=$(sed -n 's/^user_code: //p' "$LOG/login.out")
 	reply=$(sbx_curl /_control/approve --data-urlencode "user_code=$uc" 2>&1)
 	printf '%s' "$reply" | jq -e .ok > /dev/null 2>&1 || fail "approve $uc: $reply"
