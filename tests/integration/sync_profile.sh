@@ -1,6 +1,7 @@
 #!/bin/sh
 # sync_profile.sh - a system that fits the supported patterns needs no C
-# code: with the example profiles of config/sources.d/examples in
+# code (actions and the dossier's lists included, for tuphap): with the
+# example profiles of config/sources.d/examples in
 # $MOTCUA_HOME/sources.d, the generic connector replaces the built-in tinh,
 # congan and tuphap dialects against a sandbox and the inbox holds the same
 # dossiers with the same statuses; a broken profile is reported with its file
@@ -45,4 +46,29 @@ sbx_eq "$(printf '%s' "$out" | jq '[.sources[] | .new + .changed] | add')" 0 "se
 printf '%s' "$out" | jq -r '.sources[] | "idle poll via profile \(.name): \(.bytes_in + .bytes_out) bytes"'
 sbx_eq "$(printf '%s' "$out" | jq '[.sources[] | select(.bytes_in + .bytes_out >= 1024)] | length')" 0 \
 	"profiles whose idle poll cost 1 KB or more"
+# the whole dossier through the tuphap profile's lists, and its actions: a
+# receive and a refusal sent once each; return-result (uploads: the
+# built-in connector's) refused at act time
+A=$(jq -r '[.[] | select(.source == "tuphap" and .status == 1)][0].code' "$truth")
+B=$(jq -r '[.[] | select(.source == "tuphap" and .status == 1)][1].code' "$truth")
+[ "$A" != null ] && [ "$B" != null ] || sbx_die "no two tuphap dossiers waiting to be received"
+"$M" show "$A" --json >"$SYNC_TMP/a.json" 2>"$SYNC_TMP/a.err" || sbx_die "show $A: $(cat "$SYNC_TMP/a.err")"
+sbx_eq "$(jq -r .detail_read "$SYNC_TMP/a.json")" read "$A: detail read through the profile"
+[ "$(jq '.history | length' "$SYNC_TMP/a.json")" -ge 1 ] || sbx_die "$A: no history through the profile"
+sbx_eq "$(jq '.history[0].status' "$SYNC_TMP/a.json")" 1 "$A: history starts at submission"
+applied=$(sbx_stat .actions.applied)
+"$M" act "$A" receive >/dev/null 2>"$SYNC_TMP/act.err" || sbx_die "act receive: $(cat "$SYNC_TMP/act.err")"
+"$M" act "$B" refuse --reason "Hồ sơ không đúng thủ tục" >/dev/null 2>"$SYNC_TMP/act.err" ||
+	sbx_die "act refuse: $(cat "$SYNC_TMP/act.err")"
+"$M" sync >/dev/null 2>"$SYNC_TMP/sync3.err" || sbx_die "sync with actions: $(cat "$SYNC_TMP/sync3.err")"
+sbx_eq "$(sbx_curl "/_control/dossiers?code=$A" | jq -r .dossier.status)" 2 "$A received through the profile"
+sbx_eq "$(sbx_curl "/_control/dossiers?code=$B" | jq -r .dossier.status)" 3 "$B refused through the profile"
+sbx_eq "$(sbx_stat .actions.applied)" $((applied + 2)) "actions applied through the profile"
+sbx_eq "$(sbx_stat .actions.applied_more_than_once)" 0 "applied more than once"
+sbx_eq "$("$M" queue --json | jq length)" 0 "entries left open"
+rc=0
+LANGUAGE=en "$M" act "$A" return-result --file /dev/null >/dev/null 2>"$SYNC_TMP/rr.err" || rc=$?
+[ $rc != 0 ] || sbx_die "return-result was accepted through a profile that does not describe it"
+grep -q "does not describe the action 'return-result'" "$SYNC_TMP/rr.err" ||
+	sbx_die "return-result refused without saying why: $(cat "$SYNC_TMP/rr.err")"
 echo "sync_profile: ok"
