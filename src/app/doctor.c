@@ -1,6 +1,8 @@
 /*
  * doctor.c - the checks of `motcua doctor` (doctor.h).  Systems are
  * checked one after the other: clarity beats speed here.
+ *
+ * The sources.d/ folders are listed by doctor_sources.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,12 +188,7 @@ app_doctor(struct app *a, app_check_fn *fn, void *ctx)
 	if (f != NULL)
 		fclose(f);
 	fn(ctx, &c);
-	memset(&c, 0, sizeof c);
-	c.kind = APP_CHECK_SOURCES_D;
-	c.ok = true;
-	c.text = a->sources_dir;
-	c.n = (int64_t)a->n_defs;
-	fn(ctx, &c);
+	fails += app_doctor_sources(a, fn, ctx);
 	memset(&c, 0, sizeof c);
 	c.kind = APP_CHECK_CALENDAR;
 	c.ok = true;

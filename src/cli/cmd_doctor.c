@@ -4,10 +4,11 @@
  * file read (config.json, sources.d/, calendar/, procedures.json), a
  * warning for each yearly notice of days off that is missing, the
  * store, the keyring, the sign-in, and for each system whether it answers
- * and accepts a token of its own (one small pull, nothing stored).  A
- * problem found while reading a file is that file's verdict: no check says
- * both ok and FAIL.  Exit 1 when a check failed, 2 when config.json itself
- * is refused.
+ * and accepts a token of its own (one small pull, nothing stored).  Under
+ * sources.d, one line per file of every sources.d/ folder, the ones not
+ * read included: its system, its dialect, the file, used or not and why.  A problem found while reading a file is
+ * that file's verdict: no check says both ok and FAIL.  Exit 1 when a
+ * check failed, 2 when config.json itself is refused.
  *
  * `doctor --repair` copies what can still be read of a damaged (or empty,
  * or missing) store into a new file and keeps the old one beside it, then
@@ -50,7 +51,8 @@ check(struct doctor *d, bool ok, const char *what, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	printf("%-4s  %-12s %s\n", ok ? "ok" : "FAIL", what, msg);
+	/* paths, names and a server's words: shown in their visible form */
+	cli_printf(stdout, "%-4s  %-12s %s\n", ok ? "ok" : "FAIL", what, msg);
 	if (!ok)
 		d->n_fail++;
 }
@@ -147,6 +149,114 @@ calendar_check(struct doctor *d, const struct app_calendar_dirs *cd)
 	files_check(d, "calendar", cd->dir, cd->n, fine);
 }
 
+/* What opening said of the files of `dir`: said again, each on its file's line. */
+static void
+said_of_dir(struct doctor *d, const char *dir)
+{
+	size_t len = dir != NULL ? strlen(dir) : 0;
+
+	for (size_t i = 0; len > 0 && i < d->n_warnings; i++) {
+		const char *at = strstr(d->warnings[i], dir);
+		if (at != NULL && at[len] == '/')
+			d->said[i] = true;
+	}
+}
+
+/* The sources.d/ read: one verdict for the folder, its files below. */
+static void
+sources_check(struct doctor *d, const struct app_check *c)
+{
+	said_of_dir(d, c->text);
+	if (c->text == NULL)
+		check(d, c->ok, "sources.d", "%s", _("none (the systems come from the sign-in)"));
+	else if (c->ok)
+		check(d, true, "sources.d", _("%s: %lld profiles"), c->text, (long long)c->n);
+	else
+		check(d, false, "sources.d", _("%s: %lld profiles, %lld files not used (below)"),
+		      c->text, (long long)c->n, (long long)c->m);
+}
+
+/* A sources.d/ that exists but is not read, and why: a warning. */
+static void
+unread_folder(struct doctor *d, const struct app_check *c)
+{
+	char line[2048];
+
+	said_of_dir(d, c->text);
+	switch (c->unread) {
+	case APP_UNREAD_SHADOWED:
+		snprintf(line, sizeof line,
+			 _("warning: %s is not read: %s is read instead (only the first "
+			   "folder's sources.d is)"),
+			 c->text, c->name != NULL ? c->name : "?");
+		break;
+	case APP_UNREAD_HOME:
+		snprintf(line, sizeof line,
+			 _("warning: %s is not read: MOTCUA_HOME is set, so only %s/sources.d "
+			   "is read"),
+			 c->text, c->name != NULL ? c->name : "?");
+		break;
+	case APP_UNREAD_CONFIG:
+	default:
+		snprintf(line, sizeof line,
+			 _("warning: %s is not read: --config names the folder %s, so only its "
+			   "sources.d is read"),
+			 c->text, c->name != NULL ? c->name : "?");
+		break;
+	}
+	cli_printf(stdout, "%-4s  %-12s %s\n", "", "sources.d", line);
+}
+
+/* One file of a sources.d/: its system, its dialect, the file, whether it is
+ * used, and why not. */
+static void
+profile_line(struct doctor *d, const struct app_check *c)
+{
+	const struct app_check_profile *p = &c->profile;
+	const char *dialect = p->dialect == NULL		  ? ""
+			      : strcmp(p->dialect, "generic") == 0 ? _("generic profile")
+								  : p->dialect;
+	char line[2048], buf[1024];
+
+	switch (p->verdict) {
+	case APP_PROFILE_USED:
+		snprintf(line, sizeof line, _("%s, %s: used"), dialect, p->path);
+		break;
+	case APP_PROFILE_UNREAD:
+		snprintf(line, sizeof line, _("%s, %s: not read (its folder is not)"), dialect,
+			 p->path);
+		break;
+	case APP_PROFILE_BROKEN:
+		/* the error names the file first */
+		snprintf(line, sizeof line,
+			 p->folder_read ? _("not used: %s")
+					: _("not read (its folder is not), and refused anyway: %s"),
+			 p->error != NULL ? p->error : p->path);
+		break;
+	case APP_PROFILE_DUPLICATE:
+		snprintf(line, sizeof line,
+			 p->folder_read ? _("%s, %s: not used: %s is defined first in %s, which wins")
+					: _("%s, %s: not read (its folder is not); %s is defined "
+					    "first in %s"),
+			 dialect, p->path, p->name, p->winner);
+		break;
+	case APP_PROFILE_DISABLED:
+		snprintf(line, sizeof line, _("%s, %s: not used: \"enabled\": false turns it off"),
+			 dialect, p->path);
+		break;
+	case APP_PROFILE_NO_SYSTEM:
+	default:
+		words_err(&c->err, buf, sizeof buf);
+		/* said while opening too, in the same words: once is enough */
+		for (size_t i = 0; i < d->n_warnings; i++)
+			if (strcmp(d->warnings[i], buf) == 0)
+				d->said[i] = true;
+		snprintf(line, sizeof line, _("%s, %s: not used: %s"), dialect, p->path, buf);
+		break;
+	}
+	cli_printf(stdout, "%-4s  %-12s %s\n", "", p->name != NULL ? p->name : "?", line);
+}
+
 /* What to do about a store that cannot be used (a command line may name flags). */
 static void
 repair_hint(enum mc_errc code)
@@ -176,11 +286,13 @@ on_check(void *ctx, const struct app_check *c)
 		file_check(d, "config", c->text, fine);
 		break;
 	case APP_CHECK_SOURCES_D:
-		if (c->text != NULL)
-			snprintf(fine, sizeof fine, _("%s: %lld profiles"), c->text, (long long)c->n);
-		else
-			snprintf(fine, sizeof fine, "%s", _("none (the systems come from the sign-in)"));
-		file_check(d, "sources.d", c->text, fine);
+		sources_check(d, c);
+		break;
+	case APP_CHECK_SOURCES_D_UNREAD:
+		unread_folder(d, c);
+		break;
+	case APP_CHECK_PROFILE:
+		profile_line(d, c);
 		break;
 	case APP_CHECK_CALENDAR:
 		calendar_check(d, c->calendar);
