@@ -2,11 +2,23 @@
  * doctor.c - the checks of `motcua doctor` (doctor.h).  Systems are
  * checked one after the other: clarity beats speed here.
  *
+ * The live check of a system is the pull's own first step, as src/sync
+ * takes it (the link for the token, the connector's pull_request and
+ * pull_parse, a position ceiling as sync's), from no position, and its
+ * page is read and thrown away: nothing reaches the store, so no position
+ * moves and the next sync reads the same page.  It waits a few seconds at
+ * most (LIVE_MS), one attempt: support staff on the phone should not wait
+ * for a system that hangs.
+ *
  * The sources.d/ folders are listed by doctor_sources.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "app/app_int.h"
 #include "app/doctor.h"
@@ -15,6 +27,13 @@
 #include "auth/auth.h"
 #include "core/xalloc.h"
 #include "sources/source.h"
+
+/* How long the live check of one system waits for its token, and for its
+ * first page (connecting included). */
+#define LIVE_MS 6000
+/* As src/sync's: how far a server's clock may run ahead of ours before an
+ * update time counts as impossible (source_set_ceiling). */
+#define CLOCK_SKEW_S (10 * 60)
 
 struct wait {
 	bool done;
@@ -29,6 +48,7 @@ struct wait {
 	enum mc_errc net_code;
 	long http;
 	struct app_check_transport tr;
+	struct app_check_page page;
 };
 
 static void
@@ -47,6 +67,114 @@ wait_net(struct app *a, const bool *flag)
 {
 	while (!*flag && net_poll(a->net, 1000, NULL, 0) >= 0)
 		;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* wait_net for at most ms: whether *flag came. */
+static bool
+wait_net_for(struct app *a, const bool *flag, int64_t ms)
+{
+	int64_t end = mono_ms() + ms, left;
+
+	while (!*flag && (left = end - mono_ms()) > 0)
+		if (net_poll(a->net, left < 250 ? (int)left : 250, NULL, 0) < 0)
+			break;
+	return *flag;
+}
+
+/* s[0..len) cut to fit size (a NUL added) between two UTF-8 characters,
+ * blanks and line ends run together into one space, trimmed. */
+static void
+one_line(char *out, size_t size, const char *s, size_t len)
+{
+	size_t n = 0;
+	bool blank = false;
+
+	for (size_t i = 0; i < len && s[i] != '\0' && n + 1 < size; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
+			blank = n > 0;
+			continue;
+		}
+		if (blank && n + 2 < size)
+			out[n++] = ' ';
+		blank = false;
+		out[n++] = (char)ch;
+	}
+	/* not inside a character: back to the start of the last one cut */
+	if (n + 1 >= size)
+		while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
+			n--;
+	if (n > 0 && ((unsigned char)out[n - 1] & 0x80) != 0 &&
+	    ((unsigned char)out[n - 1] & 0xc0) == 0xc0)
+		n--; /* a lead byte left without its tail */
+	out[n] = '\0';
+}
+
+/*
+ * What an error reply says in its own words: a JSON object's message (the
+ * usual names, or one level down under "error"), an HTML page's title (a
+ * maintenance page), or the first line of plain text.  Only for error
+ * statuses: a 2xx body is a page of dossiers, never quoted.
+ */
+static void
+server_words(const struct net_response *resp, char *out, size_t size)
+{
+	static const char *const keys[] = {"message", "error_description", "detail",
+					   "thong_diep", "title", "error"};
+	const char *ct = net_response_header(resp, "Content-Type");
+
+	out[0] = '\0';
+	if (resp->body_len == 0)
+		return;
+	if (ct != NULL && strstr(ct, "json") != NULL) {
+		json_t *j = json_loadb(resp->body, resp->body_len, 0, NULL);
+		json_t *in = json_is_object(j) ? json_object_get(j, "error") : NULL;
+
+		for (size_t i = 0; json_is_object(j) && out[0] == '\0' && i < 6; i++) {
+			json_t *v = json_object_get(j, keys[i]);
+			if (!json_is_string(v) && json_is_object(in))
+				v = json_object_get(in, keys[i]);
+			if (json_is_string(v))
+				one_line(out, size, json_string_value(v), json_string_length(v));
+		}
+		json_decref(j);
+	} else if (ct != NULL && strstr(ct, "html") != NULL) {
+		const char *b = resp->body, *t = NULL, *e;
+
+		for (const char *p = b; *p != '\0' && t == NULL; p++)
+			if (strncasecmp(p, "<title>", 7) == 0)
+				t = p + 7;
+		for (e = t; e != NULL && *e != '\0' && *e != '<'; e++)
+			;
+		if (t != NULL)
+			one_line(out, size, t, (size_t)(e - t));
+	} else if (ct == NULL || strncasecmp(ct, "text/", 5) == 0) {
+		const char *nl = memchr(resp->body, '\n', resp->body_len);
+		one_line(out, size, resp->body, nl != NULL ? (size_t)(nl - resp->body) : resp->body_len);
+	}
+}
+
+/* "GET /tinh/api/DanhSachHoSo": the method and the URL's path, no query. */
+static void
+request_line(const struct net_request *req, char *out, size_t size)
+{
+	const char *url = net_request_get_url(req), *path = strstr(url, "://");
+	size_t len;
+
+	path = path != NULL ? strchr(path + 3, '/') : NULL;
+	if (path == NULL)
+		path = "/";
+	len = strcspn(path, "?#");
+	snprintf(out, size, "%s %.*s", net_request_get_method(req), (int)len, path);
 }
 
 static void
@@ -84,31 +212,57 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 		w->net_code = net_response_errc(resp);
 		return;
 	}
+	if (resp->status >= 400)
+		server_words(resp, w->page.server_says, sizeof w->page.server_says);
 	w->parse = src->ops->pull_parse(src, resp, NULL, &page, &w->cause);
+	if (w->parse == SOURCE_PARSE_OK) {
+		w->page.read = true;
+		w->page.items = (int64_t)page.n_items;
+		w->page.refused = (int64_t)page.n_rejected;
+		if (page.n_rejected > 0 && page.rejected[0] != NULL)
+			snprintf(w->page.first_refusal, sizeof w->page.first_refusal, "%s",
+				 page.rejected[0]);
+	}
 	source_page_release(&page);
 }
 
-/* One one-row page of the system through its link (nothing stored). */
+/*
+ * The first page of the system's pull through its link, from no position,
+ * read and thrown away (nothing stored).  A generic profile's whole page,
+ * since its field mapping is what needs checking; a built-in dialect's
+ * one row: cheap.
+ */
 static void
 check_system(struct app *a, struct source_link *l, app_check_fn *fn, void *ctx, int *fails)
 {
 	struct source *src = source_link_source(l);
 	struct app_check c = {.kind = APP_CHECK_SYSTEM, .system = src->name,
 			      .text = src->base_url};
+	struct net_timeouts limit = {.connect_ms = LIVE_MS, .total_ms = LIVE_MS};
 	struct wait w = {0};
 	struct net_request *req;
 	int save_page = src->page_size;
+	bool probe = strcmp(src->dialect, "generic") != 0;
 
 	w.link = l;
 	source_link_want(l, on_link, &w); /* the token, the session: as every job */
-	wait_net(a, &w.done);
+	if (!wait_net_for(a, &w.done, LIVE_MS)) {
+		source_link_forget(l, &w); /* its answer, if it comes, goes nowhere */
+		mc_err_set(&c.err, MC_E_NETWORK, src->name,
+			   "no token or session within %d s", LIVE_MS / 1000);
+		fn(ctx, &c);
+		(*fails)++;
+		return;
+	}
 	if (w.err != NULL) {
 		c.err = *w.err;
 		fn(ctx, &c);
 		(*fails)++;
 		return;
 	}
-	src->page_size = 1; /* a one-row page: cheap */
+	if (probe)
+		src->page_size = 1;
+	source_set_ceiling(src, app_now(a) + CLOCK_SKEW_S);
 	req = src->ops->pull_request(src, a->net, NULL);
 	src->page_size = save_page;
 	if (req == NULL) {
@@ -119,11 +273,19 @@ check_system(struct app *a, struct source_link *l, app_check_fn *fn, void *ctx, 
 	}
 	memset(&w, 0, sizeof w);
 	w.link = l;
+	request_line(req, c.page.request, sizeof c.page.request);
+	/* one attempt within LIVE_MS (the connector's retries would wait them
+	 * over again), and the net ends it: on_page is always called */
+	net_request_timeouts(req, &limit);
+	net_request_retry(req, &(struct net_retry_policy){.max_attempts = 1});
 	net_request_flags(req, NET_REQ_CERT_INFO); /* the certificate, for the report */
 	net_request_on_done(req, on_page, &w);
 	net_submit(a->net, req);
 	wait_net(a, &w.done);
 	/* the connector's reading of the page decides: a page it reads is a yes */
+	snprintf(w.page.request, sizeof w.page.request, "%s", c.page.request);
+	w.page.probe = probe;
+	c.page = w.page;
 	c.transport = w.tr;
 	if (w.tr.expires > 0)
 		c.transport.days_left = (w.tr.expires - (int64_t)app_now(a)) / 86400;

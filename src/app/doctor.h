@@ -6,8 +6,10 @@
  * why), the yearly notices missing (this year's; from 1 December the next
  * year's), the store (path, schema, integrity, count), the keyring, the
  * sign-in, and for each system whether it answers and accepts its token
- * (through its link, as every job reaches it, then one one-row pull,
- * nothing stored).  The app runs them; the front end words each result.
+ * (through its link, as every job reaches it, then the first page of its
+ * pull: a whole page for a generic profile, one row for a built-in
+ * dialect; within a few seconds; nothing stored, no position moved).  The
+ * app runs them; the front end words each result.
  *
  * It also repairs a damaged store (app_doctor_repair(): what can be read
  * is copied into a new file, the old one is kept beside it), the one thing
@@ -53,7 +55,9 @@ enum app_check_kind {
 	APP_CHECK_SIGNIN,        /* text: the issuer; signin: the result; name; err.detail */
 	APP_CHECK_DISCOVERY,     /* text: the issuer; err */
 	APP_CHECK_NO_SYSTEMS,    /* text: the sources.d folder */
-	APP_CHECK_SYSTEM,        /* system, text: its URL; ok; err (what failed) */
+	APP_CHECK_SYSTEM,        /* system, text: its URL; ok; err (what failed);
+				    page: its first page, or where the request
+				    went and what the server said */
 };
 
 /* Why a sources.d/ folder that exists is not read (config/config.h's rule:
@@ -88,6 +92,20 @@ struct app_check_profile {
 	const char *winner;      /* DUPLICATE: the file that defines the name first */
 };
 
+/* APP_CHECK_SYSTEM: the first page of its pull, read and thrown away. */
+struct app_check_page {
+	bool read;               /* the page came and was read: the counts below */
+	bool probe;              /* one row asked (a built-in dialect), not a page */
+	int64_t items;           /* dossiers read */
+	int64_t refused;         /* dossiers of the page refused one by one */
+	char first_refusal[256]; /* the first one's reason, "CODE: field 'x': why" */
+	char request[256];       /* "GET /tinh/api/DanhSachHoSo": where it went
+				    (no query: it may carry a position); "" when
+				    no request was made */
+	char server_says[200];   /* an error reply's own words (its JSON message,
+				    an HTML page's title, a line of text); "" */
+};
+
 struct app_check {
 	enum app_check_kind kind;
 	bool ok;
@@ -100,6 +118,7 @@ struct app_check {
 	const struct app_calendar_dirs *calendar; /* APP_CHECK_CALENDAR */
 	enum app_unread_reason unread;            /* APP_CHECK_SOURCES_D_UNREAD */
 	struct app_check_profile profile;         /* APP_CHECK_PROFILE */
+	struct app_check_page page;               /* APP_CHECK_SYSTEM */
 	/* APP_CHECK_SYSTEM: the transport its page came over */
 	struct app_check_transport {
 		bool https;

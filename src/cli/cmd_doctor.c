@@ -4,9 +4,10 @@
  * file read (config.json, sources.d/, calendar/, procedures.json), a
  * warning for each yearly notice of days off that is missing, the
  * store, the keyring, the sign-in, and for each system whether it answers
- * and accepts a token of its own (one small pull, nothing stored).  Under
- * sources.d, one line per file of every sources.d/ folder, the ones not
- * read included: its system, its dialect, the file, used or not and why.  A problem found while reading a file is
+ * and accepts a token of its own, and what the first page of its pull
+ * holds (nothing stored).  Under sources.d, one line per file of every
+ * sources.d/ folder, the ones not read included: its system, its dialect,
+ * the file, used or not and why.  A problem found while reading a file is
  * that file's verdict: no check says both ok and FAIL.  Exit 1 when a
  * check failed, 2 when config.json itself is refused.
  *
@@ -257,6 +258,44 @@ profile_line(struct doctor *d, const struct app_check *c)
 	cli_printf(stdout, "%-4s  %-12s %s\n", "", p->name != NULL ? p->name : "?", line);
 }
 
+/* Where a failed first page was asked for, and the server's own words. */
+static void
+page_failed(const struct app_check_page *p, char *out, size_t size)
+{
+	size_t len;
+
+	out[0] = '\0';
+	if (p->request[0] != '\0')
+		snprintf(out, size, "; %s", p->request);
+	len = strlen(out);
+	if (p->server_says[0] != '\0' && len < size) {
+		snprintf(out + len, size - len, "; ");
+		len = strlen(out);
+		if (len < size)
+			snprintf(out + len, size - len, _("the server says: \"%s\""), p->server_says);
+	}
+}
+
+/* What the first page of a system's pull held. */
+static void
+first_page(const struct app_check *c)
+{
+	const struct app_check_page *p = &c->page;
+	char line[1024];
+	size_t len;
+
+	if (!p->read)
+		return;
+	snprintf(line, sizeof line,
+		 p->probe ? _("first row (a one-row probe): %lld dossiers read, %lld refused")
+			  : _("first page: %lld dossiers read, %lld refused"),
+		 (long long)p->items, (long long)p->refused);
+	len = strlen(line);
+	if (p->refused > 0 && len < sizeof line)
+		snprintf(line + len, sizeof line - len, _(" (first reason: %s)"), p->first_refusal);
+	cli_printf(stdout, "%-4s  %-12s %s\n", "", "", line);
+}
+
 /* What to do about a store that cannot be used (a command line may name flags). */
 static void
 repair_hint(enum mc_errc code)
@@ -347,11 +386,14 @@ on_check(void *ctx, const struct app_check *c)
 		      c->text);
 		break;
 	case APP_CHECK_SYSTEM:
-		if (c->ok)
+		if (c->ok) {
 			check(d, true, c->system, _("%s answers and accepts its token"), c->text);
-		else
-			check(d, false, c->system, "%s: %s", c->text,
-			      words_err(&c->err, buf, sizeof buf));
+		} else {
+			page_failed(&c->page, fine, sizeof fine);
+			check(d, false, c->system, "%s: %s%s", c->text,
+			      words_err(&c->err, buf, sizeof buf), fine);
+		}
+		first_page(c);
 		transport(d, c);
 		break;
 	}
