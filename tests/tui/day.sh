@@ -45,9 +45,13 @@ until_ok() { # SECONDS COMMAND...
 
 # ---- login: one process ----------------------------------------------------------
 login() {
+	# gone before login starts: the shell of the background job truncates
+	# the file only when it gets to it, and the wait below could read the
+	# previous login's code meanwhile (an empty approval under load)
+	rm -f "$LOG/login.out" "$LOG/login.err"
 	"$M" login --issuer "$SBX_URL" > "$LOG/login.out" 2> "$LOG/login.err" &
 	lp=$!
-	# the whole code (a reader may see the file while it is being written)
+	# the whole code
 	until_ok 20 grep -q '^user_code: [A-Z0-9]\{4\}-[A-Z0-9]\{4\}$' "$LOG/login.out" ||
 		fail "no user_code: $(cat "$LOG/login.out" "$LOG/login.err")"
 	uc=$(sed -n 's/^user_code: //p' "$LOG/login.out")
