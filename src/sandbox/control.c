@@ -2,8 +2,9 @@
  * control.c - the control API under /_control/ for tests and trainers:
  * switch systems off and on, change faults, move the clock, approve or deny
  * a device sign-in as the phone would, read the exactly-once statistics,
- * peek at dossiers without any dialect in between, and poison a dossier with
- * hostile data (what motcua does with it is the point of the exercise).
+ * peek at dossiers without any dialect in between, poison a dossier with
+ * hostile data (what motcua does with it is the point of the exercise), and
+ * load a guided exercise and read the trainee's progress in it.
  * No authentication; sandbox.c only lets loopback clients in.
  */
 #include "sandbox/dialect.h"
@@ -327,6 +328,51 @@ out:
 	free(value);
 }
 
+/*
+ * /_control/exercise: POST the exercise file as the body to load it, GET
+ * the progress, DELETE to forget it.  Errors quote the file as "exercise".
+ */
+static void
+exercise_ctl(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp)
+{
+	json_t *j;
+	char *cause = NULL;
+
+	if (strcmp(req->method, "POST") == 0) {
+		if (sandbox_exercise_load(sb, req->body != NULL ? req->body : "", req->body_len,
+					  "exercise", &cause) != 0) {
+			fail(resp, 400, cause);
+			free(cause);
+			return;
+		}
+		ok(resp, sandbox_exercise_status(sb));
+		return;
+	}
+	if (strcmp(req->method, "DELETE") == 0) {
+		sandbox_exercise_unload(sb);
+		ok(resp, sandbox_exercise_status(sb));
+		return;
+	}
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+		fail(resp, 405, "method not allowed");
+		return;
+	}
+	j = sandbox_exercise_status(sb);
+	sbx_response_json(resp, 200, j);
+}
+
+static void
+hint_ctl(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp)
+{
+	(void)req;
+	if (sb->exercise == NULL) {
+		fail(resp, 409, "no exercise loaded");
+		return;
+	}
+	exercise_hint(sb->exercise);
+	ok(resp, sandbox_exercise_status(sb));
+}
+
 struct control_route {
 	const char *path;
 	const char *method; /* NULL: any */
@@ -374,6 +420,8 @@ static const struct control_route control_routes[] = {
 	{"/_control/poison", "POST", poison},
 	{"/_control/health", "GET", health},
 	{"/_control/audit", "GET", audit_sink_control},
+	{"/_control/exercise", NULL, exercise_ctl},
+	{"/_control/exercise/hint", "POST", hint_ctl},
 };
 
 void

@@ -171,7 +171,7 @@ dialect_upload_handle(struct sandbox *sb, int src, const struct sbx_request *req
 			return;
 		}
 		sbx_response_json(resp, 201, upload_json(up, camel));
-		snprintf(buf, sizeof(buf), "%s/uploads/%s", base, up->id);
+		snprintf(buf, sizeof(buf), "%s%s/uploads/%s", sb->path_prefix, base, up->id);
 		sbx_response_header(resp, "Location", buf);
 		offset_headers(resp, up);
 		return;

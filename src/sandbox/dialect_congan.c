@@ -100,9 +100,10 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	json_object_set_new(j, "payment_state", json_integer(d->payment));
 	json_t *files = json_array();
 	for (size_t i = 0; i < p->n_parts; i++) {
-		char id[64], url[160];
+		char id[64], url[192];
 		sandbox_part_id(d, i, id, sizeof(id));
-		snprintf(url, sizeof(url), BASE "/records/%s/files/%s", d->code, id);
+		snprintf(url, sizeof(url), "%s" BASE "/records/%s/files/%s", sb->path_prefix, d->code,
+			 id);
 		json_array_append_new(
 			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "file_id", id, "file_name",
 					 p->parts[i].name, ".", p->parts[i].ext, "component_code",
@@ -312,6 +313,7 @@ dialect_congan_handle(struct sandbox *sb, const struct sbx_request *req,
 		return;
 	}
 	if (tail[0] == '\0' && get) {
+		sandbox_viewed(sb, idx);
 		sbx_response_json(resp, 200, record_json(sb, d, true));
 		resp->gzip = true;
 		return;

@@ -296,10 +296,12 @@ lookup(struct sandbox *sb, json_t *data, struct sbx_response *resp)
 {
 	uint32_t idx;
 	struct world_dossier *d = find(sb, data, &idx);
-	if (d == NULL)
+	if (d == NULL) {
 		reply(resp, DV_NOT_FOUND, "Không tìm thấy hồ sơ", NULL);
-	else
-		reply(resp, DV_OK, "Thành công", json_pack("{s:o}", "data", dossier_json(sb, d, true)));
+		return;
+	}
+	sandbox_viewed(sb, idx);
+	reply(resp, DV_OK, "Thành công", json_pack("{s:o}", "data", dossier_json(sb, d, true)));
 }
 
 static void

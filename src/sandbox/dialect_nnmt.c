@@ -120,9 +120,10 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	json_object_set_new(j, "payment", json_pack("{s:s}", "state", payment_state(d->payment)));
 	json_t *att = json_array();
 	for (size_t i = 0; i < p->n_parts; i++) {
-		char id[64], href[160];
+		char id[64], href[192];
 		sandbox_part_id(d, i, id, sizeof(id));
-		snprintf(href, sizeof(href), BASE "/dossiers/%s/attachments/%s", d->code, id);
+		snprintf(href, sizeof(href), "%s" BASE "/dossiers/%s/attachments/%s", sb->path_prefix,
+			 d->code, id);
 		json_array_append_new(
 			att, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "id", id, "name", p->parts[i].name,
 				       ".", p->parts[i].ext, "component", p->parts[i].code, "size",
@@ -313,6 +314,7 @@ dialect_nnmt_handle(struct sandbox *sb, const struct sbx_request *req, struct sb
 		return;
 	}
 	if (tail[0] == '\0' && get) {
+		sandbox_viewed(sb, idx);
 		sbx_response_json(resp, 200, record_json(sb, d, true));
 		return;
 	}

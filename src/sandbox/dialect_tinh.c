@@ -127,9 +127,9 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 		return j;
 	json_t *files = json_array();
 	for (size_t i = 0; i < p->n_parts; i++) {
-		char id[64], url[160];
+		char id[64], url[192];
 		sandbox_part_id(d, i, id, sizeof(id));
-		snprintf(url, sizeof(url), BASE "/TaiTep?ma_tep=%s", id);
+		snprintf(url, sizeof(url), "%s" BASE "/TaiTep?ma_tep=%s", sb->path_prefix, id);
 		json_array_append_new(
 			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "ma_tep", id, "ten_tep",
 					 p->parts[i].name, ".", p->parts[i].ext, "ma_thanh_phan",
@@ -396,12 +396,14 @@ dialect_tinh_handle(struct sandbox *sb, const struct sbx_request *req, struct sb
 		uint32_t idx;
 		struct world_dossier *d =
 			dialect_find(sb, sbx_request_arg(req, "so_ho_so"), SRC_TINH, &idx);
-		if (d == NULL)
+		if (d == NULL) {
 			legacy_error(resp, "KHONG_TIM_THAY", "Không tìm thấy hồ sơ");
-		else
+		} else {
+			sandbox_viewed(sb, idx);
 			sbx_response_json(resp, 200,
 					  json_pack("{s:s,s:o}", "ket_qua", "thanh_cong", "du_lieu",
 						    record_json(sb, d, true)));
+		}
 	} else if (strcmp(rest, "/XuLyHoSo") == 0 && strcmp(req->method, "POST") == 0) {
 		act(sb, req, resp);
 	} else if (get && strcmp(rest, "/TaiTep") == 0) {

@@ -133,9 +133,10 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 
 	json_t *files = json_array();
 	for (size_t i = 0; i < p->n_parts; i++) {
-		char url[160];
+		char url[192];
 		sandbox_part_id(d, i, id, sizeof(id));
-		snprintf(url, sizeof(url), BASE "/dossiers/%s/files/%s", d->code, id);
+		snprintf(url, sizeof(url), "%s" BASE "/dossiers/%s/files/%s", sb->path_prefix,
+			 d->code, id);
 		json_array_append_new(
 			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "id", id, "name",
 					 p->parts[i].name, ".", p->parts[i].ext, "componentCode",
@@ -303,7 +304,7 @@ act(struct sandbox *sb, const struct sbx_request *req, uint32_t idx, struct sbx_
 	etag_of(d, etag, sizeof(etag));
 	const char *cmp = strncmp(if_match, "W/", 2) == 0 ? if_match + 2 : if_match;
 	if (strcmp(cmp, "*") != 0 && strcmp(cmp, etag) != 0) {
-		ledger_rejected(sb->ledger, SRC_TUPHAP, d->code, idem.key);
+		sandbox_refused(sb, SRC_TUPHAP, idx, a, WORLD_ACT_STALE, idem.key);
 		json_t *j = json_pack("{s:s,s:s,s:i,s:s,s:o}", "type", "version-mismatch", "title",
 				      "version-mismatch", "status", 412, "detail",
 				      "The dossier changed since your ETag", "current",
@@ -406,6 +407,7 @@ dialect_tuphap_handle(struct sandbox *sb, const struct sbx_request *req,
 	}
 	if (tail[0] == '\0' && get) {
 		char etag[32];
+		sandbox_viewed(sb, idx); /* a 304 too: the client shows its fresh copy */
 		etag_of(d, etag, sizeof(etag));
 		const char *inm = sbx_request_header(req, "If-None-Match");
 		if (inm != NULL && (strcmp(inm, etag) == 0 ||

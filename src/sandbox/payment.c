@@ -129,7 +129,7 @@ payment_handle(struct sandbox *sb, const struct sbx_request *req, struct sbx_res
 		}
 		if (d->payment != PAYMENT_PAID)
 			d->payment = PAYMENT_PENDING;
-		char url[160];
+		char url[384];
 		snprintf(url, sizeof(url), "%s/payment/pay?MaGiaoDich=%s", sb->base_url, gd);
 		answer(sb, resp, type, "00", "Thành công",
 		       json_pack("{s:s,s:s,s:s,s:s,s:s}", "MaHoSo", code, "MaGiaoDich", gd, "SoTien",

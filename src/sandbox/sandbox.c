@@ -109,6 +109,7 @@ sandbox_free(struct sandbox *sb)
 {
 	if (sb == NULL)
 		return;
+	exercise_free(sb->exercise);
 	tsa_free(sb->tsa);
 	csc_free(sb->csc);
 	idp_free(sb->idp);
@@ -176,17 +177,123 @@ sandbox_auth(struct sandbox *sb, const struct sbx_request *req, const char *audi
 	return idp_check_token(sb->idp, req, audience, &subject, resp);
 }
 
+/* ---- the exercise ---------------------------------------------------------- */
+
+/*
+ * The current step's on_start.  The clock only moves its offset here: the
+ * world catches up at the next request (world_advance may add dossiers and
+ * move the records a dialect still holds a pointer to).
+ */
+static void
+exercise_step_started(struct sandbox *sb)
+{
+	const struct exercise_step *st = exercise_current(sb->exercise);
+
+	if (st == NULL)
+		return;
+	if (st->on_start.offline >= 0) {
+		faults_set_offline(sb->faults, st->on_start.offline, true);
+		sb->online_at_ms[st->on_start.offline] =
+			sandbox_mono_ms() + (uint64_t)st->on_start.offline_s * 1000u;
+	}
+	if (st->on_start.clock_s > 0)
+		sandbox_advance(sb, st->on_start.clock_s);
+}
+
+/* Systems an exercise switched off come back when their time is up (all of
+ * them with `all`).  Checked before each request, which is the only time
+ * anybody can tell. */
+static void
+exercise_restore(struct sandbox *sb, bool all)
+{
+	uint64_t now_ms = sandbox_mono_ms();
+
+	for (int t = 0; t < FAULT_TARGETS; t++) {
+		if (sb->online_at_ms[t] == 0 || (!all && now_ms < sb->online_at_ms[t]))
+			continue;
+		faults_set_offline(sb->faults, t, false);
+		sb->online_at_ms[t] = 0;
+	}
+}
+
+int
+sandbox_exercise_load(struct sandbox *sb, const char *text, size_t len, const char *file,
+		      char **cause)
+{
+	struct exercise *ex = exercise_load(text, len, file, sb->world, sandbox_now(sb),
+					    sandbox_mono_ms(), cause);
+
+	if (ex == NULL)
+		return -1;
+	sandbox_exercise_unload(sb);
+	sb->exercise = ex;
+	exercise_step_started(sb);
+	return 0;
+}
+
+void
+sandbox_exercise_unload(struct sandbox *sb)
+{
+	exercise_restore(sb, true);
+	exercise_free(sb->exercise);
+	sb->exercise = NULL;
+}
+
+json_t *
+sandbox_exercise_status(struct sandbox *sb)
+{
+	return exercise_status(sb->exercise, sandbox_mono_ms());
+}
+
+void
+sandbox_viewed(struct sandbox *sb, uint32_t idx)
+{
+	if (exercise_viewed(sb->exercise, idx, sandbox_mono_ms()))
+		exercise_step_started(sb);
+}
+
+/*
+ * A rejection whose client reference was applied before is a client
+ * retrying after a lost answer (the ledger absorbs it): the trainee did
+ * nothing wrong, so the exercise does not hear of it.
+ */
+static void
+exercise_act(struct sandbox *sb, uint32_t idx, const struct world_act *act,
+	     enum world_act_result r, bool retry)
+{
+	if (sb->exercise == NULL || (r != WORLD_ACT_OK && retry))
+		return;
+	if (exercise_acted(sb->exercise, idx, world_get(sb->world, idx)->code, act, r,
+			   sandbox_mono_ms()))
+		exercise_step_started(sb);
+}
+
 enum world_act_result
 sandbox_act(struct sandbox *sb, int src, uint32_t idx, const struct world_act *act,
 	    const char *ref, mc_time now)
 {
 	enum world_act_result r = world_act(sb->world, idx, act, now);
 	const char *code = world_get(sb->world, idx)->code;
+	bool retry = ledger_intent_applied(sb->ledger, code, ref);
+
 	if (r == WORLD_ACT_OK)
 		ledger_applied(sb->ledger, src, code, ref);
 	else
 		ledger_rejected(sb->ledger, src, code, ref);
+	exercise_act(sb, idx, act, r, retry);
 	return r;
+}
+
+void
+sandbox_refused(struct sandbox *sb, int src, uint32_t idx, enum action a,
+		enum world_act_result why, const char *ref)
+{
+	const char *code = world_get(sb->world, idx)->code;
+	struct world_act act = {.action = a, .via = src};
+	bool retry = ledger_intent_applied(sb->ledger, code, ref);
+
+	ledger_rejected(sb->ledger, src, code, ref);
+	exercise_act(sb, idx, &act, why, retry);
 }
 
 int
@@ -332,6 +439,7 @@ sandbox_handle(void *ctx, struct sbx_request *req, struct sbx_response *resp)
 		return;
 	}
 	sb->requests++;
+	exercise_restore(sb, false);
 	req->now = sandbox_now(sb);
 	world_advance(sb->world, req->now);
 

@@ -17,6 +17,7 @@
 #include "sandbox/audit_sink.h"
 #include "sandbox/catalog.h"
 #include "sandbox/csc.h"
+#include "sandbox/exercise.h"
 #include "sandbox/fault.h"
 #include "sandbox/http.h"
 #include "sandbox/idp.h"
@@ -53,13 +54,21 @@ struct sandbox {
 	struct smap *sessions;    /* dvcqg session -> struct dvcqg session */
 	struct smap *payments;    /* MaHoSo -> struct payment_tx */
 	struct audit_sink *audit; /* terminals' audit logs (audit_sink.h) */
-	char base_url[96];
+	char base_url[256];
+	/* "/seat/K" in class mode (class.h), else "": the paths the dialects hand
+	 * out (Location, file links) start with it, as the seat's clients reach
+	 * it under that prefix */
+	char path_prefix[16];
 	atomic_bool ready;
 	uint64_t start_mono_ms;
 	int64_t advanced;         /* seconds added by POST /_control/clock */
 	mc_time last_now;
 	uint64_t requests;
 	uint64_t dvcqg_pushes;    /* rows accepted by DongBoHoSoMC / CapNhatTienDoHoSoMC */
+	struct exercise *exercise; /* the guided exercise (exercise.h); NULL: none */
+	/* a target an exercise step switched off comes back at this monotonic
+	 * instant (ms; 0: nothing pending) */
+	uint64_t online_at_ms[FAULT_TARGETS];
 };
 
 /* Generate the world and set up the faults.  NULL with *err (static) on a bad
@@ -78,6 +87,21 @@ mc_time sandbox_now(struct sandbox *sb);
 void sandbox_advance(struct sandbox *sb, int64_t seconds);
 uint64_t sandbox_mono_ms(void);
 
+/* ---- the guided exercise (exercise.h, doc/sandbox.md section 14) ---------- */
+
+/*
+ * Load an exercise file (len bytes; `file` names it in errors) in place of
+ * any current one: targets resolved now, the timer started, step 1's
+ * on_start applied.  0, or -1 with *cause (one line, the caller frees) and
+ * the current exercise left as it was.
+ */
+int sandbox_exercise_load(struct sandbox *sb, const char *text, size_t len, const char *file,
+			  char **cause);
+/* Forget the exercise (systems an on_start switched off come back). */
+void sandbox_exercise_unload(struct sandbox *sb);
+/* Its status as GET /_control/exercise answers it (new reference). */
+json_t *sandbox_exercise_status(struct sandbox *sb);
+
 /* The systems as published by the provider (static table). */
 extern const struct idp_system sandbox_systems[];
 extern const size_t sandbox_n_systems;
@@ -95,6 +119,19 @@ int sandbox_auth(struct sandbox *sb, const struct sbx_request *req, const char *
  */
 enum world_act_result sandbox_act(struct sandbox *sb, int src, uint32_t idx,
 				  const struct world_act *act, const char *ref, mc_time now);
+
+/*
+ * An action the dialect refused itself before the world saw it, for the
+ * reason the world would give (tuphap's If-Match is checked in the
+ * dialect: WORLD_ACT_STALE): counted as a rejection, and a mistake of an
+ * exercise in progress.
+ */
+void sandbox_refused(struct sandbox *sb, int src, uint32_t idx, enum action a,
+		     enum world_act_result why, const char *ref);
+
+/* A client read dossier idx's detail (each dialect's single-dossier read,
+ * 304 included): what an exercise's "viewed" check waits for. */
+void sandbox_viewed(struct sandbox *sb, uint32_t idx);
 
 /* Parse a decimal integer in [min, max]; NULL s gives def.  0 ok, -1 bad. */
 int sandbox_parse_long(const char *s, long min, long max, long def, long *out);
