@@ -1,12 +1,13 @@
 /*
- * main.c - motcua-sandbox: parse options, generate the world, serve it until
- * SIGINT or SIGTERM, then free everything.
+ * main.c - motcua-sandbox: parse options, generate the world (or a class of
+ * seats, class.h), load an exercise when asked, serve until SIGINT or
+ * SIGTERM, then free everything.
  *
  * Signals are blocked before the server's threads start and waited for with
  * sigwait(), so no handler runs on a server thread and shutdown happens on the
  * main thread in order: stop the server (joins its threads), then free the
  * sandbox.  Exit 0 after a signal, 1 when the server cannot start, 2 for bad
- * usage.
+ * usage (an exercise file that does not load included).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,8 @@
 #include <unistd.h>
 
 #include "core/civil.h"
+#include "core/xalloc.h"
+#include "sandbox/class.h"
 #include "sandbox/http.h"
 #include "sandbox/sandbox.h"
 
@@ -36,9 +39,13 @@ static const char usage_text[] =
 	"  --ready-fd N        write the base URL and a newline to fd N when ready\n"
 	"  --public-url URL    the URL the sandbox is reached at through a reverse proxy\n"
 	"                      (a TLS front): discovery, issuer and links say it\n"
+	"  --exercise FILE     load a guided exercise (doc/sandbox.md section 14)\n"
+	"  --class N           serve N trainees (1..40), each a whole sandbox under\n"
+	"                      /seat/K; GET /class lists their progress\n"
 	"  --verbose           log one line per request on stderr\n"
 	"  --help              this text\n"
-	"When ready it prints 'motcua-sandbox: listening on URL' on stdout.\n"
+	"When ready it prints 'motcua-sandbox: listening on URL' on stdout\n"
+	"(with --class, then one 'motcua-sandbox: seat K: URL' line per seat).\n"
 	"See doc/sandbox.md for every endpoint.\n";
 
 static int
@@ -77,7 +84,7 @@ parse_u64(const char *s, uint64_t *out)
 
 enum { OPT_PORT = 256, OPT_HOST, OPT_SEED, OPT_DOSSIERS, OPT_NOW, OPT_SPEED, OPT_RATE,
        OPT_SCENARIO, OPT_FAULTS, OPT_SECRET, OPT_READY_FD, OPT_VERBOSE, OPT_HELP,
-       OPT_PUBLIC_URL };
+       OPT_PUBLIC_URL, OPT_EXERCISE, OPT_CLASS };
 
 static const struct option options[] = {
 	{"port", required_argument, NULL, OPT_PORT},
@@ -94,8 +101,59 @@ static const struct option options[] = {
 	{"verbose", no_argument, NULL, OPT_VERBOSE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+	{"exercise", required_argument, NULL, OPT_EXERCISE},
+	{"class", required_argument, NULL, OPT_CLASS},
 	{NULL, 0, NULL, 0},
 };
+
+/* The whole exercise file (at most EXERCISE_MAX_FILE + 1 bytes, so that a
+ * larger one is refused by the loader with its usual message).  NULL with
+ * errno when it cannot be read. */
+static char *
+read_exercise(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (f == NULL)
+		return NULL;
+	buf = xmalloc(EXERCISE_MAX_FILE + 2);
+	*len = fread(buf, 1, EXERCISE_MAX_FILE + 1, f);
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	buf[*len] = '\0';
+	return buf;
+}
+
+/* Load the exercise into every seat (one sandbox: one seat).  0, or 2 after
+ * saying why. */
+static int
+load_exercise(const char *path, struct sandbox **seats, size_t n)
+{
+	size_t len = 0;
+	char *text = read_exercise(path, &len), *cause = NULL;
+	int rc = 0;
+
+	if (text == NULL) {
+		fprintf(stderr, "motcua-sandbox: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (sandbox_exercise_load(seats[i], text, len, path, &cause) != 0) {
+			fprintf(stderr, "motcua-sandbox: %s\n", cause);
+			free(cause);
+			rc = 2;
+		}
+	}
+	free(text);
+	return rc;
+}
 
 int
 main(int argc, char **argv)
@@ -107,6 +165,8 @@ main(int argc, char **argv)
 	uint64_t u;
 	int ready_fd = -1;
 	bool have_now = false;
+	const char *exercise = NULL;
+	size_t n_seats = 0; /* 0: one sandbox at the root, no class */
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -161,6 +221,14 @@ main(int argc, char **argv)
 				return bad_usage("bad --ready-fd", optarg);
 			ready_fd = (int)num;
 			break;
+		case OPT_EXERCISE:
+			exercise = optarg;
+			break;
+		case OPT_CLASS:
+			if (parse_u64(optarg, &u) != 0 || u < 1 || u > CLASS_MAX_SEATS)
+				return bad_usage("bad --class (1..40 seats)", optarg);
+			n_seats = (size_t)u;
+			break;
 		case OPT_VERBOSE:
 			cfg.verbose = true;
 			break;
@@ -192,27 +260,51 @@ main(int argc, char **argv)
 
 	const char *err = NULL;
 	struct timespec t0, t1;
+	struct sandbox *sb = NULL, **seats = &sb;
+	struct sbx_class *class = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct sandbox *sb = sandbox_new(&cfg, &err);
-	if (sb == NULL)
-		return bad_usage("bad --faults", err);
+	if (n_seats > 0) {
+		class = class_new(&cfg, n_seats, &err);
+		if (class == NULL)
+			return bad_usage("bad --faults", err);
+		seats = xcalloc(n_seats, sizeof(*seats));
+		for (size_t k = 1; k <= n_seats; k++)
+			seats[k - 1] = class_seat(class, k);
+	} else {
+		sb = sandbox_new(&cfg, &err);
+		if (sb == NULL)
+			return bad_usage("bad --faults", err);
+		n_seats = 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (cfg.verbose)
-		fprintf(stderr, "motcua-sandbox: generated %zu dossiers in %.0f ms\n", cfg.n_dossiers,
+		fprintf(stderr, "motcua-sandbox: generated %zu dossiers%s in %.0f ms\n",
+			cfg.n_dossiers, class != NULL ? " per seat" : "",
 			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	int rc = 0;
+	if (exercise != NULL && (rc = load_exercise(exercise, seats, n_seats)) != 0)
+		goto out;
 
-	struct sbx_http *srv = sbx_http_start(host, (unsigned)port, sandbox_handle, sb, &err);
+	struct sbx_http *srv = class != NULL
+				       ? sbx_http_start(host, (unsigned)port, class_handle, class, &err)
+				       : sbx_http_start(host, (unsigned)port, sandbox_handle, sb, &err);
 	if (srv == NULL) {
 		fprintf(stderr, "motcua-sandbox: cannot listen on %s:%u: %s\n", host, (unsigned)port,
 			err);
-		sandbox_free(sb);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	char url[96];
 	snprintf(url, sizeof(url), "http://%s:%u", host, sbx_http_port(srv));
 	/* behind a reverse proxy (a TLS front): the URLs it hands out are the proxy's */
-	sandbox_set_base_url(sb, public_url != NULL ? public_url : url);
+	const char *base = public_url != NULL ? public_url : url;
+	if (class != NULL)
+		class_set_base_url(class, base);
+	else
+		sandbox_set_base_url(sb, base);
 	printf("motcua-sandbox: listening on %s\n", url);
+	for (size_t k = 0; class != NULL && k < n_seats; k++)
+		printf("motcua-sandbox: seat %zu: %s\n", k + 1, seats[k]->base_url);
 	fflush(stdout);
 	if (ready_fd >= 0) {
 		dprintf(ready_fd, "%s\n", url);
@@ -222,6 +314,12 @@ main(int argc, char **argv)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	sbx_http_stop(srv);
-	sandbox_free(sb);
-	return 0;
+out:
+	if (class != NULL) {
+		free(seats);
+		class_free(class);
+	} else {
+		sandbox_free(sb);
+	}
+	return rc;
 }
