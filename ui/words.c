@@ -366,6 +366,10 @@ expectation(const struct config_error *e, char *buf, size_t size)
 		snprintf(buf, size, "%s",
 			 _("\"sha256//\" and the key's base64 SHA-256 (44 characters), ';' between several"));
 		break;
+	case CONFIG_WANT_COLUMNS:
+	case CONFIG_WANT_COLUMN_ONCE:
+		snprintf(buf, size, _("a list of column names: %s"), CONFIG_COLUMN_NAMES);
+		break;
 	}
 }
 
@@ -402,8 +406,22 @@ words_config(const struct config_error *e, char *buf, size_t size)
 			snprintf(buf, size, _("%s: unknown key \"%s\""), where, e->key);
 		break;
 	case CONFIG_E_VALUE:
-		expectation(e, what, sizeof what);
-		snprintf(buf, size, _("%s: \"%s\" must be %s"), where, e->key, what);
+		if (e->expect == CONFIG_WANT_COLUMNS && e->detail[0] != '\0' && e->near[0] != '\0')
+			snprintf(buf, size,
+				 _("%s: \"%s\": no column is called \"%s\" (did you mean \"%s\"?); "
+				   "the columns are: %s"),
+				 where, e->key, e->detail, e->near, CONFIG_COLUMN_NAMES);
+		else if (e->expect == CONFIG_WANT_COLUMNS && e->detail[0] != '\0')
+			snprintf(buf, size,
+				 _("%s: \"%s\": no column is called \"%s\"; the columns are: %s"),
+				 where, e->key, e->detail, CONFIG_COLUMN_NAMES);
+		else if (e->expect == CONFIG_WANT_COLUMN_ONCE)
+			snprintf(buf, size, _("%s: \"%s\": the column \"%s\" is named twice"), where,
+				 e->key, e->detail);
+		else {
+			expectation(e, what, sizeof what);
+			snprintf(buf, size, _("%s: \"%s\" must be %s"), where, e->key, what);
+		}
 		break;
 	case CONFIG_E_SYMLINK:
 		snprintf(buf, size, _("%s: a symbolic link; give the file itself"), where);

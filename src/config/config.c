@@ -636,7 +636,61 @@ rd_views(struct config *c, json_t *v, struct config_error *e)
 	return 0;
 }
 
+static const char *const column_names[CONFIG_COLUMN_COUNT] = {
+	[CONFIG_COLUMN_DUE] = "due",
+	[CONFIG_COLUMN_CODE] = "code",
+	[CONFIG_COLUMN_PROCEDURE] = "procedure",
+	[CONFIG_COLUMN_APPLICANT] = "applicant",
+	[CONFIG_COLUMN_STATUS] = "status",
+	[CONFIG_COLUMN_SOURCE] = "source",
+	[CONFIG_COLUMN_RECEIVED] = "received",
+	[CONFIG_COLUMN_AREA] = "area",
+};
+
+/* "columns": ["due", "code", ...]: which the inbox shows, in that order.
+ * A name that is not a column is refused with the closest one, so that a
+ * typo does not silently hide a column. */
+static int
+rd_columns(struct config *c, json_t *v, struct config_error *e)
+{
+	size_t i, n = 0;
+	json_t *item;
+	enum config_column cols[CONFIG_COLUMN_COUNT];
+
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return want(e, CONFIG_WANT_COLUMNS);
+	json_array_foreach(v, i, item) {
+		const char *name = json_string_value(item);
+		int col;
+
+		if (name == NULL)
+			return want(e, CONFIG_WANT_COLUMNS);
+		for (col = 0; col < CONFIG_COLUMN_COUNT; col++)
+			if (strcmp(name, column_names[col]) == 0)
+				break;
+		if (col == CONFIG_COLUMN_COUNT) {
+			const char *near = suggest_closest(name, column_names, CONFIG_COLUMN_COUNT);
+			char *line = xasprintf_line("%s", name);
+
+			snprintf(e->detail, sizeof e->detail, "%s", line);
+			snprintf(e->near, sizeof e->near, "%s", near != NULL ? near : "");
+			free(line);
+			return want(e, CONFIG_WANT_COLUMNS);
+		}
+		for (size_t k = 0; k < n; k++)
+			if (cols[k] == (enum config_column)col) {
+				snprintf(e->detail, sizeof e->detail, "%s", name);
+				return want(e, CONFIG_WANT_COLUMN_ONCE);
+			}
+		cols[n++] = (enum config_column)col;
+	}
+	memcpy(c->columns, cols, n * sizeof cols[0]);
+	c->n_columns = n;
+	return 0;
+}
+
 static const struct key keys[] = {
+	{"columns", rd_columns},
 	{"views", rd_views},
 	{"signing", rd_signing},
 	{"keys", rd_keys},

@@ -114,6 +114,23 @@ struct config_view {
 	char *filter;
 };
 
+/* "columns": the inbox's columns, chosen and ordered by the clerk
+ * (["due", "code", "procedure"]); the names are config_column_name()'s. */
+enum config_column {
+	CONFIG_COLUMN_DUE,
+	CONFIG_COLUMN_CODE,
+	CONFIG_COLUMN_PROCEDURE,
+	CONFIG_COLUMN_APPLICANT,
+	CONFIG_COLUMN_STATUS,
+	CONFIG_COLUMN_SOURCE,
+	CONFIG_COLUMN_RECEIVED,
+	CONFIG_COLUMN_AREA,
+	CONFIG_COLUMN_COUNT
+};
+
+/* Their names in config.json, in the order above (for messages). */
+#define CONFIG_COLUMN_NAMES "due, code, procedure, applicant, status, source, received, area"
+
 struct config {
 	char *issuer;              /* OpenID issuer URL; NULL: none configured */
 	char *client_id;           /* default "motcua" */
@@ -140,6 +157,10 @@ struct config {
 	struct config_view *views; /* "views": the clerk's saved filters, in the
 				      file's order (the console's :save writes them) */
 	size_t n_views;
+	enum config_column columns[CONFIG_COLUMN_COUNT]; /* "columns", in the
+				      clerk's order, each at most once */
+	size_t n_columns;          /* 0: no "columns": the console fits its own
+				      choice to the width */
 };
 
 /* Why a configuration file was refused: codes and the file's own words
@@ -178,6 +199,10 @@ enum config_expect {
 	CONFIG_WANT_BREAK,     /* "before" or "after" */
 	CONFIG_WANT_DAYS_AS,   /* "hours" or "day_end" */
 	CONFIG_WANT_VIEWS,     /* an object of name: search text */
+	CONFIG_WANT_COLUMNS,   /* a non-empty list of column names; with detail:
+				  that one is not a column name (near: the
+				  closest one, or "") */
+	CONFIG_WANT_COLUMN_ONCE, /* detail: a column named twice */
 };
 
 struct config_error {
