@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/exercise.h"
 #include "app/sign_job.h"
 #include "app/signin.h"
 #include "core/xalloc.h"
@@ -279,11 +280,12 @@ ui_sources_refresh(struct ui_app *app)
 
 /* ---- layout and drawing ----------------------------------------------- */
 
-static void
-layout(struct ui_app *app)
+void
+ui_layout(struct ui_app *app)
 {
-	WINDOW **wins[] = {&app->title_win, &app->body_win, &app->status_win, &app->prompt_win};
-	int body;
+	WINDOW **wins[] = {&app->title_win, &app->body_win, &app->status_win, &app->prompt_win,
+			   &app->panel_win};
+	int body, panel = app->exercise != NULL ? 2 : 0;
 
 	for (size_t i = 0; i < sizeof wins / sizeof wins[0]; i++)
 		if (*wins[i] != NULL) {
@@ -291,7 +293,9 @@ layout(struct ui_app *app)
 			*wins[i] = NULL;
 		}
 	getmaxyx(stdscr, app->rows, app->cols);
-	body = app->rows - 3;
+	if (app->rows < 3 + panel + 8)
+		panel = 0; /* too short: the inbox first */
+	body = app->rows - 3 - panel;
 	if (body < 1)
 		body = 1;
 	/* newwin(0, ...) would mean "to the edge": every height here is >= 1. */
@@ -299,6 +303,8 @@ layout(struct ui_app *app)
 	app->body_win = newwin(body, app->cols, 1, 0);
 	app->status_win = newwin(1, app->cols, app->rows >= 3 ? app->rows - 2 : 0, 0);
 	app->prompt_win = newwin(1, app->cols, app->rows >= 2 ? app->rows - 1 : 0, 0);
+	if (panel > 0)
+		app->panel_win = newwin(panel, app->cols, 1 + body, 0);
 	/* Let ncurses scroll the body with the terminal's own scrolling. */
 	idlok(app->body_win, TRUE);
 	app->dirty = true;
@@ -349,10 +355,14 @@ draw(struct ui_app *app)
 		while (n-- > 0)
 			chain[n]->ops->draw(chain[n], app, app->body_win);
 		ui_statusbar_draw(app, app->status_win);
+		if (app->panel_win != NULL)
+			ui_exercise_draw(app, app->panel_win);
 	}
 	draw_prompt(app, &cursor_x);
 	wnoutrefresh(app->title_win);
 	wnoutrefresh(app->body_win);
+	if (app->panel_win != NULL)
+		wnoutrefresh(app->panel_win);
 	wnoutrefresh(app->status_win);
 	if (cursor_x >= 0) {
 		curs_set(1);
@@ -403,6 +413,9 @@ global_key(struct ui_app *app, enum ui_action act)
 		return UI_REDRAW;
 	case UI_ACT_REDRAW:
 		clearok(curscr, TRUE);
+		return UI_REDRAW;
+	case UI_ACT_HINT:
+		ui_exercise_hint(app);
 		return UI_REDRAW;
 	case UI_ACT_DASHBOARD:
 		return ui_command_run(app, "dashboard");
@@ -560,7 +573,7 @@ resize(struct ui_app *app)
 	got_winch = 0;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
-	layout(app);
+	ui_layout(app);
 	/* The terminal's contents after a resize are unknown: paint it all. */
 	clearok(curscr, TRUE);
 	ui_reload_all(app);
@@ -797,7 +810,8 @@ ui_run(const struct ui_options *opt, char **cause)
 	colors_init(&app);
 	curs_set(0);
 	refresh(); /* once: stdscr is never drawn on, so wget_wch never repaints it */
-	layout(&app);
+	app.exercise = opt->exercise;
+	ui_layout(&app);
 
 	app.inbox = NULL;
 	lock_init(&app);
@@ -847,6 +861,11 @@ ui_run(const struct ui_options *opt, char **cause)
 			goto out;
 		}
 		watch_turn(&app);
+		{
+			struct timespec ts;
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ui_exercise_turn(&app, (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+		}
 		if (in > 0) {
 			if (read_keys(&app) == 0 && !got_winch) {
 				/* Readable but no key, again and again: the terminal is gone. */
@@ -861,13 +880,16 @@ ui_run(const struct ui_options *opt, char **cause)
 out:
 	app_free_screens(&app);
 	if (scr != NULL) {
-		WINDOW *wins[] = {app.title_win, app.body_win, app.status_win, app.prompt_win};
+		WINDOW *wins[] = {app.title_win, app.body_win, app.status_win, app.prompt_win,
+				  app.panel_win};
 		for (size_t i = 0; i < sizeof wins / sizeof wins[0]; i++)
 			if (wins[i] != NULL)
 				delwin(wins[i]);
 		endwin();
 		delscreen(scr);
 	}
+	if (app.exercise_owned)
+		app_exercise_free(app.exercise);
 	xalloc_set_fatal_hook(NULL);
 	signals_restore();
 	signal_app = NULL;

@@ -28,6 +28,26 @@ cmd_quit(struct ui_app *app, int argc, char **argv)
 }
 
 static int
+cmd_exercise(struct ui_app *app, int argc, char **argv)
+{
+	if (argc != 2) {
+		ui_message(app, UI_MSG_ERROR, "%s", _("Usage: :exercise NAME"));
+		return UI_REDRAW;
+	}
+	(void)ui_exercise_start(app, argv[1]);
+	return UI_REDRAW;
+}
+
+static int
+cmd_hint(struct ui_app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	ui_exercise_hint(app);
+	return UI_REDRAW;
+}
+
+static int
 cmd_sort(struct ui_app *app, int argc, char **argv)
 {
 	bool desc = argc > 2 && strcmp(argv[2], "desc") == 0;
@@ -283,6 +303,8 @@ static const struct {
 	{"queue", NULL, cmd_queue, "", N_("the actions waiting to be sent, and conflicts")},
 	{"sync", NULL, cmd_sync, "", N_("fetch from every system now")},
 	{"lock", NULL, cmd_lock, "", N_("lock the screen now")},
+	{"exercise", NULL, cmd_exercise, "NAME", N_("training: start a guided exercise")},
+	{"hint", NULL, cmd_hint, "", N_("training: the hint of the exercise's step")},
 	{"lang", NULL, cmd_lang, "vi|en", N_("language")},
 	{"help", NULL, cmd_help, "", N_("this help")},
 	{"q", "quit", cmd_quit, "", N_("quit")},

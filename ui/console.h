@@ -23,6 +23,7 @@ struct ui_options {
 	struct app *app;              /* required; borrowed */
 	bool training;                /* the sandbox: TRAINING banner */
 	struct app_training *sandbox; /* the training sandbox behind it (motcua demo); NULL */
+	struct app_exercise *exercise; /* its exercise, followed in a panel (borrowed); NULL */
 	const char *language;         /* --lang "vi"/"en", or NULL (the environment, config) */
 	const char *notice;           /* one line shown when the console opens; may be NULL */
 };
@@ -41,5 +42,9 @@ int ui_run(const struct ui_options *opt, char **cause);
  * codes as in cli.h.
  */
 int cmd_console(int argc, char **argv);
+
+/* The trainer's screen of a class at url (motcua-sandbox --class N) until q.
+ * 0, or -1 with *cause (malloc'd). */
+int ui_trainer_run(const char *url, char **cause);
 
 #endif

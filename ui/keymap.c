@@ -67,6 +67,7 @@ static const struct {
 	[UI_ACT_UNDO] = {"undo", N_("Take back the last action on the dossier, if not yet sent"),
 			 {'u'}},
 	[UI_ACT_COPY] = {"copy", N_("Copy the dossier's code (the terminal's clipboard)"), {'y'}},
+	[UI_ACT_HINT] = {"hint", N_("Training: the hint of the exercise's step"), {'H'}},
 };
 
 static const struct {

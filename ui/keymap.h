@@ -57,6 +57,7 @@ enum ui_action {
 	UI_ACT_DOWNLOAD,
 	UI_ACT_UNDO,
 	UI_ACT_COPY,
+	UI_ACT_HINT,
 	UI_ACT_COUNT
 };
 

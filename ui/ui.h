@@ -160,10 +160,19 @@ struct ui_app {
 	int sandbox_how, sandbox_code;
 	mc_time sandbox_checked;
 
+	/* The training exercise (ui/exercise.c): the panel above the status bar. */
+	struct app_exercise *exercise; /* NULL: none, no panel */
+	bool exercise_owned;           /* started with :exercise: freed at the end */
+	uint64_t exercise_polled_ms;
+	unsigned long exercise_sig;    /* what the panel showed last */
+	WINDOW *panel_win;             /* NULL without an exercise */
+
 	/* The screen lock is the app's (app/signin.h); the lock screen is ours. */
 };
 
 /* ---- app.c ---- */
+/* Lay the windows out again (a resize, the exercise panel coming). */
+void ui_layout(struct ui_app *app);
 void ui_push(struct ui_app *app, struct ui_screen *s);
 /* Close the top screen (freeing it). */
 void ui_pop(struct ui_app *app);
@@ -282,5 +291,13 @@ size_t ui_command_count(void);
 void ui_command_help(size_t i, char *buf, size_t size);
 /* cmdline.c: run one ':' command line; returns UI_* flags. */
 int ui_command_run(struct ui_app *app, const char *line);
+
+/* ---- exercise.c ---- */
+void ui_exercise_draw(struct ui_app *app, WINDOW *w);
+/* Each turn of the loop: ask the sandbox once a second, redraw on news. */
+void ui_exercise_turn(struct ui_app *app, uint64_t now_ms);
+void ui_exercise_hint(struct ui_app *app);
+/* :exercise NAME: load it into the demo's sandbox.  0, or -1 (said). */
+int ui_exercise_start(struct ui_app *app, const char *name);
 
 #endif

@@ -28,6 +28,10 @@ struct app_training_options {
 	const char *rate;          /* new dossiers per sandbox minute ("3") */
 	const char *dossiers;      /* NULL: the sandbox's default */
 	const char *seed;          /* NULL: the sandbox's default */
+	/* A seat of a class already running (motcua-sandbox --class N,
+	 * "BASE/seat/K"): joined instead of starting a sandbox of our own;
+	 * NULL: start one. */
+	const char *join_url;
 	/* Set by a signal handler to stop waiting (may be NULL). */
 	volatile int *stop;
 };
@@ -50,7 +54,8 @@ enum app_training_error {
 int app_training_start(struct app_training **out, const struct app_training_options *o,
 		       enum app_training_error *e, const char **detail);
 
-/* The sandbox's base URL (its issuer), the folder, its PID. */
+/* The sandbox's base URL (its issuer), the folder, its PID (0 when a
+ * class's seat was joined: not ours to stop). */
 const char *app_training_url(const struct app_training *t);
 const char *app_training_home(const struct app_training *t);
 long app_training_pid(const struct app_training *t);

@@ -157,6 +157,9 @@ int cmd_api_key(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+/* motcua demo --trainer URL [--csv] (cli_trainer.c): the class's progress. */
+int cli_trainer_run(const char *url, const char *lang);
+int cli_trainer_csv(const char *url);
 int cmd_sync(int argc, char **argv);
 int cmd_inbox(int argc, char **argv);
 int cmd_show(int argc, char **argv);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/exercise.h"
 #include "app/signin.h"
 #include "app/training.h"
 #include "cli/cli.h"
@@ -176,6 +177,21 @@ print_summary(struct app_training *t, struct app *app)
 	fflush(stdout);
 }
 
+/* --exercise list: the shipped and the trainer's exercises. */
+static int
+list_exercises(void)
+{
+	char **names, **titles;
+	size_t n = app_exercise_list(ui_i18n_pick("vi", "en"), &names, &titles);
+
+	for (size_t i = 0; i < n; i++)
+		cli_printf(stdout, "%-24s %s\n", names[i], titles[i]);
+	if (n == 0)
+		printf("%s\n", _("no exercises found"));
+	app_exercise_list_free(names, titles, n);
+	return n > 0 ? CLI_OK : CLI_FAIL;
+}
+
 static bool
 is_number(const char *s, long lo, long hi)
 {
@@ -219,9 +235,10 @@ cmd_demo(int argc, char **argv)
 	struct app *app = NULL;
 	enum app_training_error te;
 	struct mc_err err;
-	const char *lang = NULL, *detail = NULL;
-	char *cause = NULL;
-	bool check = false;
+	const char *lang = NULL, *detail = NULL, *exercise = NULL, *trainer = NULL;
+	char *cause = NULL, *ex_path = NULL, *ex_text = NULL, *ex_scenario = NULL;
+	struct app_exercise *ex = NULL;
+	bool check = false, csv = false, scenario_given = false;
 	int rc = CLI_FAIL;
 
 	cli_lang_init(NULL); /* usage errors in the trainer's language too */
@@ -237,6 +254,15 @@ cmd_demo(int argc, char **argv)
 			lang = argv[++i];
 		} else if (strcmp(a, "--scenario") == 0 && v != NULL) {
 			to.scenario = argv[++i];
+			scenario_given = true;
+		} else if (strcmp(a, "--exercise") == 0 && v != NULL) {
+			exercise = argv[++i];
+		} else if (strcmp(a, "--join") == 0 && v != NULL) {
+			to.join_url = argv[++i];
+		} else if (strcmp(a, "--trainer") == 0 && v != NULL) {
+			trainer = argv[++i];
+		} else if (strcmp(a, "--csv") == 0) {
+			csv = true;
 		} else if (strcmp(a, "--rate") == 0 && v != NULL) {
 			if (!is_number(v, 0, 1000))
 				return cli_usage_error("demo", _("--rate must be 0..1000"));
@@ -258,6 +284,28 @@ cmd_demo(int argc, char **argv)
 
 	if (lang != NULL)
 		ui_i18n_set(lang);
+	if (csv && trainer == NULL)
+		return cli_usage_error("demo", _("--csv goes with --trainer URL"));
+	if (trainer != NULL)
+		return csv ? cli_trainer_csv(trainer) : cli_trainer_run(trainer, lang);
+	if (exercise != NULL && strcmp(exercise, "list") == 0)
+		return list_exercises();
+	if (exercise != NULL) {
+		/* found before the demo's private folder hides the trainer's own */
+		const char *why = NULL;
+		char *bad = NULL;
+		ex_path = app_exercise_locate(exercise, &why);
+		if (ex_path == NULL)
+			return cli_fail("demo", "%s: %s", exercise, why);
+		if (app_exercise_read(ex_path, &ex_text, &ex_scenario, &bad) != 0) {
+			rc = cli_fail("demo", "%s", bad);
+			free(bad);
+			free(ex_path);
+			return rc;
+		}
+		if (ex_scenario != NULL && !scenario_given)
+			to.scenario = ex_scenario;
+	}
 	demo_stop = 0;
 	to.stop = &demo_stop;
 	signals_install();
@@ -295,6 +343,18 @@ cmd_demo(int argc, char **argv)
 		rc = cli_fail("demo", "%s: %s", training_words(te), detail);
 		goto out;
 	}
+	if (ex_text != NULL || to.join_url != NULL) {
+		/* the exercise goes to the sandbox, which checks each step; a
+		 * class's seat has its exercise from the trainer */
+		ex = app_exercise_new(app, app_training_url(t));
+		if (ex_text != NULL && app_exercise_load(ex, ex_text, 15000) != 0) {
+			rc = cli_fail("demo", "%s: %s", ex_path,
+				      app_exercise_status(ex)->error[0] != '\0'
+					      ? app_exercise_status(ex)->error
+					      : _("the sandbox did not take the exercise"));
+			goto out;
+		}
+	}
 	if (check) {
 		print_summary(t, app);
 		if (first_sync(app) != 0) {
@@ -308,6 +368,7 @@ cmd_demo(int argc, char **argv)
 	opt.app = app;
 	opt.training = true;
 	opt.sandbox = t;
+	opt.exercise = ex;
 	opt.language = lang;
 	if (!demo_stop && ui_run(&opt, &cause) != 0) {
 		rc = cli_fail("demo", "%s", cause);
@@ -316,6 +377,10 @@ cmd_demo(int argc, char **argv)
 	rc = CLI_OK;
 out:
 	demo_signal_app = NULL;
+	app_exercise_free(ex);
+	free(ex_path);
+	free(ex_text);
+	free(ex_scenario);
 	app_close(app);
 	app_training_stop(t);
 	signals_restore();

@@ -28,7 +28,8 @@ const struct cli_command cli_commands[] = {
 	    "  --config FILE  the configuration file\n")},
 	{"demo", cmd_demo,
 	 "demo [--check] [--lang vi|en] [--scenario NAME] [--rate N] [--dossiers N] [--seed N]\n"
-	 "           [--sandbox PATH]",
+	 "           [--sandbox PATH] [--exercise NAME|FILE|list] [--join URL]\n"
+	 "       demo --trainer URL [--csv]",
 	 N_("training: the sandbox and the console together, signed in"),
 	 N_("  --check          start, sign in and sync, print a summary and exit (no console)\n"
 	    "  --lang vi|en     language (default: Vietnamese, or English from LANG/LANGUAGE)\n"
@@ -37,6 +38,12 @@ const struct cli_command cli_commands[] = {
 	    "  --dossiers N     dossiers the sandbox generates (default: its own, 3000)\n"
 	    "  --seed N         seed of the sandbox's data\n"
 	    "  --sandbox PATH   the motcua-sandbox program (default: next to motcua, else PATH)\n"
+	    "  --exercise NAME  a guided exercise (config/exercises/NAME.json, or your own in\n"
+	    "                   ~/.config/motcua/exercises, or a FILE): the sandbox checks\n"
+	    "                   each step, a panel shows it, H gives a hint; `list` lists them\n"
+	    "  --join URL       a seat of a class (motcua-sandbox --class N): BASE/seat/K\n"
+	    "  --trainer URL    the trainer's screen of a class (BASE): every seat's step,\n"
+	    "                   time, hints and mistakes; --csv prints it once as CSV\n"
 	    "Runs in a private folder under $XDG_RUNTIME_DIR (or /tmp) that is removed at\n"
 	    "the end; the sandbox's PID is in its sandbox.pid.  Nothing of yours is touched.\n")},
 	{"due", cmd_due,
