@@ -313,8 +313,12 @@ store_fts_flush(struct store *s)
 	static const char *const sql[] = {
 		"SAVEPOINT fts_flush",
 		/* parenthesised: one element made of two literals, not two */
+		/* CROSS JOIN: the pending ids drive the loop.  Left to itself
+		 * the planner walked the whole (due_key, search) index for
+		 * every batch, so applying grew with the square of the store
+		 * (4.8 of 12 s of CPU for 100,000 dossiers). */
 		("INSERT INTO dossier_fts (rowid, search) SELECT d.id, d.search"
-		 " FROM temp.fts_pending p JOIN dossiers d ON d.id = p.id"),
+		 " FROM temp.fts_pending p CROSS JOIN dossiers d ON d.id = p.id"),
 		"DELETE FROM temp.fts_pending",
 		"RELEASE fts_flush",
 	};
