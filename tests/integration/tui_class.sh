@@ -1,0 +1,3 @@
+#!/bin/sh
+# motcua demo in tmux: see tests/tui/class.sh.
+exec sh "$(dirname "$0")/../tui/class.sh"

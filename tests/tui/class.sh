@@ -1,0 +1,87 @@
+#!/bin/sh
+# A class (issue 22): motcua-sandbox --class 3 serves three trainees, each an
+# isolated world of the same seed with the same exercise; a trainee joins a
+# seat with `motcua demo --join` and does a step in the console; the
+# trainer's screen (`motcua demo --trainer`) shows every seat's step, and
+# --csv gives the same for the training record.
+. "$(dirname "$0")/lib.sh"
+
+SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
+[ -x "$SBX" ] || skip "no motcua-sandbox at $SBX"
+command -v jq > /dev/null 2>&1 || skip "jq not installed"
+command -v curl > /dev/null 2>&1 || skip "curl not installed"
+export XDG_RUNTIME_DIR="$T/run"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+EX=$(cd "$(dirname "$0")/../../config/exercises" && pwd)
+
+# the class: ours to start and to stop, by its PID
+"$SBX" --class 3 --port 0 --seed 11 --dossiers 300 --scenario quiet-morning \
+	--exercise "$EX/buoi-sang-dau-tien.json" > "$T/class.out" 2> "$T/class.err" &
+CLASS_PID=$!
+trap 'kill "$CLASS_PID" 2> /dev/null; stop; rm -rf "$T"' EXIT INT TERM
+i=0
+while ! grep -q 'seat 3: ' "$T/class.out" && [ $i -lt $(( 20 * PER_S * SLOW )) ]; do
+	kill -0 "$CLASS_PID" 2> /dev/null || fail "the class did not start: $(cat "$T/class.err")"
+	sleep $POLL
+	i=$((i + 1))
+done
+seat1=$(sed -n 's/.*seat 1: \(http[^ ]*\).*/\1/p' "$T/class.out")
+BASE=${seat1%/seat/1}
+[ -n "$seat1" ] && [ "$BASE" != "$seat1" ] || fail "no seat URLs: $(cat "$T/class.out")"
+ex() { curl -sS --max-time 10 "$BASE/seat/$1/_control/exercise" | jq -r "$2"; }
+# the same world in each seat: the same targets
+[ "$(ex 1 .targets.t1)" = "$(ex 2 .targets.t1)" ] || fail "seats 1 and 2 have different worlds"
+t1=$(ex 1 .targets.t1)
+
+# trainee 1 joins seat 1 and opens the step's dossier
+tmux -L "$SOCK" -f /dev/null new-session -d -s t -x 80 -y 24 \
+	"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $M demo --join $seat1 2> $T/stderr; echo EXIT=\$?; sleep 600" ||
+	fail "tmux new-session"
+tmux -L "$SOCK" set-option -g remain-on-exit on > /dev/null 2>&1
+wait_for 'ĐÀO TẠO' 40
+wait_for 'Bước 1/3' 40
+keys :
+type_text "open $t1"
+keys Enter
+wait_for "^Hồ sơ $t1" 10
+wait_for 'Bước 2/3' 15
+# trainee 2 signs in and syncs in seat 2, and does no step
+"$M" demo --join "$BASE/seat/2" --check > "$T/t2.out" 2> "$T/t2.err" ||
+	fail "trainee 2: $(cat "$T/t2.err")"
+# the seats are isolated: seat 1's step is not seat 2's
+[ "$(ex 1 .step)" = 2 ] || fail "seat 1 is at step $(ex 1 .step)"
+[ "$(ex 2 .step)" = 1 ] || fail "seat 2 moved with seat 1: step $(ex 2 .step)"
+
+# the trainer's screen, in a window of its own
+tmux -L "$SOCK" new-session -d -s tr -x 100 -y 20 \
+	"env $M demo --trainer $BASE 2> $T/trainer.err; echo EXIT=\$?; sleep 600" ||
+	fail "tmux new-session (trainer)"
+tr_screen() { tmux -L "$SOCK" capture-pane -p -t tr; }
+i=0
+while ! tr_screen | grep -q '3 chỗ ngồi' && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do
+	sleep $POLL
+	i=$((i + 1))
+done
+tr_screen | grep -q "Lớp học tại $BASE: 3 chỗ ngồi" || { tr_screen; fail "the trainer's screen has no class"; }
+tr_screen | grep -Eq '^1 +2/3 .*Buổi sáng đầu tiên' || { tr_screen; fail "seat 1 is not shown at step 2/3"; }
+tr_screen | grep -Eq '^2 +1/3 ' || { tr_screen; fail "seat 2 is not shown at step 1/3"; }
+tr_screen | grep -Eq '^3 +1/3 ' || { tr_screen; fail "seat 3 is not shown at step 1/3"; }
+tmux -L "$SOCK" send-keys -t tr q
+i=0
+while ! tr_screen | grep -q '^EXIT=0' && [ $i -lt $(( 5 * PER_S * SLOW )) ]; do
+	sleep $POLL
+	i=$((i + 1))
+done
+tr_screen | grep -q '^EXIT=0' || fail "q did not end the trainer's screen"
+
+# the record, as CSV (a byte order mark first)
+"$M" demo --trainer "$BASE" --csv > "$T/class.csv" || fail "--csv"
+head -c 3 "$T/class.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "no byte order mark"
+[ "$(wc -l < "$T/class.csv")" = 4 ] || fail "CSV: $(cat "$T/class.csv")"
+sed -n 2p "$T/class.csv" | grep -q '^1,buoi-sang-dau-tien,2,3,no,' || fail "CSV seat 1: $(sed -n 2p "$T/class.csv")"
+sed -n 3p "$T/class.csv" | grep -q '^2,buoi-sang-dau-tien,1,3,no,' || fail "CSV seat 2: $(sed -n 3p "$T/class.csv")"
+
+keys q
+settle
+demo_quit 15
+exit 0
