@@ -36,6 +36,7 @@ for f in /usr/bin/motcua /usr/bin/motcua-sandbox \
 	 /usr/share/motcua/calendar/2024.json /usr/share/motcua/calendar/2025.json \
 	 /usr/share/motcua/calendar/2026.json \
 	 /usr/share/motcua/sources.d/examples/tinh.json \
+	 /usr/share/motcua/exercises/buoi-sang-dau-tien.json \
 	 /usr/share/doc/motcua/copyright /usr/share/doc/motcua/changelog.gz; do
 	grep -qx "$f" "$tmp/files" || fail "$f is not in the package"
 done
@@ -79,6 +80,7 @@ unset MOTCUA_HOME XDG_CONFIG_HOME XDG_DATA_HOME MOTCUA_ISSUER LANGUAGE
 "$bin/motcua" doctor > "$out/doctor" 2>&1 || true
 "$bin/motcua-sandbox" --help > "$out/sandbox-help"
 "$bin/motcua" demo --check --dossiers 300 --sandbox "$bin/motcua-sandbox" > "$out/demo" 2>&1
+"$bin/motcua" demo --exercise list > "$out/exercises" 2>&1 || true
 EOF
 mode=plain
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
@@ -112,12 +114,15 @@ if [ "$mode" = overlay ]; then
 		{ cat "$out/doctor" >&2; fail "motcua doctor does not read /usr/share/motcua/calendar"; }
 	grep -q '^2026-01-02 ' "$out/calendar" && grep -q '^2026-01-10 ' "$out/calendar" ||
 		{ cat "$out/calendar" >&2; fail "motcua calendar 2026 lacks the shipped notice"; }
+	# the shipped exercises, from /usr/share/motcua/exercises
+	grep -q '^buoi-sang-dau-tien ' "$out/exercises" ||
+		{ cat "$out/exercises" >&2; fail "motcua demo --exercise list lacks the shipped ones"; }
 	# The catalogue is the installed one: a Vietnamese message from it.
 	grep -q 'hộp cát' "$out/demo" ||
 		{ cat "$out/demo" >&2; fail "motcua demo did not speak Vietnamese (catalogue)"; }
 	echo "test-deb: ok   installed programs (overlay over /usr and /etc):" \
 	     "version, calendar with the shipped notices, doctor reads /etc/motcua and" \
-	     "/usr/share/motcua, demo --check"
+	     "/usr/share/motcua, demo --check, the shipped exercises"
 else
 	echo "test-deb: ok   unpacked programs: version, calendar, demo --check"
 fi
