@@ -411,8 +411,8 @@ log_request(struct sandbox *sb, const struct sbx_request *req, const struct sbx_
 	if (!sb->cfg.verbose)
 		return;
 	char when[CIVIL_ISO_LEN];
-	fprintf(stderr, "motcua-sandbox: %s %s %s -> %d%s%s\n",
-		civil_format_iso(req->now, when, sizeof(when)), req->method, req->path,
+	fprintf(stderr, "motcua-sandbox: %s %s %s%s -> %d%s%s\n",
+		civil_format_iso(req->now, when, sizeof(when)), req->method, sb->path_prefix, req->path,
 		resp->status, resp->drop ? " (dropped)" : "", resp->hang_ms ? " (hanging)" : "");
 }
 
