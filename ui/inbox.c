@@ -12,6 +12,11 @@
  * K then signs and returns the marked dossiers together (ui/sign.c), or the
  * highlighted one when none is marked.
  * Marks are codes, so they survive scrolling, searches and view changes.
+ * The columns are the console's own or the clerk's (config.json "columns";
+ * ui/columns.c fits either to the width); a click on a heading sorts by it
+ * and a second one reverses, through the same path as :sort and s.  From
+ * UI_PREVIEW_MIN_COLS the list leaves the right of the screen to the
+ * selected dossier (ui/preview.c), which follows the cursor.
  * This screen does not know how dossiers get into the store or how actions
  * leave it.
  */
@@ -23,7 +28,9 @@
 #include "core/deadline.h"
 #include "core/status.h"
 #include "core/xalloc.h"
+#include "ui/columns.h"
 #include "ui/i18n.h"
+#include "ui/preview.h"
 #include "ui/shorten.h"
 #include "ui/textwidth.h"
 #include "ui/words.h"
@@ -64,6 +71,7 @@ struct ui_inbox {
 	struct app_filter filter;  /* the search box's words and filters */
 	char filter_error[256];    /* why a filter in it selects nothing */
 	size_t n_marked;
+	struct ui_preview *preview; /* the pane beside the list, when wide */
 };
 
 static const struct view fixed_views[] = {
@@ -108,6 +116,16 @@ visible_rows(const struct ui_app *app)
 {
 	int n = app->rows - 3 - 1; /* title, status, prompt; the column headings */
 	return n > 1 ? n : 1;
+}
+
+/* The list's width: the terminal's, less the preview pane's when wide
+ * (and a blank column before the pane's border). */
+static int
+list_cols(const struct ui_app *app)
+{
+	int pane = ui_preview_width(app->cols);
+
+	return pane > 0 ? app->cols - pane - 1 : app->cols;
 }
 
 /* The local end of today, for "due today". */
@@ -269,6 +287,19 @@ row_at(const struct ui_inbox *in, int64_t i, int *pending)
 	return &in->page.rows[i - in->page_off];
 }
 
+/* The pane shows the selected row's dossier; it reads only while it is on
+ * screen, so a narrow terminal pays nothing for it. */
+static void
+preview_follow(struct ui_inbox *in, struct ui_app *app)
+{
+	const struct store_row *r;
+
+	if (ui_preview_width(app->cols) == 0)
+		return;
+	r = in->total > 0 ? row_at(in, in->sel, NULL) : NULL;
+	ui_preview_show(in->preview, app, r != NULL ? r->code : NULL);
+}
+
 static void
 requery(struct ui_inbox *in, struct ui_app *app, bool typing)
 {
@@ -276,6 +307,7 @@ requery(struct ui_inbox *in, struct ui_app *app, bool typing)
 	recount(in, app, typing);
 	clamp(in, app);
 	ensure_page(in, app);
+	preview_follow(in, app);
 	app->dirty = true;
 }
 
@@ -417,6 +449,17 @@ ui_inbox_set_view(struct ui_inbox *in, struct ui_app *app, const char *name)
 	return -1;
 }
 
+/* One way to change the order, whether by :sort, s or a click on a
+ * heading: from the first row again. */
+static void
+set_sort(struct ui_inbox *in, struct ui_app *app, enum store_sort sort, bool desc)
+{
+	in->sort = sort;
+	in->desc = desc;
+	in->sel = in->top = 0;
+	requery(in, app, false);
+}
+
 int
 ui_inbox_set_sort(struct ui_inbox *in, struct ui_app *app, const char *name, bool desc)
 {
@@ -424,10 +467,7 @@ ui_inbox_set_sort(struct ui_inbox *in, struct ui_app *app, const char *name, boo
 
 	if (s < 0)
 		return -1;
-	in->sort = (enum store_sort)s;
-	in->desc = desc;
-	in->sel = in->top = 0;
-	requery(in, app, false);
+	set_sort(in, app, (enum store_sort)s, desc);
 	return 0;
 }
 
@@ -505,9 +545,6 @@ ui_inbox_clear_marks(struct ui_inbox *in)
 
 /* ---- drawing ---------------------------------------------------------- */
 
-enum col { C_MARK, C_SOURCE, C_CODE, C_APPLICANT, C_PROCEDURE, C_RECEIVED, C_DUE, C_STATUS,
-	   C_COUNT };
-
 /* The widest short status label in the language in use. */
 static int
 status_cols(void)
@@ -525,42 +562,84 @@ status_cols(void)
 	return w;
 }
 
-static void
-columns(int cols, int code_cols, int w[C_COUNT])
+static const char *
+heading(enum ui_col c)
 {
-	int fixed, gaps = C_COUNT - 1;
-
-	w[C_MARK] = 3;
-	w[C_SOURCE] = 6;
-	w[C_CODE] = code_cols;
-	/* names shorten well ("Nguyễn T. Khánh"), so at 80 columns the
-	 * procedure gets room for its short name ("Khai sinh", "XN cư trú") */
-	w[C_APPLICANT] = cols >= 120 ? 24 : cols >= 100 ? 20 : 14;
-	w[C_RECEIVED] = cols >= 110 ? 10 : 0;
-	w[C_DUE] = 11;
-	w[C_STATUS] = status_cols();
-	if (cols >= 100 && w[C_STATUS] < 14)
-		w[C_STATUS] = 14;
-	if (w[C_RECEIVED] == 0)
-		gaps--;
-	fixed = w[C_MARK] + w[C_SOURCE] + w[C_CODE] + w[C_APPLICANT] + w[C_RECEIVED] +
-		w[C_DUE] + w[C_STATUS] + gaps;
-	w[C_PROCEDURE] = cols - fixed;
-	if (w[C_APPLICANT] < 16 && w[C_PROCEDURE] > 12) {
-		/* short codes left room: the name first, up to 16 */
-		int give = w[C_PROCEDURE] - 12 < 16 - w[C_APPLICANT] ? w[C_PROCEDURE] - 12
-								      : 16 - w[C_APPLICANT];
-		w[C_APPLICANT] += give;
-		w[C_PROCEDURE] -= give;
+	switch (c) {
+	case UI_COL_MARK:
+	case UI_COL_COUNT:
+		break;
+	case UI_COL_SOURCE:
+		return _("System");
+	case UI_COL_CODE:
+		return _("Code");
+	case UI_COL_APPLICANT:
+		return _("Applicant");
+	case UI_COL_PROCEDURE:
+		return _("Procedure");
+	case UI_COL_RECEIVED:
+		return _("Received on");
+	case UI_COL_DUE:
+		return _("Due");
+	case UI_COL_STATUS:
+		return _("Status");
+	case UI_COL_AREA:
+		return _("Area");
 	}
-	if (w[C_PROCEDURE] < 6) {
-		/* Narrow: the applicant gives way first, then the code. */
-		int lack = 6 - w[C_PROCEDURE];
-		int give = w[C_APPLICANT] - 8 < lack ? w[C_APPLICANT] - 8 : lack;
-		w[C_APPLICANT] -= give;
-		lack -= give;
-		w[C_CODE] -= lack < w[C_CODE] - 8 ? lack : w[C_CODE] - 8;
-		w[C_PROCEDURE] = 6;
+	return "";
+}
+
+/* The order a click on a column's heading asks for; -1: none (the store
+ * sorts by these four, the names and systems are not sort keys). */
+static int
+column_sort(enum ui_col c)
+{
+	switch (c) {
+	case UI_COL_DUE:
+		return STORE_SORT_DUE;
+	case UI_COL_RECEIVED:
+		return STORE_SORT_RECEIVED;
+	case UI_COL_STATUS:
+		return STORE_SORT_STATUS;
+	case UI_COL_CODE:
+		return STORE_SORT_CODE;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The columns as they are on screen now: the clerk's ("columns" in
+ * config.json) or the console's own, at the list's width, the code column
+ * as wide as the codes on screen (portal codes: 19); and whether the
+ * procedures show their short names (on every row once one full name is
+ * too wide).  The draw and a click on a heading both use it.
+ */
+static void
+layout_now(const struct ui_inbox *in, const struct ui_app *app, struct ui_columns *c,
+	   bool *short_procs)
+{
+	const struct config *cfg = app_config(app->core);
+	int vis = visible_rows(app), p;
+	struct ui_columns_need need = {
+		.cols = list_cols(app),
+		.code_cols = ui_text_width(heading(UI_COL_CODE)),
+		.status_cols = status_cols(),
+	};
+
+	for (int i = 0; i < vis; i++) {
+		const struct store_row *r = row_at(in, in->top + i, NULL);
+		int cw = r != NULL ? ui_text_width(r->code) : 0;
+		if (cw > need.code_cols)
+			need.code_cols = cw;
+	}
+	need.code_cols = need.code_cols < 8 ? 8 : need.code_cols > 22 ? 22 : need.code_cols;
+	ui_columns_fit(&need, cfg->columns, cfg->n_columns, c);
+	*short_procs = false;
+	p = ui_columns_find(c, UI_COL_PROCEDURE);
+	for (int i = 0; p >= 0 && i < vis && !*short_procs; i++) {
+		const struct store_row *r = row_at(in, in->top + i, NULL);
+		*short_procs = r != NULL && ui_text_width(r->procedure_name) > c->w[p];
 	}
 }
 
@@ -579,106 +658,132 @@ row_due_class(const struct ui_inbox *in, const struct ui_app *app, const struct 
 	return r->due_class;
 }
 
+struct row_state {
+	enum store_due_class due;
+	int pending;
+	bool trouble, selected, marked, short_procs;
+};
+
 static void
 draw_row(struct ui_app *app, WINDOW *win, int y, const struct store_row *r,
-	 enum store_due_class dc, int pending, bool trouble, bool selected, bool marked,
-	 bool short_procs, const int w[C_COUNT])
+	 const struct row_state *st, const struct ui_columns *c, int width)
 {
-	attr_t base = selected ? ui_attr(app, UI_ROLE_SELECTED) : A_NORMAL;
+	attr_t base = st->selected ? ui_attr(app, UI_ROLE_SELECTED) : A_NORMAL;
 	attr_t due_attr = base;
-	char mark[16], due[32], recv[32], text[2048];
-	int x = 0;
-
+	char mark[16], text[2048];
 	const char *due_mark = " ";
 
-	if (dc == STORE_DUE_OVERDUE) {
+	if (st->due == STORE_DUE_OVERDUE) {
 		due_mark = "!";
-		due_attr = selected ? base | A_BOLD : ui_attr(app, UI_ROLE_OVERDUE);
-	} else if (dc == STORE_DUE_SOON) {
+		due_attr = st->selected ? base | A_BOLD : ui_attr(app, UI_ROLE_OVERDUE);
+	} else if (st->due == STORE_DUE_SOON) {
 		due_mark = "~";
-		due_attr = selected ? base | A_BOLD : ui_attr(app, UI_ROLE_SOON);
+		due_attr = st->selected ? base | A_BOLD : ui_attr(app, UI_ROLE_SOON);
 	}
 	/* an action that conflicts or was refused: its own mark, not the
 	 * ordinary "waiting to be sent" */
 	snprintf(mark, sizeof mark, "%s%s%s", due_mark,
 		 r->mismatch ? ui_sym(app, "\xe2\x89\xa0", "#") : " ",
-		 trouble ? ui_sym(app, "\xe2\x9c\x97", "x")
-		 : pending > 0 ? ui_sym(app, "\xe2\x86\x91", "^") : " ");
-	if (trouble && !selected)
+		 st->trouble ? ui_sym(app, "\xe2\x9c\x97", "x")
+		 : st->pending > 0 ? ui_sym(app, "\xe2\x86\x91", "^") : " ");
+	if (st->trouble && !st->selected)
 		due_attr = ui_attr(app, UI_ROLE_ERROR);
-	if (marked) {
+	if (st->marked) {
 		/* the due state still shows in the due column's colour */
 		mark[0] = '*';
 		base |= A_BOLD;
 	}
-	if (selected) {
+	if (st->selected) {
 		wattrset(win, base);
 		wmove(win, y, 0);
-		whline(win, ' ', app->cols);
+		whline(win, ' ', width);
 	}
-	ui_put(win, y, x, w[C_MARK], mark, due_attr);
-	x += w[C_MARK] + 1;
-	ui_put(win, y, x, w[C_SOURCE], r->source, base);
-	x += w[C_SOURCE] + 1;
-	ui_put(win, y, x, w[C_CODE], ui_short_code(r->code, w[C_CODE], text, sizeof text), base);
-	x += w[C_CODE] + 1;
-	ui_put(win, y, x, w[C_APPLICANT],
-	       ui_short_person(r->applicant_name, w[C_APPLICANT], text, sizeof text), base);
-	x += w[C_APPLICANT] + 1;
-	ui_put(win, y, x, w[C_PROCEDURE],
-	       ui_short_procedure(r->procedure_name, app_procedure_short(app->core, r->procedure_code),
-				  !short_procs, w[C_PROCEDURE], text, sizeof text),
-	       base);
-	x += w[C_PROCEDURE] + 1;
-	if (w[C_RECEIVED] > 0) {
-		ui_put(win, y, x, w[C_RECEIVED], ui_fmt_date(r->received_at, recv, sizeof recv),
-		       base);
-		x += w[C_RECEIVED] + 1;
+	for (size_t i = 0; i < c->n; i++) {
+		int x = c->x[i], w = c->w[i];
+
+		switch (c->col[i]) {
+		case UI_COL_MARK:
+			ui_put(win, y, x, w, mark, due_attr);
+			break;
+		case UI_COL_SOURCE:
+			ui_put(win, y, x, w, r->source, base);
+			break;
+		case UI_COL_CODE:
+			ui_put(win, y, x, w, ui_short_code(r->code, w, text, sizeof text), base);
+			break;
+		case UI_COL_APPLICANT:
+			ui_put(win, y, x, w,
+			       ui_short_person(r->applicant_name, w, text, sizeof text), base);
+			break;
+		case UI_COL_PROCEDURE:
+			ui_put(win, y, x, w,
+			       ui_short_procedure(r->procedure_name,
+						  app_procedure_short(app->core, r->procedure_code),
+						  !st->short_procs, w, text, sizeof text),
+			       base);
+			break;
+		case UI_COL_RECEIVED:
+			ui_put(win, y, x, w, ui_fmt_date(r->received_at, text, sizeof text), base);
+			break;
+		case UI_COL_DUE:
+			ui_put(win, y, x, w, ui_fmt_due(r->due_at, text, sizeof text), due_attr);
+			break;
+		case UI_COL_STATUS:
+			ui_put(win, y, x, w, ui_status_short(r->status),
+			       r->mismatch && !st->selected ? ui_attr(app, UI_ROLE_MISMATCH) : base);
+			break;
+		case UI_COL_AREA:
+			ui_put(win, y, x, w, r->area != NULL ? r->area : "", base);
+			break;
+		case UI_COL_COUNT:
+			break;
+		}
 	}
-	ui_put(win, y, x, w[C_DUE], ui_fmt_due(r->due_at, due, sizeof due), due_attr);
-	x += w[C_DUE] + 1;
-	ui_put(win, y, x, w[C_STATUS], ui_status_short(r->status),
-	       r->mismatch && !selected ? ui_attr(app, UI_ROLE_MISMATCH) : base);
+}
+
+/* The headings; the one the list is sorted by ends with ▲ (▼ reversed). */
+static void
+draw_headings(const struct ui_inbox *in, struct ui_app *app, WINDOW *win,
+	      const struct ui_columns *c, int width)
+{
+	attr_t h = ui_attr(app, UI_ROLE_HEADER);
+
+	wattrset(win, h);
+	wmove(win, 0, 0);
+	whline(win, ' ', width);
+	for (size_t i = 0; i < c->n; i++) {
+		const char *head = heading(c->col[i]);
+		char buf[512];
+		int w = c->w[i];
+
+		if (column_sort(c->col[i]) == (int)in->sort && w >= 3) {
+			int n = ui_text_fit(head, w - 2, false, buf, sizeof buf - 8);
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%*s%s",
+				 n > 0 ? 1 : 0, "",
+				 in->desc ? ui_sym(app, "\xe2\x96\xbc", "v")
+					  : ui_sym(app, "\xe2\x96\xb2", "^"));
+			head = buf;
+		}
+		ui_put(win, 0, c->x[i], w, head, h);
+	}
 }
 
 static void
 inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 {
 	struct ui_inbox *in = (struct ui_inbox *)s;
-	int w[C_COUNT], x = 0, vis = visible_rows(app);
-	attr_t h = ui_attr(app, UI_ROLE_HEADER);
-	const char *heads[C_COUNT] = {
-		"", _("System"), _("Code"), _("Applicant"), _("Procedure"), _("Received on"),
-		_("Due"), _("Status"),
-	};
+	int vis = visible_rows(app), width = list_cols(app);
+	struct ui_columns c;
+	bool short_procs;
 
-	/* The code column is as wide as the codes on screen (portal codes: 19). */
-	int code_cols = ui_text_width(heads[C_CODE]);
-	for (int i = 0; i < vis; i++) {
-		const struct store_row *r = row_at(in, in->top + i, NULL);
-		int cw = r != NULL ? ui_text_width(r->code) : 0;
-		if (cw > code_cols)
-			code_cols = cw;
-	}
-	columns(app->cols, code_cols < 8 ? 8 : code_cols > 22 ? 22 : code_cols, w);
-	/* short procedure names on every row once one full name is too wide */
-	bool short_procs = false;
-	for (int i = 0; i < vis && !short_procs; i++) {
-		const struct store_row *r = row_at(in, in->top + i, NULL);
-		short_procs = r != NULL && ui_text_width(r->procedure_name) > w[C_PROCEDURE];
-	}
-	wattrset(win, h);
-	wmove(win, 0, 0);
-	whline(win, ' ', app->cols);
-	for (int c = 0; c < C_COUNT; c++) {
-		if (w[c] == 0)
-			continue;
-		ui_put(win, 0, x, w[c], heads[c], h);
-		x += w[c] + 1;
-	}
+	layout_now(in, app, &c, &short_procs);
+	draw_headings(in, app, win, &c, width);
 	wattrset(win, A_NORMAL);
+	if (width < app->cols)
+		ui_preview_draw(in->preview, app, win, width + 1, app->cols - width - 1,
+				getmaxy(win));
 	if (in->total == 0 && !in->failed) {
-		ui_put_text(win, 2, 2, app->cols - 4,
+		ui_put_text(win, 2, 2, width - 4,
 			    in->filter_error[0] != '\0' ? in->filter_error
 			    : in->search[0] != '\0'     ? _("No dossier matches the search.")
 						       : _("No dossier in this view."),
@@ -687,13 +792,15 @@ inbox_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 		return;
 	}
 	for (int i = 0; i < vis; i++) {
-		int pending = -1;
-		const struct store_row *r = row_at(in, in->top + i, &pending);
+		struct row_state st = {.pending = -1, .short_procs = short_procs};
+		const struct store_row *r = row_at(in, in->top + i, &st.pending);
 		if (r == NULL)
 			break;
-		draw_row(app, win, 1 + i, r, row_due_class(in, app, r), pending,
-			 in->trouble[in->top + i - in->page_off] > 0,
-			 in->top + i == in->sel, mark_index(in, r->code) >= 0, short_procs, w);
+		st.due = row_due_class(in, app, r);
+		st.trouble = in->trouble[in->top + i - in->page_off] > 0;
+		st.selected = in->top + i == in->sel;
+		st.marked = mark_index(in, r->code) >= 0;
+		draw_row(app, win, 1 + i, r, &st, &c, width);
 	}
 }
 
@@ -731,6 +838,7 @@ move_sel(struct ui_inbox *in, struct ui_app *app, int64_t delta, bool page)
 		in->top += delta;
 	clamp(in, app);
 	ensure_page(in, app);
+	preview_follow(in, app);
 	return UI_REDRAW;
 }
 
@@ -787,10 +895,8 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		select_view(in, app, (size_t)(act - UI_ACT_VIEW_1));
 		return UI_REDRAW;
 	case UI_ACT_SORT:
-		in->sort = (enum store_sort)((in->sort + 1) % (STORE_SORT_UPDATED + 1));
-		in->desc = false;
-		in->sel = in->top = 0;
-		requery(in, app, false);
+		set_sort(in, app, (enum store_sort)((in->sort + 1) % (STORE_SORT_UPDATED + 1)),
+			 false);
 		return UI_REDRAW;
 	case UI_ACT_SEARCH:
 		snprintf(in->search_saved, sizeof in->search_saved, "%s", in->search);
@@ -858,6 +964,8 @@ inbox_reload(struct ui_screen *s, struct ui_app *app)
 	struct ui_inbox *in = (struct ui_inbox *)s;
 
 	views_update(in, app);
+	/* the store or the language changed: what the pane read is old */
+	ui_preview_forget(in->preview);
 	requery(in, app, false);
 }
 
@@ -866,13 +974,45 @@ inbox_free(struct ui_screen *s)
 {
 	struct ui_inbox *in = (struct ui_inbox *)s;
 
+	ui_preview_free(in->preview);
 	page_drop(in);
 	ui_inbox_clear_marks(in);
 	free(in);
 }
 
+/*
+ * A click on a heading sorts by that column, a second one on the same
+ * heading reverses the order (as ":sort NAME desc"); the headings of the
+ * columns the store cannot sort by say which can.
+ */
+static int
+heading_click(struct ui_inbox *in, struct ui_app *app, int x)
+{
+	struct ui_columns c;
+	bool short_procs;
+	int i, sort;
+	char can[256] = "";
+
+	layout_now(in, app, &c, &short_procs);
+	i = ui_columns_at(&c, x);
+	if (i < 0 || c.col[i] == UI_COL_MARK)
+		return 0;
+	sort = column_sort(c.col[i]);
+	if (sort >= 0) {
+		set_sort(in, app, (enum store_sort)sort, sort == (int)in->sort ? !in->desc : false);
+		return UI_REDRAW;
+	}
+	for (size_t k = 0; k < c.n; k++)
+		if (column_sort(c.col[k]) >= 0)
+			snprintf(can + strlen(can), sizeof can - strlen(can), "%s%s",
+				 can[0] != '\0' ? ", " : "", heading(c.col[k]));
+	ui_message(app, UI_MSG_INFO, _("The list cannot be sorted by \"%s\" (it can be by: %s)."),
+		   heading(c.col[i]), can);
+	return UI_REDRAW;
+}
+
 /* A click on a row selects it; a double click (or a click on the row
- * already selected) opens it. */
+ * already selected) opens it; one on a heading sorts. */
 static int
 inbox_click(struct ui_screen *s, struct ui_app *app, int y, int x, bool twice)
 {
@@ -880,19 +1020,24 @@ inbox_click(struct ui_screen *s, struct ui_app *app, int y, int x, bool twice)
 	int64_t row;
 	const struct store_row *r;
 
-	(void)x;
+	if (x >= list_cols(app))
+		return 0; /* the preview pane */
+	if (y == 0)
+		return heading_click(in, app, x);
 	if (y < 1 || y > visible_rows(app))
-		return 0; /* the headings, or below the list */
+		return 0; /* below the list */
 	row = in->top + y - 1;
 	r = row_at(in, row, NULL);
 	if (r == NULL)
 		return 0;
 	if (twice || row == in->sel) {
 		in->sel = row;
+		preview_follow(in, app);
 		ui_push(app, ui_detail_new(app, r->code));
 		return UI_REDRAW;
 	}
 	in->sel = row;
+	preview_follow(in, app);
 	return UI_REDRAW;
 }
 
@@ -913,6 +1058,7 @@ ui_inbox_new(struct ui_app *app)
 
 	in->base.ops = &inbox_ops;
 	in->sort = STORE_SORT_DUE;
+	in->preview = ui_preview_new();
 	views_update(in, app);
 	app->inbox = in;
 	requery(in, app, false);

@@ -115,7 +115,7 @@ struct config_view {
 };
 
 /* "columns": the inbox's columns, chosen and ordered by the clerk
- * (["due", "code", "procedure"]); the names are config_column_name()'s. */
+ * (["due", "code", "procedure"]), by the names below. */
 enum config_column {
 	CONFIG_COLUMN_DUE,
 	CONFIG_COLUMN_CODE,
