@@ -63,6 +63,9 @@ mistake_words(const struct app_exercise_mistake *m, char *buf, size_t size)
 	else if (strcmp(m->kind, "refused") == 0)
 		snprintf(buf, size, _("The system refused \"%s\" on %s: %s"),
 			 action_words(m->action), m->code, refusal_words(m->why));
+	else if (strcmp(m->kind, "not_signed") == 0)
+		snprintf(buf, size, _("The result of %s went back without a signature: sign it (K)"),
+			 m->code);
 	else if (strcmp(m->kind, "no_reason") == 0)
 		snprintf(buf, size, _("\"%s\" on %s needs a reason in this step"),
 			 action_words(m->action), m->code);
