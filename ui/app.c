@@ -323,6 +323,10 @@ draw_prompt(struct ui_app *app, int *cursor_x)
 		ui_text_fit_tail(app->prompt.text, app->cols - x - 1, buf, sizeof buf);
 		mvwaddstr(w, 0, x, buf);
 		*cursor_x = x + ui_text_width(buf);
+		if (app->prompt_hint[0] != '\0' && *cursor_x + 3 < app->cols)
+			/* Tab's candidates, after what is typed */
+			ui_put_text(w, 0, *cursor_x + 2, app->cols - *cursor_x - 2,
+				    app->prompt_hint, ui_attr(app, UI_ROLE_DIM));
 		return;
 	}
 	if (app->message[0] != '\0') {
@@ -390,10 +394,25 @@ prompt_key(struct ui_app *app, int key)
 	void *ctx = app->prompt_ctx;
 
 	app->dirty = true;
+	app->prompt_hint[0] = '\0';
 	if (key == '\n' || key == '\r' || key == (UI_KEY_FN | KEY_ENTER) || key == 27) {
 		app->prompt_active = false;
 		if (done != NULL)
 			done(app, app->prompt.text, key != 27, ctx);
+		return;
+	}
+	if (key == '\t' && strcmp(app->prompt_prefix, "/") == 0) {
+		/* the search: complete a filter's key or value (tt:, nguon:, han:) */
+		char out[UI_LINE_MAX], choices[sizeof app->prompt_hint];
+		int n = app_filter_complete(app->core, app->prompt.text, out, sizeof out, choices,
+					    sizeof choices);
+		if (n > 0 && strcmp(out, app->prompt.text) != 0) {
+			ui_line_set(&app->prompt, out);
+			if (app->prompt_change != NULL)
+				app->prompt_change(app, app->prompt.text, ctx);
+		}
+		if (n > 1)
+			snprintf(app->prompt_hint, sizeof app->prompt_hint, "%s", choices);
 		return;
 	}
 	if (ui_line_key(&app->prompt, key) && app->prompt_change != NULL)

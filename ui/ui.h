@@ -135,6 +135,7 @@ struct ui_app {
 	ui_prompt_change_fn *prompt_change;
 	ui_prompt_done_fn *prompt_done;
 	void *prompt_ctx;
+	char prompt_hint[256];  /* Tab's candidates in the search, shown after the text */
 	char message[256];
 	enum ui_message_kind message_kind;
 

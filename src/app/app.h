@@ -465,6 +465,16 @@ struct app_filter {
 int app_filter_parse(struct app *a, const char *text, struct store_query *q,
 		     struct app_filter *f, struct mc_err *err);
 /*
+ * Tab in the search box: complete the last word of `text` - a filter's key
+ * ("ng" -> "nguon:") or its value ("tt:cho" -> "tt:cho-bo-sung", "nguon:tu"
+ * -> "nguon:tuphap", "han:q" -> "han:qua-han").  Writes the completed text
+ * into out (as far as the candidates agree) and the candidates, separated
+ * by spaces, into choices (when more than one).  Returns the number of
+ * candidates (0: nothing to complete; out is text).
+ */
+int app_filter_complete(struct app *a, const char *text, char *out, size_t size, char *choices,
+			size_t choices_size);
+/*
  * Save a view: `filter` (a search text, checked with app_filter_parse) under
  * `name` (no spaces, CONFIG_VIEW_NAME_MAX bytes at most) in config.json's
  * "views" (config_save_view), and in app_config()'s views at once.  0, or

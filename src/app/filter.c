@@ -261,3 +261,107 @@ app_view_save(struct app *a, const char *name, const char *filter, struct mc_err
 	a->cfg.n_views++;
 	return 0;
 }
+
+/* ---- completion ----------------------------------------------------------- */
+
+/* The keys a clerk types, one per filter (the Vietnamese ones). */
+static const char *const complete_keys[] = {"tt", "nguon", "han", "ten", "ma", "tthc"};
+static const char *const due_values[] = {"qua-han", "sap-den-han", "hom-nay"};
+
+struct completion {
+	const char *prefix;   /* what is typed of the word (folded) */
+	const char *found[64];
+	int n;
+};
+
+static void
+offer(struct completion *c, const char *candidate)
+{
+	for (int i = 0; i < c->n; i++)
+		if (strcmp(c->found[i], candidate) == 0)
+			return;
+	if (c->n < 64 && strncmp(candidate, c->prefix, strlen(c->prefix)) == 0)
+		c->found[c->n++] = candidate;
+}
+
+int
+app_filter_complete(struct app *a, const char *text, char *out, size_t size, char *choices,
+		    size_t choices_size)
+{
+	const char *start = strrchr(text, ' '), *colon;
+	size_t head, common;
+	struct completion c = {0};
+	char *key = NULL, *prefix = NULL, names[16][64];
+	struct app_system sys;
+	size_t n_names = 0;
+
+	snprintf(out, size, "%s", text);
+	choices[0] = '\0';
+	start = start != NULL ? start + 1 : text;
+	head = (size_t)(start - text);
+	colon = strchr(start, ':');
+	if (colon == NULL) {
+		/* a key */
+		prefix = slug_of(start);
+		c.prefix = prefix;
+		for (size_t i = 0; i < sizeof complete_keys / sizeof complete_keys[0]; i++)
+			offer(&c, complete_keys[i]);
+	} else {
+		enum fkey k = F_WORDS;
+		bool known = false;
+		char *typed = xstrndup(start, (size_t)(colon - start));
+
+		key = slug_of(typed);
+		free(typed);
+		for (size_t i = 0; i < sizeof fkeys / sizeof fkeys[0] && !known; i++)
+			if (strcmp(fkeys[i].name, key) == 0) {
+				k = fkeys[i].key;
+				known = true;
+			}
+		prefix = slug_of(colon + 1);
+		c.prefix = prefix;
+		if (known && k == F_STATUS) {
+			/* the first (Vietnamese) name of each status */
+			for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+				if (i == 0 || statuses[i].status != statuses[i - 1].status)
+					offer(&c, statuses[i].slug);
+			if (c.n == 0) /* typed in another of its names */
+				for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+					offer(&c, statuses[i].slug);
+		} else if (known && k == F_SOURCE) {
+			for (size_t i = 0; n_names < 16 && app_system(a, i, &sys); i++)
+				if (sys.name != NULL && strlen(sys.name) < sizeof names[0]) {
+					snprintf(names[n_names], sizeof names[0], "%s", sys.name);
+					offer(&c, names[n_names++]);
+				}
+		} else if (known && k == F_DUE) {
+			for (size_t i = 0; i < sizeof due_values / sizeof due_values[0]; i++)
+				offer(&c, due_values[i]);
+		}
+	}
+	if (c.n > 0) {
+		/* as far as every candidate agrees */
+		common = strlen(c.found[0]);
+		for (int i = 1; i < c.n; i++) {
+			size_t j = 0;
+			while (j < common && c.found[i][j] == c.found[0][j])
+				j++;
+			common = j;
+		}
+		if (colon == NULL)
+			snprintf(out, size, "%.*s%.*s%s", (int)head, text, (int)common, c.found[0],
+				 c.n == 1 ? ":" : "");
+		else
+			snprintf(out, size, "%.*s%.*s%.*s", (int)head, text,
+				 (int)(colon + 1 - start), start, (int)common, c.found[0]);
+		if (c.n > 1) {
+			size_t o = 0;
+			for (int i = 0; i < c.n && o + 2 < choices_size; i++)
+				o += (size_t)snprintf(choices + o, choices_size - o, "%s%s",
+						      i > 0 ? " " : "", c.found[i]);
+		}
+	}
+	free(key);
+	free(prefix);
+	return c.n;
+}

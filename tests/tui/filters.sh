@@ -31,6 +31,25 @@ wait_for "Tất cả \\($want5t\\)" 5
 keys Enter
 settle
 
+# Tab completes a filter's key, then its value; several candidates are shown
+keys /
+keys C-u
+type_text "ngu"
+keys Tab
+wait_for '^/nguon:' 5
+type_text "tu"
+keys Tab
+wait_for '^/nguon:tuphap' 5
+type_text " tt:cho"
+keys Tab
+wait_for '^/nguon:tuphap tt:cho- +cho-bo-sung cho-nop-phi' 5
+type_text "b"
+keys Tab
+wait_for '^/nguon:tuphap tt:cho-bo-sung' 5
+wait_for "Tất cả \\($want5t\\)" 5
+keys Enter
+settle
+
 # a filter that means nothing says why
 keys /
 keys C-u
