@@ -223,6 +223,8 @@ store_audit_keyed_state_ok(const unsigned char *key, const struct store_audit_st
 static int
 tx_begin(struct store *s)
 {
+	if (store_durable_here(s, "writing to the audit log") != 0)
+		return -1;
 	if (s->in_batch)
 		return store_exec(s, "SAVEPOINT audit");
 	if (store_exec(s, "PRAGMA synchronous = FULL") != 0)

@@ -381,10 +381,13 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 	char *search = NULL, *old_search = NULL;
 	int64_t id = 0, old_id = 0;
 	int found, ret = -1;
+	/* in a cache batch a failure fails the whole batch (store.h): the
+	 * savepoint, and the copy of every page it touched, are not needed */
+	bool savepoint = !s->in_batch || (s->batch_flags & STORE_BATCH_CACHE) == 0;
 
 	if (d->code == NULL || d->code[0] == '\0' || d->source == NULL)
 		return store_failf(s, "a dossier without a code or source cannot be stored");
-	if (step_sql(s, "SAVEPOINT dossier_upsert", "saving a dossier") != 0)
+	if (savepoint && step_sql(s, "SAVEPOINT dossier_upsert", "saving a dossier") != 0)
 		return -1;
 	search = store_search_text(s, d->code, d->applicant_name, d->procedure_name,
 				   d->applicant_id);
@@ -418,7 +421,9 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 		goto out;
 	ret = 0;
 out:
-	if (ret != 0) {
+	if (ret != 0 && !savepoint) {
+		s->batch_broken = true;
+	} else if (ret != 0) {
 		char why[STORE_ERR_LEN];
 
 		memcpy(why, s->err, sizeof why);
@@ -427,7 +432,8 @@ out:
 		/* the rollback may have brought back rows a flush had indexed */
 		s->fts_pending = true;
 	}
-	if (step_sql(s, "RELEASE dossier_upsert", "saving a dossier") != 0 && ret == 0)
+	if (savepoint && step_sql(s, "RELEASE dossier_upsert", "saving a dossier") != 0 &&
+	    ret == 0)
 		ret = -1;
 	free(search);
 	free(old_search);

@@ -68,6 +68,8 @@ store_outbox_list_free(struct store_outbox_entry *v, size_t n)
 static int
 tx_begin(struct store *s)
 {
+	if (store_durable_here(s, "writing to the queue") != 0)
+		return -1;
 	if (s->in_batch)
 		return store_exec(s, "SAVEPOINT outbox");
 	/* The store opens with FULL already; say it again in case a bulk

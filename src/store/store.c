@@ -29,6 +29,19 @@
 /* About 8 MB of page cache: enough for the inbox indexes' hot pages, and it
  * keeps the whole console under its 48 MB budget (DESIGN.md section 10). */
 #define CACHE_PRAGMA "PRAGMA cache_size = -8000"
+/*
+ * While a STORE_BATCH_CACHE batch is open: 32 MB.  A sync turn of a few
+ * thousand new dossiers dirties a leaf of each of the nine dossier
+ * indexes per row; with 8 MB SQLite wrote dirty pages to the WAL before
+ * the commit to make room (and again at the commit) and read them back.
+ * Back to 8 MB after the batch, so an idle console keeps its budget.
+ */
+#define BATCH_CACHE_PRAGMA "PRAGMA cache_size = -32768"
+/* SQLite's default: the WAL is copied into the file once it holds this
+ * many pages.  A cache batch lets it grow 8 times as far, so a page that
+ * several batches of a first sync change is copied once, not once each. */
+#define CHECKPOINT_PAGES 1000
+#define BATCH_CHECKPOINT_PAGES 8000
 
 static const char sqlite_magic[16] = "SQLite format 3";
 
@@ -700,21 +713,70 @@ store_check(struct store *s)
 /* ------------------------------------------------------------------ */
 /* Batches                                                             */
 
-int
-store_begin(struct store *s)
+/*
+ * After a cache batch: what every other transaction runs with.  SQLite
+ * refuses to change the safety level inside a transaction, so this runs
+ * after the COMMIT or ROLLBACK.  Should it fail, the queue and the audit
+ * log still say FULL before each of their own transactions.
+ */
+static void
+batch_settings_restore(struct store *s)
 {
+	(void)sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	(void)sqlite3_exec(s->db, CACHE_PRAGMA, NULL, NULL, NULL);
+	(void)sqlite3_wal_autocheckpoint(s->db, CHECKPOINT_PAGES);
+}
+
+int
+store_begin_ex(struct store *s, unsigned flags)
+{
+	bool cache = (flags & STORE_BATCH_CACHE) != 0;
+
 	if (s->in_batch)
 		return store_failf(s, "a batch is already open");
+	if (cache) {
+		/* before BEGIN: the safety level is fixed inside a transaction */
+		if (store_exec(s, "PRAGMA synchronous = NORMAL") != 0 ||
+		    store_exec(s, BATCH_CACHE_PRAGMA) != 0) {
+			batch_settings_restore(s);
+			return -1;
+		}
+		(void)sqlite3_wal_autocheckpoint(s->db, BATCH_CHECKPOINT_PAGES);
+	}
 	/*
 	 * A store that cannot write (damaged, a read-only or full disk) would
 	 * refuse the write lock here, before the caller has a batch to fail
 	 * as a whole: the batch opens, and its first write fails with the
 	 * reason, where every caller already handles a failed write.
 	 */
-	if (store_exec(s, store_writable(s) ? "BEGIN IMMEDIATE" : "BEGIN") != 0)
+	if (store_exec(s, store_writable(s) ? "BEGIN IMMEDIATE" : "BEGIN") != 0) {
+		if (cache)
+			batch_settings_restore(s);
 		return -1;
+	}
 	s->in_batch = true;
+	s->batch_flags = cache ? STORE_BATCH_CACHE : 0;
+	s->batch_broken = false;
 	return 0;
+}
+
+int
+store_begin(struct store *s)
+{
+	return store_begin_ex(s, 0);
+}
+
+/* Leave the batch's state after its COMMIT or ROLLBACK. */
+static void
+batch_end(struct store *s)
+{
+	bool cache = (s->batch_flags & STORE_BATCH_CACHE) != 0;
+
+	s->in_batch = false;
+	s->batch_flags = 0;
+	s->batch_broken = false;
+	if (cache)
+		batch_settings_restore(s);
 }
 
 int
@@ -722,9 +784,12 @@ store_commit(struct store *s)
 {
 	if (!s->in_batch)
 		return store_failf(s, "commit without a batch");
+	if (s->batch_broken)
+		return store_failf(s, "a write of this batch failed half way; it can only be "
+				      "rolled back");
 	if (store_fts_flush(s) != 0 || store_exec(s, "COMMIT") != 0)
 		return -1; /* still open: the caller may retry or roll back */
-	s->in_batch = false;
+	batch_end(s);
 	return 0;
 }
 
@@ -735,8 +800,20 @@ store_rollback(struct store *s)
 
 	if (sqlite3_get_autocommit(s->db) == 0)
 		rc = store_exec(s, "ROLLBACK");
-	s->in_batch = false;
+	/* what the rollback took back may include pending rows a flush had
+	 * cleared: the next flush looks again (an empty table costs nothing) */
+	s->fts_pending = true;
+	batch_end(s);
 	return rc;
+}
+
+int
+store_durable_here(struct store *s, const char *what)
+{
+	if (s->in_batch && (s->batch_flags & STORE_BATCH_CACHE) != 0)
+		return store_failf(s, "%s: not inside a batch of cached data, whose commit a "
+				      "power cut may take back", what);
+	return 0;
 }
 
 bool

@@ -194,6 +194,25 @@ int store_check(struct store *s);
  * is not supported.
  */
 int store_begin(struct store *s);
+
+/* Flags of store_begin_ex(). */
+enum store_batch_flags {
+	/*
+	 * The batch writes only what can be read again from the systems:
+	 * cached dossiers, read positions, byte counters (a sync turn).  Its
+	 * commit does not wait for the disk (synchronous=NORMAL: a power cut
+	 * may take back the last such batches, whole, never half of one), it
+	 * has a larger page cache while open, and an upsert in it is not a
+	 * savepoint of its own: after a failed write the batch can only be
+	 * rolled back (store_commit() refuses it).  The queue, the audit log
+	 * and the data key refuse to write inside it (their writes must
+	 * survive a power cut).
+	 */
+	STORE_BATCH_CACHE = 1 << 0,
+};
+
+/* store_begin() with flags (enum store_batch_flags). */
+int store_begin_ex(struct store *s, unsigned flags);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 bool store_in_batch(const struct store *s);
@@ -206,7 +225,9 @@ bool store_in_batch(const struct store *s);
  * All fields are stored; its history, attachments, fees and supplements
  * replace the stored ones.  The folded search text and the due sort key are
  * derived here.  Atomic on its own (a savepoint), so a failure leaves the
- * previous version and the surrounding batch intact.  `d` is borrowed.
+ * previous version and the surrounding batch intact; in a STORE_BATCH_CACHE
+ * batch it is not, and a failure leaves that batch to be rolled back.  `d`
+ * is borrowed.
  */
 int store_dossier_upsert(struct store *s, const struct dossier *d);
 

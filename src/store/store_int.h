@@ -37,6 +37,9 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool in_batch;
+	unsigned batch_flags;   /* the open batch's (enum store_batch_flags) */
+	bool batch_broken;      /* a write of a STORE_BATCH_CACHE batch failed half
+	                           way: it may only be rolled back (store.c) */
 	int force_plan;         /* tests: 0 automatic, else one inbox plan (inbox.c) */
 	char miss_key[512];     /* the last inbox page the ordered try gave up on */
 	int64_t miss_need;      /* how many rows that page needed */
@@ -58,6 +61,13 @@ struct store {
  * reset it before preparing more than that.  NULL on error (store_errmsg set).
  */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+
+/*
+ * For what must survive a power cut (the queue, the audit log, the data
+ * key's check): -1 with the store's error when the open batch is a
+ * STORE_BATCH_CACHE one, whose commit does not wait for the disk (store.c).
+ */
+int store_durable_here(struct store *s, const char *what);
 
 /* Set the error from SQLite's message for the handle: "<path>: <what>: <msg>". */
 int store_fail(struct store *s, const char *what);

@@ -15,9 +15,10 @@
  * shared with the replay, downloads and the audit log's shipping.
  *
  * Parsed pages wait in memory until sync_flush(), which the caller runs once
- * per loop turn: one store transaction applies every waiting page, then the
- * source's watermark is stored, so a crash loses at most the pages of the
- * current turn and never stores a watermark ahead of its dossiers.
+ * per loop turn: once a few thousand dossiers or a second's worth wait, or a
+ * pass ended, one store transaction applies every waiting page, then the
+ * source's watermark is stored, so a crash loses at most that second's
+ * pages and never stores a watermark ahead of its dossiers.
  *
  * Merging (merge.c): the handling system is the record; the coordination
  * system's copy (a source whose `coordination` is set) only sets
@@ -143,7 +144,9 @@ bool sync_busy(const struct sync *s);
 
 /*
  * Apply the pages parsed since the last call in one store transaction, store
- * the watermarks and counters.  Call once per loop turn, after net_poll().
+ * the watermarks and counters; while passes still read and few dossiers
+ * have waited only briefly (under 4,000, under a second), nothing yet (the
+ * counters wait too).  Call once per loop turn, after net_poll().
  * Returns 0, or -1 when the store failed (the sources of those pages are
  * marked failed; their watermarks are not moved).
  */

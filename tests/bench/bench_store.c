@@ -31,6 +31,7 @@
 #include "store/store.h"
 
 #define PAGE 50
+#define BATCH 4000 /* dossiers a store transaction applies, as sync.c does */
 #define NOW ((mc_time)1773280800) /* 2026-03-12 09:00 +07:00 */
 
 static const char *const sources[] = {"dvcqg", "tuphap", "congan", "nnmt", "tinh"};
@@ -249,8 +250,9 @@ fill(const char *path, long n)
 	for (long i = 0; i < n; i++) {
 		struct dossier d;
 
-		/* One batch per loop turn; a sync turn applies about a page. */
-		if (i % 1000 == 0 && store_begin(s) != 0)
+		/* Batches as sync applies them: a few thousand dossiers of
+		 * cached data each (sync.c, APPLY_MIN_DOSSIERS). */
+		if (i % BATCH == 0 && store_begin_ex(s, STORE_BATCH_CACHE) != 0)
 			goto out;
 		make_dossier(&d, i);
 		if (store_dossier_upsert(s, &d) != 0) {
@@ -258,7 +260,7 @@ fill(const char *path, long n)
 			goto out;
 		}
 		dossier_release(&d);
-		if ((i % 1000 == 999 || i == n - 1) && store_commit(s) != 0)
+		if ((i % BATCH == BATCH - 1 || i == n - 1) && store_commit(s) != 0)
 			goto out;
 	}
 	t1 = now_ms();

@@ -12,6 +12,8 @@
 
 #include <sqlite3.h>
 
+#include "store/outbox.h"
+
 /* ------------------------------------------------------------------ */
 /* Opening, migrations, refusing files                                 */
 
@@ -523,6 +525,94 @@ test_search_index_in_batches(void **state)
 	tmp_release(&t);
 }
 
+/* A test-only trigger: an attachment named "boom" fails its insert, half
+ * way through an upsert (the row is written, its lists are not yet). */
+static void
+add_failing_trigger(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER boom BEFORE INSERT ON"
+					  " dossier_attachments WHEN new.name = 'boom' BEGIN"
+					  " SELECT RAISE(ABORT, 'boom'); END", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+add_boom(struct store *s, const char *code)
+{
+	struct dossier d;
+
+	make(&d, code, "tuphap", "Lý Thị Bom", 4, NOW + DAY);
+	dossier_add_attachment(&d, "a1", "boom", "TP1", "/files/a1", 1);
+	assert_int_equal(store_dossier_upsert(s, &d), -1);
+	dossier_release(&d);
+}
+
+/*
+ * A batch of cached data (a sync turn): its rows and search index as in
+ * any batch; the queue refuses to write inside it (its commit may be taken
+ * back by a power cut) and writes again once it is over; a write that
+ * fails half way leaves it only to be rolled back, whole, where a plain
+ * batch takes back just that dossier and goes on.
+ */
+static void
+test_cache_batches(void **state)
+{
+	struct tmp t;
+	struct store *s;
+	struct dossier d;
+	int64_t n;
+
+	(void)state;
+	tmp_init(&t);
+	s = open_ok(t.path);
+	store_close(s);
+	add_failing_trigger(t.path);
+	s = open_ok(t.path);
+
+	assert_int_equal(store_begin_ex(s, STORE_BATCH_CACHE), 0);
+	assert_int_equal(store_begin_ex(s, STORE_BATCH_CACHE), -1);
+	add(s, "C1", "tuphap", "Nguyễn Văn Đường", 4, NOW + DAY);
+	add(s, "C2", "tuphap", "Trần Thị Hoa", 4, NOW + DAY);
+	assert_search(s, "duong", "C1");
+	assert_int_equal(store_outbox_wake(s, NULL, NOW), -1);
+	assert_non_null(strstr(store_errmsg(s), "power cut"));
+	add(s, "C2", "tuphap", "Trần Thị Hồng", 4, NOW + DAY); /* renamed while pending */
+	assert_int_equal(store_commit(s), 0);
+	assert_false(store_in_batch(s));
+	assert_int_equal(store_outbox_wake(s, NULL, NOW), 0);
+	assert_search(s, "hong", "C2");
+	assert_search(s, "hoa", "");
+
+	/* a failure half way: the cache batch can only be rolled back */
+	assert_int_equal(store_begin_ex(s, STORE_BATCH_CACHE), 0);
+	add(s, "C3", "tuphap", "Lê Minh Tuấn", 4, NOW + DAY);
+	add_boom(s, "C4");
+	assert_int_equal(store_commit(s), -1);
+	assert_true(store_in_batch(s));
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(store_dossier_load(s, "C3", &d), 1);
+	assert_int_equal(store_dossier_load(s, "C4", &d), 1);
+	assert_search(s, "tuan", "");
+	assert_int_equal(store_outbox_wake(s, NULL, NOW), 0);
+
+	/* the same in a plain batch: only that dossier is taken back */
+	assert_int_equal(store_begin(s), 0);
+	add(s, "C3", "tuphap", "Lê Minh Tuấn", 4, NOW + DAY);
+	add_boom(s, "C4");
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_dossier_load(s, "C4", &d), 1);
+	assert_search(s, "tuan", "C3");
+	assert_int_equal(store_dossier_count(s, NULL, &n), 0);
+	assert_int_equal(n, 3);
+	store_close(s);
+	assert_search_index_sound(t.path);
+	tmp_release(&t);
+}
+
 int
 main(void)
 {
@@ -540,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_upsert_refuses_incomplete),
 		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_search_index_in_batches),
+		cmocka_unit_test(test_cache_batches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
