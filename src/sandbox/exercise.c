@@ -346,9 +346,11 @@ target_ref(struct parse *p, json_t *v, const char *where, size_t *out)
 static int
 check(struct parse *p, json_t *obj, const char *where, struct exercise_step *st)
 {
-	static const char *const keys[] = {"viewed", "action", "dossier", "reason", "signed", NULL};
+	static const char *const keys[] = {"viewed", "action", "dossier", "reason", "signed",
+					   "refused", NULL};
 	json_t *viewed = json_object_get(obj, "viewed"), *action = json_object_get(obj, "action");
 	json_t *reason = json_object_get(obj, "reason"), *sig = json_object_get(obj, "signed");
+	json_t *refused = json_object_get(obj, "refused");
 	char at[96], safe[48];
 
 	if (obj == NULL)
@@ -358,7 +360,8 @@ check(struct parse *p, json_t *obj, const char *where, struct exercise_step *st)
 	if ((viewed != NULL) == (action != NULL))
 		return fail(p, "%s: needs one of \"viewed\" or \"action\"", where);
 	if (viewed != NULL) {
-		if (json_object_get(obj, "dossier") != NULL || reason != NULL || sig != NULL)
+		if (json_object_get(obj, "dossier") != NULL || reason != NULL || sig != NULL ||
+		    refused != NULL)
 			return fail(p, "%s: \"viewed\" takes no other key", where);
 		st->check = EXERCISE_CHECK_VIEWED;
 		snprintf(at, sizeof at, "%s.viewed", where);
@@ -381,8 +384,11 @@ check(struct parse *p, json_t *obj, const char *where, struct exercise_step *st)
 		return fail(p, "%s.signed: must be true or false", where);
 	if (json_is_true(sig) && st->action != ACTION_RETURN_RESULT)
 		return fail(p, "%s.signed: only for \"return-result\"", where);
+	if (refused != NULL && !json_is_boolean(refused))
+		return fail(p, "%s.refused: must be true or false", where);
 	st->need_reason = json_is_true(reason);
 	st->need_signed = json_is_true(sig);
+	st->need_refused = json_is_true(refused);
 	return 0;
 }
 
@@ -413,12 +419,14 @@ parse_offset(const char *s, int64_t *out)
 static int
 on_start(struct parse *p, json_t *obj, const char *where, struct exercise_on_start *os)
 {
-	static const char *const keys[] = {"offline", "for_s", "clock", NULL};
+	static const char *const keys[] = {"offline", "for_s", "clock", "elsewhere", NULL};
+	static const char *const else_keys[] = {"action", "dossier", NULL};
 	json_t *off = json_object_get(obj, "offline"), *for_s = json_object_get(obj, "for_s");
-	json_t *clock = json_object_get(obj, "clock");
-	char safe[48];
+	json_t *clock = json_object_get(obj, "clock"), *other = json_object_get(obj, "elsewhere");
+	char safe[48], at[96];
 
 	os->offline = -1;
+	os->elsewhere = ACTION_NONE;
 	if (obj == NULL)
 		return 0;
 	if (check_keys(p, obj, where, keys) != 0)
@@ -440,6 +448,22 @@ on_start(struct parse *p, json_t *obj, const char *where, struct exercise_on_sta
 	if (clock != NULL && parse_offset(json_string_value(clock), &os->clock_s) != 0)
 		return fail(p, "%s.clock: must be \"+N\" and s, m, h or d (\"+2h\"), at most 400 "
 			    "days", where);
+	if (other != NULL) {
+		snprintf(at, sizeof at, "%s.elsewhere", where);
+		if (!json_is_object(other))
+			return fail(p, "%s: must be {\"action\", \"dossier\"}", at);
+		if (check_keys(p, other, at, else_keys) != 0)
+			return -1;
+		os->elsewhere = action_from_name(json_string_value(json_object_get(other, "action")));
+		if (os->elsewhere == ACTION_NONE) {
+			quote(json_string_value(json_object_get(other, "action")), safe, sizeof safe);
+			return fail(p, "%s.action: unknown action \"%s\"", at, safe);
+		}
+		snprintf(at, sizeof at, "%s.elsewhere.dossier", where);
+		if (target_ref(p, json_object_get(other, "dossier"), at, &os->elsewhere_target) ==
+		    NULL)
+			return -1;
+	}
 	return 0;
 }
 
@@ -674,9 +698,16 @@ exercise_acted(struct exercise *ex, uint32_t idx, const char *code, const struct
 	if (st == NULL)
 		return false;
 	if (r != WORLD_ACT_OK) {
+		/* the step that waits for this refusal (a conflict met) */
+		if (st->check == EXERCISE_CHECK_ACTION && st->need_refused &&
+		    idx == ex->targets[st->target].idx && act->action == st->action)
+			return advance(ex, now_ms);
 		mistake(ex, EXERCISE_MISTAKE_REFUSED, code, act->action, now_ms)->why = r;
 		return false;
 	}
+	if (st->need_refused && st->check == EXERCISE_CHECK_ACTION &&
+	    idx == ex->targets[st->target].idx && act->action == st->action)
+		return false; /* went through: the conflict is still to come */
 	if (st->check != EXERCISE_CHECK_ACTION)
 		return false;
 	t = &ex->targets[st->target];

@@ -44,6 +44,10 @@ struct exercise_on_start {
 	int offline;      /* fault target (fault.h) switched off; -1 none */
 	long offline_s;   /* and back on after this many real seconds */
 	int64_t clock_s;  /* the sandbox clock moves forward this much; 0 none */
+	/* "elsewhere": another official acts on a target at the system at
+	 * once (the change a trainee offline does not see: a conflict to come) */
+	enum action elsewhere;     /* ACTION_NONE: nothing */
+	size_t elsewhere_target;   /* index into exercise.targets */
 };
 
 struct exercise_step {
@@ -54,6 +58,9 @@ struct exercise_step {
 	enum action action;        /* EXERCISE_CHECK_ACTION */
 	bool need_reason;          /* the action carried a non-empty reason */
 	bool need_signed;          /* return-result with a detached signature (NAME.p7s) */
+	bool need_refused;         /* "refused": true - the system refusing the action on
+	                              the target is the step (the trainee meets a
+	                              conflict); not a mistake then */
 	struct exercise_on_start on_start;
 };
 

@@ -199,6 +199,28 @@ exercise_step_started(struct sandbox *sb)
 	}
 	if (st->on_start.clock_s > 0)
 		sandbox_advance(sb, st->on_start.clock_s);
+	/* at the next request: the reply that moved the step on (a detail
+	 * read) shows the dossier as it was when it was asked for */
+	sb->elsewhere_pending = st->on_start.elsewhere != ACTION_NONE;
+}
+
+/* Another official's action at the system, by the world's rules: the
+ * version moves, the trainee's copy is behind. */
+static void
+exercise_elsewhere(struct sandbox *sb)
+{
+	const struct exercise_step *st = exercise_current(sb->exercise);
+
+	sb->elsewhere_pending = false;
+	if (st == NULL || st->on_start.elsewhere == ACTION_NONE)
+		return;
+	struct world_act act = {
+		.action = st->on_start.elsewhere,
+		.actor = "Cán bộ khác (bài tập)",
+		.reason = "Thao tác tại bộ phận khác (bài tập)",
+	};
+	uint32_t idx = sb->exercise->targets[st->on_start.elsewhere_target].idx;
+	(void)world_act(sb->world, idx, &act, sandbox_now(sb));
 }
 
 /* Systems an exercise switched off come back when their time is up (all of
@@ -459,6 +481,8 @@ sandbox_handle(void *ctx, struct sbx_request *req, struct sbx_response *resp)
 	}
 	sb->requests++;
 	exercise_restore(sb, false);
+	if (sb->elsewhere_pending && sb->exercise != NULL)
+		exercise_elsewhere(sb);
 	req->now = sandbox_now(sb);
 	world_advance(sb->world, req->now);
 

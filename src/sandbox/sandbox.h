@@ -69,6 +69,8 @@ struct sandbox {
 	/* a target an exercise step switched off comes back at this monotonic
 	 * instant (ms; 0: nothing pending) */
 	uint64_t online_at_ms[FAULT_TARGETS];
+	bool elsewhere_pending;   /* a step's on_start.elsewhere, done at the next
+	                             request (not under the reply that started it) */
 };
 
 /* Generate the world and set up the faults.  NULL with *err (static) on a bad

@@ -585,6 +585,58 @@ test_sandbox_glue(void **state)
 	sandbox_free(sb);
 }
 
+/* A conflict to meet: at step 1 another official receives t1 at the system
+ * while the trainee is offline; the trainee's receive is refused there,
+ * which is the step (no mistake); then a supplement with a reason. */
+static void
+test_conflict_step(void **state)
+{
+	(void)state;
+	struct sandbox *sb = make_sandbox();
+	const char *text =
+		"{\"name\":\"c\"," TITLE ",\"targets\":{\"t1\":{\"source\":\"tuphap\",\"status\":1}},"
+		"\"steps\":[{\"do\":" TEXT("d") ",\"hint\":" TEXT("h")
+		",\"on_start\":{\"offline\":\"tuphap\",\"for_s\":20,"
+		"\"elsewhere\":{\"action\":\"receive\",\"dossier\":\"t1\"}},"
+		"\"check\":{\"action\":\"receive\",\"dossier\":\"t1\",\"refused\":true}},"
+		"{\"do\":" TEXT("d") ",\"hint\":" TEXT("h")
+		",\"check\":{\"action\":\"request-supplement\",\"dossier\":\"t1\",\"reason\":true}}]}";
+	json_t *j = NULL;
+
+	assert_int_equal(call(sandbox_call, sb, "POST", "/_control/exercise", text, &j), 200);
+	json_decref(j);
+	uint32_t t1 = sb->exercise->targets[0].idx;
+	/* received elsewhere at the next request (not under the reply that
+	 * started the step), tuphap off */
+	assert_int_equal(world_status_in(world_get(sb->world, t1), SRC_TUPHAP), STATUS_NEW);
+	assert_int_equal(call(sandbox_call, sb, "GET", "/_control/health", NULL, NULL), 200);
+	assert_int_equal(world_status_in(world_get(sb->world, t1), SRC_TUPHAP), STATUS_RECEIVED);
+	assert_true(faults_offline(sb->faults, SRC_TUPHAP, sandbox_now(sb)));
+	/* the trainee's queued receive, sent later, is refused: the step */
+	struct world_act wa = {.action = ACTION_RECEIVE, .via = SRC_TUPHAP};
+	assert_int_equal(sandbox_act(sb, SRC_TUPHAP, t1, &wa, "key-c", sandbox_now(sb)),
+			 WORLD_ACT_NOT_ALLOWED);
+	assert_int_equal(sb->exercise->mistakes, 0);
+	assert_int_equal(exercise_current(sb->exercise), &sb->exercise->steps[1]);
+	struct world_act sup = {.action = ACTION_REQUEST_SUPPLEMENT, .via = SRC_TUPHAP,
+				.reason = "Thiếu giấy tờ"};
+	assert_int_equal(sandbox_act(sb, SRC_TUPHAP, t1, &sup, "key-d", sandbox_now(sb)),
+			 WORLD_ACT_OK);
+	assert_true(exercise_done(sb->exercise));
+	/* "elsewhere" names a target and an action the file must know */
+	assert_int_equal(call(sandbox_call, sb, "POST", "/_control/exercise",
+			      "{\"name\":\"c\"," TITLE ",\"targets\":{\"t1\":{\"status\":1}},\"steps\":["
+			      "{\"do\":" TEXT("d") ",\"hint\":" TEXT("h")
+			      ",\"on_start\":{\"elsewhere\":{\"action\":\"grab\",\"dossier\":\"t1\"}},"
+			      "\"check\":{\"viewed\":\"t1\"}}]}",
+			      &j),
+			 400);
+	assert_non_null(strstr(json_string_value(json_object_get(j, "error")),
+			       "on_start.elsewhere.action: unknown action \"grab\""));
+	json_decref(j);
+	sandbox_free(sb);
+}
+
 static void
 test_class(void **state)
 {
@@ -657,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_no_reason_and_signed),
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_sandbox_glue),
+		cmocka_unit_test(test_conflict_step),
 		cmocka_unit_test(test_class),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
