@@ -35,10 +35,17 @@ enum {
 	C_KEEP_PAYMENT, C_ID = C_DUE_KEY,
 };
 
-static const char upsert_sql[] =
-	"INSERT INTO dossiers (" DOSSIER_COLUMNS ", due_key, search, detail_version) VALUES"
-	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+#define INSERT_SQL                                                                      \
+	"INSERT INTO dossiers (" DOSSIER_COLUMNS ", due_key, search, detail_version) VALUES" \
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"    \
 	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, CASE WHEN ?25 > 0 THEN ?22 END)"
+
+/* A dossier not stored yet (the code was just looked up): a plain insert,
+ * without the upsert's conflict handling and RETURNING. */
+static const char insert_sql[] = INSERT_SQL;
+
+static const char upsert_sql[] =
+	INSERT_SQL
 	" ON CONFLICT (code) DO UPDATE SET"
 	" source = excluded.source, procedure_code = excluded.procedure_code,"
 	" procedure_name = excluded.procedure_name, field_code = excluded.field_code,"
@@ -247,11 +254,13 @@ insert_children(struct store *s, int64_t id, const struct dossier *d)
 	return 0;
 }
 
-/* Insert or update the row itself; *id is its rowid. */
+/* Insert (`fresh`: the code is not stored) or update the row itself; *id
+ * is its rowid. */
 static int
-upsert_row(struct store *s, const struct dossier *d, const char *search, int64_t *id)
+upsert_row(struct store *s, const struct dossier *d, const char *search, bool fresh,
+	   int64_t *id)
 {
-	sqlite3_stmt *st = store_stmt(s, upsert_sql);
+	sqlite3_stmt *st = store_stmt(s, fresh ? insert_sql : upsert_sql);
 	char *applicant_id;
 	int rc;
 
@@ -289,6 +298,12 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, int64_t
 	sqlite3_bind_int64(st, C_DUE_KEY + 1,
 			   store_due_key(d->status, d->finished_at, d->due_at, d->source_due_at));
 	store_bind_text(st, C_SEARCH + 1, search);
+	if (fresh) {
+		if (store_step_done(s, st, "saving a dossier") != 0)
+			return -1;
+		*id = sqlite3_last_insert_rowid(s->db);
+		return 0;
+	}
 	sqlite3_bind_int(st, C_KEEP_PAYMENT + 1, (d->lists_absent & DOSSIER_LIST_PAYMENT) != 0);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -399,7 +414,7 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 	if (found == 0 && strcmp(old_search != NULL ? old_search : "", search) != 0 &&
 	    store_fts_flush(s) != 0)
 		goto out;
-	if (upsert_row(s, d, search, &id) != 0)
+	if (upsert_row(s, d, search, found == 1, &id) != 0)
 		goto out;
 	if (found == 0) {
 		if (delete_children(s, id, d->lists_absent) != 0)
@@ -612,6 +627,43 @@ store_dossiers_last_id(struct store *s, int64_t *id)
 		*id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : store_fail(s, "reading the last dossier");
+}
+
+int
+store_dossier_coord_get(struct store *s, const char *code, char **source, int *coord_status)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT source, coord_status FROM dossiers"
+					 " WHERE code = ?1");
+	int rc;
+
+	*source = NULL;
+	*coord_status = 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*source = store_column_dup(st, 0);
+		*coord_status = sqlite3_column_int(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s, "reading a dossier");
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+store_dossier_coord_set(struct store *s, const char *code, int coord_status)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE dossiers SET coord_status = ?2 WHERE code = ?1");
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	sqlite3_bind_int(st, 2, coord_status);
+	if (store_step_done(s, st, "saving a dossier's coordination status") != 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 0 : 1;
 }
 
 int

@@ -243,6 +243,21 @@ int store_dossier_load(struct store *s, const char *code, struct dossier *out);
  */
 int store_dossier_version(struct store *s, const char *code, char **version);
 
+/*
+ * The stored dossier `code`'s system and coordination status, without its
+ * lists: *source is a string the caller frees (NULL when not found).
+ * Returns 0 found, 1 not found, -1 error.
+ */
+int store_dossier_coord_get(struct store *s, const char *code, char **source,
+			    int *coord_status);
+
+/*
+ * Set only the coordination status of `code` (the coordination system's
+ * view of a record another system keeps, sync/merge.c): the row's other
+ * columns, its lists and the search index stay.  Returns 0, 1 not found, -1.
+ */
+int store_dossier_coord_set(struct store *s, const char *code, int coord_status);
+
 /* Delete `code` with its children.  Returns 0 deleted, 1 not found, -1 error. */
 int store_dossier_delete(struct store *s, const char *code);
 /* The row id of the dossier stored last (0 when none): new arrivals are

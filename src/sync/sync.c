@@ -679,9 +679,32 @@ apply_page(struct sync *s, struct job *j, struct source_page *page)
 	for (size_t i = 0; i < page->n_items; i++) {
 		struct dossier *in = &page->items[i];
 		struct dossier existing, out;
-		int found = store_dossier_load(s->opt.store, in->code, &existing);
+		int found;
 		enum sync_merge_result r;
 
+		if (coord) {
+			/* merge.c's rule, without reading the record whole: the
+			 * coordination system's view of a record another system
+			 * keeps sets its coordination status, nothing else */
+			char *source = NULL;
+			int coord_status = 0;
+
+			found = store_dossier_coord_get(s->opt.store, in->code, &source,
+							&coord_status);
+			if (found < 0)
+				return -1;
+			if (found == 0 && !is_coordination_name(s, source)) {
+				free(source);
+				if (coord_status == in->status)
+					continue;
+				if (store_dossier_coord_set(s->opt.store, in->code, in->status) < 0)
+					return -1;
+				j->n_changed++;
+				continue;
+			}
+			free(source);
+		}
+		found = store_dossier_load(s->opt.store, in->code, &existing);
 		if (found < 0)
 			return -1;
 		r = sync_merge(found == 0 ? &existing : NULL,

@@ -613,6 +613,46 @@ test_cache_batches(void **state)
 	tmp_release(&t);
 }
 
+/* The coordination system's status of a stored dossier, alone. */
+static void
+test_coord_status(void **state)
+{
+	struct store *s = open_ok(":memory:");
+	struct store_query q;
+	struct dossier d;
+	char *source = NULL;
+	int coord = -1;
+
+	(void)state;
+	assert_int_equal(store_dossier_coord_get(s, "K1", &source, &coord), 1);
+	assert_null(source);
+	assert_int_equal(store_dossier_coord_set(s, "K1", 4), 1);
+	make(&d, "K1", "tuphap", "Phan Văn Khải", 4, NOW + DAY);
+	dossier_add_event(&d, NOW, "Cán bộ", "Một cửa", "Tiếp nhận", 1);
+	put(s, &d);
+	dossier_release(&d);
+	assert_int_equal(store_dossier_coord_get(s, "K1", &source, &coord), 0);
+	assert_string_equal(source, "tuphap");
+	assert_int_equal(coord, 0);
+	free(source);
+
+	assert_int_equal(store_dossier_coord_set(s, "K1", 9), 0);
+	assert_int_equal(store_dossier_coord_get(s, "K1", &source, &coord), 0);
+	assert_int_equal(coord, 9);
+	free(source);
+	/* the rest of the dossier stays; it now shows as a mismatch */
+	assert_int_equal(store_dossier_load(s, "K1", &d), 0);
+	assert_int_equal(d.status, 4);
+	assert_int_equal(d.coord_status, 9);
+	assert_int_equal((int)d.n_history, 1);
+	dossier_release(&d);
+	store_query_init(&q, NOW);
+	q.mismatch_only = true;
+	assert_inbox(s, &q, "K1");
+	assert_search(s, "khai", "K1");
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -631,6 +671,7 @@ main(void)
 		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_search_index_in_batches),
 		cmocka_unit_test(test_cache_batches),
+		cmocka_unit_test(test_coord_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -420,6 +420,28 @@ engine_pages_watermarks_failures(void **state)
 		assert_false(rep[0].ran);
 		assert_int_equal(rep[1].n_new + rep[1].n_changed, 0);
 		assert_int_equal(rep[1].n_seen, 0);
+		/* dvcqg read again after the records came: its view moves their
+		 * coordination status and nothing else */
+		{
+			struct dossier before, after;
+			assert_int_equal(store_dossier_load(st, "F-0", &before), 0);
+			assert_int_equal(store_dossier_coord_set(st, "F-0", 4), 0);
+			assert_int_equal(sync_resync(s, "dvcqg"), 0);
+			assert_int_equal(sync_run(s, "dvcqg"), 0);
+			sync_reports(s, rep, 3);
+			assert_true(rep[0].ran && rep[0].ok);
+			assert_int_equal(rep[0].n_seen, 3);
+			assert_int_equal(rep[0].n_new, 0);
+			assert_int_equal(rep[0].n_changed, 1); /* F-0; F-1 and F-2 the same */
+			assert_int_equal(store_dossier_load(st, "F-0", &after), 0);
+			assert_string_equal(after.source, "fakeh");
+			assert_int_equal(after.coord_status, 9);
+			assert_int_equal(after.status, before.status);
+			assert_int_equal(after.due_at, before.due_at);
+			assert_int_equal((int)after.n_history, (int)before.n_history);
+			dossier_release(&before);
+			dossier_release(&after);
+		}
 		assert_int_equal(sync_start(s, "nosuch"), -1);
 		sync_free(s);
 		for (int i = 0; i < 4; i++)
