@@ -847,7 +847,7 @@ generic_action_parse(struct source *src, const struct net_response *resp,
 	free(cause);
 	if (pa->result.path != NULL) {
 		const char *r = json_string_value(src_path(root, pa->result.path));
-		if (r != NULL && strcmp(r, pa->result.applied) == 0)
+		if (r != NULL && pa->result.applied != NULL && strcmp(r, pa->result.applied) == 0)
 			out->outcome = SOURCE_APPLIED;
 		else if (r != NULL && pa->result.conflict != NULL &&
 			 strcmp(r, pa->result.conflict) == 0)
@@ -855,7 +855,7 @@ generic_action_parse(struct source *src, const struct net_response *resp,
 		else if (r != NULL && pa->result.refused != NULL &&
 			 strcmp(r, pa->result.refused) == 0)
 			out->outcome = SOURCE_REJECTED;
-		else if (out->outcome == SOURCE_APPLIED)
+		else if (out->outcome == SOURCE_APPLIED && pa->result.applied != NULL)
 			/* a success status without the envelope's marker: a proxy's
 			 * page, or garbage; whether it was applied is not known */
 			out->outcome = SOURCE_UNKNOWN;

@@ -36,7 +36,8 @@ enum profile_version {
 /* The answer's JSON marker of a legacy envelope: {path, applied, conflict, refused}. */
 struct profile_marker {
 	char *path;
-	char *applied, *conflict, *refused; /* each may be NULL */
+	char *applied, *conflict, *refused; /* each may be NULL, not all; without
+	                                       applied a success status is enough */
 };
 
 /* One action a profile describes ("actions": {"receive": {...}}). */

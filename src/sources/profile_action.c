@@ -222,8 +222,11 @@ read_answer(const struct source_profile *p, const char *where, json_t *ans,
 		    opt_str(p, w, v, "conflict", K_TEXT, &a->result.conflict, cause) != 0 ||
 		    opt_str(p, w, v, "refused", K_TEXT, &a->result.refused, cause) != 0)
 			return -1;
-		if (a->result.path == NULL || a->result.applied == NULL) {
-			*cause = profile_fail(p->path, "%s: needs at least path and applied", w);
+		if (a->result.path == NULL ||
+		    (a->result.applied == NULL && a->result.conflict == NULL &&
+		     a->result.refused == NULL)) {
+			*cause = profile_fail(p->path, "%s: needs path and one of applied, conflict, "
+					      "refused", w);
 			return -1;
 		}
 	}

@@ -46,12 +46,15 @@ sbx_eq "$(printf '%s' "$out" | jq '[.sources[] | .new + .changed] | add')" 0 "se
 printf '%s' "$out" | jq -r '.sources[] | "idle poll via profile \(.name): \(.bytes_in + .bytes_out) bytes"'
 sbx_eq "$(printf '%s' "$out" | jq '[.sources[] | select(.bytes_in + .bytes_out >= 1024)] | length')" 0 \
 	"profiles whose idle poll cost 1 KB or more"
-# the whole dossier through the tuphap profile's lists, and its actions: a
-# receive and a refusal sent once each; return-result (uploads: the
-# built-in connector's) refused at act time
+# the whole dossier through the tuphap profile's lists, and the actions of
+# the tuphap and congan profiles: a receive and a refusal (tuphap) and a
+# receive (congan, the version in the body) sent once each; return-result
+# (uploads, inline files: the built-in connectors') refused at act time
 A=$(jq -r '[.[] | select(.source == "tuphap" and .status == 1)][0].code' "$truth")
 B=$(jq -r '[.[] | select(.source == "tuphap" and .status == 1)][1].code' "$truth")
 [ "$A" != null ] && [ "$B" != null ] || sbx_die "no two tuphap dossiers waiting to be received"
+C=$(jq -r '[.[] | select(.source == "congan" and .status == 1)][0].code' "$truth")
+[ "$C" != null ] || sbx_die "no congan dossier waiting to be received"
 "$M" show "$A" --json >"$SYNC_TMP/a.json" 2>"$SYNC_TMP/a.err" || sbx_die "show $A: $(cat "$SYNC_TMP/a.err")"
 sbx_eq "$(jq -r .detail_read "$SYNC_TMP/a.json")" read "$A: detail read through the profile"
 [ "$(jq '.history | length' "$SYNC_TMP/a.json")" -ge 1 ] || sbx_die "$A: no history through the profile"
@@ -60,10 +63,12 @@ applied=$(sbx_stat .actions.applied)
 "$M" act "$A" receive >/dev/null 2>"$SYNC_TMP/act.err" || sbx_die "act receive: $(cat "$SYNC_TMP/act.err")"
 "$M" act "$B" refuse --reason "Hồ sơ không đúng thủ tục" >/dev/null 2>"$SYNC_TMP/act.err" ||
 	sbx_die "act refuse: $(cat "$SYNC_TMP/act.err")"
+"$M" act "$C" receive >/dev/null 2>"$SYNC_TMP/act.err" || sbx_die "act receive congan: $(cat "$SYNC_TMP/act.err")"
 "$M" sync >/dev/null 2>"$SYNC_TMP/sync3.err" || sbx_die "sync with actions: $(cat "$SYNC_TMP/sync3.err")"
 sbx_eq "$(sbx_curl "/_control/dossiers?code=$A" | jq -r .dossier.status)" 2 "$A received through the profile"
 sbx_eq "$(sbx_curl "/_control/dossiers?code=$B" | jq -r .dossier.status)" 3 "$B refused through the profile"
-sbx_eq "$(sbx_stat .actions.applied)" $((applied + 2)) "actions applied through the profile"
+sbx_eq "$(sbx_curl "/_control/dossiers?code=$C" | jq -r .dossier.status)" 2 "$C received through the congan profile"
+sbx_eq "$(sbx_stat .actions.applied)" $((applied + 3)) "actions applied through the profiles"
 sbx_eq "$(sbx_stat .actions.applied_more_than_once)" 0 "applied more than once"
 sbx_eq "$("$M" queue --json | jq length)" 0 "entries left open"
 rc=0

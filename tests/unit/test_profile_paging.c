@@ -316,6 +316,54 @@ http_errors_say_where_and_why(void **state)
 	source_free(src);
 }
 
+/* congan's answers through a profile: 409 is a conflict only with the
+ * error code VERSION_CONFLICT (a marker without "applied": a plain 200 is
+ * enough), another 409 a refusal. */
+static void
+marker_without_applied(void **state)
+{
+	struct source *src = source_of(
+		"{\"name\":\"yt\",\"dialect\":\"generic\",\"date_format\":\"epoch_ms\","
+		"\"pull\":{\"path\":\"/r\",\"paging\":\"next\",\"items\":\"data\"},"
+		"\"detail\":{\"path\":\"/r/{code}\"},"
+		"\"fields\":{\"code\":\"record_no\",\"status\":\"status_code\",\"version\":\"version\"},"
+		"\"status_map\":{\"100\":1,\"110\":2},"
+		"\"actions\":{\"receive\":{\"path\":\"/r/{code}/transitions\","
+		"\"body\":{\"action\":\"{action}\",\"version\":\"{version_int}\"},\"version\":\"body\","
+		"\"answer\":{\"applied\":[200],\"conflict\":[412],\"refused\":[400,409,422],"
+		"\"result\":{\"path\":\"error.code\",\"conflict\":\"VERSION_CONFLICT\"},"
+		"\"message\":\"error.message\",\"dossier\":\"\"}}}}");
+	struct source_action act = {.code = "C-1", .action = ACTION_RECEIVE, .base_version = "3"};
+	struct net_response r;
+	struct source_result res;
+	const char *bodies[] = {
+		"{\"record_no\":\"C-1\",\"status_code\":110,\"version\":4}",
+		"{\"error\":{\"code\":\"VERSION_CONFLICT\",\"message\":\"Đã cập nhật\"}}",
+		"{\"error\":{\"code\":\"INVALID_TRANSITION\",\"message\":\"Không được phép\"}}",
+	};
+	const long statuses[] = {200, 409, 409};
+	const int outcomes[] = {SOURCE_APPLIED, SOURCE_CONFLICT, SOURCE_REJECTED};
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		memset(&r, 0, sizeof r);
+		r.result = NET_OK;
+		r.status = statuses[i];
+		r.error = "";
+		r.body = bodies[i];
+		r.body_len = strlen(bodies[i]);
+		source_result_init(&res);
+		src->ops->action_parse(src, &r, &act, &res);
+		assert_int_equal(res.outcome, outcomes[i]);
+		if (i == 0) {
+			assert_true(res.has_current);
+			assert_string_equal(res.current.version, "4");
+		}
+		source_result_release(&res);
+	}
+	source_free(src);
+}
+
 static void
 refused_profiles(void **state)
 {
@@ -366,6 +414,7 @@ main(void)
 		cmocka_unit_test(next_link_in_body),
 		cmocka_unit_test(next_link_header_and_page_zero),
 		cmocka_unit_test(http_errors_say_where_and_why),
+		cmocka_unit_test(marker_without_applied),
 		cmocka_unit_test(refused_profiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
