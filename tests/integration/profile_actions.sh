@@ -34,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 die() {
 	echo "FAIL: $*" >&2
-	[ -s "$T/xa.err" ] && tail -n 15 "$T/xa.err" | sed 's/^/  xa: /' >&2
+	[ -s "$T/xa_server.err" ] && tail -n 15 "$T/xa_server.err" | sed 's/^/  xa: /' >&2
 	exit 1
 }
 eq() { [ "$1" = "$2" ] || die "${3:-value}: expected '$2', got '$1'"; }
@@ -47,19 +47,10 @@ mkdir -p "$HOME" "$MOTCUA_HOME/sources.d"
 export HOME MOTCUA_HOME XDG_CONFIG_HOME XDG_DATA_HOME
 unset MOTCUA_ISSUER
 
-: >"$T/xa.out"
-python3 "$LIB/xa_server.py" >"$T/xa.out" 2>"$T/xa.err" &
-XA_PID=$!
-URL=
-i=0
-while [ $i -lt $((100 * SLOW)) ]; do
-	URL=$(sed -n 's/^xa_server: listening on \(http:[^ ]*\)$/\1/p' "$T/xa.out")
-	[ -n "$URL" ] && break
-	kill -0 "$XA_PID" 2>/dev/null || die "the server did not start"
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$URL" ] || die "the server did not say where it listens"
+. "$LIB/py_server.sh"
+py_server xa_server
+XA_PID=$PY_PID
+URL=$PY_URL
 xa() { curl -sS --max-time 10 "$@"; }
 stat() { xa "$URL/_ctl/stats" | jq -r "$1"; }
 

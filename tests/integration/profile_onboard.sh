@@ -36,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 die() {
 	echo "FAIL: $*" >&2
-	[ -s "$T/yt.err" ] && tail -n 15 "$T/yt.err" | sed 's/^/  yt: /' >&2
+	[ -s "$T/yt_server.err" ] && tail -n 15 "$T/yt_server.err" | sed 's/^/  yt: /' >&2
 	exit 1
 }
 eq() { [ "$1" = "$2" ] || die "${3:-value}: expected '$2', got '$1'"; }
@@ -52,18 +52,10 @@ unset MOTCUA_ISSUER
 
 # the key: random, in a file for the server, on stdin for motcua
 od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$T/key"
-YT_KEY_FILE=$T/key python3 "$LIB/yt_server.py" >"$T/yt.out" 2>"$T/yt.err" &
-YT_PID=$!
-URL=
-i=0
-while [ $i -lt $((100 * SLOW)) ]; do
-	URL=$(sed -n 's/^yt_server: listening on \(http:[^ ]*\)$/\1/p' "$T/yt.out")
-	[ -n "$URL" ] && break
-	kill -0 "$YT_PID" 2>/dev/null || die "the server did not start"
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$URL" ] || die "the server did not say where it listens"
+. "$LIB/py_server.sh"
+py_server yt_server "YT_KEY_FILE=$T/key"
+YT_PID=$PY_PID
+URL=$PY_URL
 stats() { curl -sS --max-time 10 "$URL/_ctl/stats" | jq -r "$1"; }
 
 profile() { # STATUS_MAP_EXTRA

@@ -9,7 +9,6 @@
 SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
 [ -x "$SBX" ] || skip "no motcua-sandbox at $SBX"
 command -v jq > /dev/null 2>&1 || skip "jq not installed"
-command -v curl > /dev/null 2>&1 || skip "curl not installed"
 export XDG_RUNTIME_DIR="$T/run"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 EX=$(cd "$(dirname "$0")/../../config/exercises" && pwd)
@@ -40,10 +39,7 @@ tmux -L "$SOCK" -f /dev/null new-session -d -s t -x 80 -y 24 \
 tmux -L "$SOCK" set-option -g remain-on-exit on > /dev/null 2>&1
 wait_for 'ĐÀO TẠO' 40
 wait_for 'Bước 1/3' 40
-keys :
-type_text "open $t1"
-keys Enter
-wait_for "^Hồ sơ $t1" 10
+open_code "$t1"
 wait_for 'Bước 2/3' 15
 # trainee 2 signs in and syncs in seat 2, and does no step
 "$M" demo --join "$BASE/seat/2" --check > "$T/t2.out" 2> "$T/t2.err" ||

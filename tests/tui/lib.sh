@@ -146,6 +146,50 @@ stop() {
 	done
 }
 
+# demo_session [motcua demo options]: `motcua demo` with the sandbox beside
+# motcua in a fresh tmux session "t" at 80x24, in a private
+# XDG_RUNTIME_DIR under $T; then demo_home and demo_url name its folder and
+# its sandbox.  Skips without the sandbox, jq or curl.
+demo_session() {
+	DEMO_SBX=${MOTCUA_SANDBOX_BIN:-$(dirname "$M")/motcua-sandbox}
+	[ -x "$DEMO_SBX" ] || skip "no motcua-sandbox at $DEMO_SBX"
+	command -v jq > /dev/null 2>&1 || skip "jq not installed"
+	command -v curl > /dev/null 2>&1 || skip "curl not installed"
+	export XDG_RUNTIME_DIR="$T/run"
+	mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+	tmux -L "$SOCK" -f /dev/null new-session -d -s t -x 80 -y 24 \
+		"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $M demo --sandbox $DEMO_SBX $* 2> $T/stderr; echo EXIT=\$?; sleep 600" ||
+		fail "tmux new-session"
+	tmux -L "$SOCK" set-option -g remain-on-exit on > /dev/null 2>&1
+}
+demo_home() { ls -d "$XDG_RUNTIME_DIR"/motcua-demo-* 2> /dev/null | head -n 1; }
+demo_url() { sed -n 2p "$(demo_home)/sandbox.pid"; }
+# open_code CODE: :open CODE, and its detail on the screen.
+open_code() {
+	keys :
+	type_text "open $1"
+	keys Enter
+	wait_for "^Hồ sơ $1" 10
+}
+# act_entry LABEL: in the dossier's detail, a, then the entry LABEL of the
+# actions' menu (y when it asks); REASON (optional 2nd argument) when the
+# action asks for one.
+act_entry() {
+	keys a
+	wait_for 'Thao tác trên hồ sơ' 5
+	n=$(screen | sed -n "s/.* \([0-9]\)  $1.*/\1/p" | head -n 1)
+	[ -n "$n" ] || fail "'$1' not offered"
+	keys "$n"
+	if [ $# -gt 1 ]; then
+		wait_for 'Lý do' 5
+		type_text "$2"
+		keys Enter
+	fi
+	sleep 0.5
+	if screen | grep -q 'không hoàn tác được'; then keys y; fi
+	wait_for "Đã đưa vào hàng đợi: $1" 5
+}
+
 screen() { tmux -L "$SOCK" capture-pane -p -t t; }
 screen_e() { tmux -L "$SOCK" capture-pane -p -e -t t; }
 keys() { tmux -L "$SOCK" send-keys -t t "$@"; }
