@@ -8,6 +8,7 @@
 py_server() {
 	name=$1
 	shift
+	: >"$T/$name.out" # there before the background shell gets to it
 	env "$@" python3 "$(dirname "$0")/lib/$name.py" >"$T/$name.out" 2>"$T/$name.err" &
 	PY_PID=$!
 	PY_URL=
