@@ -9,6 +9,7 @@
  * refresh token (auth_refresh.c).
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "auth/auth_int.h"
@@ -59,7 +60,13 @@ on_exchange(struct auth_op *op, const struct auth_reply *r)
 		return;
 	}
 	if (r->error != NULL && strcmp(r->error, "invalid_target") == 0) {
-		auth_finish_step(op, AUTH_UNKNOWN_SYSTEM, op->system);
+		/* the audience asked for is not one the provider gives tokens for:
+		 * a profile's system may need its own ("audience") */
+		char detail[256];
+		snprintf(detail, sizeof detail,
+			 "the sign-in server gives no token for the audience \"%.80s\"",
+			 s != NULL && s->audience != NULL ? s->audience : op->system);
+		auth_finish_step(op, AUTH_UNKNOWN_SYSTEM, detail);
 		return;
 	}
 	if (r->error != NULL && strcmp(r->error, "unsupported_grant_type") == 0) {

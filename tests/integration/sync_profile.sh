@@ -76,4 +76,21 @@ LANGUAGE=en "$M" act "$A" return-result --file /dev/null >/dev/null 2>"$SYNC_TMP
 [ $rc != 0 ] || sbx_die "return-result was accepted through a profile that does not describe it"
 grep -q "does not describe the action 'return-result'" "$SYNC_TMP/rr.err" ||
 	sbx_die "return-result refused without saying why: $(cat "$SYNC_TMP/rr.err")"
+# an audience that is not the name: tuphap's profile copied as "tp2" (a
+# terminal of its own) asks the sign-in for tuphap's token and reads; without
+# "audience" the provider knows no system tp2 and the sync says so
+H2=$SYNC_TMP/home2
+mkdir -p "$H2/sources.d"
+jq --arg u "$SBX_URL/tuphap" '.name = "tp2" | .audience = "tuphap" | .base_url = $u | del(.actions)' \
+	"$EX/tuphap.json" >"$H2/sources.d/tp2.json"
+MOTCUA_HOME=$H2 "$M" sync --source tp2 --json >"$SYNC_TMP/tp2.json" 2>"$SYNC_TMP/tp2.err" ||
+	sbx_die "tp2 with its audience: $(cat "$SYNC_TMP/tp2.err" "$SYNC_TMP/tp2.json")"
+[ "$(jq '.sources[] | select(.name == "tp2") | .new' "$SYNC_TMP/tp2.json")" -gt 0 ] ||
+	sbx_die "tp2 read nothing: $(cat "$SYNC_TMP/tp2.json")"
+jq 'del(.audience)' "$H2/sources.d/tp2.json" >"$H2/tp2.json" && mv "$H2/tp2.json" "$H2/sources.d/tp2.json"
+rc=0
+LANGUAGE=en MOTCUA_HOME=$H2 "$M" sync --source tp2 >"$SYNC_TMP/tp2b.out" 2>"$SYNC_TMP/tp2b.err" || rc=$?
+[ $rc != 0 ] || sbx_die "tp2 without its audience synced"
+grep -q 'the sign-in server gives no token for the audience "tp2"' "$SYNC_TMP/tp2b.err" ||
+	sbx_die "the missing audience is not said: $(cat "$SYNC_TMP/tp2b.out" "$SYNC_TMP/tp2b.err")"
 echo "sync_profile: ok"
