@@ -8,8 +8,8 @@
  * It does not learn which systems exist (auth_discovery.c) nor hold the
  * refresh token (auth_refresh.c).
  */
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/auth_int.h"
