@@ -800,9 +800,6 @@ store_rollback(struct store *s)
 
 	if (sqlite3_get_autocommit(s->db) == 0)
 		rc = store_exec(s, "ROLLBACK");
-	/* what the rollback took back may include pending rows a flush had
-	 * cleared: the next flush looks again (an empty table costs nothing) */
-	s->fts_pending = true;
 	batch_end(s);
 	return rc;
 }
