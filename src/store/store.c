@@ -34,7 +34,8 @@
  * thousand new dossiers dirties a leaf of each of the nine dossier
  * indexes per row; with 8 MB SQLite wrote dirty pages to the WAL before
  * the commit to make room (and again at the commit) and read them back.
- * Back to 8 MB after the batch, so an idle console keeps its budget.
+ * Back to 8 MB after the batch: between batches the console's queries
+ * work within what its figures were measured with.
  */
 #define BATCH_CACHE_PRAGMA "PRAGMA cache_size = -32768"
 /* SQLite's default: the WAL is copied into the file once it holds this

@@ -204,9 +204,9 @@ enum store_batch_flags {
 	 * may take back the last such batches, whole, never half of one), it
 	 * has a larger page cache while open, and an upsert in it is not a
 	 * savepoint of its own: after a failed write the batch can only be
-	 * rolled back (store_commit() refuses it).  The queue, the audit log
-	 * and the data key refuse to write inside it (their writes must
-	 * survive a power cut).
+	 * rolled back (store_commit() refuses it).  The queue and the audit
+	 * log refuse to write inside it (their writes must survive a power
+	 * cut); the data key changes in no batch at all.
 	 */
 	STORE_BATCH_CACHE = 1 << 0,
 };

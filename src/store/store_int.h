@@ -63,9 +63,9 @@ struct store {
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 
 /*
- * For what must survive a power cut (the queue, the audit log, the data
- * key's check): -1 with the store's error when the open batch is a
- * STORE_BATCH_CACHE one, whose commit does not wait for the disk (store.c).
+ * For what must survive a power cut (the queue, the audit log): -1 with
+ * the store's error when the open batch is a STORE_BATCH_CACHE one, whose
+ * commit does not wait for the disk (store.c).  0 otherwise.
  */
 int store_durable_here(struct store *s, const char *what);
 
