@@ -203,7 +203,12 @@ store_due_recompute(struct store *s, size_t batch, store_due_fn *fn,
 	for (;;) {
 		size_t n = 0;
 
-		if (store_begin(s) != 0)
+		/* batches of cached data (store.h): a date is computed again from
+		 * what it depends on, and the fingerprint the caller notes after
+		 * the run, with synchronous=FULL, makes them all durable; a run
+		 * a power cut took back is done again at the next open.  100,000
+		 * dossiers, nearly all moved: 2.4-2.6 s -> 1.7 s */
+		if (store_begin_ex(s, STORE_BATCH_CACHE) != 0)
 			break;
 		if (read_batch(s, &cursor, batch, items, &n) != 0)
 			goto fail;
