@@ -36,7 +36,18 @@ struct app_exercise {
 	bool load_done;
 	bool load_ok;
 	char load_error[200];     /* the last load's refusal, until one succeeds */
+	/* requests whose callback has not run: it uses this struct, so it is
+	 * freed only once they have (a cancelled one runs at the next poll) */
+	int inflight;
+	bool orphan;              /* freed by its owner: the last callback frees it */
 };
+
+static void
+exercise_release(struct app_exercise *e)
+{
+	free(e->url);
+	free(e);
+}
 
 /* ---- files ---------------------------------------------------------------- */
 
@@ -319,9 +330,18 @@ on_status(struct net_request *req, const struct net_response *resp, void *arg)
 {
 	struct app_exercise *e = arg;
 	char err[200] = "";
-	json_t *o = reply_object(resp, err, sizeof err);
-	bool loading = strcmp(net_request_get_method(req), "POST") == 0 &&
-		       strstr(net_request_get_url(req), "/hint") == NULL;
+	json_t *o;
+	bool loading;
+
+	e->inflight--;
+	if (e->orphan) {
+		if (e->inflight == 0)
+			exercise_release(e);
+		return;
+	}
+	o = reply_object(resp, err, sizeof err);
+	loading = strcmp(net_request_get_method(req), "POST") == 0 &&
+		  strstr(net_request_get_url(req), "/hint") == NULL;
 
 	if (loading)
 		snprintf(e->load_error, sizeof e->load_error, "%s", err);
@@ -349,10 +369,11 @@ control(struct app_exercise *e, const char *method, const char *path)
 	struct net_request *req = net_request_new(app_net(e->app), method, url);
 
 	free(url);
-	net_request_source(req, "sandbox");
+	net_request_source(req, "exercise");
 	net_request_kind(req, "control");
 	net_request_max_body(req, MAX_REPLY);
 	net_request_on_done(req, on_status, e);
+	e->inflight++; /* every request made here is submitted at once */
 	return req;
 }
 
@@ -371,9 +392,18 @@ app_exercise_free(struct app_exercise *e)
 {
 	if (e == NULL)
 		return;
-	net_cancel_source(app_net(e->app), "sandbox");
-	free(e->url);
-	free(e);
+	if (e->inflight > 0) {
+		/* the cancelled requests' callbacks run at the next polls */
+		net_cancel_source(app_net(e->app), "exercise");
+		for (int i = 0; e->inflight > 0 && i < 100; i++)
+			if (app_wait(e->app, 20, -1) < 0)
+				break;
+	}
+	if (e->inflight > 0) {
+		e->orphan = true; /* the last callback frees it */
+		return;
+	}
+	exercise_release(e);
 }
 
 int
