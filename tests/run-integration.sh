@@ -39,7 +39,7 @@ fi
 slow="outbox_basic.sh crash.sh sign_return.sh audit_basic.sh security_basic.sh
 hostile_server.sh tui_core.sh tui_demo.sh store_damage.sh config_errors.sh sync_basic.sh
 sign_tsa.sh outbox_upload.sh tui_lock.sh sign_token.sh tui_walkthrough.sh
-outbox_congan_return.sh auth_sandbox.sh"
+outbox_congan_return.sh auth_sandbox.sh sync_resync.sh due_explain.sh doctor_profiles.sh"
 order=
 for t in $slow; do
 	printf '%s\n' $all | grep -qx "$t" && order="$order $t"
