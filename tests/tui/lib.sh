@@ -164,12 +164,26 @@ demo_session() {
 }
 demo_home() { ls -d "$XDG_RUNTIME_DIR"/motcua-demo-* 2> /dev/null | head -n 1; }
 demo_url() { sed -n 2p "$(demo_home)/sandbox.pid"; }
-# open_code CODE: :open CODE, and its detail on the screen.
+# open_code CODE: :open CODE, and its detail on the screen.  While the first
+# sync has not stored it yet the console says so; then again, for as long
+# as a sync may take (30 s times SLOW).
 open_code() {
-	keys :
-	type_text "open $1"
-	keys Enter
-	wait_for "^Hồ sơ $1" 10
+	oc=0
+	while :; do
+		keys :
+		type_text "open $1"
+		keys Enter
+		j=0
+		while [ $j -lt $(( 10 * PER_S * SLOW )) ]; do
+			screen | grep -Eq "^Hồ sơ $1" && return 0
+			screen | grep -q "Không có hồ sơ $1 trên máy này" && break
+			sleep $POLL
+			j=$((j + 1))
+		done
+		oc=$((oc + 1))
+		[ $oc -lt $(( 15 * SLOW )) ] || fail "never could open $1"
+		sleep 2
+	done
 }
 # act_entry LABEL: in the dossier's detail, a, then the entry LABEL of the
 # actions' menu (y when it asks); REASON (optional 2nd argument) when the
