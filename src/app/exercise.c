@@ -133,20 +133,23 @@ app_exercise_read(const char *path, char **text, char **scenario, char **why)
 	return 0;
 }
 
+struct listed {
+	char *name, *title;
+};
+
 static int
-cmp_str(const void *a, const void *b)
+by_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
 }
 
 size_t
 app_exercise_list(const char *lang, char ***names, char ***titles)
 {
 	struct config_paths paths;
+	struct listed *v = NULL;
 	size_t n = 0, cap = 0;
 
-	*names = NULL;
-	*titles = NULL;
 	config_paths_init(&paths, NULL);
 	for (size_t i = 0; i < paths.n_dirs; i++) {
 		char *dir = xasprintf("%s/exercises", paths.dirs[i]);
@@ -163,7 +166,7 @@ app_exercise_list(const char *lang, char ***names, char ***titles)
 				continue;
 			snprintf(name, sizeof name, "%.*s", (int)(len - 5), de->d_name);
 			for (size_t k = 0; k < n; k++)
-				seen = seen || strcmp((*names)[k], name) == 0;
+				seen = seen || strcmp(v[k].name, name) == 0;
 			if (seen || !name_ok(name)) /* the first folder's wins */
 				continue;
 			path = xasprintf("%s/%s", dir, de->d_name);
@@ -176,11 +179,10 @@ app_exercise_list(const char *lang, char ***names, char ***titles)
 			t = json_object_get(json_object_get(root, "title"), lang);
 			if (n == cap) {
 				cap = cap ? cap * 2 : 8;
-				*names = xreallocarray(*names, cap, sizeof **names);
-				*titles = xreallocarray(*titles, cap, sizeof **titles);
+				v = xreallocarray(v, cap, sizeof *v);
 			}
-			(*names)[n] = xasprintf("%s\t%s", name, path); /* sorted by name */
-			(*titles)[n++] = xstrdup(json_is_string(t) ? json_string_value(t) : "");
+			v[n].name = xstrdup(name);
+			v[n++].title = xstrdup(json_is_string(t) ? json_string_value(t) : "");
 			json_decref(root);
 			free(text);
 			free(scen);
@@ -191,22 +193,15 @@ app_exercise_list(const char *lang, char ***names, char ***titles)
 		free(dir);
 	}
 	config_paths_release(&paths);
-	/* by name, titles along */
+	if (n > 0)
+		qsort(v, n, sizeof *v, by_name);
+	*names = xcalloc(n + 1, sizeof **names);
+	*titles = xcalloc(n + 1, sizeof **titles);
 	for (size_t i = 0; i < n; i++) {
-		char *tab = strchr((*names)[i], '\t');
-		*tab = '\0';
-		(*names)[i] = xreallocarray((*names)[i], 1, strlen((*names)[i]) + 1 +
-								strlen((*titles)[i]) + 2);
-		tab = (*names)[i] + strlen((*names)[i]);
-		snprintf(tab, strlen((*titles)[i]) + 2, "\t%s", (*titles)[i]);
+		(*names)[i] = v[i].name;
+		(*titles)[i] = v[i].title;
 	}
-	qsort(*names, n, sizeof **names, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		char *tab = strchr((*names)[i], '\t');
-		free((*titles)[i]);
-		(*titles)[i] = xstrdup(tab + 1);
-		*tab = '\0';
-	}
+	free(v);
 	return n;
 }
 
