@@ -4,10 +4,10 @@
  * page, since, next link), maps its fields by dotted paths, its statuses by
  * a table and its dates by a known format or a pattern needs no C code.
  *
- * It reads the scalar fields of the core model (no lists: files, fees and
- * history stay with the built-in dialects or the detail view).  Watermarks:
- * cursor paging keeps the cursor; the others "SINCE|PAGE-OR-OFFSET|MAXSEEN"
- * in epoch seconds, like the built-in dialects.  No I/O here (source.h).
+ * This file pages and acts; one record (fields, dates, the lists a profile
+ * maps) is read in generic_read.c.  Watermarks: cursor paging keeps the
+ * cursor; the others "SINCE|PAGE-OR-OFFSET|MAXSEEN" in epoch seconds (with
+ * "|URL" inside a round of next links).  No I/O here (source.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "sources/generic_int.h"
 #include "sources/profile.h"
 #include "sources/source_int.h"
 
@@ -44,182 +45,6 @@ generic_release(struct source *src)
 	src->priv = NULL;
 }
 
-static int
-status_of(const struct source_profile *p, const char *raw)
-{
-	for (size_t i = 0; raw != NULL && i < p->n_status; i++)
-		if (strcmp(p->st_raw[i], raw) == 0)
-			return p->st_code[i];
-	return 0;
-}
-
-/* The member at a dotted path: read through src_rd on its parent object. */
-static char *
-path_str(struct src_rd *rd, json_t *item, const char *path, size_t max, bool required)
-{
-	const char *dot;
-	char parent[128];
-	json_t *obj = item;
-
-	if (path == NULL)
-		return NULL;
-	dot = strrchr(path, '.');
-	if (dot != NULL) {
-		snprintf(parent, sizeof parent, "%.*s", (int)(dot - path), path);
-		obj = src_path(item, parent);
-		if (!json_is_object(obj)) {
-			if (required)
-				src_rd_fail(rd, path, "missing");
-			return NULL;
-		}
-	}
-	return src_str(rd, obj, dot != NULL ? dot + 1 : path, max, required, true);
-}
-
-static mc_time
-path_date(struct src_rd *rd, json_t *item, const char *path, int fmt)
-{
-	const char *dot;
-	char parent[128];
-	json_t *obj = item;
-
-	if (path == NULL)
-		return 0;
-	dot = strrchr(path, '.');
-	if (dot != NULL) {
-		snprintf(parent, sizeof parent, "%.*s", (int)(dot - path), path);
-		obj = src_path(item, parent);
-		if (obj == NULL)
-			return 0;
-	}
-	return src_date(rd, obj, dot != NULL ? dot + 1 : path, (enum src_date_fmt)fmt, false);
-}
-
-/* An amount or a size at a dotted path: an integer or a string of digits. */
-static int64_t
-path_int(struct src_rd *rd, json_t *e, const char *path, bool required)
-{
-	const char *dot;
-	char parent[128];
-	json_t *obj = e;
-	int64_t v = required ? 0 : -1;
-
-	if (path == NULL)
-		return -1;
-	dot = strrchr(path, '.');
-	if (dot != NULL) {
-		snprintf(parent, sizeof parent, "%.*s", (int)(dot - path), path);
-		obj = src_path(e, parent);
-	}
-	if (!src_int(rd, obj, dot != NULL ? dot + 1 : path, true, required, &v))
-		return required ? 0 : -1;
-	if (!rd->bad && v < 0)
-		src_rd_fail(rd, path, "negative");
-	return v;
-}
-
-/* The array of a mapped list in dossier o, marking it absent when o does
- * not carry it (the store keeps what it had). */
-static json_t *
-list_of(const struct profile_list *l, struct src_rd *rd, json_t *o, struct dossier *d,
-	unsigned bit)
-{
-	json_t *a = l->items != NULL ? src_path(o, l->items) : NULL;
-
-	if (a == NULL || json_is_null(a)) {
-		d->lists_absent |= bit;
-		return NULL;
-	}
-	if (!json_is_array(a))
-		src_rd_fail(rd, l->items, "not a list");
-	else if (json_array_size(a) > SRC_MAX_LIST)
-		src_rd_fail(rd, l->items, "list too long");
-	return rd->bad ? NULL : a;
-}
-
-/* The lists the profile maps ("lists"); the others stay as the store has them. */
-static void
-read_lists(const struct source_profile *p, struct src_rd *rd, json_t *o, struct dossier *d)
-{
-	const struct profile_list *L = p->lists;
-	const int fmt = p->date_fmt;
-	json_t *a, *e;
-	size_t i;
-
-	if ((a = list_of(&L[PROFILE_LIST_HISTORY], rd, o, d, DOSSIER_LIST_HISTORY)) != NULL)
-		json_array_foreach(a, i, e) {
-			char *const *m = L[PROFILE_LIST_HISTORY].member;
-			mc_time at = path_date(rd, e, m[0], fmt);
-			char *actor = path_str(rd, e, m[1], SRC_MAX_SHORT, false);
-			char *unit = path_str(rd, e, m[2], SRC_MAX_SHORT, false);
-			char *content = path_str(rd, e, m[3], SRC_MAX_TEXT, false);
-			char *st = path_str(rd, e, m[4], SRC_MAX_SHORT, false);
-			if (!rd->bad && at == 0)
-				src_rd_fail(rd, m[0], "missing");
-			if (!rd->bad)
-				dossier_add_event(d, at, actor, unit, content, status_of(p, st));
-			free(actor);
-			free(unit);
-			free(content);
-			free(st);
-		}
-	if ((a = list_of(&L[PROFILE_LIST_ATTACHMENTS], rd, o, d, DOSSIER_LIST_ATTACHMENTS)) !=
-	    NULL)
-		json_array_foreach(a, i, e) {
-			char *const *m = L[PROFILE_LIST_ATTACHMENTS].member;
-			char *id = path_str(rd, e, m[0], SRC_MAX_CODE, true);
-			char *name = path_str(rd, e, m[1], SRC_MAX_SHORT, false);
-			char *comp = path_str(rd, e, m[2], SRC_MAX_CODE, false);
-			char *url = path_str(rd, e, m[3], SRC_MAX_URL, false);
-			int64_t size = path_int(rd, e, m[4], false);
-			if (!rd->bad)
-				dossier_add_attachment(d, id, name, comp, url, size);
-			free(id);
-			free(name);
-			free(comp);
-			free(url);
-		}
-	if ((a = list_of(&L[PROFILE_LIST_FEES], rd, o, d, DOSSIER_LIST_FEES)) != NULL)
-		json_array_foreach(a, i, e) {
-			char *const *m = L[PROFILE_LIST_FEES].member;
-			char *code = path_str(rd, e, m[0], SRC_MAX_CODE, false);
-			char *name = path_str(rd, e, m[1], SRC_MAX_SHORT, false);
-			int64_t amount = path_int(rd, e, m[2], true);
-			if (!rd->bad)
-				dossier_add_fee(d, code, name, amount);
-			free(code);
-			free(name);
-		}
-	if ((a = list_of(&L[PROFILE_LIST_RECEIPTS], rd, o, d, DOSSIER_LIST_PAYMENT)) != NULL)
-		json_array_foreach(a, i, e) {
-			char *const *m = L[PROFILE_LIST_RECEIPTS].member;
-			char *number = path_str(rd, e, m[0], SRC_MAX_CODE, true);
-			char *series = path_str(rd, e, m[1], SRC_MAX_CODE, false);
-			char *issuer = path_str(rd, e, m[2], SRC_MAX_SHORT, false);
-			int64_t amount = path_int(rd, e, m[3], false);
-			mc_time at = path_date(rd, e, m[4], fmt);
-			if (!rd->bad)
-				dossier_add_receipt(d, number, series, issuer, amount < 0 ? 0 : amount,
-						    at);
-			free(number);
-			free(series);
-			free(issuer);
-		}
-	/* the payment state: the system's word through lists.payment.values; a
-	 * value not listed is "unknown" when fees are owed, never "nothing due" */
-	d->payment = dossier_fees_total(d) > 0 ? PAYMENT_UNKNOWN : PAYMENT_NONE;
-	if (p->payment.state != NULL) {
-		char *st = path_str(rd, o, p->payment.state, SRC_MAX_SHORT, false);
-		for (size_t k = 0; st != NULL && k < p->payment.n; k++)
-			if (strcmp(p->payment.raw[k], st) == 0)
-				d->payment = p->payment.value[k];
-		free(st);
-	}
-	d->payment_channel = path_str(rd, o, p->payment.channel, SRC_MAX_SHORT, false);
-	if (p->lists[PROFILE_LIST_RECEIPTS].items == NULL && d->payment_channel == NULL)
-		d->lists_absent |= DOSSIER_LIST_PAYMENT;
-}
-
 static bool
 read_item(const struct source_profile *p, struct src_rd *rd, json_t *o, const char *source,
 	  struct dossier *d)
@@ -230,28 +55,28 @@ read_item(const struct source_profile *p, struct src_rd *rd, json_t *o, const ch
 	}
 	/* the lists a profile does not map: what the store has of them stays */
 	d->lists_absent = DOSSIER_LIST_SUPPLEMENTS;
-	read_lists(p, rd, o, d);
-	d->code = path_str(rd, o, p->f_code, SRC_MAX_CODE, true);
+	generic_read_lists(p, rd, o, d);
+	d->code = generic_path_str(rd, o, p->f_code, SRC_MAX_CODE, true);
 	d->source = xstrdup(source);
-	d->procedure_code = path_str(rd, o, p->f_procedure_code, SRC_MAX_CODE, false);
-	d->procedure_name = path_str(rd, o, p->f_procedure_name, SRC_MAX_SHORT, false);
-	d->field_code = path_str(rd, o, p->f_field_code, SRC_MAX_CODE, false);
-	d->field_name = path_str(rd, o, p->f_field_name, SRC_MAX_SHORT, false);
-	d->applicant_name = path_str(rd, o, p->f_applicant_name, SRC_MAX_SHORT, false);
-	d->applicant_id = path_str(rd, o, p->f_applicant_id, SRC_MAX_CODE, false);
+	d->procedure_code = generic_path_str(rd, o, p->f_procedure_code, SRC_MAX_CODE, false);
+	d->procedure_name = generic_path_str(rd, o, p->f_procedure_name, SRC_MAX_SHORT, false);
+	d->field_code = generic_path_str(rd, o, p->f_field_code, SRC_MAX_CODE, false);
+	d->field_name = generic_path_str(rd, o, p->f_field_name, SRC_MAX_SHORT, false);
+	d->applicant_name = generic_path_str(rd, o, p->f_applicant_name, SRC_MAX_SHORT, false);
+	d->applicant_id = generic_path_str(rd, o, p->f_applicant_id, SRC_MAX_CODE, false);
 	d->applicant_kind = APPLICANT_INDIVIDUAL;
-	d->unit = path_str(rd, o, p->f_unit, SRC_MAX_SHORT, false);
+	d->unit = generic_path_str(rd, o, p->f_unit, SRC_MAX_SHORT, false);
 	d->area = src_area_from_unit(d->unit);
-	d->summary = path_str(rd, o, p->f_summary, SRC_MAX_TEXT, false);
-	d->raw_status = path_str(rd, o, p->f_status, SRC_MAX_SHORT, true);
-	d->status = status_of(p, d->raw_status);
+	d->summary = generic_path_str(rd, o, p->f_summary, SRC_MAX_TEXT, false);
+	d->raw_status = generic_path_str(rd, o, p->f_status, SRC_MAX_SHORT, true);
+	d->status = generic_status_of(p, d->raw_status);
 	if (!rd->bad && d->status == 0)
 		src_rd_fail(rd, p->f_status, "unknown status");
-	d->received_at = path_date(rd, o, p->f_received_at, p->date_fmt);
-	d->source_due_at = path_date(rd, o, p->f_due_at, p->date_fmt);
-	d->finished_at = path_date(rd, o, p->f_finished_at, p->date_fmt);
-	d->updated_at = path_date(rd, o, p->f_updated_at, p->date_fmt);
-	d->version = path_str(rd, o, p->f_version, SRC_MAX_CODE, false);
+	d->received_at = generic_path_date(rd, o, p->f_received_at, p->date_fmt);
+	d->source_due_at = generic_path_date(rd, o, p->f_due_at, p->date_fmt);
+	d->finished_at = generic_path_date(rd, o, p->f_finished_at, p->date_fmt);
+	d->updated_at = generic_path_date(rd, o, p->f_updated_at, p->date_fmt);
+	d->version = generic_path_str(rd, o, p->f_version, SRC_MAX_CODE, false);
 	return !rd->bad;
 }
 
@@ -496,8 +321,8 @@ generic_pull_parse(struct source *src, const struct net_response *resp, const ch
 			char *code;
 			mc_time t;
 			src_rd_init(&r2, repaired);
-			code = path_str(&r2, e, p->f_code, SRC_MAX_CODE, false);
-			t = path_date(&r2, e, p->f_updated_at, p->date_fmt);
+			code = generic_path_str(&r2, e, p->f_code, SRC_MAX_CODE, false);
+			t = generic_path_date(&r2, e, p->f_updated_at, p->date_fmt);
 			if (t > page_max && src_position_ok(src, page, code, p->f_updated_at, t))
 				page_max = t;
 			src_page_reject(page, code, i, &rd);
@@ -897,7 +722,7 @@ generic_action_parse(struct source *src, const struct net_response *resp,
 			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(st));
 			raw = num;
 		}
-		out->current_status = status_of(p, raw);
+		out->current_status = generic_status_of(p, raw);
 	}
 	if (words[0] != '\0')
 		out->message = src_cause(NULL, "%s", words);
