@@ -90,91 +90,14 @@ wait_net_for(struct app *a, const bool *flag, int64_t ms)
 	return *flag;
 }
 
-/* s[0..len) cut to fit size (a NUL added) between two UTF-8 characters,
- * blanks and line ends run together into one space, trimmed. */
-static void
-one_line(char *out, size_t size, const char *s, size_t len)
-{
-	size_t n = 0;
-	bool blank = false;
-
-	for (size_t i = 0; i < len && s[i] != '\0' && n + 1 < size; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
-			blank = n > 0;
-			continue;
-		}
-		if (blank && n + 2 < size)
-			out[n++] = ' ';
-		blank = false;
-		out[n++] = (char)ch;
-	}
-	/* not inside a character: back to the start of the last one cut */
-	if (n + 1 >= size)
-		while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
-			n--;
-	if (n > 0 && ((unsigned char)out[n - 1] & 0x80) != 0 &&
-	    ((unsigned char)out[n - 1] & 0xc0) == 0xc0)
-		n--; /* a lead byte left without its tail */
-	out[n] = '\0';
-}
-
-/*
- * What an error reply says in its own words: a JSON object's message (the
- * usual names, or one level down under "error"), an HTML page's title (a
- * maintenance page), or the first line of plain text.  Only for error
- * statuses: a 2xx body is a page of dossiers, never quoted.
- */
-static void
-server_words(const struct net_response *resp, char *out, size_t size)
-{
-	static const char *const keys[] = {"message", "error_description", "detail",
-					   "thong_diep", "title", "error"};
-	const char *ct = net_response_header(resp, "Content-Type");
-
-	out[0] = '\0';
-	if (resp->body_len == 0)
-		return;
-	if (ct != NULL && strstr(ct, "json") != NULL) {
-		json_t *j = json_loadb(resp->body, resp->body_len, 0, NULL);
-		json_t *in = json_is_object(j) ? json_object_get(j, "error") : NULL;
-
-		for (size_t i = 0; json_is_object(j) && out[0] == '\0' && i < 6; i++) {
-			json_t *v = json_object_get(j, keys[i]);
-			if (!json_is_string(v) && json_is_object(in))
-				v = json_object_get(in, keys[i]);
-			if (json_is_string(v))
-				one_line(out, size, json_string_value(v), json_string_length(v));
-		}
-		json_decref(j);
-	} else if (ct != NULL && strstr(ct, "html") != NULL) {
-		const char *b = resp->body, *t = NULL, *e;
-
-		for (const char *p = b; *p != '\0' && t == NULL; p++)
-			if (strncasecmp(p, "<title>", 7) == 0)
-				t = p + 7;
-		for (e = t; e != NULL && *e != '\0' && *e != '<'; e++)
-			;
-		if (t != NULL)
-			one_line(out, size, t, (size_t)(e - t));
-	} else if (ct == NULL || strncasecmp(ct, "text/", 5) == 0) {
-		const char *nl = memchr(resp->body, '\n', resp->body_len);
-		one_line(out, size, resp->body, nl != NULL ? (size_t)(nl - resp->body) : resp->body_len);
-	}
-}
-
 /* "GET /tinh/api/DanhSachHoSo": the method and the URL's path, no query. */
 static void
 request_line(const struct net_request *req, char *out, size_t size)
 {
-	const char *url = net_request_get_url(req), *path = strstr(url, "://");
-	size_t len;
+	char path[200];
 
-	path = path != NULL ? strchr(path + 3, '/') : NULL;
-	if (path == NULL)
-		path = "/";
-	len = strcspn(path, "?#");
-	snprintf(out, size, "%s %.*s", net_request_get_method(req), (int)len, path);
+	source_url_path(net_request_get_url(req), path, sizeof path);
+	snprintf(out, size, "%s %s", net_request_get_method(req), path);
 }
 
 static void
@@ -213,7 +136,7 @@ on_page(struct net_request *req, const struct net_response *resp, void *arg)
 		return;
 	}
 	if (resp->status >= 400)
-		server_words(resp, w->page.server_says, sizeof w->page.server_says);
+		source_server_words(resp, w->page.server_says, sizeof w->page.server_says);
 	w->parse = src->ops->pull_parse(src, resp, NULL, &page, &w->cause);
 	if (w->parse == SOURCE_PARSE_OK) {
 		w->page.read = true;

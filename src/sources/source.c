@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/xalloc.h"
 #include "sources/source_int.h"
@@ -677,8 +678,8 @@ src_status_raw(const struct src_status *table, int status)
 
 /* The path of the URL asked (no scheme, host or query: those say nothing a
  * support engineer needs and the query may carry a date range). */
-static void
-url_path(const char *url, char *buf, size_t size)
+void
+source_url_path(const char *url, char *buf, size_t size)
 {
 	const char *p = url != NULL ? strstr(url, "://") : NULL;
 	size_t n;
@@ -722,25 +723,32 @@ words_of(json_t *o, int depth)
 /*
  * What the server said with an error status, one line of at most ~160
  * bytes cut on a character: a JSON error's message, else a short text
- * body's first line.  "" when nothing usable (an HTML page, a binary).
+ * body's first line, an HTML page's title (a proxy's or a maintenance
+ * page).  "" when nothing usable (a binary).
  */
-static void
-server_words(const struct net_response *resp, char *buf, size_t size)
+void
+source_server_words(const struct net_response *resp, char *buf, size_t size)
 {
 	const char *w = NULL;
 	json_t *root = NULL;
 	size_t n;
 
 	buf[0] = '\0';
-	if (resp->body == NULL || resp->body_len == 0 || resp->body_len > 65536)
+	if (resp->body == NULL || resp->body_len == 0 || resp->body_len > 65536 ||
+	    memchr(resp->body, '\0', resp->body_len) != NULL)
 		return;
 	root = json_loadb(resp->body, resp->body_len, 0, NULL);
-	if (root != NULL)
+	if (root != NULL) {
 		w = words_of(root, 0);
-	else if (resp->body[0] != '<' && memchr(resp->body, '\0', resp->body_len) == NULL)
+	} else if (resp->body[0] != '<') {
 		w = resp->body;
+	} else {
+		for (const char *p = resp->body; *p != '\0' && w == NULL; p++)
+			if (strncasecmp(p, "<title>", 7) == 0)
+				w = p + 7;
+	}
 	if (w != NULL) {
-		n = strcspn(w, "\r\n");
+		n = strcspn(w, "\r\n<");
 		if (n > 160) {
 			n = 160;
 			while (n > 0 && ((unsigned char)w[n] & 0xC0) == 0x80)
@@ -779,8 +787,8 @@ src_http_error(const struct source *src, const struct net_response *resp, char *
 	}
 	if (resp->status < 200 || resp->status > 299) {
 		char path[200], words[200];
-		url_path(resp->url, path, sizeof path);
-		server_words(resp, words, sizeof words);
+		source_url_path(resp->url, path, sizeof path);
+		source_server_words(resp, words, sizeof words);
 		*cause = src_cause(src, "HTTP %ld from %s%s%s", resp->status, path,
 				   words[0] != '\0' ? ": " : "", words);
 		return SOURCE_PARSE_ERROR;

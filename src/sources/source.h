@@ -244,6 +244,15 @@ void source_set_api_key(struct source *src, const char *key);
  * refused) and true is returned; false for the others (renew the token).
  */
 bool source_access_refused(const struct source *src, long http, struct mc_err *err);
+/* The path of a URL (no scheme, host or query) into buf: "/api/the". */
+void source_url_path(const char *url, char *buf, size_t size);
+/*
+ * What a server said with an error status, one line of at most ~160 bytes:
+ * a JSON error's message (message, error_description, detail, title,
+ * error, errors[0], ... one level down too), a text body's first line, an
+ * HTML page's title.  "" when nothing usable.  For error replies only.
+ */
+void source_server_words(const struct net_response *resp, char *buf, size_t size);
 /* Replace the session (copied; the old one wiped).  NULL clears it. */
 void source_set_session(struct source *src, const char *session);
 
