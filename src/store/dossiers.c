@@ -7,8 +7,8 @@
  * send a dossier's full lists, so replacing is simpler and no slower than
  * diffing.  A new dossier has no children to delete and goes into the
  * search index with the rest of its batch (store_fts_flush()).  The derived
- * columns (folded search text, due sort key) are computed here, in one
- * place.  Queries over many dossiers are in inbox.c.
+ * columns (folded search text, due sort key, applicant sort key) are
+ * computed here, in one place.  Queries over many dossiers are in inbox.c.
  */
 #include "store/store_int.h"
 
@@ -32,13 +32,15 @@ enum {
 	C_SUMMARY, C_UNIT, C_CHANNEL, C_RECEIVED_AT, C_SOURCE_DUE_AT, C_DUE_AT,
 	C_FINISHED_AT, C_UPDATED_AT, C_STATUS, C_RAW_STATUS, C_COORD_STATUS,
 	C_VERSION, C_PAYMENT, C_PAYMENT_CHANNEL, C_DETAIL_AT, C_DUE_KEY, C_SEARCH,
-	C_KEEP_PAYMENT, C_ID = C_DUE_KEY,
+	C_KEEP_PAYMENT, C_NAME_KEY, C_ID = C_DUE_KEY,
 };
 
 #define INSERT_SQL                                                                      \
-	"INSERT INTO dossiers (" DOSSIER_COLUMNS ", due_key, search, detail_version) VALUES" \
+	"INSERT INTO dossiers (" DOSSIER_COLUMNS ", due_key, search, detail_version,"      \
+	" name_key) VALUES"                                                                 \
 	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"    \
-	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, CASE WHEN ?25 > 0 THEN ?22 END)"
+	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, CASE WHEN ?25 > 0 THEN ?22 END," \
+	" ?29)"
 
 /* A dossier not stored yet (the code was just looked up): a plain insert,
  * without the upsert's conflict handling and RETURNING. */
@@ -58,6 +60,7 @@ static const char upsert_sql[] =
 	" status = excluded.status, raw_status = excluded.raw_status,"
 	" coord_status = excluded.coord_status, version = excluded.version,"
 	" payment = excluded.payment, due_key = excluded.due_key, search = excluded.search,"
+	" name_key = excluded.name_key,"
 	/* a record without the payment's details keeps the ones a detail gave */
 	" payment_channel = CASE WHEN ?28 THEN dossiers.payment_channel"
 	"  ELSE excluded.payment_channel END,"
@@ -80,6 +83,63 @@ store_due_key(int status, mc_time finished_at, mc_time due_at, mc_time source_du
 	if (finished)
 		return STORE_DUE_KEY_FINISHED + due;
 	return due != 0 ? due : STORE_DUE_KEY_NONE;
+}
+
+/*
+ * The applicant sort key (store_int.h).  Vietnamese names are sorted by the
+ * given name, which comes last ("Nguyễn Văn An" is found under A), then by
+ * the whole name, so "Lê An" comes before "Nguyễn Văn An" and both before
+ * "Trần Thị Bình".  The word boundary is a space: folded text has no
+ * character below it but control characters, so the given name alone
+ * orders first ("an ..." < "anh ...").  An organisation's name has no
+ * given name: "Công ty TNHH An Phát" is under C.  A name that folds to
+ * nothing sorts last rather than first, where the clerk would meet a block
+ * of empty rows before any name.
+ */
+char *
+store_name_key(const char *name, int applicant_kind)
+{
+	char *folded = fold_text(name), *key, *last;
+	size_t len = strlen(folded), given;
+
+	if (len == 0) {
+		free(folded);
+		return xstrdup(STORE_NAME_KEY_NONE);
+	}
+	if (applicant_kind == APPLICANT_ENTERPRISE || applicant_kind == APPLICANT_AGENCY ||
+	    applicant_kind == APPLICANT_ORGANISATION)
+		return folded;
+	last = strrchr(folded, ' ');
+	last = last != NULL ? last + 1 : folded;
+	given = len - (size_t)(last - folded);
+	key = xmalloc(given + 1 + len + 1);
+	memcpy(key, last, given);
+	key[given] = ' ';
+	memcpy(key + given + 1, folded, len + 1);
+	free(folded);
+	return key;
+}
+
+/* motcua_name_key(name, kind): store_name_key() for SQL (schema.c, repair.c). */
+static void
+sql_name_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char *key;
+
+	(void)argc;
+	key = store_name_key((const char *)sqlite3_value_text(argv[0]),
+			     sqlite3_value_int(argv[1]));
+	sqlite3_result_text(ctx, key, -1, free);
+}
+
+int
+store_dossiers_register(struct store *s)
+{
+	if (sqlite3_create_function_v2(s->db, "motcua_name_key", 2,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				       NULL, sql_name_key, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, "registering the name key function");
+	return 0;
 }
 
 /*
@@ -261,7 +321,7 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, bool fr
 	   int64_t *id)
 {
 	sqlite3_stmt *st = store_stmt(s, fresh ? insert_sql : upsert_sql);
-	char *applicant_id;
+	char *applicant_id, *name_key;
 	int rc;
 
 	if (st == NULL)
@@ -298,6 +358,8 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, bool fr
 	sqlite3_bind_int64(st, C_DUE_KEY + 1,
 			   store_due_key(d->status, d->finished_at, d->due_at, d->source_due_at));
 	store_bind_text(st, C_SEARCH + 1, search);
+	name_key = store_name_key(d->applicant_name, d->applicant_kind);
+	sqlite3_bind_text(st, C_NAME_KEY + 1, name_key, -1, free);
 	if (fresh) {
 		if (store_step_done(s, st, "saving a dossier") != 0)
 			return -1;

@@ -91,7 +91,19 @@ static const struct sort_entry sorts[] = {
 	[STORE_SORT_CODE] = {"code", "code", "code DESC", "dossiers_code"},
 	[STORE_SORT_UPDATED] = {"updated", "updated_at, id", "updated_at DESC, id DESC",
 				"dossiers_updated"},
+	/* by one key, then due: each index ends in due_key (and, as every
+	 * index, the row id), so it yields the whole order */
+	[STORE_SORT_APPLICANT] = {"applicant", "name_key, due_key, id",
+				  "name_key DESC, due_key DESC, id DESC", "dossiers_name"},
+	[STORE_SORT_PROCEDURE] = {"procedure", "procedure_code, due_key, id",
+				  "procedure_code DESC, due_key DESC, id DESC",
+				  "dossiers_procedure"},
+	[STORE_SORT_SOURCE] = {"source", "source, due_key, id",
+			       "source DESC, due_key DESC, id DESC", "dossiers_source_due"},
+	[STORE_SORT_AREA] = {"area", "area, due_key, id", "area DESC, due_key DESC, id DESC",
+			     "dossiers_area"},
 };
+_Static_assert(sizeof sorts / sizeof sorts[0] == STORE_SORTS, "a sort without its entry");
 
 /* The inbox columns, in struct store_row order. */
 enum {

@@ -13,6 +13,8 @@
  * not the rest of the table.  Rows are copied as stored (column by column,
  * the columns both schemas have), so sealed ID numbers, the audit chain's
  * hashes and tags and the key record stay what the same data key opens.
+ * The applicant sort key alone is made again from the names (it is derived,
+ * and a file from before schema 11 has none).
  *
  * It does not do what SQLite's page-level recovery does (reading rows out
  * of pages no b-tree reaches any more), and it does not decide when to
@@ -424,6 +426,11 @@ copy_all(const char *path, struct store *ns, struct store_repair_report *r, char
 	for (size_t i = 0; i < STORE_REPAIR_TABLES; i++)
 		copy_table(old, ns->db, &plans[i], &r->tables[i]);
 	copy_sequence(old, ns->db);
+	/* derived, not copied: an older file has no name_key (schema.c,
+	 * version 11), and a damaged one's may not be what its names give */
+	if (store_exec(ns, "UPDATE dossiers SET name_key ="
+			   " motcua_name_key(applicant_name, applicant_kind)") != 0)
+		goto fail;
 	/* new rows reach the search index in bulk (schema.c, version 9) */
 	if (store_exec(ns, "INSERT INTO dossier_fts (dossier_fts) VALUES ('rebuild')") != 0)
 		goto fail;

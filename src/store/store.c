@@ -630,6 +630,9 @@ store_open_ex(const char *path, unsigned flags, struct store **out, enum store_f
 	    store_exec(s, "PRAGMA foreign_keys = ON") != 0 ||
 	    store_exec(s, CACHE_PRAGMA) != 0 || store_exec(s, "PRAGMA temp_store = MEMORY") != 0)
 		goto fail;
+	/* before migrating: the migration to 11 calls motcua_name_key() */
+	if (store_dossiers_register(s) != 0)
+		goto fail;
 	if (s->fault != STORE_FAULT_NONE) {
 		/* read, not migrated: an older schema cannot be read as the
 		 * newest, so it is refused rather than misread */

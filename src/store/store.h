@@ -141,7 +141,8 @@ const char *store_fault_words(enum store_fault f);
  * dossiers with their children, the byte counters; a table is read in key
  * order and an unreadable part is stepped over.  Values are copied as
  * stored, so sealed ID numbers, the audit chain and the key record stay
- * what the same data key opens.  Refused (STORE_FAULT_BUSY) while any
+ * what the same data key opens (the applicant sort key, derived, is made
+ * again).  Refused (STORE_FAULT_BUSY) while any
  * motcua has the store open.  0 with *r filled, or -1 with *fault and *err
  * (malloc'd; the old file is then where it was).
  */
@@ -223,8 +224,8 @@ bool store_in_batch(const struct store *s);
 /*
  * Insert or replace the dossier with d->code (required, as are d->source).
  * All fields are stored; its history, attachments, fees and supplements
- * replace the stored ones.  The folded search text and the due sort key are
- * derived here.  Atomic on its own (a savepoint), so a failure leaves the
+ * replace the stored ones.  The folded search text, the due sort key and
+ * the applicant sort key are derived here.  Atomic on its own (a savepoint), so a failure leaves the
  * previous version and the surrounding batch intact; in a STORE_BATCH_CACHE
  * batch it is not, and a failure leaves that batch to be rolled back.  `d`
  * is borrowed.
@@ -345,15 +346,33 @@ const char *store_due_class_name(enum store_due_class c);
 /* Parse such a name; -1 when unknown. */
 int store_due_class_from_name(const char *name);
 
+/*
+ * The inbox's orders.  Every order breaks its ties by row id, so pages are
+ * stable, and `descending` reverses all of it.  The four after UPDATED
+ * group the rows by one key and list each group by due (due_key), so the
+ * most urgent dossier of a procedure, system or area comes first.  The
+ * numbers are kept: a new order is added at the end.
+ */
 enum store_sort {
 	STORE_SORT_DUE = 0,  /* open by due date (no date last), then finished */
 	STORE_SORT_RECEIVED, /* received_at */
 	STORE_SORT_STATUS,   /* status, then due */
 	STORE_SORT_CODE,     /* MaHoSo */
 	STORE_SORT_UPDATED,  /* last change at the source */
+	/* The applicant's given name (a person's last word: "Nguyễn Văn An"
+	 * under "an"), then the whole name, folded (fold_text); an enterprise,
+	 * agency or organisation by its whole name; no name last.  Then due. */
+	STORE_SORT_APPLICANT,
+	STORE_SORT_PROCEDURE, /* procedure_code (no code first), then due */
+	STORE_SORT_SOURCE,   /* the handling system, then due */
+	STORE_SORT_AREA,     /* area (no area first), then due */
 };
 
-/* Name for --sort ("due", "received", "status", "code", "updated"); parse: -1 unknown. */
+/* How many orders there are (the console cycles through them). */
+#define STORE_SORTS (STORE_SORT_AREA + 1)
+
+/* Name for --sort ("due", "received", "status", "code", "updated", "applicant",
+ * "procedure", "source", "area"); parse: -1 unknown. */
 const char *store_sort_name(enum store_sort s);
 int store_sort_from_name(const char *name);
 

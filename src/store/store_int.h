@@ -24,6 +24,24 @@
 /* The due_key of a dossier with these columns (dossiers.c). */
 int64_t store_due_key(int status, mc_time finished_at, mc_time due_at, mc_time source_due_at);
 
+/*
+ * The applicant sort key (column name_key, dossiers.c): a person's name
+ * folded (fold_text) with its last word, the given name, put first
+ * ("nguyen van an" -> "an nguyen van an"); an enterprise, agency or
+ * organisation (applicant_kind 2..4) by its folded name as it is; no name:
+ * STORE_NAME_KEY_NONE, which sorts after every other key.  Caller frees.
+ */
+char *store_name_key(const char *name, int applicant_kind);
+/* U+10FFFF: valid UTF-8 and above any other character in byte order. */
+#define STORE_NAME_KEY_NONE "\xf4\x8f\xbf\xbf"
+
+/*
+ * Register the SQL function motcua_name_key(name, kind) = store_name_key()
+ * (dossiers.c): the migration to version 11 and a repair fill the column
+ * with it, so it is registered before the schema is migrated.
+ */
+int store_dossiers_register(struct store *s);
+
 /* PRAGMA application_id of a motcua store: 'MCUA'. */
 #define STORE_APPLICATION_ID 0x4D435541
 

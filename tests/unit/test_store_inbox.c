@@ -493,7 +493,7 @@ test_paging(void **state)
 		    4, NOW + (i % 4) * DAY);
 	}
 	for (int plan = 0; plan <= 2; plan++) {
-		for (int so = STORE_SORT_DUE; so <= STORE_SORT_UPDATED; so++) {
+		for (int so = STORE_SORT_DUE; so < STORE_SORTS; so++) {
 			store_query_init(&q, NOW);
 			q.sort = (enum store_sort)so;
 			q.search = so == STORE_SORT_STATUS ? "nguyen tu" : NULL;

@@ -140,6 +140,8 @@ test_sync_state_fingerprint(void **state)
 	/* back to version 9, as an older release left it */
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "ALTER TABLE sync_state DROP COLUMN fingerprint;"
+					  " DROP INDEX dossiers_name;"
+					  " ALTER TABLE dossiers DROP COLUMN name_key;"
 					  " PRAGMA user_version = 9;", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
