@@ -55,7 +55,8 @@ cmd_sort(struct ui_app *app, int argc, char **argv)
 	if (argc < 2 || app->inbox == NULL ||
 	    ui_inbox_set_sort(app->inbox, app, argv[1], desc) != 0) {
 		ui_message(app, UI_MSG_ERROR, "%s",
-			   _("Usage: :sort due|received|status|code|updated [desc]"));
+			   _("Usage: :sort due|received|status|code|updated|applicant|procedure|"
+			     "system|area [desc]"));
 		return UI_REDRAW;
 	}
 	while (app->top != NULL && app->top->below != NULL)
@@ -292,7 +293,9 @@ static const struct {
 	const char *args;   /* words, not translated */
 	const char *help;
 } commands[] = {
-	{"sort", NULL, cmd_sort, "due|received|status|code|updated [desc]", N_("sort the inbox")},
+	{"sort", NULL, cmd_sort,
+	 "due|received|status|code|updated|applicant|procedure|system|area [desc]",
+	 N_("sort the inbox")},
 	{"view", NULL, cmd_view, "all|today|overdue|soon|supplement|mismatch|new|NAME|SYSTEM|N",
 	 N_("a saved view")},
 	{"open", NULL, cmd_open, "CODE", N_("open a dossier by its code (or its end)")},

@@ -103,7 +103,13 @@ static const char *const sort_labels[] = {
 	[STORE_SORT_STATUS] = N_("status"),
 	[STORE_SORT_CODE] = N_("code"),
 	[STORE_SORT_UPDATED] = N_("last change"),
+	[STORE_SORT_APPLICANT] = N_("applicant"),
+	[STORE_SORT_PROCEDURE] = N_("procedure"),
+	[STORE_SORT_SOURCE] = N_("system"),
+	[STORE_SORT_AREA] = N_("area"),
 };
+_Static_assert(sizeof sort_labels / sizeof sort_labels[0] == STORE_SORTS,
+	       "a sort without its label");
 
 const char *
 ui_status_short(int status)
@@ -589,8 +595,9 @@ heading(enum ui_col c)
 	return "";
 }
 
-/* The order a click on a column's heading asks for; -1: none (the store
- * sorts by these four, the names and systems are not sort keys). */
+/* The order a click on a column's heading asks for; -1: none (the mark
+ * column).  The applicant sorts by the given name, the procedure, system
+ * and area group the rows, each group by due (store.h). */
 static int
 column_sort(enum ui_col c)
 {
@@ -603,9 +610,19 @@ column_sort(enum ui_col c)
 		return STORE_SORT_STATUS;
 	case UI_COL_CODE:
 		return STORE_SORT_CODE;
-	default:
-		return -1;
+	case UI_COL_APPLICANT:
+		return STORE_SORT_APPLICANT;
+	case UI_COL_PROCEDURE:
+		return STORE_SORT_PROCEDURE;
+	case UI_COL_SOURCE:
+		return STORE_SORT_SOURCE;
+	case UI_COL_AREA:
+		return STORE_SORT_AREA;
+	case UI_COL_MARK:
+	case UI_COL_COUNT:
+		break;
 	}
+	return -1;
 }
 
 /*
@@ -895,8 +912,7 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 		select_view(in, app, (size_t)(act - UI_ACT_VIEW_1));
 		return UI_REDRAW;
 	case UI_ACT_SORT:
-		set_sort(in, app, (enum store_sort)((in->sort + 1) % (STORE_SORT_UPDATED + 1)),
-			 false);
+		set_sort(in, app, (enum store_sort)((in->sort + 1) % STORE_SORTS), false);
 		return UI_REDRAW;
 	case UI_ACT_SEARCH:
 		snprintf(in->search_saved, sizeof in->search_saved, "%s", in->search);
@@ -982,8 +998,9 @@ inbox_free(struct ui_screen *s)
 
 /*
  * A click on a heading sorts by that column, a second one on the same
- * heading reverses the order (as ":sort NAME desc"); the headings of the
- * columns the store cannot sort by say which can.
+ * heading reverses the order (as ":sort NAME desc").  Every heading has an
+ * order; a column added without one would say which headings have (the
+ * mark column, without a heading, is left alone).
  */
 static int
 heading_click(struct ui_inbox *in, struct ui_app *app, int x)

@@ -491,7 +491,8 @@ int app_inbox_page(struct app *a, const struct store_query *q, struct store_page
 int app_inbox_count(struct app *a, const struct store_query *q, int64_t cap, int64_t *n);
 int app_inbox_each(struct app *a, const struct store_query *q, store_row_fn fn, void *ctx);
 void app_page_release(struct store_page *p);
-/* Names for --due/--sort and JSON; parse: -1 unknown. */
+/* Names for --due/--sort and JSON; parse: -1 unknown.  A sort is named as
+ * the store names it (store_sort_name()), or "system" for "source". */
 const char *app_due_class_name(enum store_due_class c);
 int app_due_class_from_name(const char *name);
 int app_sort_from_name(const char *name);

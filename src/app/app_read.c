@@ -86,6 +86,9 @@ app_due_class_from_name(const char *name)
 int
 app_sort_from_name(const char *name)
 {
+	/* the console calls the source a system: either word sorts by it */
+	if (name != NULL && strcmp(name, "system") == 0)
+		return STORE_SORT_SOURCE;
 	return store_sort_from_name(name);
 }
 

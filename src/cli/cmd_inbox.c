@@ -182,6 +182,7 @@ cmd_inbox(int argc, char **argv)
 	int rc = CLI_FAIL;
 	int64_t count = 0;
 	bool limit_given = false, want_new = false;
+	enum { ORDER_DEFAULT, ORDER_ASC, ORDER_DESC } order = ORDER_DEFAULT;
 	struct app_filter filter;
 
 	app_query_init(NULL, &q, now);
@@ -194,6 +195,10 @@ cmd_inbox(int argc, char **argv)
 			q.mismatch_only = true;
 		} else if (strcmp(a, "--new") == 0) {
 			want_new = true;
+		} else if (strcmp(a, "--desc") == 0) {
+			order = ORDER_DESC;
+		} else if (strcmp(a, "--asc") == 0) {
+			order = ORDER_ASC;
 		} else if (v == NULL) {
 			return cli_usage_error("inbox", _("unknown or incomplete option '%s'"), a);
 		} else if (strcmp(a, "--source") == 0) {
@@ -219,10 +224,11 @@ cmd_inbox(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--sort") == 0) {
 			int s = app_sort_from_name(v);
-			if (s != STORE_SORT_DUE && s != STORE_SORT_RECEIVED)
-				return cli_usage_error("inbox", _("--sort must be due or received"));
+			if (s < 0)
+				return cli_usage_error(
+					"inbox", _("--sort must be due, received, status, code, "
+						   "updated, applicant, procedure, system or area"));
 			q.sort = (enum store_sort)s;
-			q.descending = s == STORE_SORT_RECEIVED;
 			i++;
 		} else if (strcmp(a, "--limit") == 0) {
 			long n = strtol(v, &end, 10);
@@ -243,6 +249,9 @@ cmd_inbox(int argc, char **argv)
 		}
 		q.search = search;
 	}
+	/* received: the newest first unless --asc says otherwise */
+	q.descending = order == ORDER_DESC ||
+		       (order == ORDER_DEFAULT && q.sort == STORE_SORT_RECEIVED);
 	if (o.json && !limit_given)
 		q.limit = 0; /* scripts get every row unless they ask for fewer */
 	rc = cli_app_open("inbox", config_file, NULL, 0, &app);

@@ -141,7 +141,7 @@ const struct cli_command cli_commands[] = {
 	    "Exit 1 when any source failed; the others are synced all the same.\n")},
 	{"inbox", cmd_inbox,
 	 "inbox [--json] [--source S] [--status N] [--due soon|overdue] [--search TEXT|-]\n"
-	 "           [--sort due|received] [--limit N] [--mismatch] [--new]",
+	 "           [--sort K [--desc|--asc]] [--limit N] [--mismatch] [--new]",
 	 N_("list the dossiers of every system from the local store"),
 	 N_("  --json          an array of {code, source, procedure_code, procedure_name,\n"
 	    "                  applicant_name, status, status_label, raw_status, received_at,\n"
@@ -153,7 +153,11 @@ const struct cli_command cli_commands[] = {
 	    "                  diacritics\n"
 	    "  --search -      read TEXT from standard input (one line): an argument is\n"
 	    "                  seen by every user in the process list, an ID number too\n"
-	    "  --sort K        due (default) or received (newest first)\n"
+	    "  --sort K        due (default), received (newest first), status, code,\n"
+	    "                  updated, applicant (by the given name), procedure, system\n"
+	    "                  (or source) or area (these three: by due within each)\n"
+	    "  --desc, --asc   descending or ascending (default: ascending, but received\n"
+	    "                  descending)\n"
 	    "  --limit N       at most N rows (default 50, with --json all; 0 = all)\n"
 	    "  --mismatch      only dossiers whose status differs from the national portal\n"
 	    "  --new           only new arrivals: dossiers stored since the clerk last\n"
