@@ -2,8 +2,10 @@
 # Sorting by a click on a column's heading (the mouse on, config "mouse"):
 # the first click sorts by that column (the rows are then in that order and
 # the heading carries ▲), a second click on it reverses (▼); the title
-# says the same as after :sort, and s and :sort go on from there.  A
-# heading the list cannot be sorted by says which it can.  At 160 columns a
+# says the same as after :sort, and s and :sort go on from there.  Every
+# heading sorts: the applicant by the given name (the last word: "Nguyễn
+# Văn An" under A), the system and the area group the rows.  A click left
+# of the headings changes nothing.  At 160 columns a
 # click on a row also moves the preview pane.  The clicks are typed into
 # the pane as xterm reports them (X10: ESC [ M, button + 32, column + 33,
 # row + 33), as in tests/tui/mouse.sh.
@@ -32,6 +34,26 @@ list_rows() { screen | sed -n '3,$p' | sed '$d' | sed 's/ *│.*//'; }
 codes() { list_rows | grep -oE 'H[0-9]{2}\.[0-9]{2}-[0-9]{6}'; }
 received() { list_rows | grep -oE '[0-9]{2}/[0-9]{2}/20[0-9]{2}' | awk -F/ '{ print $3 $2 $1 }'; }
 title() { line 1; }
+# Each row's system (the first word that is one).
+systems() {
+	list_rows | awk '{ for (i = 1; i <= NF; i++)
+		if ($i ~ /^(dvcqg|tuphap|congan|nnmt|tinh)$/) { print $i; break } }'
+}
+# Each row's given name, folded as the store folds it (no diacritics,
+# lower case; the seeded names are NFC but one, whose marks are combining):
+# the applicant's cell is what follows the code up to the next gap.
+fold_vi() {
+	LC_ALL=C sed -e 's/\xcc[\x80-\xbf]//g; s/\xcd[\x80-\xaf]//g' |
+		sed -e 's/[àáảãạăằắẳẵặâầấẩẫậ]/a/g; s/[ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ]/A/g' \
+			-e 's/[èéẻẽẹêềếểễệ]/e/g; s/[ìíỉĩị]/i/g; s/[òóỏõọôồốổỗộơờớởỡợ]/o/g' \
+			-e 's/[ùúủũụưừứửữự]/u/g; s/[ỳýỷỹỵ]/y/g; s/đ/d/g; s/Đ/D/g' |
+		tr 'A-Z' 'a-z'
+}
+given() {
+	list_rows | grep -E 'H[0-9]{2}\.[0-9]{2}-[0-9]{6}' |
+		sed -E 's/^.*H[0-9]{2}\.[0-9]{2}-[0-9]{6} +//; s/  .*//' |
+		awk '{ print $NF }' | fold_vi
+}
 
 start 120 40 NO_COLOR=1
 wait_for 'Tất cả \(500\)'
@@ -85,14 +107,55 @@ wait_for 'xếp theo mã hồ sơ *[0-9]'
 settle
 codes | sort -c 2> /dev/null || fail "s after a click does not sort by code: $(codes | head -5)"
 
-# a heading the list cannot be sorted by: the order stays, the message
-# line says which can
-before=$(codes | head -3)
+# the applicant: by the given name, not the family name (Nguyễn, Trần
+# ... would come first by the first word); "Anh" is the first of the
+# seeded given names, "Yến" the last
 click_heading 'Người nộp'
-wait_for '"Người nộp".*Mã hồ sơ, Ngày tiếp nhận, Hạn, Trạng thái'
+wait_for 'xếp theo người nộp *[0-9]'
 settle
-title | grep -q 'xếp theo mã hồ sơ' || fail "a click on the applicant changed the order: $(title)"
-[ "$(codes | head -3)" = "$before" ] || fail "a click on the applicant moved the rows"
+line 2 | grep -q 'Người nộp ▲' || fail "no ▲ on the applicant heading: $(line 2)"
+[ "$(given | wc -l)" -ge 30 ] || fail "too few names: $(screen)"
+given | LC_ALL=C sort -c 2> /dev/null || fail "not by given name: $(given | head -8 | tr '\n' ' ')"
+[ "$(given | head -1)" = anh ] || fail "the first row is not an Anh: $(list_rows | head -1)"
+[ "$(given | sort -u | wc -l)" -ge 2 ] || fail "one given name only: $(given | sort -u)"
+click_heading 'Người nộp'
+wait_for 'xếp theo người nộp↓'
+settle
+line 2 | grep -q 'Người nộp ▼' || fail "no ▼ on the applicant heading: $(line 2)"
+given | LC_ALL=C sort -rc 2> /dev/null ||
+	fail "not by given name descending: $(given | head -8 | tr '\n' ' ')"
+[ "$(given | head -1)" = yen ] || fail "the first row reversed is not a Yến: $(list_rows | head -1)"
+
+# the system: grouped (congan first), then by due within each
+click_heading 'Nguồn'
+wait_for 'xếp theo nguồn *[0-9]'
+settle
+systems | LC_ALL=C sort -c 2> /dev/null || fail "not by system: $(systems | head -5)"
+[ "$(systems | head -1)" = congan ] || fail "the first system is not congan: $(systems | head -3)"
+
+# :sort area: every seeded row is in Thôn Tây but the three fixed ones, in
+# Thôn Đông ("Đ" after "T"): last ascending, first (latest due first)
+# descending
+keys :
+type_text 'sort area'
+keys Enter
+wait_for 'xếp theo địa bàn *[0-9]'
+settle
+codes | grep -q '^H56\.14-00000' && fail "Thôn Đông's rows among the first by area: $(codes | head -5)"
+keys :
+type_text 'sort area desc'
+keys Enter
+wait_for 'xếp theo địa bàn↓'
+settle
+[ "$(codes | head -3 | tr '\n' ' ')" = "H56.14-000003 H56.14-000002 H56.14-000001 " ] ||
+	fail "Thôn Đông's rows not first by area descending: $(codes | head -5)"
+
+# a click left of every heading (the mark column): the order stays
+before=$(codes | head -3)
+click 0 0 1
+settle
+title | grep -q 'xếp theo địa bàn↓' || fail "a click on the mark column changed the order: $(title)"
+[ "$(codes | head -3)" = "$before" ] || fail "a click on the mark column moved the rows"
 keys q
 wait_for '^EXIT=0'
 stop
