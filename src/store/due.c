@@ -234,7 +234,8 @@ store_due_recompute(struct store *s, size_t batch, store_due_fn *fn,
 			ret = 0;
 			break;
 		}
-		if (progress != NULL)
+		/* the end is said once, below, however many rows are read twice */
+		if (progress != NULL && run->done < run->total)
 			progress(ctx, run->done, run->total);
 		continue;
 fail:
