@@ -12,7 +12,8 @@
  *
  * Usage: bench_store [N]   (N dossiers, default 100000)
  * Environment: BENCH_FILL_ONLY stops after filling (to profile applying),
- * BENCH_KEEP keeps the file, BENCH_VERBOSE prints every query's time.
+ * BENCH_KEEP keeps the file, BENCH_STORE=FILE measures the queries on a kept
+ * file without filling, BENCH_VERBOSE prints every query's time.
  * Prints "store.<figure> <value> (target ...)" lines; exits 0 unless the
  * store itself fails.  It does not judge the targets: tests/bench/run.sh does.
  */
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -371,6 +373,11 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (getenv("BENCH_STORE") != NULL) {
+		/* a store kept by an earlier run (BENCH_KEEP): its queries only */
+		snprintf(path, sizeof path, "%s", getenv("BENCH_STORE"));
+		goto filled;
+	}
 	if (mkdtemp(dir) == NULL) {
 		perror("bench_store: mkdtemp");
 		return 1;
@@ -393,6 +400,22 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_store: filling the store failed\n");
 		goto out;
 	}
+	{
+		/* the file's size: what a ward's years of dossiers take on disk */
+		struct stat sb;
+		char wal[300];
+		long long bytes = 0;
+
+		if (stat(path, &sb) == 0)
+			bytes += (long long)sb.st_size;
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if (stat(wal, &sb) == 0)
+			bytes += (long long)sb.st_size;
+		printf("store.file_mb %.1f (%ld dossiers, WAL included)\n", (double)bytes / 1048576.0,
+		       n);
+		printf("store.file_bytes_per_dossier %.0f\n", (double)bytes / (double)n);
+	}
+filled:
 	if (getenv("BENCH_FILL_ONLY") != NULL) {
 		ret = 0; /* profiling the apply path alone */
 		goto out;
@@ -507,7 +530,7 @@ fail:
 out:
 	free(err);
 	store_close(s);
-	if (getenv("BENCH_KEEP") != NULL)
+	if (getenv("BENCH_KEEP") != NULL || getenv("BENCH_STORE") != NULL)
 		printf("store.kept %s\n", path);
 	else {
 		char side[300];
