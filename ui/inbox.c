@@ -213,22 +213,34 @@ page_drop(struct ui_inbox *in)
 	in->page_valid = false;
 }
 
-/* Count the rows of the current view; capped while the clerk types. */
+/*
+ * Count the rows of the current view.  While the clerk types the count is
+ * capped and kept to a few milliseconds: on a large store it may stop short
+ * and say what is sure, at least the rows already read ("57+"); Enter, or
+ * a jump to the end, counts them all.
+ */
 static void
 recount(struct ui_inbox *in, struct ui_app *app, bool typing)
 {
 	struct store_query q;
-	int64_t cap = typing ? COUNT_CAP_TYPING : 0;
+	bool partial = false;
+	int rc;
 
 	fill_query(in, app, &q);
-	if (app_inbox_count(app->core, &q, cap, &in->total) != 0) {
+	if (typing)
+		rc = app_inbox_count_typing(app->core, &q, COUNT_CAP_TYPING, &in->total, &partial);
+	else
+		rc = app_inbox_count(app->core, &q, 0, &in->total);
+	if (rc != 0) {
 		in->total = 0;
 		in->failed = true;
 		ui_message(app, UI_MSG_ERROR, "%s", app_store_error(app->core));
 		return;
 	}
 	in->failed = false;
-	in->total_capped = typing && in->total >= COUNT_CAP_TYPING;
+	if (partial && in->page_valid && in->total < in->page_off + (int64_t)in->page.n)
+		in->total = in->page_off + (int64_t)in->page.n;
+	in->total_capped = typing && (partial || in->total >= COUNT_CAP_TYPING);
 }
 
 static void
@@ -310,6 +322,9 @@ static void
 requery(struct ui_inbox *in, struct ui_app *app, bool typing)
 {
 	page_drop(in);
+	/* a keystroke reads its rows first: its count then knows them */
+	if (typing && in->top == 0)
+		ensure_page(in, app);
 	recount(in, app, typing);
 	clamp(in, app);
 	ensure_page(in, app);

@@ -489,6 +489,10 @@ int app_view_save(struct app *a, const char *name, const char *filter, struct mc
 void app_query_source(struct app *a, struct store_query *q, const char *name);
 int app_inbox_page(struct app *a, const struct store_query *q, struct store_page *out);
 int app_inbox_count(struct app *a, const struct store_query *q, int64_t cap, int64_t *n);
+/* A keystroke's count, after its page: within a few milliseconds, else
+ * *partial and what is sure (store_inbox_count_within()). */
+int app_inbox_count_typing(struct app *a, const struct store_query *q, int64_t cap, int64_t *n,
+			   bool *partial);
 int app_inbox_each(struct app *a, const struct store_query *q, store_row_fn fn, void *ctx);
 void app_page_release(struct store_page *p);
 /* Names for --due/--sort and JSON; parse: -1 unknown.  A sort is named as

@@ -59,6 +59,13 @@ app_inbox_count(struct app *a, const struct store_query *q, int64_t cap, int64_t
 }
 
 int
+app_inbox_count_typing(struct app *a, const struct store_query *q, int64_t cap, int64_t *n,
+		       bool *partial)
+{
+	return store_inbox_count_within(a->store, q, cap, STORE_COUNT_TYPING_MS, n, partial);
+}
+
+int
 app_inbox_each(struct app *a, const struct store_query *q, store_row_fn fn, void *ctx)
 {
 	return store_inbox_each(a->store, q, fn, ctx);

@@ -465,6 +465,20 @@ void store_page_release(struct store_page *p);
 int store_inbox_count(struct store *s, const struct store_query *q, int64_t cap,
 		      int64_t *n);
 
+/*
+ * The count of a keystroke: as store_inbox_count() with cap > 0, but within
+ * about budget_ms.  When counting would take longer (a word that is neither
+ * common nor rare, in a large store), it stops and says so: *partial is set
+ * and *n is what is known for sure, at least the rows of the page asked for
+ * last with the same words and filters ("50+" on the screen).  The exact
+ * count is store_inbox_count()'s, once the clerk stops typing.
+ */
+int store_inbox_count_within(struct store *s, const struct store_query *q, int64_t cap,
+			     double budget_ms, int64_t *n, bool *partial);
+/* A keystroke's count: what the console gives it (a page's try may take up
+ * to 8 ms more on a million dossiers; section 10 allows 16 ms in all). */
+#define STORE_COUNT_TYPING_MS 4.0
+
 /* ------------------------------------------------------------------ */
 /* Statistics (dashboard, export)                                      */
 

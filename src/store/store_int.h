@@ -61,6 +61,14 @@ struct store {
 	int force_plan;         /* tests: 0 automatic, else one inbox plan (inbox.c) */
 	char miss_key[512];     /* the last inbox page the ordered try gave up on */
 	int64_t miss_need;      /* how many rows that page needed */
+	/* The last inbox page the ordered try answered (inbox.c): what it was
+	 * for (as miss_key), how long the walk took for how many rows, and
+	 * whether it reached the end of the matches (then they are counted). */
+	char walk_key[512];
+	double walk_ms;
+	int64_t walk_rows;      /* offset + the page's rows */
+	bool walk_ended;
+	int64_t walk_version;   /* the store's data version then */
 	unsigned long tick;
 	struct store_protect *protect; /* protect.c: sealed ID numbers; NULL: clear */
 	bool read_only;         /* opened read-only (a read-only or full disk) */

@@ -527,6 +527,74 @@ test_paging(void **state)
 	store_close(s);
 }
 
+/*
+ * A keystroke's count (store_inbox_count_within): within a budget it is the
+ * count itself; a page that reached the last match is counted without
+ * another pass, right after the page and not once the store has changed;
+ * out of time it is marked partial and never more than the real count nor
+ * less than the rows the page showed.
+ */
+static void
+test_count_within(void **state)
+{
+	struct store *s = open_ok(":memory:");
+	struct store_query q;
+	struct store_page page;
+	int64_t n, exact;
+	bool partial;
+	int partials = 0;
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		char code[32];
+
+		snprintf(code, sizeof code, "W%04d", i);
+		add(s, code, i % 2 ? "tuphap" : "tinh",
+		    i % 7 == 0 ? "Trần Thị Hoa" : i % 3 ? "Nguyễn Văn Tư" : "Lê Thị Ba", 4,
+		    NOW + (i % 50) * DAY);
+	}
+	const char *words[] = {"nguyen", "tran thi hoa", "le thi", "h", "khong co ai", "tu"};
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		store_query_init(&q, NOW);
+		q.search = words[w];
+		assert_int_equal(store_inbox_count(s, &q, 1000, &exact), 0);
+		/* plenty of time: the same count, not partial */
+		assert_int_equal(store_inbox_count_within(s, &q, 1000, 10000.0, &n, &partial), 0);
+		assert_false(partial);
+		assert_int_equal(n, exact);
+		/* after its page, as the console asks; no time at all */
+		q.limit = 57;
+		assert_int_equal(store_inbox_page(s, &q, &page), 0);
+		assert_int_equal(store_inbox_count_within(s, &q, 1000, 1e-9, &n, &partial), 0);
+		if (partial) {
+			partials++;
+			assert_true(n >= (int64_t)page.n);
+			assert_true(n <= exact);
+		} else {
+			assert_int_equal(n, exact);
+		}
+		store_page_release(&page);
+	}
+	assert_true(partials > 0); /* "nguyen" (2,000 rows) cannot be counted in no time */
+	/* the page reached the last match: that count is right at once, and a
+	 * dossier added since is counted */
+	store_query_init(&q, NOW);
+	q.search = "tran thi hoa";
+	q.source = "tinh";
+	q.limit = 1000;
+	assert_int_equal(store_inbox_page(s, &q, &page), 0);
+	assert_true(page.n > 0 && page.n < 1000);
+	assert_int_equal(store_inbox_count_within(s, &q, 1000, 1e-9, &n, &partial), 0);
+	assert_false(partial);
+	assert_int_equal(n, (int64_t)page.n);
+	add(s, "W9999", "tinh", "Trần Thị Hoa", 4, NOW);
+	assert_int_equal(store_inbox_count_within(s, &q, 1000, 10000.0, &n, &partial), 0);
+	assert_false(partial);
+	assert_int_equal(n, (int64_t)page.n + 1);
+	store_page_release(&page);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -542,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_sorts),
 		cmocka_unit_test(test_paging),
+		cmocka_unit_test(test_count_within),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
