@@ -568,7 +568,7 @@ replay_now(void *arg)
 
 struct outbox_replay *
 app_replay_new(struct app *a, struct source_link *(*find)(void *arg, const char *name),
-	       void *find_arg, uint64_t backoff_cap_ms)
+	       void *find_arg, const char *only, uint64_t backoff_cap_ms)
 {
 	/* the official's name goes with every action sent */
 	if (a->actor == NULL && a->have_session) {
@@ -581,6 +581,7 @@ app_replay_new(struct app *a, struct source_link *(*find)(void *arg, const char 
 		.net = a->net,
 		.find_link = find,
 		.find_arg = find_arg,
+		.only = only,
 		.actor = a->actor,
 		.now = replay_now,
 		.now_arg = a,
@@ -594,7 +595,7 @@ struct outbox_replay *
 app_replay(struct app *a)
 {
 	if (a->replay == NULL)
-		a->replay = app_replay_new(a, find_link, a, 0);
+		a->replay = app_replay_new(a, find_link, a, NULL, 0);
 	return a->replay;
 }
 

@@ -164,10 +164,11 @@ void app_emit(struct app *a, const struct app_event *ev);
  * coordination system's link needed); NULL without them. */
 struct audit_ship *app_ship(struct app *a);
 /* A replay over the links find gives (the official's name as the actor,
- * events to the front end); backoff_cap_ms 0: the default. */
+ * events to the front end), of system `only`'s entries (NULL: all);
+ * backoff_cap_ms 0: the default. */
 struct outbox_replay *app_replay_new(struct app *a,
 				     struct source_link *(*find)(void *arg, const char *name),
-				     void *find_arg, uint64_t backoff_cap_ms);
+				     void *find_arg, const char *only, uint64_t backoff_cap_ms);
 /* The loop's replay, made on first use (after the first sign-in: the actor). */
 struct outbox_replay *app_replay(struct app *a);
 

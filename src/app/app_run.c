@@ -171,7 +171,7 @@ app_queue_send(struct app *a, const char *only, int64_t max_wait_ms, uint64_t ba
 		return outbox_replay_run_limit(r, max_wait_ms, limit);
 	}
 	/* a replay of its own: limited to one system, or other waits */
-	r = app_replay_new(a, find_only, &c, backoff_cap_ms);
+	r = app_replay_new(a, find_only, &c, only, backoff_cap_ms);
 	rc = outbox_replay_run_limit(r, max_wait_ms, limit);
 	if (a->replay == NULL) {
 		a->replay = r; /* its stats are the report */

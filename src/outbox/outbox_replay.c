@@ -243,7 +243,7 @@ take_new(struct outbox_replay *r, mc_time now)
 
 	if (r->n_jobs >= max)
 		return;
-	if (store_outbox_ready(r->opt.store, now, max + r->n_jobs, &v, &n) != 0) {
+	if (store_outbox_ready(r->opt.store, now, max + r->n_jobs, r->opt.only, &v, &n) != 0) {
 		store_error(r);
 		return;
 	}
@@ -399,7 +399,7 @@ outbox_replay_run_limit(struct outbox_replay *r, int64_t max_wait_ms, int64_t li
 			mc_time at, now = outbox_replay_now(r);
 			int64_t n_open, wait_ms;
 
-			if (store_outbox_next_due(r->opt.store, &at, &n_open) != 0)
+			if (store_outbox_next_due(r->opt.store, r->opt.only, &at, &n_open) != 0)
 				return -1;
 			if (n_open == 0)
 				return 0;

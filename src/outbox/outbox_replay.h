@@ -67,6 +67,10 @@ struct outbox_replay_options {
 	 * entries wait (their last error says so). */
 	struct source_link *(*find_link)(void *arg, const char *name);
 	void *find_arg;
+	/* Only system `only`'s entries are taken and waited for (borrowed;
+	 * NULL: every system's): the others are not this replay's business,
+	 * and are left as they are, not marked as waiting for a link. */
+	const char *only;
 	const char *actor;                  /* the official's name, sent; may be NULL */
 	mc_time (*now)(void *arg);          /* NULL: time() */
 	void *now_arg;

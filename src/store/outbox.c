@@ -227,11 +227,12 @@ store_outbox_of(struct store *s, const char *code, struct store_outbox_entry **o
 	" WHERE p.code = o.code AND p.id < o.id AND p.state <> 'done')"
 
 int
-store_outbox_ready(struct store *s, mc_time now, size_t limit,
+store_outbox_ready(struct store *s, mc_time now, size_t limit, const char *source,
 		   struct store_outbox_entry **out, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT " ENTRY_COLUMNS " FROM outbox o WHERE"
-					 HEAD_WHERE " AND o.next_at <= ?1 ORDER BY o.id LIMIT ?2");
+					 HEAD_WHERE " AND o.next_at <= ?1"
+					 " AND (?3 IS NULL OR o.source = ?3) ORDER BY o.id LIMIT ?2");
 
 	*out = NULL;
 	*n = 0;
@@ -239,19 +240,21 @@ store_outbox_ready(struct store *s, mc_time now, size_t limit,
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, limit > 0 && limit < INT64_MAX ? (int64_t)limit : -1);
+	store_bind_text(st, 3, source);
 	return collect(s, st, out, n);
 }
 
 int
-store_outbox_next_due(struct store *s, mc_time *at, int64_t *n_open)
+store_outbox_next_due(struct store *s, const char *source, mc_time *at, int64_t *n_open)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT min(o.next_at), count(*) FROM outbox o WHERE"
-					 HEAD_WHERE);
+					 HEAD_WHERE " AND (?1 IS NULL OR o.source = ?1)");
 
 	*at = 0;
 	*n_open = 0;
 	if (st == NULL)
 		return -1;
+	store_bind_text(st, 1, source);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return store_fail(s, "reading the outbox");

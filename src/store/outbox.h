@@ -107,14 +107,15 @@ int store_outbox_of(struct store *s, const char *code, struct store_outbox_entry
 
 /*
  * Heads that may be sent now: per dossier the first open entry, when it is
- * pending or sending and next_at <= now, at most `limit`, oldest first.
+ * pending or sending and next_at <= now, at most `limit`, oldest first;
+ * only system `source`'s (NULL: every system's).
  */
-int store_outbox_ready(struct store *s, mc_time now, size_t limit,
+int store_outbox_ready(struct store *s, mc_time now, size_t limit, const char *source,
 		       struct store_outbox_entry **out, size_t *n);
 
-/* Earliest next_at among heads in pending/sending (*at = 0 when none).
- * *n_open = number of such heads. */
-int store_outbox_next_due(struct store *s, mc_time *at, int64_t *n_open);
+/* Earliest next_at among heads in pending/sending (*at = 0 when none), of
+ * system `source` (NULL: all).  *n_open = number of such heads. */
+int store_outbox_next_due(struct store *s, const char *source, mc_time *at, int64_t *n_open);
 
 /* Count of entries per state (indexed by enum store_outbox_state). */
 int store_outbox_counts(struct store *s, int64_t counts[STORE_OUTBOX_N_STATES]);

@@ -145,4 +145,22 @@ printf '%s' "$out" | grep -q "^hàng đợi: 1 đã thực hiện" || sbx_die "s
 sbx_eq "$(sbx_stat .actions.applied)" $((before + 1)) "applied by sync"
 sbx_eq "$(status_at "$r1")" 2 "received through sync"
 sbx_eq "$(local_status "$r1")" 2 "local copy after sync"
+# ---- sync --source SYSTEM sends that system's entries and leaves the others ----
+a1=$(pick tuphap 1 3 | tail -n 1)
+b1=$(pick congan 1 3 | tail -n 1)
+"$M" act "$a1" receive >/dev/null
+"$M" act "$b1" receive >/dev/null
+before=$(sbx_stat .actions.applied)
+out=$("$M" sync --source tuphap 2>&1) || sbx_die "sync --source tuphap failed: $out"
+sbx_eq "$(sbx_stat .actions.applied)" $((before + 1)) "applied by sync --source tuphap"
+sbx_eq "$(status_at "$a1")" 2 "tuphap's entry sent"
+q=$("$M" queue --json)
+sbx_eq "$(printf '%s' "$q" | jq length)" 1 "entries left after sync --source"
+sbx_eq "$(printf '%s' "$q" | jq -r '.[0].dossier')" "$b1" "congan's entry left"
+# left as it was: no "not set up on this terminal", not held back 5 minutes
+printf '%s' "$q" | jq -e '.[0].state == "pending" and .[0].last_error == null and
+	.[0].attempts == 0 and .[0].next_at <= .[0].created_at + 1' >/dev/null ||
+	sbx_die "sync --source tuphap touched congan's entry: $q"
+"$M" queue send --wait "$(slow 30)" >/dev/null 2>&1 || sbx_die "send of congan's entry failed"
+sbx_eq "$(status_at "$b1")" 2 "congan's entry sent next"
 echo "outbox_basic: ok"

@@ -164,7 +164,7 @@ test_chain_and_outcomes(void **state)
 	other = act(s, "C-2", "request-supplement", "thiếu giấy tờ", OUTBOX_ACT_OK);
 
 	/* one head per dossier: never two actions of a dossier at once */
-	assert_int_equal(store_outbox_ready(s, 1000, 0, &v, &n), 0);
+	assert_int_equal(store_outbox_ready(s, 1000, 0, NULL, &v, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(v[0].id, first);
 	assert_int_equal(v[1].id, other);
@@ -174,7 +174,7 @@ test_chain_and_outcomes(void **state)
 	assert_int_equal(store_outbox_mark_sending(s, first, 1001, NULL), 0);
 	assert_int_equal(store_outbox_later(s, first, STORE_OUTBOX_SENDING, 1060, "timed out",
 					    1002), 0);
-	assert_int_equal(store_outbox_ready(s, 1030, 0, &v, &n), 0);
+	assert_int_equal(store_outbox_ready(s, 1030, 0, NULL, &v, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].id, other);
 	store_outbox_list_free(v, n);
@@ -197,7 +197,7 @@ test_chain_and_outcomes(void **state)
 	assert_string_equal(e.base_version, "4");
 	store_outbox_entry_release(&e);
 	assert_int_equal(cached_status(s, "A-1"), STATUS_DONE); /* approve still shown */
-	assert_int_equal(store_outbox_ready(s, 1070, 0, &v, &n), 0);
+	assert_int_equal(store_outbox_ready(s, 1070, 0, NULL, &v, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(v[0].id, second);
 	store_outbox_list_free(v, n);
@@ -264,7 +264,7 @@ test_retry_new_key(void **state)
 	{
 		struct store_outbox_entry *v;
 		size_t n;
-		assert_int_equal(store_outbox_ready(s, 2000, 0, &v, &n), 0);
+		assert_int_equal(store_outbox_ready(s, 2000, 0, NULL, &v, &n), 0);
 		assert_int_equal(n, 0);
 		store_outbox_list_free(v, n);
 	}
