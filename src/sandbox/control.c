@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "sandbox/gen.h"
 
 static void
 ok(struct sbx_response *resp, json_t *extra)
@@ -200,10 +201,10 @@ stats(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *re
 }
 
 static json_t *
-peek_one(const struct world_dossier *d)
+peek_one(const struct sandbox *sb, const struct world_dossier *d)
 {
 	char due[CIVIL_ISO_LEN], upd[CIVIL_ISO_LEN];
-	json_t *files = json_array();
+	json_t *files = json_array(), *parts = json_array();
 	json_t *j;
 
 	/* The result files the system recorded on return, whichever dialect took them. */
@@ -218,6 +219,16 @@ peek_one(const struct world_dossier *d)
 			 "updated_at", civil_format_iso(d->updated_at, upd, sizeof(upd)), "fees",
 			 (json_int_t)world_fees_total(d));
 	json_object_set_new(j, "result_files", files);
+	/* what every system lists, in its order (the clerk's note last) */
+	for (size_t i = 0; i < sandbox_part_count(sb, d); i++) {
+		struct sandbox_part f;
+		char name[160];
+		sandbox_part_info(sb, d, i, &f);
+		snprintf(name, sizeof(name), "%s.%s", f.name, f.ext);
+		json_array_append_new(parts, json_pack("{s:s,s:s,s:I}", "name", name, "type", f.mime,
+						       "size", (json_int_t)f.size));
+	}
+	json_object_set_new(j, "attachments", parts);
 	json_object_set_new(j, "unit", json_string(world_unit(d)));
 	/* the latest supplement round trip, for tests that need one */
 	json_object_set_new(
@@ -233,7 +244,7 @@ peek_one(const struct world_dossier *d)
 	return j;
 }
 
-/* GET /_control/dossiers?source=S&status=N&in_dvcqg=1&limit=N or ?code=X */
+/* GET /_control/dossiers?source=S&status=N&in_dvcqg=1&fees=1&note=1&limit=N or ?code=X */
 static void
 dossiers(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *resp)
 {
@@ -244,16 +255,18 @@ dossiers(struct sandbox *sb, const struct sbx_request *req, struct sbx_response 
 			fail(resp, 404, "no such dossier");
 			return;
 		}
-		ok(resp, json_pack("{s:o}", "dossier", peek_one(world_get(sb->world, (uint32_t)idx))));
+		ok(resp, json_pack("{s:o}", "dossier",
+				   peek_one(sb, world_get(sb->world, (uint32_t)idx))));
 		return;
 	}
 	int src = catalog_source_from_name(sbx_request_arg(req, "source"));
-	long status, limit, in_coord, fees;
+	long status, limit, in_coord, fees, note;
 	if (sandbox_parse_long(sbx_request_arg(req, "status"), 0, 10, 0, &status) != 0 ||
 	    sandbox_parse_long(sbx_request_arg(req, "limit"), 1, 1000, 20, &limit) != 0 ||
 	    sandbox_parse_long(sbx_request_arg(req, "in_dvcqg"), -1, 1, -1, &in_coord) != 0 ||
-	    sandbox_parse_long(sbx_request_arg(req, "fees"), -1, 1, -1, &fees) != 0) {
-		fail(resp, 400, "bad status, limit, in_dvcqg or fees");
+	    sandbox_parse_long(sbx_request_arg(req, "fees"), -1, 1, -1, &fees) != 0 ||
+	    sandbox_parse_long(sbx_request_arg(req, "note"), -1, 1, -1, &note) != 0) {
+		fail(resp, 400, "bad status, limit, in_dvcqg, fees or note");
 		return;
 	}
 	json_t *arr = json_array();
@@ -269,7 +282,9 @@ dossiers(struct sandbox *sb, const struct sbx_request *req, struct sbx_response 
 			continue;
 		if (fees >= 0 && (world_fees_total(d) > 0) != (fees == 1))
 			continue;
-		json_array_append_new(arr, peek_one(d));
+		if (note >= 0 && gen_has_note(sb->cfg.seed, d->gen) != (note == 1))
+			continue;
+		json_array_append_new(arr, peek_one(sb, d));
 	}
 	ok(resp, json_pack("{s:o}", "dossiers", arr));
 }
@@ -321,7 +336,7 @@ poison(struct sandbox *sb, const struct sbx_request *req, struct sbx_response *r
 		goto out;
 	}
 	ok(resp, json_pack("{s:o}", "dossier",
-			   peek_one(world_get(sb->world, (uint32_t)idx))));
+			   peek_one(sb, world_get(sb->world, (uint32_t)idx))));
 out:
 	free(code);
 	free(what);

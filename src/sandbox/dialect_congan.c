@@ -99,17 +99,17 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	json_object_set_new(j, "fees", fees);
 	json_object_set_new(j, "payment_state", json_integer(d->payment));
 	json_t *files = json_array();
-	for (size_t i = 0; i < p->n_parts; i++) {
+	for (size_t i = 0; i < sandbox_part_count(sb, d); i++) {
 		char id[64], url[192];
+		struct sandbox_part f;
+		sandbox_part_info(sb, d, i, &f);
 		sandbox_part_id(d, i, id, sizeof(id));
 		snprintf(url, sizeof(url), "%s" BASE "/records/%s/files/%s", sb->path_prefix, d->code,
 			 id);
 		json_array_append_new(
-			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "file_id", id, "file_name",
-					 p->parts[i].name, ".", p->parts[i].ext, "component_code",
-					 p->parts[i].code, "size_bytes",
-					 (json_int_t)gen_part_size(sb->cfg.seed, d->gen, p, i), "url",
-					 url));
+			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "file_id", id, "file_name", f.name,
+					 ".", f.ext, "component_code", f.code, "size_bytes",
+					 (json_int_t)f.size, "url", url));
 	}
 	json_object_set_new(j, "attachments", files);
 	if (d->supp_req_at != 0)
@@ -324,7 +324,7 @@ dialect_congan_handle(struct sandbox *sb, const struct sbx_request *req,
 	}
 	const char *fid = sandbox_path_after(tail, "/files");
 	if (fid != NULL && fid[0] == '/' && get) {
-		int part = sandbox_part_from_id(d, fid + 1);
+		int part = sandbox_part_from_id(sb, d, fid + 1);
 		if (part < 0)
 			error_json(resp, 404, "NOT_FOUND", "Không tìm thấy tệp", NULL);
 		else

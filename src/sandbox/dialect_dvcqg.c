@@ -177,20 +177,18 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	if (!full)
 		return j;
 	json_t *docs = json_array();
-	for (size_t i = 0; i < p->n_parts; i++) {
-		char id[64];
+	for (size_t i = 0; i < sandbox_part_count(sb, d); i++) {
+		char id[64], size[32];
+		struct sandbox_part f;
+		sandbox_part_info(sb, d, i, &f);
 		sandbox_part_id(d, i, id, sizeof(id));
+		snprintf(size, sizeof(size), "%lld", (long long)f.size);
 		json_array_append_new(
 			docs, json_pack("{s:s,s:s++,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "TepDinhKemId",
-					id, "TenTepDinhKem", p->parts[i].name, ".", p->parts[i].ext,
-					"IsDeleted", "false", "MaThanhPhanHoSo", p->parts[i].code,
-					"DuongDanTaiTepTin", "", "DuocSoHoa", "1", "DuocTaiSuDung", "0",
-					"DuocLayTuKhoDMQG", "0", "MaKetQuaThayThe", "", "KichThuoc",
-					""));
-		char size[32];
-		snprintf(size, sizeof(size), "%lld",
-			 (long long)gen_part_size(sb->cfg.seed, d->gen, p, i));
-		json_object_set_new(json_array_get(docs, i), "KichThuoc", json_string(size));
+					id, "TenTepDinhKem", f.name, ".", f.ext, "IsDeleted", "false",
+					"MaThanhPhanHoSo", f.code, "DuongDanTaiTepTin", "", "DuocSoHoa",
+					"1", "DuocTaiSuDung", "0", "DuocLayTuKhoDMQG", "0",
+					"MaKetQuaThayThe", "", "KichThuoc", size));
 	}
 	json_object_set_new(j, "TaiLieuNop", docs);
 	json_t *fees = json_array();

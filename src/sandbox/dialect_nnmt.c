@@ -119,16 +119,16 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	json_object_set_new(j, "fees", fees);
 	json_object_set_new(j, "payment", json_pack("{s:s}", "state", payment_state(d->payment)));
 	json_t *att = json_array();
-	for (size_t i = 0; i < p->n_parts; i++) {
+	for (size_t i = 0; i < sandbox_part_count(sb, d); i++) {
 		char id[64], href[192];
+		struct sandbox_part f;
+		sandbox_part_info(sb, d, i, &f);
 		sandbox_part_id(d, i, id, sizeof(id));
 		snprintf(href, sizeof(href), "%s" BASE "/dossiers/%s/attachments/%s", sb->path_prefix,
 			 d->code, id);
-		json_array_append_new(
-			att, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "id", id, "name", p->parts[i].name,
-				       ".", p->parts[i].ext, "component", p->parts[i].code, "size",
-				       (json_int_t)gen_part_size(sb->cfg.seed, d->gen, p, i), "href",
-				       href));
+		json_array_append_new(att, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "id", id, "name",
+						     f.name, ".", f.ext, "component", f.code, "size",
+						     (json_int_t)f.size, "href", href));
 	}
 	json_object_set_new(j, "attachments", att);
 	if (!full)
@@ -324,7 +324,7 @@ dialect_nnmt_handle(struct sandbox *sb, const struct sbx_request *req, struct sb
 	}
 	const char *aid = sandbox_path_after(tail, "/attachments");
 	if (aid != NULL && aid[0] == '/' && get) {
-		int part = sandbox_part_from_id(d, aid + 1);
+		int part = sandbox_part_from_id(sb, d, aid + 1);
 		if (part < 0)
 			errors(resp, 404, "ATTACHMENT_NOT_FOUND", "no such attachment", NULL);
 		else

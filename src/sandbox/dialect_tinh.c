@@ -126,16 +126,16 @@ record_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	if (!full)
 		return j;
 	json_t *files = json_array();
-	for (size_t i = 0; i < p->n_parts; i++) {
+	for (size_t i = 0; i < sandbox_part_count(sb, d); i++) {
 		char id[64], url[192];
+		struct sandbox_part f;
+		sandbox_part_info(sb, d, i, &f);
 		sandbox_part_id(d, i, id, sizeof(id));
 		snprintf(url, sizeof(url), "%s" BASE "/TaiTep?ma_tep=%s", sb->path_prefix, id);
 		json_array_append_new(
-			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "ma_tep", id, "ten_tep",
-					 p->parts[i].name, ".", p->parts[i].ext, "ma_thanh_phan",
-					 p->parts[i].code, "kich_thuoc",
-					 (json_int_t)gen_part_size(sb->cfg.seed, d->gen, p, i),
-					 "duong_dan", url));
+			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "ma_tep", id, "ten_tep", f.name,
+					 ".", f.ext, "ma_thanh_phan", f.code, "kich_thuoc",
+					 (json_int_t)f.size, "duong_dan", url));
 	}
 	json_object_set_new(j, "tep_dinh_kem", files);
 	/* The result files named when it was returned, as tep_ket_qua carried them. */
@@ -416,7 +416,7 @@ dialect_tinh_handle(struct sandbox *sb, const struct sbx_request *req, struct sb
 			snprintf(code, sizeof(code), "%.*s", (int)(dash - id), id);
 			d = dialect_find(sb, code, SRC_TINH, &idx);
 		}
-		int part = d != NULL ? sandbox_part_from_id(d, id) : -1;
+		int part = d != NULL ? sandbox_part_from_id(sb, d, id) : -1;
 		if (part < 0)
 			legacy_error(resp, "KHONG_TIM_THAY", "Không tìm thấy tệp");
 		else

@@ -132,17 +132,17 @@ dossier_json(struct sandbox *sb, const struct world_dossier *d, bool full)
 	json_object_set_new(j, "paymentStatus", json_string(payment_name(d->payment)));
 
 	json_t *files = json_array();
-	for (size_t i = 0; i < p->n_parts; i++) {
+	for (size_t i = 0; i < sandbox_part_count(sb, d); i++) {
 		char url[192];
+		struct sandbox_part f;
+		sandbox_part_info(sb, d, i, &f);
 		sandbox_part_id(d, i, id, sizeof(id));
 		snprintf(url, sizeof(url), "%s" BASE "/dossiers/%s/files/%s", sb->path_prefix,
 			 d->code, id);
 		json_array_append_new(
-			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "id", id, "name",
-					 p->parts[i].name, ".", p->parts[i].ext, "componentCode",
-					 p->parts[i].code, "size",
-					 (json_int_t)gen_part_size(sb->cfg.seed, d->gen, p, i), "url",
-					 url));
+			files, json_pack("{s:s,s:s++,s:s,s:I,s:s}", "id", id, "name", f.name, ".",
+					 f.ext, "componentCode", f.code, "size", (json_int_t)f.size,
+					 "url", url));
 	}
 	json_object_set_new(j, "files", files);
 	json_t *supp = json_array();
@@ -425,7 +425,7 @@ dialect_tuphap_handle(struct sandbox *sb, const struct sbx_request *req,
 	}
 	const char *fid = sandbox_path_after(tail, "/files");
 	if (fid != NULL && fid[0] == '/' && get) {
-		int part = sandbox_part_from_id(d, fid + 1);
+		int part = sandbox_part_from_id(sb, d, fid + 1);
 		if (part < 0) {
 			dialect_problem(resp, 404, "file-not-found", "No such file");
 			return;

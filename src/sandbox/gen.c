@@ -22,6 +22,7 @@
 #define STREAM_PART 3
 #define STREAM_BYTES 4
 #define KEY_PAID 0x70616964ULL /* "paid": a hash key, not a stream */
+#define KEY_NOTE 0x6e6f7465ULL /* "note": which dossiers carry one, and its lines */
 
 /* Share of each handling system (tuphap, congan, nnmt, tinh). */
 static const uint16_t source_weight[SRC_COUNT] = {0, 45, 25, 12, 18};
@@ -141,6 +142,56 @@ gen_part_bytes(uint64_t seed, uint32_t gen, const struct catalog_procedure *p, s
 		uint64_t block = rng_hash(key, pos >> 3);
 		out[k] = (unsigned char)(block >> ((pos & 7) * 8));
 	}
+}
+
+/* ---- the receiving clerk's note ------------------------------------------ */
+
+/* Remarks a clerk writes at the counter: nothing that looks like a person's
+ * number, and the header says the whole note is made up. */
+static const char *const note_remarks[] = {
+	"Đã đối chiếu bản sao với bản chính, giấy tờ khớp nhau.",
+	"Người nộp đã được hướng dẫn bổ sung bản sao có chứng thực nếu cần.",
+	"Hồ sơ nộp trực tiếp tại Bộ phận một cửa, đủ thành phần theo danh mục.",
+	"Đã hẹn ngày trả kết quả theo giấy tiếp nhận.",
+	"Người nộp xin nhận kết quả qua bưu điện.",
+	"Cần xác minh thêm thông tin cư trú trước khi giải quyết.",
+	"Tờ khai viết tay, chữ khó đọc ở mục địa chỉ; đã hỏi lại người nộp.",
+	"Người nộp là người được ủy quyền, có giấy ủy quyền kèm theo.",
+};
+
+bool
+gen_has_note(uint64_t seed, uint32_t gen)
+{
+	return rng_hash(seed ^ KEY_NOTE, gen) % 8 == 0;
+}
+
+size_t
+gen_note_text(uint64_t seed, uint32_t gen, const struct catalog_procedure *p, char *buf,
+	      size_t size)
+{
+	const size_t n_remarks = sizeof(note_remarks) / sizeof(note_remarks[0]);
+	uint64_t h = rng_hash(seed ^ KEY_NOTE ^ 1ULL << 40, gen);
+	size_t first = (size_t)(h % n_remarks);
+	size_t second = (first + 1 + (size_t)((h >> 8) % (n_remarks - 1))) % n_remarks;
+	size_t len;
+	int n;
+
+	if (size == 0)
+		return 0;
+	n = snprintf(buf, size,
+		     "Ghi chú của cán bộ tiếp nhận\n"
+		     "(dữ liệu thử nghiệm do motcua-sandbox tạo ra, không phải hồ sơ thật)\n"
+		     "\n"
+		     "Thủ tục: %s\n"
+		     "- %s\n",
+		     p->name, note_remarks[first]);
+	len = n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	/* a second, different remark on one note in two */
+	if ((h >> 16) % 2 == 0 && len + 1 < size) {
+		n = snprintf(buf + len, size - len, "- %s\n", note_remarks[second]);
+		len += n < 0 ? 0 : (size_t)n < size - len ? (size_t)n : size - len - 1;
+	}
+	return len;
 }
 
 /* ---- times --------------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #ifndef MOTCUA_SBX_GEN_H
 #define MOTCUA_SBX_GEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,23 @@ int64_t gen_part_size(uint64_t seed, uint32_t gen, const struct catalog_procedur
 /* Bytes [offset, offset+len) of that component's file (a fake PDF/TIFF/JPEG). */
 void gen_part_bytes(uint64_t seed, uint32_t gen, const struct catalog_procedure *p, size_t i,
 		    uint64_t offset, size_t len, unsigned char *out);
+
+/*
+ * The receiving clerk's note, a plain-text attachment (GEN_NOTE_*) after the
+ * procedure's components on about one dossier in eight, whatever its
+ * status.  Which ones comes from a hash of (seed, gen) of its own: no other
+ * generated value changes with it.
+ */
+#define GEN_NOTE_CODE "GC-TN"
+#define GEN_NOTE_NAME "Ghi chu tiep nhan"
+#define GEN_NOTE_EXT "txt"
+#define GEN_NOTE_MIME "text/plain; charset=utf-8"
+#define GEN_NOTE_MAX 1024 /* bytes, the NUL included */
+bool gen_has_note(uint64_t seed, uint32_t gen);
+/* Its text (UTF-8, at most GEN_NOTE_MAX - 1 bytes) into buf, NUL-terminated;
+ * returns its length. */
+size_t gen_note_text(uint64_t seed, uint32_t gen, const struct catalog_procedure *p, char *buf,
+		     size_t size);
 
 /* A generated dossier at g->now, code left empty (world.c numbers them). */
 void gen_dossier(const struct gen_ctx *g, uint32_t gen, struct world_dossier *d);

@@ -363,15 +363,15 @@ sandbox_part_id(const struct world_dossier *d, size_t part, char *buf, size_t si
 }
 
 int
-sandbox_part_from_id(const struct world_dossier *d, const char *id)
+sandbox_part_from_id(const struct sandbox *sb, const struct world_dossier *d, const char *id)
 {
 	size_t n = strlen(d->code);
 	if (strncmp(id, d->code, n) != 0 || id[n] != '-')
 		return -1;
 	long k;
-	if (sandbox_parse_long(id + n + 1, 1, CATALOG_MAX_PARTS, 0, &k) != 0)
+	if (sandbox_parse_long(id + n + 1, 1, CATALOG_MAX_PARTS + 1, 0, &k) != 0)
 		return -1;
-	if ((size_t)k > world_procedure(d)->n_parts)
+	if ((size_t)k > sandbox_part_count(sb, d))
 		return -1;
 	return (int)k - 1;
 }
@@ -386,12 +386,56 @@ mime_of(const char *ext)
 	return "image/jpeg";
 }
 
+size_t
+sandbox_part_count(const struct sandbox *sb, const struct world_dossier *d)
+{
+	return world_procedure(d)->n_parts + (gen_has_note(sb->cfg.seed, d->gen) ? 1 : 0);
+}
+
+void
+sandbox_part_info(const struct sandbox *sb, const struct world_dossier *d, size_t part,
+		  struct sandbox_part *out)
+{
+	const struct catalog_procedure *p = world_procedure(d);
+
+	if (part < p->n_parts) {
+		*out = (struct sandbox_part){p->parts[part].code, p->parts[part].name,
+					     p->parts[part].ext, mime_of(p->parts[part].ext),
+					     gen_part_size(sb->cfg.seed, d->gen, p, part)};
+	} else {
+		char text[GEN_NOTE_MAX];
+		*out = (struct sandbox_part){
+			GEN_NOTE_CODE, GEN_NOTE_NAME, GEN_NOTE_EXT, GEN_NOTE_MIME,
+			(int64_t)gen_note_text(sb->cfg.seed, d->gen, p, text, sizeof(text))};
+	}
+}
+
+/* Bytes [first, first+len) of part `part`: generated, or the note's text. */
+static void
+part_bytes(const struct sandbox *sb, const struct world_dossier *d, size_t part,
+	   uint64_t first, size_t len, unsigned char *out)
+{
+	const struct catalog_procedure *p = world_procedure(d);
+	char text[GEN_NOTE_MAX];
+	size_t n;
+
+	if (part < p->n_parts) {
+		gen_part_bytes(sb->cfg.seed, d->gen, p, part, first, len, out);
+		return;
+	}
+	n = gen_note_text(sb->cfg.seed, d->gen, p, text, sizeof(text));
+	memset(out, 0, len);
+	if (first < n)
+		memcpy(out, text + first, len < n - first ? len : n - first);
+}
+
 void
 sandbox_serve_part(struct sandbox *sb, const struct sbx_request *req,
 		   const struct world_dossier *d, size_t part, struct sbx_response *resp)
 {
-	const struct catalog_procedure *p = world_procedure(d);
-	uint64_t total = (uint64_t)gen_part_size(sb->cfg.seed, d->gen, p, part);
+	struct sandbox_part info;
+	sandbox_part_info(sb, d, part, &info);
+	uint64_t total = (uint64_t)info.size;
 	char etag[64], buf[96];
 	snprintf(etag, sizeof(etag), "\"f-%08x-%llu\"", d->gen, (unsigned long long)total);
 	uint64_t first = 0, last = total - 1;
@@ -408,8 +452,8 @@ sandbox_serve_part(struct sandbox *sb, const struct sbx_request *req,
 	}
 	size_t len = (size_t)(last - first + 1);
 	unsigned char *data = xmalloc(len ? len : 1);
-	gen_part_bytes(sb->cfg.seed, d->gen, p, part, first, len, data);
-	sbx_response_bytes(resp, r == 1 ? 206 : 200, mime_of(p->parts[part].ext), data, len);
+	part_bytes(sb, d, part, first, len, data);
+	sbx_response_bytes(resp, r == 1 ? 206 : 200, info.mime, data, len);
 	free(data);
 	sbx_response_header(resp, "Accept-Ranges", "bytes");
 	sbx_response_header(resp, "ETag", etag);
@@ -418,8 +462,7 @@ sandbox_serve_part(struct sandbox *sb, const struct sbx_request *req,
 			 (unsigned long long)last, (unsigned long long)total);
 		sbx_response_header(resp, "Content-Range", buf);
 	}
-	snprintf(buf, sizeof(buf), "attachment; filename=\"%s.%s\"", p->parts[part].name,
-		 p->parts[part].ext);
+	snprintf(buf, sizeof(buf), "attachment; filename=\"%s.%s\"", info.name, info.ext);
 	for (char *c = buf; *c != '\0'; c++)
 		if (*c == ' ')
 			*c = '_';

@@ -144,11 +144,27 @@ const char *sandbox_path_after(const char *path, const char *prefix);
 /* SHA-256 hex of a string (65 bytes with the NUL). */
 void sandbox_sha256_hex(const char *s, size_t len, char out[65]);
 
-/* Serve component `part` of dossier d: Range (206/416), ETag, Accept-Ranges. */
+/*
+ * A dossier's attachments as every system lists and serves them: the
+ * procedure's components in its order, then the receiving clerk's note
+ * when the dossier has one (gen.h).  Strings are static.
+ */
+struct sandbox_part {
+	const char *code; /* component code (MaThanhPhanHoSo) */
+	const char *name; /* file name without its extension, no diacritics */
+	const char *ext;  /* "pdf", "tif", "jpg", "txt" */
+	const char *mime; /* Content-Type */
+	int64_t size;     /* bytes */
+};
+size_t sandbox_part_count(const struct sandbox *sb, const struct world_dossier *d);
+/* Part `part` (< sandbox_part_count()) of d into *out. */
+void sandbox_part_info(const struct sandbox *sb, const struct world_dossier *d, size_t part,
+		       struct sandbox_part *out);
+/* Serve part `part` of dossier d: Range (206/416), ETag, Accept-Ranges. */
 void sandbox_serve_part(struct sandbox *sb, const struct sbx_request *req,
 			const struct world_dossier *d, size_t part, struct sbx_response *resp);
-/* "<code>-<n>" attachment id of component n (TepDinhKemId); parse back. */
+/* "<code>-<n>" attachment id of part n (TepDinhKemId); parse back (-1: none). */
 void sandbox_part_id(const struct world_dossier *d, size_t part, char *buf, size_t size);
-int sandbox_part_from_id(const struct world_dossier *d, const char *id);
+int sandbox_part_from_id(const struct sandbox *sb, const struct world_dossier *d, const char *id);
 
 #endif

@@ -6,7 +6,9 @@
  * QUERY and GET_BILL name (same number, series, issuer, amount, instant,
  * transaction); a pending one carries its channel and no receipt; one with
  * nothing due carries neither; tinh's files carry their component codes;
- * dvcqg's detail has the history it has heard of.
+ * dvcqg's detail has the history it has heard of; the receiving clerk's
+ * plain-text note is listed last by every system in its own words and
+ * served as UTF-8 text by those that serve files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 #include <jansson.h>
 
 #include "core/dossier.h"
+#include "sandbox/gen.h"
 #include "sandbox/dialect.h"
 #include "sandbox/dialect_common.h"
 #include "sandbox/sandbox.h"
@@ -40,6 +43,7 @@ struct reply {
 	json_t *json; /* NULL when the body is not JSON */
 	char *body;   /* NUL-terminated copy */
 	size_t len;
+	char type[96]; /* Content-Type, "" none */
 };
 
 static void
@@ -89,6 +93,10 @@ call(struct sandbox *sb, const char *method, const char *path, const char *arg_n
 		memcpy(r.body, resp.body, resp.body_len);
 	r.body[resp.body_len] = '\0';
 	r.json = json_loadb(r.body, r.len, 0, NULL);
+	snprintf(r.type, sizeof(r.type), "%s",
+		 sbx_response_get_header(&resp, "Content-Type") != NULL
+			 ? sbx_response_get_header(&resp, "Content-Type")
+			 : "");
 	sbx_response_release(&resp);
 	return r;
 }
@@ -593,6 +601,106 @@ dvcqg_detail_has_history(void **state)
 	json_decref(dj);
 }
 
+/* Each system's words for its attachment list and a file's fields. */
+static const struct {
+	int src;
+	const char *list, *id, *name, *component, *size, *url; /* url NULL: not served */
+} file_keys[] = {
+	{SRC_TUPHAP, "files", "id", "name", "componentCode", "size", "url"},
+	{SRC_CONGAN, "attachments", "file_id", "file_name", "component_code", "size_bytes", "url"},
+	{SRC_NNMT, "attachments", "id", "name", "component", "size", "href"},
+	{SRC_TINH, "tep_dinh_kem", "ma_tep", "ten_tep", "ma_thanh_phan", "kich_thuoc",
+	 "duong_dan"},
+	{SRC_DVCQG, "TaiLieuNop", "TepDinhKemId", "TenTepDinhKem", "MaThanhPhanHoSo",
+	 "KichThuoc", NULL},
+};
+
+/* The first dossier src holds (dvcqg: received there) with or without the
+ * clerk's note. */
+static const struct world_dossier *
+find_note(struct fixture *f, int src, bool note)
+{
+	for (uint32_t i = 0; i < world_count(f->sb->world); i++) {
+		const struct world_dossier *d = world_get(f->sb->world, i);
+		bool here = src == SRC_DVCQG ? d->coord_status >= STATUS_RECEIVED
+					     : world_source_of(d) == src;
+
+		if (here && gen_has_note(f->sb->cfg.seed, d->gen) == note)
+			return d;
+	}
+	fail_msg("no dossier of %s with note %d", catalog_source_name(src), note);
+	return NULL;
+}
+
+#define NOTE_TITLE "Ghi chú của cán bộ tiếp nhận\n"
+
+/* A file's size, a number or (dvcqg) a decimal string. */
+static json_int_t
+file_size(json_t *v)
+{
+	return json_is_string(v) ? strtoll(json_string_value(v), NULL, 10) : json_integer_value(v);
+}
+
+/* The clerk's note: last in every system's list, in its own words, with a
+ * component code; served as UTF-8 text, the announced size, byte for byte
+ * what the control API's peek says; a dossier without one lists just the
+ * procedure's components. */
+static void
+text_note_listed_and_served(void **state)
+{
+	struct fixture *f = *state;
+
+	for (size_t k = 0; k < sizeof(file_keys) / sizeof(file_keys[0]); k++) {
+		int src = file_keys[k].src;
+		const struct world_dossier *d = find_note(f, src, true), *plain;
+		const struct catalog_procedure *p = world_procedure(d);
+		json_t *dj = detail(f, src, d), *files = json_object_get(dj, file_keys[k].list);
+		json_t *note = json_array_get(files, json_array_size(files) - 1);
+		json_int_t size = file_size(json_object_get(note, file_keys[k].size));
+		char id[64], want[GEN_NOTE_MAX];
+		size_t want_len = gen_note_text(f->sb->cfg.seed, d->gen, p, want, sizeof(want));
+
+		print_message("%s %s\n", catalog_source_name(src), d->code);
+		assert_int_equal(json_array_size(files), p->n_parts + 1);
+		assert_string_equal(jstr(note, file_keys[k].name), GEN_NOTE_NAME "." GEN_NOTE_EXT);
+		assert_string_equal(jstr(note, file_keys[k].component), GEN_NOTE_CODE);
+		sandbox_part_id(d, p->n_parts, id, sizeof(id));
+		assert_string_equal(jstr(note, file_keys[k].id), id);
+		assert_int_equal(size, (json_int_t)want_len);
+		assert_true(strncmp(want, NOTE_TITLE, strlen(NOTE_TITLE)) == 0);
+		if (file_keys[k].url != NULL) {
+			char path[256];
+			const char *url = jstr(note, file_keys[k].url), *q;
+			struct reply r;
+
+			assert_non_null(url);
+			snprintf(path, sizeof(path), "%s", url);
+			q = strchr(url, '?');
+			if (q != NULL) {
+				/* tinh: TaiTep?ma_tep=ID */
+				path[q - url] = '\0';
+				assert_true(strncmp(q + 1, "ma_tep=", 7) == 0);
+				r = call(f->sb, "GET", path, "ma_tep", q + 8, NULL, NULL,
+					 f->token[src]);
+			} else {
+				r = call(f->sb, "GET", path, NULL, NULL, NULL, NULL, f->token[src]);
+			}
+			assert_int_equal(r.status, 200);
+			assert_string_equal(r.type, "text/plain; charset=utf-8");
+			assert_int_equal(r.len, want_len);
+			assert_memory_equal(r.body, want, want_len);
+			reply_release(&r);
+		}
+		json_decref(dj);
+
+		plain = find_note(f, src, false);
+		dj = detail(f, src, plain);
+		assert_int_equal(json_array_size(json_object_get(dj, file_keys[k].list)),
+				 world_procedure(plain)->n_parts);
+		json_decref(dj);
+	}
+}
+
 int
 main(void)
 {
@@ -604,6 +712,7 @@ main(void)
 		cmocka_unit_test(received_now_is_paid_at_reception),
 		cmocka_unit_test(tinh_files_carry_component_codes),
 		cmocka_unit_test(dvcqg_detail_has_history),
+		cmocka_unit_test(text_note_listed_and_served),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
