@@ -18,6 +18,8 @@
  * the console is measured; its time is printed apart, for information.
  *
  * Usage: bench_tui [N]   (N dossiers, default 100000)
+ * Environment: BENCH_KEEP keeps the seeded folder, BENCH_TUI_DIR=DIR runs
+ * the console again on a kept one, BENCH_VERBOSE prints each keystroke.
  * Prints "tui.<figure> <value> (target ...)" lines; exits 0 unless the
  * console cannot be started.
  */
@@ -155,7 +157,8 @@ int
 main(int argc, char **argv)
 {
 	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 100000;
-	char dir[] = "/tmp/motcua-bench-tui-XXXXXX", db[256];
+	char tmpl[] = "/tmp/motcua-bench-tui-XXXXXX", db[256], *dir = tmpl;
+	const char *kept = getenv("BENCH_TUI_DIR");
 	struct winsize ws = {.ws_row = 24, .ws_col = 80};
 	struct store *s = NULL;
 	char *err = NULL;
@@ -165,6 +168,11 @@ main(int argc, char **argv)
 	pid_t pid;
 	const char *query = "nguyen van duong";
 
+	if (kept != NULL) {
+		/* a folder kept by an earlier run (BENCH_KEEP): the console only */
+		dir = (char *)kept;
+		goto seeded;
+	}
 	if (n < 3 || mkdtemp(dir) == NULL) {
 		fprintf(stderr, "bench_tui: bad N or no temporary folder\n");
 		return 1;
@@ -176,6 +184,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	store_close(s);
+seeded:
 	printf("tui.dossiers %ld\n", n);
 	setenv("MOTCUA_HOME", dir, 1);
 	setenv("MOTCUA_KEYRING", "memory", 1);
@@ -245,6 +254,23 @@ main(int argc, char **argv)
 	}
 	printf("tui.search_ms %.1f p95, %.1f max over \"%s\" (target < 16)\n",
 	       pct(search, n_search, 0.95), pct(search, n_search, 1.0), query);
+	if (getenv("BENCH_VERBOSE") != NULL)
+		for (int i = 0; i < n_search; i++)
+			printf("  search %.*s %.1f ms\n", i + 1, query, search[i]);
+	{
+		/* the console's peak resident memory so far */
+		char path[64], line[128];
+		FILE *f;
+
+		snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+		f = fopen(path, "r");
+		while (f != NULL && fgets(line, sizeof line, f) != NULL)
+			if (strncmp(line, "VmHWM:", 6) == 0)
+				printf("tui.rss_mb %.1f (the console's peak; target < 64)\n",
+				       strtod(line + 6, NULL) / 1024.0);
+		if (f != NULL)
+			fclose(f);
+	}
 
 	step(fd, "\r", &bytes);
 	step(fd, "q", &bytes); /* clears the search */
@@ -254,6 +280,10 @@ main(int argc, char **argv)
 		waitpid(pid, &status, 0);
 	}
 	close(fd);
+	if (kept != NULL || getenv("BENCH_KEEP") != NULL) {
+		printf("tui.kept %s\n", dir);
+		return 0;
+	}
 	snprintf(db, sizeof db, "rm -rf '%s'", dir);
 	if (system(db) != 0)
 		fprintf(stderr, "bench_tui: could not remove %s\n", dir);
