@@ -590,6 +590,35 @@ stop_done(struct ui_app *app, bool yes, void *ctx)
 		app_download_cancel(app->core);
 }
 
+/* A saved attachment opened to read (viewer.c), and the message saying
+ * where it is: `again` when it was downloaded before this o. */
+static void
+view_saved(struct ui_app *app, const char *path, bool again)
+{
+	struct ui_view_failure why;
+
+	switch (ui_view_file(path, &why)) {
+	case UI_VIEW_DESKTOP:
+		if (again)
+			ui_message(app, UI_MSG_OK,
+				   _("Already downloaded; opened in the desktop's viewer: %s"), path);
+		else
+			ui_message(app, UI_MSG_OK, _("Opened in the desktop's viewer; saved in %s"),
+				   path);
+		break;
+	case UI_VIEW_PAGER_FAILED:
+		ui_view_failed(app, &why, path);
+		break;
+	default:
+		if (again)
+			ui_message(app, UI_MSG_OK, _("Already downloaded: %s"), path);
+		else
+			ui_message(app, UI_MSG_OK, _("Saved: %s"), path);
+		break;
+	}
+	app->dirty = true;
+}
+
 /* Attachment dt->pick chosen: saved already, ask when large, or start. */
 static void
 download_pick(struct detail *dt, struct ui_app *app)
@@ -601,12 +630,7 @@ download_pick(struct detail *dt, struct ui_app *app)
 
 	if (path != NULL) {
 		/* o on a file already here: open it to read */
-		if (ui_view_file(path) == UI_VIEW_DESKTOP)
-			ui_message(app, UI_MSG_OK,
-				   _("Already downloaded; opened in the desktop's viewer: %s"), path);
-		else
-			ui_message(app, UI_MSG_OK, _("Already downloaded: %s"), path);
-		app->dirty = true;
+		view_saved(app, path, true);
 		free(path);
 		return;
 	}
@@ -705,9 +729,8 @@ detail_tick(struct ui_screen *s, struct ui_app *app)
 		return UI_REDRAW;
 	case APP_DL_DONE:
 		/* asked for with o on this dossier, still on screen: open it */
-		if (app->top == s && st.path != NULL && ui_view_file(st.path) == UI_VIEW_DESKTOP)
-			ui_message(app, UI_MSG_OK, _("Opened in the desktop's viewer; saved in %s"),
-				   st.path);
+		if (app->top == s && st.path != NULL)
+			view_saved(app, st.path, false);
 		else
 			ui_message(app, UI_MSG_OK, _("Saved: %s"), st.path != NULL ? st.path : "");
 		app->dirty = true;

@@ -264,11 +264,23 @@ struct ui_screen *ui_confirm_new(const char *title, const char *text, ui_confirm
 				 void *ctx);
 /* The actions dialog for a dossier in `status` (then fields, confirm, outbox). */
 struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int status);
-/* viewer.c: a downloaded file opened for reading - the desktop's viewer
+/*
+ * viewer.c: a downloaded file opened for reading - the desktop's viewer
  * (xdg-open, with a DISPLAY or WAYLAND_DISPLAY), else a text file in
- * $PAGER on this terminal, else nowhere (the caller says where it is). */
-enum ui_view_result { UI_VIEW_NONE, UI_VIEW_DESKTOP, UI_VIEW_PAGER };
-enum ui_view_result ui_view_file(const char *path);
+ * $PAGER (less, more) on this terminal, the console waiting for it and
+ * repainted after; else nowhere (the caller says where it is).
+ * UI_VIEW_PAGER_FAILED: the pager could not start or failed, *why says
+ * which and how; the screen is the console's again either way.
+ */
+enum ui_view_result { UI_VIEW_NONE, UI_VIEW_DESKTOP, UI_VIEW_PAGER, UI_VIEW_PAGER_FAILED };
+struct ui_view_failure {
+	char pager[64]; /* the program, as $PAGER names it (cut) */
+	int error;      /* errno when it could not be started, else 0 */
+	int status;     /* its exit status, or -N when signal N ended it */
+};
+enum ui_view_result ui_view_file(const char *path, struct ui_view_failure *why);
+/* The one-line message for UI_VIEW_PAGER_FAILED, the file saved at path. */
+void ui_view_failed(struct ui_app *app, const struct ui_view_failure *why, const char *path);
 /* Copy text to the terminal's clipboard (OSC 52): false when not even
  * tried (the Linux console, MOTCUA_NO_OSC52, empty or too long). */
 bool ui_clipboard_copy(const char *text);

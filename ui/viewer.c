@@ -6,9 +6,21 @@
  * it was saved.
  *
  * The path (built by the app from a name the server gave, app/download.h)
- * is always one argument, never text a shell parses.
+ * is always one argument, never text a shell parses.  The console shows
+ * nothing of the file itself: what a hostile server put in it reaches the
+ * clerk's pager as written, and only the pager decides how to show it.
+ *
+ * The pager runs in the foreground of this terminal and the console waits
+ * for it, curses put aside (def_prog_mode/endwin) and back afterwards
+ * (reset_prog_mode, a full repaint).  While it runs the console ignores
+ * SIGINT and SIGQUIT, as system() does: C-c in the pager is the pager's, it
+ * must not end the console.  SIGTSTP is left to its default action, so C-z
+ * stops both and fg brings both back, the pager repainting its own screen
+ * (curses's own handler would repaint the console over the pager).
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +31,15 @@
 
 #include <curses.h>
 
+#include "ui/i18n.h"
 #include "ui/ui.h"
+
+/* posix_spawn_file_actions_addclosefrom_np: glibc 2.34 on */
+#if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
+#if __GLIBC_PREREQ(2, 34)
+#define HAVE_SPAWN_CLOSEFROM 1
+#endif
+#endif
 
 /* Whether `prog` is an executable in $PATH. */
 static bool
@@ -86,43 +106,119 @@ desktop_open(const char *path)
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* What the child gets: default signals, an empty mask, only fds 0-2 (the
+ * console's sockets and pipes are none of the pager's business). */
+static int
+pager_attr(posix_spawnattr_t *attr, posix_spawn_file_actions_t *fa)
+{
+	sigset_t none, dfl;
+
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGQUIT);
+	sigaddset(&dfl, SIGTSTP);
+	sigaddset(&dfl, SIGPIPE);
+	if (posix_spawnattr_init(attr) != 0)
+		return -1;
+	if (posix_spawn_file_actions_init(fa) != 0) {
+		posix_spawnattr_destroy(attr);
+		return -1;
+	}
+	if (posix_spawnattr_setsigmask(attr, &none) != 0 ||
+	    posix_spawnattr_setsigdefault(attr, &dfl) != 0 ||
+	    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0
+#ifdef HAVE_SPAWN_CLOSEFROM
+	    || posix_spawn_file_actions_addclosefrom_np(fa, 3) != 0
+#endif
+	) {
+		posix_spawn_file_actions_destroy(fa);
+		posix_spawnattr_destroy(attr);
+		return -1;
+	}
+	return 0;
+}
+
 /* The pager on this terminal, curses put aside while it runs. */
-static bool
-pager_show(const char *path)
+static enum ui_view_result
+pager_show(const char *path, struct ui_view_failure *why)
 {
 	const char *env = getenv("PAGER");
 	char cmd[512], *argv[16];
-	int argc = 0, status = 0;
-	pid_t pid;
+	int argc = 0, status = 0, rc;
+	pid_t pid = -1;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_t fa;
+	struct sigaction ign, dfl, old_int, old_quit, old_tstp;
+	extern char **environ;
 
-	snprintf(cmd, sizeof cmd, "%s",
-		 env != NULL && env[0] != '\0' ? env : in_path("less") ? "less" : "more");
+	if (env == NULL || env[0] == '\0')
+		env = in_path("less") ? "less" : "more";
 	/* "less -R": words, no shell */
+	rc = snprintf(cmd, sizeof cmd, "%s", env);
 	for (char *save = NULL, *w = strtok_r(cmd, " \t", &save); w != NULL && argc < 14;
 	     w = strtok_r(NULL, " \t", &save))
 		argv[argc++] = w;
 	if (argc == 0)
-		return false;
+		return UI_VIEW_NONE;
+	snprintf(why->pager, sizeof why->pager, "%s", argv[0]);
+	why->error = 0;
+	why->status = 0;
+	if (rc < 0 || (size_t)rc >= sizeof cmd) {
+		why->error = E2BIG;
+		return UI_VIEW_PAGER_FAILED;
+	}
 	argv[argc++] = (char *)path;
 	argv[argc] = NULL;
+	if (pager_attr(&attr, &fa) != 0) {
+		why->error = ENOMEM;
+		return UI_VIEW_PAGER_FAILED;
+	}
+
+	memset(&ign, 0, sizeof ign);
+	sigemptyset(&ign.sa_mask);
+	dfl = ign;
+	ign.sa_handler = SIG_IGN;
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	sigaction(SIGTSTP, &dfl, &old_tstp);
 	def_prog_mode();
 	endwin();
-	{
-		extern char **environ;
-		if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
-			pid = -1;
-	}
-	if (pid > 0)
-		while (waitpid(pid, &status, 0) < 0)
+	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+	if (rc == 0) {
+		/* EINTR: a resize (its flag is read when the loop runs again) */
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	sigaction(SIGTSTP, &old_tstp, NULL);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	refresh();
-	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 127;
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+
+	if (rc != 0) {
+		why->error = rc;
+		return UI_VIEW_PAGER_FAILED;
+	}
+	/* C-c is how some pagers are left: not a failure */
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGINT) {
+		why->status = -WTERMSIG(status);
+		return UI_VIEW_PAGER_FAILED;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		/* 126, 127: found in $PATH but could not run, as a shell says */
+		why->status = WEXITSTATUS(status);
+		return UI_VIEW_PAGER_FAILED;
+	}
+	return UI_VIEW_PAGER;
 }
 
 enum ui_view_result
-ui_view_file(const char *path)
+ui_view_file(const char *path, struct ui_view_failure *why)
 {
 	const char *display = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
 	bool desktop = (display != NULL && display[0] != '\0') ||
@@ -132,7 +228,23 @@ ui_view_file(const char *path)
 		return UI_VIEW_NONE;
 	if (desktop && in_path("xdg-open") && desktop_open(path))
 		return UI_VIEW_DESKTOP;
-	if (is_text(path) && pager_show(path))
-		return UI_VIEW_PAGER;
+	if (is_text(path))
+		return pager_show(path, why);
 	return UI_VIEW_NONE;
+}
+
+void
+ui_view_failed(struct ui_app *app, const struct ui_view_failure *why, const char *path)
+{
+	if (why->error == ENOENT)
+		ui_message(app, UI_MSG_ERROR, _("Pager %s not found; saved in %s"), why->pager, path);
+	else if (why->error != 0)
+		ui_message(app, UI_MSG_ERROR, _("Pager %s could not be started; saved in %s"),
+			   why->pager, path);
+	else if (why->status < 0)
+		ui_message(app, UI_MSG_ERROR, _("Pager %s failed (signal %d); saved in %s"),
+			   why->pager, -why->status, path);
+	else
+		ui_message(app, UI_MSG_ERROR, _("Pager %s failed (exit status %d); saved in %s"),
+			   why->pager, why->status, path);
 }
