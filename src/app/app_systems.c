@@ -325,24 +325,14 @@ app_has_system(const struct app *a, const char *name)
 	return app_link(a, name) != NULL;
 }
 
-static int collect_known(void *ctx, const char *source, int status, int64_t n);
-
-/* store_sync_state_sources callback: a system pulled once, even with no
- * dossier of its own (the coordination system's copies are merged). */
+/* store_sources and store_sync_state_sources callback (a system pulled
+ * once, even with no dossier of its own: the coordination system's copies
+ * are merged): the sources without a link, once each. */
 static int
-collect_pulled(void *ctx, const char *source)
-{
-	return collect_known(ctx, source, 0, 0);
-}
-
-/* store_stats_status callback: the sources without a link, once each. */
-static int
-collect_known(void *ctx, const char *source, int status, int64_t n)
+collect_known(void *ctx, const char *source)
 {
 	struct app *a = ctx;
 
-	(void)status;
-	(void)n;
 	if (source == NULL || source[0] == '\0' || strlen(source) >= sizeof a->known[0] ||
 	    app_link(a, source) != NULL)
 		return 0;
@@ -361,8 +351,8 @@ known_refresh(struct app *a)
 {
 	a->n_known = 0;
 	if (a->store != NULL) {
-		store_sync_state_sources(a->store, collect_pulled, a);
-		store_stats_status(a->store, collect_known, a);
+		store_sync_state_sources(a->store, collect_known, a);
+		store_sources(a->store, collect_known, a);
 	}
 }
 

@@ -18,6 +18,36 @@ col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/*
+ * The systems present, found by skipping from one to the next through the
+ * (source, due_key) index.  Grouping the dossiers by source read every row:
+ * on 1,000,000 dossiers 2.4 s and a 40 MB sorter, at every refresh of the
+ * status bar's list of systems.
+ */
+int
+store_sources(struct store *s, store_source_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(
+		s, "WITH RECURSIVE src(name) AS (SELECT min(source) FROM dossiers"
+		   " UNION ALL SELECT (SELECT min(source) FROM dossiers WHERE source > src.name)"
+		   " FROM src WHERE src.name IS NOT NULL)"
+		   " SELECT name FROM src WHERE name IS NOT NULL");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn(ctx, col_text(st, 0)) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, "listing the systems");
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_stats_status(struct store *s, store_status_count_fn fn, void *ctx)
 {

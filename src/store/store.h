@@ -482,6 +482,11 @@ int store_inbox_count_within(struct store *s, const struct store_query *q, int64
 /* ------------------------------------------------------------------ */
 /* Statistics (dashboard, export)                                      */
 
+/* fn(ctx, source) for each system with dossiers in the store, sorted: a
+ * few index lookups, not a pass over the dossiers. */
+typedef int (*store_source_fn)(void *ctx, const char *source);
+int store_sources(struct store *s, store_source_fn fn, void *ctx);
+
 /* fn(ctx, source, status, count) for each source × status present, sorted. */
 typedef int (*store_status_count_fn)(void *ctx, const char *source, int status, int64_t n);
 int store_stats_status(struct store *s, store_status_count_fn fn, void *ctx);
