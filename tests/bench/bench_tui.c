@@ -153,6 +153,24 @@ step(int fd, const char *key, long *bytes)
 	return last - t0;
 }
 
+/* The console's peak resident memory so far, in MB (0: unknown). */
+static double
+peak_mb(pid_t pid)
+{
+	char path[64], line[128];
+	double mb = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			mb = strtod(line + 6, NULL) / 1024.0;
+	if (f != NULL)
+		fclose(f);
+	return mb;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -232,6 +250,8 @@ seeded:
 	printf("tui.first_paint_bytes %ld\n", bytes);
 	/* The status bar's per-system state arrives just after the first paint. */
 	drain(fd, now_ms(), 200, &last);
+	if (getenv("BENCH_VERBOSE") != NULL)
+		printf("  peak after the first paint: %.1f MB\n", peak_mb(pid));
 
 	for (int i = 0; i < STEPS; i++) {
 		lat[i] = step(fd, "j", &bytes);
@@ -244,8 +264,12 @@ seeded:
 	for (int i = 0; i < STEPS / 4; i++)
 		page[i] = step(fd, "\033[6~", &bytes); /* PgDn: a new page from the store */
 	printf("tui.page_ms %.1f p95 (target < 16)\n", pct(page, STEPS / 4, 0.95));
+	if (getenv("BENCH_VERBOSE") != NULL)
+		printf("  peak after scrolling: %.1f MB\n", peak_mb(pid));
 	step(fd, "G", &bytes);
 	step(fd, "g", &bytes);
+	if (getenv("BENCH_VERBOSE") != NULL)
+		printf("  peak after G and g: %.1f MB\n", peak_mb(pid));
 
 	step(fd, "/", &bytes);
 	for (const char *c = query; *c != '\0' && n_search < 32; c++) {
@@ -257,20 +281,7 @@ seeded:
 	if (getenv("BENCH_VERBOSE") != NULL)
 		for (int i = 0; i < n_search; i++)
 			printf("  search %.*s %.1f ms\n", i + 1, query, search[i]);
-	{
-		/* the console's peak resident memory so far */
-		char path[64], line[128];
-		FILE *f;
-
-		snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-		f = fopen(path, "r");
-		while (f != NULL && fgets(line, sizeof line, f) != NULL)
-			if (strncmp(line, "VmHWM:", 6) == 0)
-				printf("tui.rss_mb %.1f (the console's peak; target < 64)\n",
-				       strtod(line + 6, NULL) / 1024.0);
-		if (f != NULL)
-			fclose(f);
-	}
+	printf("tui.rss_mb %.1f (the console's peak; target < 64)\n", peak_mb(pid));
 
 	step(fd, "\r", &bytes);
 	step(fd, "q", &bytes); /* clears the search */

@@ -58,6 +58,91 @@ test_file_created_0600_and_reopened(void **state)
 	tmp_release(&t);
 }
 
+/* The page size in a closed store's header (bytes 16-17, big-endian). */
+static unsigned
+header_page_size(const char *path)
+{
+	size_t len;
+	char *bytes = read_all(path, &len);
+	unsigned size;
+
+	assert_true(len >= 100);
+	size = (unsigned)(unsigned char)bytes[16] << 8 | (unsigned char)bytes[17];
+	free(bytes);
+	return size == 1 ? 65536 : size;
+}
+
+/*
+ * A new store has 16 KB pages (store.c: faster to fill); one made with
+ * SQLite's 4 KB pages keeps them and works as before.
+ */
+static void
+test_page_size(void **state)
+{
+	struct tmp t;
+	struct store *s;
+	struct dossier d;
+	sqlite3 *db;
+
+	(void)state;
+	tmp_init(&t);
+	s = open_ok(t.path);
+	add(s, "H56.14-260312-00001", "tuphap", "Nguyễn Văn Đường", 4, NOW + DAY);
+	store_close(s);
+	assert_int_equal(header_page_size(t.path), 16384);
+	tmp_release(&t);
+
+	tmp_init(&t);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;"
+					  " CREATE TABLE x (a); DROP TABLE x;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(chmod(t.path, 0600), 0);
+	s = open_ok(t.path);
+	add(s, "H56.14-260312-00002", "congan", "Lê Thị Hoa", 2, NOW);
+	store_close(s);
+	assert_int_equal(header_page_size(t.path), 4096);
+	s = open_ok(t.path);
+	assert_int_equal(store_dossier_load(s, "H56.14-260312-00002", &d), 0);
+	assert_string_equal(d.applicant_name, "Lê Thị Hoa");
+	dossier_release(&d);
+	store_close(s);
+	tmp_release(&t);
+}
+
+static int
+join_source(void *ctx, const char *source)
+{
+	char *buf = ctx;
+
+	snprintf(buf + strlen(buf), 128 - strlen(buf), "%s%s", buf[0] ? "," : "", source);
+	return 0;
+}
+
+/* The systems present, each once, in order, whatever their share of rows. */
+static void
+test_sources(void **state)
+{
+	struct store *s = open_ok(":memory:");
+	char buf[128] = "";
+
+	(void)state;
+	assert_int_equal(store_sources(s, join_source, buf), 0);
+	assert_string_equal(buf, "");
+	for (int i = 0; i < 200; i++) {
+		char code[32];
+
+		snprintf(code, sizeof code, "S%03d", i);
+		add(s, code, i % 50 == 0 ? "tinh" : i % 2 ? "tuphap" : "congan", "Lê Thị Hoa", 2,
+		    NOW + i);
+	}
+	assert_int_equal(store_sources(s, join_source, buf), 0);
+	assert_string_equal(buf, "congan,tinh,tuphap");
+	store_close(s);
+}
+
 /* Open must fail, name the file, mention `why`, and leave the bytes alone. */
 static void
 assert_refused_unchanged(const char *path, const char *why)
@@ -660,6 +745,8 @@ main(void)
 		cmocka_unit_test(test_open_memory_migrates),
 		cmocka_unit_test(test_detail_kept_by_short_records),
 		cmocka_unit_test(test_file_created_0600_and_reopened),
+		cmocka_unit_test(test_page_size),
+		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_foreign_database_refused),
 		cmocka_unit_test(test_not_sqlite_refused),
