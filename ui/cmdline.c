@@ -11,12 +11,15 @@
 #include "app/stats.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
+#include "ui/textwidth.h"
 #include "ui/words.h"
 #include "ui/ui.h"
 
 #define MAX_WORDS 8
 
 typedef int cmd_fn(struct ui_app *app, int argc, char **argv);
+
+static void usage(struct ui_app *app, const char *name, const char *worded);
 
 static int
 cmd_quit(struct ui_app *app, int argc, char **argv)
@@ -54,9 +57,9 @@ cmd_sort(struct ui_app *app, int argc, char **argv)
 
 	if (argc < 2 || app->inbox == NULL ||
 	    ui_inbox_set_sort(app->inbox, app, argv[1], desc) != 0) {
-		ui_message(app, UI_MSG_ERROR, "%s",
-			   _("Usage: :sort due|received|status|code|updated|applicant|procedure|"
-			     "system|area [desc]"));
+		usage(app, "sort",
+		      _("Usage: :sort due|received|status|code|updated|applicant|procedure|"
+			"system|area [desc]"));
 		return UI_REDRAW;
 	}
 	while (app->top != NULL && app->top->below != NULL)
@@ -68,8 +71,8 @@ static int
 cmd_view(struct ui_app *app, int argc, char **argv)
 {
 	if (argc < 2 || app->inbox == NULL || ui_inbox_set_view(app->inbox, app, argv[1]) != 0) {
-		ui_message(app, UI_MSG_ERROR, "%s",
-			   _("Usage: :view all|today|overdue|soon|supplement|mismatch|new|NAME|SYSTEM|N"));
+		usage(app, "view",
+		      _("Usage: :view all|today|overdue|soon|supplement|mismatch|new|NAME|SYSTEM|N"));
 		return UI_REDRAW;
 	}
 	while (app->top != NULL && app->top->below != NULL)
@@ -319,13 +322,37 @@ ui_command_count(void)
 	return sizeof commands / sizeof commands[0];
 }
 
-void
-ui_command_help(size_t i, char *buf, size_t size)
+const char *
+ui_command_help(size_t i, char *syntax, size_t size)
 {
-	snprintf(buf, size, ":%s%s%s%s%s  %s", commands[i].name,
+	snprintf(syntax, size, ":%s%s%s%s%s", commands[i].name,
 		 commands[i].alias != NULL ? ", :" : "",
 		 commands[i].alias != NULL ? commands[i].alias : "", commands[i].args[0] ? " " : "",
-		 commands[i].args, _(commands[i].help));
+		 commands[i].args);
+	return _(commands[i].help);
+}
+
+/*
+ * The usage of a command on the message line: "Usage: ..." in the clerk's
+ * words when it fits the screen, else the command's syntax alone from the
+ * table (":sort due|...|area [desc]", 76 columns): at 80 columns the words
+ * would push the end of the list, where the choices are, off the line.
+ */
+static void
+usage(struct ui_app *app, const char *name, const char *worded)
+{
+	char bare[256];
+
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(commands[i].name, name) != 0)
+			continue;
+		snprintf(bare, sizeof bare, ":%s %s", name, commands[i].args);
+		if (ui_text_width(worded) > app->cols && ui_text_width(bare) < ui_text_width(worded)) {
+			ui_message(app, UI_MSG_ERROR, "%s", bare);
+			return;
+		}
+	}
+	ui_message(app, UI_MSG_ERROR, "%s", worded);
 }
 
 int

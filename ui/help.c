@@ -42,10 +42,42 @@ n_views(struct ui_app *app)
 	return n;
 }
 
+#define CMD_LINES 8
+
+/*
+ * Command i as the help shows it within `cols` columns: its syntax and what
+ * it does on one line when both fit, else the syntax (wrapped at spaces)
+ * and below it what it does, wrapped and indented by CMD_INDENT.  Returns
+ * the lines; *n_syntax of them are the syntax's.
+ */
+#define CMD_INDENT 4
+static int
+command_lines(size_t i, int cols, char lines[CMD_LINES][256], int *n_syntax)
+{
+	char syntax[256], both[512];
+	const char *what = ui_command_help(i, syntax, sizeof syntax);
+	int n, wcols = cols - CMD_INDENT > 10 ? cols - CMD_INDENT : cols;
+
+	snprintf(both, sizeof both, "%s  %s", syntax, what);
+	if (ui_text_width(both) <= cols && strlen(both) < sizeof lines[0]) {
+		memcpy(lines[0], both, strlen(both) + 1);
+		*n_syntax = 1;
+		return 1;
+	}
+	n = ui_wrap(syntax, cols, lines, CMD_LINES / 2);
+	*n_syntax = n;
+	return n + ui_wrap(what, wcols, lines + n, CMD_LINES - n);
+}
+
 static int
 n_lines(struct ui_app *app)
 {
-	return 2 + (UI_ACT_COUNT - 1) + 2 + (int)ui_command_count() + 2 + n_views(app) + 4 + 2 +
+	char lines[CMD_LINES][256];
+	int commands = 0, n_syntax;
+
+	for (size_t i = 0; i < ui_command_count(); i++)
+		commands += command_lines(i, app->cols - 2, lines, &n_syntax);
+	return 2 + (UI_ACT_COUNT - 1) + 2 + commands + 2 + n_views(app) + 4 + 2 +
 	       (int)(sizeof legend / sizeof legend[0]);
 }
 
@@ -90,9 +122,13 @@ help_draw(struct ui_screen *s, struct ui_app *app, WINDOW *win)
 	y++;
 	LINE(0, app->cols, _("Commands"), head | A_BOLD);
 	for (size_t i = 0; i < ui_command_count(); i++) {
-		char line[512];
-		ui_command_help(i, line, sizeof line);
-		LINE(2, app->cols - 2, line, A_NORMAL);
+		char lines[CMD_LINES][256];
+		int n_syntax, n = command_lines(i, app->cols - 2, lines, &n_syntax);
+
+		for (int k = 0; k < n; k++) {
+			int x = k < n_syntax ? 2 : 2 + CMD_INDENT;
+			LINE(x, app->cols - x, lines[k], A_NORMAL);
+		}
 	}
 	y++;
 	LINE(0, app->cols, _("Views (Tab, Shift+Tab; :view N or NAME)"), head | A_BOLD);

@@ -299,9 +299,11 @@ struct ui_screen *ui_actions_batch_new(struct ui_app *app, const char *const *co
  */
 void ui_sign_start(struct ui_app *app, const char *const *codes, size_t n);
 
-/* cmdline.c: the ':' commands, as the help lists them: ":NAME ARGS  what" */
+/* cmdline.c: the ':' commands, as the help lists them: command i's syntax
+ * (":NAME[, :ALIAS] ARGS", the words as typed) into syntax, and what it
+ * does, translated, returned (static). */
 size_t ui_command_count(void);
-void ui_command_help(size_t i, char *buf, size_t size);
+const char *ui_command_help(size_t i, char *syntax, size_t size);
 /* cmdline.c: run one ':' command line; returns UI_* flags. */
 int ui_command_run(struct ui_app *app, const char *line);
 

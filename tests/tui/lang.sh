@@ -1,7 +1,9 @@
 #!/bin/sh
 # Languages and keys: Vietnamese by default, English with LANGUAGE or :lang en
-# (and back), the help screen listing the bindings in force, a rebinding
-# from config.json, and a wrong binding refused with the file named.
+# (and back), the help screen listing the bindings in force and every
+# command whole at 80 columns (the usage of :sort and :view too), a
+# rebinding from config.json, and a wrong binding refused with the file
+# named.
 . "$(dirname "$0")/lib.sh"
 
 seed 100
@@ -58,8 +60,26 @@ done
 grep -Eq '^ +1 +Mục lọc 1: Tất cả' "$T/help.txt" || fail "help: key 1 does not name its view"
 grep -Eq '^ +0 +Mục lọc 10: ' "$T/help.txt" || fail "help: no key for view 10"
 grep -Eq ' 3  Quá hạn +:view overdue' "$T/help.txt" || fail "help: the views are not listed"
+# At 80 columns a command too long for one line shows whole: its syntax on
+# one line, what it does on the next, indented; nothing cut.
+grep -qx '  :sort due|received|status|code|updated|applicant|procedure|system|area \[desc\]' \
+	"$T/help.txt" || fail "help: :sort is not whole on its line"
+grep -A1 -F '  :sort due|' "$T/help.txt" | grep -qx '      sắp xếp danh sách hồ sơ' ||
+	fail "help: what :sort does is not below it"
+grep -qx '  :view all|today|overdue|soon|supplement|mismatch|new|NAME|SYSTEM|N' "$T/help.txt" ||
+	fail "help: :view is not whole on its line"
+sed -n '/^Lệnh/,/^Mục lọc (/p' "$T/help.txt" | grep -q '…' && fail "help: a command's line is cut"
 keys q
 wait_for 'Hồ sơ: \['
+# :sort without a name: its usage, the whole list of names, fits 80 columns.
+keys :
+type_text "sort"
+keys Enter
+wait_for '^:sort due\|received\|status\|code\|updated\|applicant\|procedure\|system\|area \[desc\] *$'
+keys :
+type_text "view nothing-such"
+keys Enter
+wait_for '^Cách dùng: :view all\|today\|overdue\|soon\|supplement\|mismatch\|new\|TÊN\|HỆ_THỐNG\|N *$'
 keys q
 wait_for '^EXIT=0'
 stop
