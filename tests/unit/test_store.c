@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "core/xalloc.h"
 #include "store/outbox.h"
 
 /* ------------------------------------------------------------------ */
@@ -140,6 +141,125 @@ test_sources(void **state)
 	}
 	assert_int_equal(store_sources(s, join_source, buf), 0);
 	assert_string_equal(buf, "congan,tinh,tuphap");
+	store_close(s);
+}
+
+/* What the stats said, joined as "source/status/area=total,soon,overdue,received;". */
+static int
+join_cell(void *ctx, const struct store_cell_stats *c)
+{
+	char *buf = ctx;
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, 8192 - len, "%s/%d/%s=%lld,%lld,%lld,%lld;", c->source, c->status,
+		 c->area, (long long)c->total, (long long)c->soon, (long long)c->overdue,
+		 (long long)c->received);
+	return 0;
+}
+
+static int
+join_status(void *ctx, const char *source, int status, int64_t n)
+{
+	char *buf = ctx;
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, 8192 - len, "%s/%d=%lld;", source, status, (long long)n);
+	return 0;
+}
+
+static int
+join_area(void *ctx, const struct store_area_stats *a)
+{
+	char *buf = ctx;
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, 8192 - len, "%s=%lld,%lld,%lld,%lld;", a->area, (long long)a->total,
+		 (long long)a->open, (long long)a->soon, (long long)a->overdue);
+	return 0;
+}
+
+/*
+ * The dashboard's counts per system x status x area, per system x status
+ * and per area, against what the test put in: every group once, in byte
+ * order, no area and an empty one counted as one (""), the due classes and
+ * the received window right.
+ */
+static void
+test_stats_groups(void **state)
+{
+	static const char *const sources[] = {"tuphap", "congan", "tinh"};
+	static const char *const areas[] = {NULL, "", "Thôn Đông", "Ấp 2", "Thôn Tây"};
+	struct store *s = open_ok(":memory:");
+	char *got = xcalloc(1, 8192), *want = xcalloc(1, 8192);
+	/* [source][status 2 or 4][area: "" (NULL and ""), Thôn Đông, Ấp 2, Thôn Tây] */
+	int64_t n[3][2][4][4] = {{{{0}}}};
+	const mc_time now = NOW, soon_end = NOW + 2 * DAY, from = NOW - 5 * DAY, to = NOW - 3 * DAY;
+
+	(void)state;
+	for (int i = 0; i < 600; i++) {
+		struct dossier d;
+		char code[32];
+		int src = i % 3, st = (i / 3) % 2, ar = (i / 6) % 5, a = ar < 2 ? 0 : ar - 1;
+		mc_time due = NOW + ((i % 7) - 3) * DAY;
+
+		snprintf(code, sizeof code, "G%04d", i);
+		make(&d, code, sources[src], "Lê Thị Hoa", st ? 4 : 2, due);
+		free(d.area);
+		d.area = areas[ar] != NULL ? strdup(areas[ar]) : NULL;
+		put(s, &d);
+		n[src][st][a][0]++;
+		n[src][st][a][1] += due >= now && due < soon_end;
+		n[src][st][a][2] += due < now;
+		n[src][st][a][3] += d.received_at >= from && d.received_at <= to;
+		dossier_release(&d);
+	}
+	/* byte order: congan < tinh < tuphap; "" < "Thôn Tây" < "Thôn Đông" < "Ấp 2" */
+	static const int src_order[] = {1, 2, 0}, area_order[] = {0, 3, 1, 2};
+	static const char *const area_names[] = {"", "Thôn Đông", "Ấp 2", "Thôn Tây"};
+	for (int i = 0; i < 3; i++)
+		for (int st = 0; st < 2; st++)
+			for (int j = 0; j < 4; j++) {
+				const int64_t *c = n[src_order[i]][st][area_order[j]];
+
+				if (c[0] > 0)
+					snprintf(want + strlen(want), 8192 - strlen(want),
+						 "%s/%d/%s=%lld,%lld,%lld,%lld;", sources[src_order[i]],
+						 st ? 4 : 2, area_names[area_order[j]], (long long)c[0],
+						 (long long)c[1], (long long)c[2], (long long)c[3]);
+			}
+	assert_int_equal(store_stats_cells(s, now, soon_end, from, to, join_cell, got), 0);
+	assert_string_equal(got, want);
+
+	got[0] = want[0] = '\0';
+	for (int i = 0; i < 3; i++)
+		for (int st = 0; st < 2; st++) {
+			int64_t t = 0;
+
+			for (int j = 0; j < 4; j++)
+				t += n[src_order[i]][st][j][0];
+			snprintf(want + strlen(want), 8192 - strlen(want), "%s/%d=%lld;",
+				 sources[src_order[i]], st ? 4 : 2, (long long)t);
+		}
+	assert_int_equal(store_stats_status(s, join_status, got), 0);
+	assert_string_equal(got, want);
+
+	got[0] = want[0] = '\0';
+	for (int j = 0; j < 4; j++) {
+		int64_t t[4] = {0};
+
+		for (int i = 0; i < 3; i++)
+			for (int st = 0; st < 2; st++)
+				for (int k = 0; k < 3; k++)
+					t[k] += n[i][st][area_order[j]][k];
+		/* open: statuses 2 and 4 are open; soon and overdue as above */
+		snprintf(want + strlen(want), 8192 - strlen(want), "%s=%lld,%lld,%lld,%lld;",
+			 area_names[area_order[j]], (long long)t[0], (long long)t[0],
+			 (long long)t[1], (long long)t[2]);
+	}
+	assert_int_equal(store_stats_area(s, now, soon_end, join_area, got), 0);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
 	store_close(s);
 }
 
@@ -747,6 +867,7 @@ main(void)
 		cmocka_unit_test(test_file_created_0600_and_reopened),
 		cmocka_unit_test(test_page_size),
 		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_stats_groups),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_foreign_database_refused),
 		cmocka_unit_test(test_not_sqlite_refused),
