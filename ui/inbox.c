@@ -929,6 +929,9 @@ inbox_key(struct ui_screen *s, struct ui_app *app, int key, enum ui_action act)
 	case UI_ACT_SORT:
 		set_sort(in, app, (enum store_sort)((in->sort + 1) % STORE_SORTS), false);
 		return UI_REDRAW;
+	case UI_ACT_SORT_REVERSE:
+		set_sort(in, app, in->sort, !in->desc);
+		return UI_REDRAW;
 	case UI_ACT_SEARCH:
 		snprintf(in->search_saved, sizeof in->search_saved, "%s", in->search);
 		ui_prompt_start(app, "/", in->search, search_change, search_done, in);

@@ -39,6 +39,7 @@ static const struct {
 	[UI_ACT_NEXT_VIEW] = {"next-view", N_("Next saved view"), {'\t'}},
 	[UI_ACT_PREV_VIEW] = {"prev-view", N_("Previous saved view"), {FN(KEY_BTAB)}},
 	[UI_ACT_SORT] = {"sort", N_("Change the sort order"), {'s'}},
+	[UI_ACT_SORT_REVERSE] = {"sort-reverse", N_("Reverse the sort order"), {'R'}},
 	[UI_ACT_ACTIONS] = {"actions", N_("Actions on the dossier (the marked ones in the inbox)"), {'a'}},
 	[UI_ACT_REVEAL] = {"reveal", N_("Show the full ID number (recorded)"), {'r'}},
 	[UI_ACT_HELP] = {"help", N_("This help"), {'?', FN(KEY_F(1))}},

@@ -106,6 +106,17 @@ keys s
 wait_for 'xếp theo mã hồ sơ *[0-9]'
 settle
 codes | sort -c 2> /dev/null || fail "s after a click does not sort by code: $(codes | head -5)"
+# R reverses whatever the order is, and again
+first_asc=$(codes | head -1)
+keys R
+wait_for 'xếp theo mã hồ sơ↓'
+settle
+line 2 | grep -q 'Mã hồ sơ ▼' || fail "R does not mark the heading reversed: $(line 2)"
+codes | sort -rc 2> /dev/null || fail "R does not reverse the rows: $(codes | head -5)"
+keys R
+wait_for 'xếp theo mã hồ sơ *[0-9]'
+settle
+[ "$(codes | head -1)" = "$first_asc" ] || fail "R twice is not the first order again"
 
 # the applicant: by the given name, not the family name (Nguyễn, Trần
 # ... would come first by the first word); "Anh" is the first of the
