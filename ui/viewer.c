@@ -10,13 +10,14 @@
  * nothing of the file itself: what a hostile server put in it reaches the
  * clerk's pager as written, and only the pager decides how to show it.
  *
- * The pager runs in the foreground of this terminal and the console waits
- * for it, curses put aside (def_prog_mode/endwin) and back afterwards
- * (reset_prog_mode, a full repaint).  While it runs the console ignores
- * SIGINT and SIGQUIT, as system() does: C-c in the pager is the pager's, it
- * must not end the console.  SIGTSTP is left to its default action, so C-z
- * stops both and fg brings both back, the pager repainting its own screen
- * (curses's own handler would repaint the console over the pager).
+ * The pager runs in the foreground of this terminal (run_here) and the
+ * console waits for it, curses put aside (def_prog_mode/endwin) and back
+ * afterwards (reset_prog_mode, a full repaint).  While it runs the
+ * console ignores SIGINT and SIGQUIT, as system() does: C-c in the pager
+ * is the pager's, it must not end the console.  SIGTSTP is left to its
+ * default action, so C-z stops both and fg brings both back, the pager
+ * repainting its own screen (curses's own handler would repaint the
+ * console over the pager).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,10 +107,23 @@ desktop_open(const char *path)
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * A program run in the foreground of this terminal: argv[0] looked up in
+ * $PATH unless `file` names it; the file `in` as its stdin (NULL: the
+ * terminal); `report` (-1: none), a pipe's write end, as its fd 3.
+ */
+struct fg_child {
+	const char *file;
+	char **argv;
+	const char *in;
+	int report;
+};
+
 /* What the child gets: default signals, an empty mask, only fds 0-2 (the
- * console's sockets and pipes are none of the pager's business). */
+ * console's sockets and pipes are none of its business), and 3 when it
+ * reports on it. */
 static int
-pager_attr(posix_spawnattr_t *attr, posix_spawn_file_actions_t *fa)
+child_attr(posix_spawnattr_t *attr, posix_spawn_file_actions_t *fa, const struct fg_child *c)
 {
 	sigset_t none, dfl;
 
@@ -127,9 +141,12 @@ pager_attr(posix_spawnattr_t *attr, posix_spawn_file_actions_t *fa)
 	}
 	if (posix_spawnattr_setsigmask(attr, &none) != 0 ||
 	    posix_spawnattr_setsigdefault(attr, &dfl) != 0 ||
-	    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0
+	    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0 ||
+	    (c->in != NULL &&
+	     posix_spawn_file_actions_addopen(fa, STDIN_FILENO, c->in, O_RDONLY, 0) != 0) ||
+	    (c->report >= 0 && posix_spawn_file_actions_adddup2(fa, c->report, 3) != 0)
 #ifdef HAVE_SPAWN_CLOSEFROM
-	    || posix_spawn_file_actions_addclosefrom_np(fa, 3) != 0
+	    || posix_spawn_file_actions_addclosefrom_np(fa, c->report >= 0 ? 4 : 3) != 0
 #endif
 	) {
 		posix_spawn_file_actions_destroy(fa);
@@ -139,42 +156,25 @@ pager_attr(posix_spawnattr_t *attr, posix_spawn_file_actions_t *fa)
 	return 0;
 }
 
-/* The pager on this terminal, curses put aside while it runs. */
-static enum ui_view_result
-pager_show(const char *path, struct ui_view_failure *why)
+/*
+ * Run c on this terminal, curses put aside while it runs, and wait for it.
+ * 0 with its wait status in *status, else the error that kept it from
+ * starting (ENOMEM when the spawn could not even be prepared).  The caller
+ * closes c->report after the call.
+ */
+static int
+run_here(const struct fg_child *c, int *status)
 {
-	const char *env = getenv("PAGER");
-	char cmd[512], *argv[16];
-	int argc = 0, status = 0, rc;
-	pid_t pid = -1;
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_t fa;
 	struct sigaction ign, dfl, old_int, old_quit, old_tstp;
 	extern char **environ;
+	pid_t pid = -1;
+	int rc;
 
-	if (env == NULL || env[0] == '\0')
-		env = in_path("less") ? "less" : "more";
-	/* "less -R": words, no shell */
-	rc = snprintf(cmd, sizeof cmd, "%s", env);
-	for (char *save = NULL, *w = strtok_r(cmd, " \t", &save); w != NULL && argc < 14;
-	     w = strtok_r(NULL, " \t", &save))
-		argv[argc++] = w;
-	if (argc == 0)
-		return UI_VIEW_NONE;
-	snprintf(why->pager, sizeof why->pager, "%s", argv[0]);
-	why->error = 0;
-	why->status = 0;
-	if (rc < 0 || (size_t)rc >= sizeof cmd) {
-		why->error = E2BIG;
-		return UI_VIEW_PAGER_FAILED;
-	}
-	argv[argc++] = (char *)path;
-	argv[argc] = NULL;
-	if (pager_attr(&attr, &fa) != 0) {
-		why->error = ENOMEM;
-		return UI_VIEW_PAGER_FAILED;
-	}
-
+	*status = 0;
+	if (child_attr(&attr, &fa, c) != 0)
+		return ENOMEM;
 	memset(&ign, 0, sizeof ign);
 	sigemptyset(&ign.sa_mask);
 	dfl = ign;
@@ -185,10 +185,13 @@ pager_show(const char *path, struct ui_view_failure *why)
 	sigaction(SIGTSTP, &dfl, &old_tstp);
 	def_prog_mode();
 	endwin();
-	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+	if (c->file != NULL)
+		rc = posix_spawn(&pid, c->file, &fa, &attr, c->argv, environ);
+	else
+		rc = posix_spawnp(&pid, c->argv[0], &fa, &attr, c->argv, environ);
 	if (rc == 0) {
 		/* EINTR: a resize (its flag is read when the loop runs again) */
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 			;
 	}
 	sigaction(SIGINT, &old_int, NULL);
@@ -199,7 +202,51 @@ pager_show(const char *path, struct ui_view_failure *why)
 	refresh();
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	return rc;
+}
 
+/* The pager's words: $PAGER (else less, else more) split at blanks into
+ * buf, no shell; argv gets at most max of them.  The count, 0 when none,
+ * -1 when $PAGER is longer than buf. */
+static int
+pager_words(char *buf, size_t size, char **argv, int max)
+{
+	const char *env = getenv("PAGER");
+	int argc = 0, rc;
+
+	if (env == NULL || env[0] == '\0')
+		env = in_path("less") ? "less" : "more";
+	/* "less -R": words, no shell */
+	rc = snprintf(buf, size, "%s", env);
+	for (char *save = NULL, *w = strtok_r(buf, " \t", &save); w != NULL && argc < max;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	if (argc > 0 && (rc < 0 || (size_t)rc >= size))
+		return -1;
+	return argc;
+}
+
+/* The pager on this terminal, curses put aside while it runs. */
+static enum ui_view_result
+pager_show(const char *path, struct ui_view_failure *why)
+{
+	char cmd[512], *argv[16];
+	struct fg_child c = {.argv = argv, .report = -1};
+	int argc, status, rc;
+
+	argc = pager_words(cmd, sizeof cmd, argv, 14);
+	if (argc == 0)
+		return UI_VIEW_NONE;
+	snprintf(why->pager, sizeof why->pager, "%s", argv[0]);
+	why->error = 0;
+	why->status = 0;
+	if (argc < 0) {
+		why->error = E2BIG;
+		return UI_VIEW_PAGER_FAILED;
+	}
+	argv[argc++] = (char *)path;
+	argv[argc] = NULL;
+	rc = run_here(&c, &status);
 	if (rc != 0) {
 		why->error = rc;
 		return UI_VIEW_PAGER_FAILED;
