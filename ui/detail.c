@@ -606,7 +606,7 @@ view_saved(struct ui_app *app, const char *path, bool again)
 			ui_message(app, UI_MSG_OK, _("Opened in the desktop's viewer; saved in %s"),
 				   path);
 		break;
-	case UI_VIEW_PAGER_FAILED:
+	case UI_VIEW_FAILED:
 		ui_view_failed(app, &why, path);
 		break;
 	default:

@@ -267,19 +267,23 @@ struct ui_screen *ui_actions_new(struct ui_app *app, const char *code, int statu
 /*
  * viewer.c: a downloaded file opened for reading - the desktop's viewer
  * (xdg-open, with a DISPLAY or WAYLAND_DISPLAY), else a text file in
- * $PAGER (less, more) on this terminal, the console waiting for it and
- * repainted after; else nowhere (the caller says where it is).
- * UI_VIEW_PAGER_FAILED: the pager could not start or failed, *why says
- * which and how; the screen is the console's again either way.
+ * $PAGER (less, more) on this terminal, else the first mailcap entry for
+ * its type (app/mailcap.h) on this terminal, the console waiting for
+ * either and repainted after; else nowhere (the caller says where it is).
+ * UI_VIEW_FAILED: the pager or the mailcap viewer could not start or
+ * failed, *why says which and how; the screen is the console's again
+ * either way.
  */
-enum ui_view_result { UI_VIEW_NONE, UI_VIEW_DESKTOP, UI_VIEW_PAGER, UI_VIEW_PAGER_FAILED };
+enum ui_view_result { UI_VIEW_NONE, UI_VIEW_DESKTOP, UI_VIEW_PAGER, UI_VIEW_MAILCAP,
+		      UI_VIEW_FAILED };
 struct ui_view_failure {
-	char pager[64]; /* the program, as $PAGER names it (cut) */
-	int error;      /* errno when it could not be started, else 0 */
-	int status;     /* its exit status, or -N when signal N ended it */
+	char program[64]; /* as $PAGER or the mailcap entry names it (cut) */
+	bool mailcap;     /* a mailcap entry's viewer, not the pager */
+	int error;        /* errno when it could not be started (ENOENT: not found) */
+	int status;       /* its exit status, or -N when signal N ended it */
 };
 enum ui_view_result ui_view_file(const char *path, struct ui_view_failure *why);
-/* The one-line message for UI_VIEW_PAGER_FAILED, the file saved at path. */
+/* The one-line message for UI_VIEW_FAILED, the file saved at path. */
 void ui_view_failed(struct ui_app *app, const struct ui_view_failure *why, const char *path);
 /* Copy text to the terminal's clipboard (OSC 52): false when not even
  * tried (the Linux console, MOTCUA_NO_OSC52, empty or too long). */

@@ -1,0 +1,3 @@
+#!/bin/sh
+# The console in tmux: see tests/tui/attach_mailcap.sh.
+exec sh "$(dirname "$0")/../tui/attach_mailcap.sh"
