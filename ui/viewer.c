@@ -51,13 +51,15 @@
 #endif
 #endif
 
-/* Whether `prog` is an executable in $PATH. */
+/* Whether `prog` is an executable in $PATH (or, with a '/', there). */
 static bool
 in_path(const char *prog)
 {
 	const char *path = getenv("PATH");
 	char buf[4096];
 
+	if (strchr(prog, '/') != NULL)
+		return access(prog, X_OK) == 0;
 	if (path == NULL)
 		return false;
 	while (*path != '\0') {
@@ -252,6 +254,16 @@ pager_show(const char *path, struct ui_view_failure *why)
 	why->status = 0;
 	if (argc < 0) {
 		why->error = E2BIG;
+		return UI_VIEW_FAILED;
+	}
+	/*
+	 * Looked for first, as a shell does: posix_spawnp() says "not found"
+	 * only where the child shares the parent's memory until it runs the
+	 * program; elsewhere (under valgrind, say) the child exits 127, or
+	 * with the tool's own status, and that would read as a failing pager.
+	 */
+	if (!in_path(argv[0])) {
+		why->error = ENOENT;
 		return UI_VIEW_FAILED;
 	}
 	argv[argc++] = (char *)path;
