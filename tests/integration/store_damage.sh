@@ -5,7 +5,8 @@
 #   - a full disk and a read-only one are named as such; inbox, queue, audit
 #     verify and doctor still read; act is refused with the reason, and so
 #     is show (a view not recorded in the audit log is not shown);
-#   - 4 KiB overwritten mid-file: doctor gives the store one verdict (FAIL),
+#   - a page of the dossiers overwritten mid-file: doctor gives the store
+#     one verdict (FAIL),
 #     and from then on act, queue changes and sync stop writing and exit
 #     non-zero; damage in the queue's own pages is found at every open;
 #   - doctor --repair copies the queue, the audit log and what reads of the
@@ -144,7 +145,7 @@ for how in full ro; do
 done
 cmp -s "$DB" "$T/good.db" || fail "the store changed on a full or read-only disk"
 
-# ---- 4 KiB overwritten mid-file ----------------------------------------------------
+# ---- a page of the dossiers overwritten mid-file -------------------------------------
 pages() { # pages in use (of table $1, or of any), read without touching the file
 	q="SELECT pageno FROM dbstat WHERE pagetype <> 'overflow'"
 	[ -n "${1:-}" ] && q="$q AND pagetype = 'leaf' AND name = '$1'"
@@ -160,10 +161,12 @@ for (p,) in c.execute(sys.argv[2]):
 psize=$(od -An -tu1 -j16 -N2 "$DB" | awk '{print $1 * 256 + $2}')
 size=$(stat -c %s "$DB")
 [ "$size" -gt 65536 ] || fail "store too small to damage mid-file ($size bytes)"
-# the page in the middle, or (dbstat at hand) the page in use nearest to it:
-# a free page holds nothing to lose and nothing to find
+# the page in the middle, or (dbstat at hand) the page of the dossiers' own
+# table nearest to it: a free page holds nothing to lose and nothing to
+# find, and the queue's and the audit log's pages are damaged apart (below:
+# with 16 KB pages a small store has few, and the middle one may be theirs)
 mid=$((size / psize / 2))
-near=$(pages | awk -v m="$mid" 'BEGIN {b = -1} {d = $1 - m; if (d < 0) d = -d;
+near=$(pages dossiers | awk -v m="$mid" 'BEGIN {b = -1} {d = $1 - m; if (d < 0) d = -d;
 	if (b < 0 || d < b) {b = d; p = $1}} END {if (b >= 0) print p - 1}')
 dd if=/dev/urandom of="$DB" bs="$psize" seek="${near:-$mid}" count=1 conv=notrunc 2>/dev/null
 cp -p "$DB" "$T/damaged.db"

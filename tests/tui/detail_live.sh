@@ -40,8 +40,15 @@ look() {
 	wait_for 'Tất cả \(1\)' 10
 	keys Enter Enter
 	wait_for "^Hồ sơ $2" 10
-	keys G
-	wait_for "Chi tiết *đọc từ $1 lúc" 20
+	# the end of the detail; the system's read may make it longer after
+	# G (the view keeps its place then), so G again until the line is there
+	i=0
+	until screen | grep -Eq "Chi tiết *đọc từ $1 lúc"; do
+		[ $i -lt $((20 * SLOW)) ] || fail "$1: never read from the system: $(screen)"
+		keys G
+		sleep 1
+		i=$((i + 1))
+	done
 	settle
 	screen | grep -Eq 'Quá trình xử lý \(([2-9]|[1-9][0-9])\)' || fail "$1: no history from the system"
 	# the whole screen, page by page up from the bottom
