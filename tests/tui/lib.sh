@@ -39,6 +39,8 @@ fail() {
 	if [ -n "${SOCK:-}" ]; then
 		echo "--- screen:" >&2
 		tmux -L "$SOCK" capture-pane -p -t t >&2 2>/dev/null
+		# again below a tall screen: the runner shows a log's last 40 lines
+		echo "--- FAIL: $*" >&2
 	fi
 	exit 1
 }
