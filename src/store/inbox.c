@@ -348,13 +348,12 @@ has_filters(const struct store_query *q)
 }
 
 /*
- * What the last ordered try that ran out of budget was looking for: a count
- * of the same rows that needs at least as many matches would run out too, so
- * it goes the selective way at once.  The key is the folded words and the
- * filters; the due class is a filter, so `now` is part of it.
+ * The words and filters of a query, as a key: the page's answer noted for
+ * the count that follows it (walk_note()).  The due class is a filter, so
+ * `now` is part of it.
  */
 static void
-miss_key(char *key, size_t size, const struct store_query *q, const struct search_terms *t)
+query_key(char *key, size_t size, const struct store_query *q, const struct search_terms *t)
 {
 	snprintf(key, size, "%s|%s|%d|%s|%s|%s|%d|%d|%lld|%lld|%lld", t->match ? t->match : "",
 		 q->source ? q->source : "", q->status, q->procedure_code ? q->procedure_code : "",
@@ -763,7 +762,7 @@ walk_note(struct store *s, const struct store_query *q, const struct search_term
 {
 	int64_t off = q->offset > 0 ? q->offset : 0;
 
-	miss_key(s->walk_key, sizeof s->walk_key, q, t);
+	query_key(s->walk_key, sizeof s->walk_key, q, t);
 	s->walk_ms = ms;
 	s->walk_rows = off + rows;
 	s->walk_ended = rows < q->limit && (rows > 0 || off == 0);
@@ -779,7 +778,7 @@ walk_known(struct store *s, const struct store_query *q, const struct search_ter
 
 	if (s->walk_key[0] == '\0')
 		return false;
-	miss_key(key, sizeof key, q, t);
+	query_key(key, sizeof key, q, t);
 	return strcmp(key, s->walk_key) == 0 && data_version(s) == s->walk_version;
 }
 
@@ -841,8 +840,6 @@ store_inbox_each(struct store *s, const struct store_query *q, store_row_fn fn, 
 		ret = fetch_ids(s, q, ids, n_ids, fn, ctx);
 		goto out;
 	}
-	miss_key(s->miss_key, sizeof s->miss_key, q, &t);
-	s->miss_need = q->limit + (q->offset > 0 ? q->offset : 0);
 selective:
 	st = prepare(s, q, &t, PLAN_SELECTIVE, SHAPE_ROWS, false);
 	if (st != NULL) {
@@ -954,7 +951,7 @@ count_rows(struct store *s, const struct store_query *q, int64_t cap, double bud
 	struct search_terms t;
 	struct budget clock;
 	sqlite3_stmt *st;
-	double walk_budget, left;
+	double walk_budget = 0, left;
 	int ret = -1, rc;
 
 	*n = 0;
@@ -976,6 +973,8 @@ count_rows(struct store *s, const struct store_query *q, int64_t cap, double bud
 	}
 	clock.spent = false;
 	clock_gettime(CLOCK_MONOTONIC, &clock.start);
+	if (cap > 0)
+		walk_budget = plan_budget(s);
 	if (s->force_plan == PLAN_NATURAL && walk_known(s, q, &t)) {
 		/* the page just read reached the last match: that is the count */
 		if (s->walk_ended) {
@@ -985,21 +984,14 @@ count_rows(struct store *s, const struct store_query *q, int64_t cap, double bud
 		}
 		/* Dense words fill the cap quickly walking the covering index;
 		 * a walk that needed walk_ms for walk_rows would need about
-		 * cap / walk_rows times as long for the cap. */
+		 * cap / walk_rows times as long for the cap, and one the page
+		 * gave up on (INFINITY: answered the selective way) would run
+		 * out again. */
 		if (cap > 0 && (isinf(s->walk_ms) ||
-				s->walk_ms * (double)cap / (double)s->walk_rows > plan_budget(s)))
-			goto selective;
-	}
-	/* Dense words fill the cap quickly walking the covering index. */
-	if (cap > 0 && s->force_plan == PLAN_NATURAL && cap >= s->miss_need) {
-		char key[sizeof s->miss_key];
-
-		miss_key(key, sizeof key, q, &t);
-		if (strcmp(key, s->miss_key) == 0)
+				s->walk_ms * (double)cap / (double)s->walk_rows > walk_budget))
 			goto selective;
 	}
 	if (cap > 0 && s->force_plan != PLAN_SELECTIVE) {
-		walk_budget = plan_budget(s);
 		if (budget_ms > 0 && walk_budget > budget_ms / 2)
 			walk_budget = budget_ms / 2;
 		st = prepare(s, q, &t, PLAN_ORDERED, SHAPE_COUNT, true);

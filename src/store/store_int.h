@@ -59,10 +59,9 @@ struct store {
 	bool batch_broken;      /* a write of a STORE_BATCH_CACHE batch failed half
 	                           way: it may only be rolled back (store.c) */
 	int force_plan;         /* tests: 0 automatic, else one inbox plan (inbox.c) */
-	char miss_key[512];     /* the last inbox page the ordered try gave up on */
-	int64_t miss_need;      /* how many rows that page needed */
 	/* The last inbox page the ordered try answered (inbox.c): what it was
-	 * for (as miss_key), how long the walk took for how many rows, and
+	 * for (its words and filters), how long the ordered try took for how
+	 * many rows (INFINITY: it gave up, the selective way answered), and
 	 * whether it reached the end of the matches (then they are counted). */
 	char walk_key[512];
 	double walk_ms;
