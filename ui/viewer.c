@@ -40,16 +40,11 @@
 
 #include "app/mailcap.h"
 #include "app/mime.h"
+#include "core/spawn.h"
 #include "core/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/ui.h"
 
-/* posix_spawn_file_actions_addclosefrom_np: glibc 2.34 on */
-#if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
-#if __GLIBC_PREREQ(2, 34)
-#define HAVE_SPAWN_CLOSEFROM 1
-#endif
-#endif
 
 /* Whether `prog` is an executable in $PATH (or, with a '/', there). */
 static bool
@@ -136,30 +131,12 @@ struct fg_child {
 static int
 child_attr(posix_spawnattr_t *attr, posix_spawn_file_actions_t *fa, const struct fg_child *c)
 {
-	sigset_t none, dfl;
-
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGQUIT);
-	sigaddset(&dfl, SIGTSTP);
-	sigaddset(&dfl, SIGPIPE);
-	if (posix_spawnattr_init(attr) != 0)
+	if (spawn_prepare(attr, fa, false) != 0)
 		return -1;
-	if (posix_spawn_file_actions_init(fa) != 0) {
-		posix_spawnattr_destroy(attr);
-		return -1;
-	}
-	if (posix_spawnattr_setsigmask(attr, &none) != 0 ||
-	    posix_spawnattr_setsigdefault(attr, &dfl) != 0 ||
-	    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0 ||
-	    (c->in != NULL &&
+	if ((c->in != NULL &&
 	     posix_spawn_file_actions_addopen(fa, STDIN_FILENO, c->in, O_RDONLY, 0) != 0) ||
-	    (c->report >= 0 && posix_spawn_file_actions_adddup2(fa, c->report, 3) != 0)
-#ifdef HAVE_SPAWN_CLOSEFROM
-	    || posix_spawn_file_actions_addclosefrom_np(fa, c->report >= 0 ? 4 : 3) != 0
-#endif
-	) {
+	    (c->report >= 0 && posix_spawn_file_actions_adddup2(fa, c->report, 3) != 0) ||
+	    spawn_close_from(fa, c->report >= 0 ? 4 : 3) != 0) {
 		posix_spawn_file_actions_destroy(fa);
 		posix_spawnattr_destroy(attr);
 		return -1;

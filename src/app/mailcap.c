@@ -23,14 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/spawn.h"
 #include "core/xalloc.h"
-
-/* posix_spawn_file_actions_addclosefrom_np: glibc 2.34 on */
-#if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
-#if __GLIBC_PREREQ(2, 34)
-#define HAVE_SPAWN_CLOSEFROM 1
-#endif
-#endif
 
 static const char *const default_files[] = {
 	"/etc/mailcap",
@@ -440,38 +434,18 @@ app_mailcap_test_run(void *arg, const char *shell_text, const char *path, const 
 	extern char **environ;
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_t fa;
-	sigset_t none, dfl;
 	struct timespec tick = {0, 5 * 1000 * 1000};
 	int status = 0, rc;
 	long waited_ms = 0;
 	pid_t pid, w;
 
 	(void)arg;
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGQUIT);
-	sigaddset(&dfl, SIGTSTP);
-	sigaddset(&dfl, SIGPIPE);
-	if (posix_spawnattr_init(&attr) != 0)
-		return false;
-	if (posix_spawn_file_actions_init(&fa) != 0) {
-		posix_spawnattr_destroy(&attr);
-		return false;
-	}
 	/* its own process group: a test that hangs is killed whole */
-	rc = posix_spawnattr_setpgroup(&attr, 0) != 0 ||
-	     posix_spawnattr_setsigmask(&attr, &none) != 0 ||
-	     posix_spawnattr_setsigdefault(&attr, &dfl) != 0 ||
-	     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-						     POSIX_SPAWN_SETSIGDEF) != 0 ||
-	     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
+	if (spawn_prepare(&attr, &fa, true) != 0)
+		return false;
+	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
 	     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) != 0 ||
-	     posix_spawn_file_actions_adddup2(&fa, 1, 2) != 0
-#ifdef HAVE_SPAWN_CLOSEFROM
-	     || posix_spawn_file_actions_addclosefrom_np(&fa, 3) != 0
-#endif
-		;
+	     posix_spawn_file_actions_adddup2(&fa, 1, 2) != 0 || spawn_close_from(&fa, 3) != 0;
 	if (rc == 0)
 		rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
