@@ -184,6 +184,46 @@ test_sealed_round_trip_and_search(void **state)
 	assert_int_equal(found(f->s, ID_B), 1);
 }
 
+/* One household's number on many dossiers: each sealed value is different
+ * (a fresh nonce each time, past the batch they are drawn in), and each
+ * opens; the stored text gives no hint that they are the same number. */
+static void
+test_sealed_values_all_differ(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char code[32];
+
+	assert_int_equal(store_protect_set_key(f->s, key1, false, NULL, NULL), 0);
+	for (int i = 0; i < 100; i++) {
+		snprintf(code, sizeof code, "H56.14-%06d", i);
+		put(f->s, code, ID_A, STATUS_NEW, 0);
+	}
+	for (int i = 0; i < 100; i += 33) {
+		char *id;
+
+		snprintf(code, sizeof code, "H56.14-%06d", i);
+		id = id_of(f->s, code);
+		assert_string_equal(id, ID_A);
+		free(id);
+	}
+	assert_int_equal(found(f->s, ID_A), 100);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 2000);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(DISTINCT applicant_id),"
+					       " count(DISTINCT substr(applicant_id, 1, 29))"
+					       " FROM dossiers",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 100);
+	/* "enc1:" and the nonce's 24 hex digits: never the same twice */
+	assert_int_equal(sqlite3_column_int(st, 1), 100);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 static void
 test_without_key_nothing_opens(void **state)
 {
@@ -433,6 +473,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_sealed_round_trip_and_search),
+		T(test_sealed_values_all_differ),
 		T(test_without_key_nothing_opens),
 		T(test_other_key_forgets),
 		T(test_clear_rows_sealed_when_key_arrives),
