@@ -11,7 +11,6 @@
 #include "auth/auth.h"
 
 #include <jansson.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "auth/auth_int.h"
+#include "core/jsonmem.h"
 #include "core/xalloc.h"
 
 mc_time
@@ -89,21 +89,12 @@ auth_status_name(enum auth_status status)
 }
 
 
-/* ---- jansson wipe-on-free --------------------------------------------- */
-
-static void
-wiping_free(void *p)
-{
-	if (p == NULL)
-		return;
-	explicit_bzero(p, malloc_usable_size(p));
-	free(p);
-}
+/* ---- jansson's allocator ---------------------------------------------- */
 
 void
 auth_json_wipe_on_free(void)
 {
-	json_set_alloc_funcs(malloc, wiping_free);
+	json_set_alloc_funcs(jsonmem_malloc, jsonmem_free);
 }
 
 /* ---- lifecycle -------------------------------------------------------- */

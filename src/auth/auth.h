@@ -180,8 +180,9 @@ enum mc_errc auth_transport_errc(const struct auth *auth);
 int auth_get_system(const struct auth *auth, size_t i, struct auth_system_info *info);
 
 /*
- * Make jansson wipe what it frees (tokens pass through parsed JSON).  Call
- * once at start, before any JSON is allocated; process-wide.
+ * Make jansson wipe what it frees (tokens pass through parsed JSON) and cut
+ * the documents parsed in an arena from chunks (core/jsonmem.h).  Call once,
+ * before the first document that may hold a secret; process-wide.
  */
 void auth_json_wipe_on_free(void);
 
