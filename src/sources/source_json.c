@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/jsonmem.h"
 #include "core/xalloc.h"
 #include "sources/source_int.h"
 
@@ -719,19 +720,27 @@ src_json_parse(const struct source *src, const char *body, size_t len, bool *rep
 	       char **cause)
 {
 	size_t fixed_len = 0;
-	char *fixed = repair_utf8(body, len, &fixed_len);
+	char *fixed;
 	json_error_t err;
 	json_t *root;
 
-	*repaired = fixed != NULL;
+	*repaired = false;
 	if (len == 0) {
 		*cause = src_cause(src, "empty reply where JSON was expected");
-		free(fixed);
 		return NULL;
 	}
-	root = json_loadb(fixed != NULL ? fixed : body, fixed != NULL ? fixed_len : len,
-			  JSON_ALLOW_NUL, &err);
-	free(fixed);
+	/* a page's values are all freed together (jsonmem.h) */
+	jsonmem_arena_begin();
+	root = src_json_fast(body, len);
+	if (root == NULL) {
+		/* not the plain case: jansson decides, after the repair */
+		fixed = repair_utf8(body, len, &fixed_len);
+		*repaired = fixed != NULL;
+		root = json_loadb(fixed != NULL ? fixed : body, fixed != NULL ? fixed_len : len,
+				  JSON_ALLOW_NUL, &err);
+		free(fixed);
+	}
+	jsonmem_arena_end();
 	if (root == NULL) {
 		/* err.text may quote the input: keep only the position */
 		*cause = src_cause(src, "malformed JSON reply (line %d, column %d)", err.line,
