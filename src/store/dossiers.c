@@ -42,9 +42,9 @@ enum {
 	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, CASE WHEN ?25 > 0 THEN ?22 END," \
 	" ?29)"
 
-/* A dossier not stored yet (the code was just looked up): a plain insert,
- * without the upsert's conflict handling and RETURNING. */
-static const char insert_sql[] = INSERT_SQL;
+/* A dossier not stored yet, most likely: inserted without the upsert's
+ * update and RETURNING; nothing happens when the code is stored. */
+static const char insert_sql[] = INSERT_SQL " ON CONFLICT (code) DO NOTHING";
 
 static const char upsert_sql[] =
 	INSERT_SQL
@@ -314,8 +314,9 @@ insert_children(struct store *s, int64_t id, const struct dossier *d)
 	return 0;
 }
 
-/* Insert (`fresh`: the code is not stored) or update the row itself; *id
- * is its rowid. */
+/* Insert (`fresh`: the code is most likely not stored) or update the row
+ * itself; *id is its rowid.  0, 1 when `fresh` and the code is stored after
+ * all (nothing written), or -1. */
 static int
 upsert_row(struct store *s, const struct dossier *d, const char *search, bool fresh,
 	   int64_t *id)
@@ -363,6 +364,8 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, bool fr
 	if (fresh) {
 		if (store_step_done(s, st, "saving a dossier") != 0)
 			return -1;
+		if (sqlite3_changes(s->db) == 0)
+			return 1;
 		*id = sqlite3_last_insert_rowid(s->db);
 		return 0;
 	}
@@ -458,6 +461,7 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 	char *search = NULL, *old_search = NULL;
 	int64_t id = 0, old_id = 0;
 	int found, ret = -1;
+	bool existed;
 	/* in a cache batch a failure fails the whole batch (store.h): the
 	 * savepoint, and the copy of every page it touched, are not needed */
 	bool savepoint = !s->in_batch || (s->batch_flags & STORE_BATCH_CACHE) == 0;
@@ -468,18 +472,26 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 		return -1;
 	search = store_search_text(s, d->code, d->applicant_name, d->procedure_name,
 				   d->applicant_id);
-	found = stored_row(s, d->code, &old_id, &old_search);
+	/* a new dossier first: the unique index answers whether it is one, in
+	 * the same step that inserts it (a first sync is all new ones) */
+	found = upsert_row(s, d, search, true, &id);
 	if (found < 0)
 		goto out;
-	/* the update trigger takes the old text out of the index: a row still
-	 * pending is not in it yet */
-	if (found == 0 && strcmp(old_search != NULL ? old_search : "", search) != 0 &&
-	    store_fts_flush(s) != 0)
-		goto out;
-	if (upsert_row(s, d, search, found == 1, &id) != 0)
-		goto out;
-	if (found == 0) {
-		if (delete_children(s, id, d->lists_absent) != 0)
+	existed = found == 1;
+	if (existed) {
+		found = stored_row(s, d->code, &old_id, &old_search);
+		if (found != 0) {
+			if (found > 0)
+				store_failf(s, "saving a dossier: %s vanished", d->code);
+			goto out;
+		}
+		/* the update trigger takes the old text out of the index: a
+		 * row still pending is not in it yet */
+		if (strcmp(old_search != NULL ? old_search : "", search) != 0 &&
+		    store_fts_flush(s) != 0)
+			goto out;
+		if (upsert_row(s, d, search, false, &id) != 0 ||
+		    delete_children(s, id, d->lists_absent) != 0)
 			goto out;
 	} else {
 		sqlite3_stmt *st = store_stmt(s, "INSERT INTO temp.fts_pending (id) VALUES (?1)");
