@@ -68,6 +68,17 @@ struct store {
 	int64_t walk_rows;      /* offset + the page's rows */
 	bool walk_ended;
 	int64_t walk_version;   /* the store's data version then */
+	/* The rows matching the last words searched the selective way, kept
+	 * in temp.narrow for the next keystroke (inbox.c, "narrowing"): the
+	 * filters they were found with, the words' needles (each followed
+	 * by '\n'), how many rows, the data version after (0: none kept), and
+	 * whether temp.narrow can be used here (0 not tried, 1 yes, -1 no). */
+	char narrow_filters[256];
+	char narrow_needles[512];
+	int64_t narrow_rows;
+	int64_t narrow_version;
+	int narrow_ready;
+	long narrowed;          /* pages answered so (tests) */
 	unsigned long tick;
 	struct store_protect *protect; /* protect.c: sealed ID numbers; NULL: clear */
 	bool read_only;         /* opened read-only (a read-only or full disk) */

@@ -28,8 +28,11 @@
 #include "core/dossier.h"
 #include "store/store.h"
 
-/* In test builds inbox.c exports this: 0 automatic, 1 ordered, 2 selective. */
+/* In test builds inbox.c exports these: 0 automatic, 1 ordered, 2 selective,
+ * 3 selective and narrowing the last search's rows; and how many pages were
+ * answered by narrowing. */
 void store_inbox_force_plan(struct store *s, int plan);
+long store_inbox_narrowed(const struct store *s);
 
 #define NOW ((mc_time)1773280800) /* 2026-03-12 09:00 +07:00 */
 #define HOUR 3600

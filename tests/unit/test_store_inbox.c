@@ -595,6 +595,98 @@ test_count_within(void **state)
 	store_close(s);
 }
 
+/*
+ * Narrowing (inbox.c): a keystroke that only narrows the last search is
+ * answered from that search's rows.  Along a clerk's typing - letters
+ * added, a space, a letter deleted, the words' order changed, a digit word
+ * growing from a word start ("01": no word starts so) to "anywhere" ("012"
+ * is in N0012), a dossier arriving, a filter,
+ * another sort, the next page - every page and count is the one the FTS
+ * index gives without narrowing, and most keystrokes were narrowed.
+ */
+static void
+test_narrowing_keeps_answers(void **state)
+{
+	static const char *const families[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Đỗ"};
+	static const char *const middles[] = {"Văn", "Thị", "Ngọc", "Đức"};
+	static const char *const givens[] = {"Đường", "Dương", "Hoa", "Hòa", "Lan",
+					     "Duyên", "An", "Anh", "Vân", "Dũng"};
+	static const char *const typed[] = {
+		"n", "ng", "ngu", "nguyen", "nguyen ", "nguyen v", "nguyen va", "nguyen van",
+		"nguyen van d", "nguyen van du", "nguyen van duo", "nguyen van du",
+		"nguyen van duong", "van nguyen", "van nguyen d", "tran", "tran t", "tran th",
+		"tran thi", "tran thi hoa", "@add", "tran thi hoa", "tran thi hoa x", "01",
+		"012", "0123", "00", "000", "0001", "n001", "n0012", "h", "ha", "@tinh", "tran", "tran thi",
+		"@desc", "tran thi", "tran thi h", "@page", "tran thi h", "do duc an",
+		"do duc anh", "do duc an",
+	};
+	struct store *s = open_ok(":memory:");
+	struct store_query q;
+	char code[32];
+	const char *source = NULL;
+	bool desc = false;
+	int offset = 0, n_added = 0;
+
+	(void)state;
+	for (int i = 0; i < 800; i++) {
+		char name[96];
+
+		snprintf(code, sizeof code, "N%04d", i);
+		snprintf(name, sizeof name, "%s %s %s", families[i % 5], middles[(i / 5) % 4],
+			 givens[(i / 20) % 10]);
+		add(s, code, i % 3 ? "tuphap" : "tinh", name, 2 + i % 8, NOW + (i % 37) * DAY);
+	}
+	for (size_t k = 0; k < sizeof typed / sizeof typed[0]; k++) {
+		struct codes narrowed, plain;
+		int64_t n_narrowed, n_plain;
+
+		if (strcmp(typed[k], "@add") == 0) {
+			/* a dossier arrives between two keystrokes */
+			snprintf(code, sizeof code, "N9%03d", n_added++);
+			add(s, code, "tinh", "Trần Thị Hoa", 4, NOW - DAY);
+			continue;
+		}
+		if (strcmp(typed[k], "@tinh") == 0) {
+			source = "tinh";
+			continue;
+		}
+		if (strcmp(typed[k], "@desc") == 0) {
+			desc = true;
+			continue;
+		}
+		if (strcmp(typed[k], "@page") == 0) {
+			offset = 7;
+			continue;
+		}
+		store_query_init(&q, NOW);
+		q.search = typed[k];
+		q.source = source;
+		q.descending = desc;
+		q.offset = offset;
+		q.limit = 20;
+		codes_of(s, &q, 3, &narrowed);
+		codes_of(s, &q, 2, &plain);
+		if (strcmp(narrowed.buf, plain.buf) != 0)
+			fail_msg("\"%s\": narrowed [%s], the FTS index [%s]", typed[k],
+				 narrowed.buf, plain.buf);
+		if (offset == 0) {
+			/* the count right after the page, as the console asks */
+			q.limit = 20;
+			store_inbox_force_plan(s, 3);
+			assert_int_equal(store_inbox_count(s, &q, 0, &n_narrowed), 0);
+			store_inbox_force_plan(s, 2);
+			assert_int_equal(store_inbox_count(s, &q, 0, &n_plain), 0);
+			store_inbox_force_plan(s, 0);
+			if (n_narrowed != n_plain)
+				fail_msg("\"%s\": narrowed count %lld, the FTS index's %lld",
+					 typed[k], (long long)n_narrowed, (long long)n_plain);
+		}
+	}
+	/* most keystrokes only narrowed the one before */
+	assert_true(store_inbox_narrowed(s) >= 15);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -611,6 +703,7 @@ main(void)
 		cmocka_unit_test(test_sorts),
 		cmocka_unit_test(test_paging),
 		cmocka_unit_test(test_count_within),
+		cmocka_unit_test(test_narrowing_keeps_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
