@@ -100,6 +100,8 @@ hex4(const unsigned char *s, unsigned *out)
 static void
 put(struct fast *f, size_t *len, const void *src, size_t n)
 {
+	if (n == 0)
+		return;
 	if (*len + n > f->cap) {
 		f->cap = (*len + n) * 2;
 		f->buf = xrealloc(f->buf, f->cap);
