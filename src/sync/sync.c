@@ -670,9 +670,70 @@ is_coordination_name(const struct sync *s, const char *name)
 	return false;
 }
 
-/* Apply one page; -1 on a store error. */
+/*
+ * Which of a job's waiting dossiers a later record of the same dossier, in
+ * the same waiting pages, replaces whole: a flag per record in page order,
+ * or NULL when none is.  A system's change feed lists a dossier once per
+ * change, and a first sync reads about one record in five twice; applying
+ * the older one only for the newer to replace it cost an update each.  The
+ * merge (merge.c) takes the incoming record over the stored one, keeping
+ * only the coordination status and the lists a record does not carry; so
+ * skipping a record leaves the same row when the later one carries every
+ * list it carries.  All waiting pages go into one transaction: the later
+ * record is applied with the earlier one or neither is.  The coordination
+ * system's copies are not skipped (their merge keeps the stored record).
+ */
+static bool *
+replaced_records(const struct job *j)
+{
+	const struct dossier **all;
+	size_t n = 0, cap = 4, k = 0;
+	uint32_t *slot;
+	bool *replaced = NULL;
+
+	if (j->src->coordination)
+		return NULL;
+	for (const struct pending *p = j->head; p != NULL; p = p->next)
+		n += p->page.n_items;
+	if (n < 2)
+		return NULL;
+	while (cap < 2 * n)
+		cap *= 2;
+	all = xcalloc(n, sizeof *all);
+	slot = xcalloc(cap, sizeof *slot); /* record index + 1; 0 empty */
+	for (const struct pending *p = j->head; p != NULL; p = p->next) {
+		for (size_t i = 0; i < p->page.n_items; i++, k++) {
+			const struct dossier *d = &p->page.items[i];
+			size_t at;
+
+			all[k] = d;
+			if (d->code == NULL)
+				continue;
+			for (at = code_hash(d->code) & (cap - 1); slot[at] != 0;
+			     at = (at + 1) & (cap - 1)) {
+				const struct dossier *was = all[slot[at] - 1];
+
+				if (strcmp(was->code, d->code) != 0)
+					continue;
+				if ((d->lists_absent & ~was->lists_absent) == 0) {
+					if (replaced == NULL)
+						replaced = xcalloc(n, sizeof *replaced);
+					replaced[slot[at] - 1] = true;
+				}
+				break;
+			}
+			slot[at] = (uint32_t)(k + 1);
+		}
+	}
+	free(slot);
+	free(all);
+	return replaced;
+}
+
+/* Apply one page, but its records `replaced` flags (NULL: none); -1 on a
+ * store error. */
 static int
-apply_page(struct sync *s, struct job *j, struct source_page *page)
+apply_page(struct sync *s, struct job *j, struct source_page *page, const bool *replaced)
 {
 	bool coord = j->src->coordination;
 
@@ -681,6 +742,9 @@ apply_page(struct sync *s, struct job *j, struct source_page *page)
 		struct dossier existing, out;
 		int found;
 		enum sync_merge_result r;
+
+		if (replaced != NULL && replaced[i])
+			continue; /* a later record of it follows */
 
 		if (coord) {
 			/* merge.c's rule, without reading the record whole: the
@@ -836,10 +900,14 @@ sync_flush(struct sync *s)
 		goto failed; /* as a failed commit: or `motcua sync` would spin */
 	for (size_t i = 0; i < s->n_jobs && rc == 0; i++) {
 		struct job *j = &s->jobs[i];
+		bool *replaced = replaced_records(j);
+		size_t done = 0;
+
 		applied = applied || j->head != NULL;
 		while (j->head != NULL && rc == 0) {
 			struct pending *p = j->head;
-			rc = apply_page(s, j, &p->page);
+			rc = apply_page(s, j, &p->page, replaced != NULL ? replaced + done : NULL);
+			done += p->page.n_items;
 			if (rc == 0)
 				rc = save_state(s, j, p->page.next_watermark, false);
 			j->head = p->next;
@@ -848,6 +916,7 @@ sync_flush(struct sync *s)
 			source_page_release(&p->page);
 			free(p);
 		}
+		free(replaced);
 		if (rc == 0 && j->state_dirty && !job_active(j)) {
 			rc = save_state(s, j, NULL, true);
 			j->state_dirty = false;

@@ -587,6 +587,97 @@ engine_hostile_feeds_end(void **state)
 	ground_down(&g);
 }
 
+/*
+ * A change feed lists a dossier once per change: "repeat" sends F-0 twice
+ * and F-1 twice on one page.  F-0's later record carries its lists: only it
+ * is applied (one new dossier, its history).  F-1's later record carries no
+ * history: the earlier one is applied first and its history stays.
+ */
+static int
+repeat_pull_parse(struct source *src, const struct net_response *resp, const char *wm,
+		  struct source_page *page, char **cause)
+{
+	static const struct {
+		const char *code;
+		int status, events;
+		bool no_history;
+	} recs[] = {
+		{"F-0", 2, 1, false}, {"F-1", 2, 2, false},
+		{"F-0", 4, 3, false}, {"F-1", 5, 0, true},
+	};
+
+	(void)src;
+	if (resp->result != NET_OK || resp->status != 200) {
+		*cause = xstrdup("status");
+		return SOURCE_PARSE_ERROR;
+	}
+	if (wm != NULL) {
+		page->next_watermark = xstrdup(wm);
+		return SOURCE_PARSE_OK;
+	}
+	page->items = xcalloc(4, sizeof *page->items);
+	for (size_t i = 0; i < 4; i++) {
+		struct dossier *d = &page->items[page->n_items++];
+
+		fill(d, recs[i].code, "repeat", recs[i].status);
+		for (int e = 0; e < recs[i].events; e++)
+			dossier_add_event(d, at("2026-03-12 09:00") + e, "cb", "ubnd", "bước", 2);
+		if (recs[i].no_history)
+			d->lists_absent = DOSSIER_LIST_HISTORY;
+	}
+	page->next_watermark = xstrdup("1");
+	return SOURCE_PARSE_OK;
+}
+
+static const struct source_ops repeat_ops = {
+	.dialect = "repeat",
+	.pull_request = fake_pull_request,
+	.pull_parse = repeat_pull_parse,
+};
+
+static void
+engine_feed_repeats(void **state)
+{
+	struct ground g;
+	struct sync_options so = {0};
+	struct source *src = xcalloc(1, sizeof *src);
+	struct source_link *link;
+	struct sync_report rep;
+	struct sync *s;
+	struct dossier d;
+
+	(void)state;
+	ground_up(&g);
+	so.net = g.net;
+	so.store = g.st;
+	s = sync_new(&so);
+	src->ops = &repeat_ops;
+	src->name = xstrdup("repeat");
+	src->dialect = xstrdup("repeat");
+	src->base_url = xstrdup(g.base);
+	link = source_link_new(src, &(struct source_link_options){.net = g.net,
+								   .tokens = &tokens});
+	assert_int_equal(sync_add_source(s, link), 0);
+	assert_int_equal(sync_run(s, NULL), 0);
+	assert_int_equal(sync_reports(s, &rep, 1), 1);
+	assert_true(rep.ok);
+	assert_int_equal(rep.n_seen, 4);
+	/* F-0 once (its later record), F-1 twice (new, then changed) */
+	assert_int_equal(rep.n_new, 2);
+	assert_int_equal(rep.n_changed, 1);
+	assert_int_equal(store_dossier_load(g.st, "F-0", &d), 0);
+	assert_int_equal(d.status, 4);
+	assert_int_equal((int)d.n_history, 3);
+	dossier_release(&d);
+	assert_int_equal(store_dossier_load(g.st, "F-1", &d), 0);
+	assert_int_equal(d.status, 5);
+	assert_int_equal((int)d.n_history, 2); /* kept from the earlier record */
+	dossier_release(&d);
+	sync_free(s);
+	source_link_free(link);
+	ground_down(&g);
+}
+
 static void
 count_grew(void *ctx, const struct sync_event *ev)
 {
@@ -893,6 +984,7 @@ main(void)
 		cmocka_unit_test(catalogue_file),
 		cmocka_unit_test(engine_pages_watermarks_failures),
 		cmocka_unit_test(engine_hostile_feeds_end),
+		cmocka_unit_test(engine_feed_repeats),
 		cmocka_unit_test(engine_total_grew),
 		cmocka_unit_test(engine_from_start),
 		cmocka_unit_test(engine_supplement_in_queue),
