@@ -47,34 +47,6 @@ skip_space(struct fast *f)
 		f->p++;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left, s[0] >= 0x80), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], cp;
-	size_t len;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 static int
 hex4(const unsigned char *s, unsigned *out)
 {
@@ -135,7 +107,7 @@ fast_string(struct fast *f, const char **s, size_t *len)
 		if (*f->p == '"')
 			break;
 		if (*f->p >= 0x80) {
-			size_t k = utf8_len(f->p, (size_t)(f->end - f->p));
+			size_t k = src_utf8_len(f->p, (size_t)(f->end - f->p));
 
 			if (k == 0)
 				return -1;

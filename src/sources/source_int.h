@@ -133,6 +133,10 @@ json_t *src_path(json_t *root, const char *path);
 json_t *src_json_parse(const struct source *src, const char *body, size_t len,
 		       bool *repaired, char **cause);
 
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), 0 when it is
+ * not one (overlong, a surrogate, past U+10FFFF, cut short). */
+size_t src_utf8_len(const unsigned char *s, size_t n);
+
 /* The same values json_loadb() makes of a well-formed body, read faster;
  * NULL for anything it does not take, when json_loadb() must decide
  * (json_fast.c). */

@@ -647,9 +647,8 @@ src_path(json_t *root, const char *path)
 
 /* ---- parsing a body -------------------------------------------------------- */
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
+size_t
+src_utf8_len(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 	size_t len;
@@ -688,7 +687,7 @@ repair_utf8(const char *body, size_t len, size_t *out_len)
 	size_t j = 0;
 
 	while (i < len) {
-		size_t k = utf8_seq(s + i, len - i);
+		size_t k = src_utf8_len(s + i, len - i);
 		if (k == 0) {
 			bad++;
 			k = 1;
@@ -699,7 +698,7 @@ repair_utf8(const char *body, size_t len, size_t *out_len)
 		return NULL;
 	out = xmalloc(len + bad * 2 + 1);
 	for (i = 0; i < len;) {
-		size_t k = utf8_seq(s + i, len - i);
+		size_t k = src_utf8_len(s + i, len - i);
 		if (k == 0) {
 			memcpy(out + j, U_FFFD, 3);
 			j += 3;
