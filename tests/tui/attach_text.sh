@@ -72,6 +72,16 @@ press_o() {
 }
 # The pager's marker on a screen the console has left.
 in_pager() {
+	# the pager has run once it noted its file: the terminal's main screen
+	# shows the last pager's lines as soon as curses steps aside, before
+	# the new one is started (a C-c then would end the console's child
+	# before it became the pager)
+	i=0
+	while [ ! -s "$T/seen.path" ] && [ $i -lt $(( 20 * PER_S * SLOW )) ]; do
+		sleep $POLL
+		i=$((i + 1))
+	done
+	[ -s "$T/seen.path" ] || fail "the pager was not started"
 	wait_for 'PAGER-MARK Ghi chú của cán bộ tiếp nhận' 20
 	screen | grep -q "^Hồ sơ $pick" && fail "the detail is still on the screen under the pager"
 	true
