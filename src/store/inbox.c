@@ -10,9 +10,10 @@
  * query's thresholds `now` and `soon_end` (core's deadline_horizon_at()
  * makes them); nothing about "overdue" is ever stored.  This file never
  * reads or writes whole dossiers (dossiers.c does) and has no statistics
- * (stats.c).
+ * (stats.c); a keystroke that narrows the last search is answered in
+ * inbox_narrow.c, when this file's plans say so.
  */
-#include "store/store_int.h"
+#include "store/inbox_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,30 +25,6 @@
 #include "core/unittest.h" /* IWYU pragma: keep */
 #include "core/xalloc.h"
 #include "store/protect_int.h"
-
-/* Parameter numbers used by the generated SQL. */
-enum {
-	P_NOW = 1,      /* due class: now */
-	P_SOON_END,     /* due class: the end of "coming due", store_soon_end() */
-	P_SOURCE,
-	P_STATUS,
-	P_PROCEDURE,
-	P_FIELD,
-	P_AREA,
-	P_MATCH,        /* FTS5 query of the long words */
-	P_LIMIT,
-	P_OFFSET,
-	P_ID,           /* one row by id */
-	P_NEEDLE0,      /* needle of search word i: P_NEEDLE0 + i */
-	P_AFTER = P_NEEDLE0 + 16, /* new arrivals: row ids after this (MAX_WORDS) */
-};
-#define SQL_MAX 2048
-
-/* 2^60 and 2^61, as in store_int.h, for splicing into SQL text. */
-#define DUE_NONE_SQL "1152921504606846976"
-#define DUE_FINISHED_SQL "2305843009213693952"
-_Static_assert(STORE_DUE_KEY_NONE == 1152921504606846976LL, "DUE_NONE_SQL");
-_Static_assert(STORE_DUE_KEY_FINISHED == 2305843009213693952LL, "DUE_FINISHED_SQL");
 
 static const char *const due_class_names[] = {
 	[STORE_DUE_ANY] = "any",         [STORE_DUE_OVERDUE] = "overdue",
@@ -65,24 +42,7 @@ static const char *const due_class_where[] = {
 	[STORE_DUE_FINISHED] = "due_key >= " DUE_FINISHED_SQL,
 };
 
-#define DUE_CLASS_SQL                                                            \
-	"CASE WHEN due_key >= " DUE_FINISHED_SQL " THEN 5"                      \
-	" WHEN due_key >= " DUE_NONE_SQL " THEN 4"                               \
-	" WHEN due_key < ?1 THEN 1 WHEN due_key < ?2 THEN 2 ELSE 3 END"
-_Static_assert(STORE_DUE_FINISHED == 5 && STORE_DUE_NONE == 4 && STORE_DUE_OVERDUE == 1 &&
-		       STORE_DUE_SOON == 2 && STORE_DUE_OK == 3,
-	       "DUE_CLASS_SQL numbers");
-
-/* Each sort: its name, ORDER BY terms (ties broken by id, so pages are
- * stable) and the index that yields that order (schema.c). */
-struct sort_entry {
-	const char *name;
-	const char *asc;
-	const char *desc;
-	const char *index;
-};
-
-static const struct sort_entry sorts[] = {
+const struct sort_entry inbox_sorts[] = {
 	[STORE_SORT_DUE] = {"due", "due_key, id", "due_key DESC, id DESC",
 			    "dossiers_due_search"},
 	[STORE_SORT_RECEIVED] = {"received", "received_at, id", "received_at DESC, id DESC",
@@ -104,7 +64,7 @@ static const struct sort_entry sorts[] = {
 	[STORE_SORT_AREA] = {"area", "area, due_key, id", "area DESC, due_key DESC, id DESC",
 			     "dossiers_area"},
 };
-_Static_assert(sizeof sorts / sizeof sorts[0] == STORE_SORTS, "a sort without its entry");
+_Static_assert(sizeof inbox_sorts / sizeof inbox_sorts[0] == STORE_SORTS, "a sort without its entry");
 
 /* The inbox columns, in struct store_row order. */
 enum {
@@ -112,13 +72,6 @@ enum {
 	R_RAW_STATUS, R_AREA, R_STATUS, R_COORD_STATUS, R_RECEIVED_AT, R_SOURCE_DUE_AT,
 	R_DUE_AT, R_FINISHED_AT, R_DUE_CLASS,
 };
-
-#define ROW_COLUMNS                                                                  \
-	"code, source, procedure_code, procedure_name, applicant_name, raw_status,"  \
-	" area, status, coord_status, received_at, source_due_at, due_at, finished_at, " \
-	DUE_CLASS_SQL
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *
 store_due_class_name(enum store_due_class c)
@@ -140,16 +93,16 @@ store_due_class_from_name(const char *name)
 const char *
 store_sort_name(enum store_sort s)
 {
-	if ((size_t)s >= NELEM(sorts))
+	if ((size_t)s >= NELEM(inbox_sorts))
 		return "?";
-	return sorts[s].name;
+	return inbox_sorts[s].name;
 }
 
 int
 store_sort_from_name(const char *name)
 {
-	for (size_t i = 0; name != NULL && i < NELEM(sorts); i++)
-		if (strcmp(name, sorts[i].name) == 0)
+	for (size_t i = 0; name != NULL && i < NELEM(inbox_sorts); i++)
+		if (strcmp(name, inbox_sorts[i].name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -173,46 +126,15 @@ store_soon_end(mc_time now, mc_time soon_end)
 /* ------------------------------------------------------------------ */
 /* Building the statement                                              */
 
-/*
- * How a query is answered.  SQLite's planner does not know how many rows a
- * search word or a filter value selects, and guessing wrong costs 100 ms on
- * 100,000 rows in either direction: walking the sort index for a rare word
- * reads everything, and fetching 40,000 "nguyen" rows to sort them for a
- * 50-row page is as bad.  So a page is first tried the ordered way under a
- * small time budget (dense matches finish long before it), and only when the
- * budget runs out is it answered the selective way, which is then cheap
- * because few rows match.  The budget bounds the waste.
- */
-enum plan {
-	PLAN_NATURAL,   /* as written; the planner chooses */
-	PLAN_ORDERED,   /* walk the sort's index in order, testing each row */
-	PLAN_SELECTIVE, /* FTS and filter indexes first, then sort */
-};
-
-enum shape {
-	SHAPE_ROWS,     /* the inbox columns */
-	SHAPE_IDS,      /* row ids only (the ordered probe) */
-	SHAPE_COUNT,    /* count(*) */
-	SHAPE_NARROW,   /* the matching row ids into temp.narrow (narrowing) */
-};
-
 /* The ordered try's budget at 100,000 dossiers; it grows with the square
  * root of the store's size up to PLAN_BUDGET_MAX_MS (plan_budget()). */
 #define PLAN_BUDGET_MS 2.0
 #define PLAN_BUDGET_MAX_MS 8.0
 #define PLAN_BUDGET_ROWS 100000.0
 #define PLAN_PROGRESS_OPS 200
-#define MAX_WORDS 16
-_Static_assert(P_AFTER == P_NEEDLE0 + MAX_WORDS && P_AFTER == 28, "P_AFTER is ?28");
 
-struct sqlbuf {
-	char text[SQL_MAX];
-	size_t len;
-	bool overflow;
-};
-
-static void
-sql_add(struct sqlbuf *b, const char *s)
+void
+inbox_sql_add(struct sqlbuf *b, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -223,23 +145,6 @@ sql_add(struct sqlbuf *b, const char *s)
 	memcpy(b->text + b->len, s, n + 1);
 	b->len += n;
 }
-
-/*
- * The folded search text, word by word.  A word of letters matches the
- * start of a word: "uyen" is the name Uyên, not the tail of every Nguyễn,
- * and while the clerk types "nguyen van d" the "d" is the beginning of a
- * name.  A word with a digit of three characters or more matches anywhere,
- * so the end of a code ("00042") or of an ID number finds its dossier.
- * The stored text puts two spaces before every word (dossiers.c), so every
- * search word is a trigram phrase the FTS index can answer: " uyen", " xu",
- * "  d", and "00042" as it is.
- */
-struct search_terms {
-	char *folded;                   /* owns the words */
-	char *match;                    /* FTS5 query: one phrase per word */
-	char *needle[MAX_WORDS];        /* what motcua_has() looks for, per word */
-	size_t n;
-};
 
 static size_t
 utf8_chars(const char *s)
@@ -329,8 +234,8 @@ search_terms_init(struct search_terms *t, struct store *s, const char *search)
 static void
 add_cond(struct sqlbuf *b, bool *first, const char *cond)
 {
-	sql_add(b, *first ? " WHERE " : " AND ");
-	sql_add(b, cond);
+	inbox_sql_add(b, *first ? " WHERE " : " AND ");
+	inbox_sql_add(b, cond);
 	*first = false;
 }
 
@@ -401,43 +306,43 @@ static void
 build_sql(struct sqlbuf *b, const struct store_query *q, const struct search_terms *t,
 	  enum plan plan, enum shape shape, bool capped)
 {
-	size_t sort = (size_t)q->sort < NELEM(sorts) ? (size_t)q->sort : STORE_SORT_DUE;
+	size_t sort = (size_t)q->sort < NELEM(inbox_sorts) ? (size_t)q->sort : STORE_SORT_DUE;
 
 	switch (shape) {
 	case SHAPE_ROWS:
-		sql_add(b, "SELECT " ROW_COLUMNS " FROM dossiers");
+		inbox_sql_add(b, "SELECT " ROW_COLUMNS " FROM dossiers");
 		break;
 	case SHAPE_IDS:
-		sql_add(b, "SELECT id FROM dossiers");
+		inbox_sql_add(b, "SELECT id FROM dossiers");
 		break;
 	case SHAPE_COUNT:
-		sql_add(b, capped ? "SELECT count(*) FROM (SELECT 1 FROM dossiers"
+		inbox_sql_add(b, capped ? "SELECT count(*) FROM (SELECT 1 FROM dossiers"
 				  : "SELECT count(*) FROM dossiers");
 		break;
 	case SHAPE_NARROW:
-		sql_add(b, "INSERT INTO temp.narrow SELECT id FROM dossiers");
+		inbox_sql_add(b, "INSERT INTO temp.narrow SELECT id FROM dossiers");
 		break;
 	}
 	if (plan == PLAN_ORDERED) {
-		sql_add(b, " INDEXED BY ");
-		sql_add(b, shape == SHAPE_COUNT ? sorts[STORE_SORT_DUE].index : sorts[sort].index);
+		inbox_sql_add(b, " INDEXED BY ");
+		inbox_sql_add(b, shape == SHAPE_COUNT ? inbox_sorts[STORE_SORT_DUE].index : inbox_sorts[sort].index);
 	}
 	build_where(b, q, t, plan);
 	if (shape == SHAPE_NARROW) {
-		sql_add(b, " LIMIT ?9");
+		inbox_sql_add(b, " LIMIT ?9");
 		return;
 	}
 	if (shape == SHAPE_COUNT) {
 		if (capped)
-			sql_add(b, " LIMIT ?9)");
+			inbox_sql_add(b, " LIMIT ?9)");
 		return;
 	}
-	sql_add(b, " ORDER BY ");
+	inbox_sql_add(b, " ORDER BY ");
 	/* A unary + keeps the planner from walking the sort index. */
 	if (plan == PLAN_SELECTIVE)
-		sql_add(b, "+");
-	sql_add(b, q->descending ? sorts[sort].desc : sorts[sort].asc);
-	sql_add(b, " LIMIT ?9 OFFSET ?10");
+		inbox_sql_add(b, "+");
+	inbox_sql_add(b, q->descending ? inbox_sorts[sort].desc : inbox_sorts[sort].asc);
+	inbox_sql_add(b, " LIMIT ?9 OFFSET ?10");
 }
 
 static void
@@ -473,8 +378,8 @@ bind_query(sqlite3_stmt *st, const struct store_query *q, const struct search_te
 }
 
 /* Prepare (from the cache) and bind the statement of a plan and shape. */
-static sqlite3_stmt *
-prepare(struct store *s, const struct store_query *q, const struct search_terms *t,
+sqlite3_stmt *
+inbox_prepare(struct store *s, const struct store_query *q, const struct search_terms *t,
 	enum plan plan, enum shape shape, bool capped)
 {
 	struct sqlbuf b = {.len = 0};
@@ -641,8 +546,8 @@ row_from_stmt(sqlite3_stmt *st, struct store_row *r)
 }
 
 /* Stream the rows of a statement to fn.  Returns 0, or -1 with the error set. */
-static int
-stream_rows(struct store *s, sqlite3_stmt *st, store_row_fn fn, void *ctx)
+int
+inbox_stream_rows(struct store *s, sqlite3_stmt *st, store_row_fn fn, void *ctx)
 {
 	int rc;
 
@@ -671,7 +576,7 @@ static int
 page_ids(struct store *s, const struct store_query *q, const struct search_terms *t,
 	 enum plan plan, double budget_ms, int64_t **ids, size_t *n, double *ms)
 {
-	sqlite3_stmt *st = prepare(s, q, t, plan, SHAPE_IDS, false);
+	sqlite3_stmt *st = inbox_prepare(s, q, t, plan, SHAPE_IDS, false);
 	bool budgeted = budget_ms > 0;
 	struct budget b;
 	size_t cap = 0;
@@ -754,8 +659,8 @@ natural_is_ordered(const struct store_query *q)
 }
 
 /* What has changed the store since: this connection's writes and others'. */
-static int64_t
-data_version(struct store *s)
+int64_t
+inbox_data_version(struct store *s)
 {
 	sqlite3_stmt *st = store_stmt(s, "PRAGMA data_version");
 	int64_t v = -1;
@@ -784,7 +689,7 @@ walk_note(struct store *s, const struct store_query *q, const struct search_term
 	s->walk_ms = ms;
 	s->walk_rows = off + rows;
 	s->walk_ended = rows < q->limit && (rows > 0 || off == 0);
-	s->walk_version = data_version(s);
+	s->walk_version = inbox_data_version(s);
 }
 
 /* The note above, if it is about these words and filters and nothing has
@@ -797,215 +702,7 @@ walk_known(struct store *s, const struct store_query *q, const struct search_ter
 	if (s->walk_key[0] == '\0')
 		return false;
 	query_key(key, sizeof key, q, t);
-	return strcmp(key, s->walk_key) == 0 && data_version(s) == s->walk_version;
-}
-
-/* ------------------------------------------------------------------ */
-/* Narrowing                                                           */
-
-/*
- * A clerk types a name a letter at a time, and each keystroke asks again.
- * When a search is answered the selective way (its matches are few and
- * scattered, so the ordered try ran out of time), its matching rows, up
- * to NARROW_MAX, are kept in temp.narrow.  A next query that can only
- * match fewer - the same filters, each word the same or longer at its end
- * ("tran thi h" -> "tran thi ho"), maybe a word more - is answered from
- * them: the rows that no longer match are dropped (motcua_has() on each,
- * as the ordered plan tests them), and the page is sorted from what is
- * left.  On 1,000,000 dossiers "tran thi h" costs the FTS index about
- * 30 ms; "tran thi ho" then costs a millisecond or two, and its count
- * nothing.  Any write to the store, another filter, a deleted letter or a
- * word that changed in the middle starts again from the FTS index.
- */
-#define NARROW_MAX 20000
-/* Tests: skip the ordered try, as on a large store where it runs out of
- * time, and narrow (store_inbox_force_plan(s, 3)). */
-#define PLAN_TEST_NARROW 3
-
-/* The query's filters, as narrow_filters records them (not its words). */
-static void
-filters_key(char *key, size_t size, const struct store_query *q)
-{
-	bool timed = q->due != STORE_DUE_ANY; /* the due class depends on now */
-
-	snprintf(key, size, "%s|%s|%d|%s|%s|%s|%d|%d|%lld|%lld|%lld", q->coordinated ? "c" : "",
-		 q->source ? q->source : "", q->status, q->procedure_code ? q->procedure_code : "",
-		 q->field_code ? q->field_code : "", q->area ? q->area : "", (int)q->due,
-		 (int)q->mismatch_only, timed ? (long long)q->now : 0LL,
-		 timed ? (long long)store_soon_end(q->now, q->soon_end) : 0LL,
-		 (long long)q->after_id);
-}
-
-/* t's needles, each followed by '\n', into buf; false when they do not fit. */
-static bool
-needles_join(const struct search_terms *t, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	for (size_t i = 0; i < t->n; i++) {
-		size_t n = strlen(t->needle[i]);
-
-		if (len + n + 2 > size || strchr(t->needle[i], '\n') != NULL)
-			return false;
-		memcpy(buf + len, t->needle[i], n);
-		buf[len + n] = '\n';
-		len += n + 1;
-	}
-	buf[len] = '\0';
-	return true;
-}
-
-/*
- * Can the new needle only match rows the old one matched?  A word start
- * (" van") is narrowed by a longer word start (" vang"); a needle matched
- * anywhere ("0042") by any needle that contains it.
- */
-static bool
-needle_narrows(const char *old, size_t old_len, const char *new)
-{
-	if (old[0] == ' ')
-		return new[0] == ' ' && strncmp(new, old, old_len) == 0;
-	return memmem(new, strlen(new), old, old_len) != NULL;
-}
-
-/* Can temp.narrow answer this query: 0 no, 1 it holds its very rows, 2
- * it holds them and more. */
-static int
-narrow_match(struct store *s, const struct store_query *q, const struct search_terms *t)
-{
-	char key[sizeof s->narrow_filters];
-	const char *old = s->narrow_needles;
-	size_t i = 0;
-	bool same = true;
-
-	if (s->narrow_version == 0 || t->n == 0)
-		return 0;
-	filters_key(key, sizeof key, q);
-	if (strcmp(key, s->narrow_filters) != 0 || data_version(s) != s->narrow_version)
-		return 0;
-	for (; *old != '\0'; i++) {
-		const char *end = strchr(old, '\n');
-		size_t len = (size_t)(end - old);
-
-		if (i >= t->n || !needle_narrows(old, len, t->needle[i]))
-			return 0;
-		same = same && strlen(t->needle[i]) == len;
-		old = end + 1;
-	}
-	return same && i == t->n ? 1 : 2;
-}
-
-/* Forget temp.narrow's rows (they stay until the next fill). */
-static void
-narrow_forget(struct store *s)
-{
-	s->narrow_version = 0;
-}
-
-/* Is temp.narrow there to use: not in a transaction (a rollback would
- * take its rows back behind our back), not a test's forced plan. */
-static bool
-narrow_usable(struct store *s)
-{
-	if ((s->force_plan != PLAN_NATURAL && s->force_plan != PLAN_TEST_NARROW) ||
-	    !sqlite3_get_autocommit(s->db))
-		return false;
-	if (s->narrow_ready == 0)
-		s->narrow_ready = sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS narrow"
-						      " (id INTEGER PRIMARY KEY)",
-					       NULL, NULL, NULL) == SQLITE_OK ? 1 : -1;
-	return s->narrow_ready > 0;
-}
-
-/* Run one statement on temp.narrow; its changes, or -1 (the reason is
- * not the clerk's business: the query is answered the usual way). */
-static int64_t
-narrow_step(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? sqlite3_changes64(sqlite3_db_handle(st)) : -1;
-}
-
-/* Keep t's rows (found the selective way) in temp.narrow: 0, or -1 when
- * they are too many or the table cannot take them. */
-static int
-narrow_fill(struct store *s, const struct store_query *q, const struct search_terms *t)
-{
-	sqlite3_stmt *st;
-	int64_t n;
-
-	narrow_forget(s);
-	if (!needles_join(t, s->narrow_needles, sizeof s->narrow_needles))
-		return -1;
-	st = store_stmt(s, "DELETE FROM temp.narrow");
-	if (st == NULL || narrow_step(st) < 0)
-		return -1;
-	st = prepare(s, q, t, PLAN_SELECTIVE, SHAPE_NARROW, false);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, P_LIMIT, NARROW_MAX + 1);
-	n = narrow_step(st);
-	if (n < 0 || n > NARROW_MAX)
-		return -1;
-	filters_key(s->narrow_filters, sizeof s->narrow_filters, q);
-	s->narrow_rows = n;
-	s->narrow_version = data_version(s);
-	return 0;
-}
-
-/* Drop the rows of temp.narrow that t's words no longer match: 0, or -1. */
-static int
-narrow_refine(struct store *s, const struct search_terms *t)
-{
-	struct sqlbuf b = {.len = 0};
-	sqlite3_stmt *st;
-	int64_t n;
-
-	narrow_forget(s);
-	if (!needles_join(t, s->narrow_needles, sizeof s->narrow_needles))
-		return -1;
-	sql_add(&b, "DELETE FROM temp.narrow WHERE NOT EXISTS (SELECT 1 FROM dossiers d"
-		    " WHERE d.id = narrow.id");
-	for (size_t i = 0; i < t->n; i++) {
-		char cond[64];
-
-		snprintf(cond, sizeof cond, " AND motcua_has(d.search, ?%zu)", P_NEEDLE0 + i);
-		sql_add(&b, cond);
-	}
-	sql_add(&b, ")");
-	if (b.overflow || (st = store_stmt(s, b.text)) == NULL)
-		return -1;
-	for (size_t i = 0; i < t->n; i++)
-		store_bind_text(st, (int)(P_NEEDLE0 + i), t->needle[i]);
-	n = narrow_step(st);
-	if (n < 0)
-		return -1;
-	s->narrow_rows -= n;
-	s->narrow_version = data_version(s);
-	return 0;
-}
-
-/* The page of q from temp.narrow's rows. */
-static int
-narrow_page(struct store *s, const struct store_query *q, store_row_fn fn, void *ctx)
-{
-	size_t sort = (size_t)q->sort < NELEM(sorts) ? (size_t)q->sort : STORE_SORT_DUE;
-	struct sqlbuf b = {.len = 0};
-	sqlite3_stmt *st;
-
-	sql_add(&b, "SELECT " ROW_COLUMNS " FROM dossiers WHERE id IN"
-		    " (SELECT id FROM temp.narrow) ORDER BY +");
-	sql_add(&b, q->descending ? sorts[sort].desc : sorts[sort].asc);
-	sql_add(&b, " LIMIT ?9 OFFSET ?10");
-	if (b.overflow || (st = store_stmt(s, b.text)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, P_NOW, q->now);
-	sqlite3_bind_int64(st, P_SOON_END, store_soon_end(q->now, q->soon_end));
-	sqlite3_bind_int64(st, P_LIMIT, q->limit);
-	sqlite3_bind_int64(st, P_OFFSET, q->offset > 0 ? q->offset : 0);
-	return stream_rows(s, st, fn, ctx);
+	return strcmp(key, s->walk_key) == 0 && inbox_data_version(s) == s->walk_version;
 }
 
 /* Pass rows on to the caller's function, counting them. */
@@ -1044,22 +741,22 @@ store_inbox_each(struct store *s, const struct store_query *q, store_row_fn fn, 
 	search_terms_init(&t, s, q->search);
 	if (q->limit <= 0) {
 		/* Everything (the command line's listing): stream it. */
-		st = prepare(s, q, &t, s->force_plan == PLAN_SELECTIVE ? PLAN_SELECTIVE
+		st = inbox_prepare(s, q, &t, s->force_plan == PLAN_SELECTIVE ? PLAN_SELECTIVE
 									: PLAN_NATURAL,
 			     SHAPE_ROWS, false);
-		ret = st != NULL ? stream_rows(s, st, fn, ctx) : -1;
+		ret = st != NULL ? inbox_stream_rows(s, st, fn, ctx) : -1;
 		goto out;
 	}
 	if (s->force_plan == PLAN_SELECTIVE)
 		goto selective;
-	if (t.n > 0 && narrow_usable(s)) {
-		int m = narrow_match(s, q, &t);
+	if (t.n > 0 && inbox_narrow_usable(s)) {
+		int m = inbox_narrow_match(s, q, &t);
 
-		if (m == 2 && narrow_refine(s, &t) != 0)
+		if (m == 2 && inbox_narrow_refine(s, &t) != 0)
 			m = 0;
 		if (m > 0) {
 			s->narrowed++;
-			ret = narrow_page(s, q, fn, ctx);
+			ret = inbox_narrow_page(s, q, fn, ctx);
 			goto out;
 		}
 	}
@@ -1080,15 +777,15 @@ store_inbox_each(struct store *s, const struct store_query *q, store_row_fn fn, 
 		goto out;
 	}
 selective:
-	if (t.n > 0 && narrow_usable(s) && narrow_fill(s, q, &t) == 0) {
-		ret = narrow_page(s, q, fn, ctx);
+	if (t.n > 0 && inbox_narrow_usable(s) && inbox_narrow_fill(s, q, &t) == 0) {
+		ret = inbox_narrow_page(s, q, fn, ctx);
 		goto out;
 	}
-	st = prepare(s, q, &t, PLAN_SELECTIVE, SHAPE_ROWS, false);
+	st = inbox_prepare(s, q, &t, PLAN_SELECTIVE, SHAPE_ROWS, false);
 	if (st != NULL) {
 		struct count_fn cf = {fn, ctx, 0, false};
 
-		ret = stream_rows(s, st, count_through, &cf);
+		ret = inbox_stream_rows(s, st, count_through, &cf);
 		if (ret == 0 && t.n > 0 && !cf.stopped)
 			walk_note(s, q, &t, INFINITY, cf.rows);
 	}
@@ -1205,17 +902,17 @@ count_rows(struct store *s, const struct store_query *q, int64_t cap, double bud
 		return -1;
 	search_terms_init(&t, s, q->search);
 	if (t.n == 0) {
-		st = prepare(s, q, &t, PLAN_NATURAL, SHAPE_COUNT, cap > 0);
+		st = inbox_prepare(s, q, &t, PLAN_NATURAL, SHAPE_COUNT, cap > 0);
 		ret = st != NULL ? run_count(s, st, cap, 0, n) : -1;
 		goto out;
 	}
 	if (s->force_plan == PLAN_ORDERED) {
-		st = prepare(s, q, &t, PLAN_ORDERED, SHAPE_COUNT, cap > 0);
+		st = inbox_prepare(s, q, &t, PLAN_ORDERED, SHAPE_COUNT, cap > 0);
 		ret = st != NULL ? run_count(s, st, cap, 0, n) : -1;
 		goto out;
 	}
 	if ((s->force_plan == PLAN_NATURAL || s->force_plan == PLAN_TEST_NARROW) &&
-	    narrow_match(s, q, &t) == 1) {
+	    inbox_narrow_match(s, q, &t) == 1) {
 		/* the page was read from these words' every match */
 		*n = cap > 0 && s->narrow_rows > cap ? cap : s->narrow_rows;
 		ret = 0;
@@ -1244,7 +941,7 @@ count_rows(struct store *s, const struct store_query *q, int64_t cap, double bud
 	if (cap > 0 && s->force_plan != PLAN_SELECTIVE) {
 		if (budget_ms > 0 && walk_budget > budget_ms / 2)
 			walk_budget = budget_ms / 2;
-		st = prepare(s, q, &t, PLAN_ORDERED, SHAPE_COUNT, true);
+		st = inbox_prepare(s, q, &t, PLAN_ORDERED, SHAPE_COUNT, true);
 		if (st == NULL)
 			goto out;
 		rc = run_count(s, st, cap, walk_budget, n);
@@ -1267,7 +964,7 @@ selective:
 			goto out;
 		store_bind_text(st, 1, t.match);
 	} else {
-		st = prepare(s, q, &t, PLAN_SELECTIVE, SHAPE_COUNT, cap > 0);
+		st = inbox_prepare(s, q, &t, PLAN_SELECTIVE, SHAPE_COUNT, cap > 0);
 		if (st == NULL)
 			goto out;
 	}
