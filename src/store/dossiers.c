@@ -314,21 +314,27 @@ insert_children(struct store *s, int64_t id, const struct dossier *d)
 	return 0;
 }
 
+/* What a dossier's row holds besides its fields, made once per upsert (an
+ * update tries the insert first): the search text, the applicant sort key,
+ * the ID number as stored (sealed). */
+struct derived {
+	char *search;
+	char *name_key;
+	char *sealed_id;
+};
+
 /* Insert (`fresh`: the code is most likely not stored) or update the row
  * itself; *id is its rowid.  0, 1 when `fresh` and the code is stored after
  * all (nothing written), or -1. */
 static int
-upsert_row(struct store *s, const struct dossier *d, const char *search, bool fresh,
+upsert_row(struct store *s, const struct dossier *d, const struct derived *dv, bool fresh,
 	   int64_t *id)
 {
 	sqlite3_stmt *st = store_stmt(s, fresh ? insert_sql : upsert_sql);
-	char *applicant_id, *name_key;
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	/* bound with SQLITE_TRANSIENT below: freed before the step */
-	applicant_id = store_pii_seal(s, d->code, d->applicant_id);
 	store_bind_text(st, C_CODE + 1, d->code);
 	store_bind_text(st, C_SOURCE + 1, d->source);
 	store_bind_text(st, C_PROCEDURE_CODE + 1, d->procedure_code);
@@ -336,9 +342,8 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, bool fr
 	store_bind_text(st, C_FIELD_CODE + 1, d->field_code);
 	store_bind_text(st, C_FIELD_NAME + 1, d->field_name);
 	store_bind_text(st, C_APPLICANT_NAME + 1, d->applicant_name);
-	if (applicant_id != NULL)
-		sqlite3_bind_text(st, C_APPLICANT_ID + 1, applicant_id, -1, SQLITE_TRANSIENT);
-	xfree_secret(applicant_id);
+	if (dv->sealed_id != NULL)
+		sqlite3_bind_text(st, C_APPLICANT_ID + 1, dv->sealed_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, C_APPLICANT_KIND + 1, d->applicant_kind);
 	store_bind_text(st, C_AREA + 1, d->area);
 	store_bind_text(st, C_SUMMARY + 1, d->summary);
@@ -358,9 +363,8 @@ upsert_row(struct store *s, const struct dossier *d, const char *search, bool fr
 	sqlite3_bind_int64(st, C_DETAIL_AT + 1, d->detail_at);
 	sqlite3_bind_int64(st, C_DUE_KEY + 1,
 			   store_due_key(d->status, d->finished_at, d->due_at, d->source_due_at));
-	store_bind_text(st, C_SEARCH + 1, search);
-	name_key = store_name_key(d->applicant_name, d->applicant_kind);
-	sqlite3_bind_text(st, C_NAME_KEY + 1, name_key, -1, free);
+	store_bind_text(st, C_SEARCH + 1, dv->search);
+	sqlite3_bind_text(st, C_NAME_KEY + 1, dv->name_key, -1, SQLITE_STATIC);
 	if (fresh) {
 		if (store_step_done(s, st, "saving a dossier") != 0)
 			return -1;
@@ -458,7 +462,8 @@ step_sql(struct store *s, const char *sql, const char *what)
 int
 store_dossier_upsert(struct store *s, const struct dossier *d)
 {
-	char *search = NULL, *old_search = NULL;
+	struct derived dv;
+	char *old_search = NULL;
 	int64_t id = 0, old_id = 0;
 	int found, ret = -1;
 	bool existed;
@@ -470,11 +475,13 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 		return store_failf(s, "a dossier without a code or source cannot be stored");
 	if (savepoint && step_sql(s, "SAVEPOINT dossier_upsert", "saving a dossier") != 0)
 		return -1;
-	search = store_search_text(s, d->code, d->applicant_name, d->procedure_name,
-				   d->applicant_id);
+	dv.search = store_search_text(s, d->code, d->applicant_name, d->procedure_name,
+				      d->applicant_id);
+	dv.name_key = store_name_key(d->applicant_name, d->applicant_kind);
+	dv.sealed_id = store_pii_seal(s, d->code, d->applicant_id);
 	/* a new dossier first: the unique index answers whether it is one, in
 	 * the same step that inserts it (a first sync is all new ones) */
-	found = upsert_row(s, d, search, true, &id);
+	found = upsert_row(s, d, &dv, true, &id);
 	if (found < 0)
 		goto out;
 	existed = found == 1;
@@ -487,10 +494,10 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 		}
 		/* the update trigger takes the old text out of the index: a
 		 * row still pending is not in it yet */
-		if (strcmp(old_search != NULL ? old_search : "", search) != 0 &&
+		if (strcmp(old_search != NULL ? old_search : "", dv.search) != 0 &&
 		    store_fts_flush(s) != 0)
 			goto out;
-		if (upsert_row(s, d, search, false, &id) != 0 ||
+		if (upsert_row(s, d, &dv, false, &id) != 0 ||
 		    delete_children(s, id, d->lists_absent) != 0)
 			goto out;
 	} else {
@@ -524,7 +531,9 @@ out:
 	if (savepoint && step_sql(s, "RELEASE dossier_upsert", "saving a dossier") != 0 &&
 	    ret == 0)
 		ret = -1;
-	free(search);
+	free(dv.search);
+	free(dv.name_key);
+	xfree_secret(dv.sealed_id);
 	free(old_search);
 	return ret;
 }
