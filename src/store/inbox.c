@@ -64,7 +64,8 @@ const struct sort_entry inbox_sorts[] = {
 	[STORE_SORT_AREA] = {"area", "area, due_key, id", "area DESC, due_key DESC, id DESC",
 			     "dossiers_area"},
 };
-_Static_assert(sizeof inbox_sorts / sizeof inbox_sorts[0] == STORE_SORTS, "a sort without its entry");
+_Static_assert(sizeof inbox_sorts / sizeof inbox_sorts[0] == STORE_SORTS,
+	       "a sort without its entry");
 
 /* The inbox columns, in struct store_row order. */
 enum {
@@ -325,7 +326,7 @@ build_sql(struct sqlbuf *b, const struct store_query *q, const struct search_ter
 	}
 	if (plan == PLAN_ORDERED) {
 		inbox_sql_add(b, " INDEXED BY ");
-		inbox_sql_add(b, shape == SHAPE_COUNT ? inbox_sorts[STORE_SORT_DUE].index : inbox_sorts[sort].index);
+		inbox_sql_add(b, inbox_sorts[shape == SHAPE_COUNT ? STORE_SORT_DUE : sort].index);
 	}
 	build_where(b, q, t, plan);
 	if (shape == SHAPE_NARROW) {
