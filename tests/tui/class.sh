@@ -77,10 +77,20 @@ head -c 3 "$T/class.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "no byte ord
 sed -n 2p "$T/class.csv" | grep -q '^1,buoi-sang-dau-tien,2,3,no,' || fail "CSV seat 1: $(sed -n 2p "$T/class.csv")"
 sed -n 3p "$T/class.csv" | grep -q '^2,buoi-sang-dau-tien,1,3,no,' || fail "CSV seat 2: $(sed -n 3p "$T/class.csv")"
 
-# back from the dossier to the inbox before q asks to end the training (a
-# q read while the detail closes was lost under memcheck)
-keys q
-wait_gone "^Hồ sơ $t1"
+# back from the dossier to the inbox before q asks to end the training.
+# Under memcheck a q pressed at the detail is sometimes not acted on (not
+# understood yet; see the closing note of issue 19): press it again then.
+n=0
+while screen | grep -Eq "^Hồ sơ $t1" && [ $n -lt 3 ]; do
+	keys q
+	j=0
+	while screen | grep -Eq "^Hồ sơ $t1" && [ $j -lt $(( 5 * PER_S * SLOW )) ]; do
+		sleep $POLL
+		j=$((j + 1))
+	done
+	n=$((n + 1))
+done
+screen | grep -Eq "^Hồ sơ $t1" && fail "q three times did not close the dossier"
 settle
 demo_quit 15
 exit 0
