@@ -3,7 +3,9 @@
  * one row per seat of motcua-sandbox --class N with its exercise, the step
  * it is at, the time so far, the hints asked for and the mistakes the
  * sandbox saw, read from BASE/class every two seconds.  A seat stuck on a
- * step (over three minutes, or three mistakes) stands out.  q quits.
+ * step (over three minutes on it, or three mistakes) stands out.  When a
+ * reading fails, the last table stays, with why and the time it is from, so
+ * one slow answer never blanks the class.  q quits.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -22,6 +24,8 @@
 
 #define MAX_SEATS 40
 #define EVERY_MS 2000
+#define STUCK_S 180
+#define STUCK_MISTAKES 3
 
 static void
 put(int y, int x, int cols, const char *s, attr_t a)
@@ -36,8 +40,12 @@ put(int y, int x, int cols, const char *s, attr_t a)
 	attroff(a);
 }
 
+/*
+ * The table of the last good reading (n seats, read at `at`; n < 0 when
+ * none came yet) and, when the latest reading failed, why.
+ */
 static void
-draw(const char *url, const struct app_class_seat *seats, int n, const char *why)
+draw(const char *url, const struct app_class_seat *seats, int n, time_t at, const char *why)
 {
 	int rows, cols, y = 2;
 	char line[512];
@@ -49,13 +57,11 @@ draw(const char *url, const struct app_class_seat *seats, int n, const char *why
 	for (int x = ui_text_width(line); x < cols; x++)
 		mvaddch(0, x, ' ' | A_REVERSE);
 	put(1, 0, cols, _("Seat  Step    Time    Hints  Mistakes  Exercise"), A_BOLD);
-	if (n < 0) {
-		put(y, 0, cols, why, A_BOLD);
-	}
-	for (int i = 0; i < n && y < rows - 1; i++, y++) {
+	for (int i = 0; i < n && y < rows - 2; i++, y++) {
 		const struct app_exercise_status *st = &seats[i].st;
 		char step[32];
-		bool stuck = st->active && !st->done && st->mistakes >= 3;
+		bool stuck = st->active && !st->done &&
+			     (st->mistakes >= STUCK_MISTAKES || st->step_s >= STUCK_S);
 
 		if (!st->active)
 			snprintf(step, sizeof step, "%s", "-");
@@ -69,6 +75,16 @@ draw(const char *url, const struct app_class_seat *seats, int n, const char *why
 			 st->active ? ui_i18n_pick(st->title_vi, st->title_en) : _("(no exercise)"));
 		put(y, 0, cols, line, st->done ? A_BOLD : stuck ? A_STANDOUT : A_NORMAL);
 	}
+	if (why[0] != '\0' && n < 0) {
+		put(y, 0, cols, why, A_BOLD);
+	} else if (why[0] != '\0') {
+		char hhmm[16];
+
+		strftime(hhmm, sizeof hhmm, "%H:%M:%S", localtime(&at));
+		snprintf(line, sizeof line, _("As of %s; the class did not answer since: %s"), hhmm,
+			 why);
+		put(rows - 2, 0, cols, line, A_BOLD);
+	}
 	put(rows - 1, 0, cols, _("q: quit   (motcua demo --trainer URL --csv: the same as CSV)"),
 	    A_DIM);
 	refresh();
@@ -78,14 +94,17 @@ int
 ui_trainer_run(const char *url, char **cause)
 {
 	struct app_class_seat *seats = xcalloc(MAX_SEATS, sizeof *seats);
+	struct app_class_seat *next = xcalloc(MAX_SEATS, sizeof *next);
 	char why[256];
-	int n;
+	int n = -1;
+	time_t at = 0;
 
 	*cause = NULL;
 	setlocale(LC_ALL, "");
 	ui_text_init();
 	if (initscr() == NULL) {
 		*cause = xstrdup("this terminal cannot be used");
+		free(next);
 		free(seats);
 		return -1;
 	}
@@ -95,15 +114,24 @@ ui_trainer_run(const char *url, char **cause)
 	keypad(stdscr, TRUE);
 	timeout(EVERY_MS);
 	for (;;) {
-		int key;
+		int key, got = app_class_read(url, next, MAX_SEATS, 1500, why, sizeof why);
 
-		n = app_class_read(url, seats, MAX_SEATS, 1500, why, sizeof why);
-		draw(url, seats, n, why);
+		if (got >= 0) {
+			struct app_class_seat *t = seats;
+
+			seats = next;
+			next = t;
+			n = got;
+			at = time(NULL);
+			why[0] = '\0';
+		}
+		draw(url, seats, n, at, why);
 		key = getch();
 		if (key == 'q' || key == 27)
 			break;
 	}
 	endwin();
+	free(next);
 	free(seats);
 	return 0;
 }

@@ -48,6 +48,7 @@ struct app_exercise_status {
 	int hints;               /* steps that needed a hint */
 	bool hint_used[APP_EXERCISE_MAX_STEPS];
 	int64_t elapsed_s;
+	int64_t step_s;          /* on the current step so far; 0 when done */
 	int mistakes;
 	bool has_mistake;
 	struct app_exercise_mistake last;
