@@ -129,7 +129,7 @@ find_code(struct ui_app *app, const char *text, char *code, size_t size)
 }
 
 /* :open CODE - the dossier, from anywhere; the end of its code is enough
- * when only one code has it ("00042"). */
+ * when only one code has it ("00042").  Over a detail it takes its place. */
 static int
 cmd_open(struct ui_app *app, int argc, char **argv)
 {
@@ -158,7 +158,8 @@ cmd_open(struct ui_app *app, int argc, char **argv)
 			   _("More than one dossier matches %s: type more of the code."), argv[1]);
 		return UI_REDRAW;
 	}
-	ui_push(app, ui_detail_new(app, code));
+	if (!ui_detail_show(app->top, app, code))
+		ui_push(app, ui_detail_new(app, code));
 	return UI_REDRAW;
 }
 

@@ -871,6 +871,25 @@ static const struct ui_screen_ops detail_ops = {
 	.free = detail_free,
 };
 
+/*
+ * :open CODE over a dossier's detail: the same screen shows CODE (as n and
+ * p do), so q still goes back to where the clerk came from, and a code
+ * typed twice opens it once.  false when s is not a detail.
+ */
+bool
+ui_detail_show(struct ui_screen *s, struct ui_app *app, const char *code)
+{
+	struct detail *dt = (struct detail *)s;
+
+	if (s == NULL || s->ops != &detail_ops)
+		return false;
+	if (strcmp(dt->code, code) == 0)
+		dt->scroll = 0;
+	else
+		open_code(dt, app, code);
+	return true;
+}
+
 struct ui_screen *
 ui_detail_new(struct ui_app *app, const char *code)
 {

@@ -238,6 +238,9 @@ void ui_inbox_unmark(struct ui_inbox *in, const char *code);
 const char *ui_status_short(int status);
 
 struct ui_screen *ui_detail_new(struct ui_app *app, const char *code);
+/* Show code in the detail s (in place; the same code: to its top); false
+ * when s is not a detail. */
+bool ui_detail_show(struct ui_screen *s, struct ui_app *app, const char *code);
 struct ui_screen *ui_help_new(struct ui_app *app);
 struct ui_screen *ui_signin_new(struct ui_app *app);
 /* Over the lock screen: a new phone approval; success unlocks, q goes back. */

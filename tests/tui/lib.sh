@@ -173,6 +173,8 @@ open_code() {
 	oc=0
 	while :; do
 		keys :
+		# the key clears the last try's message: not taken for this try's
+		wait_gone "Không có hồ sơ $1 trên máy này"
 		type_text "open $1"
 		keys Enter
 		j=0

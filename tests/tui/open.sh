@@ -27,7 +27,21 @@ keys :
 type_text "open $code"
 keys Enter
 wait_for "^Hồ sơ $code" 5
+# over a detail, :open takes its place (twice the same code: still one),
+# so one q goes back to the inbox
+other=$("$M" inbox --json --limit 0 | jq -r '.[20].code')
+keys :
+type_text "open $other"
+keys Enter
+wait_for "^Hồ sơ $other" 5
+keys :
+type_text "open $other"
+keys Enter
+settle
+screen | grep -q "^Hồ sơ $other" || fail "the second :open $other left its detail"
 keys q
+wait_for 'Tất cả \(500\)' 5
+screen | grep -q '^Hồ sơ ' && fail "q over :open left a detail: one per :open was stacked"
 settle
 # none, and more than one
 keys :
