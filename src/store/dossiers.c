@@ -5,7 +5,9 @@
  * An upsert keeps the row id of an existing dossier (children and the search
  * index key on it) and replaces the children wholesale: the sources always
  * send a dossier's full lists, so replacing is simpler and no slower than
- * diffing.  A new dossier has no children to delete and goes into the
+ * diffing.  The row itself is updated with only the indexed columns whose
+ * values changed, so a status change rewrites the status and due indexes,
+ * not all eleven.  A new dossier has no children to delete and goes into the
  * search index with the rest of its batch (store_fts_flush()).  The derived
  * columns (folded search text, due sort key, applicant sort key) are
  * computed here, in one place.  Queries over many dossiers are in inbox.c.
@@ -46,28 +48,43 @@ enum {
  * update and RETURNING; nothing happens when the code is stored. */
 static const char insert_sql[] = INSERT_SQL " ON CONFLICT (code) DO NOTHING";
 
-static const char upsert_sql[] =
-	INSERT_SQL
-	" ON CONFLICT (code) DO UPDATE SET"
-	" source = excluded.source, procedure_code = excluded.procedure_code,"
-	" procedure_name = excluded.procedure_name, field_code = excluded.field_code,"
-	" field_name = excluded.field_name, applicant_name = excluded.applicant_name,"
-	" applicant_id = excluded.applicant_id, applicant_kind = excluded.applicant_kind,"
-	" area = excluded.area, summary = excluded.summary, unit = excluded.unit,"
-	" channel = excluded.channel, received_at = excluded.received_at,"
-	" source_due_at = excluded.source_due_at, due_at = excluded.due_at,"
-	" finished_at = excluded.finished_at, updated_at = excluded.updated_at,"
-	" status = excluded.status, raw_status = excluded.raw_status,"
-	" coord_status = excluded.coord_status, version = excluded.version,"
-	" payment = excluded.payment, due_key = excluded.due_key, search = excluded.search,"
-	" name_key = excluded.name_key,"
-	/* a record without the payment's details keeps the ones a detail gave */
-	" payment_channel = CASE WHEN ?28 THEN dossiers.payment_channel"
-	"  ELSE excluded.payment_channel END,"
-	" detail_version = CASE WHEN excluded.detail_at > 0 THEN excluded.version"
-	"  ELSE dossiers.detail_version END,"
-	" detail_at = max(dossiers.detail_at, excluded.detail_at)"
-	" RETURNING id";
+/*
+ * An update sets the columns no index covers every time (the row is written
+ * anyway) and an indexed column only when its value changed (upd_cols):
+ * SQLite rewrites an index's entry for every update that names one of its
+ * columns, changed or not.  The bindings are the insert's, ?30 the row id.
+ */
+#define UPDATE_SQL_HEAD                                                                 \
+	"UPDATE dossiers SET procedure_name = ?4, field_name = ?6, applicant_name = ?7,"  \
+	" applicant_id = ?8, applicant_kind = ?9, summary = ?11, unit = ?12,"              \
+	" channel = ?13, source_due_at = ?15, due_at = ?16, finished_at = ?17,"            \
+	" raw_status = ?20, version = ?22, payment = ?23,"                                 \
+	/* a record without the payment's details keeps the ones a detail gave */          \
+	" payment_channel = CASE WHEN ?28 THEN payment_channel ELSE ?24 END,"              \
+	" detail_version = CASE WHEN ?25 > 0 THEN ?22 ELSE detail_version END,"            \
+	" detail_at = max(detail_at, ?25)"
+#define UPDATE_ID_PARAM 30
+#define UPDATE_SQL_TAIL " WHERE id = ?30"
+
+/* The indexed columns, in the order stored_row() reads them after id. */
+static const struct {
+	const char *set;
+	int column;  /* C_* of its new value */
+	bool number;
+} upd_cols[] = {
+	{", source = ?2", C_SOURCE, false},
+	{", status = ?19", C_STATUS, true},
+	{", due_key = ?26", C_DUE_KEY, true},
+	{", search = ?27", C_SEARCH, false},
+	{", received_at = ?14", C_RECEIVED_AT, true},
+	{", updated_at = ?18", C_UPDATED_AT, true},
+	{", procedure_code = ?3", C_PROCEDURE_CODE, false},
+	{", field_code = ?5", C_FIELD_CODE, false},
+	{", area = ?10", C_AREA, false},
+	{", name_key = ?29", C_NAME_KEY, false},
+	{", coord_status = ?21", C_COORD_STATUS, true},
+};
+#define UPD_SEARCH (1u << 3)
 
 /* The sort key described in schema.c: open by due, open without due, finished. */
 int64_t
@@ -321,20 +338,13 @@ struct derived {
 	char *search;
 	char *name_key;
 	char *sealed_id;
+	int64_t due_key;
 };
 
-/* Insert (`fresh`: the code is most likely not stored) or update the row
- * itself; *id is its rowid.  0, 1 when `fresh` and the code is stored after
- * all (nothing written), or -1. */
-static int
-upsert_row(struct store *s, const struct dossier *d, const struct derived *dv, bool fresh,
-	   int64_t *id)
+/* Bind d's values as the insert and the update number them. */
+static void
+bind_dossier(sqlite3_stmt *st, const struct dossier *d, const struct derived *dv)
 {
-	sqlite3_stmt *st = store_stmt(s, fresh ? insert_sql : upsert_sql);
-	int rc;
-
-	if (st == NULL)
-		return -1;
 	store_bind_text(st, C_CODE + 1, d->code);
 	store_bind_text(st, C_SOURCE + 1, d->source);
 	store_bind_text(st, C_PROCEDURE_CODE + 1, d->procedure_code);
@@ -361,26 +371,59 @@ upsert_row(struct store *s, const struct dossier *d, const struct derived *dv, b
 	sqlite3_bind_int(st, C_PAYMENT + 1, d->payment);
 	store_bind_text(st, C_PAYMENT_CHANNEL + 1, d->payment_channel);
 	sqlite3_bind_int64(st, C_DETAIL_AT + 1, d->detail_at);
-	sqlite3_bind_int64(st, C_DUE_KEY + 1,
-			   store_due_key(d->status, d->finished_at, d->due_at, d->source_due_at));
+	sqlite3_bind_int64(st, C_DUE_KEY + 1, dv->due_key);
 	store_bind_text(st, C_SEARCH + 1, dv->search);
 	sqlite3_bind_text(st, C_NAME_KEY + 1, dv->name_key, -1, SQLITE_STATIC);
-	if (fresh) {
-		if (store_step_done(s, st, "saving a dossier") != 0)
-			return -1;
-		if (sqlite3_changes(s->db) == 0)
-			return 1;
-		*id = sqlite3_last_insert_rowid(s->db);
-		return 0;
-	}
-	sqlite3_bind_int(st, C_KEEP_PAYMENT + 1, (d->lists_absent & DOSSIER_LIST_PAYMENT) != 0);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		store_fail(s, "saving a dossier");
-		sqlite3_reset(st);
+}
+
+/* Insert the row of a dossier most likely not stored: 0 with *id, 1 when
+ * its code is stored after all (nothing written), or -1. */
+static int
+insert_row(struct store *s, const struct dossier *d, const struct derived *dv, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, insert_sql);
+
+	if (st == NULL)
 		return -1;
+	bind_dossier(st, d, dv);
+	if (store_step_done(s, st, "saving a dossier") != 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* Update row `id` with d, naming the indexed columns `changed` flags
+ * (bits of upd_cols). */
+static int
+update_row(struct store *s, const struct dossier *d, const struct derived *dv, int64_t id,
+	   unsigned changed)
+{
+	/* the head, every indexed column (under 32 bytes each) and the tail */
+	char sql[sizeof UPDATE_SQL_HEAD + 32 * (sizeof upd_cols / sizeof upd_cols[0]) +
+		 sizeof UPDATE_SQL_TAIL];
+	size_t len = strlen(UPDATE_SQL_HEAD);
+	sqlite3_stmt *st;
+
+	memcpy(sql, UPDATE_SQL_HEAD, len);
+	for (size_t i = 0; i < sizeof upd_cols / sizeof upd_cols[0]; i++) {
+		size_t n = strlen(upd_cols[i].set);
+
+		if ((changed & (1u << i)) == 0)
+			continue;
+		if (len + n + sizeof UPDATE_SQL_TAIL > sizeof sql)
+			return store_failf(s, "saving a dossier: the update is too long");
+		memcpy(sql + len, upd_cols[i].set, n);
+		len += n;
 	}
-	*id = sqlite3_column_int64(st, 0);
+	memcpy(sql + len, UPDATE_SQL_TAIL, sizeof UPDATE_SQL_TAIL);
+	st = store_stmt(s, sql);
+	if (st == NULL)
+		return -1;
+	bind_dossier(st, d, dv);
+	sqlite3_bind_int(st, C_KEEP_PAYMENT + 1, (d->lists_absent & DOSSIER_LIST_PAYMENT) != 0);
+	sqlite3_bind_int64(st, UPDATE_ID_PARAM, id);
 	return store_step_done(s, st, "saving a dossier");
 }
 
@@ -427,22 +470,59 @@ store_fts_flush(struct store *s)
 	return 0;
 }
 
-/* The row id and search text stored for `code`: 0, 1 when there is none, -1. */
-static int
-stored_row(struct store *s, const char *code, int64_t *id, char **search)
+/* Whether column `col` of st's row differs from text v (NULL: SQL NULL). */
+static bool
+text_differs(sqlite3_stmt *st, int col, const char *v)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, search FROM dossiers WHERE code = ?1");
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	if (t == NULL || v == NULL)
+		return (t == NULL) != (v == NULL);
+	return strcmp((const char *)t, v) != 0;
+}
+
+/*
+ * The row id stored for d's code and which of its indexed columns d's values
+ * change (*changed, bits of upd_cols): 0, 1 when there is none, -1.
+ */
+static int
+stored_row(struct store *s, const struct dossier *d, const struct derived *dv, int64_t *id,
+	   unsigned *changed)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, source, status, due_key, search, received_at,"
+					 " updated_at, procedure_code, field_code, area, name_key,"
+					 " coord_status FROM dossiers WHERE code = ?1");
 	int rc;
 
 	*id = 0;
-	*search = NULL;
+	*changed = 0;
 	if (st == NULL)
 		return -1;
-	store_bind_text(st, 1, code);
+	store_bind_text(st, 1, d->code);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
+		const int64_t numbers[] = {
+			[C_STATUS] = d->status,          [C_DUE_KEY] = dv->due_key,
+			[C_RECEIVED_AT] = d->received_at, [C_UPDATED_AT] = d->updated_at,
+			[C_COORD_STATUS] = d->coord_status,
+		};
+		const char *texts[] = {
+			[C_SOURCE] = d->source,       [C_SEARCH] = dv->search,
+			[C_PROCEDURE_CODE] = d->procedure_code, [C_FIELD_CODE] = d->field_code,
+			[C_AREA] = d->area,           [C_NAME_KEY] = dv->name_key,
+		};
+
 		*id = sqlite3_column_int64(st, 0);
-		*search = store_column_dup(st, 1);
+		for (size_t i = 0; i < sizeof upd_cols / sizeof upd_cols[0]; i++) {
+			int c = upd_cols[i].column, col = (int)i + 1;
+			bool differs = upd_cols[i].number
+					       ? sqlite3_column_type(st, col) != SQLITE_INTEGER ||
+							 sqlite3_column_int64(st, col) != numbers[c]
+					       : text_differs(st, col, texts[c]);
+
+			if (differs)
+				*changed |= 1u << i;
+		}
 	} else if (rc != SQLITE_DONE) {
 		store_fail(s, "saving a dossier");
 	}
@@ -463,8 +543,7 @@ int
 store_dossier_upsert(struct store *s, const struct dossier *d)
 {
 	struct derived dv;
-	char *old_search = NULL;
-	int64_t id = 0, old_id = 0;
+	int64_t id = 0;
 	int found, ret = -1;
 	bool existed;
 	/* in a cache batch a failure fails the whole batch (store.h): the
@@ -479,14 +558,17 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 				      d->applicant_id);
 	dv.name_key = store_name_key(d->applicant_name, d->applicant_kind);
 	dv.sealed_id = store_pii_seal(s, d->code, d->applicant_id);
+	dv.due_key = store_due_key(d->status, d->finished_at, d->due_at, d->source_due_at);
 	/* a new dossier first: the unique index answers whether it is one, in
 	 * the same step that inserts it (a first sync is all new ones) */
-	found = upsert_row(s, d, &dv, true, &id);
+	found = insert_row(s, d, &dv, &id);
 	if (found < 0)
 		goto out;
 	existed = found == 1;
 	if (existed) {
-		found = stored_row(s, d->code, &old_id, &old_search);
+		unsigned changed;
+
+		found = stored_row(s, d, &dv, &id, &changed);
 		if (found != 0) {
 			if (found > 0)
 				store_failf(s, "saving a dossier: %s vanished", d->code);
@@ -494,10 +576,9 @@ store_dossier_upsert(struct store *s, const struct dossier *d)
 		}
 		/* the update trigger takes the old text out of the index: a
 		 * row still pending is not in it yet */
-		if (strcmp(old_search != NULL ? old_search : "", dv.search) != 0 &&
-		    store_fts_flush(s) != 0)
+		if ((changed & UPD_SEARCH) != 0 && store_fts_flush(s) != 0)
 			goto out;
-		if (upsert_row(s, d, &dv, false, &id) != 0 ||
+		if (update_row(s, d, &dv, id, changed) != 0 ||
 		    delete_children(s, id, d->lists_absent) != 0)
 			goto out;
 	} else {
@@ -534,7 +615,6 @@ out:
 	free(dv.search);
 	free(dv.name_key);
 	xfree_secret(dv.sealed_id);
-	free(old_search);
 	return ret;
 }
 
