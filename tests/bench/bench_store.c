@@ -272,7 +272,7 @@ fill(const char *path, long n)
 	       (double)n / ((t1 - t0) / 1e3));
 	/* the CPU alone: on a loaded machine or a slow disk the wall time
 	 * above says more about them than about the store */
-	printf("store.insert_cpu_s %.1f (%.0f a second of CPU)\n", c1 - c0,
+	printf("store.insert_cpu_s %.2f (%.0f a second of CPU)\n", c1 - c0,
 	       c1 > c0 ? (double)n / (c1 - c0) : 0.0);
 	printf("store.insert_rss_mb %.1f (filling process, informational)\n", vm_hwm_mb());
 	ret = 0;

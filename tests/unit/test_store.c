@@ -501,6 +501,48 @@ test_round_trip_all_fields(void **state)
 	store_close(s);
 }
 
+/* Long lists are stored several rows a statement: every row, in order. */
+static void
+test_long_lists(void **state)
+{
+	struct store *s = open_ok(":memory:");
+	struct dossier d, got;
+	char text[32];
+
+	(void)state;
+	make(&d, "L1", "tuphap", "Đinh Thị Lan", 4, NOW + DAY);
+	for (int i = 0; i < 9; i++) {
+		snprintf(text, sizeof text, "bước %d", i);
+		dossier_add_event(&d, NOW - (9 - i) * HOUR, NULL, "Một cửa", text, 2 + i % 3);
+		snprintf(text, sizeof text, "tep%d.pdf", i);
+		if (i < 5)
+			dossier_add_attachment(&d, text + 3, text, "TP", NULL, i);
+	}
+	for (int i = 0; i < 6; i++)
+		dossier_add_receipt(&d, "0001", "BL", "UBND", 1000 * (i + 1), NOW - i * DAY);
+	put(s, &d);
+	assert_int_equal(store_dossier_load(s, "L1", &got), 0);
+	assert_int_equal(got.n_history, 9);
+	assert_int_equal(got.n_attachments, 5);
+	assert_int_equal(got.n_receipts, 6);
+	for (int i = 0; i < 9; i++) {
+		snprintf(text, sizeof text, "bước %d", i);
+		assert_string_equal(got.history[i].content, text);
+		assert_int_equal(got.history[i].status, 2 + i % 3);
+		assert_int_equal(got.history[i].at, NOW - (9 - i) * HOUR);
+	}
+	for (int i = 0; i < 5; i++) {
+		snprintf(text, sizeof text, "tep%d.pdf", i);
+		assert_string_equal(got.attachments[i].name, text);
+		assert_int_equal(got.attachments[i].size, i);
+	}
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(got.receipts[i].amount, 1000 * (i + 1));
+	dossier_release(&got);
+	dossier_release(&d);
+	store_close(s);
+}
+
 /*
  * The detail (history, receipts, the channel) stays when a shorter record
  * of the same dossier - a feed's item that does not carry those lists - is
@@ -997,6 +1039,7 @@ main(void)
 		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_search_index_in_batches),
 		cmocka_unit_test(test_update_moves_indexes),
+		cmocka_unit_test(test_long_lists),
 		cmocka_unit_test(test_cache_batches),
 		cmocka_unit_test(test_coord_status),
 	};
