@@ -5,9 +5,12 @@
  * sandbox saw, read from BASE/class every two seconds.  A seat stuck on a
  * step (over three minutes on it, or three mistakes) stands out.  When a
  * reading fails, the last table stays, with why and the time it is from, so
- * one slow answer never blanks the class.  q quits.
+ * one slow answer never blanks the class.  A class taller than the terminal
+ * scrolls (arrows, j/k, PgUp/PgDn, Home/End); keys never wait for a
+ * reading.  q quits.
  */
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,24 +43,38 @@ put(int y, int x, int cols, const char *s, attr_t a)
 	attroff(a);
 }
 
+/* Rows of the table a terminal of `rows` rows shows. */
+static int
+table_rows(int rows)
+{
+	return rows > 4 ? rows - 4 : 1;
+}
+
 /*
  * The table of the last good reading (n seats, read at `at`; n < 0 when
- * none came yet) and, when the latest reading failed, why.
+ * none came yet) from seat index `top` on and, when the latest reading
+ * failed, why.
  */
 static void
-draw(const char *url, const struct app_class_seat *seats, int n, time_t at, const char *why)
+draw(const char *url, const struct app_class_seat *seats, int n, int top, time_t at,
+     const char *why)
 {
-	int rows, cols, y = 2;
+	int rows, cols, y = 2, shown;
 	char line[512];
 
 	getmaxyx(stdscr, rows, cols);
 	erase();
-	snprintf(line, sizeof line, _("Class at %s: %d seats"), url, n < 0 ? 0 : n);
+	shown = n - top < table_rows(rows) ? n - top : table_rows(rows);
+	if (n > 0 && shown < n)
+		snprintf(line, sizeof line, _("Class at %s: %d seats (%d-%d shown)"), url, n, top + 1,
+			 top + shown);
+	else
+		snprintf(line, sizeof line, _("Class at %s: %d seats"), url, n < 0 ? 0 : n);
 	put(0, 0, cols, line, A_BOLD | A_REVERSE);
 	for (int x = ui_text_width(line); x < cols; x++)
 		mvaddch(0, x, ' ' | A_REVERSE);
 	put(1, 0, cols, _("Seat  Step    Time    Hints  Mistakes  Exercise"), A_BOLD);
-	for (int i = 0; i < n && y < rows - 2; i++, y++) {
+	for (int i = top; i < n && y < rows - 2; i++, y++) {
 		const struct app_exercise_status *st = &seats[i].st;
 		char step[32];
 		bool stuck = st->active && !st->done &&
@@ -85,9 +102,57 @@ draw(const char *url, const struct app_class_seat *seats, int n, time_t at, cons
 			 why);
 		put(rows - 2, 0, cols, line, A_BOLD);
 	}
-	put(rows - 1, 0, cols, _("q: quit   (motcua demo --trainer URL --csv: the same as CSV)"),
+	put(rows - 1, 0, cols,
+	    n > table_rows(rows)
+		    ? _("q: quit   arrows, PgUp, PgDn: the other seats   (--csv: the same as CSV)")
+		    : _("q: quit   (motcua demo --trainer URL --csv: the same as CSV)"),
 	    A_DIM);
 	refresh();
+}
+
+/* The first seat shown after `key` (a scroll key, or a resize: kept in range). */
+static int
+scroll_to(int key, int top, int n)
+{
+	int page = table_rows(getmaxy(stdscr)), last = n - page > 0 ? n - page : 0;
+
+	switch (key) {
+	case KEY_DOWN:
+	case 'j':
+		top++;
+		break;
+	case KEY_UP:
+	case 'k':
+		top--;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		top += page;
+		break;
+	case KEY_PPAGE:
+		top -= page;
+		break;
+	case KEY_HOME:
+	case 'g':
+		top = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		top = last;
+		break;
+	default:
+		break;
+	}
+	return top < 0 ? 0 : top > last ? last : top;
+}
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 int
@@ -96,8 +161,9 @@ ui_trainer_run(const char *url, char **cause)
 	struct app_class_seat *seats = xcalloc(MAX_SEATS, sizeof *seats);
 	struct app_class_seat *next = xcalloc(MAX_SEATS, sizeof *next);
 	char why[256];
-	int n = -1;
+	int n = -1, top = 0;
 	time_t at = 0;
+	uint64_t read_at = 0;
 
 	*cause = NULL;
 	setlocale(LC_ALL, "");
@@ -112,23 +178,32 @@ ui_trainer_run(const char *url, char **cause)
 	noecho();
 	curs_set(0);
 	keypad(stdscr, TRUE);
-	timeout(EVERY_MS);
 	for (;;) {
-		int key, got = app_class_read(url, next, MAX_SEATS, 1500, why, sizeof why);
+		uint64_t now = mono_ms();
+		int key;
 
-		if (got >= 0) {
-			struct app_class_seat *t = seats;
+		if (read_at == 0 || now - read_at >= EVERY_MS) {
+			int got = app_class_read(url, next, MAX_SEATS, 1500, why, sizeof why);
 
-			seats = next;
-			next = t;
-			n = got;
-			at = time(NULL);
-			why[0] = '\0';
+			read_at = mono_ms();
+			if (got >= 0) {
+				struct app_class_seat *t = seats;
+
+				seats = next;
+				next = t;
+				n = got;
+				at = time(NULL);
+				why[0] = '\0';
+			}
+			now = read_at;
 		}
-		draw(url, seats, n, at, why);
+		top = scroll_to(0, top, n);
+		draw(url, seats, n, top, at, why);
+		timeout((int)(EVERY_MS - (now - read_at)));
 		key = getch();
 		if (key == 'q' || key == 27)
 			break;
+		top = scroll_to(key, top, n);
 	}
 	endwin();
 	free(next);

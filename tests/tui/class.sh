@@ -84,6 +84,26 @@ while tr_screen | grep -q '^Lúc [0-9:]*; lớp học không trả lời' && [ $
 	i=$((i + 1))
 done
 tr_screen | grep -q '^Lúc [0-9:]*; lớp học không trả lời' && { tr_screen; fail "the word stays after the class answers again"; }
+# a class taller than the terminal scrolls: at 6 rows two seats show
+tmux -L "$SOCK" resize-window -t tr -x 100 -y 6
+i=0
+while ! tr_screen | grep -q '3 chỗ ngồi (đang hiện 1-2' && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do
+	sleep $POLL
+	i=$((i + 1))
+done
+tr_screen > "$T/tr.txt"
+grep -q '3 chỗ ngồi (đang hiện 1-2' "$T/tr.txt" || { cat "$T/tr.txt"; fail "no word that seats 1-2 of 3 show"; }
+grep -Eq '^3 +1/3 ' "$T/tr.txt" && { cat "$T/tr.txt"; fail "seat 3 shown in two rows"; }
+tmux -L "$SOCK" send-keys -t tr Down
+i=0
+while ! tr_screen | grep -Eq '^3 +1/3 ' && [ $i -lt $(( 5 * PER_S * SLOW )) ]; do
+	sleep $POLL
+	i=$((i + 1))
+done
+tr_screen > "$T/tr.txt"
+grep -Eq '^3 +1/3 ' "$T/tr.txt" || { cat "$T/tr.txt"; fail "Down did not show seat 3"; }
+grep -Eq '^1 +2/3 ' "$T/tr.txt" && { cat "$T/tr.txt"; fail "seat 1 still shown after Down"; }
+grep -q '3 chỗ ngồi (đang hiện 2-3' "$T/tr.txt" || { cat "$T/tr.txt"; fail "the header does not say 2-3"; }
 tmux -L "$SOCK" send-keys -t tr q
 i=0
 while ! tr_screen | grep -q '^EXIT=0' && [ $i -lt $(( 5 * PER_S * SLOW )) ]; do
