@@ -14,6 +14,7 @@
  */
 #include "store/store_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -830,12 +831,40 @@ store_dossier_coord_set(struct store *s, const char *code, int coord_status)
 }
 
 int
+store_children_delete(struct store *s, const char *ids, const char *code)
+{
+	static const char *const tables[] = {"dossier_events", "dossier_attachments",
+					     "dossier_fees", "dossier_supplements",
+					     "dossier_receipts"};
+
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		char sql[512];
+		sqlite3_stmt *st;
+
+		if ((size_t)snprintf(sql, sizeof sql, "DELETE FROM %s WHERE dossier_id IN (%s)",
+				     tables[i], ids) >= sizeof sql)
+			return store_failf(s, "deleting a dossier's details: query too long");
+		st = store_stmt(s, sql);
+		if (st == NULL)
+			return -1;
+		if (code != NULL)
+			store_bind_text(st, 1, code);
+		if (store_step_done(s, st, "deleting a dossier's details") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
 store_dossier_delete(struct store *s, const char *code)
 {
 	sqlite3_stmt *st;
 
 	/* the delete trigger takes the row out of the index: it must be in it */
 	if (store_fts_flush(s) != 0)
+		return -1;
+	/* no cascade inside a cache batch (store.c): its lists go first */
+	if (store_children_delete(s, "SELECT id FROM dossiers WHERE code = ?1", code) != 0)
 		return -1;
 	st = store_stmt(s, "DELETE FROM dossiers WHERE code = ?1");
 	if (st == NULL)

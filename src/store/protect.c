@@ -539,8 +539,13 @@ store_protect_purge_finished(struct store *s, mc_time before, int64_t *n)
 	if (store_fts_flush(s) != 0)
 		goto out;
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *st = store_stmt(s, sql[i]);
+		sqlite3_stmt *st;
 
+		/* no cascade inside a cache batch (store.c): their lists first */
+		if (i == 4 && store_children_delete(s, "SELECT id FROM dossiers WHERE code IN"
+						       " (SELECT code FROM temp.purge)", NULL) != 0)
+			goto out;
+		st = store_stmt(s, sql[i]);
 		if (st == NULL)
 			goto out;
 		if (i == 2) {

@@ -739,6 +739,7 @@ static void
 batch_settings_restore(struct store *s)
 {
 	(void)sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	(void)sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	(void)sqlite3_exec(s->db, CACHE_PRAGMA, NULL, NULL, NULL);
 	(void)sqlite3_wal_autocheckpoint(s->db, CHECKPOINT_PAGES);
 }
@@ -753,6 +754,7 @@ store_begin_ex(struct store *s, unsigned flags)
 	if (cache) {
 		/* before BEGIN: the safety level is fixed inside a transaction */
 		if (store_exec(s, "PRAGMA synchronous = NORMAL") != 0 ||
+		    store_exec(s, "PRAGMA foreign_keys = OFF") != 0 ||
 		    store_exec(s, BATCH_CACHE_PRAGMA) != 0) {
 			batch_settings_restore(s);
 			return -1;

@@ -130,6 +130,14 @@ int store_query_int64(struct store *s, const char *sql, int64_t *out, const char
  */
 int store_fts_flush(struct store *s);
 
+/*
+ * Delete the child lists (history, attachments, fees, supplements, receipts)
+ * of the dossiers whose ids the SELECT `ids` gives (its ?1 bound to `code`
+ * when not NULL), before the dossiers themselves: inside a cache batch the
+ * foreign keys, and so their cascade, are off (store.c).  0 or -1.
+ */
+int store_children_delete(struct store *s, const char *ids, const char *code);
+
 /* Bind a string or NULL. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 

@@ -13,7 +13,10 @@
 #include <sqlite3.h>
 
 #include "core/xalloc.h"
+#include "core/status.h"
 #include "store/outbox.h"
+#include "store/protect.h"
+#include "store/store_int.h" /* the connection: are its foreign keys on? */
 
 /* ------------------------------------------------------------------ */
 /* Opening, migrations, refusing files                                 */
@@ -890,6 +893,91 @@ test_update_moves_indexes(void **state)
 	tmp_release(&t);
 }
 
+/* Rows of the child tables (every list) in the file at path. */
+static int64_t
+child_rows(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM dossier_events)"
+					    " + (SELECT count(*) FROM dossier_attachments)"
+					    " + (SELECT count(*) FROM dossier_fees)"
+					    " + (SELECT count(*) FROM dossier_supplements)"
+					    " + (SELECT count(*) FROM dossier_receipts)",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A dossier with one row in every child list. */
+static void
+add_with_lists(struct store *s, const char *code, int status, mc_time at)
+{
+	struct dossier d;
+
+	make(&d, code, "tuphap", "Hà Văn Lộc", status, at + DAY);
+	d.finished_at = status_is_finished(status) ? at : 0;
+	d.updated_at = at;
+	dossier_add_event(&d, at, NULL, NULL, "Tiếp nhận", 2);
+	dossier_add_attachment(&d, "a1", "don.pdf", "TP1", NULL, 1);
+	dossier_add_fee(&d, "LP", "Lệ phí", 1000);
+	dossier_add_supplement(&d, at, 0, "Thiếu giấy");
+	dossier_add_receipt(&d, "01", "BL", "UBND", 1000, at);
+	put(s, &d);
+	dossier_release(&d);
+}
+
+/*
+ * Inside a cache batch the foreign keys are off (store.c: their checks were
+ * a twentieth of applying a sync): a dossier deleted or purged there still
+ * takes its lists with it, and once the batch ends the keys hold again.
+ */
+static void
+test_cache_batch_deletes_lists(void **state)
+{
+	struct tmp t;
+	struct store *s;
+	int64_t n = 0;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	(void)state;
+	tmp_init(&t);
+	s = open_ok(t.path);
+	add_with_lists(s, "K1", 4, NOW - DAY);
+	add_with_lists(s, "K2", 10, NOW - 400 * DAY); /* finished long ago */
+	add_with_lists(s, "K3", 4, NOW - DAY);
+	assert_int_equal(child_rows(t.path), 15);
+	assert_int_equal(store_begin_ex(s, STORE_BATCH_CACHE), 0);
+	add_with_lists(s, "K4", 4, NOW);
+	assert_int_equal(store_dossier_delete(s, "K1"), 0);
+	assert_int_equal(store_dossier_delete(s, "K4"), 0); /* new in this batch */
+	assert_int_equal(store_protect_purge_finished(s, NOW - 90 * DAY, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(child_rows(t.path), 5); /* K3's */
+	/* after the batch a child row without its dossier is refused again */
+	assert_int_not_equal(sqlite3_exec(s->db, "INSERT INTO dossier_fees (dossier_id, seq)"
+					     " VALUES (987654, 0)", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_equal(store_dossier_delete(s, "K3"), 0);
+	assert_int_equal(child_rows(t.path), 0);
+	store_close(s);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_key_check", on_integrity, &err, NULL),
+			 SQLITE_OK);
+	assert_null(err);
+	sqlite3_close(db);
+	tmp_release(&t);
+}
+
 /* A test-only trigger: an attachment named "boom" fails its insert, half
  * way through an upsert (the row is written, its lists are not yet). */
 static void
@@ -1040,6 +1128,7 @@ main(void)
 		cmocka_unit_test(test_search_index_in_batches),
 		cmocka_unit_test(test_update_moves_indexes),
 		cmocka_unit_test(test_long_lists),
+		cmocka_unit_test(test_cache_batch_deletes_lists),
 		cmocka_unit_test(test_cache_batches),
 		cmocka_unit_test(test_coord_status),
 	};
