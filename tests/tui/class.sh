@@ -53,13 +53,22 @@ tmux -L "$SOCK" new-session -d -s tr -x 100 -y 20 \
 	"env $M demo --trainer $BASE 2> $T/trainer.err; echo EXIT=\$?; sleep 600" ||
 	fail "tmux new-session (trainer)"
 tr_screen() { tmux -L "$SOCK" capture-pane -p -t tr; }
-i=0
-while ! tr_screen | grep -q '3 chỗ ngồi' && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do
-	sleep $POLL
-	i=$((i + 1))
-done
+# tr_wait [!] SECONDS PATTERN: until the trainer's screen matches the grep -E
+# PATTERN (with !: no longer matches), or SECONDS (times SLOW) pass; then
+# $T/tr.txt is one picture of it for the checks that follow.
+tr_wait() {
+	neg=false
+	[ "$1" = "!" ] && { neg=true; shift; }
+	i=0
+	while [ $i -lt $(( $1 * PER_S * SLOW )) ]; do
+		if tr_screen | grep -Eq -- "$2"; then $neg || break; else $neg && break; fi
+		sleep $POLL
+		i=$((i + 1))
+	done
+	tr_screen > "$T/tr.txt"
+}
 # one picture of the screen for all the checks: it is redrawn every 2 s
-tr_screen > "$T/tr.txt"
+tr_wait 10 '3 chỗ ngồi'
 grep -q "Lớp học tại $BASE: 3 chỗ ngồi" "$T/tr.txt" || { cat "$T/tr.txt"; fail "the trainer's screen has no class"; }
 grep -Eq '^1 +2/3 .*Buổi sáng đầu tiên' "$T/tr.txt" || { cat "$T/tr.txt"; fail "seat 1 is not shown at step 2/3"; }
 grep -Eq '^2 +1/3 ' "$T/tr.txt" || { cat "$T/tr.txt"; fail "seat 2 is not shown at step 1/3"; }
@@ -68,49 +77,26 @@ grep -Eq '^3 +1/3 ' "$T/tr.txt" || { cat "$T/tr.txt"; fail "seat 3 is not shown 
 # the class stops answering for a while (its process stopped): the table
 # stays, with the time it is from and why, and comes back by itself
 kill -STOP "$CLASS_PID"
-i=0
-while ! tr_screen | grep -q '^Lúc [0-9:]*; lớp học không trả lời' && [ $i -lt $(( 15 * PER_S * SLOW )) ]; do
-	sleep $POLL
-	i=$((i + 1))
-done
-tr_screen > "$T/tr.txt"
+tr_wait 15 '^Lúc [0-9:]*; lớp học không trả lời'
 kill -CONT "$CLASS_PID"
 grep -q '^Lúc [0-9:]*; lớp học không trả lời' "$T/tr.txt" || { cat "$T/tr.txt"; fail "no word that the class stopped answering"; }
 grep -Eq '^1 +2/3 .*Buổi sáng đầu tiên' "$T/tr.txt" || { cat "$T/tr.txt"; fail "the table went when one reading failed"; }
 grep -q "3 chỗ ngồi" "$T/tr.txt" || { cat "$T/tr.txt"; fail "the seats' count went when one reading failed"; }
-i=0
-while tr_screen | grep -q '^Lúc [0-9:]*; lớp học không trả lời' && [ $i -lt $(( 15 * PER_S * SLOW )) ]; do
-	sleep $POLL
-	i=$((i + 1))
-done
-tr_screen | grep -q '^Lúc [0-9:]*; lớp học không trả lời' && { tr_screen; fail "the word stays after the class answers again"; }
+tr_wait ! 15 '^Lúc [0-9:]*; lớp học không trả lời'
+grep -q '^Lúc' "$T/tr.txt" && { cat "$T/tr.txt"; fail "the word stays after the class answers again"; }
 # a class taller than the terminal scrolls: at 6 rows two seats show
 tmux -L "$SOCK" resize-window -t tr -x 100 -y 6
-i=0
-while ! tr_screen | grep -q '3 chỗ ngồi (đang hiện 1-2' && [ $i -lt $(( 10 * PER_S * SLOW )) ]; do
-	sleep $POLL
-	i=$((i + 1))
-done
-tr_screen > "$T/tr.txt"
+tr_wait 10 '3 chỗ ngồi \(đang hiện 1-2'
 grep -q '3 chỗ ngồi (đang hiện 1-2' "$T/tr.txt" || { cat "$T/tr.txt"; fail "no word that seats 1-2 of 3 show"; }
 grep -Eq '^3 +1/3 ' "$T/tr.txt" && { cat "$T/tr.txt"; fail "seat 3 shown in two rows"; }
 tmux -L "$SOCK" send-keys -t tr Down
-i=0
-while ! tr_screen | grep -Eq '^3 +1/3 ' && [ $i -lt $(( 5 * PER_S * SLOW )) ]; do
-	sleep $POLL
-	i=$((i + 1))
-done
-tr_screen > "$T/tr.txt"
+tr_wait 5 '^3 +1/3 '
 grep -Eq '^3 +1/3 ' "$T/tr.txt" || { cat "$T/tr.txt"; fail "Down did not show seat 3"; }
 grep -Eq '^1 +2/3 ' "$T/tr.txt" && { cat "$T/tr.txt"; fail "seat 1 still shown after Down"; }
 grep -q '3 chỗ ngồi (đang hiện 2-3' "$T/tr.txt" || { cat "$T/tr.txt"; fail "the header does not say 2-3"; }
 tmux -L "$SOCK" send-keys -t tr q
-i=0
-while ! tr_screen | grep -q '^EXIT=0' && [ $i -lt $(( 5 * PER_S * SLOW )) ]; do
-	sleep $POLL
-	i=$((i + 1))
-done
-tr_screen | grep -q '^EXIT=0' || fail "q did not end the trainer's screen"
+tr_wait 5 '^EXIT=0'
+grep -q '^EXIT=0' "$T/tr.txt" || fail "q did not end the trainer's screen"
 
 # the record, as CSV (a byte order mark first)
 "$M" demo --trainer "$BASE" --csv > "$T/class.csv" || fail "--csv"
