@@ -45,8 +45,8 @@ enum {
 	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, CASE WHEN ?25 > 0 THEN ?22 END," \
 	" ?29)"
 
-/* A dossier not stored yet, most likely: inserted without the upsert's
- * update and RETURNING; nothing happens when the code is stored. */
+/* A dossier not stored yet, most likely: inserted; nothing happens when
+ * the code is stored (then update_row() below). */
 static const char insert_sql[] = INSERT_SQL " ON CONFLICT (code) DO NOTHING";
 
 /*
