@@ -208,34 +208,53 @@ store_search_text(struct store *s, const char *code, const char *applicant_name,
 	return out;
 }
 
+/* The child lists' tables, each with the list bit a record may lack. */
+static const struct {
+	unsigned list;
+	const char *table;
+} child_tables[] = {
+	{DOSSIER_LIST_HISTORY, "dossier_events"},
+	{DOSSIER_LIST_ATTACHMENTS, "dossier_attachments"},
+	{DOSSIER_LIST_FEES, "dossier_fees"},
+	{DOSSIER_LIST_SUPPLEMENTS, "dossier_supplements"},
+	{DOSSIER_LIST_PAYMENT, "dossier_receipts"},
+};
+
+/*
+ * Delete the lists, but those in `keep`, of the dossiers whose dossier_id
+ * matches `cond` ("= ?1" or "IN (SELECT ...)"); ?1 is `code` when it is not
+ * NULL, else `id`.  0 or -1.
+ */
+static int
+delete_lists(struct store *s, unsigned keep, const char *cond, int64_t id, const char *code)
+{
+	for (size_t i = 0; i < sizeof child_tables / sizeof child_tables[0]; i++) {
+		char sql[512];
+		sqlite3_stmt *st;
+
+		if ((keep & child_tables[i].list) != 0)
+			continue;
+		if ((size_t)snprintf(sql, sizeof sql, "DELETE FROM %s WHERE dossier_id %s",
+				     child_tables[i].table, cond) >= sizeof sql)
+			return store_failf(s, "deleting a dossier's details: query too long");
+		st = store_stmt(s, sql);
+		if (st == NULL)
+			return -1;
+		if (code != NULL)
+			store_bind_text(st, 1, code);
+		else
+			sqlite3_bind_int64(st, 1, id);
+		if (store_step_done(s, st, "deleting a dossier's details") != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Replace the lists the record carries; keep those it does not (lists_absent). */
 static int
 delete_children(struct store *s, int64_t id, unsigned absent)
 {
-	static const struct {
-		unsigned list;
-		const char *sql;
-	} del[] = {
-		{DOSSIER_LIST_HISTORY, "DELETE FROM dossier_events WHERE dossier_id = ?1"},
-		{DOSSIER_LIST_ATTACHMENTS, "DELETE FROM dossier_attachments WHERE dossier_id = ?1"},
-		{DOSSIER_LIST_FEES, "DELETE FROM dossier_fees WHERE dossier_id = ?1"},
-		{DOSSIER_LIST_SUPPLEMENTS, "DELETE FROM dossier_supplements WHERE dossier_id = ?1"},
-		{DOSSIER_LIST_PAYMENT, "DELETE FROM dossier_receipts WHERE dossier_id = ?1"},
-	};
-
-	for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
-		sqlite3_stmt *st;
-
-		if ((absent & del[i].list) != 0)
-			continue;
-		st = store_stmt(s, del[i].sql);
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		if (store_step_done(s, st, "replacing a dossier's details") != 0)
-			return -1;
-	}
-	return 0;
+	return delete_lists(s, absent, "= ?1", id, NULL);
 }
 
 /* The lists of d the record carries (a list it does not carry is empty in d). */
@@ -833,26 +852,11 @@ store_dossier_coord_set(struct store *s, const char *code, int coord_status)
 int
 store_children_delete(struct store *s, const char *ids, const char *code)
 {
-	static const char *const tables[] = {"dossier_events", "dossier_attachments",
-					     "dossier_fees", "dossier_supplements",
-					     "dossier_receipts"};
+	char cond[400];
 
-	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-		char sql[512];
-		sqlite3_stmt *st;
-
-		if ((size_t)snprintf(sql, sizeof sql, "DELETE FROM %s WHERE dossier_id IN (%s)",
-				     tables[i], ids) >= sizeof sql)
-			return store_failf(s, "deleting a dossier's details: query too long");
-		st = store_stmt(s, sql);
-		if (st == NULL)
-			return -1;
-		if (code != NULL)
-			store_bind_text(st, 1, code);
-		if (store_step_done(s, st, "deleting a dossier's details") != 0)
-			return -1;
-	}
-	return 0;
+	if ((size_t)snprintf(cond, sizeof cond, "IN (%s)", ids) >= sizeof cond)
+		return store_failf(s, "deleting a dossier's details: query too long");
+	return delete_lists(s, 0, cond, 0, code);
 }
 
 int
