@@ -278,9 +278,11 @@ read_status(json_t *o, struct app_exercise_status *st)
 	st->elapsed_s = int_of(json_object_get(o, "elapsed_s"), 0, INT64_C(1) << 40);
 	/* the current step began when the one before it was done */
 	st->step_s = st->done ? 0 : st->elapsed_s;
-	v = json_array_get(json_object_get(o, "step_done_s"), (size_t)st->step - 2);
-	if (!st->done && st->step >= 2 && json_is_integer(v))
-		st->step_s = st->elapsed_s - int_of(v, 0, st->elapsed_s);
+	if (!st->done && st->step >= 2) {
+		v = json_array_get(json_object_get(o, "step_done_s"), (size_t)(st->step - 2));
+		if (json_is_integer(v))
+			st->step_s = st->elapsed_s - int_of(v, 0, st->elapsed_s);
+	}
 	st->mistakes = (int)int_of(json_object_get(o, "mistakes"), 0, 1000000);
 	m = json_object_get(o, "last_mistake");
 	if (json_is_object(m)) {
