@@ -10,7 +10,7 @@ PKGS="build-essential pkg-config gettext
 libncurses-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev sqlite3
 libssl-dev openssl libmicrohttpd-dev libqrencode-dev libsecret-1-dev
 libp11-kit-dev libp11-dev zlib1g-dev libkeyutils-dev libcmocka-dev
-tmux curl python3 valgrind clang libclang-rt-14-dev
+tmux curl python3 valgrind clang libclang-rt-14-dev strace
 softhsm2 opensc gnome-keyring dbus keyutils iproute2 nginx-light util-linux"
 
 missing=""

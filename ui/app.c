@@ -385,6 +385,21 @@ ui_redraw_now(struct ui_app *app)
 	draw(app);
 }
 
+void
+ui_whole_frames(void)
+{
+	/*
+	 * Until its first endwin(), ncurses (6.4) flushes its output at every
+	 * cursor move: a frame leaves as one write() per line, and the
+	 * terminal - or an SSH link on 3G, one small packet each - can show
+	 * the new title over the old rows.  Once resumed from endwin() it
+	 * writes a frame from its buffer (about 2 KB at 80x24) in one go.
+	 * Called before anything is drawn, so nothing flashes.
+	 */
+	endwin();
+	refresh();
+}
+
 /* ---- keys ------------------------------------------------------------- */
 
 static void
@@ -828,7 +843,8 @@ ui_run(const struct ui_options *opt, char **cause)
 	}
 	colors_init(&app);
 	curs_set(0);
-	refresh(); /* once: stdscr is never drawn on, so wget_wch never repaints it */
+	/* once, too: stdscr is never drawn on, so wget_wch never repaints it */
+	ui_whole_frames();
 	app.exercise = opt->exercise;
 	ui_layout(&app);
 

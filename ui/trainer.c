@@ -178,6 +178,7 @@ ui_trainer_run(const char *url, char **cause)
 	noecho();
 	curs_set(0);
 	keypad(stdscr, TRUE);
+	ui_whole_frames();
 	for (;;) {
 		uint64_t now = mono_ms();
 		int key;

@@ -184,6 +184,8 @@ void ui_prompt_start(struct ui_app *app, const char *prefix, const char *initial
 attr_t ui_attr(const struct ui_app *app, enum ui_role role);
 /* Draw now, inside a handler that is about to block (signing). */
 void ui_redraw_now(struct ui_app *app);
+/* Frames leave as one write, not one per line (curses started, nothing drawn). */
+void ui_whole_frames(void);
 /* Reload every screen (after :lang or a data change). */
 void ui_reload_all(struct ui_app *app);
 /* Re-read the per-system state for the status bar. */
