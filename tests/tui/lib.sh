@@ -215,11 +215,24 @@ keys() { tmux -L "$SOCK" send-keys -t t "$@"; }
 type_text() { tmux -L "$SOCK" send-keys -t t -l "$1"; }
 
 # wait_for PATTERN [SECONDS]: until the screen matches the grep -E pattern
-# (SECONDS, default 5, times MOTCUA_TEST_SLOW).
+# (SECONDS, default 5, times MOTCUA_TEST_SLOW).  A frame larger than the
+# console's output buffer reaches tmux in two writes, so after the match
+# it waits (a few captures at most) for the screen to hold still: the next
+# check must not read the first half of a frame.
 wait_for() {
 	i=0 limit=$(( ${2:-5} * PER_S * SLOW ))
 	while [ $i -lt $limit ]; do
-		screen | grep -Eq -- "$1" && return 0
+		cur=$(screen)
+		if printf '%s\n' "$cur" | grep -Eq -- "$1"; then
+			j=0
+			while [ $j -lt 4 ]; do
+				sleep 0.05
+				nxt=$(screen)
+				[ "$nxt" = "$cur" ] && break
+				cur=$nxt j=$((j + 1))
+			done
+			return 0
+		fi
 		sleep $POLL
 		i=$((i + 1))
 	done
