@@ -55,8 +55,8 @@ kills="crash.sh outbox_upload.sh profile_actions.sh"
 # under memcheck): the detail's code runs memcheck'd in tui_detail_live.sh
 # (the console reads every system's detail) and test_source_detail,
 # test_store, test_sandbox_detail.  tui_frames.sh counts the console's writes
-# to the terminal under strace, which a console under memcheck would only
-# blur.  VG_TESTS names scripts to run them anyway.
+# to the terminal under strace; what it runs, every other tui script runs
+# memcheck'd.  VG_TESTS names scripts to run them anyway.
 asan_only="crash.sh outbox_basic.sh sign_return.sh due.sh calendar.sh cli_escapes.sh detail.sh tui_frames.sh"
 
 work=$(mktemp -d /tmp/motcua-vg.XXXXXX)
