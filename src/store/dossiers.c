@@ -638,6 +638,55 @@ out:
 	return ret;
 }
 
+/* One dossier of store_dossiers_upsert()'s batch: its due key, its place. */
+struct upsert_order {
+	int64_t due_key;
+	size_t i;
+};
+
+static int
+upsert_order_cmp(const void *a, const void *b)
+{
+	const struct upsert_order *x = a, *y = b;
+
+	if (x->due_key != y->due_key)
+		return x->due_key < y->due_key ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * The dossiers in due-key order: two of the inbox's indexes lead with the
+ * due key and five hold it after a column of few values (source, status,
+ * field, procedure, area), so in that order each index's new entries land
+ * beside the last ones instead of all over the tree.  Filling 100,000
+ * dossiers took 2.81-3.02 s of CPU in arrival order, 2.55-2.64 s so
+ * (bench_store, alternately).
+ */
+int
+store_dossiers_upsert(struct store *s, struct dossier *d, size_t n)
+{
+	struct upsert_order *o;
+	int ret = 0;
+
+	if (n == 0)
+		return 0;
+	o = xreallocarray(NULL, n, sizeof *o);
+	for (size_t i = 0; i < n; i++) {
+		o[i].due_key = store_due_key(d[i].status, d[i].finished_at, d[i].due_at,
+					     d[i].source_due_at);
+		o[i].i = i;
+	}
+	qsort(o, n, sizeof *o, upsert_order_cmp);
+	/* each released once written: the page cache grows as they go */
+	for (size_t i = 0; i < n; i++) {
+		if (ret == 0)
+			ret = store_dossier_upsert(s, &d[o[i].i]);
+		dossier_release(&d[o[i].i]);
+	}
+	free(o);
+	return ret;
+}
+
 static int
 load_children(struct store *s, int64_t id, struct dossier *d)
 {

@@ -231,6 +231,15 @@ bool store_in_batch(const struct store *s);
  * is borrowed.
  */
 int store_dossier_upsert(struct store *s, const struct dossier *d);
+/*
+ * store_dossier_upsert() for each of the n dossiers d[0..n-1], in the order
+ * that writes them fastest (by due key), not as given: their codes must
+ * differ.  Stops at the first failure (-1: some may be stored, as with one
+ * upsert after another; in a STORE_BATCH_CACHE batch the batch is to be
+ * rolled back).  Each d[i] is released (dossier_release()) once written, or
+ * when a failure stops the rest; the array itself stays the caller's.
+ */
+int store_dossiers_upsert(struct store *s, struct dossier *d, size_t n);
 
 /*
  * Load the dossier `code` into *out (initialised here; release it with

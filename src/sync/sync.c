@@ -730,10 +730,101 @@ replaced_records(const struct job *j)
 	return replaced;
 }
 
-/* Apply one page, but its records `replaced` flags (NULL: none); -1 on a
- * store error. */
+/*
+ * What a job's waiting pages merge into: the dossiers to store, owned, and
+ * their codes.  They are stored together (store_dossiers_upsert(), which
+ * orders them to write the indexes faster), at the end of the job's pages
+ * or before a record of a code already among them is merged, so that every
+ * merge reads the stored dossier it would have read one upsert at a time.
+ */
+struct outs {
+	struct dossier *v;
+	size_t n, cap;
+	const char **codes;   /* open addressing over v[].code; NULL: empty slot */
+	size_t slots;         /* a power of two, at least twice n; 0: none yet */
+};
+
+static bool
+outs_has(const struct outs *o, const char *code)
+{
+	if (o->slots == 0)
+		return false;
+	for (size_t at = code_hash(code) & (o->slots - 1); o->codes[at] != NULL;
+	     at = (at + 1) & (o->slots - 1))
+		if (strcmp(o->codes[at], code) == 0)
+			return true;
+	return false;
+}
+
+static void
+outs_index(struct outs *o, const char *code)
+{
+	size_t at;
+
+	if (2 * (o->n + 1) > o->slots) {
+		o->slots = o->slots != 0 ? o->slots * 2 : 512;
+		free(o->codes);
+		o->codes = xcalloc(o->slots, sizeof *o->codes);
+		for (size_t i = 0; i < o->n; i++)
+			if (o->v[i].code != NULL)
+				outs_index(o, o->v[i].code);
+	}
+	for (at = code_hash(code) & (o->slots - 1); o->codes[at] != NULL;
+	     at = (at + 1) & (o->slots - 1))
+		;
+	o->codes[at] = code;
+}
+
+/* Take `d` (moved) among the dossiers to store. */
+static void
+outs_add(struct outs *o, struct dossier *d)
+{
+	if (o->n == o->cap) {
+		o->cap = o->cap != 0 ? o->cap * 2 : 256;
+		o->v = xreallocarray(o->v, o->cap, sizeof *o->v);
+	}
+	if (d->code != NULL)
+		outs_index(o, d->code); /* the string stays where it is */
+	o->v[o->n++] = *d;
+	dossier_init(d);
+}
+
+static void
+outs_clear(struct outs *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		dossier_release(&o->v[i]);
+	o->n = 0;
+	if (o->slots != 0)
+		memset(o->codes, 0, o->slots * sizeof *o->codes);
+}
+
+/* Store the dossiers waiting in o (which releases them), then forget them;
+ * -1 on a store error. */
 static int
-apply_page(struct sync *s, struct job *j, struct source_page *page, const bool *replaced)
+outs_store(struct sync *s, struct outs *o)
+{
+	int rc = store_dossiers_upsert(s->opt.store, o->v, o->n);
+
+	o->n = 0;
+	outs_clear(o);
+	return rc;
+}
+
+static void
+outs_free(struct outs *o)
+{
+	outs_clear(o);
+	free(o->v);
+	free(o->codes);
+}
+
+/* Merge one page into o (what to store), but its records `replaced` flags
+ * (NULL: none); what only sets a coordination status is stored at once.
+ * -1 on a store error. */
+static int
+apply_page(struct sync *s, struct job *j, struct source_page *page, const bool *replaced,
+	   struct outs *o)
 {
 	bool coord = j->src->coordination;
 
@@ -745,6 +836,9 @@ apply_page(struct sync *s, struct job *j, struct source_page *page, const bool *
 
 		if (replaced != NULL && replaced[i])
 			continue; /* a later record of it follows */
+		/* a second record of a dossier merges with the first one stored */
+		if (in->code != NULL && outs_has(o, in->code) && outs_store(s, o) != 0)
+			return -1;
 
 		if (coord) {
 			/* merge.c's rule, without reading the record whole: the
@@ -783,11 +877,7 @@ apply_page(struct sync *s, struct job *j, struct source_page *page, const bool *
 			dossier_release(&out);
 			return -1;
 		}
-		if (store_dossier_upsert(s->opt.store, &out) != 0) {
-			dossier_release(&out);
-			return -1;
-		}
-		dossier_release(&out);
+		outs_add(o, &out);
 		if (r == SYNC_MERGE_NEW)
 			j->n_new++;
 		else
@@ -872,6 +962,7 @@ save_state(struct sync *s, struct job *j, const char *watermark, bool final)
 int
 sync_flush(struct sync *s)
 {
+	struct outs outs = {0};
 	bool any = s->n_acc > 0, applied = false;
 	mc_time t = now(s);
 	uint64_t mono = mono_ms();
@@ -906,7 +997,8 @@ sync_flush(struct sync *s)
 		applied = applied || j->head != NULL;
 		while (j->head != NULL && rc == 0) {
 			struct pending *p = j->head;
-			rc = apply_page(s, j, &p->page, replaced != NULL ? replaced + done : NULL);
+			rc = apply_page(s, j, &p->page, replaced != NULL ? replaced + done : NULL,
+					&outs);
 			done += p->page.n_items;
 			if (rc == 0)
 				rc = save_state(s, j, p->page.next_watermark, false);
@@ -922,6 +1014,9 @@ sync_flush(struct sync *s)
 			j->state_dirty = false;
 		}
 	}
+	if (rc == 0)
+		rc = outs_store(s, &outs);
+	outs_free(&outs);
 	/* A server's copy may have replaced a dossier with queued actions: put
 	 * their optimistic effect back in the same transaction, so no reader
 	 * ever sees the queued work undone (doc/outbox.md). */

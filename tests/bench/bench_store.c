@@ -238,6 +238,7 @@ static int
 fill(const char *path, long n)
 {
 	struct store *s = NULL;
+	struct dossier *batch = NULL;
 	char *err = NULL;
 	double t0, t1, c0, c1;
 	int ret = 1;
@@ -249,20 +250,22 @@ fill(const char *path, long n)
 	}
 	t0 = now_ms();
 	c0 = cpu_s();
-	for (long i = 0; i < n; i++) {
-		struct dossier d;
+	/* Batches as sync applies them: a few thousand dossiers of cached data
+	 * each (sync.c, APPLY_MIN_DOSSIERS), stored together */
+	batch = xreallocarray(NULL, BATCH, sizeof *batch);
+	for (long i = 0; i < n; i += BATCH) {
+		size_t m = (size_t)(n - i < BATCH ? n - i : BATCH);
+		int rc;
 
-		/* Batches as sync applies them: a few thousand dossiers of
-		 * cached data each (sync.c, APPLY_MIN_DOSSIERS). */
-		if (i % BATCH == 0 && store_begin_ex(s, STORE_BATCH_CACHE) != 0)
-			goto out;
-		make_dossier(&d, i);
-		if (store_dossier_upsert(s, &d) != 0) {
-			dossier_release(&d);
-			goto out;
-		}
-		dossier_release(&d);
-		if ((i % BATCH == BATCH - 1 || i == n - 1) && store_commit(s) != 0)
+		for (size_t k = 0; k < m; k++)
+			make_dossier(&batch[k], i + (long)k);
+		rc = store_begin_ex(s, STORE_BATCH_CACHE);
+		if (rc == 0)
+			rc = store_dossiers_upsert(s, batch, m); /* releases them */
+		else
+			for (size_t k = 0; k < m; k++)
+				dossier_release(&batch[k]);
+		if (rc != 0 || store_commit(s) != 0)
 			goto out;
 	}
 	t1 = now_ms();
@@ -279,6 +282,7 @@ fill(const char *path, long n)
 out:
 	if (ret != 0)
 		fprintf(stderr, "bench_store: %s\n", store_errmsg(s));
+	free(batch);
 	store_close(s);
 	return ret;
 }

@@ -1005,6 +1005,73 @@ add_boom(struct store *s, const char *code)
 }
 
 /*
+ * Dossiers stored together, as sync stores a system's waiting pages: the
+ * store writes them in an order of its own (by due date), yet each is stored
+ * whole under its own code, one already stored is replaced, the inbox lists
+ * them by due date, and one that cannot be stored stops the rest with its
+ * reason, leaving the store working.
+ */
+static void
+test_upsert_many(void **state)
+{
+	struct store *s = open_ok(":memory:");
+	struct dossier d[30], got;
+	struct store_query q;
+	char code[8], name[32], want[512] = "";
+	int64_t n;
+
+	(void)state;
+	add(s, "M07", "tinh", "Tên cũ", 2, NOW + 99 * DAY);
+	/* due dates in another order than the codes: 7 and 30 share no
+	 * factor, so (7 i) mod 30 takes every value once */
+	for (int i = 0; i < 30; i++) {
+		snprintf(code, sizeof code, "M%02d", i);
+		snprintf(name, sizeof name, "Người nộp %d", i);
+		make(&d[i], code, i % 2 ? "tuphap" : "congan", name, 2,
+		     NOW + ((7 * i) % 30 + 1) * HOUR);
+	}
+	assert_int_equal(store_dossiers_upsert(s, d, 0), 0);
+	assert_int_equal(store_dossiers_upsert(s, d, 30), 0);
+	for (int i = 0; i < 30; i++) {
+		assert_null(d[i].code); /* released once written */
+		snprintf(code, sizeof code, "M%02d", i);
+		snprintf(name, sizeof name, "Người nộp %d", i);
+		assert_int_equal(store_dossier_load(s, code, &got), 0);
+		assert_string_equal(got.applicant_name, name);
+		assert_string_equal(got.source, i % 2 ? "tuphap" : "congan");
+		assert_true(got.due_at == NOW + ((7 * i) % 30 + 1) * HOUR);
+		dossier_release(&got);
+	}
+	assert_int_equal(store_dossier_count(s, NULL, &n), 0);
+	assert_int_equal(n, 30);
+	/* rank r is due (r + 1) hours from now: code (13 r) mod 30, as
+	 * 7 * 13 = 91 = 1 (mod 30) */
+	for (int r = 0; r < 30; r++) {
+		size_t len = strlen(want);
+		snprintf(want + len, sizeof want - len, "%sM%02d", r ? "," : "", (13 * r) % 30);
+	}
+	store_query_init(&q, NOW);
+	assert_inbox(s, &q, want);
+	assert_search(s, "nguoi nop 7", "M07");
+
+	/* the second of three has no code */
+	make(&d[0], "N1", "tinh", "Lê Văn Một", 2, NOW + DAY);
+	dossier_init(&d[1]);
+	d[1].source = strdup("tinh");
+	d[1].due_at = NOW + 2 * DAY;
+	make(&d[2], "N3", "tinh", "Lê Văn Ba", 2, NOW + 3 * DAY);
+	assert_int_equal(store_dossiers_upsert(s, d, 3), -1);
+	assert_non_null(strstr(store_errmsg(s), "code"));
+	assert_int_equal(store_dossier_load(s, "N3", &got), 1);
+	for (int i = 0; i < 3; i++)
+		assert_null(d[i].source); /* the ones not written too */
+	add(s, "N4", "tinh", "Lê Văn Bốn", 2, NOW + 4 * DAY);
+	assert_int_equal(store_dossier_count(s, NULL, &n), 0);
+	assert_int_equal(n, 32);
+	store_close(s);
+}
+
+/*
  * A batch of cached data (a sync turn): its rows and search index as in
  * any batch; the queue refuses to write inside it (its commit may be taken
  * back by a power cut) and writes again once it is over; a write that
@@ -1125,6 +1192,7 @@ main(void)
 		cmocka_unit_test(test_load_delete_count),
 		cmocka_unit_test(test_upsert_refuses_incomplete),
 		cmocka_unit_test(test_batches),
+		cmocka_unit_test(test_upsert_many),
 		cmocka_unit_test(test_search_index_in_batches),
 		cmocka_unit_test(test_update_moves_indexes),
 		cmocka_unit_test(test_long_lists),

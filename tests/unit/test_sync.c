@@ -635,6 +635,78 @@ static const struct source_ops repeat_ops = {
 	.pull_parse = repeat_pull_parse,
 };
 
+/*
+ * Two systems list one dossier in the same turn: the coordination system's
+ * copy on its first page (its pass goes on), the handling system's record
+ * on its second (which ends its pass, so both wait for the same store
+ * transaction).  The record must merge with the copy stored before it.
+ */
+static int
+twin_pull_parse(struct source *src, const struct net_response *resp, const char *wm,
+		struct source_page *page, char **cause)
+{
+	long n = wm != NULL ? strtol(wm, NULL, 10) : 0;
+	bool coord = src->coordination;
+	char next[32];
+
+	if (resp->result != NET_OK || resp->status != 200) {
+		*cause = xstrdup("status");
+		return SOURCE_PARSE_ERROR;
+	}
+	if ((coord && n == 0) || (!coord && n == 1)) {
+		page->items = xcalloc(1, sizeof *page->items);
+		fill(&page->items[page->n_items++], "T-0", src->name, coord ? 9 : 4);
+	}
+	snprintf(next, sizeof next, "%ld", n + 1);
+	page->next_watermark = xstrdup(next);
+	page->more = n + 1 < (coord ? 4 : 2);
+	return SOURCE_PARSE_OK;
+}
+
+static const struct source_ops twin_ops = {
+	.dialect = "twin",
+	.pull_request = fake_pull_request,
+	.pull_parse = twin_pull_parse,
+};
+
+static void
+engine_two_systems_one_turn(void **state)
+{
+	struct ground g;
+	struct sync_options so = {0};
+	struct source_link *links[2];
+	struct sync *s;
+	struct dossier d;
+
+	(void)state;
+	ground_up(&g);
+	so.net = g.net;
+	so.store = g.st;
+	s = sync_new(&so);
+	for (int i = 0; i < 2; i++) {
+		struct source *src = xcalloc(1, sizeof *src);
+
+		src->ops = &twin_ops;
+		src->name = xstrdup(i == 0 ? "dvcqg" : "tinh");
+		src->dialect = xstrdup("twin");
+		src->base_url = xstrdup(g.base);
+		src->coordination = i == 0;
+		links[i] = source_link_new(src, &(struct source_link_options){
+							.net = g.net, .tokens = &tokens});
+		assert_int_equal(sync_add_source(s, links[i]), 0);
+	}
+	assert_int_equal(sync_run(s, NULL), 0);
+	assert_int_equal(store_dossier_load(g.st, "T-0", &d), 0);
+	assert_string_equal(d.source, "tinh");  /* the record, not the copy */
+	assert_int_equal(d.status, 4);
+	assert_int_equal(d.coord_status, 9);     /* the copy's status, kept */
+	dossier_release(&d);
+	sync_free(s);
+	for (int i = 0; i < 2; i++)
+		source_link_free(links[i]);
+	ground_down(&g);
+}
+
 static void
 engine_feed_repeats(void **state)
 {
@@ -985,6 +1057,7 @@ main(void)
 		cmocka_unit_test(engine_pages_watermarks_failures),
 		cmocka_unit_test(engine_hostile_feeds_end),
 		cmocka_unit_test(engine_feed_repeats),
+		cmocka_unit_test(engine_two_systems_one_turn),
 		cmocka_unit_test(engine_total_grew),
 		cmocka_unit_test(engine_from_start),
 		cmocka_unit_test(engine_supplement_in_queue),
