@@ -262,17 +262,26 @@ fixed_token(void *ctx, const char *system, source_token_fn *done, void *arg)
 
 static const struct source_tokens tokens = {.get = fixed_token};
 
-/* A system of the fake dialect with its link; "dvcqg" plays the coordination system. */
+/* A system of `ops` with its link; a system named "dvcqg" plays the
+ * coordination system. */
 static struct source_link *
-fake_source(struct net *net, const char *name, const char *dialect, const char *base)
+ops_source(struct net *net, const struct source_ops *ops, const char *name, const char *dialect,
+	   const char *base)
 {
 	struct source *src = xcalloc(1, sizeof *src);
-	src->ops = &fake_ops;
+	src->ops = ops;
 	src->name = xstrdup(name);
 	src->dialect = xstrdup(dialect);
 	src->base_url = xstrdup(base);
-	src->coordination = strcmp(dialect, "dvcqg") == 0;
+	src->coordination = strcmp(name, "dvcqg") == 0;
 	return source_link_new(src, &(struct source_link_options){.net = net, .tokens = &tokens});
+}
+
+/* A system of the fake dialect with its link. */
+static struct source_link *
+fake_source(struct net *net, const char *name, const char *dialect, const char *base)
+{
+	return ops_source(net, &fake_ops, name, dialect, base);
 }
 
 struct logbuf {
@@ -551,13 +560,7 @@ engine_hostile_feeds_end(void **state)
 		struct sync_options so = {.net = net, .store = st,
 					  .max_pass_ms = i == 0 ? 0 : 300};
 		struct sync *s = sync_new(&so);
-		struct source *src = xcalloc(1, sizeof *src);
-		src->ops = &hostile_ops;
-		src->name = xstrdup(dialects[i]);
-		src->dialect = xstrdup(dialects[i]);
-		src->base_url = xstrdup(base);
-		links[i] = source_link_new(
-			src, &(struct source_link_options){.net = net, .tokens = &tokens});
+		links[i] = ops_source(net, &hostile_ops, dialects[i], dialects[i], base);
 		assert_int_equal(sync_add_source(s, links[i]), 0);
 		assert_int_equal(sync_run(s, NULL), 0);
 		assert_int_equal(sync_reports(s, &rep[i], 1), 1);
@@ -684,15 +687,7 @@ engine_two_systems_one_turn(void **state)
 	so.store = g.st;
 	s = sync_new(&so);
 	for (int i = 0; i < 2; i++) {
-		struct source *src = xcalloc(1, sizeof *src);
-
-		src->ops = &twin_ops;
-		src->name = xstrdup(i == 0 ? "dvcqg" : "tinh");
-		src->dialect = xstrdup("twin");
-		src->base_url = xstrdup(g.base);
-		src->coordination = i == 0;
-		links[i] = source_link_new(src, &(struct source_link_options){
-							.net = g.net, .tokens = &tokens});
+		links[i] = ops_source(g.net, &twin_ops, i == 0 ? "dvcqg" : "tinh", "twin", g.base);
 		assert_int_equal(sync_add_source(s, links[i]), 0);
 	}
 	assert_int_equal(sync_run(s, NULL), 0);
@@ -712,7 +707,6 @@ engine_feed_repeats(void **state)
 {
 	struct ground g;
 	struct sync_options so = {0};
-	struct source *src = xcalloc(1, sizeof *src);
 	struct source_link *link;
 	struct sync_report rep;
 	struct sync *s;
@@ -723,12 +717,7 @@ engine_feed_repeats(void **state)
 	so.net = g.net;
 	so.store = g.st;
 	s = sync_new(&so);
-	src->ops = &repeat_ops;
-	src->name = xstrdup("repeat");
-	src->dialect = xstrdup("repeat");
-	src->base_url = xstrdup(g.base);
-	link = source_link_new(src, &(struct source_link_options){.net = g.net,
-								   .tokens = &tokens});
+	link = ops_source(g.net, &repeat_ops, "repeat", "repeat", g.base);
 	assert_int_equal(sync_add_source(s, link), 0);
 	assert_int_equal(sync_run(s, NULL), 0);
 	assert_int_equal(sync_reports(s, &rep, 1), 1);
@@ -775,7 +764,6 @@ engine_supplement_in_queue(void **state)
 	struct procedures procs;
 	struct calendar *cal = calendar_new();
 	struct source_link *link;
-	struct source *src = xcalloc(1, sizeof *src);
 	struct store_outbox_entry e = {0};
 	struct dossier d;
 	int from = 0;
@@ -789,11 +777,7 @@ engine_supplement_in_queue(void **state)
 	procedures_builtin(&procs);
 	struct sync *s = sync_new(&(struct sync_options){.net = net, .store = st, .cal = cal,
 							.procs = &procs});
-	src->ops = &hostile_ops;
-	src->name = xstrdup("suppl");
-	src->dialect = xstrdup("supplement");
-	src->base_url = xstrdup(base);
-	link = source_link_new(src, &(struct source_link_options){.net = net, .tokens = &tokens});
+	link = ops_source(net, &hostile_ops, "suppl", "supplement", base);
 	assert_int_equal(sync_add_source(s, link), 0);
 	assert_int_equal(sync_run(s, NULL), 0);
 	assert_int_equal(store_dossier_load(st, "S-1", &d), 0);
@@ -832,7 +816,6 @@ engine_total_grew(void **state)
 	struct source_link *link;
 	struct sync_report rep;
 	struct store_sync_state ss;
-	struct source *src = xcalloc(1, sizeof *src);
 	int grew = 0;
 
 	(void)state;
@@ -842,11 +825,7 @@ engine_total_grew(void **state)
 	base = g.base;
 	struct sync *s = sync_new(&(struct sync_options){.net = net, .store = st,
 							.event = count_grew, .event_ctx = &grew});
-	src->ops = &hostile_ops;
-	src->name = xstrdup("hidden");
-	src->dialect = xstrdup("hidden");
-	src->base_url = xstrdup(base);
-	link = source_link_new(src, &(struct source_link_options){.net = net, .tokens = &tokens});
+	link = ops_source(net, &hostile_ops, "hidden", "hidden", base);
 	assert_int_equal(sync_add_source(s, link), 0);
 	/* first pass: 3 held, 3 new */
 	assert_int_equal(sync_run(s, NULL), 0);
