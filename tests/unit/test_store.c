@@ -1017,7 +1017,7 @@ test_upsert_many(void **state)
 	struct store *s = open_ok(":memory:");
 	struct dossier d[30], got;
 	struct store_query q;
-	char code[8], name[32], want[512] = "";
+	char code[16], name[32], want[512] = "";
 	int64_t n;
 
 	(void)state;
