@@ -731,11 +731,13 @@ replaced_records(const struct job *j)
 }
 
 /*
- * What a job's waiting pages merge into: the dossiers to store, owned, and
+ * What a turn's waiting pages merge into: the dossiers to store, owned, and
  * their codes.  They are stored together (store_dossiers_upsert(), which
- * orders them to write the indexes faster), at the end of the job's pages
- * or before a record of a code already among them is merged, so that every
- * merge reads the stored dossier it would have read one upsert at a time.
+ * orders them to write the indexes faster) at the end of the turn, or
+ * before a record of a code already among them is merged - a feed's later
+ * change, or the coordination system's and the handling system's views of
+ * one dossier - so that every merge reads the stored dossier it would have
+ * read one upsert at a time.
  */
 struct outs {
 	struct dossier *v;
@@ -806,7 +808,7 @@ outs_store(struct sync *s, struct outs *o)
 {
 	int rc = store_dossiers_upsert(s->opt.store, o->v, o->n);
 
-	o->n = 0;
+	o->n = 0; /* released by the store */
 	outs_clear(o);
 	return rc;
 }
