@@ -742,40 +742,10 @@ replaced_records(const struct job *j)
 struct outs {
 	struct dossier *v;
 	size_t n, cap;
-	const char **codes;   /* open addressing over v[].code; NULL: empty slot */
-	size_t slots;         /* a power of two, at least twice n; 0: none yet */
+	struct seen codes;    /* every code merged since the last store: one
+	                         that comes again stores them first (a hash
+	                         shared by two codes only stores them early) */
 };
-
-static bool
-outs_has(const struct outs *o, const char *code)
-{
-	if (o->slots == 0)
-		return false;
-	for (size_t at = code_hash(code) & (o->slots - 1); o->codes[at] != NULL;
-	     at = (at + 1) & (o->slots - 1))
-		if (strcmp(o->codes[at], code) == 0)
-			return true;
-	return false;
-}
-
-static void
-outs_index(struct outs *o, const char *code)
-{
-	size_t at;
-
-	if (2 * (o->n + 1) > o->slots) {
-		o->slots = o->slots != 0 ? o->slots * 2 : 512;
-		free(o->codes);
-		o->codes = xcalloc(o->slots, sizeof *o->codes);
-		for (size_t i = 0; i < o->n; i++)
-			if (o->v[i].code != NULL)
-				outs_index(o, o->v[i].code);
-	}
-	for (at = code_hash(code) & (o->slots - 1); o->codes[at] != NULL;
-	     at = (at + 1) & (o->slots - 1))
-		;
-	o->codes[at] = code;
-}
 
 /* Take `d` (moved) among the dossiers to store. */
 static void
@@ -785,8 +755,6 @@ outs_add(struct outs *o, struct dossier *d)
 		o->cap = o->cap != 0 ? o->cap * 2 : 256;
 		o->v = xreallocarray(o->v, o->cap, sizeof *o->v);
 	}
-	if (d->code != NULL)
-		outs_index(o, d->code); /* the string stays where it is */
 	o->v[o->n++] = *d;
 	dossier_init(d);
 }
@@ -797,8 +765,7 @@ outs_clear(struct outs *o)
 	for (size_t i = 0; i < o->n; i++)
 		dossier_release(&o->v[i]);
 	o->n = 0;
-	if (o->slots != 0)
-		memset(o->codes, 0, o->slots * sizeof *o->codes);
+	seen_clear(&o->codes);
 }
 
 /* Store the dossiers waiting in o (which releases them), then forget them;
@@ -818,7 +785,6 @@ outs_free(struct outs *o)
 {
 	outs_clear(o);
 	free(o->v);
-	free(o->codes);
 }
 
 /* Merge one page into o (what to store), but its records `replaced` flags
@@ -839,8 +805,11 @@ apply_page(struct sync *s, struct job *j, struct source_page *page, const bool *
 		if (replaced != NULL && replaced[i])
 			continue; /* a later record of it follows */
 		/* a second record of a dossier merges with the first one stored */
-		if (in->code != NULL && outs_has(o, in->code) && outs_store(s, o) != 0)
-			return -1;
+		if (in->code != NULL && !seen_add(&o->codes, in->code)) {
+			if (outs_store(s, o) != 0)
+				return -1;
+			seen_add(&o->codes, in->code);
+		}
 
 		if (coord) {
 			/* merge.c's rule, without reading the record whole: the
